@@ -1,0 +1,32 @@
+//! The two languages chibo speaks: Vietnamese by default, English with `--lang en`.
+
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Chooses between the Vietnamese and the English form of one message.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "vi" => Ok(Lang::Vi),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?}: use vi or en")),
+        }
+    }
+}

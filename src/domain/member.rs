@@ -1,0 +1,203 @@
+//! Party members and their dated status history.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::date::{days, opt_days};
+use super::org::{OrgId, vocabulary};
+
+/// The store's identifier of a member. Users see the party card number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MemberId(pub u64);
+
+vocabulary! {
+    Sex {
+        Male => "male",
+        Female => "female",
+    }
+}
+
+vocabulary! {
+    /// A member's standing on a date (domain.md, "Members").
+    MemberStatus {
+        Active => "active",
+        Exempt => "exempt",
+        TemporarilyExempt => "temporarily_exempt",
+        TransferredOut => "transferred_out",
+        Removed => "removed",
+        Expelled => "expelled",
+        Deceased => "deceased",
+    }
+}
+
+impl MemberStatus {
+    /// Only a temporary exemption needs an end date.
+    pub fn needs_until(self) -> bool {
+        self == MemberStatus::TemporarilyExempt
+    }
+
+    /// Still on the branch's roll (counted in its membership).
+    pub fn on_roll(self) -> bool {
+        matches!(
+            self,
+            MemberStatus::Active | MemberStatus::Exempt | MemberStatus::TemporarilyExempt
+        )
+    }
+}
+
+/// One dated change of status. History is only ever appended to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: MemberStatus,
+    #[serde(with = "days")]
+    pub from: NaiveDate,
+    /// End of a temporary exemption (the member is expected again from this day).
+    #[serde(with = "opt_days")]
+    pub until: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
+/// A party member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    /// Party card number: unique.
+    pub card: String,
+    /// Full name, NFC, family name first ("Phạm Ngọc Đường").
+    pub name: String,
+    pub sex: Option<Sex>,
+    #[serde(with = "opt_days")]
+    pub born: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    pub admitted: Option<NaiveDate>,
+    /// Made a full member; `None` while probationary.
+    #[serde(with = "opt_days")]
+    pub full_member: Option<NaiveDate>,
+    /// The branch (or grassroots branch) the member belongs to.
+    pub org: OrgId,
+    /// The party cell inside that branch, if any.
+    pub cell: Option<OrgId>,
+    pub phone: Option<String>,
+    pub residence: Option<String>,
+    /// Status changes ordered by `from`; empty means active since admission.
+    pub history: Vec<StatusChange>,
+}
+
+impl Member {
+    /// The status in force on `day`: the latest change starting on or before it. A temporary
+    /// exemption whose `until` has passed reads as active again.
+    pub fn status_on(&self, day: NaiveDate) -> MemberStatus {
+        let latest = self.history.iter().rev().find(|change| change.from <= day);
+        match latest {
+            None => MemberStatus::Active,
+            Some(change)
+                if change.status.needs_until() && change.until.is_some_and(|u| u <= day) =>
+            {
+                MemberStatus::Active
+            }
+            Some(change) => change.status,
+        }
+    }
+
+    /// Expected at a meeting on `day`: on the roll and neither exempt nor temporarily exempt.
+    pub fn expected_on(&self, day: NaiveDate) -> bool {
+        self.status_on(day) == MemberStatus::Active
+    }
+
+    /// Probationary (dự bị) on `day`: admitted but not yet made a full member.
+    pub fn probationary_on(&self, day: NaiveDate) -> bool {
+        self.admitted.is_some_and(|a| a <= day) && self.full_member.is_none_or(|f| day < f)
+    }
+
+    /// Appends a change, keeping the history ordered by date; a change on the same day as an
+    /// earlier one goes after it, so the newest word on a day wins.
+    pub fn record_status(&mut self, change: StatusChange) {
+        let at = self.history.partition_point(|c| c.from <= change.from);
+        self.history.insert(at, change);
+    }
+}
+
+/// Splits a Vietnamese full name into (family, middle, given): "Phạm Ngọc Đường" →
+/// ("Phạm", "Ngọc", "Đường"). Rosters sort by given name, then family, then middle.
+pub fn name_parts(full: &str) -> (&str, &str, &str) {
+    let trimmed = full.trim();
+    let Some(given_at) = trimmed.rfind(char::is_whitespace) else {
+        return ("", "", trimmed);
+    };
+    let given = trimmed[given_at..].trim_start();
+    let rest = trimmed[..given_at].trim_end();
+    match rest.find(char::is_whitespace) {
+        Some(family_end) => (&rest[..family_end], rest[family_end..].trim_start(), given),
+        None => (rest, "", given),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::date::parse_iso;
+
+    fn member() -> Member {
+        Member {
+            id: MemberId(1),
+            card: "48123456".into(),
+            name: "Phạm Ngọc Đường".into(),
+            sex: Some(Sex::Male),
+            born: None,
+            admitted: Some(parse_iso("2025-05-19").unwrap()),
+            full_member: Some(parse_iso("2026-05-19").unwrap()),
+            org: OrgId(1),
+            cell: None,
+            phone: None,
+            residence: None,
+            history: vec![],
+        }
+    }
+
+    fn change(status: MemberStatus, from: &str, until: Option<&str>) -> StatusChange {
+        StatusChange {
+            status,
+            from: parse_iso(from).unwrap(),
+            until: until.map(|u| parse_iso(u).unwrap()),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn status_follows_dated_history() {
+        let mut m = member();
+        m.record_status(change(MemberStatus::Exempt, "2026-01-01", None));
+        m.record_status(change(
+            MemberStatus::TemporarilyExempt,
+            "2024-03-01",
+            Some("2024-09-01"),
+        ));
+        let d = |s| parse_iso(s).unwrap();
+        assert_eq!(m.status_on(d("2024-02-28")), MemberStatus::Active);
+        assert_eq!(
+            m.status_on(d("2024-03-01")),
+            MemberStatus::TemporarilyExempt
+        );
+        assert_eq!(m.status_on(d("2024-09-01")), MemberStatus::Active);
+        assert_eq!(m.status_on(d("2026-01-01")), MemberStatus::Exempt);
+        assert!(!m.expected_on(d("2026-06-01")));
+        assert_eq!(m.history[0].from, d("2024-03-01"));
+    }
+
+    #[test]
+    fn probation_lasts_until_full_membership() {
+        let m = member();
+        let d = |s| parse_iso(s).unwrap();
+        assert!(!m.probationary_on(d("2025-05-18")));
+        assert!(m.probationary_on(d("2025-05-19")));
+        assert!(!m.probationary_on(d("2026-05-19")));
+    }
+
+    #[test]
+    fn name_parts_split_family_middle_given() {
+        assert_eq!(name_parts("Phạm Ngọc Đường"), ("Phạm", "Ngọc", "Đường"));
+        assert_eq!(name_parts("Tôn Nữ Thị Ninh"), ("Tôn", "Nữ Thị", "Ninh"));
+        assert_eq!(name_parts("Lê Lợi"), ("Lê", "", "Lợi"));
+        assert_eq!(name_parts("Hùng"), ("", "", "Hùng"));
+    }
+}
