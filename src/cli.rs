@@ -1,0 +1,259 @@
+//! The command line: `chibo [--db PATH] [--lang vi|en] [--today DATE] <command>`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::domain::Lang;
+use crate::domain::date::parse_iso;
+use crate::io::{ImportError, ImportSummary};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chibo",
+    version,
+    about = "Party-branch organisation, meetings and minutes in the terminal"
+)]
+pub struct Cli {
+    /// Database file [default: chibo.redb in the user's data directory]
+    #[arg(long, global = true, env = "CHIBO_DB")]
+    pub db: Option<PathBuf>,
+    /// Language of messages and screens: vi (default) or en
+    #[arg(long, global = true, default_value = "vi", value_parser = clap::value_parser!(LangArg))]
+    pub lang: LangArg,
+    /// Take this date (YYYY-MM-DD) as today, for anything that depends on the date
+    #[arg(long, global = true, value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// `--lang` as clap sees it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+fn parse_today(s: &str) -> Result<NaiveDate, String> {
+    parse_iso(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create (if absent) and open the demo database [default: demo.redb in the data directory]
+    Demo,
+    /// Import a JSON Lines file (.jsonl) or a member list (.csv): all of it or nothing
+    Import {
+        /// The file to import
+        file: PathBuf,
+        /// Branch code for CSV rows that name no branch
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Write the database (or one subtree) as JSON Lines to standard output
+    Export {
+        /// Export only the subtree rooted at this organisation code
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Verify the store's invariants; exit 1 with a list of problems when any is broken
+    Check,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let lang = Lang::from(cli.lang);
+    match dispatch(&cli, lang) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("chibo: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
+    let today = cli
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    match &cli.command {
+        None => summary(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        Some(Command::Demo) => demo(cli.db.as_deref(), today, lang),
+        Some(Command::Import { file, org }) => import(
+            &open(cli.db.as_deref(), "chibo.redb", lang)?,
+            file,
+            org.as_deref(),
+            lang,
+        ),
+        Some(Command::Export { org }) => export(
+            &open(cli.db.as_deref(), "chibo.redb", lang)?,
+            org.as_deref(),
+            lang,
+        ),
+        Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+    }
+}
+
+/// The database path: `--db` / `CHIBO_DB`, else `file_name` in the user's data directory.
+pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
+    match db {
+        Some(path) => path.to_path_buf(),
+        None => dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("chibo")
+            .join(file_name),
+    }
+}
+
+fn open(db: Option<&Path>, file_name: &str, lang: Lang) -> Result<Store, String> {
+    Store::open(&database_path(db, file_name)).map_err(|e| e.message(lang))
+}
+
+fn store_message(e: StoreError, lang: Lang) -> String {
+    e.message(lang)
+}
+
+/// Prints what an import error says, one problem a line, and returns the one-line verdict.
+fn import_failure(e: ImportError, lang: Lang) -> String {
+    match e {
+        ImportError::Lines(lines) => {
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            lang.pick(
+                format!("{} lỗi; không có gì được nhập", lines.len()),
+                format!("{} error(s); nothing was imported", lines.len()),
+            )
+        }
+        ImportError::Store(e) => store_message(e, lang),
+        ImportError::Io(e) => e.to_string(),
+    }
+}
+
+fn describe_import(s: &ImportSummary, lang: Lang) -> String {
+    lang.pick(
+        format!(
+            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+        ),
+        format!(
+            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+        ),
+    )
+}
+
+fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
+    let is_csv = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let outcome = if is_csv {
+        crate::io::csv_members::import_file(store, file, org, lang)
+    } else {
+        crate::io::jsonl::import_file(store, file, lang)
+    };
+    let summary = outcome.map_err(|e| import_failure(e, lang))?;
+    eprintln!("{}", describe_import(&summary, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(stdout);
+    crate::io::jsonl::export(&reader, org, &mut out, lang).map_err(|e| import_failure(e, lang))?;
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(store: &Store, lang: Lang) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let problems = crate::store::check::run(&reader).map_err(|e| store_message(e, lang))?;
+    if problems.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                "chibo check: không có lỗi",
+                "chibo check: no problems found"
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &problems {
+        println!("{problem}");
+    }
+    eprintln!(
+        "{}",
+        lang.pick(
+            format!("{} lỗi", problems.len()),
+            format!("{} problem(s)", problems.len())
+        )
+    );
+    Ok(ExitCode::from(1))
+}
+
+fn demo(db: Option<&Path>, today: NaiveDate, lang: Lang) -> Result<ExitCode, String> {
+    let path = database_path(db, "demo.redb");
+    let (store, created) =
+        crate::demo::ensure(&path, today).map_err(|e| import_failure(e, lang))?;
+    if let Some(created) = created {
+        eprintln!(
+            "{} {}: {}",
+            lang.pick("đã tạo cơ sở dữ liệu mẫu", "created the demo database"),
+            path.display(),
+            describe_import(&created, lang)
+        );
+    }
+    summary(&store, lang)
+}
+
+/// What the database holds, until the full-screen app takes this place.
+fn summary(store: &Store, lang: Lang) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let totals = reader.totals().map_err(|e| store_message(e, lang))?;
+    println!(
+        "{}",
+        lang.pick(
+            format!(
+                "{}: {} tổ chức, {} đảng viên, {} cuộc họp",
+                store.path().display(),
+                totals.orgs,
+                totals.members,
+                totals.meetings
+            ),
+            format!(
+                "{}: {} organisations, {} members, {} meetings",
+                store.path().display(),
+                totals.orgs,
+                totals.members,
+                totals.meetings
+            ),
+        )
+    );
+    for root in reader
+        .children(None, 0, 50)
+        .map_err(|e| store_message(e, lang))?
+    {
+        println!(
+            "  {} [{}] {}",
+            crate::domain::text::sanitize(&root.name),
+            root.code,
+            root.kind
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,51 @@
+//! Import and export: the JSON Lines exchange format and member lists in CSV.
+
+pub mod csv_members;
+pub mod jsonl;
+
+use std::fmt;
+
+/// One problem found in an input file, at a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// Why an import wrote nothing: every problem found (up to a cap), or a store failure.
+#[derive(Debug)]
+pub enum ImportError {
+    Lines(Vec<LineError>),
+    Store(crate::store::StoreError),
+    Io(std::io::Error),
+}
+
+impl From<crate::store::StoreError> for ImportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ImportError::Store(e)
+    }
+}
+
+impl From<std::io::Error> for ImportError {
+    fn from(e: std::io::Error) -> Self {
+        ImportError::Io(e)
+    }
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub orgs: usize,
+    pub members: usize,
+    pub statuses: usize,
+    pub roles: usize,
+    pub oversight: usize,
+    pub meetings: usize,
+}

@@ -1,0 +1,102 @@
+//! What can go wrong when chibo opens or uses its database, in words a user can act on.
+
+use std::path::PathBuf;
+
+use crate::domain::Lang;
+
+use super::holders::Holder;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", self.message(Lang::En))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", self.message(Lang::En))]
+    NotChibo { path: PathBuf, detail: String },
+    #[error("{}", self.message(Lang::En))]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{}", self.message(Lang::En))]
+    Locked { path: PathBuf, holders: Vec<Holder> },
+    #[error("{}", self.message(Lang::En))]
+    Corrupt(String),
+    #[error("{}", self.message(Lang::En))]
+    Database(String),
+    #[error("{}", self.message(Lang::En))]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// The message in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Io { path, source } => lang.pick(
+                format!("không mở được {}: {source}", path.display()),
+                format!("cannot open {}: {source}", path.display()),
+            ),
+            StoreError::NotChibo { path, detail } => lang.pick(
+                format!("{} không phải là cơ sở dữ liệu chibo ({detail})", path.display()),
+                format!("{} is not a chibo database ({detail})", path.display()),
+            ),
+            StoreError::TooNew { path, found, supported } => lang.pick(
+                format!(
+                    "{} có lược đồ phiên bản {found}, chibo này chỉ đọc đến {supported}: hãy cập nhật chibo",
+                    path.display()
+                ),
+                format!(
+                    "{} has schema version {found}; this chibo reads up to {supported}: upgrade chibo",
+                    path.display()
+                ),
+            ),
+            StoreError::Locked { path, holders } => {
+                let who = if holders.is_empty() {
+                    lang.pick("một tiến trình khác".to_string(), "another process".to_string())
+                } else {
+                    holders.iter().map(Holder::describe).collect::<Vec<_>>().join(", ")
+                };
+                lang.pick(
+                    format!(
+                        "{} đang bị khóa bởi {who}; hãy đóng tiến trình đó, hoặc kết nối tới máy chủ `chibo serve` qua ssh",
+                        path.display()
+                    ),
+                    format!(
+                        "{} is locked by {who}; close it, or connect to its `chibo serve` over ssh",
+                        path.display()
+                    ),
+                )
+            }
+            StoreError::Corrupt(detail) => lang.pick(
+                format!("dữ liệu hỏng: {detail}"),
+                format!("corrupt data: {detail}"),
+            ),
+            StoreError::Database(detail) => {
+                lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
+            }
+            StoreError::Conflict(detail) => detail.clone(),
+        }
+    }
+}
+
+/// redb's many error types all become `Database`, keeping their text.
+macro_rules! from_redb {
+    ($($t:ty),+) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Database(e.to_string())
+            }
+        }
+    )+};
+}
+from_redb!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);

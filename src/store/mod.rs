@@ -1,0 +1,134 @@
+//! The only code that touches redb. Everything above it sees `Store`, `Reader`, `Writer`
+//! and domain types.
+
+pub mod check;
+mod codec;
+mod error;
+mod holders;
+mod migrate;
+mod query;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use redb::{ConcurrencyMode, Database, ReadableDatabase};
+
+pub use error::StoreError;
+pub use holders::{Holder, holders_of};
+pub use migrate::SCHEMA_VERSION;
+pub use query::{Reader, Writer};
+
+/// The bytes stored under `meta["magic"]`: what tells a chibo database from any other redb file.
+const MAGIC: &[u8] = b"chibo";
+
+/// One open chibo database. Cheap to clone: every clone shares the same `Database`.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it when the file is absent or empty, and runs
+    /// pending migrations. Opened in redb's multi-writer mode, so several chibo processes
+    /// can read and write one file.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let fresh = std::fs::metadata(path)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let db = Database::builder()
+            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+            .create(path)
+            .map_err(|e| open_error(path, e))?;
+        let store = Store {
+            db: Arc::new(db),
+            path: path.to_path_buf(),
+        };
+        if fresh {
+            migrate::initialise(&store)?;
+        } else {
+            migrate::upgrade(&store)?;
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A consistent snapshot to read from.
+    pub fn read(&self) -> Result<Reader, StoreError> {
+        Reader::open(self.db.begin_read()?)
+    }
+
+    /// Runs `f` in one write transaction: committed when it returns `Ok`, rolled back —
+    /// nothing written — when it returns `Err`.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let outcome = {
+            let mut writer = Writer::open(&txn)?;
+            f(&mut writer)
+        };
+        match outcome {
+            Ok(value) => {
+                txn.commit().map_err(StoreError::from)?;
+                Ok(value)
+            }
+            Err(e) => {
+                txn.abort().map_err(StoreError::from)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The size of the database file in bytes.
+    pub fn file_size(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Closes this handle (every clone must be dropped for the file to close).
+    pub fn close(self) {
+        drop(self);
+    }
+
+    fn begin_raw_write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        Ok(self.db.begin_write()?)
+    }
+
+    fn begin_raw_read(&self) -> Result<redb::ReadTransaction, StoreError> {
+        Ok(self.db.begin_read()?)
+    }
+}
+
+fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked {
+            path: path.to_path_buf(),
+            holders: holders_of(path),
+        },
+        redb::DatabaseError::Storage(redb::StorageError::Io(source)) => StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+            StoreError::NotChibo {
+                path: path.to_path_buf(),
+                detail,
+            }
+        }
+        other => StoreError::NotChibo {
+            path: path.to_path_buf(),
+            detail: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,495 @@
+//! Reading and writing chibo's tables. `Reader` (a snapshot) and `Writer` (inside one write
+//! transaction) answer the same queries, written once below; only `Writer` can change rows.
+
+use chrono::NaiveDate;
+use redb::{
+    ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata, Table, WriteTransaction,
+};
+
+use super::StoreError;
+use super::codec::{decode, encode};
+use super::tables::*;
+use crate::domain::date::day_number;
+use crate::domain::schedule::{self, ScheduleRule};
+use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
+use crate::domain::{Meeting, MeetingId, Member, MemberId, OrgId, OrgUnit, Oversight, Role};
+
+type Bytes = &'static [u8];
+const NO_BYTES: &[u8] = &[];
+
+/// A consistent snapshot of the database.
+pub struct Reader {
+    _txn: ReadTransaction,
+    pub(super) orgs: ReadOnlyTable<u64, Bytes>,
+    pub(super) org_by_code: ReadOnlyTable<&'static str, u64>,
+    pub(super) org_children: ReadOnlyTable<(u64, Bytes, u64), ()>,
+    pub(super) members: ReadOnlyTable<u64, Bytes>,
+    pub(super) member_by_card: ReadOnlyTable<&'static str, u64>,
+    pub(super) org_members: ReadOnlyTable<(u64, Bytes, u64), ()>,
+    pub(super) member_by_folded: ReadOnlyTable<(&'static str, u64), ()>,
+    pub(super) roles: ReadOnlyTable<(u64, u64, i32), Bytes>,
+    pub(super) roles_by_member: ReadOnlyTable<(u64, u64, i32), ()>,
+    pub(super) oversight: ReadOnlyTable<(u64, u64, i32), Bytes>,
+    pub(super) oversight_by_member: ReadOnlyTable<(u64, u64, i32), ()>,
+    pub(super) meetings: ReadOnlyTable<u64, Bytes>,
+    pub(super) org_meetings: ReadOnlyTable<(u64, i32, u64), ()>,
+    pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
+}
+
+/// The tables of one write transaction, open for change.
+pub struct Writer<'t> {
+    orgs: Table<'t, u64, Bytes>,
+    org_by_code: Table<'t, &'static str, u64>,
+    org_children: Table<'t, (u64, Bytes, u64), ()>,
+    members: Table<'t, u64, Bytes>,
+    member_by_card: Table<'t, &'static str, u64>,
+    org_members: Table<'t, (u64, Bytes, u64), ()>,
+    member_by_folded: Table<'t, (&'static str, u64), ()>,
+    roles: Table<'t, (u64, u64, i32), Bytes>,
+    roles_by_member: Table<'t, (u64, u64, i32), ()>,
+    oversight: Table<'t, (u64, u64, i32), Bytes>,
+    oversight_by_member: Table<'t, (u64, u64, i32), ()>,
+    meetings: Table<'t, u64, Bytes>,
+    org_meetings: Table<'t, (u64, i32, u64), ()>,
+    meta: Table<'t, &'static str, Bytes>,
+}
+
+/// Opens every table of a transaction into the struct named, field by field.
+macro_rules! open_tables {
+    ($ty:ident { $($extra:ident: $value:expr,)* } from $txn:ident) => {
+        $ty {
+            orgs: $txn.open_table(ORGS)?,
+            org_by_code: $txn.open_table(ORG_BY_CODE)?,
+            org_children: $txn.open_table(ORG_CHILDREN)?,
+            members: $txn.open_table(MEMBERS)?,
+            member_by_card: $txn.open_table(MEMBER_BY_CARD)?,
+            org_members: $txn.open_table(ORG_MEMBERS)?,
+            member_by_folded: $txn.open_table(MEMBER_BY_FOLDED)?,
+            roles: $txn.open_table(ROLES)?,
+            roles_by_member: $txn.open_table(ROLES_BY_MEMBER)?,
+            oversight: $txn.open_table(OVERSIGHT)?,
+            oversight_by_member: $txn.open_table(OVERSIGHT_BY_MEMBER)?,
+            meetings: $txn.open_table(MEETINGS)?,
+            org_meetings: $txn.open_table(ORG_MEETINGS)?,
+            meta: $txn.open_table(META)?,
+            // Last: the transaction moves in only after every table is open.
+            $($extra: $value,)*
+        }
+    };
+}
+
+impl Reader {
+    pub(super) fn open(txn: ReadTransaction) -> Result<Reader, StoreError> {
+        Ok(open_tables!(Reader { _txn: txn, } from txn))
+    }
+}
+
+impl<'t> Writer<'t> {
+    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, StoreError> {
+        Ok(open_tables!(Writer {} from txn))
+    }
+}
+
+fn missing(what: &str, id: u64) -> StoreError {
+    StoreError::Corrupt(format!("index points to missing {what} {id}"))
+}
+
+/// The same read queries on `Reader` and `Writer`: both hold tables that implement
+/// `ReadableTable`, so one body serves both.
+macro_rules! queries {
+    ($($body:tt)*) => {
+        impl Reader { $($body)* }
+        impl Writer<'_> { $($body)* }
+    };
+}
+
+queries! {
+    /// An organisation by id.
+    pub fn org(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
+        self.orgs.get(id.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The id of the organisation with `code`.
+    pub fn org_id(&self, code: &str) -> Result<Option<OrgId>, StoreError> {
+        Ok(self.org_by_code.get(code)?.map(|g| OrgId(g.value())))
+    }
+
+    /// An organisation by code.
+    pub fn org_by_code(&self, code: &str) -> Result<Option<OrgUnit>, StoreError> {
+        match self.org_id(code)? {
+            Some(id) => self.org(id),
+            None => Ok(None),
+        }
+    }
+
+    /// Up to `limit` children of `parent` (the roots for `None`) in Vietnamese order,
+    /// after skipping `skip`: one bounded range scan.
+    pub fn children(
+        &self,
+        parent: Option<OrgId>,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<OrgUnit>, StoreError> {
+        let p = parent.map_or(0, |p| p.0);
+        let mut out = Vec::new();
+        for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
+            let child = row?.0.value().2;
+            out.push(self.org(OrgId(child))?.ok_or_else(|| missing("org", child))?);
+        }
+        Ok(out)
+    }
+
+    /// How many children `parent` has (a scan of index keys only).
+    pub fn child_count(&self, parent: Option<OrgId>) -> Result<usize, StoreError> {
+        let p = parent.map_or(0, |p| p.0);
+        Ok(self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.count())
+    }
+
+    /// The ancestors of `id`, nearest first (its parent, then the parent's parent …).
+    pub fn ancestors(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        let mut out: Vec<OrgUnit> = Vec::new();
+        let mut next = self.org(id)?.and_then(|o| o.parent);
+        while let Some(parent) = next {
+            if out.iter().any(|o| o.id == parent) || parent == id {
+                return Err(StoreError::Corrupt(format!("parent cycle through org {}", parent.0)));
+            }
+            let org = self.org(parent)?.ok_or_else(|| missing("org", parent.0))?;
+            next = org.parent;
+            out.push(org);
+        }
+        Ok(out)
+    }
+
+    /// The meeting rule and grace days in force for `id`, inherited up the tree.
+    pub fn effective_schedule(&self, id: OrgId) -> Result<(Option<ScheduleRule>, u8), StoreError> {
+        let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
+        let chain = std::iter::once(own).chain(self.ancestors(id)?);
+        Ok(schedule::effective(chain.map(|o| (o.meeting_rule, o.grace_days))))
+    }
+
+    /// A member by id.
+    pub fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        self.members.get(id.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The id of the member with party card `card`.
+    pub fn member_id(&self, card: &str) -> Result<Option<MemberId>, StoreError> {
+        Ok(self.member_by_card.get(card)?.map(|g| MemberId(g.value())))
+    }
+
+    /// A member by party card number.
+    pub fn member_by_card(&self, card: &str) -> Result<Option<Member>, StoreError> {
+        match self.member_id(card)? {
+            Some(id) => self.member(id),
+            None => Ok(None),
+        }
+    }
+
+    /// Up to `limit` members of a branch or cell in roster order (given name, family name,
+    /// middle names), after skipping `skip`: one bounded range scan.
+    pub fn members_of(&self, org: OrgId, skip: usize, limit: usize) -> Result<Vec<Member>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
+            let id = row?.0.value().2;
+            out.push(self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?);
+        }
+        Ok(out)
+    }
+
+    /// How many members are listed under a branch or cell.
+    pub fn member_count_of(&self, org: OrgId) -> Result<usize, StoreError> {
+        Ok(self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.count())
+    }
+
+    /// Members whose name has a word starting with `query`, diacritics ignored
+    /// (`nguyen van` finds "Nguyễn Văn An"), up to `limit`, from the folded-name index.
+    pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
+        let folded = fold(query);
+        if folded.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<u64> = Vec::new();
+        for row in self.member_by_folded.range((folded.as_str(), 0)..)? {
+            let (key, _) = row?;
+            let (text, id) = key.value();
+            if !text.starts_with(folded.as_str()) {
+                break;
+            }
+            if !ids.contains(&id) {
+                ids.push(id);
+                if ids.len() == limit {
+                    break;
+                }
+            }
+        }
+        ids.into_iter()
+            .map(|id| self.member(MemberId(id))?.ok_or_else(|| missing("member", id)))
+            .collect()
+    }
+
+    /// Roles held in `org`, by member id and start date.
+    pub fn roles_of_org(&self, org: OrgId) -> Result<Vec<Role>, StoreError> {
+        self.roles
+            .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
+            .map(|row| decode(row?.1.value()))
+            .collect()
+    }
+
+    /// Roles held by `member` anywhere.
+    pub fn roles_of_member(&self, member: MemberId) -> Result<Vec<Role>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.roles_by_member.range((member.0, 0, i32::MIN)..(member.0 + 1, 0, i32::MIN))? {
+            let (m, org, from) = row?.0.value();
+            let role = self.roles.get((org, m, from))?.ok_or_else(|| missing("role of member", m))?;
+            out.push(decode(role.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Oversight assignments of branch `org`.
+    pub fn oversight_of_org(&self, org: OrgId) -> Result<Vec<Oversight>, StoreError> {
+        self.oversight
+            .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
+            .map(|row| decode(row?.1.value()))
+            .collect()
+    }
+
+    /// The branches `member` is assigned to oversee.
+    pub fn oversight_of_member(&self, member: MemberId) -> Result<Vec<Oversight>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.oversight_by_member.range((member.0, 0, i32::MIN)..(member.0 + 1, 0, i32::MIN))? {
+            let (m, org, from) = row?.0.value();
+            let o = self.oversight.get((org, m, from))?.ok_or_else(|| missing("oversight of member", m))?;
+            out.push(decode(o.value())?);
+        }
+        Ok(out)
+    }
+
+    /// A meeting by id.
+    pub fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+        self.meetings.get(id.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// Meetings of `org` held on days in `from..until`, by date.
+    pub fn meetings_of(&self, org: OrgId, from: NaiveDate, until: NaiveDate) -> Result<Vec<Meeting>, StoreError> {
+        let range = (org.0, day_number(from), 0)..(org.0, day_number(until), 0);
+        let mut out = Vec::new();
+        for row in self.org_meetings.range(range)? {
+            let id = row?.0.value().2;
+            out.push(self.meeting(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
+        }
+        Ok(out)
+    }
+
+    /// Every meeting of `org`, by date.
+    pub fn all_meetings_of(&self, org: OrgId) -> Result<Vec<Meeting>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.org_meetings.range((org.0, i32::MIN, 0)..(org.0 + 1, i32::MIN, 0))? {
+            let id = row?.0.value().2;
+            out.push(self.meeting(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` with every organisation in code order (for export and checks).
+    pub fn each_org<E: From<StoreError>>(&self, mut f: impl FnMut(OrgUnit) -> Result<(), E>) -> Result<(), E> {
+        for row in self.org_by_code.iter().map_err(StoreError::from)? {
+            let id = row.map_err(StoreError::from)?.1.value();
+            f(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every member in card order (for export and checks).
+    pub fn each_member<E: From<StoreError>>(&self, mut f: impl FnMut(Member) -> Result<(), E>) -> Result<(), E> {
+        for row in self.member_by_card.iter().map_err(StoreError::from)? {
+            let id = row.map_err(StoreError::from)?.1.value();
+            f(self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?)?;
+        }
+        Ok(())
+    }
+
+    /// Number of organisations, members and meetings stored.
+    pub fn totals(&self) -> Result<Totals, StoreError> {
+        Ok(Totals {
+            orgs: self.orgs.len()?,
+            members: self.members.len()?,
+            meetings: self.meetings.len()?,
+        })
+    }
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub orgs: u64,
+    pub members: u64,
+    pub meetings: u64,
+}
+
+impl Writer<'_> {
+    fn next_id(&mut self, counter: &str) -> Result<u64, StoreError> {
+        let current = match self.meta.get(counter)? {
+            Some(g) => u64::from_le_bytes(
+                g.value()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt(format!("bad counter {counter}")))?,
+            ),
+            None => 1,
+        };
+        self.meta
+            .insert(counter, (current + 1).to_le_bytes().as_slice())?;
+        Ok(current)
+    }
+
+    /// A fresh organisation id.
+    pub fn new_org_id(&mut self) -> Result<OrgId, StoreError> {
+        self.next_id("next_org_id").map(OrgId)
+    }
+
+    /// A fresh member id.
+    pub fn new_member_id(&mut self) -> Result<MemberId, StoreError> {
+        self.next_id("next_member_id").map(MemberId)
+    }
+
+    /// A fresh meeting id.
+    pub fn new_meeting_id(&mut self) -> Result<MeetingId, StoreError> {
+        self.next_id("next_meeting_id").map(MeetingId)
+    }
+
+    /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
+    /// among its siblings, a move re-files it under its new parent.
+    pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
+        if let Some(holder) = self.org_id(&org.code)?.filter(|id| *id != org.id) {
+            return Err(StoreError::Conflict(format!(
+                "org code {} already belongs to org {}",
+                org.code, holder.0
+            )));
+        }
+        if let Some(parent) = org.parent {
+            self.refuse_cycle(org.id, parent)?;
+        }
+        let old: Option<OrgUnit> = self
+            .orgs
+            .insert(org.id.0, encode(org).as_slice())?
+            .map(|g| decode(g.value()))
+            .transpose()?;
+        if let Some(old) = old {
+            self.org_by_code.remove(old.code.as_str())?;
+            let old_key = collation_key(&old.name);
+            self.org_children.remove((
+                old.parent.map_or(0, |p| p.0),
+                old_key.as_slice(),
+                old.id.0,
+            ))?;
+        }
+        self.org_by_code.insert(org.code.as_str(), org.id.0)?;
+        let key = collation_key(&org.name);
+        self.org_children.insert(
+            (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
+            (),
+        )?;
+        Ok(())
+    }
+
+    fn refuse_cycle(&self, id: OrgId, parent: OrgId) -> Result<(), StoreError> {
+        let mut seen = 0;
+        let mut next = Some(parent);
+        while let Some(current) = next {
+            if current == id {
+                return Err(StoreError::Conflict(format!(
+                    "org {} would become its own ancestor",
+                    id.0
+                )));
+            }
+            seen += 1;
+            if seen > 10_000 {
+                return Err(StoreError::Corrupt("parent chain without end".into()));
+            }
+            next = self
+                .org(current)?
+                .ok_or_else(|| missing("parent org", current.0))?
+                .parent;
+        }
+        Ok(())
+    }
+
+    /// Inserts or replaces a member and keeps the roster and name indexes true.
+    pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        if let Some(holder) = self.member_id(&member.card)?.filter(|id| *id != member.id) {
+            return Err(StoreError::Conflict(format!(
+                "party card {} already belongs to member {}",
+                member.card, holder.0
+            )));
+        }
+        let old: Option<Member> = self
+            .members
+            .insert(member.id.0, encode(member).as_slice())?
+            .map(|g| decode(g.value()))
+            .transpose()?;
+        if let Some(old) = old {
+            self.member_by_card.remove(old.card.as_str())?;
+            self.unindex_member(&old)?;
+        }
+        self.member_by_card
+            .insert(member.card.as_str(), member.id.0)?;
+        let key = person_key(&member.name);
+        for org in std::iter::once(member.org).chain(member.cell) {
+            self.org_members
+                .insert((org.0, key.as_slice(), member.id.0), ())?;
+        }
+        let folded = fold(&member.name);
+        for suffix in folded_suffixes(&folded) {
+            self.member_by_folded.insert((suffix, member.id.0), ())?;
+        }
+        Ok(())
+    }
+
+    fn unindex_member(&mut self, old: &Member) -> Result<(), StoreError> {
+        let key = person_key(&old.name);
+        for org in std::iter::once(old.org).chain(old.cell) {
+            self.org_members.remove((org.0, key.as_slice(), old.id.0))?;
+        }
+        let folded = fold(&old.name);
+        for suffix in folded_suffixes(&folded) {
+            self.member_by_folded.remove((suffix, old.id.0))?;
+        }
+        Ok(())
+    }
+
+    /// Records a role (replacing one with the same org, member and start date).
+    pub fn put_role(&mut self, role: &Role) -> Result<(), StoreError> {
+        let from = day_number(role.from);
+        self.roles
+            .insert((role.org.0, role.member.0, from), encode(role).as_slice())?;
+        self.roles_by_member
+            .insert((role.member.0, role.org.0, from), ())?;
+        Ok(())
+    }
+
+    /// Records an oversight assignment (replacing one with the same branch, member and start).
+    pub fn put_oversight(&mut self, o: &Oversight) -> Result<(), StoreError> {
+        let from = day_number(o.from);
+        self.oversight
+            .insert((o.org.0, o.member.0, from), encode(o).as_slice())?;
+        self.oversight_by_member
+            .insert((o.member.0, o.org.0, from), ())?;
+        Ok(())
+    }
+
+    /// Inserts or replaces a meeting and keeps the per-org date index true.
+    pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
+        let old: Option<Meeting> = self
+            .meetings
+            .insert(meeting.id.0, encode(meeting).as_slice())?
+            .map(|g| decode(g.value()))
+            .transpose()?;
+        if let Some(old) = old {
+            self.org_meetings
+                .remove((old.org.0, day_number(old.date), old.id.0))?;
+        }
+        self.org_meetings
+            .insert((meeting.org.0, day_number(meeting.date), meeting.id.0), ())?;
+        Ok(())
+    }
+}

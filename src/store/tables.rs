@@ -1,0 +1,60 @@
+//! Every redb table of chibo, with its key layout. Values of `&[u8]` are records encoded by
+//! [`super::codec`]; `()` values mark index rows whose whole meaning is in the key.
+//!
+//! Ids are `u64` counters kept in `meta`; 0 is never an id, so an org id of 0 in
+//! `org_children` means "no parent" (the roots). Dates in keys are day numbers
+//! (`domain::date::day_number`) so keys sort by date. Collation keys come from
+//! `domain::text` (ICU, locale `vi`) so a range scan returns rows in Vietnamese order.
+
+use redb::TableDefinition;
+
+/// `meta`: name → value. `magic` = b"chibo", `schema_version` = u32 LE,
+/// `next_org_id` / `next_member_id` / `next_meeting_id` = u64 LE.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// `orgs`: org id → `OrgUnit`.
+pub const ORGS: TableDefinition<u64, &[u8]> = TableDefinition::new("orgs");
+
+/// `org_by_code`: code → org id. Unique codes; also the export order.
+pub const ORG_BY_CODE: TableDefinition<&str, u64> = TableDefinition::new("org_by_code");
+
+/// `org_children`: (parent id or 0, collation key of the name, child id) → ().
+/// The children of one node, in Vietnamese order, are one range scan.
+pub const ORG_CHILDREN: TableDefinition<(u64, &[u8], u64), ()> =
+    TableDefinition::new("org_children");
+
+/// `members`: member id → `Member` (with its status history inside).
+pub const MEMBERS: TableDefinition<u64, &[u8]> = TableDefinition::new("members");
+
+/// `member_by_card`: party card number → member id. Unique cards; also the export order.
+pub const MEMBER_BY_CARD: TableDefinition<&str, u64> = TableDefinition::new("member_by_card");
+
+/// `org_members`: (branch or cell id, roster key, member id) → (). A member has a row under
+/// its branch and, when it has one, under its cell. Roster key: `text::person_key` (given
+/// name, family name, middle names).
+pub const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
+
+/// `member_by_folded`: (folded word-start suffix of the name, member id) → (). Three rows for
+/// "nguyen van an": "nguyen van an", "van an", "an"; a prefix scan finds any part of a name.
+pub const MEMBER_BY_FOLDED: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("member_by_folded");
+
+/// `roles`: (org id, member id, from day) → `Role`.
+pub const ROLES: TableDefinition<(u64, u64, i32), &[u8]> = TableDefinition::new("roles");
+
+/// `roles_by_member`: (member id, org id, from day) → (). The reverse of `roles`.
+pub const ROLES_BY_MEMBER: TableDefinition<(u64, u64, i32), ()> =
+    TableDefinition::new("roles_by_member");
+
+/// `oversight`: (overseen branch id, member id, from day) → `Oversight`.
+pub const OVERSIGHT: TableDefinition<(u64, u64, i32), &[u8]> = TableDefinition::new("oversight");
+
+/// `oversight_by_member`: (member id, branch id, from day) → (). The reverse of `oversight`.
+pub const OVERSIGHT_BY_MEMBER: TableDefinition<(u64, u64, i32), ()> =
+    TableDefinition::new("oversight_by_member");
+
+/// `meetings`: meeting id → `Meeting` (attendance packed inside: one row per meeting).
+pub const MEETINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("meetings");
+
+/// `org_meetings`: (org id, day, meeting id) → (). A month of one org is one range scan.
+pub const ORG_MEETINGS: TableDefinition<(u64, i32, u64), ()> = TableDefinition::new("org_meetings");
