@@ -1,9 +1,356 @@
-//! `chibo check`: verifies every invariant the store relies on, from the raw rows.
+//! `chibo check`: verifies, from the raw rows, every invariant the store relies on — that
+//! each index holds exactly the rows its records imply, and that references resolve.
 
+use std::collections::{BTreeSet, HashMap};
+
+use redb::ReadableTable;
+
+use super::codec::decode;
 use super::{Reader, StoreError};
+use crate::domain::date::day_number;
+use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
+use crate::domain::{Meeting, Member, OrgKind, OrgUnit, Oversight, Role};
 
-/// Every broken invariant found, as one line each; empty when the store is sound.
+/// Every broken invariant found, one line each; empty when the store is sound.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
-    let _ = reader;
-    Ok(Vec::new())
+    let mut problems = Vec::new();
+    let orgs = check_orgs(reader, &mut problems)?;
+    let members = check_members(reader, &orgs, &mut problems)?;
+    check_roles(reader, &orgs, &members, &mut problems)?;
+    check_oversight(reader, &orgs, &members, &mut problems)?;
+    check_meetings(reader, &orgs, &members, &mut problems)?;
+    check_counters(reader, &orgs, &members, &mut problems)?;
+    Ok(problems)
+}
+
+/// Compares the rows an index holds with the rows its records imply, reporting both ways.
+fn compare_index<K: Ord + std::fmt::Debug>(
+    name: &str,
+    stored: BTreeSet<K>,
+    expected: BTreeSet<K>,
+    problems: &mut Vec<String>,
+) {
+    for extra in stored.difference(&expected) {
+        problems.push(format!("{name}: stray row {extra:?}"));
+    }
+    for absent in expected.difference(&stored) {
+        problems.push(format!("{name}: missing row {absent:?}"));
+    }
+}
+
+fn check_orgs(reader: &Reader, problems: &mut Vec<String>) -> Result<HashMap<u64, OrgUnit>, StoreError> {
+    let mut orgs = HashMap::new();
+    for row in reader.orgs.iter()? {
+        let (id, bytes) = row?;
+        let org: OrgUnit = decode(bytes.value())?;
+        if org.id.0 != id.value() {
+            problems.push(format!("org row {} holds org {}", id.value(), org.id.0));
+        }
+        orgs.insert(id.value(), org);
+    }
+    let mut expected_codes = BTreeSet::new();
+    let mut expected_children = BTreeSet::new();
+    for org in orgs.values() {
+        expected_codes.insert((org.code.clone(), org.id.0));
+        let parent = org.parent.map_or(0, |p| p.0);
+        expected_children.insert((parent, collation_key(&org.name), org.id.0));
+        match org.parent.map(|p| orgs.get(&p.0)) {
+            Some(None) => problems.push(format!("org {} has a missing parent", org.code)),
+            Some(Some(parent)) if !org.kind.may_sit_under(parent.kind) => problems.push(format!(
+                "org {} ({}) cannot sit under {} ({})",
+                org.code, org.kind, parent.code, parent.kind
+            )),
+            _ => {}
+        }
+        if has_cycle(org, &orgs) {
+            problems.push(format!("org {} is its own ancestor", org.code));
+        }
+    }
+    let mut stored_codes = BTreeSet::new();
+    for row in reader.org_by_code.iter()? {
+        let (code, id) = row?;
+        stored_codes.insert((code.value().to_string(), id.value()));
+    }
+    compare_index("org_by_code", stored_codes, expected_codes, problems);
+    let mut stored_children = BTreeSet::new();
+    for row in reader.org_children.iter()? {
+        let (key, _) = row?;
+        let (parent, sort, child) = key.value();
+        stored_children.insert((parent, sort.to_vec(), child));
+    }
+    compare_index("org_children", stored_children, expected_children, problems);
+    Ok(orgs)
+}
+
+fn has_cycle(org: &OrgUnit, orgs: &HashMap<u64, OrgUnit>) -> bool {
+    let mut next = org.parent;
+    for _ in 0..=orgs.len() {
+        match next {
+            None => return false,
+            Some(p) if p == org.id => return true,
+            Some(p) => next = orgs.get(&p.0).and_then(|o| o.parent),
+        }
+    }
+    true
+}
+
+fn check_members(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    problems: &mut Vec<String>,
+) -> Result<HashMap<u64, Member>, StoreError> {
+    let mut members = HashMap::new();
+    for row in reader.members.iter()? {
+        let (id, bytes) = row?;
+        let member: Member = decode(bytes.value())?;
+        if member.id.0 != id.value() {
+            problems.push(format!("member row {} holds member {}", id.value(), member.id.0));
+        }
+        members.insert(id.value(), member);
+    }
+    let mut expected_cards = BTreeSet::new();
+    let mut expected_roster = BTreeSet::new();
+    let mut expected_folded = BTreeSet::new();
+    for m in members.values() {
+        expected_cards.insert((m.card.clone(), m.id.0));
+        let key = person_key(&m.name);
+        for org in std::iter::once(m.org).chain(m.cell) {
+            expected_roster.insert((org.0, key.clone(), m.id.0));
+        }
+        for suffix in folded_suffixes(&fold(&m.name)) {
+            expected_folded.insert((suffix.to_string(), m.id.0));
+        }
+        match orgs.get(&m.org.0) {
+            None => problems.push(format!("member {} belongs to a missing org", m.card)),
+            Some(org) if !org.kind.is_branch() => {
+                problems.push(format!("member {} belongs to {} which is not a branch", m.card, org.code))
+            }
+            Some(_) => {}
+        }
+        if let Some(cell) = m.cell {
+            let in_branch = orgs
+                .get(&cell.0)
+                .is_some_and(|c| c.kind == OrgKind::Cell && c.parent == Some(m.org));
+            if !in_branch {
+                problems.push(format!("member {}: cell is not a cell of the member's branch", m.card));
+            }
+        }
+        if m.history.windows(2).any(|w| w[0].from > w[1].from) {
+            problems.push(format!("member {}: status history out of date order", m.card));
+        }
+    }
+    let mut stored = BTreeSet::new();
+    for row in reader.member_by_card.iter()? {
+        let (card, id) = row?;
+        stored.insert((card.value().to_string(), id.value()));
+    }
+    compare_index("member_by_card", stored, expected_cards, problems);
+    let mut stored = BTreeSet::new();
+    for row in reader.org_members.iter()? {
+        let (key, _) = row?;
+        let (org, sort, id) = key.value();
+        stored.insert((org, sort.to_vec(), id));
+    }
+    compare_index("org_members", stored, expected_roster, problems);
+    let mut stored = BTreeSet::new();
+    for row in reader.member_by_folded.iter()? {
+        let (key, _) = row?;
+        let (text, id) = key.value();
+        stored.insert((text.to_string(), id));
+    }
+    compare_index("member_by_folded", stored, expected_folded, problems);
+    Ok(members)
+}
+
+/// Checks a dated assignment table (roles or oversight) and its reverse index.
+fn check_assignments<T: serde::de::DeserializeOwned>(
+    name: &str,
+    table: &impl ReadableTable<(u64, u64, i32), &'static [u8]>,
+    reverse: &impl ReadableTable<(u64, u64, i32), ()>,
+    key_of: impl Fn(&T) -> (u64, u64, i32),
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let mut expected_reverse = BTreeSet::new();
+    for row in table.iter()? {
+        let (key, bytes) = row?;
+        let record: T = decode(bytes.value())?;
+        let (org, member, from) = key_of(&record);
+        if (org, member, from) != key.value() {
+            problems.push(format!("{name}: row {:?} holds {:?}", key.value(), (org, member, from)));
+        }
+        if !orgs.contains_key(&org) {
+            problems.push(format!("{name}: row {:?} names a missing org", key.value()));
+        }
+        if !members.contains_key(&member) {
+            problems.push(format!("{name}: row {:?} names a missing member", key.value()));
+        }
+        expected_reverse.insert((member, org, from));
+    }
+    let mut stored = BTreeSet::new();
+    for row in reverse.iter()? {
+        stored.insert(row?.0.value());
+    }
+    compare_index(&format!("{name}_by_member"), stored, expected_reverse, problems);
+    Ok(())
+}
+
+fn check_roles(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let key = |r: &Role| (r.org.0, r.member.0, day_number(r.from));
+    check_assignments("roles", &reader.roles, &reader.roles_by_member, key, orgs, members, problems)
+}
+
+fn check_oversight(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let key = |o: &Oversight| (o.org.0, o.member.0, day_number(o.from));
+    let (table, reverse) = (&reader.oversight, &reader.oversight_by_member);
+    check_assignments("oversight", table, reverse, key, orgs, members, problems)
+}
+
+fn check_meetings(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let mut expected = BTreeSet::new();
+    for row in reader.meetings.iter()? {
+        let (id, bytes) = row?;
+        let meeting: Meeting = decode(bytes.value())?;
+        expected.insert((meeting.org.0, day_number(meeting.date), id.value()));
+        let Some(org) = orgs.get(&meeting.org.0) else {
+            problems.push(format!("meeting {} belongs to a missing org", id.value()));
+            continue;
+        };
+        for (member, _) in &meeting.attendance {
+            if members.get(&member.0).is_none_or(|m| m.org != meeting.org) {
+                problems.push(format!(
+                    "meeting of {} on {}: attendance for someone not in the branch",
+                    org.code, meeting.date
+                ));
+            }
+        }
+        if meeting.guests.iter().any(|g| !members.contains_key(&g.0)) {
+            problems.push(format!("meeting of {} on {}: unknown guest", org.code, meeting.date));
+        }
+    }
+    let mut stored = BTreeSet::new();
+    for row in reader.org_meetings.iter()? {
+        stored.insert(row?.0.value());
+    }
+    compare_index("org_meetings", stored, expected, problems);
+    Ok(())
+}
+
+fn check_counters(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let max_meeting = reader.meetings.last()?.map_or(0, |(k, _)| k.value());
+    let highest = [
+        ("next_org_id", orgs.keys().max().copied().unwrap_or(0)),
+        ("next_member_id", members.keys().max().copied().unwrap_or(0)),
+        ("next_meeting_id", max_meeting),
+    ];
+    for (counter, max_id) in highest {
+        let next = match reader.meta.get(counter)? {
+            Some(g) => g.value().try_into().map(u64::from_le_bytes).unwrap_or(0),
+            None => 1,
+        };
+        if next <= max_id {
+            problems.push(format!("{counter} is {next} but id {max_id} is in use"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::date::parse_iso;
+    use crate::domain::{MemberId, OrgId};
+    use crate::store::tables::ORG_MEMBERS;
+    use crate::store::Store;
+
+    fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
+        OrgUnit {
+            id: OrgId(id),
+            code: code.into(),
+            name: format!("Tổ chức {code}"),
+            kind,
+            parent: parent.map(OrgId),
+            branch_type: None,
+            meeting_rule: None,
+            grace_days: None,
+            founded: None,
+            dissolved: None,
+        }
+    }
+
+    fn sample(dir: &std::path::Path) -> Store {
+        let store = Store::open(&dir.join("check.redb")).unwrap();
+        store
+            .write(|w| {
+                for o in [
+                    org(w.new_org_id()?.0, "QN", OrgKind::ProvincialCommittee, None),
+                    org(w.new_org_id()?.0, "QN.HG", OrgKind::GrassrootsCommittee, Some(1)),
+                    org(w.new_org_id()?.0, "QN.HG.K2", OrgKind::Branch, Some(2)),
+                ] {
+                    w.put_org(&o)?;
+                }
+                let id = w.new_member_id()?;
+                w.put_member(&Member {
+                    id,
+                    card: "48123456".into(),
+                    name: "Phạm Ngọc Đường".into(),
+                    sex: None,
+                    born: parse_iso("1958-03-02").ok(),
+                    admitted: None,
+                    full_member: None,
+                    org: OrgId(3),
+                    cell: None,
+                    phone: None,
+                    residence: None,
+                    history: vec![],
+                })?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_sound_store_has_no_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        assert_eq!(run(&store.read().unwrap()).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_missing_index_row_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let txn = store.begin_raw_write().unwrap();
+        {
+            let mut roster = txn.open_table(ORG_MEMBERS).unwrap();
+            let key = person_key("Phạm Ngọc Đường");
+            assert!(roster.remove((3u64, key.as_slice(), MemberId(1).0)).unwrap().is_some());
+        }
+        txn.commit().unwrap();
+        let problems = run(&store.read().unwrap()).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("org_members: missing row"), "{problems:?}");
+    }
 }
