@@ -38,7 +38,10 @@ fn compare_index<K: Ord + std::fmt::Debug>(
     }
 }
 
-fn check_orgs(reader: &Reader, problems: &mut Vec<String>) -> Result<HashMap<u64, OrgUnit>, StoreError> {
+fn check_orgs(
+    reader: &Reader,
+    problems: &mut Vec<String>,
+) -> Result<HashMap<u64, OrgUnit>, StoreError> {
     let mut orgs = HashMap::new();
     for row in reader.orgs.iter()? {
         let (id, bytes) = row?;
@@ -50,7 +53,11 @@ fn check_orgs(reader: &Reader, problems: &mut Vec<String>) -> Result<HashMap<u64
     }
     let mut expected_codes = BTreeSet::new();
     let mut expected_children = BTreeSet::new();
+    let mut expected_folded = BTreeSet::new();
     for org in orgs.values() {
+        for suffix in folded_suffixes(&fold(&org.name)) {
+            expected_folded.insert((suffix.to_string(), org.id.0));
+        }
         expected_codes.insert((org.code.clone(), org.id.0));
         let parent = org.parent.map_or(0, |p| p.0);
         expected_children.insert((parent, collation_key(&org.name), org.id.0));
@@ -79,6 +86,13 @@ fn check_orgs(reader: &Reader, problems: &mut Vec<String>) -> Result<HashMap<u64
         stored_children.insert((parent, sort.to_vec(), child));
     }
     compare_index("org_children", stored_children, expected_children, problems);
+    let mut stored_folded = BTreeSet::new();
+    for row in reader.org_by_folded.iter()? {
+        let (key, _) = row?;
+        let (text, id) = key.value();
+        stored_folded.insert((text.to_string(), id));
+    }
+    compare_index("org_by_folded", stored_folded, expected_folded, problems);
     Ok(orgs)
 }
 
@@ -104,7 +118,11 @@ fn check_members(
         let (id, bytes) = row?;
         let member: Member = decode(bytes.value())?;
         if member.id.0 != id.value() {
-            problems.push(format!("member row {} holds member {}", id.value(), member.id.0));
+            problems.push(format!(
+                "member row {} holds member {}",
+                id.value(),
+                member.id.0
+            ));
         }
         members.insert(id.value(), member);
     }
@@ -122,9 +140,10 @@ fn check_members(
         }
         match orgs.get(&m.org.0) {
             None => problems.push(format!("member {} belongs to a missing org", m.card)),
-            Some(org) if !org.kind.is_branch() => {
-                problems.push(format!("member {} belongs to {} which is not a branch", m.card, org.code))
-            }
+            Some(org) if !org.kind.is_branch() => problems.push(format!(
+                "member {} belongs to {} which is not a branch",
+                m.card, org.code
+            )),
             Some(_) => {}
         }
         if let Some(cell) = m.cell {
@@ -132,11 +151,17 @@ fn check_members(
                 .get(&cell.0)
                 .is_some_and(|c| c.kind == OrgKind::Cell && c.parent == Some(m.org));
             if !in_branch {
-                problems.push(format!("member {}: cell is not a cell of the member's branch", m.card));
+                problems.push(format!(
+                    "member {}: cell is not a cell of the member's branch",
+                    m.card
+                ));
             }
         }
         if m.history.windows(2).any(|w| w[0].from > w[1].from) {
-            problems.push(format!("member {}: status history out of date order", m.card));
+            problems.push(format!(
+                "member {}: status history out of date order",
+                m.card
+            ));
         }
     }
     let mut stored = BTreeSet::new();
@@ -178,13 +203,20 @@ fn check_assignments<T: serde::de::DeserializeOwned>(
         let record: T = decode(bytes.value())?;
         let (org, member, from) = key_of(&record);
         if (org, member, from) != key.value() {
-            problems.push(format!("{name}: row {:?} holds {:?}", key.value(), (org, member, from)));
+            problems.push(format!(
+                "{name}: row {:?} holds {:?}",
+                key.value(),
+                (org, member, from)
+            ));
         }
         if !orgs.contains_key(&org) {
             problems.push(format!("{name}: row {:?} names a missing org", key.value()));
         }
         if !members.contains_key(&member) {
-            problems.push(format!("{name}: row {:?} names a missing member", key.value()));
+            problems.push(format!(
+                "{name}: row {:?} names a missing member",
+                key.value()
+            ));
         }
         expected_reverse.insert((member, org, from));
     }
@@ -192,7 +224,12 @@ fn check_assignments<T: serde::de::DeserializeOwned>(
     for row in reverse.iter()? {
         stored.insert(row?.0.value());
     }
-    compare_index(&format!("{name}_by_member"), stored, expected_reverse, problems);
+    compare_index(
+        &format!("{name}_by_member"),
+        stored,
+        expected_reverse,
+        problems,
+    );
     Ok(())
 }
 
@@ -203,7 +240,15 @@ fn check_roles(
     problems: &mut Vec<String>,
 ) -> Result<(), StoreError> {
     let key = |r: &Role| (r.org.0, r.member.0, day_number(r.from));
-    check_assignments("roles", &reader.roles, &reader.roles_by_member, key, orgs, members, problems)
+    check_assignments(
+        "roles",
+        &reader.roles,
+        &reader.roles_by_member,
+        key,
+        orgs,
+        members,
+        problems,
+    )
 }
 
 fn check_oversight(
@@ -241,7 +286,10 @@ fn check_meetings(
             }
         }
         if meeting.guests.iter().any(|g| !members.contains_key(&g.0)) {
-            problems.push(format!("meeting of {} on {}: unknown guest", org.code, meeting.date));
+            problems.push(format!(
+                "meeting of {} on {}: unknown guest",
+                org.code, meeting.date
+            ));
         }
     }
     let mut stored = BTreeSet::new();
@@ -281,8 +329,8 @@ mod tests {
     use super::*;
     use crate::domain::date::parse_iso;
     use crate::domain::{MemberId, OrgId};
-    use crate::store::tables::ORG_MEMBERS;
     use crate::store::Store;
+    use crate::store::tables::ORG_MEMBERS;
 
     fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
         OrgUnit {
@@ -305,7 +353,12 @@ mod tests {
             .write(|w| {
                 for o in [
                     org(w.new_org_id()?.0, "QN", OrgKind::ProvincialCommittee, None),
-                    org(w.new_org_id()?.0, "QN.HG", OrgKind::GrassrootsCommittee, Some(1)),
+                    org(
+                        w.new_org_id()?.0,
+                        "QN.HG",
+                        OrgKind::GrassrootsCommittee,
+                        Some(1),
+                    ),
                     org(w.new_org_id()?.0, "QN.HG.K2", OrgKind::Branch, Some(2)),
                 ] {
                     w.put_org(&o)?;
@@ -346,11 +399,19 @@ mod tests {
         {
             let mut roster = txn.open_table(ORG_MEMBERS).unwrap();
             let key = person_key("Phạm Ngọc Đường");
-            assert!(roster.remove((3u64, key.as_slice(), MemberId(1).0)).unwrap().is_some());
+            assert!(
+                roster
+                    .remove((3u64, key.as_slice(), MemberId(1).0))
+                    .unwrap()
+                    .is_some()
+            );
         }
         txn.commit().unwrap();
         let problems = run(&store.read().unwrap()).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("org_members: missing row"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("org_members: missing row"),
+            "{problems:?}"
+        );
     }
 }

@@ -6,17 +6,35 @@ use std::path::Path;
 
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
+use super::codec::decode;
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
+use crate::domain::OrgUnit;
+use crate::domain::text::{fold, folded_suffixes};
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[index_org_names];
+
+/// 1 → 2: organisations become searchable by name; fill `org_by_folded` from `orgs`.
+fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let orgs = txn.open_table(ORGS)?;
+    let mut index = txn.open_table(ORG_BY_FOLDED)?;
+    for row in orgs.iter()? {
+        let (id, bytes) = row?;
+        let org: OrgUnit = decode(bytes.value())?;
+        let folded = fold(&org.name);
+        for suffix in folded_suffixes(&folded) {
+            index.insert((suffix, id.value()), ())?;
+        }
+    }
+    Ok(())
+}
 
 /// Lays out a new, empty database at the current version.
 pub(super) fn initialise(store: &Store) -> Result<(), StoreError> {
@@ -103,6 +121,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORGS)?;
     touch(txn, ORG_BY_CODE)?;
     touch(txn, ORG_CHILDREN)?;
+    touch(txn, ORG_BY_FOLDED)?;
     touch(txn, MEMBERS)?;
     touch(txn, MEMBER_BY_CARD)?;
     touch(txn, ORG_MEMBERS)?;

@@ -23,6 +23,7 @@ pub struct Reader {
     pub(super) orgs: ReadOnlyTable<u64, Bytes>,
     pub(super) org_by_code: ReadOnlyTable<&'static str, u64>,
     pub(super) org_children: ReadOnlyTable<(u64, Bytes, u64), ()>,
+    pub(super) org_by_folded: ReadOnlyTable<(&'static str, u64), ()>,
     pub(super) members: ReadOnlyTable<u64, Bytes>,
     pub(super) member_by_card: ReadOnlyTable<&'static str, u64>,
     pub(super) org_members: ReadOnlyTable<(u64, Bytes, u64), ()>,
@@ -41,6 +42,7 @@ pub struct Writer<'t> {
     orgs: Table<'t, u64, Bytes>,
     org_by_code: Table<'t, &'static str, u64>,
     org_children: Table<'t, (u64, Bytes, u64), ()>,
+    org_by_folded: Table<'t, (&'static str, u64), ()>,
     members: Table<'t, u64, Bytes>,
     member_by_card: Table<'t, &'static str, u64>,
     org_members: Table<'t, (u64, Bytes, u64), ()>,
@@ -61,6 +63,7 @@ macro_rules! open_tables {
             orgs: $txn.open_table(ORGS)?,
             org_by_code: $txn.open_table(ORG_BY_CODE)?,
             org_children: $txn.open_table(ORG_CHILDREN)?,
+            org_by_folded: $txn.open_table(ORG_BY_FOLDED)?,
             members: $txn.open_table(MEMBERS)?,
             member_by_card: $txn.open_table(MEMBER_BY_CARD)?,
             org_members: $txn.open_table(ORG_MEMBERS)?,
@@ -92,6 +95,31 @@ impl<'t> Writer<'t> {
 
 fn missing(what: &str, id: u64) -> StoreError {
     StoreError::Corrupt(format!("index points to missing {what} {id}"))
+}
+
+/// Distinct ids (in index order, at most `limit`) of the rows of a folded-name index whose
+/// text starts with the folded `query`: one range scan from the prefix.
+fn prefix_ids(
+    index: &impl ReadableTable<(&'static str, u64), ()>,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<u64>, StoreError> {
+    let folded = fold(query);
+    let mut ids: Vec<u64> = Vec::new();
+    if folded.is_empty() {
+        return Ok(ids);
+    }
+    for row in index.range((folded.as_str(), 0)..)? {
+        let (key, _) = row?;
+        let (text, id) = key.value();
+        if !text.starts_with(folded.as_str()) || ids.len() == limit {
+            break;
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// The same read queries on `Reader` and `Writer`: both hold tables that implement
@@ -204,26 +232,18 @@ queries! {
     /// Members whose name has a word starting with `query`, diacritics ignored
     /// (`nguyen van` finds "Nguyễn Văn An"), up to `limit`, from the folded-name index.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        let folded = fold(query);
-        if folded.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut ids: Vec<u64> = Vec::new();
-        for row in self.member_by_folded.range((folded.as_str(), 0)..)? {
-            let (key, _) = row?;
-            let (text, id) = key.value();
-            if !text.starts_with(folded.as_str()) {
-                break;
-            }
-            if !ids.contains(&id) {
-                ids.push(id);
-                if ids.len() == limit {
-                    break;
-                }
-            }
-        }
-        ids.into_iter()
+        prefix_ids(&self.member_by_folded, query, limit)?
+            .into_iter()
             .map(|id| self.member(MemberId(id))?.ok_or_else(|| missing("member", id)))
+            .collect()
+    }
+
+    /// Organisations whose name has a word starting with `query`, diacritics ignored
+    /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`.
+    pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
+        prefix_ids(&self.org_by_folded, query, limit)?
+            .into_iter()
+            .map(|id| self.org(OrgId(id))?.ok_or_else(|| missing("org", id)))
             .collect()
     }
 

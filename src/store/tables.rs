@@ -23,6 +23,10 @@ pub const ORG_BY_CODE: TableDefinition<&str, u64> = TableDefinition::new("org_by
 pub const ORG_CHILDREN: TableDefinition<(u64, &[u8], u64), ()> =
     TableDefinition::new("org_children");
 
+/// `org_by_folded`: (folded word-start suffix of the name, org id) → (). Like
+/// `member_by_folded`, for finding organisations ("hong gai"). Added in schema version 2.
+pub const ORG_BY_FOLDED: TableDefinition<(&str, u64), ()> = TableDefinition::new("org_by_folded");
+
 /// `members`: member id → `Member` (with its status history inside).
 pub const MEMBERS: TableDefinition<u64, &[u8]> = TableDefinition::new("members");
 

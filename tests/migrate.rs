@@ -1,0 +1,81 @@
+//! Databases written by an earlier schema open in this chibo: the migration runs at open,
+//! the data is intact, and what the new schema adds works on the old data.
+
+use std::path::{Path, PathBuf};
+
+use chibo::store::{SCHEMA_VERSION, Store, check};
+use redb::{ReadableDatabase, TableDefinition};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// A private copy of a fixture, so the committed file is never changed.
+fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let target = dir.join(name);
+    std::fs::copy(source, &target).expect("fixture present");
+    target
+}
+
+fn schema_version(path: &Path) -> u32 {
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_read().unwrap();
+    let meta = txn.open_table(META).unwrap();
+    let bytes = meta
+        .get("schema_version")
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    u32::from_le_bytes(bytes.try_into().unwrap())
+}
+
+#[test]
+fn a_version_1_database_opens_migrated_and_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture("schema-v1.redb", dir.path());
+    assert_eq!(schema_version(&path), 1);
+
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader
+        .org_by_code("QN.HG.K2")
+        .unwrap()
+        .expect("branch kept");
+    assert_eq!(branch.name, "Chi bộ khu 2");
+    let roster: Vec<String> = reader
+        .members_of(branch.id, 0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(
+        roster,
+        ["Nguyễn Văn An", "Phạm Ngọc Đường", "Đặng Thị Hồng"]
+    );
+    assert_eq!(reader.all_meetings_of(branch.id).unwrap().len(), 1);
+    // Version 2 added the organisation-name index: the migration filled it from old rows.
+    let found: Vec<String> = reader
+        .search_orgs("hong gai", 5)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    assert_eq!(found, ["QN.HG"]);
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+    drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+}
+
+#[test]
+fn opening_a_migrated_database_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture("schema-v1.redb", dir.path());
+    drop(Store::open(&path).unwrap());
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    assert_eq!(reader.search_orgs("chi bo", 5).unwrap().len(), 1);
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+}
