@@ -327,62 +327,9 @@ fn check_counters(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::date::parse_iso;
-    use crate::domain::{MemberId, OrgId};
-    use crate::store::Store;
+    use crate::domain::MemberId;
     use crate::store::tables::ORG_MEMBERS;
-
-    fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
-        OrgUnit {
-            id: OrgId(id),
-            code: code.into(),
-            name: format!("Tổ chức {code}"),
-            kind,
-            parent: parent.map(OrgId),
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
-            founded: None,
-            dissolved: None,
-        }
-    }
-
-    fn sample(dir: &std::path::Path) -> Store {
-        let store = Store::open(&dir.join("check.redb")).unwrap();
-        store
-            .write(|w| {
-                for o in [
-                    org(w.new_org_id()?.0, "QN", OrgKind::ProvincialCommittee, None),
-                    org(
-                        w.new_org_id()?.0,
-                        "QN.HG",
-                        OrgKind::GrassrootsCommittee,
-                        Some(1),
-                    ),
-                    org(w.new_org_id()?.0, "QN.HG.K2", OrgKind::Branch, Some(2)),
-                ] {
-                    w.put_org(&o)?;
-                }
-                let id = w.new_member_id()?;
-                w.put_member(&Member {
-                    id,
-                    card: "48123456".into(),
-                    name: "Phạm Ngọc Đường".into(),
-                    sex: None,
-                    born: parse_iso("1958-03-02").ok(),
-                    admitted: None,
-                    full_member: None,
-                    org: OrgId(3),
-                    cell: None,
-                    phone: None,
-                    residence: None,
-                    history: vec![],
-                })?;
-                Ok::<_, StoreError>(())
-            })
-            .unwrap();
-        store
-    }
+    use crate::store::testkit::sample;
 
     #[test]
     fn a_sound_store_has_no_problems() {

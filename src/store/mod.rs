@@ -7,6 +7,8 @@ mod error;
 mod holders;
 mod migrate;
 mod query;
+#[cfg(test)]
+mod testkit;
 pub mod tables;
 
 use std::path::{Path, PathBuf};

@@ -402,8 +402,14 @@ impl Writer<'_> {
                 old_key.as_slice(),
                 old.id.0,
             ))?;
+            for suffix in folded_suffixes(&fold(&old.name)) {
+                self.org_by_folded.remove((suffix, old.id.0))?;
+            }
         }
         self.org_by_code.insert(org.code.as_str(), org.id.0)?;
+        for suffix in folded_suffixes(&fold(&org.name)) {
+            self.org_by_folded.insert((suffix, org.id.0), ())?;
+        }
         let key = collation_key(&org.name);
         self.org_children.insert(
             (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
@@ -511,5 +517,158 @@ impl Writer<'_> {
         self.org_meetings
             .insert((meeting.org.0, day_number(meeting.date), meeting.id.0), ())?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrgKind;
+    use crate::store::check;
+    use crate::store::testkit::{member, org, sample};
+
+    fn names(orgs: Vec<OrgUnit>) -> Vec<String> {
+        orgs.into_iter().map(|o| o.name).collect()
+    }
+
+    #[test]
+    fn rename_and_move_refile_an_org_among_its_new_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        store
+            .write(|w| {
+                let id = w.new_org_id()?;
+                let mut other = org(id.0, "QN.CP", OrgKind::GrassrootsCommittee, Some(1));
+                other.name = "Đảng ủy phường Cẩm Phả".into();
+                w.put_org(&other)?;
+                let mut branch = w.org(OrgId(3))?.unwrap();
+                branch.name = "Chi bộ Ánh Dương".into();
+                branch.parent = Some(id);
+                w.put_org(&branch)
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        assert_eq!(r.child_count(Some(OrgId(2))).unwrap(), 0);
+        assert_eq!(
+            names(r.children(Some(OrgId(4)), 0, 10).unwrap()),
+            ["Chi bộ Ánh Dương"]
+        );
+        assert_eq!(
+            names(r.children(Some(OrgId(1)), 0, 10).unwrap()),
+            ["Đảng ủy phường Cẩm Phả", "Tổ chức QN.HG"]
+        );
+        assert_eq!(
+            names(r.search_orgs("anh duong", 5).unwrap()),
+            ["Chi bộ Ánh Dương"]
+        );
+        assert!(r.search_orgs("qn.hg.k2", 5).unwrap().is_empty());
+        assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_move_that_makes_a_cycle_is_refused_and_nothing_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let outcome = store.write(|w| {
+            let mut province = w.org(OrgId(1))?.unwrap();
+            province.parent = Some(OrgId(2));
+            w.put_org(&province)
+        });
+        assert!(matches!(outcome, Err(StoreError::Conflict(_))));
+        assert_eq!(
+            store.read().unwrap().org(OrgId(1)).unwrap().unwrap().parent,
+            None
+        );
+    }
+
+    #[test]
+    fn rosters_sort_by_given_name_and_search_ignores_diacritics() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        store
+            .write(|w| {
+                for (card, name) in [
+                    ("2", "Nguyễn Văn An"),
+                    ("3", "Đặng Thị Hồng"),
+                    ("4", "Lê Văn Dũng"),
+                ] {
+                    let id = w.new_member_id()?;
+                    w.put_member(&member(id.0, card, name, 3))?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        let roster: Vec<String> = r
+            .members_of(OrgId(3), 0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(
+            roster,
+            [
+                "Nguyễn Văn An",
+                "Lê Văn Dũng",
+                "Phạm Ngọc Đường",
+                "Đặng Thị Hồng"
+            ]
+        );
+        let page: Vec<String> = r
+            .members_of(OrgId(3), 1, 2)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(page, ["Lê Văn Dũng", "Phạm Ngọc Đường"]);
+        let found = |q| {
+            r.search_members(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.card)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("nguyen"), ["2"]);
+        assert_eq!(found("van"), ["2", "4"]);
+        assert_eq!(found("dang thi"), ["3"]);
+        assert_eq!(found("duong"), ["48123456"]);
+        assert!(found("xyz").is_empty());
+    }
+
+    #[test]
+    fn a_card_taken_by_another_member_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let outcome = store.write(|w| {
+            let id = w.new_member_id()?;
+            w.put_member(&member(id.0, "48123456", "Trần Văn Bình", 3))
+        });
+        assert!(matches!(outcome, Err(StoreError::Conflict(_))));
+        assert_eq!(store.read().unwrap().totals().unwrap().members, 1);
+    }
+
+    #[test]
+    fn schedule_inherits_from_the_nearest_ancestor() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        store
+            .write(|w| {
+                let mut province = w.org(OrgId(1))?.unwrap();
+                province.meeting_rule = Some(ScheduleRule::DayOfMonth(7));
+                w.put_org(&province)?;
+                let mut ward = w.org(OrgId(2))?.unwrap();
+                ward.grace_days = Some(1);
+                w.put_org(&ward)
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        assert_eq!(
+            r.effective_schedule(OrgId(3)).unwrap(),
+            (Some(ScheduleRule::DayOfMonth(7)), 1)
+        );
+        assert_eq!(
+            r.effective_schedule(OrgId(1)).unwrap(),
+            (Some(ScheduleRule::DayOfMonth(7)), 2)
+        );
     }
 }
