@@ -36,9 +36,6 @@ impl Store {
     /// pending migrations. Opened in redb's multi-writer mode, so several chibo processes
     /// can read and write one file.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let fresh = std::fs::metadata(path)
-            .map(|m| m.len() == 0)
-            .unwrap_or(true);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
@@ -53,7 +50,7 @@ impl Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
         };
-        if fresh {
+        if store.is_blank()? {
             migrate::initialise(&store)?;
         } else {
             migrate::upgrade(&store)?;
@@ -103,6 +100,15 @@ impl Store {
         drop(self);
     }
 
+    /// Whether the database has no table at all: a file just created, by this process or by
+    /// another chibo that has not yet laid out its tables. Judged from the database rather
+    /// than the file size, because another process may have written redb's header but not
+    /// yet committed chibo's tables; laying them out twice is harmless.
+    fn is_blank(&self) -> Result<bool, StoreError> {
+        let txn = self.begin_raw_read()?;
+        Ok(txn.list_tables()?.next().is_none() && txn.list_multimap_tables()?.next().is_none())
+    }
+
     fn begin_raw_write(&self) -> Result<redb::WriteTransaction, StoreError> {
         Ok(self.db.begin_write()?)
     }
@@ -118,6 +124,15 @@ fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
             path: path.to_path_buf(),
             holders: holders_of(path),
         },
+        // redb reports a file that does not hold a redb database as invalid data.
+        redb::DatabaseError::Storage(redb::StorageError::Io(source))
+            if source.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            StoreError::NotChibo {
+                path: path.to_path_buf(),
+                detail: source.to_string(),
+            }
+        }
         redb::DatabaseError::Storage(redb::StorageError::Io(source)) => StoreError::Io {
             path: path.to_path_buf(),
             source,
