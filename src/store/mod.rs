@@ -76,7 +76,10 @@ impl Store {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
         let outcome = {
             let mut writer = Writer::open(&txn)?;
-            f(&mut writer)
+            f(&mut writer).and_then(|value| {
+                writer.finish()?;
+                Ok(value)
+            })
         };
         match outcome {
             Ok(value) => {

@@ -54,6 +54,9 @@ pub struct Writer<'t> {
     meetings: Table<'t, u64, Bytes>,
     org_meetings: Table<'t, (u64, i32, u64), ()>,
     meta: Table<'t, &'static str, Bytes>,
+    /// Id counters read from `meta` once per transaction and written back by `finish`, so
+    /// a bulk import does not rewrite a `meta` row for every record.
+    counters: Vec<(&'static str, u64)>,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -89,7 +92,15 @@ impl Reader {
 
 impl<'t> Writer<'t> {
     pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, StoreError> {
-        Ok(open_tables!(Writer {} from txn))
+        Ok(open_tables!(Writer { counters: Vec::new(), } from txn))
+    }
+
+    /// Writes back what the transaction changed besides tables: the id counters.
+    pub(super) fn finish(&mut self) -> Result<(), StoreError> {
+        for (name, next) in std::mem::take(&mut self.counters) {
+            self.meta.insert(name, next.to_le_bytes().as_slice())?;
+        }
+        Ok(())
     }
 }
 
@@ -348,17 +359,24 @@ pub struct Totals {
 }
 
 impl Writer<'_> {
-    fn next_id(&mut self, counter: &str) -> Result<u64, StoreError> {
-        let current = match self.meta.get(counter)? {
-            Some(g) => u64::from_le_bytes(
-                g.value()
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt(format!("bad counter {counter}")))?,
-            ),
-            None => 1,
+    fn next_id(&mut self, counter: &'static str) -> Result<u64, StoreError> {
+        let at = match self.counters.iter().position(|(name, _)| *name == counter) {
+            Some(at) => at,
+            None => {
+                let stored = match self.meta.get(counter)? {
+                    Some(g) => u64::from_le_bytes(
+                        g.value()
+                            .try_into()
+                            .map_err(|_| StoreError::Corrupt(format!("bad counter {counter}")))?,
+                    ),
+                    None => 1,
+                };
+                self.counters.push((counter, stored));
+                self.counters.len() - 1
+            }
         };
-        self.meta
-            .insert(counter, (current + 1).to_le_bytes().as_slice())?;
+        let current = self.counters[at].1;
+        self.counters[at].1 = current + 1;
         Ok(current)
     }
 
@@ -467,6 +485,58 @@ impl Writer<'_> {
         let folded = fold(&member.name);
         for suffix in folded_suffixes(&folded) {
             self.member_by_folded.insert((suffix, member.id.0), ())?;
+        }
+        Ok(())
+    }
+
+    /// Inserts many members that are new to the store (fresh ids, unused cards), much
+    /// faster than one `put_member` each: index rows, which land all over their tables,
+    /// are sorted first and inserted in key order (about three times faster in redb).
+    pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
+        let mut roster_rows: Vec<(u64, Vec<u8>, u64)> = Vec::with_capacity(members.len() * 2);
+        let mut folded_rows: Vec<(String, u64)> = Vec::with_capacity(members.len() * 4);
+        for member in members {
+            // `insert` hands back what it replaced: a taken card or id shows up there, and
+            // the caller's error rolls the whole transaction back.
+            if let Some(holder) = self
+                .member_by_card
+                .insert(member.card.as_str(), member.id.0)?
+            {
+                return Err(StoreError::Conflict(format!(
+                    "party card {} already belongs to member {}",
+                    member.card,
+                    holder.value()
+                )));
+            }
+            if self
+                .members
+                .insert(member.id.0, encode(member).as_slice())?
+                .is_some()
+            {
+                return Err(StoreError::Conflict(format!(
+                    "member id {} is taken",
+                    member.id.0
+                )));
+            }
+            let key = person_key(&member.name);
+            if let Some(cell) = member.cell {
+                roster_rows.push((cell.0, key.clone(), member.id.0));
+            }
+            roster_rows.push((member.org.0, key, member.id.0));
+            let folded = fold(&member.name);
+            folded_rows.extend(
+                folded_suffixes(&folded)
+                    .into_iter()
+                    .map(|s| (s.to_string(), member.id.0)),
+            );
+        }
+        roster_rows.sort_unstable();
+        for (org, key, id) in &roster_rows {
+            self.org_members.insert((*org, key.as_slice(), *id), ())?;
+        }
+        folded_rows.sort_unstable();
+        for (suffix, id) in &folded_rows {
+            self.member_by_folded.insert((suffix.as_str(), *id), ())?;
         }
         Ok(())
     }
