@@ -141,6 +141,7 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
         }
         ImportError::Store(e) => store_message(e, lang),
         ImportError::Io(e) => e.to_string(),
+        ImportError::Invalid(message) => message,
     }
 }
 

@@ -3,7 +3,9 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use super::{ImportError, ImportSummary};
+use super::problem::Problems;
+use super::record::Batch;
+use super::{ImportError, ImportSummary, resolve, wire};
 use crate::domain::Lang;
 use crate::store::{Reader, Store};
 
@@ -12,12 +14,32 @@ use crate::store::{Reader, Store};
 pub fn import(
     store: &Store,
     label: &str,
-    input: impl BufRead,
+    mut input: impl BufRead,
     lang: Lang,
 ) -> Result<ImportSummary, ImportError> {
-    let _ = (store, label, input, lang);
-    todo!("JSONL import")
+    let mut problems = Problems::new(label, lang);
+    let mut batch = Batch::default();
+    // One buffer for every line: reading a line allocates nothing.
+    let mut buffer = Vec::with_capacity(4096);
+    let mut line = 0;
+    while !problems.is_full() {
+        buffer.clear();
+        if input.read_until(b'\n', &mut buffer)? == 0 {
+            break;
+        }
+        line += 1;
+        let bytes = if line == 1 {
+            buffer.strip_prefix(UTF8_BOM).unwrap_or(&buffer)
+        } else {
+            &buffer
+        };
+        wire::read_line(bytes, line, &mut batch, &mut problems);
+    }
+    resolve::import_batch(store, batch, problems)
 }
+
+/// Some editors start UTF-8 files with a byte order mark; it is not part of the first record.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Imports the JSON Lines file at `path`.
 pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSummary, ImportError> {
@@ -38,6 +60,5 @@ pub fn export(
     out: impl Write,
     lang: Lang,
 ) -> Result<(), ImportError> {
-    let _ = (reader, org, out, lang);
-    todo!("JSONL export")
+    super::export::export(reader, org, out, lang)
 }

@@ -1,7 +1,12 @@
 //! Import and export: the JSON Lines exchange format and member lists in CSV.
 
 pub mod csv_members;
+mod export;
 pub mod jsonl;
+mod problem;
+mod record;
+mod resolve;
+mod wire;
 
 use std::fmt;
 
@@ -19,13 +24,37 @@ impl fmt::Display for LineError {
     }
 }
 
-/// Why an import wrote nothing: every problem found (up to a cap), or a store failure.
+/// Why an import wrote nothing (every problem found, up to a cap, or a store failure), or
+/// why an export could not start.
 #[derive(Debug)]
 pub enum ImportError {
     Lines(Vec<LineError>),
     Store(crate::store::StoreError),
     Io(std::io::Error),
+    /// A request that cannot be met, such as an unknown `--org`, already in the user's language.
+    Invalid(String),
 }
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Lines(lines) => {
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{line}")?;
+                }
+                Ok(())
+            }
+            ImportError::Store(e) => write!(f, "{e}"),
+            ImportError::Io(e) => write!(f, "{e}"),
+            ImportError::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
 
 impl From<crate::store::StoreError> for ImportError {
     fn from(e: crate::store::StoreError) -> Self {

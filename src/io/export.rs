@@ -1,0 +1,518 @@
+//! Writing the exchange format. The output depends only on the data, never on store ids:
+//! orgs by code; members by card, each followed by its status history; then roles,
+//! oversight and meetings org by org in code order. Optional fields that are empty are
+//! left out; the fields that are written always come in the same order.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+use super::ImportError;
+use crate::domain::schedule::weekday_word;
+use crate::domain::{Lang, Meeting, Member, MemberId, OrgId, OrgUnit, ScheduleRule, StatusChange};
+use crate::store::{Reader, StoreError};
+
+/// Writes the database, or the subtree rooted at the org with code `root`, as JSON Lines.
+///
+/// A subtree export stands on its own, so it imports cleanly into an empty database: its
+/// root is written without a parent and with the meeting rule and grace days it inherits
+/// made explicit, and roles, oversight, guests, attendance marks and excuses that name a
+/// member outside the subtree are left out.
+pub fn export(
+    reader: &Reader,
+    root: Option<&str>,
+    out: impl Write,
+    lang: Lang,
+) -> Result<(), ImportError> {
+    let mut out = BufWriter::new(out);
+    let scope = match root {
+        None => Scope::whole(reader)?,
+        Some(code) => Scope::subtree(reader, code, lang)?,
+    };
+    let mut exporter = Exporter {
+        codes: scope.codes(),
+        cards: CardBook::default(),
+        whole: scope.root.is_none(),
+    };
+    for org in &scope.orgs {
+        exporter.org(&mut out, reader, org, scope.root == Some(org.id))?;
+    }
+    exporter.members(&mut out, reader, &scope)?;
+    exporter.cards.seal();
+    for org in &scope.orgs {
+        exporter.roles(&mut out, reader, org)?;
+    }
+    for org in &scope.orgs {
+        exporter.oversight(&mut out, reader, org)?;
+    }
+    for org in &scope.orgs {
+        exporter.meetings(&mut out, reader, org)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The orgs to export, in code order, and the root when only a subtree is.
+struct Scope {
+    orgs: Vec<OrgUnit>,
+    root: Option<OrgId>,
+}
+
+impl Scope {
+    fn whole(reader: &Reader) -> Result<Scope, StoreError> {
+        let mut orgs = Vec::new();
+        reader.each_org(|org| {
+            orgs.push(org);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(Scope { orgs, root: None })
+    }
+
+    fn subtree(reader: &Reader, code: &str, lang: Lang) -> Result<Scope, ImportError> {
+        let Some(root) = reader.org_by_code(code)? else {
+            let code = crate::domain::text::quoted(code);
+            return Err(ImportError::Invalid(lang.pick(
+                format!("không có tổ chức mã {code}"),
+                format!("no organisation with code {code}"),
+            )));
+        };
+        let root_id = root.id;
+        let mut orgs = vec![root];
+        let mut next = 0;
+        while next < orgs.len() {
+            let children = reader.children(Some(orgs[next].id), 0, usize::MAX)?;
+            orgs.extend(children);
+            next += 1;
+        }
+        orgs.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(Scope {
+            orgs,
+            root: Some(root_id),
+        })
+    }
+
+    fn codes(&self) -> HashMap<OrgId, String> {
+        self.orgs.iter().map(|o| (o.id, o.code.clone())).collect()
+    }
+}
+
+/// Party cards by member id for the members exported, in one block of text (a national
+/// export has millions): attendance and roles are written by card.
+#[derive(Default)]
+struct CardBook {
+    text: String,
+    entries: Vec<(MemberId, u32, u32)>,
+}
+
+impl CardBook {
+    fn add(&mut self, id: MemberId, card: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(card);
+        self.entries.push((id, start, card.len() as u32));
+    }
+
+    /// Sorts for lookup; call once every member is added.
+    fn seal(&mut self) {
+        self.entries.sort_unstable_by_key(|e| e.0);
+    }
+
+    fn card(&self, id: MemberId) -> Option<&str> {
+        let at = self.entries.binary_search_by_key(&id, |e| e.0).ok()?;
+        let (_, start, len) = self.entries[at];
+        Some(&self.text[start as usize..(start + len) as usize])
+    }
+}
+
+/// What the records written so far tell the ones still to come.
+struct Exporter {
+    codes: HashMap<OrgId, String>,
+    cards: CardBook,
+    /// Every member is exported, so a reference to a member not found is a broken store.
+    whole: bool,
+}
+
+impl Exporter {
+    fn code(&self, id: OrgId) -> Result<&str, StoreError> {
+        self.codes
+            .get(&id)
+            .map(String::as_str)
+            .ok_or_else(|| StoreError::Corrupt(format!("reference to missing org {}", id.0)))
+    }
+
+    /// The card of a referenced member; `None` when the member is outside the subtree.
+    fn card(&self, id: MemberId) -> Result<Option<&str>, StoreError> {
+        match self.cards.card(id) {
+            Some(card) => Ok(Some(card)),
+            None if self.whole => Err(StoreError::Corrupt(format!(
+                "reference to missing member {}",
+                id.0
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    fn org(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &OrgUnit,
+        is_root: bool,
+    ) -> Result<(), ImportError> {
+        let (parent, meeting_rule, grace_days) = if is_root {
+            let (rule, grace) = inherited_schedule(reader, org)?;
+            (None, rule, grace)
+        } else {
+            let parent = org.parent.map(|p| self.code(p)).transpose()?;
+            (parent, org.meeting_rule, org.grace_days)
+        };
+        let record = OrgOut {
+            record: "org",
+            code: &org.code,
+            name: &org.name,
+            kind: org.kind.as_str(),
+            parent,
+            branch_type: org.branch_type.map(|b| b.as_str()),
+            meeting_rule: meeting_rule.map(RuleOut::from),
+            grace_days,
+            founded: org.founded,
+            dissolved: org.dissolved,
+        };
+        write_line(out, &record)
+    }
+
+    fn members(
+        &mut self,
+        out: &mut impl Write,
+        reader: &Reader,
+        scope: &Scope,
+    ) -> Result<(), ImportError> {
+        if scope.root.is_none() {
+            return reader.each_member(|member| self.member(out, &member));
+        }
+        let mut members = Vec::new();
+        for org in scope.orgs.iter().filter(|o| o.kind.is_branch()) {
+            let listed = reader.members_of(org.id, 0, usize::MAX)?;
+            members.extend(listed.into_iter().filter(|m| m.org == org.id));
+        }
+        members.sort_by(|a, b| a.card.cmp(&b.card));
+        members.iter().try_for_each(|m| self.member(out, m))
+    }
+
+    fn member(&mut self, out: &mut impl Write, member: &Member) -> Result<(), ImportError> {
+        self.cards.add(member.id, &member.card);
+        let record = MemberOut {
+            record: "member",
+            card: &member.card,
+            name: &member.name,
+            sex: member.sex.map(|s| s.as_str()),
+            born: member.born,
+            admitted: member.admitted,
+            full_member: member.full_member,
+            org: self.code(member.org)?,
+            cell: member.cell.map(|c| self.code(c)).transpose()?,
+            phone: member.phone.as_deref(),
+            residence: member.residence.as_deref(),
+        };
+        write_line(out, &record)?;
+        for change in &member.history {
+            write_line(out, &StatusOut::new(&member.card, change))?;
+        }
+        Ok(())
+    }
+
+    fn roles(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &OrgUnit,
+    ) -> Result<(), ImportError> {
+        let mut lines = Vec::new();
+        for role in reader.roles_of_org(org.id)? {
+            if let Some(card) = self.card(role.member)? {
+                lines.push(SpanOut {
+                    record: "role",
+                    card,
+                    org: &org.code,
+                    role: Some(role.role.as_str()),
+                    from: role.from,
+                    until: role.until,
+                });
+            }
+        }
+        write_spans(out, lines)
+    }
+
+    fn oversight(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &OrgUnit,
+    ) -> Result<(), ImportError> {
+        let mut lines = Vec::new();
+        for o in reader.oversight_of_org(org.id)? {
+            if let Some(card) = self.card(o.member)? {
+                lines.push(SpanOut {
+                    record: "oversight",
+                    card,
+                    org: &org.code,
+                    role: None,
+                    from: o.from,
+                    until: o.until,
+                });
+            }
+        }
+        write_spans(out, lines)
+    }
+
+    fn meetings(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &OrgUnit,
+    ) -> Result<(), ImportError> {
+        let mut meetings = reader.all_meetings_of(org.id)?;
+        meetings.sort_by(|a, b| (a.date, a.kind.as_str()).cmp(&(b.date, b.kind.as_str())));
+        for meeting in &meetings {
+            write_line(out, &self.meeting(&org.code, meeting)?)?;
+        }
+        Ok(())
+    }
+
+    fn meeting<'m>(
+        &'m self,
+        org: &'m str,
+        meeting: &'m Meeting,
+    ) -> Result<MeetingOut<'m>, StoreError> {
+        let mut attendance = Vec::with_capacity(meeting.attendance.len());
+        for (id, mark) in &meeting.attendance {
+            if let Some(card) = self.card(*id)? {
+                attendance.push((card, mark.as_str()));
+            }
+        }
+        let mut excuses = Vec::with_capacity(meeting.excuses.len());
+        for (id, reason) in &meeting.excuses {
+            if let Some(card) = self.card(*id)? {
+                excuses.push((card, reason.as_str()));
+            }
+        }
+        let mut guests = Vec::with_capacity(meeting.guests.len());
+        for id in &meeting.guests {
+            if let Some(card) = self.card(*id)? {
+                guests.push(card);
+            }
+        }
+        attendance.sort_unstable();
+        excuses.sort_unstable();
+        guests.sort_unstable();
+        Ok(MeetingOut {
+            record: "meeting",
+            org,
+            kind: meeting.kind.as_str(),
+            date: meeting.date,
+            planned: meeting.planned,
+            attendance: CardMap(attendance),
+            excuses: CardMap(excuses),
+            guests,
+            topic: meeting.topic.as_deref(),
+            minutes: meeting.minutes.as_deref(),
+            approved: meeting.approved,
+        })
+    }
+}
+
+fn write_line(out: &mut impl Write, record: &impl Serialize) -> Result<(), ImportError> {
+    serde_json::to_writer(&mut *out, record).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Roles or oversight of one org, by card and start date.
+fn write_spans(out: &mut impl Write, mut lines: Vec<SpanOut<'_>>) -> Result<(), ImportError> {
+    lines.sort_by(|a, b| (a.card, a.from).cmp(&(b.card, b.from)));
+    lines.iter().try_for_each(|line| write_line(out, line))
+}
+
+/// The rule and grace days of a subtree's root: its own, else the nearest ancestor's.
+fn inherited_schedule(
+    reader: &Reader,
+    org: &OrgUnit,
+) -> Result<(Option<ScheduleRule>, Option<u8>), StoreError> {
+    let mut rule = org.meeting_rule;
+    let mut grace = org.grace_days;
+    for ancestor in reader.ancestors(org.id)? {
+        rule = rule.or(ancestor.meeting_rule);
+        grace = grace.or(ancestor.grace_days);
+    }
+    Ok((rule, grace))
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// Dates as `2026-11-07`.
+fn iso<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&date.format("%Y-%m-%d"))
+}
+
+fn opt_iso<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(d) => iso(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[derive(Serialize)]
+struct OrgOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    code: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting_rule: Option<RuleOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grace_days: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    founded: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    dissolved: Option<NaiveDate>,
+}
+
+/// `{"day":7}` or `{"nth":1,"weekday":"thu"}`.
+#[derive(Serialize)]
+struct RuleOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nth: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weekday: Option<&'static str>,
+}
+
+impl From<ScheduleRule> for RuleOut {
+    fn from(rule: ScheduleRule) -> RuleOut {
+        match rule {
+            ScheduleRule::DayOfMonth(day) => RuleOut {
+                day: Some(day),
+                nth: None,
+                weekday: None,
+            },
+            ScheduleRule::NthWeekday { n, weekday } => RuleOut {
+                day: None,
+                nth: Some(n),
+                weekday: Some(weekday_word(weekday)),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MemberOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    card: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sex: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    born: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    admitted: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    full_member: Option<NaiveDate>,
+    org: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    residence: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StatusOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    card: &'a str,
+    status: &'static str,
+    #[serde(serialize_with = "iso")]
+    from: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    until: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> StatusOut<'a> {
+    fn new(card: &'a str, change: &'a StatusChange) -> StatusOut<'a> {
+        StatusOut {
+            record: "member_status",
+            card,
+            status: change.status.as_str(),
+            from: change.from,
+            until: change.until,
+            reason: change.reason.as_deref(),
+        }
+    }
+}
+
+/// A role (with `role`) or an oversight assignment (without).
+#[derive(Serialize)]
+struct SpanOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    card: &'a str,
+    org: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'static str>,
+    #[serde(serialize_with = "iso")]
+    from: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    until: Option<NaiveDate>,
+}
+
+/// Party card → text, written as a JSON object in card order.
+struct CardMap<'a>(Vec<(&'a str, &'a str)>);
+
+impl CardMap<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for CardMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().copied())
+    }
+}
+
+#[derive(Serialize)]
+struct MeetingOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    org: &'a str,
+    kind: &'static str,
+    #[serde(serialize_with = "iso")]
+    date: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
+    planned: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "CardMap::is_empty")]
+    attendance: CardMap<'a>,
+    #[serde(skip_serializing_if = "CardMap::is_empty")]
+    excuses: CardMap<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    guests: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_false")]
+    approved: bool,
+}

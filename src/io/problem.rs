@@ -1,0 +1,413 @@
+//! What can be wrong with an imported line, in Vietnamese and English, and the list that
+//! collects every problem of one import (up to a cap, so a wrong file does not flood the screen).
+
+use crate::domain::Lang;
+use crate::domain::text::quoted;
+
+use super::{ImportError, LineError};
+
+/// More problems than this and the import stops looking: the file is clearly the wrong one.
+pub const PROBLEM_CAP: usize = 100;
+
+/// One problem with one line. Text from the file is always shown through `quoted`, so a
+/// control character in it cannot act on the reader's terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    MalformedJson {
+        column: usize,
+        detail: String,
+    },
+    NotAnObject,
+    MissingType,
+    UnknownType {
+        found: String,
+    },
+    UnknownField {
+        field: String,
+        accepted: String,
+    },
+    WrongType {
+        column: usize,
+        detail: String,
+    },
+    Missing {
+        field: &'static str,
+    },
+    UnknownWord {
+        field: &'static str,
+        found: String,
+        accepted: String,
+    },
+    BadDate {
+        field: &'static str,
+        found: String,
+        forms: &'static str,
+    },
+    UnsafeText {
+        field: &'static str,
+        found: String,
+    },
+    DateOrder {
+        later: &'static str,
+        earlier: &'static str,
+        strict: bool,
+    },
+    RuleShape,
+    RuleDay {
+        found: u64,
+    },
+    RuleNth {
+        found: u64,
+    },
+    GraceRange {
+        found: u64,
+    },
+    DuplicateCode {
+        code: String,
+        first_line: usize,
+    },
+    CodeInDatabase {
+        code: String,
+    },
+    DuplicateCard {
+        card: String,
+        first_line: usize,
+    },
+    CardInDatabase {
+        card: String,
+    },
+    UnknownOrg {
+        field: &'static str,
+        code: String,
+    },
+    UnknownCard {
+        field: &'static str,
+        card: String,
+    },
+    Placement {
+        kind: &'static str,
+        parent: String,
+        parent_kind: &'static str,
+    },
+    ParentCycle {
+        codes: Vec<String>,
+    },
+    MemberOrgNotBranch {
+        code: String,
+        kind: &'static str,
+    },
+    CellNotCell {
+        code: String,
+        kind: &'static str,
+    },
+    CellOutsideBranch {
+        cell: String,
+        org: String,
+    },
+    NoCommittee {
+        code: String,
+    },
+    NeedsUntil {
+        status: &'static str,
+    },
+    NotMemberOfBranch {
+        card: String,
+        org: String,
+    },
+    /// `first_line: None`: the duplicate is already in the database.
+    DuplicateMeeting {
+        org: String,
+        date: String,
+        kind: &'static str,
+        first_line: Option<usize>,
+    },
+    DuplicateRole {
+        card: String,
+        org: String,
+        from: String,
+        first_line: Option<usize>,
+    },
+    DuplicateOversight {
+        card: String,
+        org: String,
+        from: String,
+        first_line: Option<usize>,
+    },
+    ListedTwice {
+        field: &'static str,
+        card: String,
+    },
+    ExcuseWithoutMark {
+        card: String,
+    },
+    TooManyProblems,
+    CsvSyntax {
+        detail: String,
+    },
+    UnknownColumn {
+        header: String,
+        accepted: &'static str,
+    },
+    DuplicateColumn {
+        header: String,
+    },
+    MissingColumn {
+        column: &'static str,
+    },
+    RowLength {
+        found: usize,
+        expected: usize,
+    },
+}
+
+/// The record types of the exchange format, for the "unknown type" message.
+pub const RECORD_TYPES: &str = "org | member | member_status | role | oversight | meeting";
+
+impl Problem {
+    /// The problem in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        use Problem::*;
+        match self {
+            MalformedJson { column, detail } => lang.pick(
+                format!("JSON không hợp lệ (cột {column}): {detail}"),
+                format!("malformed JSON (column {column}): {detail}"),
+            ),
+            NotAnObject => lang.pick(
+                "mỗi dòng phải là một đối tượng JSON {…}".into(),
+                "each line must be one JSON object {…}".into(),
+            ),
+            MissingType => lang.pick(
+                format!("thiếu trường \"type\"; chấp nhận: {RECORD_TYPES}"),
+                format!("missing field \"type\"; accepted: {RECORD_TYPES}"),
+            ),
+            UnknownType { found } => lang.pick(
+                format!("loại bản ghi không xác định {}; chấp nhận: {RECORD_TYPES}", quoted(found)),
+                format!("unknown record type {}; accepted: {RECORD_TYPES}", quoted(found)),
+            ),
+            UnknownField { field, accepted } => lang.pick(
+                format!("trường không xác định {}; các trường hợp lệ: {accepted}", quoted(field)),
+                format!("unknown field {}; accepted fields: {accepted}", quoted(field)),
+            ),
+            WrongType { column, detail } => lang.pick(
+                format!("giá trị sai kiểu (cột {column}): {detail}"),
+                format!("value of the wrong type (column {column}): {detail}"),
+            ),
+            Missing { field } => lang.pick(
+                format!("thiếu trường bắt buộc \"{field}\" (hoặc để trống)"),
+                format!("required field \"{field}\" is missing or empty"),
+            ),
+            UnknownWord { field, found, accepted } => lang.pick(
+                format!("trường \"{field}\": giá trị không xác định {}; chấp nhận: {accepted}", quoted(found)),
+                format!("field \"{field}\": unknown value {}; accepted: {accepted}", quoted(found)),
+            ),
+            BadDate { field, found, forms } => lang.pick(
+                format!("trường \"{field}\": {} không phải là một ngày có thật dạng {forms}", quoted(found)),
+                format!("field \"{field}\": {} is not a real date in the form {forms}", quoted(found)),
+            ),
+            UnsafeText { field, found } => lang.pick(
+                format!("trường \"{field}\" chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản: {}", quoted(found)),
+                format!("field \"{field}\" contains a control character or a bidirectional override: {}", quoted(found)),
+            ),
+            DateOrder { later, earlier, strict: true } => lang.pick(
+                format!("\"{later}\" phải sau \"{earlier}\""),
+                format!("\"{later}\" must be after \"{earlier}\""),
+            ),
+            DateOrder { later, earlier, strict: false } => lang.pick(
+                format!("\"{later}\" không được trước \"{earlier}\""),
+                format!("\"{later}\" must not be before \"{earlier}\""),
+            ),
+            RuleShape => lang.pick(
+                "\"meeting_rule\" phải có dạng {\"day\":N} hoặc {\"nth\":N,\"weekday\":\"thu\"}".into(),
+                "\"meeting_rule\" must be {\"day\":N} or {\"nth\":N,\"weekday\":\"thu\"}".into(),
+            ),
+            RuleDay { found } => lang.pick(
+                format!("\"meeting_rule\": ngày họp phải từ 1 đến 31, gặp {found}"),
+                format!("\"meeting_rule\": the meeting day must be 1..31, found {found}"),
+            ),
+            RuleNth { found } => lang.pick(
+                format!("\"meeting_rule\": \"nth\" phải từ 1 đến 5, gặp {found}"),
+                format!("\"meeting_rule\": \"nth\" must be 1..5, found {found}"),
+            ),
+            GraceRange { found } => lang.pick(
+                format!("\"grace_days\" phải từ 0 đến 31, gặp {found}"),
+                format!("\"grace_days\" must be 0..31, found {found}"),
+            ),
+            DuplicateCode { code, first_line } => lang.pick(
+                format!("mã tổ chức {} bị trùng: đã khai báo ở dòng {first_line}", quoted(code)),
+                format!("duplicate organisation code {}: first defined on line {first_line}", quoted(code)),
+            ),
+            CodeInDatabase { code } => lang.pick(
+                format!("mã tổ chức {} đã có trong cơ sở dữ liệu", quoted(code)),
+                format!("organisation code {} already exists in the database", quoted(code)),
+            ),
+            DuplicateCard { card, first_line } => lang.pick(
+                format!("số thẻ đảng {} bị trùng: đã khai báo ở dòng {first_line}", quoted(card)),
+                format!("duplicate party card {}: first defined on line {first_line}", quoted(card)),
+            ),
+            CardInDatabase { card } => lang.pick(
+                format!("số thẻ đảng {} đã có trong cơ sở dữ liệu", quoted(card)),
+                format!("party card {} already exists in the database", quoted(card)),
+            ),
+            UnknownOrg { field, code } => lang.pick(
+                format!("trường \"{field}\": không có tổ chức mã {} trong tệp hay trong cơ sở dữ liệu", quoted(code)),
+                format!("field \"{field}\": no organisation with code {} in the file or the database", quoted(code)),
+            ),
+            UnknownCard { field, card } => lang.pick(
+                format!("trường \"{field}\": không có đảng viên số thẻ {} trong tệp hay trong cơ sở dữ liệu", quoted(card)),
+                format!("field \"{field}\": no member with party card {} in the file or the database", quoted(card)),
+            ),
+            Placement { kind, parent, parent_kind } => lang.pick(
+                format!("tổ chức loại {kind} không thể nằm dưới {} (loại {parent_kind})", quoted(parent)),
+                format!("an organisation of kind {kind} cannot sit under {} (kind {parent_kind})", quoted(parent)),
+            ),
+            ParentCycle { codes } => {
+                let chain = codes.iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" → ");
+                lang.pick(format!("vòng lặp cấp trên: {chain}"), format!("parent cycle: {chain}"))
+            }
+            MemberOrgNotBranch { code, kind } => lang.pick(
+                format!("\"org\" của đảng viên phải là chi bộ (branch hoặc grassroots_branch); {} là {kind}", quoted(code)),
+                format!("a member's \"org\" must be a branch or grassroots_branch; {} is a {kind}", quoted(code)),
+            ),
+            CellNotCell { code, kind } => lang.pick(
+                format!("\"cell\" phải là một tổ đảng (cell); {} là {kind}", quoted(code)),
+                format!("\"cell\" must be a party cell (cell); {} is a {kind}", quoted(code)),
+            ),
+            CellOutsideBranch { cell, org } => lang.pick(
+                format!("tổ đảng {} không thuộc chi bộ {}", quoted(cell), quoted(org)),
+                format!("cell {} is not part of branch {}", quoted(cell), quoted(org)),
+            ),
+            NoCommittee { code } => lang.pick(
+                format!("{} là tổ đảng: chức vụ và phân công theo dõi chỉ thuộc tổ chức có cấp ủy", quoted(code)),
+                format!("{} is a cell: roles and oversight belong to organisations with a committee", quoted(code)),
+            ),
+            NeedsUntil { status } => lang.pick(
+                format!("tình trạng {status} cần ngày kết thúc \"until\""),
+                format!("status {status} needs an end date \"until\""),
+            ),
+            NotMemberOfBranch { card, org } => lang.pick(
+                format!("\"attendance\": đảng viên {} không sinh hoạt ở {}", quoted(card), quoted(org)),
+                format!("\"attendance\": member {} is not a member of {}", quoted(card), quoted(org)),
+            ),
+            DuplicateMeeting { org, date, kind, first_line } => {
+                let (vi, en) = earlier_place(*first_line);
+                lang.pick(
+                    format!("cuộc họp {kind} của {} ngày {date} bị trùng: {vi}", quoted(org)),
+                    format!("duplicate {kind} meeting of {} on {date}: {en}", quoted(org)),
+                )
+            }
+            DuplicateRole { card, org, from, first_line } => {
+                let (vi, en) = earlier_place(*first_line);
+                lang.pick(
+                    format!("chức vụ của {} ở {} từ {from} bị trùng: {vi}", quoted(card), quoted(org)),
+                    format!("duplicate role of {} in {} from {from}: {en}", quoted(card), quoted(org)),
+                )
+            }
+            DuplicateOversight { card, org, from, first_line } => {
+                let (vi, en) = earlier_place(*first_line);
+                lang.pick(
+                    format!("phân công theo dõi của {} ở {} từ {from} bị trùng: {vi}", quoted(card), quoted(org)),
+                    format!("duplicate oversight of {} by {} from {from}: {en}", quoted(org), quoted(card)),
+                )
+            }
+            ListedTwice { field, card } => lang.pick(
+                format!("trường \"{field}\": số thẻ {} xuất hiện hai lần", quoted(card)),
+                format!("field \"{field}\": party card {} is listed twice", quoted(card)),
+            ),
+            ExcuseWithoutMark { card } => lang.pick(
+                format!("\"excuses\": {} không có trong \"attendance\"", quoted(card)),
+                format!("\"excuses\": {} is not in \"attendance\"", quoted(card)),
+            ),
+            TooManyProblems => lang.pick(
+                format!("quá nhiều lỗi: dừng kiểm tra sau {PROBLEM_CAP} lỗi"),
+                format!("too many errors: stopped checking after {PROBLEM_CAP}"),
+            ),
+            CsvSyntax { detail } => lang.pick(
+                format!("CSV không hợp lệ: {detail}"),
+                format!("malformed CSV: {detail}"),
+            ),
+            UnknownColumn { header, accepted } => lang.pick(
+                format!("cột không xác định {}; các cột hợp lệ: {accepted}", quoted(header)),
+                format!("unknown column {}; accepted columns: {accepted}", quoted(header)),
+            ),
+            DuplicateColumn { header } => lang.pick(
+                format!("cột {} xuất hiện hai lần", quoted(header)),
+                format!("column {} appears twice", quoted(header)),
+            ),
+            MissingColumn { column } => lang.pick(
+                format!("thiếu cột bắt buộc \"{column}\""),
+                format!("required column \"{column}\" is missing"),
+            ),
+            RowLength { found, expected } => lang.pick(
+                format!("dòng có {found} ô, dòng tiêu đề có {expected}"),
+                format!("row has {found} cells, the header has {expected}"),
+            ),
+        }
+    }
+}
+
+/// Where the first of two duplicates is: a line of the file, or the database.
+fn earlier_place(first_line: Option<usize>) -> (String, String) {
+    match first_line {
+        Some(line) => (
+            format!("đã có ở dòng {line}"),
+            format!("first on line {line}"),
+        ),
+        None => (
+            "đã có trong cơ sở dữ liệu".into(),
+            "already in the database".into(),
+        ),
+    }
+}
+
+/// Every problem of one import, rendered in the user's language as it is found.
+pub struct Problems {
+    file: String,
+    lang: Lang,
+    found: Vec<LineError>,
+}
+
+impl Problems {
+    pub fn new(file: &str, lang: Lang) -> Problems {
+        Problems {
+            file: file.to_string(),
+            lang,
+            found: Vec::new(),
+        }
+    }
+
+    /// Records a problem at `line`; past the cap, records one last note and ignores the rest.
+    pub fn add(&mut self, line: usize, problem: Problem) {
+        if self.found.len() > PROBLEM_CAP {
+            return;
+        }
+        let problem = if self.found.len() == PROBLEM_CAP {
+            Problem::TooManyProblems
+        } else {
+            problem
+        };
+        self.found.push(LineError {
+            file: self.file.clone(),
+            line,
+            message: problem.message(self.lang),
+        });
+    }
+
+    /// Whether looking further is pointless: the cap is passed (and said so).
+    pub fn is_full(&self) -> bool {
+        self.found.len() > PROBLEM_CAP
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// The problems in line order (checks run record type by record type, readers expect
+    /// the file's order), as the error that stops the import.
+    /// The note that the cap was reached stays last.
+    pub fn into_error(mut self) -> ImportError {
+        let note = (self.found.len() > PROBLEM_CAP).then(|| self.found.pop());
+        self.found.sort_by_key(|e| e.line);
+        self.found.extend(note.flatten());
+        ImportError::Lines(self.found)
+    }
+}

@@ -1,0 +1,872 @@
+//! The second half of an import: references resolved against the same file and the
+//! database, the rules that span records checked, and — only when nothing is wrong —
+//! everything written. Both happen inside one write transaction, so what was checked is
+//! exactly what is written to.
+
+use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
+
+use chrono::NaiveDate;
+
+use super::problem::{Problem, Problems};
+use super::record::{Batch, CardRef, CodeRef, MeetingRec, SpanRec};
+use super::{ImportError, ImportSummary};
+use crate::domain::{
+    Meeting, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit, Oversight, Role,
+};
+use crate::store::{Store, StoreError, Writer};
+
+/// Resolves, checks and writes `batch` in one write transaction. `problems` may already hold
+/// what the reader found; then the batch is still checked (to report everything at once)
+/// but nothing is written.
+pub fn import_batch(
+    store: &Store,
+    batch: Batch,
+    mut problems: Problems,
+) -> Result<ImportSummary, ImportError> {
+    if problems.is_full() {
+        return Err(problems.into_error());
+    }
+    store.write(move |w| {
+        let refs = resolve(w, &batch, &mut problems)?;
+        if !problems.is_empty() {
+            return Err(problems.into_error());
+        }
+        Ok(write(w, batch, &refs)?)
+    })
+}
+
+/// What an organisation code names.
+#[derive(Debug, Clone, Copy)]
+enum OrgAt {
+    Unknown,
+    /// An org record of the file that had its own problems: not reported again.
+    Broken,
+    /// `batch.orgs[i]`.
+    File(usize),
+    Db {
+        id: OrgId,
+        kind: OrgKind,
+        parent: Option<OrgId>,
+    },
+}
+
+/// One organisation wherever it lives, comparable across the file and the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum OrgKey {
+    File(usize),
+    Db(OrgId),
+}
+
+/// What a party card names.
+#[derive(Debug, Clone, Copy)]
+enum MemberAt {
+    Unknown,
+    Broken,
+    /// `batch.members[i]`.
+    File(usize),
+    Db {
+        id: MemberId,
+        org: OrgId,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum MemberKey {
+    File(usize),
+    Db(MemberId),
+}
+
+/// Every code and card of the file, resolved once.
+struct Refs {
+    orgs: Vec<OrgAt>,
+    members: Vec<MemberAt>,
+}
+
+fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Refs, StoreError> {
+    let refs = Refs {
+        orgs: resolve_codes(w, batch, problems)?,
+        members: resolve_cards(w, batch, problems)?,
+    };
+    let mut check = Check {
+        batch,
+        refs: &refs,
+        problems,
+    };
+    check.org_parents();
+    check.parent_cycles();
+    check.members();
+    check.statuses();
+    check.spans(w, Span::Role)?;
+    check.spans(w, Span::Oversight)?;
+    check.meetings(w)?;
+    Ok(refs)
+}
+
+/// Codes: defined in the file (once), else found in the database, else unknown.
+fn resolve_codes(
+    w: &Writer<'_>,
+    batch: &Batch,
+    problems: &mut Problems,
+) -> Result<Vec<OrgAt>, StoreError> {
+    let mut at = vec![OrgAt::Unknown; batch.codes.len()];
+    for code in &batch.broken_codes {
+        at[code.0 as usize] = OrgAt::Broken;
+    }
+    for (i, org) in batch.orgs.iter().enumerate() {
+        let slot = &mut at[org.code.0 as usize];
+        match *slot {
+            OrgAt::File(first) => problems.add(
+                org.line,
+                Problem::DuplicateCode {
+                    code: batch.code_text(org.code).to_string(),
+                    first_line: batch.orgs[first].line,
+                },
+            ),
+            _ => *slot = OrgAt::File(i),
+        }
+    }
+    if w.totals()?.orgs == 0 {
+        return Ok(at);
+    }
+    for (n, slot) in at.iter_mut().enumerate() {
+        let code = batch.codes.text(n as u32);
+        let Some(found) = w.org_by_code(code)? else {
+            continue;
+        };
+        match *slot {
+            OrgAt::File(i) => problems.add(
+                batch.orgs[i].line,
+                Problem::CodeInDatabase {
+                    code: code.to_string(),
+                },
+            ),
+            OrgAt::Unknown => {
+                *slot = OrgAt::Db {
+                    id: found.id,
+                    kind: found.kind,
+                    parent: found.parent,
+                }
+            }
+            OrgAt::Broken | OrgAt::Db { .. } => {}
+        }
+    }
+    Ok(at)
+}
+
+/// Cards: defined in the file (once), else found in the database, else unknown.
+fn resolve_cards(
+    w: &Writer<'_>,
+    batch: &Batch,
+    problems: &mut Problems,
+) -> Result<Vec<MemberAt>, StoreError> {
+    let mut at = vec![MemberAt::Unknown; batch.cards.len()];
+    for card in &batch.broken_cards {
+        at[card.0 as usize] = MemberAt::Broken;
+    }
+    for (i, member) in batch.members.iter().enumerate() {
+        let slot = &mut at[member.card.0 as usize];
+        match *slot {
+            MemberAt::File(first) => problems.add(
+                member.line,
+                Problem::DuplicateCard {
+                    card: batch.card_text(member.card).to_string(),
+                    first_line: batch.members[first].line,
+                },
+            ),
+            _ => *slot = MemberAt::File(i),
+        }
+    }
+    // A fresh database cannot clash: skip a million lookups that would find nothing.
+    if w.totals()?.members == 0 {
+        return Ok(at);
+    }
+    for (n, slot) in at.iter_mut().enumerate() {
+        let card = batch.cards.text(n as u32);
+        match *slot {
+            MemberAt::File(i) => {
+                if w.member_id(card)?.is_some() {
+                    problems.add(
+                        batch.members[i].line,
+                        Problem::CardInDatabase {
+                            card: card.to_string(),
+                        },
+                    );
+                }
+            }
+            MemberAt::Unknown => {
+                if let Some(found) = w.member_by_card(card)? {
+                    *slot = MemberAt::Db {
+                        id: found.id,
+                        org: found.org,
+                    };
+                }
+            }
+            MemberAt::Broken | MemberAt::Db { .. } => {}
+        }
+    }
+    Ok(at)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Span {
+    Role,
+    Oversight,
+}
+
+/// Progress of the parent-cycle walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnPath,
+    Done,
+}
+
+/// The checks that need more than one record.
+struct Check<'a, 'p> {
+    batch: &'a Batch,
+    refs: &'a Refs,
+    problems: &'p mut Problems,
+}
+
+impl Check<'_, '_> {
+    fn org_at(&self, code: CodeRef) -> OrgAt {
+        self.refs.orgs[code.0 as usize]
+    }
+
+    fn member_at(&self, card: CardRef) -> MemberAt {
+        self.refs.members[card.0 as usize]
+    }
+
+    fn kind_of(&self, at: OrgAt) -> Option<OrgKind> {
+        match at {
+            OrgAt::File(i) => Some(self.batch.orgs[i].kind),
+            OrgAt::Db { kind, .. } => Some(kind),
+            OrgAt::Unknown | OrgAt::Broken => None,
+        }
+    }
+
+    fn key_of(at: OrgAt) -> Option<OrgKey> {
+        match at {
+            OrgAt::File(i) => Some(OrgKey::File(i)),
+            OrgAt::Db { id, .. } => Some(OrgKey::Db(id)),
+            OrgAt::Unknown | OrgAt::Broken => None,
+        }
+    }
+
+    /// The parent of an organisation, wherever each of them lives.
+    fn parent_key(&self, at: OrgAt) -> Option<OrgKey> {
+        match at {
+            OrgAt::File(i) => Self::key_of(self.org_at(self.batch.orgs[i].parent?)),
+            OrgAt::Db { parent, .. } => parent.map(OrgKey::Db),
+            OrgAt::Unknown | OrgAt::Broken => None,
+        }
+    }
+
+    /// The branch a member belongs to.
+    fn member_org(&self, at: MemberAt) -> Option<OrgKey> {
+        match at {
+            MemberAt::File(i) => Self::key_of(self.org_at(self.batch.members[i].org)),
+            MemberAt::Db { org, .. } => Some(OrgKey::Db(org)),
+            MemberAt::Unknown | MemberAt::Broken => None,
+        }
+    }
+
+    fn member_key(at: MemberAt) -> Option<MemberKey> {
+        match at {
+            MemberAt::File(i) => Some(MemberKey::File(i)),
+            MemberAt::Db { id, .. } => Some(MemberKey::Db(id)),
+            MemberAt::Unknown | MemberAt::Broken => None,
+        }
+    }
+
+    fn defines_org(&self, i: usize) -> bool {
+        matches!(self.org_at(self.batch.orgs[i].code), OrgAt::File(j) if j == i)
+    }
+
+    /// A reference to an organisation: what it names, or `None` after reporting it unknown
+    /// (silently when it names a record that already had its own problem).
+    fn org_ref(&mut self, line: usize, field: &'static str, code: CodeRef) -> Option<OrgAt> {
+        match self.org_at(code) {
+            OrgAt::Unknown => {
+                let code = self.batch.code_text(code).to_string();
+                self.problems.add(line, Problem::UnknownOrg { field, code });
+                None
+            }
+            OrgAt::Broken => None,
+            at => Some(at),
+        }
+    }
+
+    /// A reference to a member, like [`Check::org_ref`].
+    fn card_ref(&mut self, line: usize, field: &'static str, card: CardRef) -> Option<MemberAt> {
+        match self.member_at(card) {
+            MemberAt::Unknown => {
+                let card = self.batch.card_text(card).to_string();
+                self.problems
+                    .add(line, Problem::UnknownCard { field, card });
+                None
+            }
+            MemberAt::Broken => None,
+            at => Some(at),
+        }
+    }
+
+    /// Every parent exists and may hold a child of that kind (duplicates checked too: every
+    /// problem of a line is reported at once).
+    fn org_parents(&mut self) {
+        for org in &self.batch.orgs {
+            let Some(parent) = org.parent else { continue };
+            let Some(at) = self.org_ref(org.line, "parent", parent) else {
+                continue;
+            };
+            let Some(parent_kind) = self.kind_of(at) else {
+                continue;
+            };
+            if !org.kind.may_sit_under(parent_kind) {
+                let problem = Problem::Placement {
+                    kind: org.kind.as_str(),
+                    parent: self.batch.code_text(parent).to_string(),
+                    parent_kind: parent_kind.as_str(),
+                };
+                self.problems.add(org.line, problem);
+            }
+        }
+    }
+
+    /// No organisation is its own ancestor. Orgs of the database cannot take part in a
+    /// cycle: their parents are in the database, and a file may not redefine their codes.
+    fn parent_cycles(&mut self) {
+        let orgs = &self.batch.orgs;
+        let mut visit = vec![Visit::New; orgs.len()];
+        for start in 0..orgs.len() {
+            if visit[start] != Visit::New || !self.defines_org(start) {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut current = Some(start);
+            while let Some(i) = current {
+                match visit[i] {
+                    Visit::Done => break,
+                    Visit::OnPath => {
+                        let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                        self.report_cycle(&path[from..]);
+                        break;
+                    }
+                    Visit::New => {
+                        visit[i] = Visit::OnPath;
+                        path.push(i);
+                        current = match orgs[i].parent.map(|p| self.org_at(p)) {
+                            Some(OrgAt::File(parent)) => Some(parent),
+                            _ => None,
+                        };
+                    }
+                }
+            }
+            for i in path {
+                visit[i] = Visit::Done;
+            }
+        }
+    }
+
+    /// Reports a cycle once, at its first line, as "A → B → … → A".
+    fn report_cycle(&mut self, cycle: &[usize]) {
+        let orgs = &self.batch.orgs;
+        let first = (0..cycle.len())
+            .min_by_key(|&k| orgs[cycle[k]].line)
+            .unwrap_or(0);
+        let codes = cycle[first..]
+            .iter()
+            .chain(&cycle[..first])
+            .chain(std::iter::once(&cycle[first]))
+            .map(|&i| self.batch.code_text(orgs[i].code).to_string())
+            .collect();
+        let line = orgs[cycle[first]].line;
+        self.problems.add(line, Problem::ParentCycle { codes });
+    }
+
+    /// A member belongs to a branch, and to a cell of that same branch.
+    fn members(&mut self) {
+        for member in &self.batch.members {
+            let org = self.org_ref(member.line, "org", member.org);
+            if let Some(org) = org
+                && let Some(kind) = self.kind_of(org)
+                && !kind.is_branch()
+            {
+                let code = self.batch.code_text(member.org).to_string();
+                let problem = Problem::MemberOrgNotBranch {
+                    code,
+                    kind: kind.as_str(),
+                };
+                self.problems.add(member.line, problem);
+            }
+            let Some(cell) = member.cell else { continue };
+            let Some(cell_at) = self.org_ref(member.line, "cell", cell) else {
+                continue;
+            };
+            match self.kind_of(cell_at) {
+                Some(OrgKind::Cell) => {
+                    let branch = org.and_then(Self::key_of);
+                    if branch.is_some() && self.parent_key(cell_at) != branch {
+                        let problem = Problem::CellOutsideBranch {
+                            cell: self.batch.code_text(cell).to_string(),
+                            org: self.batch.code_text(member.org).to_string(),
+                        };
+                        self.problems.add(member.line, problem);
+                    }
+                }
+                Some(kind) => {
+                    let problem = Problem::CellNotCell {
+                        code: self.batch.code_text(cell).to_string(),
+                        kind: kind.as_str(),
+                    };
+                    self.problems.add(member.line, problem);
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn statuses(&mut self) {
+        for status in &self.batch.statuses {
+            self.card_ref(status.line, "card", status.card);
+        }
+    }
+
+    /// Roles and oversight: who and where exist, where has a committee, and no two records
+    /// share (org, member, from) — the store keeps one per key, so a second would vanish.
+    fn spans(&mut self, w: &Writer<'_>, span: Span) -> Result<(), StoreError> {
+        let records: &[SpanRec] = match span {
+            Span::Role => &self.batch.roles,
+            Span::Oversight => &self.batch.oversight,
+        };
+        let mut seen: HashMap<(OrgKey, MemberKey, NaiveDate), usize> = HashMap::new();
+        let mut stored: HashMap<OrgId, HashSet<(MemberId, NaiveDate)>> = HashMap::new();
+        for record in records {
+            let org = self.org_ref(record.line, "org", record.org);
+            let member = self.card_ref(record.line, "card", record.card);
+            if let Some(org) = org
+                && self.kind_of(org) == Some(OrgKind::Cell)
+            {
+                let code = self.batch.code_text(record.org).to_string();
+                self.problems
+                    .add(record.line, Problem::NoCommittee { code });
+            }
+            let (Some(org), Some(member)) = (
+                org.and_then(Self::key_of),
+                member.and_then(Self::member_key),
+            ) else {
+                continue;
+            };
+            let first_line = match seen.entry((org, member, record.from)) {
+                Entry::Occupied(first) => Some(Some(*first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(record.line);
+                    let (OrgKey::Db(org_id), MemberKey::Db(member_id)) = (org, member) else {
+                        continue;
+                    };
+                    let held = match stored.entry(org_id) {
+                        Entry::Occupied(held) => held.into_mut(),
+                        Entry::Vacant(slot) => slot.insert(stored_spans(w, span, org_id)?),
+                    };
+                    held.contains(&(member_id, record.from)).then_some(None)
+                }
+            };
+            if let Some(first_line) = first_line {
+                self.report_duplicate_span(span, record, first_line);
+            }
+        }
+        Ok(())
+    }
+
+    fn report_duplicate_span(&mut self, span: Span, record: &SpanRec, first_line: Option<usize>) {
+        let card = self.batch.card_text(record.card).to_string();
+        let org = self.batch.code_text(record.org).to_string();
+        let from = record.from.format("%Y-%m-%d").to_string();
+        let problem = match span {
+            Span::Role => Problem::DuplicateRole {
+                card,
+                org,
+                from,
+                first_line,
+            },
+            Span::Oversight => Problem::DuplicateOversight {
+                card,
+                org,
+                from,
+                first_line,
+            },
+        };
+        self.problems.add(record.line, problem);
+    }
+
+    /// Meetings: one per (org, date, kind); attendance only of the branch's own members,
+    /// each once; excuses only for members in the attendance; guests exist.
+    fn meetings(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
+        let mut seen: HashMap<(OrgKey, NaiveDate, MeetingKind), usize> = HashMap::new();
+        for meeting in &self.batch.meetings {
+            let org = self
+                .org_ref(meeting.line, "org", meeting.org)
+                .and_then(Self::key_of);
+            if let Some(org) = org {
+                let first_line = match seen.entry((org, meeting.date, meeting.kind)) {
+                    Entry::Occupied(first) => Some(Some(*first.get())),
+                    Entry::Vacant(slot) => {
+                        slot.insert(meeting.line);
+                        stored_meeting(w, org, meeting)?.then_some(None)
+                    }
+                };
+                if let Some(first_line) = first_line {
+                    let problem = Problem::DuplicateMeeting {
+                        org: self.batch.code_text(meeting.org).to_string(),
+                        date: meeting.date.format("%Y-%m-%d").to_string(),
+                        kind: meeting.kind.as_str(),
+                        first_line,
+                    };
+                    self.problems.add(meeting.line, problem);
+                }
+            }
+            self.attendance(meeting, org);
+            self.excuses(meeting);
+            for guest in &meeting.guests {
+                self.card_ref(meeting.line, "guests", *guest);
+            }
+            self.listed_twice(meeting.line, "guests", meeting.guests.clone());
+        }
+        Ok(())
+    }
+
+    fn attendance(&mut self, meeting: &MeetingRec, org: Option<OrgKey>) {
+        for (card, _) in &meeting.attendance {
+            let Some(member) = self.card_ref(meeting.line, "attendance", *card) else {
+                continue;
+            };
+            if let (Some(org), Some(branch)) = (org, self.member_org(member))
+                && org != branch
+            {
+                let problem = Problem::NotMemberOfBranch {
+                    card: self.batch.card_text(*card).to_string(),
+                    org: self.batch.code_text(meeting.org).to_string(),
+                };
+                self.problems.add(meeting.line, problem);
+            }
+        }
+        let cards = meeting.attendance.iter().map(|(card, _)| *card).collect();
+        self.listed_twice(meeting.line, "attendance", cards);
+    }
+
+    fn excuses(&mut self, meeting: &MeetingRec) {
+        let mut marked: Vec<CardRef> = meeting.attendance.iter().map(|(c, _)| *c).collect();
+        marked.sort_unstable();
+        for (card, _) in &meeting.excuses {
+            if marked.binary_search(card).is_err() {
+                let card = self.batch.card_text(*card).to_string();
+                self.problems
+                    .add(meeting.line, Problem::ExcuseWithoutMark { card });
+            }
+        }
+        let cards = meeting.excuses.iter().map(|(card, _)| *card).collect();
+        self.listed_twice(meeting.line, "excuses", cards);
+    }
+
+    /// Reports each card that occurs more than once in `cards`, once.
+    fn listed_twice(&mut self, line: usize, field: &'static str, mut cards: Vec<CardRef>) {
+        cards.sort_unstable();
+        let mut reported = None;
+        for pair in cards.windows(2) {
+            if pair[0] == pair[1] && reported != Some(pair[0]) {
+                reported = Some(pair[0]);
+                let card = self.batch.card_text(pair[0]).to_string();
+                self.problems
+                    .add(line, Problem::ListedTwice { field, card });
+            }
+        }
+    }
+}
+
+/// The (member, from) keys of the roles or oversight already stored for `org`.
+fn stored_spans(
+    w: &Writer<'_>,
+    span: Span,
+    org: OrgId,
+) -> Result<HashSet<(MemberId, NaiveDate)>, StoreError> {
+    Ok(match span {
+        Span::Role => w
+            .roles_of_org(org)?
+            .into_iter()
+            .map(|r| (r.member, r.from))
+            .collect(),
+        Span::Oversight => w
+            .oversight_of_org(org)?
+            .into_iter()
+            .map(|o| (o.member, o.from))
+            .collect(),
+    })
+}
+
+/// Whether the database already holds a meeting of the same org, day and kind.
+fn stored_meeting(w: &Writer<'_>, org: OrgKey, meeting: &MeetingRec) -> Result<bool, StoreError> {
+    let OrgKey::Db(id) = org else {
+        return Ok(false);
+    };
+    let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);
+    Ok(w.meetings_of(id, meeting.date, next_day)?
+        .iter()
+        .any(|m| m.kind == meeting.kind))
+}
+
+/// Store ids of the file's records, as they are written.
+struct Ids<'r> {
+    refs: &'r Refs,
+    orgs: Vec<OrgId>,
+    members: Vec<MemberId>,
+}
+
+impl Ids<'_> {
+    fn org(&self, code: CodeRef) -> OrgId {
+        match self.refs.orgs[code.0 as usize] {
+            OrgAt::File(i) => self.orgs[i],
+            OrgAt::Db { id, .. } => id,
+            OrgAt::Unknown | OrgAt::Broken => {
+                unreachable!("every reference is resolved before anything is written")
+            }
+        }
+    }
+
+    fn member(&self, card: CardRef) -> MemberId {
+        match self.refs.members[card.0 as usize] {
+            MemberAt::File(i) => self.members[i],
+            MemberAt::Db { id, .. } => id,
+            MemberAt::Unknown | MemberAt::Broken => {
+                unreachable!("every reference is resolved before anything is written")
+            }
+        }
+    }
+}
+
+fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSummary, StoreError> {
+    let mut ids = Ids {
+        refs,
+        orgs: Vec::new(),
+        members: Vec::new(),
+    };
+    write_orgs(w, &mut batch, &mut ids)?;
+    write_members(w, &mut batch, &mut ids)?;
+    write_stored_members_statuses(w, &batch, refs)?;
+    for record in &batch.roles {
+        w.put_role(&Role {
+            member: ids.member(record.card),
+            org: ids.org(record.org),
+            role: record.role.expect("role records carry a role"),
+            from: record.from,
+            until: record.until,
+        })?;
+    }
+    for record in &batch.oversight {
+        w.put_oversight(&Oversight {
+            member: ids.member(record.card),
+            org: ids.org(record.org),
+            from: record.from,
+            until: record.until,
+        })?;
+    }
+    for record in &mut batch.meetings {
+        write_meeting(w, record, &ids)?;
+    }
+    Ok(ImportSummary {
+        orgs: batch.orgs.len(),
+        members: batch.members.len(),
+        statuses: batch.statuses.len(),
+        roles: batch.roles.len(),
+        oversight: batch.oversight.len(),
+        meetings: batch.meetings.len(),
+    })
+}
+
+/// Orgs parents first (the store checks each parent chain as it goes), then by code, so
+/// the same file always gives the same ids.
+fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Result<(), StoreError> {
+    let depths = file_depths(batch, ids.refs);
+    let mut order: Vec<usize> = (0..batch.orgs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (depths[i], batch.code_text(batch.orgs[i].code));
+        key(a).cmp(&key(b))
+    });
+    ids.orgs = vec![OrgId(0); batch.orgs.len()];
+    for i in order {
+        let id = w.new_org_id()?;
+        ids.orgs[i] = id;
+        let parent = batch.orgs[i].parent.map(|p| ids.org(p));
+        let code = batch.code_text(batch.orgs[i].code).to_string();
+        let record = &mut batch.orgs[i];
+        w.put_org(&OrgUnit {
+            id,
+            code,
+            name: std::mem::take(&mut record.name),
+            kind: record.kind,
+            parent,
+            branch_type: record.branch_type,
+            meeting_rule: record.meeting_rule,
+            grace_days: record.grace_days,
+            founded: record.founded,
+            dissolved: record.dissolved,
+        })?;
+    }
+    Ok(())
+}
+
+/// How many of the file's orgs sit above each of them (the chain ends at a root or at an
+/// org of the database). Acyclic by now.
+fn file_depths(batch: &Batch, refs: &Refs) -> Vec<usize> {
+    let parent_in_file = |i: usize| match batch.orgs[i].parent.map(|p| refs.orgs[p.0 as usize]) {
+        Some(OrgAt::File(parent)) => Some(parent),
+        _ => None,
+    };
+    let mut depth: Vec<Option<usize>> = vec![None; batch.orgs.len()];
+    for start in 0..batch.orgs.len() {
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        let mut base = 0;
+        while let Some(i) = current {
+            if let Some(d) = depth[i] {
+                base = d + 1;
+                break;
+            }
+            path.push(i);
+            current = parent_in_file(i);
+        }
+        for (up, &i) in path.iter().rev().enumerate() {
+            depth[i] = Some(base + up);
+        }
+    }
+    depth.into_iter().map(|d| d.unwrap_or(0)).collect()
+}
+
+/// Members by card (so ids and the card index grow in the same order), each with its
+/// status history from the file.
+fn write_members(
+    w: &mut Writer<'_>,
+    batch: &mut Batch,
+    ids: &mut Ids<'_>,
+) -> Result<(), StoreError> {
+    let mut order: Vec<usize> = (0..batch.members.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let card = |i: usize| batch.card_text(batch.members[i].card);
+        card(a).cmp(card(b))
+    });
+    let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
+    ids.members = vec![MemberId(0); batch.members.len()];
+    for i in order {
+        let id = w.new_member_id()?;
+        ids.members[i] = id;
+        let card = batch.card_text(batch.members[i].card).to_string();
+        let org = ids.org(batch.members[i].org);
+        let cell = batch.members[i].cell.map(|c| ids.org(c));
+        let record = &mut batch.members[i];
+        let mut member = Member {
+            id,
+            card,
+            name: std::mem::take(&mut record.name),
+            sex: record.sex,
+            born: record.born,
+            admitted: record.admitted,
+            full_member: record.full_member,
+            org,
+            cell,
+            phone: record.phone.take(),
+            residence: record.residence.take(),
+            history: Vec::new(),
+        };
+        for &s in &grouped[starts[i]..starts[i + 1]] {
+            member.record_status(batch.statuses[s].change.clone());
+        }
+        w.put_member(&member)?;
+    }
+    Ok(())
+}
+
+/// The file's status records grouped by the file member they belong to, in file order:
+/// member `i` owns `grouped[starts[i]..starts[i + 1]]`. A counting sort: one pass each way.
+fn statuses_by_file_member(batch: &Batch, refs: &Refs) -> (Vec<usize>, Vec<usize>) {
+    let owner = |s: usize| match refs.members[batch.statuses[s].card.0 as usize] {
+        MemberAt::File(i) => Some(i),
+        _ => None,
+    };
+    let mut starts = vec![0usize; batch.members.len() + 1];
+    for s in 0..batch.statuses.len() {
+        if let Some(i) = owner(s) {
+            starts[i + 1] += 1;
+        }
+    }
+    for i in 0..batch.members.len() {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut grouped = vec![0usize; starts[batch.members.len()]];
+    for s in 0..batch.statuses.len() {
+        if let Some(i) = owner(s) {
+            grouped[next[i]] = s;
+            next[i] += 1;
+        }
+    }
+    (starts, grouped)
+}
+
+/// Status changes for members already in the database join their stored history.
+fn write_stored_members_statuses(
+    w: &mut Writer<'_>,
+    batch: &Batch,
+    refs: &Refs,
+) -> Result<(), StoreError> {
+    let mut by_member: BTreeMap<MemberId, Vec<usize>> = BTreeMap::new();
+    for (s, status) in batch.statuses.iter().enumerate() {
+        if let MemberAt::Db { id, .. } = refs.members[status.card.0 as usize] {
+            by_member.entry(id).or_default().push(s);
+        }
+    }
+    for (id, statuses) in by_member {
+        let mut member = w
+            .member(id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", id.0)))?;
+        for s in statuses {
+            member.record_status(batch.statuses[s].change.clone());
+        }
+        w.put_member(&member)?;
+    }
+    Ok(())
+}
+
+/// A meeting with its marks, excuses and guests ordered by member id, as the store keeps them.
+fn write_meeting(
+    w: &mut Writer<'_>,
+    record: &mut MeetingRec,
+    ids: &Ids<'_>,
+) -> Result<(), StoreError> {
+    let mut attendance: Vec<_> = record
+        .attendance
+        .iter()
+        .map(|(card, mark)| (ids.member(*card), *mark))
+        .collect();
+    attendance.sort_unstable_by_key(|(id, _)| *id);
+    let mut excuses: Vec<_> = record
+        .excuses
+        .iter_mut()
+        .map(|(card, reason)| (ids.member(*card), std::mem::take(reason)))
+        .collect();
+    excuses.sort_unstable_by_key(|(id, _)| *id);
+    let mut guests: Vec<_> = record.guests.iter().map(|card| ids.member(*card)).collect();
+    guests.sort_unstable();
+    let meeting = Meeting {
+        id: w.new_meeting_id()?,
+        org: ids.org(record.org),
+        kind: record.kind,
+        date: record.date,
+        planned: record.planned,
+        attendance,
+        excuses,
+        guests,
+        topic: record.topic.take(),
+        minutes: record.minutes.take(),
+        approved: record.approved,
+    };
+    w.put_meeting(&meeting)
+}

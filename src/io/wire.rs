@@ -1,0 +1,648 @@
+//! One JSON line of the exchange format, read into a per-type wire struct (unknown fields
+//! rejected) and then checked field by field into the import's records.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
+
+use super::problem::{Problem, Problems};
+use super::record::{
+    Batch, CardRef, DateForms, Fields, MeetingRec, OrgRec, RawMember, SpanRec, StatusRec,
+    add_member, readable_key,
+};
+use crate::domain::schedule::parse_weekday;
+use crate::domain::{
+    BranchType, Mark, MeetingKind, MemberStatus, OrgKind, RoleKind, ScheduleRule, Sex, StatusChange,
+};
+
+/// A JSON string, borrowed from the line when it holds no escapes (the usual case), so
+/// reading a field allocates nothing.
+pub struct Text<'a>(Cow<'a, str>);
+
+impl Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+/// A JSON object of strings, kept as written (in order, duplicates included) so a card
+/// listed twice can be reported instead of silently keeping one.
+pub struct Pairs<'a>(Vec<(Text<'a>, Text<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of party card → text")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(32));
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(PairsVisitor)
+    }
+}
+
+/// A JSON list of strings.
+pub struct Texts<'a>(Vec<Text<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextsVisitor;
+        impl<'de> Visitor<'de> for TextsVisitor {
+            type Value = Texts<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of party cards")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut texts = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+                while let Some(text) = seq.next_element()? {
+                    texts.push(text);
+                }
+                Ok(Texts(texts))
+            }
+        }
+        d.deserialize_seq(TextsVisitor)
+    }
+}
+
+/// Only the record type, when it is not the first key of the line.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    code: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    kind: Option<Text<'a>>,
+    #[serde(borrow)]
+    parent: Option<Text<'a>>,
+    #[serde(borrow)]
+    branch_type: Option<Text<'a>>,
+    #[serde(borrow)]
+    meeting_rule: Option<RuleLine<'a>>,
+    grace_days: Option<u64>,
+    #[serde(borrow)]
+    founded: Option<Text<'a>>,
+    #[serde(borrow)]
+    dissolved: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleLine<'a> {
+    day: Option<u64>,
+    nth: Option<u64>,
+    #[serde(borrow)]
+    weekday: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    card: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    sex: Option<Text<'a>>,
+    #[serde(borrow)]
+    born: Option<Text<'a>>,
+    #[serde(borrow)]
+    admitted: Option<Text<'a>>,
+    #[serde(borrow)]
+    full_member: Option<Text<'a>>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    cell: Option<Text<'a>>,
+    #[serde(borrow)]
+    phone: Option<Text<'a>>,
+    #[serde(borrow)]
+    residence: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    card: Option<Text<'a>>,
+    #[serde(borrow)]
+    status: Option<Text<'a>>,
+    #[serde(borrow)]
+    from: Option<Text<'a>>,
+    #[serde(borrow)]
+    until: Option<Text<'a>>,
+    #[serde(borrow)]
+    reason: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    card: Option<Text<'a>>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    role: Option<Text<'a>>,
+    #[serde(borrow)]
+    from: Option<Text<'a>>,
+    #[serde(borrow)]
+    until: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OversightLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    card: Option<Text<'a>>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    from: Option<Text<'a>>,
+    #[serde(borrow)]
+    until: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    kind: Option<Text<'a>>,
+    #[serde(borrow)]
+    date: Option<Text<'a>>,
+    #[serde(borrow)]
+    planned: Option<Text<'a>>,
+    #[serde(borrow)]
+    attendance: Option<Pairs<'a>>,
+    #[serde(borrow)]
+    excuses: Option<Pairs<'a>>,
+    #[serde(borrow)]
+    guests: Option<Texts<'a>>,
+    #[serde(borrow)]
+    topic: Option<Text<'a>>,
+    #[serde(borrow)]
+    minutes: Option<Text<'a>>,
+    approved: Option<bool>,
+}
+
+/// Reads one line (without its line break) into `batch`, reporting its problems at `line`.
+pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Problems) {
+    let bytes = bytes.trim_ascii();
+    if bytes.is_empty() {
+        return;
+    }
+    if bytes[0] != b'{' {
+        let problem = match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Ok(_) => Problem::NotAnObject,
+            Err(e) => json_problem(&e),
+        };
+        problems.add(line, problem);
+        return;
+    }
+    let kind = match record_type(bytes) {
+        Ok(Some(kind)) => kind,
+        Ok(None) => return problems.add(line, Problem::MissingType),
+        Err(e) => return problems.add(line, json_problem(&e)),
+    };
+    let mut fields = Fields::new(problems, line, DateForms::Iso);
+    let outcome = match &*kind {
+        "org" => parse(bytes).map(|r| add_org(r, line, &mut fields, batch)),
+        "member" => parse(bytes).map(|r| add_member_line(&r, line, &mut fields, batch)),
+        "member_status" => parse(bytes).map(|r| add_status(r, line, &mut fields, batch)),
+        "role" => parse(bytes).map(|r| add_role(r, line, &mut fields, batch)),
+        "oversight" => parse(bytes).map(|r| add_oversight(r, line, &mut fields, batch)),
+        "meeting" => parse(bytes).map(|r| add_meeting(r, line, &mut fields, batch)),
+        other => {
+            let found = other.to_string();
+            return fields.report(Problem::UnknownType { found });
+        }
+    };
+    if let Err(e) = outcome {
+        fields.report(json_problem(&e));
+    }
+}
+
+fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
+
+/// The record type. Lines written by chibo start with it, so it is read straight from the
+/// bytes; otherwise the line is read once just for it.
+fn record_type(bytes: &[u8]) -> Result<Option<Cow<'_, str>>, serde_json::Error> {
+    const PREFIX: &[u8] = b"{\"type\":\"";
+    if let Some(rest) = bytes.strip_prefix(PREFIX)
+        && let Some(end) = rest.iter().position(|b| *b == b'"' || *b == b'\\')
+        && rest[end] == b'"'
+        && let Ok(kind) = std::str::from_utf8(&rest[..end])
+    {
+        return Ok(Some(Cow::Borrowed(kind)));
+    }
+    let envelope: Envelope = serde_json::from_slice(bytes)?;
+    Ok(envelope.kind.map(|t| t.0))
+}
+
+/// A serde_json error as a problem of the line: an unknown field named, a wrong type, or
+/// broken JSON, with the column (the line is ours to give).
+fn json_problem(e: &serde_json::Error) -> Problem {
+    let text = e.to_string();
+    let detail = match text.rsplit_once(" at line ") {
+        Some((detail, _)) => detail.to_string(),
+        None => text,
+    };
+    let column = e.column();
+    match e.classify() {
+        Category::Data => match unknown_field(&detail) {
+            Some(problem) => problem,
+            None => Problem::WrongType { column, detail },
+        },
+        _ => Problem::MalformedJson { column, detail },
+    }
+}
+
+/// serde says "unknown field `x`, expected one of `a`, `b`": the field and the accepted ones.
+fn unknown_field(detail: &str) -> Option<Problem> {
+    let rest = detail.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let accepted: Vec<&str> = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| *name != "type")
+        .collect();
+    Some(Problem::UnknownField {
+        field: field.to_string(),
+        accepted: accepted.join(", "),
+    })
+}
+
+fn add_org(line_data: OrgLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let code = f.required("code", line_data.code.as_deref());
+    let name = f.required("name", line_data.name.as_deref());
+    let kind = f.word(
+        "kind",
+        line_data.kind.as_deref(),
+        OrgKind::parse,
+        OrgKind::words,
+    );
+    let parent = f.optional("parent", line_data.parent.as_deref());
+    let branch_type = f.opt_word(
+        "branch_type",
+        line_data.branch_type.as_deref(),
+        BranchType::parse,
+        BranchType::words,
+    );
+    let meeting_rule = line_data.meeting_rule.and_then(|r| schedule_rule(r, f));
+    let grace_days = line_data.grace_days.and_then(|g| grace(g, f));
+    let founded = f.opt_date("founded", line_data.founded.as_deref());
+    let dissolved = f.opt_date("dissolved", line_data.dissolved.as_deref());
+    f.in_order(("founded", founded), ("dissolved", dissolved), true);
+    let (Some(code), Some(name), Some(kind), true) = (code, name, kind, f.ok) else {
+        if let Some(code) = readable_key(line_data.code.as_deref()) {
+            let code = batch.code(&code);
+            batch.broken_codes.push(code);
+        }
+        return;
+    };
+    let record = OrgRec {
+        line,
+        code: batch.code(&code),
+        name: name.into_owned(),
+        kind,
+        parent: parent.map(|p| batch.code(&p)),
+        branch_type,
+        meeting_rule,
+        grace_days,
+        founded,
+        dissolved,
+    };
+    batch.orgs.push(record);
+}
+
+/// `{"day":N}` or `{"nth":N,"weekday":"thu"}`, within the ranges `ScheduleRule` accepts.
+fn schedule_rule(rule: RuleLine<'_>, f: &mut Fields<'_>) -> Option<ScheduleRule> {
+    let candidate = match (rule.day, rule.nth, rule.weekday.as_deref()) {
+        (Some(day), None, None) => match u8::try_from(day) {
+            Ok(day) => ScheduleRule::DayOfMonth(day),
+            Err(_) => return report(f, Problem::RuleDay { found: day }),
+        },
+        (None, Some(nth), Some(weekday)) => {
+            let weekday = f.opt_word("weekday", Some(weekday), parse_weekday, weekday_words)?;
+            match u8::try_from(nth) {
+                Ok(n) => ScheduleRule::NthWeekday { n, weekday },
+                Err(_) => return report(f, Problem::RuleNth { found: nth }),
+            }
+        }
+        _ => return report(f, Problem::RuleShape),
+    };
+    match candidate.validate() {
+        Ok(rule) => Some(rule),
+        Err(_) => report(f, out_of_range(candidate)),
+    }
+}
+
+/// The problem `ScheduleRule::validate` found, in words both languages can carry.
+fn out_of_range(rule: ScheduleRule) -> Problem {
+    match rule {
+        ScheduleRule::DayOfMonth(day) => Problem::RuleDay {
+            found: u64::from(day),
+        },
+        ScheduleRule::NthWeekday { n, .. } => Problem::RuleNth {
+            found: u64::from(n),
+        },
+    }
+}
+
+fn weekday_words() -> String {
+    "mon | tue | wed | thu | fri | sat | sun".into()
+}
+
+/// Grace days: a few days after the fixed day, never more than a month.
+fn grace(days: u64, f: &mut Fields<'_>) -> Option<u8> {
+    match u8::try_from(days) {
+        Ok(d) if d <= 31 => Some(d),
+        _ => report(f, Problem::GraceRange { found: days }),
+    }
+}
+
+fn report<T>(f: &mut Fields<'_>, problem: Problem) -> Option<T> {
+    f.report(problem);
+    None
+}
+
+fn add_member_line(m: &MemberLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let raw = RawMember {
+        card: m.card.as_deref(),
+        name: m.name.as_deref(),
+        sex: m.sex.as_deref(),
+        born: m.born.as_deref(),
+        admitted: m.admitted.as_deref(),
+        full_member: m.full_member.as_deref(),
+        org: m.org.as_deref(),
+        cell: m.cell.as_deref(),
+        phone: m.phone.as_deref(),
+        residence: m.residence.as_deref(),
+    };
+    add_member(&raw, line, f, batch, Sex::parse, Sex::words);
+}
+
+fn add_status(s: StatusLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let card = f.required("card", s.card.as_deref());
+    let status = f.word(
+        "status",
+        s.status.as_deref(),
+        MemberStatus::parse,
+        MemberStatus::words,
+    );
+    let from = f.date("from", s.from.as_deref());
+    let until = f.opt_date("until", s.until.as_deref());
+    let reason = f.optional("reason", s.reason.as_deref());
+    f.in_order(("from", from), ("until", until), true);
+    let until_written = s.until.as_deref().is_some_and(|u| !u.trim().is_empty());
+    if let Some(status) = status
+        && status.needs_until()
+        && !until_written
+    {
+        f.report(Problem::NeedsUntil {
+            status: status.as_str(),
+        });
+    }
+    let (Some(card), Some(status), Some(from), true) = (card, status, from, f.ok) else {
+        return;
+    };
+    let record = StatusRec {
+        line,
+        card: batch.card(&card),
+        change: StatusChange {
+            status,
+            from,
+            until,
+            reason: reason.map(Cow::into_owned),
+        },
+    };
+    batch.statuses.push(record);
+}
+
+fn add_role(r: RoleLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let role = f.word("role", r.role.as_deref(), RoleKind::parse, RoleKind::words);
+    let Some(span) = span(
+        [r.card.as_deref(), r.org.as_deref()],
+        [r.from.as_deref(), r.until.as_deref()],
+        line,
+        f,
+        batch,
+    ) else {
+        return;
+    };
+    if let (Some(role), true) = (role, f.ok) {
+        batch.roles.push(SpanRec {
+            role: Some(role),
+            ..span
+        });
+    }
+}
+
+fn add_oversight(o: OversightLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    if let Some(span) = span(
+        [o.card.as_deref(), o.org.as_deref()],
+        [o.from.as_deref(), o.until.as_deref()],
+        line,
+        f,
+        batch,
+    ) {
+        batch.oversight.push(span);
+    }
+}
+
+/// The fields roles and oversight share: who, where, from when, until when.
+fn span(
+    [card, org]: [Option<&str>; 2],
+    [from, until]: [Option<&str>; 2],
+    line: usize,
+    f: &mut Fields<'_>,
+    batch: &mut Batch,
+) -> Option<SpanRec> {
+    let card = f.required("card", card);
+    let org = f.required("org", org);
+    let from = f.date("from", from);
+    let until = f.opt_date("until", until);
+    f.in_order(("from", from), ("until", until), true);
+    let (Some(card), Some(org), Some(from), true) = (card, org, from, f.ok) else {
+        return None;
+    };
+    Some(SpanRec {
+        line,
+        card: batch.card(&card),
+        org: batch.code(&org),
+        role: None,
+        from,
+        until,
+    })
+}
+
+fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let org = f.required("org", m.org.as_deref());
+    let kind = f.word(
+        "kind",
+        m.kind.as_deref(),
+        MeetingKind::parse,
+        MeetingKind::words,
+    );
+    let date = f.date("date", m.date.as_deref());
+    let planned = f.opt_date("planned", m.planned.as_deref());
+    let attendance = attendance(m.attendance.as_ref(), f, batch);
+    let excuses = excuses(m.excuses.as_ref(), f, batch);
+    let guests = guests(m.guests.as_ref(), f, batch);
+    let topic = f.optional("topic", m.topic.as_deref());
+    let minutes = f.free_text("minutes", m.minutes.as_deref());
+    let (Some(org), Some(kind), Some(date), true) = (org, kind, date, f.ok) else {
+        return;
+    };
+    let record = MeetingRec {
+        line,
+        org: batch.code(&org),
+        kind,
+        date,
+        planned,
+        attendance,
+        excuses,
+        guests,
+        topic: topic.map(Cow::into_owned),
+        minutes,
+        approved: m.approved.unwrap_or(false),
+    };
+    batch.meetings.push(record);
+}
+
+fn attendance(
+    pairs: Option<&Pairs<'_>>,
+    f: &mut Fields<'_>,
+    batch: &mut Batch,
+) -> Vec<(CardRef, Mark)> {
+    let Some(Pairs(pairs)) = pairs else {
+        return Vec::new();
+    };
+    let mut marks = Vec::with_capacity(pairs.len());
+    for (card, mark) in pairs {
+        let card = f.required("attendance", Some(card));
+        let mark = f.word("attendance", Some(mark), Mark::parse, Mark::words);
+        if let (Some(card), Some(mark)) = (card, mark) {
+            marks.push((batch.card(&card), mark));
+        }
+    }
+    marks
+}
+
+fn excuses(
+    pairs: Option<&Pairs<'_>>,
+    f: &mut Fields<'_>,
+    batch: &mut Batch,
+) -> Vec<(CardRef, String)> {
+    let Some(Pairs(pairs)) = pairs else {
+        return Vec::new();
+    };
+    let mut excuses = Vec::with_capacity(pairs.len());
+    for (card, reason) in pairs {
+        let card = f.required("excuses", Some(card));
+        let reason = f.optional("excuses", Some(reason));
+        if let (Some(card), Some(reason)) = (card, reason) {
+            excuses.push((batch.card(&card), reason.into_owned()));
+        }
+    }
+    excuses
+}
+
+fn guests(list: Option<&Texts<'_>>, f: &mut Fields<'_>, batch: &mut Batch) -> Vec<CardRef> {
+    let Some(Texts(list)) = list else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|card| f.required("guests", Some(card)))
+        .map(|card| batch.card(&card))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_names_the_field_and_the_accepted_ones() {
+        let detail = "unknown field `nmae`, expected one of `type`, `code`, `name`";
+        assert_eq!(
+            unknown_field(detail),
+            Some(Problem::UnknownField {
+                field: "nmae".into(),
+                accepted: "code, name".into()
+            })
+        );
+        assert_eq!(unknown_field("invalid type: integer `5`"), None);
+    }
+
+    #[test]
+    fn record_type_is_read_from_the_prefix_or_the_whole_line() {
+        let t = |s: &str| record_type(s.as_bytes()).unwrap().map(|c| c.into_owned());
+        assert_eq!(
+            t(r#"{"type":"member","card":"1"}"#).as_deref(),
+            Some("member")
+        );
+        assert_eq!(t(r#"{"card":"1","type":"role"}"#).as_deref(), Some("role"));
+        assert_eq!(t(r#"{"type":"me\u006dber"}"#).as_deref(), Some("member"));
+        assert_eq!(t(r#"{"card":"1"}"#), None);
+    }
+}
