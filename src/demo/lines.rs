@@ -1,0 +1,145 @@
+//! The demo written in the JSON Lines exchange format (docs/data-format.md): organisations
+//! parents first, then members, status changes, roles, oversight and meetings. Fields keep the
+//! order of the format's examples, and optional fields that are unknown are left out.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use super::meetings::MeetingRecord;
+use super::orgs::Org;
+use super::people::{People, Person};
+use crate::domain::ScheduleRule;
+use crate::domain::schedule::weekday_word;
+
+/// The whole demo as JSON Lines.
+pub(super) fn render(orgs: &[Org], people: &People, meetings: &[MeetingRecord]) -> String {
+    let mut lines: Vec<Value> = Vec::new();
+    for org in orgs {
+        lines.push(org_line(org));
+        let cells = org.branch.as_ref().map_or(0, |b| b.cells);
+        lines.extend((1..=cells).map(|n| org_line(&org.cell(n))));
+    }
+    lines.extend(people.persons.iter().map(member_line));
+    lines.extend(people.persons.iter().flat_map(status_lines));
+    lines.extend(people.roles.iter().map(|r| {
+        json!({"type": "role", "card": r.card, "org": r.org, "role": r.role.as_str(), "from": day(r.from)})
+    }));
+    lines.extend(people.oversight.iter().map(
+        |o| json!({"type": "oversight", "card": o.card, "org": o.branch, "from": day(o.from)}),
+    ));
+    lines.extend(meetings.iter().map(meeting_line));
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Adds `key` only when there is a value: absent optional fields are left out.
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        map.insert(key.to_string(), value);
+    }
+}
+
+fn rule_value(rule: ScheduleRule) -> Value {
+    match rule {
+        ScheduleRule::DayOfMonth(d) => json!({"day": d}),
+        ScheduleRule::NthWeekday { n, weekday } => {
+            json!({"nth": n, "weekday": weekday_word(weekday)})
+        }
+    }
+}
+
+fn org_line(org: &Org) -> Value {
+    let mut map = Map::new();
+    map.insert("type".into(), "org".into());
+    map.insert("code".into(), org.code.clone().into());
+    map.insert("name".into(), org.name.clone().into());
+    map.insert("kind".into(), org.kind.as_str().into());
+    map.insert(
+        "parent".into(),
+        org.parent.clone().map_or(Value::Null, Value::from),
+    );
+    put(
+        &mut map,
+        "branch_type",
+        org.branch_type.map(|t| t.as_str().into()),
+    );
+    put(&mut map, "meeting_rule", org.rule.map(rule_value));
+    put(&mut map, "grace_days", org.grace.map(Value::from));
+    put(&mut map, "founded", org.founded.map(|d| day(d).into()));
+    put(&mut map, "dissolved", org.dissolved.map(|d| day(d).into()));
+    Value::Object(map)
+}
+
+fn member_line(person: &Person) -> Value {
+    let m = &person.record;
+    let mut map = Map::new();
+    map.insert("type".into(), "member".into());
+    map.insert("card".into(), m.card.clone().into());
+    map.insert("name".into(), m.name.clone().into());
+    put(&mut map, "sex", m.sex.map(|s| s.as_str().into()));
+    put(&mut map, "born", m.born.map(|d| day(d).into()));
+    put(&mut map, "admitted", m.admitted.map(|d| day(d).into()));
+    put(
+        &mut map,
+        "full_member",
+        m.full_member.map(|d| day(d).into()),
+    );
+    map.insert("org".into(), person.branch.clone().into());
+    put(&mut map, "cell", person.cell.clone().map(Value::from));
+    Value::Object(map)
+}
+
+fn status_lines(person: &Person) -> Vec<Value> {
+    person
+        .record
+        .history
+        .iter()
+        .map(|change| {
+            let mut map = Map::new();
+            map.insert("type".into(), "member_status".into());
+            map.insert("card".into(), person.record.card.clone().into());
+            map.insert("status".into(), change.status.as_str().into());
+            map.insert("from".into(), day(change.from).into());
+            put(&mut map, "until", change.until.map(|d| day(d).into()));
+            put(&mut map, "reason", change.reason.clone().map(Value::from));
+            Value::Object(map)
+        })
+        .collect()
+}
+
+fn meeting_line(meeting: &MeetingRecord) -> Value {
+    let attendance: Map<String, Value> = meeting
+        .attendance
+        .iter()
+        .map(|(card, mark)| (card.clone(), mark.as_str().into()))
+        .collect();
+    let excuses: Map<String, Value> = meeting
+        .excuses
+        .iter()
+        .map(|(card, why)| (card.clone(), why.clone().into()))
+        .collect();
+    let mut map = Map::new();
+    map.insert("type".into(), "meeting".into());
+    map.insert("org".into(), meeting.org.clone().into());
+    map.insert("kind".into(), meeting.kind.as_str().into());
+    map.insert("date".into(), day(meeting.date).into());
+    put(&mut map, "planned", meeting.planned.map(|d| day(d).into()));
+    map.insert("attendance".into(), Value::Object(attendance));
+    map.insert("excuses".into(), Value::Object(excuses));
+    map.insert("guests".into(), meeting.guests.clone().into());
+    map.insert(
+        "topic".into(),
+        meeting.topic.clone().map_or(Value::Null, Value::from),
+    );
+    map.insert("minutes".into(), meeting.minutes.clone().into());
+    map.insert("approved".into(), true.into());
+    Value::Object(map)
+}

@@ -1,0 +1,897 @@
+//! A year of meetings for every demo branch: the regular meeting each month — mostly on the
+//! due day, some a day or two late within the grace period, a few later than that, a few
+//! missed — and a thematic meeting each quarter, with every expected member's attendance,
+//! guests from the committee above and short minutes in the form the Party prescribes.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use super::orgs::{Discipline, Org, effective_schedule};
+use super::people::{People, Person};
+use super::rng::Rng;
+use crate::domain::schedule::last_day_of_month;
+use crate::domain::{BranchType, Mark, MeetingKind, MemberStatus, RoleKind};
+
+/// One meeting as the demo writes it.
+#[derive(Debug, Clone)]
+pub(super) struct MeetingRecord {
+    pub org: String,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    /// The due day, when the meeting was held on another.
+    pub planned: Option<NaiveDate>,
+    pub attendance: Vec<(String, Mark)>,
+    pub excuses: Vec<(String, String)>,
+    pub guests: Vec<String>,
+    pub topic: Option<String>,
+    pub minutes: String,
+}
+
+/// The first days of the twelve months before `today`'s month, oldest first.
+pub(super) fn demo_months(today: NaiveDate) -> Vec<NaiveDate> {
+    let this_month = today.with_day(1).expect("day 1 exists");
+    (1..=12)
+        .rev()
+        .map(|back| this_month - Months::new(back))
+        .collect()
+}
+
+/// Every meeting of every branch in the twelve months before `today`'s month.
+pub(super) fn meetings(
+    seed: u64,
+    orgs: &[Org],
+    people: &People,
+    today: NaiveDate,
+) -> Vec<MeetingRecord> {
+    let book = Book::new(orgs, people);
+    let months = demo_months(today);
+    let mut out = Vec::new();
+    for org in orgs.iter().filter(|o| o.branch.is_some()) {
+        let mut rng = Rng::for_key(seed, &format!("{}/meetings", org.code));
+        let branch = BranchYear::new(org, orgs, &book);
+        for &first in &months {
+            out.extend(branch.month(&mut rng, &book, first));
+        }
+    }
+    out
+}
+
+/// Who is who: members by branch, names, roles and the titles guests are introduced by.
+struct Book<'a> {
+    members: BTreeMap<&'a str, Vec<&'a Person>>,
+    names: BTreeMap<&'a str, &'a str>,
+    /// (org, role) → cards, in appointment order.
+    roles: BTreeMap<(&'a str, RoleKind), Vec<&'a str>>,
+    overseers: BTreeMap<&'a str, Vec<&'a str>>,
+    titles: BTreeMap<&'a str, String>,
+}
+
+impl<'a> Book<'a> {
+    fn new(orgs: &'a [Org], people: &'a People) -> Book<'a> {
+        let mut members: BTreeMap<&str, Vec<&Person>> = BTreeMap::new();
+        let mut names = BTreeMap::new();
+        for person in &people.persons {
+            members
+                .entry(person.branch.as_str())
+                .or_default()
+                .push(person);
+            names.insert(person.record.card.as_str(), person.record.name.as_str());
+        }
+        let mut roles: BTreeMap<(&str, RoleKind), Vec<&str>> = BTreeMap::new();
+        let mut titles = BTreeMap::new();
+        for role in &people.roles {
+            roles
+                .entry((role.org.as_str(), role.role))
+                .or_default()
+                .push(role.card.as_str());
+            let place = orgs
+                .iter()
+                .find(|o| o.code == role.org)
+                .and_then(|o| o.committee.as_ref())
+                .map(|c| c.place_word.as_str());
+            if let Some(place) = place {
+                titles.insert(role.card.as_str(), committee_title(role.role, place));
+            }
+        }
+        let mut overseers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for o in &people.oversight {
+            overseers
+                .entry(o.branch.as_str())
+                .or_default()
+                .push(o.card.as_str());
+        }
+        Book {
+            members,
+            names,
+            roles,
+            overseers,
+            titles,
+        }
+    }
+
+    fn holder(&self, org: &str, role: RoleKind) -> Option<&'a str> {
+        self.roles
+            .get(&(org, role))
+            .and_then(|c| c.first().copied())
+    }
+
+    fn name(&self, card: &str) -> &'a str {
+        self.names.get(card).copied().unwrap_or("?")
+    }
+}
+
+fn committee_title(role: RoleKind, place: &str) -> String {
+    match role {
+        RoleKind::Secretary => format!("Bí thư Đảng ủy {place}"),
+        RoleKind::StandingDeputySecretary => format!("Phó Bí thư Thường trực Đảng ủy {place}"),
+        RoleKind::DeputySecretary => format!("Phó Bí thư Đảng ủy {place}"),
+        RoleKind::StandingCommitteeMember => format!("Ủy viên Ban Thường vụ Đảng ủy {place}"),
+        RoleKind::CommitteeMember => format!("Ủy viên Ban Chấp hành Đảng bộ {place}"),
+    }
+}
+
+/// One branch, ready to hold its meetings month by month.
+struct BranchYear<'a> {
+    org: &'a Org,
+    discipline: Discipline,
+    rule: crate::domain::ScheduleRule,
+    grace: u8,
+    members: Vec<&'a Person>,
+    secretary: Option<&'a str>,
+    deputy: Option<&'a str>,
+    overseers: Vec<&'a str>,
+    /// The secretary of the committee above, who drops in now and then.
+    committee_secretary: Option<&'a str>,
+    kind: Setting,
+}
+
+/// What a branch is built around, as far as its meetings differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    Town,
+    Village,
+    School,
+    Agency,
+    Police,
+    Military,
+    Firm,
+}
+
+/// What became of a month's regular meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    OnTime,
+    Early,
+    Late,
+    OutOfRule,
+    Missed,
+}
+
+impl<'a> BranchYear<'a> {
+    fn new(org: &'a Org, orgs: &[Org], book: &Book<'a>) -> BranchYear<'a> {
+        let plan = org.branch.as_ref().expect("a branch");
+        let (rule, grace) = effective_schedule(orgs, &org.code);
+        let parent = org.parent.as_deref().unwrap_or("");
+        BranchYear {
+            org,
+            discipline: plan.discipline,
+            rule: rule.expect("every demo branch inherits a meeting rule"),
+            grace,
+            members: book
+                .members
+                .get(org.code.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            secretary: book.holder(&org.code, RoleKind::Secretary),
+            deputy: book.holder(&org.code, RoleKind::DeputySecretary),
+            overseers: book
+                .overseers
+                .get(org.code.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            committee_secretary: book.holder(parent, RoleKind::Secretary),
+            kind: setting(org),
+        }
+    }
+
+    /// The meetings of the month starting on `first`: the regular one unless missed, and the
+    /// quarter's thematic one in the middle month of each quarter.
+    fn month(&self, rng: &mut Rng, book: &Book, first: NaiveDate) -> Vec<MeetingRecord> {
+        let last = last_day_of_month(first.year(), first.month());
+        if !self.org.exists_in_month(first, last) {
+            return Vec::new();
+        }
+        let due = self.rule.due_date(first.year(), first.month());
+        let held_on = self.regular_date(rng, due, last);
+        let thematic_month = first.month() % 3 == 2;
+        let skips_theme = match self.discipline {
+            Discipline::Exemplary => false,
+            Discipline::Ordinary => rng.chance(0.05),
+            Discipline::Lax => rng.chance(0.25),
+        };
+        let theme_due = thematic_month && !skips_theme;
+        // Most branches hold the quarter's theme together with the regular meeting.
+        let combined = theme_due && held_on.is_some() && rng.chance(0.6);
+        let hours = self.hours(rng, combined);
+        let regular = held_on.map(|date| {
+            let held = self.hold(rng, date);
+            let minutes = self.regular_minutes(rng, book, &held, date, first, &hours);
+            MeetingRecord {
+                org: self.org.code.clone(),
+                kind: MeetingKind::Regular,
+                date,
+                planned: (date != due).then_some(due),
+                attendance: held.marks,
+                excuses: held.excuses,
+                guests: held.guests,
+                topic: None,
+                minutes,
+            }
+        });
+        let mut out = Vec::new();
+        if theme_due {
+            let together = regular.as_ref().filter(|_| combined);
+            out.push(self.thematic(rng, book, together, due, last, &hours));
+        }
+        out.extend(regular);
+        out.sort_by_key(|m| (m.date, m.kind != MeetingKind::Regular));
+        out
+    }
+
+    fn regular_date(&self, rng: &mut Rng, due: NaiveDate, last: NaiveDate) -> Option<NaiveDate> {
+        let outcome = *rng.pick_weighted(match self.discipline {
+            Discipline::Exemplary => &[(Outcome::OnTime, 92), (Outcome::Late, 8)][..],
+            Discipline::Ordinary => &[
+                (Outcome::OnTime, 80),
+                (Outcome::Early, 2),
+                (Outcome::Late, 10),
+                (Outcome::OutOfRule, 4),
+                (Outcome::Missed, 4),
+            ][..],
+            Discipline::Lax => &[
+                (Outcome::OnTime, 58),
+                (Outcome::Early, 2),
+                (Outcome::Late, 18),
+                (Outcome::OutOfRule, 10),
+                (Outcome::Missed, 12),
+            ][..],
+        });
+        let grace = i64::from(self.grace);
+        let shifted = |days: i64| {
+            let day = if days < 0 {
+                due - Days::new(days.unsigned_abs())
+            } else {
+                due + Days::new(days as u64)
+            };
+            (day.month() == due.month()).then_some(day)
+        };
+        match outcome {
+            Outcome::OnTime => Some(due),
+            Outcome::Early => shifted(-1).or(Some(due)),
+            Outcome::Late if grace > 0 => shifted(rng.between(1, grace)).or(Some(due)),
+            Outcome::Late => Some(due),
+            Outcome::OutOfRule => shifted(grace + rng.between(1, 6)).filter(|d| *d <= last),
+            Outcome::Missed => None,
+        }
+    }
+
+    /// Who came, who sent apologies and why, who stayed away, and who came from above.
+    fn hold(&self, rng: &mut Rng, date: NaiveDate) -> Held {
+        let mut held = Held::default();
+        for person in &self.members {
+            let card = person.record.card.as_str();
+            if person.record.admitted.is_some_and(|a| a > date) {
+                continue;
+            }
+            let mark = match person.record.status_on(date) {
+                MemberStatus::Active if Some(card) == self.secretary => Mark::Present,
+                MemberStatus::Active => {
+                    let roll = rng.unit();
+                    if roll < person.habits.absent {
+                        Mark::Absent
+                    } else if roll < person.habits.absent + person.habits.excused {
+                        held.excuses
+                            .push((card.to_string(), excuse(rng, person, self.kind, date)));
+                        Mark::Excused
+                    } else {
+                        Mark::Present
+                    }
+                }
+                // Exempt members may still come; when they do, they are recorded.
+                MemberStatus::Exempt if person.habits.comes_while_exempt && rng.chance(0.4) => {
+                    held.exempt_present += 1;
+                    Mark::Present
+                }
+                MemberStatus::Exempt | MemberStatus::TemporarilyExempt => {
+                    held.exempt += 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            if person.record.probationary_on(date) {
+                held.probationary += 1;
+            }
+            held.marks.push((card.to_string(), mark));
+        }
+        held.on_roll = held.marks.len() + held.exempt;
+        held.guests = self.guests(rng);
+        held
+    }
+
+    /// The branch's overseer comes most months (Quarter 2's every month); the committee's
+    /// secretary now and then.
+    fn guests(&self, rng: &mut Rng) -> Vec<String> {
+        let mut guests = Vec::new();
+        let faithful = self.org.code == "QN.HL.HG.K2";
+        for overseer in &self.overseers {
+            if rng.chance(if faithful { 0.92 } else { 0.45 }) {
+                guests.push(overseer.to_string());
+            }
+        }
+        // Guests come from outside: the committee's secretary is a member of one of its
+        // branches and does not visit that one.
+        let member_here = |card: &str| self.members.iter().any(|p| p.record.card == card);
+        if let Some(secretary) = self.committee_secretary.filter(|s| !member_here(s))
+            && rng.chance(0.06)
+            && !guests.iter().any(|g| g == secretary)
+        {
+            guests.push(secretary.to_string());
+        }
+        guests
+    }
+
+    /// The quarter's thematic meeting: held with the regular one (`together`, same people in
+    /// the room) or on a day of its own a week or two after the due day.
+    fn thematic(
+        &self,
+        rng: &mut Rng,
+        book: &Book,
+        together: Option<&MeetingRecord>,
+        due: NaiveDate,
+        last: NaiveDate,
+        hours: &Session,
+    ) -> MeetingRecord {
+        let topic = THEMES[(due.month0() as usize / 3 + self.org.code.len()) % THEMES.len()];
+        let (date, held, hours) = match together {
+            Some(r) => (
+                r.date,
+                Held::from_record(r, &self.members, r.date),
+                hours.clone(),
+            ),
+            None => {
+                let day = (due + Days::new(rng.between(8, 16) as u64)).min(last);
+                (day, self.hold(rng, day), self.hours(rng, false))
+            }
+        };
+        let minutes = self.thematic_minutes(rng, book, &held, date, topic, &hours);
+        MeetingRecord {
+            org: self.org.code.clone(),
+            kind: MeetingKind::Thematic,
+            date,
+            planned: None,
+            attendance: held.marks,
+            excuses: held.excuses,
+            guests: held.guests,
+            topic: Some(topic.0.to_string()),
+            minutes,
+        }
+    }
+
+    /// "đồng chí Phạm Ngọc Đường, Bí thư Chi bộ": who chairs.
+    fn chair(&self, book: &Book) -> String {
+        match self.secretary {
+            Some(card) => format!("đồng chí {}, Bí thư Chi bộ", book.name(card)),
+            None => "đồng chí Bí thư Chi bộ".to_string(),
+        }
+    }
+
+    /// The minutes clerk: the deputy when present, otherwise any member present.
+    fn clerk(&self, rng: &mut Rng, book: &Book, held: &Held) -> String {
+        let present: Vec<&str> = held
+            .marks
+            .iter()
+            .filter(|(c, m)| *m == Mark::Present && Some(c.as_str()) != self.secretary)
+            .map(|(c, _)| c.as_str())
+            .collect();
+        let clerk = self
+            .deputy
+            .filter(|d| present.contains(d))
+            .or_else(|| (!present.is_empty()).then(|| *rng.pick(&present)));
+        match clerk {
+            Some(card) => format!("đồng chí {}", book.name(card)),
+            None => "đồng chí Bí thư Chi bộ".to_string(),
+        }
+    }
+
+    fn regular_minutes(
+        &self,
+        rng: &mut Rng,
+        book: &Book,
+        held: &Held,
+        date: NaiveDate,
+        first: NaiveDate,
+        Session { start, end, .. }: &Session,
+    ) -> String {
+        let previous = first - Months::new(1);
+        let mut tasks = vec![seasonal_task(self.kind, first.month())];
+        tasks.push(*rng.pick(routine_tasks(self.kind)));
+        let feedback = *rng.pick(feedback_pool(self.kind));
+        let review = *rng.pick(REVIEWS);
+        let criticism = if held.count(Mark::Absent) > 0 {
+            "Chi bộ nhắc nhở đảng viên vắng sinh hoạt không có lý do."
+        } else {
+            "Đảng viên nghiêm túc tự phê bình và phê bình; không có đảng viên vi phạm."
+        };
+        let votes = held
+            .marks
+            .iter()
+            .filter(|(_, m)| *m == Mark::Present)
+            .count();
+        [
+            format!(
+                "Thời gian: từ {start} đến {end}, ngày {}. Địa điểm: {}.",
+                date.format("%d/%m/%Y"),
+                self.venue()
+            ),
+            format!(
+                "Chủ trì: {}. Thư ký: {}.",
+                self.chair(book),
+                self.clerk(rng, book, held)
+            ),
+            held.roll_line(book),
+            guests_line(book, &held.guests),
+            "1. Thông tin thời sự; quán triệt văn bản chỉ đạo của cấp trên.".to_string(),
+            format!(
+                "2. Kiểm điểm thực hiện nghị quyết tháng {}/{}: {review}.",
+                previous.month(),
+                previous.year()
+            ),
+            format!(
+                "3. Nhiệm vụ tháng {}/{}: {}.",
+                first.month(),
+                first.year(),
+                tasks.join("; ")
+            ),
+            format!("4. Ý kiến đảng viên; phản ánh, góp ý với cấp trên: {feedback}."),
+            format!("5. Phê bình và tự phê bình: {criticism}"),
+            format!("Nghị quyết được thông qua với {votes}/{votes} đồng chí có mặt tán thành."),
+        ]
+        .into_iter()
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
+    fn thematic_minutes(
+        &self,
+        rng: &mut Rng,
+        book: &Book,
+        held: &Held,
+        date: NaiveDate,
+        (topic, conclusion): (&str, &str),
+        session: &Session,
+    ) -> String {
+        let Session {
+            start,
+            end,
+            combined,
+        } = session;
+        // The deputy presents the theme when present, else the secretary.
+        let speaker = self
+            .deputy
+            .filter(|d| held.is_present(d))
+            .or(self.secretary)
+            .map_or("đồng chí Bí thư Chi bộ".to_string(), |c| {
+                format!("đồng chí {}", book.name(c))
+            });
+        let together = if *combined {
+            " (kết hợp với sinh hoạt thường kỳ)"
+        } else {
+            ""
+        };
+        [
+            format!("Sinh hoạt chuyên đề{together}: {topic}."),
+            format!(
+                "Thời gian: từ {start} đến {end}, ngày {}. Địa điểm: {}.",
+                date.format("%d/%m/%Y"),
+                self.venue()
+            ),
+            format!(
+                "Chủ trì: {}. Thư ký: {}. Trình bày chuyên đề: {speaker}.",
+                self.chair(book),
+                self.clerk(rng, book, held)
+            ),
+            held.roll_line(book),
+            guests_line(book, &held.guests),
+            format!(
+                "Thảo luận: {} ý kiến, liên hệ với thực tế của {}.",
+                rng.between(3, 9),
+                self.unit_word()
+            ),
+            format!("Kết luận: {conclusion}"),
+        ]
+        .into_iter()
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
+    /// Start and end as the minutes write them. At least 90 minutes, 120 when a thematic
+    /// meeting is held with the regular one — except that lax branches sometimes cut it short.
+    fn hours(&self, rng: &mut Rng, combined: bool) -> Session {
+        let start = match self.kind {
+            Setting::Town | Setting::Village => 19 * 60 + 30,
+            Setting::School | Setting::Firm => 16 * 60 + 30,
+            _ => 14 * 60,
+        } - if combined { 30 } else { 0 };
+        let minimum = if combined { 120 } else { 90 };
+        let length = if self.discipline == Discipline::Lax && rng.chance(0.2) {
+            minimum - 15 * rng.between(1, 2)
+        } else {
+            minimum + 5 * rng.between(0, 6)
+        };
+        Session {
+            start: clock(start),
+            end: clock(start + length),
+            combined,
+        }
+    }
+
+    fn venue(&self) -> &str {
+        &self.org.branch.as_ref().expect("a branch").venue
+    }
+
+    fn unit_word(&self) -> &'static str {
+        match self.kind {
+            Setting::Town => "khu dân cư",
+            Setting::Village => "thôn",
+            Setting::School => "nhà trường",
+            Setting::Firm => "doanh nghiệp",
+            _ => "cơ quan, đơn vị",
+        }
+    }
+}
+
+fn setting(org: &Org) -> Setting {
+    let village = org
+        .code
+        .rsplit('.')
+        .next()
+        .is_some_and(|c| c.starts_with("TH"))
+        && org.branch_type == Some(BranchType::Residential);
+    match org.branch_type {
+        Some(BranchType::Residential) if village => Setting::Village,
+        Some(BranchType::Residential) => Setting::Town,
+        Some(BranchType::School) => Setting::School,
+        Some(BranchType::Enterprise) => Setting::Firm,
+        Some(BranchType::ArmedForces) if org.name.contains("Công an") => Setting::Police,
+        Some(BranchType::ArmedForces) => Setting::Military,
+        _ => Setting::Agency,
+    }
+}
+
+fn clock(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    if m == 0 {
+        format!("{h} giờ")
+    } else {
+        format!("{h} giờ {m:02}")
+    }
+}
+
+/// When a meeting started and ended, as its minutes write them, and whether the regular and
+/// the thematic meeting were held together.
+#[derive(Debug, Clone)]
+struct Session {
+    start: String,
+    end: String,
+    combined: bool,
+}
+
+/// The marks of one meeting, and the counts its minutes report.
+#[derive(Debug, Default)]
+struct Held {
+    marks: Vec<(String, Mark)>,
+    excuses: Vec<(String, String)>,
+    guests: Vec<String>,
+    /// Members on the roll that day (expected, plus exempt whether they came or not).
+    on_roll: usize,
+    probationary: usize,
+    /// Exempt and temporarily exempt members who did not come.
+    exempt: usize,
+    /// Exempt members who came all the same (marked present).
+    exempt_present: usize,
+}
+
+impl Held {
+    /// The marks of a meeting already held the same day (a thematic meeting held together
+    /// with the regular one has the same people in the room).
+    fn from_record(record: &MeetingRecord, members: &[&Person], date: NaiveDate) -> Held {
+        let mut held = Held {
+            marks: record.attendance.clone(),
+            excuses: record.excuses.clone(),
+            guests: record.guests.clone(),
+            ..Held::default()
+        };
+        for person in members {
+            if person.record.admitted.is_some_and(|a| a > date) {
+                continue;
+            }
+            let marked = held.marks.iter().any(|(c, _)| *c == person.record.card);
+            match person.record.status_on(date) {
+                MemberStatus::Exempt if marked => held.exempt_present += 1,
+                MemberStatus::Exempt | MemberStatus::TemporarilyExempt => held.exempt += 1,
+                _ => {}
+            }
+            if marked && person.record.probationary_on(date) {
+                held.probationary += 1;
+            }
+        }
+        held.on_roll = held.marks.len() + held.exempt;
+        held
+    }
+
+    fn is_present(&self, card: &str) -> bool {
+        self.marks
+            .iter()
+            .any(|(c, m)| c == card && *m == Mark::Present)
+    }
+
+    fn count(&self, mark: Mark) -> usize {
+        self.marks.iter().filter(|(_, m)| *m == mark).count()
+    }
+
+    /// The roll as the chair reports it: on the roll, exempt, expected, present, and who is
+    /// absent and why.
+    fn roll_line(&self, book: &Book) -> String {
+        let present = self.count(Mark::Present) - self.exempt_present;
+        let exempt = self.exempt + self.exempt_present;
+        let expected = self.on_roll - exempt;
+        let excused: Vec<String> = self
+            .excuses
+            .iter()
+            .map(|(card, why)| format!("{} ({why})", book.name(card)))
+            .collect();
+        let absent: Vec<&str> = self
+            .marks
+            .iter()
+            .filter(|(_, m)| *m == Mark::Absent)
+            .map(|(card, _)| book.name(card))
+            .collect();
+        let mut line = format!(
+            "Đảng viên: tổng số {} (chính thức {}, dự bị {}); miễn sinh hoạt {exempt}; phải dự {expected}; có mặt {present}",
+            self.on_roll,
+            self.on_roll - self.probationary,
+            self.probationary,
+        );
+        if self.exempt_present > 0 {
+            line += &format!("; đảng viên miễn sinh hoạt đến dự {}", self.exempt_present);
+        }
+        line += &format!("; vắng có lý do {}", excused.len());
+        if !excused.is_empty() {
+            line += &format!(": {}", excused.join(", "));
+        }
+        line += &format!("; vắng không có lý do {}", absent.len());
+        if !absent.is_empty() {
+            line += &format!(": {}", absent.join(", "));
+        }
+        line + "."
+    }
+}
+
+fn guests_line(book: &Book, guests: &[String]) -> String {
+    if guests.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = guests
+        .iter()
+        .map(|card| match book.titles.get(card.as_str()) {
+            Some(title) => format!("đồng chí {}, {title}", book.name(card)),
+            None => format!("đồng chí {}", book.name(card)),
+        })
+        .collect();
+    format!("Dự sinh hoạt: {}.", named.join("; "))
+}
+
+/// Why a member sent apologies, as a minutes book would put it.
+fn excuse(rng: &mut Rng, person: &Person, setting: Setting, date: NaiveDate) -> String {
+    let old = person
+        .record
+        .born
+        .is_some_and(|b| date.year() - b.year() >= 65);
+    let reasons: &[&str] = match setting {
+        _ if old => &[
+            "ốm",
+            "đi khám bệnh",
+            "sức khỏe yếu",
+            "việc gia đình",
+            "đi thăm con",
+        ],
+        Setting::Town | Setting::Village => &[
+            "đi công tác",
+            "đi làm ca",
+            "ốm",
+            "việc gia đình",
+            "con ốm",
+            "đi công tác xa",
+        ],
+        Setting::Police | Setting::Military => &["làm nhiệm vụ", "đi tập huấn", "ốm", "nghỉ phép"],
+        _ => &["đi công tác", "đi học", "ốm", "nghỉ phép", "con ốm"],
+    };
+    rng.pick(reasons).to_string()
+}
+
+/// Quarterly themes and the conclusion a branch draws from each.
+const THEMES: &[(&str, &str)] = &[
+    (
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "mỗi đảng viên đăng ký một việc làm cụ thể để học tập và làm theo Bác; chi ủy kiểm tra vào cuối quý.",
+    ),
+    (
+        "Trách nhiệm nêu gương của cán bộ, đảng viên",
+        "đảng viên gương mẫu chấp hành quy định nơi công tác và nơi cư trú, vận động gia đình cùng thực hiện.",
+    ),
+    (
+        "Bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm sai trái, thù địch",
+        "không chia sẻ thông tin chưa được kiểm chứng; kịp thời báo cáo chi ủy những thông tin xấu, độc trên mạng xã hội.",
+    ),
+    (
+        "Chuyển đổi số, hướng dẫn nhân dân sử dụng dịch vụ công trực tuyến",
+        "mỗi đảng viên hướng dẫn ít nhất hai hộ gia đình sử dụng dịch vụ công trực tuyến.",
+    ),
+    (
+        "Công tác phát triển đảng viên",
+        "chi bộ giới thiệu quần chúng ưu tú tham dự lớp bồi dưỡng nhận thức về Đảng.",
+    ),
+    (
+        "Phòng, chống tham nhũng, lãng phí, tiêu cực",
+        "thực hành tiết kiệm; công khai các khoản đóng góp của nhân dân.",
+    ),
+];
+
+const REVIEWS: &[&str] = &[
+    "các nhiệm vụ cơ bản hoàn thành",
+    "hoàn thành tốt các nhiệm vụ đề ra",
+    "thu đảng phí đạt 100%",
+    "một số nhiệm vụ còn chậm, cần tiếp tục chỉ đạo",
+];
+
+/// The task of the season: holidays, storms, the farming calendar, the school year.
+fn seasonal_task(setting: Setting, month: u32) -> &'static str {
+    match setting {
+        Setting::Village => match month {
+            1 | 2 => "chỉ đạo gieo cấy vụ chiêm xuân đúng khung thời vụ",
+            6 | 7 => "thu hoạch vụ xuân, gieo cấy vụ mùa",
+            9 | 10 => "phát triển cây vụ đông",
+            _ => seasonal_task(Setting::Town, month),
+        },
+        Setting::School => match month {
+            12 | 1 => "kiểm tra, đánh giá cuối học kỳ I",
+            5 => "tổng kết năm học, xét lên lớp và tốt nghiệp",
+            6 | 7 => "tổ chức bồi dưỡng chính trị hè cho giáo viên",
+            8 => "chuẩn bị khai giảng năm học mới",
+            _ => "nâng cao chất lượng dạy và học, bồi dưỡng học sinh giỏi",
+        },
+        Setting::Town => match month {
+            1 => {
+                "chuẩn bị đón Tết Nguyên đán an toàn, tiết kiệm; thăm hỏi, tặng quà gia đình chính sách, hộ khó khăn"
+            }
+            2 => "tổ chức mừng Đảng, mừng Xuân; giữ gìn an ninh trật tự sau Tết",
+            3 => "hưởng ứng Tết trồng cây; tham gia các hoạt động kỷ niệm ngày 8/3 và 26/3",
+            4 => {
+                "tổ chức các hoạt động kỷ niệm ngày Giải phóng miền Nam 30/4 và Quốc tế Lao động 1/5"
+            }
+            5 => {
+                "kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh 19/5; chuẩn bị phương án phòng chống mưa bão"
+            }
+            6 => {
+                "tổ chức hoạt động hè cho thiếu nhi; kiểm tra các hộ ở khu vực có nguy cơ sạt lở, ngập úng"
+            }
+            7 => "thăm hỏi gia đình thương binh, liệt sĩ nhân ngày 27/7; phòng chống mưa bão",
+            8 => "kỷ niệm Cách mạng Tháng Tám và Quốc khánh 2/9",
+            9 => "tổ chức Tết Trung thu cho thiếu nhi; khắc phục hậu quả mưa bão",
+            10 => {
+                "vận động ủng hộ Quỹ Vì người nghèo; kỷ niệm ngày thành lập Hội Liên hiệp Phụ nữ Việt Nam 20/10"
+            }
+            11 => {
+                "tổ chức Ngày hội Đại đoàn kết toàn dân tộc ở khu dân cư; chuẩn bị kiểm điểm, đánh giá đảng viên cuối năm"
+            }
+            _ => {
+                "kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm; kỷ niệm ngày thành lập Quân đội nhân dân Việt Nam 22/12"
+            }
+        },
+        _ => match month {
+            12 => "kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm",
+            1 => "triển khai nhiệm vụ năm mới; bảo đảm trực Tết",
+            _ => "hoàn thành nhiệm vụ chuyên môn của tháng",
+        },
+    }
+}
+
+fn routine_tasks(setting: Setting) -> &'static [&'static str] {
+    match setting {
+        Setting::Town | Setting::Village => &[
+            "thu đảng phí đầy đủ, đúng kỳ hạn",
+            "vận động nhân dân giữ gìn vệ sinh môi trường, phân loại rác tại nguồn",
+            "giữ gìn an ninh trật tự, phòng chống tội phạm và tệ nạn xã hội",
+            "hướng dẫn nhân dân sử dụng dịch vụ công trực tuyến",
+            "rà soát, bồi dưỡng quần chúng ưu tú để phát triển đảng viên",
+            "phòng chống cháy nổ trong khu dân cư",
+        ],
+        Setting::School => &[
+            "thực hiện nghiêm quy chế chuyên môn",
+            "giữ gìn kỷ cương, nề nếp trường học",
+            "thu đảng phí đầy đủ, đúng kỳ hạn",
+        ],
+        Setting::Police => &[
+            "bảo đảm an ninh trật tự trên địa bàn",
+            "tuần tra, kiểm soát, xử lý vi phạm trật tự an toàn giao thông",
+        ],
+        Setting::Military => &[
+            "duy trì nghiêm chế độ trực sẵn sàng chiến đấu",
+            "huấn luyện lực lượng dân quân",
+        ],
+        Setting::Firm => &[
+            "bảo đảm việc làm, thu nhập cho người lao động",
+            "hoàn thành kế hoạch sản xuất, giao hàng đúng hạn",
+            "vận động công nhân tham gia lớp bồi dưỡng nhận thức về Đảng",
+        ],
+        Setting::Agency => &[
+            "đẩy mạnh cải cách hành chính, giải quyết hồ sơ đúng hạn",
+            "thực hành tiết kiệm, chống lãng phí",
+            "thu đảng phí đầy đủ, đúng kỳ hạn",
+        ],
+    }
+}
+
+/// The standing item "Feedback to the committee above": often nothing, sometimes a local matter.
+fn feedback_pool(setting: Setting) -> &'static [&'static str] {
+    match setting {
+        Setting::Town => &[
+            "không có ý kiến",
+            "không có ý kiến",
+            "không có ý kiến",
+            "đề nghị sửa chữa đèn chiếu sáng trong các ngõ",
+            "đề nghị nạo vét rãnh thoát nước trước mùa mưa bão",
+            "đề nghị tăng cường xử lý lấn chiếm vỉa hè",
+            "đề nghị sớm hướng dẫn thủ tục cấp đổi giấy tờ sau sắp xếp đơn vị hành chính",
+        ],
+        Setting::Village => &[
+            "không có ý kiến",
+            "không có ý kiến",
+            "không có ý kiến",
+            "đề nghị sửa chữa đường giao thông nội đồng",
+            "đề nghị hỗ trợ giống cây vụ đông",
+            "đề nghị nạo vét kênh mương trước mùa mưa",
+        ],
+        _ => &[
+            "không có ý kiến",
+            "không có ý kiến",
+            "không có ý kiến",
+            "đề nghị bổ sung trang thiết bị làm việc",
+            "đề nghị tổ chức tập huấn nghiệp vụ công tác đảng cho chi ủy",
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_year_is_the_twelve_months_before_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let months = demo_months(today);
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0], NaiveDate::from_ymd_opt(2025, 11, 1).unwrap());
+        assert_eq!(months[11], NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+    }
+
+    #[test]
+    fn clock_reads_like_minutes() {
+        assert_eq!(clock(19 * 60 + 30), "19 giờ 30");
+        assert_eq!(clock(14 * 60), "14 giờ");
+        assert_eq!(clock(21 * 60 + 5), "21 giờ 05");
+    }
+}

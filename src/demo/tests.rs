@@ -1,0 +1,267 @@
+//! The demo's JSON Lines checked line by line: determinism, the press figures, and the rules a
+//! real year of meetings follows.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde_json::Value;
+
+use super::jsonl;
+use crate::domain::date::parse_iso;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn records(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).expect("every line is JSON"))
+        .collect()
+}
+
+fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    records.iter().filter(|r| r["type"] == kind).collect()
+}
+
+fn date(value: &Value) -> NaiveDate {
+    parse_iso(value.as_str().expect("a date string")).unwrap()
+}
+
+#[test]
+fn same_today_gives_the_same_bytes() {
+    assert_eq!(jsonl(today()), jsonl(today()));
+    assert_ne!(
+        jsonl(today()),
+        jsonl(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+    );
+}
+
+#[test]
+fn every_line_is_one_record_of_a_known_type() {
+    let text = jsonl(today());
+    for record in records(&text) {
+        let kind = record["type"].as_str().unwrap();
+        assert!(
+            [
+                "org",
+                "member",
+                "member_status",
+                "role",
+                "oversight",
+                "meeting"
+            ]
+            .contains(&kind),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn quarter_2_has_8_cells_92_members_22_exempt() {
+    let all = records(&jsonl(today()));
+    let cells = of_type(&all, "org")
+        .into_iter()
+        .filter(|o| o["parent"] == "QN.HL.HG.K2" && o["kind"] == "cell")
+        .count();
+    assert_eq!(cells, 8);
+    let members: BTreeSet<&str> = of_type(&all, "member")
+        .into_iter()
+        .filter(|m| m["org"] == "QN.HL.HG.K2")
+        .map(|m| m["card"].as_str().unwrap())
+        .collect();
+    assert_eq!(members.len(), 92);
+    let statuses: Vec<&Value> = of_type(&all, "member_status")
+        .into_iter()
+        .filter(|s| members.contains(s["card"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses.len(), 22, "no other change of status in Quarter 2");
+    assert!(statuses.iter().all(|s| s["status"] == "exempt"));
+}
+
+#[test]
+fn the_secretary_of_quarter_2_is_the_member_of_the_format_example() {
+    let all = records(&jsonl(today()));
+    let duong = of_type(&all, "member")
+        .into_iter()
+        .find(|m| m["card"] == "48123456")
+        .unwrap();
+    assert_eq!(duong["name"], "Phạm Ngọc Đường");
+    assert_eq!(duong["born"], "1958-03-02");
+    assert_eq!(duong["cell"], "QN.HL.HG.K2.T1");
+    assert!(
+        of_type(&all, "role").iter().any(|r| r["card"] == "48123456"
+            && r["org"] == "QN.HL.HG.K2"
+            && r["role"] == "secretary")
+    );
+    assert!(
+        of_type(&all, "oversight")
+            .iter()
+            .any(|o| o["card"] == "48120001" && o["org"] == "QN.HL.HG.K2")
+    );
+}
+
+#[test]
+fn cards_are_unique_and_names_agree_with_sex() {
+    let all = records(&jsonl(today()));
+    let members = of_type(&all, "member");
+    let cards: BTreeSet<&str> = members
+        .iter()
+        .map(|m| m["card"].as_str().unwrap())
+        .collect();
+    assert_eq!(cards.len(), members.len());
+    assert!(
+        (1000..=3000).contains(&members.len()),
+        "{} members",
+        members.len()
+    );
+    for m in &members {
+        let name = m["name"].as_str().unwrap();
+        if name.contains(" Thị ") {
+            assert_eq!(m["sex"], "female", "{name}");
+        }
+        if name.contains(" Văn ") {
+            assert_eq!(m["sex"], "male", "{name}");
+        }
+    }
+}
+
+#[test]
+fn some_members_are_probationary_and_admission_precedes_full_membership() {
+    let all = records(&jsonl(today()));
+    let mut probationary = 0;
+    for m in of_type(&all, "member") {
+        let admitted = date(&m["admitted"]);
+        assert!(admitted < today());
+        match m.get("full_member") {
+            Some(full) => assert!(date(full) > admitted),
+            None => probationary += 1,
+        }
+    }
+    assert!(probationary >= 3, "{probationary}");
+}
+
+#[test]
+fn every_meeting_falls_in_the_twelve_months_before_today() {
+    let all = records(&jsonl(today()));
+    let first = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+    let this_month = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let meetings = of_type(&all, "meeting");
+    assert!(meetings.len() > 500);
+    for m in meetings {
+        let held = date(&m["date"]);
+        assert!(first <= held && held < this_month, "{held}");
+        assert_eq!(m["approved"], true);
+    }
+}
+
+#[test]
+fn attendance_names_members_of_the_branch_and_guests_come_from_elsewhere() {
+    let all = records(&jsonl(today()));
+    let branch_of: BTreeMap<&str, &str> = of_type(&all, "member")
+        .into_iter()
+        .map(|m| (m["card"].as_str().unwrap(), m["org"].as_str().unwrap()))
+        .collect();
+    for m in of_type(&all, "meeting") {
+        let org = m["org"].as_str().unwrap();
+        let attendance = m["attendance"].as_object().unwrap();
+        assert!(!attendance.is_empty());
+        for (card, mark) in attendance {
+            assert_eq!(branch_of[card.as_str()], org);
+            assert!(["present", "excused", "absent"].contains(&mark.as_str().unwrap()));
+        }
+        for (card, _) in m["excuses"].as_object().unwrap() {
+            assert_eq!(attendance[card], "excused");
+        }
+        for guest in m["guests"].as_array().unwrap() {
+            assert_ne!(branch_of[guest.as_str().unwrap()], org);
+        }
+    }
+}
+
+#[test]
+fn exempt_members_are_left_off_the_roll_call_unless_they_came() {
+    let all = records(&jsonl(today()));
+    let exempt: BTreeSet<&str> = of_type(&all, "member_status")
+        .into_iter()
+        .filter(|s| s["status"] == "exempt")
+        .map(|s| s["card"].as_str().unwrap())
+        .collect();
+    for m in of_type(&all, "meeting") {
+        for (card, mark) in m["attendance"].as_object().unwrap() {
+            if exempt.contains(card.as_str()) {
+                assert_eq!(
+                    mark, "present",
+                    "an exempt member is only marked when present"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_regular_meeting_a_month_with_planned_only_when_moved() {
+    let all = records(&jsonl(today()));
+    let mut per_month: BTreeMap<(String, u32), usize> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in of_type(&all, "meeting") {
+        *kinds.entry(m["kind"].as_str().unwrap()).or_default() += 1;
+        if m["kind"] != "regular" {
+            continue;
+        }
+        let held = date(&m["date"]);
+        *per_month
+            .entry((m["org"].as_str().unwrap().to_string(), held.month()))
+            .or_default() += 1;
+        if let Some(planned) = m.get("planned") {
+            assert_ne!(date(planned), held);
+            assert_eq!(date(planned).month(), held.month());
+        }
+    }
+    assert!(per_month.values().all(|&n| n == 1));
+    assert!(kinds["thematic"] > 100, "{kinds:?}");
+}
+
+#[test]
+fn tu_ky_meets_on_the_seventh_and_its_schools_on_the_first_thursday() {
+    let all = records(&jsonl(today()));
+    let regular: Vec<&Value> = of_type(&all, "meeting")
+        .into_iter()
+        .filter(|m| m["kind"] == "regular")
+        .collect();
+    let due_of = |m: &Value| m.get("planned").map_or_else(|| date(&m["date"]), date);
+    for m in &regular {
+        let org = m["org"].as_str().unwrap();
+        let due = due_of(m);
+        if ["HP.TK.TK.MN", "HP.TK.TK.TH", "HP.TK.TK.THCS"].contains(&org) {
+            assert_eq!(due.weekday(), Weekday::Thu, "{org} {due}");
+            assert!(due.day() <= 7);
+        } else if org.starts_with("HP.TK.TK.TH") {
+            assert_eq!(due.day(), 7, "{org}");
+        } else if org.starts_with("QN.BL.BL.") {
+            assert_eq!(due.day(), 3, "{org}");
+        }
+    }
+    // Some late within grace, some out of rule, some on time: a real year.
+    let late = regular
+        .iter()
+        .filter(|m| m.get("planned").is_some_and(|p| date(&m["date"]) > date(p)))
+        .count();
+    assert!(late > 10, "{late}");
+}
+
+#[test]
+fn the_firm_founded_mid_year_meets_only_after_its_founding() {
+    let all = records(&jsonl(today()));
+    let firm = of_type(&all, "org")
+        .into_iter()
+        .find(|o| o["code"] == "HP.TK.TK.DN")
+        .unwrap();
+    let founded = date(&firm["founded"]);
+    let meetings: Vec<NaiveDate> = of_type(&all, "meeting")
+        .into_iter()
+        .filter(|m| m["org"] == "HP.TK.TK.DN")
+        .map(|m| date(&m["date"]))
+        .collect();
+    assert!(!meetings.is_empty());
+    assert!(meetings.iter().all(|d| *d >= founded));
+}
