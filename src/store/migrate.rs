@@ -36,11 +36,18 @@ fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Lays out a new, empty database at the current version.
+/// Lays out a new, empty database at the current version. Two processes may create the
+/// same file at once: the second finds the marker inside its write transaction and then
+/// defers to `upgrade`, which checks the version the first one wrote.
 pub(super) fn initialise(store: &Store) -> Result<(), StoreError> {
     let txn = store.begin_raw_write()?;
     {
         let mut meta = txn.open_table(META)?;
+        if meta.get("magic")?.is_some() {
+            drop(meta);
+            txn.abort()?;
+            return upgrade(store);
+        }
         meta.insert("magic", MAGIC)?;
         meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
     }

@@ -7,9 +7,9 @@ mod error;
 mod holders;
 mod migrate;
 mod query;
+pub mod tables;
 #[cfg(test)]
 mod testkit;
-pub mod tables;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
