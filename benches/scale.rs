@@ -1,1 +1,422 @@
-fn main() {}
+//! National-scale benchmark: N members (default 1,000,000) in branches of about 20 under
+//! 3,321 commune committees of the 34 provinces, written as JSON Lines in memory, imported
+//! through the one import path into a fresh database, then read back the way screens read.
+//!
+//! `cargo bench --bench scale -- [--members N]`
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use chibo::demo::names::{NameStyle, full_name};
+use chibo::demo::rng::Rng;
+use chibo::domain::{Lang, OrgId, Sex};
+use chibo::store::Store;
+
+/// The 34 provinces and centrally-run cities since July 2025, with their official codes and
+/// how many commune-level units each has (3,321 in all).
+const PROVINCES: &[(u32, &str, usize)] = &[
+    (1, "Thành ủy Hà Nội", 126),
+    (4, "Tỉnh ủy Cao Bằng", 56),
+    (8, "Tỉnh ủy Tuyên Quang", 124),
+    (11, "Tỉnh ủy Điện Biên", 45),
+    (12, "Tỉnh ủy Lai Châu", 38),
+    (14, "Tỉnh ủy Sơn La", 75),
+    (15, "Tỉnh ủy Lào Cai", 99),
+    (19, "Tỉnh ủy Thái Nguyên", 92),
+    (20, "Tỉnh ủy Lạng Sơn", 65),
+    (22, "Tỉnh ủy Quảng Ninh", 54),
+    (24, "Tỉnh ủy Bắc Ninh", 99),
+    (25, "Tỉnh ủy Phú Thọ", 148),
+    (31, "Thành ủy Hải Phòng", 114),
+    (33, "Tỉnh ủy Hưng Yên", 104),
+    (37, "Tỉnh ủy Ninh Bình", 129),
+    (38, "Tỉnh ủy Thanh Hóa", 166),
+    (40, "Tỉnh ủy Nghệ An", 130),
+    (42, "Tỉnh ủy Hà Tĩnh", 69),
+    (44, "Tỉnh ủy Quảng Trị", 78),
+    (46, "Thành ủy Huế", 40),
+    (48, "Thành ủy Đà Nẵng", 94),
+    (51, "Tỉnh ủy Quảng Ngãi", 96),
+    (52, "Tỉnh ủy Gia Lai", 135),
+    (56, "Tỉnh ủy Khánh Hòa", 65),
+    (66, "Tỉnh ủy Đắk Lắk", 102),
+    (68, "Tỉnh ủy Lâm Đồng", 124),
+    (75, "Tỉnh ủy Đồng Nai", 95),
+    (79, "Thành ủy Thành phố Hồ Chí Minh", 168),
+    (80, "Tỉnh ủy Tây Ninh", 96),
+    (82, "Tỉnh ủy Đồng Tháp", 102),
+    (86, "Tỉnh ủy Vĩnh Long", 124),
+    (91, "Tỉnh ủy An Giang", 102),
+    (92, "Thành ủy Cần Thơ", 103),
+    (96, "Tỉnh ủy Cà Mau", 64),
+];
+
+/// Syllables of Vietnamese place names ("Tân Phú", "Vĩnh Lạc"), for commune names that collate
+/// and fold like real ones.
+const PLACE_SYLLABLES: &[&str] = &[
+    "An", "Bình", "Hòa", "Phú", "Tân", "Thành", "Hưng", "Long", "Xuân", "Đông", "Tây", "Nam",
+    "Bắc", "Hải", "Sơn", "Quang", "Minh", "Phúc", "Lộc", "Thịnh", "Yên", "Lạc", "Vĩnh", "Trung",
+    "Hồng", "Kim", "Ngọc", "Thạch", "Đại", "Cẩm", "Mỹ", "Thuận", "Định", "Đức", "Tiến", "Lợi",
+];
+
+const SEED: u64 = 0x7363_616c_655f_3031;
+const DEFAULT_MEMBERS: usize = 1_000_000;
+
+/// Targets at one million members.
+const IMPORT_TARGET_PER_S: f64 = 200_000.0;
+const OPEN_TARGET: Duration = Duration::from_millis(50);
+const BRANCH_LIST_TARGET: Duration = Duration::from_millis(1);
+
+fn main() {
+    let members = members_argument().unwrap_or_else(|message| {
+        eprintln!("scale: {message}");
+        std::process::exit(2);
+    });
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("scale.redb");
+
+    let started = Instant::now();
+    let data = generate(members);
+    let generate_time = started.elapsed();
+
+    let store = Store::open(&path).expect("a fresh database");
+    let started = Instant::now();
+    let summary = chibo::io::jsonl::import(&store, "scale.jsonl", data.text.as_bytes(), Lang::En)
+        .unwrap_or_else(|e| panic!("import failed: {e:?}"));
+    let import_time = started.elapsed();
+    assert_eq!(summary.members, members);
+    drop(store);
+    let text_bytes = data.text.len();
+    let file_bytes = std::fs::metadata(&path).expect("the database file").len();
+
+    let open_time = median_of(9, || {
+        let started = Instant::now();
+        let store = Store::open(&path).expect("the database opens");
+        let took = started.elapsed();
+        drop(store);
+        took
+    });
+
+    let store = Store::open(&path).expect("the database opens");
+    let reader = store.read().expect("a read transaction");
+    let read_begin = median_of(101, || {
+        let started = Instant::now();
+        let r = store.read().expect("a read transaction");
+        let took = started.elapsed();
+        drop(r);
+        took
+    });
+
+    let mut rng = Rng::new(SEED ^ 1);
+    let branch_ids: Vec<OrgId> = (0..1000)
+        .map(|_| {
+            let code = rng.pick(&data.branch_codes);
+            reader.org_id(code).unwrap().expect("the branch exists")
+        })
+        .collect();
+    let mut listed = 0;
+    let mut ids = branch_ids.iter().cycle();
+    let branch_list = median_of(branch_ids.len(), || {
+        let id = *ids.next().expect("cycle");
+        let started = Instant::now();
+        let roster = reader.members_of(id, 0, 100).unwrap();
+        let took = started.elapsed();
+        listed += roster.len();
+        took
+    });
+
+    let searches = [
+        "nguyen van",
+        "tran thi h",
+        "pham ngoc duong",
+        "hoang anh",
+        "ly van binh",
+    ];
+    let search_results: Vec<(&str, usize, Duration)> = searches
+        .iter()
+        .map(|query| {
+            let mut found = 0;
+            let took = median_of(21, || {
+                let started = Instant::now();
+                found = reader.search_members(query, 50).unwrap().len();
+                started.elapsed()
+            });
+            (*query, found, took)
+        })
+        .collect();
+
+    let (largest_code, largest_name, largest_size) = PROVINCES
+        .iter()
+        .max_by_key(|p| p.2)
+        .map(|p| (province_code(p.0), p.1, p.2))
+        .expect("provinces");
+    let largest = reader.org_id(&largest_code).unwrap().expect("the province");
+    let all_children = median_of(21, || {
+        let started = Instant::now();
+        let children = reader.children(Some(largest), 0, 1000).unwrap();
+        assert_eq!(children.len(), largest_size);
+        started.elapsed()
+    });
+    let first_screen = median_of(101, || {
+        let started = Instant::now();
+        reader.children(Some(largest), 0, 40).unwrap();
+        started.elapsed()
+    });
+    let roots = median_of(101, || {
+        let started = Instant::now();
+        reader.children(None, 0, 100).unwrap();
+        started.elapsed()
+    });
+
+    let rate = members as f64 / import_time.as_secs_f64();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "chibo scale benchmark: {} members in {} branches under {} commune committees of {} provinces ({} cores)",
+        thousands(members),
+        thousands(data.branch_codes.len()),
+        thousands(data.communes),
+        PROVINCES.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    );
+    let _ = writeln!(out, "{:-<110}", "");
+    let mut row = |what: &str, result: String, verdict: String| {
+        let _ = writeln!(out, "{what:<52} {result:<34} {verdict}");
+    };
+    row(
+        "generate JSON Lines in memory",
+        format!("{} ({} MB)", seconds(generate_time), text_bytes / 1_000_000),
+        String::new(),
+    );
+    row(
+        "import (one write transaction)",
+        format!(
+            "{}, {} members/s",
+            seconds(import_time),
+            thousands(rate as usize)
+        ),
+        verdict(
+            rate >= IMPORT_TARGET_PER_S,
+            &format!("≥ {} /s", thousands(IMPORT_TARGET_PER_S as usize)),
+        ),
+    );
+    row(
+        "database size",
+        format!(
+            "{} MB, {} bytes/member",
+            file_bytes / 1_000_000,
+            file_bytes / members as u64
+        ),
+        String::new(),
+    );
+    row(
+        "open the existing database (median of 9)",
+        millis(open_time),
+        verdict(open_time < OPEN_TARGET, "< 50 ms"),
+    );
+    row(
+        "begin a read transaction (median of 101)",
+        micros(read_begin),
+        String::new(),
+    );
+    row(
+        "list one branch's members (median of 1,000)",
+        format!(
+            "{} ({:.1} members each)",
+            micros(branch_list),
+            listed as f64 / branch_ids.len() as f64
+        ),
+        verdict(branch_list < BRANCH_LIST_TARGET, "< 1 ms"),
+    );
+    for (query, found, took) in &search_results {
+        row(
+            &format!("search \"{query}\", first 50 (median of 21)"),
+            format!("{} ({found} found)", micros(*took)),
+            String::new(),
+        );
+    }
+    row(
+        &format!("children of {largest_name}, all {largest_size}"),
+        micros(all_children),
+        String::new(),
+    );
+    row(
+        "  its first screen (40 children)",
+        micros(first_screen),
+        String::new(),
+    );
+    row("the 34 provinces (the roots)", micros(roots), String::new());
+    print!("{out}");
+}
+
+/// `--members N` (with `_` or `,` allowed as digit separators); anything else cargo passes
+/// (such as `--bench`) is ignored.
+fn members_argument() -> Result<usize, String> {
+    let mut args = std::env::args().skip(1);
+    let mut members = DEFAULT_MEMBERS;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--members=") {
+            Some(value) => value.to_string(),
+            None if arg == "--members" => args.next().ok_or("--members needs a number")?,
+            None => continue,
+        };
+        let digits: String = value.chars().filter(|c| !matches!(c, '_' | ',')).collect();
+        members = digits
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--members expects a positive number, found {value:?}"))?;
+    }
+    Ok(members)
+}
+
+/// The generated file and what the readers need to find things in it.
+struct Data {
+    text: String,
+    branch_codes: Vec<String>,
+    communes: usize,
+}
+
+fn province_code(code: u32) -> String {
+    format!("{code:02}")
+}
+
+/// Branches of 10 to 30 members (about 20), spread evenly over the communes in province
+/// order; members get real-looking names and dates, and party card numbers in no
+/// particular order.
+fn generate(members: usize) -> Data {
+    let mut rng = Rng::new(SEED);
+    let mut sizes = Vec::new();
+    let mut left = members;
+    while left > 0 {
+        let size = (rng.between(10, 30) as usize).min(left);
+        sizes.push(size);
+        left -= size;
+    }
+    let communes: usize = PROVINCES.iter().map(|p| p.2).sum();
+    let mut text = String::with_capacity(members * 220 + sizes.len() * 120);
+    let mut branch_codes = Vec::with_capacity(sizes.len());
+    let mut commune_index = 0;
+    let mut member_index = 0;
+    for &(code, name, count) in PROVINCES {
+        let province = province_code(code);
+        org_line(&mut text, &province, name, "provincial_committee", None);
+        for c in 0..count {
+            let commune = format!("{province}.{c:04}");
+            let commune_name = format!(
+                "Đảng ủy xã {} {}",
+                rng.pick(PLACE_SYLLABLES),
+                rng.pick(PLACE_SYLLABLES)
+            );
+            org_line(
+                &mut text,
+                &commune,
+                &commune_name,
+                "grassroots_committee",
+                Some(&province),
+            );
+            // Branches `first..last` of the whole list belong to this commune.
+            let first = commune_index * sizes.len() / communes;
+            let last = (commune_index + 1) * sizes.len() / communes;
+            commune_index += 1;
+            for (b, &size) in sizes[first..last].iter().enumerate() {
+                let branch = format!("{commune}.{:03}", b + 1);
+                org_line(
+                    &mut text,
+                    &branch,
+                    &format!("Chi bộ thôn {}", b + 1),
+                    "branch",
+                    Some(&commune),
+                );
+                for _ in 0..size {
+                    member_lines(&mut text, &mut rng, member_index, &branch);
+                    member_index += 1;
+                }
+                branch_codes.push(branch);
+            }
+        }
+    }
+    assert_eq!(member_index, members);
+    Data {
+        text,
+        branch_codes,
+        communes,
+    }
+}
+
+fn org_line(out: &mut String, code: &str, name: &str, kind: &str, parent: Option<&str>) {
+    let parent = parent.map_or("null".to_string(), |p| format!("\"{p}\""));
+    let _ = writeln!(
+        out,
+        r#"{{"type":"org","code":"{code}","name":"{name}","kind":"{kind}","parent":{parent}}}"#
+    );
+}
+
+/// A member, and for about one in twelve (the old) an exemption from meetings.
+fn member_lines(out: &mut String, rng: &mut Rng, index: usize, branch: &str) {
+    // Multiplying by a number prime to 10^8 permutes the 8-digit cards: unique, unordered.
+    let card = format!("{:08}", (index as u64 * 48_271 + 12_345) % 100_000_000);
+    let sex = if rng.chance(0.4) {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
+    let born_year = rng.between(1935, 2004) as i32;
+    let name = full_name(rng, sex, born_year, NameStyle::Lowland);
+    let (month, day) = (rng.between(1, 12), rng.between(1, 28));
+    // Admitted between 18 and 40, and no later than 2024, so everyone is a full member.
+    let admitted_year = born_year + rng.between(18, (2024 - born_year).min(40) as i64) as i32;
+    let _ = writeln!(
+        out,
+        r#"{{"type":"member","card":"{card}","name":"{name}","sex":"{}","born":"{born_year}-{month:02}-{day:02}","admitted":"{admitted_year}-{month:02}-{day:02}","full_member":"{}-{month:02}-{day:02}","org":"{branch}"}}"#,
+        sex.as_str(),
+        admitted_year + 1,
+    );
+    if born_year < 1950 && rng.chance(0.6) {
+        let _ = writeln!(
+            out,
+            r#"{{"type":"member_status","card":"{card}","status":"exempt","from":"{}-01-01","reason":"tuổi cao"}}"#,
+            born_year + 75
+        );
+    }
+}
+
+/// The median of `runs` timings.
+fn median_of(runs: usize, mut time: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..runs).map(|_| time()).collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn verdict(met: bool, target: &str) -> String {
+    if met {
+        format!("target {target}: met")
+    } else {
+        format!("target {target}: MISSED")
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn millis(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
