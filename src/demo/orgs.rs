@@ -246,6 +246,8 @@ fn commune_tree(rng: &mut Rng, prefix: &str, card_prefix: u32, commune: &Commune
         other => format!("{prefix}.{other:05}"),
     };
     let keeps_tu_ky_day = commune.code == TU_KY || TU_KY_SUCCESSORS.contains(&commune.code);
+    // The press gives the 3rd for Bình Liêu and the 7th for Tứ Kỳ; for Hồng Gai it names no
+    // day, and for other communes the day is the demo's own choice.
     let (rule, grace) = match commune.code {
         HONG_GAI => (ScheduleRule::DayOfMonth(5), None),
         BINH_LIEU => (ScheduleRule::DayOfMonth(3), None),
