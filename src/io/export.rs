@@ -3,13 +3,13 @@
 //! oversight and meetings org by org in code order. Optional fields that are empty are
 //! left out; the fields that are written always come in the same order.
 
-use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use super::ImportError;
+use super::record::KeyMap;
 use crate::domain::schedule::weekday_word;
 use crate::domain::{Lang, Meeting, Member, MemberId, OrgId, OrgUnit, ScheduleRule, StatusChange};
 use crate::store::{Reader, StoreError};
@@ -93,7 +93,7 @@ impl Scope {
         })
     }
 
-    fn codes(&self) -> HashMap<OrgId, String> {
+    fn codes(&self) -> KeyMap<OrgId, String> {
         self.orgs.iter().map(|o| (o.id, o.code.clone())).collect()
     }
 }
@@ -127,7 +127,7 @@ impl CardBook {
 
 /// What the records written so far tell the ones still to come.
 struct Exporter {
-    codes: HashMap<OrgId, String>,
+    codes: KeyMap<OrgId, String>,
     cards: CardBook,
     /// Every member is exported, so a reference to a member not found is a broken store.
     whole: bool,
@@ -352,9 +352,23 @@ fn is_false(value: &bool) -> bool {
     !value
 }
 
-/// Dates as `2026-11-07`.
+/// Dates as `2026-11-07`, written digit by digit: an export has millions of them.
 fn iso<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&date.format("%Y-%m-%d"))
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return s.collect_str(&date.format("%Y-%m-%d"));
+    }
+    let mut text = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut n: u32| {
+        for i in (at..at + width).rev() {
+            text[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, 4, year as u32);
+    put(5, 2, date.month());
+    put(8, 2, date.day());
+    s.serialize_str(std::str::from_utf8(&text).expect("ASCII digits"))
 }
 
 fn opt_iso<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -515,4 +529,20 @@ struct MeetingOut<'a> {
     minutes: Option<&'a str>,
     #[serde(skip_serializing_if = "is_false")]
     approved: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_iso() {
+        let text = |y, m, d| {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            iso(&date, serde_json::value::Serializer).unwrap()
+        };
+        assert_eq!(text(2026, 11, 7), "2026-11-07");
+        assert_eq!(text(958, 1, 31), "0958-01-31");
+        assert_eq!(text(9999, 12, 31), "9999-12-31");
+    }
 }

@@ -4,42 +4,121 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 
 use super::problem::{Problem, Problems};
-use crate::domain::date::parse_iso;
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
     BranchType, Mark, MeetingKind, OrgKind, RoleKind, ScheduleRule, Sex, StatusChange,
 };
 
+/// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
+/// file, not an adversary, so speed beats resistance to crafted collisions here.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+            self.add(word);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.add(word);
+    }
+
+    fn finish(&self) -> u64 {
+        // A final mix so the low bits the table uses depend on every input bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// A hash map over the import's own keys, with [`KeyHasher`].
+pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
 /// Organisation codes and party cards are interned: a reference is a small number, each
-/// distinct text is stored once and looked up in the database once.
+/// distinct text is stored once and looked up in the database once. Texts live in one
+/// block and the table holds numbers only, so a million cards cost no allocation each.
 #[derive(Default)]
 pub struct Interner {
-    index: HashMap<String, u32>,
-    texts: Vec<String>,
+    /// Every text, one after the other.
+    block: String,
+    /// Where text `n` lies in `block`.
+    spans: Vec<(usize, usize)>,
+    /// Open addressing: the high half is the text's hash, the low half `n + 1` (0: empty).
+    slots: Vec<u64>,
 }
 
 impl Interner {
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&at) = self.index.get(text) {
-            return at;
+        if (self.spans.len() + 1) * 2 > self.slots.len() {
+            self.grow();
         }
-        let at = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct keys");
-        self.index.insert(text.to_owned(), at);
-        self.texts.push(text.to_owned());
-        at
+        let hash = text_hash(text);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                let n = u32::try_from(self.spans.len()).expect("fewer than 4 billion keys");
+                self.spans.push((self.block.len(), text.len()));
+                self.block.push_str(text);
+                self.slots[at] = (u64::from(hash) << 32) | u64::from(n + 1);
+                return n;
+            }
+            let n = (slot as u32).wrapping_sub(1);
+            if (slot >> 32) as u32 == hash && self.text(n) == text {
+                return n;
+            }
+            at = (at + 1) & mask;
+        }
     }
 
-    pub fn text(&self, at: u32) -> &str {
-        &self.texts[at as usize]
+    /// Doubles the table (kept at most half full, so probes stay short).
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let mut slots = vec![0u64; size];
+        for &slot in self.slots.iter().filter(|s| **s != 0) {
+            let mut at = (slot >> 32) as usize & (size - 1);
+            while slots[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = slot;
+        }
+        self.slots = slots;
+    }
+
+    pub fn text(&self, n: u32) -> &str {
+        let (start, len) = self.spans[n as usize];
+        &self.block[start..start + len]
     }
 
     pub fn len(&self) -> usize {
-        self.texts.len()
+        self.spans.len()
     }
+}
+
+fn text_hash(text: &str) -> u32 {
+    let mut hasher = KeyHasher::default();
+    hasher.write(text.as_bytes());
+    (hasher.finish() >> 32) as u32
 }
 
 /// An organisation code as written in the file, interned.
@@ -163,8 +242,24 @@ impl DateForms {
         if self == DateForms::IsoOrDayFirst && text.contains('/') {
             return parse_day_first(text);
         }
-        parse_iso(text).ok()
+        parse_iso_date(text)
     }
+}
+
+/// A strict `YYYY-MM-DD` calendar date: the rule of `domain::date::parse_iso`, read digit by
+/// digit because a national file holds millions of dates.
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = number(&b[..4])?;
+    NaiveDate::from_ymd_opt(year as i32, number(&b[5..7])?, number(&b[8..])?)
 }
 
 /// `7/11/2026` or `07/11/2026`: day, month, four-digit year.
@@ -417,4 +512,66 @@ pub fn add_member(
 pub fn readable_key(value: Option<&str>) -> Option<Cow<'_, str>> {
     let key = value?.trim();
     (!key.is_empty() && !has_unsafe_chars(key)).then(|| normalised(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::date::parse_iso;
+
+    #[test]
+    fn iso_dates_follow_the_domain_rule() {
+        let samples = [
+            "2026-11-07",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-32",
+            "2026-1-07",
+            "07/11/2026",
+            "2026-11-07 ",
+            "+026-11-07",
+            "2026-11-0a",
+            "0000-01-01",
+            "9999-12-31",
+            "",
+            "2026_11_07",
+            "٢٠٢٦-١١-٠٧",
+        ];
+        for text in samples {
+            assert_eq!(parse_iso_date(text), parse_iso(text).ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn day_first_dates_accept_short_days_and_months() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_day_first("07/11/2026"), d(2026, 11, 7));
+        assert_eq!(parse_day_first("7/1/1960"), d(1960, 1, 7));
+        assert_eq!(parse_day_first("31/02/1970"), None);
+        assert_eq!(parse_day_first("07/11/26"), None);
+        assert_eq!(parse_day_first("07/11/2026/1"), None);
+        assert_eq!(DateForms::IsoOrDayFirst.parse("1958-03-02"), d(1958, 3, 2));
+        assert_eq!(DateForms::Iso.parse("02/03/1958"), None);
+    }
+
+    #[test]
+    fn interning_gives_one_number_per_distinct_text() {
+        let mut interner = Interner::default();
+        let a = interner.intern("QN.HL.HG.K2");
+        let b = interner.intern("QN.HL.HG.K3");
+        assert_ne!(a, b);
+        assert_eq!(interner.intern("QN.HL.HG.K2"), a);
+        assert_eq!(interner.text(b), "QN.HL.HG.K3");
+        assert_eq!(interner.len(), 2);
+        let many: Vec<u32> = (0..10_000)
+            .map(|i| interner.intern(&i.to_string()))
+            .collect();
+        for (i, n) in many.iter().enumerate() {
+            assert_eq!(interner.text(*n), i.to_string());
+            assert_eq!(interner.intern(&i.to_string()), *n);
+        }
+        assert_eq!(interner.len(), 10_002);
+    }
 }

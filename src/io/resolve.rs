@@ -3,12 +3,12 @@
 //! everything written. Both happen inside one write transaction, so what was checked is
 //! exactly what is written to.
 
-use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
+use std::collections::{BTreeMap, HashSet, hash_map::Entry};
 
 use chrono::NaiveDate;
 
 use super::problem::{Problem, Problems};
-use super::record::{Batch, CardRef, CodeRef, MeetingRec, SpanRec};
+use super::record::{Batch, CardRef, CodeRef, KeyMap, MeetingRec, SpanRec};
 use super::{ImportError, ImportSummary};
 use crate::domain::{
     Meeting, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit, Oversight, Role,
@@ -439,8 +439,8 @@ impl Check<'_, '_> {
             Span::Role => &self.batch.roles,
             Span::Oversight => &self.batch.oversight,
         };
-        let mut seen: HashMap<(OrgKey, MemberKey, NaiveDate), usize> = HashMap::new();
-        let mut stored: HashMap<OrgId, HashSet<(MemberId, NaiveDate)>> = HashMap::new();
+        let mut seen: KeyMap<(OrgKey, MemberKey, NaiveDate), usize> = KeyMap::default();
+        let mut stored: KeyMap<OrgId, HashSet<(MemberId, NaiveDate)>> = KeyMap::default();
         for record in records {
             let org = self.org_ref(record.line, "org", record.org);
             let member = self.card_ref(record.line, "card", record.card);
@@ -502,7 +502,7 @@ impl Check<'_, '_> {
     /// Meetings: one per (org, date, kind); attendance only of the branch's own members,
     /// each once; excuses only for members in the attendance; guests exist.
     fn meetings(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
-        let mut seen: HashMap<(OrgKey, NaiveDate, MeetingKind), usize> = HashMap::new();
+        let mut seen: KeyMap<(OrgKey, NaiveDate, MeetingKind), usize> = KeyMap::default();
         for meeting in &self.batch.meetings {
             let org = self
                 .org_ref(meeting.line, "org", meeting.org)
@@ -742,46 +742,81 @@ fn file_depths(batch: &Batch, refs: &Refs) -> Vec<usize> {
 }
 
 /// Members by card (so ids and the card index grow in the same order), each with its
-/// status history from the file.
+/// status history from the file, written in bulk: they are all new to the store.
 fn write_members(
     w: &mut Writer<'_>,
     batch: &mut Batch,
     ids: &mut Ids<'_>,
 ) -> Result<(), StoreError> {
-    let mut order: Vec<usize> = (0..batch.members.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let card = |i: usize| batch.card_text(batch.members[i].card);
-        card(a).cmp(card(b))
-    });
+    let order = members_by_card(batch);
     let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
     ids.members = vec![MemberId(0); batch.members.len()];
-    for i in order {
-        let id = w.new_member_id()?;
-        ids.members[i] = id;
-        let card = batch.card_text(batch.members[i].card).to_string();
-        let org = ids.org(batch.members[i].org);
-        let cell = batch.members[i].cell.map(|c| ids.org(c));
-        let record = &mut batch.members[i];
-        let mut member = Member {
-            id,
-            card,
-            name: std::mem::take(&mut record.name),
-            sex: record.sex,
-            born: record.born,
-            admitted: record.admitted,
-            full_member: record.full_member,
-            org,
-            cell,
-            phone: record.phone.take(),
-            residence: record.residence.take(),
-            history: Vec::new(),
-        };
-        for &s in &grouped[starts[i]..starts[i + 1]] {
-            member.record_status(batch.statuses[s].change.clone());
+    for chunk in order.chunks(MEMBERS_PER_BULK_WRITE) {
+        let mut members = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            let id = w.new_member_id()?;
+            ids.members[i] = id;
+            let mut member = new_member(batch, i, id, ids);
+            for &s in &grouped[starts[i]..starts[i + 1]] {
+                member.record_status(batch.statuses[s].change.clone());
+            }
+            members.push(member);
         }
-        w.put_member(&member)?;
+        w.put_new_members(&members)?;
     }
     Ok(())
+}
+
+/// Indexes of the file's members in card order. Sorted on the first eight bytes of the card
+/// (a whole card, usually) held inline, so most comparisons never leave the sort buffer.
+fn members_by_card(batch: &Batch) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = batch
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (sort_prefix(batch.card_text(m.card)), i))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            let card = |i: usize| batch.card_text(batch.members[i].card);
+            card(a.1).cmp(card(b.1))
+        })
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The first eight bytes of `text` as a number that orders like the bytes do.
+fn sort_prefix(text: &str) -> u64 {
+    let mut prefix = [0u8; 8];
+    let len = text.len().min(8);
+    prefix[..len].copy_from_slice(&text.as_bytes()[..len]);
+    u64::from_be_bytes(prefix)
+}
+
+/// Members are written in bulk this many at a time: index rows are sorted per bulk, and
+/// memory stays bounded for a national file.
+const MEMBERS_PER_BULK_WRITE: usize = 1 << 20;
+
+/// The store's member for `batch.members[i]`, its text moved out of the batch.
+fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Member {
+    let card = batch.card_text(batch.members[i].card).to_string();
+    let org = ids.org(batch.members[i].org);
+    let cell = batch.members[i].cell.map(|c| ids.org(c));
+    let record = &mut batch.members[i];
+    Member {
+        id,
+        card,
+        name: std::mem::take(&mut record.name),
+        sex: record.sex,
+        born: record.born,
+        admitted: record.admitted,
+        full_member: record.full_member,
+        org,
+        cell,
+        phone: record.phone.take(),
+        residence: record.residence.take(),
+        history: Vec::new(),
+    }
 }
 
 /// The file's status records grouped by the file member they belong to, in file order:
