@@ -282,11 +282,14 @@ fn missing_or_empty_required_fields_are_named() {
             r#"{"type":"member","card":"  ","name":"An","org":"QN.HL.HG.K2"}"#,
             "\n",
             r#"{"type":"role","card":"48123458","org":"QN.HL.HG.K2","role":null,"from":"2026-01-01"}"#,
+            "\n",
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","attendance":{"48123458":"excused"},"excuses":{"48123458":" "}}"#,
         ),
         &[
             (1, "required field \"name\" is missing or empty"),
             (2, "required field \"card\" is missing or empty"),
             (3, "required field \"role\" is missing or empty"),
+            (4, "required field \"excuses\" is missing or empty"),
         ],
     );
 }

@@ -599,7 +599,7 @@ fn excuses(
     let mut excuses = Vec::with_capacity(pairs.len());
     for (card, reason) in pairs {
         let card = f.required("excuses", Some(card));
-        let reason = f.optional("excuses", Some(reason));
+        let reason = f.required("excuses", Some(reason));
         if let (Some(card), Some(reason)) = (card, reason) {
             excuses.push((batch.card(&card), reason.into_owned()));
         }
