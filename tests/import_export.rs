@@ -241,6 +241,30 @@ fn unknown_field_is_named() {
 }
 
 #[test]
+fn values_of_the_wrong_type_and_repeated_fields_are_reported() {
+    let dir = TempDir::new().unwrap();
+    let store = populated(&dir);
+    rejects(
+        &store,
+        concat!(
+            r#"{"type":"org","code":5,"name":"N","kind":"branch","parent":"QN.HL.HG"}"#,
+            "\n",
+            r#"{"type":"org","code":"N","code":"M","name":"N","kind":"branch","parent":"QN.HL.HG"}"#,
+            "\n",
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","approved":"yes"}"#,
+        ),
+        &[
+            (
+                1,
+                "value of the wrong type (column 22): invalid type: integer `5`",
+            ),
+            (2, "field \"code\" appears twice"),
+            (3, "invalid type: string \"yes\", expected a boolean"),
+        ],
+    );
+}
+
+#[test]
 fn unknown_words_list_the_accepted_ones() {
     let dir = TempDir::new().unwrap();
     let store = populated(&dir);

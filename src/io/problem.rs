@@ -26,6 +26,9 @@ pub enum Problem {
         field: String,
         accepted: String,
     },
+    DuplicateField {
+        field: String,
+    },
     WrongType {
         column: usize,
         detail: String,
@@ -187,6 +190,10 @@ impl Problem {
             UnknownField { field, accepted } => lang.pick(
                 format!("trường không xác định {}; các trường hợp lệ: {accepted}", quoted(field)),
                 format!("unknown field {}; accepted fields: {accepted}", quoted(field)),
+            ),
+            DuplicateField { field } => lang.pick(
+                format!("trường {} xuất hiện hai lần", quoted(field)),
+                format!("field {} appears twice", quoted(field)),
             ),
             WrongType { column, detail } => lang.pick(
                 format!("giá trị sai kiểu (cột {column}): {detail}"),

@@ -315,8 +315,14 @@ fn json_problem(e: &serde_json::Error) -> Problem {
     }
 }
 
-/// serde says "unknown field `x`, expected one of `a`, `b`": the field and the accepted ones.
+/// serde says "unknown field `x`, expected one of `a`, `b`": the field and the accepted ones;
+/// or "duplicate field `x`".
 fn unknown_field(detail: &str) -> Option<Problem> {
+    if let Some(rest) = detail.strip_prefix("duplicate field `") {
+        let (field, _) = rest.split_once('`')?;
+        let field = field.to_string();
+        return Some(Problem::DuplicateField { field });
+    }
     let rest = detail.strip_prefix("unknown field `")?;
     let (field, rest) = rest.split_once('`')?;
     let accepted: Vec<&str> = rest
@@ -632,6 +638,12 @@ mod tests {
             })
         );
         assert_eq!(unknown_field("invalid type: integer `5`"), None);
+        assert_eq!(
+            unknown_field("duplicate field `code`"),
+            Some(Problem::DuplicateField {
+                field: "code".into()
+            })
+        );
     }
 
     #[test]
