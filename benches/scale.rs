@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use chibo::demo::names::{NameStyle, full_name};
 use chibo::demo::rng::Rng;
-use chibo::domain::{Lang, OrgId, Sex};
+use chibo::domain::text::{fold, folded_suffixes, person_key};
+use chibo::domain::{Lang, Member, MemberId, OrgId, Sex};
 use chibo::store::Store;
+use chibo::store::tables::{MEMBER_BY_CARD, MEMBER_BY_FOLDED, MEMBERS, ORG_MEMBERS};
 
 /// The 34 provinces and centrally-run cities since July 2025, with their official codes and
 /// how many commune-level units each has (3,321 in all).
@@ -168,6 +170,10 @@ fn main() {
         started.elapsed()
     });
 
+    drop(reader);
+    drop(store);
+    let floor = redb_floor(&dir.path().join("floor.redb"), &data.people);
+
     let rate = members as f64 / import_time.as_secs_f64();
     let mut out = String::new();
     let _ = writeln!(
@@ -200,6 +206,18 @@ fn main() {
             &format!("≥ {} /s", thousands(IMPORT_TARGET_PER_S as usize)),
         ),
     );
+    row(
+        "  redb alone: the same member rows, pre-sorted",
+        format!(
+            "{}, {} members/s",
+            seconds(floor.time),
+            thousands((members as f64 / floor.time.as_secs_f64()) as usize)
+        ),
+        format!("{} rows", thousands(floor.rows)),
+    );
+    for (table, took) in &floor.steps {
+        row(&format!("    {table}"), seconds(*took), String::new());
+    }
     row(
         "database size",
         format!(
@@ -275,6 +293,8 @@ struct Data {
     text: String,
     branch_codes: Vec<String>,
     communes: usize,
+    /// Every member's card, name and branch number, for the redb floor.
+    people: Vec<(String, String, u64)>,
 }
 
 fn province_code(code: u32) -> String {
@@ -296,6 +316,7 @@ fn generate(members: usize) -> Data {
     let communes: usize = PROVINCES.iter().map(|p| p.2).sum();
     let mut text = String::with_capacity(members * 220 + sizes.len() * 120);
     let mut branch_codes = Vec::with_capacity(sizes.len());
+    let mut people = Vec::with_capacity(members);
     let mut commune_index = 0;
     let mut member_index = 0;
     for &(code, name, count) in PROVINCES {
@@ -329,7 +350,8 @@ fn generate(members: usize) -> Data {
                     Some(&commune),
                 );
                 for _ in 0..size {
-                    member_lines(&mut text, &mut rng, member_index, &branch);
+                    let (card, name) = member_lines(&mut text, &mut rng, member_index, &branch);
+                    people.push((card, name, branch_codes.len() as u64 + 1));
                     member_index += 1;
                 }
                 branch_codes.push(branch);
@@ -341,6 +363,7 @@ fn generate(members: usize) -> Data {
         text,
         branch_codes,
         communes,
+        people,
     }
 }
 
@@ -352,8 +375,9 @@ fn org_line(out: &mut String, code: &str, name: &str, kind: &str, parent: Option
     );
 }
 
-/// A member, and for about one in twelve (the old) an exemption from meetings.
-fn member_lines(out: &mut String, rng: &mut Rng, index: usize, branch: &str) {
+/// A member, and for about one in twelve (the old) an exemption from meetings. Returns the
+/// card and the name.
+fn member_lines(out: &mut String, rng: &mut Rng, index: usize, branch: &str) -> (String, String) {
     // Multiplying by a number prime to 10^8 permutes the 8-digit cards: unique, unordered.
     let card = format!("{:08}", (index as u64 * 48_271 + 12_345) % 100_000_000);
     let sex = if rng.chance(0.4) {
@@ -378,6 +402,110 @@ fn member_lines(out: &mut String, rng: &mut Rng, index: usize, branch: &str) {
             r#"{{"type":"member_status","card":"{card}","status":"exempt","from":"{}-01-01","reason":"tuổi cao"}}"#,
             born_year + 75
         );
+    }
+    (card, name)
+}
+
+/// How long redb alone takes to write the rows a member import writes — the record, the card
+/// index, the roster row and the folded-name rows of every member — when they are already
+/// built and sorted: the floor under any import into these tables, in one transaction.
+struct Floor {
+    time: Duration,
+    rows: usize,
+    /// The time of each table's inserts, and of the commit.
+    steps: Vec<(&'static str, Duration)>,
+}
+
+fn redb_floor(path: &std::path::Path, people: &[(String, String, u64)]) -> Floor {
+    let records: Vec<Vec<u8>> = people
+        .iter()
+        .enumerate()
+        .map(|(i, (card, name, branch))| {
+            let member = Member {
+                id: MemberId(i as u64 + 1),
+                card: card.clone(),
+                name: name.clone(),
+                sex: Some(Sex::Male),
+                born: chrono::NaiveDate::from_ymd_opt(1960, 1, 1),
+                admitted: chrono::NaiveDate::from_ymd_opt(1985, 1, 1),
+                full_member: chrono::NaiveDate::from_ymd_opt(1986, 1, 1),
+                org: OrgId(*branch),
+                cell: None,
+                phone: None,
+                residence: None,
+                history: Vec::new(),
+            };
+            // The store's encoding: a version byte, then postcard.
+            let mut bytes = vec![1];
+            bytes.extend(postcard::to_allocvec(&member).expect("a member encodes"));
+            bytes
+        })
+        .collect();
+    let mut cards: Vec<(&str, u64)> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.0.as_str(), i as u64 + 1))
+        .collect();
+    cards.sort_unstable();
+    let mut roster: Vec<(u64, Vec<u8>, u64)> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.2, person_key(&p.1), i as u64 + 1))
+        .collect();
+    roster.sort_unstable();
+    let folded_names: Vec<String> = people.iter().map(|p| fold(&p.1)).collect();
+    let mut folded: Vec<(&str, u64)> = folded_names
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| {
+            folded_suffixes(f)
+                .into_iter()
+                .map(move |s| (s, i as u64 + 1))
+        })
+        .collect();
+    folded.sort_unstable();
+
+    let db = redb::Database::create(path).expect("a scratch database");
+    let started = Instant::now();
+    let mut steps = Vec::new();
+    let mut lap = Instant::now();
+    let mut step = |name: &'static str| {
+        steps.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    let txn = db.begin_write().expect("a write transaction");
+    {
+        let mut table = txn.open_table(MEMBERS).expect("members");
+        for (i, record) in records.iter().enumerate() {
+            table
+                .insert(i as u64 + 1, record.as_slice())
+                .expect("insert");
+        }
+        step("members");
+        let mut table = txn.open_table(MEMBER_BY_CARD).expect("cards");
+        for (card, id) in &cards {
+            table.insert(*card, *id).expect("insert");
+        }
+        step("member_by_card");
+        let mut table = txn.open_table(ORG_MEMBERS).expect("rosters");
+        for (org, key, id) in &roster {
+            table
+                .insert((*org, key.as_slice(), *id), ())
+                .expect("insert");
+        }
+        step("org_members");
+        let mut table = txn.open_table(MEMBER_BY_FOLDED).expect("names");
+        for (suffix, id) in &folded {
+            table.insert((*suffix, *id), ()).expect("insert");
+        }
+        step("member_by_folded");
+    }
+    txn.commit().expect("commit");
+    step("commit");
+    Floor {
+        time: started.elapsed(),
+        rows: records.len() + cards.len() + roster.len() + folded.len(),
+        steps,
     }
 }
 
