@@ -133,6 +133,53 @@ fn prefix_ids(
     Ok(ids)
 }
 
+/// The `org_members` rows of new members (one under the branch, one under the cell), sorted.
+fn sorted_roster_rows(members: &[Member]) -> Vec<(u64, Vec<u8>, u64)> {
+    let mut rows = Vec::with_capacity(members.len() + members.len() / 2);
+    for member in members {
+        let key = person_key(&member.name);
+        if let Some(cell) = member.cell {
+            rows.push((cell.0, key.clone(), member.id.0));
+        }
+        rows.push((member.org.0, key, member.id.0));
+    }
+    rows.sort_unstable();
+    rows
+}
+
+/// The `member_by_folded` rows of new members, sorted, without a string per row: each row
+/// is a word-start offset into its member's folded name.
+struct SortedFoldedRows {
+    names: Vec<(String, u64)>,
+    /// (index into `names`, byte offset where the suffix starts)
+    rows: Vec<(u32, u32)>,
+}
+
+impl SortedFoldedRows {
+    fn of(members: &[Member]) -> Self {
+        let names: Vec<(String, u64)> = members.iter().map(|m| (fold(&m.name), m.id.0)).collect();
+        let mut rows = Vec::with_capacity(names.len() * 4);
+        for (at, (folded, _)) in names.iter().enumerate() {
+            for suffix in folded_suffixes(folded) {
+                rows.push((at as u32, (folded.len() - suffix.len()) as u32));
+            }
+        }
+        let row = |&(at, start): &(u32, u32)| {
+            let (name, id) = &names[at as usize];
+            (&name[start as usize..], *id)
+        };
+        rows.sort_unstable_by(|a, b| row(a).cmp(&row(b)));
+        SortedFoldedRows { names, rows }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.rows.iter().map(|&(at, start)| {
+            let (name, id) = &self.names[at as usize];
+            (&name[start as usize..], *id)
+        })
+    }
+}
+
 /// The same read queries on `Reader` and `Writer`: both hold tables that implement
 /// `ReadableTable`, so one body serves both.
 macro_rules! queries {
@@ -490,14 +537,32 @@ impl Writer<'_> {
     }
 
     /// Inserts many members that are new to the store (fresh ids, unused cards), much
-    /// faster than one `put_member` each: index rows, which land all over their tables,
-    /// are sorted first and inserted in key order (about three times faster in redb).
+    /// faster than one `put_member` each. Index rows land all over their tables, so they
+    /// are sorted first and inserted in key order (about three times faster in redb); the
+    /// keys are computed and sorted on other threads while this one writes the records.
     pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
-        let mut roster_rows: Vec<(u64, Vec<u8>, u64)> = Vec::with_capacity(members.len() * 2);
-        let mut folded_rows: Vec<(String, u64)> = Vec::with_capacity(members.len() * 4);
+        std::thread::scope(|scope| {
+            let roster = scope.spawn(|| sorted_roster_rows(members));
+            let folded = scope.spawn(|| SortedFoldedRows::of(members));
+            let records = self.insert_member_records(members);
+            let roster = roster.join().expect("roster keys never panic");
+            records?;
+            for (org, key, id) in &roster {
+                self.org_members.insert((*org, key.as_slice(), *id), ())?;
+            }
+            drop(roster);
+            let folded = folded.join().expect("folded names never panic");
+            for (suffix, id) in folded.iter() {
+                self.member_by_folded.insert((suffix, id), ())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The records and card rows of new members. `insert` hands back what it replaced: a
+    /// taken card or id shows up there, and the caller's error rolls everything back.
+    fn insert_member_records(&mut self, members: &[Member]) -> Result<(), StoreError> {
         for member in members {
-            // `insert` hands back what it replaced: a taken card or id shows up there, and
-            // the caller's error rolls the whole transaction back.
             if let Some(holder) = self
                 .member_by_card
                 .insert(member.card.as_str(), member.id.0)?
@@ -518,25 +583,6 @@ impl Writer<'_> {
                     member.id.0
                 )));
             }
-            let key = person_key(&member.name);
-            if let Some(cell) = member.cell {
-                roster_rows.push((cell.0, key.clone(), member.id.0));
-            }
-            roster_rows.push((member.org.0, key, member.id.0));
-            let folded = fold(&member.name);
-            folded_rows.extend(
-                folded_suffixes(&folded)
-                    .into_iter()
-                    .map(|s| (s.to_string(), member.id.0)),
-            );
-        }
-        roster_rows.sort_unstable();
-        for (org, key, id) in &roster_rows {
-            self.org_members.insert((*org, key.as_slice(), *id), ())?;
-        }
-        folded_rows.sort_unstable();
-        for (suffix, id) in &folded_rows {
-            self.member_by_folded.insert((suffix.as_str(), *id), ())?;
         }
         Ok(())
     }
