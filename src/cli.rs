@@ -176,27 +176,43 @@ fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, Stri
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::new(stdout);
-    crate::io::jsonl::export(&reader, org, &mut out, lang).map_err(|e| import_failure(e, lang))?;
-    out.flush().map_err(|e| e.to_string())?;
-    Ok(ExitCode::SUCCESS)
+    let written = crate::io::jsonl::export(&reader, org, &mut out, lang)
+        .and_then(|()| out.flush().map_err(ImportError::Io));
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // A reader that stopped early (`chibo export | head`) got what it wanted.
+        Err(ImportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(import_failure(e, lang)),
+    }
+}
+
+/// Prints lines to standard output; a reader that stops early (`| head`) is not an error.
+fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        match writeln!(out, "{line}") {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(())
 }
 
 fn check(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let problems = crate::store::check::run(&reader).map_err(|e| store_message(e, lang))?;
     if problems.is_empty() {
-        println!(
-            "{}",
-            lang.pick(
-                "chibo check: không có lỗi",
-                "chibo check: no problems found"
-            )
+        let verdict = lang.pick(
+            "chibo check: không có lỗi",
+            "chibo check: no problems found",
         );
+        print_lines([verdict.to_string()])?;
         return Ok(ExitCode::SUCCESS);
     }
-    for problem in &problems {
-        println!("{problem}");
-    }
+    print_lines(problems.iter().cloned())?;
     eprintln!(
         "{}",
         lang.pick(
@@ -226,35 +242,33 @@ fn demo(db: Option<&Path>, today: NaiveDate, lang: Lang) -> Result<ExitCode, Str
 fn summary(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let totals = reader.totals().map_err(|e| store_message(e, lang))?;
-    println!(
-        "{}",
-        lang.pick(
-            format!(
-                "{}: {} tổ chức, {} đảng viên, {} cuộc họp",
-                store.path().display(),
-                totals.orgs,
-                totals.members,
-                totals.meetings
-            ),
-            format!(
-                "{}: {} organisations, {} members, {} meetings",
-                store.path().display(),
-                totals.orgs,
-                totals.members,
-                totals.meetings
-            ),
-        )
+    let heading = lang.pick(
+        format!(
+            "{}: {} tổ chức, {} đảng viên, {} cuộc họp",
+            store.path().display(),
+            totals.orgs,
+            totals.members,
+            totals.meetings
+        ),
+        format!(
+            "{}: {} organisations, {} members, {} meetings",
+            store.path().display(),
+            totals.orgs,
+            totals.members,
+            totals.meetings
+        ),
     );
-    for root in reader
+    let roots = reader
         .children(None, 0, 50)
-        .map_err(|e| store_message(e, lang))?
-    {
-        println!(
+        .map_err(|e| store_message(e, lang))?;
+    let root_lines = roots.into_iter().map(|root| {
+        format!(
             "  {} [{}] {}",
             crate::domain::text::sanitize(&root.name),
-            root.code,
+            crate::domain::text::sanitize(&root.code),
             root.kind
-        );
-    }
+        )
+    });
+    print_lines(std::iter::once(heading).chain(root_lines))?;
     Ok(ExitCode::SUCCESS)
 }
