@@ -63,6 +63,10 @@ fn a_version_1_database_opens_migrated_and_intact() {
         .map(|o| o.code)
         .collect();
     assert_eq!(found, ["QN.HG"]);
+    // …and the subtree totals: one branch, three members, one of them exempt.
+    let province = reader.org_by_code("QN").unwrap().unwrap();
+    let totals = reader.org_totals(province.id).unwrap();
+    assert_eq!((totals.branches, totals.members, totals.exempt), (1, 3, 1));
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);

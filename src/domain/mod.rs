@@ -7,6 +7,7 @@ pub mod member;
 pub mod org;
 pub mod role;
 pub mod schedule;
+pub mod stats;
 pub mod text;
 
 pub use lang::Lang;
@@ -15,3 +16,4 @@ pub use member::{Member, MemberId, MemberStatus, Sex, StatusChange};
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, ScheduleRule};
+pub use stats::OrgTotals;

@@ -8,14 +8,16 @@ use redb::ReadableTable;
 use super::codec::decode;
 use super::{Reader, StoreError};
 use crate::domain::date::day_number;
+use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
-use crate::domain::{Meeting, Member, OrgKind, OrgUnit, Oversight, Role};
+use crate::domain::{Meeting, Member, OrgKind, OrgTotals, OrgUnit, Oversight, Role};
 
 /// Every broken invariant found, one line each; empty when the store is sound.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
     let orgs = check_orgs(reader, &mut problems)?;
     let members = check_members(reader, &orgs, &mut problems)?;
+    check_totals(reader, &orgs, &members, &mut problems)?;
     check_roles(reader, &orgs, &members, &mut problems)?;
     check_oversight(reader, &orgs, &members, &mut problems)?;
     check_meetings(reader, &orgs, &members, &mut problems)?;
@@ -185,6 +187,38 @@ fn check_members(
     }
     compare_index("member_by_folded", stored, expected_folded, problems);
     Ok(members)
+}
+
+/// The totals kept for every organisation equal a recount from the records.
+fn check_totals(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let expected = recount(orgs, members.values());
+    let mut stored = HashMap::new();
+    for row in reader.org_totals.iter()? {
+        let (id, bytes) = row?;
+        stored.insert(id.value(), decode::<OrgTotals>(bytes.value())?);
+    }
+    let mut ids: Vec<u64> = expected.keys().chain(stored.keys()).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let (want, have) = (expected.get(&id).copied(), stored.get(&id).copied());
+        if want.unwrap_or_default() != have.unwrap_or_default() {
+            let code = orgs
+                .get(&id)
+                .map_or_else(|| format!("#{id}"), |o| o.code.clone());
+            problems.push(format!(
+                "org_totals of {code}: stored {:?}, recounted {:?}",
+                have.unwrap_or_default(),
+                want.unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks a dated assignment table (roles or oversight) and its reverse index.

@@ -6,11 +6,14 @@ use std::path::Path;
 
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
-use super::codec::decode;
+use std::collections::HashMap;
+
+use super::codec::{decode, encode};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
-use crate::domain::OrgUnit;
+use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
+use crate::domain::{Member, OrgUnit};
 
 /// The schema this chibo writes.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -19,9 +22,29 @@ pub const SCHEMA_VERSION: u32 = 2;
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[Migration] = &[index_org_names];
+const MIGRATIONS: &[Migration] = &[index_org_names_and_totals];
 
-/// 1 → 2: organisations become searchable by name; fill `org_by_folded` from `orgs`.
+/// 1 → 2: organisations become searchable by name, and every organisation keeps the totals
+/// of its subtree; fill `org_by_folded` and `org_totals` from the records.
+fn index_org_names_and_totals(txn: &WriteTransaction) -> Result<(), StoreError> {
+    index_org_names(txn)?;
+    let orgs = txn.open_table(ORGS)?;
+    let mut all_orgs = HashMap::new();
+    for row in orgs.iter()? {
+        let (id, bytes) = row?;
+        all_orgs.insert(id.value(), decode::<OrgUnit>(bytes.value())?);
+    }
+    let mut members = Vec::new();
+    for row in txn.open_table(MEMBERS)?.iter()? {
+        members.push(decode::<Member>(row?.1.value())?);
+    }
+    let mut totals = txn.open_table(ORG_TOTALS)?;
+    for (id, t) in recount(&all_orgs, &members) {
+        totals.insert(id, encode(&t).as_slice())?;
+    }
+    Ok(())
+}
+
 fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
     let orgs = txn.open_table(ORGS)?;
     let mut index = txn.open_table(ORG_BY_FOLDED)?;
@@ -129,6 +152,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORG_BY_CODE)?;
     touch(txn, ORG_CHILDREN)?;
     touch(txn, ORG_BY_FOLDED)?;
+    touch(txn, ORG_TOTALS)?;
     touch(txn, MEMBERS)?;
     touch(txn, MEMBER_BY_CARD)?;
     touch(txn, ORG_MEMBERS)?;

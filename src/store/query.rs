@@ -1,6 +1,8 @@
 //! Reading and writing chibo's tables. `Reader` (a snapshot) and `Writer` (inside one write
 //! transaction) answer the same queries, written once below; only `Writer` can change rows.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use redb::{
     ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata, Table, WriteTransaction,
@@ -11,8 +13,11 @@ use super::codec::{decode, encode};
 use super::tables::*;
 use crate::domain::date::day_number;
 use crate::domain::schedule::{self, ScheduleRule};
+use crate::domain::stats::TotalsDelta;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
-use crate::domain::{Meeting, MeetingId, Member, MemberId, OrgId, OrgUnit, Oversight, Role};
+use crate::domain::{
+    Meeting, MeetingId, Member, MemberId, OrgId, OrgTotals, OrgUnit, Oversight, Role,
+};
 
 type Bytes = &'static [u8];
 const NO_BYTES: &[u8] = &[];
@@ -24,6 +29,7 @@ pub struct Reader {
     pub(super) org_by_code: ReadOnlyTable<&'static str, u64>,
     pub(super) org_children: ReadOnlyTable<(u64, Bytes, u64), ()>,
     pub(super) org_by_folded: ReadOnlyTable<(&'static str, u64), ()>,
+    pub(super) org_totals: ReadOnlyTable<u64, Bytes>,
     pub(super) members: ReadOnlyTable<u64, Bytes>,
     pub(super) member_by_card: ReadOnlyTable<&'static str, u64>,
     pub(super) org_members: ReadOnlyTable<(u64, Bytes, u64), ()>,
@@ -43,6 +49,7 @@ pub struct Writer<'t> {
     org_by_code: Table<'t, &'static str, u64>,
     org_children: Table<'t, (u64, Bytes, u64), ()>,
     org_by_folded: Table<'t, (&'static str, u64), ()>,
+    org_totals: Table<'t, u64, Bytes>,
     members: Table<'t, u64, Bytes>,
     member_by_card: Table<'t, &'static str, u64>,
     org_members: Table<'t, (u64, Bytes, u64), ()>,
@@ -57,6 +64,11 @@ pub struct Writer<'t> {
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
     counters: Vec<(&'static str, u64)>,
+    /// Changes to `org_totals`, summed per org during the transaction and applied by
+    /// `finish`: a bulk import touches each ancestor's row once, not once per member.
+    totals_delta: HashMap<u64, TotalsDelta>,
+    /// Parent of each org seen in this transaction, as it stands now.
+    parents: HashMap<u64, Option<u64>>,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -67,6 +79,7 @@ macro_rules! open_tables {
             org_by_code: $txn.open_table(ORG_BY_CODE)?,
             org_children: $txn.open_table(ORG_CHILDREN)?,
             org_by_folded: $txn.open_table(ORG_BY_FOLDED)?,
+            org_totals: $txn.open_table(ORG_TOTALS)?,
             members: $txn.open_table(MEMBERS)?,
             member_by_card: $txn.open_table(MEMBER_BY_CARD)?,
             org_members: $txn.open_table(ORG_MEMBERS)?,
@@ -92,13 +105,28 @@ impl Reader {
 
 impl<'t> Writer<'t> {
     pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, StoreError> {
-        Ok(open_tables!(Writer { counters: Vec::new(), } from txn))
+        Ok(open_tables!(Writer {
+            counters: Vec::new(),
+            totals_delta: HashMap::new(),
+            parents: HashMap::new(),
+        } from txn))
     }
 
-    /// Writes back what the transaction changed besides tables: the id counters.
+    /// Writes back what the transaction summed up along the way: the id counters and the
+    /// changes to every organisation's totals.
     pub(super) fn finish(&mut self) -> Result<(), StoreError> {
         for (name, next) in std::mem::take(&mut self.counters) {
             self.meta.insert(name, next.to_le_bytes().as_slice())?;
+        }
+        let mut deltas: Vec<(u64, TotalsDelta)> = self.totals_delta.drain().collect();
+        deltas.sort_unstable_by_key(|(id, _)| *id);
+        for (id, delta) in deltas.into_iter().filter(|(_, d)| !d.is_zero()) {
+            let totals = delta.applied_to(self.stored_totals(id)?);
+            if totals.is_zero() {
+                self.org_totals.remove(id)?;
+            } else {
+                self.org_totals.insert(id, encode(&totals).as_slice())?;
+            }
         }
         Ok(())
     }
@@ -131,6 +159,18 @@ fn prefix_ids(
         }
     }
     Ok(ids)
+}
+
+/// What new members add, summed per cell or branch they sit in.
+fn totals_by_anchor(members: &[Member]) -> HashMap<u64, TotalsDelta> {
+    let mut sums: HashMap<u64, TotalsDelta> = HashMap::new();
+    for member in members {
+        let anchor = member.cell.unwrap_or(member.org).0;
+        sums.entry(anchor)
+            .or_default()
+            .add(OrgTotals::of_member(member));
+    }
+    sums
 }
 
 /// The `org_members` rows of new members (one under the branch, one under the cell), sorted.
@@ -223,6 +263,19 @@ queries! {
             out.push(self.org(OrgId(child))?.ok_or_else(|| missing("org", child))?);
         }
         Ok(out)
+    }
+
+    /// Branches, members and exempt members of the subtree of `id`, as of the last commit
+    /// (inside a write: before this transaction's changes).
+    pub fn org_totals(&self, id: OrgId) -> Result<OrgTotals, StoreError> {
+        self.stored_totals(id.0)
+    }
+
+    fn stored_totals(&self, id: u64) -> Result<OrgTotals, StoreError> {
+        match self.org_totals.get(id)? {
+            Some(g) => decode(g.value()),
+            None => Ok(OrgTotals::default()),
+        }
     }
 
     /// How many children `parent` has (a scan of index keys only).
@@ -459,6 +512,8 @@ impl Writer<'_> {
             .insert(org.id.0, encode(org).as_slice())?
             .map(|g| decode(g.value()))
             .transpose()?;
+        self.parents.insert(org.id.0, org.parent.map(|p| p.0));
+        self.retotal_org(old.as_ref(), org)?;
         if let Some(old) = old {
             self.org_by_code.remove(old.code.as_str())?;
             let old_key = collation_key(&old.name);
@@ -480,6 +535,87 @@ impl Writer<'_> {
             (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
             (),
         )?;
+        Ok(())
+    }
+
+    /// Keeps the totals true when an org is added or changed: a move carries the whole
+    /// subtree's totals from the old ancestors to the new ones; founding or dissolving a
+    /// branch changes the branch count along its path.
+    fn retotal_org(&mut self, old: Option<&OrgUnit>, org: &OrgUnit) -> Result<(), StoreError> {
+        let mut own = TotalsDelta::default();
+        own.add(OrgTotals::of_org(org));
+        if let Some(old) = old {
+            own.subtract(OrgTotals::of_org(old));
+            if old.parent != org.parent {
+                let subtree = self.pending_totals(org.id.0)?;
+                let (mut leave, mut join) = (TotalsDelta::default(), TotalsDelta::default());
+                leave.subtract(subtree);
+                join.add(subtree);
+                self.add_along(old.parent.map(|p| p.0), leave)?;
+                self.add_along(org.parent.map(|p| p.0), join)?;
+            }
+        }
+        self.add_along(Some(org.id.0), own)
+    }
+
+    /// The totals of `id` with this transaction's changes so far.
+    fn pending_totals(&self, id: u64) -> Result<OrgTotals, StoreError> {
+        let stored = self.stored_totals(id)?;
+        Ok(self
+            .totals_delta
+            .get(&id)
+            .map_or(stored, |d| d.applied_to(stored)))
+    }
+
+    /// Adds `delta` to `start` and every organisation above it.
+    fn add_along(&mut self, start: Option<u64>, delta: TotalsDelta) -> Result<(), StoreError> {
+        if delta.is_zero() {
+            return Ok(());
+        }
+        let mut next = start;
+        let mut steps = 0;
+        while let Some(id) = next {
+            let entry = self.totals_delta.entry(id).or_default();
+            *entry = entry.plus(delta);
+            next = self.parent_of(id)?;
+            steps += 1;
+            if steps > 10_000 {
+                return Err(StoreError::Corrupt("parent chain without end".into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn parent_of(&mut self, id: u64) -> Result<Option<u64>, StoreError> {
+        if let Some(parent) = self.parents.get(&id) {
+            return Ok(*parent);
+        }
+        let parent = self
+            .org(OrgId(id))?
+            .ok_or_else(|| missing("org", id))?
+            .parent
+            .map(|p| p.0);
+        self.parents.insert(id, parent);
+        Ok(parent)
+    }
+
+    /// Moves a member's count from where it was to where it is.
+    fn retotal_member(
+        &mut self,
+        old: Option<&Member>,
+        member: Option<&Member>,
+    ) -> Result<(), StoreError> {
+        let anchor = |m: &Member| m.cell.unwrap_or(m.org).0;
+        if let Some(old) = old {
+            let mut delta = TotalsDelta::default();
+            delta.subtract(OrgTotals::of_member(old));
+            self.add_along(Some(anchor(old)), delta)?;
+        }
+        if let Some(member) = member {
+            let mut delta = TotalsDelta::default();
+            delta.add(OrgTotals::of_member(member));
+            self.add_along(Some(anchor(member)), delta)?;
+        }
         Ok(())
     }
 
@@ -518,6 +654,7 @@ impl Writer<'_> {
             .insert(member.id.0, encode(member).as_slice())?
             .map(|g| decode(g.value()))
             .transpose()?;
+        self.retotal_member(old.as_ref(), Some(member))?;
         if let Some(old) = old {
             self.member_by_card.remove(old.card.as_str())?;
             self.unindex_member(&old)?;
@@ -544,7 +681,11 @@ impl Writer<'_> {
         std::thread::scope(|scope| {
             let roster = scope.spawn(|| sorted_roster_rows(members));
             let folded = scope.spawn(|| SortedFoldedRows::of(members));
+            let counts = scope.spawn(|| totals_by_anchor(members));
             let records = self.insert_member_records(members);
+            for (anchor, delta) in counts.join().expect("counting never panics") {
+                self.add_along(Some(anchor), delta)?;
+            }
             let roster = roster.join().expect("roster keys never panic");
             records?;
             for (org, key, id) in &roster {
@@ -786,5 +927,75 @@ mod tests {
             r.effective_schedule(OrgId(1)).unwrap(),
             (Some(ScheduleRule::DayOfMonth(7)), 2)
         );
+    }
+
+    fn totals(r: &Reader, id: u64) -> (u32, u32, u32) {
+        let t = r.org_totals(OrgId(id)).unwrap();
+        (t.branches, t.members, t.exempt)
+    }
+
+    #[test]
+    fn totals_follow_members_statuses_moves_and_dissolutions() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        assert_eq!(totals(&store.read().unwrap(), 1), (1, 1, 0));
+        store
+            .write(|w| {
+                let other_ward = w.new_org_id()?;
+                w.put_org(&org(
+                    other_ward.0,
+                    "QN.CP",
+                    OrgKind::GrassrootsCommittee,
+                    Some(1),
+                ))?;
+                let branch = w.new_org_id()?;
+                w.put_org(&org(
+                    branch.0,
+                    "QN.CP.K1",
+                    OrgKind::Branch,
+                    Some(other_ward.0),
+                ))?;
+                let mut exempt = member(w.new_member_id()?.0, "2", "Đặng Thị Hồng", branch.0);
+                exempt.record_status(crate::domain::StatusChange {
+                    status: crate::domain::MemberStatus::Exempt,
+                    from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                    until: None,
+                    reason: None,
+                });
+                let active = member(w.new_member_id()?.0, "3", "Lê Lợi", branch.0);
+                w.put_new_members(&[exempt, active])
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        assert_eq!(totals(&r, 1), (2, 3, 1));
+        assert_eq!(totals(&r, 4), (1, 2, 1));
+        drop(r);
+        // Move the first ward (with its branch and member) under the second, then dissolve
+        // the second ward's own branch.
+        store
+            .write(|w| {
+                let mut ward = w.org(OrgId(2))?.unwrap();
+                ward.parent = Some(OrgId(4));
+                ward.kind = OrgKind::GrassrootsCommittee;
+                w.put_org(&ward)?;
+                let mut branch = w.org(OrgId(5))?.unwrap();
+                branch.dissolved = NaiveDate::from_ymd_opt(2026, 1, 1);
+                w.put_org(&branch)?;
+                let mut deceased = w.member(MemberId(3))?.unwrap();
+                deceased.record_status(crate::domain::StatusChange {
+                    status: crate::domain::MemberStatus::Deceased,
+                    from: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                    until: None,
+                    reason: None,
+                });
+                w.put_member(&deceased)
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        assert_eq!(totals(&r, 1), (1, 2, 1));
+        assert_eq!(totals(&r, 4), (1, 2, 1));
+        assert_eq!(totals(&r, 2), (1, 1, 0));
+        assert_eq!(totals(&r, 5), (0, 1, 1));
+        assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
     }
 }

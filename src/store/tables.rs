@@ -27,6 +27,11 @@ pub const ORG_CHILDREN: TableDefinition<(u64, &[u8], u64), ()> =
 /// `member_by_folded`, for finding organisations ("hong gai"). Added in schema version 2.
 pub const ORG_BY_FOLDED: TableDefinition<(&str, u64), ()> = TableDefinition::new("org_by_folded");
 
+/// `org_totals`: org id → `OrgTotals` record: branches, members and exempt members of the
+/// org's whole subtree, kept by every write that changes them. No row means all zero.
+/// Added in schema version 2.
+pub const ORG_TOTALS: TableDefinition<u64, &[u8]> = TableDefinition::new("org_totals");
+
 /// `members`: member id → `Member` (with its status history inside).
 pub const MEMBERS: TableDefinition<u64, &[u8]> = TableDefinition::new("members");
 
