@@ -1,6 +1,7 @@
 //! Pure types and rules of chibo: no I/O, no redb, no ratatui.
 
 pub mod date;
+pub mod edit;
 pub mod lang;
 pub mod meeting;
 pub mod member;

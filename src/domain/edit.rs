@@ -1,0 +1,290 @@
+//! The rules an edit must follow before it reaches the store: what a form checks and says,
+//! in the user's language.
+
+use chrono::NaiveDate;
+
+use super::lang::Lang;
+use super::member::{Member, MemberStatus, StatusChange};
+use super::org::{OrgKind, OrgUnit};
+use super::text::{has_unsafe_chars, nfc};
+
+/// Why an edit was refused, worded for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    Empty(&'static str),
+    UnsafeText(&'static str),
+    CannotSitUnder {
+        kind: OrgKind,
+        parent: OrgKind,
+    },
+    IntoOwnSubtree,
+    AlreadyDissolved(NaiveDate),
+    DissolvedBeforeFounded,
+    DatesOutOfOrder {
+        earlier: &'static str,
+        later: &'static str,
+    },
+    UntilNeeded,
+    UntilNotAfterFrom,
+    BeforeLastChange(NaiveDate),
+}
+
+impl EditError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            EditError::Empty(field) => lang.pick(
+                format!("{} không được để trống", field_vi(field)),
+                format!("{field} must not be empty"),
+            ),
+            EditError::UnsafeText(field) => lang.pick(
+                format!("{} chứa ký tự điều khiển", field_vi(field)),
+                format!("{field} contains control characters"),
+            ),
+            EditError::CannotSitUnder { kind, parent } => lang.pick(
+                format!("một {kind} không thể nằm dưới một {parent}"),
+                format!("a {kind} cannot sit under a {parent}"),
+            ),
+            EditError::IntoOwnSubtree => lang.pick(
+                "không thể chuyển một tổ chức vào bên trong chính nó".to_string(),
+                "an organisation cannot move inside itself".to_string(),
+            ),
+            EditError::AlreadyDissolved(date) => lang.pick(
+                format!("tổ chức đã giải thể ngày {date}"),
+                format!("already dissolved on {date}"),
+            ),
+            EditError::DissolvedBeforeFounded => lang.pick(
+                "ngày giải thể trước ngày thành lập".to_string(),
+                "dissolution date is before the founding date".to_string(),
+            ),
+            EditError::DatesOutOfOrder { earlier, later } => lang.pick(
+                format!("{} phải trước {}", field_vi(earlier), field_vi(later)),
+                format!("{earlier} must come before {later}"),
+            ),
+            EditError::UntilNeeded => lang.pick(
+                "tạm miễn sinh hoạt cần ngày kết thúc".to_string(),
+                "a temporary exemption needs an end date".to_string(),
+            ),
+            EditError::UntilNotAfterFrom => lang.pick(
+                "ngày kết thúc phải sau ngày bắt đầu".to_string(),
+                "the end date must be after the start date".to_string(),
+            ),
+            EditError::BeforeLastChange(date) => lang.pick(
+                format!("đã có thay đổi tình trạng ngày {date}; lịch sử không được sửa lại"),
+                format!("a status change on {date} is already recorded; history is not rewritten"),
+            ),
+        }
+    }
+}
+
+fn field_vi(field: &str) -> &str {
+    match field {
+        "name" => "Tên",
+        "code" => "Mã",
+        "card" => "Số thẻ đảng viên",
+        "born" => "ngày sinh",
+        "admitted" => "ngày vào Đảng",
+        "full_member" => "ngày chính thức",
+        "reason" => "Lý do",
+        "parent" => "Tổ chức cấp trên",
+        other => other,
+    }
+}
+
+/// A name or code as it will be stored: NFC, trimmed, non-empty, free of control characters.
+pub fn clean_text(field: &'static str, text: &str) -> Result<String, EditError> {
+    let text = nfc(text.trim()).into_owned();
+    if text.is_empty() {
+        return Err(EditError::Empty(field));
+    }
+    if has_unsafe_chars(&text) {
+        return Err(EditError::UnsafeText(field));
+    }
+    Ok(text)
+}
+
+/// An organisation of `kind` may be placed under `parent` (or be a root when `None`).
+pub fn check_placement(kind: OrgKind, parent: Option<&OrgUnit>) -> Result<(), EditError> {
+    match parent {
+        Some(p) if !kind.may_sit_under(p.kind) => Err(EditError::CannotSitUnder {
+            kind,
+            parent: p.kind,
+        }),
+        // Only a cell or a plain branch needs something above it.
+        None if matches!(kind, OrgKind::Cell | OrgKind::Branch) => Err(EditError::Empty("parent")),
+        _ => Ok(()),
+    }
+}
+
+/// Moving `org` under `target`, whose ancestors (nearest first) are `target_ancestors`.
+pub fn check_move(
+    org: &OrgUnit,
+    target: &OrgUnit,
+    target_ancestors: &[OrgUnit],
+) -> Result<(), EditError> {
+    if target.id == org.id || target_ancestors.iter().any(|a| a.id == org.id) {
+        return Err(EditError::IntoOwnSubtree);
+    }
+    check_placement(org.kind, Some(target))
+}
+
+/// Marks `org` dissolved on `date`; its history stays.
+pub fn dissolve(org: &OrgUnit, date: NaiveDate) -> Result<OrgUnit, EditError> {
+    if let Some(already) = org.dissolved {
+        return Err(EditError::AlreadyDissolved(already));
+    }
+    if org.founded.is_some_and(|f| date < f) {
+        return Err(EditError::DissolvedBeforeFounded);
+    }
+    Ok(OrgUnit {
+        dissolved: Some(date),
+        ..org.clone()
+    })
+}
+
+/// Birth, admission and full membership come in that order.
+pub fn check_member_dates(member: &Member) -> Result<(), EditError> {
+    let order = [
+        ("born", member.born),
+        ("admitted", member.admitted),
+        ("full_member", member.full_member),
+    ];
+    for (i, (earlier, a)) in order.iter().enumerate() {
+        for (later, b) in &order[i + 1..] {
+            if let (Some(a), Some(b)) = (a, b)
+                && a >= b
+            {
+                return Err(EditError::DatesOutOfOrder { earlier, later });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A new status change, appended to history: never dated before the latest one recorded,
+/// and a temporary exemption ends after it starts.
+pub fn check_status_change(member: &Member, change: &StatusChange) -> Result<(), EditError> {
+    if let Some(last) = member.history.last()
+        && change.from < last.from
+    {
+        return Err(EditError::BeforeLastChange(last.from));
+    }
+    match (change.status, change.until) {
+        (MemberStatus::TemporarilyExempt, None) => Err(EditError::UntilNeeded),
+        (_, Some(until)) if until <= change.from => Err(EditError::UntilNotAfterFrom),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::date::parse_iso;
+    use crate::domain::{MemberId, OrgId};
+
+    fn org(id: u64, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
+        OrgUnit {
+            id: OrgId(id),
+            code: format!("C{id}"),
+            name: format!("Org {id}"),
+            kind,
+            parent: parent.map(OrgId),
+            branch_type: None,
+            meeting_rule: None,
+            grace_days: None,
+            founded: parse_iso("2000-01-01").ok(),
+            dissolved: None,
+        }
+    }
+
+    #[test]
+    fn text_is_trimmed_composed_and_refused_when_empty_or_unsafe() {
+        assert_eq!(
+            clean_text("name", "  Nguye\u{302}\u{303}n ").unwrap(),
+            "Nguyễn"
+        );
+        assert_eq!(clean_text("name", "   "), Err(EditError::Empty("name")));
+        assert_eq!(
+            clean_text("name", "a\u{1b}[2Jb"),
+            Err(EditError::UnsafeText("name"))
+        );
+    }
+
+    #[test]
+    fn moves_refuse_their_own_subtree_and_wrong_levels() {
+        let province = org(1, OrgKind::ProvincialCommittee, None);
+        let ward = org(2, OrgKind::GrassrootsCommittee, Some(1));
+        let branch = org(3, OrgKind::Branch, Some(2));
+        let other_ward = org(4, OrgKind::GrassrootsCommittee, Some(1));
+        assert!(check_move(&branch, &other_ward, std::slice::from_ref(&province)).is_ok());
+        assert_eq!(
+            check_move(&ward, &branch, &[ward.clone(), province.clone()]),
+            Err(EditError::IntoOwnSubtree)
+        );
+        assert!(matches!(
+            check_move(&other_ward, &branch, &[ward.clone(), province.clone()]),
+            Err(EditError::CannotSitUnder { .. })
+        ));
+        let message = EditError::IntoOwnSubtree.message(Lang::En);
+        assert!(message.contains("inside itself"), "{message}");
+    }
+
+    #[test]
+    fn dissolution_marks_a_date_once() {
+        let branch = org(3, OrgKind::Branch, Some(2));
+        let date = parse_iso("2025-07-01").unwrap();
+        let dissolved = dissolve(&branch, date).unwrap();
+        assert_eq!(dissolved.dissolved, Some(date));
+        assert_eq!(
+            dissolve(&dissolved, date),
+            Err(EditError::AlreadyDissolved(date))
+        );
+        assert_eq!(
+            dissolve(&branch, parse_iso("1999-01-01").unwrap()),
+            Err(EditError::DissolvedBeforeFounded)
+        );
+    }
+
+    #[test]
+    fn status_changes_append_and_temporary_ones_end() {
+        let mut member = Member {
+            id: MemberId(1),
+            card: "1".into(),
+            name: "Lê Lợi".into(),
+            sex: None,
+            born: parse_iso("1960-01-01").ok(),
+            admitted: parse_iso("1980-01-01").ok(),
+            full_member: parse_iso("1979-01-01").ok(),
+            org: OrgId(3),
+            cell: None,
+            phone: None,
+            residence: None,
+            history: vec![],
+        };
+        assert_eq!(
+            check_member_dates(&member),
+            Err(EditError::DatesOutOfOrder {
+                earlier: "admitted",
+                later: "full_member"
+            })
+        );
+        member.full_member = parse_iso("1981-01-01").ok();
+        assert!(check_member_dates(&member).is_ok());
+        let change = |status, from, until: Option<&str>| StatusChange {
+            status,
+            from: parse_iso(from).unwrap(),
+            until: until.map(|u| parse_iso(u).unwrap()),
+            reason: None,
+        };
+        let temp = change(MemberStatus::TemporarilyExempt, "2026-01-01", None);
+        assert_eq!(
+            check_status_change(&member, &temp),
+            Err(EditError::UntilNeeded)
+        );
+        member.record_status(change(MemberStatus::Exempt, "2026-03-01", None));
+        let earlier = change(MemberStatus::Active, "2026-02-01", None);
+        assert!(matches!(
+            check_status_change(&member, &earlier),
+            Err(EditError::BeforeLastChange(_))
+        ));
+    }
+}
