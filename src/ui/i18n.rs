@@ -1,0 +1,505 @@
+//! Every string the full-screen app shows, in Vietnamese and English side by side. Screens
+//! never hold literal words: they ask here, so `--lang en` switches all of them.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::keymap::{Action, Context, KeymapError};
+use crate::domain::{BranchType, Lang, MemberStatus, OrgKind, RoleKind, ScheduleRule, Sex};
+
+/// Fixed words and sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    TreeTitle,
+    MembersTitle,
+    InfoTitle,
+    ColName,
+    ColKind,
+    ColBranches,
+    ColBranchesWide,
+    ColMembers,
+    ColMembersWide,
+    ColExempt,
+    ColExemptWide,
+    ColCard,
+    ColBorn,
+    ColCell,
+    ColStatus,
+    NoOrgs,
+    NoMembers,
+    PickABranch,
+    Dissolved,
+    Code,
+    Kind,
+    BranchTypeLabel,
+    Parent,
+    MeetingDay,
+    MeetingDayUnset,
+    Founded,
+    DissolvedOn,
+    Units,
+    Card,
+    SexLabel,
+    Born,
+    Admitted,
+    FullMember,
+    Branch,
+    Cell,
+    Phone,
+    Residence,
+    StatusToday,
+    StatusHistory,
+    Roles,
+    Oversight,
+    NothingRecorded,
+    SinceAdmission,
+    SearchTitle,
+    SearchHint,
+    SearchNoResults,
+    SearchOrgs,
+    SearchMembers,
+    HelpTitle,
+    KindsLegend,
+    Reloaded,
+    NotFound,
+    Probationary,
+    ProbationaryShort,
+    Unknown,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            Text::TreeTitle => ("Tổ chức", "Organisations"),
+            Text::MembersTitle => ("Đảng viên", "Members"),
+            Text::InfoTitle => ("Thông tin", "Details"),
+            Text::ColName => ("Tên", "Name"),
+            Text::ColKind => ("Cấp", "Kind"),
+            Text::ColBranches => ("CB", "Br"),
+            Text::ColBranchesWide => ("Chi bộ", "Branches"),
+            Text::ColMembers => ("ĐV", "Mem"),
+            Text::ColMembersWide => ("Đảng viên", "Members"),
+            Text::ColExempt => ("Miễn", "Exm"),
+            Text::ColExemptWide => ("Miễn SH", "Exempt"),
+            Text::ColCard => ("Số thẻ", "Card"),
+            Text::ColBorn => ("Năm sinh", "Born"),
+            Text::ColCell => ("Tổ đảng", "Cell"),
+            Text::ColStatus => ("Tình trạng", "Status"),
+            Text::NoOrgs => (
+                "Chưa có tổ chức nào. Nhập dữ liệu bằng `chibo import TỆP`.",
+                "No organisations yet. Import a file with `chibo import FILE`.",
+            ),
+            Text::NoMembers => ("Chưa có đảng viên.", "No members."),
+            Text::PickABranch => (
+                "Chọn một chi bộ hoặc tổ đảng để xem danh sách đảng viên.",
+                "Select a branch or a cell to see its members.",
+            ),
+            Text::Dissolved => ("(đã giải thể)", "(dissolved)"),
+            Text::Code => ("Mã", "Code"),
+            Text::Kind => ("Cấp", "Kind"),
+            Text::BranchTypeLabel => ("Loại chi bộ", "Branch type"),
+            Text::Parent => ("Trực thuộc", "Reports to"),
+            Text::MeetingDay => ("Ngày sinh hoạt", "Meeting day"),
+            Text::MeetingDayUnset => ("chưa quy định", "not set"),
+            Text::Founded => ("Thành lập", "Founded"),
+            Text::DissolvedOn => ("Giải thể", "Dissolved"),
+            Text::Units => ("Tổ chức trực thuộc", "Units below"),
+            Text::Card => ("Số thẻ đảng viên", "Party card"),
+            Text::SexLabel => ("Giới tính", "Sex"),
+            Text::Born => ("Ngày sinh", "Born"),
+            Text::Admitted => ("Ngày vào Đảng", "Admitted"),
+            Text::FullMember => ("Ngày chính thức", "Full member"),
+            Text::Branch => ("Chi bộ", "Branch"),
+            Text::Cell => ("Tổ đảng", "Cell"),
+            Text::Phone => ("Điện thoại", "Phone"),
+            Text::Residence => ("Nơi cư trú", "Residence"),
+            Text::StatusToday => ("Tình trạng", "Status"),
+            Text::StatusHistory => ("Quá trình sinh hoạt", "Status history"),
+            Text::Roles => ("Chức vụ", "Roles"),
+            Text::Oversight => ("Phân công theo dõi chi bộ", "Branches overseen"),
+            Text::NothingRecorded => ("không có", "none"),
+            Text::SinceAdmission => ("đang sinh hoạt từ khi vào Đảng", "active since admission"),
+            Text::SearchTitle => ("Tìm kiếm", "Search"),
+            Text::SearchHint => (
+                "Gõ một phần tên đảng viên hoặc tổ chức, có dấu hay không dấu: nguyen van, dang, hong gai",
+                "Type any part of a member's or an organisation's name, with or without diacritics: nguyen van, dang, hong gai",
+            ),
+            Text::SearchNoResults => ("Không tìm thấy.", "Nothing found."),
+            Text::SearchOrgs => ("Tổ chức", "Organisations"),
+            Text::SearchMembers => ("Đảng viên", "Members"),
+            Text::HelpTitle => ("Phím tắt", "Keys"),
+            Text::KindsLegend => ("Cấp tổ chức", "Kinds of organisation"),
+            Text::Reloaded => ("Đã đọc lại dữ liệu.", "Reloaded."),
+            Text::NotFound => (
+                "Không còn tìm thấy mục này (có thể vừa bị xóa hoặc chuyển).",
+                "That item is gone (it may have just been removed or moved).",
+            ),
+            Text::Probationary => ("dự bị", "probationary"),
+            Text::ProbationaryShort => ("dự bị", "prob."),
+            Text::Unknown => ("—", "—"),
+        };
+        lang.pick(vi, en)
+    }
+}
+
+/// The kind of an organisation; `short` for the tree's narrow column.
+pub fn kind(lang: Lang, kind: OrgKind, short: bool) -> &'static str {
+    let (vi, en, vi_short, en_short) = match kind {
+        OrgKind::ProvincialCommittee => ("tỉnh ủy", "provincial committee", "tỉnh", "prov"),
+        OrgKind::DistrictCommittee => ("huyện ủy", "district committee", "huyện", "dist"),
+        OrgKind::BlocCommittee => ("đảng ủy khối", "bloc committee", "khối", "bloc"),
+        OrgKind::GrassrootsCommittee => ("đảng ủy cơ sở", "grassroots committee", "cơ sở", "base"),
+        OrgKind::GrassrootsBranch => ("chi bộ cơ sở", "grassroots branch", "CBCS", "base br"),
+        OrgKind::Branch => ("chi bộ", "branch", "chi bộ", "branch"),
+        OrgKind::Cell => ("tổ đảng", "party cell", "tổ", "cell"),
+    };
+    if short {
+        lang.pick(vi_short, en_short)
+    } else {
+        lang.pick(vi, en)
+    }
+}
+
+pub fn branch_type(lang: Lang, t: BranchType) -> &'static str {
+    let (vi, en) = match t {
+        BranchType::Residential => ("thôn, khu dân cư", "residential"),
+        BranchType::School => ("trường học", "school"),
+        BranchType::Agency => ("cơ quan", "agency"),
+        BranchType::Enterprise => ("doanh nghiệp", "enterprise"),
+        BranchType::ArmedForces => ("lực lượng vũ trang", "armed forces"),
+        BranchType::Other => ("khác", "other"),
+    };
+    lang.pick(vi, en)
+}
+
+pub fn sex(lang: Lang, s: Sex) -> &'static str {
+    match s {
+        Sex::Male => lang.pick("nam", "male"),
+        Sex::Female => lang.pick("nữ", "female"),
+    }
+}
+
+pub fn role(lang: Lang, r: RoleKind) -> &'static str {
+    let (vi, en) = match r {
+        RoleKind::Secretary => ("Bí thư", "Secretary"),
+        RoleKind::StandingDeputySecretary => {
+            ("Phó Bí thư Thường trực", "Standing deputy secretary")
+        }
+        RoleKind::DeputySecretary => ("Phó Bí thư", "Deputy secretary"),
+        RoleKind::StandingCommitteeMember => ("Ủy viên Ban Thường vụ", "Standing committee member"),
+        RoleKind::CommitteeMember => ("Cấp ủy viên", "Committee member"),
+    };
+    lang.pick(vi, en)
+}
+
+/// A member's status in words; `short` for a narrow roster.
+pub fn status(lang: Lang, s: MemberStatus, short: bool) -> &'static str {
+    let (vi, en, vi_short, en_short) = match s {
+        MemberStatus::Active => ("đang sinh hoạt", "active", "", ""),
+        MemberStatus::Exempt => ("miễn sinh hoạt", "exempt", "miễn SH", "exempt"),
+        MemberStatus::TemporarilyExempt => ("tạm miễn", "temporarily exempt", "tạm", "temp"),
+        MemberStatus::TransferredOut => (
+            "đã chuyển sinh hoạt",
+            "transferred out",
+            "chuyển đi",
+            "moved out",
+        ),
+        MemberStatus::Removed => ("đã xóa tên", "removed from the rolls", "xóa tên", "removed"),
+        MemberStatus::Expelled => ("đã khai trừ", "expelled", "khai trừ", "expelled"),
+        MemberStatus::Deceased => ("đã từ trần", "deceased", "từ trần", "deceased"),
+    };
+    if short {
+        lang.pick(vi_short, en_short)
+    } else {
+        lang.pick(vi, en)
+    }
+}
+
+/// "until D" after a temporary exemption; `short` joins it to a short status: "tạm→22/02/27".
+pub fn until(lang: Lang, day: NaiveDate, short: bool) -> String {
+    if short {
+        format!("→{}", short_date(lang, day))
+    } else {
+        lang.pick(
+            format!("đến {}", date(lang, day)),
+            format!("until {}", date(lang, day)),
+        )
+    }
+}
+
+/// "from D" (and "to D") for a dated span.
+pub fn span(lang: Lang, from: NaiveDate, to: Option<NaiveDate>) -> String {
+    match to {
+        None => lang.pick(
+            format!("từ {}", date(lang, from)),
+            format!("from {}", date(lang, from)),
+        ),
+        Some(to) => lang.pick(
+            format!("{} – {}", date(lang, from), date(lang, to)),
+            format!("{} – {}", date(lang, from), date(lang, to)),
+        ),
+    }
+}
+
+/// A date the way each language writes it: 07/11/2026 and 2026-11-07.
+pub fn date(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::Vi => day.format("%d/%m/%Y").to_string(),
+        Lang::En => day.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A date with a two-digit year, for narrow columns.
+pub fn short_date(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::Vi => day.format("%d/%m/%y").to_string(),
+        Lang::En => day.format("%y-%m-%d").to_string(),
+    }
+}
+
+fn weekday(lang: Lang, w: Weekday) -> &'static str {
+    let (vi, en) = match w {
+        Weekday::Mon => ("thứ Hai", "Monday"),
+        Weekday::Tue => ("thứ Ba", "Tuesday"),
+        Weekday::Wed => ("thứ Tư", "Wednesday"),
+        Weekday::Thu => ("thứ Năm", "Thursday"),
+        Weekday::Fri => ("thứ Sáu", "Friday"),
+        Weekday::Sat => ("thứ Bảy", "Saturday"),
+        Weekday::Sun => ("Chủ nhật", "Sunday"),
+    };
+    lang.pick(vi, en)
+}
+
+/// The monthly meeting rule with its grace days: "ngày 7 hằng tháng, muộn nhất 2 ngày".
+pub fn schedule(lang: Lang, rule: Option<ScheduleRule>, grace: u8) -> String {
+    let Some(rule) = rule else {
+        return Text::MeetingDayUnset.get(lang).to_string();
+    };
+    let when = match rule {
+        ScheduleRule::DayOfMonth(d) => lang.pick(
+            format!("ngày {d} hằng tháng"),
+            format!("day {d} of every month"),
+        ),
+        ScheduleRule::NthWeekday { n, weekday: w } => lang.pick(
+            format!("{} tuần thứ {n} hằng tháng", weekday(lang, w)),
+            format!("{} {} of every month", ordinal(n), weekday(lang, w)),
+        ),
+    };
+    lang.pick(
+        format!("{when}, muộn nhất {grace} ngày"),
+        format!("{when}, at most {grace} days late"),
+    )
+}
+
+fn ordinal(n: u8) -> String {
+    let suffix = match n {
+        1 => "st",
+        2 => "nd",
+        3 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The year of a date, for the roster's "born" column.
+pub fn year(day: NaiveDate) -> String {
+    day.year().to_string()
+}
+
+pub fn too_small(lang: Lang, width: u16, height: u16, min_width: u16, min_height: u16) -> String {
+    lang.pick(
+        format!(
+            "Cửa sổ quá nhỏ ({width}×{height}). Cần ít nhất {min_width}×{min_height}: hãy phóng to cửa sổ. Nhấn q để thoát."
+        ),
+        format!(
+            "The terminal is too small ({width}×{height}). chibo needs at least {min_width}×{min_height}: enlarge the window. Press q to quit."
+        ),
+    )
+}
+
+/// Under a roster: "92 đảng viên, 22 miễn sinh hoạt" (shorter in a narrow pane).
+pub fn roster_counts(lang: Lang, members: u32, exempt: u32, short: bool) -> String {
+    match short {
+        true => lang.pick(
+            format!("{members} ĐV · {exempt} miễn"),
+            format!("{members} mem · {exempt} exempt"),
+        ),
+        false => lang.pick(
+            format!("{members} đảng viên, {exempt} miễn sinh hoạt"),
+            format!("{members} members, {exempt} exempt"),
+        ),
+    }
+}
+
+pub fn search_section(lang: Lang, section: Text, shown: usize, capped: bool) -> String {
+    let name = section.get(lang);
+    if capped {
+        lang.pick(
+            format!("{name} ({shown} đầu tiên — gõ thêm để thu hẹp)"),
+            format!("{name} (first {shown} — type more to narrow)"),
+        )
+    } else {
+        format!("{name} ({shown})")
+    }
+}
+
+pub fn context_title(lang: Lang, context: Context) -> &'static str {
+    let (vi, en) = match context {
+        Context::Global => ("Mọi màn hình", "Everywhere"),
+        Context::Tree => ("Cây tổ chức", "Organisation tree"),
+        Context::Members => ("Danh sách đảng viên", "Member list"),
+        Context::Detail => ("Hồ sơ đảng viên", "Member details"),
+        Context::Search => ("Tìm kiếm", "Search"),
+        Context::Help => ("Bảng phím tắt", "This help"),
+    };
+    lang.pick(vi, en)
+}
+
+/// What an action does where it is bound, for the help overlay.
+pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
+    use Action as A;
+    use Context as C;
+    let (vi, en) = match (context, action) {
+        (_, A::Quit) => ("thoát chibo", "quit chibo"),
+        (_, A::Help) => ("mở bảng phím tắt này", "show these keys"),
+        (_, A::Search) => (
+            "tìm đảng viên hoặc tổ chức theo tên",
+            "find a member or an organisation by name",
+        ),
+        (_, A::Reload) => ("đọc lại dữ liệu mới nhất", "reload the latest data"),
+        (C::Tree, A::SwitchPane) => ("sang danh sách đảng viên", "go to the member list"),
+        (_, A::SwitchPane) => ("về cây tổ chức", "back to the tree"),
+        (C::Detail | C::Help, A::Up) => ("cuộn lên", "scroll up"),
+        (C::Detail | C::Help, A::Down) => ("cuộn xuống", "scroll down"),
+        (_, A::Up) => ("lên một dòng", "move up"),
+        (_, A::Down) => ("xuống một dòng", "move down"),
+        (_, A::PageUp) => ("lên một trang", "page up"),
+        (_, A::PageDown) => ("xuống một trang", "page down"),
+        (_, A::Top) => ("về đầu", "go to the top"),
+        (_, A::Bottom) => ("xuống cuối", "go to the bottom"),
+        (_, A::Expand) => (
+            "mở nhánh; nếu đã mở thì vào nhánh con đầu tiên",
+            "expand; when expanded, go to the first child",
+        ),
+        (_, A::Collapse) => (
+            "đóng nhánh; nếu đã đóng thì về tổ chức cấp trên",
+            "collapse; when collapsed, go to the parent",
+        ),
+        (_, A::Toggle) => ("mở hoặc đóng nhánh", "expand or collapse"),
+        (_, A::Open) => ("xem hồ sơ đảng viên", "open the member's details"),
+        (C::Detail, A::Back) => ("về danh sách đảng viên", "back to the member list"),
+        (_, A::Back) => ("về cây tổ chức", "back to the tree"),
+        (_, A::Accept) => ("đi tới kết quả đã chọn", "go to the selected result"),
+        (_, A::Cancel) => ("đóng tìm kiếm", "close the search"),
+        (_, A::DeleteBack) => ("xóa ký tự cuối", "delete the last character"),
+        (_, A::ClearQuery) => ("xóa cả ô tìm kiếm", "clear the search"),
+        (_, A::Close) => ("đóng bảng này", "close this help"),
+    };
+    lang.pick(vi, en)
+}
+
+/// The footer's word for a group of keys: "di chuyển", "mở/đóng" …
+pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
+    use Action as A;
+    use Context as C;
+    let (vi, en) = match (context, action) {
+        (C::Detail | C::Help, A::Up | A::Down) => ("cuộn", "scroll"),
+        (_, A::Up | A::Down) => ("di chuyển", "move"),
+        (_, A::Toggle) => ("mở/đóng", "expand"),
+        (C::Tree, A::SwitchPane) => ("đảng viên", "members"),
+        (_, A::SwitchPane | A::Back) => ("quay lại", "back"),
+        (_, A::Open) => ("hồ sơ", "details"),
+        (_, A::Search) => ("tìm", "search"),
+        (_, A::Help) => ("phím tắt", "keys"),
+        (_, A::Quit) => ("thoát", "quit"),
+        (_, A::Accept) => ("đi tới", "go to"),
+        (_, A::Cancel | A::Close) => ("đóng", "close"),
+        (_, A::Reload) => ("đọc lại", "reload"),
+        _ => ("", ""),
+    };
+    lang.pick(vi, en)
+}
+
+/// What is wrong with the keys file, for the status line.
+pub fn keymap_error(lang: Lang, error: &KeymapError) -> String {
+    let what = match error {
+        KeymapError::Unreadable { path, reason } => lang.pick(
+            format!("không đọc được {path}: {reason}"),
+            format!("cannot read {path}: {reason}"),
+        ),
+        KeymapError::Syntax(detail) => lang.pick(
+            format!("sai cú pháp TOML: {}", one_line(detail)),
+            format!("not valid TOML: {}", one_line(detail)),
+        ),
+        KeymapError::UnknownContext(name) => lang.pick(
+            format!("không có màn hình [{name}]"),
+            format!("there is no screen [{name}]"),
+        ),
+        KeymapError::NotATable(name) => lang.pick(
+            format!("{name} phải là một bảng [{name}]"),
+            format!("{name} must be a table [{name}]"),
+        ),
+        KeymapError::UnknownAction { context, action } => lang.pick(
+            format!("[{context}] không có thao tác {action:?}"),
+            format!("[{context}] has no action {action:?}"),
+        ),
+        KeymapError::NotKeys { context, action } => lang.pick(
+            format!("[{context}] {action}: phím phải là chuỗi hoặc danh sách chuỗi"),
+            format!("[{context}] {action}: keys must be a string or a list of strings"),
+        ),
+        KeymapError::BadKey {
+            context,
+            action,
+            key,
+            reason,
+        } => lang.pick(
+            format!("[{context}] {action}: không hiểu phím {key:?} ({reason})"),
+            format!("[{context}] {action}: cannot read key {key:?} ({reason})"),
+        ),
+    };
+    lang.pick(
+        format!("Tệp phím tắt bị bỏ qua, dùng phím mặc định — {what}"),
+        format!("Keys file ignored, using the default keys — {what}"),
+    )
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_each_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 7).unwrap();
+        assert_eq!(date(Lang::Vi, d), "07/11/2026");
+        assert_eq!(date(Lang::En, d), "2026-11-07");
+    }
+
+    #[test]
+    fn schedules_read_as_sentences() {
+        let first_thu = ScheduleRule::NthWeekday {
+            n: 1,
+            weekday: Weekday::Thu,
+        };
+        assert_eq!(
+            schedule(Lang::Vi, Some(first_thu), 2),
+            "thứ Năm tuần thứ 1 hằng tháng, muộn nhất 2 ngày"
+        );
+        assert_eq!(
+            schedule(Lang::En, Some(ScheduleRule::DayOfMonth(7)), 2),
+            "day 7 of every month, at most 2 days late"
+        );
+    }
+
+    #[test]
+    fn every_action_has_words_in_both_languages() {
+        for context in Context::ALL {
+            for action in Action::ALL {
+                assert!(!describe(Lang::Vi, *context, *action).is_empty());
+                assert!(!describe(Lang::En, *context, *action).is_empty());
+            }
+        }
+    }
+}

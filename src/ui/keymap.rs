@@ -1,0 +1,650 @@
+//! Key bindings as data: which keys do what on which screen. The defaults live in
+//! [`DEFAULTS`]; a TOML file can rebind any action. The help overlay and the footer are
+//! generated from the same table, so what they show is what the keys do.
+//!
+//! The file names a context, then actions with their keys:
+//!
+//! ```toml
+//! [tree]
+//! down = ["j", "down", "ctrl-n"]
+//! expand = "l"
+//! [global]
+//! quit = ["ctrl-q"]
+//! ```
+//!
+//! An action listed in the file gets exactly the keys given (an empty list unbinds it); a key
+//! the file gives to one action is taken away from every other action of that context.
+
+use std::fmt;
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. Global bindings apply on every screen unless the screen's own
+/// binding for the same key comes first; in a text field, printable keys are text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Tree,
+    Members,
+    Detail,
+    Search,
+    Help,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[
+        Context::Global,
+        Context::Tree,
+        Context::Members,
+        Context::Detail,
+        Context::Search,
+        Context::Help,
+    ];
+
+    /// The table name used in the keys file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Tree => "tree",
+            Context::Members => "members",
+            Context::Detail => "detail",
+            Context::Search => "search",
+            Context::Help => "help",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Context> {
+        Context::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+/// Declares the actions with the names the keys file uses for them.
+macro_rules! actions {
+    ($($variant:ident => $name:literal),+ $(,)?) => {
+        /// Something a key can ask for. New actions (forms, reports) are added here, given a
+        /// name, default keys in [`DEFAULTS`] and a description in `i18n`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($variant),+ }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The name used in the keys file.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+
+            pub fn parse(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit",
+    Help => "help",
+    Search => "search",
+    Reload => "reload",
+    SwitchPane => "switch_pane",
+    Up => "up",
+    Down => "down",
+    PageUp => "page_up",
+    PageDown => "page_down",
+    Top => "top",
+    Bottom => "bottom",
+    Expand => "expand",
+    Collapse => "collapse",
+    Toggle => "toggle",
+    Open => "open",
+    Back => "back",
+    Accept => "accept",
+    Cancel => "cancel",
+    DeleteBack => "delete_back",
+    ClearQuery => "clear",
+    Close => "close",
+}
+
+/// The default keys, in the order the help overlay lists them.
+pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
+    (Context::Global, Action::Help, &["?", "f1"]),
+    (Context::Global, Action::Search, &["/"]),
+    (Context::Global, Action::Reload, &["ctrl-r", "f5"]),
+    (Context::Global, Action::Quit, &["q", "ctrl-c"]),
+    (Context::Tree, Action::Up, &["k", "up"]),
+    (Context::Tree, Action::Down, &["j", "down"]),
+    (Context::Tree, Action::Expand, &["l", "right"]),
+    (Context::Tree, Action::Collapse, &["h", "left"]),
+    (Context::Tree, Action::Toggle, &["enter", "space"]),
+    (Context::Tree, Action::PageUp, &["pageup", "ctrl-b"]),
+    (Context::Tree, Action::PageDown, &["pagedown", "ctrl-f"]),
+    (Context::Tree, Action::Top, &["g", "home"]),
+    (Context::Tree, Action::Bottom, &["G", "end"]),
+    (Context::Tree, Action::SwitchPane, &["tab", "backtab"]),
+    (Context::Members, Action::Up, &["k", "up"]),
+    (Context::Members, Action::Down, &["j", "down"]),
+    (Context::Members, Action::Open, &["enter", "l", "right"]),
+    (Context::Members, Action::Back, &["h", "left", "esc"]),
+    (Context::Members, Action::PageUp, &["pageup", "ctrl-b"]),
+    (Context::Members, Action::PageDown, &["pagedown", "ctrl-f"]),
+    (Context::Members, Action::Top, &["g", "home"]),
+    (Context::Members, Action::Bottom, &["G", "end"]),
+    (Context::Members, Action::SwitchPane, &["tab", "backtab"]),
+    (
+        Context::Detail,
+        Action::Back,
+        &["esc", "h", "left", "backspace"],
+    ),
+    (Context::Detail, Action::Up, &["k", "up"]),
+    (Context::Detail, Action::Down, &["j", "down"]),
+    (Context::Detail, Action::PageUp, &["pageup", "ctrl-b"]),
+    (Context::Detail, Action::PageDown, &["pagedown", "ctrl-f"]),
+    (Context::Detail, Action::Top, &["g", "home"]),
+    (Context::Detail, Action::Bottom, &["G", "end"]),
+    (Context::Search, Action::Accept, &["enter"]),
+    (Context::Search, Action::Cancel, &["esc"]),
+    (Context::Search, Action::Up, &["up", "ctrl-p"]),
+    (Context::Search, Action::Down, &["down", "ctrl-n", "tab"]),
+    (Context::Search, Action::PageUp, &["pageup"]),
+    (Context::Search, Action::PageDown, &["pagedown"]),
+    (Context::Search, Action::DeleteBack, &["backspace"]),
+    (Context::Search, Action::ClearQuery, &["ctrl-u"]),
+    (
+        Context::Help,
+        Action::Close,
+        &["esc", "?", "q", "f1", "enter"],
+    ),
+    (Context::Help, Action::Up, &["k", "up"]),
+    (Context::Help, Action::Down, &["j", "down"]),
+    (Context::Help, Action::PageUp, &["pageup", "ctrl-b"]),
+    (
+        Context::Help,
+        Action::PageDown,
+        &["pagedown", "ctrl-f", "space"],
+    ),
+];
+
+/// One key with its modifiers, as the keymap compares them. Shift is part of the character
+/// for printable keys (`G`, `?`), so it is not kept as a modifier for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyChord {
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> KeyChord {
+        let modifiers = match code {
+            KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
+            _ => modifiers,
+        };
+        // Terminals send Ctrl with a letter the same whatever its case.
+        let code = match code {
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            code => code,
+        };
+        KeyChord {
+            code,
+            modifiers: modifiers
+                & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT),
+        }
+    }
+
+    pub fn of(event: &KeyEvent) -> KeyChord {
+        KeyChord::new(event.code, event.modifiers)
+    }
+
+    /// A key event as a terminal would send it (for tests and scripted input).
+    pub fn event(self) -> KeyEvent {
+        KeyEvent::new(self.code, self.modifiers)
+    }
+
+    /// Parses `j`, `G`, `?`, `enter`, `ctrl-c`, `alt-x`, `shift-tab`, `f5`, `pagedown` …
+    pub fn parse(text: &str) -> Result<KeyChord, String> {
+        let mut rest = text;
+        let mut modifiers = KeyModifiers::NONE;
+        // A key that is itself "-" or ends in "-" ("ctrl--") keeps its last character.
+        while let Some((prefix, tail)) = rest.split_once('-').filter(|(_, t)| !t.is_empty()) {
+            modifiers |= match prefix.to_ascii_lowercase().as_str() {
+                "ctrl" | "c" => KeyModifiers::CONTROL,
+                "alt" | "a" | "meta" | "m" => KeyModifiers::ALT,
+                "shift" | "s" => KeyModifiers::SHIFT,
+                _ => return Err(format!("unknown modifier {prefix:?}")),
+            };
+            rest = tail;
+        }
+        let code = parse_code(rest)?;
+        let code = match code {
+            // shift-g is G; shift-tab is the back-tab key terminals send.
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::SHIFT) => {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            }
+            KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            code => code,
+        };
+        Ok(KeyChord::new(code, modifiers))
+    }
+}
+
+fn parse_code(name: &str) -> Result<KeyCode, String> {
+    let mut chars = name.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Ok(KeyCode::Char(c));
+    }
+    let lower = name.to_ascii_lowercase();
+    let code = match lower.as_str() {
+        "" => return Err("empty key".into()),
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" | "bksp" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" => KeyCode::PageDown,
+        "space" => KeyCode::Char(' '),
+        "minus" => KeyCode::Char('-'),
+        f if f.starts_with('f') => match f[1..].parse::<u8>() {
+            Ok(n @ 1..=24) => KeyCode::F(n),
+            _ => return Err(format!("unknown key {name:?}")),
+        },
+        _ => return Err(format!("unknown key {name:?}")),
+    };
+    Ok(code)
+}
+
+impl fmt::Display for KeyChord {
+    /// The short form shown in the footer and the help overlay: `Ctrl-c`, `PgDn`, `↑`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// Where a key's action comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// Bound by the screen's own context.
+    Own(Action),
+    /// Bound globally (quit, help, search …).
+    Global(Action),
+    Unbound,
+}
+
+/// The keys of one action in one context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub context: Context,
+    pub action: Action,
+    pub keys: Vec<KeyChord>,
+}
+
+/// What is wrong with a keys file. The defaults stay in force when there is any problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeymapError {
+    /// The file could not be read.
+    Unreadable {
+        path: String,
+        reason: String,
+    },
+    /// Not valid TOML (the parser's message names the line).
+    Syntax(String),
+    UnknownContext(String),
+    NotATable(String),
+    UnknownAction {
+        context: String,
+        action: String,
+    },
+    /// The keys of an action are neither a string nor a list of strings.
+    NotKeys {
+        context: String,
+        action: String,
+    },
+    BadKey {
+        context: String,
+        action: String,
+        key: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::defaults()
+    }
+}
+
+impl Keymap {
+    pub fn defaults() -> Keymap {
+        let bindings = DEFAULTS
+            .iter()
+            .map(|(context, action, keys)| Binding {
+                context: *context,
+                action: *action,
+                keys: keys
+                    .iter()
+                    .map(|k| KeyChord::parse(k).expect("default keys parse"))
+                    .collect(),
+            })
+            .collect();
+        Keymap { bindings }
+    }
+
+    /// Where the user's keys file lives: `keys.toml` in chibo's config directory.
+    pub fn user_file() -> Option<std::path::PathBuf> {
+        dirs::config_dir().map(|d| d.join("chibo").join("keys.toml"))
+    }
+
+    /// The defaults with the file at `path` applied. A missing file is no problem; a bad one
+    /// leaves the defaults whole and says what is wrong.
+    pub fn load(path: &Path) -> (Keymap, Option<KeymapError>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => match Keymap::defaults().with_overrides(&text) {
+                Ok(map) => (map, None),
+                Err(e) => (Keymap::defaults(), Some(e)),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::defaults(), None),
+            Err(e) => (
+                Keymap::defaults(),
+                Some(KeymapError::Unreadable {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }),
+            ),
+        }
+    }
+
+    /// This keymap with the bindings of a keys file applied, or the first problem found.
+    pub fn with_overrides(mut self, text: &str) -> Result<Keymap, KeymapError> {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| KeymapError::Syntax(e.to_string().trim().into()))?;
+        for (context_name, actions) in &table {
+            let context = Context::parse(context_name)
+                .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
+            let actions = actions
+                .as_table()
+                .ok_or_else(|| KeymapError::NotATable(context_name.clone()))?;
+            for (action_name, keys) in actions {
+                let action =
+                    Action::parse(action_name).ok_or_else(|| KeymapError::UnknownAction {
+                        context: context_name.clone(),
+                        action: action_name.clone(),
+                    })?;
+                let keys = parse_keys(keys).map_err(|problem| match problem {
+                    None => KeymapError::NotKeys {
+                        context: context_name.clone(),
+                        action: action_name.clone(),
+                    },
+                    Some((key, reason)) => KeymapError::BadKey {
+                        context: context_name.clone(),
+                        action: action_name.clone(),
+                        key,
+                        reason,
+                    },
+                })?;
+                self.rebind(context, action, keys);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Gives `action` exactly `keys` in `context`, taking those keys from its other actions.
+    pub fn rebind(&mut self, context: Context, action: Action, keys: Vec<KeyChord>) {
+        for binding in self.bindings.iter_mut().filter(|b| b.context == context) {
+            binding.keys.retain(|k| !keys.contains(k));
+        }
+        match self
+            .bindings
+            .iter_mut()
+            .find(|b| b.context == context && b.action == action)
+        {
+            Some(binding) => binding.keys = keys,
+            None => self.bindings.push(Binding {
+                context,
+                action,
+                keys,
+            }),
+        }
+    }
+
+    /// The action `key` asks for in `context` alone.
+    pub fn action_in(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        let chord = KeyChord::of(key);
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.keys.contains(&chord))
+            .map(|b| b.action)
+    }
+
+    /// What `key` asks for on a screen of `context`: its own bindings first, then the
+    /// global ones, unless the screen takes printable keys as text.
+    pub fn resolve(&self, context: Context, key: &KeyEvent, takes_text: bool) -> Resolved {
+        if let Some(action) = self.action_in(context, key) {
+            return Resolved::Own(action);
+        }
+        if takes_text && is_text(key) {
+            return Resolved::Unbound;
+        }
+        match self.action_in(Context::Global, key) {
+            Some(action) => Resolved::Global(action),
+            None => Resolved::Unbound,
+        }
+    }
+
+    /// The action `key` asks for on a screen of `context`, from wherever it is bound.
+    pub fn action(&self, context: Context, key: &KeyEvent, takes_text: bool) -> Option<Action> {
+        match self.resolve(context, key, takes_text) {
+            Resolved::Own(action) | Resolved::Global(action) => Some(action),
+            Resolved::Unbound => None,
+        }
+    }
+
+    /// The keys bound to `action` in `context`, first the one to show.
+    pub fn keys(&self, context: Context, action: Action) -> &[KeyChord] {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .map_or(&[], |b| b.keys.as_slice())
+    }
+
+    /// The bindings of one context, in the order they were declared.
+    pub fn bindings(&self, context: Context) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.context == context)
+    }
+}
+
+/// A key a text field would take as a character (no Ctrl or Alt).
+pub fn is_text(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// Keys from a file: one string or a list of strings. `Err(None)`: not strings at all;
+/// `Err(Some((key, reason)))`: a string that names no key.
+fn parse_keys(value: &toml::Value) -> Result<Vec<KeyChord>, Option<(String, String)>> {
+    let texts: Vec<&str> = match value {
+        toml::Value::String(s) => vec![s.as_str()],
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().ok_or(None))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(None),
+    };
+    texts
+        .into_iter()
+        .map(|t| KeyChord::parse(t).map_err(|reason| Some((t.to_string(), reason))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> KeyEvent {
+        KeyChord::parse(text).unwrap().event()
+    }
+
+    #[test]
+    fn chords_parse_and_print() {
+        assert_eq!(KeyChord::parse("G").unwrap().code, KeyCode::Char('G'));
+        assert_eq!(
+            KeyChord::parse("shift-g").unwrap(),
+            KeyChord::parse("G").unwrap()
+        );
+        assert_eq!(
+            KeyChord::parse("Ctrl-C").unwrap(),
+            KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(KeyChord::parse("shift-tab").unwrap().code, KeyCode::BackTab);
+        assert_eq!(KeyChord::parse("-").unwrap().code, KeyCode::Char('-'));
+        assert_eq!(KeyChord::parse("f12").unwrap().code, KeyCode::F(12));
+        assert!(KeyChord::parse("hyper-x").is_err());
+        assert!(KeyChord::parse("pagedwn").is_err());
+        assert_eq!(KeyChord::parse("ctrl-c").unwrap().to_string(), "Ctrl-c");
+        assert_eq!(KeyChord::parse("pagedown").unwrap().to_string(), "PgDn");
+    }
+
+    #[test]
+    fn shifted_letters_match_whatever_the_terminal_reports() {
+        let map = Keymap::defaults();
+        let with_shift = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        let without = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
+        assert_eq!(
+            map.action_in(Context::Tree, &with_shift),
+            Some(Action::Bottom)
+        );
+        assert_eq!(map.action_in(Context::Tree, &without), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn screen_bindings_come_before_global_ones_and_text_keeps_its_letters() {
+        let map = Keymap::defaults();
+        assert_eq!(
+            map.action(Context::Tree, &key("q"), false),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(Context::Help, &key("q"), false),
+            Some(Action::Close)
+        );
+        assert_eq!(map.action(Context::Search, &key("q"), true), None);
+        assert_eq!(
+            map.action(Context::Search, &key("ctrl-c"), true),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn a_good_file_rebinds_and_takes_keys_from_other_actions() {
+        let text = r#"
+            [tree]
+            down = ["n", "down"]
+            up = "j"
+            [global]
+            quit = []
+        "#;
+        let map = Keymap::defaults().with_overrides(text).unwrap();
+        assert_eq!(map.action_in(Context::Tree, &key("n")), Some(Action::Down));
+        assert_eq!(map.action_in(Context::Tree, &key("j")), Some(Action::Up));
+        assert_eq!(map.action_in(Context::Tree, &key("k")), None);
+        assert!(map.keys(Context::Global, Action::Quit).is_empty());
+        // Untouched contexts keep their defaults.
+        assert_eq!(
+            map.action_in(Context::Members, &key("j")),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn a_bad_file_names_its_problem() {
+        let err = |text: &str| Keymap::defaults().with_overrides(text).unwrap_err();
+        assert!(matches!(err("[tree\n"), KeymapError::Syntax(_)));
+        assert_eq!(
+            err("[forest]\n"),
+            KeymapError::UnknownContext("forest".into())
+        );
+        assert_eq!(
+            err("[tree]\nfly = \"f\"\n"),
+            KeymapError::UnknownAction {
+                context: "tree".into(),
+                action: "fly".into()
+            }
+        );
+        assert!(matches!(
+            err("[tree]\ndown = 3\n"),
+            KeymapError::NotKeys { .. }
+        ));
+        assert!(matches!(
+            err("[tree]\ndown = [\"ctrl-\"]\n"),
+            KeymapError::BadKey { .. }
+        ));
+        assert!(matches!(err("tree = 1\n"), KeymapError::NotATable(_)));
+    }
+
+    #[test]
+    fn a_missing_file_means_the_defaults_and_a_bad_one_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.toml");
+        let (map, problem) = Keymap::load(&path);
+        assert_eq!((map, problem), (Keymap::defaults(), None));
+        std::fs::write(&path, "[tree]\ndown = [\"nope-x\"]\n").unwrap();
+        let (map, problem) = Keymap::load(&path);
+        assert_eq!(map, Keymap::defaults());
+        assert!(matches!(problem, Some(KeymapError::BadKey { .. })));
+    }
+
+    #[test]
+    fn every_action_name_round_trips() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.name()), Some(*action));
+        }
+        for context in Context::ALL {
+            assert_eq!(Context::parse(context.name()), Some(*context));
+        }
+    }
+}

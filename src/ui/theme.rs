@@ -1,0 +1,134 @@
+//! Styles. Colours come from the 16 every terminal has; with `NO_COLOR` set only bold, dim
+//! and reverse video remain, so nothing depends on colour to be read.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    /// Colours unless `NO_COLOR` is set to anything but the empty string (no-color.org).
+    pub fn from_env() -> Theme {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Theme { color: !no_color }
+    }
+
+    pub fn colored() -> Theme {
+        Theme { color: true }
+    }
+
+    pub fn monochrome() -> Theme {
+        Theme { color: false }
+    }
+
+    pub fn has_color(self) -> bool {
+        self.color
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn header(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn border(self, focused: bool) -> Style {
+        if focused {
+            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            self.fg(Color::DarkGray)
+        }
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn column_header(self) -> Style {
+        self.fg(Color::Gray).add_modifier(Modifier::UNDERLINED)
+    }
+
+    /// The row under the cursor: reversed when its pane has the keys, bold otherwise.
+    pub fn selected(self, focused: bool) -> Style {
+        if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn dim(self) -> Style {
+        self.fg(Color::DarkGray).add_modifier(Modifier::DIM)
+    }
+
+    pub fn label(self) -> Style {
+        self.fg(Color::Gray)
+    }
+
+    pub fn kind(self) -> Style {
+        self.fg(Color::Blue)
+    }
+
+    pub fn count(self) -> Style {
+        Style::new()
+    }
+
+    pub fn exempt(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn probationary(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn gone(self) -> Style {
+        self.dim()
+    }
+
+    pub fn key(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn info(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn matched(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monochrome_has_no_colours_but_keeps_the_cursor_visible() {
+        let theme = Theme::monochrome();
+        for style in [
+            theme.border(true),
+            theme.exempt(),
+            theme.error(),
+            theme.key(),
+        ] {
+            assert_eq!(style.fg, None);
+        }
+        assert!(
+            theme
+                .selected(true)
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
+    }
+}
