@@ -1,14 +1,27 @@
-//! The full-screen terminal app, over the store's query API (never redb itself).
+//! The full-screen terminal app: an organisation tree with member lists, member records,
+//! search and help, over the store's query API (never redb itself).
 //!
+//! - [`app`]: the App state, its messages, `update` and `view`;
 //! - [`keymap`]: key bindings as data, defaults and the user's keys file;
-//! - [`i18n`]: every word on screen, in Vietnamese and English.
+//! - [`i18n`]: every word on screen, in Vietnamese and English;
+//! - [`screens`]: each screen's state and rendering;
+//! - [`overlay`]: search, help and forms drawn over the screens;
+//! - [`terminal`]: the run loop, generic over backend and input, and the local terminal.
 
+pub mod app;
 pub mod cells;
 pub mod i18n;
 pub mod keymap;
 pub mod layout;
+pub mod overlay;
 pub mod paged;
+pub mod screens;
+pub mod terminal;
 pub mod theme;
 
+pub use app::{App, Effect, Focus, Msg, Options, Target};
 pub use keymap::{Action, Context, KeyChord, Keymap};
 pub use theme::Theme;
+
+#[cfg(test)]
+mod tests;

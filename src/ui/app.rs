@@ -1,0 +1,678 @@
+//! The App: one state, the messages that change it, `update` (the only place state
+//! changes, reading the store as it goes) and `view` (a pure function of the state).
+//!
+//! Keys become actions through the keymap; an action changes the state of the screen that
+//! has the keys, or of the overlay on top. `update` returns [`Effect`]s for the host: redraw
+//! when something changed, quit. The host — the local terminal, a test, later an SSH session
+//! — feeds messages in and draws when told.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::i18n::Text;
+use super::keymap::{Action, Context, Keymap, Resolved};
+use super::layout::{Regions, list_rows};
+use super::overlay::{Env, Outcome, Overlay};
+use super::screens::Ui;
+use super::screens::chrome::{self, Status};
+use super::screens::help::Help;
+use super::screens::member_detail::{self, MemberDetail};
+use super::screens::members::{self, Roster};
+use super::screens::org_info::{self, OrgInfo};
+use super::screens::search::Search;
+use super::screens::tree::{self, TreeState};
+use super::theme::Theme;
+use crate::domain::{Lang, Member, MemberId, OrgId, OrgKind, OrgUnit};
+use crate::store::{Reader, Store, StoreError};
+
+/// Everything that can change the App.
+pub enum Msg {
+    /// A key from the terminal.
+    Key(KeyEvent),
+    /// The terminal's new size.
+    Resize { width: u16, height: u16 },
+    /// Select an organisation in the tree, or a member in their branch's list.
+    JumpTo(Target),
+    /// The store changed (a form wrote, another user wrote): read what is shown again.
+    DataChanged,
+    /// Put an overlay (a form, a confirmation) on top; it takes the keys until it closes.
+    Open(Box<dyn Overlay>),
+    /// Show a message in the status line.
+    Status(Status),
+}
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Msg::Key(key) => f.debug_tuple("Key").field(key).finish(),
+            Msg::Resize { width, height } => write!(f, "Resize({width}×{height})"),
+            Msg::JumpTo(target) => f.debug_tuple("JumpTo").field(target).finish(),
+            Msg::DataChanged => f.write_str("DataChanged"),
+            Msg::Open(overlay) => write!(f, "Open({:?})", overlay.context()),
+            Msg::Status(status) => f.debug_tuple("Status").field(status).finish(),
+        }
+    }
+}
+
+/// Where a jump lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Org(OrgId),
+    Member(MemberId),
+}
+
+/// What the host must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Something on screen changed: draw.
+    Redraw,
+    /// The user asked to leave.
+    Quit,
+}
+
+/// Which screen has the keys when no overlay is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Tree,
+    Members,
+    Detail,
+}
+
+/// The right pane: the roster of a branch or cell, or what a committee is.
+#[derive(Debug)]
+pub enum RightPane {
+    Nothing,
+    Info(OrgInfo),
+    Roster(Roster),
+}
+
+impl RightPane {
+    fn org(&self) -> Option<&OrgUnit> {
+        match self {
+            RightPane::Nothing => None,
+            RightPane::Info(info) => Some(&info.org),
+            RightPane::Roster(roster) => Some(&roster.org),
+        }
+    }
+}
+
+/// How the App starts.
+pub struct Options {
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// A message for the status line at start (a problem with the keys file, say).
+    pub notice: Option<Status>,
+}
+
+impl Options {
+    pub fn new(lang: Lang, today: NaiveDate) -> Options {
+        Options {
+            lang,
+            today,
+            keymap: Keymap::defaults(),
+            theme: Theme::from_env(),
+            notice: None,
+        }
+    }
+}
+
+pub struct App {
+    store: Store,
+    lang: Lang,
+    today: NaiveDate,
+    keymap: Keymap,
+    theme: Theme,
+    size: Rect,
+    focus: Focus,
+    tree: TreeState,
+    right: RightPane,
+    detail: Option<MemberDetail>,
+    /// Search, help, forms: the last one is on top and takes the keys.
+    overlays: Vec<Box<dyn Overlay>>,
+    status: Option<Status>,
+}
+
+impl App {
+    /// An App over `store`, reading the top of the tree. Until the first `Resize` it
+    /// assumes the smallest terminal it works in.
+    pub fn new(store: Store, options: Options) -> App {
+        let size = Rect::new(0, 0, super::layout::MIN_WIDTH, super::layout::MIN_HEIGHT);
+        let mut app = App {
+            store,
+            lang: options.lang,
+            today: options.today,
+            keymap: options.keymap,
+            theme: options.theme,
+            size,
+            focus: Focus::Tree,
+            tree: TreeState::empty(),
+            right: RightPane::Nothing,
+            detail: None,
+            overlays: Vec::new(),
+            status: options.notice,
+        };
+        let rows = app.tree_rows();
+        if let Some(tree) = app.read(|_, r| TreeState::read(r, rows)) {
+            app.tree = tree;
+            app.read(|app, r| app.show_selection(r));
+        }
+        app
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(&key),
+            Msg::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.relayout();
+                vec![Effect::Redraw]
+            }
+            Msg::JumpTo(target) => {
+                self.jump(target);
+                vec![Effect::Redraw]
+            }
+            Msg::DataChanged => {
+                self.reload();
+                vec![Effect::Redraw]
+            }
+            Msg::Open(overlay) => {
+                self.overlays.push(overlay);
+                vec![Effect::Redraw]
+            }
+            Msg::Status(status) => {
+                self.status = Some(status);
+                vec![Effect::Redraw]
+            }
+        }
+    }
+
+    /// Draws the whole screen from the state; reads nothing from the store.
+    pub fn view(&self, frame: &mut Frame<'_>) {
+        let area = frame.area();
+        let ui = self.ui();
+        let Some(regions) = Regions::of(area) else {
+            chrome::too_small(frame, area, &ui);
+            return;
+        };
+        let member = match (self.focus, &self.detail) {
+            (Focus::Detail, Some(detail)) => Some(detail.member.name.as_str()),
+            _ => None,
+        };
+        chrome::header(frame, regions.header, self.tree.breadcrumb(), member, &ui);
+        let keys_here = self.overlays.is_empty();
+        match (self.focus, &self.detail) {
+            (Focus::Detail, Some(detail)) => {
+                member_detail::render(frame, regions.body, detail, &ui)
+            }
+            _ => {
+                let (left, right) = regions.panes();
+                tree::render(
+                    frame,
+                    left,
+                    &self.tree,
+                    keys_here && self.focus == Focus::Tree,
+                    &ui,
+                );
+                let focused = keys_here && self.focus == Focus::Members;
+                match &self.right {
+                    RightPane::Roster(roster) => {
+                        members::render(frame, right, roster, focused, &ui)
+                    }
+                    RightPane::Info(info) => org_info::render(frame, right, info, focused, &ui),
+                    RightPane::Nothing => {}
+                }
+            }
+        }
+        for overlay in &self.overlays {
+            overlay.render(frame, regions.body, &ui);
+        }
+        chrome::status(frame, regions.status, self.status.as_ref(), &ui);
+        chrome::footer(frame, regions.footer, self.context(), &ui);
+    }
+
+    /// The keymap context of whatever has the keys.
+    pub fn context(&self) -> Context {
+        match self.overlays.last() {
+            Some(overlay) => overlay.context(),
+            None => self.screen_context(),
+        }
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn tree(&self) -> &TreeState {
+        &self.tree
+    }
+
+    pub fn right(&self) -> &RightPane {
+        &self.right
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// The organisation selected in the tree: what an org form (add below, rename, move,
+    /// dissolve) acts on.
+    pub fn selected_org(&self) -> Option<&OrgUnit> {
+        self.tree.selected().map(|node| &node.org)
+    }
+
+    /// The member selected in the list or open in the details: what a member form acts on.
+    pub fn selected_member(&self) -> Option<&Member> {
+        match (self.focus, &self.detail, &self.right) {
+            (Focus::Detail, Some(detail), _) => Some(&detail.member),
+            (Focus::Members, _, RightPane::Roster(roster)) => roster.selected(),
+            _ => None,
+        }
+    }
+
+    fn ui(&self) -> Ui<'_> {
+        Ui {
+            lang: self.lang,
+            today: self.today,
+            theme: self.theme,
+            keymap: &self.keymap,
+        }
+    }
+
+    fn screen_context(&self) -> Context {
+        match self.focus {
+            Focus::Tree => Context::Tree,
+            Focus::Members => Context::Members,
+            Focus::Detail => Context::Detail,
+        }
+    }
+
+    fn regions(&self) -> Option<Regions> {
+        Regions::of(self.size)
+    }
+
+    fn tree_rows(&self) -> usize {
+        self.regions().map_or(1, |r| list_rows(r.panes().0))
+    }
+
+    fn roster_rows(&self) -> usize {
+        self.regions().map_or(1, |r| list_rows(r.panes().1))
+    }
+
+    fn body(&self) -> Rect {
+        self.regions().map_or(self.size, |r| r.body)
+    }
+
+    /// Runs `f` on a fresh snapshot of the store; a failure goes to the status line (and the
+    /// log) instead of ending the App.
+    fn read<T>(&mut self, f: impl FnOnce(&mut App, &Reader) -> Result<T, StoreError>) -> Option<T> {
+        let store = self.store.clone();
+        match store.read().and_then(|reader| f(self, &reader)) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                tracing::warn!(error = %e, "store read failed");
+                self.status = Some(Status {
+                    text: e.message(self.lang),
+                    error: true,
+                });
+                None
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let had_status = self.status.take().is_some();
+        let mut effects = Vec::new();
+        let changed = if self.regions().is_none() {
+            // Too small to work in: only leaving works.
+            let quit = self.keymap.action_in(Context::Global, key) == Some(Action::Quit);
+            if quit {
+                effects.push(Effect::Quit);
+            }
+            false
+        } else if let Some(top) = self.overlays.last() {
+            let context = top.context();
+            match self.keymap.resolve(context, key, top.takes_text()) {
+                Resolved::Own(action) => self.overlay_key(key, Some(action), &mut effects),
+                Resolved::Global(action) => self.global(action, context, &mut effects),
+                Resolved::Unbound => self.overlay_key(key, None, &mut effects),
+            }
+        } else {
+            let context = self.screen_context();
+            match self.keymap.resolve(context, key, false) {
+                Resolved::Own(action) => self.screen_action(action),
+                Resolved::Global(action) => self.global(action, context, &mut effects),
+                Resolved::Unbound => false,
+            }
+        };
+        if changed || had_status || self.status.is_some() {
+            effects.push(Effect::Redraw);
+        }
+        effects
+    }
+
+    /// Actions bound in the global context: they work on every screen and over overlays.
+    fn global(&mut self, action: Action, context: Context, effects: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::Quit => {
+                effects.push(Effect::Quit);
+                false
+            }
+            Action::Help if context != Context::Help => {
+                self.overlays.push(Box::new(Help::new(context)));
+                true
+            }
+            Action::Search if self.overlays.is_empty() => {
+                self.overlays.push(Box::new(Search::new()));
+                true
+            }
+            Action::Reload => {
+                self.reload();
+                if self.status.is_none() {
+                    self.info(Text::Reloaded);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn overlay_key(
+        &mut self,
+        key: &KeyEvent,
+        action: Option<Action>,
+        effects: &mut Vec<Effect>,
+    ) -> bool {
+        let Some(mut top) = self.overlays.pop() else {
+            return false;
+        };
+        let mut env = Env {
+            store: &self.store,
+            lang: self.lang,
+            today: self.today,
+            keymap: &self.keymap,
+            area: self.body(),
+        };
+        let (keep, changed, then) = match top.on_key(key, action, &mut env) {
+            Outcome::Ignored => (true, false, None),
+            Outcome::Keep => (true, true, None),
+            Outcome::Close => (false, true, None),
+            Outcome::Send(msg) => (true, true, Some(msg)),
+            Outcome::CloseAndSend(msg) => (false, true, Some(msg)),
+        };
+        if keep {
+            self.overlays.push(top);
+        }
+        if let Some(msg) = then {
+            effects.extend(self.update(msg).into_iter().filter(|e| *e == Effect::Quit));
+        }
+        changed
+    }
+
+    /// An action of the screen that has the keys.
+    fn screen_action(&mut self, action: Action) -> bool {
+        match self.focus {
+            Focus::Tree => self.tree_action(action),
+            Focus::Members => self.members_action(action),
+            Focus::Detail => self.detail_action(action),
+        }
+    }
+
+    fn tree_action(&mut self, action: Action) -> bool {
+        if action == Action::SwitchPane {
+            return self.focus_members();
+        }
+        let before = (self.tree.cursor(), self.tree.len());
+        let page = self.tree.page();
+        self.read(|app, r| {
+            let tree = &mut app.tree;
+            match action {
+                Action::Up => tree.step(r, -1),
+                Action::Down => tree.step(r, 1),
+                Action::PageUp => tree.step(r, -page),
+                Action::PageDown => tree.step(r, page),
+                Action::Top => tree.to_top(r),
+                Action::Bottom => tree.to_bottom(r),
+                Action::Expand => tree.expand(r),
+                Action::Collapse => tree.collapse(r),
+                Action::Toggle => tree.toggle(r),
+                _ => Ok(()),
+            }?;
+            app.show_selection(r)
+        });
+        before != (self.tree.cursor(), self.tree.len())
+    }
+
+    fn focus_members(&mut self) -> bool {
+        if matches!(self.right, RightPane::Roster(_)) {
+            self.focus = Focus::Members;
+        } else {
+            self.info(Text::PickABranch);
+        }
+        true
+    }
+
+    fn members_action(&mut self, action: Action) -> bool {
+        let RightPane::Roster(roster) = &self.right else {
+            self.focus = Focus::Tree;
+            return true;
+        };
+        match action {
+            Action::Back | Action::SwitchPane => {
+                self.focus = Focus::Tree;
+                return true;
+            }
+            Action::Open => {
+                let Some(id) = roster.selected().map(|m| m.id) else {
+                    return false;
+                };
+                return self.open_detail(id);
+            }
+            _ => {}
+        }
+        let page = roster.page();
+        self.read(|app, r| {
+            let RightPane::Roster(roster) = &mut app.right else {
+                return Ok(false);
+            };
+            let before = roster.selected().map(|m| m.id);
+            match action {
+                Action::Up => roster.step(r, -1),
+                Action::Down => roster.step(r, 1),
+                Action::PageUp => roster.step(r, -page),
+                Action::PageDown => roster.step(r, page),
+                Action::Top => roster.to_top(r),
+                Action::Bottom => roster.to_bottom(r),
+                _ => Ok(()),
+            }?;
+            Ok(before != roster.selected().map(|m| m.id))
+        })
+        .unwrap_or(true)
+    }
+
+    fn open_detail(&mut self, id: MemberId) -> bool {
+        match self.read(|_, r| MemberDetail::read(r, id)) {
+            Some(Some(detail)) => {
+                self.detail = Some(detail);
+                self.focus = Focus::Detail;
+            }
+            Some(None) => self.error(Text::NotFound),
+            None => {}
+        }
+        true
+    }
+
+    fn detail_action(&mut self, action: Action) -> bool {
+        let area = self.body();
+        let ui = Ui {
+            lang: self.lang,
+            today: self.today,
+            theme: self.theme,
+            keymap: &self.keymap,
+        };
+        let Some(detail) = self.detail.as_mut() else {
+            self.focus = Focus::Members;
+            return true;
+        };
+        let page = super::layout::text_rows(area) as isize;
+        match action {
+            Action::Back => {
+                self.detail = None;
+                self.focus = Focus::Members;
+            }
+            Action::Up => detail.scroll(-1, area, &ui),
+            Action::Down => detail.scroll(1, area, &ui),
+            Action::PageUp => detail.scroll(-page, area, &ui),
+            Action::PageDown => detail.scroll(page, area, &ui),
+            Action::Top => detail.scroll_to_top(),
+            Action::Bottom => detail.scroll_to_end(area, &ui),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Makes the right pane show the organisation selected in the tree.
+    fn show_selection(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        let Some(node) = self.tree.selected().cloned() else {
+            self.right = RightPane::Nothing;
+            self.leave_right_pane();
+            return Ok(());
+        };
+        if self.right.org() == Some(&node.org) {
+            return Ok(());
+        }
+        self.right = if node.org.kind.is_branch() || node.org.kind == OrgKind::Cell {
+            RightPane::Roster(Roster::read(
+                reader,
+                node.org,
+                node.totals,
+                self.roster_rows(),
+            )?)
+        } else {
+            RightPane::Info(OrgInfo::read(reader, node.org, node.totals)?)
+        };
+        self.leave_right_pane();
+        Ok(())
+    }
+
+    /// The keys go back to the tree when the right pane has no list to move in.
+    fn leave_right_pane(&mut self) {
+        if self.focus == Focus::Members && !matches!(self.right, RightPane::Roster(_)) {
+            self.focus = Focus::Tree;
+        }
+    }
+
+    fn relayout(&mut self) {
+        if self.regions().is_none() {
+            return;
+        }
+        let (tree_rows, roster_rows) = (self.tree_rows(), self.roster_rows());
+        self.read(|app, r| {
+            app.tree.set_height(r, tree_rows)?;
+            if let RightPane::Roster(roster) = &mut app.right {
+                roster.set_height(r, roster_rows)?;
+            }
+            app.show_selection(r)
+        });
+    }
+
+    fn jump(&mut self, target: Target) {
+        self.detail = None;
+        let found = self.read(|app, r| {
+            let (org, member) = match target {
+                Target::Org(org) => (org, None),
+                Target::Member(id) => match r.member(id)? {
+                    Some(member) => (member.org, Some(id)),
+                    None => return Ok(false),
+                },
+            };
+            if !app.tree.reveal(r, org)? {
+                return Ok(false);
+            }
+            app.show_selection(r)?;
+            app.focus = Focus::Tree;
+            let Some(member) = member else {
+                return Ok(true);
+            };
+            let RightPane::Roster(roster) = &mut app.right else {
+                return Ok(false);
+            };
+            let found = roster.reveal(r, member)?;
+            if found {
+                app.focus = Focus::Members;
+            }
+            Ok(found)
+        });
+        if found == Some(false) {
+            self.error(Text::NotFound);
+        }
+    }
+
+    /// Reads everything shown again, keeping the selection where it still exists.
+    fn reload(&mut self) {
+        let member = self.selected_member().map(|m| m.id);
+        let detail_open = self.focus == Focus::Detail;
+        self.read(|app, r| {
+            app.tree.reload(r)?;
+            app.right = RightPane::Nothing;
+            app.show_selection(r)?;
+            if let (Some(id), RightPane::Roster(roster)) = (member, &mut app.right) {
+                roster.reveal(r, id)?;
+            }
+            Ok(())
+        });
+        if let (true, Some(id)) = (detail_open, member) {
+            match self.read(|_, r| MemberDetail::read(r, id)).flatten() {
+                Some(detail) => self.detail = Some(detail),
+                None => {
+                    self.detail = None;
+                    self.focus = Focus::Members;
+                }
+            }
+        }
+        self.leave_right_pane();
+    }
+
+    fn info(&mut self, text: Text) {
+        self.status = Some(Status {
+            text: text.get(self.lang).to_string(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: Text) {
+        self.status = Some(Status {
+            text: text.get(self.lang).to_string(),
+            error: true,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_app_can_move_to_another_thread() {
+        fn is_send<T: Send>() {}
+        is_send::<App>();
+    }
+}

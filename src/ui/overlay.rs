@@ -1,0 +1,61 @@
+//! Overlays: things drawn over the screens that take the keys while they are open — search,
+//! help, and the editing forms. The App keeps them as a stack: the top one gets every key
+//! its keymap context binds (and every unbound key), and can close itself, send the App a
+//! [`Msg`], or both.
+//!
+//! A form is an overlay with its own [`Context`] in the keymap. It reads through
+//! `env.store.read()`, writes through `env.store.write(|w| …)` (one transaction, all or
+//! nothing), and on success returns `Outcome::CloseAndSend(Msg::DataChanged(..))` so the
+//! screens below read the new state; on a refused write it stays open and shows the
+//! message itself.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::app::Msg;
+use super::keymap::{Action, Context, Keymap};
+use super::screens::Ui;
+use crate::domain::Lang;
+use crate::store::Store;
+
+/// What an overlay may use while it handles a key.
+pub struct Env<'a> {
+    pub store: &'a Store,
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub keymap: &'a Keymap,
+    /// The area the overlay is drawn in (the body of the screen), for paging.
+    pub area: Rect,
+}
+
+/// What the App does after an overlay handled a key.
+pub enum Outcome {
+    /// The key did nothing: no redraw.
+    Ignored,
+    /// The overlay changed: redraw it.
+    Keep,
+    /// Take the overlay away.
+    Close,
+    /// Keep the overlay and have the App handle `Msg` (a status message, say).
+    Send(Msg),
+    /// Take the overlay away, then have the App handle `Msg` (jump somewhere, reload).
+    CloseAndSend(Msg),
+}
+
+pub trait Overlay: Send {
+    /// The keymap context whose bindings apply while this overlay is on top.
+    fn context(&self) -> Context;
+
+    /// Whether printable keys are text here (so global letters like `q` are typed, not run).
+    fn takes_text(&self) -> bool {
+        false
+    }
+
+    /// One key: `action` is what the keymap binds it to in [`Overlay::context`], if anything.
+    fn on_key(&mut self, key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome;
+
+    /// Draws the overlay over `area`, the body between the breadcrumb and the status line.
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>);
+}

@@ -1,0 +1,139 @@
+//! The help overlay (`?`): every key of the screen it was opened on and every global key,
+//! generated from the keymap in force — a key rebound in the keys file shows as rebound.
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{Ui, pane};
+use crate::domain::{Lang, OrgKind};
+use crate::ui::cells::{pad, width};
+use crate::ui::i18n::{self, Text};
+use crate::ui::keymap::{Action, Context, Keymap};
+use crate::ui::layout::{centered, text_rows};
+use crate::ui::overlay::{Env, Outcome, Overlay};
+
+pub struct Help {
+    /// The screen whose keys are shown.
+    screen: Context,
+    scroll: usize,
+}
+
+/// One line of the help text before styling.
+enum Entry {
+    Heading(&'static str),
+    Key { keys: String, what: &'static str },
+    Blank,
+}
+
+impl Help {
+    pub fn new(screen: Context) -> Help {
+        Help { screen, scroll: 0 }
+    }
+
+    pub fn screen(&self) -> Context {
+        self.screen
+    }
+
+    fn entries(&self, keymap: &Keymap, lang: Lang) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        let mut contexts = vec![self.screen];
+        if self.screen != Context::Global {
+            contexts.push(Context::Global);
+        }
+        for context in contexts {
+            entries.push(Entry::Heading(i18n::context_title(lang, context)));
+            for binding in keymap.bindings(context).filter(|b| !b.keys.is_empty()) {
+                let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+                entries.push(Entry::Key {
+                    keys: keys.join("  "),
+                    what: i18n::describe(lang, context, binding.action),
+                });
+            }
+            entries.push(Entry::Blank);
+        }
+        if self.screen == Context::Tree {
+            entries.push(Entry::Heading(Text::KindsLegend.get(lang)));
+            for kind in OrgKind::ALL {
+                entries.push(Entry::Key {
+                    keys: i18n::kind(lang, *kind, true).to_string(),
+                    what: i18n::kind(lang, *kind, false),
+                });
+            }
+        }
+        entries
+    }
+
+    fn box_in(area: Rect) -> Rect {
+        centered(area, 90, area.height)
+    }
+}
+
+impl Overlay for Help {
+    fn context(&self) -> Context {
+        Context::Help
+    }
+
+    fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome {
+        let rows = text_rows(Help::box_in(env.area));
+        let most = self
+            .entries(env.keymap, env.lang)
+            .len()
+            .saturating_sub(rows);
+        let scroll = match action {
+            Some(Action::Close) => return Outcome::Close,
+            Some(Action::Up) => self.scroll.saturating_sub(1),
+            Some(Action::Down) => self.scroll + 1,
+            Some(Action::PageUp) => self.scroll.saturating_sub(rows),
+            Some(Action::PageDown) => self.scroll + rows,
+            _ => return Outcome::Ignored,
+        }
+        .min(most);
+        if scroll == self.scroll {
+            return Outcome::Ignored;
+        }
+        self.scroll = scroll;
+        Outcome::Keep
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
+        let area = Help::box_in(area);
+        frame.render_widget(Clear, area);
+        let entries = self.entries(ui.keymap, ui.lang);
+        let key_width = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Key { keys, .. } => width(keys),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+            .min(30);
+        let lines: Vec<Line<'static>> = entries
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::Heading(text) => Line::styled(format!(" {text}"), ui.theme.title()),
+                Entry::Key { keys, what } => Line::from(vec![
+                    Span::styled(format!("   {}", pad(&keys, key_width)), ui.theme.key()),
+                    Span::raw(format!("  {what}")),
+                ]),
+                Entry::Blank => Line::default(),
+            })
+            .collect();
+        let most = lines.len().saturating_sub(text_rows(area));
+        let scroll = self.scroll.min(most);
+        let title = format!(
+            " {} — {} ",
+            ui.t(Text::HelpTitle),
+            i18n::context_title(ui.lang, self.screen)
+        );
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(pane(title, true, ui))
+                .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+            area,
+        );
+    }
+}

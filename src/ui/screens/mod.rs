@@ -1,0 +1,94 @@
+//! The screens: each holds the state it draws (read from the store by `update`) and a pure
+//! render function over it.
+
+pub mod chrome;
+pub mod help;
+pub mod member_detail;
+pub mod members;
+pub mod org_info;
+pub mod search;
+pub mod tree;
+
+use chrono::NaiveDate;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use super::i18n::Text;
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::domain::Lang;
+
+/// What every render function needs besides its own state.
+#[derive(Clone, Copy)]
+pub struct Ui<'a> {
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub theme: Theme,
+    pub keymap: &'a Keymap,
+}
+
+impl Ui<'_> {
+    pub fn t(&self, text: Text) -> &'static str {
+        text.get(self.lang)
+    }
+}
+
+/// A bordered pane with a title; the border is bright when the pane has the keys.
+pub fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, ui: &Ui<'_>) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(ui.theme.border(focused))
+        .title(title.into().style(ui.theme.title()))
+}
+
+/// "12/3321" under a long list: where the cursor is, how many there are.
+pub fn position<'a>(cursor: usize, len: usize, ui: &Ui<'_>) -> Line<'a> {
+    if len == 0 {
+        return Line::default();
+    }
+    Line::from(Span::styled(
+        format!(" {}/{} ", cursor + 1, len),
+        ui.theme.label(),
+    ))
+    .right_aligned()
+}
+
+/// Keeps `cursor` inside the window of `height` rows starting at `offset`.
+pub fn scroll_to(cursor: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// Moves a cursor within `len` rows by `delta`, stopping at either end.
+pub fn step(cursor: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    cursor.saturating_add_signed(delta).min(len - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_follows_the_cursor_by_the_least_amount() {
+        assert_eq!(scroll_to(5, 0, 10), 0);
+        assert_eq!(scroll_to(12, 0, 10), 3);
+        assert_eq!(scroll_to(2, 3, 10), 2);
+        assert_eq!(step(0, -1, 5), 0);
+        assert_eq!(step(3, 10, 5), 4);
+        assert_eq!(step(0, 1, 0), 0);
+    }
+}

@@ -1,0 +1,233 @@
+//! Running the App: one loop generic over any ratatui backend and any source of terminal
+//! events, so the same App runs on the local terminal, in a test on `TestBackend`, and —
+//! later — in an SSH session that turns its channel's bytes into events.
+//!
+//! The loop batches input: it handles every event already waiting before it draws, and it
+//! draws only when an update said something changed.
+
+use std::io::{self, Stdout};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use crossterm::event::{self, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use super::app::{App, Effect, Msg, Options};
+use super::i18n;
+use super::keymap::Keymap;
+use super::screens::chrome::Status;
+use super::theme::Theme;
+use crate::domain::Lang;
+use crate::store::Store;
+
+/// Where terminal events come from.
+pub trait InputSource {
+    /// The next event. With `Some(timeout)`, `Ok(None)` means nothing came in time; with
+    /// `None` it waits for one, and `Ok(None)` means the input has ended (the terminal or
+    /// the connection closed, a script ran out).
+    fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>>;
+}
+
+/// The local terminal's events, read by crossterm.
+pub struct CrosstermInput;
+
+impl InputSource for CrosstermInput {
+    fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
+        match timeout {
+            None => event::read().map(Some),
+            Some(wait) if event::poll(wait)? => event::read().map(Some),
+            Some(_) => Ok(None),
+        }
+    }
+}
+
+/// Events given in advance, for tests and scripted runs.
+impl InputSource for std::collections::VecDeque<Event> {
+    fn next_event(&mut self, _timeout: Option<Duration>) -> io::Result<Option<Event>> {
+        Ok(self.pop_front())
+    }
+}
+
+/// The message a terminal event means to the App, if any.
+pub fn message(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("terminal: {0}")]
+    Terminal(String),
+    #[error("input: {0}")]
+    Input(#[from] io::Error),
+}
+
+fn terminal_error(e: impl std::error::Error) -> RunError {
+    RunError::Terminal(e.to_string())
+}
+
+/// Runs `app` until it asks to quit or the input ends. Draws once at the start, then after
+/// each batch of events that changed something.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    input: &mut impl InputSource,
+) -> Result<(), RunError> {
+    let size = terminal.size().map_err(terminal_error)?;
+    app.update(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    terminal
+        .draw(|frame| app.view(frame))
+        .map_err(terminal_error)?;
+    loop {
+        let Some(first) = input.next_event(None)? else {
+            return Ok(());
+        };
+        let mut redraw = false;
+        let mut pending = Some(first);
+        while let Some(event) = pending {
+            for effect in message(event)
+                .map(|msg| app.update(msg))
+                .unwrap_or_default()
+            {
+                match effect {
+                    Effect::Redraw => redraw = true,
+                    Effect::Quit => return Ok(()),
+                }
+            }
+            pending = input.next_event(Some(Duration::ZERO))?;
+        }
+        if redraw {
+            terminal
+                .draw(|frame| app.view(frame))
+                .map_err(terminal_error)?;
+        }
+    }
+}
+
+/// The full-screen app on this process's terminal: raw mode and the alternate screen for as
+/// long as it runs, the terminal given back as it was on the way out — also when something
+/// panics — and log lines written to a file, never to the screen.
+pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), String> {
+    let _log = start_log();
+    tracing::info!(db = %store.path().display(), "chibo starts");
+    let (keymap, notice) = keymap_from(Keymap::user_file().as_deref(), lang);
+    let mut app = App::new(
+        store,
+        Options {
+            lang,
+            today,
+            keymap,
+            theme: Theme::from_env(),
+            notice,
+        },
+    );
+    let mut terminal = enter().map_err(|e| e.to_string())?;
+    let outcome = run(&mut terminal, &mut app, &mut CrosstermInput);
+    drop(terminal);
+    tracing::info!(?outcome, "chibo ends");
+    outcome.map_err(|e| e.to_string())
+}
+
+/// The keys file at `path` applied to the defaults, and what the status line should say
+/// when the file is bad (the defaults are then used whole).
+pub fn keymap_from(path: Option<&std::path::Path>, lang: Lang) -> (Keymap, Option<Status>) {
+    let Some(path) = path else {
+        return (Keymap::defaults(), None);
+    };
+    let (keymap, problem) = Keymap::load(path);
+    let notice = problem.map(|e| {
+        tracing::warn!(path = %path.display(), problem = ?e, "keys file ignored");
+        Status {
+            text: i18n::keymap_error(lang, &e),
+            error: true,
+        }
+    });
+    (keymap, notice)
+}
+
+/// The terminal in full-screen mode; dropping it gives the terminal back.
+struct LocalTerminal {
+    inner: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl std::ops::Deref for LocalTerminal {
+    type Target = Terminal<CrosstermBackend<Stdout>>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for LocalTerminal {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+impl Drop for LocalTerminal {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn enter() -> io::Result<LocalTerminal> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen) {
+        restore();
+        return Err(e);
+    }
+    match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        Ok(inner) => Ok(LocalTerminal { inner }),
+        Err(e) => {
+            restore();
+            Err(e)
+        }
+    }
+}
+
+/// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// A panic gives the terminal back before its message is printed, so the message is
+/// readable and the shell usable.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            tracing::error!(%info, "panic");
+            previous(info);
+        }));
+    });
+}
+
+/// Sends log lines to `chibo.log` in the user's state directory (or data directory). The
+/// guard flushes them when dropped.
+fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = dirs::state_dir().or_else(dirs::data_dir)?.join("chibo");
+    std::fs::create_dir_all(&dir).ok()?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "chibo.log"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,468 @@
+//! `update` as the user drives it: keys in, state out. The demo database for the ordinary
+//! screens, a generated province with thousands of communes for the large ones.
+
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{App, Effect, Focus, Msg, Options, RightPane, Target};
+use super::keymap::{Context, KeyChord, Keymap};
+use super::theme::Theme;
+use crate::domain::{Lang, OrgId, OrgKind, OrgUnit};
+use crate::store::{Store, StoreError};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = crate::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
+    (dir, store)
+});
+
+fn options(lang: Lang) -> Options {
+    Options {
+        lang,
+        today: today(),
+        keymap: Keymap::defaults(),
+        theme: Theme::monochrome(),
+        notice: None,
+    }
+}
+
+fn app_on(store: &Store, width: u16, height: u16) -> App {
+    let mut app = App::new(store.clone(), options(Lang::Vi));
+    app.update(Msg::Resize { width, height });
+    app
+}
+
+fn demo_app() -> App {
+    app_on(&DEMO.1, 80, 24)
+}
+
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    keys.split_whitespace()
+        .flat_map(|key| app.update(Msg::Key(KeyChord::parse(key).unwrap().event())))
+        .collect()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let key = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        press(app, &key);
+    }
+}
+
+fn selected_name(app: &App) -> String {
+    app.selected_org()
+        .map(|o| o.name.clone())
+        .unwrap_or_default()
+}
+
+fn org_id(store: &Store, code: &str) -> OrgId {
+    store.read().unwrap().org_id(code).unwrap().unwrap()
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| app.view(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content
+        .chunks(usize::from(width))
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_tree_starts_on_the_first_root_in_vietnamese_order() {
+    let app = demo_app();
+    assert_eq!(selected_name(&app), "Thành ủy Hải Phòng");
+    assert_eq!(app.tree().len(), 2);
+    assert_eq!(app.focus(), Focus::Tree);
+    assert!(matches!(app.right(), RightPane::Info(_)));
+}
+
+#[test]
+fn arrows_and_vi_keys_move_expand_and_collapse() {
+    let mut app = demo_app();
+    press(&mut app, "j");
+    assert_eq!(selected_name(&app), "Tỉnh ủy Quảng Ninh");
+    press(&mut app, "k l");
+    assert_eq!(
+        app.tree().len(),
+        2 + 7,
+        "Hải Phòng's seven children are shown"
+    );
+    press(&mut app, "right");
+    assert_eq!(
+        selected_name(&app),
+        "Đảng ủy phường Hồng Bàng",
+        "→ on an open node enters it"
+    );
+    press(&mut app, "h");
+    assert_eq!(
+        selected_name(&app),
+        "Thành ủy Hải Phòng",
+        "← on a closed node goes up"
+    );
+    press(&mut app, "left");
+    assert_eq!(app.tree().len(), 2);
+    press(&mut app, "enter");
+    assert_eq!(app.tree().len(), 9);
+    press(&mut app, "enter");
+    assert_eq!(app.tree().len(), 2);
+    press(&mut app, "G");
+    assert_eq!(selected_name(&app), "Tỉnh ủy Quảng Ninh");
+    press(&mut app, "g");
+    assert_eq!(selected_name(&app), "Thành ủy Hải Phòng");
+}
+
+#[test]
+fn pages_move_by_a_screen_and_stop_at_the_ends() {
+    let mut app = demo_app();
+    press(&mut app, "l G l g");
+    assert_eq!(app.tree().len(), 2 + 7 + 14);
+    press(&mut app, "pagedown");
+    let rows = super::layout::list_rows(
+        super::layout::Regions::of(ratatui::layout::Rect::new(0, 0, 80, 24))
+            .unwrap()
+            .panes()
+            .0,
+    );
+    assert_eq!(app.tree().cursor(), rows);
+    press(&mut app, "pagedown pagedown pagedown");
+    assert_eq!(app.tree().cursor(), app.tree().len() - 1);
+    press(&mut app, "pageup pageup pageup pageup");
+    assert_eq!(app.tree().cursor(), 0);
+}
+
+#[test]
+fn a_branch_shows_its_roster_and_tab_moves_into_it() {
+    let mut app = demo_app();
+    app.update(Msg::JumpTo(Target::Org(org_id(&DEMO.1, "QN.HL.HG.K2"))));
+    assert_eq!(selected_name(&app), "Chi bộ khu 2");
+    let RightPane::Roster(roster) = app.right() else {
+        panic!("a branch shows its members");
+    };
+    assert_eq!(roster.len(), 92);
+    assert_eq!(app.tree().breadcrumb().len(), 3);
+    press(&mut app, "tab");
+    assert_eq!(app.focus(), Focus::Members);
+    assert_eq!(app.selected_member().unwrap().name, "Phạm Phương Anh");
+    press(&mut app, "j enter");
+    assert_eq!(app.focus(), Focus::Detail);
+    assert_eq!(app.selected_member().unwrap().name, "Vũ Thị Thùy Anh");
+    press(&mut app, "esc");
+    assert_eq!(app.focus(), Focus::Members);
+    press(&mut app, "esc");
+    assert_eq!(app.focus(), Focus::Tree);
+}
+
+#[test]
+fn tab_on_a_committee_says_to_pick_a_branch() {
+    let mut app = demo_app();
+    press(&mut app, "tab");
+    assert_eq!(app.focus(), Focus::Tree);
+    assert!(app.status().unwrap().text.contains("chi bộ"));
+    press(&mut app, "j");
+    assert!(app.status().is_none(), "the next key clears the message");
+}
+
+#[test]
+fn search_types_letters_that_are_keys_elsewhere_and_ctrl_c_still_quits() {
+    let mut app = demo_app();
+    press(&mut app, "/");
+    assert_eq!(app.context(), Context::Search);
+    let effects = press(&mut app, "q");
+    assert!(
+        !effects.contains(&Effect::Quit),
+        "q is typed into the query"
+    );
+    assert!(press(&mut app, "ctrl-c").contains(&Effect::Quit));
+}
+
+#[test]
+fn enter_on_a_member_found_by_search_opens_their_branch_with_them_selected() {
+    let mut app = demo_app();
+    press(&mut app, "/");
+    type_text(&mut app, "pham ngoc duong");
+    press(&mut app, "enter");
+    assert_eq!(app.context(), Context::Members);
+    assert_eq!(app.selected_member().unwrap().name, "Phạm Ngọc Đường");
+    assert_eq!(selected_name(&app), "Chi bộ khu 2");
+}
+
+#[test]
+fn enter_on_an_organisation_found_without_diacritics_selects_it() {
+    let mut app = demo_app();
+    press(&mut app, "/");
+    type_text(&mut app, "hong gai");
+    press(&mut app, "enter");
+    assert_eq!(app.context(), Context::Tree);
+    assert_eq!(selected_name(&app), "Đảng ủy phường Hồng Gai");
+    let crumbs: Vec<&str> = app
+        .tree()
+        .breadcrumb()
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(crumbs, ["Tỉnh ủy Quảng Ninh", "Đảng ủy phường Hồng Gai"]);
+}
+
+#[test]
+fn escape_closes_search_and_backspace_edits_it() {
+    let mut app = demo_app();
+    press(&mut app, "/");
+    type_text(&mut app, "dangx");
+    press(&mut app, "backspace");
+    assert!(screen(&app, 80, 24).contains("/ dang▏"));
+    press(&mut app, "esc");
+    assert_eq!(app.context(), Context::Tree);
+}
+
+#[test]
+fn help_shows_the_keys_of_the_screen_it_was_opened_on() {
+    let mut app = demo_app();
+    press(&mut app, "?");
+    assert_eq!(app.context(), Context::Help);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Cây tổ chức"), "{text}");
+    assert!(text.contains("mở hoặc đóng nhánh"), "{text}");
+    press(&mut app, "?");
+    assert_eq!(app.context(), Context::Tree);
+}
+
+#[test]
+fn a_key_that_does_nothing_asks_for_no_redraw() {
+    let mut app = demo_app();
+    assert!(press(&mut app, "z").is_empty());
+    assert!(press(&mut app, "k").is_empty(), "already on the first row");
+    assert_eq!(press(&mut app, "j"), vec![Effect::Redraw]);
+}
+
+#[test]
+fn a_terminal_too_small_shows_a_notice_and_still_quits() {
+    let mut app = app_on(&DEMO.1, 60, 20);
+    assert!(screen(&app, 60, 20).contains("60×20"));
+    assert!(press(&mut app, "j").is_empty());
+    assert!(press(&mut app, "q").contains(&Effect::Quit));
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    assert!(screen(&app, 100, 30).contains("Thành ủy Hải Phòng"));
+}
+
+#[test]
+fn rebound_keys_work_and_the_footer_shows_them() {
+    let keymap = Keymap::defaults()
+        .with_overrides("[tree]\ndown = \"n\"\ntoggle = \"o\"\n")
+        .unwrap();
+    let mut app = App::new(
+        DEMO.1.clone(),
+        Options {
+            keymap,
+            ..options(Lang::En)
+        },
+    );
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    press(&mut app, "n");
+    assert_eq!(selected_name(&app), "Tỉnh ủy Quảng Ninh");
+    assert!(press(&mut app, "j").is_empty());
+    assert!(screen(&app, 80, 24).contains("o expand"));
+}
+
+/// A store with one province holding `communes` grassroots committees.
+fn province(communes: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("big.redb")).unwrap();
+    store
+        .write(|w| {
+            let province = w.new_org_id()?;
+            w.put_org(&org(
+                province,
+                "P",
+                "Tỉnh ủy Lớn",
+                OrgKind::ProvincialCommittee,
+                None,
+            ))?;
+            for n in 0..communes {
+                let id = w.new_org_id()?;
+                let name = format!("Đảng ủy xã Số {n:04}");
+                w.put_org(&org(
+                    id,
+                    &format!("P.{n:04}"),
+                    &name,
+                    OrgKind::GrassrootsCommittee,
+                    Some(province),
+                ))?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    (dir, store)
+}
+
+fn org(id: OrgId, code: &str, name: &str, kind: OrgKind, parent: Option<OrgId>) -> OrgUnit {
+    OrgUnit {
+        id,
+        code: code.into(),
+        name: name.into(),
+        kind,
+        parent,
+        branch_type: None,
+        meeting_rule: None,
+        grace_days: None,
+        founded: None,
+        dissolved: None,
+    }
+}
+
+#[test]
+fn a_province_of_3300_communes_opens_reading_one_screen_of_them() {
+    let (_dir, store) = province(3300);
+    let mut app = app_on(&store, 80, 24);
+    let started = Instant::now();
+    press(&mut app, "l");
+    let took = started.elapsed();
+    eprintln!("expanding a node of 3,300 children took {took:?}");
+    assert_eq!(app.tree().len(), 3301);
+    assert!(
+        app.tree().pages_held() <= 2,
+        "{} pages read",
+        app.tree().pages_held()
+    );
+    // Generous for an unoptimised build on a busy machine; the release build takes ~1 ms.
+    assert!(took < Duration::from_millis(250), "expanding took {took:?}");
+    press(&mut app, "G");
+    assert_eq!(selected_name(&app), "Đảng ủy xã Số 3299");
+    assert!(
+        app.tree().pages_held() <= 4,
+        "{} pages read",
+        app.tree().pages_held()
+    );
+    press(&mut app, "g j");
+    assert_eq!(selected_name(&app), "Đảng ủy xã Số 0000");
+}
+
+#[test]
+fn a_jump_deep_into_a_long_list_lands_on_its_target() {
+    let (_dir, store) = province(3300);
+    let mut app = app_on(&store, 80, 24);
+    app.update(Msg::JumpTo(Target::Org(org_id(&store, "P.2718"))));
+    assert_eq!(selected_name(&app), "Đảng ủy xã Số 2718");
+    assert_eq!(app.tree().cursor(), 1 + 2718);
+}
+
+#[test]
+fn a_change_written_elsewhere_shows_after_reload_with_the_selection_kept() {
+    let (_dir, store) = province(5);
+    let mut app = app_on(&store, 80, 24);
+    press(&mut app, "l j j");
+    assert_eq!(selected_name(&app), "Đảng ủy xã Số 0001");
+    store
+        .write(|w| {
+            let id = w.org_id("P.0001")?.unwrap();
+            let mut renamed = w.org(id)?.unwrap();
+            renamed.name = "Đảng ủy xã Ánh Dương".into();
+            w.put_org(&renamed)
+        })
+        .unwrap();
+    app.update(Msg::DataChanged);
+    assert_eq!(selected_name(&app), "Đảng ủy xã Ánh Dương");
+    assert_eq!(
+        app.tree().cursor(),
+        1,
+        "renamed to the front of the order, still selected"
+    );
+    press(&mut app, "ctrl-r");
+    assert_eq!(selected_name(&app), "Đảng ủy xã Ánh Dương");
+}
+
+#[test]
+fn control_characters_in_names_never_reach_the_screen() {
+    let (_dir, store) = province(1);
+    store
+        .write(|w| {
+            let id = w.new_org_id()?;
+            let province = w.org_id("P")?;
+            w.put_org(&org(
+                id,
+                "X",
+                "Xã\u{1b}[2J Độc\u{202E}hại",
+                OrgKind::GrassrootsCommittee,
+                province,
+            ))
+        })
+        .unwrap();
+    let mut app = app_on(&store, 80, 24);
+    press(&mut app, "l j j");
+    let text = screen(&app, 80, 24);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
+    assert!(text.contains("Xã\u{FFFD}[2J Độc\u{FFFD}hại"), "{text}");
+}
+
+#[test]
+fn the_run_loop_draws_then_stops_on_quit_or_when_input_ends() {
+    use crossterm::event::Event;
+    use std::collections::VecDeque;
+
+    let key = |k: &str| Event::Key(KeyChord::parse(k).unwrap().event());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut app = App::new(DEMO.1.clone(), options(Lang::Vi));
+    let mut input: VecDeque<Event> = [key("j"), key("q"), key("k")].into();
+    super::terminal::run(&mut terminal, &mut app, &mut input).unwrap();
+    assert_eq!(input.len(), 1, "nothing is read after q");
+    assert_eq!(selected_name(&app), "Tỉnh ủy Quảng Ninh");
+    let drawn = format!("{:?}", terminal.backend().buffer());
+    assert!(drawn.contains("Tỉnh ủy Quảng Ninh"));
+
+    let mut input: VecDeque<Event> = [Event::Resize(100, 30), key("k")].into();
+    super::terminal::run(&mut terminal, &mut app, &mut input).unwrap();
+    assert_eq!(selected_name(&app), "Thành ủy Hải Phòng");
+}
+
+#[test]
+fn a_bad_keys_file_is_named_in_the_status_line_and_the_defaults_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.toml");
+    std::fs::write(&path, "[tree]\ndown = \"hyper-j\"\n").unwrap();
+    let (keymap, notice) = super::terminal::keymap_from(Some(&path), Lang::En);
+    assert_eq!(keymap, Keymap::defaults());
+    let notice = notice.unwrap();
+    assert!(notice.error);
+    assert!(notice.text.contains("hyper-j"), "{}", notice.text);
+    let mut app = App::new(
+        DEMO.1.clone(),
+        Options {
+            keymap,
+            notice: Some(notice),
+            ..options(Lang::En)
+        },
+    );
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    assert!(screen(&app, 80, 24).contains("Keys file ignored"));
+    std::fs::write(&path, "[tree]\ndown = \"n\"\n").unwrap();
+    let (keymap, notice) = super::terminal::keymap_from(Some(&path), Lang::En);
+    assert!(notice.is_none());
+    assert_eq!(
+        keymap.action_in(Context::Tree, &KeyChord::parse("n").unwrap().event()),
+        Some(super::keymap::Action::Down)
+    );
+}
