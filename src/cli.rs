@@ -91,7 +91,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     match &cli.command {
-        None => summary(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, today, lang),
         Some(Command::Demo) => demo(cli.db.as_deref(), today, lang),
         Some(Command::Import { file, org }) => import(
             &open(cli.db.as_deref(), "chibo.redb", lang)?,
@@ -235,10 +235,21 @@ fn demo(db: Option<&Path>, today: NaiveDate, lang: Lang) -> Result<ExitCode, Str
             describe_import(&created, lang)
         );
     }
+    open_app(store, today, lang)
+}
+
+/// The full-screen app when a person is at a terminal; otherwise (output to a pipe or a
+/// file, as in scripts and tests) a summary of what the database holds.
+fn open_app(store: Store, today: NaiveDate, lang: Lang) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        crate::ui::terminal::run_local(store, lang, today)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     summary(&store, lang)
 }
 
-/// What the database holds, until the full-screen app takes this place.
+/// What the database holds, printed when there is no terminal to show the app in.
 fn summary(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let totals = reader.totals().map_err(|e| store_message(e, lang))?;
