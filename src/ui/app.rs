@@ -429,11 +429,23 @@ impl App {
 
     /// An action of the screen that has the keys.
     fn screen_action(&mut self, action: Action) -> bool {
+        if let Some(form) = self.form_for(action) {
+            self.overlays.push(form);
+            return true;
+        }
         match self.focus {
             Focus::Tree => self.tree_action(action),
             Focus::Members => self.members_action(action),
             Focus::Detail => self.detail_action(action),
         }
+    }
+
+    /// The editing form an action opens over the current screen, if it opens one. Forms are
+    /// overlays (`overlay.rs`) with their own keymap context; what they act on comes from
+    /// [`App::selected_org`] and [`App::selected_member`]. None exists yet: each form adds
+    /// its action here.
+    fn form_for(&self, _action: Action) -> Option<Box<dyn Overlay>> {
+        None
     }
 
     fn tree_action(&mut self, action: Action) -> bool {

@@ -21,6 +21,8 @@ pub mod theme;
 
 pub use app::{App, Effect, Focus, Msg, Options, Target};
 pub use keymap::{Action, Context, KeyChord, Keymap};
+pub use overlay::{Env, Outcome, Overlay};
+pub use screens::chrome::Status;
 pub use theme::Theme;
 
 #[cfg(test)]

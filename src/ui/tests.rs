@@ -466,3 +466,91 @@ fn a_bad_keys_file_is_named_in_the_status_line_and_the_defaults_stay() {
         Some(super::keymap::Action::Down)
     );
 }
+
+/// The way an editing form plugs in: an overlay that takes keys, writes in one transaction
+/// and asks the screens to read again.
+struct RenameForm {
+    org: OrgId,
+    name: String,
+}
+
+impl super::overlay::Overlay for RenameForm {
+    fn context(&self) -> Context {
+        // A real form has its own context; the search's keys (Enter, Esc, Backspace) fit here.
+        Context::Search
+    }
+
+    fn takes_text(&self) -> bool {
+        true
+    }
+
+    fn on_key(
+        &mut self,
+        key: &crossterm::event::KeyEvent,
+        action: Option<super::keymap::Action>,
+        env: &mut super::overlay::Env<'_>,
+    ) -> super::overlay::Outcome {
+        use super::keymap::Action;
+        use super::overlay::Outcome;
+        match action {
+            Some(Action::Cancel) => Outcome::Close,
+            Some(Action::Accept) => {
+                let written = env.store.write(|w| {
+                    let mut org = w.org(self.org)?.expect("the form's org exists");
+                    org.name = self.name.clone();
+                    w.put_org(&org)
+                });
+                match written {
+                    Ok(()) => Outcome::CloseAndSend(Msg::DataChanged),
+                    Err(e) => Outcome::Send(Msg::Status(super::Status {
+                        text: e.message(env.lang),
+                        error: true,
+                    })),
+                }
+            }
+            None => match key.code {
+                crossterm::event::KeyCode::Char(c) => {
+                    self.name.push(c);
+                    Outcome::Keep
+                }
+                _ => Outcome::Ignored,
+            },
+            Some(_) => Outcome::Ignored,
+        }
+    }
+
+    fn render(
+        &self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        _ui: &super::screens::Ui<'_>,
+    ) {
+        frame.render_widget(ratatui::widgets::Paragraph::new(self.name.clone()), area);
+    }
+}
+
+#[test]
+fn a_form_overlay_takes_the_keys_writes_and_the_tree_shows_the_change() {
+    let (_dir, store) = province(3);
+    let mut app = app_on(&store, 80, 24);
+    press(&mut app, "l j");
+    let org = app.selected_org().unwrap().id;
+    app.update(Msg::Open(Box::new(RenameForm {
+        org,
+        name: String::new(),
+    })));
+    type_text(&mut app, "Xã Mới");
+    assert_eq!(
+        selected_name(&app),
+        "Đảng ủy xã Số 0000",
+        "nothing written yet"
+    );
+    press(&mut app, "enter");
+    assert_eq!(app.context(), Context::Tree, "the form closed");
+    assert_eq!(selected_name(&app), "Xã Mới");
+    assert_eq!(
+        app.tree().cursor(),
+        3,
+        "re-sorted after its siblings, still selected"
+    );
+}

@@ -15,16 +15,9 @@ impl Theme {
         Theme { color: !no_color }
     }
 
-    pub fn colored() -> Theme {
-        Theme { color: true }
-    }
-
+    /// No colours at all, as with `NO_COLOR`: what the snapshot tests draw with.
     pub fn monochrome() -> Theme {
         Theme { color: false }
-    }
-
-    pub fn has_color(self) -> bool {
-        self.color
     }
 
     fn fg(self, color: Color) -> Style {

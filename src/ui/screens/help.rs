@@ -33,10 +33,6 @@ impl Help {
         Help { screen, scroll: 0 }
     }
 
-    pub fn screen(&self) -> Context {
-        self.screen
-    }
-
     fn entries(&self, keymap: &Keymap, lang: Lang) -> Vec<Entry> {
         let mut entries = Vec::new();
         let mut contexts = vec![self.screen];

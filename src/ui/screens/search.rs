@@ -48,10 +48,6 @@ impl Search {
         Search::default()
     }
 
-    pub fn query(&self) -> &str {
-        &self.query
-    }
-
     fn len(&self) -> usize {
         self.orgs.len() + self.members.len()
     }

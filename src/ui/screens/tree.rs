@@ -20,7 +20,7 @@ use ratatui::widgets::Paragraph;
 use super::{Ui, pane, position, scroll_to, step};
 use crate::domain::{OrgId, OrgKind, OrgTotals, OrgUnit};
 use crate::store::{Reader, StoreError};
-use crate::ui::cells::{fit, pad, pad_left, safe, width};
+use crate::ui::cells::{pad, pad_left, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::paged::Paged;
 
@@ -102,13 +102,6 @@ impl Level {
         match (rest.is_empty(), self.open.get(&at)) {
             (false, Some(sub)) => before + 1 + sub.row_of(rest),
             _ => before,
-        }
-    }
-
-    fn level(&self, path: &[usize]) -> Option<&Level> {
-        match path.split_first() {
-            None => Some(self),
-            Some((at, rest)) => self.open.get(at)?.level(rest),
         }
     }
 
@@ -486,13 +479,6 @@ impl TreeState {
         }
         Ok(())
     }
-
-    /// The level (children of a parent) holding the selected node, for tests.
-    pub fn selected_level_len(&self) -> Option<usize> {
-        let path = self.cursor_path();
-        let (_, parent_path) = path.split_last()?;
-        self.root.level(parent_path).map(|l| l.children.len())
-    }
 }
 
 /// Column widths of the tree for one render.
@@ -669,9 +655,4 @@ fn exempt_text(exempt: u32) -> String {
     } else {
         exempt.to_string()
     }
-}
-
-/// A short, single-line name for breadcrumbs and titles.
-pub fn short_name(org: &OrgUnit, max: usize) -> String {
-    fit(&safe(&org.name), max).into_owned()
 }
