@@ -1,0 +1,169 @@
+//! The real binary in a real terminal: tmux runs `chibo demo`, keys are sent to it, and the
+//! screen is read back. This is what snapshots on `TestBackend` cannot show: raw mode, the
+//! alternate screen, the terminal given back on exit, colours switched off by `NO_COLOR`,
+//! the log written to a file.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux session running one shell command; killed when dropped.
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(name: &str, command: &str) -> Session {
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                command,
+            ])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Session { name: name.into() }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn text(&self, keys: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", keys])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The screen as text; with `escapes`, with its colours and attributes as SGR sequences.
+    fn screen(&self, escapes: bool) -> String {
+        let mut command = Command::new("tmux");
+        command.args(["capture-pane", "-p", "-t", &self.name]);
+        if escapes {
+            command.arg("-e");
+        }
+        String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `wanted`, and returns it.
+    fn wait_for(&self, wanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen(false);
+            if screen.contains(wanted) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{wanted:?} never appeared; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+fn tmux_present() -> bool {
+    let present = Command::new("tmux").arg("-V").output().is_ok();
+    // CI installs tmux: there a missing one is a failure, not a reason to skip.
+    assert!(
+        present || std::env::var_os("CI").is_none(),
+        "tmux is missing"
+    );
+    present
+}
+
+/// `chibo demo` in `dir`, with its config and state (keys file, log) kept in `dir` too.
+fn chibo_demo(dir: &Path, env: &str) -> String {
+    format!(
+        "env XDG_CONFIG_HOME={dir} XDG_STATE_HOME={dir} {env} {bin} --db {dir}/demo.redb \
+         --today 2026-11-23 demo; echo chibo-exit=$?; sleep 60",
+        dir = dir.display(),
+        bin = env!("CARGO_BIN_EXE_chibo"),
+    )
+}
+
+fn session_name(test: &str) -> String {
+    format!("chibo-{test}-{}", std::process::id())
+}
+
+#[test]
+fn the_app_runs_full_screen_and_gives_the_terminal_back() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::start(&session_name("run"), &chibo_demo(dir.path(), ""));
+    session.wait_for("Tỉnh ủy Quảng Ninh");
+    assert!(session.screen(true).contains("38;5;"), "colours are used");
+
+    session.keys(&["/"]);
+    session.wait_for("Tìm kiếm");
+    session.text("hong gai");
+    session.wait_for("Chi bộ Trường THCS Hồng Gai");
+    session.keys(&["Enter"]);
+    // The breadcrumb and the details pane of the organisation found.
+    session.wait_for("Tỉnh ủy Quảng Ninh › Đảng ủy phường Hồng Gai");
+    session.wait_for("Mã: QN.HL.HG");
+
+    session.keys(&["q"]);
+    let screen = session.wait_for("chibo-exit=0");
+    // Back on the normal screen: what chibo printed before it started is there again,
+    // and nothing of the app is left.
+    assert!(screen.contains("đã tạo cơ sở dữ liệu mẫu"), "{screen}");
+    assert!(!screen.contains("Tỉnh ủy Quảng Ninh"), "{screen}");
+
+    let log = std::fs::read_to_string(dir.path().join("chibo").join("chibo.log")).unwrap();
+    assert!(log.contains("chibo starts"), "{log}");
+}
+
+#[test]
+fn no_color_and_a_bad_keys_file_are_honoured() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("chibo")).unwrap();
+    std::fs::write(
+        dir.path().join("chibo").join("keys.toml"),
+        "[tree]\ndown = \"hyper-j\"\n",
+    )
+    .unwrap();
+    let session = Session::start(
+        &session_name("nocolor"),
+        &chibo_demo(dir.path(), "NO_COLOR=1"),
+    );
+    let screen = session.wait_for("Tệp phím tắt bị bỏ qua");
+    assert!(screen.contains("hyper-j"), "{screen}");
+    let styled = session.screen(true);
+    assert!(
+        !styled.contains("38;5;"),
+        "no colour with NO_COLOR:\n{styled}"
+    );
+    // The default keys are in force.
+    session.keys(&["j"]);
+    session.wait_for("›▸ Tỉnh ủy Quảng Ninh");
+    session.keys(&["C-c"]);
+    session.wait_for("chibo-exit=0");
+}
