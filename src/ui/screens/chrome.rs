@@ -160,7 +160,7 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, context: Context, ui: &Ui<'_>) 
             })
             .collect();
         let Some(keys) = keys else { continue };
-        let keys = keys.join("/");
+        let keys = safe(&keys.join("/")).into_owned();
         let word = i18n::hint(ui.lang, context, group[0]);
         let cost = width(&keys) + 1 + width(word) + 2;
         if used + cost > usize::from(area.width) {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{Ui, pane};
 use crate::domain::{Lang, OrgKind};
-use crate::ui::cells::{pad, width};
+use crate::ui::cells::{pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::keymap::{Action, Context, Keymap};
 use crate::ui::layout::{centered, text_rows};
@@ -44,7 +44,8 @@ impl Help {
             for binding in keymap.bindings(context).filter(|b| !b.keys.is_empty()) {
                 let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
                 entries.push(Entry::Key {
-                    keys: keys.join("  "),
+                    // A keys file may name any character, a control one included.
+                    keys: safe(&keys.join("  ")).into_owned(),
                     what: i18n::describe(lang, context, binding.action),
                 });
             }

@@ -22,7 +22,7 @@ use crate::domain::{OrgId, OrgKind, OrgTotals, OrgUnit};
 use crate::store::{Reader, StoreError};
 use crate::ui::cells::{pad, pad_left, safe, width};
 use crate::ui::i18n::{self, Text};
-use crate::ui::paged::Paged;
+use crate::ui::paged::{PAGE, Paged};
 
 /// One organisation as a tree row shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +197,27 @@ impl Level {
             }
             sub.open_ids(out);
         }
+    }
+}
+
+/// Where `child` stands among the children of `parent`, found by reading them a page at a
+/// time (records only, no counts). The index orders children by name, and a name's place
+/// cannot be known without reading what comes before it.
+fn child_index(
+    reader: &Reader,
+    parent: Option<OrgId>,
+    child: OrgId,
+) -> Result<Option<usize>, StoreError> {
+    let mut skip = 0;
+    loop {
+        let page = reader.children(parent, skip, PAGE)?;
+        if let Some(at) = page.iter().position(|org| org.id == child) {
+            return Ok(Some(skip + at));
+        }
+        if page.len() < PAGE {
+            return Ok(None);
+        }
+        skip += PAGE;
     }
 }
 
@@ -400,18 +421,7 @@ impl TreeState {
         let mut path = Vec::with_capacity(chain.len());
         let mut level = &mut self.root;
         for (depth, org) in chain.iter().enumerate() {
-            let parent = level.parent;
-            let found = level.children.position(
-                |node| node.org.id == org.id,
-                |skip, limit| {
-                    reader
-                        .children(parent, skip, limit)?
-                        .into_iter()
-                        .map(|org| Node::read(reader, org))
-                        .collect()
-                },
-            )?;
-            let Some(at) = found else {
+            let Some(at) = child_index(reader, level.parent, org.id)? else {
                 return Ok(None);
             };
             path.push(at);
