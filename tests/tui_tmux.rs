@@ -167,3 +167,58 @@ fn no_color_and_a_bad_keys_file_are_honoured() {
     session.keys(&["C-c"]);
     session.wait_for("chibo-exit=0");
 }
+
+/// The line of the search list under the cursor (marked `›`).
+fn selected_result(screen: &str) -> Option<&str> {
+    screen.lines().find(|line| line.contains("┃ › "))
+}
+
+#[test]
+fn quarter_2_of_hong_gai_is_found_by_search_and_shows_its_92_members() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::start(&session_name("khu2"), &chibo_demo(dir.path(), ""));
+    session.wait_for("Tỉnh ủy Quảng Ninh");
+
+    session.keys(&["/"]);
+    session.wait_for("Tìm kiếm");
+    session.text("khu 2");
+    // Many wards have a "Chi bộ khu 2"; the place beside each tells them apart.
+    let mut screen = session.wait_for("Đảng ủy phường Hồng Gai (QN.HL.HG)");
+    for _ in 0..20 {
+        if selected_result(&screen).is_some_and(|line| line.contains("Hồng Gai")) {
+            break;
+        }
+        session.keys(&["Down"]);
+        std::thread::sleep(Duration::from_millis(50));
+        screen = session.screen(false);
+    }
+    let chosen = selected_result(&screen).unwrap_or_default().to_string();
+    assert!(
+        chosen.contains("Chi bộ khu 2") && chosen.contains("Hồng Gai"),
+        "{screen}"
+    );
+
+    session.keys(&["Enter"]);
+    let screen = session.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
+    assert!(
+        screen.contains("92 đảng viên, 22 miễn sinh hoạt"),
+        "{screen}"
+    );
+    session.keys(&["Tab"]);
+    let screen = session.wait_for("1/92");
+    assert!(
+        screen.contains("miễn SH"),
+        "exempt members are marked: {screen}"
+    );
+
+    session.keys(&["q"]);
+    let screen = session.wait_for("chibo-exit=0");
+    assert!(
+        !screen.contains("Chi bộ khu 2"),
+        "the app's screen is gone: {screen}"
+    );
+    assert!(screen.contains("đã tạo cơ sở dữ liệu mẫu"), "{screen}");
+}

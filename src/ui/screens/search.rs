@@ -24,9 +24,13 @@ use crate::ui::keymap::{Action, Context, is_text};
 use crate::ui::layout::text_rows;
 use crate::ui::overlay::{Env, Outcome, Overlay};
 
-/// Organisations shown at most, above the members: enough to pick a commune or a branch
-/// by name, few enough that a common word ("đảng") leaves room for the members.
+/// Organisations listed at most, above the members, when members match too: few enough that
+/// a common word ("đảng") leaves room for the people.
 const ORG_LIMIT: usize = 8;
+/// Organisations listed at most when no member matches: enough to tell apart the branches
+/// that share a name ("Chi bộ khu 2" exists in ward after ward) by the place shown beside
+/// each. The list scrolls.
+const ORG_LIMIT_ALONE: usize = 20;
 /// Members shown at most.
 const MEMBER_LIMIT: usize = 100;
 
@@ -65,7 +69,7 @@ impl Search {
     /// Asks the indexes again for the current query.
     pub fn run(&mut self, reader: &Reader) -> Result<(), StoreError> {
         self.cursor = 0;
-        let mut orgs = reader.search_orgs(&self.query, ORG_LIMIT + 1)?;
+        let mut orgs = reader.search_orgs(&self.query, ORG_LIMIT_ALONE + 1)?;
         let mut members = reader.search_members(&self.query, MEMBER_LIMIT + 1)?;
         // A code or a party card typed whole finds its owner first.
         let exact = self.query.trim();
@@ -77,8 +81,13 @@ impl Search {
             members.retain(|m| m.id != member.id);
             members.insert(0, member);
         }
-        self.orgs_capped = orgs.len() > ORG_LIMIT;
-        orgs.truncate(ORG_LIMIT);
+        let org_limit = if members.is_empty() {
+            ORG_LIMIT_ALONE
+        } else {
+            ORG_LIMIT
+        };
+        self.orgs_capped = orgs.len() > org_limit;
+        orgs.truncate(org_limit);
         self.members_capped = members.len() > MEMBER_LIMIT;
         members.truncate(MEMBER_LIMIT);
         let wanted: Vec<OrgId> = orgs
