@@ -1,0 +1,159 @@
+//! How long the full-screen app takes to react and to build a frame, on a province of 3,300
+//! commune committees (the size of the largest trees since July 2025) and on the demo's
+//! Quarter 2 roster. A frame is `App::view` into ratatui's `TestBackend`: everything but the
+//! bytes sent to a real terminal.
+//!
+//! `cargo bench --bench tui_frame`
+
+use std::time::{Duration, Instant};
+
+use chibo::domain::{Lang, OrgId, OrgKind, OrgUnit};
+use chibo::store::{Store, StoreError};
+use chibo::ui::{App, KeyChord, Msg, Options, Target};
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const COMMUNES: usize = 3_300;
+const FRAMES: usize = 200;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+    println!("chibo frame benchmark (2 cores), {FRAMES} frames per figure, medians");
+    println!("{}", "-".repeat(96));
+
+    let province = province_store(&dir.path().join("province.redb"));
+    for (width, height) in [(80, 24), (200, 60)] {
+        let mut app = app(&province, today, width, height);
+        let expand = timed(|| press(&mut app, "l"));
+        report(
+            &format!("{width}×{height}: expand a province of {COMMUNES} children"),
+            expand,
+        );
+        report(
+            &format!("{width}×{height}:   frame after expanding"),
+            frame_time(&app, width, height),
+        );
+        let last = timed(|| press(&mut app, "G"));
+        report(
+            &format!("{width}×{height}: move to its last child (G)"),
+            last,
+        );
+        report(
+            &format!("{width}×{height}:   frame at the last child"),
+            frame_time(&app, width, height),
+        );
+    }
+
+    let demo_path = dir.path().join("demo.redb");
+    let (demo, _) = chibo::demo::ensure(&demo_path, today).expect("demo database");
+    for (width, height) in [(80, 24), (200, 60)] {
+        let mut app = app(&demo, today, width, height);
+        let quarter_2 = demo
+            .read()
+            .and_then(|r| r.org_id("QN.HL.HG.K2"))
+            .expect("read");
+        app.update(Msg::JumpTo(Target::Org(
+            quarter_2.expect("Quarter 2 in the demo"),
+        )));
+        let shown = app.selected_org().map(|o| o.code.as_str());
+        assert_eq!(shown, Some("QN.HL.HG.K2"), "the search lands on Quarter 2");
+        report(
+            &format!("{width}×{height}: frame of Chi bộ khu 2's roster (92 members)"),
+            frame_time(&app, width, height),
+        );
+    }
+}
+
+/// One province with `COMMUNES` grassroots committees, written in one transaction.
+fn province_store(path: &std::path::Path) -> Store {
+    let store = Store::open(path).expect("database");
+    store
+        .write(|w| {
+            let province = w.new_org_id()?;
+            w.put_org(&org(
+                province,
+                "P".into(),
+                "Tỉnh ủy Lớn".into(),
+                OrgKind::ProvincialCommittee,
+                None,
+            ))?;
+            for n in 0..COMMUNES {
+                let id = w.new_org_id()?;
+                let unit = org(
+                    id,
+                    format!("P.{n:04}"),
+                    format!("Đảng ủy xã Số {n:04}"),
+                    OrgKind::GrassrootsCommittee,
+                    Some(province),
+                );
+                w.put_org(&unit)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .expect("province written");
+    store
+}
+
+fn org(id: OrgId, code: String, name: String, kind: OrgKind, parent: Option<OrgId>) -> OrgUnit {
+    OrgUnit {
+        id,
+        code,
+        name,
+        kind,
+        parent,
+        branch_type: None,
+        meeting_rule: None,
+        grace_days: None,
+        founded: None,
+        dissolved: None,
+    }
+}
+
+fn app(store: &Store, today: NaiveDate, width: u16, height: u16) -> App {
+    let mut app = App::new(store.clone(), Options::new(Lang::Vi, today));
+    app.update(Msg::Resize { width, height });
+    app
+}
+
+fn press(app: &mut App, key: &str) {
+    let chord = KeyChord::parse(key).expect("a key the keymap knows");
+    app.update(Msg::Key(chord.event()));
+}
+
+fn timed(f: impl FnOnce()) -> Duration {
+    let started = Instant::now();
+    f();
+    started.elapsed()
+}
+
+/// The median time to build one frame of `app`'s current state.
+fn frame_time(app: &App, width: u16, height: u16) -> Duration {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut times: Vec<Duration> = (0..FRAMES)
+        .map(|_| {
+            timed(|| {
+                terminal.draw(|frame| app.view(frame)).expect("frame drawn");
+            })
+        })
+        .collect();
+    times.sort_unstable();
+    times[FRAMES / 2]
+}
+
+fn report(what: &str, took: Duration) {
+    let verdict = if what.contains("frame") {
+        if took < Duration::from_millis(5) {
+            "target < 5 ms: met"
+        } else {
+            "target < 5 ms: MISSED"
+        }
+    } else {
+        ""
+    };
+    println!(
+        "{what:<62} {:>9.3} ms   {verdict}",
+        took.as_secs_f64() * 1e3
+    );
+}
