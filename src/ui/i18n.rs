@@ -256,7 +256,7 @@ pub fn short_date(lang: Lang, day: NaiveDate) -> String {
     }
 }
 
-fn weekday(lang: Lang, w: Weekday) -> &'static str {
+pub fn weekday(lang: Lang, w: Weekday) -> &'static str {
     let (vi, en) = match w {
         Weekday::Mon => ("thứ Hai", "Monday"),
         Weekday::Tue => ("thứ Ba", "Tuesday"),
@@ -350,6 +350,9 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Detail => ("Hồ sơ đảng viên", "Member details"),
         Context::Search => ("Tìm kiếm", "Search"),
         Context::Help => ("Bảng phím tắt", "This help"),
+        Context::Form => ("Biểu mẫu", "Form"),
+        Context::Confirm => ("Xác nhận", "Confirmation"),
+        Context::Picker => ("Chọn tổ chức", "Choosing an organisation"),
     };
     lang.pick(vi, en)
 }
@@ -388,11 +391,60 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Open) => ("xem hồ sơ đảng viên", "open the member's details"),
         (C::Detail, A::Back) => ("về danh sách đảng viên", "back to the member list"),
         (_, A::Back) => ("về cây tổ chức", "back to the tree"),
+        (C::Form, A::Accept) => ("lưu", "save"),
+        (C::Confirm, A::Accept) => ("đồng ý, thực hiện", "yes, do it"),
+        (C::Picker, A::Accept) => ("chọn tổ chức này", "choose this organisation"),
         (_, A::Accept) => ("đi tới kết quả đã chọn", "go to the selected result"),
+        (C::Form, A::Cancel) => ("đóng, không lưu", "close without saving"),
+        (C::Confirm, A::Cancel) => ("không, quay lại biểu mẫu", "no, back to the form"),
+        (C::Picker, A::Cancel) => ("đóng, không chuyển", "close without moving"),
         (_, A::Cancel) => ("đóng tìm kiếm", "close the search"),
+        (C::Form | C::Picker, A::DeleteBack) => (
+            "xóa ký tự trước con trỏ",
+            "delete the character before the cursor",
+        ),
         (_, A::DeleteBack) => ("xóa ký tự cuối", "delete the last character"),
+        (C::Form | C::Picker, A::ClearQuery) => ("xóa cả ô", "clear the field"),
         (_, A::ClearQuery) => ("xóa cả ô tìm kiếm", "clear the search"),
         (_, A::Close) => ("đóng bảng này", "close this help"),
+        (C::Tree, A::Add) => (
+            "thêm tổ chức trực thuộc tổ chức đang chọn",
+            "add an organisation under the selected one",
+        ),
+        (_, A::Add) => (
+            "thêm đảng viên vào chi bộ này",
+            "add a member to this branch",
+        ),
+        (_, A::Rename) => ("đổi tên tổ chức (mã giữ nguyên)", "rename (the code stays)"),
+        (_, A::Move) => (
+            "chuyển sang tổ chức cấp trên khác",
+            "move under another organisation",
+        ),
+        (_, A::Dissolve) => (
+            "giải thể (giữ lịch sử, ghi ngày giải thể)",
+            "dissolve (history kept, the date marked)",
+        ),
+        (_, A::Edit) => ("sửa hồ sơ đảng viên", "edit the member's record"),
+        (_, A::ChangeStatus) => (
+            "thay đổi tình trạng (ghi thêm vào lịch sử)",
+            "change the status (added to the history)",
+        ),
+        (_, A::NextField) => ("sang ô sau", "next field"),
+        (_, A::PrevField) => ("về ô trước", "previous field"),
+        (_, A::CursorLeft) => (
+            "con trỏ sang trái; ở ô lựa chọn: lựa chọn trước",
+            "cursor left; in a choice: the previous option",
+        ),
+        (_, A::CursorRight) => (
+            "con trỏ sang phải; ở ô lựa chọn: lựa chọn sau",
+            "cursor right; in a choice: the next option",
+        ),
+        (_, A::LineStart) => ("về đầu ô", "to the start of the field"),
+        (_, A::LineEnd) => ("về cuối ô", "to the end of the field"),
+        (_, A::DeleteForward) => (
+            "xóa ký tự tại con trỏ",
+            "delete the character at the cursor",
+        ),
     };
     lang.pick(vi, en)
 }
@@ -411,8 +463,21 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Search) => ("tìm", "search"),
         (_, A::Help) => ("phím tắt", "keys"),
         (_, A::Quit) => ("thoát", "quit"),
+        (C::Form, A::Accept) => ("lưu", "save"),
+        (C::Confirm, A::Accept) => ("đồng ý", "yes"),
+        (C::Picker, A::Accept) => ("chọn", "choose"),
         (_, A::Accept) => ("đi tới", "go to"),
+        (C::Form, A::Cancel) => ("hủy", "cancel"),
+        (C::Confirm, A::Cancel) => ("không", "no"),
         (_, A::Cancel | A::Close) => ("đóng", "close"),
+        (_, A::NextField | A::PrevField) => ("chuyển ô", "field"),
+        (C::Tree, A::Add) => ("thêm", "add"),
+        (_, A::Add) => ("thêm ĐV", "add"),
+        (_, A::Rename) => ("đổi tên", "rename"),
+        (_, A::Move) => ("chuyển", "move"),
+        (_, A::Dissolve) => ("giải thể", "dissolve"),
+        (_, A::Edit) => ("sửa", "edit"),
+        (_, A::ChangeStatus) => ("tình trạng", "status"),
         (_, A::Reload) => ("đọc lại", "reload"),
         _ => ("", ""),
     };

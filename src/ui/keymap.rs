@@ -30,6 +30,12 @@ pub enum Context {
     Detail,
     Search,
     Help,
+    /// An editing form: printable keys are typed into its fields.
+    Form,
+    /// A yes/no question asked before anything destructive.
+    Confirm,
+    /// Choosing an organisation by name or code (the new parent of a move).
+    Picker,
 }
 
 impl Context {
@@ -40,6 +46,9 @@ impl Context {
         Context::Detail,
         Context::Search,
         Context::Help,
+        Context::Form,
+        Context::Confirm,
+        Context::Picker,
     ];
 
     /// The table name used in the keys file.
@@ -51,6 +60,9 @@ impl Context {
             Context::Detail => "detail",
             Context::Search => "search",
             Context::Help => "help",
+            Context::Form => "form",
+            Context::Confirm => "confirm",
+            Context::Picker => "picker",
         }
     }
 
@@ -104,6 +116,19 @@ actions! {
     DeleteBack => "delete_back",
     ClearQuery => "clear",
     Close => "close",
+    Add => "add",
+    Rename => "rename",
+    Move => "move",
+    Dissolve => "dissolve",
+    Edit => "edit",
+    ChangeStatus => "status",
+    NextField => "next_field",
+    PrevField => "prev_field",
+    CursorLeft => "left",
+    CursorRight => "right",
+    LineStart => "line_start",
+    LineEnd => "line_end",
+    DeleteForward => "delete_forward",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -122,6 +147,10 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Tree, Action::Top, &["g", "home"]),
     (Context::Tree, Action::Bottom, &["G", "end"]),
     (Context::Tree, Action::SwitchPane, &["tab", "backtab"]),
+    (Context::Tree, Action::Add, &["a"]),
+    (Context::Tree, Action::Rename, &["r"]),
+    (Context::Tree, Action::Move, &["m"]),
+    (Context::Tree, Action::Dissolve, &["D"]),
     (Context::Members, Action::Up, &["k", "up"]),
     (Context::Members, Action::Down, &["j", "down"]),
     (Context::Members, Action::Open, &["enter", "l", "right"]),
@@ -131,6 +160,9 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Members, Action::Top, &["g", "home"]),
     (Context::Members, Action::Bottom, &["G", "end"]),
     (Context::Members, Action::SwitchPane, &["tab", "backtab"]),
+    (Context::Members, Action::Add, &["a"]),
+    (Context::Members, Action::Edit, &["e"]),
+    (Context::Members, Action::ChangeStatus, &["s"]),
     (
         Context::Detail,
         Action::Back,
@@ -142,6 +174,8 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Detail, Action::PageDown, &["pagedown", "ctrl-f"]),
     (Context::Detail, Action::Top, &["g", "home"]),
     (Context::Detail, Action::Bottom, &["G", "end"]),
+    (Context::Detail, Action::Edit, &["e"]),
+    (Context::Detail, Action::ChangeStatus, &["s"]),
     (Context::Search, Action::Accept, &["enter"]),
     (Context::Search, Action::Cancel, &["esc"]),
     (Context::Search, Action::Up, &["up", "ctrl-p"]),
@@ -163,6 +197,33 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
         Action::PageDown,
         &["pagedown", "ctrl-f", "space"],
     ),
+    // Letters and Space are typed into a form's fields, so only other keys are bound here.
+    (Context::Form, Action::Accept, &["enter"]),
+    (Context::Form, Action::Cancel, &["esc"]),
+    (Context::Form, Action::NextField, &["tab", "down"]),
+    (Context::Form, Action::PrevField, &["backtab", "up"]),
+    (Context::Form, Action::CursorLeft, &["left"]),
+    (Context::Form, Action::CursorRight, &["right"]),
+    (Context::Form, Action::LineStart, &["home", "ctrl-a"]),
+    (Context::Form, Action::LineEnd, &["end", "ctrl-e"]),
+    (Context::Form, Action::DeleteBack, &["backspace"]),
+    (Context::Form, Action::DeleteForward, &["delete"]),
+    (Context::Form, Action::ClearQuery, &["ctrl-u"]),
+    (Context::Confirm, Action::Accept, &["y", "Y", "enter"]),
+    (Context::Confirm, Action::Cancel, &["n", "N", "esc"]),
+    (Context::Picker, Action::Accept, &["enter"]),
+    (Context::Picker, Action::Cancel, &["esc"]),
+    (Context::Picker, Action::Up, &["up", "ctrl-p"]),
+    (Context::Picker, Action::Down, &["down", "ctrl-n", "tab"]),
+    (Context::Picker, Action::PageUp, &["pageup"]),
+    (Context::Picker, Action::PageDown, &["pagedown"]),
+    (Context::Picker, Action::CursorLeft, &["left"]),
+    (Context::Picker, Action::CursorRight, &["right"]),
+    (Context::Picker, Action::LineStart, &["home", "ctrl-a"]),
+    (Context::Picker, Action::LineEnd, &["end", "ctrl-e"]),
+    (Context::Picker, Action::DeleteBack, &["backspace"]),
+    (Context::Picker, Action::DeleteForward, &["delete"]),
+    (Context::Picker, Action::ClearQuery, &["ctrl-u"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character
@@ -636,6 +697,35 @@ mod tests {
         let (map, problem) = Keymap::load(&path);
         assert_eq!(map, Keymap::defaults());
         assert!(matches!(problem, Some(KeymapError::BadKey { .. })));
+    }
+
+    #[test]
+    fn no_default_key_does_two_things_on_one_screen() {
+        let map = Keymap::defaults();
+        for context in Context::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for binding in map.bindings(*context) {
+                for key in &binding.keys {
+                    assert!(seen.insert(*key), "{key} twice in [{}]", context.name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_form_types_letters_and_space_but_ctrl_c_still_quits() {
+        let map = Keymap::defaults();
+        for text in ["q", "a", "y", "space", "?", "/"] {
+            assert_eq!(map.action(Context::Form, &key(text), true), None, "{text}");
+        }
+        assert_eq!(
+            map.action(Context::Form, &key("ctrl-c"), true),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(Context::Confirm, &key("y"), false),
+            Some(Action::Accept)
+        );
     }
 
     #[test]

@@ -26,6 +26,11 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Search],
             &[Action::Help],
             &[Action::Quit],
+            // Editing keys last: shown when the terminal is wide enough.
+            &[Action::Add],
+            &[Action::Rename],
+            &[Action::Move],
+            &[Action::Dissolve],
         ],
     ),
     (
@@ -37,6 +42,9 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Search],
             &[Action::Help],
             &[Action::Quit],
+            &[Action::Add],
+            &[Action::Edit],
+            &[Action::ChangeStatus],
         ],
     ),
     (
@@ -47,6 +55,8 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Search],
             &[Action::Help],
             &[Action::Quit],
+            &[Action::Edit],
+            &[Action::ChangeStatus],
         ],
     ),
     (
@@ -60,6 +70,23 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
     (
         Context::Help,
         &[&[Action::Down, Action::Up], &[Action::Close]],
+    ),
+    (
+        Context::Form,
+        &[
+            &[Action::NextField, Action::PrevField],
+            &[Action::Accept],
+            &[Action::Cancel],
+        ],
+    ),
+    (Context::Confirm, &[&[Action::Accept], &[Action::Cancel]]),
+    (
+        Context::Picker,
+        &[
+            &[Action::Down, Action::Up],
+            &[Action::Accept],
+            &[Action::Cancel],
+        ],
     ),
 ];
 
