@@ -11,6 +11,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::forms;
 use super::i18n::Text;
 use super::keymap::{Action, Context, Keymap, Resolved};
 use super::layout::{Regions, list_rows};
@@ -41,6 +42,9 @@ pub enum Msg {
     Open(Box<dyn Overlay>),
     /// Show a message in the status line.
     Status(Status),
+    /// Several messages, handled in order: after a form writes, read again, go to what it
+    /// made, say what was done.
+    Batch(Vec<Msg>),
 }
 
 impl std::fmt::Debug for Msg {
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Msg {
             Msg::DataChanged => f.write_str("DataChanged"),
             Msg::Open(overlay) => write!(f, "Open({:?})", overlay.context()),
             Msg::Status(status) => f.debug_tuple("Status").field(status).finish(),
+            Msg::Batch(msgs) => f.debug_list().entries(msgs).finish(),
         }
     }
 }
@@ -186,6 +191,15 @@ impl App {
             Msg::Status(status) => {
                 self.status = Some(status);
                 vec![Effect::Redraw]
+            }
+            Msg::Batch(msgs) => {
+                let mut effects = Vec::new();
+                for effect in msgs.into_iter().flat_map(|msg| self.update(msg)) {
+                    if !effects.contains(&effect) {
+                        effects.push(effect);
+                    }
+                }
+                effects
             }
         }
     }
@@ -429,9 +443,16 @@ impl App {
 
     /// An action of the screen that has the keys.
     fn screen_action(&mut self, action: Action) -> bool {
-        if let Some(form) = self.form_for(action) {
-            self.overlays.push(form);
-            return true;
+        match self.form_for(action) {
+            Some(Ok(form)) => {
+                self.overlays.push(form);
+                return true;
+            }
+            Some(Err(refused)) => {
+                self.status = Some(refused);
+                return true;
+            }
+            None => {}
         }
         match self.focus {
             Focus::Tree => self.tree_action(action),
@@ -440,12 +461,19 @@ impl App {
         }
     }
 
-    /// The editing form an action opens over the current screen, if it opens one. Forms are
-    /// overlays (`overlay.rs`) with their own keymap context; what they act on comes from
-    /// [`App::selected_org`] and [`App::selected_member`]. None exists yet: each form adds
-    /// its action here.
-    fn form_for(&self, _action: Action) -> Option<Box<dyn Overlay>> {
-        None
+    /// The editing form an action opens over the current screen, if it opens one, or why it
+    /// cannot open here (no branch selected, say). Forms are overlays (`overlay.rs`) with
+    /// their own keymap context; what they act on comes from [`App::selected_org`] and
+    /// [`App::selected_member`].
+    fn form_for(&self, action: Action) -> Option<Result<Box<dyn Overlay>, Status>> {
+        let subject = forms::Subject {
+            context: self.screen_context(),
+            lang: self.lang,
+            today: self.today,
+            org: self.selected_org(),
+            member: self.selected_member(),
+        };
+        forms::open(action, &subject, &self.store)
     }
 
     fn tree_action(&mut self, action: Action) -> bool {

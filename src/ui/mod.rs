@@ -6,10 +6,13 @@
 //! - [`i18n`]: every word on screen, in Vietnamese and English;
 //! - [`screens`]: each screen's state and rendering;
 //! - [`overlay`]: search, help and forms drawn over the screens;
+//! - [`forms`]: the editing forms, their fields and the confirmation before destructive
+//!   changes;
 //! - [`terminal`]: the run loop, generic over backend and input, and the local terminal.
 
 pub mod app;
 pub mod cells;
+pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod layout;

@@ -5,9 +5,9 @@
 //!
 //! A form is an overlay with its own [`Context`] in the keymap. It reads through
 //! `env.store.read()`, writes through `env.store.write(|w| …)` (one transaction, all or
-//! nothing), and on success returns `Outcome::CloseAndSend(Msg::DataChanged(..))` so the
-//! screens below read the new state; on a refused write it stays open and shows the
-//! message itself.
+//! nothing), and on success returns `Outcome::CloseAndSend` with `Msg::DataChanged` (in a
+//! `Msg::Batch` with the status message) so the screens below read the new state; on a
+//! refused write it stays open and says why in the status line.
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;

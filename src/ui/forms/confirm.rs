@@ -1,0 +1,132 @@
+//! The question asked before anything destructive (dissolving, moving, taking a member off
+//! the roll): it says what will happen, in the user's language, and waits for yes or no.
+//! It lives inside the form that asks it, so "no" goes back to that form with everything
+//! typed still there; while it is shown the form answers to the `confirm` keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::WriteFn;
+use super::words::{self, Word};
+use crate::ui::cells::{safe, width};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::layout::centered;
+use crate::ui::screens::{Ui, pane};
+
+/// A change waiting for its yes: the question and the write it stands for.
+pub struct Pending {
+    question: Vec<String>,
+    pub write: WriteFn,
+}
+
+/// What a key means while a question is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    Undecided,
+}
+
+impl Pending {
+    pub fn new(question: Vec<String>, write: WriteFn) -> Pending {
+        Pending { question, write }
+    }
+
+    pub fn answer(action: Option<Action>) -> Answer {
+        match action {
+            Some(Action::Accept) => Answer::Yes,
+            Some(Action::Cancel) => Answer::No,
+            _ => Answer::Undecided,
+        }
+    }
+
+    /// Draws the question in a box in the middle of `area`, with the keys that answer it.
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
+        let box_width = area.width.saturating_sub(8).min(64);
+        let text_width = usize::from(box_width.saturating_sub(4));
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        for (i, sentence) in self.question.iter().enumerate() {
+            if i > 0 {
+                lines.push(Line::default());
+            }
+            let style = if i == 0 {
+                ui.theme.title()
+            } else {
+                ui.theme.label()
+            };
+            for row in wrap(&safe(sentence), text_width) {
+                lines.push(Line::styled(format!(" {row}"), style));
+            }
+        }
+        lines.push(Line::default());
+        lines.push(Line::styled(format!(" {}", keys_line(ui)), ui.theme.key()));
+        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        let area = centered(area, box_width, height);
+        frame.render_widget(Clear, area);
+        let title = format!(" {} ", Word::ConfirmTitle.get(ui.lang));
+        frame.render_widget(Paragraph::new(lines).block(pane(title, true, ui)), area);
+    }
+}
+
+/// "y/Enter đồng ý    n/Esc quay lại", from the keys bound now.
+fn keys_line(ui: &Ui<'_>) -> String {
+    let keys = |action| {
+        let keys: Vec<String> = ui
+            .keymap
+            .keys(Context::Confirm, action)
+            .iter()
+            .filter(|k| !matches!(k.code, crossterm::event::KeyCode::Char(c) if c.is_uppercase()))
+            .map(ToString::to_string)
+            .collect();
+        safe(&keys.join("/")).into_owned()
+    };
+    words::confirm_keys(ui.lang, &keys(Action::Accept), &keys(Action::Cancel))
+}
+
+/// `text` broken into lines of at most `cols` columns at spaces (a word longer than a
+/// line is cut).
+pub fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = width(&line) + usize::from(!line.is_empty()) + width(word);
+        if !line.is_empty() && needed > cols {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .map(|l| crate::ui::cells::fit(&l, cols).into_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_wrap_at_spaces_by_columns() {
+        assert_eq!(
+            wrap("Giải thể Chi bộ khu 2 từ ngày 23/11/2026?", 20),
+            ["Giải thể Chi bộ khu", "2 từ ngày", "23/11/2026?"]
+        );
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
+
+    #[test]
+    fn accept_is_yes_and_cancel_is_no() {
+        assert_eq!(Pending::answer(Some(Action::Accept)), Answer::Yes);
+        assert_eq!(Pending::answer(Some(Action::Cancel)), Answer::No);
+        assert_eq!(Pending::answer(None), Answer::Undecided);
+    }
+}

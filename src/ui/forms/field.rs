@@ -1,0 +1,536 @@
+//! The fields a form is made of: one-line text with a cursor (dates are typed text, read
+//! when the form is submitted), a choice cycled through its options, and fixed text shown
+//! for reference. The cursor counts characters, never bytes, so Vietnamese typed through an
+//! input method — one `char` per key, sometimes a base letter and then its marks — edits
+//! like any other text.
+
+use chrono::NaiveDate;
+use ratatui::text::Span;
+
+use super::Refusal;
+use super::words;
+use crate::domain::Lang;
+use crate::domain::date::parse_iso;
+use crate::domain::edit::{EditError, clean_text};
+use crate::domain::text::nfc;
+use crate::ui::cells::{safe, width};
+use crate::ui::keymap::Action;
+use crate::ui::screens::Ui;
+
+/// One line of editable text and the cursor in it, counted in characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    text: String,
+    cursor: usize,
+}
+
+impl TextInput {
+    /// `text` with the cursor after its last character.
+    pub fn new(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(at, _)| at)
+    }
+
+    /// Types `c` at the cursor. A combining mark an input method sends after its base
+    /// letter is composed with it at once (NFC), so the cursor never sits inside a letter.
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.cursor);
+        let mut before = self.text[..at].to_string();
+        before.push(c);
+        let before = nfc(&before).into_owned();
+        self.cursor = before.chars().count();
+        self.text = before + &self.text[at..];
+    }
+
+    /// Backspace: the character before the cursor. `false` when there is none.
+    pub fn delete_back(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.cursor -= 1;
+        let at = self.byte_at(self.cursor);
+        self.text.remove(at);
+        true
+    }
+
+    /// Delete: the character under the cursor. `false` at the end.
+    pub fn delete_forward(&mut self) -> bool {
+        if self.cursor >= self.len() {
+            return false;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.remove(at);
+        true
+    }
+
+    pub fn left(&mut self) -> bool {
+        self.move_to(self.cursor.saturating_sub(1))
+    }
+
+    pub fn right(&mut self) -> bool {
+        self.move_to((self.cursor + 1).min(self.len()))
+    }
+
+    pub fn home(&mut self) -> bool {
+        self.move_to(0)
+    }
+
+    pub fn end(&mut self) -> bool {
+        self.move_to(self.len())
+    }
+
+    pub fn clear(&mut self) -> bool {
+        let had_text = !self.text.is_empty();
+        self.text.clear();
+        self.cursor = 0;
+        had_text
+    }
+
+    fn move_to(&mut self, cursor: usize) -> bool {
+        let moved = cursor != self.cursor;
+        self.cursor = cursor;
+        moved
+    }
+
+    /// The part of the text that fits in `cols` columns with the cursor in view, and the
+    /// cursor's column in it. Sanitised: a control character shows as one `�`.
+    pub fn window(&self, cols: usize) -> (String, usize) {
+        let shown: Vec<char> = safe(&self.text).chars().collect();
+        let cols = cols.max(1);
+        let columns = |chars: &[char]| width(&chars.iter().collect::<String>());
+        // Scroll right just enough that the cursor's cell is inside the window.
+        let mut start = 0;
+        while start < self.cursor && columns(&shown[start..self.cursor]) >= cols {
+            start += 1;
+        }
+        let cursor_column = columns(&shown[start..self.cursor]);
+        let mut visible = String::new();
+        let mut used = 0;
+        for c in &shown[start..] {
+            let w = width(&c.to_string());
+            if used + w > cols {
+                break;
+            }
+            visible.push(*c);
+            used += w;
+        }
+        (visible, cursor_column)
+    }
+}
+
+/// One option out of a list, shown in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    labels: Vec<String>,
+    at: usize,
+}
+
+impl Choice {
+    pub fn new(labels: Vec<String>, at: usize) -> Choice {
+        let at = at.min(labels.len().saturating_sub(1));
+        Choice { labels, at }
+    }
+
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
+    pub fn label(&self) -> &str {
+        self.labels.get(self.at).map_or("", String::as_str)
+    }
+
+    /// The next option (or the previous one for `step` −1), wrapping round.
+    pub fn cycle(&mut self, step: isize) -> bool {
+        let n = self.labels.len();
+        if n < 2 {
+            return false;
+        }
+        self.at = (self.at as isize + step).rem_euclid(n as isize) as usize;
+        true
+    }
+}
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(TextInput),
+    Choice(Choice),
+    /// Shown for reference, never focused (a code that stays, the organisation acted on).
+    Fixed(String),
+}
+
+/// A labelled field of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub required: bool,
+    pub input: Input,
+    /// Shown dim in an empty text field: the form a date takes, say.
+    pub placeholder: Option<String>,
+    /// Shown under the form while the field has the cursor.
+    pub hint: Option<String>,
+}
+
+impl Field {
+    pub fn text(label: &str, value: &str) -> Field {
+        Field {
+            label: label.to_string(),
+            required: false,
+            input: Input::Text(TextInput::new(value)),
+            placeholder: None,
+            hint: None,
+        }
+    }
+
+    /// A date typed as `YYYY-MM-DD` or `DD/MM/YYYY`, shown at first the user's way.
+    pub fn date(label: &str, value: Option<NaiveDate>, lang: Lang) -> Field {
+        let shown = value.map(|d| crate::ui::i18n::date(lang, d));
+        Field {
+            placeholder: Some(words::date_placeholder(lang).to_string()),
+            hint: Some(words::date_hint(lang).to_string()),
+            ..Field::text(label, shown.as_deref().unwrap_or(""))
+        }
+    }
+
+    /// A choice among `labels`, `at` chosen; its hint names the keys that change it.
+    pub fn choice(label: &str, labels: Vec<String>, at: usize) -> Field {
+        Field {
+            label: label.to_string(),
+            required: false,
+            input: Input::Choice(Choice::new(labels, at)),
+            placeholder: None,
+            hint: None,
+        }
+    }
+
+    pub fn fixed(label: &str, value: &str) -> Field {
+        Field {
+            label: label.to_string(),
+            required: false,
+            input: Input::Fixed(value.to_string()),
+            placeholder: None,
+            hint: None,
+        }
+    }
+
+    pub fn required(self) -> Field {
+        Field {
+            required: true,
+            ..self
+        }
+    }
+
+    pub fn with_hint(self, hint: String) -> Field {
+        Field {
+            hint: Some(hint),
+            ..self
+        }
+    }
+
+    /// Whether the cursor may land here.
+    pub fn editable(&self) -> bool {
+        !matches!(self.input, Input::Fixed(_))
+    }
+
+    /// An editing key: moves the cursor or deletes in text, changes a choice. `false` when
+    /// it changed nothing.
+    pub fn apply(&mut self, action: Action) -> bool {
+        match &mut self.input {
+            Input::Text(input) => match action {
+                Action::CursorLeft => input.left(),
+                Action::CursorRight => input.right(),
+                Action::LineStart => input.home(),
+                Action::LineEnd => input.end(),
+                Action::DeleteBack => input.delete_back(),
+                Action::DeleteForward => input.delete_forward(),
+                Action::ClearQuery => input.clear(),
+                _ => false,
+            },
+            Input::Choice(choice) => match action {
+                Action::CursorLeft => choice.cycle(-1),
+                Action::CursorRight => choice.cycle(1),
+                _ => false,
+            },
+            Input::Fixed(_) => false,
+        }
+    }
+
+    /// A typed character: text at the cursor; Space changes a choice. Anything is taken
+    /// into text, a control character too — shown as `�` and refused when the form is
+    /// submitted, so the user sees what is wrong.
+    pub fn type_char(&mut self, c: char) -> bool {
+        match &mut self.input {
+            Input::Text(input) => {
+                input.insert(c);
+                true
+            }
+            Input::Choice(choice) if c == ' ' => choice.cycle(1),
+            _ => false,
+        }
+    }
+
+    /// The value as spans for a value column of `cols`, and the cursor's column when the
+    /// field has the cursor and takes text.
+    pub fn value_spans(
+        &self,
+        cols: usize,
+        focused: bool,
+        ui: &Ui<'_>,
+    ) -> (Vec<Span<'static>>, Option<usize>) {
+        match &self.input {
+            Input::Text(input) if input.text().is_empty() && !focused => {
+                let placeholder = self.placeholder.clone().unwrap_or_default();
+                (vec![Span::styled(placeholder, ui.theme.dim())], None)
+            }
+            Input::Text(input) => {
+                let (shown, cursor) = input.window(cols);
+                (vec![Span::raw(shown)], focused.then_some(cursor))
+            }
+            Input::Choice(choice) if focused => {
+                let label = safe(choice.label()).into_owned();
+                let spans = vec![
+                    Span::styled("◂ ", ui.theme.key()),
+                    Span::styled(label, ui.theme.selected(true)),
+                    Span::styled(" ▸", ui.theme.key()),
+                ];
+                (spans, None)
+            }
+            Input::Choice(choice) => (vec![Span::raw(safe(choice.label()).into_owned())], None),
+            Input::Fixed(text) => (
+                vec![Span::styled(safe(text).into_owned(), ui.theme.label())],
+                None,
+            ),
+        }
+    }
+}
+
+/// The fields of one form, read back by position when it is submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields(pub Vec<Field>);
+
+impl Fields {
+    pub fn get(&self, index: usize) -> &Field {
+        &self.0[index]
+    }
+
+    pub fn get_mut(&mut self, index: usize) -> &mut Field {
+        &mut self.0[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Field> {
+        self.0.iter()
+    }
+
+    /// The text typed in field `index` (empty for a field that takes no text).
+    pub fn text(&self, index: usize) -> &str {
+        match &self.get(index).input {
+            Input::Text(input) => input.text(),
+            _ => "",
+        }
+    }
+
+    /// The position of the option chosen in field `index`.
+    pub fn choice(&self, index: usize) -> usize {
+        match &self.get(index).input {
+            Input::Choice(choice) => choice.at(),
+            _ => 0,
+        }
+    }
+
+    /// Text that must be given: trimmed, NFC, without control characters.
+    pub fn required_text(&self, index: usize, lang: Lang) -> Result<String, Refusal> {
+        clean_text("", self.text(index)).map_err(|e| self.text_refusal(index, &e, lang))
+    }
+
+    /// Text that may be left empty (then `None`), otherwise held to the same rules.
+    pub fn optional_text(&self, index: usize, lang: Lang) -> Result<Option<String>, Refusal> {
+        if self.text(index).trim().is_empty() {
+            return Ok(None);
+        }
+        self.required_text(index, lang).map(Some)
+    }
+
+    fn text_refusal(&self, index: usize, error: &EditError, lang: Lang) -> Refusal {
+        let label = &self.get(index).label;
+        let message = match error {
+            EditError::Empty(_) => words::empty(lang, label),
+            _ => words::unsafe_text(lang, label),
+        };
+        Refusal::at(index, message)
+    }
+
+    /// A date that may be left empty.
+    pub fn optional_date(&self, index: usize, lang: Lang) -> Result<Option<NaiveDate>, Refusal> {
+        let text = self.text(index).trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_date(text)
+            .map(Some)
+            .ok_or_else(|| Refusal::at(index, words::bad_date(lang, &self.get(index).label, text)))
+    }
+
+    /// A date that must be given.
+    pub fn required_date(&self, index: usize, lang: Lang) -> Result<NaiveDate, Refusal> {
+        self.optional_date(index, lang)?
+            .ok_or_else(|| Refusal::at(index, words::empty(lang, &self.get(index).label)))
+    }
+
+    /// A whole number in `range`, or `None` when left empty.
+    pub fn optional_number(
+        &self,
+        index: usize,
+        range: std::ops::RangeInclusive<u8>,
+        lang: Lang,
+    ) -> Result<Option<u8>, Refusal> {
+        let text = self.text(index).trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<u8>() {
+            Ok(n) if range.contains(&n) => Ok(Some(n)),
+            _ => Err(Refusal::at(
+                index,
+                words::bad_number(lang, &self.get(index).label, text, range),
+            )),
+        }
+    }
+}
+
+/// A date as people type it: `2026-11-07` (ISO), or day first the Vietnamese way,
+/// `07/11/2026`, `7/11/2026`, `07.11.2026`, `07-11-2026`, always with the whole year.
+/// `None` for anything else, an impossible day (`31/02/2026`) included.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    if let Ok(date) = parse_iso(text) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(day, 1..=2) && digits(month, 1..=2) && digits(year, 4..=4)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(text: &str) -> TextInput {
+        let mut input = TextInput::default();
+        for c in text.chars() {
+            input.insert(c);
+        }
+        input
+    }
+
+    #[test]
+    fn the_cursor_counts_characters_so_vietnamese_edits_cleanly() {
+        let mut input = typed("Nguyễn Văn");
+        assert_eq!(input.cursor(), 10);
+        input.home();
+        input.right();
+        input.right();
+        input.right();
+        input.right();
+        input.right(); // after "Nguyễ"
+        assert!(input.delete_back());
+        assert_eq!(input.text(), "Nguyn Văn");
+        input.insert('ễ');
+        assert_eq!(input.text(), "Nguyễn Văn");
+        assert!(input.delete_forward());
+        assert_eq!(input.text(), "Nguyễ Văn");
+        input.end();
+        assert!(!input.delete_forward());
+        input.insert('ă');
+        assert_eq!(input.text(), "Nguyễ Vănă");
+        assert!(input.clear());
+        assert_eq!((input.text(), input.cursor()), ("", 0));
+        assert!(!input.delete_back());
+    }
+
+    #[test]
+    fn marks_sent_after_their_letter_compose_with_it() {
+        // An input method may send "e", then the circumflex, then the tilde.
+        let input = typed("Nguye\u{302}\u{303}n");
+        assert_eq!(input.text(), "Nguyễn");
+        assert_eq!(input.cursor(), 6);
+    }
+
+    #[test]
+    fn a_long_text_scrolls_to_keep_the_cursor_in_view() {
+        let input = TextInput::new("Đảng ủy phường Hồng Gai");
+        let (shown, cursor) = input.window(10);
+        assert_eq!((shown.as_str(), cursor), (" Hồng Gai", 9));
+        let mut input = input;
+        input.home();
+        let (shown, cursor) = input.window(10);
+        assert_eq!((shown.as_str(), cursor), ("Đảng ủy ph", 0));
+    }
+
+    #[test]
+    fn control_characters_show_as_replacement_marks() {
+        let input = TextInput::new("Lê\u{1b}[2J");
+        assert_eq!(input.window(20).0, "Lê\u{FFFD}[2J");
+    }
+
+    #[test]
+    fn dates_are_read_the_iso_way_and_the_vietnamese_way() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 7);
+        assert_eq!(parse_date("2026-11-07"), d);
+        assert_eq!(parse_date("07/11/2026"), d);
+        assert_eq!(parse_date("7/11/2026"), d);
+        assert_eq!(parse_date(" 07.11.2026 "), d);
+        assert_eq!(parse_date("07-11-2026"), d);
+        assert_eq!(parse_date("31/02/2026"), None);
+        assert_eq!(parse_date("07/11/26"), None);
+        assert_eq!(parse_date("2026/11/07"), None);
+        assert_eq!(parse_date("hôm nay"), None);
+        assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn choices_wrap_round() {
+        let mut choice = Choice::new(vec!["a".into(), "b".into(), "c".into()], 0);
+        choice.cycle(-1);
+        assert_eq!(choice.label(), "c");
+        choice.cycle(1);
+        assert_eq!(choice.label(), "a");
+        assert!(!Choice::new(vec!["only".into()], 0).cycle(1));
+    }
+}

@@ -1,0 +1,397 @@
+//! Every word the editing forms show, in Vietnamese and English side by side (as `i18n`
+//! does for the screens): titles, labels, hints, what went wrong, what was done, and the
+//! questions asked before anything destructive. Names and codes put into these sentences
+//! are sanitised where they are drawn; in error messages they are quoted.
+
+use std::ops::RangeInclusive;
+
+use chrono::NaiveDate;
+
+use crate::domain::edit::EditError;
+use crate::domain::text::quoted;
+use crate::domain::{Lang, OrgKind};
+use crate::ui::i18n;
+
+/// Fixed labels and choices of the forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Organisation,
+    FullName,
+    MeetingRule,
+    DayOfMonth,
+    Week,
+    Weekday,
+    GraceDays,
+    DissolvedOn,
+    NewStatus,
+    StatusNow,
+    From,
+    Until,
+    Reason,
+    ReportsTo,
+    RuleInherited,
+    RuleDayOfMonth,
+    RuleNthWeekday,
+    NotGiven,
+    NoCell,
+    ConfirmTitle,
+    PickerHint,
+    CodeHint,
+    RenameHint,
+    DayHint,
+    CardHint,
+    GraceHint,
+    FullMemberHint,
+    UntilHint,
+    TopLevel,
+    PickBranch,
+    PickMember,
+    PickOrg,
+    SameName,
+    Gone,
+}
+
+impl Word {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            Word::Organisation => ("Tổ chức", "Organisation"),
+            Word::FullName => ("Họ và tên", "Full name"),
+            Word::MeetingRule => ("Ngày sinh hoạt", "Meeting day"),
+            Word::DayOfMonth => ("Ngày trong tháng", "Day of month"),
+            Word::Week => ("Tuần thứ", "Week"),
+            Word::Weekday => ("Thứ", "Weekday"),
+            Word::GraceDays => ("Số ngày được lùi", "Days of grace"),
+            Word::DissolvedOn => ("Ngày giải thể", "Dissolved on"),
+            Word::NewStatus => ("Tình trạng mới", "New status"),
+            Word::StatusNow => ("Hiện nay", "Now"),
+            Word::From => ("Từ ngày", "From"),
+            Word::Until => ("Đến ngày", "Until"),
+            Word::Reason => ("Lý do", "Reason"),
+            Word::ReportsTo => ("Trực thuộc", "Reports to"),
+            Word::RuleInherited => ("theo cấp trên", "inherited"),
+            Word::RuleDayOfMonth => ("một ngày trong tháng", "a day of the month"),
+            Word::RuleNthWeekday => ("một thứ của tuần thứ n", "a weekday of the n-th week"),
+            Word::NotGiven => ("chưa ghi", "not given"),
+            Word::NoCell => ("không thuộc tổ nào", "no cell"),
+            Word::ConfirmTitle => ("Xác nhận", "Confirm"),
+            Word::PickerHint => (
+                "Gõ tên hoặc mã của tổ chức cấp trên mới, có dấu hay không dấu.",
+                "Type the name or the code of the new parent, with or without diacritics.",
+            ),
+            Word::CodeHint => (
+                "Mã là định danh cố định: sau này không đổi được.",
+                "Codes are stable identifiers: this one cannot change later.",
+            ),
+            Word::RenameHint => (
+                "Chỉ đổi tên; mã giữ nguyên vì là định danh cố định.",
+                "Only the name changes; the code stays: codes are stable identifiers.",
+            ),
+            Word::DayHint => (
+                "Từ 1 đến 31; tháng không có ngày đó thì họp ngày cuối tháng.",
+                "1 to 31; a month without that day meets on its last day.",
+            ),
+            Word::CardHint => (
+                "Có thể đổi sang một số thẻ chưa ai dùng.",
+                "May change to a card number no one else holds.",
+            ),
+            Word::GraceHint => (
+                "Để trống: theo cấp trên (mặc định 2 ngày).",
+                "Empty: inherited from above (2 days by default).",
+            ),
+            Word::FullMemberHint => (
+                "Để trống khi còn là đảng viên dự bị.",
+                "Empty while the member is probationary.",
+            ),
+            Word::UntilHint => (
+                "Tạm miễn cần ngày kết thúc: từ ngày đó đảng viên sinh hoạt lại.",
+                "A temporary exemption needs its end: the member is expected again from then.",
+            ),
+            Word::TopLevel => ("cấp cao nhất", "the top level"),
+            Word::PickBranch => (
+                "Chọn một chi bộ hoặc tổ đảng để thêm đảng viên.",
+                "Select a branch or a cell to add a member to.",
+            ),
+            Word::PickMember => ("Chọn một đảng viên trước.", "Select a member first."),
+            Word::PickOrg => ("Chọn một tổ chức trước.", "Select an organisation first."),
+            Word::SameName => (
+                "Tên mới giống tên cũ: không có gì để đổi.",
+                "The new name is the old one: nothing to change.",
+            ),
+            Word::Gone => (
+                "Không còn tìm thấy mục này (có thể vừa bị người khác thay đổi).",
+                "That item is gone (someone may have just changed it).",
+            ),
+        };
+        lang.pick(vi, en)
+    }
+}
+
+pub fn add_org_title(lang: Lang, parent: Option<&str>) -> String {
+    match parent {
+        Some(parent) => lang.pick(
+            format!("Thêm tổ chức trực thuộc {parent}"),
+            format!("New organisation under {parent}"),
+        ),
+        None => lang.pick(
+            "Thêm tổ chức cấp cao nhất".to_string(),
+            "New top-level organisation".to_string(),
+        ),
+    }
+}
+
+pub fn rename_title(lang: Lang, name: &str) -> String {
+    lang.pick(format!("Đổi tên {name}"), format!("Rename {name}"))
+}
+
+pub fn dissolve_title(lang: Lang, name: &str) -> String {
+    lang.pick(format!("Giải thể {name}"), format!("Dissolve {name}"))
+}
+
+pub fn move_title(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("Chuyển {name} — chọn tổ chức cấp trên mới"),
+        format!("Move {name} — choose its new parent"),
+    )
+}
+
+pub fn add_member_title(lang: Lang, branch: &str) -> String {
+    lang.pick(
+        format!("Thêm đảng viên vào {branch}"),
+        format!("New member of {branch}"),
+    )
+}
+
+pub fn edit_member_title(lang: Lang, name: &str) -> String {
+    lang.pick(format!("Sửa hồ sơ {name}"), format!("Edit {name}"))
+}
+
+pub fn status_title(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("Thay đổi tình trạng của {name}"),
+        format!("Change the status of {name}"),
+    )
+}
+
+pub fn date_placeholder(lang: Lang) -> &'static str {
+    lang.pick("dd/mm/yyyy", "yyyy-mm-dd")
+}
+
+pub fn date_hint(lang: Lang) -> &'static str {
+    lang.pick(
+        "Ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd; Ctrl-u xóa.",
+        "A date as YYYY-MM-DD or DD/MM/YYYY; Ctrl-u clears.",
+    )
+}
+
+/// Under a choice field: the keys that change it.
+pub fn choice_hint(lang: Lang, keys: &str) -> String {
+    lang.pick(
+        format!("{keys} hoặc Space để đổi."),
+        format!("{keys} or Space to change."),
+    )
+}
+
+/// The line under a confirmation: its keys.
+pub fn confirm_keys(lang: Lang, yes: &str, no: &str) -> String {
+    lang.pick(
+        format!("{yes} đồng ý    {no} quay lại"),
+        format!("{yes} yes    {no} go back"),
+    )
+}
+
+pub fn empty(lang: Lang, label: &str) -> String {
+    lang.pick(
+        format!("{label}: không được để trống"),
+        format!("{label}: must not be empty"),
+    )
+}
+
+pub fn unsafe_text(lang: Lang, label: &str) -> String {
+    lang.pick(
+        format!("{label}: có ký tự điều khiển, không lưu được"),
+        format!("{label}: contains control characters; not saved"),
+    )
+}
+
+pub fn bad_date(lang: Lang, label: &str, text: &str) -> String {
+    let text = quoted(text);
+    lang.pick(
+        format!("{label}: {text} không phải là ngày hợp lệ — nhập dd/mm/yyyy hoặc yyyy-mm-dd"),
+        format!("{label}: {text} is not a date — type YYYY-MM-DD or DD/MM/YYYY"),
+    )
+}
+
+pub fn bad_number(lang: Lang, label: &str, text: &str, range: RangeInclusive<u8>) -> String {
+    let (text, low, high) = (quoted(text), range.start(), range.end());
+    lang.pick(
+        format!("{label}: {text} không phải là số từ {low} đến {high}"),
+        format!("{label}: {text} is not a number from {low} to {high}"),
+    )
+}
+
+pub fn code_taken(lang: Lang, code: &str, holder: &str) -> String {
+    let (code, holder) = (quoted(code), quoted(holder));
+    lang.pick(
+        format!("Mã {code} đã được dùng cho {holder}"),
+        format!("The code {code} already belongs to {holder}"),
+    )
+}
+
+pub fn card_taken(lang: Lang, card: &str, holder: &str) -> String {
+    let (card, holder) = (quoted(card), quoted(holder));
+    lang.pick(
+        format!("Số thẻ {card} đã được cấp cho {holder}"),
+        format!("The party card {card} already belongs to {holder}"),
+    )
+}
+
+pub fn nothing_under(lang: Lang, parent: OrgKind) -> String {
+    let parent = i18n::kind(lang, parent, false);
+    lang.pick(
+        format!("Không thể thêm tổ chức nào dưới một {parent}."),
+        format!("Nothing can be added under a {parent}."),
+    )
+}
+
+pub fn already_under(lang: Lang, parent: &str) -> String {
+    lang.pick(
+        format!("Tổ chức này đã trực thuộc {parent}"),
+        format!("It already reports to {parent}"),
+    )
+}
+
+/// An edit rule broken, in words; a placement names both kinds in the user's language.
+pub fn rule(lang: Lang, error: &EditError) -> String {
+    match error {
+        EditError::CannotSitUnder { kind, parent } => {
+            let (kind, parent) = (
+                i18n::kind(lang, *kind, false),
+                i18n::kind(lang, *parent, false),
+            );
+            lang.pick(
+                format!("Một {kind} không thể trực thuộc một {parent}"),
+                format!("A {kind} cannot report to a {parent}"),
+            )
+        }
+        other => other.message(lang),
+    }
+}
+
+pub fn added_org(lang: Lang, name: &str, code: &str) -> String {
+    lang.pick(
+        format!("Đã thêm {name} ({code})."),
+        format!("Added {name} ({code})."),
+    )
+}
+
+pub fn renamed(lang: Lang, old: &str, new: &str) -> String {
+    lang.pick(
+        format!("Đã đổi tên {old} thành {new}."),
+        format!("Renamed {old} to {new}."),
+    )
+}
+
+pub fn moved(lang: Lang, name: &str, to: &str) -> String {
+    lang.pick(
+        format!("Đã chuyển {name} sang {to}."),
+        format!("Moved {name} to {to}."),
+    )
+}
+
+pub fn dissolved(lang: Lang, name: &str, on: NaiveDate) -> String {
+    let on = i18n::date(lang, on);
+    lang.pick(
+        format!("Đã giải thể {name} từ ngày {on}; lịch sử được giữ lại."),
+        format!("Dissolved {name} on {on}; its history is kept."),
+    )
+}
+
+pub fn added_member(lang: Lang, name: &str, branch: &str) -> String {
+    lang.pick(
+        format!("Đã thêm đảng viên {name} vào {branch}."),
+        format!("Added {name} to {branch}."),
+    )
+}
+
+pub fn saved_member(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("Đã lưu hồ sơ {name}."),
+        format!("Saved the record of {name}."),
+    )
+}
+
+pub fn status_recorded(lang: Lang, name: &str, status: &str, from: NaiveDate) -> String {
+    let from = i18n::date(lang, from);
+    lang.pick(
+        format!("Đã ghi nhận {name}: {status} từ ngày {from}."),
+        format!("Recorded for {name}: {status} from {from}."),
+    )
+}
+
+/// Asked before dissolving.
+pub fn dissolve_question(
+    lang: Lang,
+    (name, code): (&str, &str),
+    on: NaiveDate,
+    members: u32,
+) -> Vec<String> {
+    let on = i18n::date(lang, on);
+    vec![
+        lang.pick(
+            format!("Giải thể {name} ({code}) từ ngày {on}?"),
+            format!("Dissolve {name} ({code}) on {on}?"),
+        ),
+        lang.pick(
+            format!(
+                "Tổ chức được đánh dấu đã giải thể; lịch sử sinh hoạt và hồ sơ {members} đảng viên được giữ lại."
+            ),
+            format!(
+                "It is marked dissolved; its meeting history and the records of its {members} members are kept."
+            ),
+        ),
+    ]
+}
+
+/// Asked before moving.
+pub fn move_question(
+    lang: Lang,
+    (name, code): (&str, &str),
+    (from, to): (&str, &str),
+    members: u32,
+) -> Vec<String> {
+    vec![
+        lang.pick(
+            format!("Chuyển {name} ({code}) từ {from} sang {to}?"),
+            format!("Move {name} ({code}) from {from} to {to}?"),
+        ),
+        lang.pick(
+            format!(
+                "{members} đảng viên, các tổ chức trực thuộc và lịch sử sinh hoạt chuyển theo."
+            ),
+            format!(
+                "Its {members} members, the units below it and its meeting history move with it."
+            ),
+        ),
+    ]
+}
+
+/// Asked before a status that takes a member off the roll.
+pub fn off_roll_question(
+    lang: Lang,
+    (name, card): (&str, &str),
+    status: &str,
+    from: NaiveDate,
+) -> Vec<String> {
+    let from = i18n::date(lang, from);
+    vec![
+        lang.pick(
+            format!("Ghi nhận {name} ({card}) {status} từ ngày {from}?"),
+            format!("Record {name} ({card}) as {status} from {from}?"),
+        ),
+        lang.pick(
+            "Đảng viên sẽ ra khỏi danh sách sinh hoạt của chi bộ; lịch sử vẫn được giữ."
+                .to_string(),
+            "The member leaves the branch's roll; the history is kept.".to_string(),
+        ),
+    ]
+}
