@@ -346,10 +346,6 @@ impl Fields {
         self.0.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Field> {
-        self.0.iter()
-    }
-
     /// The text typed in field `index` (empty for a field that takes no text).
     pub fn text(&self, index: usize) -> &str {
         match &self.get(index).input {

@@ -278,7 +278,14 @@ fn a_branch_moves_to_another_ward_with_its_members_and_meetings() {
     assert_eq!(s.app.context(), Context::Confirm);
     let screen = s.screen();
     assert!(screen.contains("Chuyển Chi bộ khu 2"), "{screen}");
-    s.press("y");
+    s.press("n");
+    assert_eq!(
+        s.app.context(),
+        Context::Picker,
+        "no goes back to the choice"
+    );
+    assert_eq!(s.org("QN.HL.HG.K2").parent, Some(s.org("QN.HL.HG").id));
+    s.press("enter y");
     assert_eq!(s.app.context(), Context::Tree, "{}", s.status());
     assert!(s.status().starts_with("Đã chuyển Chi bộ khu 2 sang"));
 
