@@ -108,6 +108,7 @@ fn org(id: OrgId, code: String, name: String, kind: OrgKind, parent: Option<OrgI
         grace_days: None,
         founded: None,
         dissolved: None,
+        rule_changes: Vec::new(),
     }
 }
 

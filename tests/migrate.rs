@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chibo::domain::MeetingState;
 use chibo::store::{SCHEMA_VERSION, Store, check};
 use redb::{ReadableDatabase, TableDefinition};
 
@@ -54,7 +55,21 @@ fn a_version_1_database_opens_migrated_and_intact() {
         roster,
         ["Nguyễn Văn An", "Phạm Ngọc Đường", "Đặng Thị Hồng"]
     );
-    assert_eq!(reader.all_meetings_of(branch.id).unwrap().len(), 1);
+    let meetings = reader.all_meetings_of(branch.id).unwrap();
+    assert_eq!(meetings.len(), 1);
+    // Version 3 re-encoded meetings and organisations: every old meeting was held, and no
+    // organisation had changed its rule.
+    assert_eq!(meetings[0].state, MeetingState::Held);
+    assert_eq!(
+        (meetings[0].time, meetings[0].end_time, &meetings[0].place),
+        (None, None, &None)
+    );
+    reader
+        .each_org(|org| {
+            assert!(org.rule_changes.is_empty(), "{}", org.code);
+            Ok::<_, chibo::store::StoreError>(())
+        })
+        .unwrap();
     // Version 2 added the organisation-name index: the migration filled it from old rows.
     let found: Vec<String> = reader
         .search_orgs("hong gai", 5)
@@ -70,6 +85,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
+    assert_eq!(SCHEMA_VERSION, 3);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 

@@ -2,7 +2,7 @@
 //! in compact encodings and as ISO 8601 text in human-readable ones, so the same derive
 //! serves the store (postcard) and anything textual.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serializer};
 
 /// The day number used in store keys: days since 1 Jan of year 1 (CE), so keys sort by date.
@@ -20,6 +20,58 @@ pub fn year_month(date: NaiveDate) -> u32 {
     date.year() as u32 * 100 + date.month()
 }
 
+/// The first day of month `yyyymm`; `None` for a month number that is not a real month.
+pub fn month_start(yyyymm: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt((yyyymm / 100) as i32, yyyymm % 100, 1)
+}
+
+/// The last day of month `yyyymm`.
+pub fn month_end(yyyymm: u32) -> Option<NaiveDate> {
+    month_start(next_month(yyyymm))?.pred_opt()
+}
+
+/// The month after `yyyymm` (202612 → 202701).
+pub fn next_month(yyyymm: u32) -> u32 {
+    if yyyymm % 100 >= 12 {
+        (yyyymm / 100 + 1) * 100 + 1
+    } else {
+        yyyymm + 1
+    }
+}
+
+/// The month before `yyyymm` (202701 → 202612).
+pub fn previous_month(yyyymm: u32) -> u32 {
+    if yyyymm % 100 <= 1 {
+        (yyyymm / 100 - 1) * 100 + 12
+    } else {
+        yyyymm - 1
+    }
+}
+
+/// Parses a strict `YYYY-MM` month (`2026-07`) into `yyyymm`, the only form chibo accepts.
+pub fn parse_year_month(text: &str) -> Result<u32, String> {
+    let b = text.as_bytes();
+    let well_formed = b.len() == 7
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let number = |digits: &[u8]| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+    if well_formed && (1..=12).contains(&number(&b[5..])) {
+        Ok(number(&b[..4]) * 100 + number(&b[5..]))
+    } else {
+        Err(format!("expected a month as YYYY-MM, found {text:?}"))
+    }
+}
+
+/// `yyyymm` as `YYYY-MM`, the way files and reports write a month.
+pub fn format_year_month(yyyymm: u32) -> String {
+    format!("{:04}-{:02}", yyyymm / 100, yyyymm % 100)
+}
+
 /// Parses a strict ISO 8601 calendar date (`2026-11-07`), the only form chibo accepts.
 pub fn parse_iso(text: &str) -> Result<NaiveDate, String> {
     let well_formed = text.len() == 10
@@ -35,6 +87,29 @@ pub fn parse_iso(text: &str) -> Result<NaiveDate, String> {
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("{text:?} is not a real calendar date"))
+}
+
+/// Parses a strict 24-hour `HH:MM` time of day (`19:30`), the only form chibo accepts.
+pub fn parse_clock(text: &str) -> Result<NaiveTime, String> {
+    let b = text.as_bytes();
+    let well_formed = b.len() == 5
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 2 {
+                *c == b':'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let number = |digits: &[u8]| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+    well_formed
+        .then(|| NaiveTime::from_hms_opt(number(&b[..2]), number(&b[3..]), 0))
+        .flatten()
+        .ok_or_else(|| format!("expected a time as HH:MM (00:00 to 23:59), found {text:?}"))
+}
+
+/// A time of day as `HH:MM`, the way files write it (seconds are never recorded).
+pub fn format_clock(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
 }
 
 pub mod days {
@@ -79,6 +154,49 @@ pub mod opt_days {
     }
 }
 
+pub mod opt_clock {
+    //! `#[serde(with = "opt_clock")]` for an `Option<NaiveTime>` field: seconds since
+    //! midnight in compact encodings, `HH:MM` in human-readable ones.
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Wrapped(#[serde(with = "clock")] NaiveTime);
+
+    mod clock {
+        use super::super::*;
+
+        pub fn serialize<S: Serializer>(time: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+            if s.is_human_readable() {
+                s.collect_str(&format_clock(*time))
+            } else {
+                s.serialize_u32(time.num_seconds_from_midnight())
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+            if d.is_human_readable() {
+                let text = String::deserialize(d)?;
+                parse_clock(&text).map_err(serde::de::Error::custom)
+            } else {
+                let seconds = u32::deserialize(d)?;
+                NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0)
+                    .ok_or_else(|| serde::de::Error::custom("time of day out of range"))
+            }
+        }
+    }
+
+    pub fn serialize<S: Serializer>(time: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+        match time {
+            Some(t) => s.serialize_some(&Wrapped(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveTime>, D::Error> {
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +211,51 @@ mod tests {
             parse_iso("2024-02-29").unwrap(),
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
         );
+    }
+
+    #[test]
+    fn months_step_across_year_ends_and_know_their_last_day() {
+        assert_eq!(next_month(202612), 202701);
+        assert_eq!(next_month(202601), 202602);
+        assert_eq!(previous_month(202701), 202612);
+        assert_eq!(previous_month(202603), 202602);
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(month_start(202402), d(2024, 2, 1));
+        assert_eq!(month_end(202402), d(2024, 2, 29));
+        assert_eq!(month_end(202502), d(2025, 2, 28));
+        assert_eq!(month_end(202612), d(2026, 12, 31));
+        assert_eq!(month_start(202613), None);
+    }
+
+    #[test]
+    fn year_months_are_strict() {
+        assert_eq!(parse_year_month("2026-07"), Ok(202607));
+        assert_eq!(parse_year_month("2026-12"), Ok(202612));
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-7",
+            "26-07",
+            "2026/07",
+            "2026-07-01",
+            "",
+            "٢٠٢٦-07",
+        ] {
+            assert!(parse_year_month(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(format_year_month(202607), "2026-07");
+    }
+
+    #[test]
+    fn clock_times_are_strict_hours_and_minutes() {
+        assert_eq!(
+            parse_clock("19:30"),
+            Ok(NaiveTime::from_hms_opt(19, 30, 0).unwrap())
+        );
+        assert_eq!(format_clock(parse_clock("07:05").unwrap()), "07:05");
+        for bad in ["24:00", "19:60", "7:30", "19.30", "19:30:00", "", "１9:30"] {
+            assert!(parse_clock(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -193,6 +193,7 @@ mod tests {
             grace_days: None,
             founded: parse_iso("2000-01-01").ok(),
             dissolved: None,
+            rule_changes: Vec::new(),
         }
     }
 

@@ -1,9 +1,9 @@
 //! Meetings, with their attendance packed inside the record (one row per meeting).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::date::{days, opt_days};
+use super::date::{days, opt_clock, opt_days};
 use super::member::MemberId;
 use super::org::{OrgId, vocabulary};
 
@@ -30,15 +30,26 @@ vocabulary! {
     }
 }
 
-/// A meeting that was held.
+vocabulary! {
+    /// Where a meeting stands: planned ahead, held, or called off.
+    MeetingState {
+        Planned => "planned",
+        Held => "held",
+        Cancelled => "cancelled",
+    }
+}
+
+/// A meeting: planned ahead, held, or cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     pub id: MeetingId,
     pub org: OrgId,
     pub kind: MeetingKind,
+    /// The day held; for a planned or cancelled meeting, the day it is (or was) planned for.
     #[serde(with = "days")]
     pub date: NaiveDate,
-    /// The day it was planned for, when that differs from the day held.
+    /// The day it was first planned for, when the meeting has moved from it (held on another
+    /// day, or a planned meeting rescheduled).
     #[serde(with = "opt_days")]
     pub planned: Option<NaiveDate>,
     /// Every expected member's mark, ordered by member id.
@@ -50,6 +61,14 @@ pub struct Meeting {
     pub topic: Option<String>,
     pub minutes: Option<String>,
     pub approved: bool,
+    pub state: MeetingState,
+    /// Start time, when known.
+    #[serde(with = "opt_clock")]
+    pub time: Option<NaiveTime>,
+    /// End time, when known.
+    #[serde(with = "opt_clock")]
+    pub end_time: Option<NaiveTime>,
+    pub place: Option<String>,
 }
 
 /// Head counts of one meeting's marks.
@@ -75,6 +94,31 @@ impl MarkCounts {
 }
 
 impl Meeting {
+    /// A regular meeting that took place: the only kind monthly compliance counts.
+    pub fn is_held_regular(&self) -> bool {
+        self.state == MeetingState::Held && self.kind == MeetingKind::Regular
+    }
+
+    /// The day the meeting was first planned for, else the day it is on: what stays the same
+    /// when a meeting moves, so calendars can follow it.
+    pub fn first_planned_day(&self) -> NaiveDate {
+        self.planned.unwrap_or(self.date)
+    }
+
+    /// Moves a planned meeting to `day`, remembering the day it was first planned for.
+    pub fn reschedule(&mut self, day: NaiveDate) {
+        if day != self.date {
+            self.planned = Some(self.first_planned_day());
+            self.date = day;
+        }
+    }
+
+    /// Records a planned meeting as held on `day` (its attendance is recorded separately).
+    pub fn hold(&mut self, day: NaiveDate) {
+        self.reschedule(day);
+        self.state = MeetingState::Held;
+    }
+
     /// Counts the marks of this meeting.
     pub fn counts(&self) -> MarkCounts {
         let mut counts = MarkCounts::default();
@@ -93,6 +137,50 @@ impl Meeting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn planned(date: &str) -> Meeting {
+        Meeting {
+            id: MeetingId(1),
+            org: OrgId(1),
+            kind: MeetingKind::Regular,
+            date: crate::domain::date::parse_iso(date).unwrap(),
+            planned: None,
+            attendance: Vec::new(),
+            excuses: Vec::new(),
+            guests: Vec::new(),
+            topic: None,
+            minutes: None,
+            approved: false,
+            state: MeetingState::Planned,
+            time: None,
+            end_time: None,
+            place: None,
+        }
+    }
+
+    #[test]
+    fn a_rescheduled_meeting_keeps_the_day_first_planned() {
+        let d = |s| crate::domain::date::parse_iso(s).unwrap();
+        let mut m = planned("2026-10-07");
+        m.reschedule(d("2026-10-07"));
+        assert_eq!(m.planned, None);
+        m.reschedule(d("2026-10-08"));
+        m.reschedule(d("2026-10-10"));
+        assert_eq!(
+            (m.date, m.planned),
+            (d("2026-10-10"), Some(d("2026-10-07")))
+        );
+        assert!(!m.is_held_regular());
+        m.hold(d("2026-10-09"));
+        assert_eq!(
+            (m.date, m.first_planned_day()),
+            (d("2026-10-09"), d("2026-10-07"))
+        );
+        assert!(m.is_held_regular());
+        let mut on_the_day = planned("2026-11-07");
+        on_the_day.hold(d("2026-11-07"));
+        assert_eq!(on_the_day.planned, None);
+    }
 
     #[test]
     fn rate_excludes_exempt_members() {

@@ -3,8 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::date::opt_days;
-use super::schedule::ScheduleRule;
+use super::date::{month_end, month_start, opt_days};
+use super::schedule::{
+    OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_settings_for_month,
+};
 
 /// The store's identifier of an organisation. Never shown to users: they see the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -109,12 +111,75 @@ pub struct OrgUnit {
     pub founded: Option<NaiveDate>,
     #[serde(with = "opt_days")]
     pub dissolved: Option<NaiveDate>,
+    /// Later changes of the own rule and grace days, ordered by the month they start.
+    pub rule_changes: Vec<RuleChange>,
 }
 
 impl OrgUnit {
     /// Whether the organisation existed on `day` (founded on or before, not yet dissolved).
     pub fn exists_on(&self, day: NaiveDate) -> bool {
         self.founded.is_none_or(|f| f <= day) && self.dissolved.is_none_or(|d| day < d)
+    }
+
+    /// Whether the organisation existed on any day from `first` to `last` (both included).
+    pub fn exists_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.founded.is_none_or(|f| f <= last) && self.dissolved.is_none_or(|d| first < d)
+    }
+
+    /// Whether the organisation existed on every day from `first` to `last`.
+    pub fn exists_throughout(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.exists_on(first) && self.exists_on(last)
+    }
+
+    /// Whether the organisation existed on some day of month `yyyymm`: neither founded after
+    /// the month's end nor dissolved before its start.
+    pub fn exists_in_month(&self, yyyymm: u32) -> bool {
+        match (month_start(yyyymm), month_end(yyyymm)) {
+            (Some(first), Some(last)) => self.exists_during(first, last),
+            _ => false,
+        }
+    }
+
+    /// The own rule and grace days for month `yyyymm` (`None`: inherited).
+    pub fn own_settings_for_month(&self, yyyymm: u32) -> OwnSettings {
+        own_settings_for_month(
+            (self.meeting_rule, self.grace_days),
+            &self.rule_changes,
+            yyyymm,
+        )
+    }
+
+    /// The own rule and grace days as last decided: the latest change, else the base.
+    pub fn latest_settings(&self) -> OwnSettings {
+        self.own_settings_for_month(u32::MAX)
+    }
+
+    /// Records new own settings decided on `decided_on`. They apply from the next month on
+    /// (returned, as `yyyymm`); a change already recorded for that month is replaced.
+    pub fn record_rule_change(
+        &mut self,
+        decided_on: NaiveDate,
+        meeting_rule: Option<ScheduleRule>,
+        grace_days: Option<u8>,
+    ) -> u32 {
+        let change = RuleChange {
+            from: change_takes_effect(decided_on),
+            meeting_rule,
+            grace_days,
+        };
+        self.put_rule_change(change);
+        change.from
+    }
+
+    /// Adds a change in its place by month, replacing one that starts the same month.
+    pub fn put_rule_change(&mut self, change: RuleChange) {
+        match self
+            .rule_changes
+            .binary_search_by_key(&change.from, |c| c.from)
+        {
+            Ok(at) => self.rule_changes[at] = change,
+            Err(at) => self.rule_changes.insert(at, change),
+        }
     }
 }
 
@@ -153,12 +218,67 @@ mod tests {
             branch_type: None,
             meeting_rule: None,
             grace_days: None,
-            founded: Some(d("2020-01-01")),
+            founded: Some(d("2020-01-15")),
             dissolved: Some(d("2025-07-01")),
+            rule_changes: Vec::new(),
         };
         assert!(!org.exists_on(d("2019-12-31")));
-        assert!(org.exists_on(d("2020-01-01")));
+        assert!(org.exists_on(d("2020-01-15")));
         assert!(org.exists_on(d("2025-06-30")));
         assert!(!org.exists_on(d("2025-07-01")));
+        // A month counts when the organisation existed on any day of it.
+        assert!(!org.exists_in_month(201912));
+        assert!(org.exists_in_month(202001));
+        assert!(org.exists_in_month(202506));
+        assert!(!org.exists_in_month(202507));
+        assert!(!org.exists_throughout(d("2020-01-01"), d("2020-03-31")));
+        assert!(org.exists_throughout(d("2020-04-01"), d("2020-06-30")));
+    }
+
+    #[test]
+    fn a_rule_change_applies_from_the_month_after_it_is_decided() {
+        let d = |s| crate::domain::date::parse_iso(s).unwrap();
+        let mut org = OrgUnit {
+            id: OrgId(1),
+            code: "X".into(),
+            name: "X".into(),
+            kind: OrgKind::Branch,
+            parent: None,
+            branch_type: None,
+            meeting_rule: Some(ScheduleRule::DayOfMonth(7)),
+            grace_days: None,
+            founded: None,
+            dissolved: None,
+            rule_changes: Vec::new(),
+        };
+        let rule3 = Some(ScheduleRule::DayOfMonth(3));
+        assert_eq!(
+            org.record_rule_change(d("2026-06-30"), rule3, Some(1)),
+            202607
+        );
+        // Recorded out of order, kept in order of the month they start.
+        assert_eq!(
+            org.record_rule_change(d("2026-01-01"), None, Some(4)),
+            202602
+        );
+        assert_eq!(
+            org.rule_changes.iter().map(|c| c.from).collect::<Vec<_>>(),
+            [202602, 202607]
+        );
+        let rule7 = Some(ScheduleRule::DayOfMonth(7));
+        assert_eq!(org.own_settings_for_month(202601), (rule7, None));
+        assert_eq!(org.own_settings_for_month(202602), (None, Some(4)));
+        assert_eq!(org.own_settings_for_month(202606), (None, Some(4)));
+        assert_eq!(org.own_settings_for_month(202607), (rule3, Some(1)));
+        assert_eq!(org.latest_settings(), (rule3, Some(1)));
+        // A second change decided in the same month replaces the first.
+        assert_eq!(
+            org.record_rule_change(d("2026-06-02"), rule7, Some(2)),
+            202607
+        );
+        assert_eq!(org.rule_changes.len(), 2);
+        assert_eq!(org.own_settings_for_month(202612), (rule7, Some(2)));
+        // December's decision waits for January.
+        assert_eq!(org.record_rule_change(d("2026-12-31"), rule3, None), 202701);
     }
 }

@@ -1,5 +1,5 @@
 //! Monthly meeting rules: "day N of the month" or "the n-th weekday", with grace days,
-//! inherited from the nearest ancestor that sets them.
+//! inherited from the nearest ancestor that sets them, and changed from a given month on.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,54 @@ pub fn parse_weekday(word: &str) -> Option<Weekday> {
     .find(|w| weekday_word(*w) == word)
 }
 
+/// A change of an organisation's own meeting settings, in force from month `from` on.
+///
+/// A change states both settings as they are from that month: a `None` there means "inherit
+/// from the nearest ancestor", exactly as the base settings of the organisation do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleChange {
+    /// The first month (`yyyymm`) the new settings apply to.
+    pub from: u32,
+    pub meeting_rule: Option<ScheduleRule>,
+    pub grace_days: Option<u8>,
+}
+
+/// An organisation's own meeting rule and grace days; `None` in either is inherited.
+pub type OwnSettings = (Option<ScheduleRule>, Option<u8>);
+
+/// An organisation's own settings for month `yyyymm`: the latest change from that month or
+/// before, else its base settings.
+pub fn own_settings_for_month(
+    base: OwnSettings,
+    changes: &[RuleChange],
+    yyyymm: u32,
+) -> OwnSettings {
+    changes
+        .iter()
+        .filter(|c| c.from <= yyyymm)
+        .max_by_key(|c| c.from)
+        .map_or(base, |c| (c.meeting_rule, c.grace_days))
+}
+
+/// The month a change decided on `day` takes effect: the next one. The month under way
+/// keeps the rule its members were told about.
+pub fn change_takes_effect(day: NaiveDate) -> u32 {
+    crate::domain::date::next_month(crate::domain::date::year_month(day))
+}
+
+/// The rule and grace in force for an organisation in month `yyyymm`, given it and its
+/// ancestors (nearest first): for each in turn, its own settings for that month.
+pub fn effective_for_month<'a>(
+    chain: impl IntoIterator<Item = &'a crate::domain::OrgUnit>,
+    yyyymm: u32,
+) -> (Option<ScheduleRule>, u8) {
+    effective(
+        chain
+            .into_iter()
+            .map(|org| org.own_settings_for_month(yyyymm)),
+    )
+}
+
 /// The rule and grace in force for an organisation, given its own settings and its
 /// ancestors' (nearest first). `None` rule: nobody up the tree set one.
 pub fn effective<'a>(
@@ -163,6 +211,171 @@ mod tests {
         ];
         assert_eq!(effective(chain), (Some(ScheduleRule::DayOfMonth(3)), 1));
         assert_eq!(effective([(None, None)]), (None, DEFAULT_GRACE_DAYS));
+    }
+
+    const WEEKDAYS: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// Every month from 2020 (a leap year) to 2031: three leap Februaries, and every way a
+    /// month can start on a weekday.
+    fn months() -> impl Iterator<Item = (i32, u32)> {
+        (2020..=2031).flat_map(|y| (1..=12).map(move |m| (y, m)))
+    }
+
+    fn days_of(year: i32, month: u32) -> Vec<NaiveDate> {
+        (1..=31)
+            .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+            .collect()
+    }
+
+    #[test]
+    fn day_n_is_that_day_or_the_last_day_of_a_shorter_month_in_every_month() {
+        for (y, m) in months() {
+            let days = days_of(y, m);
+            for n in 1..=31u8 {
+                let due = ScheduleRule::DayOfMonth(n).due_date(y, m);
+                let expected = days.get(usize::from(n) - 1).or(days.last()).copied();
+                assert_eq!(Some(due), expected, "day {n} of {y}-{m:02}");
+            }
+        }
+        let leap_februaries = months()
+            .filter(|&(y, m)| m == 2 && ScheduleRule::DayOfMonth(31).due_date(y, m).day() == 29)
+            .map(|(y, _)| y)
+            .collect::<Vec<_>>();
+        assert_eq!(leap_februaries, [2020, 2024, 2028]);
+    }
+
+    #[test]
+    fn nth_weekday_counts_that_weekday_through_the_month_in_every_month() {
+        for (y, m) in months() {
+            for weekday in WEEKDAYS {
+                let matching: Vec<NaiveDate> = days_of(y, m)
+                    .into_iter()
+                    .filter(|d| d.weekday() == weekday)
+                    .collect();
+                assert!(matching.len() == 4 || matching.len() == 5);
+                for n in 1..=5u8 {
+                    let due = ScheduleRule::NthWeekday { n, weekday }.due_date(y, m);
+                    let expected = matching.get(usize::from(n) - 1).or(matching.last());
+                    assert_eq!(Some(&due), expected, "{n}. {weekday} of {y}-{m:02}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_thursday_falls_anywhere_from_the_first_to_the_seventh() {
+        let first_thu = ScheduleRule::NthWeekday {
+            n: 1,
+            weekday: Weekday::Thu,
+        };
+        let days_2026: Vec<u32> = (1..=12)
+            .map(|m| first_thu.due_date(2026, m).day())
+            .collect();
+        assert_eq!(days_2026, [1, 5, 5, 2, 7, 4, 2, 6, 3, 1, 5, 3]);
+        let mut seen: Vec<u32> = months()
+            .map(|(y, m)| first_thu.due_date(y, m).day())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, [1, 2, 3, 4, 5, 6, 7]);
+        // Five Thursdays in October 2026 (the 29th is the fifth), four in November.
+        let fifth_thu = ScheduleRule::NthWeekday {
+            n: 5,
+            weekday: Weekday::Thu,
+        };
+        assert_eq!(fifth_thu.due_date(2026, 10), ymd(2026, 10, 29));
+        assert_eq!(fifth_thu.due_date(2026, 11), ymd(2026, 11, 26));
+        // A leap February 2024 has five Thursdays: 1, 8, 15, 22, 29.
+        assert_eq!(fifth_thu.due_date(2024, 2), ymd(2024, 2, 29));
+        assert_eq!(fifth_thu.due_date(2025, 2), ymd(2025, 2, 27));
+    }
+
+    fn unit(id: u64, parent: Option<u64>) -> crate::domain::OrgUnit {
+        crate::domain::OrgUnit {
+            id: crate::domain::OrgId(id),
+            code: id.to_string(),
+            name: id.to_string(),
+            kind: crate::domain::OrgKind::GrassrootsCommittee,
+            parent: parent.map(crate::domain::OrgId),
+            branch_type: None,
+            meeting_rule: None,
+            grace_days: None,
+            founded: None,
+            dissolved: None,
+            rule_changes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rule_changes_mid_year_apply_from_the_next_month_through_the_tree() {
+        // Province: the 7th, grace 2. Ward: from March 2026 (decided in February) the 3rd;
+        // from August 2027 (decided 31 July 2027) back to inheriting. Branch: its own first
+        // Thursday from July 2026 (decided 15 June 2026) with grace 1.
+        let mut province = unit(1, None);
+        province.meeting_rule = Some(ScheduleRule::DayOfMonth(7));
+        province.grace_days = Some(2);
+        let mut ward = unit(2, Some(1));
+        ward.record_rule_change(ymd(2026, 2, 10), Some(ScheduleRule::DayOfMonth(3)), None);
+        ward.record_rule_change(ymd(2027, 7, 31), None, None);
+        let mut branch = unit(3, Some(2));
+        let first_thu = ScheduleRule::NthWeekday {
+            n: 1,
+            weekday: Weekday::Thu,
+        };
+        branch.record_rule_change(ymd(2026, 6, 15), Some(first_thu), Some(1));
+        let chain = [&branch, &ward, &province];
+        let due_and_grace = |y: i32, m: u32| {
+            let (rule, grace) = effective_for_month(chain, y as u32 * 100 + m);
+            (rule.map(|r| r.due_date(y, m).day()), grace)
+        };
+        let year_2026: Vec<_> = (1..=12).map(|m| due_and_grace(2026, m)).collect();
+        assert_eq!(
+            year_2026,
+            [
+                (Some(7), 2),
+                (Some(7), 2),
+                (Some(3), 2),
+                (Some(3), 2),
+                (Some(3), 2),
+                (Some(3), 2),
+                (Some(2), 1),
+                (Some(6), 1),
+                (Some(3), 1),
+                (Some(1), 1),
+                (Some(5), 1),
+                (Some(3), 1),
+            ]
+        );
+        // The ward's rule is what the ward itself keeps; back to the province's from August.
+        let ward_chain = [&ward, &province];
+        let ward_days: Vec<_> = (5..=9)
+            .map(|m| effective_for_month(ward_chain, 202700 + m).0)
+            .map(|rule| rule.map(|r| r.due_date(2027, 5).day()))
+            .collect();
+        assert_eq!(ward_days, [Some(3), Some(3), Some(3), Some(7), Some(7)]);
+        // Nobody sets anything: no rule, the default grace.
+        assert_eq!(
+            effective_for_month([&unit(9, None)], 202601),
+            (None, DEFAULT_GRACE_DAYS)
+        );
+    }
+
+    #[test]
+    fn a_change_decided_on_any_day_takes_effect_the_next_month() {
+        for (y, m) in months() {
+            for day in days_of(y, m) {
+                let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                assert_eq!(change_takes_effect(day), ny as u32 * 100 + nm, "{day}");
+            }
+        }
     }
 
     #[test]

@@ -146,6 +146,7 @@ mod tests {
             grace_days: None,
             founded: None,
             dissolved: None,
+            rule_changes: Vec::new(),
         }
     }
 

@@ -5,13 +5,17 @@
 
 use std::io::{BufWriter, Write};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Serialize, Serializer};
 
 use super::ImportError;
 use super::record::KeyMap;
-use crate::domain::schedule::weekday_word;
-use crate::domain::{Lang, Meeting, Member, MemberId, OrgId, OrgUnit, ScheduleRule, StatusChange};
+use crate::domain::date::{format_clock, format_year_month};
+use crate::domain::schedule::{OwnSettings, weekday_word};
+use crate::domain::{
+    Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit, RuleChange, ScheduleRule,
+    StatusChange,
+};
 use crate::store::{Reader, StoreError};
 
 /// Writes the database, or the subtree rooted at the org with code `root`, as JSON Lines.
@@ -160,13 +164,22 @@ impl Exporter {
         org: &OrgUnit,
         is_root: bool,
     ) -> Result<(), ImportError> {
-        let (parent, meeting_rule, grace_days) = if is_root {
-            let (rule, grace) = inherited_schedule(reader, org)?;
-            (None, rule, grace)
+        let (parent, schedule) = if is_root {
+            (None, inherited_schedule(reader, org)?)
         } else {
             let parent = org.parent.map(|p| self.code(p)).transpose()?;
-            (parent, org.meeting_rule, org.grace_days)
+            let own = OwnSchedule {
+                meeting_rule: org.meeting_rule,
+                grace_days: org.grace_days,
+                rule_changes: org.rule_changes.clone(),
+            };
+            (parent, own)
         };
+        let OwnSchedule {
+            meeting_rule,
+            grace_days,
+            rule_changes,
+        } = schedule;
         let record = OrgOut {
             record: "org",
             code: &org.code,
@@ -176,6 +189,7 @@ impl Exporter {
             branch_type: org.branch_type.map(|b| b.as_str()),
             meeting_rule: meeting_rule.map(RuleOut::from),
             grace_days,
+            rule_changes: rule_changes.into_iter().map(RuleChangeOut::from).collect(),
             founded: org.founded,
             dissolved: org.dissolved,
         };
@@ -312,6 +326,10 @@ impl Exporter {
             kind: meeting.kind.as_str(),
             date: meeting.date,
             planned: meeting.planned,
+            state: (meeting.state != MeetingState::Held).then(|| meeting.state.as_str()),
+            time: meeting.time,
+            end_time: meeting.end_time,
+            place: meeting.place.as_deref(),
             attendance: CardMap(attendance),
             excuses: CardMap(excuses),
             guests,
@@ -334,18 +352,50 @@ fn write_spans(out: &mut impl Write, mut lines: Vec<SpanOut<'_>>) -> Result<(), 
     lines.iter().try_for_each(|line| write_line(out, line))
 }
 
-/// The rule and grace days of a subtree's root: its own, else the nearest ancestor's.
-fn inherited_schedule(
-    reader: &Reader,
-    org: &OrgUnit,
-) -> Result<(Option<ScheduleRule>, Option<u8>), StoreError> {
-    let mut rule = org.meeting_rule;
-    let mut grace = org.grace_days;
-    for ancestor in reader.ancestors(org.id)? {
-        rule = rule.or(ancestor.meeting_rule);
-        grace = grace.or(ancestor.grace_days);
+/// The schedule of a subtree's root as its own: for every month, the rule and grace days it
+/// had, inherited or not. The base is what held before any change up the chain; each month
+/// in which the root or an ancestor changed something becomes a change of the root's own.
+fn inherited_schedule(reader: &Reader, org: &OrgUnit) -> Result<OwnSchedule, StoreError> {
+    let ancestors = reader.ancestors(org.id)?;
+    let chain: Vec<&OrgUnit> = std::iter::once(org).chain(&ancestors).collect();
+    let nearest = |settings: &dyn Fn(&OrgUnit) -> OwnSettings| {
+        chain.iter().fold((None, None), |(rule, grace), o| {
+            let (own_rule, own_grace) = settings(o);
+            (rule.or(own_rule), grace.or(own_grace))
+        })
+    };
+    let base = nearest(&|o| (o.meeting_rule, o.grace_days));
+    let mut months: Vec<u32> = chain
+        .iter()
+        .flat_map(|o| o.rule_changes.iter().map(|c| c.from))
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    let mut changes = Vec::new();
+    let mut current = base;
+    for month in months {
+        let settings = nearest(&|o| o.own_settings_for_month(month));
+        if settings != current {
+            changes.push(RuleChange {
+                from: month,
+                meeting_rule: settings.0,
+                grace_days: settings.1,
+            });
+            current = settings;
+        }
     }
-    Ok((rule, grace))
+    Ok(OwnSchedule {
+        meeting_rule: base.0,
+        grace_days: base.1,
+        rule_changes: changes,
+    })
+}
+
+/// The schedule an org line carries.
+struct OwnSchedule {
+    meeting_rule: Option<ScheduleRule>,
+    grace_days: Option<u8>,
+    rule_changes: Vec<RuleChange>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -378,6 +428,13 @@ fn opt_iso<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Er
     }
 }
 
+fn opt_clock<S: Serializer>(time: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(t) => s.serialize_str(&format_clock(*t)),
+        None => s.serialize_none(),
+    }
+}
+
 #[derive(Serialize)]
 struct OrgOut<'a> {
     #[serde(rename = "type")]
@@ -393,6 +450,8 @@ struct OrgOut<'a> {
     meeting_rule: Option<RuleOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     grace_days: Option<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rule_changes: Vec<RuleChangeOut>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
     founded: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
@@ -423,6 +482,26 @@ impl From<ScheduleRule> for RuleOut {
                 nth: Some(n),
                 weekday: Some(weekday_word(weekday)),
             },
+        }
+    }
+}
+
+/// `{"from":"2026-07","meeting_rule":{"day":3},"grace_days":1}`
+#[derive(Serialize)]
+struct RuleChangeOut {
+    from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting_rule: Option<RuleOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grace_days: Option<u8>,
+}
+
+impl From<RuleChange> for RuleChangeOut {
+    fn from(change: RuleChange) -> RuleChangeOut {
+        RuleChangeOut {
+            from: format_year_month(change.from),
+            meeting_rule: change.meeting_rule.map(RuleOut::from),
+            grace_days: change.grace_days,
         }
     }
 }
@@ -517,6 +596,15 @@ struct MeetingOut<'a> {
     date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
     planned: Option<NaiveDate>,
+    /// Left out for a held meeting, the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_clock")]
+    time: Option<NaiveTime>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_clock")]
+    end_time: Option<NaiveTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
     #[serde(skip_serializing_if = "CardMap::is_empty")]
     attendance: CardMap<'a>,
     #[serde(skip_serializing_if = "CardMap::is_empty")]

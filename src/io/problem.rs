@@ -65,6 +65,20 @@ pub enum Problem {
     GraceRange {
         found: u64,
     },
+    BadMonth {
+        field: &'static str,
+        found: String,
+    },
+    DuplicateRuleChange {
+        from: String,
+    },
+    BadTime {
+        field: &'static str,
+        found: String,
+    },
+    AttendanceNotHeld {
+        state: &'static str,
+    },
     DuplicateCode {
         code: String,
         first_line: usize,
@@ -238,6 +252,22 @@ impl Problem {
             GraceRange { found } => lang.pick(
                 format!("\"grace_days\" phải từ 0 đến 31, gặp {found}"),
                 format!("\"grace_days\" must be 0..31, found {found}"),
+            ),
+            BadMonth { field, found } => lang.pick(
+                format!("trường \"{field}\": {} không phải là một tháng dạng YYYY-MM", quoted(found)),
+                format!("field \"{field}\": {} is not a month in the form YYYY-MM", quoted(found)),
+            ),
+            DuplicateRuleChange { from } => lang.pick(
+                format!("\"rule_changes\": hai thay đổi cùng áp dụng từ tháng {from}"),
+                format!("\"rule_changes\": two changes take effect in the same month {from}"),
+            ),
+            BadTime { field, found } => lang.pick(
+                format!("trường \"{field}\": {} không phải là giờ dạng HH:MM (00:00 đến 23:59)", quoted(found)),
+                format!("field \"{field}\": {} is not a time in the form HH:MM (00:00 to 23:59)", quoted(found)),
+            ),
+            AttendanceNotHeld { state } => lang.pick(
+                format!("cuộc họp ở trạng thái {state} chưa diễn ra nên không có \"attendance\""),
+                format!("a {state} meeting has not taken place, so it has no \"attendance\""),
             ),
             DuplicateCode { code, first_line } => lang.pick(
                 format!("mã tổ chức {} bị trùng: đã khai báo ở dòng {first_line}", quoted(code)),

@@ -6,12 +6,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use super::problem::{Problem, Problems};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
-    BranchType, Mark, MeetingKind, OrgKind, RoleKind, ScheduleRule, Sex, StatusChange,
+    BranchType, Mark, MeetingKind, MeetingState, OrgKind, RoleKind, RuleChange, ScheduleRule, Sex,
+    StatusChange,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -140,6 +141,8 @@ pub struct OrgRec {
     pub grace_days: Option<u8>,
     pub founded: Option<NaiveDate>,
     pub dissolved: Option<NaiveDate>,
+    /// Ordered by the month each starts.
+    pub rule_changes: Vec<RuleChange>,
 }
 
 pub struct MemberRec {
@@ -184,6 +187,10 @@ pub struct MeetingRec {
     pub topic: Option<String>,
     pub minutes: Option<String>,
     pub approved: bool,
+    pub state: MeetingState,
+    pub time: Option<NaiveTime>,
+    pub end_time: Option<NaiveTime>,
+    pub place: Option<String>,
 }
 
 /// Everything one file says, checked field by field.

@@ -709,6 +709,7 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
             grace_days: record.grace_days,
             founded: record.founded,
             dissolved: record.dissolved,
+            rule_changes: std::mem::take(&mut record.rule_changes),
         })?;
     }
     Ok(())
@@ -902,6 +903,10 @@ fn write_meeting(
         topic: record.topic.take(),
         minutes: record.minutes.take(),
         approved: record.approved,
+        state: record.state,
+        time: record.time,
+        end_time: record.end_time,
+        place: record.place.take(),
     };
     w.put_meeting(&meeting)
 }

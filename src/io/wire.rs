@@ -14,9 +14,11 @@ use super::record::{
     Batch, CardRef, DateForms, Fields, MeetingRec, OrgRec, RawMember, SpanRec, StatusRec,
     add_member, readable_key,
 };
+use crate::domain::date::{format_year_month, parse_clock, parse_year_month};
 use crate::domain::schedule::parse_weekday;
 use crate::domain::{
-    BranchType, Mark, MeetingKind, MemberStatus, OrgKind, RoleKind, ScheduleRule, Sex, StatusChange,
+    BranchType, Mark, MeetingKind, MeetingState, MemberStatus, OrgKind, RoleKind, RuleChange,
+    ScheduleRule, Sex, StatusChange,
 };
 
 /// A JSON string, borrowed from the line when it holds no escapes (the usual case), so
@@ -128,6 +130,19 @@ struct OrgLine<'a> {
     founded: Option<Text<'a>>,
     #[serde(borrow)]
     dissolved: Option<Text<'a>>,
+    #[serde(borrow)]
+    rule_changes: Option<Vec<RuleChangeLine<'a>>>,
+}
+
+/// `{"from":"2026-07","meeting_rule":{"day":3},"grace_days":1}`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleChangeLine<'a> {
+    #[serde(borrow)]
+    from: Option<Text<'a>>,
+    #[serde(borrow)]
+    meeting_rule: Option<RuleLine<'a>>,
+    grace_days: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +243,14 @@ struct MeetingLine<'a> {
     date: Option<Text<'a>>,
     #[serde(borrow)]
     planned: Option<Text<'a>>,
+    #[serde(borrow)]
+    state: Option<Text<'a>>,
+    #[serde(borrow)]
+    time: Option<Text<'a>>,
+    #[serde(borrow)]
+    end_time: Option<Text<'a>>,
+    #[serde(borrow)]
+    place: Option<Text<'a>>,
     #[serde(borrow)]
     attendance: Option<Pairs<'a>>,
     #[serde(borrow)]
@@ -358,6 +381,7 @@ fn add_org(line_data: OrgLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
     let founded = f.opt_date("founded", line_data.founded.as_deref());
     let dissolved = f.opt_date("dissolved", line_data.dissolved.as_deref());
     f.in_order(("founded", founded), ("dissolved", dissolved), true);
+    let rule_changes = rule_changes(line_data.rule_changes.unwrap_or_default(), f);
     let (Some(code), Some(name), Some(kind), true) = (code, name, kind, f.ok) else {
         if let Some(code) = readable_key(line_data.code.as_deref()) {
             let code = batch.code(&code);
@@ -376,8 +400,49 @@ fn add_org(line_data: OrgLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
         grace_days,
         founded,
         dissolved,
+        rule_changes,
     };
     batch.orgs.push(record);
+}
+
+/// An org's rule changes, ordered by the month each starts; two for one month are an error.
+fn rule_changes(lines: Vec<RuleChangeLine<'_>>, f: &mut Fields<'_>) -> Vec<RuleChange> {
+    let mut changes: Vec<RuleChange> = lines
+        .into_iter()
+        .filter_map(|line| rule_change(line, f))
+        .collect();
+    changes.sort_by_key(|c| c.from);
+    for pair in changes.windows(2) {
+        if pair[0].from == pair[1].from {
+            let from = format_year_month(pair[0].from);
+            f.report(Problem::DuplicateRuleChange { from });
+        }
+    }
+    changes
+}
+
+fn rule_change(line: RuleChangeLine<'_>, f: &mut Fields<'_>) -> Option<RuleChange> {
+    const FIELD: &str = "rule_changes.from";
+    let from = match line.from.as_deref().map(str::trim) {
+        None | Some("") => report(f, Problem::Missing { field: FIELD }),
+        Some(text) => parse_year_month(text).ok().or_else(|| {
+            let found = text.to_string();
+            report(
+                f,
+                Problem::BadMonth {
+                    field: FIELD,
+                    found,
+                },
+            )
+        }),
+    };
+    let meeting_rule = line.meeting_rule.and_then(|r| schedule_rule(r, f));
+    let grace_days = line.grace_days.and_then(|g| grace(g, f));
+    Some(RuleChange {
+        from: from?,
+        meeting_rule,
+        grace_days,
+    })
 }
 
 /// `{"day":N}` or `{"nth":N,"weekday":"thu"}`, within the ranges `ScheduleRule` accepts.
@@ -551,6 +616,32 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
     );
     let date = f.date("date", m.date.as_deref());
     let planned = f.opt_date("planned", m.planned.as_deref());
+    let state = f
+        .opt_word(
+            "state",
+            m.state.as_deref(),
+            MeetingState::parse,
+            MeetingState::words,
+        )
+        .unwrap_or(MeetingState::Held);
+    let time = clock("time", m.time.as_deref(), f);
+    let end_time = clock("end_time", m.end_time.as_deref(), f);
+    if let (Some(start), Some(end)) = (time, end_time)
+        && end <= start
+    {
+        f.report(Problem::DateOrder {
+            later: "end_time",
+            earlier: "time",
+            strict: true,
+        });
+    }
+    let place = f.optional("place", m.place.as_deref());
+    let marked = m.attendance.as_ref().is_some_and(|a| !a.0.is_empty());
+    if marked && state != MeetingState::Held {
+        f.report(Problem::AttendanceNotHeld {
+            state: state.as_str(),
+        });
+    }
     let attendance = attendance(m.attendance.as_ref(), f, batch);
     let excuses = excuses(m.excuses.as_ref(), f, batch);
     let guests = guests(m.guests.as_ref(), f, batch);
@@ -571,8 +662,28 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
         topic: topic.map(Cow::into_owned),
         minutes,
         approved: m.approved.unwrap_or(false),
+        state,
+        time,
+        end_time,
+        place: place.map(Cow::into_owned),
     };
     batch.meetings.push(record);
+}
+
+/// An optional time of day, strictly `HH:MM`.
+fn clock(
+    field: &'static str,
+    value: Option<&str>,
+    f: &mut Fields<'_>,
+) -> Option<chrono::NaiveTime> {
+    let text = value?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    parse_clock(text).ok().or_else(|| {
+        let found = text.to_string();
+        report(f, Problem::BadTime { field, found })
+    })
 }
 
 fn attendance(

@@ -7,10 +7,10 @@ use redb::ReadableTable;
 
 use super::codec::decode;
 use super::{Reader, StoreError};
-use crate::domain::date::day_number;
+use crate::domain::date::{day_number, month_start};
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
-use crate::domain::{Meeting, Member, OrgKind, OrgTotals, OrgUnit, Oversight, Role};
+use crate::domain::{Meeting, MeetingState, Member, OrgKind, OrgTotals, OrgUnit, Oversight, Role};
 
 /// Every broken invariant found, one line each; empty when the store is sound.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
@@ -74,6 +74,7 @@ fn check_orgs(
         if has_cycle(org, &orgs) {
             problems.push(format!("org {} is its own ancestor", org.code));
         }
+        check_rule_changes(org, problems);
     }
     let mut stored_codes = BTreeSet::new();
     for row in reader.org_by_code.iter()? {
@@ -296,6 +297,35 @@ fn check_oversight(
     check_assignments("oversight", table, reverse, key, orgs, members, problems)
 }
 
+/// Rule changes start in real months, one change a month, in order; every rule is valid.
+fn check_rule_changes(org: &OrgUnit, problems: &mut Vec<String>) {
+    let rules =
+        std::iter::once(org.meeting_rule).chain(org.rule_changes.iter().map(|c| c.meeting_rule));
+    if rules.flatten().any(|rule| rule.validate().is_err()) {
+        problems.push(format!("org {} has a meeting rule out of range", org.code));
+    }
+    if org
+        .rule_changes
+        .iter()
+        .any(|c| month_start(c.from).is_none())
+    {
+        problems.push(format!(
+            "org {} has a rule change in no real month",
+            org.code
+        ));
+    }
+    if org
+        .rule_changes
+        .windows(2)
+        .any(|pair| pair[0].from >= pair[1].from)
+    {
+        problems.push(format!(
+            "org {}: rule changes out of order or twice in a month",
+            org.code
+        ));
+    }
+}
+
 fn check_meetings(
     reader: &Reader,
     orgs: &HashMap<u64, OrgUnit>,
@@ -318,6 +348,20 @@ fn check_meetings(
                     org.code, meeting.date
                 ));
             }
+        }
+        if meeting.state != MeetingState::Held && !meeting.attendance.is_empty() {
+            problems.push(format!(
+                "meeting of {} on {}: attendance recorded for a {} meeting",
+                org.code, meeting.date, meeting.state
+            ));
+        }
+        if let (Some(start), Some(end)) = (meeting.time, meeting.end_time)
+            && end <= start
+        {
+            problems.push(format!(
+                "meeting of {} on {}: ends before it starts",
+                org.code, meeting.date
+            ));
         }
         if meeting.guests.iter().any(|g| !members.contains_key(&g.0)) {
             problems.push(format!(

@@ -44,6 +44,7 @@ mod tests {
             grace_days: Some(2),
             founded: crate::domain::date::parse_iso("1975-01-01").ok(),
             dissolved: None,
+            rule_changes: Vec::new(),
         };
         let bytes = encode(&org);
         assert_eq!(bytes[0], RECORD_VERSION);

@@ -4,25 +4,106 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use serde::Deserialize;
 
 use std::collections::HashMap;
 
 use super::codec::{decode, encode};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
+use crate::domain::date::{days, opt_days};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
-use crate::domain::{Member, OrgUnit};
+use crate::domain::{
+    BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId,
+    OrgKind, OrgUnit, ScheduleRule,
+};
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[Migration] = &[index_org_names_and_totals];
+const MIGRATIONS: &[Migration] = &[index_org_names_and_totals, reencode_orgs_and_meetings];
+
+/// An organisation as schemas 1 and 2 stored it: before rule changes.
+#[derive(Deserialize)]
+struct OrgUnitV2 {
+    id: OrgId,
+    code: String,
+    name: String,
+    kind: OrgKind,
+    parent: Option<OrgId>,
+    branch_type: Option<BranchType>,
+    meeting_rule: Option<ScheduleRule>,
+    grace_days: Option<u8>,
+    #[serde(with = "opt_days")]
+    founded: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    dissolved: Option<NaiveDate>,
+}
+
+impl From<OrgUnitV2> for OrgUnit {
+    fn from(old: OrgUnitV2) -> OrgUnit {
+        OrgUnit {
+            id: old.id,
+            code: old.code,
+            name: old.name,
+            kind: old.kind,
+            parent: old.parent,
+            branch_type: old.branch_type,
+            meeting_rule: old.meeting_rule,
+            grace_days: old.grace_days,
+            founded: old.founded,
+            dissolved: old.dissolved,
+            rule_changes: Vec::new(),
+        }
+    }
+}
+
+/// A meeting as schemas 1 and 2 stored it: always one that was held, without times or place.
+#[derive(Deserialize)]
+struct MeetingV2 {
+    id: MeetingId,
+    org: OrgId,
+    kind: MeetingKind,
+    #[serde(with = "days")]
+    date: NaiveDate,
+    #[serde(with = "opt_days")]
+    planned: Option<NaiveDate>,
+    attendance: Vec<(MemberId, Mark)>,
+    excuses: Vec<(MemberId, String)>,
+    guests: Vec<MemberId>,
+    topic: Option<String>,
+    minutes: Option<String>,
+    approved: bool,
+}
+
+impl From<MeetingV2> for Meeting {
+    fn from(old: MeetingV2) -> Meeting {
+        Meeting {
+            id: old.id,
+            org: old.org,
+            kind: old.kind,
+            date: old.date,
+            planned: old.planned,
+            attendance: old.attendance,
+            excuses: old.excuses,
+            guests: old.guests,
+            topic: old.topic,
+            minutes: old.minutes,
+            approved: old.approved,
+            state: MeetingState::Held,
+            time: None,
+            end_time: None,
+            place: None,
+        }
+    }
+}
 
 /// 1 → 2: organisations become searchable by name, and every organisation keeps the totals
 /// of its subtree; fill `org_by_folded` and `org_totals` from the records.
@@ -32,7 +113,8 @@ fn index_org_names_and_totals(txn: &WriteTransaction) -> Result<(), StoreError> 
     let mut all_orgs = HashMap::new();
     for row in orgs.iter()? {
         let (id, bytes) = row?;
-        all_orgs.insert(id.value(), decode::<OrgUnit>(bytes.value())?);
+        let org = OrgUnit::from(decode::<OrgUnitV2>(bytes.value())?);
+        all_orgs.insert(id.value(), org);
     }
     let mut members = Vec::new();
     for row in txn.open_table(MEMBERS)?.iter()? {
@@ -50,10 +132,47 @@ fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
     let mut index = txn.open_table(ORG_BY_FOLDED)?;
     for row in orgs.iter()? {
         let (id, bytes) = row?;
-        let org: OrgUnit = decode(bytes.value())?;
+        let org: OrgUnitV2 = decode(bytes.value())?;
         let folded = fold(&org.name);
         for suffix in folded_suffixes(&folded) {
             index.insert((suffix, id.value()), ())?;
+        }
+    }
+    Ok(())
+}
+
+/// 2 → 3: organisations gain dated rule changes (none yet) and meetings a state (every
+/// stored one was held), times and a place; every row is re-encoded in the new layout.
+fn reencode_orgs_and_meetings(txn: &WriteTransaction) -> Result<(), StoreError> {
+    reencode::<OrgUnitV2, OrgUnit>(txn, ORGS)?;
+    reencode::<MeetingV2, Meeting>(txn, MEETINGS)
+}
+
+/// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
+/// batch at a time, so a national database is not held in memory whole.
+fn reencode<Old, New>(
+    txn: &WriteTransaction,
+    table: TableDefinition<u64, &[u8]>,
+) -> Result<(), StoreError>
+where
+    Old: serde::de::DeserializeOwned,
+    New: From<Old> + serde::Serialize,
+{
+    const BATCH: usize = 4096;
+    let mut table = txn.open_table(table)?;
+    let mut next = Some(0u64);
+    while let Some(start) = next {
+        let mut rows = Vec::with_capacity(BATCH);
+        for row in table.range(start..)?.take(BATCH) {
+            let (id, bytes) = row?;
+            rows.push((id.value(), New::from(decode::<Old>(bytes.value())?)));
+        }
+        next = match rows.last() {
+            Some((last, _)) if rows.len() == BATCH => last.checked_add(1),
+            _ => None,
+        };
+        for (id, record) in rows {
+            table.insert(id, encode(&record).as_slice())?;
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use redb::{
 use super::StoreError;
 use super::codec::{decode, encode};
 use super::tables::*;
-use crate::domain::date::day_number;
+use crate::domain::date::{day_number, month_start, next_month};
 use crate::domain::schedule::{self, ScheduleRule};
 use crate::domain::stats::TotalsDelta;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
@@ -299,11 +299,50 @@ queries! {
         Ok(out)
     }
 
-    /// The meeting rule and grace days in force for `id`, inherited up the tree.
+    /// The meeting rule and grace days of `id` as last decided (every recorded change
+    /// applied, including one that starts next month), inherited up the tree.
     pub fn effective_schedule(&self, id: OrgId) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
         let chain = std::iter::once(own).chain(self.ancestors(id)?);
-        Ok(schedule::effective(chain.map(|o| (o.meeting_rule, o.grace_days))))
+        Ok(schedule::effective(chain.map(|o| o.latest_settings())))
+    }
+
+    /// The meeting rule and grace days in force for `id` in month `yyyymm`, inherited up the
+    /// tree, each organisation's dated changes applied.
+    pub fn effective_schedule_for_month(&self, id: OrgId, yyyymm: u32) -> Result<(Option<ScheduleRule>, u8), StoreError> {
+        let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
+        let ancestors = self.ancestors(id)?;
+        Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), yyyymm))
+    }
+
+    /// `root` and every organisation below it, each level in Vietnamese order after the one
+    /// above: a walk of `org_children`, one range scan per organisation visited, that ends
+    /// because the store refuses parent cycles (and stops at a repeat if a file has one).
+    pub fn subtree(&self, root: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        let root = self.org(root)?.ok_or_else(|| missing("org", root.0))?;
+        let mut seen = std::collections::HashSet::from([root.id]);
+        let mut orgs = vec![root];
+        let mut next = 0;
+        while next < orgs.len() {
+            let parent = orgs[next].id;
+            for row in self.org_children.range((parent.0, NO_BYTES, 0)..(parent.0 + 1, NO_BYTES, 0))? {
+                let child = row?.0.value().2;
+                if !seen.insert(OrgId(child)) {
+                    return Err(StoreError::Corrupt(format!("org {child} is listed twice under the tree")));
+                }
+                orgs.push(self.org(OrgId(child))?.ok_or_else(|| missing("org", child))?);
+            }
+            next += 1;
+        }
+        Ok(orgs)
+    }
+
+    /// The branches (`branch`, `grassroots_branch`) of the subtree of `root`, `root` itself
+    /// included when it is one, by code.
+    pub fn branches_under(&self, root: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        let mut branches: Vec<OrgUnit> = self.subtree(root)?.into_iter().filter(|o| o.kind.is_branch()).collect();
+        branches.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(branches)
     }
 
     /// A member by id.
@@ -410,6 +449,13 @@ queries! {
             out.push(self.meeting(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
         }
         Ok(out)
+    }
+
+    /// Meetings of `org` whose day (held, or planned for) falls in month `yyyymm`, by date.
+    pub fn meetings_in_month(&self, org: OrgId, yyyymm: u32) -> Result<Vec<Meeting>, StoreError> {
+        let first = month_start(yyyymm).ok_or_else(|| StoreError::Corrupt(format!("no month {yyyymm}")))?;
+        let next = month_start(next_month(yyyymm)).ok_or_else(|| StoreError::Corrupt(format!("no month after {yyyymm}")))?;
+        self.meetings_of(org, first, next)
     }
 
     /// Every meeting of `org`, by date.

@@ -18,6 +18,7 @@ pub fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
         grace_days: None,
         founded: None,
         dissolved: None,
+        rule_changes: Vec::new(),
     }
 }
 

@@ -328,6 +328,7 @@ fn org(id: OrgId, code: &str, name: &str, kind: OrgKind, parent: Option<OrgId>) 
         grace_days: None,
         founded: None,
         dissolved: None,
+        rule_changes: Vec::new(),
     }
 }
 

@@ -181,6 +181,7 @@ impl AddOrg {
             grace_days: fields.optional_number(add_at::GRACE, 0..=MAX_GRACE_DAYS, lang)?,
             founded: fields.optional_date(add_at::FOUNDED, lang)?,
             dissolved: None,
+            rule_changes: Vec::new(),
         })
     }
 }
