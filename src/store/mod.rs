@@ -5,6 +5,7 @@ pub mod check;
 mod codec;
 mod error;
 mod holders;
+mod meetings;
 mod migrate;
 mod query;
 pub mod tables;
@@ -18,6 +19,7 @@ use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
+pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{Reader, Writer};
 

@@ -228,6 +228,7 @@ macro_rules! queries {
         impl Writer<'_> { $($body)* }
     };
 }
+pub(super) use queries;
 
 queries! {
     /// An organisation by id.
