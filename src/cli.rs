@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::domain::Lang;
-use crate::domain::date::parse_iso;
+use crate::domain::date::{parse_iso, parse_year_month};
+use crate::domain::text::quoted;
+use crate::domain::{Lang, OrgUnit};
+use crate::io::report::Format;
 use crate::io::{ImportError, ImportSummary};
-use crate::store::{Store, StoreError};
+use crate::store::{Reader, Store, StoreError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,8 +72,48 @@ pub enum Command {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Reports on meetings
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
     /// Verify the store's invariants; exit 1 with a list of problems when any is broken
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// Each branch's regular meeting of a month: on time, early, late within grace, held out
+    /// of rule, overdue, upcoming or not due (judged on today, or --today)
+    Compliance {
+        /// The organisation whose subtree's branches are reported
+        #[arg(long)]
+        org: String,
+        /// The month, YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// table (for people, in --lang), json or csv (for programs)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+}
+
+/// `--format` as clap sees it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Csv => Format::Csv,
+        }
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -104,6 +146,15 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             org.as_deref(),
             lang,
         ),
+        Some(Command::Report {
+            report: ReportKind::Compliance { org, month, format },
+        }) => {
+            let Some(month) = month_arg("--month", month, lang) else {
+                return Ok(ExitCode::from(2));
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            report_compliance(&store, org, month, today, (*format).into(), lang)
+        }
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
     }
 }
@@ -185,6 +236,71 @@ fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, Stri
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Err(import_failure(e, lang)),
+    }
+}
+
+/// A month given on the command line; `None` after saying what is wrong with it.
+fn month_arg(option: &str, text: &str, lang: Lang) -> Option<u32> {
+    let month = parse_year_month(text).ok();
+    if month.is_none() {
+        usage_error(lang.pick(
+            format!(
+                "{option} {}: không phải là một tháng dạng YYYY-MM (ví dụ 2026-10)",
+                quoted(text)
+            ),
+            format!(
+                "{option} {}: not a month in the form YYYY-MM (for example 2026-10)",
+                quoted(text)
+            ),
+        ));
+    }
+    month
+}
+
+/// Says what is wrong with the command line, and exits as clap does for its own errors.
+fn usage_error(message: String) -> ExitCode {
+    eprintln!("chibo: {message}");
+    ExitCode::from(2)
+}
+
+/// The organisation with `code`, or a message naming the code.
+fn org_named(reader: &Reader, code: &str, lang: Lang) -> Result<OrgUnit, String> {
+    reader
+        .org_by_code(code)
+        .map_err(|e| store_message(e, lang))?
+        .ok_or_else(|| {
+            lang.pick(
+                format!("không có tổ chức mã {}", quoted(code)),
+                format!("no organisation with code {}", quoted(code)),
+            )
+        })
+}
+
+fn report_compliance(
+    store: &Store,
+    code: &str,
+    month: u32,
+    today: NaiveDate,
+    format: Format,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let root = org_named(&reader, code, lang)?;
+    let rows = reader
+        .compliance_report(root.id, month, today)
+        .map_err(|e| store_message(e, lang))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = crate::io::report::compliance(&root, month, today, &rows, format, lang, &mut out)
+        .and_then(|()| out.flush());
+    quiet_on_broken_pipe(written)
+}
+
+/// Success, or success all the same when the reader stopped early (`| head`).
+fn quiet_on_broken_pipe(written: std::io::Result<()>) -> Result<ExitCode, String> {
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -1,10 +1,12 @@
-//! Import and export: the JSON Lines exchange format and member lists in CSV.
+//! Import and export: the JSON Lines exchange format and member lists in CSV; reports and
+//! calendars written from the store.
 
 pub mod csv_members;
 mod export;
 pub mod jsonl;
 mod problem;
 mod record;
+pub mod report;
 mod resolve;
 mod wire;
 
