@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::domain::date::{parse_iso, parse_year_month};
+use crate::domain::date::{format_year_month, parse_iso, parse_year_month};
 use crate::domain::text::quoted;
 use crate::domain::{Lang, OrgUnit};
 use crate::io::report::Format;
@@ -66,11 +66,15 @@ pub enum Command {
         #[arg(long)]
         org: Option<String>,
     },
-    /// Write the database (or one subtree) as JSON Lines to standard output
+    /// Write the database (or one subtree) as JSON Lines to standard output, or with `ics`
+    /// the meetings of a subtree as an iCalendar file
+    #[command(args_conflicts_with_subcommands = true)]
     Export {
         /// Export only the subtree rooted at this organisation code
         #[arg(long)]
         org: Option<String>,
+        #[command(subcommand)]
+        format: Option<ExportFormat>,
     },
     /// Reports on meetings
     Report {
@@ -79,6 +83,23 @@ pub enum Command {
     },
     /// Verify the store's invariants; exit 1 with a list of problems when any is broken
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// The meetings of a subtree in a range of months as an iCalendar file (RFC 5545), one
+    /// event per meeting, to standard output
+    Ics {
+        /// The organisation whose subtree's meetings are written
+        #[arg(long)]
+        org: String,
+        /// First month, YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        /// Last month, YYYY-MM (included)
+        #[arg(long, value_name = "YYYY-MM")]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,11 +162,21 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             org.as_deref(),
             lang,
         ),
-        Some(Command::Export { org }) => export(
+        Some(Command::Export { org, format: None }) => export(
             &open(cli.db.as_deref(), "chibo.redb", lang)?,
             org.as_deref(),
             lang,
         ),
+        Some(Command::Export {
+            format: Some(ExportFormat::Ics { org, from, to }),
+            ..
+        }) => {
+            let Some((from, to)) = month_range(from, to, lang) else {
+                return Ok(ExitCode::from(2));
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            export_ics(&store, org, (from, to), lang)
+        }
         Some(Command::Report {
             report: ReportKind::Compliance { org, month, format },
         }) => {
@@ -257,6 +288,23 @@ fn month_arg(option: &str, text: &str, lang: Lang) -> Option<u32> {
     month
 }
 
+/// `--from` and `--to` months in order; `None` after saying what is wrong.
+fn month_range(from: &str, to: &str, lang: Lang) -> Option<(u32, u32)> {
+    let (from, to) = (
+        month_arg("--from", from, lang)?,
+        month_arg("--to", to, lang)?,
+    );
+    if from > to {
+        let (from, to) = (format_year_month(from), format_year_month(to));
+        usage_error(lang.pick(
+            format!("tháng --from ({from}) ở sau tháng --to ({to})"),
+            format!("the --from month ({from}) is after the --to month ({to})"),
+        ));
+        return None;
+    }
+    Some((from, to))
+}
+
 /// Says what is wrong with the command line, and exits as clap does for its own errors.
 fn usage_error(message: String) -> ExitCode {
     eprintln!("chibo: {message}");
@@ -293,6 +341,25 @@ fn report_compliance(
     let written = crate::io::report::compliance(&root, month, today, &rows, format, lang, &mut out)
         .and_then(|()| out.flush());
     quiet_on_broken_pipe(written)
+}
+
+fn export_ics(
+    store: &Store,
+    code: &str,
+    months: (u32, u32),
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let root = org_named(&reader, code, lang)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written =
+        crate::io::ics::export(&reader, &root, months, chrono::Utc::now(), lang, &mut out)
+            .and_then(|()| out.flush().map_err(ImportError::Io));
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(ImportError::Io(e)) => quiet_on_broken_pipe(Err(e)),
+        Err(e) => Err(import_failure(e, lang)),
+    }
 }
 
 /// Success, or success all the same when the reader stopped early (`| head`).

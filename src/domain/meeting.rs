@@ -20,6 +20,18 @@ vocabulary! {
     }
 }
 
+impl MeetingKind {
+    /// The kind in words for people, in their language.
+    pub fn label(self, lang: super::Lang) -> &'static str {
+        match self {
+            MeetingKind::Regular => lang.pick("Sinh hoạt thường kỳ", "Regular meeting"),
+            MeetingKind::Thematic => lang.pick("Sinh hoạt chuyên đề", "Thematic meeting"),
+            MeetingKind::Committee => lang.pick("Họp cấp ủy", "Committee meeting"),
+            MeetingKind::Extraordinary => lang.pick("Họp bất thường", "Extraordinary meeting"),
+        }
+    }
+}
+
 vocabulary! {
     /// One member's attendance at one meeting.
     Mark {

@@ -3,6 +3,7 @@
 
 pub mod csv_members;
 mod export;
+pub mod ics;
 pub mod jsonl;
 mod problem;
 mod record;
