@@ -118,14 +118,18 @@ queries! {
         for i in tree.branches() {
             let branch = &tree.orgs[i];
             let (rule, grace) = effective_for_month(tree.chain(i), yyyymm);
-            let regular = held_days(&self.meetings_in_month(branch.id, yyyymm)?, MeetingKind::Regular);
+            // One scan for the quarter serves the month too.
+            let after_quarter = quarter.last_day() + Days::new(1);
+            let quarter_meetings = self.meetings_of(branch.id, quarter.first_day(), after_quarter)?;
+            let regular: Vec<NaiveDate> = held_days(&quarter_meetings, MeetingKind::Regular)
+                .into_iter()
+                .filter(|d| year_month(*d) == yyyymm)
+                .collect();
             let due = rule.map(|r| r.due_date(year, month));
             let status = match due {
                 Some(due) => compliance::compliance(due, grace, &regular, branch.exists_in_month(yyyymm), today),
                 None => Compliance::NotDue,
             };
-            let after_quarter = quarter.last_day() + Days::new(1);
-            let quarter_meetings = self.meetings_of(branch.id, quarter.first_day(), after_quarter)?;
             let thematic_days = held_days(&quarter_meetings, MeetingKind::Thematic);
             rows.push(ComplianceRow {
                 branch: branch.clone(),
