@@ -41,16 +41,24 @@ impl EditError {
                 format!("{field} contains control characters"),
             ),
             EditError::CannotSitUnder { kind, parent } => lang.pick(
-                format!("một {kind} không thể nằm dưới một {parent}"),
-                format!("a {kind} cannot sit under a {parent}"),
+                format!(
+                    "một {} không thể nằm dưới một {}",
+                    kind.label(lang, false),
+                    parent.label(lang, false)
+                ),
+                format!(
+                    "a {} cannot sit under a {}",
+                    kind.label(lang, false),
+                    parent.label(lang, false)
+                ),
             ),
             EditError::IntoOwnSubtree => lang.pick(
                 "không thể chuyển một tổ chức vào bên trong chính nó".to_string(),
                 "an organisation cannot move inside itself".to_string(),
             ),
             EditError::AlreadyDissolved(date) => lang.pick(
-                format!("tổ chức đã giải thể ngày {date}"),
-                format!("already dissolved on {date}"),
+                format!("tổ chức đã giải thể ngày {}", lang.date(*date)),
+                format!("already dissolved on {}", lang.date(*date)),
             ),
             EditError::DissolvedBeforeFounded => lang.pick(
                 "ngày giải thể trước ngày thành lập".to_string(),
@@ -69,8 +77,14 @@ impl EditError {
                 "the end date must be after the start date".to_string(),
             ),
             EditError::BeforeLastChange(date) => lang.pick(
-                format!("đã có thay đổi tình trạng ngày {date}; lịch sử không được sửa lại"),
-                format!("a status change on {date} is already recorded; history is not rewritten"),
+                format!(
+                    "đã có thay đổi tình trạng ngày {}; lịch sử không được sửa lại",
+                    lang.date(*date)
+                ),
+                format!(
+                    "a status change on {} is already recorded; history is not rewritten",
+                    lang.date(*date)
+                ),
             ),
         }
     }
@@ -227,6 +241,19 @@ mod tests {
         ));
         let message = EditError::IntoOwnSubtree.message(Lang::En);
         assert!(message.contains("inside itself"), "{message}");
+        let wrong_level = EditError::CannotSitUnder {
+            kind: OrgKind::GrassrootsCommittee,
+            parent: OrgKind::Branch,
+        };
+        assert_eq!(
+            wrong_level.message(Lang::Vi),
+            "một đảng ủy cơ sở không thể nằm dưới một chi bộ"
+        );
+        let dissolved = EditError::AlreadyDissolved(parse_iso("2025-07-01").unwrap());
+        assert_eq!(
+            dissolved.message(Lang::Vi),
+            "tổ chức đã giải thể ngày 01/07/2025"
+        );
     }
 
     #[test]

@@ -19,6 +19,16 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A date the way each language writes it: 07/11/2026 and 2026-11-07.
+    pub fn date(self, day: chrono::NaiveDate) -> String {
+        match self {
+            Lang::Vi => day.format("%d/%m/%Y").to_string(),
+            Lang::En => day.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
 impl FromStr for Lang {
     type Err = String;
 

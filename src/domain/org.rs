@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::date::{month_end, month_start, opt_days};
+use super::lang::Lang;
 use super::schedule::{
     OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_settings_for_month,
 };
@@ -63,6 +64,26 @@ vocabulary! {
 }
 
 impl OrgKind {
+    /// The kind's name in `lang`; `short` for a narrow column.
+    pub fn label(self, lang: Lang, short: bool) -> &'static str {
+        let (vi, en, vi_short, en_short) = match self {
+            OrgKind::ProvincialCommittee => ("tỉnh ủy", "provincial committee", "tỉnh", "prov"),
+            OrgKind::DistrictCommittee => ("huyện ủy", "district committee", "huyện", "dist"),
+            OrgKind::BlocCommittee => ("đảng ủy khối", "bloc committee", "khối", "bloc"),
+            OrgKind::GrassrootsCommittee => {
+                ("đảng ủy cơ sở", "grassroots committee", "cơ sở", "base")
+            }
+            OrgKind::GrassrootsBranch => ("chi bộ cơ sở", "grassroots branch", "CBCS", "base br"),
+            OrgKind::Branch => ("chi bộ", "branch", "chi bộ", "branch"),
+            OrgKind::Cell => ("tổ đảng", "party cell", "tổ", "cell"),
+        };
+        if short {
+            lang.pick(vi_short, en_short)
+        } else {
+            lang.pick(vi, en)
+        }
+    }
+
     /// Branches hold members and meet monthly: `branch` and `grassroots_branch`.
     pub fn is_branch(self) -> bool {
         matches!(self, OrgKind::Branch | OrgKind::GrassrootsBranch)

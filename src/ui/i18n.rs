@@ -143,20 +143,7 @@ impl Text {
 
 /// The kind of an organisation; `short` for the tree's narrow column.
 pub fn kind(lang: Lang, kind: OrgKind, short: bool) -> &'static str {
-    let (vi, en, vi_short, en_short) = match kind {
-        OrgKind::ProvincialCommittee => ("tỉnh ủy", "provincial committee", "tỉnh", "prov"),
-        OrgKind::DistrictCommittee => ("huyện ủy", "district committee", "huyện", "dist"),
-        OrgKind::BlocCommittee => ("đảng ủy khối", "bloc committee", "khối", "bloc"),
-        OrgKind::GrassrootsCommittee => ("đảng ủy cơ sở", "grassroots committee", "cơ sở", "base"),
-        OrgKind::GrassrootsBranch => ("chi bộ cơ sở", "grassroots branch", "CBCS", "base br"),
-        OrgKind::Branch => ("chi bộ", "branch", "chi bộ", "branch"),
-        OrgKind::Cell => ("tổ đảng", "party cell", "tổ", "cell"),
-    };
-    if short {
-        lang.pick(vi_short, en_short)
-    } else {
-        lang.pick(vi, en)
-    }
+    kind.label(lang, short)
 }
 
 pub fn branch_type(lang: Lang, t: BranchType) -> &'static str {
@@ -242,10 +229,7 @@ pub fn span(lang: Lang, from: NaiveDate, to: Option<NaiveDate>) -> String {
 
 /// A date the way each language writes it: 07/11/2026 and 2026-11-07.
 pub fn date(lang: Lang, day: NaiveDate) -> String {
-    match lang {
-        Lang::Vi => day.format("%d/%m/%Y").to_string(),
-        Lang::En => day.format("%Y-%m-%d").to_string(),
-    }
+    lang.date(day)
 }
 
 /// A date with a two-digit year, for narrow columns.
