@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::domain::Lang;
+use crate::domain::text::quoted;
 
 use super::holders::Holder;
 
@@ -28,7 +29,11 @@ pub enum StoreError {
     #[error("{}", self.message(Lang::En))]
     Database(String),
     #[error("{}", self.message(Lang::En))]
-    Conflict(String),
+    CodeTaken(String),
+    #[error("{}", self.message(Lang::En))]
+    CardTaken(String),
+    #[error("{}", self.message(Lang::En))]
+    WouldBeOwnAncestor,
 }
 
 impl StoreError {
@@ -77,7 +82,18 @@ impl StoreError {
             StoreError::Database(detail) => {
                 lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
             }
-            StoreError::Conflict(detail) => detail.clone(),
+            StoreError::CodeTaken(code) => lang.pick(
+                format!("mã {} đã được dùng cho một tổ chức khác", quoted(code)),
+                format!("code {} already belongs to another organisation", quoted(code)),
+            ),
+            StoreError::CardTaken(card) => lang.pick(
+                format!("số thẻ {} đã thuộc về một đảng viên khác", quoted(card)),
+                format!("party card {} already belongs to another member", quoted(card)),
+            ),
+            StoreError::WouldBeOwnAncestor => lang.pick(
+                "một tổ chức không thể nằm bên trong chính nó".to_string(),
+                "an organisation cannot sit inside itself".to_string(),
+            ),
         }
     }
 }

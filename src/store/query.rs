@@ -545,11 +545,8 @@ impl Writer<'_> {
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
-        if let Some(holder) = self.org_id(&org.code)?.filter(|id| *id != org.id) {
-            return Err(StoreError::Conflict(format!(
-                "org code {} already belongs to org {}",
-                org.code, holder.0
-            )));
+        if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
+            return Err(StoreError::CodeTaken(org.code.clone()));
         }
         if let Some(parent) = org.parent {
             self.refuse_cycle(org.id, parent)?;
@@ -671,10 +668,7 @@ impl Writer<'_> {
         let mut next = Some(parent);
         while let Some(current) = next {
             if current == id {
-                return Err(StoreError::Conflict(format!(
-                    "org {} would become its own ancestor",
-                    id.0
-                )));
+                return Err(StoreError::WouldBeOwnAncestor);
             }
             seen += 1;
             if seen > 10_000 {
@@ -690,11 +684,11 @@ impl Writer<'_> {
 
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
-        if let Some(holder) = self.member_id(&member.card)?.filter(|id| *id != member.id) {
-            return Err(StoreError::Conflict(format!(
-                "party card {} already belongs to member {}",
-                member.card, holder.0
-            )));
+        if self
+            .member_id(&member.card)?
+            .is_some_and(|id| id != member.id)
+        {
+            return Err(StoreError::CardTaken(member.card.clone()));
         }
         let old: Option<Member> = self
             .members
@@ -751,23 +745,20 @@ impl Writer<'_> {
     /// taken card or id shows up there, and the caller's error rolls everything back.
     fn insert_member_records(&mut self, members: &[Member]) -> Result<(), StoreError> {
         for member in members {
-            if let Some(holder) = self
+            if self
                 .member_by_card
                 .insert(member.card.as_str(), member.id.0)?
+                .is_some()
             {
-                return Err(StoreError::Conflict(format!(
-                    "party card {} already belongs to member {}",
-                    member.card,
-                    holder.value()
-                )));
+                return Err(StoreError::CardTaken(member.card.clone()));
             }
             if self
                 .members
                 .insert(member.id.0, encode(member).as_slice())?
                 .is_some()
             {
-                return Err(StoreError::Conflict(format!(
-                    "member id {} is taken",
+                return Err(StoreError::Corrupt(format!(
+                    "member id {} is already in use",
                     member.id.0
                 )));
             }
@@ -878,7 +869,7 @@ mod tests {
             province.parent = Some(OrgId(2));
             w.put_org(&province)
         });
-        assert!(matches!(outcome, Err(StoreError::Conflict(_))));
+        assert!(matches!(outcome, Err(StoreError::WouldBeOwnAncestor)));
         assert_eq!(
             store.read().unwrap().org(OrgId(1)).unwrap().unwrap().parent,
             None
@@ -947,7 +938,7 @@ mod tests {
             let id = w.new_member_id()?;
             w.put_member(&member(id.0, "48123456", "Trần Văn Bình", 3))
         });
-        assert!(matches!(outcome, Err(StoreError::Conflict(_))));
+        assert!(matches!(outcome, Err(StoreError::CardTaken(ref card)) if card == "48123456"));
         assert_eq!(store.read().unwrap().totals().unwrap().members, 1);
     }
 
