@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use chibo::domain::{Lang, OrgId, OrgKind, OrgUnit};
+use chibo::domain::{Lang, OrgKind, OrgUnit};
 use chibo::store::{Store, StoreError};
 use chibo::ui::{App, KeyChord, Msg, Options, Target};
 use chrono::NaiveDate;
@@ -72,16 +72,16 @@ fn province_store(path: &std::path::Path) -> Store {
     store
         .write(|w| {
             let province = w.new_org_id()?;
-            w.put_org(&org(
+            w.put_org(&OrgUnit::new(
                 province,
-                "P".into(),
-                "Tỉnh ủy Lớn".into(),
+                "P",
+                "Tỉnh ủy Lớn",
                 OrgKind::ProvincialCommittee,
                 None,
             ))?;
             for n in 0..COMMUNES {
                 let id = w.new_org_id()?;
-                let unit = org(
+                let unit = OrgUnit::new(
                     id,
                     format!("P.{n:04}"),
                     format!("Đảng ủy xã Số {n:04}"),
@@ -94,22 +94,6 @@ fn province_store(path: &std::path::Path) -> Store {
         })
         .expect("province written");
     store
-}
-
-fn org(id: OrgId, code: String, name: String, kind: OrgKind, parent: Option<OrgId>) -> OrgUnit {
-    OrgUnit {
-        id,
-        code,
-        name,
-        kind,
-        parent,
-        branch_type: None,
-        meeting_rule: None,
-        grace_days: None,
-        founded: None,
-        dissolved: None,
-        rule_changes: Vec::new(),
-    }
 }
 
 fn app(store: &Store, today: NaiveDate, width: u16, height: u16) -> App {

@@ -196,18 +196,10 @@ mod tests {
     use crate::domain::{MemberId, OrgId};
 
     fn org(id: u64, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
+        let name = format!("Org {id}");
         OrgUnit {
-            id: OrgId(id),
-            code: format!("C{id}"),
-            name: format!("Org {id}"),
-            kind,
-            parent: parent.map(OrgId),
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
             founded: parse_iso("2000-01-01").ok(),
-            dissolved: None,
-            rule_changes: Vec::new(),
+            ..OrgUnit::new(OrgId(id), format!("C{id}"), name, kind, parent.map(OrgId))
         }
     }
 

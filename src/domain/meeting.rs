@@ -106,6 +106,34 @@ impl MarkCounts {
 }
 
 impl Meeting {
+    /// A meeting with nothing recorded yet beyond what it is and when: no attendance,
+    /// guests, topic, minutes, times or place.
+    pub fn new(
+        id: MeetingId,
+        org: OrgId,
+        kind: MeetingKind,
+        date: NaiveDate,
+        state: MeetingState,
+    ) -> Meeting {
+        Meeting {
+            id,
+            org,
+            kind,
+            date,
+            planned: None,
+            attendance: Vec::new(),
+            excuses: Vec::new(),
+            guests: Vec::new(),
+            topic: None,
+            minutes: None,
+            approved: false,
+            state,
+            time: None,
+            end_time: None,
+            place: None,
+        }
+    }
+
     /// A regular meeting that took place: the only kind monthly compliance counts.
     pub fn is_held_regular(&self) -> bool {
         self.state == MeetingState::Held && self.kind == MeetingKind::Regular
@@ -151,23 +179,14 @@ mod tests {
     use super::*;
 
     fn planned(date: &str) -> Meeting {
-        Meeting {
-            id: MeetingId(1),
-            org: OrgId(1),
-            kind: MeetingKind::Regular,
-            date: crate::domain::date::parse_iso(date).unwrap(),
-            planned: None,
-            attendance: Vec::new(),
-            excuses: Vec::new(),
-            guests: Vec::new(),
-            topic: None,
-            minutes: None,
-            approved: false,
-            state: MeetingState::Planned,
-            time: None,
-            end_time: None,
-            place: None,
-        }
+        let day = crate::domain::date::parse_iso(date).unwrap();
+        Meeting::new(
+            MeetingId(1),
+            OrgId(1),
+            MeetingKind::Regular,
+            day,
+            MeetingState::Planned,
+        )
     }
 
     #[test]

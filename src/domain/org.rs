@@ -137,6 +137,30 @@ pub struct OrgUnit {
 }
 
 impl OrgUnit {
+    /// An organisation with nothing set beyond its place in the tree: no branch type, its
+    /// meeting rule and grace days inherited, no founding or dissolution date.
+    pub fn new(
+        id: OrgId,
+        code: impl Into<String>,
+        name: impl Into<String>,
+        kind: OrgKind,
+        parent: Option<OrgId>,
+    ) -> OrgUnit {
+        OrgUnit {
+            id,
+            code: code.into(),
+            name: name.into(),
+            kind,
+            parent,
+            branch_type: None,
+            meeting_rule: None,
+            grace_days: None,
+            founded: None,
+            dissolved: None,
+            rule_changes: Vec::new(),
+        }
+    }
+
     /// Whether the organisation existed on `day` (founded on or before, not yet dissolved).
     pub fn exists_on(&self, day: NaiveDate) -> bool {
         self.founded.is_none_or(|f| f <= day) && self.dissolved.is_none_or(|d| day < d)
@@ -231,17 +255,9 @@ mod tests {
     fn existence_is_half_open() {
         let d = |s| crate::domain::date::parse_iso(s).unwrap();
         let org = OrgUnit {
-            id: OrgId(1),
-            code: "X".into(),
-            name: "X".into(),
-            kind: OrgKind::Branch,
-            parent: None,
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
             founded: Some(d("2020-01-15")),
             dissolved: Some(d("2025-07-01")),
-            rule_changes: Vec::new(),
+            ..OrgUnit::new(OrgId(1), "X", "X", OrgKind::Branch, None)
         };
         assert!(!org.exists_on(d("2019-12-31")));
         assert!(org.exists_on(d("2020-01-15")));
@@ -260,17 +276,8 @@ mod tests {
     fn a_rule_change_applies_from_the_month_after_it_is_decided() {
         let d = |s| crate::domain::date::parse_iso(s).unwrap();
         let mut org = OrgUnit {
-            id: OrgId(1),
-            code: "X".into(),
-            name: "X".into(),
-            kind: OrgKind::Branch,
-            parent: None,
-            branch_type: None,
             meeting_rule: Some(ScheduleRule::DayOfMonth(7)),
-            grace_days: None,
-            founded: None,
-            dissolved: None,
-            rule_changes: Vec::new(),
+            ..OrgUnit::new(OrgId(1), "X", "X", OrgKind::Branch, None)
         };
         let rule3 = Some(ScheduleRule::DayOfMonth(3));
         assert_eq!(

@@ -71,19 +71,20 @@ pub fn weekday_word(weekday: Weekday) -> &'static str {
     }
 }
 
+/// The days of the week, Monday first as Vietnamese calendars print them.
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 /// Parses a weekday word written by [`weekday_word`].
 pub fn parse_weekday(word: &str) -> Option<Weekday> {
-    [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ]
-    .into_iter()
-    .find(|w| weekday_word(*w) == word)
+    WEEKDAYS.into_iter().find(|w| weekday_word(*w) == word)
 }
 
 /// A change of an organisation's own meeting settings, in force from month `from` on.
@@ -213,16 +214,6 @@ mod tests {
         assert_eq!(effective([(None, None)]), (None, DEFAULT_GRACE_DAYS));
     }
 
-    const WEEKDAYS: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
-
     /// Every month from 2020 (a leap year) to 2031: three leap Februaries, and every way a
     /// month can start on a weekday.
     fn months() -> impl Iterator<Item = (i32, u32)> {
@@ -299,19 +290,15 @@ mod tests {
     }
 
     fn unit(id: u64, parent: Option<u64>) -> crate::domain::OrgUnit {
-        crate::domain::OrgUnit {
-            id: crate::domain::OrgId(id),
-            code: id.to_string(),
-            name: id.to_string(),
-            kind: crate::domain::OrgKind::GrassrootsCommittee,
-            parent: parent.map(crate::domain::OrgId),
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
-            founded: None,
-            dissolved: None,
-            rule_changes: Vec::new(),
-        }
+        use crate::domain::{OrgId, OrgKind, OrgUnit};
+        let kind = OrgKind::GrassrootsCommittee;
+        OrgUnit::new(
+            OrgId(id),
+            id.to_string(),
+            id.to_string(),
+            kind,
+            parent.map(OrgId),
+        )
     }
 
     #[test]

@@ -135,19 +135,13 @@ mod tests {
     use crate::domain::{MemberId, OrgId, OrgKind, StatusChange};
 
     fn org(id: u64, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
-        OrgUnit {
-            id: OrgId(id),
-            code: id.to_string(),
-            name: id.to_string(),
+        OrgUnit::new(
+            OrgId(id),
+            id.to_string(),
+            id.to_string(),
             kind,
-            parent: parent.map(OrgId),
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
-            founded: None,
-            dissolved: None,
-            rule_changes: Vec::new(),
-        }
+            parent.map(OrgId),
+        )
     }
 
     fn member(id: u64, branch: u64, cell: Option<u64>, status: Option<MemberStatus>) -> Member {

@@ -261,40 +261,16 @@ mod tests {
     }
 
     fn meeting(id: u64, kind: MeetingKind, date: &str, planned: Option<&str>) -> Meeting {
+        let day = parse_iso(date).unwrap();
         Meeting {
-            id: MeetingId(id),
-            org: OrgId(1),
-            kind,
-            date: parse_iso(date).unwrap(),
             planned: planned.map(|p| parse_iso(p).unwrap()),
-            attendance: Vec::new(),
-            excuses: Vec::new(),
-            guests: Vec::new(),
-            topic: None,
-            minutes: None,
-            approved: false,
-            state: MeetingState::Planned,
-            time: None,
-            end_time: None,
-            place: None,
+            ..Meeting::new(MeetingId(id), OrgId(1), kind, day, MeetingState::Planned)
         }
     }
 
     #[test]
     fn uids_follow_the_month_first_planned_and_survive_a_reschedule() {
-        let org = OrgUnit {
-            id: OrgId(1),
-            code: "QN.HG.K2".into(),
-            name: "Chi bộ khu 2".into(),
-            kind: OrgKind::Branch,
-            parent: None,
-            branch_type: None,
-            meeting_rule: None,
-            grace_days: None,
-            founded: None,
-            dissolved: None,
-            rule_changes: Vec::new(),
-        };
+        let org = OrgUnit::new(OrgId(1), "QN.HG.K2", "Chi bộ khu 2", OrgKind::Branch, None);
         let mut meetings = vec![
             meeting(1, MeetingKind::Regular, "2026-10-07", None),
             meeting(2, MeetingKind::Thematic, "2026-10-20", None),

@@ -34,17 +34,16 @@ mod tests {
     #[test]
     fn records_round_trip_behind_a_version_byte() {
         let org = OrgUnit {
-            id: OrgId(7),
-            code: "QN.HL.HG.K2".into(),
-            name: "Chi bộ khu 2".into(),
-            kind: OrgKind::Branch,
-            parent: Some(OrgId(3)),
-            branch_type: None,
             meeting_rule: Some(ScheduleRule::DayOfMonth(7)),
             grace_days: Some(2),
             founded: crate::domain::date::parse_iso("1975-01-01").ok(),
-            dissolved: None,
-            rule_changes: Vec::new(),
+            ..OrgUnit::new(
+                OrgId(7),
+                "QN.HL.HG.K2",
+                "Chi bộ khu 2",
+                OrgKind::Branch,
+                Some(OrgId(3)),
+            )
         };
         let bytes = encode(&org);
         assert_eq!(bytes[0], RECORD_VERSION);

@@ -7,19 +7,13 @@ use crate::domain::date::parse_iso;
 use crate::domain::{Member, MemberId, OrgId, OrgKind, OrgUnit};
 
 pub fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
-    OrgUnit {
-        id: OrgId(id),
-        code: code.into(),
-        name: format!("Tổ chức {code}"),
+    OrgUnit::new(
+        OrgId(id),
+        code,
+        format!("Tổ chức {code}"),
         kind,
-        parent: parent.map(OrgId),
-        branch_type: None,
-        meeting_rule: None,
-        grace_days: None,
-        founded: None,
-        dissolved: None,
-        rule_changes: Vec::new(),
-    }
+        parent.map(OrgId),
+    )
 }
 
 pub fn member(id: u64, card: &str, name: &str, branch: u64) -> Member {

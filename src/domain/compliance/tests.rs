@@ -11,17 +11,9 @@ fn d(text: &str) -> NaiveDate {
 
 fn branch(founded: Option<&str>, dissolved: Option<&str>) -> OrgUnit {
     OrgUnit {
-        id: OrgId(1),
-        code: "B".into(),
-        name: "B".into(),
-        kind: OrgKind::Branch,
-        parent: None,
-        branch_type: None,
-        meeting_rule: None,
-        grace_days: None,
         founded: founded.map(d),
         dissolved: dissolved.map(d),
-        rule_changes: Vec::new(),
+        ..OrgUnit::new(OrgId(1), "B", "B", OrgKind::Branch, None)
     }
 }
 

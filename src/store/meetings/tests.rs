@@ -12,23 +12,7 @@ fn d(text: &str) -> NaiveDate {
 }
 
 fn meeting(org: u64, kind: MeetingKind, state: MeetingState, date: &str) -> Meeting {
-    Meeting {
-        id: MeetingId(0),
-        org: OrgId(org),
-        kind,
-        date: d(date),
-        planned: None,
-        attendance: Vec::new(),
-        excuses: Vec::new(),
-        guests: Vec::new(),
-        topic: None,
-        minutes: None,
-        approved: false,
-        state,
-        time: None,
-        end_time: None,
-        place: None,
-    }
+    Meeting::new(MeetingId(0), OrgId(org), kind, d(date), state)
 }
 
 /// The sample (province 1 → ward 2 → branch 3 `QN.HG.K2`) with the province meeting on the
