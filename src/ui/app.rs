@@ -19,13 +19,15 @@ use super::overlay::{Env, Outcome, Overlay};
 use super::screens::Ui;
 use super::screens::chrome::{self, Status};
 use super::screens::help::Help;
+use super::screens::meetings::{self, MeetingsView};
 use super::screens::member_detail::{self, MemberDetail};
 use super::screens::members::{self, Roster};
 use super::screens::org_info::{self, OrgInfo};
+use super::screens::quotas::Quotas;
 use super::screens::search::Search;
 use super::screens::tree::{self, TreeState};
 use super::theme::Theme;
-use crate::domain::{Lang, Member, MemberId, OrgId, OrgKind, OrgUnit};
+use crate::domain::{Lang, MeetingId, Member, MemberId, OrgId, OrgKind, OrgUnit};
 use crate::store::{Reader, Store, StoreError};
 
 /// Everything that can change the App.
@@ -66,6 +68,8 @@ impl std::fmt::Debug for Msg {
 pub enum Target {
     Org(OrgId),
     Member(MemberId),
+    /// A meeting on the meetings screen: its organisation, its month, the cursor on it.
+    Meeting(MeetingId),
 }
 
 /// What the host must do after an update.
@@ -83,6 +87,8 @@ pub enum Focus {
     Tree,
     Members,
     Detail,
+    /// The meetings of an organisation: a month's calendar and its branches.
+    Meetings,
 }
 
 /// The right pane: the roster of a branch or cell, or what a committee is.
@@ -136,6 +142,9 @@ pub struct App {
     tree: TreeState,
     right: RightPane,
     detail: Option<MemberDetail>,
+    meetings: Option<MeetingsView>,
+    /// Where the keys go back to when the meetings screen closes.
+    before_meetings: Focus,
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
     status: Option<Status>,
@@ -157,6 +166,8 @@ impl App {
             tree: TreeState::empty(),
             right: RightPane::Nothing,
             detail: None,
+            meetings: None,
+            before_meetings: Focus::Tree,
             overlays: Vec::new(),
             status: options.notice,
         };
@@ -216,11 +227,18 @@ impl App {
             (Focus::Detail, Some(detail)) => Some(detail.member.name.as_str()),
             _ => None,
         };
-        chrome::header(frame, regions.header, self.tree.breadcrumb(), member, &ui);
+        let path = match (self.focus, &self.meetings) {
+            (Focus::Meetings, Some(view)) => view.path.as_slice(),
+            _ => self.tree.breadcrumb(),
+        };
+        chrome::header(frame, regions.header, path, member, &ui);
         let keys_here = self.overlays.is_empty();
-        match (self.focus, &self.detail) {
-            (Focus::Detail, Some(detail)) => {
+        match (self.focus, &self.detail, &self.meetings) {
+            (Focus::Detail, Some(detail), _) => {
                 member_detail::render(frame, regions.body, detail, &ui)
+            }
+            (Focus::Meetings, _, Some(view)) => {
+                meetings::render(frame, regions.body, view, keys_here, &ui)
             }
             _ => {
                 let (left, right) = regions.panes();
@@ -276,6 +294,14 @@ impl App {
         &self.store
     }
 
+    /// The meetings screen, while it is open.
+    pub fn meetings(&self) -> Option<&MeetingsView> {
+        match self.focus {
+            Focus::Meetings => self.meetings.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn lang(&self) -> Lang {
         self.lang
     }
@@ -284,10 +310,13 @@ impl App {
         self.today
     }
 
-    /// The organisation selected in the tree: what an org form (add below, rename, move,
-    /// dissolve) acts on.
+    /// The organisation selected in the tree, or shown on the meetings screen: what an org
+    /// form (add below, rename, move, dissolve) or a meeting form acts on.
     pub fn selected_org(&self) -> Option<&OrgUnit> {
-        self.tree.selected().map(|node| &node.org)
+        match self.meetings() {
+            Some(view) => Some(&view.node),
+            None => self.tree.selected().map(|node| &node.org),
+        }
     }
 
     /// The member selected in the list or open in the details: what a member form acts on.
@@ -313,6 +342,7 @@ impl App {
             Focus::Tree => Context::Tree,
             Focus::Members => Context::Members,
             Focus::Detail => Context::Detail,
+            Focus::Meetings => Context::Meetings,
         }
     }
 
@@ -445,6 +475,7 @@ impl App {
     fn screen_action(&mut self, action: Action) -> bool {
         match self.form_for(action) {
             Some(Ok(form)) => {
+                self.status = form.notice();
                 self.overlays.push(form);
                 return true;
             }
@@ -454,10 +485,16 @@ impl App {
             }
             None => {}
         }
+        match action {
+            Action::Calendar => return self.open_meetings(),
+            Action::Quotas => return self.open_quotas(),
+            _ => {}
+        }
         match self.focus {
             Focus::Tree => self.tree_action(action),
             Focus::Members => self.members_action(action),
             Focus::Detail => self.detail_action(action),
+            Focus::Meetings => self.meetings_action(action),
         }
     }
 
@@ -466,14 +503,109 @@ impl App {
     /// their own keymap context; what they act on comes from [`App::selected_org`] and
     /// [`App::selected_member`].
     fn form_for(&self, action: Action) -> Option<Result<Box<dyn Overlay>, Status>> {
+        let calendar = self.meetings().map(|view| forms::CalendarSubject {
+            node: &view.node,
+            month: view.month(),
+            meeting: view.selected_meeting(),
+            unit: view.selected_unit(),
+        });
         let subject = forms::Subject {
             context: self.screen_context(),
             lang: self.lang,
             today: self.today,
             org: self.selected_org(),
             member: self.selected_member(),
+            calendar,
         };
         forms::open(action, &subject, &self.store)
+    }
+
+    /// The organisation the meetings screen and the quotas open on: what is selected in
+    /// the tree, or the branch whose members are listed.
+    fn org_for_meetings(&self) -> Option<OrgUnit> {
+        match (self.focus, &self.right) {
+            (Focus::Members, RightPane::Roster(roster)) => Some(roster.org.clone()),
+            _ => self.selected_org().cloned(),
+        }
+    }
+
+    /// `c`: the meetings of the selected organisation, this month.
+    fn open_meetings(&mut self) -> bool {
+        let Some(org) = self.org_for_meetings() else {
+            self.error(Text::PickAnOrg);
+            return true;
+        };
+        let (today, body) = (self.today, self.body());
+        if let Some(view) = self.read(|_, r| MeetingsView::open(r, org, today, body)) {
+            if self.focus != Focus::Meetings {
+                self.before_meetings = self.focus;
+            }
+            self.meetings = Some(view);
+            self.focus = Focus::Meetings;
+        }
+        true
+    }
+
+    /// `v`: committee members' visits against their quotas, for the selected organisation.
+    fn open_quotas(&mut self) -> bool {
+        let Some(org) = self.org_for_meetings() else {
+            self.error(Text::PickAnOrg);
+            return true;
+        };
+        let today = self.today;
+        if let Some(quotas) = self.read(|_, r| Quotas::read(r, &org, today)) {
+            self.overlays.push(Box::new(quotas));
+        }
+        true
+    }
+
+    fn close_meetings(&mut self) {
+        self.meetings = None;
+        self.focus = self.before_meetings;
+        self.leave_right_pane();
+    }
+
+    fn meetings_action(&mut self, action: Action) -> bool {
+        if self.meetings.is_none() {
+            self.focus = Focus::Tree;
+            return true;
+        }
+        let page = self.meetings.as_ref().map_or(1, MeetingsView::page);
+        let before = self
+            .meetings
+            .as_ref()
+            .map(|v| (v.node.id, v.month(), v.cursor()));
+        let went_back = self.read(|app, r| {
+            let Some(view) = app.meetings.as_mut() else {
+                return Ok(true);
+            };
+            match action {
+                Action::Up => view.step(r, -1)?,
+                Action::Down => view.step(r, 1)?,
+                Action::PageUp => view.step(r, -page)?,
+                Action::PageDown => view.step(r, page)?,
+                Action::Top => view.to_top(r)?,
+                Action::Bottom => view.to_bottom(r)?,
+                Action::PrevMonth => view.previous_month(r)?,
+                Action::NextMonth => view.next_month(r)?,
+                Action::ThisMonth => view.this_month(r)?,
+                Action::Open => {
+                    view.open_unit(r)?;
+                }
+                Action::Back => return view.back(r).map(|went| !went),
+                _ => {}
+            }
+            Ok(false)
+        });
+        if went_back == Some(true) {
+            self.close_meetings();
+            return true;
+        }
+        let after = self
+            .meetings
+            .as_ref()
+            .map(|v| (v.node.id, v.month(), v.cursor()));
+        before != after
     }
 
     fn tree_action(&mut self, action: Action) -> bool {
@@ -625,19 +757,31 @@ impl App {
             return;
         }
         let (tree_rows, roster_rows) = (self.tree_rows(), self.roster_rows());
+        let body = self.body();
         self.read(|app, r| {
             app.tree.set_height(r, tree_rows)?;
             if let RightPane::Roster(roster) = &mut app.right {
                 roster.set_height(r, roster_rows)?;
+            }
+            if let Some(view) = &mut app.meetings {
+                view.set_body(r, body)?;
             }
             app.show_selection(r)
         });
     }
 
     fn jump(&mut self, target: Target) {
+        if let Target::Meeting(id) = target {
+            self.jump_to_meeting(id);
+            return;
+        }
         self.detail = None;
+        if self.focus == Focus::Meetings {
+            self.meetings = None;
+        }
         let found = self.read(|app, r| {
             let (org, member) = match target {
+                Target::Meeting(_) => return Ok(false),
                 Target::Org(org) => (org, None),
                 Target::Member(id) => match r.member(id)? {
                     Some(member) => (member.org, Some(id)),
@@ -666,6 +810,33 @@ impl App {
         }
     }
 
+    /// The meetings screen on `id`'s organisation and month, the cursor on it.
+    fn jump_to_meeting(&mut self, id: MeetingId) {
+        let (today, body) = (self.today, self.body());
+        let found = self.read(|app, r| {
+            let Some(meeting) = r.meeting(id)? else {
+                return Ok(false);
+            };
+            if app.meetings.is_none() {
+                let Some(org) = r.org(meeting.org)? else {
+                    return Ok(false);
+                };
+                app.meetings = Some(MeetingsView::open(r, org, today, body)?);
+            }
+            if app.focus != Focus::Meetings {
+                app.before_meetings = app.focus;
+                app.focus = Focus::Meetings;
+            }
+            match app.meetings.as_mut() {
+                Some(view) => view.reveal_meeting(r, &meeting),
+                None => Ok(false),
+            }
+        });
+        if found == Some(false) {
+            self.error(Text::NotFound);
+        }
+    }
+
     /// Reads everything shown again, keeping the selection where it still exists.
     fn reload(&mut self) {
         let member = self.selected_member().map(|m| m.id);
@@ -678,6 +849,10 @@ impl App {
                 roster.reveal(r, id)?;
             }
             Ok(())
+        });
+        self.read(|app, r| match app.meetings.as_mut() {
+            Some(view) => view.reload(r),
+            None => Ok(()),
         });
         if let (true, Some(id)) = (detail_open, member) {
             match self.read(|_, r| MemberDetail::read(r, id)).flatten() {

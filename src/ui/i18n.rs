@@ -1,10 +1,13 @@
 //! Every string the full-screen app shows, in Vietnamese and English side by side. Screens
 //! never hold literal words: they ask here, so `--lang en` switches all of them.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
 use super::keymap::{Action, Context, KeymapError};
-use crate::domain::{BranchType, Lang, MemberStatus, OrgKind, RoleKind, ScheduleRule, Sex};
+use crate::domain::{
+    BranchType, Compliance, Lang, MeetingKind, MeetingState, MemberStatus, OrgKind, RoleKind,
+    ScheduleRule, Sex, Thematic,
+};
 
 /// Fixed words and sentences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +67,40 @@ pub enum Text {
     Probationary,
     ProbationaryShort,
     Unknown,
+    MeetingsTitle,
+    MeetingsOfMonth,
+    NoMeetings,
+    UnitsTitle,
+    NoUnits,
+    ColDue,
+    ColHeld,
+    ColPlanned,
+    ColThematic,
+    ColRole,
+    ColQuota,
+    ColMade,
+    ColDueSoFar,
+    Legend,
+    Overseers,
+    NoOverseer,
+    Today,
+    MarkPlanned,
+    MarkDue,
+    MarkOtherHeld,
+    MarkCancelled,
+    MarkClash,
+    QuotaBehind,
+    QuotaOnTrack,
+    QuotaNone,
+    NoQuotaRoles,
+    Branches,
+    Organisation,
+    PickAnOrg,
+    FirstPlanned,
+    Place,
+    Topic,
+    Guests,
+    BranchesByStatus,
 }
 
 impl Text {
@@ -136,6 +173,43 @@ impl Text {
             Text::Probationary => ("dự bị", "probationary"),
             Text::ProbationaryShort => ("dự bị", "prob."),
             Text::Unknown => ("—", "—"),
+            Text::MeetingsTitle => ("Lịch họp", "Meetings"),
+            Text::MeetingsOfMonth => ("Cuộc họp trong tháng", "Meetings this month"),
+            Text::NoMeetings => ("Chưa có cuộc họp nào.", "No meetings."),
+            Text::UnitsTitle => ("Đơn vị trực thuộc", "Units below"),
+            Text::NoUnits => ("Không có đơn vị trực thuộc.", "No units below."),
+            Text::ColDue => ("Hạn", "Due"),
+            Text::ColHeld => ("Đã họp", "Held"),
+            Text::ColPlanned => ("Dự kiến", "Planned"),
+            Text::ColThematic => ("Chuyên đề", "Thematic"),
+            Text::ColRole => ("Chức vụ", "Role"),
+            Text::ColQuota => ("Định mức", "Quota"),
+            Text::ColMade => ("Đã dự", "Made"),
+            Text::ColDueSoFar => ("Cần đến nay", "Due so far"),
+            Text::Legend => ("Chú giải", "Legend"),
+            Text::Overseers => ("Theo dõi", "Overseen by"),
+            Text::NoOverseer => ("chưa phân công", "no one assigned"),
+            Text::Today => ("hôm nay", "today"),
+            Text::MarkPlanned => ("dự kiến", "planned"),
+            Text::MarkDue => ("đến ngày, chưa họp", "due, not yet held"),
+            Text::MarkOtherHeld => ("họp khác đã họp", "other meeting held"),
+            Text::MarkCancelled => ("đã hủy", "cancelled"),
+            Text::MarkClash => ("trùng ngày chi bộ họp", "clashes with branches"),
+            Text::QuotaBehind => ("chậm so với định mức", "behind the quota"),
+            Text::QuotaOnTrack => ("đủ định mức đến nay", "on track"),
+            Text::QuotaNone => ("không có định mức", "no quota"),
+            Text::NoQuotaRoles => (
+                "Không có cấp ủy viên nào ở đây.",
+                "No committee members here.",
+            ),
+            Text::Branches => ("chi bộ", "branches"),
+            Text::Organisation => ("Tổ chức", "Organisation"),
+            Text::PickAnOrg => ("Chọn một tổ chức trước.", "Select an organisation first."),
+            Text::FirstPlanned => ("Dự kiến ban đầu", "First planned for"),
+            Text::Place => ("Địa điểm", "Place"),
+            Text::Topic => ("Nội dung", "Topic"),
+            Text::Guests => ("Cấp trên dự", "Guests from above"),
+            Text::BranchesByStatus => ("Chi bộ theo tình trạng", "Branches by status"),
         };
         lang.pick(vi, en)
     }
@@ -326,6 +400,182 @@ pub fn search_section(lang: Lang, section: Text, shown: usize, capped: bool) -> 
     }
 }
 
+/// "Tháng 10/2026", "October 2026".
+pub fn month(lang: Lang, yyyymm: u32) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (year, number) = (yyyymm / 100, yyyymm % 100);
+    let name = EN[(number.clamp(1, 12) - 1) as usize];
+    lang.pick(format!("Tháng {number}/{year}"), format!("{name} {year}"))
+}
+
+/// A weekday over a calendar column: "T2" … "CN", or "Thứ Hai" … "Chủ nhật" when `wide`.
+pub fn weekday_heading(lang: Lang, w: Weekday, wide: bool) -> &'static str {
+    let (vi, en, vi_wide, en_wide) = match w {
+        Weekday::Mon => ("T2", "Mo", "Thứ Hai", "Mon"),
+        Weekday::Tue => ("T3", "Tu", "Thứ Ba", "Tue"),
+        Weekday::Wed => ("T4", "We", "Thứ Tư", "Wed"),
+        Weekday::Thu => ("T5", "Th", "Thứ Năm", "Thu"),
+        Weekday::Fri => ("T6", "Fr", "Thứ Sáu", "Fri"),
+        Weekday::Sat => ("T7", "Sa", "Thứ Bảy", "Sat"),
+        Weekday::Sun => ("CN", "Su", "Chủ nhật", "Sun"),
+    };
+    if wide {
+        lang.pick(vi_wide, en_wide)
+    } else {
+        lang.pick(vi, en)
+    }
+}
+
+/// A day and month without the year: 05/10 and 10-05.
+pub fn day_month(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::Vi => day.format("%d/%m").to_string(),
+        Lang::En => day.format("%m-%d").to_string(),
+    }
+}
+
+/// A branch's month in words; `short` for a narrow list.
+pub fn compliance(lang: Lang, status: Compliance, short: bool) -> &'static str {
+    if !short {
+        return status.label(lang);
+    }
+    let (vi, en) = match status {
+        Compliance::OnTime => ("đúng ngày", "on time"),
+        Compliance::Early => ("sớm", "early"),
+        Compliance::LateWithinGrace => ("muộn", "late"),
+        Compliance::HeldOutOfRule => ("ngoài QĐ", "out of rule"),
+        Compliance::Overdue => ("quá hạn", "overdue"),
+        Compliance::Upcoming => ("sắp tới", "upcoming"),
+        Compliance::NotDue => ("không họp", "not due"),
+    };
+    lang.pick(vi, en)
+}
+
+/// A kind of meeting; `short` for lists: "thường kỳ", "cấp ủy".
+pub fn meeting_kind(lang: Lang, kind: MeetingKind, short: bool) -> &'static str {
+    if !short {
+        return kind.label(lang);
+    }
+    let (vi, en) = match kind {
+        MeetingKind::Regular => ("thường kỳ", "regular"),
+        MeetingKind::Thematic => ("chuyên đề", "thematic"),
+        MeetingKind::Committee => ("họp cấp ủy", "committee"),
+        MeetingKind::Extraordinary => ("bất thường", "extraordinary"),
+    };
+    lang.pick(vi, en)
+}
+
+pub fn meeting_state(lang: Lang, state: MeetingState) -> &'static str {
+    let (vi, en) = match state {
+        MeetingState::Planned => ("dự kiến", "planned"),
+        MeetingState::Held => ("đã họp", "held"),
+        MeetingState::Cancelled => ("đã hủy", "cancelled"),
+    };
+    lang.pick(vi, en)
+}
+
+/// A committee role in a narrow column: "Phó BT TT".
+pub fn role_short(lang: Lang, r: RoleKind) -> &'static str {
+    let (vi, en) = match r {
+        RoleKind::Secretary => ("Bí thư", "Secretary"),
+        RoleKind::StandingDeputySecretary => ("Phó BT TT", "Std deputy"),
+        RoleKind::DeputySecretary => ("Phó Bí thư", "Deputy"),
+        RoleKind::StandingCommitteeMember => ("Ủy viên BTV", "Std cttee"),
+        RoleKind::CommitteeMember => ("Cấp ủy viên", "Cttee member"),
+    };
+    lang.pick(vi, en)
+}
+
+/// Under a partial calendar: "Lịch tính 64 trong 3300 đơn vị".
+pub fn calendar_covers(lang: Lang, counted: usize, total: usize) -> String {
+    lang.pick(
+        format!("Lịch và số liệu tính {counted} trong {total} đơn vị đầu."),
+        format!("The calendar and counts cover the first {counted} of {total} units."),
+    )
+}
+
+/// A branch's thematic meeting of a quarter in words.
+pub fn thematic(lang: Lang, thematic: Thematic) -> String {
+    match thematic {
+        Thematic::Held(day) => lang.pick(
+            format!("đã họp {}", date(lang, day)),
+            format!("held {}", date(lang, day)),
+        ),
+        Thematic::Missed => lang.pick("quá hạn, chưa họp", "missed").to_string(),
+        Thematic::Open => lang.pick("chưa họp", "not yet").to_string(),
+        Thematic::NotDue => lang.pick("không phải họp", "not due").to_string(),
+    }
+}
+
+/// "14 chi bộ:" before the counts of their standings.
+pub fn branches_counted(lang: Lang, branches: u32) -> String {
+    if branches == 0 {
+        return lang.pick("không có chi bộ", "no branches").to_string();
+    }
+    lang.pick(
+        format!("{branches} chi bộ:"),
+        format!("{branches} branches:"),
+    )
+}
+
+/// "trùng 14 chi bộ", after the clash symbol.
+pub fn clash_count(lang: Lang, branches: usize) -> String {
+    lang.pick(
+        format!("trùng {branches} chi bộ"),
+        format!("clashes with {branches} branches"),
+    )
+}
+
+/// "14:00–15:45", "14:00", or nothing.
+pub fn time_span(start: Option<NaiveTime>, end: Option<NaiveTime>) -> Option<String> {
+    let clock = crate::domain::date::format_clock;
+    match (start, end) {
+        (Some(start), Some(end)) => Some(format!("{}–{}", clock(start), clock(end))),
+        (Some(start), None) => Some(clock(start)),
+        (None, Some(end)) => Some(format!("–{}", clock(end))),
+        (None, None) => None,
+    }
+}
+
+/// The title of the quota view.
+pub fn quotas_title(lang: Lang, year: i32, committee: &str) -> String {
+    lang.pick(
+        format!("Dự sinh hoạt chi bộ năm {year} — {committee}"),
+        format!("Visits to branches in {year} — {committee}"),
+    )
+}
+
+/// "9/12 tháng": months with a visit, out of the months asked for.
+pub fn months_count(lang: Lang, made: u32, of: Option<u32>) -> String {
+    let made = match of {
+        Some(of) => format!("{made}/{of}"),
+        None => made.to_string(),
+    };
+    lang.pick(format!("{made} tháng"), format!("{made} months"))
+}
+
+/// "2/3 chi bộ": branches visited, out of the branches asked for.
+pub fn branch_count(lang: Lang, made: u32, of: Option<u32>) -> String {
+    let made = match of {
+        Some(of) => format!("{made}/{of}"),
+        None => made.to_string(),
+    };
+    lang.pick(format!("{made} chi bộ"), format!("{made} branches"))
+}
+
 pub fn context_title(lang: Lang, context: Context) -> &'static str {
     let (vi, en) = match context {
         Context::Global => ("Mọi màn hình", "Everywhere"),
@@ -337,6 +587,9 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Form => ("Biểu mẫu", "Form"),
         Context::Confirm => ("Xác nhận", "Confirmation"),
         Context::Picker => ("Chọn tổ chức", "Choosing an organisation"),
+        Context::Meetings => ("Lịch họp", "Meetings"),
+        Context::Checklist => ("Chọn người", "Choosing people"),
+        Context::Quotas => ("Định mức dự sinh hoạt", "Visiting quotas"),
     };
     lang.pick(vi, en)
 }
@@ -355,8 +608,8 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Reload) => ("đọc lại dữ liệu mới nhất", "reload the latest data"),
         (C::Tree, A::SwitchPane) => ("sang danh sách đảng viên", "go to the member list"),
         (_, A::SwitchPane) => ("về cây tổ chức", "back to the tree"),
-        (C::Detail | C::Help, A::Up) => ("cuộn lên", "scroll up"),
-        (C::Detail | C::Help, A::Down) => ("cuộn xuống", "scroll down"),
+        (C::Detail | C::Help | C::Quotas, A::Up) => ("cuộn lên", "scroll up"),
+        (C::Detail | C::Help | C::Quotas, A::Down) => ("cuộn xuống", "scroll down"),
         (_, A::Up) => ("lên một dòng", "move up"),
         (_, A::Down) => ("xuống một dòng", "move down"),
         (_, A::PageUp) => ("lên một trang", "page up"),
@@ -371,17 +624,31 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "đóng nhánh; nếu đã đóng thì về tổ chức cấp trên",
             "collapse; when collapsed, go to the parent",
         ),
+        (C::Checklist, A::Toggle) => ("đánh dấu hoặc bỏ đánh dấu", "tick or untick"),
         (_, A::Toggle) => ("mở hoặc đóng nhánh", "expand or collapse"),
+        (C::Meetings, A::Open) => (
+            "xem lịch họp của đơn vị đang chọn",
+            "open the meetings of the unit under the cursor",
+        ),
         (_, A::Open) => ("xem hồ sơ đảng viên", "open the member's details"),
         (C::Detail, A::Back) => ("về danh sách đảng viên", "back to the member list"),
+        (C::Meetings, A::Back) => (
+            "quay lại đơn vị cấp trên vừa xem, hoặc đóng",
+            "back to the unit above you came from, or close",
+        ),
         (_, A::Back) => ("về cây tổ chức", "back to the tree"),
         (C::Form, A::Accept) => ("lưu", "save"),
         (C::Confirm, A::Accept) => ("đồng ý, thực hiện", "yes, do it"),
         (C::Picker, A::Accept) => ("chọn tổ chức này", "choose this organisation"),
+        (C::Checklist, A::Accept) => (
+            "lưu những người đã đánh dấu; chọn người đang trỏ",
+            "save the people ticked; choose the one under the cursor",
+        ),
         (_, A::Accept) => ("đi tới kết quả đã chọn", "go to the selected result"),
         (C::Form, A::Cancel) => ("đóng, không lưu", "close without saving"),
         (C::Confirm, A::Cancel) => ("không, quay lại biểu mẫu", "no, back to the form"),
         (C::Picker, A::Cancel) => ("đóng, không chuyển", "close without moving"),
+        (C::Checklist, A::Cancel) => ("đóng, không lưu", "close without saving"),
         (_, A::Cancel) => ("đóng tìm kiếm", "close the search"),
         (C::Form | C::Picker, A::DeleteBack) => (
             "xóa ký tự trước con trỏ",
@@ -390,6 +657,7 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::DeleteBack) => ("xóa ký tự cuối", "delete the last character"),
         (C::Form | C::Picker, A::ClearQuery) => ("xóa cả ô", "clear the field"),
         (_, A::ClearQuery) => ("xóa cả ô tìm kiếm", "clear the search"),
+        (C::Quotas, A::Close) => ("đóng bảng định mức", "close the quotas"),
         (_, A::Close) => ("đóng bảng này", "close this help"),
         (C::Tree, A::Add) => (
             "thêm tổ chức trực thuộc tổ chức đang chọn",
@@ -429,6 +697,35 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "xóa ký tự tại con trỏ",
             "delete the character at the cursor",
         ),
+        (_, A::Calendar) => (
+            "lịch họp: tháng, chi bộ trực thuộc, lên lịch",
+            "meetings: the month, the branches below, planning",
+        ),
+        (_, A::Quotas) => (
+            "định mức dự sinh hoạt của cấp ủy viên",
+            "committee members' visits against their quotas",
+        ),
+        (_, A::PrevMonth) => ("tháng trước", "previous month"),
+        (_, A::NextMonth) => ("tháng sau", "next month"),
+        (_, A::ThisMonth) => ("về tháng này", "back to this month"),
+        (_, A::Plan) => ("lên lịch một cuộc họp", "plan a meeting"),
+        (_, A::RecordHeld) => (
+            "ghi nhận đã họp: cuộc đang chọn hoặc cuộc mới",
+            "record as held: the one selected, or a new one",
+        ),
+        (_, A::Reschedule) => (
+            "dời cuộc họp dự kiến sang ngày khác",
+            "move a planned meeting to another day",
+        ),
+        (_, A::CancelMeeting) => ("hủy cuộc họp dự kiến", "cancel a planned meeting"),
+        (_, A::Guests) => (
+            "ghi khách cấp trên dự cuộc họp đã họp",
+            "record the guests from above at a held meeting",
+        ),
+        (_, A::Assign) => (
+            "phân công cấp ủy viên cấp trên theo dõi chi bộ",
+            "assign a committee member above to oversee the branch",
+        ),
     };
     lang.pick(vi, en)
 }
@@ -438,18 +735,20 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
     use Action as A;
     use Context as C;
     let (vi, en) = match (context, action) {
-        (C::Detail | C::Help, A::Up | A::Down) => ("cuộn", "scroll"),
+        (C::Detail | C::Help | C::Quotas, A::Up | A::Down) => ("cuộn", "scroll"),
         (_, A::Up | A::Down) => ("di chuyển", "move"),
+        (C::Checklist, A::Toggle) => ("đánh dấu", "tick"),
         (_, A::Toggle) => ("mở/đóng", "expand"),
         (C::Tree, A::SwitchPane) => ("đảng viên", "members"),
         (_, A::SwitchPane | A::Back) => ("quay lại", "back"),
+        (C::Meetings, A::Open) => ("mở", "open"),
         (_, A::Open) => ("hồ sơ", "details"),
         (_, A::Search) => ("tìm", "search"),
         (_, A::Help) => ("phím tắt", "keys"),
         (_, A::Quit) => ("thoát", "quit"),
         (C::Form, A::Accept) => ("lưu", "save"),
         (C::Confirm, A::Accept) => ("đồng ý", "yes"),
-        (C::Picker, A::Accept) => ("chọn", "choose"),
+        (C::Picker | C::Checklist, A::Accept) => ("chọn", "choose"),
         (_, A::Accept) => ("đi tới", "go to"),
         (C::Form, A::Cancel) => ("hủy", "cancel"),
         (C::Confirm, A::Cancel) => ("không", "no"),
@@ -463,6 +762,16 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Edit) => ("sửa", "edit"),
         (_, A::ChangeStatus) => ("tình trạng", "status"),
         (_, A::Reload) => ("đọc lại", "reload"),
+        (_, A::Calendar) => ("lịch họp", "meetings"),
+        (_, A::Quotas) => ("định mức", "quotas"),
+        (_, A::PrevMonth | A::NextMonth) => ("tháng", "month"),
+        (_, A::ThisMonth) => ("tháng này", "this month"),
+        (_, A::Plan) => ("lên lịch", "plan"),
+        (_, A::RecordHeld) => ("đã họp", "held"),
+        (_, A::Reschedule) => ("dời lịch", "reschedule"),
+        (_, A::CancelMeeting) => ("hủy họp", "cancel"),
+        (_, A::Guests) => ("khách", "guests"),
+        (_, A::Assign) => ("phân công", "assign"),
         _ => ("", ""),
     };
     lang.pick(vi, en)

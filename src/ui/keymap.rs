@@ -36,6 +36,12 @@ pub enum Context {
     Confirm,
     /// Choosing an organisation by name or code (the new parent of a move).
     Picker,
+    /// The meetings of an organisation: a month calendar and its branches' standing.
+    Meetings,
+    /// Ticking people in a list (guests of a meeting) or choosing one (an overseer).
+    Checklist,
+    /// Committee members' visits to branches against their quotas.
+    Quotas,
 }
 
 impl Context {
@@ -49,6 +55,9 @@ impl Context {
         Context::Form,
         Context::Confirm,
         Context::Picker,
+        Context::Meetings,
+        Context::Checklist,
+        Context::Quotas,
     ];
 
     /// The table name used in the keys file.
@@ -63,6 +72,9 @@ impl Context {
             Context::Form => "form",
             Context::Confirm => "confirm",
             Context::Picker => "picker",
+            Context::Meetings => "meetings",
+            Context::Checklist => "checklist",
+            Context::Quotas => "quotas",
         }
     }
 
@@ -129,6 +141,17 @@ actions! {
     LineStart => "line_start",
     LineEnd => "line_end",
     DeleteForward => "delete_forward",
+    Calendar => "calendar",
+    Quotas => "quotas",
+    PrevMonth => "prev_month",
+    NextMonth => "next_month",
+    ThisMonth => "this_month",
+    Plan => "plan",
+    RecordHeld => "held",
+    Reschedule => "reschedule",
+    CancelMeeting => "cancel_meeting",
+    Guests => "guests",
+    Assign => "assign",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -151,6 +174,8 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Tree, Action::Rename, &["r"]),
     (Context::Tree, Action::Move, &["m"]),
     (Context::Tree, Action::Dissolve, &["D"]),
+    (Context::Tree, Action::Calendar, &["c", "f2"]),
+    (Context::Tree, Action::Quotas, &["v"]),
     (Context::Members, Action::Up, &["k", "up"]),
     (Context::Members, Action::Down, &["j", "down"]),
     (Context::Members, Action::Open, &["enter", "l", "right"]),
@@ -163,6 +188,8 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Members, Action::Add, &["a"]),
     (Context::Members, Action::Edit, &["e"]),
     (Context::Members, Action::ChangeStatus, &["s"]),
+    (Context::Members, Action::Calendar, &["c", "f2"]),
+    (Context::Members, Action::Quotas, &["v"]),
     (
         Context::Detail,
         Action::Back,
@@ -224,6 +251,50 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Picker, Action::DeleteBack, &["backspace"]),
     (Context::Picker, Action::DeleteForward, &["delete"]),
     (Context::Picker, Action::ClearQuery, &["ctrl-u"]),
+    (Context::Meetings, Action::PrevMonth, &["["]),
+    (Context::Meetings, Action::NextMonth, &["]"]),
+    (Context::Meetings, Action::ThisMonth, &["t"]),
+    (Context::Meetings, Action::Up, &["k", "up"]),
+    (Context::Meetings, Action::Down, &["j", "down"]),
+    (Context::Meetings, Action::PageUp, &["pageup", "ctrl-b"]),
+    (Context::Meetings, Action::PageDown, &["pagedown", "ctrl-f"]),
+    (Context::Meetings, Action::Top, &["g", "home"]),
+    (Context::Meetings, Action::Bottom, &["G", "end"]),
+    (Context::Meetings, Action::Open, &["enter", "l", "right"]),
+    (
+        Context::Meetings,
+        Action::Back,
+        &["esc", "h", "left", "backspace"],
+    ),
+    (Context::Meetings, Action::Plan, &["p"]),
+    (Context::Meetings, Action::RecordHeld, &["d"]),
+    (Context::Meetings, Action::Reschedule, &["r"]),
+    (Context::Meetings, Action::CancelMeeting, &["x"]),
+    (Context::Meetings, Action::Guests, &["i"]),
+    (Context::Meetings, Action::Assign, &["o"]),
+    (Context::Meetings, Action::Quotas, &["v"]),
+    (Context::Checklist, Action::Accept, &["enter"]),
+    (Context::Checklist, Action::Cancel, &["esc"]),
+    (Context::Checklist, Action::Toggle, &["space", "x"]),
+    (Context::Checklist, Action::Up, &["k", "up"]),
+    (Context::Checklist, Action::Down, &["j", "down"]),
+    (Context::Checklist, Action::PageUp, &["pageup", "ctrl-b"]),
+    (
+        Context::Checklist,
+        Action::PageDown,
+        &["pagedown", "ctrl-f"],
+    ),
+    (Context::Quotas, Action::Close, &["esc", "v", "q", "enter"]),
+    (Context::Quotas, Action::Up, &["k", "up"]),
+    (Context::Quotas, Action::Down, &["j", "down"]),
+    (Context::Quotas, Action::PageUp, &["pageup", "ctrl-b"]),
+    (
+        Context::Quotas,
+        Action::PageDown,
+        &["pagedown", "ctrl-f", "space"],
+    ),
+    (Context::Quotas, Action::Top, &["g", "home"]),
+    (Context::Quotas, Action::Bottom, &["G", "end"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character

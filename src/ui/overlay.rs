@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use super::app::Msg;
 use super::keymap::{Action, Context, Keymap};
 use super::screens::Ui;
+use super::screens::chrome::Status;
 use crate::domain::Lang;
 use crate::store::Store;
 
@@ -55,6 +56,11 @@ pub trait Overlay: Send {
 
     /// One key: `action` is what the keymap binds it to in [`Overlay::context`], if anything.
     fn on_key(&mut self, key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome;
+
+    /// A message for the status line when the overlay opens (a warning a form starts with).
+    fn notice(&self) -> Option<Status> {
+        None
+    }
 
     /// Draws the overlay over `area`, the body between the breadcrumb and the status line.
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>);

@@ -360,6 +360,39 @@ fn a_province_of_3300_communes_opens_reading_one_screen_of_them() {
 }
 
 #[test]
+fn the_meetings_of_a_province_of_3300_communes_read_a_page_of_them_at_a_time() {
+    let (_dir, store) = province(3300);
+    let mut app = app_on(&store, 80, 24);
+    let started = Instant::now();
+    press(&mut app, "c");
+    let took = started.elapsed();
+    eprintln!("opening the meetings of a province of 3,300 communes took {took:?}");
+    let view = app.meetings().expect("the meetings screen");
+    assert_eq!(view.data().units.len(), 3300);
+    assert!(view.data().partial(), "the calendar counts the first page");
+    assert!(
+        view.unit_pages_held() <= 2,
+        "{} pages",
+        view.unit_pages_held()
+    );
+    assert!(took < Duration::from_millis(1500), "opening took {took:?}");
+    assert!(screen(&app, 80, 24).contains("Đảng ủy xã Số 0000"));
+    // Moving within what is read reads nothing more; the end of the list reads its page.
+    assert!(!press(&mut app, "j").is_empty());
+    press(&mut app, "G");
+    let view = app.meetings().unwrap();
+    assert_eq!(view.selected_unit().unwrap().code, "P.3299");
+    assert!(
+        view.unit_pages_held() <= 4,
+        "{} pages",
+        view.unit_pages_held()
+    );
+    // A month seen a moment ago is kept, not read again.
+    press(&mut app, "[ ]");
+    assert_eq!(app.meetings().unwrap().month(), 202611);
+}
+
+#[test]
 fn a_jump_deep_into_a_long_list_lands_on_its_target() {
     let (_dir, store) = province(3300);
     let mut app = app_on(&store, 80, 24);

@@ -100,6 +100,31 @@ impl Theme {
     pub fn matched(self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
+
+    /// A duty met: a meeting held on time, a quota kept.
+    pub fn good(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// Met, but not as the rule says: early, late within grace.
+    pub fn fair(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    /// A duty missed: overdue, held out of rule, behind a quota, a clash.
+    pub fn bad(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    /// Something ahead: a planned meeting.
+    pub fn planned(self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::BOLD)
+    }
+
+    /// Today in the calendar.
+    pub fn today(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
 }
 
 #[cfg(test)]

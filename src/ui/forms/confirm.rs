@@ -8,11 +8,14 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::WriteFn;
+use crossterm::event::KeyEvent;
+
 use super::words::{self, Word};
+use super::{WriteFn, commit};
 use crate::ui::cells::{safe, width};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::centered;
+use crate::ui::overlay::{Env, Outcome, Overlay};
 use crate::ui::screens::{Ui, pane};
 
 /// A change waiting for its yes: the question and the write it stands for.
@@ -67,6 +70,48 @@ impl Pending {
         frame.render_widget(Clear, area);
         let title = format!(" {} ", Word::ConfirmTitle.get(ui.lang));
         frame.render_widget(Paragraph::new(lines).block(pane(title, true, ui)), area);
+    }
+}
+
+/// A question asked on its own, with no form behind it (cancelling a meeting): yes writes
+/// and closes, no closes with nothing written.
+pub struct Ask {
+    pending: Option<Pending>,
+}
+
+impl Ask {
+    pub fn new(question: Vec<String>, write: WriteFn) -> Ask {
+        Ask {
+            pending: Some(Pending::new(question, write)),
+        }
+    }
+}
+
+impl Overlay for Ask {
+    fn context(&self) -> Context {
+        Context::Confirm
+    }
+
+    fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome {
+        match Pending::answer(action) {
+            Answer::Yes => match self.pending.take() {
+                Some(pending) => commit(pending.write, env).unwrap_or_else(|refusal| match refusal
+                    .outcome(env.lang)
+                {
+                    Outcome::Send(msg) => Outcome::CloseAndSend(msg),
+                    other => other,
+                }),
+                None => Outcome::Close,
+            },
+            Answer::No => Outcome::Close,
+            Answer::Undecided => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
+        if let Some(pending) = &self.pending {
+            pending.render(frame, area, ui);
+        }
     }
 }
 

@@ -14,16 +14,23 @@
 //!   roll;
 //! - [`org`], [`picker`]: add, rename, dissolve; choose the new parent of a move;
 //! - [`member`], [`status`]: add and edit a member; a dated change of status;
+//! - [`meeting`]: plan, record as held, move and cancel a meeting, with the days its
+//!   branches meet shown as a warning when a committee plans on them;
+//! - [`visits`]: the guests from above at a held meeting, and who oversees a branch;
 //! - [`words`]: every word the forms show, in both languages.
 
 pub mod confirm;
 pub mod field;
+pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod picker;
 pub mod status;
+pub mod visits;
 pub mod words;
 
+#[cfg(test)]
+mod meeting_tests;
 #[cfg(test)]
 mod tests;
 
@@ -38,7 +45,7 @@ use self::confirm::{Answer, Pending};
 use self::field::{Field, Fields, Input};
 use self::words::Word;
 use crate::domain::edit::EditError;
-use crate::domain::{Lang, Member, OrgUnit};
+use crate::domain::{Lang, Meeting, Member, OrgUnit};
 use crate::store::{Reader, Store, StoreError, Writer};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
@@ -55,6 +62,21 @@ pub struct Subject<'a> {
     pub today: NaiveDate,
     pub org: Option<&'a OrgUnit>,
     pub member: Option<&'a Member>,
+    /// On the meetings screen: what it shows and what the cursor is on.
+    pub calendar: Option<CalendarSubject<'a>>,
+}
+
+/// The meetings screen as a form sees it.
+#[derive(Clone, Copy)]
+pub struct CalendarSubject<'a> {
+    /// The organisation whose meetings are shown.
+    pub node: &'a OrgUnit,
+    /// The month shown, `yyyymm`.
+    pub month: u32,
+    /// The meeting under the cursor.
+    pub meeting: Option<&'a Meeting>,
+    /// The unit (a branch or committee below) under the cursor.
+    pub unit: Option<&'a OrgUnit>,
 }
 
 /// The form `action` opens over the screen of `subject`: `None` when the action is no
@@ -73,6 +95,12 @@ pub fn open(
         (_, Action::Dissolve) => org::dissolve,
         (_, Action::Edit) => member::edit,
         (_, Action::ChangeStatus) => status::open,
+        (Context::Meetings, Action::Plan) => meeting::plan,
+        (Context::Meetings, Action::RecordHeld) => meeting::held,
+        (Context::Meetings, Action::Reschedule) => meeting::reschedule,
+        (Context::Meetings, Action::CancelMeeting) => meeting::cancel,
+        (Context::Meetings, Action::Guests) => visits::guests,
+        (Context::Meetings, Action::Assign) => visits::assign,
         _ => return None,
     };
     let opened = store
@@ -237,6 +265,13 @@ pub trait Edit: Send {
 
     /// Reads and checks the fields against `reader`: the change to make, or why not.
     fn plan(&self, fields: &Fields, reader: &Reader, lang: Lang) -> Result<Plan, Refusal>;
+
+    /// Something to know before saving, read again whenever a field changes (a committee
+    /// planning on the day its branches meet): shown in the form and the status line. It
+    /// does not stop the form from saving.
+    fn warning(&mut self, _fields: &Fields, _reader: &Reader, _lang: Lang) -> Option<String> {
+        None
+    }
 }
 
 /// A form: a title, fields, the cursor among them, and the edit it makes.
@@ -249,6 +284,8 @@ pub struct Form {
     edit: Box<dyn Edit>,
     /// The question asked before writing, while it waits for an answer.
     pending: Option<Pending>,
+    /// What [`Edit::warning`] says about the fields as they are.
+    warning: Option<String>,
 }
 
 impl Form {
@@ -260,9 +297,42 @@ impl Form {
             marked: None,
             edit: Box::new(edit),
             pending: None,
+            warning: None,
         };
         form.focus = form.stops().first().copied().unwrap_or(0);
         form
+    }
+
+    /// The form with its warning read for the fields it opens with.
+    pub fn warned(mut self, reader: &Reader, lang: Lang) -> Form {
+        self.warning = self.edit.warning(&self.fields, reader, lang);
+        self
+    }
+
+    /// Puts the cursor on field `index` first.
+    pub fn focused_on(mut self, index: usize) -> Form {
+        if self.stops().contains(&index) {
+            self.focus = index;
+        }
+        self
+    }
+
+    fn refresh_warning(&mut self, env: &Env<'_>) {
+        if let Ok(reader) = env.store.read() {
+            self.warning = self.edit.warning(&self.fields, &reader, env.lang);
+        }
+    }
+
+    /// A change the form keeps showing; with a warning standing, the status line says it
+    /// again, since every key clears the status line.
+    fn kept(&self) -> Outcome {
+        match &self.warning {
+            Some(text) => Outcome::Send(Msg::Status(Status {
+                text: text.clone(),
+                error: true,
+            })),
+            None => Outcome::Keep,
+        }
     }
 
     /// The fields the cursor may go to, in order.
@@ -419,9 +489,9 @@ impl Overlay for Form {
         if self.pending.is_some() {
             return self.answer(action, env);
         }
-        match action {
-            Some(Action::Accept) => self.submit(env),
-            Some(Action::Cancel) => Outcome::Close,
+        let outcome = match action {
+            Some(Action::Accept) => return self.submit(env),
+            Some(Action::Cancel) => return Outcome::Close,
             Some(Action::NextField) => self.move_focus(1),
             Some(Action::PrevField) => self.move_focus(-1),
             Some(other) => self.change_field(|field| field.apply(other)),
@@ -429,13 +499,28 @@ impl Overlay for Form {
                 KeyCode::Char(c) if is_text(key) => self.change_field(|field| field.type_char(c)),
                 _ => Outcome::Ignored,
             },
+        };
+        match outcome {
+            Outcome::Keep => {
+                self.refresh_warning(env);
+                self.kept()
+            }
+            other => other,
         }
+    }
+
+    fn notice(&self) -> Option<Status> {
+        self.warning.as_ref().map(|text| Status {
+            text: text.clone(),
+            error: true,
+        })
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
         let shown = self.shown();
         let box_width = area.width.saturating_sub(4).min(76);
-        let box_height = u16::try_from(shown.len() + 4).unwrap_or(u16::MAX);
+        let warning_rows = usize::from(self.warning.is_some());
+        let box_height = u16::try_from(shown.len() + 4 + warning_rows).unwrap_or(u16::MAX);
         let area_box = centered(area, box_width, box_height);
         frame.render_widget(Clear, area_box);
         let title = fit(&safe(&self.title), usize::from(box_width.saturating_sub(4))).into_owned();
@@ -458,6 +543,11 @@ impl Overlay for Form {
             lines.push(line);
         }
         lines.push(Line::default());
+        if let Some(warning) = &self.warning {
+            let warning =
+                fit(&safe(warning), usize::from(inner.width).saturating_sub(1)).into_owned();
+            lines.push(Line::styled(format!(" {warning}"), ui.theme.bad()));
+        }
         let hint = fit(&self.hint(ui), usize::from(inner.width).saturating_sub(1)).into_owned();
         lines.push(Line::styled(format!(" {hint}"), ui.theme.dim()));
         frame.render_widget(Paragraph::new(lines), inner);

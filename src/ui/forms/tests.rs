@@ -17,11 +17,11 @@ use crate::ui::app::{App, Focus, Msg, Options, Target};
 use crate::ui::keymap::{Context, KeyChord, Keymap};
 use crate::ui::theme::Theme;
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-fn day(text: &str) -> NaiveDate {
+pub(super) fn day(text: &str) -> NaiveDate {
     crate::domain::date::parse_iso(text).unwrap()
 }
 
@@ -35,13 +35,13 @@ static DEMO_FILE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
 });
 
 /// An App at 80×24 over a fresh copy of the demo database.
-struct Scene {
+pub(super) struct Scene {
     _dir: tempfile::TempDir,
-    store: Store,
-    app: App,
+    pub(super) store: Store,
+    pub(super) app: App,
 }
 
-fn scene(lang: Lang) -> Scene {
+pub(super) fn scene(lang: Lang) -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.redb");
     std::fs::copy(&DEMO_FILE.1, &path).unwrap();
@@ -67,7 +67,7 @@ fn scene(lang: Lang) -> Scene {
 
 impl Scene {
     /// Keys as the keys file writes them, separated by spaces: `tab right enter`.
-    fn press(&mut self, keys: &str) {
+    pub(super) fn press(&mut self, keys: &str) {
         for key in keys.split_whitespace() {
             self.app
                 .update(Msg::Key(KeyChord::parse(key).unwrap().event()));
@@ -75,24 +75,24 @@ impl Scene {
     }
 
     /// Characters as an input method delivers them, one key each.
-    fn type_text(&mut self, text: &str) {
+    pub(super) fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
             self.app.update(Msg::Key(key));
         }
     }
 
-    fn go_to_org(&mut self, code: &str) {
+    pub(super) fn go_to_org(&mut self, code: &str) {
         let id = self.org(code).id;
         self.app.update(Msg::JumpTo(Target::Org(id)));
     }
 
-    fn go_to_member(&mut self, card: &str) {
+    pub(super) fn go_to_member(&mut self, card: &str) {
         let id = self.member(card).id;
         self.app.update(Msg::JumpTo(Target::Member(id)));
     }
 
-    fn org(&self, code: &str) -> OrgUnit {
+    pub(super) fn org(&self, code: &str) -> OrgUnit {
         self.store
             .read()
             .unwrap()
@@ -101,46 +101,46 @@ impl Scene {
             .unwrap()
     }
 
-    fn org_named(&self, query: &str) -> OrgUnit {
+    pub(super) fn org_named(&self, query: &str) -> OrgUnit {
         self.store.read().unwrap().search_orgs(query, 1).unwrap()[0].clone()
     }
 
-    fn totals(&self, code: &str) -> OrgTotals {
+    pub(super) fn totals(&self, code: &str) -> OrgTotals {
         let id = self.org(code).id;
         self.store.read().unwrap().org_totals(id).unwrap()
     }
 
-    fn member(&self, card: &str) -> Member {
+    pub(super) fn member(&self, card: &str) -> Member {
         self.find_member(card).unwrap()
     }
 
-    fn find_member(&self, card: &str) -> Option<Member> {
+    pub(super) fn find_member(&self, card: &str) -> Option<Member> {
         self.store.read().unwrap().member_by_card(card).unwrap()
     }
 
-    fn member_count(&self) -> u64 {
+    pub(super) fn member_count(&self) -> u64 {
         self.store.read().unwrap().totals().unwrap().members
     }
 
-    fn status(&self) -> String {
+    pub(super) fn status(&self) -> String {
         self.app
             .status()
             .map(|s| s.text.clone())
             .unwrap_or_default()
     }
 
-    fn status_is_error(&self) -> bool {
+    pub(super) fn status_is_error(&self) -> bool {
         self.app.status().is_some_and(|s| s.error)
     }
 
-    fn selected_name(&self) -> String {
+    pub(super) fn selected_name(&self) -> String {
         self.app
             .selected_org()
             .map(|o| o.name.clone())
             .unwrap_or_default()
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|frame| self.app.view(frame)).unwrap();
         let buffer = terminal.backend().buffer();
@@ -153,7 +153,7 @@ impl Scene {
     }
 
     /// What `chibo check` says: nothing, after every write.
-    fn assert_sound(&self) {
+    pub(super) fn assert_sound(&self) {
         let problems = check::run(&self.store.read().unwrap()).unwrap();
         assert!(problems.is_empty(), "{problems:#?}");
     }

@@ -49,6 +49,28 @@ pub enum Word {
     PickOrg,
     SameName,
     Gone,
+    MeetingKindLabel,
+    Meeting,
+    PlannedFor,
+    HeldOn,
+    NewDay,
+    Start,
+    End,
+    Place,
+    Topic,
+    TimeHint,
+    TimePlaceholder,
+    PickPlanned,
+    PickHeld,
+    PickBranchToOversee,
+    EndsBeforeStart,
+    NotPlannedAnyMore,
+    NotHeld,
+    AlreadyOverseeing,
+    RecordedGuest,
+    ChecklistHint,
+    ChooserHint,
+    NoOneAbove,
 }
 
 impl Word {
@@ -120,6 +142,61 @@ impl Word {
             Word::Gone => (
                 "Không còn tìm thấy mục này (có thể vừa bị người khác thay đổi).",
                 "That item is gone (someone may have just changed it).",
+            ),
+            Word::MeetingKindLabel => ("Loại cuộc họp", "Kind"),
+            Word::Meeting => ("Cuộc họp", "Meeting"),
+            Word::PlannedFor => ("Ngày họp dự kiến", "Planned for"),
+            Word::HeldOn => ("Ngày đã họp", "Held on"),
+            Word::NewDay => ("Ngày mới", "New day"),
+            Word::Start => ("Bắt đầu", "Starts"),
+            Word::End => ("Kết thúc", "Ends"),
+            Word::Place => ("Địa điểm", "Place"),
+            Word::Topic => ("Nội dung", "Topic"),
+            Word::TimeHint => (
+                "Giờ dạng 14:00 (24 giờ); để trống nếu chưa biết.",
+                "A time as 14:00 (24-hour clock); empty when not known.",
+            ),
+            Word::TimePlaceholder => ("hh:mm", "hh:mm"),
+            Word::PickPlanned => (
+                "Chọn một cuộc họp dự kiến trong danh sách trước.",
+                "Select a planned meeting in the list first.",
+            ),
+            Word::PickHeld => (
+                "Chọn một cuộc họp đã họp trong danh sách trước.",
+                "Select a meeting that was held in the list first.",
+            ),
+            Word::PickBranchToOversee => (
+                "Chọn một chi bộ để phân công theo dõi.",
+                "Select a branch to assign someone to oversee.",
+            ),
+            Word::EndsBeforeStart => (
+                "Giờ kết thúc phải sau giờ bắt đầu",
+                "A meeting must end after it starts",
+            ),
+            Word::NotPlannedAnyMore => (
+                "Cuộc họp này không còn ở trạng thái dự kiến (có thể vừa được người khác ghi nhận).",
+                "This meeting is no longer planned (someone may have just recorded it).",
+            ),
+            Word::NotHeld => (
+                "Chỉ ghi khách dự cho cuộc họp đã họp.",
+                "Guests are recorded only for a meeting that was held.",
+            ),
+            Word::AlreadyOverseeing => (
+                "Đồng chí này đang được phân công theo dõi chi bộ này.",
+                "This member already oversees this branch.",
+            ),
+            Word::RecordedGuest => ("khách đã ghi", "recorded guest"),
+            Word::ChecklistHint => (
+                "Space đánh dấu hoặc bỏ; Enter lưu; Esc đóng.",
+                "Space ticks or unticks; Enter saves; Esc closes.",
+            ),
+            Word::ChooserHint => (
+                "Enter chọn người đang trỏ; Esc đóng.",
+                "Enter chooses the one under the cursor; Esc closes.",
+            ),
+            Word::NoOneAbove => (
+                "Không có cấp ủy viên cấp trên nào.",
+                "No committee members above.",
             ),
         };
         lang.pick(vi, en)
@@ -394,4 +471,214 @@ pub fn off_roll_question(
             "The member leaves the branch's roll; the history is kept.".to_string(),
         ),
     ]
+}
+
+pub fn plan_title(lang: Lang, org: &str) -> String {
+    lang.pick(
+        format!("Lên lịch họp — {org}"),
+        format!("Plan a meeting — {org}"),
+    )
+}
+
+pub fn record_title(lang: Lang, org: &str) -> String {
+    lang.pick(
+        format!("Ghi nhận cuộc họp đã họp — {org}"),
+        format!("Record a meeting held — {org}"),
+    )
+}
+
+pub fn reschedule_title(lang: Lang, org: &str) -> String {
+    lang.pick(
+        format!("Dời lịch họp — {org}"),
+        format!("Move a planned meeting — {org}"),
+    )
+}
+
+pub fn hold_title(lang: Lang, org: &str) -> String {
+    lang.pick(
+        format!("Ghi nhận đã họp — {org}"),
+        format!("Record as held — {org}"),
+    )
+}
+
+pub fn guests_title(lang: Lang, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Khách cấp trên dự sinh hoạt — {org}, {day}"),
+        format!("Guests from above — {org}, {day}"),
+    )
+}
+
+pub fn assign_title(lang: Lang, branch: &str) -> String {
+    lang.pick(
+        format!("Phân công theo dõi {branch}"),
+        format!("Assign someone to oversee {branch}"),
+    )
+}
+
+/// "Sinh hoạt thường kỳ, dự kiến 05/12/2026".
+pub fn meeting_words(lang: Lang, kind: &str, state: &str, day: NaiveDate) -> String {
+    format!("{kind}, {state} {}", i18n::date(lang, day))
+}
+
+pub fn time_placeholder(lang: Lang) -> &'static str {
+    Word::TimePlaceholder.get(lang)
+}
+
+pub fn bad_time(lang: Lang, label: &str, text: &str) -> String {
+    let text = quoted(text);
+    lang.pick(
+        format!("{label}: {text} không phải là giờ hợp lệ — nhập dạng 14:00"),
+        format!("{label}: {text} is not a time — type it as 14:00"),
+    )
+}
+
+pub fn held_in_future(lang: Lang, today: NaiveDate) -> String {
+    let today = i18n::date(lang, today);
+    lang.pick(
+        format!("Cuộc họp chưa thể đã họp sau hôm nay ({today})"),
+        format!("A meeting cannot have been held after today ({today})"),
+    )
+}
+
+pub fn planned_in_past(lang: Lang, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Ngày {day} đã qua: cuộc họp đã diễn ra thì ghi nhận là đã họp"),
+        format!("{day} is past: record a meeting that took place as held"),
+    )
+}
+
+pub fn not_on(lang: Lang, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("{org} không hoạt động vào ngày {day} (chưa thành lập hoặc đã giải thể)"),
+        format!("{org} did not exist on {day} (not yet founded, or dissolved)"),
+    )
+}
+
+/// The warning shown while a committee plans on a day its branches meet.
+pub fn clash_warning(lang: Lang, branches: &[String]) -> String {
+    let n = branches.len();
+    let names = name_list(branches, 3);
+    lang.pick(
+        format!("▲ Trùng ngày sinh hoạt của {n} chi bộ: {names}"),
+        format!("▲ The meeting day of {n} branches: {names}"),
+    )
+}
+
+/// "a, b, c và 11 chi bộ khác".
+fn name_list(names: &[String], most: usize) -> String {
+    let shown = names
+        .iter()
+        .take(most)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match names.len().saturating_sub(most) {
+        0 => shown,
+        more => format!("{shown} (+{more})"),
+    }
+}
+
+/// Asked before planning on a day branches meet.
+pub fn clash_question(
+    lang: Lang,
+    (kind, org): (&str, &str),
+    day: NaiveDate,
+    branches: &[String],
+) -> Vec<String> {
+    let (n, day) = (branches.len(), i18n::date(lang, day));
+    let names = name_list(branches, 5);
+    vec![
+        lang.pick(
+            format!("Lên lịch {kind} của {org} ngày {day}, trùng ngày sinh hoạt của {n} chi bộ?"),
+            format!("Plan the {kind} of {org} on {day}, the meeting day of {n} branches?"),
+        ),
+        lang.pick(
+            format!(
+                "Cấp trên không bố trí hội nghị, hoạt động vào ngày chi bộ sinh hoạt: {names}."
+            ),
+            format!("Committees keep the branches' meeting day free: {names}."),
+        ),
+    ]
+}
+
+pub fn planned(lang: Lang, kind: &str, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Đã lên lịch {kind} của {org} ngày {day}."),
+        format!("Planned: {kind} of {org} on {day}."),
+    )
+}
+
+pub fn clashing_planned(lang: Lang, kind: &str, org: &str, day: NaiveDate, n: usize) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Đã lên lịch {kind} của {org} ngày {day}, trùng ngày sinh hoạt của {n} chi bộ."),
+        format!("Planned: {kind} of {org} on {day}, the meeting day of {n} branches."),
+    )
+}
+
+pub fn rescheduled(lang: Lang, kind: &str, org: &str, from: NaiveDate, to: NaiveDate) -> String {
+    let (from, to) = (i18n::date(lang, from), i18n::date(lang, to));
+    lang.pick(
+        format!("Đã dời {kind} của {org} từ {from} sang {to}."),
+        format!("Moved the {kind} of {org} from {from} to {to}."),
+    )
+}
+
+pub fn recorded_held(lang: Lang, kind: &str, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Đã ghi nhận {kind} của {org} đã họp ngày {day}."),
+        format!("Recorded: {kind} of {org} held on {day}."),
+    )
+}
+
+pub fn cancel_question(lang: Lang, kind: &str, org: &str, day: NaiveDate) -> Vec<String> {
+    let day = i18n::date(lang, day);
+    vec![
+        lang.pick(
+            format!("Hủy {kind} của {org} dự kiến ngày {day}?"),
+            format!("Cancel the {kind} of {org} planned for {day}?"),
+        ),
+        lang.pick(
+            "Cuộc họp được đánh dấu đã hủy và vẫn còn trong lịch sử.".to_string(),
+            "It is marked cancelled and stays in the history.".to_string(),
+        ),
+    ]
+}
+
+pub fn cancelled(lang: Lang, kind: &str, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Đã hủy {kind} của {org} ngày {day}."),
+        format!("Cancelled the {kind} of {org} on {day}."),
+    )
+}
+
+pub fn guests_recorded(lang: Lang, guests: usize, org: &str, day: NaiveDate) -> String {
+    let day = i18n::date(lang, day);
+    lang.pick(
+        format!("Đã ghi {guests} khách cấp trên dự sinh hoạt {org} ngày {day}."),
+        format!("Recorded {guests} guests from above at {org} on {day}."),
+    )
+}
+
+pub fn assigned(lang: Lang, member: &str, branch: &str, from: NaiveDate) -> String {
+    let from = i18n::date(lang, from);
+    lang.pick(
+        format!("Đã phân công {member} theo dõi {branch} từ {from}."),
+        format!("{member} oversees {branch} from {from}."),
+    )
+}
+
+/// What a committee member is above a branch: "Phó BT Thường trực, Đảng ủy phường Hồng Gai".
+pub fn role_in(role: &str, org: &str) -> String {
+    format!("{role}, {org}")
+}
+
+pub fn overseeing(lang: Lang) -> &'static str {
+    lang.pick("đang theo dõi", "oversees it")
 }

@@ -31,6 +31,8 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Rename],
             &[Action::Move],
             &[Action::Dissolve],
+            &[Action::Calendar],
+            &[Action::Quotas],
         ],
     ),
     (
@@ -45,6 +47,8 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Add],
             &[Action::Edit],
             &[Action::ChangeStatus],
+            &[Action::Calendar],
+            &[Action::Quotas],
         ],
     ),
     (
@@ -87,6 +91,37 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Accept],
             &[Action::Cancel],
         ],
+    ),
+    (
+        Context::Meetings,
+        &[
+            &[Action::PrevMonth, Action::NextMonth],
+            &[Action::Down, Action::Up],
+            &[Action::Plan],
+            &[Action::RecordHeld],
+            &[Action::Back],
+            &[Action::Help],
+            &[Action::Open],
+            &[Action::Reschedule],
+            &[Action::CancelMeeting],
+            &[Action::Guests],
+            &[Action::Assign],
+            &[Action::Quotas],
+            &[Action::Quit],
+        ],
+    ),
+    (
+        Context::Checklist,
+        &[
+            &[Action::Down, Action::Up],
+            &[Action::Toggle],
+            &[Action::Accept],
+            &[Action::Cancel],
+        ],
+    ),
+    (
+        Context::Quotas,
+        &[&[Action::Down, Action::Up], &[Action::Close]],
     ),
 ];
 

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use super::calendar::DayMark;
 use super::{Ui, pane};
 use crate::domain::{Lang, OrgKind};
 use crate::ui::cells::{pad, safe, width};
@@ -50,6 +51,15 @@ impl Help {
                 });
             }
             entries.push(Entry::Blank);
+        }
+        if self.screen == Context::Meetings {
+            entries.push(Entry::Heading(Text::Legend.get(lang)));
+            for mark in DayMark::ALL {
+                entries.push(Entry::Key {
+                    keys: mark.symbol().to_string(),
+                    what: mark.words(lang),
+                });
+            }
         }
         if self.screen == Context::Tree {
             entries.push(Entry::Heading(Text::KindsLegend.get(lang)));

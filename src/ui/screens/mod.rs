@@ -1,11 +1,14 @@
 //! The screens: each holds the state it draws (read from the store by `update`) and a pure
 //! render function over it.
 
+pub mod calendar;
 pub mod chrome;
 pub mod help;
+pub mod meetings;
 pub mod member_detail;
 pub mod members;
 pub mod org_info;
+pub mod quotas;
 pub mod search;
 pub mod tree;
 
