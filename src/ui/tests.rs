@@ -317,19 +317,7 @@ fn province(communes: usize) -> (tempfile::TempDir, Store) {
 }
 
 fn org(id: OrgId, code: &str, name: &str, kind: OrgKind, parent: Option<OrgId>) -> OrgUnit {
-    OrgUnit {
-        id,
-        code: code.into(),
-        name: name.into(),
-        kind,
-        parent,
-        branch_type: None,
-        meeting_rule: None,
-        grace_days: None,
-        founded: None,
-        dissolved: None,
-        rule_changes: Vec::new(),
-    }
+    OrgUnit::new(id, code, name, kind, parent)
 }
 
 #[test]

@@ -2,12 +2,11 @@
 //! stays: codes are stable identifiers), dissolve one (the date is marked, the history
 //! kept). Moving is chosen in [`super::picker`].
 
-use chrono::Weekday;
-
 use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::edit::{EditError, check_placement, dissolve as dissolved};
+use crate::domain::schedule::WEEKDAYS;
 use crate::domain::{BranchType, Lang, OrgId, OrgKind, OrgUnit, ScheduleRule};
 use crate::store::Reader;
 use crate::ui::app::Target;
@@ -31,16 +30,6 @@ mod add_at {
 const RULE_INHERITED: usize = 0;
 const RULE_DAY_OF_MONTH: usize = 1;
 const RULE_NTH_WEEKDAY: usize = 2;
-
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 /// Grace days beyond a month mean nothing for a monthly meeting.
 const MAX_GRACE_DAYS: u8 = 31;
