@@ -59,6 +59,23 @@ impl Session {
         String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
     }
 
+    /// Waits until the screen satisfies `done`, and returns it. A screen caught while the
+    /// terminal is still being painted fails `done` and is read again.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen(false);
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what} never happened; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the screen shows `wanted`, and returns it.
     fn wait_for(&self, wanted: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -187,32 +204,30 @@ fn quarter_2_of_hong_gai_is_found_by_search_and_shows_its_92_members() {
     session.text("khu 2");
     // Many wards have a "Chi bộ khu 2"; the place beside each tells them apart.
     let mut screen = session.wait_for("Đảng ủy phường Hồng Gai (QN.HL.HG)");
+    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
     for _ in 0..20 {
-        if selected_result(&screen).is_some_and(|line| line.contains("Hồng Gai")) {
+        if chosen.contains("Hồng Gai") {
             break;
         }
         session.keys(&["Down"]);
-        std::thread::sleep(Duration::from_millis(50));
-        screen = session.screen(false);
+        screen = session.wait_until("the cursor moving down", |s| {
+            selected_result(s).is_some_and(|line| line != chosen)
+        });
+        chosen = selected_result(&screen).unwrap_or_default().to_string();
     }
-    let chosen = selected_result(&screen).unwrap_or_default().to_string();
     assert!(
         chosen.contains("Chi bộ khu 2") && chosen.contains("Hồng Gai"),
         "{screen}"
     );
 
     session.keys(&["Enter"]);
-    let screen = session.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
-    assert!(
-        screen.contains("92 đảng viên, 22 miễn sinh hoạt"),
-        "{screen}"
-    );
+    session.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
+    session.wait_for("92 đảng viên, 22 miễn sinh hoạt");
     session.keys(&["Tab"]);
-    let screen = session.wait_for("1/92");
-    assert!(
-        screen.contains("miễn SH"),
-        "exempt members are marked: {screen}"
-    );
+    // The member list has the focus: its first member is selected and exempt ones marked.
+    session.wait_until("the member list taking the focus", |s| {
+        s.contains("1/92") && s.contains("miễn SH") && !s.contains("Tab đảng viên")
+    });
 
     session.keys(&["q"]);
     let screen = session.wait_for("chibo-exit=0");
