@@ -2,99 +2,18 @@
 //! demo database on ratatui's `TestBackend` after real key presses, compared with the
 //! screens under `tests/snapshots/`. Nothing here is submitted, so nothing is written.
 
-use std::sync::LazyLock;
+mod common;
+
+use common::*;
 
 use chibo::domain::Lang;
-use chibo::store::Store;
-use chibo::ui::{App, KeyChord, Keymap, Msg, Options, Target, Theme};
-use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = chibo::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
-    (dir, store)
-});
-
-fn app(lang: Lang) -> App {
-    let mut app = App::new(
-        DEMO.1.clone(),
-        Options {
-            lang,
-            today: today(),
-            keymap: Keymap::defaults(),
-            theme: Theme::monochrome(),
-            notice: None,
-        },
-    );
-    app.update(Msg::Resize {
-        width: 80,
-        height: 24,
-    });
-    app
-}
-
-fn press(app: &mut App, keys: &str) {
-    for key in keys.split_whitespace() {
-        app.update(Msg::Key(KeyChord::parse(key).unwrap().event()));
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let key = if c == ' ' {
-            "space".to_string()
-        } else {
-            c.to_string()
-        };
-        press(app, &key);
-    }
-}
-
-/// The screen as text, one line per row, trailing blanks removed.
-fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| app.view(frame)).unwrap();
-    text_of(terminal.backend().buffer())
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width);
-    let mut out = String::new();
-    for row in buffer.content.chunks(width) {
-        let mut line = String::new();
-        let mut hidden = 0;
-        for cell in row {
-            if hidden == 0 {
-                line.push_str(cell.symbol());
-            }
-            hidden = hidden.max(cell.symbol().chars().count().max(1)) - 1;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn org(code: &str) -> Target {
-    Target::Org(DEMO.1.read().unwrap().org_id(code).unwrap().unwrap())
-}
-
-fn member(card: &str) -> Target {
-    Target::Member(DEMO.1.read().unwrap().member_id(card).unwrap().unwrap())
-}
+use chibo::ui::{App, Msg};
 
 fn in_both_languages(what: &str, drive: impl Fn(&mut App)) {
     for (lang, tag) in [(Lang::Vi, "vi"), (Lang::En, "en")] {
-        let mut app = app(lang);
+        let mut app = app(lang, 80, 24);
         drive(&mut app);
-        insta::assert_snapshot!(format!("{what}_{tag}_80x24"), screen(&app));
+        insta::assert_snapshot!(format!("{what}_{tag}_80x24"), screen_text(&app, 80, 24));
     }
 }
 

@@ -4,77 +4,11 @@
 //! after real key presses, compared with the screens under `tests/snapshots/`. Nothing
 //! here is submitted, so nothing is written.
 
-use std::sync::LazyLock;
+mod common;
 
-use chibo::domain::Lang;
-use chibo::store::Store;
-use chibo::ui::{App, KeyChord, Keymap, Msg, Options, Target, Theme};
-use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use common::*;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = chibo::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
-    (dir, store)
-});
-
-fn app(lang: Lang, width: u16, height: u16) -> App {
-    let mut app = App::new(
-        DEMO.1.clone(),
-        Options {
-            lang,
-            today: today(),
-            keymap: Keymap::defaults(),
-            theme: Theme::monochrome(),
-            notice: None,
-        },
-    );
-    app.update(Msg::Resize { width, height });
-    app
-}
-
-fn press(app: &mut App, keys: &str) {
-    for key in keys.split_whitespace() {
-        app.update(Msg::Key(KeyChord::parse(key).unwrap().event()));
-    }
-}
-
-/// The screen as text, one line per row, trailing blanks removed.
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| app.view(frame)).unwrap();
-    text_of(terminal.backend().buffer())
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width);
-    let mut out = String::new();
-    for row in buffer.content.chunks(width) {
-        let mut line = String::new();
-        let mut hidden = 0;
-        for cell in row {
-            if hidden == 0 {
-                line.push_str(cell.symbol());
-            }
-            hidden = hidden.max(cell.symbol().chars().count().max(1)) - 1;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn org(code: &str) -> Target {
-    Target::Org(DEMO.1.read().unwrap().org_id(code).unwrap().unwrap())
-}
-
-const LANGS: [(Lang, &str); 2] = [(Lang::Vi, "vi"), (Lang::En, "en")];
+use chibo::ui::{App, Msg};
 
 /// Both languages at the smallest and a large terminal, named `<what>_<lang>_<w>x<h>`.
 fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
@@ -84,7 +18,7 @@ fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
             drive(&mut app);
             insta::assert_snapshot!(
                 format!("{what}_{tag}_{width}x{height}"),
-                screen(&app, width, height)
+                screen_text(&app, width, height)
             );
         }
     }
@@ -95,7 +29,7 @@ fn in_both_languages(what: &str, drive: impl Fn(&mut App)) {
     for (lang, tag) in LANGS {
         let mut app = app(lang, 80, 24);
         drive(&mut app);
-        insta::assert_snapshot!(format!("{what}_{tag}_80x24"), screen(&app, 80, 24));
+        insta::assert_snapshot!(format!("{what}_{tag}_80x24"), screen_text(&app, 80, 24));
     }
 }
 

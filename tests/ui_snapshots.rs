@@ -2,93 +2,12 @@
 //! `TestBackend` after real key presses, compared with the screens under `tests/snapshots/`.
 //! Colours are off (as with `NO_COLOR`), so a snapshot is exactly the text on screen.
 
-use std::sync::LazyLock;
+mod common;
+
+use common::*;
 
 use chibo::domain::Lang;
-use chibo::store::Store;
-use chibo::ui::{App, Focus, KeyChord, Keymap, Msg, Options, Target, Theme};
-use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-/// One demo database for every test here: the app only reads it.
-static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = chibo::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
-    (dir, store)
-});
-
-fn app(lang: Lang, width: u16, height: u16) -> App {
-    let mut app = App::new(
-        DEMO.1.clone(),
-        Options {
-            lang,
-            today: today(),
-            keymap: Keymap::defaults(),
-            theme: Theme::monochrome(),
-            notice: None,
-        },
-    );
-    app.update(Msg::Resize { width, height });
-    app
-}
-
-/// Presses keys written as the keys file writes them, separated by spaces: `j j enter`.
-fn press(app: &mut App, keys: &str) {
-    for key in keys.split_whitespace() {
-        app.update(Msg::Key(KeyChord::parse(key).unwrap().event()));
-    }
-}
-
-/// Types text into whatever has the keys.
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let key = if c == ' ' {
-            "space".to_string()
-        } else {
-            c.to_string()
-        };
-        press(app, &key);
-    }
-}
-
-/// The screen as text: one line per row, trailing blanks removed.
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| app.view(frame)).unwrap();
-    text_of(terminal.backend().buffer())
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width);
-    let mut out = String::new();
-    for row in buffer.content.chunks(width) {
-        let mut line = String::new();
-        let mut hidden = 0;
-        for cell in row {
-            if hidden == 0 {
-                line.push_str(cell.symbol());
-            }
-            hidden = hidden.max(cell.symbol().chars().count().max(1)) - 1;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn org(code: &str) -> Target {
-    Target::Org(DEMO.1.read().unwrap().org_id(code).unwrap().unwrap())
-}
-
-fn member(card: &str) -> Target {
-    Target::Member(DEMO.1.read().unwrap().member_id(card).unwrap().unwrap())
-}
+use chibo::ui::{App, Focus, Msg};
 
 /// Both languages at the smallest and a large terminal, named `<what>_<lang>_<w>x<h>`.
 fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
@@ -98,7 +17,7 @@ fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
             drive(&mut app);
             insta::assert_snapshot!(
                 format!("{what}_{tag}_{width}x{height}"),
-                screen(&app, width, height)
+                screen_text(&app, width, height)
             );
         }
     }
@@ -122,7 +41,7 @@ fn members_of_quarter_2() {
 fn a_temporary_exemption_shows_its_end_date() {
     let mut app = app(Lang::Vi, 80, 24);
     app.update(Msg::JumpTo(org("QN.BL.BL.TH3")));
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen_text(&app, 80, 24));
 }
 
 #[test]
@@ -130,7 +49,7 @@ fn a_probationary_member_is_marked() {
     // Lý Thị Thùy Yến, admitted in June 2026, is last in her branch's roster.
     let mut app = app(Lang::En, 80, 24);
     app.update(Msg::JumpTo(member("31160481")));
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen_text(&app, 80, 24));
 }
 
 #[test]
@@ -146,11 +65,11 @@ fn member_detail_with_oversight_and_history() {
     let mut app = app(Lang::Vi, 80, 24);
     app.update(Msg::JumpTo(member("48796021")));
     press(&mut app, "enter");
-    insta::assert_snapshot!("detail_oversight_vi_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("detail_oversight_vi_80x24", screen_text(&app, 80, 24));
     let mut app = self::app(Lang::En, 80, 24);
     app.update(Msg::JumpTo(member("48172630")));
     press(&mut app, "enter");
-    insta::assert_snapshot!("detail_exempt_en_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("detail_exempt_en_80x24", screen_text(&app, 80, 24));
 }
 
 #[test]
@@ -174,7 +93,7 @@ fn search_for_a_place_with_two_words() {
     let mut app = app(Lang::Vi, 80, 24);
     press(&mut app, "/");
     type_text(&mut app, "hong gai");
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen_text(&app, 80, 24));
 }
 
 #[test]
@@ -187,14 +106,14 @@ fn help_lists_the_keys_of_the_member_list_when_opened_there() {
     let mut app = app(Lang::En, 80, 24);
     app.update(Msg::JumpTo(org("QN.HL.HG.K2")));
     press(&mut app, "tab ?");
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen_text(&app, 80, 24));
 }
 
 #[test]
 fn terminal_too_small() {
     for (lang, tag) in [(Lang::Vi, "vi"), (Lang::En, "en")] {
         let app = app(lang, 60, 20);
-        insta::assert_snapshot!(format!("too_small_{tag}_60x20"), screen(&app, 60, 20));
+        insta::assert_snapshot!(format!("too_small_{tag}_60x20"), screen_text(&app, 60, 20));
     }
 }
 
@@ -207,5 +126,5 @@ fn resizing_relayouts_the_same_state() {
         height: 24,
     });
     assert_eq!(app.focus(), Focus::Tree);
-    insta::assert_snapshot!(screen(&app, 80, 24));
+    insta::assert_snapshot!(screen_text(&app, 80, 24));
 }

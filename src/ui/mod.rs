@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod overlay;
 pub mod paged;
+pub mod screen_text;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
@@ -25,6 +26,7 @@ pub mod theme;
 pub use app::{App, Effect, Focus, Msg, Options, Target};
 pub use keymap::{Action, Context, KeyChord, Keymap};
 pub use overlay::{Env, Outcome, Overlay};
+pub use screen_text::screen_text;
 pub use screens::chrome::Status;
 pub use theme::Theme;
 

@@ -6,8 +6,6 @@ use std::sync::LazyLock;
 
 use chrono::{NaiveDate, Weekday};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crate::domain::{
     BranchType, Lang, Member, MemberStatus, OrgKind, OrgTotals, OrgUnit, ScheduleRule, Sex,
@@ -141,15 +139,7 @@ impl Scene {
     }
 
     pub(super) fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|frame| self.app.view(frame)).unwrap();
-        let buffer = terminal.backend().buffer();
-        buffer
-            .content
-            .chunks(80)
-            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::ui::screen_text(&self.app, 80, 24)
     }
 
     /// What `chibo check` says: nothing, after every write.

@@ -1,0 +1,69 @@
+//! What the screen tests share: the demo database as of 2026-11-23 (read only, one per test
+//! binary), an App on it without colours, keys pressed by name, and the screen as text.
+#![allow(dead_code)] // each test binary uses its own part of this
+
+use std::sync::LazyLock;
+
+use chibo::domain::Lang;
+use chibo::store::Store;
+use chibo::ui::{App, KeyChord, Keymap, Msg, Options, Target, Theme};
+use chrono::NaiveDate;
+
+pub use chibo::ui::screen_text;
+
+pub const LANGS: [(Lang, &str); 2] = [(Lang::Vi, "vi"), (Lang::En, "en")];
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// One demo database for every test of a binary: the screens here only read it.
+pub static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = chibo::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
+    (dir, store)
+});
+
+/// The App on the demo database, colours off (as with `NO_COLOR`), so a snapshot is exactly
+/// the text on screen.
+pub fn app(lang: Lang, width: u16, height: u16) -> App {
+    let mut app = App::new(
+        DEMO.1.clone(),
+        Options {
+            lang,
+            today: today(),
+            keymap: Keymap::defaults(),
+            theme: Theme::monochrome(),
+            notice: None,
+        },
+    );
+    app.update(Msg::Resize { width, height });
+    app
+}
+
+/// Presses keys written as the keys file writes them, separated by spaces: `j j enter`.
+pub fn press(app: &mut App, keys: &str) {
+    for key in keys.split_whitespace() {
+        app.update(Msg::Key(KeyChord::parse(key).unwrap().event()));
+    }
+}
+
+/// Types text into whatever has the keys.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let key = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        press(app, &key);
+    }
+}
+
+pub fn org(code: &str) -> Target {
+    Target::Org(DEMO.1.read().unwrap().org_id(code).unwrap().unwrap())
+}
+
+pub fn member(card: &str) -> Target {
+    Target::Member(DEMO.1.read().unwrap().member_id(card).unwrap().unwrap())
+}
