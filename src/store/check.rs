@@ -333,6 +333,7 @@ fn check_meetings(
     problems: &mut Vec<String>,
 ) -> Result<(), StoreError> {
     let mut expected = BTreeSet::new();
+    let mut kinds_on_a_day = BTreeSet::new();
     for row in reader.meetings.iter()? {
         let (id, bytes) = row?;
         let meeting: Meeting = decode(bytes.value())?;
@@ -341,6 +342,12 @@ fn check_meetings(
             problems.push(format!("meeting {} belongs to a missing org", id.value()));
             continue;
         };
+        if !kinds_on_a_day.insert((meeting.org.0, meeting.date, meeting.kind)) {
+            problems.push(format!(
+                "meeting of {} on {}: a second {} meeting that day",
+                org.code, meeting.date, meeting.kind
+            ));
+        }
         for (member, _) in &meeting.attendance {
             if members.get(&member.0).is_none_or(|m| m.org != meeting.org) {
                 problems.push(format!(

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::domain::Lang;
+use chrono::NaiveDate;
+
 use crate::domain::text::quoted;
+use crate::domain::{Lang, MeetingKind};
 
 use super::holders::Holder;
 
@@ -34,6 +36,8 @@ pub enum StoreError {
     CardTaken(String),
     #[error("{}", self.message(Lang::En))]
     WouldBeOwnAncestor,
+    #[error("{}", self.message(Lang::En))]
+    MeetingTaken { date: NaiveDate, kind: MeetingKind },
 }
 
 impl StoreError {
@@ -89,6 +93,14 @@ impl StoreError {
             StoreError::CardTaken(card) => lang.pick(
                 format!("số thẻ {} đã thuộc về một đảng viên khác", quoted(card)),
                 format!("party card {} already belongs to another member", quoted(card)),
+            ),
+            StoreError::MeetingTaken { date, kind } => lang.pick(
+                format!("ngày {} đã có {}", lang.date(*date), kind.label(lang).to_lowercase()),
+                format!(
+                    "there is already a {} on {}",
+                    kind.label(lang).to_lowercase(),
+                    lang.date(*date)
+                ),
             ),
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),

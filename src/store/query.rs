@@ -800,6 +800,19 @@ impl Writer<'_> {
 
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
+        // One meeting of a kind per organisation and day, as the exchange format requires:
+        // a second one could not be exported and imported again.
+        let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);
+        let same_day = self.meetings_of(meeting.org, meeting.date, next_day)?;
+        if same_day
+            .iter()
+            .any(|m| m.id != meeting.id && m.kind == meeting.kind)
+        {
+            return Err(StoreError::MeetingTaken {
+                date: meeting.date,
+                kind: meeting.kind,
+            });
+        }
         let old: Option<Meeting> = self
             .meetings
             .insert(meeting.id.0, encode(meeting).as_slice())?
@@ -1035,5 +1048,37 @@ mod tests {
         assert_eq!(totals(&r, 2), (1, 1, 0));
         assert_eq!(totals(&r, 5), (0, 1, 1));
         assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_second_meeting_of_a_kind_on_one_day_is_refused() {
+        use crate::domain::{MeetingKind, MeetingState};
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let plan = |w: &mut Writer<'_>, kind| {
+            let id = w.new_meeting_id()?;
+            w.put_meeting(&Meeting::new(
+                id,
+                OrgId(3),
+                kind,
+                day,
+                MeetingState::Planned,
+            ))
+        };
+        store.write(|w| plan(w, MeetingKind::Regular)).unwrap();
+        let again = store.write(|w| plan(w, MeetingKind::Regular));
+        assert!(matches!(again, Err(StoreError::MeetingTaken { .. })));
+        let message = again.unwrap_err().message(crate::domain::Lang::Vi);
+        assert_eq!(message, "ngày 05/12/2026 đã có sinh hoạt thường kỳ");
+        // Another kind that day is fine, and so is saving the first one again.
+        store.write(|w| plan(w, MeetingKind::Thematic)).unwrap();
+        store
+            .write(|w| {
+                let first = w.meetings_of(OrgId(3), day, day.succ_opt().unwrap())?[0].clone();
+                w.put_meeting(&first)
+            })
+            .unwrap();
+        assert_eq!(store.read().unwrap().totals().unwrap().meetings, 2);
     }
 }
