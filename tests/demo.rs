@@ -1,8 +1,8 @@
 //! The demo database as the store holds it after `chibo demo`: the press figures of the
-//! Branch of Quarter 2, a year of meetings before today, and a second run that only opens it.
+//! Branch of Quarter 2, a year of meetings up to today and the next month planned, and a second run that only opens it.
 
 use chibo::demo;
-use chibo::domain::{Lang, MemberStatus, OrgKind};
+use chibo::domain::{Lang, MeetingKind, MeetingState, MemberStatus, OrgKind};
 use chibo::store::Store;
 use chrono::NaiveDate;
 
@@ -46,16 +46,27 @@ fn quarter_2_of_hong_gai_has_8_cells_92_members_22_exempt() {
 }
 
 #[test]
-fn every_meeting_is_in_the_year_before_this_month() {
+fn meetings_are_held_up_to_today_and_planned_after_it() {
     let (_dir, store) = fresh_demo();
     let reader = store.read().unwrap();
-    let this_month = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let year_before = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
     let mut meetings = 0;
+    let mut planned = 0;
     reader
         .each_org(|org| -> Result<(), chibo::store::StoreError> {
             for meeting in reader.all_meetings_of(org.id)? {
-                assert!(year_before <= meeting.date && meeting.date < this_month);
+                match meeting.state {
+                    MeetingState::Held => {
+                        assert!(year_before <= meeting.date && meeting.date <= today());
+                    }
+                    state => {
+                        assert_eq!(state, MeetingState::Planned);
+                        assert!(meeting.date > today(), "{} {}", org.code, meeting.date);
+                        assert!(meeting.attendance.is_empty());
+                        assert!(meeting.time.is_some() && meeting.place.is_some());
+                        planned += 1;
+                    }
+                }
                 meetings += 1;
             }
             Ok(())
@@ -63,6 +74,28 @@ fn every_meeting_is_in_the_year_before_this_month() {
         .unwrap();
     assert_eq!(meetings as u64, reader.totals().unwrap().meetings);
     assert!(meetings > 500);
+    assert!(planned > 100, "{planned}");
+}
+
+#[test]
+fn the_one_committee_meeting_that_clashes_is_hong_gai_on_its_branches_day() {
+    let (_dir, store) = fresh_demo();
+    let reader = store.read().unwrap();
+    let mut clashing = Vec::new();
+    reader
+        .each_org(|org| -> Result<(), chibo::store::StoreError> {
+            for meeting in reader.all_meetings_of(org.id)? {
+                if meeting.kind == MeetingKind::Committee
+                    && !reader.clashes_of(&meeting)?.is_empty()
+                {
+                    clashing.push((org.code.clone(), meeting.date));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let fifth = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    assert_eq!(clashing, [("QN.HL.HG".to_string(), fifth)]);
 }
 
 #[test]

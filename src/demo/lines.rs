@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use super::meetings::MeetingRecord;
 use super::orgs::Org;
 use super::people::{People, Person};
-use crate::domain::ScheduleRule;
 use crate::domain::schedule::weekday_word;
+use crate::domain::{MeetingState, ScheduleRule};
 
 /// The whole demo as JSON Lines.
 pub(super) fn render(orgs: &[Org], people: &People, meetings: &[MeetingRecord]) -> String {
@@ -116,30 +116,58 @@ fn status_lines(person: &Person) -> Vec<Value> {
 }
 
 fn meeting_line(meeting: &MeetingRecord) -> Value {
-    let attendance: Map<String, Value> = meeting
-        .attendance
-        .iter()
-        .map(|(card, mark)| (card.clone(), mark.as_str().into()))
-        .collect();
-    let excuses: Map<String, Value> = meeting
-        .excuses
-        .iter()
-        .map(|(card, why)| (card.clone(), why.clone().into()))
-        .collect();
+    let held = meeting.state == MeetingState::Held;
     let mut map = Map::new();
     map.insert("type".into(), "meeting".into());
     map.insert("org".into(), meeting.org.clone().into());
     map.insert("kind".into(), meeting.kind.as_str().into());
     map.insert("date".into(), day(meeting.date).into());
     put(&mut map, "planned", meeting.planned.map(|d| day(d).into()));
-    map.insert("attendance".into(), Value::Object(attendance));
-    map.insert("excuses".into(), Value::Object(excuses));
-    map.insert("guests".into(), meeting.guests.clone().into());
+    // Held is the default state, left out as an export leaves it out.
+    put(
+        &mut map,
+        "state",
+        (!held).then(|| meeting.state.as_str().into()),
+    );
+    put(&mut map, "time", meeting.time.map(|(s, _)| hh_mm(s).into()));
+    put(
+        &mut map,
+        "end_time",
+        meeting.time.map(|(_, e)| hh_mm(e).into()),
+    );
+    put(&mut map, "place", meeting.place.clone().map(Value::from));
+    // A meeting not yet held has no roll, no guests and no minutes to approve.
+    if held {
+        let attendance: Map<String, Value> = meeting
+            .attendance
+            .iter()
+            .map(|(card, mark)| (card.clone(), mark.as_str().into()))
+            .collect();
+        let excuses: Map<String, Value> = meeting
+            .excuses
+            .iter()
+            .map(|(card, why)| (card.clone(), why.clone().into()))
+            .collect();
+        map.insert("attendance".into(), Value::Object(attendance));
+        map.insert("excuses".into(), Value::Object(excuses));
+        map.insert("guests".into(), meeting.guests.clone().into());
+    }
     map.insert(
         "topic".into(),
         meeting.topic.clone().map_or(Value::Null, Value::from),
     );
-    map.insert("minutes".into(), meeting.minutes.clone().into());
-    map.insert("approved".into(), true.into());
+    put(
+        &mut map,
+        "minutes",
+        meeting.minutes.clone().map(Value::from),
+    );
+    if held {
+        map.insert("approved".into(), true.into());
+    }
     Value::Object(map)
+}
+
+/// Minutes after midnight as the format writes a time: "19:30".
+fn hh_mm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }

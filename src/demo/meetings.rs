@@ -1,7 +1,8 @@
 //! A year of meetings for every demo branch: the regular meeting each month — mostly on the
 //! due day, some a day or two late within the grace period, a few later than that, a few
 //! missed — and a thematic meeting each quarter, with every expected member's attendance,
-//! guests from the committee above and short minutes in the form the Party prescribes.
+//! guests from the committee above and short minutes in the form the Party prescribes. The
+//! current month is held up to `today`; what lies ahead, and the next month, is planned.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use super::orgs::{Discipline, Org, effective_schedule};
 use super::people::{People, Person};
 use super::rng::Rng;
 use crate::domain::schedule::last_day_of_month;
-use crate::domain::{BranchType, Mark, MeetingKind, MemberStatus, RoleKind};
+use crate::domain::{BranchType, Mark, MeetingKind, MeetingState, MemberStatus, RoleKind};
 
 /// One meeting as the demo writes it.
 #[derive(Debug, Clone)]
@@ -25,7 +26,12 @@ pub(super) struct MeetingRecord {
     pub excuses: Vec<(String, String)>,
     pub guests: Vec<String>,
     pub topic: Option<String>,
-    pub minutes: String,
+    /// The minutes of a held meeting; a planned one has none yet.
+    pub minutes: Option<String>,
+    pub state: MeetingState,
+    /// Start and end, in minutes after midnight, when the record states them.
+    pub time: Option<(i64, i64)>,
+    pub place: Option<String>,
 }
 
 /// The first days of the twelve months before `today`'s month, oldest first.
@@ -37,7 +43,9 @@ pub(super) fn demo_months(today: NaiveDate) -> Vec<NaiveDate> {
         .collect()
 }
 
-/// Every meeting of every branch in the twelve months before `today`'s month.
+/// Every meeting of every branch in the twelve months before `today`'s month; `today`'s
+/// month as far as it has gone, the rest of it planned; next month planned, with one
+/// committee meeting for each commune and ward.
 pub(super) fn meetings(
     seed: u64,
     orgs: &[Org],
@@ -46,6 +54,8 @@ pub(super) fn meetings(
 ) -> Vec<MeetingRecord> {
     let book = Book::new(orgs, people);
     let months = demo_months(today);
+    let this_month = today.with_day(1).expect("day 1 exists");
+    let next_month = this_month + Months::new(1);
     let mut out = Vec::new();
     for org in orgs.iter().filter(|o| o.branch.is_some()) {
         let mut rng = Rng::for_key(seed, &format!("{}/meetings", org.code));
@@ -53,8 +63,95 @@ pub(super) fn meetings(
         for &first in &months {
             out.extend(branch.month(&mut rng, &book, first));
         }
+        // Drawn after the year, so the year's draws stay as they were.
+        out.extend(branch.current_month(&mut rng, &book, this_month, today));
+        out.extend(branch.planned_regular(next_month, None));
     }
+    out.extend(committee_meetings(orgs, next_month));
     out
+}
+
+/// The committee whose meeting falls on its branches' day, so that the clash warning has
+/// something to show.
+const CLASHING_COMMITTEE: &str = "QN.HL.HG";
+
+/// One planned meeting of each commune and ward committee in the month starting on `first`.
+/// Committees meet a few days before their branches to prepare what the branches discuss,
+/// and keep off the days their branches meet — all but [`CLASHING_COMMITTEE`].
+fn committee_meetings(orgs: &[Org], first: NaiveDate) -> Vec<MeetingRecord> {
+    let last = last_day_of_month(first.year(), first.month());
+    orgs.iter()
+        .filter(|o| o.exists_in_month(first, last))
+        .filter_map(|o| Some((o, o.committee.as_ref()?)))
+        .map(|(org, plan)| {
+            let own_due = due_in(orgs, &org.code, first);
+            let taken = branch_days(orgs, &org.code, first, last);
+            let date = if org.code == CLASHING_COMMITTEE {
+                own_due
+            } else {
+                free_weekday_before(own_due, &taken, first, last)
+            };
+            MeetingRecord {
+                org: org.code.clone(),
+                kind: MeetingKind::Committee,
+                date,
+                planned: None,
+                attendance: Vec::new(),
+                excuses: Vec::new(),
+                guests: Vec::new(),
+                topic: Some(format!(
+                    "Hội nghị Ban Chấp hành Đảng bộ {} tháng {}/{}",
+                    plan.place_word,
+                    first.month(),
+                    first.year()
+                )),
+                minutes: None,
+                state: MeetingState::Planned,
+                time: Some((8 * 60, 10 * 60)),
+                place: Some(format!("Hội trường Đảng ủy {}", plan.place_word)),
+            }
+        })
+        .collect()
+}
+
+/// The day `code`'s regular meeting is due in the month starting on `first`.
+fn due_in(orgs: &[Org], code: &str, first: NaiveDate) -> NaiveDate {
+    let rule = effective_schedule(orgs, code)
+        .0
+        .expect("every demo organisation inherits a meeting rule");
+    rule.due_date(first.year(), first.month())
+}
+
+/// The due days of the branches below `committee` that exist in the month.
+fn branch_days(orgs: &[Org], committee: &str, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    let prefix = format!("{committee}.");
+    orgs.iter()
+        .filter(|o| o.branch.is_some() && o.code.starts_with(&prefix))
+        .filter(|o| o.exists_in_month(first, last))
+        .map(|o| due_in(orgs, &o.code, first))
+        .collect()
+}
+
+/// The latest working day at least two days before `due` that no branch meets on, else the
+/// first such day from `due` on.
+fn free_weekday_before(
+    due: NaiveDate,
+    taken: &[NaiveDate],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> NaiveDate {
+    let free = |d: &NaiveDate| {
+        !taken.contains(d) && !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+    };
+    let before = first.iter_days().take_while(|d| *d < due - Days::new(1));
+    let after = due.iter_days().take_while(|d| *d <= last);
+    before
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .chain(after)
+        .find(free)
+        .expect("a month has a working day free of branch meetings")
 }
 
 /// Who is who: members by branch, names, roles and the titles guests are introduced by.
@@ -226,7 +323,10 @@ impl<'a> BranchYear<'a> {
                 excuses: held.excuses,
                 guests: held.guests,
                 topic: None,
-                minutes,
+                minutes: Some(minutes),
+                state: MeetingState::Held,
+                time: None,
+                place: None,
             }
         });
         let mut out = Vec::new();
@@ -237,6 +337,70 @@ impl<'a> BranchYear<'a> {
         out.extend(regular);
         out.sort_by_key(|m| (m.date, m.kind != MeetingKind::Regular));
         out
+    }
+
+    /// `today`'s month, drawn as any other: what would have been held by `today` is held;
+    /// a regular meeting drawn for a later day is planned for it; a branch whose due day is
+    /// still ahead plans on it. What is neither stays unheld, and overdue once grace is past.
+    fn current_month(
+        &self,
+        rng: &mut Rng,
+        book: &Book,
+        first: NaiveDate,
+        today: NaiveDate,
+    ) -> Vec<MeetingRecord> {
+        let last = last_day_of_month(first.year(), first.month());
+        if !self.org.exists_in_month(first, last) {
+            return Vec::new();
+        }
+        let due = self.rule.due_date(first.year(), first.month());
+        let drawn = self.month(rng, book, first);
+        if due > today {
+            let held_apart = drawn
+                .into_iter()
+                .filter(|m| m.date <= today && m.kind != MeetingKind::Regular);
+            return held_apart
+                .chain(self.planned_regular(first, None))
+                .collect();
+        }
+        drawn
+            .into_iter()
+            .filter_map(|m| match m.date {
+                date if date <= today => Some(m),
+                date if m.kind == MeetingKind::Regular => self.planned_regular(first, Some(date)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The regular meeting of the month starting on `first`, planned for its due day or, when
+    /// the branch has moved it, for `moved_to`; at the branch's usual hour, for two hours.
+    fn planned_regular(
+        &self,
+        first: NaiveDate,
+        moved_to: Option<NaiveDate>,
+    ) -> Option<MeetingRecord> {
+        let last = last_day_of_month(first.year(), first.month());
+        if !self.org.exists_in_month(first, last) {
+            return None;
+        }
+        let due = self.rule.due_date(first.year(), first.month());
+        let date = moved_to.unwrap_or(due);
+        let start = self.start_of_day();
+        Some(MeetingRecord {
+            org: self.org.code.clone(),
+            kind: MeetingKind::Regular,
+            date,
+            planned: (date != due).then_some(due),
+            attendance: Vec::new(),
+            excuses: Vec::new(),
+            guests: Vec::new(),
+            topic: Some(capitalised(seasonal_task(self.kind, first.month()))),
+            minutes: None,
+            state: MeetingState::Planned,
+            time: Some((start, start + 120)),
+            place: Some(capitalised(self.venue())),
+        })
     }
 
     fn regular_date(&self, rng: &mut Rng, due: NaiveDate, last: NaiveDate) -> Option<NaiveDate> {
@@ -374,7 +538,10 @@ impl<'a> BranchYear<'a> {
             excuses: held.excuses,
             guests: held.guests,
             topic: Some(topic.0.to_string()),
-            minutes,
+            minutes: Some(minutes),
+            state: MeetingState::Held,
+            time: None,
+            place: None,
         }
     }
 
@@ -520,11 +687,7 @@ impl<'a> BranchYear<'a> {
     /// Start and end as the minutes write them. At least 90 minutes, 120 when a thematic
     /// meeting is held with the regular one — except that lax branches sometimes cut it short.
     fn hours(&self, rng: &mut Rng, combined: bool) -> Session {
-        let start = match self.kind {
-            Setting::Town | Setting::Village => 19 * 60 + 30,
-            Setting::School | Setting::Firm => 16 * 60 + 30,
-            _ => 14 * 60,
-        } - if combined { 30 } else { 0 };
+        let start = self.start_of_day() - if combined { 30 } else { 0 };
         let minimum = if combined { 120 } else { 90 };
         let length = if self.discipline == Discipline::Lax && rng.chance(0.2) {
             minimum - 15 * rng.between(1, 2)
@@ -535,6 +698,16 @@ impl<'a> BranchYear<'a> {
             start: clock(start),
             end: clock(start + length),
             combined,
+        }
+    }
+
+    /// When the branch usually starts, in minutes after midnight: residents in the evening,
+    /// schools and firms after the working day, agencies and forces in working hours.
+    fn start_of_day(&self) -> i64 {
+        match self.kind {
+            Setting::Town | Setting::Village => 19 * 60 + 30,
+            Setting::School | Setting::Firm => 16 * 60 + 30,
+            _ => 14 * 60,
         }
     }
 
@@ -569,6 +742,14 @@ fn setting(org: &Org) -> Setting {
         Some(BranchType::ArmedForces) => Setting::Military,
         _ => Setting::Agency,
     }
+}
+
+/// "nhà văn hóa khu 2" → "Nhà văn hóa khu 2": a place or a topic standing on its own.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn clock(minutes: i64) -> String {

@@ -3,9 +3,11 @@
 //! Quảng Ninh and Hải Phòng with a handful of their real communes; the Branch of Quarter 2 of
 //! Hồng Gai ward with the figures the press gave for it (8 cells, 92 members, 22 exempt);
 //! Tứ Kỳ meeting on the 7th, its schools on the first Thursday, at most 2 days late; Bình Liêu
-//! on the 3rd; and a year of meetings ending with the month before `today`. The data is
-//! written as JSON Lines and imported through [`crate::io::jsonl::import`], the one write path
-//! for all data. The same `today` always gives the same bytes.
+//! on the 3rd; a year of meetings before `today`'s month, that month as far as `today`, and
+//! the rest of it and the next month planned (one committee meeting clashing with its
+//! branches' day, as the warning is there to catch). The data is written as JSON Lines and
+//! imported through [`crate::io::jsonl::import`], the one write path for all data. The same
+//! `today` always gives the same bytes.
 
 mod lines;
 mod meetings;
@@ -30,7 +32,7 @@ const SEED: u64 = 0x6368_6962_6f5f_3031;
 const FIRM_FOUNDED_IN_MONTH: usize = 7;
 
 /// Opens the demo database at `path`, creating and filling it first when it is absent.
-/// `today` decides where the 12 months of meetings end (the month before it).
+/// `today` decides which meetings are held and which are planned.
 pub fn ensure(
     path: &Path,
     today: NaiveDate,
@@ -52,7 +54,7 @@ pub fn ensure(
     }
 }
 
-/// The demo data as JSON Lines, for the year of meetings ending with the month before `today`.
+/// The demo data as JSON Lines, for the meetings of a year up to `today` and of the month after.
 pub fn jsonl(today: NaiveDate) -> String {
     let months = meetings::demo_months(today);
     let year_start = months[0];
