@@ -1,6 +1,7 @@
 //! The meetings screen and its forms as a user drives them: keys into the App over a copy
-//! of the demo database (today 23 November 2026, meetings held up to October), the store
-//! read back, and `chibo check` run after every write.
+//! of the demo database (today 23 November 2026: meetings held up to today, December's
+//! planned), the store read back, and `chibo check` run after every write. What is planned
+//! here goes into January 2027, which the demo leaves empty.
 
 use super::tests::{Scene, day, scene, today};
 use crate::domain::role::span_covers;
@@ -48,10 +49,10 @@ impl Scene {
             .collect()
     }
 
-    /// Plans the usual meeting of the organisation shown, in the month after this one, at
+    /// Plans the usual meeting of the organisation shown, two months on (January), at
     /// 14:00 in a place: the form's own date, the due day.
-    fn plan_next_month(&mut self) -> Meeting {
-        self.press("] p");
+    fn plan_in_january(&mut self) -> Meeting {
+        self.press("] ] p");
         assert_eq!(self.app.context(), Context::Form, "{}", self.status());
         self.press("tab");
         self.type_text("14:00");
@@ -73,7 +74,10 @@ fn the_screen_opens_on_this_month_and_moves_between_months() {
     s.open_meetings("QN.HL.HG.K2");
     assert_eq!(s.view().month(), 202611);
     let row = s.view().data().status.clone().unwrap();
-    assert_eq!(row.status, Compliance::Overdue);
+    assert_eq!(
+        (row.status, row.held),
+        (Compliance::OnTime, Some(day("2026-11-05")))
+    );
     assert_eq!(row.due, Some(day("2026-11-05")));
     s.press("[");
     assert_eq!(s.view().month(), 202610);
@@ -123,10 +127,10 @@ fn a_committee_lists_its_branches_and_opens_one_then_comes_back_to_it() {
 fn a_meeting_is_planned_for_the_due_day_and_selected() {
     let mut s = scene(Lang::Vi);
     s.open_meetings("QN.HL.HG.K2");
-    let planned = s.plan_next_month();
+    let planned = s.plan_in_january();
     assert_eq!(planned.state, MeetingState::Planned);
     assert_eq!(planned.kind, MeetingKind::Regular);
-    assert_eq!(planned.date, day("2026-12-05"));
+    assert_eq!(planned.date, day("2027-01-05"));
     assert_eq!(
         planned
             .time
@@ -137,20 +141,21 @@ fn a_meeting_is_planned_for_the_due_day_and_selected() {
     assert_eq!(planned.place.as_deref(), Some("Nhà văn hóa khu 2"));
     assert_eq!(
         s.status(),
-        "Đã lên lịch Sinh hoạt thường kỳ của Chi bộ khu 2 ngày 05/12/2026."
+        "Đã lên lịch Sinh hoạt thường kỳ của Chi bộ khu 2 ngày 05/01/2027."
     );
-    assert_eq!(s.view().month(), 202612);
+    assert_eq!(s.view().month(), 202701);
     assert_eq!(
-        s.view().data().marks.on(day("2026-12-05")),
+        s.view().data().marks.on(day("2027-01-05")),
         [(DayMark::Planned, 1)]
     );
-    assert_eq!(s.meetings_of("QN.HL.HG.K2", 202612), [planned]);
+    assert_eq!(s.meetings_of("QN.HL.HG.K2", 202701), [planned]);
 }
 
 #[test]
 fn a_day_already_past_is_not_planned_and_an_end_before_the_start_is_refused() {
     let mut s = scene(Lang::En);
     s.open_meetings("QN.HL.HG.K2");
+    let before = s.meetings_of("QN.HL.HG.K2", 202611);
     s.press("p ctrl-u");
     s.type_text("2026-11-20");
     s.press("enter");
@@ -164,31 +169,31 @@ fn a_day_already_past_is_not_planned_and_an_end_before_the_start_is_refused() {
     s.type_text("14:00");
     s.press("enter");
     assert_eq!(s.status(), "A meeting must end after it starts");
-    assert!(s.meetings_of("QN.HL.HG.K2", 202611).is_empty());
+    assert_eq!(s.meetings_of("QN.HL.HG.K2", 202611), before);
 }
 
 #[test]
 fn rescheduling_keeps_a_meeting_planned_and_remembers_its_first_day() {
     let mut s = scene(Lang::Vi);
     s.open_meetings("QN.HL.HG.K2");
-    let planned = s.plan_next_month();
+    let planned = s.plan_in_january();
     s.press("r");
     assert_eq!(s.app.context(), Context::Form);
     s.press("ctrl-u");
-    s.type_text("07/12/2026");
+    s.type_text("07/01/2027");
     s.press("enter");
     assert_eq!(s.app.context(), Context::Meetings, "{}", s.status());
     s.assert_sound();
     assert_eq!(
         s.status(),
-        "Đã dời Sinh hoạt thường kỳ của Chi bộ khu 2 từ 05/12/2026 sang 07/12/2026."
+        "Đã dời Sinh hoạt thường kỳ của Chi bộ khu 2 từ 05/01/2027 sang 07/01/2027."
     );
     let moved = s.selected_meeting().unwrap();
     assert_eq!(moved.id, planned.id);
     assert_eq!(moved.state, MeetingState::Planned);
     assert_eq!(
         (moved.date, moved.first_planned_day()),
-        (day("2026-12-07"), day("2026-12-05"))
+        (day("2027-01-07"), day("2027-01-05"))
     );
     assert_eq!(moved.place, planned.place, "what was not changed stays");
 }
@@ -196,8 +201,8 @@ fn rescheduling_keeps_a_meeting_planned_and_remembers_its_first_day() {
 #[test]
 fn a_planned_meeting_is_recorded_as_held_and_judged_against_its_due_day() {
     let mut s = scene(Lang::En);
-    s.open_meetings("QN.HL.HG.K2");
-    // November: due on the 5th, nothing held; plan it for today, then hold it.
+    s.open_meetings("QN.HL.HG.K8");
+    // November: due on the 5th, no regular meeting held; plan it for today, then hold it.
     s.press("p enter");
     let planned = s.selected_meeting().unwrap();
     assert_eq!(planned.date, today());
@@ -230,14 +235,18 @@ fn a_planned_meeting_is_recorded_as_held_and_judged_against_its_due_day() {
 #[test]
 fn a_meeting_held_without_being_planned_is_recorded_new() {
     let mut s = scene(Lang::Vi);
-    s.open_meetings("QN.HL.HG.K5");
+    s.open_meetings("QN.HL.HG.K8");
     s.press("d");
     assert_eq!(s.app.context(), Context::Form);
     s.press("ctrl-u");
     s.type_text("09/11/2026");
     s.press("enter");
     s.assert_sound();
-    let held = s.meetings_of("QN.HL.HG.K5", 202611);
+    let held: Vec<Meeting> = s
+        .meetings_of("QN.HL.HG.K8", 202611)
+        .into_iter()
+        .filter(|m| m.kind == MeetingKind::Regular)
+        .collect();
     assert_eq!(held.len(), 1);
     assert_eq!(
         (held[0].state, held[0].kind, held[0].date),
@@ -251,7 +260,7 @@ fn a_meeting_held_without_being_planned_is_recorded_new() {
 fn cancelling_asks_first_and_no_leaves_the_meeting_planned() {
     let mut s = scene(Lang::En);
     s.open_meetings("QN.HL.HG.K2");
-    let planned = s.plan_next_month();
+    let planned = s.plan_in_january();
     s.press("x");
     assert_eq!(s.app.context(), Context::Confirm);
     assert!(
@@ -266,7 +275,7 @@ fn cancelling_asks_first_and_no_leaves_the_meeting_planned() {
     s.assert_sound();
     assert_eq!(
         s.status(),
-        "Cancelled the Regular meeting of Chi bộ khu 2 on 2026-12-05."
+        "Cancelled the Regular meeting of Chi bộ khu 2 on 2027-01-05."
     );
     let cancelled = s.selected_meeting().unwrap();
     assert_eq!(
@@ -275,7 +284,7 @@ fn cancelling_asks_first_and_no_leaves_the_meeting_planned() {
     );
     // With nothing planned any more, the due day shows as due again.
     assert_eq!(
-        s.view().data().marks.on(day("2026-12-05")),
+        s.view().data().marks.on(day("2027-01-05")),
         [(DayMark::Due, 1), (DayMark::Cancelled, 1)]
     );
     // Only a planned meeting is moved, held or cancelled.
@@ -288,25 +297,25 @@ fn cancelling_asks_first_and_no_leaves_the_meeting_planned() {
 fn a_committee_planning_on_its_branches_day_is_warned_and_asked() {
     let mut s = scene(Lang::Vi);
     s.open_meetings("QN.HL.HG");
-    s.press("] p");
+    s.press("] ] p");
     // The form offers the ward's rule day, the 5th: the day its 14 branches meet.
     let warning = "Trùng ngày sinh hoạt của 14 chi bộ";
     assert!(s.screen().contains(warning), "{}", s.screen());
     assert!(s.status().contains(warning) && s.status_is_error());
     // Another day: no warning.
     s.press("ctrl-u");
-    s.type_text("04/12/2026");
+    s.type_text("04/01/2027");
     assert!(!s.screen().contains(warning), "{}", s.screen());
     assert_eq!(s.status(), "");
     s.press("ctrl-u");
-    s.type_text("05/12/2026");
+    s.type_text("05/01/2027");
     assert!(s.status().contains(warning));
     s.press("enter");
     assert_eq!(s.app.context(), Context::Confirm, "saving asks first");
     assert!(s.screen().contains("Lên lịch Họp cấp ủy"), "{}", s.screen());
     s.press("n");
     assert_eq!(s.app.context(), Context::Form, "no goes back to the form");
-    assert!(s.meetings_of("QN.HL.HG", 202612).is_empty());
+    assert!(s.meetings_of("QN.HL.HG", 202701).is_empty());
     s.press("enter y");
     assert_eq!(s.app.context(), Context::Meetings, "{}", s.status());
     s.assert_sound();
@@ -315,13 +324,13 @@ fn a_committee_planning_on_its_branches_day_is_warned_and_asked() {
         "{}",
         s.status()
     );
-    let planned = &s.meetings_of("QN.HL.HG", 202612)[0];
+    let planned = &s.meetings_of("QN.HL.HG", 202701)[0];
     assert_eq!(
         (planned.kind, planned.state),
         (MeetingKind::Committee, MeetingState::Planned)
     );
     // The calendar and the list show the clash while it stays planned.
-    let marks = s.view().data().marks.on(day("2026-12-05"));
+    let marks = s.view().data().marks.on(day("2027-01-05"));
     assert!(marks.contains(&(DayMark::Clash, 1)), "{marks:?}");
     assert_eq!(s.view().data().own[0].clashes.len(), 14);
     assert!(s.screen().contains("▲ trùng 14 chi bộ"), "{}", s.screen());
@@ -408,7 +417,7 @@ fn guests_from_above_are_recorded_on_a_held_meeting() {
 fn guests_are_recorded_only_for_a_meeting_held() {
     let mut s = scene(Lang::En);
     s.open_meetings("QN.HL.HG.K2");
-    s.plan_next_month();
+    s.plan_in_january();
     s.press("i");
     assert_eq!(s.app.context(), Context::Meetings);
     assert_eq!(
