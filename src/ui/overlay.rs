@@ -45,6 +45,33 @@ pub enum Outcome {
     CloseAndSend(Msg),
 }
 
+/// What a read-only, scrolling overlay (help, quotas) does with a key: close, or move its
+/// first shown line within `lines` of which `rows` fit, redrawing only when it moved.
+pub fn scroll_or_close(
+    scroll: &mut usize,
+    action: Option<Action>,
+    rows: usize,
+    lines: usize,
+) -> Outcome {
+    let most = lines.saturating_sub(rows);
+    let moved = match action {
+        Some(Action::Close) => return Outcome::Close,
+        Some(Action::Up) => scroll.saturating_sub(1),
+        Some(Action::Down) => *scroll + 1,
+        Some(Action::PageUp) => scroll.saturating_sub(rows),
+        Some(Action::PageDown) => *scroll + rows,
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => most,
+        _ => return Outcome::Ignored,
+    }
+    .min(most);
+    if moved == *scroll {
+        return Outcome::Ignored;
+    }
+    *scroll = moved;
+    Outcome::Keep
+}
+
 pub trait Overlay: Send {
     /// The keymap context whose bindings apply while this overlay is on top.
     fn context(&self) -> Context;

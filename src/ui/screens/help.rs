@@ -14,7 +14,7 @@ use crate::ui::cells::{pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::keymap::{Action, Context, Keymap};
 use crate::ui::layout::{centered, text_rows};
-use crate::ui::overlay::{Env, Outcome, Overlay};
+use crate::ui::overlay::{Env, Outcome, Overlay, scroll_or_close};
 
 pub struct Help {
     /// The screen whose keys are shown.
@@ -85,24 +85,8 @@ impl Overlay for Help {
 
     fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome {
         let rows = text_rows(Help::box_in(env.area));
-        let most = self
-            .entries(env.keymap, env.lang)
-            .len()
-            .saturating_sub(rows);
-        let scroll = match action {
-            Some(Action::Close) => return Outcome::Close,
-            Some(Action::Up) => self.scroll.saturating_sub(1),
-            Some(Action::Down) => self.scroll + 1,
-            Some(Action::PageUp) => self.scroll.saturating_sub(rows),
-            Some(Action::PageDown) => self.scroll + rows,
-            _ => return Outcome::Ignored,
-        }
-        .min(most);
-        if scroll == self.scroll {
-            return Outcome::Ignored;
-        }
-        self.scroll = scroll;
-        Outcome::Keep
+        let lines = self.entries(env.keymap, env.lang).len();
+        scroll_or_close(&mut self.scroll, action, rows, lines)
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {

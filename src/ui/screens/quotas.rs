@@ -23,7 +23,7 @@ use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::{centered, text_rows};
-use crate::ui::overlay::{Env, Outcome, Overlay};
+use crate::ui::overlay::{Env, Outcome, Overlay, scroll_or_close};
 
 /// One role and how its holder stands; `quota` is `None` for a committee member whose role
 /// carries none (counted against zero, only to show the visits made).
@@ -147,23 +147,7 @@ impl Overlay for Quotas {
 
     fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome {
         let rows = Quotas::rows(env.area);
-        let most = self.lines.len().saturating_sub(rows);
-        let scroll = match action {
-            Some(Action::Close) => return Outcome::Close,
-            Some(Action::Up) => self.scroll.saturating_sub(1),
-            Some(Action::Down) => self.scroll + 1,
-            Some(Action::PageUp) => self.scroll.saturating_sub(rows),
-            Some(Action::PageDown) => self.scroll + rows,
-            Some(Action::Top) => 0,
-            Some(Action::Bottom) => most,
-            _ => return Outcome::Ignored,
-        }
-        .min(most);
-        if scroll == self.scroll {
-            return Outcome::Ignored;
-        }
-        self.scroll = scroll;
-        Outcome::Keep
+        scroll_or_close(&mut self.scroll, action, rows, self.lines.len())
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
