@@ -63,6 +63,22 @@ fn main() {
             &format!("{width}×{height}: frame of Chi bộ khu 2's roster (92 members)"),
             frame_time(&app, width, height),
         );
+        let hong_gai = demo
+            .read()
+            .and_then(|r| r.org_id("QN.HL.HG"))
+            .expect("read");
+        app.update(Msg::JumpTo(Target::Org(
+            hong_gai.expect("Hồng Gai in the demo"),
+        )));
+        let open = timed(|| press(&mut app, "c"));
+        report(
+            &format!("{width}×{height}: open Hồng Gai's meetings (c)"),
+            open,
+        );
+        report(
+            &format!("{width}×{height}:   frame of its month calendar and 14 branches"),
+            frame_time(&app, width, height),
+        );
     }
 }
 
