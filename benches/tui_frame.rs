@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use chibo::domain::{Lang, OrgKind, OrgUnit};
-use chibo::store::{Store, StoreError};
+use chibo::domain::Lang;
+use chibo::store::Store;
 use chibo::ui::{App, KeyChord, Msg, Options, Target};
 use chrono::NaiveDate;
 use ratatui::Terminal;
@@ -85,30 +85,7 @@ fn main() {
 /// One province with `COMMUNES` grassroots committees, written in one transaction.
 fn province_store(path: &std::path::Path) -> Store {
     let store = Store::open(path).expect("database");
-    store
-        .write(|w| {
-            let province = w.new_org_id()?;
-            w.put_org(&OrgUnit::new(
-                province,
-                "P",
-                "Tỉnh ủy Lớn",
-                OrgKind::ProvincialCommittee,
-                None,
-            ))?;
-            for n in 0..COMMUNES {
-                let id = w.new_org_id()?;
-                let unit = OrgUnit::new(
-                    id,
-                    format!("P.{n:04}"),
-                    format!("Đảng ủy xã Số {n:04}"),
-                    OrgKind::GrassrootsCommittee,
-                    Some(province),
-                );
-                w.put_org(&unit)?;
-            }
-            Ok::<_, StoreError>(())
-        })
-        .expect("province written");
+    chibo::demo::write_wide_province(&store, COMMUNES).expect("province written");
     store
 }
 

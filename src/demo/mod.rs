@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 
 use crate::domain::Lang;
 use crate::io::{ImportError, ImportSummary};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Every random choice of the demo flows from this seed.
 const SEED: u64 = 0x6368_6962_6f5f_3031;
@@ -67,3 +67,28 @@ pub fn jsonl(today: NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Writes, in one transaction, a province (`P`, "Tỉnh ủy Lớn") holding `communes` commune
+/// committees (`P.0000` "Đảng ủy xã Số 0000" …): the widest node a real tree has, for tests
+/// and benchmarks of long child lists.
+pub fn write_wide_province(store: &Store, communes: usize) -> Result<(), StoreError> {
+    use crate::domain::{OrgKind, OrgUnit};
+    store.write(|w| {
+        let province = w.new_org_id()?;
+        let kind = OrgKind::ProvincialCommittee;
+        w.put_org(&OrgUnit::new(province, "P", "Tỉnh ủy Lớn", kind, None))?;
+        for n in 0..communes {
+            let id = w.new_org_id()?;
+            let name = format!("Đảng ủy xã Số {n:04}");
+            let kind = OrgKind::GrassrootsCommittee;
+            w.put_org(&OrgUnit::new(
+                id,
+                format!("P.{n:04}"),
+                name,
+                kind,
+                Some(province),
+            ))?;
+        }
+        Ok(())
+    })
+}

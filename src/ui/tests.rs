@@ -12,7 +12,7 @@ use super::app::{App, Effect, Focus, Msg, Options, RightPane, Target};
 use super::keymap::{Context, KeyChord, Keymap};
 use super::theme::Theme;
 use crate::domain::{Lang, OrgId, OrgKind, OrgUnit};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -281,30 +281,7 @@ fn rebound_keys_work_and_the_footer_shows_them() {
 fn province(communes: usize) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("big.redb")).unwrap();
-    store
-        .write(|w| {
-            let province = w.new_org_id()?;
-            w.put_org(&org(
-                province,
-                "P",
-                "Tỉnh ủy Lớn",
-                OrgKind::ProvincialCommittee,
-                None,
-            ))?;
-            for n in 0..communes {
-                let id = w.new_org_id()?;
-                let name = format!("Đảng ủy xã Số {n:04}");
-                w.put_org(&org(
-                    id,
-                    &format!("P.{n:04}"),
-                    &name,
-                    OrgKind::GrassrootsCommittee,
-                    Some(province),
-                ))?;
-            }
-            Ok::<_, StoreError>(())
-        })
-        .unwrap();
+    crate::demo::write_wide_province(&store, communes).unwrap();
     (dir, store)
 }
 
