@@ -28,7 +28,7 @@ const FIXTURE: &str = r#"{"type":"org","code":"QN","name":"Tỉnh ủy Quảng N
 {"type":"oversight","card":"48120001","org":"QN.HL.HG.K2","from":"2022-09-01"}
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-10-09","planned":"2026-10-07","attendance":{"48123456":"present","48123457":"exempt","48123458":"excused"},"excuses":{"48123458":"đi công tác"},"guests":["48120001"],"topic":"Nghị quyết tháng 10","minutes":"Khai mạc 19h30.\nBế mạc 21h00.","approved":true}
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"thematic","date":"2026-10-09","attendance":{"48123456":"present"}}
-{"type":"meeting","org":"QN.HL.HG.TH","kind":"regular","date":"2026-10-01","attendance":{"48120001":"present"}}
+{"type":"meeting","org":"QN.HL.HG.TH","kind":"regular","date":"2026-10-01","attendance":{"48120001":"present"},"minutes":"Thời gian: 16:30\nKết thúc: 18:10","approved":true,"approval":{"at":"2026-10-01T18:15","by":"hong","chair":"Trần Thị Hồng","secretary":"Trần Thị Hồng"},"amendments":[{"at":"2026-10-05T08:00","by":"hong","text":"Sửa giờ kết thúc: 18h10."}]}
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +260,39 @@ fn values_of_the_wrong_type_and_repeated_fields_are_reported() {
             ),
             (2, "field \"code\" appears twice"),
             (3, "invalid type: string \"yes\", expected a boolean"),
+        ],
+    );
+}
+
+#[test]
+fn approvals_and_amendments_need_approved_minutes_and_real_moments() {
+    let dir = TempDir::new().unwrap();
+    let store = populated(&dir);
+    rejects(
+        &store,
+        concat!(
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","minutes":"m","approval":{"by":"lan"}}"#,
+            "\n",
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-10","minutes":"m","amendments":[{"at":"2026-11-11T08:00","by":"lan","text":"t"}]}"#,
+            "\n",
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-11","minutes":"m","approved":true,"approval":{"at":"2026-11-11 21:00"}}"#,
+            "\n",
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-12","minutes":"m","approved":true,"amendments":[{"at":"2026-11-12T08:00","by":"lan"}]}"#,
+        ),
+        &[
+            (
+                1,
+                "\"approval\" is given but the minutes are not approved (\"approved\": true)",
+            ),
+            (
+                2,
+                "\"amendments\" is given but the minutes are not approved (\"approved\": true)",
+            ),
+            (
+                3,
+                "field \"approval.at\": \"2026-11-11 21:00\" is not a moment in the form YYYY-MM-DDTHH:MM",
+            ),
+            (4, "field \"amendments.text\""),
         ],
     );
 }

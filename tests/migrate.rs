@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chibo::domain::MeetingState;
+use chibo::domain::{Approval, MeetingState};
 use chibo::store::{SCHEMA_VERSION, Store, check};
 use redb::{ReadableDatabase, TableDefinition};
 
@@ -64,6 +64,10 @@ fn a_version_1_database_opens_migrated_and_intact() {
         (meetings[0].time, meetings[0].end_time, &meetings[0].place),
         (None, None, &None)
     );
+    // Version 4 turned "approved" into an approval that names nobody, with no amendments.
+    assert_eq!(meetings[0].approval, Some(Approval::default()));
+    assert_eq!(meetings[0].minutes.as_deref(), Some("Biên bản"));
+    assert!(meetings[0].amendments.is_empty());
     reader
         .each_org(|org| {
             assert!(org.rule_changes.is_empty(), "{}", org.code);
@@ -85,7 +89,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 

@@ -2,7 +2,7 @@
 //! in compact encodings and as ISO 8601 text in human-readable ones, so the same derive
 //! serves the store (postcard) and anything textual.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serializer};
 
 /// The day number used in store keys: days since 1 Jan of year 1 (CE), so keys sort by date.
@@ -105,6 +105,25 @@ pub fn parse_clock(text: &str) -> Result<NaiveTime, String> {
         .then(|| NaiveTime::from_hms_opt(number(&b[..2]), number(&b[3..]), 0))
         .flatten()
         .ok_or_else(|| format!("expected a time as HH:MM (00:00 to 23:59), found {text:?}"))
+}
+
+/// Parses a strict `YYYY-MM-DDTHH:MM` moment (`2026-11-07T21:30`), local time, the only
+/// form chibo accepts for when something was done.
+pub fn parse_moment(text: &str) -> Result<NaiveDateTime, String> {
+    let bad = || format!("expected a moment as YYYY-MM-DDTHH:MM, found {text:?}");
+    let (date, time) = text.split_once('T').ok_or_else(bad)?;
+    let date = parse_iso(date).map_err(|_| bad())?;
+    let time = parse_clock(time).map_err(|_| bad())?;
+    Ok(date.and_time(time))
+}
+
+/// A moment as `YYYY-MM-DDTHH:MM`, the way files write it.
+pub fn format_moment(moment: NaiveDateTime) -> String {
+    format!(
+        "{}T{}",
+        moment.date().format("%Y-%m-%d"),
+        format_clock(moment.time())
+    )
 }
 
 /// A time of day as `HH:MM`, the way files write it (seconds are never recorded).

@@ -1,10 +1,12 @@
 //! Meetings, with their attendance packed inside the record (one row per meeting).
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::attendance::Roll;
 use super::date::{days, opt_clock, opt_days};
 use super::member::MemberId;
+use super::minutes::{Amendment, Approval, MinutesError};
 use super::org::{OrgId, vocabulary};
 
 /// The store's identifier of a meeting.
@@ -71,8 +73,14 @@ pub struct Meeting {
     /// Committee members from above who attended.
     pub guests: Vec<MemberId>,
     pub topic: Option<String>,
+    /// The minutes text (see `minutes.rs` for its sections).
     pub minutes: Option<String>,
-    pub approved: bool,
+    /// When the minutes were last saved, to tell a newer draft from an older one.
+    pub minutes_saved_at: Option<NaiveDateTime>,
+    /// Present once the minutes are approved: from then on the minutes and the attendance
+    /// are read-only, and corrections go into `amendments`.
+    pub approval: Option<Approval>,
+    pub amendments: Vec<Amendment>,
     pub state: MeetingState,
     /// Start time, when known.
     #[serde(with = "opt_clock")]
@@ -126,7 +134,9 @@ impl Meeting {
             guests: Vec::new(),
             topic: None,
             minutes: None,
-            approved: false,
+            minutes_saved_at: None,
+            approval: None,
+            amendments: Vec::new(),
             state,
             time: None,
             end_time: None,
@@ -157,6 +167,64 @@ impl Meeting {
     pub fn hold(&mut self, day: NaiveDate) {
         self.reschedule(day);
         self.state = MeetingState::Held;
+    }
+
+    pub fn is_approved(&self) -> bool {
+        self.approval.is_some()
+    }
+
+    /// Records the roll taken at the meeting. A planned meeting whose day has come is held
+    /// by taking its roll; approved minutes lock the attendance with them.
+    pub fn take_roll(&mut self, roll: &Roll, today: NaiveDate) -> Result<(), MinutesError> {
+        if self.is_approved() {
+            return Err(MinutesError::Approved);
+        }
+        if self.date > today {
+            return Err(MinutesError::NotYet(self.date));
+        }
+        if self.state == MeetingState::Planned {
+            self.state = MeetingState::Held;
+        }
+        roll.apply_to(self);
+        Ok(())
+    }
+
+    /// Replaces the minutes text, unless they are approved.
+    pub fn write_minutes(&mut self, text: String, at: NaiveDateTime) -> Result<(), MinutesError> {
+        if self.is_approved() {
+            return Err(MinutesError::Approved);
+        }
+        self.minutes = (!text.trim().is_empty()).then_some(text);
+        self.minutes_saved_at = Some(at);
+        Ok(())
+    }
+
+    /// Locks the minutes and the attendance.
+    pub fn approve(&mut self, approval: Approval) -> Result<(), MinutesError> {
+        if self.is_approved() {
+            return Err(MinutesError::Approved);
+        }
+        if self.minutes.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            return Err(MinutesError::Empty);
+        }
+        let named = |name: &Option<String>| name.as_deref().is_some_and(|n| !n.trim().is_empty());
+        if !named(&approval.chair) || !named(&approval.secretary) {
+            return Err(MinutesError::Blank);
+        }
+        self.approval = Some(approval);
+        Ok(())
+    }
+
+    /// Adds a dated correction below approved minutes.
+    pub fn amend(&mut self, amendment: Amendment) -> Result<(), MinutesError> {
+        if !self.is_approved() {
+            return Err(MinutesError::NotApproved);
+        }
+        if amendment.text.trim().is_empty() {
+            return Err(MinutesError::Blank);
+        }
+        self.amendments.push(amendment);
+        Ok(())
     }
 
     /// Counts the marks of this meeting.
@@ -211,6 +279,51 @@ mod tests {
         let mut on_the_day = planned("2026-11-07");
         on_the_day.hold(d("2026-11-07"));
         assert_eq!(on_the_day.planned, None);
+    }
+
+    #[test]
+    fn approved_minutes_refuse_edits_and_take_amendments() {
+        let d = |s| crate::domain::date::parse_iso(s).unwrap();
+        let at = d("2026-11-07").and_hms_opt(21, 0, 0).unwrap();
+        let mut m = planned("2026-11-07");
+        assert_eq!(
+            m.take_roll(&Roll::default(), d("2026-11-06")),
+            Err(MinutesError::NotYet(d("2026-11-07")))
+        );
+        m.take_roll(&Roll::default(), d("2026-11-07")).unwrap();
+        assert_eq!(m.state, MeetingState::Held);
+        let approval = Approval {
+            at: Some(at),
+            by: Some("lan".into()),
+            chair: Some("Phạm Ngọc Đường".into()),
+            secretary: Some("Ngô Thị Lan".into()),
+        };
+        assert_eq!(m.approve(approval.clone()), Err(MinutesError::Empty));
+        let amendment = Amendment {
+            at,
+            by: "lan".into(),
+            text: "sửa tên".into(),
+        };
+        assert_eq!(m.amend(amendment.clone()), Err(MinutesError::NotApproved));
+        m.write_minutes("## I. …\nnội dung".into(), at).unwrap();
+        let unnamed = Approval {
+            secretary: Some(" ".into()),
+            ..approval.clone()
+        };
+        assert_eq!(m.approve(unnamed), Err(MinutesError::Blank));
+        m.approve(approval).unwrap();
+        assert!(m.is_approved());
+        assert_eq!(
+            m.write_minutes("khác".into(), at),
+            Err(MinutesError::Approved)
+        );
+        assert_eq!(
+            m.take_roll(&Roll::default(), d("2026-11-08")),
+            Err(MinutesError::Approved)
+        );
+        m.amend(amendment.clone()).unwrap();
+        assert_eq!(m.amendments, [amendment]);
+        assert_eq!(m.minutes.as_deref(), Some("## I. …\nnội dung"));
     }
 
     #[test]

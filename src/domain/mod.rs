@@ -1,11 +1,13 @@
 //! Pure types and rules of chibo: no I/O, no redb, no ratatui.
 
+pub mod attendance;
 pub mod compliance;
 pub mod date;
 pub mod edit;
 pub mod lang;
 pub mod meeting;
 pub mod member;
+pub mod minutes;
 pub mod org;
 pub mod oversight;
 pub mod role;
@@ -13,10 +15,12 @@ pub mod schedule;
 pub mod stats;
 pub mod text;
 
+pub use attendance::{Roll, RollCounts, RollEntry, Standing};
 pub use compliance::{Clash, Compliance, Quarter, Thematic};
 pub use lang::Lang;
 pub use meeting::{Mark, MarkCounts, Meeting, MeetingId, MeetingKind, MeetingState};
 pub use member::{Member, MemberId, MemberStatus, Sex, StatusChange};
+pub use minutes::{Amendment, Approval, Draft, MinutesError, MinutesText, Section};
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};

@@ -5,16 +5,16 @@
 
 use std::io::{BufWriter, Write};
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Serialize, Serializer};
 
 use super::ImportError;
 use super::record::KeyMap;
-use crate::domain::date::{format_clock, format_year_month};
+use crate::domain::date::{format_clock, format_moment, format_year_month};
 use crate::domain::schedule::{OwnSettings, weekday_word};
 use crate::domain::{
-    Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit, RuleChange, ScheduleRule,
-    StatusChange,
+    Approval, Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit, RuleChange,
+    ScheduleRule, StatusChange,
 };
 use crate::store::{Reader, StoreError};
 
@@ -335,7 +335,17 @@ impl Exporter {
             guests,
             topic: meeting.topic.as_deref(),
             minutes: meeting.minutes.as_deref(),
-            approved: meeting.approved,
+            approved: meeting.is_approved(),
+            approval: meeting.approval.as_ref().and_then(ApprovalOut::of),
+            amendments: meeting
+                .amendments
+                .iter()
+                .map(|a| AmendmentOut {
+                    at: a.at,
+                    by: &a.by,
+                    text: &a.text,
+                })
+                .collect(),
         })
     }
 }
@@ -424,6 +434,17 @@ fn iso<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
 fn opt_iso<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
     match date {
         Some(d) => iso(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn moment<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_moment(*at))
+}
+
+fn opt_moment<S: Serializer>(at: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => moment(at, s),
         None => s.serialize_none(),
     }
 }
@@ -617,6 +638,42 @@ struct MeetingOut<'a> {
     minutes: Option<&'a str>,
     #[serde(skip_serializing_if = "is_false")]
     approved: bool,
+    /// Only when the approval says more than that it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval: Option<ApprovalOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    amendments: Vec<AmendmentOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ApprovalOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_moment")]
+    at: Option<NaiveDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chair: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secretary: Option<&'a str>,
+}
+
+impl<'a> ApprovalOut<'a> {
+    fn of(approval: &'a Approval) -> Option<ApprovalOut<'a>> {
+        (approval != &Approval::default()).then_some(ApprovalOut {
+            at: approval.at,
+            by: approval.by.as_deref(),
+            chair: approval.chair.as_deref(),
+            secretary: approval.secretary.as_deref(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct AmendmentOut<'a> {
+    #[serde(serialize_with = "moment")]
+    at: NaiveDateTime,
+    by: &'a str,
+    text: &'a str,
 }
 
 #[cfg(test)]

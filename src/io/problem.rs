@@ -79,6 +79,14 @@ pub enum Problem {
     AttendanceNotHeld {
         state: &'static str,
     },
+    BadMoment {
+        field: &'static str,
+        found: String,
+    },
+    /// "approval" or "amendments" on minutes that are not approved.
+    NotApproved {
+        field: &'static str,
+    },
     DuplicateCode {
         code: String,
         first_line: usize,
@@ -268,6 +276,14 @@ impl Problem {
             AttendanceNotHeld { state } => lang.pick(
                 format!("cuộc họp ở trạng thái {state} chưa diễn ra nên không có \"attendance\""),
                 format!("a {state} meeting has not taken place, so it has no \"attendance\""),
+            ),
+            BadMoment { field, found } => lang.pick(
+                format!("trường \"{field}\": {} không phải là thời điểm dạng YYYY-MM-DDTHH:MM", quoted(found)),
+                format!("field \"{field}\": {} is not a moment in the form YYYY-MM-DDTHH:MM", quoted(found)),
+            ),
+            NotApproved { field } => lang.pick(
+                format!("có \"{field}\" nhưng biên bản chưa được duyệt (\"approved\": true)"),
+                format!("\"{field}\" is given but the minutes are not approved (\"approved\": true)"),
             ),
             DuplicateCode { code, first_line } => lang.pick(
                 format!("mã tổ chức {} bị trùng: đã khai báo ở dòng {first_line}", quoted(code)),

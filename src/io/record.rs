@@ -11,8 +11,8 @@ use chrono::{NaiveDate, NaiveTime};
 use super::problem::{Problem, Problems};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
-    BranchType, Mark, MeetingKind, MeetingState, OrgKind, RoleKind, RuleChange, ScheduleRule, Sex,
-    StatusChange,
+    Amendment, Approval, BranchType, Mark, MeetingKind, MeetingState, OrgKind, RoleKind,
+    RuleChange, ScheduleRule, Sex, StatusChange,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -186,7 +186,8 @@ pub struct MeetingRec {
     pub guests: Vec<CardRef>,
     pub topic: Option<String>,
     pub minutes: Option<String>,
-    pub approved: bool,
+    pub approval: Option<Approval>,
+    pub amendments: Vec<Amendment>,
     pub state: MeetingState,
     pub time: Option<NaiveTime>,
     pub end_time: Option<NaiveTime>,

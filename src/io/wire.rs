@@ -14,11 +14,13 @@ use super::record::{
     Batch, CardRef, DateForms, Fields, MeetingRec, OrgRec, RawMember, SpanRec, StatusRec,
     add_member, readable_key,
 };
-use crate::domain::date::{format_year_month, parse_clock, parse_year_month};
+use chrono::NaiveDateTime;
+
+use crate::domain::date::{format_year_month, parse_clock, parse_moment, parse_year_month};
 use crate::domain::schedule::parse_weekday;
 use crate::domain::{
-    BranchType, Mark, MeetingKind, MeetingState, MemberStatus, OrgKind, RoleKind, RuleChange,
-    ScheduleRule, Sex, StatusChange,
+    Amendment, Approval, BranchType, Mark, MeetingKind, MeetingState, MemberStatus, OrgKind,
+    RoleKind, RuleChange, ScheduleRule, Sex, StatusChange,
 };
 
 /// A JSON string, borrowed from the line when it holds no escapes (the usual case), so
@@ -262,6 +264,34 @@ struct MeetingLine<'a> {
     #[serde(borrow)]
     minutes: Option<Text<'a>>,
     approved: Option<bool>,
+    #[serde(borrow)]
+    approval: Option<ApprovalLine<'a>>,
+    #[serde(borrow)]
+    amendments: Option<Vec<AmendmentLine<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApprovalLine<'a> {
+    #[serde(borrow)]
+    at: Option<Text<'a>>,
+    #[serde(borrow)]
+    by: Option<Text<'a>>,
+    #[serde(borrow)]
+    chair: Option<Text<'a>>,
+    #[serde(borrow)]
+    secretary: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmendmentLine<'a> {
+    #[serde(borrow)]
+    at: Option<Text<'a>>,
+    #[serde(borrow)]
+    by: Option<Text<'a>>,
+    #[serde(borrow)]
+    text: Option<Text<'a>>,
 }
 
 /// Reads one line (without its line break) into `batch`, reporting its problems at `line`.
@@ -647,6 +677,9 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
     let guests = guests(m.guests.as_ref(), f, batch);
     let topic = f.optional("topic", m.topic.as_deref());
     let minutes = f.free_text("minutes", m.minutes.as_deref());
+    let approved = m.approved.unwrap_or(false);
+    let approval = approval(m.approval, approved, f);
+    let amendments = amendments(m.amendments.unwrap_or_default(), approved, f);
     let (Some(org), Some(kind), Some(date), true) = (org, kind, date, f.ok) else {
         return;
     };
@@ -661,13 +694,81 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
         guests,
         topic: topic.map(Cow::into_owned),
         minutes,
-        approved: m.approved.unwrap_or(false),
+        approval,
+        amendments,
         state,
         time,
         end_time,
         place: place.map(Cow::into_owned),
     };
     batch.meetings.push(record);
+}
+
+/// Who approved the minutes, when approved; `"approved": true` alone is an approval that
+/// does not say by whom.
+fn approval(
+    line: Option<ApprovalLine<'_>>,
+    approved: bool,
+    f: &mut Fields<'_>,
+) -> Option<Approval> {
+    let Some(line) = line else {
+        return approved.then(Approval::default);
+    };
+    if !approved {
+        return report(f, Problem::NotApproved { field: "approval" });
+    }
+    let owned = |field, value: Option<Text<'_>>, f: &mut Fields<'_>| {
+        f.optional(field, value.as_deref()).map(Cow::into_owned)
+    };
+    Some(Approval {
+        at: moment("approval.at", line.at.as_deref(), f),
+        by: owned("approval.by", line.by, f),
+        chair: owned("approval.chair", line.chair, f),
+        secretary: owned("approval.secretary", line.secretary, f),
+    })
+}
+
+fn amendments(lines: Vec<AmendmentLine<'_>>, approved: bool, f: &mut Fields<'_>) -> Vec<Amendment> {
+    if !lines.is_empty() && !approved {
+        f.report(Problem::NotApproved {
+            field: "amendments",
+        });
+        return Vec::new();
+    }
+    let mut amendments = Vec::with_capacity(lines.len());
+    for line in lines {
+        let at = f
+            .required("amendments.at", line.at.as_deref())
+            .map(Cow::into_owned);
+        let at = moment("amendments.at", at.as_deref(), f);
+        let by = f.required("amendments.by", line.by.as_deref());
+        let text = f.free_text("amendments.text", line.text.as_deref());
+        if text.is_none() {
+            f.report(Problem::Missing {
+                field: "amendments.text",
+            });
+        }
+        if let (Some(at), Some(by), Some(text)) = (at, by, text) {
+            amendments.push(Amendment {
+                at,
+                by: by.into_owned(),
+                text,
+            });
+        }
+    }
+    amendments
+}
+
+/// An optional moment, strictly `YYYY-MM-DDTHH:MM`.
+fn moment(field: &'static str, value: Option<&str>, f: &mut Fields<'_>) -> Option<NaiveDateTime> {
+    let text = value?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    parse_moment(text).ok().or_else(|| {
+        let found = text.to_string();
+        report(f, Problem::BadMoment { field, found })
+    })
 }
 
 /// An optional time of day, strictly `HH:MM`.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingKind};
+use crate::domain::{Lang, MeetingKind, MinutesError};
 
 use super::holders::Holder;
 
@@ -38,6 +38,15 @@ pub enum StoreError {
     WouldBeOwnAncestor,
     #[error("{}", self.message(Lang::En))]
     MeetingTaken { date: NaiveDate, kind: MeetingKind },
+    /// A rule of minutes and attendance refused the write (approved minutes are locked …).
+    #[error("{}", self.message(Lang::En))]
+    Minutes(MinutesError),
+}
+
+impl From<MinutesError> for StoreError {
+    fn from(e: MinutesError) -> Self {
+        StoreError::Minutes(e)
+    }
 }
 
 impl StoreError {
@@ -102,6 +111,7 @@ impl StoreError {
                     lang.date(*date)
                 ),
             ),
+            StoreError::Minutes(e) => e.message(lang),
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),
                 "an organisation cannot sit inside itself".to_string(),

@@ -4,31 +4,35 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
 use super::codec::{decode, encode};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
-use crate::domain::date::{days, opt_days};
+use crate::domain::date::{days, opt_clock, opt_days};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
-    BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId,
-    OrgKind, OrgUnit, ScheduleRule,
+    Approval, BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId,
+    OrgId, OrgKind, OrgUnit, ScheduleRule,
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[Migration] = &[index_org_names_and_totals, reencode_orgs_and_meetings];
+const MIGRATIONS: &[Migration] = &[
+    index_org_names_and_totals,
+    reencode_orgs_and_meetings,
+    reencode_meeting_approvals,
+];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
 #[derive(Deserialize)]
@@ -83,9 +87,9 @@ struct MeetingV2 {
     approved: bool,
 }
 
-impl From<MeetingV2> for Meeting {
-    fn from(old: MeetingV2) -> Meeting {
-        Meeting {
+impl From<MeetingV2> for MeetingV3 {
+    fn from(old: MeetingV2) -> MeetingV3 {
+        MeetingV3 {
             id: old.id,
             org: old.org,
             kind: old.kind,
@@ -101,6 +105,54 @@ impl From<MeetingV2> for Meeting {
             time: None,
             end_time: None,
             place: None,
+        }
+    }
+}
+
+/// A meeting as schema 3 stored it: approval was a yes or no, without amendments.
+#[derive(Serialize, Deserialize)]
+struct MeetingV3 {
+    id: MeetingId,
+    org: OrgId,
+    kind: MeetingKind,
+    #[serde(with = "days")]
+    date: NaiveDate,
+    #[serde(with = "opt_days")]
+    planned: Option<NaiveDate>,
+    attendance: Vec<(MemberId, Mark)>,
+    excuses: Vec<(MemberId, String)>,
+    guests: Vec<MemberId>,
+    topic: Option<String>,
+    minutes: Option<String>,
+    approved: bool,
+    state: MeetingState,
+    #[serde(with = "opt_clock")]
+    time: Option<NaiveTime>,
+    #[serde(with = "opt_clock")]
+    end_time: Option<NaiveTime>,
+    place: Option<String>,
+}
+
+impl From<MeetingV3> for Meeting {
+    fn from(old: MeetingV3) -> Meeting {
+        Meeting {
+            id: old.id,
+            org: old.org,
+            kind: old.kind,
+            date: old.date,
+            planned: old.planned,
+            attendance: old.attendance,
+            excuses: old.excuses,
+            guests: old.guests,
+            topic: old.topic,
+            minutes: old.minutes,
+            minutes_saved_at: None,
+            approval: old.approved.then(Approval::default),
+            amendments: Vec::new(),
+            state: old.state,
+            time: old.time,
+            end_time: old.end_time,
+            place: old.place,
         }
     }
 }
@@ -145,7 +197,12 @@ fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// stored one was held), times and a place; every row is re-encoded in the new layout.
 fn reencode_orgs_and_meetings(txn: &WriteTransaction) -> Result<(), StoreError> {
     reencode::<OrgUnitV2, OrgUnit>(txn, ORGS)?;
-    reencode::<MeetingV2, Meeting>(txn, MEETINGS)
+    reencode::<MeetingV2, MeetingV3>(txn, MEETINGS)
+}
+
+/// 3 → 4: approved minutes say who approved them and when, and take amendments.
+fn reencode_meeting_approvals(txn: &WriteTransaction) -> Result<(), StoreError> {
+    reencode::<MeetingV3, Meeting>(txn, MEETINGS)
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
@@ -268,6 +325,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
         Ok(())
     }
     touch(txn, ORGS)?;
+    touch(txn, DRAFTS)?;
     touch(txn, ORG_BY_CODE)?;
     touch(txn, ORG_CHILDREN)?;
     touch(txn, ORG_BY_FOLDED)?;

@@ -7,6 +7,7 @@ mod error;
 mod holders;
 mod meetings;
 mod migrate;
+mod minutes;
 mod query;
 pub mod tables;
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub struct Reader {
     pub(super) oversight_by_member: ReadOnlyTable<(u64, u64, i32), ()>,
     pub(super) meetings: ReadOnlyTable<u64, Bytes>,
     pub(super) org_meetings: ReadOnlyTable<(u64, i32, u64), ()>,
+    pub(super) drafts: ReadOnlyTable<u64, Bytes>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
 }
 
@@ -60,6 +61,7 @@ pub struct Writer<'t> {
     oversight_by_member: Table<'t, (u64, u64, i32), ()>,
     meetings: Table<'t, u64, Bytes>,
     org_meetings: Table<'t, (u64, i32, u64), ()>,
+    pub(super) drafts: Table<'t, u64, Bytes>,
     meta: Table<'t, &'static str, Bytes>,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
@@ -90,6 +92,7 @@ macro_rules! open_tables {
             oversight_by_member: $txn.open_table(OVERSIGHT_BY_MEMBER)?,
             meetings: $txn.open_table(MEETINGS)?,
             org_meetings: $txn.open_table(ORG_MEETINGS)?,
+            drafts: $txn.open_table(DRAFTS)?,
             meta: $txn.open_table(META)?,
             // Last: the transaction moves in only after every table is open.
             $($extra: $value,)*

@@ -67,3 +67,8 @@ pub const MEETINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("meetings
 
 /// `org_meetings`: (org id, day, meeting id) → (). A month of one org is one range scan.
 pub const ORG_MEETINGS: TableDefinition<(u64, i32, u64), ()> = TableDefinition::new("org_meetings");
+
+/// `drafts`: meeting id → `Draft`: minutes typed and autosaved but not yet saved into the
+/// meeting. Kept apart so that typing never rewrites the meeting (nor what is counted from
+/// it); saving the minutes removes the draft.
+pub const DRAFTS: TableDefinition<u64, &[u8]> = TableDefinition::new("drafts");

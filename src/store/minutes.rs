@@ -1,0 +1,225 @@
+//! Minutes and roll-call: the roll of a meeting read from its branch's roster, drafts kept
+//! while minutes are typed, and the writes that save, approve and amend them. Each write is
+//! checked by the rules in `domain` (approved minutes refuse changes) and goes through
+//! `put_meeting`, so whatever is counted from a meeting changes in the same transaction.
+
+use chrono::NaiveDate;
+
+use super::StoreError;
+use redb::ReadableTable;
+
+use super::codec::{decode, encode};
+use super::query::{Reader, Writer, queries};
+use crate::domain::{
+    Amendment, Approval, Draft, Meeting, MeetingId, MeetingKind, MinutesError, OrgId, Roll,
+    RollEntry,
+};
+
+queries! {
+    /// The roll of `meeting`: every member of its organisation on the roll that day, the
+    /// expected ones first, each group in name order. One range scan of the roster.
+    pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        let members = self.members_of(meeting.org, 0, usize::MAX)?;
+        Ok(Roll::new(
+            members.iter().filter_map(|m| RollEntry::of(m, meeting)).collect(),
+        ))
+    }
+
+    /// The draft of a meeting's minutes, if one was autosaved and not yet saved.
+    pub fn draft(&self, meeting: MeetingId) -> Result<Option<Draft>, StoreError> {
+        self.drafts.get(meeting.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The latest regular meeting of `org` held before `day` with minutes: where last
+    /// month's assignments are found.
+    pub fn previous_minutes(&self, org: OrgId, day: NaiveDate) -> Result<Option<Meeting>, StoreError> {
+        let from = day - chrono::Months::new(3);
+        let mut earlier = self.meetings_of(org, from, day)?;
+        earlier.retain(|m| m.kind == MeetingKind::Regular && m.minutes.is_some());
+        Ok(earlier.pop())
+    }
+}
+
+impl Writer<'_> {
+    /// A meeting that must exist.
+    fn existing_meeting(&self, id: MeetingId) -> Result<Meeting, StoreError> {
+        self.meeting(id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("meeting {} does not exist", id.0)))
+    }
+
+    /// Keeps what was typed so far. A draft of approved minutes is refused: nothing
+    /// typed there could ever be saved.
+    pub fn save_draft(&mut self, id: MeetingId, draft: &Draft) -> Result<(), StoreError> {
+        if self.existing_meeting(id)?.is_approved() {
+            return Err(MinutesError::Approved.into());
+        }
+        self.drafts.insert(id.0, encode(draft).as_slice())?;
+        Ok(())
+    }
+
+    pub fn discard_draft(&mut self, id: MeetingId) -> Result<(), StoreError> {
+        self.drafts.remove(id.0)?;
+        Ok(())
+    }
+
+    /// Records the roll taken at a meeting (a planned one whose day has come is held by it).
+    pub fn take_roll(
+        &mut self,
+        id: MeetingId,
+        roll: &Roll,
+        today: NaiveDate,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.take_roll(roll, today)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Saves the minutes text into the meeting and drops its draft.
+    pub fn save_minutes(
+        &mut self,
+        id: MeetingId,
+        text: String,
+        at: chrono::NaiveDateTime,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.write_minutes(text, at)?;
+        self.put_meeting(&meeting)?;
+        self.discard_draft(id)?;
+        Ok(meeting)
+    }
+
+    /// Locks the minutes and the attendance of a meeting.
+    pub fn approve_minutes(
+        &mut self,
+        id: MeetingId,
+        approval: Approval,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.approve(approval)?;
+        self.put_meeting(&meeting)?;
+        self.discard_draft(id)?;
+        Ok(meeting)
+    }
+
+    /// Adds a dated correction below approved minutes.
+    pub fn amend_minutes(
+        &mut self,
+        id: MeetingId,
+        amendment: Amendment,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.amend(amendment)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Mark, MeetingState, MinutesText, Section};
+    use crate::store::testkit::sample;
+
+    fn day(s: &str) -> NaiveDate {
+        crate::domain::date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn minutes_go_from_draft_to_saved_to_approved_to_amended() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let branch = OrgId(3);
+        let at = day("2026-11-07").and_hms_opt(21, 0, 0).unwrap();
+        let id = store
+            .write(|w| {
+                let id = w.new_meeting_id()?;
+                let meeting = Meeting::new(
+                    id,
+                    branch,
+                    MeetingKind::Regular,
+                    day("2026-11-07"),
+                    MeetingState::Planned,
+                );
+                w.put_meeting(&meeting)?;
+                Ok::<_, StoreError>(id)
+            })
+            .unwrap();
+        let meeting = store.read().unwrap().meeting(id).unwrap().unwrap();
+        let mut roll = store.read().unwrap().roll_of(&meeting).unwrap();
+        assert!(!roll.entries.is_empty());
+        roll.mark_rest_present();
+        let early = store.write(|w| w.take_roll(id, &roll, day("2026-11-06")));
+        assert!(matches!(
+            early,
+            Err(StoreError::Minutes(MinutesError::NotYet(_)))
+        ));
+        let held = store
+            .write(|w| w.take_roll(id, &roll, day("2026-11-07")))
+            .unwrap();
+        assert_eq!(held.state, MeetingState::Held);
+        assert!(held.attendance.iter().all(|(_, m)| *m != Mark::Absent));
+
+        let mut text = MinutesText::default();
+        text.set(Section::News, "Nghị quyết");
+        let draft = Draft {
+            text: text.to_text(),
+            saved_at: at,
+            by: "lan".into(),
+        };
+        store.write(|w| w.save_draft(id, &draft)).unwrap();
+        assert_eq!(
+            store.read().unwrap().draft(id).unwrap(),
+            Some(draft.clone())
+        );
+        store
+            .write(|w| w.save_minutes(id, draft.text.clone(), at))
+            .unwrap();
+        let reader = store.read().unwrap();
+        assert_eq!(reader.draft(id).unwrap(), None);
+        assert_eq!(
+            reader.meeting(id).unwrap().unwrap().minutes,
+            Some(draft.text.clone())
+        );
+        drop(reader);
+
+        let approval = Approval {
+            at: Some(at),
+            by: Some("lan".into()),
+            chair: Some("A".into()),
+            secretary: Some("B".into()),
+        };
+        store.write(|w| w.approve_minutes(id, approval)).unwrap();
+        let refused = store.write(|w| w.save_minutes(id, "khác".into(), at));
+        assert!(matches!(
+            refused,
+            Err(StoreError::Minutes(MinutesError::Approved))
+        ));
+        let refused = store.write(|w| w.save_draft(id, &draft));
+        assert!(matches!(
+            refused,
+            Err(StoreError::Minutes(MinutesError::Approved))
+        ));
+        let refused = store.write(|w| w.take_roll(id, &roll, day("2026-11-08")));
+        assert!(matches!(
+            refused,
+            Err(StoreError::Minutes(MinutesError::Approved))
+        ));
+        let amendment = Amendment {
+            at,
+            by: "lan".into(),
+            text: "Sửa: đồng chí A có mặt".into(),
+        };
+        store
+            .write(|w| w.amend_minutes(id, amendment.clone()))
+            .unwrap();
+        let saved = store.read().unwrap().meeting(id).unwrap().unwrap();
+        assert_eq!(saved.amendments, [amendment]);
+        assert_eq!(saved.minutes, Some(draft.text));
+        assert!(
+            crate::store::check::run(&store.read().unwrap())
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
