@@ -136,8 +136,9 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         meeting.time.map(|(_, e)| hh_mm(e).into()),
     );
     put(&mut map, "place", meeting.place.clone().map(Value::from));
-    // A meeting not yet held has no roll, no guests and no minutes to approve.
-    if held {
+    // A meeting not yet held has no roll, no guests and no minutes to approve; one held
+    // but not yet recorded has none yet either.
+    if held && !meeting.attendance.is_empty() {
         let attendance: Map<String, Value> = meeting
             .attendance
             .iter()
@@ -161,7 +162,7 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         "minutes",
         meeting.minutes.clone().map(Value::from),
     );
-    if held {
+    if held && meeting.approved {
         map.insert("approved".into(), true.into());
     }
     Value::Object(map)

@@ -12,7 +12,9 @@ use super::orgs::{Discipline, Org, effective_schedule};
 use super::people::{People, Person};
 use super::rng::Rng;
 use crate::domain::schedule::last_day_of_month;
-use crate::domain::{BranchType, Mark, MeetingKind, MeetingState, MemberStatus, RoleKind};
+use crate::domain::{
+    BranchType, Mark, MeetingKind, MeetingState, MemberStatus, MinutesText, RoleKind, Section,
+};
 
 /// One meeting as the demo writes it.
 #[derive(Debug, Clone)]
@@ -28,6 +30,9 @@ pub(super) struct MeetingRecord {
     pub topic: Option<String>,
     /// The minutes of a held meeting; a planned one has none yet.
     pub minutes: Option<String>,
+    /// Whether the minutes are approved: every held meeting's are, but the one left for
+    /// the user to record (see [`UNRECORDED_BRANCH`]).
+    pub approved: bool,
     pub state: MeetingState,
     /// Start and end, in minutes after midnight, when the record states them.
     pub time: Option<(i64, i64)>,
@@ -68,7 +73,27 @@ pub(super) fn meetings(
         out.extend(branch.planned_regular(next_month, None));
     }
     out.extend(committee_meetings(orgs, next_month));
+    leave_unrecorded(&mut out);
     out
+}
+
+/// The branch whose latest meeting is held but not yet recorded: no roll, no minutes, as a
+/// secretary finds it the evening after the meeting, ready to take the roll and write.
+pub(super) const UNRECORDED_BRANCH: &str = "QN.HL.HG.K2";
+
+fn leave_unrecorded(meetings: &mut [MeetingRecord]) {
+    let latest = meetings
+        .iter_mut()
+        .filter(|m| m.org == UNRECORDED_BRANCH && m.kind == MeetingKind::Regular)
+        .filter(|m| m.state == MeetingState::Held)
+        .max_by_key(|m| m.date);
+    if let Some(meeting) = latest {
+        meeting.attendance.clear();
+        meeting.excuses.clear();
+        meeting.guests.clear();
+        meeting.minutes = None;
+        meeting.approved = false;
+    }
 }
 
 /// The committee whose meeting falls on its branches' day, so that the clash warning has
@@ -106,6 +131,7 @@ fn committee_meetings(orgs: &[Org], first: NaiveDate) -> Vec<MeetingRecord> {
                     first.year()
                 )),
                 minutes: None,
+                approved: false,
                 state: MeetingState::Planned,
                 time: Some((8 * 60, 10 * 60)),
                 place: Some(format!("Hội trường Đảng ủy {}", plan.place_word)),
@@ -324,6 +350,7 @@ impl<'a> BranchYear<'a> {
                 guests: held.guests,
                 topic: None,
                 minutes: Some(minutes),
+                approved: true,
                 state: MeetingState::Held,
                 time: None,
                 place: None,
@@ -397,6 +424,7 @@ impl<'a> BranchYear<'a> {
             guests: Vec::new(),
             topic: Some(capitalised(seasonal_task(self.kind, first.month()))),
             minutes: None,
+            approved: false,
             state: MeetingState::Planned,
             time: Some((start, start + 120)),
             place: Some(capitalised(self.venue())),
@@ -539,6 +567,7 @@ impl<'a> BranchYear<'a> {
             guests: held.guests,
             topic: Some(topic.0.to_string()),
             minutes: Some(minutes),
+            approved: true,
             state: MeetingState::Held,
             time: None,
             place: None,
@@ -595,39 +624,78 @@ impl<'a> BranchYear<'a> {
             .iter()
             .filter(|(_, m)| *m == Mark::Present)
             .count();
-        [
+        let chair = self.chair(book);
+        let opening = [
             format!(
                 "Thời gian: từ {start} đến {end}, ngày {}. Địa điểm: {}.",
                 date.format("%d/%m/%Y"),
                 self.venue()
             ),
-            format!(
-                "Chủ trì: {}. Thư ký: {}.",
-                self.chair(book),
-                self.clerk(rng, book, held)
-            ),
+            format!("Chủ trì: {chair}."),
+            format!("Thư ký: {}.", self.clerk(rng, book, held)),
             held.roll_line(book),
             guests_line(book, &held.guests),
-            "1. Thông tin thời sự; quán triệt văn bản chỉ đạo của cấp trên.".to_string(),
+        ];
+        let deadline = last_day_of_month(first.year(), first.month());
+        let assignments: Vec<String> = tasks
+            .iter()
+            .map(|task| {
+                format!(
+                    "- Ai: {} — Việc: {task} — Hạn: {}",
+                    chair.split(',').next().unwrap_or(&chair),
+                    deadline.format("%d/%m/%Y")
+                )
+            })
+            .collect();
+        let mut minutes = MinutesText::default();
+        let lines = |lines: &[String]| {
+            lines
+                .iter()
+                .filter(|line| !line.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        minutes.set(Section::Opening, lines(&opening));
+        minutes.set(
+            Section::News,
+            "Thông tin thời sự; quán triệt văn bản chỉ đạo của cấp trên.",
+        );
+        minutes.set(
+            Section::Review,
             format!(
-                "2. Kiểm điểm thực hiện nghị quyết tháng {}/{}: {review}.",
+                "Kiểm điểm thực hiện nghị quyết tháng {}/{}: {review}.",
                 previous.month(),
                 previous.year()
             ),
+        );
+        minutes.set(
+            Section::Tasks,
             format!(
-                "3. Nhiệm vụ tháng {}/{}: {}.",
+                "Nhiệm vụ tháng {}/{}: {}.",
                 first.month(),
                 first.year(),
                 tasks.join("; ")
             ),
-            format!("4. Ý kiến đảng viên; phản ánh, góp ý với cấp trên: {feedback}."),
-            format!("5. Phê bình và tự phê bình: {criticism}"),
+        );
+        minutes.set(
+            Section::Opinions,
+            format!("Phản ánh, góp ý với cấp trên: {feedback}."),
+        );
+        minutes.set(Section::Criticism, criticism);
+        minutes.set(
+            Section::Resolution,
             format!("Nghị quyết được thông qua với {votes}/{votes} đồng chí có mặt tán thành."),
-        ]
-        .into_iter()
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+        );
+        minutes.set(Section::Assignments, assignments.join("\n"));
+        minutes.set(
+            Section::Closing,
+            format!(
+                "Cuộc họp kết thúc lúc {end} cùng ngày. Biên bản đã được đọc lại cho chi bộ \
+                 nghe và nhất trí thông qua."
+            ),
+        );
+        minutes.to_text()
     }
 
     fn thematic_minutes(

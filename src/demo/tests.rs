@@ -146,9 +146,17 @@ fn held_meetings_run_from_a_year_back_to_today_and_planned_ones_lie_ahead() {
     let first = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
     let meetings = of_type(&all, "meeting");
     assert!(meetings.len() > 500);
+    let mut unrecorded = 0;
     for m in meetings {
         let day = date(&m["date"]);
         match m.get("state") {
+            None if m.get("attendance").is_none() => {
+                // The one meeting left for the user to record: held, nothing written yet.
+                assert_eq!(m["org"], "QN.HL.HG.K2");
+                assert!(m.get("minutes").is_none() && m.get("approved").is_none());
+                assert!(day <= today(), "{day}");
+                unrecorded += 1;
+            }
             None => {
                 assert!(first <= day && day <= today(), "{day}");
                 assert_eq!(m["approved"], true);
@@ -166,6 +174,7 @@ fn held_meetings_run_from_a_year_back_to_today_and_planned_ones_lie_ahead() {
             }
         }
     }
+    assert_eq!(unrecorded, 1);
 }
 
 #[test]
@@ -276,7 +285,7 @@ fn attendance_names_members_of_the_branch_and_guests_come_from_elsewhere() {
         .collect();
     for m in of_type(&all, "meeting")
         .into_iter()
-        .filter(|m| m.get("state").is_none())
+        .filter(|m| m.get("state").is_none() && m.get("attendance").is_some())
     {
         let org = m["org"].as_str().unwrap();
         let attendance = m["attendance"].as_object().unwrap();
@@ -304,7 +313,7 @@ fn exempt_members_are_left_off_the_roll_call_unless_they_came() {
         .collect();
     for m in of_type(&all, "meeting")
         .into_iter()
-        .filter(|m| m.get("state").is_none())
+        .filter(|m| m.get("state").is_none() && m.get("attendance").is_some())
     {
         for (card, mark) in m["attendance"].as_object().unwrap() {
             if exempt.contains(card.as_str()) {

@@ -1,6 +1,7 @@
 //! Roll-call (điểm danh): who is expected at a meeting, how each one is marked, and the
 //! counts the chair reads out. Exempt and temporarily exempt members stay on the roll but
-//! are listed apart and never counted as expected (domain.md, "Members").
+//! are listed apart and never counted as expected (domain.md, "Members"); one who comes is
+//! marked present, and still not counted in the attendance figures.
 
 use chrono::NaiveDate;
 
@@ -25,7 +26,8 @@ pub struct RollEntry {
     pub name: String,
     pub probationary: bool,
     pub standing: Standing,
-    /// `None` until the member is marked; exempt members carry no mark of their own.
+    /// `None` until the member is marked. An exempt member is marked only when they come
+    /// (`Present`).
     pub mark: Option<Mark>,
     /// Why an excused member is away.
     pub reason: Option<String>,
@@ -51,7 +53,7 @@ impl RollEntry {
             .map(|(_, mark)| *mark);
         let mark = match standing {
             Standing::Expected => recorded.filter(|m| *m != Mark::Exempt),
-            Standing::Exempt { .. } => None,
+            Standing::Exempt { .. } => recorded.filter(|m| *m == Mark::Present),
         };
         let reason = meeting
             .excuses
@@ -93,6 +95,8 @@ pub struct RollCounts {
     pub absent: u32,
     pub unmarked: u32,
     pub exempt: u32,
+    /// Exempt members who came anyway: present, but not among the expected.
+    pub exempt_present: u32,
 }
 
 impl RollCounts {
@@ -121,6 +125,7 @@ impl Roll {
         for entry in &self.entries {
             if !entry.is_expected() {
                 counts.exempt += 1;
+                counts.exempt_present += u32::from(entry.mark == Some(Mark::Present));
                 continue;
             }
             counts.expected += 1;
@@ -134,18 +139,35 @@ impl Roll {
         counts
     }
 
-    /// Marks entry `at`; an excused mark keeps its reason, any other mark drops it. Exempt
-    /// members are not marked: returns false and changes nothing.
+    /// Marks entry `at`; an excused mark keeps its reason, any other mark drops it. An
+    /// exempt member can only be marked present (they came): any other mark returns false
+    /// and changes nothing.
     pub fn mark(&mut self, at: usize, mark: Mark, reason: Option<String>) -> bool {
         let Some(entry) = self.entries.get_mut(at) else {
             return false;
         };
-        if !entry.is_expected() || mark == Mark::Exempt {
+        let allowed = match entry.standing {
+            Standing::Expected => mark != Mark::Exempt,
+            Standing::Exempt { .. } => mark == Mark::Present,
+        };
+        if !allowed {
             return false;
         }
         entry.mark = Some(mark);
         entry.reason = if mark == Mark::Excused { reason } else { None };
         true
+    }
+
+    /// Takes the mark of entry `at` away (marked by mistake).
+    pub fn unmark(&mut self, at: usize) -> bool {
+        match self.entries.get_mut(at) {
+            Some(entry) if entry.mark.is_some() => {
+                entry.mark = None;
+                entry.reason = None;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Marks every expected member not yet marked as present; how many were.
@@ -167,7 +189,7 @@ impl Roll {
             .entries
             .iter()
             .filter_map(|e| match e.standing {
-                Standing::Exempt { .. } => Some((e.member, Mark::Exempt)),
+                Standing::Exempt { .. } => Some((e.member, e.mark.unwrap_or(Mark::Exempt))),
                 Standing::Expected => e.mark.map(|m| (e.member, m)),
             })
             .collect();
@@ -293,7 +315,17 @@ mod tests {
         let mut roll = roll(&meeting);
         assert!(roll.mark(1, Mark::Excused, Some("ốm".into())));
         assert!(roll.mark(0, Mark::Absent, Some("ignored".into())));
-        assert!(!roll.mark(3, Mark::Present, None), "exempt are not marked");
+        assert!(
+            !roll.mark(3, Mark::Absent, None),
+            "exempt are not marked absent"
+        );
+        assert!(
+            roll.mark(3, Mark::Present, None),
+            "an exempt member who came"
+        );
+        assert!(roll.mark(2, Mark::Absent, None));
+        assert!(roll.unmark(2));
+        assert!(!roll.unmark(2), "nothing left to take away");
         assert_eq!(roll.mark_rest_present(), 1);
         let counts = roll.counts();
         assert_eq!(
@@ -305,12 +337,13 @@ mod tests {
             ),
             (1, 1, 1, 0)
         );
+        assert_eq!((counts.exempt, counts.exempt_present), (2, 1));
         assert!((counts.rate().unwrap() - 1.0 / 3.0).abs() < 1e-9);
         roll.apply_to(&mut meeting);
         assert_eq!(
             meeting.attendance,
             [
-                (MemberId(1), Mark::Exempt),
+                (MemberId(1), Mark::Present),
                 (MemberId(2), Mark::Exempt),
                 (MemberId(3), Mark::Absent),
                 (MemberId(4), Mark::Excused),

@@ -26,6 +26,12 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     ComposingNormalizerBorrowed::new_nfc().normalize(text)
 }
 
+/// The one character Unicode composes `starter` and a following combining `mark` into
+/// ("e" + U+0302 → "ê"), if there is one: how a mark typed after a letter joins it.
+pub fn compose_pair(starter: char, mark: char) -> Option<char> {
+    icu_normalizer::properties::CanonicalCompositionBorrowed::new().compose(starter, mark)
+}
+
 /// Lower-case ASCII-ish form used for search: tones and vowel marks removed, đ → d,
 /// runs of whitespace collapsed. `Đặng Thị Hồng` → `dang thi hong`.
 pub fn fold(text: &str) -> String {
@@ -143,6 +149,14 @@ mod tests {
     fn nfc_composes_decomposed_input() {
         let decomposed = "Nguye\u{0302}\u{0303}n";
         assert_eq!(nfc(decomposed), "Nguyễn");
+    }
+
+    #[test]
+    fn a_mark_typed_after_a_letter_composes_with_it() {
+        assert_eq!(compose_pair('e', '\u{0302}'), Some('ê'));
+        assert_eq!(compose_pair('ê', '\u{0303}'), Some('ễ'));
+        assert_eq!(compose_pair('x', '\u{0302}'), None);
+        assert_eq!(compose_pair('a', 'b'), None);
     }
 
     #[test]

@@ -6,10 +6,14 @@
 //! when something changed, quit. The host — the local terminal, a test, later an SSH session
 //! — feeds messages in and draws when told.
 
-use chrono::NaiveDate;
+use std::time::Instant;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+
+mod on_record;
 
 use super::forms;
 use super::i18n::Text;
@@ -24,10 +28,16 @@ use super::screens::member_detail::{self, MemberDetail};
 use super::screens::members::{self, Roster};
 use super::screens::org_info::{self, OrgInfo};
 use super::screens::quotas::Quotas;
+use super::screens::record::editor::Command;
+use super::screens::record::{self, MeetingRecord, Tab};
 use super::screens::search::Search;
 use super::screens::tree::{self, TreeState};
 use super::theme::Theme;
-use crate::domain::{Lang, MeetingId, Member, MemberId, OrgId, OrgKind, OrgUnit};
+use crate::domain::date::year_month;
+use crate::domain::{
+    Draft, Lang, Mark, MeetingId, Member, MemberId, MinutesError, MinutesText, OrgId, OrgKind,
+    OrgUnit, Roll,
+};
 use crate::store::{Reader, Store, StoreError};
 
 /// Everything that can change the App.
@@ -47,6 +57,12 @@ pub enum Msg {
     /// Several messages, handled in order: after a form writes, read again, go to what it
     /// made, say what was done.
     Batch(Vec<Msg>),
+    /// Text pasted into the terminal (bracketed paste), whole.
+    Paste(String),
+    /// Time passes: what is due (autosaving a draft) is done.
+    Tick(Instant),
+    /// The answer to "resume the draft?" when a meeting's record opens.
+    ResumeDraft(bool),
 }
 
 impl std::fmt::Debug for Msg {
@@ -59,6 +75,9 @@ impl std::fmt::Debug for Msg {
             Msg::Open(overlay) => write!(f, "Open({:?})", overlay.context()),
             Msg::Status(status) => f.debug_tuple("Status").field(status).finish(),
             Msg::Batch(msgs) => f.debug_list().entries(msgs).finish(),
+            Msg::Paste(text) => write!(f, "Paste({} chars)", text.chars().count()),
+            Msg::Tick(_) => f.write_str("Tick"),
+            Msg::ResumeDraft(yes) => write!(f, "ResumeDraft({yes})"),
         }
     }
 }
@@ -89,6 +108,8 @@ pub enum Focus {
     Detail,
     /// The meetings of an organisation: a month's calendar and its branches.
     Meetings,
+    /// One meeting's roll-call and minutes.
+    Record,
 }
 
 /// The right pane: the roster of a branch or cell, or what a committee is.
@@ -117,6 +138,11 @@ pub struct Options {
     pub theme: Theme,
     /// A message for the status line at start (a problem with the keys file, say).
     pub notice: Option<Status>,
+    /// Who is at the keys: named on drafts, approvals and amendments.
+    pub actor: String,
+    /// The time of day stamped on what is written, when it must not follow the clock
+    /// (screens compared in tests); `None` reads the clock.
+    pub fixed_time: Option<chrono::NaiveTime>,
 }
 
 impl Options {
@@ -127,8 +153,19 @@ impl Options {
             keymap: Keymap::defaults(),
             theme: Theme::from_env(),
             notice: None,
+            actor: local_user(),
+            fixed_time: None,
         }
     }
+}
+
+/// The login of the person running chibo on this machine.
+pub fn local_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "local".to_string())
 }
 
 pub struct App {
@@ -145,6 +182,12 @@ pub struct App {
     meetings: Option<MeetingsView>,
     /// Where the keys go back to when the meetings screen closes.
     before_meetings: Focus,
+    /// The meeting whose roll and minutes are open.
+    record: Option<MeetingRecord>,
+    fixed_time: Option<chrono::NaiveTime>,
+    /// A meeting chosen on the meetings screen, to open once the screen is done reading.
+    opening: Option<MeetingId>,
+    actor: String,
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
     status: Option<Status>,
@@ -168,6 +211,10 @@ impl App {
             detail: None,
             meetings: None,
             before_meetings: Focus::Tree,
+            record: None,
+            fixed_time: options.fixed_time,
+            opening: None,
+            actor: options.actor,
             overlays: Vec::new(),
             status: options.notice,
         };
@@ -203,6 +250,12 @@ impl App {
                 self.status = Some(status);
                 vec![Effect::Redraw]
             }
+            Msg::Paste(text) => self.paste(&text),
+            Msg::Tick(now) => self.tick(now),
+            Msg::ResumeDraft(resume) => {
+                self.resume_draft(resume);
+                vec![Effect::Redraw]
+            }
             Msg::Batch(msgs) => {
                 let mut effects = Vec::new();
                 for effect in msgs.into_iter().flat_map(|msg| self.update(msg)) {
@@ -227,8 +280,9 @@ impl App {
             (Focus::Detail, Some(detail)) => Some(detail.member.name.as_str()),
             _ => None,
         };
-        let path = match (self.focus, &self.meetings) {
-            (Focus::Meetings, Some(view)) => view.path.as_slice(),
+        let path = match (self.focus, &self.meetings, &self.record) {
+            (Focus::Meetings, Some(view), _) => view.path.as_slice(),
+            (Focus::Record, _, Some(record)) => record.path.as_slice(),
             _ => self.tree.breadcrumb(),
         };
         chrome::header(frame, regions.header, path, member, &ui);
@@ -239,6 +293,11 @@ impl App {
             }
             (Focus::Meetings, _, Some(view)) => {
                 meetings::render(frame, regions.body, view, keys_here, &ui)
+            }
+            (Focus::Record, _, _) if self.record.is_some() => {
+                if let Some(record) = &self.record {
+                    record::render(frame, regions.body, record, keys_here, &ui);
+                }
             }
             _ => {
                 let (left, right) = regions.panes();
@@ -294,6 +353,14 @@ impl App {
         &self.store
     }
 
+    /// The meeting whose record (roll-call and minutes) is open.
+    pub fn record(&self) -> Option<&MeetingRecord> {
+        match self.focus {
+            Focus::Record => self.record.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The meetings screen, while it is open.
     pub fn meetings(&self) -> Option<&MeetingsView> {
         match self.focus {
@@ -343,6 +410,10 @@ impl App {
             Focus::Members => Context::Members,
             Focus::Detail => Context::Detail,
             Focus::Meetings => Context::Meetings,
+            Focus::Record => match self.record.as_ref().map(MeetingRecord::tab) {
+                Some(Tab::Roll) | None => Context::Roll,
+                Some(_) => Context::Minutes,
+            },
         }
     }
 
@@ -401,9 +472,11 @@ impl App {
             }
         } else {
             let context = self.screen_context();
-            match self.keymap.resolve(context, key, false) {
+            let typing = context == Context::Minutes;
+            match self.keymap.resolve(context, key, typing) {
                 Resolved::Own(action) => self.screen_action(action),
                 Resolved::Global(action) => self.global(action, context, &mut effects),
+                Resolved::Unbound if typing => self.type_key(key),
                 Resolved::Unbound => false,
             }
         };
@@ -417,6 +490,8 @@ impl App {
     fn global(&mut self, action: Action, context: Context, effects: &mut Vec<Effect>) -> bool {
         match action {
             Action::Quit => {
+                // What is typed and not yet saved is kept as a draft, to resume next time.
+                self.save_draft(Instant::now());
                 effects.push(Effect::Quit);
                 false
             }
@@ -495,6 +570,7 @@ impl App {
             Focus::Members => self.members_action(action),
             Focus::Detail => self.detail_action(action),
             Focus::Meetings => self.meetings_action(action),
+            Focus::Record => self.record_action(action),
         }
     }
 
@@ -503,12 +579,21 @@ impl App {
     /// their own keymap context; what they act on comes from [`App::selected_org`] and
     /// [`App::selected_member`].
     fn form_for(&self, action: Action) -> Option<Result<Box<dyn Overlay>, Status>> {
-        let calendar = self.meetings().map(|view| forms::CalendarSubject {
-            node: &view.node,
-            month: view.month(),
-            meeting: view.selected_meeting(),
-            unit: view.selected_unit(),
-        });
+        let calendar = match (&self.record, self.meetings()) {
+            (Some(record), _) if self.focus == Focus::Record => Some(forms::CalendarSubject {
+                node: &record.org,
+                month: year_month(record.meeting.date),
+                meeting: Some(&record.meeting),
+                unit: None,
+            }),
+            (_, Some(view)) => Some(forms::CalendarSubject {
+                node: &view.node,
+                month: view.month(),
+                meeting: view.selected_meeting(),
+                unit: view.selected_unit(),
+            }),
+            _ => None,
+        };
         let subject = forms::Subject {
             context: self.screen_context(),
             lang: self.lang,
@@ -590,7 +675,11 @@ impl App {
                 Action::NextMonth => view.next_month(r)?,
                 Action::ThisMonth => view.this_month(r)?,
                 Action::Open => {
-                    view.open_unit(r)?;
+                    if let Some(id) = view.selected_meeting().map(|m| m.id) {
+                        app.opening = Some(id);
+                    } else {
+                        view.open_unit(r)?;
+                    }
                 }
                 Action::Back => return view.back(r).map(|went| !went),
                 _ => {}
@@ -600,6 +689,9 @@ impl App {
         if went_back == Some(true) {
             self.close_meetings();
             return true;
+        }
+        if let Some(id) = self.opening.take() {
+            return self.open_record(id);
         }
         let after = self
             .meetings
@@ -766,11 +858,21 @@ impl App {
             if let Some(view) = &mut app.meetings {
                 view.set_body(r, body)?;
             }
+            if let Some(record) = &mut app.record {
+                record.set_body(body);
+            }
             app.show_selection(r)
         });
     }
 
     fn jump(&mut self, target: Target) {
+        let on_record = self.record.as_ref().map(|r| r.meeting.id);
+        if self.focus == Focus::Record
+            && on_record.is_some_and(|open| target == Target::Meeting(open))
+        {
+            // A form on the record wrote to its own meeting: stay on the record.
+            return;
+        }
         if let Target::Meeting(id) = target {
             self.jump_to_meeting(id);
             return;
@@ -854,6 +956,16 @@ impl App {
             Some(view) => view.reload(r),
             None => Ok(()),
         });
+        let record_gone = self.read(|app, r| match app.record.as_mut() {
+            Some(record) => record.reload(r).map(|found| !found),
+            None => Ok(false),
+        });
+        if record_gone == Some(true) {
+            self.record = None;
+            if self.focus == Focus::Record {
+                self.focus = Focus::Meetings;
+            }
+        }
         if let (true, Some(id)) = (detail_open, member) {
             match self.read(|_, r| MemberDetail::read(r, id)).flatten() {
                 Some(detail) => self.detail = Some(detail),

@@ -590,6 +590,8 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Meetings => ("Lịch họp", "Meetings"),
         Context::Checklist => ("Chọn người", "Choosing people"),
         Context::Quotas => ("Định mức dự sinh hoạt", "Visiting quotas"),
+        Context::Roll => ("Điểm danh", "Roll-call"),
+        Context::Minutes => ("Biên bản", "Minutes"),
     };
     lang.pick(vi, en)
 }
@@ -627,8 +629,8 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (C::Checklist, A::Toggle) => ("đánh dấu hoặc bỏ đánh dấu", "tick or untick"),
         (_, A::Toggle) => ("mở hoặc đóng nhánh", "expand or collapse"),
         (C::Meetings, A::Open) => (
-            "xem lịch họp của đơn vị đang chọn",
-            "open the meetings of the unit under the cursor",
+            "mở cuộc họp (điểm danh, biên bản) hoặc lịch họp của đơn vị đang chọn",
+            "open the meeting (roll-call, minutes) or the unit under the cursor",
         ),
         (_, A::Open) => ("xem hồ sơ đảng viên", "open the member's details"),
         (C::Detail, A::Back) => ("về danh sách đảng viên", "back to the member list"),
@@ -636,6 +638,9 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "quay lại đơn vị cấp trên vừa xem, hoặc đóng",
             "back to the unit above you came from, or close",
         ),
+        (C::Roll | C::Minutes, A::Back) => {
+            ("lưu và về lịch họp", "save and go back to the meetings")
+        }
         (_, A::Back) => ("về cây tổ chức", "back to the tree"),
         (C::Form, A::Accept) => ("lưu", "save"),
         (C::Confirm, A::Accept) => ("đồng ý, thực hiện", "yes, do it"),
@@ -726,6 +731,38 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "phân công cấp ủy viên cấp trên theo dõi chi bộ",
             "assign a committee member above to oversee the branch",
         ),
+        (_, A::MarkPresent) => ("có mặt", "present"),
+        (_, A::MarkExcused) => (
+            "vắng có lý do (hỏi lý do)",
+            "absent with permission (asks the reason)",
+        ),
+        (_, A::MarkAbsent) => ("vắng không lý do", "absent without permission"),
+        (_, A::Unmark) => ("bỏ điểm danh", "clear the mark"),
+        (_, A::RestPresent) => (
+            "mọi người chưa điểm danh: có mặt",
+            "everyone not yet marked: present",
+        ),
+        (_, A::NextSection) => ("sang mục sau của biên bản", "next section of the minutes"),
+        (_, A::PrevSection) => (
+            "về mục trước của biên bản",
+            "previous section of the minutes",
+        ),
+        (_, A::Save) => ("lưu biên bản", "save the minutes"),
+        (_, A::Approve) => (
+            "duyệt biên bản (khóa biên bản và điểm danh)",
+            "approve the minutes (locks them and the roll)",
+        ),
+        (_, A::Amend) => (
+            "thêm đính chính vào biên bản đã duyệt",
+            "add an amendment to approved minutes",
+        ),
+        (_, A::Export) => (
+            "xuất biên bản ra tệp .docx và .md",
+            "export the minutes to .docx and .md files",
+        ),
+        (_, A::Undo) => ("hoàn tác", "undo"),
+        (_, A::Redo) => ("làm lại", "redo"),
+        (_, A::Paste) => ("dán đoạn vừa cắt", "paste what was cut"),
     };
     lang.pick(vi, en)
 }
@@ -772,6 +809,19 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::CancelMeeting) => ("hủy họp", "cancel"),
         (_, A::Guests) => ("khách", "guests"),
         (_, A::Assign) => ("phân công", "assign"),
+        (_, A::MarkPresent) => ("có mặt", "present"),
+        (_, A::MarkExcused) => ("có lý do", "excused"),
+        (_, A::MarkAbsent) => ("vắng", "absent"),
+        (_, A::Unmark) => ("bỏ", "clear"),
+        (_, A::RestPresent) => ("còn lại có mặt", "rest present"),
+        (_, A::NextSection | A::PrevSection) => ("mục", "section"),
+        (_, A::Save) => ("lưu", "save"),
+        (_, A::Approve) => ("duyệt", "approve"),
+        (_, A::Amend) => ("đính chính", "amend"),
+        (_, A::Export) => ("xuất", "export"),
+        (_, A::Undo) => ("hoàn tác", "undo"),
+        (_, A::Redo) => ("làm lại", "redo"),
+        (_, A::Paste) => ("dán", "paste"),
         _ => ("", ""),
     };
     lang.pick(vi, en)
@@ -859,5 +909,174 @@ mod tests {
                 assert!(!describe(Lang::En, *context, *action).is_empty());
             }
         }
+    }
+}
+
+/// Words of a meeting's record: the roll-call and the minutes.
+pub mod record {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    use crate::domain::date::format_clock;
+    use crate::domain::{Lang, Mark, RollCounts};
+
+    pub fn roll_title(lang: Lang) -> &'static str {
+        lang.pick("Điểm danh", "Roll-call")
+    }
+
+    pub fn amendments_title(lang: Lang, count: usize) -> String {
+        lang.pick(
+            format!("Đính chính ({count})"),
+            format!("Amendments ({count})"),
+        )
+    }
+
+    /// "Có mặt 15 · Có lý do 2 · Vắng 1 · Chưa 2 / Dự kiến 20 · Miễn 5 · Tỉ lệ 75%"
+    pub fn counts(lang: Lang, c: &RollCounts) -> String {
+        let rate = c
+            .rate()
+            .map_or("—".to_string(), |r| format!("{:.0}%", r * 100.0));
+        lang.pick(
+            format!(
+                "Phải dự {} · Có mặt {} · Có lý do {} · Vắng {} · Chưa {} · Miễn {} · Tỉ lệ {rate}",
+                c.expected, c.present, c.excused, c.absent, c.unmarked, c.exempt
+            ),
+            format!(
+                "Expected {} · Present {} · Excused {} · Absent {} · To mark {} · Exempt {} · {rate}",
+                c.expected, c.present, c.excused, c.absent, c.unmarked, c.exempt
+            ),
+        )
+    }
+
+    pub fn mark(lang: Lang, mark: Option<Mark>) -> &'static str {
+        match mark {
+            Some(Mark::Present) => lang.pick("có mặt", "present"),
+            Some(Mark::Excused) => lang.pick("vắng có lý do", "excused"),
+            Some(Mark::Absent) => lang.pick("vắng không lý do", "absent"),
+            Some(Mark::Exempt) => lang.pick("miễn", "exempt"),
+            None => lang.pick("chưa điểm danh", "not marked"),
+        }
+    }
+
+    pub fn exempt(lang: Lang, until: Option<NaiveDate>) -> String {
+        match until {
+            Some(day) => lang.pick(
+                format!("tạm miễn đến {}", lang.date(day)),
+                format!("exempt until {}", lang.date(day)),
+            ),
+            None => lang.pick("miễn sinh hoạt", "exempt").to_string(),
+        }
+    }
+
+    pub fn probationary(lang: Lang) -> &'static str {
+        lang.pick("dự bị", "probationary")
+    }
+
+    pub fn guests(lang: Lang, names: &[String]) -> String {
+        let names = if names.is_empty() {
+            lang.pick("không có", "none").to_string()
+        } else {
+            names.join(", ")
+        };
+        lang.pick(
+            format!("Khách cấp trên: {names}"),
+            format!("Guests from above: {names}"),
+        )
+    }
+
+    pub fn moment(lang: Lang, at: NaiveDateTime) -> String {
+        format!("{} {}", format_clock(at.time()), lang.date(at.date()))
+    }
+
+    pub fn approved(lang: Lang, at: Option<NaiveDateTime>, by: Option<&str>) -> String {
+        let when = at.map(|at| moment(lang, at));
+        match (when, by) {
+            (Some(when), Some(by)) => lang.pick(
+                format!("Đã duyệt {when} ({by})"),
+                format!("Approved {when} ({by})"),
+            ),
+            (Some(when), None) => lang.pick(format!("Đã duyệt {when}"), format!("Approved {when}")),
+            _ => lang.pick("Đã duyệt", "Approved").to_string(),
+        }
+    }
+
+    pub fn not_approved(lang: Lang) -> &'static str {
+        lang.pick("Chưa duyệt", "Not approved")
+    }
+
+    pub fn unsaved(lang: Lang) -> &'static str {
+        lang.pick("chưa lưu", "unsaved")
+    }
+
+    pub fn signatures(lang: Lang, chair: Option<&str>, secretary: Option<&str>) -> String {
+        let name = |n: Option<&str>| n.unwrap_or("—").to_string();
+        lang.pick(
+            format!("Chủ trì: {} · Thư ký: {}", name(chair), name(secretary)),
+            format!("Chair: {} · Secretary: {}", name(chair), name(secretary)),
+        )
+    }
+
+    pub fn no_amendments(lang: Lang) -> &'static str {
+        lang.pick(
+            "Chưa có đính chính. Biên bản đã duyệt chỉ được sửa bằng đính chính (F7).",
+            "No amendments. Approved minutes are corrected only by an amendment (F7).",
+        )
+    }
+
+    pub fn saved(lang: Lang) -> &'static str {
+        lang.pick("Đã lưu biên bản", "Minutes saved")
+    }
+
+    pub fn marked(lang: Lang, name: &str, mark: Option<Mark>) -> String {
+        format!("{}: {}", name, self::mark(lang, mark))
+    }
+
+    pub fn rest_present(lang: Lang, count: usize) -> String {
+        lang.pick(
+            format!("{count} đồng chí được ghi có mặt"),
+            format!("{count} marked present"),
+        )
+    }
+
+    pub fn exempt_not_marked(lang: Lang) -> &'static str {
+        lang.pick(
+            "Đảng viên miễn sinh hoạt không phải dự: chỉ ghi có mặt khi đến dự",
+            "Exempt members are not expected: they are only marked present when they come",
+        )
+    }
+
+    pub fn resume_question(lang: Lang, at: NaiveDateTime, by: &str) -> Vec<String> {
+        vec![
+            lang.pick(
+                format!(
+                    "Có bản nháp biên bản chưa lưu, ghi lúc {} ({by}).",
+                    moment(lang, at)
+                ),
+                format!(
+                    "There is an unsaved draft of these minutes from {} ({by}).",
+                    moment(lang, at)
+                ),
+            ),
+            lang.pick(
+                "Tiếp tục bản nháp? Nếu không, bản nháp bị bỏ và biên bản đã lưu được giữ nguyên."
+                    .to_string(),
+                "Resume the draft? If not, the draft is dropped and the saved minutes are kept."
+                    .to_string(),
+            ),
+        ]
+    }
+
+    pub fn resumed(lang: Lang) -> &'static str {
+        lang.pick("Đã mở lại bản nháp", "Draft resumed")
+    }
+
+    pub fn draft_dropped(lang: Lang) -> &'static str {
+        lang.pick("Đã bỏ bản nháp", "Draft dropped")
+    }
+
+    pub fn exported(lang: Lang, paths: &str) -> String {
+        lang.pick(
+            format!("Đã xuất biên bản: {paths}"),
+            format!("Minutes exported: {paths}"),
+        )
     }
 }

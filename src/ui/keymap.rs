@@ -42,6 +42,10 @@ pub enum Context {
     Checklist,
     /// Committee members' visits to branches against their quotas.
     Quotas,
+    /// The roll-call of one meeting: a mark per member.
+    Roll,
+    /// A section of a meeting's minutes, in a text editor: printable keys are text.
+    Minutes,
 }
 
 impl Context {
@@ -58,6 +62,8 @@ impl Context {
         Context::Meetings,
         Context::Checklist,
         Context::Quotas,
+        Context::Roll,
+        Context::Minutes,
     ];
 
     /// The table name used in the keys file.
@@ -75,6 +81,8 @@ impl Context {
             Context::Meetings => "meetings",
             Context::Checklist => "checklist",
             Context::Quotas => "quotas",
+            Context::Roll => "roll",
+            Context::Minutes => "minutes",
         }
     }
 
@@ -152,6 +160,20 @@ actions! {
     CancelMeeting => "cancel_meeting",
     Guests => "guests",
     Assign => "assign",
+    MarkPresent => "present",
+    MarkExcused => "excused",
+    MarkAbsent => "absent",
+    Unmark => "unmark",
+    RestPresent => "rest_present",
+    NextSection => "next_section",
+    PrevSection => "prev_section",
+    Save => "save",
+    Approve => "approve",
+    Amend => "amend",
+    Export => "export",
+    Undo => "undo",
+    Redo => "redo",
+    Paste => "paste",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -295,6 +317,37 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     ),
     (Context::Quotas, Action::Top, &["g", "home"]),
     (Context::Quotas, Action::Bottom, &["G", "end"]),
+    (Context::Roll, Action::Up, &["k", "up"]),
+    (Context::Roll, Action::Down, &["j", "down"]),
+    (Context::Roll, Action::MarkPresent, &["p", "space"]),
+    (Context::Roll, Action::MarkExcused, &["e"]),
+    (Context::Roll, Action::MarkAbsent, &["a"]),
+    (Context::Roll, Action::Unmark, &["u"]),
+    (Context::Roll, Action::RestPresent, &["P"]),
+    (Context::Roll, Action::Guests, &["i"]),
+    (Context::Roll, Action::NextSection, &["tab"]),
+    (Context::Roll, Action::PrevSection, &["backtab"]),
+    (Context::Roll, Action::Back, &["esc"]),
+    (Context::Roll, Action::PageUp, &["pageup", "ctrl-b"]),
+    (Context::Roll, Action::PageDown, &["pagedown", "ctrl-f"]),
+    (Context::Roll, Action::Top, &["g", "home"]),
+    (Context::Roll, Action::Bottom, &["G", "end"]),
+    (Context::Roll, Action::Save, &["ctrl-s"]),
+    (Context::Roll, Action::Approve, &["f9"]),
+    (Context::Roll, Action::Amend, &["f7"]),
+    (Context::Roll, Action::Export, &["f6"]),
+    // Letters, digits and Space are text in the minutes, so only other keys are bound here;
+    // arrows, Backspace, Enter and the rest of the editing keys belong to the editor.
+    (Context::Minutes, Action::NextSection, &["tab"]),
+    (Context::Minutes, Action::PrevSection, &["backtab"]),
+    (Context::Minutes, Action::Save, &["ctrl-s"]),
+    (Context::Minutes, Action::Back, &["esc"]),
+    (Context::Minutes, Action::Undo, &["ctrl-z", "ctrl-u"]),
+    (Context::Minutes, Action::Redo, &["ctrl-y"]),
+    (Context::Minutes, Action::Paste, &["ctrl-v"]),
+    (Context::Minutes, Action::Approve, &["f9"]),
+    (Context::Minutes, Action::Amend, &["f7"]),
+    (Context::Minutes, Action::Export, &["f6"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character

@@ -6,10 +6,10 @@
 //! draws only when an update said something changed.
 
 use std::io::{self, Stdout};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use crossterm::event::{self, Event};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -46,7 +46,8 @@ impl InputSource for CrosstermInput {
     }
 }
 
-/// Events given in advance, for tests and scripted runs.
+/// Events given in advance, for tests and scripted runs: they come at once, so a wait for
+/// more always times out, and the input ends when they run out.
 impl InputSource for std::collections::VecDeque<Event> {
     fn next_event(&mut self, _timeout: Option<Duration>) -> io::Result<Option<Event>> {
         Ok(self.pop_front())
@@ -58,6 +59,7 @@ pub fn message(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
 }
@@ -75,7 +77,8 @@ fn terminal_error(e: impl std::error::Error) -> RunError {
 }
 
 /// Runs `app` until it asks to quit or the input ends. Draws once at the start, then after
-/// each batch of events that changed something.
+/// each batch of events that changed something. While the App has something due (a draft
+/// to autosave), waiting for input times out when it is due and the App is ticked.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -90,10 +93,26 @@ pub fn run<B: Backend>(
         .draw(|frame| app.view(frame))
         .map_err(terminal_error)?;
     loop {
-        let Some(first) = input.next_event(None)? else {
-            return Ok(());
-        };
+        let wait = app
+            .wake_at()
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        let first = input.next_event(wait)?;
         let mut redraw = false;
+        let Some(first) = first else {
+            if wait.is_none() {
+                return Ok(());
+            }
+            // Nothing came before something fell due.
+            if app
+                .update(Msg::Tick(Instant::now()))
+                .contains(&Effect::Redraw)
+            {
+                terminal
+                    .draw(|frame| app.view(frame))
+                    .map_err(terminal_error)?;
+            }
+            continue;
+        };
         let mut pending = Some(first);
         while let Some(event) = pending {
             for effect in message(event)
@@ -106,6 +125,13 @@ pub fn run<B: Backend>(
                 }
             }
             pending = input.next_event(Some(Duration::ZERO))?;
+        }
+        // A steady stream of keys never leaves a pause: what is due is done between batches.
+        if app
+            .update(Msg::Tick(Instant::now()))
+            .contains(&Effect::Redraw)
+        {
+            redraw = true;
         }
         if redraw {
             terminal
@@ -130,6 +156,8 @@ pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), Strin
             keymap,
             theme: Theme::from_env(),
             notice,
+            actor: super::app::local_user(),
+            fixed_time: None,
         },
     );
     let mut terminal = enter().map_err(|e| e.to_string())?;
@@ -183,7 +211,8 @@ impl Drop for LocalTerminal {
 fn enter() -> io::Result<LocalTerminal> {
     install_panic_hook();
     enable_raw_mode()?;
-    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen) {
+    // Bracketed paste: a paste arrives whole, not as keys that could run commands.
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste) {
         restore();
         return Err(e);
     }
@@ -199,7 +228,12 @@ fn enter() -> io::Result<LocalTerminal> {
 /// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 /// A panic gives the terminal back before its message is printed, so the message is

@@ -31,6 +31,8 @@ fn options(lang: Lang) -> Options {
         keymap: Keymap::defaults(),
         theme: Theme::monochrome(),
         notice: None,
+        actor: "lan".to_string(),
+        fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
     }
 }
 

@@ -9,6 +9,7 @@ use chibo::store::Store;
 use chibo::ui::{App, KeyChord, Keymap, Msg, Options, Target, Theme};
 use chrono::NaiveDate;
 
+#[allow(unused_imports)] // not every test binary draws screens
 pub use chibo::ui::screen_text;
 
 pub const LANGS: [(Lang, &str); 2] = [(Lang::Vi, "vi"), (Lang::En, "en")];
@@ -35,6 +36,8 @@ pub fn app(lang: Lang, width: u16, height: u16) -> App {
             keymap: Keymap::defaults(),
             theme: Theme::monochrome(),
             notice: None,
+            actor: "lan".to_string(),
+            fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
         },
     );
     app.update(Msg::Resize { width, height });
@@ -66,4 +69,26 @@ pub fn org(code: &str) -> Target {
 
 pub fn member(card: &str) -> Target {
     Target::Member(DEMO.1.read().unwrap().member_id(card).unwrap().unwrap())
+}
+
+/// An App on a copy of the demo database of its own, for a test that writes: the copy
+/// lives as long as the directory returned with it.
+pub fn app_on_copy(lang: Lang, width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.redb");
+    std::fs::copy(DEMO.0.path().join("demo.redb"), &path).unwrap();
+    let mut app = App::new(
+        Store::open(&path).unwrap(),
+        Options {
+            lang,
+            today: today(),
+            keymap: Keymap::defaults(),
+            theme: Theme::monochrome(),
+            notice: None,
+            actor: "lan".to_string(),
+            fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
+        },
+    );
+    app.update(Msg::Resize { width, height });
+    (dir, app)
 }

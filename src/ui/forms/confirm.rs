@@ -47,30 +47,36 @@ impl Pending {
 
     /// Draws the question in a box in the middle of `area`, with the keys that answer it.
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
-        let box_width = area.width.saturating_sub(8).min(64);
-        let text_width = usize::from(box_width.saturating_sub(4));
-        let mut lines: Vec<Line<'static>> = Vec::new();
-        for (i, sentence) in self.question.iter().enumerate() {
-            if i > 0 {
-                lines.push(Line::default());
-            }
-            let style = if i == 0 {
-                ui.theme.title()
-            } else {
-                ui.theme.label()
-            };
-            for row in wrap(&safe(sentence), text_width) {
-                lines.push(Line::styled(format!(" {row}"), style));
-            }
-        }
-        lines.push(Line::default());
-        lines.push(Line::styled(format!(" {}", keys_line(ui)), ui.theme.key()));
-        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        let area = centered(area, box_width, height);
-        frame.render_widget(Clear, area);
-        let title = format!(" {} ", Word::ConfirmTitle.get(ui.lang));
-        frame.render_widget(Paragraph::new(lines).block(pane(title, true, ui)), area);
+        render_question(frame, area, &self.question, ui);
     }
+}
+
+/// A question (a sentence a line, the first as its title) in a box in the middle of
+/// `area`, with the keys that answer it.
+pub fn render_question(frame: &mut Frame<'_>, area: Rect, question: &[String], ui: &Ui<'_>) {
+    let box_width = area.width.saturating_sub(8).min(64);
+    let text_width = usize::from(box_width.saturating_sub(4));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (i, sentence) in question.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        let style = if i == 0 {
+            ui.theme.title()
+        } else {
+            ui.theme.label()
+        };
+        for row in wrap(&safe(sentence), text_width) {
+            lines.push(Line::styled(format!(" {row}"), style));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(format!(" {}", keys_line(ui)), ui.theme.key()));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(area, box_width, height);
+    frame.render_widget(Clear, area);
+    let title = format!(" {} ", Word::ConfirmTitle.get(ui.lang));
+    frame.render_widget(Paragraph::new(lines).block(pane(title, true, ui)), area);
 }
 
 /// A question asked on its own, with no form behind it (cancelling a meeting): yes writes

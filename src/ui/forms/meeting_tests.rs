@@ -387,10 +387,12 @@ fn a_branch_under_the_cursor_of_its_committee_gets_the_overseer() {
 #[test]
 fn guests_from_above_are_recorded_on_a_held_meeting() {
     let mut s = scene(Lang::Vi);
+    // November's meeting is held and not yet recorded: its guests can still be written
+    // (an approved meeting's are locked; see the next test).
     s.open_meetings("QN.HL.HG.K2");
-    s.press("[");
     let held = s.selected_meeting().unwrap();
     assert_eq!(held.state, MeetingState::Held);
+    assert!(!held.is_approved());
     s.press("i");
     assert_eq!(s.app.context(), Context::Checklist, "{}", s.status());
     let guests_before = held.guests.clone();
@@ -453,6 +455,19 @@ fn the_quota_view_puts_those_behind_first() {
 }
 
 #[test]
+fn the_guests_of_approved_minutes_are_locked() {
+    let mut s = scene(Lang::En);
+    s.open_meetings("QN.HL.HG.K2");
+    s.press("[");
+    let held = s.selected_meeting().unwrap();
+    assert!(held.is_approved());
+    s.press("i space enter");
+    assert!(s.status().contains("approved"), "{}", s.status());
+    s.press("esc");
+    assert_eq!(s.selected_meeting().unwrap().guests, held.guests);
+}
+
+#[test]
 fn a_visit_recorded_counts_towards_the_quota() {
     let mut s = scene(Lang::Vi);
     let hong_gai = s.org("QN.HL.HG");
@@ -468,19 +483,28 @@ fn a_visit_recorded_counts_towards_the_quota() {
             .standing
             .made
     };
+    // He attends a branch every month; take his November visits elsewhere off (as if he
+    // had not gone yet), so that November counts only once he is recorded at Quarter 2.
+    let him = s.member("48120001").id;
+    let first = day("2026-11-01");
+    s.store
+        .write(|w| {
+            for (_, meetings) in w.meetings_between(hong_gai.id, first, today())? {
+                for mut meeting in meetings.into_iter().filter(|m| m.guests.contains(&him)) {
+                    meeting.guests.retain(|g| *g != him);
+                    w.put_meeting(&meeting)?;
+                }
+            }
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .unwrap();
     let before = made(&s);
-    // October at Quarter 2, the branch he oversees: ticked if he was not there.
+    // November at Quarter 2, the branch he oversees, held and not yet recorded.
     s.open_meetings("QN.HL.HG.K2");
-    s.press("[");
-    let was_guest = s
-        .selected_meeting()
-        .unwrap()
-        .guests
-        .contains(&s.member("48120001").id);
     s.press("i space enter");
     s.assert_sound();
-    let expected = if was_guest { before - 1 } else { before + 1 };
-    assert_eq!(made(&s), expected);
+    assert!(s.selected_meeting().unwrap().guests.contains(&him));
+    assert_eq!(made(&s), before + 1);
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub mod confirm;
 pub mod field;
 pub mod meeting;
 pub mod member;
+pub mod minutes;
 pub mod org;
 pub mod picker;
 pub mod status;
@@ -99,7 +100,7 @@ pub fn open(
         (Context::Meetings, Action::RecordHeld) => meeting::held,
         (Context::Meetings, Action::Reschedule) => meeting::reschedule,
         (Context::Meetings, Action::CancelMeeting) => meeting::cancel,
-        (Context::Meetings, Action::Guests) => visits::guests,
+        (Context::Meetings | Context::Roll, Action::Guests) => visits::guests,
         (Context::Meetings, Action::Assign) => visits::assign,
         _ => return None,
     };

@@ -50,6 +50,8 @@ pub(super) fn scene(lang: Lang) -> Scene {
         keymap: Keymap::defaults(),
         theme: Theme::monochrome(),
         notice: None,
+        actor: "lan".to_string(),
+        fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
     };
     let mut app = App::new(store.clone(), options);
     app.update(Msg::Resize {

@@ -17,7 +17,9 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::words::{self, Word};
 use super::{Done, Opened, Refusal, Subject, WriteFn, commit, read_failed};
 use crate::domain::role::span_covers;
-use crate::domain::{Lang, MeetingId, MeetingState, MemberId, OrgId, OrgUnit, Oversight};
+use crate::domain::{
+    Lang, MeetingId, MeetingState, MemberId, MinutesError, OrgId, OrgUnit, Oversight,
+};
 use crate::store::{Reader, StoreError, Writer};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
@@ -189,6 +191,12 @@ fn guests_write(meeting: MeetingId, guests: Vec<MemberId>, lang: Lang) -> WriteF
             return Err(Refusal::Invalid {
                 field: None,
                 message: Word::NotHeld.get(lang).to_string(),
+            });
+        }
+        if stored.is_approved() {
+            return Err(Refusal::Invalid {
+                field: None,
+                message: MinutesError::Approved.message(lang),
             });
         }
         for guest in &guests {

@@ -123,6 +123,33 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
         Context::Quotas,
         &[&[Action::Down, Action::Up], &[Action::Close]],
     ),
+    (
+        Context::Roll,
+        &[
+            &[Action::MarkPresent],
+            &[Action::MarkExcused],
+            &[Action::MarkAbsent],
+            &[Action::RestPresent],
+            &[Action::NextSection, Action::PrevSection],
+            &[Action::Back],
+            &[Action::Guests],
+            &[Action::Approve],
+            &[Action::Help],
+        ],
+    ),
+    (
+        Context::Minutes,
+        &[
+            &[Action::NextSection, Action::PrevSection],
+            &[Action::Save],
+            &[Action::Back],
+            &[Action::Undo],
+            &[Action::Approve],
+            &[Action::Amend],
+            &[Action::Export],
+            &[Action::Help],
+        ],
+    ),
 ];
 
 /// Actions that live in the global context whatever the screen.

@@ -9,6 +9,7 @@ pub mod member_detail;
 pub mod members;
 pub mod org_info;
 pub mod quotas;
+pub mod record;
 pub mod search;
 pub mod tree;
 

@@ -1,0 +1,433 @@
+//! The App on a meeting's record: opening it (and offering a draft to resume), the roll's
+//! marks, typing into the minutes, autosave, saving, approving, amending and exporting.
+//!
+//! Every mark is written at once, in one transaction that reads the meeting again, so two
+//! marks never overwrite each other and what is counted from the meeting follows the roll.
+//! Typing stays in memory; a draft is written at most [`AT_MOST`] after the first change
+//! not yet saved and whenever the section changes, and the minutes are saved into the
+//! meeting on Save, on leaving the record, and before approval.
+//!
+//! [`AT_MOST`]: crate::ui::screens::record::editor::AT_MOST
+
+use chrono::Timelike;
+
+use super::*;
+use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
+use crate::ui::i18n::record as words;
+
+impl App {
+    /// Enter on a meeting: its record, with the roll first.
+    pub(super) fn open_record(&mut self, id: MeetingId) -> bool {
+        let body = self.body();
+        let opened = self.read(|_, r| {
+            let Some(record) = MeetingRecord::open(r, id, body)? else {
+                return Ok(None);
+            };
+            let draft = record.draft_to_offer(r)?;
+            Ok(Some((record, draft)))
+        });
+        match opened {
+            Some(Some((record, draft))) => {
+                self.record = Some(record);
+                self.focus = Focus::Record;
+                if let Some(draft) = draft {
+                    let question = words::resume_question(self.lang, draft.saved_at, &draft.by);
+                    self.overlays.push(Box::new(ResumeDraft::new(question)));
+                }
+            }
+            Some(None) => self.error(Text::NotFound),
+            None => {}
+        }
+        true
+    }
+
+    /// The answer to "resume the draft?".
+    pub(super) fn resume_draft(&mut self, resume: bool) {
+        let Some(id) = self.record.as_ref().map(|r| r.meeting.id) else {
+            return;
+        };
+        if resume {
+            let draft = self.read(|_, r| r.draft(id)).flatten();
+            if let (Some(draft), Some(record)) = (draft, self.record.as_mut()) {
+                record
+                    .editor
+                    .replace(&MinutesText::parse(&draft.text), Instant::now());
+                self.status = Some(info(words::resumed(self.lang)));
+            }
+        } else {
+            match self.store.write(|w| w.discard_draft(id)) {
+                Ok(()) => self.status = Some(info(words::draft_dropped(self.lang))),
+                Err(e) => self.store_failed(&e),
+            }
+        }
+    }
+
+    pub(super) fn record_action(&mut self, action: Action) -> bool {
+        let Some(record) = self.record.as_mut() else {
+            self.focus = Focus::Meetings;
+            return true;
+        };
+        let page = record.roll_page() as isize;
+        record.excuse_for = None;
+        match action {
+            Action::NextSection | Action::PrevSection => {
+                self.save_draft(Instant::now());
+                if let Some(record) = self.record.as_mut() {
+                    record.turn(action == Action::NextSection);
+                }
+            }
+            Action::Up => record.move_roll(-1),
+            Action::Down => record.move_roll(1),
+            Action::PageUp => record.move_roll(-page),
+            Action::PageDown => record.move_roll(page),
+            Action::Top => record.roll_to(false),
+            Action::Bottom => record.roll_to(true),
+            Action::MarkPresent => {
+                if self.mark(Some(Mark::Present)) {
+                    self.next_on_roll();
+                }
+            }
+            Action::MarkAbsent => {
+                if self.mark(Some(Mark::Absent)) {
+                    self.next_on_roll();
+                }
+            }
+            Action::Unmark => {
+                self.mark(None);
+            }
+            Action::MarkExcused => self.ask_excuse(),
+            Action::RestPresent => self.mark_rest_present(),
+            Action::Save => {
+                if self.save_minutes() {
+                    self.status = Some(info(words::saved(self.lang)));
+                }
+            }
+            Action::Back => self.close_record(),
+            Action::Approve => self.ask_approval(),
+            Action::Amend => self.ask_amendment(),
+            Action::Export => self.export_minutes(),
+            Action::Undo => self.edit_command(Command::Undo),
+            Action::Redo => self.edit_command(Command::Redo),
+            Action::Paste => self.edit_command(Command::Paste),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Esc: the minutes saved, back to the meetings screen (read again: the roll and the
+    /// minutes may have changed what it shows).
+    fn close_record(&mut self) {
+        if !self.save_minutes() {
+            // Not saved (refused, or the store failed): stay, with the reason shown.
+            return;
+        }
+        self.record = None;
+        self.focus = Focus::Meetings;
+        self.read(|app, r| match app.meetings.as_mut() {
+            Some(view) => view.reload(r),
+            None => Ok(()),
+        });
+        if self.meetings.is_none() {
+            self.focus = self.before_meetings;
+        }
+    }
+
+    /// A key the minutes' keymap does not bind: typed into the section shown.
+    pub(super) fn type_key(&mut self, key: &KeyEvent) -> bool {
+        let lang = self.lang;
+        let Some(record) = self.record.as_mut() else {
+            return false;
+        };
+        let Some(section) = record.section() else {
+            return false;
+        };
+        if let Err(e) = record.editor.key(section, key, Instant::now()) {
+            self.status = Some(refused(e.message(lang)));
+        }
+        true
+    }
+
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        let lang = self.lang;
+        let section = self.record.as_ref().and_then(MeetingRecord::section);
+        let (Some(record), Some(section), true) =
+            (self.record.as_mut(), section, self.overlays.is_empty())
+        else {
+            return Vec::new();
+        };
+        if let Err(e) = record.editor.paste(section, text, Instant::now()) {
+            self.status = Some(refused(e.message(lang)));
+        }
+        vec![Effect::Redraw]
+    }
+
+    fn edit_command(&mut self, command: Command) {
+        let lang = self.lang;
+        let Some(record) = self.record.as_mut() else {
+            return;
+        };
+        let Some(section) = record.section() else {
+            return;
+        };
+        if let Err(e) = record.editor.command(section, command, Instant::now()) {
+            self.status = Some(refused(e.message(lang)));
+        }
+    }
+
+    /// Autosave: the draft is written when it is due.
+    pub(super) fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let due = self
+            .record
+            .as_ref()
+            .is_some_and(|r| r.editor.autosave.is_due(now));
+        if due {
+            self.save_draft(now);
+            return vec![Effect::Redraw];
+        }
+        Vec::new()
+    }
+
+    /// When the host must send the next [`Msg::Tick`]: the autosave's due time.
+    pub fn wake_at(&self) -> Option<Instant> {
+        self.record.as_ref()?.editor.autosave.due_at()
+    }
+
+    /// Writes what is typed as the meeting's draft, when anything is unsaved.
+    pub(super) fn save_draft(&mut self, now: Instant) {
+        let stamp = self.stamp();
+        let Some(record) = self.record.as_mut() else {
+            return;
+        };
+        if !record.editor.autosave.is_pending() {
+            return;
+        }
+        let draft = Draft {
+            text: record.editor.text().to_text(),
+            saved_at: stamp.at,
+            by: stamp.by,
+        };
+        let id = record.meeting.id;
+        match self.store.write(|w| w.save_draft(id, &draft)) {
+            Ok(()) => {
+                if let Some(record) = self.record.as_mut() {
+                    record.editor.autosave.saved();
+                }
+            }
+            Err(e) => {
+                // Try again a little later rather than at every tick.
+                if let Some(record) = self.record.as_mut() {
+                    record.editor.autosave.saved();
+                    record.editor.autosave.touch(now);
+                }
+                self.store_failed(&e);
+            }
+        }
+    }
+
+    /// Saves the minutes into the meeting when they changed. False when they could not be
+    /// saved (the reason is in the status line); what was typed is then still on screen
+    /// and in the draft.
+    pub(super) fn save_minutes(&mut self) -> bool {
+        let stamp = self.stamp();
+        let Some(record) = self.record.as_mut() else {
+            return true;
+        };
+        if !record.editor.changed {
+            return true;
+        }
+        let id = record.meeting.id;
+        let text = record.editor.text().to_text();
+        match self.store.write(|w| w.save_minutes(id, text, stamp.at)) {
+            Ok(meeting) => {
+                if let Some(record) = self.record.as_mut() {
+                    record.meeting = meeting;
+                    record.editor.saved();
+                }
+                true
+            }
+            Err(e) => {
+                self.save_draft(Instant::now());
+                self.store_failed(&e);
+                false
+            }
+        }
+    }
+
+    /// Marks the member under the cursor (`None` takes the mark away), at once. Whether
+    /// the mark was written.
+    fn mark(&mut self, mark: Option<Mark>) -> bool {
+        self.change_roll(|roll, at| match mark {
+            Some(mark) => roll.mark(at, mark, None),
+            None => roll.unmark(at),
+        })
+    }
+
+    /// The cursor to the next member, as the roll is read out name after name.
+    fn next_on_roll(&mut self) {
+        if let Some(record) = self.record.as_mut() {
+            record.move_roll(1);
+        }
+    }
+
+    fn mark_rest_present(&mut self) {
+        let mut count = 0;
+        self.change_roll(|roll, _| {
+            count = roll.mark_rest_present();
+            count > 0
+        });
+        if self.status.is_none() {
+            self.status = Some(info(&words::rest_present(self.lang, count)));
+        }
+    }
+
+    /// Applies `change` to the roll as stored now (at the entry of the member under the
+    /// cursor) and writes it, then shows the roll as written. Whether it was written.
+    fn change_roll(&mut self, change: impl FnOnce(&mut Roll, usize) -> bool) -> bool {
+        let lang = self.lang;
+        let today = self.today;
+        let Some(record) = self.record.as_ref() else {
+            return false;
+        };
+        let Some(entry) = record.roll.entries.get(record.roll_cursor()) else {
+            return false;
+        };
+        let (id, member, name) = (record.meeting.id, entry.member, entry.name.clone());
+        let exempt = !entry.is_expected();
+        let written = self.store.write(|w| {
+            let meeting = w
+                .meeting(id)?
+                .ok_or_else(|| StoreError::Corrupt(format!("meeting {} is gone", id.0)))?;
+            let mut roll = w.roll_of(&meeting)?;
+            let at = roll.entries.iter().position(|e| e.member == member);
+            if !at.is_some_and(|at| change(&mut roll, at)) {
+                return Ok(Err(()));
+            }
+            w.take_roll(id, &roll, today)?;
+            Ok(Ok(roll.entries.into_iter().find(|e| e.member == member)))
+        });
+        match written {
+            Ok(Ok(entry)) => {
+                let mark = entry.and_then(|e| e.mark);
+                self.status = Some(info(&words::marked(lang, &name, mark)));
+                self.reload_record();
+                return true;
+            }
+            // Nothing to change (a mark taken off twice); an exempt member marked absent.
+            Ok(Err(())) if !exempt => {}
+            Ok(Err(())) => {
+                self.status = Some(refused(words::exempt_not_marked(lang).to_string()));
+            }
+            Err(e) => self.store_failed(&e),
+        }
+        false
+    }
+
+    fn reload_record(&mut self) {
+        self.read(|app, r| match app.record.as_mut() {
+            Some(record) => record.reload(r).map(drop),
+            None => Ok(()),
+        });
+    }
+
+    /// `e`: asks the reason, then marks the member excused.
+    fn ask_excuse(&mut self) {
+        let lang = self.lang;
+        let Some(record) = self.record.as_ref() else {
+            return;
+        };
+        let Some(entry) = record.roll.entries.get(record.roll_cursor()) else {
+            return;
+        };
+        if !entry.is_expected() {
+            self.status = Some(refused(words::exempt_not_marked(lang).to_string()));
+            return;
+        }
+        if record.meeting.is_approved() {
+            self.status = Some(refused(MinutesError::Approved.message(lang)));
+            return;
+        }
+        let member = entry.member;
+        let form = minutes_forms::excuse(
+            lang,
+            record.meeting.id,
+            (entry.member, &entry.name),
+            entry.reason.as_deref(),
+            self.today,
+        );
+        self.overlays.push(Box::new(form));
+        if let Some(record) = self.record.as_mut() {
+            record.excuse_for = Some(member);
+        }
+    }
+
+    /// F9: the minutes saved, then the approval form.
+    fn ask_approval(&mut self) {
+        let lang = self.lang;
+        if !self.save_minutes() {
+            return;
+        }
+        let stamp = self.stamp();
+        let Some(record) = self.record.as_ref() else {
+            return;
+        };
+        let refusal = if record.meeting.is_approved() {
+            Some(MinutesError::Approved)
+        } else if record.meeting.minutes.is_none() {
+            Some(MinutesError::Empty)
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            self.status = Some(refused(refusal.message(lang)));
+            return;
+        }
+        let form = minutes_forms::approve(lang, record.meeting.id, &record.editor.text(), stamp);
+        self.overlays.push(Box::new(form));
+    }
+
+    /// F7: an amendment, for approved minutes only.
+    fn ask_amendment(&mut self) {
+        let lang = self.lang;
+        let stamp = self.stamp();
+        let Some(record) = self.record.as_ref() else {
+            return;
+        };
+        if !record.meeting.is_approved() {
+            self.status = Some(refused(MinutesError::NotApproved.message(lang)));
+            return;
+        }
+        let form = minutes_forms::amend(lang, record.meeting.id, stamp);
+        self.overlays.push(Box::new(form));
+    }
+
+    /// F6: the minutes as documents (not yet available).
+    fn export_minutes(&mut self) {}
+
+    /// Who is writing, and now (on the day chibo runs as, at the clock's time of day).
+    fn stamp(&self) -> Stamp {
+        let time = self
+            .fixed_time
+            .unwrap_or_else(|| chrono::Local::now().time());
+        let at = NaiveDateTime::new(self.today, time);
+        Stamp {
+            by: self.actor.clone(),
+            at: at.with_nanosecond(0).unwrap_or(at),
+        }
+    }
+
+    fn store_failed(&mut self, e: &StoreError) {
+        tracing::warn!(error = %e, "a write of the meeting record failed");
+        self.status = Some(refused(e.message(self.lang)));
+    }
+}
+
+fn info(text: &str) -> Status {
+    Status {
+        text: text.to_string(),
+        error: false,
+    }
+}
+
+fn refused(text: String) -> Status {
+    Status { text, error: true }
+}

@@ -1,0 +1,221 @@
+//! Forms of a meeting's record: the reason of an excused absence, approving the minutes
+//! (chair and secretary named), and an amendment to approved minutes. Each write reads the
+//! meeting again inside its transaction and goes through the store's minutes rules, so
+//! approved minutes refuse a change however it is asked for.
+
+use chrono::NaiveDateTime;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::confirm::{Answer, Pending, render_question};
+use super::field::{Field, Fields};
+use super::words::Word;
+use super::{Done, Edit, Form, Plan, Refusal};
+use crate::domain::minutes::chair_and_secretary;
+use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
+use crate::store::Reader;
+use crate::ui::app::Msg;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::overlay::{Env, Outcome, Overlay};
+use crate::ui::screens::Ui;
+
+/// Who writes and when, stamped on approvals and amendments.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub by: String,
+    pub at: NaiveDateTime,
+}
+
+fn words(lang: Lang, vi: &'static str, en: &'static str) -> String {
+    lang.pick(vi, en).to_string()
+}
+
+/// The reason of an excused absence, asked when `e` marks one.
+struct Excuse {
+    meeting: MeetingId,
+    member: MemberId,
+    today: chrono::NaiveDate,
+}
+
+pub fn excuse(
+    lang: Lang,
+    meeting: MeetingId,
+    member: (MemberId, &str),
+    reason: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Form {
+    let fields = vec![
+        Field::fixed(Word::FullName.get(lang), member.1),
+        Field::text(&words(lang, "Lý do", "Reason"), reason.unwrap_or("")).with_hint(words(
+            lang,
+            "ốm, đi công tác, việc gia đình …",
+            "ill, away on work, family …",
+        )),
+    ];
+    let edit = Excuse {
+        meeting,
+        member: member.0,
+        today,
+    };
+    Form::new(
+        words(lang, "Vắng có lý do", "Absent with permission"),
+        fields,
+        edit,
+    )
+    .focused_on(1)
+}
+
+impl Edit for Excuse {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let reason = fields.optional_text(1, lang)?;
+        let (id, member, today) = (self.meeting, self.member, self.today);
+        Ok(Plan::write(move |w| {
+            let meeting = w.meeting(id)?.ok_or_else(|| Refusal::gone(lang))?;
+            let mut roll = w.roll_of(&meeting)?;
+            let at = roll
+                .entries
+                .iter()
+                .position(|e| e.member == member)
+                .ok_or_else(|| Refusal::gone(lang))?;
+            roll.mark(at, Mark::Excused, reason);
+            w.take_roll(id, &roll, today)?;
+            Ok(Done::new(words(
+                lang,
+                "Đã ghi vắng có lý do",
+                "Marked absent with permission",
+            )))
+        }))
+    }
+}
+
+/// The fields of the approval form, by position.
+const CHAIR: usize = 0;
+const SECRETARY: usize = 1;
+
+/// Approving the minutes: who chaired, who kept the minutes. The names are offered from
+/// the opening section when it names them.
+struct Approve {
+    meeting: MeetingId,
+    stamp: Stamp,
+}
+
+pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp) -> Form {
+    let (chair, secretary) = chair_and_secretary(text);
+    let fields = vec![
+        Field::text(
+            &words(lang, "Chủ trì", "Chair"),
+            chair.as_deref().unwrap_or(""),
+        )
+        .required(),
+        Field::text(
+            &words(lang, "Thư ký", "Secretary"),
+            secretary.as_deref().unwrap_or(""),
+        )
+        .required()
+        .with_hint(words(
+            lang,
+            "Sau khi duyệt, biên bản và điểm danh không sửa được nữa; chỉ thêm đính chính.",
+            "Once approved, the minutes and the roll are locked; only amendments can follow.",
+        )),
+    ];
+    Form::new(
+        words(lang, "Duyệt biên bản", "Approve the minutes"),
+        fields,
+        Approve { meeting, stamp },
+    )
+}
+
+impl Edit for Approve {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let chair = fields.required_text(CHAIR, lang)?;
+        let secretary = fields.required_text(SECRETARY, lang)?;
+        let approval = Approval {
+            at: Some(self.stamp.at),
+            by: Some(self.stamp.by.clone()),
+            chair: Some(chair),
+            secretary: Some(secretary),
+        };
+        let id = self.meeting;
+        Ok(Plan::write(move |w| {
+            w.approve_minutes(id, approval)?;
+            Ok(Done::new(words(
+                lang,
+                "Đã duyệt biên bản",
+                "Minutes approved",
+            )))
+        }))
+    }
+}
+
+/// A dated correction below approved minutes.
+struct Amend {
+    meeting: MeetingId,
+    stamp: Stamp,
+}
+
+pub fn amend(lang: Lang, meeting: MeetingId, stamp: Stamp) -> Form {
+    let fields = vec![
+        Field::text(&words(lang, "Đính chính", "Amendment"), "")
+            .required()
+            .with_hint(words(
+                lang,
+                "Ghi rõ sửa gì, ví dụ: Sửa mục IV: …",
+                "Say what is corrected, e.g. Section IV: …",
+            )),
+    ];
+    Form::new(
+        words(lang, "Thêm đính chính", "Add an amendment"),
+        fields,
+        Amend { meeting, stamp },
+    )
+}
+
+impl Edit for Amend {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let amendment = Amendment {
+            at: self.stamp.at,
+            by: self.stamp.by.clone(),
+            text: fields.required_text(0, lang)?,
+        };
+        let id = self.meeting;
+        Ok(Plan::write(move |w| {
+            w.amend_minutes(id, amendment)?;
+            Ok(Done::new(words(
+                lang,
+                "Đã thêm đính chính",
+                "Amendment added",
+            )))
+        }))
+    }
+}
+
+/// "Resume the draft?" asked when a meeting opens with a draft newer than its saved
+/// minutes. The answer goes back to the App, which holds the editor.
+pub struct ResumeDraft {
+    question: Vec<String>,
+}
+
+impl ResumeDraft {
+    pub fn new(question: Vec<String>) -> ResumeDraft {
+        ResumeDraft { question }
+    }
+}
+
+impl Overlay for ResumeDraft {
+    fn context(&self) -> Context {
+        Context::Confirm
+    }
+
+    fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, _env: &mut Env<'_>) -> Outcome {
+        match Pending::answer(action) {
+            Answer::Yes => Outcome::CloseAndSend(Msg::ResumeDraft(true)),
+            Answer::No => Outcome::CloseAndSend(Msg::ResumeDraft(false)),
+            Answer::Undecided => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
+        render_question(frame, area, &self.question, ui);
+    }
+}

@@ -1,0 +1,240 @@
+//! One meeting's record (biên bản): the roll-call and the minutes, section by section.
+//!
+//! On the left the tabs — the roll, the nine sections of the official form, the
+//! amendments; on the right the one chosen. The roll is read from the branch's roster (one
+//! range scan) and every mark is written at once, so what is counted from a meeting is
+//! never behind what is on screen. The minutes are edited in memory, autosaved as a draft
+//! (see [`editor::Autosave`]) and saved into the meeting when the user saves or leaves.
+
+pub mod editor;
+mod render;
+
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+
+pub use self::render::render;
+use super::{scroll_to, step};
+use crate::domain::minutes::TemplateFacts;
+use crate::domain::{
+    Draft, Meeting, MeetingId, MemberId, MinutesText, OrgUnit, RoleKind, Roll, Section,
+};
+use crate::store::{Reader, StoreError};
+use editor::Editor;
+
+/// What the right side shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Roll,
+    Section(Section),
+    Amendments,
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub fn all() -> Vec<Tab> {
+        let mut tabs = vec![Tab::Roll];
+        tabs.extend(Section::ALL.into_iter().map(Tab::Section));
+        tabs.push(Tab::Amendments);
+        tabs
+    }
+}
+
+/// The state of the screen.
+#[derive(Debug)]
+pub struct MeetingRecord {
+    pub meeting: Meeting,
+    pub org: OrgUnit,
+    /// The organisation and everything above it, outermost first: the breadcrumb.
+    pub path: Vec<OrgUnit>,
+    pub roll: Roll,
+    /// Names of the guests from above recorded at the meeting.
+    pub guests: Vec<String>,
+    tab: usize,
+    pub(super) roll_cursor: usize,
+    pub(super) roll_offset: usize,
+    pub editor: Editor,
+    /// The member whose reason is being asked: once the excuse is written the cursor moves
+    /// on from them, as after any other mark.
+    pub excuse_for: Option<MemberId>,
+    body: Rect,
+}
+
+impl MeetingRecord {
+    /// The record of meeting `id`, with the minutes saved in it or, when there are none
+    /// yet, the template filled from the meeting. `None` when the meeting is gone.
+    pub fn open(
+        reader: &Reader,
+        id: MeetingId,
+        body: Rect,
+    ) -> Result<Option<MeetingRecord>, StoreError> {
+        let Some(meeting) = reader.meeting(id)? else {
+            return Ok(None);
+        };
+        let Some(org) = reader.org(meeting.org)? else {
+            return Ok(None);
+        };
+        let text = match &meeting.minutes {
+            Some(saved) => MinutesText::parse(saved),
+            None => template(reader, &meeting)?,
+        };
+        let mut path = reader.ancestors(org.id)?;
+        path.reverse();
+        path.push(org.clone());
+        let mut record = MeetingRecord {
+            roll: reader.roll_of(&meeting)?,
+            guests: guest_names(reader, &meeting)?,
+            editor: Editor::new(&text, meeting.is_approved()),
+            meeting,
+            org,
+            path,
+            tab: 0,
+            roll_cursor: 0,
+            roll_offset: 0,
+            excuse_for: None,
+            body,
+        };
+        record.keep_cursor_in_view();
+        Ok(Some(record))
+    }
+
+    /// The draft autosaved for this meeting, when it is worth offering to resume.
+    pub fn draft_to_offer(&self, reader: &Reader) -> Result<Option<Draft>, StoreError> {
+        let draft = reader.draft(self.meeting.id)?;
+        Ok(draft.filter(|d| {
+            !self.meeting.is_approved()
+                && d.newer_than(
+                    self.meeting.minutes.as_deref(),
+                    self.meeting.minutes_saved_at,
+                )
+        }))
+    }
+
+    /// Reads the meeting and its roll again after a write, keeping what is typed.
+    pub fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        let Some(meeting) = reader.meeting(self.meeting.id)? else {
+            return Ok(false);
+        };
+        self.roll = reader.roll_of(&meeting)?;
+        self.guests = guest_names(reader, &meeting)?;
+        self.editor.set_read_only(meeting.is_approved());
+        self.meeting = meeting;
+        self.roll_cursor = self
+            .roll_cursor
+            .min(self.roll.entries.len().saturating_sub(1));
+        if let Some(member) = self.excuse_for.take() {
+            let excused = self.roll.entries.get(self.roll_cursor).is_some_and(|e| {
+                e.member == member && e.mark == Some(crate::domain::Mark::Excused)
+            });
+            if excused {
+                self.roll_cursor = step(self.roll_cursor, 1, self.roll.entries.len());
+            }
+        }
+        self.keep_cursor_in_view();
+        Ok(true)
+    }
+
+    pub fn tab(&self) -> Tab {
+        Tab::all()[self.tab]
+    }
+
+    /// The section being edited, when a section is shown.
+    pub fn section(&self) -> Option<Section> {
+        match self.tab() {
+            Tab::Section(section) => Some(section),
+            _ => None,
+        }
+    }
+
+    /// Tab / Shift-Tab: the next or previous tab, round the end.
+    pub fn turn(&mut self, forward: bool) {
+        let count = Tab::all().len();
+        self.tab = if forward {
+            (self.tab + 1) % count
+        } else {
+            (self.tab + count - 1) % count
+        };
+    }
+
+    pub fn roll_cursor(&self) -> usize {
+        self.roll_cursor
+    }
+
+    pub fn move_roll(&mut self, delta: isize) {
+        self.roll_cursor = step(self.roll_cursor, delta, self.roll.entries.len());
+        self.keep_cursor_in_view();
+    }
+
+    pub fn roll_to(&mut self, end: bool) {
+        self.roll_cursor = if end {
+            self.roll.entries.len().saturating_sub(1)
+        } else {
+            0
+        };
+        self.keep_cursor_in_view();
+    }
+
+    /// Rows of the roll that fit.
+    pub fn roll_page(&self) -> usize {
+        render::roll_rows(self.body)
+    }
+
+    pub fn set_body(&mut self, body: Rect) {
+        self.body = body;
+        self.keep_cursor_in_view();
+    }
+
+    fn keep_cursor_in_view(&mut self) {
+        let rows = render::roll_rows(self.body);
+        self.roll_offset = scroll_to(self.roll_cursor, self.roll_offset, rows);
+    }
+}
+
+/// The minutes a meeting starts from: its day, time and place, the branch secretary in the
+/// chair, and the assignments of the last regular meeting with minutes under the review.
+fn template(reader: &Reader, meeting: &Meeting) -> Result<MinutesText, StoreError> {
+    let chair = secretary_on(reader, meeting, meeting.date)?;
+    let previous = reader.previous_minutes(meeting.org, meeting.date)?;
+    let assignments = previous
+        .as_ref()
+        .and_then(|m| m.minutes.as_deref())
+        .map(|text| {
+            MinutesText::parse(text)
+                .section(Section::Assignments)
+                .to_string()
+        });
+    let chair = chair.map(|name| format!("đồng chí {name}, Bí thư Chi bộ"));
+    Ok(MinutesText::template(&TemplateFacts {
+        date: meeting.date,
+        time: meeting.time,
+        place: meeting.place.as_deref(),
+        chair: chair.as_deref(),
+        secretary: None,
+        previous_assignments: assignments.as_deref(),
+    }))
+}
+
+/// The name of the organisation's secretary on `day`, if one is recorded.
+fn secretary_on(
+    reader: &Reader,
+    meeting: &Meeting,
+    day: NaiveDate,
+) -> Result<Option<String>, StoreError> {
+    let roles = reader.roles_of_org(meeting.org)?;
+    let holder = roles.into_iter().find(|r| {
+        r.role == RoleKind::Secretary && r.from <= day && r.until.is_none_or(|u| day < u)
+    });
+    match holder {
+        Some(role) => Ok(reader.member(role.member)?.map(|m| m.name)),
+        None => Ok(None),
+    }
+}
+
+fn guest_names(reader: &Reader, meeting: &Meeting) -> Result<Vec<String>, StoreError> {
+    let mut names = Vec::with_capacity(meeting.guests.len());
+    for id in &meeting.guests {
+        if let Some(member) = reader.member(*id)? {
+            names.push(member.name);
+        }
+    }
+    Ok(names)
+}

@@ -1,0 +1,287 @@
+//! Drawing a meeting's record: two summary lines, the tabs on the left, the roll, a
+//! section of the minutes or the amendments on the right. Pure: reads only the state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{MeetingRecord, Tab};
+use crate::domain::date::format_clock;
+use crate::domain::{Mark, RollEntry, Standing};
+use crate::ui::cells::{fit, pad, safe, width};
+use crate::ui::i18n::record as words;
+use crate::ui::screens::{Ui, pane, position};
+
+/// Lines above the panes: what the meeting is, and the roll's counts.
+const SUMMARY_LINES: u16 = 2;
+
+struct Areas {
+    summary: Rect,
+    tabs: Rect,
+    content: Rect,
+}
+
+impl Areas {
+    fn of(body: Rect) -> Areas {
+        let [summary, panes] =
+            Layout::vertical([Constraint::Length(SUMMARY_LINES), Constraint::Fill(1)]).areas(body);
+        let tabs_width = (body.width / 3).clamp(16, 26);
+        let [tabs, content] =
+            Layout::horizontal([Constraint::Length(tabs_width), Constraint::Fill(1)]).areas(panes);
+        Areas {
+            summary,
+            tabs,
+            content,
+        }
+    }
+}
+
+/// Rows of the roll that fit on a screen whose body is `body`.
+pub(super) fn roll_rows(body: Rect) -> usize {
+    rows_in(Areas::of(body).content)
+}
+
+/// Rows of the roll inside the content pane: within the border, less the guests line.
+fn rows_in(content: Rect) -> usize {
+    usize::from(content.height.saturating_sub(3)).max(1)
+}
+
+pub fn render(
+    frame: &mut Frame<'_>,
+    body: Rect,
+    record: &MeetingRecord,
+    focused: bool,
+    ui: &Ui<'_>,
+) {
+    let areas = Areas::of(body);
+    frame.render_widget(Paragraph::new(summary(record, ui)), areas.summary);
+    render_tabs(frame, areas.tabs, record, ui);
+    match record.tab() {
+        Tab::Roll => render_roll(frame, areas.content, record, focused, ui),
+        Tab::Section(section) => {
+            let title = format!(" {} ", section.heading());
+            let room = usize::from(areas.content.width.saturating_sub(2));
+            let block = pane(fit(&title, room).into_owned(), focused, ui);
+            let inner = block.inner(areas.content);
+            frame.render_widget(block, areas.content);
+            frame.render_widget(record.editor.area(section), inner);
+        }
+        Tab::Amendments => render_amendments(frame, areas.content, record, focused, ui),
+    }
+}
+
+fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
+    let m = &record.meeting;
+    let mut parts = vec![m.kind.label(ui.lang).to_string(), ui.lang.date(m.date)];
+    match (m.time, m.end_time) {
+        (Some(start), Some(end)) => {
+            parts.push(format!("{}–{}", format_clock(start), format_clock(end)))
+        }
+        (Some(start), None) => parts.push(format_clock(start)),
+        _ => {}
+    }
+    if let Some(place) = &m.place {
+        parts.push(safe(place).into_owned());
+    }
+    let state = match &m.approval {
+        Some(a) => words::approved(ui.lang, a.at, a.by.as_deref()),
+        None if record.editor.changed => {
+            format!(
+                "{} ({})",
+                words::not_approved(ui.lang),
+                words::unsaved(ui.lang)
+            )
+        }
+        None => words::not_approved(ui.lang).to_string(),
+    };
+    let state_style = if m.is_approved() {
+        ui.theme.good()
+    } else {
+        ui.theme.fair()
+    };
+    let first = Line::from(vec![
+        Span::styled(format!(" {} · ", parts.join(" · ")), ui.theme.title()),
+        Span::styled(state, state_style),
+    ]);
+    let counts = Line::styled(
+        format!(" {}", words::counts(ui.lang, &record.roll.counts())),
+        ui.theme.label(),
+    );
+    vec![first, counts]
+}
+
+fn render_tabs(frame: &mut Frame<'_>, area: Rect, record: &MeetingRecord, ui: &Ui<'_>) {
+    let cols = usize::from(area.width.saturating_sub(2));
+    let text = record.editor.text();
+    let lines: Vec<Line<'static>> = Tab::all()
+        .into_iter()
+        .map(|tab| {
+            let (label, empty) = match tab {
+                Tab::Roll => (words::roll_title(ui.lang).to_string(), false),
+                Tab::Section(section) => {
+                    let number = section.heading().split_once('.').map_or("", |(n, _)| n);
+                    let label = format!("{number:>4} {}", section.label(ui.lang));
+                    (label, text.section(section).trim().is_empty())
+                }
+                Tab::Amendments => (
+                    words::amendments_title(ui.lang, record.meeting.amendments.len()),
+                    record.meeting.amendments.is_empty(),
+                ),
+            };
+            let style = if tab == record.tab() {
+                ui.theme.selected(true)
+            } else if empty {
+                ui.theme.dim()
+            } else {
+                ui.theme.label()
+            };
+            Line::styled(pad(&fit(&label, cols), cols), style)
+        })
+        .collect();
+    let title = format!(" {} ", safe(&record.org.name));
+    let block = pane(fit(&title, usize::from(area.width)).into_owned(), false, ui);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_roll(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    record: &MeetingRecord,
+    focused: bool,
+    ui: &Ui<'_>,
+) {
+    let rows = rows_in(area);
+    let cols = usize::from(area.width.saturating_sub(2));
+    let name_cols = (cols / 2).max(12);
+    let mut lines: Vec<Line<'static>> = record
+        .roll
+        .entries
+        .iter()
+        .enumerate()
+        .skip(record.roll_offset)
+        .take(rows)
+        .map(|(i, entry)| roll_line(entry, i == record.roll_cursor, name_cols, cols, focused, ui))
+        .collect();
+    while lines.len() < rows {
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        format!(
+            " {}",
+            fit(&safe(&words::guests(ui.lang, &record.guests)), cols - 1)
+        ),
+        ui.theme.label(),
+    ));
+    let block = pane(format!(" {} ", words::roll_title(ui.lang)), focused, ui)
+        .title_bottom(position(record.roll_cursor, record.roll.entries.len(), ui));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn roll_line(
+    entry: &RollEntry,
+    selected: bool,
+    name_cols: usize,
+    cols: usize,
+    focused: bool,
+    ui: &Ui<'_>,
+) -> Line<'static> {
+    let (symbol, state, style) = match entry.standing {
+        Standing::Exempt { until } if entry.mark == Some(Mark::Present) => (
+            "✓",
+            format!(
+                "{} · {}",
+                words::exempt(ui.lang, until),
+                words::mark(ui.lang, entry.mark)
+            ),
+            ui.theme.exempt(),
+        ),
+        Standing::Exempt { until } => ("–", words::exempt(ui.lang, until), ui.theme.exempt()),
+        Standing::Expected => {
+            let symbol = match entry.mark {
+                Some(Mark::Present) => "✓",
+                Some(Mark::Excused) => "P",
+                Some(Mark::Absent) => "✗",
+                _ => "·",
+            };
+            let mut state = words::mark(ui.lang, entry.mark).to_string();
+            if let (Some(Mark::Excused), Some(reason)) = (entry.mark, &entry.reason) {
+                state = format!("{state}: {}", safe(reason));
+            }
+            let style = match entry.mark {
+                Some(Mark::Present) => ui.theme.good(),
+                Some(Mark::Excused) => ui.theme.fair(),
+                Some(Mark::Absent) => ui.theme.bad(),
+                _ => ui.theme.dim(),
+            };
+            (symbol, state, style)
+        }
+    };
+    let mut name = safe(&entry.name).into_owned();
+    if entry.probationary {
+        name = format!("{name} ({})", words::probationary(ui.lang));
+    }
+    let name = pad(&fit(&name, name_cols), name_cols);
+    let rest = cols.saturating_sub(width(&name) + 3);
+    let cursor = if selected { "›" } else { " " };
+    let line = Line::from(vec![
+        Span::styled(format!("{cursor}{symbol} "), style),
+        Span::raw(name),
+        Span::styled(fit(&state, rest).into_owned(), style),
+    ]);
+    if selected {
+        line.style(ui.theme.selected(focused))
+    } else {
+        line
+    }
+}
+
+fn render_amendments(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    record: &MeetingRecord,
+    focused: bool,
+    ui: &Ui<'_>,
+) {
+    let m = &record.meeting;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(approval) = &m.approval {
+        lines.push(Line::styled(
+            words::approved(ui.lang, approval.at, approval.by.as_deref()),
+            ui.theme.good(),
+        ));
+        if approval.chair.is_some() || approval.secretary.is_some() {
+            lines.push(Line::raw(
+                safe(&words::signatures(
+                    ui.lang,
+                    approval.chair.as_deref(),
+                    approval.secretary.as_deref(),
+                ))
+                .into_owned(),
+            ));
+        }
+        lines.push(Line::default());
+    }
+    if m.amendments.is_empty() {
+        lines.push(Line::styled(words::no_amendments(ui.lang), ui.theme.dim()));
+    }
+    for amendment in &m.amendments {
+        lines.push(Line::styled(
+            format!(
+                "{} · {}",
+                words::moment(ui.lang, amendment.at),
+                safe(&amendment.by)
+            ),
+            ui.theme.title(),
+        ));
+        for text in amendment.text.split('\n') {
+            lines.push(Line::raw(safe(text).into_owned()));
+        }
+        lines.push(Line::default());
+    }
+    let title = format!(" {} ", words::amendments_title(ui.lang, m.amendments.len()));
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(pane(title, focused, ui));
+    frame.render_widget(paragraph, area);
+}

@@ -1,0 +1,188 @@
+//! A meeting's record driven by keys, with the store read back after: every mark is
+//! written at once, typing is autosaved as a draft and offered back after a crash,
+//! approved minutes refuse every change, and an amendment keeps its author and time.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+use chibo::domain::{Mark, MeetingId, MinutesText, Section};
+use chibo::ui::{App, Context, Msg};
+
+/// Quarter 2's regular meeting of `back` months before November opened on its roll.
+fn open_record(app: &mut App, back: usize) -> MeetingId {
+    app.update(Msg::JumpTo(org("QN.HL.HG.K2")));
+    press(app, "c");
+    for _ in 0..back {
+        press(app, "[");
+    }
+    press(app, "enter");
+    app.record().expect("the record is open").meeting.id
+}
+
+fn stored(app: &App, id: MeetingId) -> chibo::domain::Meeting {
+    app.store().read().unwrap().meeting(id).unwrap().unwrap()
+}
+
+#[test]
+fn marks_are_written_at_once_and_the_cursor_moves_on() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    assert!(stored(&app, id).attendance.is_empty());
+    press(&mut app, "p a");
+    let entries = app.record().unwrap().roll.entries.clone();
+    let meeting = stored(&app, id);
+    assert!(
+        meeting
+            .attendance
+            .contains(&(entries[0].member, Mark::Present))
+    );
+    assert!(
+        meeting
+            .attendance
+            .contains(&(entries[1].member, Mark::Absent))
+    );
+    assert_eq!(app.record().unwrap().roll_cursor(), 2);
+    // `u` takes a mark away again.
+    press(&mut app, "k u");
+    let meeting = stored(&app, id);
+    assert!(
+        !meeting
+            .attendance
+            .iter()
+            .any(|(m, _)| *m == entries[1].member)
+    );
+    press(&mut app, "P");
+    let counts = app.record().unwrap().roll.counts();
+    assert_eq!((counts.unmarked, counts.absent), (0, 0));
+    assert_eq!(counts.present, counts.expected);
+}
+
+#[test]
+fn typing_is_autosaved_and_offered_back_after_a_crash() {
+    let (dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "tab tab");
+    assert_eq!(app.context(), Context::Minutes);
+    type_text(&mut app, "Nghị quyết 57 về đổi mới sáng tạo");
+    // Nothing is saved before the autosave falls due …
+    app.update(Msg::Tick(Instant::now()));
+    assert!(app.store().read().unwrap().draft(id).unwrap().is_none());
+    // … and the draft is in the store once it has.
+    app.update(Msg::Tick(Instant::now() + Duration::from_secs(3)));
+    let draft = app.store().read().unwrap().draft(id).unwrap().unwrap();
+    assert_eq!(draft.by, "lan");
+    assert!(draft.text.contains("Nghị quyết 57 về đổi mới sáng tạo"));
+    assert!(
+        stored(&app, id).minutes.is_none(),
+        "a draft is not the minutes"
+    );
+    // The process dies: a new App on the same file offers the draft back.
+    drop(app);
+    let mut app = reopen(&dir);
+    open_record(&mut app, 0);
+    assert_eq!(app.context(), Context::Confirm);
+    press(&mut app, "y");
+    let text = app.record().unwrap().editor.text();
+    assert_eq!(
+        text.section(Section::News).lines().last(),
+        Some("Nghị quyết 57 về đổi mới sáng tạo")
+    );
+    // Leaving saves the minutes and drops the draft.
+    press(&mut app, "esc");
+    let saved = MinutesText::parse(&stored(&app, id).minutes.unwrap());
+    assert!(saved.section(Section::News).contains("đổi mới sáng tạo"));
+    assert!(app.store().read().unwrap().draft(id).unwrap().is_none());
+}
+
+fn reopen(dir: &tempfile::TempDir) -> App {
+    let store = chibo::store::Store::open(&dir.path().join("demo.redb")).unwrap();
+    let mut options = chibo::ui::Options::new(chibo::domain::Lang::En, today());
+    options.actor = "lan".into();
+    let mut app = App::new(store, options);
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    app
+}
+
+#[test]
+fn declining_the_draft_keeps_the_saved_minutes() {
+    let (dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "tab");
+    type_text(&mut app, "x");
+    app.update(Msg::Tick(Instant::now() + Duration::from_secs(3)));
+    drop(app);
+    let mut app = reopen(&dir);
+    open_record(&mut app, 0);
+    press(&mut app, "n");
+    assert!(app.store().read().unwrap().draft(id).unwrap().is_none());
+    assert!(!app.record().unwrap().editor.changed);
+    assert!(stored(&app, id).minutes.is_none());
+}
+
+#[test]
+fn approval_locks_the_minutes_and_the_roll() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "P tab tab");
+    type_text(&mut app, "x");
+    press(&mut app, "f9");
+    assert_eq!(app.context(), Context::Form);
+    // The chair is offered from the opening; the minutes secretary is typed.
+    press(&mut app, "tab");
+    type_text(&mut app, "Nguyễn Văn Nghĩa");
+    press(&mut app, "enter");
+    let meeting = stored(&app, id);
+    let approval = meeting.approval.clone().expect("approved");
+    assert_eq!(approval.by.as_deref(), Some("lan"));
+    assert_eq!(approval.secretary.as_deref(), Some("Nguyễn Văn Nghĩa"));
+    assert!(approval.chair.unwrap().contains("Phạm Ngọc Đường"));
+    assert_eq!(approval.at.unwrap().date(), today());
+
+    // Typing into approved minutes is refused and changes nothing.
+    type_text(&mut app, "y");
+    assert!(app.status().unwrap().text.contains("approved"));
+    assert_eq!(stored(&app, id).minutes, meeting.minutes);
+    // Nor can the roll change.
+    press(&mut app, "backtab backtab");
+    assert_eq!(app.context(), Context::Roll);
+    press(&mut app, "u");
+    assert!(app.status().unwrap().text.contains("approved"));
+    assert_eq!(stored(&app, id).attendance, meeting.attendance);
+}
+
+#[test]
+fn an_amendment_keeps_its_author_and_time() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 1);
+    assert!(stored(&app, id).is_approved());
+    let before = stored(&app, id);
+    // Amendments are for approved minutes only; these are.
+    press(&mut app, "f7");
+    type_text(&mut app, "Section IV: dues by 30/10");
+    press(&mut app, "enter");
+    let after = stored(&app, id);
+    assert_eq!(after.amendments.len(), 1);
+    let amendment = &after.amendments[0];
+    assert_eq!(amendment.by, "lan");
+    assert_eq!(amendment.text, "Section IV: dues by 30/10");
+    assert_eq!(amendment.at.date(), today());
+    assert_eq!(
+        after.minutes, before.minutes,
+        "the minutes stay as approved"
+    );
+}
+
+#[test]
+fn amending_unapproved_minutes_is_refused() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "f7");
+    assert!(app.status().unwrap().text.contains("not approved"));
+    assert!(stored(&app, id).amendments.is_empty());
+}
