@@ -23,12 +23,12 @@ use std::fmt;
 
 use chrono::Datelike;
 
+use crate::domain::minutes::TemplateFacts;
 use crate::domain::text::{fold, sanitize};
 use crate::domain::{
-    Lang, Meeting, MeetingId, MeetingKind, MeetingState, MinutesText, OrgKind, OrgUnit, Roll,
+    Lang, Mark, Meeting, MeetingId, MeetingKind, MeetingState, MinutesText, OrgKind, OrgUnit, Roll,
     RollEntry, Section, Standing,
 };
-use crate::domain::{Mark, minutes::TemplateFacts};
 use crate::store::{Reader, StoreError};
 
 /// The two forms the minutes are written in.
