@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::domain::date::{format_year_month, parse_iso, parse_year_month};
-use crate::domain::text::quoted;
-use crate::domain::{Lang, OrgUnit};
+use crate::domain::date::{format_year_month, parse_iso, parse_year_month, year_month};
+use crate::domain::text::{quoted, sanitize};
+use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
+use crate::io::minutes::MinutesFormat;
 use crate::io::report::Format;
 use crate::io::{ImportError, ImportSummary};
 use crate::store::{Reader, Store, StoreError};
@@ -66,8 +67,8 @@ pub enum Command {
         #[arg(long)]
         org: Option<String>,
     },
-    /// Write the database (or one subtree) as JSON Lines to standard output, or with `ics`
-    /// the meetings of a subtree as an iCalendar file
+    /// Write the database (or one subtree) as JSON Lines to standard output; with `ics` the
+    /// meetings of a subtree as an iCalendar file, with `minutes` a meeting's minutes
     #[command(args_conflicts_with_subcommands = true)]
     Export {
         /// Export only the subtree rooted at this organisation code
@@ -100,6 +101,69 @@ pub enum ExportFormat {
         #[arg(long, value_name = "YYYY-MM")]
         to: String,
     },
+    /// The minutes of one meeting as the official document (biên bản): Markdown, or a Word
+    /// file (.docx, A4), to standard output or --output
+    Minutes {
+        /// The organisation whose meeting it is (with --date)
+        #[arg(
+            long,
+            required_unless_present = "meeting",
+            conflicts_with = "meeting",
+            requires = "date"
+        )]
+        org: Option<String>,
+        /// The day of the meeting, YYYY-MM-DD (with --org)
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "org")]
+        date: Option<String>,
+        /// Which of the day's meetings (one of each kind a day at most)
+        #[arg(long, value_enum, default_value_t = KindArg::Regular, requires = "org")]
+        kind: KindArg,
+        /// The meeting's id, instead of --org and --date
+        #[arg(long, value_name = "ID")]
+        meeting: Option<u64>,
+        /// md (Markdown) or docx (Word)
+        #[arg(long, value_enum, default_value_t = MinutesFormatArg::Md)]
+        format: MinutesFormatArg,
+        /// Write to this file instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `--kind` of a meeting as clap sees it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    Regular,
+    Thematic,
+    Committee,
+    Extraordinary,
+}
+
+impl From<KindArg> for MeetingKind {
+    fn from(k: KindArg) -> MeetingKind {
+        match k {
+            KindArg::Regular => MeetingKind::Regular,
+            KindArg::Thematic => MeetingKind::Thematic,
+            KindArg::Committee => MeetingKind::Committee,
+            KindArg::Extraordinary => MeetingKind::Extraordinary,
+        }
+    }
+}
+
+/// `--format` of the minutes as clap sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MinutesFormatArg {
+    Md,
+    Docx,
+}
+
+impl From<MinutesFormatArg> for MinutesFormat {
+    fn from(f: MinutesFormatArg) -> MinutesFormat {
+        match f {
+            MinutesFormatArg::Md => MinutesFormat::Markdown,
+            MinutesFormatArg::Docx => MinutesFormat::Docx,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +240,39 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             };
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
             export_ics(&store, org, (from, to), lang)
+        }
+        Some(Command::Export {
+            format:
+                Some(ExportFormat::Minutes {
+                    org,
+                    date,
+                    kind,
+                    meeting,
+                    format,
+                    output,
+                }),
+            ..
+        }) => {
+            let which = match (meeting, org, date) {
+                (Some(id), _, _) => WhichMeeting::Id(MeetingId(*id)),
+                (None, Some(org), Some(date)) => {
+                    let Some(day) = date_arg("--date", date, lang) else {
+                        return Ok(ExitCode::from(2));
+                    };
+                    WhichMeeting::On {
+                        org,
+                        day,
+                        kind: (*kind).into(),
+                    }
+                }
+                // clap asks for --meeting, or --org with --date, before this runs.
+                _ => return Ok(ExitCode::from(2)),
+            };
+            if binary_to_terminal(*format, output.as_deref(), lang) {
+                return Ok(ExitCode::from(2));
+            }
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            export_minutes(&store, which, (*format).into(), output.as_deref(), lang)
         }
         Some(Command::Report {
             report: ReportKind::Compliance { org, month, format },
@@ -360,6 +457,163 @@ fn export_ics(
         Err(ImportError::Io(e)) => quiet_on_broken_pipe(Err(e)),
         Err(e) => Err(import_failure(e, lang)),
     }
+}
+
+/// A meeting named on the command line.
+enum WhichMeeting<'a> {
+    Id(MeetingId),
+    On {
+        org: &'a str,
+        day: NaiveDate,
+        kind: MeetingKind,
+    },
+}
+
+/// A day given on the command line; `None` after saying what is wrong with it.
+fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
+    let day = parse_iso(text).ok();
+    if day.is_none() {
+        usage_error(lang.pick(
+            format!(
+                "{option} {}: không phải là một ngày có thật dạng YYYY-MM-DD (ví dụ 2026-11-07)",
+                quoted(text)
+            ),
+            format!(
+                "{option} {}: not a real date in the form YYYY-MM-DD (for example 2026-11-07)",
+                quoted(text)
+            ),
+        ));
+    }
+    day
+}
+
+/// Whether a .docx file was about to be written on a terminal, where it would only be
+/// garbage on the screen; says so, and how to write it to a file instead.
+fn binary_to_terminal(format: MinutesFormatArg, output: Option<&Path>, lang: Lang) -> bool {
+    use std::io::IsTerminal;
+    let refused =
+        format == MinutesFormatArg::Docx && output.is_none() && std::io::stdout().is_terminal();
+    if refused {
+        usage_error(
+            lang.pick(
+                "tệp .docx không hiển thị được trên màn hình: hãy dùng --output TỆP.docx hoặc \
+             chuyển hướng ra tệp (> TỆP.docx)"
+                    .to_string(),
+                "a .docx file cannot be shown on a terminal: use --output FILE.docx or redirect \
+             it to a file (> FILE.docx)"
+                    .to_string(),
+            ),
+        );
+    }
+    refused
+}
+
+fn export_minutes(
+    store: &Store,
+    which: WhichMeeting<'_>,
+    format: MinutesFormat,
+    output: Option<&Path>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let id = match which {
+        WhichMeeting::Id(id) => id,
+        WhichMeeting::On { org, day, kind } => {
+            let org = org_named(&reader, org, lang)?;
+            meeting_on(&reader, &org, day, kind, lang)?.id
+        }
+    };
+    // Written whole before anything goes out, so a failure never leaves half a document.
+    let mut bytes = Vec::new();
+    crate::io::minutes::export_minutes(&reader, id, format, lang, &mut bytes)
+        .map_err(|e| e.message(lang))?;
+    match output {
+        Some(path) => std::fs::write(path, &bytes).map_err(|e| {
+            lang.pick(
+                format!("không ghi được {}: {e}", path.display()),
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            return quiet_on_broken_pipe(out.write_all(&bytes).and_then(|()| out.flush()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The meeting of `kind` that `org` held (or planned, or cancelled) on `day`, or a message
+/// saying there is none and what meetings the month has.
+fn meeting_on(
+    reader: &Reader,
+    org: &OrgUnit,
+    day: NaiveDate,
+    kind: MeetingKind,
+    lang: Lang,
+) -> Result<Meeting, String> {
+    let next = day.succ_opt().unwrap_or(day);
+    let that_day = reader
+        .meetings_of(org.id, day, next)
+        .map_err(|e| store_message(e, lang))?;
+    // The store keeps at most one meeting of a kind per organisation and day.
+    that_day
+        .into_iter()
+        .find(|m| m.kind == kind)
+        .ok_or_else(|| no_meeting(reader, org, day, kind, lang))
+}
+
+/// "Chi bộ khu 2 (QN.HG.K2)" for a message.
+fn org_in_message(org: &OrgUnit) -> String {
+    format!("{} ({})", sanitize(&org.name), sanitize(&org.code))
+}
+
+/// "sinh hoạt thường kỳ" / "regular meeting".
+fn kind_in_message(kind: MeetingKind, lang: Lang) -> String {
+    kind.label(lang).to_lowercase()
+}
+
+fn no_meeting(
+    reader: &Reader,
+    org: &OrgUnit,
+    day: NaiveDate,
+    kind: MeetingKind,
+    lang: Lang,
+) -> String {
+    let (who, date, what) = (
+        org_in_message(org),
+        lang.date(day),
+        kind_in_message(kind, lang),
+    );
+    let first = lang.pick(
+        format!("{who} không có {what} ngày {date}"),
+        format!("{who} has no {what} on {date}"),
+    );
+    let month = year_month(day);
+    let shown = lang.pick(
+        format!("{:02}/{}", month % 100, month / 100),
+        format_year_month(month),
+    );
+    // What the month has helps find the day meant; failing to read it loses only the hint.
+    let others = reader.meetings_in_month(org.id, month).unwrap_or_default();
+    if others.is_empty() {
+        return lang.pick(
+            format!("{first}; tháng {shown} không có cuộc họp nào"),
+            format!("{first}; it has no meetings in {shown}"),
+        );
+    }
+    let list = others
+        .iter()
+        .map(|m| {
+            let what = kind_in_message(m.kind, lang);
+            let date = lang.date(m.date);
+            lang.pick(format!("{what} ngày {date}"), format!("{what} on {date}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    lang.pick(
+        format!("{first}; tháng {shown} có: {list}"),
+        format!("{first}; in {shown} it has: {list}"),
+    )
 }
 
 /// Success, or success all the same when the reader stopped early (`| head`).

@@ -1,10 +1,11 @@
-//! Import and export: the JSON Lines exchange format and member lists in CSV; reports and
-//! calendars written from the store.
+//! Import and export: the JSON Lines exchange format and member lists in CSV; reports,
+//! calendars and minutes (Markdown, .docx) written from the store.
 
 pub mod csv_members;
 mod export;
 pub mod ics;
 pub mod jsonl;
+pub mod minutes;
 mod problem;
 mod record;
 pub mod report;
