@@ -20,4 +20,4 @@ pub use member::{Member, MemberId, MemberStatus, Sex, StatusChange};
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
-pub use stats::OrgTotals;
+pub use stats::{MonthDelta, MonthStats, OrgTotals};
