@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use serde::Deserialize;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::codec::{decode, encode};
+use super::rollups::recount_months;
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
-use crate::domain::date::{days, opt_days};
+use crate::domain::date::{days, opt_days, year_month};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
@@ -22,13 +23,17 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` takes a database from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[Migration] = &[index_org_names_and_totals, reencode_orgs_and_meetings];
+const MIGRATIONS: &[Migration] = &[
+    index_org_names_and_totals,
+    reencode_orgs_and_meetings,
+    build_rollups,
+];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
 #[derive(Deserialize)]
@@ -146,6 +151,38 @@ fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn reencode_orgs_and_meetings(txn: &WriteTransaction) -> Result<(), StoreError> {
     reencode::<OrgUnitV2, OrgUnit>(txn, ORGS)?;
     reencode::<MeetingV2, Meeting>(txn, MEETINGS)
+}
+
+/// 3 → 4: every organisation keeps its months (`rollups`); the months with a meeting become
+/// the covered ones and every row of them is counted from the records, as `chibo check`
+/// counts them. Reads records in the layout of schema 3, which is today's.
+fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut orgs = HashMap::new();
+    for row in txn.open_table(ORGS)?.iter()? {
+        let (id, bytes) = row?;
+        orgs.insert(id.value(), decode::<OrgUnit>(bytes.value())?);
+    }
+    let mut members = HashMap::new();
+    for row in txn.open_table(MEMBERS)?.iter()? {
+        let (id, bytes) = row?;
+        members.insert(id.value(), decode::<Member>(bytes.value())?);
+    }
+    let mut meetings: HashMap<u64, Vec<Meeting>> = HashMap::new();
+    let mut months = BTreeSet::new();
+    for row in txn.open_table(MEETINGS)?.iter()? {
+        let meeting: Meeting = decode(row?.1.value())?;
+        months.insert(year_month(meeting.date));
+        meetings.entry(meeting.org.0).or_default().push(meeting);
+    }
+    let mut covered = txn.open_table(ROLLUP_MONTHS)?;
+    for &month in &months {
+        covered.insert(month, ())?;
+    }
+    let mut rows = txn.open_table(ROLLUPS)?;
+    for (key, stats) in recount_months(&orgs, &members, &meetings, &months) {
+        rows.insert(key, encode(&stats).as_slice())?;
+    }
+    Ok(())
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
@@ -282,5 +319,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, OVERSIGHT_BY_MEMBER)?;
     touch(txn, MEETINGS)?;
     touch(txn, ORG_MEETINGS)?;
+    touch(txn, ROLLUPS)?;
+    touch(txn, ROLLUP_MONTHS)?;
     Ok(())
 }

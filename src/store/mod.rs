@@ -8,6 +8,7 @@ mod holders;
 mod meetings;
 mod migrate;
 mod query;
+mod rollups;
 pub mod tables;
 #[cfg(test)]
 mod testkit;
