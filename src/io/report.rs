@@ -249,7 +249,10 @@ fn write_grid(
         Format::Table => {
             writeln!(out, "{title}")?;
             writeln!(out)?;
-            if one {
+            if grid.rows.is_empty() {
+                let none = lang.pick("Không có gì để báo cáo.", "Nothing to report.");
+                writeln!(out, "{none}")
+            } else if one {
                 grid.transposed().write_table(lang, out)
             } else {
                 grid.write_table(lang, out)
