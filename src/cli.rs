@@ -177,9 +177,67 @@ pub enum ReportKind {
         /// The month, YYYY-MM
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// table (for people, in --lang), json or csv (for programs)
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A subtree's month, or the twelve months of a year: branches due and how they kept
+    /// their regular meeting, meetings held, attendance at regular meetings, visits from above
+    Attendance {
+        /// The organisation whose subtree is counted
+        #[arg(long)]
+        org: String,
+        /// The month, YYYY-MM
+        #[arg(
+            long,
+            value_name = "YYYY-MM",
+            required_unless_present = "year",
+            conflicts_with = "year"
+        )]
+        month: Option<String>,
+        /// A whole year, YYYY: twelve rows
+        #[arg(long, value_name = "YYYY")]
+        year: Option<String>,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The members of a subtree by their status at the end of a month (this month unless
+    /// --month says otherwise)
+    Members {
+        /// The organisation whose subtree is counted
+        #[arg(long)]
+        org: String,
+        /// The month, YYYY-MM [default: the month of today]
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Committee members' visits to branch meetings in a year against their quotas
+    Oversight {
+        /// The year, YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: String,
+        /// Only the roles held in the subtree of this organisation [default: every tree]
+        #[arg(long)]
+        org: Option<String>,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -189,6 +247,7 @@ pub enum ReportFormat {
     Table,
     Json,
     Csv,
+    Xlsx,
 }
 
 impl From<ReportFormat> for Format {
@@ -197,6 +256,7 @@ impl From<ReportFormat> for Format {
             ReportFormat::Table => Format::Table,
             ReportFormat::Json => Format::Json,
             ReportFormat::Csv => Format::Csv,
+            ReportFormat::Xlsx => Format::Xlsx,
         }
     }
 }
@@ -274,15 +334,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
             export_minutes(&store, which, (*format).into(), output.as_deref(), lang)
         }
-        Some(Command::Report {
-            report: ReportKind::Compliance { org, month, format },
-        }) => {
-            let Some(month) = month_arg("--month", month, lang) else {
-                return Ok(ExitCode::from(2));
-            };
-            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
-            report_compliance(&store, org, month, today, (*format).into(), lang)
-        }
+        Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
     }
 }
@@ -421,23 +473,167 @@ fn org_named(reader: &Reader, code: &str, lang: Lang) -> Result<OrgUnit, String>
         })
 }
 
-fn report_compliance(
-    store: &Store,
-    code: &str,
-    month: u32,
+/// A year given on the command line (four digits); `None` after saying what is wrong.
+fn year_arg(text: &str, lang: Lang) -> Option<i32> {
+    let year = (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| *y >= 1);
+    if year.is_none() {
+        usage_error(lang.pick(
+            format!(
+                "--year {}: không phải là một năm dạng YYYY (ví dụ 2026)",
+                quoted(text)
+            ),
+            format!(
+                "--year {}: not a year in the form YYYY (for example 2026)",
+                quoted(text)
+            ),
+        ));
+    }
+    year
+}
+
+/// Where a report goes: `--output FILE`, else standard output. A workbook is not written
+/// to a terminal, where it would only be noise.
+fn report_output(
+    output: Option<&Path>,
+    format: Format,
+    lang: Lang,
+) -> Result<Box<dyn Write>, String> {
+    use std::io::IsTerminal;
+    match output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| {
+                lang.pick(
+                    format!("không ghi được {}: {e}", path.display()),
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+            Ok(Box::new(std::io::BufWriter::new(file)))
+        }
+        None if format == Format::Xlsx && std::io::stdout().is_terminal() => Err(lang.pick(
+            "tệp xlsx cần --output TỆP (hoặc chuyển hướng đầu ra)".to_string(),
+            "an xlsx workbook needs --output FILE (or redirected output)".to_string(),
+        )),
+        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
+    }
+}
+
+/// Runs one `chibo report …`: checks its arguments, opens the database, writes the report.
+fn report_command(
+    cli: &Cli,
+    report: &ReportKind,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let (format, output) = match report {
+        ReportKind::Compliance { format, output, .. }
+        | ReportKind::Attendance { format, output, .. }
+        | ReportKind::Members { format, output, .. }
+        | ReportKind::Oversight { format, output, .. } => (Format::from(*format), output),
+    };
+    let Some(request) = report_request(report, today, lang) else {
+        return Ok(ExitCode::from(2));
+    };
+    let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let mut out = report_output(output.as_deref(), format, lang)?;
+    let written = write_report(&reader, request, today, format, lang, &mut out)?;
+    quiet_on_broken_pipe(written.and_then(|()| out.flush()))
+}
+
+/// A report with its arguments checked.
+enum ReportRequest<'a> {
+    Compliance(&'a str, u32),
+    Attendance(&'a str, crate::io::report::Period),
+    Members(&'a str, u32),
+    Oversight(Option<&'a str>, i32),
+}
+
+/// The report asked for; `None` after saying what is wrong with an argument.
+fn report_request(report: &ReportKind, today: NaiveDate, lang: Lang) -> Option<ReportRequest<'_>> {
+    use crate::io::report::Period;
+    Some(match report {
+        ReportKind::Compliance { org, month, .. } => {
+            ReportRequest::Compliance(org, month_arg("--month", month, lang)?)
+        }
+        ReportKind::Attendance {
+            org, month, year, ..
+        } => {
+            let period = match (month, year) {
+                (Some(month), _) => Period::Month(month_arg("--month", month, lang)?),
+                (None, Some(year)) => Period::Year(year_arg(year, lang)?),
+                (None, None) => unreachable!("clap requires --month or --year"),
+            };
+            ReportRequest::Attendance(org, period)
+        }
+        ReportKind::Members { org, month, .. } => {
+            let month = match month {
+                Some(month) => month_arg("--month", month, lang)?,
+                None => crate::domain::date::year_month(today),
+            };
+            ReportRequest::Members(org, month)
+        }
+        ReportKind::Oversight { org, year, .. } => {
+            ReportRequest::Oversight(org.as_deref(), year_arg(year, lang)?)
+        }
+    })
+}
+
+/// Reads what `request` needs and writes it; a store error is the outer `Err`, a write
+/// error the inner one.
+fn write_report(
+    reader: &Reader,
+    request: ReportRequest<'_>,
     today: NaiveDate,
     format: Format,
     lang: Lang,
-) -> Result<ExitCode, String> {
-    let reader = store.read().map_err(|e| store_message(e, lang))?;
-    let root = org_named(&reader, code, lang)?;
-    let rows = reader
-        .compliance_report(root.id, month, today)
-        .map_err(|e| store_message(e, lang))?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = crate::io::report::compliance(&root, month, today, &rows, format, lang, &mut out)
-        .and_then(|()| out.flush());
-    quiet_on_broken_pipe(written)
+    out: &mut impl Write,
+) -> Result<std::io::Result<()>, String> {
+    use crate::io::report;
+    let store_error = |e| store_message(e, lang);
+    Ok(match request {
+        ReportRequest::Compliance(code, month) => {
+            let root = org_named(reader, code, lang)?;
+            let rows = reader
+                .compliance_report(root.id, month, today)
+                .map_err(store_error)?;
+            report::compliance(&root, month, today, &rows, format, lang, out)
+        }
+        ReportRequest::Attendance(code, period) => {
+            let root = org_named(reader, code, lang)?;
+            let mut months = Vec::new();
+            for month in period.months() {
+                months.push((
+                    month,
+                    reader.month_stats(root.id, month).map_err(store_error)?,
+                ));
+            }
+            report::attendance(&root, period, &months, today, format, lang, out)
+        }
+        ReportRequest::Members(code, month) => {
+            let root = org_named(reader, code, lang)?;
+            let stats = reader.month_stats(root.id, month).map_err(store_error)?;
+            report::members(&root, month, &stats, format, lang, out)
+        }
+        ReportRequest::Oversight(code, year) => {
+            let roots = match code {
+                Some(code) => vec![org_named(reader, code, lang)?],
+                None => reader.children(None, 0, usize::MAX).map_err(store_error)?,
+            };
+            let config = crate::domain::oversight::QuotaConfig::default();
+            let mut rows = Vec::new();
+            for root in roots {
+                rows.extend(
+                    reader
+                        .quota_standings(root.id, year, today, &config)
+                        .map_err(store_error)?,
+                );
+            }
+            report::oversight(year, &rows, today, format, lang, out)
+        }
+    })
 }
 
 fn export_ics(

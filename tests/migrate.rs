@@ -89,7 +89,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -101,5 +101,48 @@ fn opening_a_migrated_database_again_changes_nothing() {
     let store = Store::open(&path).unwrap();
     let reader = store.read().unwrap();
     assert_eq!(reader.search_orgs("chi bo", 5).unwrap().len(), 1);
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn version_4_builds_the_monthly_rollups_from_the_old_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture("schema-v1.redb", dir.path());
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader.org_by_code("QN.HG.K2").unwrap().unwrap();
+    let meeting = &reader.all_meetings_of(branch.id).unwrap()[0];
+    let month = chibo::domain::date::year_month(meeting.date);
+    // The month of the fixture's one meeting is covered, and no other.
+    assert_eq!(
+        reader
+            .covered_months()
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        [month]
+    );
+    let province = reader.org_by_code("QN").unwrap().unwrap();
+    let stats = reader.month_stats(province.id, month).unwrap();
+    // Built by counting, so equal to the count of the same month from the records.
+    assert_eq!(stats, reader.count_month(province.id, month).unwrap());
+    assert_eq!(stats.meetings_held, 1);
+    let marks = meeting.counts();
+    assert_eq!(
+        (stats.present, stats.excused, stats.absent, stats.exempt),
+        (marks.present, marks.excused, marks.absent, marks.exempt)
+    );
+    // Three members on the roll, one of them exempt, as the totals say.
+    let on_roll: u32 = chibo::domain::MemberStatus::ALL
+        .iter()
+        .filter(|s| s.on_roll())
+        .map(|s| stats.members_with(*s))
+        .sum();
+    assert_eq!(on_roll, 3);
+    assert_eq!(
+        stats.members_with(chibo::domain::MemberStatus::Exempt)
+            + stats.members_with(chibo::domain::MemberStatus::TemporarilyExempt),
+        1
+    );
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
 }

@@ -53,14 +53,38 @@ pub fn compliance(
     if !exists {
         return Compliance::NotDue;
     }
-    let last_day_of_grace = due + Days::new(u64::from(grace));
     match held_regular_dates.iter().min() {
-        Some(&held) if held == due => Compliance::OnTime,
-        Some(&held) if held < due => Compliance::Early,
-        Some(&held) if held <= last_day_of_grace => Compliance::LateWithinGrace,
-        Some(_) => Compliance::HeldOutOfRule,
-        None if today > last_day_of_grace => Compliance::Overdue,
-        None => Compliance::Upcoming,
+        Some(&held) => held_status(due, grace, held),
+        None => pending_status(last_day_of_grace(due, grace), today),
+    }
+}
+
+/// The last day a regular meeting due on `due` may be held within `grace` days.
+pub fn last_day_of_grace(due: NaiveDate, grace: u8) -> NaiveDate {
+    due + Days::new(u64::from(grace))
+}
+
+/// The status of a month whose first regular meeting was held on `held`: never depends on
+/// the day it is judged, which is why roll-ups can store it as a count.
+pub fn held_status(due: NaiveDate, grace: u8, held: NaiveDate) -> Compliance {
+    if held == due {
+        Compliance::OnTime
+    } else if held < due {
+        Compliance::Early
+    } else if held <= last_day_of_grace(due, grace) {
+        Compliance::LateWithinGrace
+    } else {
+        Compliance::HeldOutOfRule
+    }
+}
+
+/// The status of a month without a regular meeting: overdue once `today` is past the last
+/// day of grace, upcoming until then.
+pub fn pending_status(last_day_of_grace: NaiveDate, today: NaiveDate) -> Compliance {
+    if today > last_day_of_grace {
+        Compliance::Overdue
+    } else {
+        Compliance::Upcoming
     }
 }
 

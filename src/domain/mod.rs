@@ -24,4 +24,4 @@ pub use minutes::{Amendment, Approval, Draft, MinutesError, MinutesText, Section
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
-pub use stats::OrgTotals;
+pub use stats::{MonthDelta, MonthStats, OrgTotals};

@@ -1,12 +1,19 @@
 //! Counts kept for every organisation's subtree, so a tree node shows its branches,
-//! members and exempt members with one read instead of a walk of everything below it.
+//! members and exempt members with one read instead of a walk of everything below it; and
+//! the same for every month ([`MonthStats`]), so a report or a dashboard of any node reads
+//! one row per month instead of every meeting below it.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::compliance::{self, Compliance};
+use super::date::{day_number, month_end, year_month};
+use super::meeting::{Meeting, MeetingKind, MeetingState};
 use super::member::{Member, MemberStatus};
 use super::org::OrgUnit;
+use super::schedule::ScheduleRule;
 
 /// What a subtree holds. A member counts by its latest recorded status: on the roll
 /// (active, exempt, temporarily exempt) as a member, exempt or temporarily exempt also as
@@ -128,6 +135,315 @@ pub fn recount<'a>(
         .collect()
 }
 
+/// One organisation's month, summed over the branches and members of its subtree: the unit
+/// of every roll-up. Additive: the month of a node is the sum of its branches' and members'
+/// own months, so a write adds its change to the node and every ancestor
+/// (docs/data-model.md, "Roll-ups").
+///
+/// Compliance counts only branches due that month (existing some day of it, with a rule in
+/// force). A held month's status never changes, so it is a count; a month not yet held turns
+/// from upcoming to overdue as days pass without any write, so those branches are kept as a
+/// histogram by their last day of grace and split only when read, given today.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthStats {
+    pub on_time: u32,
+    pub early: u32,
+    pub late_within_grace: u32,
+    pub held_out_of_rule: u32,
+    /// Branches due and not yet held: (day number of the last day of grace, how many),
+    /// ascending by day, never a zero count.
+    pub pending: Vec<(i32, u32)>,
+    /// Regular meetings held.
+    pub meetings_held: u32,
+    /// Thematic meetings held.
+    pub thematic_held: u32,
+    /// Marks at held regular meetings.
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+    pub exempt: u32,
+    /// Guests from above recorded at held meetings of any kind.
+    pub guest_visits: u32,
+    /// Members by their status on the month's last day, in [`MemberStatus::ALL`] order.
+    pub members: [u32; STATUSES],
+}
+
+/// How many member statuses there are.
+pub const STATUSES: usize = 7;
+const _: () = assert!(MemberStatus::ALL.len() == STATUSES);
+
+/// The plain counters of [`MonthStats`] (everything but `pending`), in a fixed order, so
+/// adding and subtracting is one loop.
+const COUNTERS: usize = 11 + STATUSES;
+
+impl MonthStats {
+    fn counters(&self) -> [u32; COUNTERS] {
+        let mut c = [0; COUNTERS];
+        c[..11].copy_from_slice(&[
+            self.on_time,
+            self.early,
+            self.late_within_grace,
+            self.held_out_of_rule,
+            self.meetings_held,
+            self.thematic_held,
+            self.present,
+            self.excused,
+            self.absent,
+            self.exempt,
+            self.guest_visits,
+        ]);
+        c[11..].copy_from_slice(&self.members);
+        c
+    }
+
+    fn from_counters(c: [u32; COUNTERS], pending: Vec<(i32, u32)>) -> MonthStats {
+        let mut members = [0; STATUSES];
+        members.copy_from_slice(&c[11..]);
+        MonthStats {
+            on_time: c[0],
+            early: c[1],
+            late_within_grace: c[2],
+            held_out_of_rule: c[3],
+            pending,
+            meetings_held: c[4],
+            thematic_held: c[5],
+            present: c[6],
+            excused: c[7],
+            absent: c[8],
+            exempt: c[9],
+            guest_visits: c[10],
+            members,
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == MonthStats::default()
+    }
+
+    /// What a branch's own month is made of: everything but the member counts (which come
+    /// from members, anchored in cells as well as branches).
+    pub fn branch_part(&self) -> MonthStats {
+        MonthStats {
+            members: [0; STATUSES],
+            ..self.clone()
+        }
+    }
+
+    /// Branches whose regular meeting was due: the six compliance counts together.
+    pub fn branches_due(&self) -> u32 {
+        self.held() + self.pending.iter().map(|(_, n)| n).sum::<u32>()
+    }
+
+    /// Branches that held their regular meeting, whatever its status.
+    pub fn held(&self) -> u32 {
+        self.on_time + self.early + self.late_within_grace + self.held_out_of_rule
+    }
+
+    /// Branches not held whose grace ended before `today`.
+    pub fn overdue(&self, today: NaiveDate) -> u32 {
+        let today = day_number(today);
+        let ended = self.pending.partition_point(|(last, _)| *last < today);
+        self.pending[..ended].iter().map(|(_, n)| n).sum()
+    }
+
+    /// Branches not held whose grace runs to `today` or later.
+    pub fn upcoming(&self, today: NaiveDate) -> u32 {
+        let today = day_number(today);
+        let ended = self.pending.partition_point(|(last, _)| *last < today);
+        self.pending[ended..].iter().map(|(_, n)| n).sum()
+    }
+
+    /// How many branches have `status` on `today` (`NotDue` is not counted: 0).
+    pub fn count(&self, status: Compliance, today: NaiveDate) -> u32 {
+        match status {
+            Compliance::OnTime => self.on_time,
+            Compliance::Early => self.early,
+            Compliance::LateWithinGrace => self.late_within_grace,
+            Compliance::HeldOutOfRule => self.held_out_of_rule,
+            Compliance::Overdue => self.overdue(today),
+            Compliance::Upcoming => self.upcoming(today),
+            Compliance::NotDue => 0,
+        }
+    }
+
+    /// Members expected at held regular meetings: present, excused and absent.
+    pub fn expected(&self) -> u32 {
+        self.present + self.excused + self.absent
+    }
+
+    /// Present ÷ expected; `None` when nobody was expected.
+    pub fn attendance_rate(&self) -> Option<f64> {
+        let expected = self.expected();
+        (expected > 0).then(|| f64::from(self.present) / f64::from(expected))
+    }
+
+    /// Members with `status` at the month's end.
+    pub fn members_with(&self, status: MemberStatus) -> u32 {
+        self.members[status_index(status)]
+    }
+
+    /// What one branch adds to month `yyyymm`: whether its regular meeting was due and how
+    /// it was kept, and its held meetings' counts, marks and guests. `rule` and `grace` are
+    /// those in force for it that month; `meetings` are its meetings (others are ignored).
+    /// Not a branch: nothing.
+    pub fn of_branch_month(
+        branch: &OrgUnit,
+        rule: Option<ScheduleRule>,
+        grace: u8,
+        yyyymm: u32,
+        meetings: &[Meeting],
+    ) -> MonthStats {
+        let mut stats = MonthStats::default();
+        if !branch.kind.is_branch() {
+            return stats;
+        }
+        let held: Vec<&Meeting> = meetings
+            .iter()
+            .filter(|m| m.org == branch.id && m.state == MeetingState::Held)
+            .filter(|m| year_month(m.date) == yyyymm)
+            .collect();
+        for meeting in &held {
+            stats.guest_visits += meeting.guests.len() as u32;
+            match meeting.kind {
+                MeetingKind::Regular => {
+                    stats.meetings_held += 1;
+                    let marks = meeting.counts();
+                    stats.present += marks.present;
+                    stats.excused += marks.excused;
+                    stats.absent += marks.absent;
+                    stats.exempt += marks.exempt;
+                }
+                MeetingKind::Thematic => stats.thematic_held += 1,
+                MeetingKind::Committee | MeetingKind::Extraordinary => {}
+            }
+        }
+        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
+        let (Some(due), true) = (due, branch.exists_in_month(yyyymm)) else {
+            return stats;
+        };
+        let first_held = held
+            .iter()
+            .filter(|m| m.kind == MeetingKind::Regular)
+            .map(|m| m.date)
+            .min();
+        match first_held.map(|day| compliance::held_status(due, grace, day)) {
+            Some(Compliance::OnTime) => stats.on_time = 1,
+            Some(Compliance::Early) => stats.early = 1,
+            Some(Compliance::LateWithinGrace) => stats.late_within_grace = 1,
+            Some(_) => stats.held_out_of_rule = 1,
+            None => {
+                let last = compliance::last_day_of_grace(due, grace);
+                stats.pending = vec![(day_number(last), 1)];
+            }
+        }
+        stats
+    }
+
+    /// What one member adds to month `yyyymm` of its cell (or branch) and every
+    /// organisation above: its status on the month's last day.
+    pub fn of_member_month(member: &Member, yyyymm: u32) -> MonthStats {
+        let mut stats = MonthStats::default();
+        if let Some(last) = month_end(yyyymm) {
+            stats.members[status_index(member.status_on(last))] = 1;
+        }
+        stats
+    }
+}
+
+/// The position of `status` in [`MemberStatus::ALL`], where its count sits.
+fn status_index(status: MemberStatus) -> usize {
+    MemberStatus::ALL
+        .iter()
+        .position(|s| *s == status)
+        .expect("every status is in ALL")
+}
+
+/// A signed change to [`MonthStats`], summed over a transaction before it is applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthDelta {
+    counters: [i64; COUNTERS],
+    /// (last day of grace, change), ascending by day, never a zero change.
+    pending: Vec<(i32, i64)>,
+}
+
+impl MonthDelta {
+    pub fn add(&mut self, stats: &MonthStats) {
+        self.add_scaled(stats, 1);
+    }
+
+    pub fn subtract(&mut self, stats: &MonthStats) {
+        self.add_scaled(stats, -1);
+    }
+
+    fn add_scaled(&mut self, stats: &MonthStats, sign: i64) {
+        for (sum, n) in self.counters.iter_mut().zip(stats.counters()) {
+            *sum += sign * i64::from(n);
+        }
+        for &(day, n) in &stats.pending {
+            self.add_pending(day, sign * i64::from(n));
+        }
+    }
+
+    fn add_pending(&mut self, day: i32, n: i64) {
+        match self.pending.binary_search_by_key(&day, |(d, _)| *d) {
+            Ok(at) => {
+                self.pending[at].1 += n;
+                if self.pending[at].1 == 0 {
+                    self.pending.remove(at);
+                }
+            }
+            Err(at) if n != 0 => self.pending.insert(at, (day, n)),
+            Err(_) => {}
+        }
+    }
+
+    /// Adds another change to this one.
+    pub fn add_delta(&mut self, other: &MonthDelta) {
+        for (sum, n) in self.counters.iter_mut().zip(other.counters) {
+            *sum += n;
+        }
+        for &(day, n) in &other.pending {
+            self.add_pending(day, n);
+        }
+    }
+
+    /// The change that takes `from` to `to`.
+    pub fn between(from: &MonthStats, to: &MonthStats) -> MonthDelta {
+        let mut delta = MonthDelta::default();
+        delta.add(to);
+        delta.subtract(from);
+        delta
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.counters.iter().all(|n| *n == 0) && self.pending.is_empty()
+    }
+
+    /// `stats` changed by this delta. A count driven below zero stops at zero; `chibo check`
+    /// finds the difference against a recount.
+    pub fn applied_to(&self, stats: &MonthStats) -> MonthStats {
+        let apply = |n: u32, d: i64| (i64::from(n) + d).clamp(0, i64::from(u32::MAX)) as u32;
+        let mut counters = stats.counters();
+        for (n, d) in counters.iter_mut().zip(self.counters) {
+            *n = apply(*n, d);
+        }
+        let mut merged = MonthDelta::default();
+        for &(day, n) in &stats.pending {
+            merged.add_pending(day, i64::from(n));
+        }
+        for &(day, n) in &self.pending {
+            merged.add_pending(day, n);
+        }
+        let pending = merged
+            .pending
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(day, n)| (day, apply(0, n)))
+            .collect();
+        MonthStats::from_counters(counters, pending)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +516,163 @@ mod tests {
         assert!(
             !totals.contains_key(&4),
             "a dissolved branch with nobody counts nothing"
+        );
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        parse_iso(text).unwrap()
+    }
+
+    fn held(org: u64, kind: MeetingKind, date: &str) -> Meeting {
+        Meeting::new(
+            crate::domain::MeetingId(1),
+            OrgId(org),
+            kind,
+            day(date),
+            MeetingState::Held,
+        )
+    }
+
+    /// Branch 3 due on the 7th of October 2026 with 2 days' grace.
+    fn october(meetings: &[Meeting]) -> MonthStats {
+        let branch = org(3, OrgKind::Branch, Some(2));
+        MonthStats::of_branch_month(
+            &branch,
+            Some(ScheduleRule::DayOfMonth(7)),
+            2,
+            202610,
+            meetings,
+        )
+    }
+
+    #[test]
+    fn a_branch_month_counts_the_first_regular_meeting_and_every_held_one() {
+        use crate::domain::{Mark, MemberId};
+        let mut first = held(3, MeetingKind::Regular, "2026-10-08");
+        first.attendance = vec![
+            (MemberId(1), Mark::Present),
+            (MemberId(2), Mark::Excused),
+            (MemberId(3), Mark::Exempt),
+        ];
+        first.guests = vec![MemberId(9)];
+        let mut second = held(3, MeetingKind::Regular, "2026-10-20");
+        second.attendance = vec![(MemberId(1), Mark::Absent)];
+        let mut thematic = held(3, MeetingKind::Thematic, "2026-10-05");
+        thematic.guests = vec![MemberId(9), MemberId(8)];
+        thematic.attendance = vec![(MemberId(1), Mark::Present)];
+        let planned = Meeting::new(
+            crate::domain::MeetingId(2),
+            OrgId(3),
+            MeetingKind::Regular,
+            day("2026-10-07"),
+            MeetingState::Planned,
+        );
+        let elsewhere = held(4, MeetingKind::Regular, "2026-10-07");
+        let next_month = held(3, MeetingKind::Regular, "2026-11-07");
+        let stats = october(&[second, first, thematic, planned, elsewhere, next_month]);
+        assert_eq!((stats.late_within_grace, stats.branches_due()), (1, 1));
+        assert_eq!((stats.meetings_held, stats.thematic_held), (2, 1));
+        // Marks of regular meetings only: the thematic meeting's are not attendance.
+        assert_eq!(
+            (stats.present, stats.excused, stats.absent, stats.exempt),
+            (1, 1, 1, 1)
+        );
+        assert_eq!((stats.expected(), stats.guest_visits), (3, 3));
+        assert_eq!(stats.attendance_rate(), Some(1.0 / 3.0));
+    }
+
+    #[test]
+    fn a_month_not_held_is_upcoming_to_the_last_day_of_grace_then_overdue() {
+        let stats = october(&[held(3, MeetingKind::Thematic, "2026-10-07")]);
+        assert_eq!(stats.branches_due(), 1);
+        let on = |d| (stats.upcoming(day(d)), stats.overdue(day(d)));
+        assert_eq!(on("2026-10-01"), (1, 0));
+        assert_eq!(on("2026-10-09"), (1, 0));
+        assert_eq!(on("2026-10-10"), (0, 1));
+        for (date, status) in [
+            ("2026-10-07", Compliance::OnTime),
+            ("2026-10-02", Compliance::Early),
+            ("2026-10-09", Compliance::LateWithinGrace),
+            ("2026-10-10", Compliance::HeldOutOfRule),
+        ] {
+            let stats = october(&[held(3, MeetingKind::Regular, date)]);
+            assert_eq!(stats.count(status, day("2026-12-01")), 1, "{date}");
+            assert_eq!(stats.branches_due(), 1);
+        }
+    }
+
+    #[test]
+    fn a_branch_not_due_still_counts_its_meetings() {
+        let mut gone = org(3, OrgKind::Branch, Some(2));
+        gone.dissolved = Some(day("2026-10-01"));
+        let meetings = [held(3, MeetingKind::Regular, "2026-10-07")];
+        let stats = MonthStats::of_branch_month(
+            &gone,
+            Some(ScheduleRule::DayOfMonth(7)),
+            2,
+            202610,
+            &meetings,
+        );
+        assert_eq!((stats.branches_due(), stats.meetings_held), (0, 1));
+        let not_held = october(&[]);
+        assert_eq!(not_held.branches_due(), 1);
+        let branch = org(3, OrgKind::Branch, Some(2));
+        let unruled = MonthStats::of_branch_month(&branch, None, 2, 202610, &meetings);
+        assert_eq!((unruled.branches_due(), unruled.meetings_held), (0, 1));
+        let committee = org(2, OrgKind::GrassrootsCommittee, None);
+        let meetings = [held(2, MeetingKind::Regular, "2026-10-07")];
+        assert!(MonthStats::of_branch_month(&committee, None, 2, 202610, &meetings).is_zero());
+    }
+
+    #[test]
+    fn a_member_counts_by_its_status_on_the_months_last_day() {
+        let mut m = member(1, 3, None, None);
+        m.record_status(StatusChange {
+            status: MemberStatus::TemporarilyExempt,
+            from: day("2026-10-31"),
+            until: Some(day("2026-12-01")),
+            reason: None,
+        });
+        let status = |month| {
+            let stats = MonthStats::of_member_month(&m, month);
+            MemberStatus::ALL
+                .iter()
+                .copied()
+                .find(|s| stats.members_with(*s) == 1)
+                .unwrap()
+        };
+        assert_eq!(status(202609), MemberStatus::Active);
+        assert_eq!(status(202610), MemberStatus::TemporarilyExempt);
+        assert_eq!(status(202611), MemberStatus::TemporarilyExempt);
+        assert_eq!(status(202612), MemberStatus::Active);
+    }
+
+    #[test]
+    fn month_deltas_add_subtract_and_apply() {
+        let a = october(&[]);
+        let b = october(&[held(3, MeetingKind::Regular, "2026-10-07")]);
+        let mut ward = MonthDelta::default();
+        ward.add(&a);
+        ward.add(&a);
+        ward.add(&b);
+        let stored = ward.applied_to(&MonthStats::default());
+        assert_eq!(stored.pending, vec![(day_number(day("2026-10-09")), 2)]);
+        assert_eq!((stored.on_time, stored.branches_due()), (1, 3));
+        // The first branch holds its meeting on the day: one pending leaves, one on time joins.
+        let change = MonthDelta::between(&a, &b);
+        let after = change.applied_to(&stored);
+        assert_eq!((after.on_time, after.overdue(day("2026-11-01"))), (2, 1));
+        let mut back = change.clone();
+        back.subtract(&b);
+        back.add(&a);
+        assert!(back.is_zero());
+        let mut both = MonthDelta::default();
+        both.add_delta(&change);
+        both.add_delta(&MonthDelta::between(&b, &a));
+        assert!(both.is_zero());
+        assert_eq!(
+            MonthDelta::between(&stored, &stored).applied_to(&stored),
+            stored
         );
     }
 

@@ -3,6 +3,7 @@
 
 pub mod csv_members;
 mod export;
+mod grid;
 pub mod ics;
 pub mod jsonl;
 pub mod minutes;

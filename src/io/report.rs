@@ -1,17 +1,22 @@
-//! Reports printed by `chibo report`: every branch's regular meeting of a month, as a table
-//! for people (in their language, with the quarter's thematic meeting) or as JSON and CSV
-//! for programs, exactly as docs/data-format.md describes them.
+//! Reports printed by `chibo report`: every branch's regular meeting of a month; a
+//! subtree's month (or year of months) of meetings and attendance, read from the roll-ups;
+//! members by status; visits from above against quotas. As a table for people (in their
+//! language), as JSON and CSV for programs, exactly as docs/data-format.md describes them,
+//! or as an .xlsx workbook.
 
 use std::io::Write;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
+use super::grid::{Column, Grid, column, share};
 use crate::domain::date::format_year_month;
+use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
-use crate::domain::{Compliance, Lang, OrgUnit};
-use crate::store::ComplianceRow;
+use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit};
+use crate::store::{ComplianceRow, QuotaRow};
 
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +24,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// An .xlsx workbook (bytes, for a file).
+    Xlsx,
 }
 
 /// Writes the compliance of `rows` (the branches of `root`'s subtree, by code) for month
@@ -36,7 +43,50 @@ pub fn compliance(
         Format::Json => compliance_json(rows, out),
         Format::Csv => compliance_csv(rows, out),
         Format::Table => compliance_table(root, yyyymm, today, rows, lang, out),
+        Format::Xlsx => {
+            let grid = Grid {
+                columns: COMPLIANCE_COLUMNS,
+                rows: rows.iter().map(|r| compliance_cells(r, lang)).collect(),
+            };
+            let title = compliance_title(root, yyyymm, today, lang);
+            write_xlsx(
+                &grid,
+                lang.pick("Tuân thủ", "Compliance"),
+                &title,
+                lang,
+                out,
+            )
+        }
     }
+}
+
+const COMPLIANCE_COLUMNS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("name", "Tên chi bộ", "Branch"),
+    column("due", "Hạn họp", "Due"),
+    column("held", "Ngày họp", "Held"),
+    column("status", "Tình trạng", "Status"),
+];
+
+/// One branch's cells for people: the status in their words.
+fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
+    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| json!(d.to_string()));
+    vec![
+        json!(row.branch.code),
+        json!(row.branch.name),
+        date(row.due),
+        date(row.held),
+        json!(row.status.label(lang)),
+    ]
+}
+
+fn compliance_title(root: &OrgUnit, yyyymm: u32, today: NaiveDate, lang: Lang) -> String {
+    let month = format_year_month(yyyymm);
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    lang.pick(
+        format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
+        format!("Branch meetings of {month} — {name} ({code}), as of {today}"),
+    )
 }
 
 /// One branch as the JSON and CSV reports write it.
@@ -87,13 +137,7 @@ fn compliance_table(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let month = format_year_month(yyyymm);
-    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let title = lang.pick(
-        format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
-        format!("Branch meetings of {month} — {name} ({code}), as of {today}"),
-    );
-    writeln!(out, "{title}")?;
+    writeln!(out, "{}", compliance_title(root, yyyymm, today, lang))?;
     if rows.is_empty() {
         let none = lang.pick("Không có chi bộ nào.", "No branches.");
         return writeln!(out, "{none}");
@@ -164,4 +208,274 @@ fn status_counts(rows: &[ComplianceRow], lang: Lang) -> String {
         })
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// Writes `grid` as an .xlsx workbook.
+fn write_xlsx(
+    grid: &Grid,
+    sheet: &str,
+    title: &str,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let bytes = grid
+        .xlsx(sheet, title, lang)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)
+}
+
+/// Writes `grid` in `format` under `title`: JSON as one object when `one` (a single
+/// month), else a list; a table transposed to heading and value when `one`.
+fn write_grid(
+    grid: &Grid,
+    (sheet, title): (&str, &str),
+    one: bool,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json if one => {
+            let object = grid.objects().into_iter().next().unwrap_or_default();
+            serde_json::to_writer(&mut *out, &object)?;
+            out.write_all(b"\n")
+        }
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &grid.objects())?;
+            out.write_all(b"\n")
+        }
+        Format::Csv => grid.write_csv(out),
+        Format::Xlsx => write_xlsx(grid, sheet, title, lang, out),
+        Format::Table => {
+            writeln!(out, "{title}")?;
+            writeln!(out)?;
+            if grid.rows.is_empty() {
+                let none = lang.pick("Không có gì để báo cáo.", "Nothing to report.");
+                writeln!(out, "{none}")
+            } else if one {
+                grid.transposed().write_table(lang, out)
+            } else {
+                grid.write_table(lang, out)
+            }
+        }
+    }
+}
+
+/// The fields of `chibo report attendance` (docs/data-format.md).
+const ATTENDANCE_COLUMNS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("month", "Tháng", "Month"),
+    column("branches_due", "Chi bộ phải họp", "Branches due"),
+    column("on_time", "Đúng ngày", "On time"),
+    column("early", "Họp sớm", "Early"),
+    column("late_within_grace", "Muộn trong hạn", "Late within grace"),
+    column("held_out_of_rule", "Ngoài quy định", "Held out of rule"),
+    column("overdue", "Quá hạn", "Overdue"),
+    column("upcoming", "Sắp tới", "Upcoming"),
+    column("meetings_held", "Họp thường kỳ", "Regular meetings"),
+    column("thematic_held", "Họp chuyên đề", "Thematic meetings"),
+    column("expected", "Phải dự", "Expected"),
+    column("present", "Có mặt", "Present"),
+    column("excused", "Vắng có phép", "Excused"),
+    column("absent", "Vắng không phép", "Absent"),
+    column("exempt", "Miễn sinh hoạt", "Exempt"),
+    share("attendance_rate", "Tỉ lệ dự họp", "Attendance rate"),
+    column("guest_visits", "Lượt dự từ cấp trên", "Guest visits"),
+];
+
+/// One month of a subtree as the attendance report writes it; the overdue and upcoming
+/// branches are split on `today`. The rate is rounded to three decimals.
+fn attendance_cells(code: &str, yyyymm: u32, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+    let rate = s
+        .attendance_rate()
+        .map_or(Value::Null, |r| json!((r * 1000.0).round() / 1000.0));
+    vec![
+        json!(code),
+        json!(format_year_month(yyyymm)),
+        json!(s.branches_due()),
+        json!(s.on_time),
+        json!(s.early),
+        json!(s.late_within_grace),
+        json!(s.held_out_of_rule),
+        json!(s.overdue(today)),
+        json!(s.upcoming(today)),
+        json!(s.meetings_held),
+        json!(s.thematic_held),
+        json!(s.expected()),
+        json!(s.present),
+        json!(s.excused),
+        json!(s.absent),
+        json!(s.exempt),
+        rate,
+        json!(s.guest_visits),
+    ]
+}
+
+/// What a month report covers: one month, or the twelve of a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month(u32),
+    Year(i32),
+}
+
+impl Period {
+    /// The months of the period, in order.
+    pub fn months(self) -> Vec<u32> {
+        match self {
+            Period::Month(m) => vec![m],
+            Period::Year(y) => (1..=12).map(|m| y as u32 * 100 + m).collect(),
+        }
+    }
+
+    fn words(self, lang: Lang) -> String {
+        match self {
+            Period::Month(m) => {
+                let m = format_year_month(m);
+                lang.pick(format!("tháng {m}"), m)
+            }
+            Period::Year(y) => lang.pick(format!("năm {y}"), format!("{y}")),
+        }
+    }
+}
+
+/// `chibo report attendance`: the subtree of `root` in each month of `period` (`months`
+/// holds the roll-up of each, in order), judged on `today`.
+pub fn attendance(
+    root: &OrgUnit,
+    period: Period,
+    months: &[(u32, MonthStats)],
+    today: NaiveDate,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let grid = Grid {
+        columns: ATTENDANCE_COLUMNS,
+        rows: months
+            .iter()
+            .map(|(m, s)| attendance_cells(&root.code, *m, s, today))
+            .collect(),
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let when = period.words(lang);
+    let title = lang.pick(
+        format!("Sinh hoạt chi bộ và dự họp — {name} ({code}), {when}, tính đến ngày {today}"),
+        format!("Branch meetings and attendance — {name} ({code}), {when}, as of {today}"),
+    );
+    let sheet = lang.pick("Dự họp", "Attendance");
+    let one = matches!(period, Period::Month(_));
+    write_grid(&grid, (sheet, &title), one, format, lang, out)
+}
+
+const MEMBER_COLUMNS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("month", "Tháng", "Month"),
+    column("active", "Đang sinh hoạt", "Active"),
+    column("exempt", "Miễn sinh hoạt", "Exempt"),
+    column("temporarily_exempt", "Tạm miễn", "Temporarily exempt"),
+    column("transferred_out", "Đã chuyển đi", "Transferred out"),
+    column("removed", "Đã xóa tên", "Removed"),
+    column("expelled", "Đã khai trừ", "Expelled"),
+    column("deceased", "Đã từ trần", "Deceased"),
+    column("on_roll", "Trong danh sách", "On the roll"),
+];
+
+/// `chibo report members`: the members of the subtree of `root` by their status at the end
+/// of month `yyyymm`, and how many of them are on the roll.
+pub fn members(
+    root: &OrgUnit,
+    yyyymm: u32,
+    stats: &MonthStats,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut row = vec![json!(root.code), json!(format_year_month(yyyymm))];
+    row.extend(
+        MemberStatus::ALL
+            .iter()
+            .map(|s| json!(stats.members_with(*s))),
+    );
+    let on_roll: u32 = MemberStatus::ALL
+        .iter()
+        .filter(|s| s.on_roll())
+        .map(|s| stats.members_with(*s))
+        .sum();
+    row.push(json!(on_roll));
+    let grid = Grid {
+        columns: MEMBER_COLUMNS,
+        rows: vec![row],
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let month = format_year_month(yyyymm);
+    let title = lang.pick(
+        format!("Đảng viên theo tình trạng cuối tháng {month} — {name} ({code})"),
+        format!("Members by status at the end of {month} — {name} ({code})"),
+    );
+    let sheet = lang.pick("Đảng viên", "Members");
+    write_grid(&grid, (sheet, &title), true, format, lang, out)
+}
+
+const OVERSIGHT_COLUMNS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("role", "Chức vụ", "Role"),
+    column("card", "Số thẻ", "Card"),
+    column("name", "Họ và tên", "Name"),
+    column("quota", "Chỉ tiêu", "Quota"),
+    column("required", "Cả năm", "Required"),
+    column("due_so_far", "Đến nay", "Due so far"),
+    column("made", "Đã dự", "Made"),
+    column("behind", "Chậm", "Behind"),
+];
+
+/// The quota's word for programs (`branches_per_year`, `every_month_at_assigned`).
+fn quota_word(quota: Quota) -> &'static str {
+    match quota {
+        Quota::BranchesPerYear(_) => "branches_per_year",
+        Quota::EveryMonthAtAssigned => "every_month_at_assigned",
+    }
+}
+
+/// `chibo report oversight`: every role with a visiting quota and its holder's visits in
+/// `year` against it, judged on `today`. Roles and quotas in words for people, as words of
+/// the format for programs.
+pub fn oversight(
+    year: i32,
+    rows: &[QuotaRow],
+    today: NaiveDate,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let for_people = matches!(format, Format::Table | Format::Xlsx);
+    let cells = |r: &QuotaRow| {
+        let (role, quota) = if for_people {
+            let role = crate::ui::i18n::role(lang, r.role.role).to_string();
+            (role, r.standing.quota.label(lang))
+        } else {
+            let role = r.role.role.as_str().to_string();
+            (role, quota_word(r.standing.quota).to_string())
+        };
+        vec![
+            json!(r.org.code),
+            json!(role),
+            json!(r.member.card),
+            json!(r.member.name),
+            json!(quota),
+            json!(r.standing.required),
+            json!(r.standing.due_so_far),
+            json!(r.standing.made),
+            json!(r.standing.behind),
+        ]
+    };
+    let grid = Grid {
+        columns: OVERSIGHT_COLUMNS,
+        rows: rows.iter().map(cells).collect(),
+    };
+    let title = lang.pick(
+        format!("Dự sinh hoạt chi bộ của cấp ủy cấp trên năm {year}, tính đến ngày {today}"),
+        format!("Visits from above to branch meetings in {year}, as of {today}"),
+    );
+    let sheet = lang.pick("Dự sinh hoạt", "Visits");
+    write_grid(&grid, (sheet, &title), false, format, lang, out)
 }

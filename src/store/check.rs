@@ -1,16 +1,20 @@
 //! `chibo check`: verifies, from the raw rows, every invariant the store relies on — that
-//! each index holds exactly the rows its records imply, and that references resolve.
+//! each index holds exactly the rows its records imply, that references resolve, and that
+//! the totals and monthly roll-ups equal a recount from the records.
 
 use std::collections::{BTreeSet, HashMap};
 
 use redb::ReadableTable;
 
 use super::codec::decode;
+use super::rollups::recount_months;
 use super::{Reader, StoreError};
-use crate::domain::date::{day_number, month_start};
+use crate::domain::date::{day_number, format_year_month, month_start, year_month};
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
-use crate::domain::{Meeting, MeetingState, Member, OrgKind, OrgTotals, OrgUnit, Oversight, Role};
+use crate::domain::{
+    Meeting, MeetingState, Member, MonthStats, OrgKind, OrgTotals, OrgUnit, Oversight, Role,
+};
 
 /// Every broken invariant found, one line each; empty when the store is sound.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
@@ -22,6 +26,7 @@ pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     check_oversight(reader, &orgs, &members, &mut problems)?;
     check_meetings(reader, &orgs, &members, &mut problems)?;
     check_counters(reader, &orgs, &members, &mut problems)?;
+    check_rollups(reader, &orgs, &members, &mut problems)?;
     Ok(problems)
 }
 
@@ -382,6 +387,52 @@ fn check_meetings(
         stored.insert(row?.0.value());
     }
     compare_index("org_meetings", stored, expected, problems);
+    Ok(())
+}
+
+/// Every month with a meeting is covered, and every roll-up row of a covered month equals a
+/// recount from the records (rows of months not covered are stray).
+fn check_rollups(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let covered = reader.covered_months()?;
+    let mut meetings: HashMap<u64, Vec<Meeting>> = HashMap::new();
+    for row in reader.meetings.iter()? {
+        let meeting: Meeting = decode(row?.1.value())?;
+        let month = year_month(meeting.date);
+        if !covered.contains(&month) {
+            problems.push(format!(
+                "rollup_months: month {} has a meeting but is not covered",
+                format_year_month(month)
+            ));
+        }
+        meetings.entry(meeting.org.0).or_default().push(meeting);
+    }
+    let expected = recount_months(orgs, members, &meetings, &covered);
+    let stored = reader.all_rollups()?;
+    let mut keys: Vec<(u64, u32)> = expected.keys().chain(stored.keys()).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let code = |id: u64| {
+        orgs.get(&id)
+            .map_or_else(|| format!("#{id}"), |o| o.code.clone())
+    };
+    for (id, month) in keys {
+        let (want, have) = (expected.get(&(id, month)), stored.get(&(id, month)));
+        if want != have {
+            let none = MonthStats::default();
+            problems.push(format!(
+                "rollups of {} in {}: stored {:?}, recounted {:?}",
+                code(id),
+                format_year_month(month),
+                have.unwrap_or(&none),
+                want.unwrap_or(&none)
+            ));
+        }
+    }
     Ok(())
 }
 

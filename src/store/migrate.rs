@@ -8,12 +8,13 @@ use chrono::{NaiveDate, NaiveTime};
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::codec::{decode, encode};
+use super::rollups::recount_months;
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
-use crate::domain::date::{days, opt_clock, opt_days};
+use crate::domain::date::{days, opt_clock, opt_days, year_month};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
@@ -22,7 +23,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[Migration] = &[
     index_org_names_and_totals,
     reencode_orgs_and_meetings,
     reencode_meeting_approvals,
+    build_rollups,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -205,6 +207,38 @@ fn reencode_meeting_approvals(txn: &WriteTransaction) -> Result<(), StoreError> 
     reencode::<MeetingV3, Meeting>(txn, MEETINGS)
 }
 
+/// 4 → 5: every organisation keeps its months (`rollups`); the months with a meeting become
+/// the covered ones and every row of them is counted from the records, as `chibo check`
+/// counts them. Reads records in the layout of schema 4, which is today's.
+fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut orgs = HashMap::new();
+    for row in txn.open_table(ORGS)?.iter()? {
+        let (id, bytes) = row?;
+        orgs.insert(id.value(), decode::<OrgUnit>(bytes.value())?);
+    }
+    let mut members = HashMap::new();
+    for row in txn.open_table(MEMBERS)?.iter()? {
+        let (id, bytes) = row?;
+        members.insert(id.value(), decode::<Member>(bytes.value())?);
+    }
+    let mut meetings: HashMap<u64, Vec<Meeting>> = HashMap::new();
+    let mut months = BTreeSet::new();
+    for row in txn.open_table(MEETINGS)?.iter()? {
+        let meeting: Meeting = decode(row?.1.value())?;
+        months.insert(year_month(meeting.date));
+        meetings.entry(meeting.org.0).or_default().push(meeting);
+    }
+    let mut covered = txn.open_table(ROLLUP_MONTHS)?;
+    for &month in &months {
+        covered.insert(month, ())?;
+    }
+    let mut rows = txn.open_table(ROLLUPS)?;
+    for (key, stats) in recount_months(&orgs, &members, &meetings, &months) {
+        rows.insert(key, encode(&stats).as_slice())?;
+    }
+    Ok(())
+}
+
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
 /// batch at a time, so a national database is not held in memory whole.
 fn reencode<Old, New>(
@@ -340,5 +374,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, OVERSIGHT_BY_MEMBER)?;
     touch(txn, MEETINGS)?;
     touch(txn, ORG_MEETINGS)?;
+    touch(txn, ROLLUPS)?;
+    touch(txn, ROLLUP_MONTHS)?;
     Ok(())
 }

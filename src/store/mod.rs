@@ -9,6 +9,7 @@ mod meetings;
 mod migrate;
 mod minutes;
 mod query;
+mod rollups;
 pub mod tables;
 #[cfg(test)]
 mod testkit;

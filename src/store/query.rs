@@ -41,36 +41,42 @@ pub struct Reader {
     pub(super) meetings: ReadOnlyTable<u64, Bytes>,
     pub(super) org_meetings: ReadOnlyTable<(u64, i32, u64), ()>,
     pub(super) drafts: ReadOnlyTable<u64, Bytes>,
+    pub(super) rollups: ReadOnlyTable<(u64, u32), Bytes>,
+    pub(super) rollup_months: ReadOnlyTable<u32, ()>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
 }
 
 /// The tables of one write transaction, open for change.
 pub struct Writer<'t> {
-    orgs: Table<'t, u64, Bytes>,
-    org_by_code: Table<'t, &'static str, u64>,
-    org_children: Table<'t, (u64, Bytes, u64), ()>,
-    org_by_folded: Table<'t, (&'static str, u64), ()>,
-    org_totals: Table<'t, u64, Bytes>,
-    members: Table<'t, u64, Bytes>,
-    member_by_card: Table<'t, &'static str, u64>,
-    org_members: Table<'t, (u64, Bytes, u64), ()>,
-    member_by_folded: Table<'t, (&'static str, u64), ()>,
-    roles: Table<'t, (u64, u64, i32), Bytes>,
-    roles_by_member: Table<'t, (u64, u64, i32), ()>,
-    oversight: Table<'t, (u64, u64, i32), Bytes>,
-    oversight_by_member: Table<'t, (u64, u64, i32), ()>,
-    meetings: Table<'t, u64, Bytes>,
-    org_meetings: Table<'t, (u64, i32, u64), ()>,
+    pub(super) orgs: Table<'t, u64, Bytes>,
+    pub(super) org_by_code: Table<'t, &'static str, u64>,
+    pub(super) org_children: Table<'t, (u64, Bytes, u64), ()>,
+    pub(super) org_by_folded: Table<'t, (&'static str, u64), ()>,
+    pub(super) org_totals: Table<'t, u64, Bytes>,
+    pub(super) members: Table<'t, u64, Bytes>,
+    pub(super) member_by_card: Table<'t, &'static str, u64>,
+    pub(super) org_members: Table<'t, (u64, Bytes, u64), ()>,
+    pub(super) member_by_folded: Table<'t, (&'static str, u64), ()>,
+    pub(super) roles: Table<'t, (u64, u64, i32), Bytes>,
+    pub(super) roles_by_member: Table<'t, (u64, u64, i32), ()>,
+    pub(super) oversight: Table<'t, (u64, u64, i32), Bytes>,
+    pub(super) oversight_by_member: Table<'t, (u64, u64, i32), ()>,
+    pub(super) meetings: Table<'t, u64, Bytes>,
+    pub(super) org_meetings: Table<'t, (u64, i32, u64), ()>,
+    pub(super) rollups: Table<'t, (u64, u32), Bytes>,
+    pub(super) rollup_months: Table<'t, u32, ()>,
     pub(super) drafts: Table<'t, u64, Bytes>,
-    meta: Table<'t, &'static str, Bytes>,
+    pub(super) meta: Table<'t, &'static str, Bytes>,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
-    counters: Vec<(&'static str, u64)>,
+    pub(super) counters: Vec<(&'static str, u64)>,
     /// Changes to `org_totals`, summed per org during the transaction and applied by
     /// `finish`: a bulk import touches each ancestor's row once, not once per member.
-    totals_delta: HashMap<u64, TotalsDelta>,
+    pub(super) totals_delta: HashMap<u64, TotalsDelta>,
     /// Parent of each org seen in this transaction, as it stands now.
-    parents: HashMap<u64, Option<u64>>,
+    pub(super) parents: HashMap<u64, Option<u64>>,
+    /// The roll-up changes of this transaction, applied by `finish` (see `rollups.rs`).
+    pub(super) rollup_work: super::rollups::RollupWork,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -93,6 +99,8 @@ macro_rules! open_tables {
             meetings: $txn.open_table(MEETINGS)?,
             org_meetings: $txn.open_table(ORG_MEETINGS)?,
             drafts: $txn.open_table(DRAFTS)?,
+            rollups: $txn.open_table(ROLLUPS)?,
+            rollup_months: $txn.open_table(ROLLUP_MONTHS)?,
             meta: $txn.open_table(META)?,
             // Last: the transaction moves in only after every table is open.
             $($extra: $value,)*
@@ -112,12 +120,14 @@ impl<'t> Writer<'t> {
             counters: Vec::new(),
             totals_delta: HashMap::new(),
             parents: HashMap::new(),
+            rollup_work: Default::default(),
         } from txn))
     }
 
-    /// Writes back what the transaction summed up along the way: the id counters and the
-    /// changes to every organisation's totals.
+    /// Writes back what the transaction summed up along the way: the id counters, the
+    /// changes to every organisation's totals and to its months.
     pub(super) fn finish(&mut self) -> Result<(), StoreError> {
+        self.finish_rollups()?;
         for (name, next) in std::mem::take(&mut self.counters) {
             self.meta.insert(name, next.to_le_bytes().as_slice())?;
         }
@@ -561,7 +571,7 @@ impl Writer<'_> {
             .transpose()?;
         self.parents.insert(org.id.0, org.parent.map(|p| p.0));
         self.retotal_org(old.as_ref(), org)?;
-        if let Some(old) = old {
+        if let Some(old) = &old {
             self.org_by_code.remove(old.code.as_str())?;
             let old_key = collation_key(&old.name);
             self.org_children.remove((
@@ -582,7 +592,7 @@ impl Writer<'_> {
             (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
             (),
         )?;
-        Ok(())
+        self.rollups_org_changed(old.as_ref(), org)
     }
 
     /// Keeps the totals true when an org is added or changed: a move carries the whole
@@ -633,7 +643,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn parent_of(&mut self, id: u64) -> Result<Option<u64>, StoreError> {
+    pub(super) fn parent_of(&mut self, id: u64) -> Result<Option<u64>, StoreError> {
         if let Some(parent) = self.parents.get(&id) {
             return Ok(*parent);
         }
@@ -699,6 +709,7 @@ impl Writer<'_> {
             .map(|g| decode(g.value()))
             .transpose()?;
         self.retotal_member(old.as_ref(), Some(member))?;
+        self.rollups_member_changed(old.as_ref(), member)?;
         if let Some(old) = old {
             self.member_by_card.remove(old.card.as_str())?;
             self.unindex_member(&old)?;
@@ -730,6 +741,7 @@ impl Writer<'_> {
             for (anchor, delta) in counts.join().expect("counting never panics") {
                 self.add_along(Some(anchor), delta)?;
             }
+            self.rollups_members_added(members)?;
             let roster = roster.join().expect("roster keys never panic");
             records?;
             for (org, key, id) in &roster {
@@ -821,13 +833,13 @@ impl Writer<'_> {
             .insert(meeting.id.0, encode(meeting).as_slice())?
             .map(|g| decode(g.value()))
             .transpose()?;
-        if let Some(old) = old {
+        if let Some(old) = &old {
             self.org_meetings
                 .remove((old.org.0, day_number(old.date), old.id.0))?;
         }
         self.org_meetings
             .insert((meeting.org.0, day_number(meeting.date), meeting.id.0), ())?;
-        Ok(())
+        self.rollups_meeting_changed(old.as_ref(), meeting)
     }
 }
 

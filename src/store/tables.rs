@@ -72,3 +72,24 @@ pub const ORG_MEETINGS: TableDefinition<(u64, i32, u64), ()> = TableDefinition::
 /// meeting. Kept apart so that typing never rewrites the meeting (nor what is counted from
 /// it); saving the minutes removes the draft.
 pub const DRAFTS: TableDefinition<u64, &[u8]> = TableDefinition::new("drafts");
+
+/// `rollups`: (org id, yyyymm) → `MonthStats` record: the month of the org's whole subtree
+/// (compliance of its branches' regular meetings, meetings held, marks, guests, members by
+/// status at the month's end), kept by every write that changes any of it, in the same
+/// transaction. A year of one org is one range scan. Rows exist only for covered months
+/// (`rollup_months`); no row there means all zero. Added in schema version 5.
+///
+/// What counts (`domain::stats::MonthStats`): a *branch* (`branch`, `grassroots_branch`) adds
+/// its own month — due when it existed some day of the month and a rule was in force; then
+/// on time / early / late within grace / held out of rule by its first held regular meeting,
+/// or, not held, one entry in a histogram by its last day of grace, split into overdue and
+/// upcoming only when read, given today — and its held meetings' counts, the marks of its
+/// held regular meetings and the guests of all its held meetings. A *member* adds its status
+/// on the month's last day to its cell (or branch) and every org above.
+pub const ROLLUPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("rollups");
+
+/// `rollup_months`: yyyymm → (). The months the roll-ups cover: every month in which any
+/// meeting (planned, held or cancelled, of any org) is recorded. A month joins when its first
+/// meeting is written, taking every branch's and member's month with it, and never leaves;
+/// a month not covered is counted from the records when asked. Added in schema version 5.
+pub const ROLLUP_MONTHS: TableDefinition<u32, ()> = TableDefinition::new("rollup_months");

@@ -1,0 +1,245 @@
+//! A report as a grid: named columns (a field name for programs, a heading in each language
+//! for people) and rows of values. One grid is written four ways: JSON objects keyed by the
+//! field names, CSV with the field names as its header, a padded table with the headings in
+//! the user's language, and an .xlsx workbook whose numbers stay numbers.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
+use serde_json::{Map, Value};
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::Lang;
+use crate::domain::text::sanitize;
+
+/// One column: the field name in JSON and CSV, the heading for people.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub field: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+    /// A share (0..1): shown as a percentage to people.
+    pub share: bool,
+}
+
+pub const fn column(field: &'static str, vi: &'static str, en: &'static str) -> Column {
+    Column {
+        field,
+        vi,
+        en,
+        share: false,
+    }
+}
+
+pub const fn share(field: &'static str, vi: &'static str, en: &'static str) -> Column {
+    Column {
+        field,
+        vi,
+        en,
+        share: true,
+    }
+}
+
+/// Columns and rows of values (strings, numbers, booleans or null).
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub columns: &'static [Column],
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Grid {
+    /// Each row as a JSON object, fields in column order.
+    pub fn objects(&self) -> Vec<Map<String, Value>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                self.columns
+                    .iter()
+                    .zip(row)
+                    .map(|(c, v)| (c.field.to_string(), v.clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A header of field names, then one line per row; an empty cell for null.
+    pub fn write_csv(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(self.columns.iter().map(|c| c.field))?;
+        for row in &self.rows {
+            csv.write_record(row.iter().map(plain_text))?;
+        }
+        csv.flush()
+    }
+
+    /// The first row turned on its side, for a table of one record: each column becomes a
+    /// line of its heading and its value.
+    pub fn transposed(&self) -> Transposed<'_> {
+        Transposed(self)
+    }
+
+    /// Headings in `lang`, then the rows, each column padded to its widest cell.
+    pub fn write_table(&self, lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
+        let mut lines = vec![
+            self.columns
+                .iter()
+                .map(|c| lang.pick(c.vi, c.en).to_string())
+                .collect::<Vec<_>>(),
+        ];
+        for row in &self.rows {
+            let cells = self.columns.iter().zip(row);
+            lines.push(cells.map(|(c, v)| person_text(c, v, lang)).collect());
+        }
+        let mut widths = vec![0usize; self.columns.len()];
+        for line in &lines {
+            for (width, cell) in widths.iter_mut().zip(line) {
+                *width = (*width).max(cell.width());
+            }
+        }
+        for line in &lines {
+            let mut text = String::new();
+            for (cell, width) in line.iter().zip(&widths) {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(width - cell.width() + 2));
+            }
+            writeln!(out, "{}", text.trim_end())?;
+        }
+        Ok(())
+    }
+
+    /// An .xlsx workbook of one sheet: `title` in the first row, the headings in `lang` in
+    /// the third, then the rows. Numbers are numbers; shares carry a percentage format.
+    pub fn xlsx(&self, sheet: &str, title: &str, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        let bold = CellFormat::new().set_bold();
+        let percent = CellFormat::new().set_num_format("0.0%");
+        let ws = book.add_worksheet();
+        ws.set_name(sheet)?;
+        ws.write_string_with_format(0, 0, sanitize(title), &bold)?;
+        for (col, c) in self.columns.iter().enumerate() {
+            ws.write_string_with_format(2, col as u16, lang.pick(c.vi, c.en), &bold)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let at = (r + 3) as u32;
+            for (col, (c, value)) in self.columns.iter().zip(row).enumerate() {
+                let col = col as u16;
+                match value {
+                    Value::Number(n) if c.share => {
+                        ws.write_number_with_format(at, col, n.as_f64().unwrap_or(0.0), &percent)?;
+                    }
+                    Value::Number(n) => {
+                        ws.write_number(at, col, n.as_f64().unwrap_or(0.0))?;
+                    }
+                    Value::Null => {}
+                    other => {
+                        ws.write_string(at, col, person_text(c, other, lang))?;
+                    }
+                }
+            }
+        }
+        ws.autofit();
+        book.save_to_buffer()
+    }
+}
+
+/// One record of a grid as lines of heading and value.
+pub struct Transposed<'g>(&'g Grid);
+
+impl Transposed<'_> {
+    pub fn write_table(&self, lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
+        let grid = self.0;
+        let Some(row) = grid.rows.first() else {
+            return Ok(());
+        };
+        let headings: Vec<&str> = grid.columns.iter().map(|c| lang.pick(c.vi, c.en)).collect();
+        let width = headings.iter().map(|h| h.width()).max().unwrap_or(0);
+        for ((heading, c), value) in headings.iter().zip(grid.columns).zip(row) {
+            let pad = " ".repeat(width - heading.width() + 2);
+            writeln!(out, "{heading}{pad}{}", person_text(c, value, lang))?;
+        }
+        Ok(())
+    }
+}
+
+/// A value as CSV writes it: text as is, null empty.
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A value as people read it: a share as a percentage, yes/no in their language, untrusted
+/// text sanitised, null as a dash.
+fn person_text(column: &Column, value: &Value, lang: Lang) -> String {
+    match value {
+        Value::Null => "—".to_string(),
+        Value::Number(n) if column.share => {
+            format!("{:.1}%", n.as_f64().unwrap_or(0.0) * 100.0)
+        }
+        Value::Bool(true) => lang.pick("có", "yes").to_string(),
+        Value::Bool(false) => lang.pick("không", "no").to_string(),
+        Value::String(s) => sanitize(s).into_owned(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const COLUMNS: &[Column] = &[
+        column("org", "Mã", "Code"),
+        column("present", "Có mặt", "Present"),
+        share("attendance_rate", "Tỉ lệ", "Rate"),
+        column("behind", "Chậm", "Behind"),
+    ];
+
+    fn grid() -> Grid {
+        Grid {
+            columns: COLUMNS,
+            rows: vec![
+                vec![json!("P.W"), json!(290), json!(0.935), json!(true)],
+                vec![json!("P.Q"), json!(0), Value::Null, json!(false)],
+            ],
+        }
+    }
+
+    #[test]
+    fn csv_has_field_names_and_empty_cells_for_null() {
+        let mut out = Vec::new();
+        grid().write_csv(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "org,present,attendance_rate,behind\nP.W,290,0.935,true\nP.Q,0,,false\n"
+        );
+    }
+
+    #[test]
+    fn the_table_speaks_the_users_language() {
+        let mut out = Vec::new();
+        grid().write_table(Lang::Vi, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Mã   Có mặt  Tỉ lệ  Chậm\nP.W  290     93.5%  có\nP.Q  0       —      không\n"
+        );
+    }
+
+    #[test]
+    fn json_objects_keep_the_column_order() {
+        let objects = grid().objects();
+        let text = serde_json::to_string(&objects[0]).unwrap();
+        assert_eq!(
+            text,
+            r#"{"org":"P.W","present":290,"attendance_rate":0.935,"behind":true}"#
+        );
+    }
+
+    #[test]
+    fn xlsx_is_a_zip_workbook() {
+        let bytes = grid().xlsx("Report", "Title", Lang::En).unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"));
+    }
+}

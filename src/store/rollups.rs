@@ -1,0 +1,570 @@
+//! Roll-ups: `(org, month) → MonthStats` for every organisation, kept exact by every write
+//! in the same transaction, so a report or dashboard of any node reads one row per month.
+//!
+//! A node's month is the sum of the *own months* below it: a branch's own month (its
+//! compliance, meetings, marks and guests: `MonthStats::of_branch_month`) and each member's
+//! (its status at the month's end: `MonthStats::of_member_month`, added at its cell or
+//! branch). The writer keeps that sum true in three ways, all summed per (org, month) in
+//! `RollupWork::delta` and written once by `finish_rollups`:
+//! - a member's own months are a function of its record alone, so `put_member` subtracts
+//!   the old record's along the old chain and adds the new one's along the new chain, for
+//!   the months covered when the transaction began;
+//! - a branch's own month depends on its record, the rules up its chain and its meetings of
+//!   that month, so writes only mark it dirty; `finish` recomputes each dirty month once and
+//!   adds the difference from the branch's own month as it stands (its row less its cells'
+//!   rows) along the chain as it is then;
+//! - a move carries the moved organisation's rows (stored plus this transaction's changes)
+//!   from the old ancestors to the new ones, so every ancestor stays the sum of its subtree.
+//!
+//! Covered months (`rollup_months`) are those with any meeting recorded. A month that joins
+//! takes every branch's and member's month with it, at `finish`; a month not covered is
+//! counted from the records when asked (`month_stats`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use redb::ReadableTable;
+
+use super::StoreError;
+use super::codec::{decode, encode};
+use super::query::{Reader, Writer, queries};
+use crate::domain::date::year_month;
+use crate::domain::schedule::effective_for_month;
+use crate::domain::{Meeting, Member, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit};
+
+/// What a write transaction has to do to the roll-ups before it commits.
+#[derive(Default)]
+pub(super) struct RollupWork {
+    /// Changes summed per (org, month).
+    delta: BTreeMap<(u64, u32), MonthDelta>,
+    /// Branch months to recompute.
+    dirty: BTreeSet<(u64, u32)>,
+    /// Branches to recompute in every covered month.
+    dirty_all: BTreeSet<u64>,
+    /// The covered months when the transaction began, read at first use.
+    covered_at_start: Option<BTreeSet<u32>>,
+    /// Months this transaction's meetings add to them.
+    new_months: BTreeSet<u32>,
+    /// Whether an org is a branch, as this transaction has seen it.
+    is_branch: HashMap<u64, bool>,
+}
+
+impl RollupWork {
+    fn is_idle(&self) -> bool {
+        self.delta.is_empty()
+            && self.dirty.is_empty()
+            && self.dirty_all.is_empty()
+            && self.new_months.is_empty()
+    }
+}
+
+/// The meetings of one branch grouped by the month of their day.
+fn by_month(meetings: Vec<Meeting>) -> HashMap<u32, Vec<Meeting>> {
+    let mut months: HashMap<u32, Vec<Meeting>> = HashMap::new();
+    for meeting in meetings {
+        months
+            .entry(year_month(meeting.date))
+            .or_default()
+            .push(meeting);
+    }
+    months
+}
+
+/// The cell (or the branch, without one) where a member's months are added.
+fn anchor(member: &Member) -> u64 {
+    member.cell.unwrap_or(member.org).0
+}
+
+queries! {
+    /// The months the roll-ups cover (every month with a meeting recorded), in order.
+    pub fn covered_months(&self) -> Result<BTreeSet<u32>, StoreError> {
+        let mut months = BTreeSet::new();
+        for row in self.rollup_months.iter()? {
+            months.insert(row?.0.value());
+        }
+        Ok(months)
+    }
+
+    /// The stored month of `org`'s subtree (all zero without a row). Inside a write: as of
+    /// the last commit.
+    fn stored_month(&self, org: u64, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        match self.rollups.get((org, yyyymm))? {
+            Some(g) => decode(g.value()),
+            None => Ok(MonthStats::default()),
+        }
+    }
+
+    /// Month `yyyymm` of the subtree of `org`: one roll-up read when the month is covered,
+    /// else counted from the records (a walk of the subtree, its meetings that month and
+    /// its rosters) — the same count `chibo check` compares the roll-ups with.
+    pub fn month_stats(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        if self.rollup_months.get(yyyymm)?.is_some() {
+            return self.stored_month(org.0, yyyymm);
+        }
+        self.count_month(org, yyyymm)
+    }
+
+    /// Month `yyyymm` of the subtree of `root` counted from the records.
+    pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        let subtree = self.subtree(root)?;
+        let ancestors = self.ancestors(root)?;
+        let in_subtree: HashMap<OrgId, usize> = subtree.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        let mut sum = MonthDelta::default();
+        for org in &subtree {
+            if org.kind.is_branch() {
+                let mut chain = vec![org];
+                let mut next = org.parent;
+                while let Some(i) = next.and_then(|p| in_subtree.get(&p)) {
+                    chain.push(&subtree[*i]);
+                    next = subtree[*i].parent;
+                }
+                let (rule, grace) = effective_for_month(chain.into_iter().chain(&ancestors), yyyymm);
+                let meetings = self.meetings_in_month(org.id, yyyymm)?;
+                sum.add(&MonthStats::of_branch_month(org, rule, grace, yyyymm, &meetings));
+            }
+            // Every member sits in a branch (and maybe a cell of it): a branch's roster
+            // holds them all; a cell's roster counts on its own only as the root.
+            let roster_here = org.kind.is_branch() || (org.id == root && org.kind == OrgKind::Cell);
+            if roster_here {
+                for member in self.members_of(org.id, 0, usize::MAX)? {
+                    sum.add(&MonthStats::of_member_month(&member, yyyymm));
+                }
+            }
+        }
+        Ok(sum.applied_to(&MonthStats::default()))
+    }
+}
+
+impl Writer<'_> {
+    /// The covered months when this transaction began.
+    fn covered_at_start(&mut self) -> Result<&BTreeSet<u32>, StoreError> {
+        if self.rollup_work.covered_at_start.is_none() {
+            let months = self.covered_months()?;
+            self.rollup_work.covered_at_start = Some(months);
+        }
+        Ok(self
+            .rollup_work
+            .covered_at_start
+            .as_ref()
+            .expect("just read"))
+    }
+
+    /// Every month covered once this transaction commits.
+    fn covered_now(&mut self) -> Result<BTreeSet<u32>, StoreError> {
+        let mut months = self.covered_at_start()?.clone();
+        months.extend(self.rollup_work.new_months.iter().copied());
+        Ok(months)
+    }
+
+    fn is_branch(&mut self, id: u64) -> Result<bool, StoreError> {
+        if let Some(known) = self.rollup_work.is_branch.get(&id) {
+            return Ok(*known);
+        }
+        let branch = self.org(OrgId(id))?.is_some_and(|o| o.kind.is_branch());
+        self.rollup_work.is_branch.insert(id, branch);
+        Ok(branch)
+    }
+
+    /// A meeting was written: its month becomes covered, and the months of its branch it
+    /// left and joined are recomputed.
+    pub(super) fn rollups_meeting_changed(
+        &mut self,
+        old: Option<&Meeting>,
+        new: &Meeting,
+    ) -> Result<(), StoreError> {
+        let month = year_month(new.date);
+        if !self.covered_at_start()?.contains(&month) {
+            self.rollup_work.new_months.insert(month);
+        }
+        for (org, date) in old
+            .map(|m| (m.org, m.date))
+            .into_iter()
+            .chain([(new.org, new.date)])
+        {
+            if self.is_branch(org.0)? {
+                self.rollup_work.dirty.insert((org.0, year_month(date)));
+            }
+        }
+        Ok(())
+    }
+
+    /// A member was written: its months move from the old record's place to the new one's.
+    pub(super) fn rollups_member_changed(
+        &mut self,
+        old: Option<&Member>,
+        new: &Member,
+    ) -> Result<(), StoreError> {
+        if old.is_some_and(|o| anchor(o) == anchor(new) && o.history == new.history) {
+            return Ok(());
+        }
+        let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
+        for month in months {
+            let mut delta = MonthDelta::default();
+            delta.add(&MonthStats::of_member_month(new, month));
+            match old {
+                Some(old) if anchor(old) == anchor(new) => {
+                    delta.subtract(&MonthStats::of_member_month(old, month))
+                }
+                Some(old) => {
+                    let mut leave = MonthDelta::default();
+                    leave.subtract(&MonthStats::of_member_month(old, month));
+                    self.rollup_add_along(anchor(old), month, &leave)?;
+                }
+                None => {}
+            }
+            self.rollup_add_along(anchor(new), month, &delta)?;
+        }
+        Ok(())
+    }
+
+    /// Members new to the store were written in bulk: their months, summed per cell or
+    /// branch first so each ancestor is touched once per month.
+    pub(super) fn rollups_members_added(&mut self, members: &[Member]) -> Result<(), StoreError> {
+        let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
+        self.add_member_months(members.iter(), &months)
+    }
+
+    fn add_member_months<'m>(
+        &mut self,
+        members: impl Iterator<Item = &'m Member>,
+        months: &[u32],
+    ) -> Result<(), StoreError> {
+        if months.is_empty() {
+            return Ok(());
+        }
+        let mut sums: BTreeMap<(u64, u32), MonthDelta> = BTreeMap::new();
+        for member in members {
+            for &month in months {
+                sums.entry((anchor(member), month))
+                    .or_default()
+                    .add(&MonthStats::of_member_month(member, month));
+            }
+        }
+        for ((org, month), delta) in sums {
+            self.rollup_add_along(org, month, &delta)?;
+        }
+        Ok(())
+    }
+
+    /// An organisation was written: a move carries its rows to the new ancestors; a branch
+    /// whose own month may have changed is recomputed, and so is every branch below an
+    /// organisation whose rules changed or whose inherited rules a move changed.
+    pub(super) fn rollups_org_changed(
+        &mut self,
+        old: Option<&OrgUnit>,
+        new: &OrgUnit,
+    ) -> Result<(), StoreError> {
+        let was_branch = old.is_some_and(|o| o.kind.is_branch());
+        self.rollup_work
+            .is_branch
+            .insert(new.id.0, new.kind.is_branch());
+        let rules_changed = old.is_none_or(|o| {
+            (o.meeting_rule, o.grace_days, &o.rule_changes)
+                != (new.meeting_rule, new.grace_days, &new.rule_changes)
+        });
+        let own_changed = old.is_none_or(|o| {
+            (o.kind, o.founded, o.dissolved) != (new.kind, new.founded, new.dissolved)
+        });
+        if (was_branch || new.kind.is_branch()) && (rules_changed || own_changed) {
+            self.rollup_work.dirty_all.insert(new.id.0);
+        }
+        let Some(old) = old else { return Ok(()) };
+        let mut redo_below = rules_changed && !new.kind.is_branch();
+        if old.parent != new.parent {
+            self.move_rows(new.id.0, old.parent, new.parent)?;
+            redo_below |= self.inherited_rules_differ(old.parent, new.parent)?;
+        }
+        if redo_below {
+            for org in self.subtree(new.id)? {
+                if org.kind.is_branch() {
+                    self.rollup_work.dirty_all.insert(org.id.0);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the rules inherited from above differ, in some covered month, between a
+    /// place under `old` and one under `new`.
+    fn inherited_rules_differ(
+        &mut self,
+        old: Option<OrgId>,
+        new: Option<OrgId>,
+    ) -> Result<bool, StoreError> {
+        let chain = |w: &Self, parent: Option<OrgId>| -> Result<Vec<OrgUnit>, StoreError> {
+            match parent {
+                Some(p) => {
+                    let top = w
+                        .org(p)?
+                        .ok_or_else(|| StoreError::Corrupt(format!("missing org {}", p.0)))?;
+                    Ok(std::iter::once(top).chain(w.ancestors(p)?).collect())
+                }
+                None => Ok(Vec::new()),
+            }
+        };
+        let (before, after) = (chain(self, old)?, chain(self, new)?);
+        Ok(self
+            .covered_now()?
+            .into_iter()
+            .any(|m| effective_for_month(&before, m) != effective_for_month(&after, m)))
+    }
+
+    /// Carries every row of `id` (as stored, with this transaction's changes) from the
+    /// ancestors under `from` to those under `to`.
+    fn move_rows(
+        &mut self,
+        id: u64,
+        from: Option<OrgId>,
+        to: Option<OrgId>,
+    ) -> Result<(), StoreError> {
+        let mut months: BTreeSet<u32> = BTreeSet::new();
+        for row in self.rollups.range((id, 0)..(id + 1, 0))? {
+            months.insert(row?.0.value().1);
+        }
+        months.extend(
+            self.rollup_work
+                .delta
+                .range((id, 0)..(id + 1, 0))
+                .map(|((_, m), _)| *m),
+        );
+        for month in months {
+            let row = self.pending_month(id, month)?;
+            let (mut leave, mut join) = (MonthDelta::default(), MonthDelta::default());
+            leave.subtract(&row);
+            join.add(&row);
+            if let Some(from) = from {
+                self.rollup_add_along(from.0, month, &leave)?;
+            }
+            if let Some(to) = to {
+                self.rollup_add_along(to.0, month, &join)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The month of `id` with this transaction's changes so far.
+    fn pending_month(&self, id: u64, month: u32) -> Result<MonthStats, StoreError> {
+        let stored = self.stored_month(id, month)?;
+        Ok(match self.rollup_work.delta.get(&(id, month)) {
+            Some(delta) => delta.applied_to(&stored),
+            None => stored,
+        })
+    }
+
+    /// Adds `delta` to month `month` of `start` and every organisation above it.
+    fn rollup_add_along(
+        &mut self,
+        start: u64,
+        month: u32,
+        delta: &MonthDelta,
+    ) -> Result<(), StoreError> {
+        if delta.is_zero() {
+            return Ok(());
+        }
+        let mut next = Some(start);
+        let mut steps = 0;
+        while let Some(id) = next {
+            self.rollup_work
+                .delta
+                .entry((id, month))
+                .or_default()
+                .add_delta(delta);
+            next = self.parent_of(id)?;
+            steps += 1;
+            if steps > 10_000 {
+                return Err(StoreError::Corrupt("parent chain without end".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the roll-ups up to date with everything this transaction wrote: months that
+    /// became covered, dirty branch months, then every summed change, one row each.
+    pub(super) fn finish_rollups(&mut self) -> Result<(), StoreError> {
+        if self.rollup_work.is_idle() {
+            return Ok(());
+        }
+        let covered = self.covered_now()?;
+        let new_months: Vec<u32> = std::mem::take(&mut self.rollup_work.new_months)
+            .into_iter()
+            .collect();
+        let mut todo: BTreeMap<u64, BTreeSet<u32>> = BTreeMap::new();
+        if !new_months.is_empty() {
+            self.cover_new_months(&new_months, &mut todo)?;
+        }
+        for id in std::mem::take(&mut self.rollup_work.dirty_all) {
+            todo.entry(id).or_default().extend(covered.iter().copied());
+        }
+        for (id, month) in std::mem::take(&mut self.rollup_work.dirty) {
+            todo.entry(id).or_default().insert(month);
+        }
+        for (id, months) in todo {
+            self.recompute_branch(id, &months)?;
+        }
+        self.write_rollup_rows()?;
+        for month in new_months {
+            self.rollup_months.insert(month, ())?;
+        }
+        self.rollup_work = RollupWork::default();
+        Ok(())
+    }
+
+    /// Months joining the covered ones: every member's month is added now, and every
+    /// branch's is queued for recomputation.
+    fn cover_new_months(
+        &mut self,
+        months: &[u32],
+        todo: &mut BTreeMap<u64, BTreeSet<u32>>,
+    ) -> Result<(), StoreError> {
+        let mut branches = Vec::new();
+        for row in self.orgs.iter()? {
+            let org: OrgUnit = decode(row?.1.value())?;
+            if org.kind.is_branch() {
+                branches.push(org.id.0);
+            }
+        }
+        for id in branches {
+            todo.entry(id).or_default().extend(months.iter().copied());
+        }
+        // A batch at a time, so a national roll of members is never held in memory whole.
+        const BATCH: usize = 65_536;
+        let mut next = Some(0u64);
+        while let Some(start) = next {
+            let mut members = Vec::with_capacity(BATCH);
+            for row in self.members.range(start..)?.take(BATCH) {
+                members.push(decode::<Member>(row?.1.value())?);
+            }
+            next = match members.last() {
+                Some(last) if members.len() == BATCH => last.id.0.checked_add(1),
+                _ => None,
+            };
+            self.add_member_months(members.iter(), months)?;
+        }
+        Ok(())
+    }
+
+    /// Sets the own months of org `id` (a branch, or one that was) to what its records say
+    /// now, adding the difference along its chain.
+    fn recompute_branch(&mut self, id: u64, months: &BTreeSet<u32>) -> Result<(), StoreError> {
+        let Some(org) = self.org(OrgId(id))? else {
+            return Ok(());
+        };
+        let chain: Vec<OrgUnit> = std::iter::once(org.clone())
+            .chain(self.ancestors(org.id)?)
+            .collect();
+        let children: Vec<u64> = self
+            .children(Some(org.id), 0, usize::MAX)?
+            .into_iter()
+            .map(|c| c.id.0)
+            .collect();
+        let mut meetings = if org.kind.is_branch() && months.len() > 3 {
+            by_month(self.all_meetings_of(org.id)?)
+        } else {
+            HashMap::new()
+        };
+        for &month in months {
+            let new = if org.kind.is_branch() {
+                let held = match meetings.remove(&month) {
+                    Some(list) => list,
+                    None if months.len() > 3 => Vec::new(),
+                    None => self.meetings_in_month(org.id, month)?,
+                };
+                let (rule, grace) = effective_for_month(&chain, month);
+                MonthStats::of_branch_month(&org, rule, grace, month, &held)
+            } else {
+                MonthStats::default()
+            };
+            let mut delta = MonthDelta::default();
+            delta.add(&new);
+            delta.subtract(&self.pending_month(id, month)?.branch_part());
+            for &child in &children {
+                delta.add(&self.pending_month(child, month)?.branch_part());
+            }
+            self.rollup_add_along(id, month, &delta)?;
+        }
+        Ok(())
+    }
+
+    /// Applies every summed change to its row; a row that comes to zero is removed.
+    fn write_rollup_rows(&mut self) -> Result<(), StoreError> {
+        for ((id, month), delta) in std::mem::take(&mut self.rollup_work.delta) {
+            if delta.is_zero() {
+                continue;
+            }
+            let stats = delta.applied_to(&self.stored_month(id, month)?);
+            if stats.is_zero() {
+                self.rollups.remove((id, month))?;
+            } else {
+                self.rollups
+                    .insert((id, month), encode(&stats).as_slice())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every roll-up row counted from the records, for the `months` given: what `chibo check`
+/// compares with, and what a migration writes. Rows that are all zero are left out.
+pub fn recount_months(
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    meetings: &HashMap<u64, Vec<Meeting>>,
+    months: &BTreeSet<u32>,
+) -> HashMap<(u64, u32), MonthStats> {
+    let mut sums: HashMap<(u64, u32), MonthDelta> = HashMap::new();
+    // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
+    let chain_of = |start: u64| {
+        let mut chain: Vec<&OrgUnit> = Vec::new();
+        let mut next = orgs.get(&start);
+        while let Some(org) = next {
+            if chain.len() > orgs.len() {
+                break;
+            }
+            chain.push(org);
+            next = org.parent.and_then(|p| orgs.get(&p.0));
+        }
+        chain
+    };
+    let mut add_along = |chain: &[&OrgUnit], month: u32, stats: &MonthStats| {
+        if stats.is_zero() {
+            return;
+        }
+        for org in chain {
+            sums.entry((org.id.0, month)).or_default().add(stats);
+        }
+    };
+    let none = Vec::new();
+    for org in orgs.values().filter(|o| o.kind.is_branch()) {
+        let chain = chain_of(org.id.0);
+        let own = meetings.get(&org.id.0).unwrap_or(&none);
+        for &month in months {
+            let (rule, grace) = effective_for_month(chain.iter().copied(), month);
+            add_along(
+                &chain,
+                month,
+                &MonthStats::of_branch_month(org, rule, grace, month, own),
+            );
+        }
+    }
+    for member in members.values() {
+        let chain = chain_of(anchor(member));
+        for &month in months {
+            add_along(&chain, month, &MonthStats::of_member_month(member, month));
+        }
+    }
+    sums.into_iter()
+        .map(|(key, delta)| (key, delta.applied_to(&MonthStats::default())))
+        .filter(|(_, stats)| !stats.is_zero())
+        .collect()
+}
+
+impl Reader {
+    /// Every stored roll-up row (for `chibo check`).
+    pub(super) fn all_rollups(&self) -> Result<HashMap<(u64, u32), MonthStats>, StoreError> {
+        let mut rows = HashMap::new();
+        for row in self.rollups.iter()? {
+            let (key, bytes) = row?;
+            rows.insert(key.value(), decode(bytes.value())?);
+        }
+        Ok(rows)
+    }
+}
