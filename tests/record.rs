@@ -186,3 +186,19 @@ fn amending_unapproved_minutes_is_refused() {
     assert!(app.status().unwrap().text.contains("not approved"));
     assert!(stored(&app, id).amendments.is_empty());
 }
+
+#[test]
+fn f6_writes_the_minutes_as_documents_into_the_export_folder() {
+    let (dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    open_record(&mut app, 1);
+    press(&mut app, "f6");
+    let status = app.status().unwrap().text.clone();
+    assert!(status.starts_with("Minutes exported"), "{status}");
+    let stem = "QN.HL.HG.K2-2026-10-05-regular";
+    let markdown = std::fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+    assert!(markdown.contains("BIÊN BẢN SINH HOẠT CHI BỘ"), "{markdown}");
+    assert!(markdown.contains("CHI BỘ KHU 2"), "{markdown}");
+    let docx = std::fs::read(dir.path().join(format!("{stem}.docx"))).unwrap();
+    assert!(docx.starts_with(b"PK"), "a .docx is a zip");
+    assert!(!dir.path().join(format!("{stem}.partial")).exists());
+}

@@ -199,6 +199,25 @@ fn quarter_2_of_hong_gai_is_found_by_search_and_shows_its_92_members() {
     let session = Session::start(&session_name("khu2"), &chibo_demo(dir.path(), ""));
     session.wait_for("Tỉnh ủy Quảng Ninh");
 
+    find_quarter_2(&session);
+    session.wait_for("92 đảng viên, 22 miễn sinh hoạt");
+    session.keys(&["Tab"]);
+    // The member list has the focus: its first member is selected and exempt ones marked.
+    session.wait_until("the member list taking the focus", |s| {
+        s.contains("1/92") && s.contains("miễn SH") && !s.contains("Tab đảng viên")
+    });
+
+    session.keys(&["q"]);
+    let screen = session.wait_for("chibo-exit=0");
+    assert!(
+        !screen.contains("Chi bộ khu 2"),
+        "the app's screen is gone: {screen}"
+    );
+    assert!(screen.contains("đã tạo cơ sở dữ liệu mẫu"), "{screen}");
+}
+
+/// Searches for Hồng Gai's "Chi bộ khu 2" and goes to it in the tree.
+fn find_quarter_2(session: &Session) {
     session.keys(&["/"]);
     session.wait_for("Tìm kiếm");
     session.text("khu 2");
@@ -219,21 +238,89 @@ fn quarter_2_of_hong_gai_is_found_by_search_and_shows_its_92_members() {
         chosen.contains("Chi bộ khu 2") && chosen.contains("Hồng Gai"),
         "{screen}"
     );
-
     session.keys(&["Enter"]);
     session.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
-    session.wait_for("92 đảng viên, 22 miễn sinh hoạt");
-    session.keys(&["Tab"]);
-    // The member list has the focus: its first member is selected and exempt ones marked.
-    session.wait_until("the member list taking the focus", |s| {
-        s.contains("1/92") && s.contains("miễn SH") && !s.contains("Tab đảng viên")
-    });
+}
 
-    session.keys(&["q"]);
-    let screen = session.wait_for("chibo-exit=0");
-    assert!(
-        !screen.contains("Chi bộ khu 2"),
-        "the app's screen is gone: {screen}"
+/// Quarter 2's November meeting (held, not yet recorded): its record, on the roll.
+fn open_quarter_2_record(session: &Session) {
+    find_quarter_2(session);
+    session.keys(&["c"]);
+    session.wait_for("Lịch họp — Chi bộ khu 2");
+    session.keys(&["Enter"]);
+    session.wait_for("Phải dự 70");
+}
+
+#[test]
+fn minutes_typed_survive_a_kill_minus_9() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_chibo");
+    // `exec` keeps the shell's pid for chibo, so the pid file names chibo itself.
+    let first = format!(
+        "sh -c 'echo $$ > {d}/pid; exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} \
+         --db {d}/demo.redb --today 2026-11-23 demo'; echo chibo-exit=$?; sleep 60"
     );
-    assert!(screen.contains("đã tạo cơ sở dữ liệu mẫu"), "{screen}");
+    let session = Session::start(&session_name("kill"), &first);
+    session.wait_for("Tỉnh ủy Quảng Ninh");
+    open_quarter_2_record(&session);
+
+    // The roll: two present, one absent — each mark written at once.
+    session.keys(&["p", "p", "a"]);
+    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+
+    // Two sections typed into. The second has marks typed after their letters, as some
+    // input methods send them: they are composed as they arrive.
+    let opening = "Chi bộ đủ điều kiện tiến hành sinh hoạt.";
+    session.keys(&["Tab"]);
+    session.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    session.keys(&["Enter"]);
+    session.text(opening);
+    session.wait_for(opening);
+    session.keys(&["Tab", "Tab"]);
+    session.wait_for("III. Kiểm điểm việc thực hiện");
+    session.keys(&["BTab"]);
+    session.wait_for("II. Thông tin thời sự");
+    session.text("Quán triệt Nghị quyết 57; đồng chí Nguye\u{0302}\u{0303}n báo cáo.");
+    let news = "Quán triệt Nghị quyết 57; đồng chí Nguyễn báo cáo.";
+    session.wait_for(news);
+
+    // 2.5 s after the last key, the process is killed outright: no chance to save.
+    std::thread::sleep(Duration::from_millis(2500));
+    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
+    let killed = Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    session.wait_for("chibo-exit=137");
+
+    // Started again on the same file, in a fresh terminal.
+    let again = format!(
+        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} --db {d}/demo.redb \
+         --today 2026-11-23; echo chibo-exit=$?; sleep 60"
+    );
+    let session = Session::start(&session_name("kill-again"), &again);
+    session.wait_for("Tỉnh ủy Quảng Ninh");
+    find_quarter_2(&session);
+    session.keys(&["c"]);
+    session.wait_for("Lịch họp — Chi bộ khu 2");
+    session.keys(&["Enter"]);
+    // The marks were saved as they were made; the typing comes back as a draft.
+    session.wait_for("Có bản nháp biên bản chưa lưu");
+    session.keys(&["y"]);
+    session.wait_for("Đã mở lại bản nháp");
+    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    session.keys(&["Tab"]);
+    session.wait_for(opening);
+    session.keys(&["Tab"]);
+    session.wait_for(news);
+    // Leaving saves the minutes for good.
+    session.keys(&["Escape"]);
+    session.wait_for("Lịch họp — Chi bộ khu 2");
+    session.keys(&["q"]);
+    session.wait_for("chibo-exit=0");
 }

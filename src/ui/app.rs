@@ -143,6 +143,9 @@ pub struct Options {
     /// The time of day stamped on what is written, when it must not follow the clock
     /// (screens compared in tests); `None` reads the clock.
     pub fixed_time: Option<chrono::NaiveTime>,
+    /// Where documents exported from the app (minutes) are written: the folder chibo was
+    /// started in, unless told otherwise.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Options {
@@ -155,6 +158,7 @@ impl Options {
             notice: None,
             actor: local_user(),
             fixed_time: None,
+            export_dir: std::path::PathBuf::from("."),
         }
     }
 }
@@ -185,6 +189,7 @@ pub struct App {
     /// The meeting whose roll and minutes are open.
     record: Option<MeetingRecord>,
     fixed_time: Option<chrono::NaiveTime>,
+    export_dir: std::path::PathBuf,
     /// A meeting chosen on the meetings screen, to open once the screen is done reading.
     opening: Option<MeetingId>,
     actor: String,
@@ -213,6 +218,7 @@ impl App {
             before_meetings: Focus::Tree,
             record: None,
             fixed_time: options.fixed_time,
+            export_dir: options.export_dir,
             opening: None,
             actor: options.actor,
             overlays: Vec::new(),

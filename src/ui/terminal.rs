@@ -158,6 +158,7 @@ pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), Strin
             notice,
             actor: super::app::local_user(),
             fixed_time: None,
+            export_dir: std::path::PathBuf::from("."),
         },
     );
     let mut terminal = enter().map_err(|e| e.to_string())?;

@@ -33,6 +33,7 @@ fn options(lang: Lang) -> Options {
         notice: None,
         actor: "lan".to_string(),
         fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
+        export_dir: std::env::temp_dir(),
     }
 }
 

@@ -38,6 +38,7 @@ pub fn app(lang: Lang, width: u16, height: u16) -> App {
             notice: None,
             actor: "lan".to_string(),
             fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
+            export_dir: std::env::temp_dir(),
         },
     );
     app.update(Msg::Resize { width, height });
@@ -87,6 +88,7 @@ pub fn app_on_copy(lang: Lang, width: u16, height: u16) -> (tempfile::TempDir, A
             notice: None,
             actor: "lan".to_string(),
             fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
+            export_dir: dir.path().to_path_buf(),
         },
     );
     app.update(Msg::Resize { width, height });

@@ -12,6 +12,7 @@
 use chrono::Timelike;
 
 use super::*;
+use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::record as words;
 
@@ -400,8 +401,48 @@ impl App {
         self.overlays.push(Box::new(form));
     }
 
-    /// F6: the minutes as documents (not yet available).
-    fn export_minutes(&mut self) {}
+    /// F6: the minutes saved, then written as an A4 .docx and as Markdown into the export
+    /// folder; the status line names the files.
+    fn export_minutes(&mut self) {
+        if !self.save_minutes() {
+            return;
+        }
+        let Some(record) = self.record.as_ref() else {
+            return;
+        };
+        let (org, meeting) = (record.org.clone(), record.meeting.clone());
+        let mut written = Vec::new();
+        for format in [MinutesFormat::Docx, MinutesFormat::Markdown] {
+            let path = self.export_dir.join(file_name(&org, &meeting, format));
+            match self.write_document(&path, meeting.id, format) {
+                Ok(()) => written.push(path.display().to_string()),
+                Err(message) => {
+                    tracing::warn!(path = %path.display(), %message, "minutes export failed");
+                    self.status = Some(refused(message));
+                    return;
+                }
+            }
+        }
+        self.status = Some(info(&words::exported(self.lang, &written.join(", "))));
+    }
+
+    /// Writes one document whole beside `path`, then renames it into place, so a failure
+    /// never leaves half a file where the last good one was.
+    fn write_document(
+        &self,
+        path: &std::path::Path,
+        meeting: MeetingId,
+        format: MinutesFormat,
+    ) -> Result<(), String> {
+        let lang = self.lang;
+        let reader = self.store.read().map_err(|e| e.message(lang))?;
+        let mut bytes = Vec::new();
+        export_minutes(&reader, meeting, format, lang, &mut bytes).map_err(|e| e.message(lang))?;
+        let partial = path.with_extension("partial");
+        let io_error = |e: std::io::Error| format!("{}: {e}", path.display());
+        std::fs::write(&partial, &bytes).map_err(io_error)?;
+        std::fs::rename(&partial, path).map_err(io_error)
+    }
 
     /// Who is writing, and now (on the day chibo runs as, at the clock's time of day).
     fn stamp(&self) -> Stamp {

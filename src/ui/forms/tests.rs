@@ -52,6 +52,7 @@ pub(super) fn scene(lang: Lang) -> Scene {
         notice: None,
         actor: "lan".to_string(),
         fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
+        export_dir: std::env::temp_dir(),
     };
     let mut app = App::new(store.clone(), options);
     app.update(Msg::Resize {
