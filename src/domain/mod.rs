@@ -14,6 +14,7 @@ pub mod role;
 pub mod schedule;
 pub mod stats;
 pub mod text;
+pub mod user;
 
 pub use attendance::{Roll, RollCounts, RollEntry, Standing};
 pub use compliance::{Clash, Compliance, Quarter, Thematic};
@@ -25,3 +26,4 @@ pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
 pub use stats::{MonthDelta, MonthStats, OrgTotals};
+pub use user::{PublicKey, User, UserRole};

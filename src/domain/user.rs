@@ -1,0 +1,168 @@
+//! The people who use chibo: a login, the role that says what they may do, the subtree of
+//! the organisation tree they are held to, and the public keys they sign in with. chibo's
+//! own users, not the system's accounts.
+
+use serde::{Deserialize, Serialize};
+
+use super::lang::Lang;
+use super::org::{OrgId, vocabulary};
+
+vocabulary! {
+    /// What a user may do, inside their scope.
+    UserRole {
+        Admin => "admin",
+        Officer => "officer",
+        Secretary => "secretary",
+        Viewer => "viewer",
+    }
+}
+
+impl UserRole {
+    /// Users and keys are managed by admins only.
+    pub fn manages_users(self) -> bool {
+        self == UserRole::Admin
+    }
+
+    /// Organisations, members, roles, oversight: the committee's records.
+    pub fn writes_records(self) -> bool {
+        matches!(self, UserRole::Admin | UserRole::Officer)
+    }
+
+    /// Meetings, roll-calls and minutes of the branches in scope.
+    pub fn writes_meetings(self) -> bool {
+        matches!(
+            self,
+            UserRole::Admin | UserRole::Officer | UserRole::Secretary
+        )
+    }
+
+    /// Approving minutes; a secretary approves the minutes of their own branch.
+    pub fn approves_minutes(self) -> bool {
+        self.writes_meetings()
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            UserRole::Admin => lang.pick("quản trị", "admin"),
+            UserRole::Officer => lang.pick("cán bộ", "officer"),
+            UserRole::Secretary => lang.pick("bí thư chi bộ", "secretary"),
+            UserRole::Viewer => lang.pick("chỉ xem", "viewer"),
+        }
+    }
+}
+
+/// An SSH public key as OpenSSH writes it: `ssh-ed25519 AAAA… comment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKey {
+    pub algorithm: String,
+    /// The key itself, base64 as in the file.
+    pub blob: String,
+    pub comment: Option<String>,
+}
+
+impl PublicKey {
+    /// Reads one line of an OpenSSH `.pub` file (or `authorized_keys` without options).
+    pub fn parse(line: &str) -> Result<PublicKey, String> {
+        let mut parts = line.split_whitespace();
+        let (Some(algorithm), Some(blob)) = (parts.next(), parts.next()) else {
+            return Err("expected an OpenSSH public key: `ssh-ed25519 AAAA… comment`".into());
+        };
+        let known = ["ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-"];
+        if !known.iter().any(|prefix| algorithm.starts_with(prefix)) {
+            return Err(format!("{algorithm:?} is not an SSH key type"));
+        }
+        let base64 = blob.len() >= 16
+            && blob
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        if !base64 {
+            return Err("the key is not base64".into());
+        }
+        let comment = parts.collect::<Vec<_>>().join(" ");
+        Ok(PublicKey {
+            algorithm: algorithm.to_string(),
+            blob: blob.to_string(),
+            comment: (!comment.is_empty()).then_some(comment),
+        })
+    }
+
+    /// The same key (the comment does not matter).
+    pub fn same_key(&self, other: &PublicKey) -> bool {
+        self.algorithm == other.algorithm && self.blob == other.blob
+    }
+
+    /// As a `.pub` line.
+    pub fn openssh(&self) -> String {
+        match &self.comment {
+            Some(comment) => format!("{} {} {comment}", self.algorithm, self.blob),
+            None => format!("{} {}", self.algorithm, self.blob),
+        }
+    }
+}
+
+/// One of chibo's users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub login: String,
+    pub role: UserRole,
+    /// The root of the subtree the user is held to; `None` is the whole tree (admins).
+    pub scope: Option<OrgId>,
+    pub keys: Vec<PublicKey>,
+}
+
+impl User {
+    /// Whether `key` signs this user in.
+    pub fn has_key(&self, key: &PublicKey) -> bool {
+        self.keys.iter().any(|k| k.same_key(key))
+    }
+}
+
+/// Logins are short, lower-case, safe in a terminal and a file name: `lan`, `bt.khu2`.
+pub fn valid_login(login: &str) -> bool {
+    (1..=32).contains(&login.len())
+        && login.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
+        && login.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd3d3d3d3d3d3d3d3d3d3d3d3d3 lan@laptop";
+
+    #[test]
+    fn public_keys_read_as_openssh_writes_them() {
+        let key = PublicKey::parse(KEY).unwrap();
+        assert_eq!(key.algorithm, "ssh-ed25519");
+        assert_eq!(key.comment.as_deref(), Some("lan@laptop"));
+        assert_eq!(key.openssh(), KEY);
+        let other_comment = PublicKey::parse(&KEY.replace("lan@laptop", "x")).unwrap();
+        assert!(key.same_key(&other_comment));
+        assert!(PublicKey::parse("ssh-ed25519").is_err());
+        assert!(PublicKey::parse("hello AAAAC3NzaC1lZDI1NTE5AAAA").is_err());
+        assert!(PublicKey::parse("ssh-rsa AAAA\u{1b}[2J").is_err());
+    }
+
+    #[test]
+    fn logins_are_plain_and_short() {
+        assert!(valid_login("lan"));
+        assert!(valid_login("bt.khu2"));
+        assert!(!valid_login(""));
+        assert!(!valid_login("Lan"));
+        assert!(!valid_login("-x"));
+        assert!(!valid_login("lan\u{1b}"));
+        assert!(!valid_login(&"a".repeat(33)));
+    }
+
+    #[test]
+    fn roles_grant_less_and_less() {
+        assert!(UserRole::Admin.manages_users());
+        assert!(!UserRole::Officer.manages_users());
+        assert!(UserRole::Officer.writes_records());
+        assert!(!UserRole::Secretary.writes_records());
+        assert!(UserRole::Secretary.writes_meetings());
+        assert!(!UserRole::Viewer.writes_meetings());
+    }
+}
