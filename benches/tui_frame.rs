@@ -79,7 +79,58 @@ fn main() {
             &format!("{width}×{height}:   frame of its month calendar and 14 branches"),
             frame_time(&app, width, height),
         );
+        record_figures(&demo_path, today, width, height);
     }
+}
+
+/// Quarter 2's November record, on a copy of the demo (marks and drafts are written): open
+/// it, mark one member (a durable commit and a re-read of the roll), type a key, write the
+/// draft.
+fn record_figures(demo: &std::path::Path, today: NaiveDate, width: u16, height: u16) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let copy = dir.path().join("record.redb");
+    std::fs::copy(demo, &copy).expect("copy of the demo");
+    let store = Store::open(&copy).expect("database");
+    let mut app = app(&store, today, width, height);
+    let quarter_2 = store
+        .read()
+        .and_then(|r| r.org_id("QN.HL.HG.K2"))
+        .expect("read")
+        .expect("Quarter 2 in the demo");
+    app.update(Msg::JumpTo(Target::Org(quarter_2)));
+    press(&mut app, "c");
+    let open = timed(|| press(&mut app, "enter"));
+    report(
+        &format!("{width}×{height}: open Quarter 2's November record"),
+        open,
+    );
+    report(
+        &format!("{width}×{height}:   frame of its roll (92 members)"),
+        frame_time(&app, width, height),
+    );
+    let mark = timed(|| press(&mut app, "p"));
+    report(
+        &format!("{width}×{height}: one mark written and the roll read again"),
+        mark,
+    );
+    press(&mut app, "tab");
+    let key = timed(|| press(&mut app, "x"));
+    report(
+        &format!("{width}×{height}: a key typed into the minutes"),
+        key,
+    );
+    report(
+        &format!("{width}×{height}:   frame of the minutes editor"),
+        frame_time(&app, width, height),
+    );
+    let later = std::time::Instant::now() + Duration::from_secs(3);
+    let draft = timed(|| {
+        app.update(Msg::Tick(later));
+    });
+    report(
+        &format!("{width}×{height}: the draft autosaved (one commit)"),
+        draft,
+    );
 }
 
 /// One province with `COMMUNES` grassroots committees, written in one transaction.
