@@ -377,7 +377,11 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
 }
 
 fn describe_import(s: &ImportSummary, lang: Lang) -> String {
-    lang.pick(
+    let documents = match s.documents {
+        0 => String::new(),
+        n => lang.pick(format!(", {n} tài liệu"), format!(", {n} documents")),
+    };
+    let counts = lang.pick(
         format!(
             "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp",
             s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
@@ -386,7 +390,8 @@ fn describe_import(s: &ImportSummary, lang: Lang) -> String {
             "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings",
             s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
         ),
-    )
+    );
+    counts + &documents
 }
 
 fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
