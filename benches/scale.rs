@@ -433,6 +433,7 @@ fn redb_floor(path: &std::path::Path, people: &[(String, String, u64)]) -> Floor
                 cell: None,
                 phone: None,
                 residence: None,
+                former_orgs: Vec::new(),
                 history: Vec::new(),
             };
             // The store's encoding: a version byte, then postcard.

@@ -224,6 +224,22 @@ pub enum ReportKind {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Members absent without permission from the regular meeting in 3 or more months of a
+    /// year, for the branch to consider proposing their removal
+    Absentees {
+        /// The organisation whose subtree's members are listed
+        #[arg(long)]
+        org: String,
+        /// The year, YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: String,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Committee members' visits to branch meetings in a year against their quotas
     Oversight {
         /// The year, YYYY
@@ -377,7 +393,11 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
 }
 
 fn describe_import(s: &ImportSummary, lang: Lang) -> String {
-    lang.pick(
+    let documents = match s.documents {
+        0 => String::new(),
+        n => lang.pick(format!(", {n} tài liệu"), format!(", {n} documents")),
+    };
+    let counts = lang.pick(
         format!(
             "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp",
             s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
@@ -386,7 +406,8 @@ fn describe_import(s: &ImportSummary, lang: Lang) -> String {
             "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings",
             s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
         ),
-    )
+    );
+    counts + &documents
 }
 
 fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
@@ -531,6 +552,7 @@ fn report_command(
         ReportKind::Compliance { format, output, .. }
         | ReportKind::Attendance { format, output, .. }
         | ReportKind::Members { format, output, .. }
+        | ReportKind::Absentees { format, output, .. }
         | ReportKind::Oversight { format, output, .. } => (Format::from(*format), output),
     };
     let Some(request) = report_request(report, today, lang) else {
@@ -548,6 +570,7 @@ enum ReportRequest<'a> {
     Compliance(&'a str, u32),
     Attendance(&'a str, crate::io::report::Period),
     Members(&'a str, u32),
+    Absentees(&'a str, i32),
     Oversight(Option<&'a str>, i32),
 }
 
@@ -574,6 +597,9 @@ fn report_request(report: &ReportKind, today: NaiveDate, lang: Lang) -> Option<R
                 None => crate::domain::date::year_month(today),
             };
             ReportRequest::Members(org, month)
+        }
+        ReportKind::Absentees { org, year, .. } => {
+            ReportRequest::Absentees(org, year_arg(year, lang)?)
         }
         ReportKind::Oversight { org, year, .. } => {
             ReportRequest::Oversight(org.as_deref(), year_arg(year, lang)?)
@@ -616,6 +642,11 @@ fn write_report(
             let root = org_named(reader, code, lang)?;
             let stats = reader.month_stats(root.id, month).map_err(store_error)?;
             report::members(&root, month, &stats, format, lang, out)
+        }
+        ReportRequest::Absentees(code, year) => {
+            let root = org_named(reader, code, lang)?;
+            let rows = reader.absentees(root.id, year).map_err(store_error)?;
+            report::absentees(&root, year, &rows, format, lang, out)
         }
         ReportRequest::Oversight(code, year) => {
             let roots = match code {

@@ -115,7 +115,8 @@ fn every_record_type_round_trips_byte_for_byte() {
             statuses: 3,
             roles: 2,
             oversight: 1,
-            meetings: 3
+            meetings: 3,
+            documents: 0
         }
     );
     let exported = export(&first, None);

@@ -89,7 +89,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -143,6 +143,49 @@ fn version_4_builds_the_monthly_rollups_from_the_old_records() {
         stats.members_with(chibo::domain::MemberStatus::Exempt)
             + stats.members_with(chibo::domain::MemberStatus::TemporarilyExempt),
         1
+    );
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn version_6_adds_plans_votes_and_absences_to_the_old_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture("schema-v1.redb", dir.path());
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    // Meetings re-encoded with nothing prepared, voted or decided; no deadline set anywhere.
+    let branch = reader.org_by_code("QN.HG.K2").unwrap().unwrap();
+    let meeting = &reader.all_meetings_of(branch.id).unwrap()[0];
+    assert!(meeting.agenda.is_empty() && meeting.documents.is_empty());
+    assert_eq!(
+        (
+            meeting.drafter,
+            meeting.sent_at,
+            meeting.vote,
+            &meeting.decisions
+        ),
+        (None, None, None, &None)
+    );
+    assert_eq!(branch.plan_deadline, None);
+    // The one meeting marked nobody absent without permission.
+    for card in ["48123456", "48123457", "48123458"] {
+        let id = reader.member_id(card).unwrap().unwrap();
+        assert!(reader.absent_months(id).unwrap().is_empty(), "{card}");
+    }
+    // October 2026's roll-ups now count the plan the branch owed (by 20 September, never
+    // sent) and its documents, counted again from the records.
+    let province = reader.org_by_code("QN").unwrap().unwrap();
+    let stats = reader.month_stats(province.id, 202610).unwrap();
+    assert_eq!(stats, reader.count_month(province.id, 202610).unwrap());
+    let after = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    assert_eq!((stats.plans_due(), stats.plans_missing(after)), (1, 1));
+    assert_eq!(
+        (stats.documents_due(), stats.documents_missing(after)),
+        (1, 1)
+    );
+    assert_eq!(
+        (stats.plan_on_time_share(), stats.absentees),
+        (Some(0.0), 0)
     );
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
 }

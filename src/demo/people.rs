@@ -296,6 +296,7 @@ fn person(
             cell: None,
             phone: None,
             residence: None,
+            former_orgs: Vec::new(),
             history: Vec::new(),
         },
         branch: org.code.clone(),

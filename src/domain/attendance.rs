@@ -228,6 +228,7 @@ mod tests {
             cell: None,
             phone: None,
             residence: None,
+            former_orgs: Vec::new(),
             history,
         }
     }

@@ -278,6 +278,7 @@ mod tests {
             cell: None,
             phone: None,
             residence: None,
+            former_orgs: Vec::new(),
             history: vec![],
         };
         assert_eq!(

@@ -8,6 +8,8 @@ use super::date::{days, opt_clock, opt_days};
 use super::member::MemberId;
 use super::minutes::{Amendment, Approval, MinutesError};
 use super::org::{OrgId, vocabulary};
+use super::prep::DocumentInfo;
+use super::quorum::Vote;
 
 /// The store's identifier of a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -89,6 +91,19 @@ pub struct Meeting {
     #[serde(with = "opt_clock")]
     pub end_time: Option<NaiveTime>,
     pub place: Option<String>,
+    /// The agenda (chương trình), item by item, as the preparation sets it. Schema 6.
+    pub agenda: Vec<String>,
+    /// Who drafts the content and the draft resolution (Guidance 42).
+    pub drafter: Option<MemberId>,
+    /// The documents for the members, in the order attached; their bytes are kept apart.
+    pub documents: Vec<DocumentInfo>,
+    /// When the plan (time, place, topic, agenda, documents) was sent to the members and to
+    /// the committee above.
+    pub sent_at: Option<NaiveDateTime>,
+    /// The vote on the resolution adopted.
+    pub vote: Option<Vote>,
+    /// What a committee meeting decided for the agenda of the branch meeting it prepares.
+    pub decisions: Option<String>,
 }
 
 /// Head counts of one meeting's marks.
@@ -141,6 +156,12 @@ impl Meeting {
             time: None,
             end_time: None,
             place: None,
+            agenda: Vec::new(),
+            drafter: None,
+            documents: Vec::new(),
+            sent_at: None,
+            vote: None,
+            decisions: None,
         }
     }
 

@@ -57,6 +57,16 @@ pub struct StatusChange {
     pub reason: Option<String>,
 }
 
+/// A branch a member sat in before their present one, up to (not including) `until`: the
+/// day they moved on (chuyển sinh hoạt). Their marks at its meetings before that day stay
+/// theirs, so a year's absences follow a member from branch to branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerOrg {
+    pub org: OrgId,
+    #[serde(with = "days")]
+    pub until: NaiveDate,
+}
+
 /// A party member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -81,6 +91,9 @@ pub struct Member {
     pub residence: Option<String>,
     /// Status changes ordered by `from`; empty means active since admission.
     pub history: Vec<StatusChange>,
+    /// The branches the member sat in before `org`, in order (each `until` after the one
+    /// before). Empty for a member who never moved. Schema 6.
+    pub former_orgs: Vec<FormerOrg>,
 }
 
 impl Member {
@@ -107,6 +120,40 @@ impl Member {
     /// Probationary (dự bị) on `day`: admitted but not yet made a full member.
     pub fn probationary_on(&self, day: NaiveDate) -> bool {
         self.admitted.is_some_and(|a| a <= day) && self.full_member.is_none_or(|f| day < f)
+    }
+
+    /// The branch the member sat in on `day`: the first former branch left after that day,
+    /// else the present one.
+    pub fn branch_on(&self, day: NaiveDate) -> OrgId {
+        self.former_orgs
+            .iter()
+            .find(|f| day < f.until)
+            .map_or(self.org, |f| f.org)
+    }
+
+    /// Moves the member to branch `to` (and `cell` of it) from day `on`, keeping the branch
+    /// left as a former one. A move must come after the last one: `Err` holds the earliest
+    /// day a move can be dated. A move to the same branch only changes the cell.
+    pub fn transfer(
+        &mut self,
+        to: OrgId,
+        cell: Option<OrgId>,
+        on: NaiveDate,
+    ) -> Result<(), NaiveDate> {
+        if let Some(last) = self.former_orgs.last()
+            && on <= last.until
+        {
+            return Err(last.until.succ_opt().unwrap_or(last.until));
+        }
+        if to != self.org {
+            self.former_orgs.push(FormerOrg {
+                org: self.org,
+                until: on,
+            });
+            self.org = to;
+        }
+        self.cell = cell;
+        Ok(())
     }
 
     /// Appends a change, keeping the history ordered by date; a change on the same day as an
@@ -151,6 +198,7 @@ mod tests {
             phone: None,
             residence: None,
             history: vec![],
+            former_orgs: vec![],
         }
     }
 
@@ -191,6 +239,29 @@ mod tests {
         assert!(!m.probationary_on(d("2025-05-18")));
         assert!(m.probationary_on(d("2025-05-19")));
         assert!(!m.probationary_on(d("2026-05-19")));
+    }
+
+    #[test]
+    fn a_transfer_keeps_the_branch_left_until_the_day_of_the_move() {
+        let d = |s| parse_iso(s).unwrap();
+        let mut m = member();
+        m.transfer(OrgId(2), Some(OrgId(5)), d("2026-06-01"))
+            .unwrap();
+        m.transfer(OrgId(3), None, d("2026-11-01")).unwrap();
+        assert_eq!(m.branch_on(d("2026-05-31")), OrgId(1));
+        assert_eq!(m.branch_on(d("2026-06-01")), OrgId(2));
+        assert_eq!(m.branch_on(d("2026-10-31")), OrgId(2));
+        assert_eq!(m.branch_on(d("2026-11-01")), OrgId(3));
+        assert_eq!((m.org, m.cell), (OrgId(3), None));
+        assert_eq!(
+            m.transfer(OrgId(1), None, d("2026-11-01")),
+            Err(d("2026-11-02")),
+            "a move is dated after the last one"
+        );
+        // Another cell of the same branch is no move.
+        m.transfer(OrgId(3), Some(OrgId(7)), d("2026-12-01"))
+            .unwrap();
+        assert_eq!((m.former_orgs.len(), m.cell), (2, Some(OrgId(7))));
     }
 
     #[test]

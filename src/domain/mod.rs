@@ -1,8 +1,10 @@
 //! Pure types and rules of chibo: no I/O, no redb, no ratatui.
 
+pub mod absence;
 pub mod attendance;
 pub mod compliance;
 pub mod date;
+pub mod duration;
 pub mod edit;
 pub mod lang;
 pub mod meeting;
@@ -10,6 +12,8 @@ pub mod member;
 pub mod minutes;
 pub mod org;
 pub mod oversight;
+pub mod prep;
+pub mod quorum;
 pub mod role;
 pub mod schedule;
 pub mod stats;
@@ -20,9 +24,11 @@ pub use attendance::{Roll, RollCounts, RollEntry, Standing};
 pub use compliance::{Clash, Compliance, Quarter, Thematic};
 pub use lang::Lang;
 pub use meeting::{Mark, MarkCounts, Meeting, MeetingId, MeetingKind, MeetingState};
-pub use member::{Member, MemberId, MemberStatus, Sex, StatusChange};
+pub use member::{FormerOrg, Member, MemberId, MemberStatus, Sex, StatusChange};
 pub use minutes::{Amendment, Approval, Draft, MinutesError, MinutesText, Section};
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
+pub use prep::{DocumentBody, DocumentInfo, DocumentKind, Flag, PlanDetails, PrepError};
+pub use quorum::{Quorum, Vote};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
 pub use stats::{MonthDelta, MonthStats, OrgTotals};

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::date::{month_end, month_start, opt_days};
 use super::lang::Lang;
 use super::schedule::{
-    OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_settings_for_month,
+    OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_plan_deadline_for_month,
+    own_settings_for_month,
 };
 
 /// The store's identifier of an organisation. Never shown to users: they see the code.
@@ -128,6 +129,9 @@ pub struct OrgUnit {
     pub meeting_rule: Option<ScheduleRule>,
     /// Own grace days; `None` inherits likewise.
     pub grace_days: Option<u8>,
+    /// Own day of the month before by which a branch sends its plan for the next month's
+    /// meeting; `None` inherits likewise (default: the 20th). Schema 6.
+    pub plan_deadline: Option<u8>,
     #[serde(with = "opt_days")]
     pub founded: Option<NaiveDate>,
     #[serde(with = "opt_days")]
@@ -155,6 +159,7 @@ impl OrgUnit {
             branch_type: None,
             meeting_rule: None,
             grace_days: None,
+            plan_deadline: None,
             founded: None,
             dissolved: None,
             rule_changes: Vec::new(),
@@ -194,6 +199,11 @@ impl OrgUnit {
         )
     }
 
+    /// The own plan deadline day for month `yyyymm` (`None`: inherited).
+    pub fn own_plan_deadline_for_month(&self, yyyymm: u32) -> Option<u8> {
+        own_plan_deadline_for_month(self.plan_deadline, &self.rule_changes, yyyymm)
+    }
+
     /// The own rule and grace days as last decided: the latest change, else the base.
     pub fn latest_settings(&self) -> OwnSettings {
         self.own_settings_for_month(u32::MAX)
@@ -207,13 +217,30 @@ impl OrgUnit {
         meeting_rule: Option<ScheduleRule>,
         grace_days: Option<u8>,
     ) -> u32 {
+        let from = change_takes_effect(decided_on);
+        // A change states every setting: the plan deadline in force that month goes on.
         let change = RuleChange {
-            from: change_takes_effect(decided_on),
+            from,
             meeting_rule,
             grace_days,
+            plan_deadline: self.own_plan_deadline_for_month(from),
         };
         self.put_rule_change(change);
         change.from
+    }
+
+    /// Records a new own plan deadline day decided on `decided_on`, from the next month on
+    /// (returned, as `yyyymm`), keeping the meeting rule and grace days in force then.
+    pub fn record_plan_deadline_change(&mut self, decided_on: NaiveDate, day: Option<u8>) -> u32 {
+        let from = change_takes_effect(decided_on);
+        let (meeting_rule, grace_days) = self.own_settings_for_month(from);
+        self.put_rule_change(RuleChange {
+            from,
+            meeting_rule,
+            grace_days,
+            plan_deadline: day,
+        });
+        from
     }
 
     /// Adds a change in its place by month, replacing one that starts the same month.

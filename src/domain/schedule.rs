@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// Grace days when no organisation up the tree sets any: "no more than 2 days after".
 pub const DEFAULT_GRACE_DAYS: u8 = 2;
 
+/// The day of the month before by which next month's plan is due when no organisation up
+/// the tree sets one: Hanoi asks for the date and topic "by the 20th of the month before".
+pub const DEFAULT_PLAN_DEADLINE_DAY: u8 = 20;
+
 /// When a branch meets each month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ScheduleRule {
@@ -89,7 +93,7 @@ pub fn parse_weekday(word: &str) -> Option<Weekday> {
 
 /// A change of an organisation's own meeting settings, in force from month `from` on.
 ///
-/// A change states both settings as they are from that month: a `None` there means "inherit
+/// A change states every setting as it is from that month: a `None` there means "inherit
 /// from the nearest ancestor", exactly as the base settings of the organisation do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleChange {
@@ -97,6 +101,8 @@ pub struct RuleChange {
     pub from: u32,
     pub meeting_rule: Option<ScheduleRule>,
     pub grace_days: Option<u8>,
+    /// The day of the month by which the next month's plan is due (schema 6).
+    pub plan_deadline: Option<u8>,
 }
 
 /// An organisation's own meeting rule and grace days; `None` in either is inherited.
@@ -114,6 +120,62 @@ pub fn own_settings_for_month(
         .filter(|c| c.from <= yyyymm)
         .max_by_key(|c| c.from)
         .map_or(base, |c| (c.meeting_rule, c.grace_days))
+}
+
+/// An organisation's own plan deadline day for month `yyyymm`: that of the latest change
+/// from that month or before, else its base setting (`None`: inherited).
+pub fn own_plan_deadline_for_month(
+    base: Option<u8>,
+    changes: &[RuleChange],
+    yyyymm: u32,
+) -> Option<u8> {
+    changes
+        .iter()
+        .filter(|c| c.from <= yyyymm)
+        .max_by_key(|c| c.from)
+        .map_or(base, |c| c.plan_deadline)
+}
+
+/// Checks a plan deadline day a file or a form may get wrong: a day of the month, 1 to 31
+/// (in a shorter month, its last day).
+pub fn validate_deadline_day(day: u8) -> Result<u8, String> {
+    if (1..=31).contains(&day) {
+        Ok(day)
+    } else {
+        Err(format!("plan deadline day must be 1..31, found {day}"))
+    }
+}
+
+/// The day of the month by which the plan of a meeting in month `meeting_month` is due,
+/// for an organisation given with its ancestors (nearest first).
+///
+/// The deadline falls in the month before the meeting, so it is the setting in force in
+/// *that* month that counts: a change decided during a month applies from the next one, so
+/// a deadline already running is never moved under a branch's feet (one that sent its plan
+/// on the 18th is not made late by a change to the 15th decided on the 25th).
+pub fn plan_deadline_day<'a>(
+    chain: impl IntoIterator<Item = &'a crate::domain::OrgUnit>,
+    meeting_month: u32,
+) -> u8 {
+    let month = crate::domain::date::previous_month(meeting_month);
+    chain
+        .into_iter()
+        .find_map(|org| org.own_plan_deadline_for_month(month))
+        .unwrap_or(DEFAULT_PLAN_DEADLINE_DAY)
+}
+
+/// Everything in force for a branch's month: its meeting rule, grace days and plan
+/// deadline day.
+pub type MonthSettings = (Option<ScheduleRule>, u8, u8);
+
+/// The [`MonthSettings`] of month `yyyymm` for an organisation given with its ancestors
+/// (nearest first).
+pub fn settings_for_month<'a, I>(chain: I, yyyymm: u32) -> MonthSettings
+where
+    I: IntoIterator<Item = &'a crate::domain::OrgUnit> + Clone,
+{
+    let (rule, grace) = effective_for_month(chain.clone(), yyyymm);
+    (rule, grace, plan_deadline_day(chain, yyyymm))
 }
 
 /// The month a change decided on `day` takes effect: the next one. The month under way

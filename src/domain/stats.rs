@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::absence;
 use super::compliance::{self, Compliance};
 use super::date::{day_number, month_end, year_month};
 use super::meeting::{Meeting, MeetingKind, MeetingState};
 use super::member::{Member, MemberStatus};
 use super::org::OrgUnit;
+use super::prep::{self, Timeliness};
 use super::schedule::ScheduleRule;
 
 /// What a subtree holds. A member counts by its latest recorded status: on the roll
@@ -143,7 +145,8 @@ pub fn recount<'a>(
 /// Compliance counts only branches due that month (existing some day of it, with a rule in
 /// force). A held month's status never changes, so it is a count; a month not yet held turns
 /// from upcoming to overdue as days pass without any write, so those branches are kept as a
-/// histogram by their last day of grace and split only when read, given today.
+/// histogram by their last day of grace and split only when read, given today. The plans
+/// and documents owed for the month are kept the same way, by their deadlines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthStats {
     pub on_time: u32,
@@ -166,15 +169,45 @@ pub struct MonthStats {
     pub guest_visits: u32,
     /// Members by their status on the month's last day, in [`MemberStatus::ALL`] order.
     pub members: [u32; STATUSES],
+    /// Branches whose plan for the month was sent by its deadline in the month before, and
+    /// after it (schema 6).
+    pub plans_on_time: u32,
+    pub plans_late: u32,
+    /// Branches owing a plan not yet sent: (day number of the deadline, how many), like
+    /// `pending`.
+    pub plans_pending: Vec<(i32, u32)>,
+    /// Branches whose documents reached the members by the day before the meeting, and
+    /// later.
+    pub documents_on_time: u32,
+    pub documents_late: u32,
+    /// Branches owing documents not yet posted: (day number of the last day, how many).
+    pub documents_pending: Vec<(i32, u32)>,
+    /// Members still on the roll at the month's end who were absent without permission in
+    /// 3 or more months of the year so far (`domain::absence`).
+    pub absentees: u32,
 }
 
 /// How many member statuses there are.
 pub const STATUSES: usize = 7;
 const _: () = assert!(MemberStatus::ALL.len() == STATUSES);
 
-/// The plain counters of [`MonthStats`] (everything but `pending`), in a fixed order, so
-/// adding and subtracting is one loop.
-const COUNTERS: usize = 11 + STATUSES;
+/// The plain counters of [`MonthStats`] (everything but the histograms), in a fixed order,
+/// so adding and subtracting is one loop.
+const COUNTERS: usize = 11 + STATUSES + 5;
+
+/// The histograms of [`MonthStats`]: `pending`, `plans_pending`, `documents_pending`.
+const HISTOGRAMS: usize = 3;
+
+/// Counts by day number, ascending, never a zero count.
+type Histogram = Vec<(i32, u32)>;
+
+/// The entries of a histogram before `today` (past their last day) and from it on.
+fn split(histogram: &[(i32, u32)], today: NaiveDate) -> (u32, u32) {
+    let today = day_number(today);
+    let ended = histogram.partition_point(|(last, _)| *last < today);
+    let sum = |part: &[(i32, u32)]| part.iter().map(|(_, n)| n).sum();
+    (sum(&histogram[..ended]), sum(&histogram[ended..]))
+}
 
 impl MonthStats {
     fn counters(&self) -> [u32; COUNTERS] {
@@ -192,13 +225,26 @@ impl MonthStats {
             self.exempt,
             self.guest_visits,
         ]);
-        c[11..].copy_from_slice(&self.members);
+        c[11..11 + STATUSES].copy_from_slice(&self.members);
+        c[11 + STATUSES..].copy_from_slice(&[
+            self.plans_on_time,
+            self.plans_late,
+            self.documents_on_time,
+            self.documents_late,
+            self.absentees,
+        ]);
         c
     }
 
-    fn from_counters(c: [u32; COUNTERS], pending: Vec<(i32, u32)>) -> MonthStats {
+    fn histograms(&self) -> [&Histogram; HISTOGRAMS] {
+        [&self.pending, &self.plans_pending, &self.documents_pending]
+    }
+
+    fn from_parts(c: [u32; COUNTERS], histograms: [Histogram; HISTOGRAMS]) -> MonthStats {
         let mut members = [0; STATUSES];
-        members.copy_from_slice(&c[11..]);
+        members.copy_from_slice(&c[11..11 + STATUSES]);
+        let extra = &c[11 + STATUSES..];
+        let [pending, plans_pending, documents_pending] = histograms;
         MonthStats {
             on_time: c[0],
             early: c[1],
@@ -213,6 +259,13 @@ impl MonthStats {
             exempt: c[9],
             guest_visits: c[10],
             members,
+            plans_on_time: extra[0],
+            plans_late: extra[1],
+            plans_pending,
+            documents_on_time: extra[2],
+            documents_late: extra[3],
+            documents_pending,
+            absentees: extra[4],
         }
     }
 
@@ -220,11 +273,12 @@ impl MonthStats {
         *self == MonthStats::default()
     }
 
-    /// What a branch's own month is made of: everything but the member counts (which come
-    /// from members, anchored in cells as well as branches).
+    /// What a branch's own month is made of: everything but what members add (their
+    /// statuses and the absentees, anchored in cells as well as branches).
     pub fn branch_part(&self) -> MonthStats {
         MonthStats {
             members: [0; STATUSES],
+            absentees: 0,
             ..self.clone()
         }
     }
@@ -241,16 +295,12 @@ impl MonthStats {
 
     /// Branches not held whose grace ended before `today`.
     pub fn overdue(&self, today: NaiveDate) -> u32 {
-        let today = day_number(today);
-        let ended = self.pending.partition_point(|(last, _)| *last < today);
-        self.pending[..ended].iter().map(|(_, n)| n).sum()
+        split(&self.pending, today).0
     }
 
     /// Branches not held whose grace runs to `today` or later.
     pub fn upcoming(&self, today: NaiveDate) -> u32 {
-        let today = day_number(today);
-        let ended = self.pending.partition_point(|(last, _)| *last < today);
-        self.pending[ended..].iter().map(|(_, n)| n).sum()
+        split(&self.pending, today).1
     }
 
     /// How many branches have `status` on `today` (`NotDue` is not counted: 0).
@@ -264,6 +314,41 @@ impl MonthStats {
             Compliance::Upcoming => self.upcoming(today),
             Compliance::NotDue => 0,
         }
+    }
+
+    /// Branches owing a plan for the month (due, and existing on the plan's deadline).
+    pub fn plans_due(&self) -> u32 {
+        self.plans_on_time
+            + self.plans_late
+            + self.plans_pending.iter().map(|(_, n)| n).sum::<u32>()
+    }
+
+    /// Branches with no plan sent whose deadline ended before `today`.
+    pub fn plans_missing(&self, today: NaiveDate) -> u32 {
+        split(&self.plans_pending, today).0
+    }
+
+    /// Branches with no plan sent yet whose deadline is `today` or later.
+    pub fn plans_not_yet_sent(&self, today: NaiveDate) -> u32 {
+        split(&self.plans_pending, today).1
+    }
+
+    /// The share of the branches owing a plan that sent it on time; `None` when none owes one.
+    pub fn plan_on_time_share(&self) -> Option<f64> {
+        let due = self.plans_due();
+        (due > 0).then(|| f64::from(self.plans_on_time) / f64::from(due))
+    }
+
+    /// Branches owing documents for the month.
+    pub fn documents_due(&self) -> u32 {
+        self.documents_on_time
+            + self.documents_late
+            + self.documents_pending.iter().map(|(_, n)| n).sum::<u32>()
+    }
+
+    /// Branches with no documents posted whose last day ended before `today`.
+    pub fn documents_missing(&self, today: NaiveDate) -> u32 {
+        split(&self.documents_pending, today).0
     }
 
     /// Members expected at held regular meetings: present, excused and absent.
@@ -283,13 +368,13 @@ impl MonthStats {
     }
 
     /// What one branch adds to month `yyyymm`: whether its regular meeting was due and how
-    /// it was kept, and its held meetings' counts, marks and guests. `rule` and `grace` are
-    /// those in force for it that month; `meetings` are its meetings (others are ignored).
-    /// Not a branch: nothing.
+    /// it was kept, its held meetings' counts, marks and guests, and how it kept the plan
+    /// and documents of the month. `rule` and `grace` are those in force for it that month,
+    /// `deadline_day` the plan deadline day in force (`schedule::plan_deadline_day`);
+    /// `meetings` are its meetings (others are ignored). Not a branch: nothing.
     pub fn of_branch_month(
         branch: &OrgUnit,
-        rule: Option<ScheduleRule>,
-        grace: u8,
+        (rule, grace, deadline_day): (Option<ScheduleRule>, u8, u8),
         yyyymm: u32,
         meetings: &[Meeting],
     ) -> MonthStats {
@@ -317,6 +402,13 @@ impl MonthStats {
                 MeetingKind::Committee | MeetingKind::Extraordinary => {}
             }
         }
+        stats.add_plan(prep::plan_month(
+            branch,
+            rule,
+            deadline_day,
+            yyyymm,
+            meetings,
+        ));
         let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
         let (Some(due), true) = (due, branch.exists_in_month(yyyymm)) else {
             return stats;
@@ -339,13 +431,34 @@ impl MonthStats {
         stats
     }
 
+    /// Counts how a branch kept the plan and documents it owed (nothing when it owed none).
+    fn add_plan(&mut self, kept: Option<prep::PlanMonth>) {
+        let Some(kept) = kept else { return };
+        match kept.plan {
+            Timeliness::OnTime { .. } => self.plans_on_time = 1,
+            Timeliness::Late { .. } => self.plans_late = 1,
+            Timeliness::Pending { deadline } => {
+                self.plans_pending = vec![(day_number(deadline), 1)]
+            }
+        }
+        match kept.documents {
+            Timeliness::OnTime { .. } => self.documents_on_time = 1,
+            Timeliness::Late { .. } => self.documents_late = 1,
+            Timeliness::Pending { deadline } => {
+                self.documents_pending = vec![(day_number(deadline), 1)]
+            }
+        }
+    }
+
     /// What one member adds to month `yyyymm` of its cell (or branch) and every
-    /// organisation above: its status on the month's last day.
-    pub fn of_member_month(member: &Member, yyyymm: u32) -> MonthStats {
+    /// organisation above: its status on the month's last day, and whether it is flagged
+    /// for unexcused absence, given the months (`yyyymm`) it was marked absent.
+    pub fn of_member_month(member: &Member, yyyymm: u32, absent_months: &[u32]) -> MonthStats {
         let mut stats = MonthStats::default();
         if let Some(last) = month_end(yyyymm) {
             stats.members[status_index(member.status_on(last))] = 1;
         }
+        stats.absentees = u32::from(absence::flagged(member, absent_months, yyyymm));
         stats
     }
 }
@@ -362,8 +475,22 @@ fn status_index(status: MemberStatus) -> usize {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MonthDelta {
     counters: [i64; COUNTERS],
-    /// (last day of grace, change), ascending by day, never a zero change.
-    pending: Vec<(i32, i64)>,
+    /// Per histogram: (day, change), ascending by day, never a zero change.
+    histograms: [Vec<(i32, i64)>; HISTOGRAMS],
+}
+
+/// Adds `n` at `day` of a signed histogram, dropping an entry that comes to zero.
+fn add_at(histogram: &mut Vec<(i32, i64)>, day: i32, n: i64) {
+    match histogram.binary_search_by_key(&day, |(d, _)| *d) {
+        Ok(at) => {
+            histogram[at].1 += n;
+            if histogram[at].1 == 0 {
+                histogram.remove(at);
+            }
+        }
+        Err(at) if n != 0 => histogram.insert(at, (day, n)),
+        Err(_) => {}
+    }
 }
 
 impl MonthDelta {
@@ -379,21 +506,10 @@ impl MonthDelta {
         for (sum, n) in self.counters.iter_mut().zip(stats.counters()) {
             *sum += sign * i64::from(n);
         }
-        for &(day, n) in &stats.pending {
-            self.add_pending(day, sign * i64::from(n));
-        }
-    }
-
-    fn add_pending(&mut self, day: i32, n: i64) {
-        match self.pending.binary_search_by_key(&day, |(d, _)| *d) {
-            Ok(at) => {
-                self.pending[at].1 += n;
-                if self.pending[at].1 == 0 {
-                    self.pending.remove(at);
-                }
+        for (sum, histogram) in self.histograms.iter_mut().zip(stats.histograms()) {
+            for &(day, n) in histogram {
+                add_at(sum, day, sign * i64::from(n));
             }
-            Err(at) if n != 0 => self.pending.insert(at, (day, n)),
-            Err(_) => {}
         }
     }
 
@@ -402,8 +518,10 @@ impl MonthDelta {
         for (sum, n) in self.counters.iter_mut().zip(other.counters) {
             *sum += n;
         }
-        for &(day, n) in &other.pending {
-            self.add_pending(day, n);
+        for (sum, histogram) in self.histograms.iter_mut().zip(&other.histograms) {
+            for &(day, n) in histogram {
+                add_at(sum, day, n);
+            }
         }
     }
 
@@ -416,7 +534,7 @@ impl MonthDelta {
     }
 
     pub fn is_zero(&self) -> bool {
-        self.counters.iter().all(|n| *n == 0) && self.pending.is_empty()
+        self.counters.iter().all(|n| *n == 0) && self.histograms.iter().all(Vec::is_empty)
     }
 
     /// `stats` changed by this delta. A count driven below zero stops at zero; `chibo check`
@@ -427,20 +545,26 @@ impl MonthDelta {
         for (n, d) in counters.iter_mut().zip(self.counters) {
             *n = apply(*n, d);
         }
-        let mut merged = MonthDelta::default();
-        for &(day, n) in &stats.pending {
-            merged.add_pending(day, i64::from(n));
+        let mut histograms: [Histogram; HISTOGRAMS] = Default::default();
+        for ((out, stored), change) in histograms
+            .iter_mut()
+            .zip(stats.histograms())
+            .zip(&self.histograms)
+        {
+            let mut merged = Vec::new();
+            for &(day, n) in stored {
+                add_at(&mut merged, day, i64::from(n));
+            }
+            for &(day, n) in change {
+                add_at(&mut merged, day, n);
+            }
+            *out = merged
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(day, n)| (day, apply(0, n)))
+                .collect();
         }
-        for &(day, n) in &self.pending {
-            merged.add_pending(day, n);
-        }
-        let pending = merged
-            .pending
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(day, n)| (day, apply(0, n)))
-            .collect();
-        MonthStats::from_counters(counters, pending)
+        MonthStats::from_parts(counters, histograms)
     }
 }
 
@@ -473,6 +597,7 @@ mod tests {
             cell: cell.map(OrgId),
             phone: None,
             residence: None,
+            former_orgs: Vec::new(),
             history: status
                 .map(|status| StatusChange {
                     status,
@@ -538,8 +663,7 @@ mod tests {
         let branch = org(3, OrgKind::Branch, Some(2));
         MonthStats::of_branch_month(
             &branch,
-            Some(ScheduleRule::DayOfMonth(7)),
-            2,
+            (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
             202610,
             meetings,
         )
@@ -608,8 +732,7 @@ mod tests {
         let meetings = [held(3, MeetingKind::Regular, "2026-10-07")];
         let stats = MonthStats::of_branch_month(
             &gone,
-            Some(ScheduleRule::DayOfMonth(7)),
-            2,
+            (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
             202610,
             &meetings,
         );
@@ -617,11 +740,13 @@ mod tests {
         let not_held = october(&[]);
         assert_eq!(not_held.branches_due(), 1);
         let branch = org(3, OrgKind::Branch, Some(2));
-        let unruled = MonthStats::of_branch_month(&branch, None, 2, 202610, &meetings);
+        let unruled = MonthStats::of_branch_month(&branch, (None, 2, 20), 202610, &meetings);
         assert_eq!((unruled.branches_due(), unruled.meetings_held), (0, 1));
         let committee = org(2, OrgKind::GrassrootsCommittee, None);
         let meetings = [held(2, MeetingKind::Regular, "2026-10-07")];
-        assert!(MonthStats::of_branch_month(&committee, None, 2, 202610, &meetings).is_zero());
+        assert!(
+            MonthStats::of_branch_month(&committee, (None, 2, 20), 202610, &meetings).is_zero()
+        );
     }
 
     #[test]
@@ -634,7 +759,7 @@ mod tests {
             reason: None,
         });
         let status = |month| {
-            let stats = MonthStats::of_member_month(&m, month);
+            let stats = MonthStats::of_member_month(&m, month, &[]);
             MemberStatus::ALL
                 .iter()
                 .copied()
@@ -673,6 +798,103 @@ mod tests {
         assert_eq!(
             MonthDelta::between(&stored, &stored).applied_to(&stored),
             stored
+        );
+    }
+
+    /// Branch `id` due on the 7th of December 2026, its plan due 20 November.
+    fn december(id: u64, meetings: &[Meeting]) -> MonthStats {
+        let branch = org(id, OrgKind::Branch, Some(2));
+        MonthStats::of_branch_month(
+            &branch,
+            (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
+            202612,
+            meetings,
+        )
+    }
+
+    fn plan(id: u64, sent: Option<&str>, document: Option<&str>) -> Meeting {
+        let moment = |text: &str| crate::domain::date::parse_moment(text).unwrap();
+        let mut m = Meeting::new(
+            crate::domain::MeetingId(id),
+            OrgId(id),
+            MeetingKind::Regular,
+            day("2026-12-07"),
+            MeetingState::Planned,
+        );
+        m.sent_at = sent.map(moment);
+        if let Some(at) = document {
+            m.documents.push(crate::domain::DocumentInfo {
+                no: 1,
+                name: "Dự thảo.md".into(),
+                kind: crate::domain::DocumentKind::Markdown,
+                media_type: None,
+                size: 10,
+                added_at: moment(at),
+            });
+        }
+        m
+    }
+
+    #[test]
+    fn plans_and_documents_are_counted_by_their_deadlines() {
+        let on_time = december(
+            3,
+            &[plan(3, Some("2026-11-20T21:00"), Some("2026-11-19T08:00"))],
+        );
+        assert_eq!((on_time.plans_on_time, on_time.documents_on_time), (1, 1));
+        let late = december(
+            4,
+            &[plan(4, Some("2026-11-21T08:00"), Some("2026-12-07T07:00"))],
+        );
+        assert_eq!((late.plans_late, late.documents_late), (1, 1));
+        let unsent = december(5, &[plan(5, None, Some("2026-11-19T08:00"))]);
+        let nothing = december(6, &[]);
+        for pending in [&unsent, &nothing] {
+            assert_eq!(
+                pending.plans_pending,
+                vec![(day_number(day("2026-11-20")), 1)]
+            );
+            assert_eq!(
+                pending.documents_pending,
+                vec![(day_number(day("2026-12-06")), 1)]
+            );
+        }
+        let mut ward = MonthDelta::default();
+        for branch in [&on_time, &late, &unsent, &nothing] {
+            ward.add(branch);
+        }
+        let ward = ward.applied_to(&MonthStats::default());
+        assert_eq!((ward.plans_due(), ward.documents_due()), (4, 4));
+        assert_eq!(ward.plan_on_time_share(), Some(0.25));
+        assert_eq!(ward.plans_missing(day("2026-11-20")), 0);
+        assert_eq!(ward.plans_not_yet_sent(day("2026-11-20")), 2);
+        assert_eq!(ward.plans_missing(day("2026-11-21")), 2);
+        assert_eq!(ward.documents_missing(day("2026-12-07")), 2);
+        assert_eq!(ward.branches_due(), 4, "compliance is counted apart");
+        // Sending the last one takes it out of the histogram.
+        let sent = december(6, &[plan(6, Some("2026-11-18T08:00"), None)]);
+        let after = MonthDelta::between(&nothing, &sent).applied_to(&ward);
+        assert_eq!(
+            (after.plans_on_time, after.plans_missing(day("2026-12-01"))),
+            (2, 1)
+        );
+        assert_eq!(MonthStats::default().plan_on_time_share(), None);
+    }
+
+    #[test]
+    fn a_member_absent_three_months_of_the_year_is_flagged_where_anchored() {
+        let m = member(1, 3, None, None);
+        let months = [202602, 202609, 202611];
+        let flagged = |yyyymm| MonthStats::of_member_month(&m, yyyymm, &months).absentees;
+        assert_eq!(
+            (flagged(202610), flagged(202611), flagged(202612)),
+            (0, 1, 1)
+        );
+        assert_eq!(flagged(202701), 0, "a new year starts from nothing");
+        assert_eq!(
+            MonthStats::of_member_month(&m, 202611, &months).branch_part(),
+            MonthStats::default(),
+            "absentees are members' part, not the branch's"
         );
     }
 

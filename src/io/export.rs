@@ -13,8 +13,8 @@ use super::record::KeyMap;
 use crate::domain::date::{format_clock, format_moment, format_year_month};
 use crate::domain::schedule::{OwnSettings, weekday_word};
 use crate::domain::{
-    Approval, Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit, RuleChange,
-    ScheduleRule, StatusChange,
+    Approval, DocumentBody, Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit,
+    RuleChange, ScheduleRule, StatusChange, Vote,
 };
 use crate::store::{Reader, StoreError};
 
@@ -171,6 +171,7 @@ impl Exporter {
             let own = OwnSchedule {
                 meeting_rule: org.meeting_rule,
                 grace_days: org.grace_days,
+                plan_deadline: org.plan_deadline,
                 rule_changes: org.rule_changes.clone(),
             };
             (parent, own)
@@ -178,6 +179,7 @@ impl Exporter {
         let OwnSchedule {
             meeting_rule,
             grace_days,
+            plan_deadline,
             rule_changes,
         } = schedule;
         let record = OrgOut {
@@ -189,6 +191,7 @@ impl Exporter {
             branch_type: org.branch_type.map(|b| b.as_str()),
             meeting_rule: meeting_rule.map(RuleOut::from),
             grace_days,
+            plan_deadline,
             rule_changes: rule_changes.into_iter().map(RuleChangeOut::from).collect(),
             founded: org.founded,
             dissolved: org.dissolved,
@@ -228,12 +231,35 @@ impl Exporter {
             cell: member.cell.map(|c| self.code(c)).transpose()?,
             phone: member.phone.as_deref(),
             residence: member.residence.as_deref(),
+            former_orgs: self.former_orgs(member)?,
         };
         write_line(out, &record)?;
         for change in &member.history {
             write_line(out, &StatusOut::new(&member.card, change))?;
         }
         Ok(())
+    }
+
+    /// The branches a member sat in before, those outside a subtree left out (they would
+    /// not exist in the database the file goes to).
+    fn former_orgs<'m>(&'m self, member: &'m Member) -> Result<Vec<FormerOut<'m>>, StoreError> {
+        let mut former = Vec::with_capacity(member.former_orgs.len());
+        for f in &member.former_orgs {
+            match self.codes.get(&f.org) {
+                Some(code) => former.push(FormerOut {
+                    org: code,
+                    until: f.until,
+                }),
+                None if self.whole => {
+                    return Err(StoreError::Corrupt(format!(
+                        "reference to missing org {}",
+                        f.org.0
+                    )));
+                }
+                None => {}
+            }
+        }
+        Ok(former)
     }
 
     fn roles(
@@ -290,6 +316,46 @@ impl Exporter {
         meetings.sort_by(|a, b| (a.date, a.kind.as_str()).cmp(&(b.date, b.kind.as_str())));
         for meeting in &meetings {
             write_line(out, &self.meeting(&org.code, meeting)?)?;
+            self.documents(out, reader, &org.code, meeting)?;
+        }
+        Ok(())
+    }
+
+    /// A meeting's documents, each on its own line, in the order they were attached.
+    fn documents(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &str,
+        meeting: &Meeting,
+    ) -> Result<(), ImportError> {
+        use base64::Engine;
+        for listed in &meeting.documents {
+            let (info, body) = reader.document(meeting.id, listed.no)?.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "document {} of meeting {} has no bytes",
+                    listed.no, meeting.id.0
+                ))
+            })?;
+            let (text, data) = match &body {
+                DocumentBody::Markdown(text) => (Some(text.as_str()), None),
+                DocumentBody::File { bytes, .. } => (
+                    None,
+                    Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                ),
+            };
+            let line = DocumentOut {
+                record: "document",
+                org,
+                kind: meeting.kind.as_str(),
+                date: meeting.date,
+                name: &info.name,
+                media_type: info.media_type.as_deref(),
+                added: info.added_at,
+                text,
+                data,
+            };
+            write_line(out, &line)?;
         }
         Ok(())
     }
@@ -317,6 +383,10 @@ impl Exporter {
                 guests.push(card);
             }
         }
+        let drafter = match meeting.drafter {
+            Some(id) => self.card(id)?,
+            None => None,
+        };
         attendance.sort_unstable();
         excuses.sort_unstable();
         guests.sort_unstable();
@@ -334,7 +404,12 @@ impl Exporter {
             excuses: CardMap(excuses),
             guests,
             topic: meeting.topic.as_deref(),
+            agenda: meeting.agenda.iter().map(String::as_str).collect(),
+            drafter,
+            sent: meeting.sent_at,
             minutes: meeting.minutes.as_deref(),
+            decisions: meeting.decisions.as_deref(),
+            vote: meeting.vote.map(VoteOut::from),
             approved: meeting.is_approved(),
             approval: meeting.approval.as_ref().and_then(ApprovalOut::of),
             amendments: meeting
@@ -368,13 +443,20 @@ fn write_spans(out: &mut impl Write, mut lines: Vec<SpanOut<'_>>) -> Result<(), 
 fn inherited_schedule(reader: &Reader, org: &OrgUnit) -> Result<OwnSchedule, StoreError> {
     let ancestors = reader.ancestors(org.id)?;
     let chain: Vec<&OrgUnit> = std::iter::once(org).chain(&ancestors).collect();
-    let nearest = |settings: &dyn Fn(&OrgUnit) -> OwnSettings| {
-        chain.iter().fold((None, None), |(rule, grace), o| {
-            let (own_rule, own_grace) = settings(o);
-            (rule.or(own_rule), grace.or(own_grace))
-        })
+    let nearest = |settings: &dyn Fn(&OrgUnit) -> Settings| {
+        chain
+            .iter()
+            .fold((None, None, None), |(rule, grace, deadline), o| {
+                let (own_rule, own_grace, own_deadline) = settings(o);
+                (
+                    rule.or(own_rule),
+                    grace.or(own_grace),
+                    deadline.or(own_deadline),
+                )
+            })
     };
-    let base = nearest(&|o| (o.meeting_rule, o.grace_days));
+    let with_deadline = |(rule, grace): OwnSettings, deadline| (rule, grace, deadline);
+    let base = nearest(&|o| (o.meeting_rule, o.grace_days, o.plan_deadline));
     let mut months: Vec<u32> = chain
         .iter()
         .flat_map(|o| o.rule_changes.iter().map(|c| c.from))
@@ -384,12 +466,18 @@ fn inherited_schedule(reader: &Reader, org: &OrgUnit) -> Result<OwnSchedule, Sto
     let mut changes = Vec::new();
     let mut current = base;
     for month in months {
-        let settings = nearest(&|o| o.own_settings_for_month(month));
+        let settings = nearest(&|o| {
+            with_deadline(
+                o.own_settings_for_month(month),
+                o.own_plan_deadline_for_month(month),
+            )
+        });
         if settings != current {
             changes.push(RuleChange {
                 from: month,
                 meeting_rule: settings.0,
                 grace_days: settings.1,
+                plan_deadline: settings.2,
             });
             current = settings;
         }
@@ -397,14 +485,19 @@ fn inherited_schedule(reader: &Reader, org: &OrgUnit) -> Result<OwnSchedule, Sto
     Ok(OwnSchedule {
         meeting_rule: base.0,
         grace_days: base.1,
+        plan_deadline: base.2,
         rule_changes: changes,
     })
 }
+
+/// An organisation's own meeting rule, grace days and plan deadline day.
+type Settings = (Option<ScheduleRule>, Option<u8>, Option<u8>);
 
 /// The schedule an org line carries.
 struct OwnSchedule {
     meeting_rule: Option<ScheduleRule>,
     grace_days: Option<u8>,
+    plan_deadline: Option<u8>,
     rule_changes: Vec<RuleChange>,
 }
 
@@ -471,6 +564,8 @@ struct OrgOut<'a> {
     meeting_rule: Option<RuleOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     grace_days: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_deadline: Option<u8>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rule_changes: Vec<RuleChangeOut>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_iso")]
@@ -515,6 +610,8 @@ struct RuleChangeOut {
     meeting_rule: Option<RuleOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     grace_days: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_deadline: Option<u8>,
 }
 
 impl From<RuleChange> for RuleChangeOut {
@@ -523,6 +620,7 @@ impl From<RuleChange> for RuleChangeOut {
             from: format_year_month(change.from),
             meeting_rule: change.meeting_rule.map(RuleOut::from),
             grace_days: change.grace_days,
+            plan_deadline: change.plan_deadline,
         }
     }
 }
@@ -548,6 +646,16 @@ struct MemberOut<'a> {
     phone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     residence: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    former_orgs: Vec<FormerOut<'a>>,
+}
+
+/// `{"org":"QN.HL.HG.K2","until":"2026-11-01"}`
+#[derive(Serialize)]
+struct FormerOut<'a> {
+    org: &'a str,
+    #[serde(serialize_with = "iso")]
+    until: NaiveDate,
 }
 
 #[derive(Serialize)]
@@ -634,8 +742,18 @@ struct MeetingOut<'a> {
     guests: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     topic: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    agenda: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drafter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_moment")]
+    sent: Option<NaiveDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     minutes: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decisions: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vote: Option<VoteOut>,
     #[serde(skip_serializing_if = "is_false")]
     approved: bool,
     /// Only when the approval says more than that it happened.
@@ -643,6 +761,45 @@ struct MeetingOut<'a> {
     approval: Option<ApprovalOut<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     amendments: Vec<AmendmentOut<'a>>,
+}
+
+/// `{"for":15,"against":1,"abstain":2}`
+#[derive(Serialize)]
+struct VoteOut {
+    #[serde(rename = "for")]
+    in_favour: u32,
+    against: u32,
+    abstain: u32,
+}
+
+impl From<Vote> for VoteOut {
+    fn from(vote: Vote) -> VoteOut {
+        VoteOut {
+            in_favour: vote.in_favour,
+            against: vote.against,
+            abstain: vote.abstaining,
+        }
+    }
+}
+
+/// A document: Markdown `text`, or a file as base64 `data`.
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    org: &'a str,
+    kind: &'static str,
+    #[serde(serialize_with = "iso")]
+    date: NaiveDate,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_type: Option<&'a str>,
+    #[serde(serialize_with = "moment")]
+    added: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -26,8 +26,8 @@ use chrono::Datelike;
 use crate::domain::minutes::TemplateFacts;
 use crate::domain::text::{fold, sanitize};
 use crate::domain::{
-    Lang, Mark, Meeting, MeetingId, MeetingKind, MeetingState, MinutesText, OrgKind, OrgUnit, Roll,
-    RollEntry, Section, Standing,
+    Lang, Mark, Meeting, MeetingId, MeetingKind, MeetingState, MinutesText, OrgKind, OrgUnit,
+    Quorum, Roll, RollEntry, Section, Standing,
 };
 use crate::store::{Reader, StoreError};
 
@@ -243,7 +243,7 @@ pub fn layout(reader: &Reader, meeting: &Meeting) -> Result<Document, StoreError
         .org(meeting.org)?
         .ok_or_else(|| StoreError::Corrupt(format!("meeting of missing org {}", meeting.org.0)))?;
     let ancestors = reader.ancestors(org.id)?;
-    let roll = full_roll(reader, meeting)?;
+    let roll = reader.full_roll_of(meeting)?;
     let mut guests = Vec::with_capacity(meeting.guests.len());
     for id in &meeting.guests {
         // A guest the store no longer has is reported by `chibo check`, not here.
@@ -260,21 +260,6 @@ pub fn layout(reader: &Reader, meeting: &Meeting) -> Result<Document, StoreError
         amendments: amendments(meeting),
         signatures: signatures(meeting),
     })
-}
-
-/// The roll read from the branch's roster, plus anyone marked at the meeting who has since
-/// left the branch: the minutes keep who was there, wherever they are now.
-fn full_roll(reader: &Reader, meeting: &Meeting) -> Result<Roll, StoreError> {
-    let mut entries = reader.roll_of(meeting)?.entries;
-    for (id, _) in &meeting.attendance {
-        if entries.iter().any(|e| e.member == *id) {
-            continue;
-        }
-        if let Some(entry) = reader.member(*id)?.and_then(|m| RollEntry::of(&m, meeting)) {
-            entries.push(entry);
-        }
-    }
-    Ok(Roll::new(entries))
 }
 
 /// Stored text made safe to lay out: one line, its control characters and bidi overrides
@@ -453,6 +438,11 @@ fn sections(meeting: &Meeting, roll: &Roll, guests: &[String]) -> Vec<Part> {
         .into_iter()
         .map(|section| {
             let mut blocks = lines(minutes.section(section));
+            if section == Section::Resolution
+                && let Some(vote) = meeting.vote
+            {
+                blocks.push(Block::Line(vote.verdict(&Quorum::of(roll), Lang::Vi)));
+            }
             if section == Section::Opening {
                 if blocks.is_empty() {
                     blocks = lines(opening_facts(meeting).section(Section::Opening));
@@ -523,6 +513,12 @@ fn roll_items(roll: &Roll, guests: &[String]) -> Vec<String> {
         items.push(counted("Vắng không có lý do", absent.len(), &absent));
         if !unmarked.is_empty() {
             items.push(counted("Chưa điểm danh", unmarked.len(), &unmarked));
+        }
+        // Regulation 24 point 9.3.2: a meeting without its quorum is not valid, and its
+        // minutes must say so; one that has it needs no sentence beyond the counts.
+        let quorum = Quorum::of(roll);
+        if !quorum.met() {
+            items.push(quorum.verdict(Lang::Vi));
         }
     } else {
         for label in ["Có mặt", "Vắng có lý do", "Vắng không có lý do"] {

@@ -165,6 +165,39 @@ pub enum Problem {
     ExcuseWithoutMark {
         card: String,
     },
+    DeadlineDay {
+        found: u64,
+    },
+    /// Former branches whose `until` days are not each after the one before.
+    FormerOrder,
+    /// A field that only a held meeting may have.
+    NotHeld {
+        field: &'static str,
+        state: &'static str,
+    },
+    VoteExceeds {
+        votes: u64,
+        present: usize,
+    },
+    /// "decisions" on a meeting that is not a committee meeting.
+    DecisionsNotCommittee {
+        kind: &'static str,
+    },
+    /// A document with both "text" and "data", or neither.
+    DocumentBody,
+    BadBase64 {
+        detail: String,
+    },
+    DocumentTooLarge {
+        name: String,
+        size: u64,
+    },
+    /// A document whose meeting is neither in the file nor in the database.
+    DocumentWithoutMeeting {
+        org: String,
+        date: String,
+        kind: &'static str,
+    },
     TooManyProblems,
     CsvSyntax {
         detail: String,
@@ -186,7 +219,8 @@ pub enum Problem {
 }
 
 /// The record types of the exchange format, for the "unknown type" message.
-pub const RECORD_TYPES: &str = "org | member | member_status | role | oversight | meeting";
+pub const RECORD_TYPES: &str =
+    "org | member | member_status | role | oversight | meeting | document";
 
 impl Problem {
     /// The problem in the user's language.
@@ -338,8 +372,8 @@ impl Problem {
                 format!("status {status} needs an end date \"until\""),
             ),
             NotMemberOfBranch { card, org } => lang.pick(
-                format!("\"attendance\": đảng viên {} không sinh hoạt ở {}", quoted(card), quoted(org)),
-                format!("\"attendance\": member {} is not a member of {}", quoted(card), quoted(org)),
+                format!("\"attendance\": đảng viên {} không sinh hoạt ở {} vào ngày họp", quoted(card), quoted(org)),
+                format!("\"attendance\": member {} is not a member of {} on the day of the meeting", quoted(card), quoted(org)),
             ),
             DuplicateMeeting { org, date, kind, first_line } => {
                 let (vi, en) = earlier_place(*first_line);
@@ -369,6 +403,47 @@ impl Problem {
             ExcuseWithoutMark { card } => lang.pick(
                 format!("\"excuses\": {} không có trong \"attendance\"", quoted(card)),
                 format!("\"excuses\": {} is not in \"attendance\"", quoted(card)),
+            ),
+            DeadlineDay { found } => lang.pick(
+                format!("\"plan_deadline\" phải là một ngày trong tháng, từ 1 đến 31; gặp {found}"),
+                format!("\"plan_deadline\" must be a day of the month, 1 to 31; found {found}"),
+            ),
+            FormerOrder => lang.pick(
+                "\"former_orgs\": mỗi \"until\" phải sau \"until\" đứng trước nó".into(),
+                "\"former_orgs\": each \"until\" must be after the one before it".into(),
+            ),
+            NotHeld { field, state } => lang.pick(
+                format!("\"{field}\" chỉ có ở cuộc họp đã diễn ra; cuộc họp này là {state}"),
+                format!("\"{field}\" belongs to a meeting that was held; this one is {state}"),
+            ),
+            VoteExceeds { votes, present } => lang.pick(
+                format!("\"vote\": {votes} phiếu nhưng chỉ có {present} đảng viên có mặt trong \"attendance\""),
+                format!("\"vote\": {votes} votes but only {present} members present in \"attendance\""),
+            ),
+            DecisionsNotCommittee { kind } => lang.pick(
+                format!("\"decisions\" chỉ có ở cuộc họp committee (chi ủy); cuộc họp này là {kind}"),
+                format!("\"decisions\" belongs to a committee meeting; this one is {kind}"),
+            ),
+            DocumentBody => lang.pick(
+                "tài liệu cần đúng một trong hai trường \"text\" (Markdown) hoặc \"data\" (base64)".into(),
+                "a document needs exactly one of \"text\" (Markdown) and \"data\" (base64)".into(),
+            ),
+            BadBase64 { detail } => lang.pick(
+                format!("\"data\" không phải base64 hợp lệ: {detail}"),
+                format!("\"data\" is not valid base64: {detail}"),
+            ),
+            DocumentTooLarge { name, size } => {
+                crate::domain::PrepError::TooLarge { name: name.clone(), size: *size }.message(lang)
+            }
+            DocumentWithoutMeeting { org, date, kind } => lang.pick(
+                format!(
+                    "không có cuộc họp {kind} của {} ngày {date} trong tệp hay cơ sở dữ liệu để gắn tài liệu",
+                    quoted(org)
+                ),
+                format!(
+                    "no {kind} meeting of {} on {date} in the file or the database to attach the document to",
+                    quoted(org)
+                ),
             ),
             TooManyProblems => lang.pick(
                 format!("quá nhiều lỗi: dừng kiểm tra sau {PROBLEM_CAP} lỗi"),

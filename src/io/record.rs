@@ -6,13 +6,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::problem::{Problem, Problems};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
-    Amendment, Approval, BranchType, Mark, MeetingKind, MeetingState, OrgKind, RoleKind,
-    RuleChange, ScheduleRule, Sex, StatusChange,
+    Amendment, Approval, BranchType, DocumentBody, Mark, MeetingKind, MeetingState, OrgKind,
+    RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -139,6 +139,7 @@ pub struct OrgRec {
     pub branch_type: Option<BranchType>,
     pub meeting_rule: Option<ScheduleRule>,
     pub grace_days: Option<u8>,
+    pub plan_deadline: Option<u8>,
     pub founded: Option<NaiveDate>,
     pub dissolved: Option<NaiveDate>,
     /// Ordered by the month each starts.
@@ -157,6 +158,8 @@ pub struct MemberRec {
     pub cell: Option<CodeRef>,
     pub phone: Option<String>,
     pub residence: Option<String>,
+    /// The branches sat in before `org`, each until the day the member left it.
+    pub former_orgs: Vec<(CodeRef, NaiveDate)>,
 }
 
 pub struct StatusRec {
@@ -192,6 +195,22 @@ pub struct MeetingRec {
     pub time: Option<NaiveTime>,
     pub end_time: Option<NaiveTime>,
     pub place: Option<String>,
+    pub agenda: Vec<String>,
+    pub drafter: Option<CardRef>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub vote: Option<Vote>,
+    pub decisions: Option<String>,
+}
+
+/// A document of a meeting, named by the meeting's organisation, day and kind.
+pub struct DocumentRec {
+    pub line: usize,
+    pub org: CodeRef,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    pub name: String,
+    pub added: NaiveDateTime,
+    pub body: DocumentBody,
 }
 
 /// Everything one file says, checked field by field.
@@ -205,6 +224,7 @@ pub struct Batch {
     pub roles: Vec<SpanRec>,
     pub oversight: Vec<SpanRec>,
     pub meetings: Vec<MeetingRec>,
+    pub documents: Vec<DocumentRec>,
     /// Codes of org records that had errors: references to them are not reported again.
     pub broken_codes: Vec<CodeRef>,
     /// Cards of member records that had errors, likewise.
@@ -511,6 +531,7 @@ pub fn add_member(
         cell: cell.map(|c| batch.code(&c)),
         phone: phone.map(Cow::into_owned),
         residence: residence.map(Cow::into_owned),
+        former_orgs: Vec::new(),
     };
     batch.members.push(record);
 }

@@ -16,7 +16,7 @@ use crate::domain::date::format_year_month;
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
 use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit};
-use crate::store::{ComplianceRow, QuotaRow};
+use crate::store::{Absentee, ComplianceRow, QuotaRow};
 
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -477,5 +477,62 @@ pub fn oversight(
         format!("Visits from above to branch meetings in {year}, as of {today}"),
     );
     let sheet = lang.pick("Dự sinh hoạt", "Visits");
+    write_grid(&grid, (sheet, &title), false, format, lang, out)
+}
+
+const ABSENTEE_COLUMNS: &[Column] = &[
+    column("card", "Số thẻ", "Card"),
+    column("name", "Họ và tên", "Name"),
+    column("org", "Chi bộ", "Branch"),
+    column(
+        "months",
+        "Các tháng vắng không phép",
+        "Months absent without leave",
+    ),
+];
+
+/// `chibo report absentees`: the members of the subtree of `root` absent without
+/// permission from the regular meeting in 3 or more months of `year`, in the order given
+/// (Vietnamese name order). JSON lists the months; CSV, the table and the workbook write
+/// them in one cell, separated by spaces.
+pub fn absentees(
+    root: &OrgUnit,
+    year: i32,
+    rows: &[Absentee],
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let months = |a: &Absentee| -> Value {
+        let words: Vec<String> = a.months.iter().map(|m| format_year_month(*m)).collect();
+        match format {
+            Format::Json => json!(words),
+            _ => json!(words.join(" ")),
+        }
+    };
+    let grid = Grid {
+        columns: ABSENTEE_COLUMNS,
+        rows: rows
+            .iter()
+            .map(|a| {
+                vec![
+                    json!(a.member.card),
+                    json!(a.member.name),
+                    json!(a.org),
+                    months(a),
+                ]
+            })
+            .collect(),
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let title = lang.pick(
+        format!(
+            "Đảng viên vắng sinh hoạt thường kỳ không có lý do từ 3 tháng trở lên năm {year} — {name} ({code})"
+        ),
+        format!(
+            "Members absent without leave from the regular meeting in 3 or more months of {year} — {name} ({code})"
+        ),
+    );
+    let sheet = lang.pick("Vắng không phép", "Absentees");
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }

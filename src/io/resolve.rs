@@ -3,15 +3,17 @@
 //! everything written. Both happen inside one write transaction, so what was checked is
 //! exactly what is written to.
 
-use std::collections::{BTreeMap, HashSet, hash_map::Entry};
+use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 
 use chrono::NaiveDate;
 
 use super::problem::{Problem, Problems};
-use super::record::{Batch, CardRef, CodeRef, KeyMap, MeetingRec, SpanRec};
+use super::record::{Batch, CardRef, CodeRef, DocumentRec, KeyMap, MeetingRec, SpanRec};
 use super::{ImportError, ImportSummary};
+use crate::domain::member::FormerOrg;
 use crate::domain::{
-    Meeting, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit, Oversight, Role,
+    DocumentInfo, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
+    Oversight, Role,
 };
 use crate::store::{Store, StoreError, Writer};
 
@@ -76,16 +78,35 @@ enum MemberKey {
     Db(MemberId),
 }
 
-/// Every code and card of the file, resolved once.
+/// Where a document's meeting is.
+#[derive(Debug, Clone, Copy)]
+enum MeetingAt {
+    /// `batch.meetings[i]`.
+    File(usize),
+    Db(MeetingId),
+}
+
+/// The former branches of database members, by member.
+type FormerOrgs = HashMap<MemberId, Vec<FormerOrg>>;
+
+/// Every code and card of the file, resolved once, and the meeting of every document.
 struct Refs {
     orgs: Vec<OrgAt>,
     members: Vec<MemberAt>,
+    /// The former branches of the database's members the file names, when they have any.
+    db_former: FormerOrgs,
+    /// Per `batch.documents[i]`; `None` only when the import will not be written.
+    documents: Vec<Option<MeetingAt>>,
 }
 
 fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Refs, StoreError> {
-    let refs = Refs {
-        orgs: resolve_codes(w, batch, problems)?,
-        members: resolve_cards(w, batch, problems)?,
+    let orgs = resolve_codes(w, batch, problems)?;
+    let (members, db_former) = resolve_cards(w, batch, problems)?;
+    let mut refs = Refs {
+        orgs,
+        members,
+        db_former,
+        documents: Vec::new(),
     };
     let mut check = Check {
         batch,
@@ -98,7 +119,9 @@ fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Ref
     check.statuses();
     check.spans(w, Span::Role)?;
     check.spans(w, Span::Oversight)?;
-    check.meetings(w)?;
+    let meetings = check.meetings(w)?;
+    let documents = check.documents(w, &meetings)?;
+    refs.documents = documents;
     Ok(refs)
 }
 
@@ -153,12 +176,14 @@ fn resolve_codes(
     Ok(at)
 }
 
-/// Cards: defined in the file (once), else found in the database, else unknown.
+/// Cards: defined in the file (once), else found in the database, else unknown; with the
+/// former branches of the members found in the database.
 fn resolve_cards(
     w: &Writer<'_>,
     batch: &Batch,
     problems: &mut Problems,
-) -> Result<Vec<MemberAt>, StoreError> {
+) -> Result<(Vec<MemberAt>, FormerOrgs), StoreError> {
+    let mut former = HashMap::new();
     let mut at = vec![MemberAt::Unknown; batch.cards.len()];
     for card in &batch.broken_cards {
         at[card.0 as usize] = MemberAt::Broken;
@@ -178,7 +203,7 @@ fn resolve_cards(
     }
     // A fresh database cannot clash: skip a million lookups that would find nothing.
     if w.totals()?.members == 0 {
-        return Ok(at);
+        return Ok((at, former));
     }
     for (n, slot) in at.iter_mut().enumerate() {
         let card = batch.cards.text(n as u32);
@@ -199,12 +224,15 @@ fn resolve_cards(
                         id: found.id,
                         org: found.org,
                     };
+                    if !found.former_orgs.is_empty() {
+                        former.insert(found.id, found.former_orgs);
+                    }
                 }
             }
             MemberAt::Broken | MemberAt::Db { .. } => {}
         }
     }
-    Ok(at)
+    Ok((at, former))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,11 +290,27 @@ impl Check<'_, '_> {
         }
     }
 
-    /// The branch a member belongs to.
-    fn member_org(&self, at: MemberAt) -> Option<OrgKey> {
+    /// The branch a member sat in on `day`: a former one left after that day, else the
+    /// present one.
+    fn member_branch_on(&self, at: MemberAt, day: NaiveDate) -> Option<OrgKey> {
         match at {
-            MemberAt::File(i) => Self::key_of(self.org_at(self.batch.members[i].org)),
-            MemberAt::Db { org, .. } => Some(OrgKey::Db(org)),
+            MemberAt::File(i) => {
+                let record = &self.batch.members[i];
+                let code = record
+                    .former_orgs
+                    .iter()
+                    .find(|(_, until)| day < *until)
+                    .map_or(record.org, |(code, _)| *code);
+                Self::key_of(self.org_at(code))
+            }
+            MemberAt::Db { id, org } => {
+                let former = self.refs.db_former.get(&id).into_iter().flatten();
+                let branch = former
+                    .clone()
+                    .find(|f| day < f.until)
+                    .map_or(org, |f| f.org);
+                Some(OrgKey::Db(branch))
+            }
             MemberAt::Unknown | MemberAt::Broken => None,
         }
     }
@@ -384,9 +428,23 @@ impl Check<'_, '_> {
         self.problems.add(line, Problem::ParentCycle { codes });
     }
 
-    /// A member belongs to a branch, and to a cell of that same branch.
+    /// A member belongs to a branch, and to a cell of that same branch; the branches it
+    /// sat in before exist and are branches.
     fn members(&mut self) {
         for member in &self.batch.members {
+            for (code, _) in &member.former_orgs {
+                let Some(at) = self.org_ref(member.line, "former_orgs.org", *code) else {
+                    continue;
+                };
+                if let Some(kind) = self.kind_of(at).filter(|k| !k.is_branch()) {
+                    let code = self.batch.code_text(*code).to_string();
+                    let problem = Problem::MemberOrgNotBranch {
+                        code,
+                        kind: kind.as_str(),
+                    };
+                    self.problems.add(member.line, problem);
+                }
+            }
             let org = self.org_ref(member.line, "org", member.org);
             if let Some(org) = org
                 && let Some(kind) = self.kind_of(org)
@@ -500,10 +558,12 @@ impl Check<'_, '_> {
     }
 
     /// Meetings: one per (org, date, kind); attendance only of the branch's own members,
-    /// each once; excuses only for members in the attendance; guests exist.
-    fn meetings(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
+    /// each once; excuses only for members in the attendance; guests and the drafter
+    /// exist. Returns where each meeting of the file is, by (org, date, kind).
+    fn meetings(&mut self, w: &Writer<'_>) -> Result<MeetingKeys, StoreError> {
         let mut seen: KeyMap<(OrgKey, NaiveDate, MeetingKind), usize> = KeyMap::default();
-        for meeting in &self.batch.meetings {
+        let mut found = MeetingKeys::default();
+        for (i, meeting) in self.batch.meetings.iter().enumerate() {
             let org = self
                 .org_ref(meeting.line, "org", meeting.org)
                 .and_then(Self::key_of);
@@ -512,7 +572,10 @@ impl Check<'_, '_> {
                     Entry::Occupied(first) => Some(Some(*first.get())),
                     Entry::Vacant(slot) => {
                         slot.insert(meeting.line);
-                        stored_meeting(w, org, meeting)?.then_some(None)
+                        found.insert((org, meeting.date, meeting.kind), i);
+                        stored_meeting(w, org, meeting.date, meeting.kind)?
+                            .is_some()
+                            .then_some(None)
                     }
                 };
                 if let Some(first_line) = first_line {
@@ -531,8 +594,43 @@ impl Check<'_, '_> {
                 self.card_ref(meeting.line, "guests", *guest);
             }
             self.listed_twice(meeting.line, "guests", meeting.guests.clone());
+            if let Some(drafter) = meeting.drafter {
+                self.card_ref(meeting.line, "drafter", drafter);
+            }
         }
-        Ok(())
+        Ok(found)
+    }
+
+    /// Every document names a meeting of the file or of the database.
+    fn documents(
+        &mut self,
+        w: &Writer<'_>,
+        meetings: &MeetingKeys,
+    ) -> Result<Vec<Option<MeetingAt>>, StoreError> {
+        let mut at = Vec::with_capacity(self.batch.documents.len());
+        for doc in &self.batch.documents {
+            let Some(org) = self
+                .org_ref(doc.line, "org", doc.org)
+                .and_then(Self::key_of)
+            else {
+                at.push(None);
+                continue;
+            };
+            let found = match meetings.get(&(org, doc.date, doc.kind)) {
+                Some(&i) => Some(MeetingAt::File(i)),
+                None => stored_meeting(w, org, doc.date, doc.kind)?.map(MeetingAt::Db),
+            };
+            if found.is_none() {
+                let problem = Problem::DocumentWithoutMeeting {
+                    org: self.batch.code_text(doc.org).to_string(),
+                    date: doc.date.format("%Y-%m-%d").to_string(),
+                    kind: doc.kind.as_str(),
+                };
+                self.problems.add(doc.line, problem);
+            }
+            at.push(found);
+        }
+        Ok(at)
     }
 
     fn attendance(&mut self, meeting: &MeetingRec, org: Option<OrgKey>) {
@@ -540,7 +638,7 @@ impl Check<'_, '_> {
             let Some(member) = self.card_ref(meeting.line, "attendance", *card) else {
                 continue;
             };
-            if let (Some(org), Some(branch)) = (org, self.member_org(member))
+            if let (Some(org), Some(branch)) = (org, self.member_branch_on(member, meeting.date))
                 && org != branch
             {
                 let problem = Problem::NotMemberOfBranch {
@@ -603,15 +701,24 @@ fn stored_spans(
     })
 }
 
-/// Whether the database already holds a meeting of the same org, day and kind.
-fn stored_meeting(w: &Writer<'_>, org: OrgKey, meeting: &MeetingRec) -> Result<bool, StoreError> {
+/// The file's meetings by (org, date, kind): the index of the first with that key.
+type MeetingKeys = KeyMap<(OrgKey, NaiveDate, MeetingKind), usize>;
+
+/// The meeting the database holds for an org, day and kind, if any.
+fn stored_meeting(
+    w: &Writer<'_>,
+    org: OrgKey,
+    date: NaiveDate,
+    kind: MeetingKind,
+) -> Result<Option<MeetingId>, StoreError> {
     let OrgKey::Db(id) = org else {
-        return Ok(false);
+        return Ok(None);
     };
-    let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);
-    Ok(w.meetings_of(id, meeting.date, next_day)?
-        .iter()
-        .any(|m| m.kind == meeting.kind))
+    let next_day = date.succ_opt().unwrap_or(date);
+    Ok(w.meetings_of(id, date, next_day)?
+        .into_iter()
+        .find(|m| m.kind == kind)
+        .map(|m| m.id))
 }
 
 /// Store ids of the file's records, as they are written.
@@ -669,8 +776,14 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
             until: record.until,
         })?;
     }
-    for record in &mut batch.meetings {
-        write_meeting(w, record, &ids)?;
+    let document_count = batch.documents.len();
+    let mut documents = documents_by_meeting(&mut batch, refs);
+    for (i, record) in batch.meetings.iter_mut().enumerate() {
+        let docs = documents.file.remove(&i).unwrap_or_default();
+        write_meeting(w, record, docs, &ids)?;
+    }
+    for (id, docs) in documents.stored {
+        add_stored_documents(w, id, docs)?;
     }
     Ok(ImportSummary {
         orgs: batch.orgs.len(),
@@ -679,6 +792,7 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
         roles: batch.roles.len(),
         oversight: batch.oversight.len(),
         meetings: batch.meetings.len(),
+        documents: document_count,
     })
 }
 
@@ -707,6 +821,7 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
             branch_type: record.branch_type,
             meeting_rule: record.meeting_rule,
             grace_days: record.grace_days,
+            plan_deadline: record.plan_deadline,
             founded: record.founded,
             dissolved: record.dissolved,
             rule_changes: std::mem::take(&mut record.rule_changes),
@@ -803,6 +918,14 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
     let card = batch.card_text(batch.members[i].card).to_string();
     let org = ids.org(batch.members[i].org);
     let cell = batch.members[i].cell.map(|c| ids.org(c));
+    let former_orgs = batch.members[i]
+        .former_orgs
+        .iter()
+        .map(|(code, until)| FormerOrg {
+            org: ids.org(*code),
+            until: *until,
+        })
+        .collect();
     let record = &mut batch.members[i];
     Member {
         id,
@@ -816,6 +939,7 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
         cell,
         phone: record.phone.take(),
         residence: record.residence.take(),
+        former_orgs,
         history: Vec::new(),
     }
 }
@@ -871,10 +995,68 @@ fn write_stored_members_statuses(
     Ok(())
 }
 
-/// A meeting with its marks, excuses and guests ordered by member id, as the store keeps them.
+/// The file's documents grouped by their meeting, each group in file order.
+#[derive(Default)]
+struct DocumentGroups {
+    file: BTreeMap<usize, Vec<DocumentRec>>,
+    stored: BTreeMap<MeetingId, Vec<DocumentRec>>,
+}
+
+fn documents_by_meeting(batch: &mut Batch, refs: &Refs) -> DocumentGroups {
+    let mut groups = DocumentGroups::default();
+    let documents = std::mem::take(&mut batch.documents);
+    for (doc, at) in documents.into_iter().zip(&refs.documents) {
+        match at {
+            Some(MeetingAt::File(i)) => groups.file.entry(*i).or_default().push(doc),
+            Some(MeetingAt::Db(id)) => groups.stored.entry(*id).or_default().push(doc),
+            None => unreachable!("every document's meeting is found before anything is written"),
+        }
+    }
+    groups
+}
+
+/// The listing of a meeting's documents from the file, numbered from `first` in file order.
+fn document_infos(docs: &[DocumentRec], first: u32) -> Vec<DocumentInfo> {
+    docs.iter()
+        .zip(first..)
+        .map(|(doc, no)| DocumentInfo {
+            no,
+            name: doc.name.clone(),
+            kind: doc.body.kind(),
+            media_type: match &doc.body {
+                crate::domain::DocumentBody::File { media_type, .. } => media_type.clone(),
+                crate::domain::DocumentBody::Markdown(_) => None,
+            },
+            size: doc.body.bytes().len() as u64,
+            added_at: doc.added,
+        })
+        .collect()
+}
+
+/// Documents of the file for a meeting already in the database, after its own.
+fn add_stored_documents(
+    w: &mut Writer<'_>,
+    id: MeetingId,
+    docs: Vec<DocumentRec>,
+) -> Result<(), StoreError> {
+    let mut meeting = w
+        .meeting(id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("meeting {} vanished", id.0)))?;
+    let first = meeting.documents.iter().map(|d| d.no).max().unwrap_or(0) + 1;
+    let infos = document_infos(&docs, first);
+    for (info, doc) in infos.iter().zip(&docs) {
+        w.put_document_bytes(id, info.no, doc.body.bytes())?;
+    }
+    meeting.documents.extend(infos);
+    w.put_meeting(&meeting)
+}
+
+/// A meeting with its marks, excuses and guests ordered by member id, as the store keeps
+/// them, and its documents from the file numbered in file order.
 fn write_meeting(
     w: &mut Writer<'_>,
     record: &mut MeetingRec,
+    docs: Vec<DocumentRec>,
     ids: &Ids<'_>,
 ) -> Result<(), StoreError> {
     let mut attendance: Vec<_> = record
@@ -909,6 +1091,15 @@ fn write_meeting(
         time: record.time,
         end_time: record.end_time,
         place: record.place.take(),
+        agenda: std::mem::take(&mut record.agenda),
+        drafter: record.drafter.map(|card| ids.member(card)),
+        documents: document_infos(&docs, 1),
+        sent_at: record.sent_at,
+        vote: record.vote,
+        decisions: record.decisions.take(),
     };
+    for (info, doc) in meeting.documents.iter().zip(&docs) {
+        w.put_document_bytes(meeting.id, info.no, doc.body.bytes())?;
+    }
     w.put_meeting(&meeting)
 }

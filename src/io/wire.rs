@@ -11,16 +11,18 @@ use serde_json::error::Category;
 
 use super::problem::{Problem, Problems};
 use super::record::{
-    Batch, CardRef, DateForms, Fields, MeetingRec, OrgRec, RawMember, SpanRec, StatusRec,
-    add_member, readable_key,
+    Batch, CardRef, CodeRef, DateForms, DocumentRec, Fields, MeetingRec, OrgRec, RawMember,
+    SpanRec, StatusRec, add_member, readable_key,
 };
 use chrono::NaiveDateTime;
 
 use crate::domain::date::{format_year_month, parse_clock, parse_moment, parse_year_month};
+use crate::domain::prep::MAX_DOCUMENT_BYTES;
 use crate::domain::schedule::parse_weekday;
+use crate::domain::schedule::validate_deadline_day;
 use crate::domain::{
-    Amendment, Approval, BranchType, Mark, MeetingKind, MeetingState, MemberStatus, OrgKind,
-    RoleKind, RuleChange, ScheduleRule, Sex, StatusChange,
+    Amendment, Approval, BranchType, DocumentBody, Mark, MeetingKind, MeetingState, MemberStatus,
+    OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
 };
 
 /// A JSON string, borrowed from the line when it holds no escapes (the usual case), so
@@ -128,6 +130,7 @@ struct OrgLine<'a> {
     #[serde(borrow)]
     meeting_rule: Option<RuleLine<'a>>,
     grace_days: Option<u64>,
+    plan_deadline: Option<u64>,
     #[serde(borrow)]
     founded: Option<Text<'a>>,
     #[serde(borrow)]
@@ -145,6 +148,7 @@ struct RuleChangeLine<'a> {
     #[serde(borrow)]
     meeting_rule: Option<RuleLine<'a>>,
     grace_days: Option<u64>,
+    plan_deadline: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +185,18 @@ struct MemberLine<'a> {
     phone: Option<Text<'a>>,
     #[serde(borrow)]
     residence: Option<Text<'a>>,
+    #[serde(borrow)]
+    former_orgs: Option<Vec<FormerLine<'a>>>,
+}
+
+/// `{"org":"QN.HL.HG.K2","until":"2026-11-01"}`: a branch sat in before, until a day.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormerLine<'a> {
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    until: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -262,12 +278,55 @@ struct MeetingLine<'a> {
     #[serde(borrow)]
     topic: Option<Text<'a>>,
     #[serde(borrow)]
+    agenda: Option<Texts<'a>>,
+    #[serde(borrow)]
+    drafter: Option<Text<'a>>,
+    #[serde(borrow)]
+    sent: Option<Text<'a>>,
+    #[serde(borrow)]
     minutes: Option<Text<'a>>,
+    #[serde(borrow)]
+    decisions: Option<Text<'a>>,
+    vote: Option<VoteLine>,
     approved: Option<bool>,
     #[serde(borrow)]
     approval: Option<ApprovalLine<'a>>,
     #[serde(borrow)]
     amendments: Option<Vec<AmendmentLine<'a>>>,
+}
+
+/// `{"for":15,"against":1,"abstain":2}`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoteLine {
+    #[serde(rename = "for")]
+    in_favour: Option<u32>,
+    against: Option<u32>,
+    abstain: Option<u32>,
+}
+
+/// A document of a meeting: Markdown `text`, or a file as base64 `data`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    kind: Option<Text<'a>>,
+    #[serde(borrow)]
+    date: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    media_type: Option<Text<'a>>,
+    #[serde(borrow)]
+    added: Option<Text<'a>>,
+    #[serde(borrow)]
+    text: Option<Text<'a>>,
+    #[serde(borrow)]
+    data: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -321,6 +380,7 @@ pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Pr
         "role" => parse(bytes).map(|r| add_role(r, line, &mut fields, batch)),
         "oversight" => parse(bytes).map(|r| add_oversight(r, line, &mut fields, batch)),
         "meeting" => parse(bytes).map(|r| add_meeting(r, line, &mut fields, batch)),
+        "document" => parse(bytes).map(|r| add_document(r, line, &mut fields, batch)),
         other => {
             let found = other.to_string();
             return fields.report(Problem::UnknownType { found });
@@ -408,6 +468,7 @@ fn add_org(line_data: OrgLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
     );
     let meeting_rule = line_data.meeting_rule.and_then(|r| schedule_rule(r, f));
     let grace_days = line_data.grace_days.and_then(|g| grace(g, f));
+    let plan_deadline = line_data.plan_deadline.and_then(|d| deadline_day(d, f));
     let founded = f.opt_date("founded", line_data.founded.as_deref());
     let dissolved = f.opt_date("dissolved", line_data.dissolved.as_deref());
     f.in_order(("founded", founded), ("dissolved", dissolved), true);
@@ -428,6 +489,7 @@ fn add_org(line_data: OrgLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
         branch_type,
         meeting_rule,
         grace_days,
+        plan_deadline,
         founded,
         dissolved,
         rule_changes,
@@ -468,11 +530,24 @@ fn rule_change(line: RuleChangeLine<'_>, f: &mut Fields<'_>) -> Option<RuleChang
     };
     let meeting_rule = line.meeting_rule.and_then(|r| schedule_rule(r, f));
     let grace_days = line.grace_days.and_then(|g| grace(g, f));
+    let plan_deadline = line.plan_deadline.and_then(|d| deadline_day(d, f));
     Some(RuleChange {
         from: from?,
         meeting_rule,
         grace_days,
+        plan_deadline,
     })
+}
+
+/// A plan deadline: a day of the month, 1 to 31.
+fn deadline_day(day: u64, f: &mut Fields<'_>) -> Option<u8> {
+    match u8::try_from(day)
+        .ok()
+        .and_then(|d| validate_deadline_day(d).ok())
+    {
+        Some(d) => Some(d),
+        None => report(f, Problem::DeadlineDay { found: day }),
+    }
 }
 
 /// `{"day":N}` or `{"nth":N,"weekday":"thu"}`, within the ranges `ScheduleRule` accepts.
@@ -539,7 +614,34 @@ fn add_member_line(m: &MemberLine<'_>, line: usize, f: &mut Fields<'_>, batch: &
         phone: m.phone.as_deref(),
         residence: m.residence.as_deref(),
     };
+    let former = former_orgs(m.former_orgs.as_deref().unwrap_or_default(), f);
+    let before = batch.members.len();
     add_member(&raw, line, f, batch, Sex::parse, Sex::words);
+    if batch.members.len() > before
+        && let Some(record) = batch.members.last_mut()
+    {
+        record.former_orgs = former
+            .into_iter()
+            .map(|(code, until)| (CodeRef(batch.codes.intern(&code)), until))
+            .collect();
+    }
+}
+
+/// The branches a member sat in before, each until a later day than the one before.
+fn former_orgs(lines: &[FormerLine<'_>], f: &mut Fields<'_>) -> Vec<(String, chrono::NaiveDate)> {
+    let mut former = Vec::with_capacity(lines.len());
+    for line in lines {
+        let org = f.required("former_orgs.org", line.org.as_deref());
+        let until = f.date("former_orgs.until", line.until.as_deref());
+        if let (Some(org), Some(until)) = (org, until) {
+            former.push((org.into_owned(), until));
+        }
+    }
+    let in_order = former.windows(2).all(|pair| pair[0].1 < pair[1].1);
+    if !in_order {
+        f.report(Problem::FormerOrder);
+    }
+    former
 }
 
 fn add_status(s: StatusLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
@@ -676,7 +778,20 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
     let excuses = excuses(m.excuses.as_ref(), f, batch);
     let guests = guests(m.guests.as_ref(), f, batch);
     let topic = f.optional("topic", m.topic.as_deref());
+    let agenda = agenda(m.agenda.as_ref(), f);
+    let drafter = f.optional("drafter", m.drafter.as_deref());
+    let drafter = drafter.map(|card| batch.card(&card));
+    let sent_at = moment("sent", m.sent.as_deref(), f);
     let minutes = f.free_text("minutes", m.minutes.as_deref());
+    let decisions = f.free_text("decisions", m.decisions.as_deref());
+    if let (Some(kind), true) = (kind, decisions.is_some())
+        && kind != MeetingKind::Committee
+    {
+        f.report(Problem::DecisionsNotCommittee {
+            kind: kind.as_str(),
+        });
+    }
+    let vote = m.vote.and_then(|v| vote(v, state, &attendance, f));
     let approved = m.approved.unwrap_or(false);
     let approval = approval(m.approval, approved, f);
     let amendments = amendments(m.amendments.unwrap_or_default(), approved, f);
@@ -700,8 +815,136 @@ fn add_meeting(m: MeetingLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut 
         time,
         end_time,
         place: place.map(Cow::into_owned),
+        agenda,
+        drafter,
+        sent_at,
+        vote,
+        decisions,
     };
     batch.meetings.push(record);
+}
+
+/// The agenda: one line of text an item, in order.
+fn agenda(items: Option<&Texts<'_>>, f: &mut Fields<'_>) -> Vec<String> {
+    let Some(Texts(items)) = items else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| f.optional("agenda", Some(item)))
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// The vote: all three counts, at a held meeting, never more than those marked present.
+fn vote(
+    line: VoteLine,
+    state: MeetingState,
+    attendance: &[(CardRef, Mark)],
+    f: &mut Fields<'_>,
+) -> Option<Vote> {
+    let count = |field, value: Option<u32>, f: &mut Fields<'_>| {
+        value.or_else(|| report(f, Problem::Missing { field }))
+    };
+    let in_favour = count("vote.for", line.in_favour, f);
+    let against = count("vote.against", line.against, f);
+    let abstaining = count("vote.abstain", line.abstain, f);
+    let vote = Vote {
+        in_favour: in_favour?,
+        against: against?,
+        abstaining: abstaining?,
+    };
+    if state != MeetingState::Held {
+        return report(
+            f,
+            Problem::NotHeld {
+                field: "vote",
+                state: state.as_str(),
+            },
+        );
+    }
+    let present = attendance
+        .iter()
+        .filter(|(_, m)| *m == Mark::Present)
+        .count();
+    let votes = u64::from(vote.in_favour) + u64::from(vote.against) + u64::from(vote.abstaining);
+    if votes > present as u64 {
+        return report(f, Problem::VoteExceeds { votes, present });
+    }
+    Some(vote)
+}
+
+fn add_document(d: DocumentLine<'_>, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
+    let org = f.required("org", d.org.as_deref());
+    let kind = f.word(
+        "kind",
+        d.kind.as_deref(),
+        MeetingKind::parse,
+        MeetingKind::words,
+    );
+    let date = f.date("date", d.date.as_deref());
+    let name = f.required("name", d.name.as_deref());
+    let media_type = f.optional("media_type", d.media_type.as_deref());
+    let added = f
+        .required("added", d.added.as_deref())
+        .and_then(|text| moment("added", Some(&text), f));
+    let body = document_body(d.text.as_deref(), d.data.as_deref(), media_type, f);
+    if let (Some(name), Some(body)) = (&name, &body) {
+        let size = body.bytes().len() as u64;
+        if size > MAX_DOCUMENT_BYTES {
+            let name = name.to_string();
+            f.report(Problem::DocumentTooLarge { name, size });
+        }
+    }
+    let (Some(org), Some(kind), Some(date), Some(name), Some(added), Some(body), true) =
+        (org, kind, date, name, added, body, f.ok)
+    else {
+        return;
+    };
+    let record = DocumentRec {
+        line,
+        org: batch.code(&org),
+        kind,
+        date,
+        name: name.into_owned(),
+        added,
+        body,
+    };
+    batch.documents.push(record);
+}
+
+/// Markdown `text` (kept as written, like minutes) or base64 `data` with its media type.
+fn document_body(
+    text: Option<&str>,
+    data: Option<&str>,
+    media_type: Option<Cow<'_, str>>,
+    f: &mut Fields<'_>,
+) -> Option<DocumentBody> {
+    use base64::Engine;
+    match (text, data) {
+        (Some(text), None) => {
+            // An empty text is still a document; only control characters are refused.
+            let body = if text.trim().is_empty() {
+                String::new()
+            } else {
+                f.free_text("text", Some(text))?
+            };
+            Some(DocumentBody::Markdown(body))
+        }
+        (None, Some(data)) => match base64::engine::general_purpose::STANDARD.decode(data.trim()) {
+            Ok(bytes) => Some(DocumentBody::File {
+                media_type: media_type.map(Cow::into_owned),
+                bytes,
+            }),
+            Err(e) => report(
+                f,
+                Problem::BadBase64 {
+                    detail: e.to_string(),
+                },
+            ),
+        },
+        _ => report(f, Problem::DocumentBody),
+    }
 }
 
 /// Who approved the minutes, when approved; `"approved": true` alone is an approval that
@@ -759,7 +1002,7 @@ fn amendments(lines: Vec<AmendmentLine<'_>>, approved: bool, f: &mut Fields<'_>)
     amendments
 }
 
-/// An optional moment, strictly `YYYY-MM-DDTHH:MM`.
+/// An optional moment, strictly `YYYY-MM-DDTHH:MM`; blank reads as absent.
 fn moment(field: &'static str, value: Option<&str>, f: &mut Fields<'_>) -> Option<NaiveDateTime> {
     let text = value?.trim();
     if text.is_empty() {

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use redb::ReadableTable;
 
 use super::codec::decode;
-use super::rollups::recount_months;
+use super::rollups::{recount_absences, recount_months};
 use super::{Reader, StoreError};
 use crate::domain::date::{day_number, format_year_month, month_start, year_month};
 use crate::domain::stats::recount;
@@ -27,6 +27,7 @@ pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     check_meetings(reader, &orgs, &members, &mut problems)?;
     check_counters(reader, &orgs, &members, &mut problems)?;
     check_rollups(reader, &orgs, &members, &mut problems)?;
+    check_documents(reader, &mut problems)?;
     Ok(problems)
 }
 
@@ -164,6 +165,19 @@ fn check_members(
                     m.card
                 ));
             }
+        }
+        let former_in_branches = m
+            .former_orgs
+            .iter()
+            .all(|f| orgs.get(&f.org.0).is_some_and(|o| o.kind.is_branch()));
+        if !former_in_branches {
+            problems.push(format!(
+                "member {}: a former branch is missing or not a branch",
+                m.card
+            ));
+        }
+        if m.former_orgs.windows(2).any(|w| w[0].until >= w[1].until) {
+            problems.push(format!("member {}: former branches out of order", m.card));
         }
         if m.history.windows(2).any(|w| w[0].from > w[1].from) {
             problems.push(format!(
@@ -354,9 +368,10 @@ fn check_meetings(
             ));
         }
         for (member, _) in &meeting.attendance {
-            if members.get(&member.0).is_none_or(|m| m.org != meeting.org) {
+            let branch = members.get(&member.0).map(|m| m.branch_on(meeting.date));
+            if branch != Some(meeting.org) {
                 problems.push(format!(
-                    "meeting of {} on {}: attendance for someone not in the branch",
+                    "meeting of {} on {}: attendance for someone not in the branch that day",
                     org.code, meeting.date
                 ));
             }
@@ -373,6 +388,24 @@ fn check_meetings(
             problems.push(format!(
                 "meeting of {} on {}: ends before it starts",
                 org.code, meeting.date
+            ));
+        }
+        if meeting.drafter.is_some_and(|d| !members.contains_key(&d.0)) {
+            problems.push(format!(
+                "meeting of {} on {}: unknown drafter",
+                org.code, meeting.date
+            ));
+        }
+        if let Some(vote) = meeting.vote
+            && (meeting.state != MeetingState::Held || vote.total() > meeting.present_marks())
+        {
+            problems.push(format!(
+                "meeting of {} on {}: a vote of {} at a meeting with {} present ({})",
+                org.code,
+                meeting.date,
+                vote.total(),
+                meeting.present_marks(),
+                meeting.state
             ));
         }
         if meeting.guests.iter().any(|g| !members.contains_key(&g.0)) {
@@ -411,6 +444,18 @@ fn check_rollups(
         }
         meetings.entry(meeting.org.0).or_default().push(meeting);
     }
+    let mut stored_absences = BTreeSet::new();
+    for row in reader.member_absences.iter()? {
+        let (key, count) = row?;
+        stored_absences.insert((key.value(), count.value()));
+    }
+    let expected_absences = recount_absences(&meetings).into_iter().collect();
+    compare_index(
+        "member_absences",
+        stored_absences,
+        expected_absences,
+        problems,
+    );
     let expected = recount_months(orgs, members, &meetings, &covered);
     let stored = reader.all_rollups()?;
     let mut keys: Vec<(u64, u32)> = expected.keys().chain(stored.keys()).copied().collect();
@@ -433,6 +478,26 @@ fn check_rollups(
             ));
         }
     }
+    Ok(())
+}
+
+/// Every document a meeting lists has its bytes, of the size listed, and no bytes are kept
+/// for a document no meeting lists.
+fn check_documents(reader: &Reader, problems: &mut Vec<String>) -> Result<(), StoreError> {
+    let mut expected = BTreeSet::new();
+    for row in reader.meetings.iter()? {
+        let meeting: Meeting = decode(row?.1.value())?;
+        for doc in &meeting.documents {
+            expected.insert((meeting.id.0, doc.no, doc.size));
+        }
+    }
+    let mut stored = BTreeSet::new();
+    for row in reader.documents.iter()? {
+        let (key, bytes) = row?;
+        let (meeting, no) = key.value();
+        stored.insert((meeting, no, bytes.value().len() as u64));
+    }
+    compare_index("documents", stored, expected, problems);
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingKind, MinutesError};
+use crate::domain::{Lang, MeetingKind, MinutesError, PrepError};
 
 use super::holders::Holder;
 
@@ -41,6 +41,15 @@ pub enum StoreError {
     /// A rule of minutes and attendance refused the write (approved minutes are locked …).
     #[error("{}", self.message(Lang::En))]
     Minutes(MinutesError),
+    /// A rule of preparation refused the write (a document too large, a plan incomplete …).
+    #[error("{}", self.message(Lang::En))]
+    Prep(PrepError),
+}
+
+impl From<PrepError> for StoreError {
+    fn from(e: PrepError) -> Self {
+        StoreError::Prep(e)
+    }
 }
 
 impl From<MinutesError> for StoreError {
@@ -112,6 +121,7 @@ impl StoreError {
                 ),
             ),
             StoreError::Minutes(e) => e.message(lang),
+            StoreError::Prep(e) => e.message(lang),
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),
                 "an organisation cannot sit inside itself".to_string(),

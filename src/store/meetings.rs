@@ -49,9 +49,9 @@ pub struct QuotaRow {
 
 /// A subtree with the way up from each of its organisations: enough to resolve inherited
 /// meeting rules and "is below" without reading an organisation twice.
-struct Tree {
+pub(super) struct Tree {
     /// The subtree, root first.
-    orgs: Vec<OrgUnit>,
+    pub(super) orgs: Vec<OrgUnit>,
     /// Index in `orgs` of each organisation's parent (`None` for the root).
     parents: Vec<Option<usize>>,
     /// The root's ancestors, nearest first.
@@ -73,7 +73,7 @@ impl Tree {
     }
 
     /// The organisation at `i` and every one above it, nearest first.
-    fn chain(&self, i: usize) -> impl Iterator<Item = &OrgUnit> {
+    pub(super) fn chain(&self, i: usize) -> impl Iterator<Item = &OrgUnit> {
         std::iter::successors(Some(i), |&j| self.parents[j])
             .map(|j| &self.orgs[j])
             .chain(&self.above)
@@ -85,7 +85,7 @@ impl Tree {
     }
 
     /// Indexes of the branches, by code.
-    fn branches(&self) -> Vec<usize> {
+    pub(super) fn branches(&self) -> Vec<usize> {
         let mut branches: Vec<usize> = (0..self.orgs.len())
             .filter(|&i| self.orgs[i].kind.is_branch())
             .collect();
@@ -103,7 +103,7 @@ fn held_days(meetings: &[Meeting], kind: MeetingKind) -> Vec<NaiveDate> {
 }
 
 queries! {
-    fn tree(&self, root: OrgId) -> Result<Tree, StoreError> {
+    pub(super) fn tree(&self, root: OrgId) -> Result<Tree, StoreError> {
         Ok(Tree::new(self.subtree(root)?, self.ancestors(root)?))
     }
 

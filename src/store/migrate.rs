@@ -11,19 +11,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 use super::codec::{decode, encode};
-use super::rollups::recount_months;
+use super::rollups::{recount_absences, recount_months};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
 use crate::domain::date::{days, opt_clock, opt_days, year_month};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
-    Approval, BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId,
-    OrgId, OrgKind, OrgUnit, ScheduleRule,
+    Amendment, Approval, BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member,
+    MemberId, OrgId, OrgKind, OrgUnit, RuleChange, ScheduleRule, Sex, StatusChange,
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     reencode_orgs_and_meetings,
     reencode_meeting_approvals,
     build_rollups,
+    prepare_plans_and_absences,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -53,9 +54,9 @@ struct OrgUnitV2 {
     dissolved: Option<NaiveDate>,
 }
 
-impl From<OrgUnitV2> for OrgUnit {
-    fn from(old: OrgUnitV2) -> OrgUnit {
-        OrgUnit {
+impl From<OrgUnitV2> for OrgUnitV5 {
+    fn from(old: OrgUnitV2) -> OrgUnitV5 {
+        OrgUnitV5 {
             id: old.id,
             code: old.code,
             name: old.name,
@@ -135,9 +136,9 @@ struct MeetingV3 {
     place: Option<String>,
 }
 
-impl From<MeetingV3> for Meeting {
-    fn from(old: MeetingV3) -> Meeting {
-        Meeting {
+impl From<MeetingV3> for MeetingV5 {
+    fn from(old: MeetingV3) -> MeetingV5 {
+        MeetingV5 {
             id: old.id,
             org: old.org,
             kind: old.kind,
@@ -159,6 +160,156 @@ impl From<MeetingV3> for Meeting {
     }
 }
 
+/// An organisation as schemas 3 to 5 stored it: before the plan deadline.
+#[derive(Serialize, Deserialize)]
+struct OrgUnitV5 {
+    id: OrgId,
+    code: String,
+    name: String,
+    kind: OrgKind,
+    parent: Option<OrgId>,
+    branch_type: Option<BranchType>,
+    meeting_rule: Option<ScheduleRule>,
+    grace_days: Option<u8>,
+    #[serde(with = "opt_days")]
+    founded: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    dissolved: Option<NaiveDate>,
+    rule_changes: Vec<RuleChangeV5>,
+}
+
+/// A rule change as schemas 3 to 5 stored it: rule and grace only.
+#[derive(Serialize, Deserialize)]
+struct RuleChangeV5 {
+    from: u32,
+    meeting_rule: Option<ScheduleRule>,
+    grace_days: Option<u8>,
+}
+
+impl From<OrgUnitV5> for OrgUnit {
+    fn from(old: OrgUnitV5) -> OrgUnit {
+        OrgUnit {
+            id: old.id,
+            code: old.code,
+            name: old.name,
+            kind: old.kind,
+            parent: old.parent,
+            branch_type: old.branch_type,
+            meeting_rule: old.meeting_rule,
+            grace_days: old.grace_days,
+            plan_deadline: None,
+            founded: old.founded,
+            dissolved: old.dissolved,
+            rule_changes: old
+                .rule_changes
+                .into_iter()
+                .map(|c| RuleChange {
+                    from: c.from,
+                    meeting_rule: c.meeting_rule,
+                    grace_days: c.grace_days,
+                    plan_deadline: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A meeting as schemas 4 and 5 stored it: before preparation, votes and decisions.
+#[derive(Serialize, Deserialize)]
+struct MeetingV5 {
+    id: MeetingId,
+    org: OrgId,
+    kind: MeetingKind,
+    #[serde(with = "days")]
+    date: NaiveDate,
+    #[serde(with = "opt_days")]
+    planned: Option<NaiveDate>,
+    attendance: Vec<(MemberId, Mark)>,
+    excuses: Vec<(MemberId, String)>,
+    guests: Vec<MemberId>,
+    topic: Option<String>,
+    minutes: Option<String>,
+    minutes_saved_at: Option<chrono::NaiveDateTime>,
+    approval: Option<Approval>,
+    amendments: Vec<Amendment>,
+    state: MeetingState,
+    #[serde(with = "opt_clock")]
+    time: Option<NaiveTime>,
+    #[serde(with = "opt_clock")]
+    end_time: Option<NaiveTime>,
+    place: Option<String>,
+}
+
+impl From<MeetingV5> for Meeting {
+    fn from(old: MeetingV5) -> Meeting {
+        Meeting {
+            id: old.id,
+            org: old.org,
+            kind: old.kind,
+            date: old.date,
+            planned: old.planned,
+            attendance: old.attendance,
+            excuses: old.excuses,
+            guests: old.guests,
+            topic: old.topic,
+            minutes: old.minutes,
+            minutes_saved_at: old.minutes_saved_at,
+            approval: old.approval,
+            amendments: old.amendments,
+            state: old.state,
+            time: old.time,
+            end_time: old.end_time,
+            place: old.place,
+            agenda: Vec::new(),
+            drafter: None,
+            documents: Vec::new(),
+            sent_at: None,
+            vote: None,
+            decisions: None,
+        }
+    }
+}
+
+/// A member as schemas 1 to 5 stored it: without the branches sat in before.
+#[derive(Deserialize)]
+struct MemberV5 {
+    id: MemberId,
+    card: String,
+    name: String,
+    sex: Option<Sex>,
+    #[serde(with = "opt_days")]
+    born: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    admitted: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    full_member: Option<NaiveDate>,
+    org: OrgId,
+    cell: Option<OrgId>,
+    phone: Option<String>,
+    residence: Option<String>,
+    history: Vec<StatusChange>,
+}
+
+impl From<MemberV5> for Member {
+    fn from(old: MemberV5) -> Member {
+        Member {
+            id: old.id,
+            card: old.card,
+            name: old.name,
+            sex: old.sex,
+            born: old.born,
+            admitted: old.admitted,
+            full_member: old.full_member,
+            org: old.org,
+            cell: old.cell,
+            phone: old.phone,
+            residence: old.residence,
+            history: old.history,
+            former_orgs: Vec::new(),
+        }
+    }
+}
+
 /// 1 → 2: organisations become searchable by name, and every organisation keeps the totals
 /// of its subtree; fill `org_by_folded` and `org_totals` from the records.
 fn index_org_names_and_totals(txn: &WriteTransaction) -> Result<(), StoreError> {
@@ -167,12 +318,12 @@ fn index_org_names_and_totals(txn: &WriteTransaction) -> Result<(), StoreError> 
     let mut all_orgs = HashMap::new();
     for row in orgs.iter()? {
         let (id, bytes) = row?;
-        let org = OrgUnit::from(decode::<OrgUnitV2>(bytes.value())?);
+        let org = OrgUnit::from(OrgUnitV5::from(decode::<OrgUnitV2>(bytes.value())?));
         all_orgs.insert(id.value(), org);
     }
     let mut members = Vec::new();
     for row in txn.open_table(MEMBERS)?.iter()? {
-        members.push(decode::<Member>(row?.1.value())?);
+        members.push(Member::from(decode::<MemberV5>(row?.1.value())?));
     }
     let mut totals = txn.open_table(ORG_TOTALS)?;
     for (id, t) in recount(&all_orgs, &members) {
@@ -198,45 +349,99 @@ fn index_org_names(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// 2 → 3: organisations gain dated rule changes (none yet) and meetings a state (every
 /// stored one was held), times and a place; every row is re-encoded in the new layout.
 fn reencode_orgs_and_meetings(txn: &WriteTransaction) -> Result<(), StoreError> {
-    reencode::<OrgUnitV2, OrgUnit>(txn, ORGS)?;
+    reencode::<OrgUnitV2, OrgUnitV5>(txn, ORGS)?;
     reencode::<MeetingV2, MeetingV3>(txn, MEETINGS)
 }
 
 /// 3 → 4: approved minutes say who approved them and when, and take amendments.
 fn reencode_meeting_approvals(txn: &WriteTransaction) -> Result<(), StoreError> {
-    reencode::<MeetingV3, Meeting>(txn, MEETINGS)
+    reencode::<MeetingV3, MeetingV5>(txn, MEETINGS)
 }
 
-/// 4 → 5: every organisation keeps its months (`rollups`); the months with a meeting become
-/// the covered ones and every row of them is counted from the records, as `chibo check`
-/// counts them. Reads records in the layout of schema 4, which is today's.
-fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
+/// Every organisation, member and meeting, read in the layouts `Org` and `Meet` of the
+/// schema a migration starts from and brought to today's types.
+type Records = (
+    HashMap<u64, OrgUnit>,
+    HashMap<u64, Member>,
+    HashMap<u64, Vec<Meeting>>,
+);
+
+fn read_records<Org, Mem, Meet>(txn: &WriteTransaction) -> Result<Records, StoreError>
+where
+    Org: serde::de::DeserializeOwned + Into<OrgUnit>,
+    Mem: serde::de::DeserializeOwned + Into<Member>,
+    Meet: serde::de::DeserializeOwned + Into<Meeting>,
+{
     let mut orgs = HashMap::new();
     for row in txn.open_table(ORGS)?.iter()? {
         let (id, bytes) = row?;
-        orgs.insert(id.value(), decode::<OrgUnit>(bytes.value())?);
+        orgs.insert(id.value(), decode::<Org>(bytes.value())?.into());
     }
     let mut members = HashMap::new();
     for row in txn.open_table(MEMBERS)?.iter()? {
         let (id, bytes) = row?;
-        members.insert(id.value(), decode::<Member>(bytes.value())?);
+        members.insert(id.value(), decode::<Mem>(bytes.value())?.into());
     }
     let mut meetings: HashMap<u64, Vec<Meeting>> = HashMap::new();
-    let mut months = BTreeSet::new();
     for row in txn.open_table(MEETINGS)?.iter()? {
-        let meeting: Meeting = decode(row?.1.value())?;
-        months.insert(year_month(meeting.date));
+        let meeting: Meeting = decode::<Meet>(row?.1.value())?.into();
         meetings.entry(meeting.org.0).or_default().push(meeting);
     }
+    Ok((orgs, members, meetings))
+}
+
+/// Writes every roll-up row of the `covered` months, counted from the records.
+fn write_rollups(
+    txn: &WriteTransaction,
+    records: &Records,
+    covered: &BTreeSet<u32>,
+) -> Result<(), StoreError> {
+    let (orgs, members, meetings) = records;
+    let mut rows = txn.open_table(ROLLUPS)?;
+    for (key, stats) in recount_months(orgs, members, meetings, covered) {
+        rows.insert(key, encode(&stats).as_slice())?;
+    }
+    Ok(())
+}
+
+/// 4 → 5: every organisation keeps its months (`rollups`); the months with a meeting become
+/// the covered ones and every row of them is counted from the records, as `chibo check`
+/// counts them. Reads records in the layout of schema 4.
+fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let records = read_records::<OrgUnitV5, MemberV5, MeetingV5>(txn)?;
+    let months: BTreeSet<u32> = records
+        .2
+        .values()
+        .flatten()
+        .map(|m| year_month(m.date))
+        .collect();
     let mut covered = txn.open_table(ROLLUP_MONTHS)?;
     for &month in &months {
         covered.insert(month, ())?;
     }
-    let mut rows = txn.open_table(ROLLUPS)?;
-    for (key, stats) in recount_months(&orgs, &members, &meetings, &months) {
-        rows.insert(key, encode(&stats).as_slice())?;
+    write_rollups(txn, &records, &months)
+}
+
+/// 5 → 6: organisations gain a plan deadline (none set: inherited, the 20th), members the
+/// branches they sat in before (none: nobody had moved, as far as chibo knew) and meetings
+/// their preparation, vote and decisions (none recorded); every row is re-encoded. Members'
+/// months of unexcused absence are counted into `member_absences`, and the roll-ups, which
+/// gain the plans, documents and absentees of every month, are counted again.
+fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> {
+    reencode::<OrgUnitV5, OrgUnit>(txn, ORGS)?;
+    reencode::<MeetingV5, Meeting>(txn, MEETINGS)?;
+    reencode::<MemberV5, Member>(txn, MEMBERS)?;
+    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let mut absences = txn.open_table(MEMBER_ABSENCES)?;
+    for (key, count) in recount_absences(&records.2) {
+        absences.insert(key, count)?;
     }
-    Ok(())
+    txn.delete_table(ROLLUPS)?;
+    let mut covered = BTreeSet::new();
+    for row in txn.open_table(ROLLUP_MONTHS)?.iter()? {
+        covered.insert(row?.0.value());
+    }
+    write_rollups(txn, &records, &covered)
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
@@ -376,5 +581,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORG_MEETINGS)?;
     touch(txn, ROLLUPS)?;
     touch(txn, ROLLUP_MONTHS)?;
+    touch(txn, DOCUMENTS)?;
+    touch(txn, MEMBER_ABSENCES)?;
     Ok(())
 }

@@ -25,6 +25,22 @@ queries! {
         ))
     }
 
+    /// The roll of `meeting` read from its branch's roster, plus anyone marked at the
+    /// meeting who has since left the branch: who was there, wherever they are now. What
+    /// the minutes print and the quorum is counted from.
+    pub fn full_roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        let mut entries = self.roll_of(meeting)?.entries;
+        for (id, _) in &meeting.attendance {
+            if entries.iter().any(|e| e.member == *id) {
+                continue;
+            }
+            if let Some(entry) = self.member(*id)?.and_then(|m| RollEntry::of(&m, meeting)) {
+                entries.push(entry);
+            }
+        }
+        Ok(Roll::new(entries))
+    }
+
     /// The draft of a meeting's minutes, if one was autosaved and not yet saved.
     pub fn draft(&self, meeting: MeetingId) -> Result<Option<Draft>, StoreError> {
         self.drafts.get(meeting.0)?.map(|g| decode(g.value())).transpose()
@@ -42,7 +58,7 @@ queries! {
 
 impl Writer<'_> {
     /// A meeting that must exist.
-    fn existing_meeting(&self, id: MeetingId) -> Result<Meeting, StoreError> {
+    pub(super) fn existing_meeting(&self, id: MeetingId) -> Result<Meeting, StoreError> {
         self.meeting(id)?
             .ok_or_else(|| StoreError::Corrupt(format!("meeting {} does not exist", id.0)))
     }

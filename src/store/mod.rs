@@ -8,6 +8,7 @@ mod holders;
 mod meetings;
 mod migrate;
 mod minutes;
+mod prep;
 mod query;
 mod rollups;
 pub mod tables;
@@ -23,6 +24,7 @@ pub use error::StoreError;
 pub use holders::{Holder, holders_of};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
+pub use prep::{Absentee, BranchStatus, PlanDeadlines};
 pub use query::{Reader, Writer};
 
 /// The bytes stored under `meta["magic"]`: what tells a chibo database from any other redb file.

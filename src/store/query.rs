@@ -43,6 +43,8 @@ pub struct Reader {
     pub(super) drafts: ReadOnlyTable<u64, Bytes>,
     pub(super) rollups: ReadOnlyTable<(u64, u32), Bytes>,
     pub(super) rollup_months: ReadOnlyTable<u32, ()>,
+    pub(super) documents: ReadOnlyTable<(u64, u32), Bytes>,
+    pub(super) member_absences: ReadOnlyTable<(u64, u32), u32>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
 }
 
@@ -66,6 +68,8 @@ pub struct Writer<'t> {
     pub(super) rollups: Table<'t, (u64, u32), Bytes>,
     pub(super) rollup_months: Table<'t, u32, ()>,
     pub(super) drafts: Table<'t, u64, Bytes>,
+    pub(super) documents: Table<'t, (u64, u32), Bytes>,
+    pub(super) member_absences: Table<'t, (u64, u32), u32>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
@@ -101,6 +105,8 @@ macro_rules! open_tables {
             drafts: $txn.open_table(DRAFTS)?,
             rollups: $txn.open_table(ROLLUPS)?,
             rollup_months: $txn.open_table(ROLLUP_MONTHS)?,
+            documents: $txn.open_table(DOCUMENTS)?,
+            member_absences: $txn.open_table(MEMBER_ABSENCES)?,
             meta: $txn.open_table(META)?,
             // Last: the transaction moves in only after every table is open.
             $($extra: $value,)*
@@ -836,10 +842,22 @@ impl Writer<'_> {
         if let Some(old) = &old {
             self.org_meetings
                 .remove((old.org.0, day_number(old.date), old.id.0))?;
+            self.drop_unlisted_documents(old, meeting)?;
         }
         self.org_meetings
             .insert((meeting.org.0, day_number(meeting.date), meeting.id.0), ())?;
+        self.absences_changed(old.as_ref(), meeting)?;
         self.rollups_meeting_changed(old.as_ref(), meeting)
+    }
+
+    /// Removes the bytes of documents the meeting no longer lists.
+    fn drop_unlisted_documents(&mut self, old: &Meeting, new: &Meeting) -> Result<(), StoreError> {
+        for doc in &old.documents {
+            if !new.documents.iter().any(|d| d.no == doc.no) {
+                self.documents.remove((old.id.0, doc.no))?;
+            }
+        }
+        Ok(())
     }
 }
 

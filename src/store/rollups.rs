@@ -27,9 +27,10 @@ use redb::ReadableTable;
 use super::StoreError;
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
+use crate::domain::absence;
 use crate::domain::date::year_month;
-use crate::domain::schedule::effective_for_month;
-use crate::domain::{Meeting, Member, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit};
+use crate::domain::schedule::settings_for_month;
+use crate::domain::{Meeting, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit};
 
 /// What a write transaction has to do to the roll-ups before it commits.
 #[derive(Default)]
@@ -75,6 +76,16 @@ fn anchor(member: &Member) -> u64 {
 }
 
 queries! {
+    /// The months (`yyyymm`, ascending) in which `member` was marked absent without
+    /// permission at a held regular meeting, of any branch.
+    pub fn absent_months(&self, member: MemberId) -> Result<Vec<u32>, StoreError> {
+        let mut months = Vec::new();
+        for row in self.member_absences.range((member.0, 0)..(member.0 + 1, 0))? {
+            months.push(row?.0.value().1);
+        }
+        Ok(months)
+    }
+
     /// The months the roll-ups cover (every month with a meeting recorded), in order.
     pub fn covered_months(&self) -> Result<BTreeSet<u32>, StoreError> {
         let mut months = BTreeSet::new();
@@ -117,16 +128,18 @@ queries! {
                     chain.push(&subtree[*i]);
                     next = subtree[*i].parent;
                 }
-                let (rule, grace) = effective_for_month(chain.into_iter().chain(&ancestors), yyyymm);
+                let chain: Vec<&OrgUnit> = chain.into_iter().chain(&ancestors).collect();
+                let settings = settings_for_month(chain.iter().copied(), yyyymm);
                 let meetings = self.meetings_in_month(org.id, yyyymm)?;
-                sum.add(&MonthStats::of_branch_month(org, rule, grace, yyyymm, &meetings));
+                sum.add(&MonthStats::of_branch_month(org, settings, yyyymm, &meetings));
             }
             // Every member sits in a branch (and maybe a cell of it): a branch's roster
             // holds them all; a cell's roster counts on its own only as the root.
             let roster_here = org.kind.is_branch() || (org.id == root && org.kind == OrgKind::Cell);
             if roster_here {
                 for member in self.members_of(org.id, 0, usize::MAX)? {
-                    sum.add(&MonthStats::of_member_month(&member, yyyymm));
+                    let absent = self.absent_months(member.id)?;
+                    sum.add(&MonthStats::of_member_month(&member, yyyymm, &absent));
                 }
             }
         }
@@ -197,16 +210,17 @@ impl Writer<'_> {
             return Ok(());
         }
         let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
+        let absent = self.absent_months(new.id)?;
         for month in months {
             let mut delta = MonthDelta::default();
-            delta.add(&MonthStats::of_member_month(new, month));
+            delta.add(&MonthStats::of_member_month(new, month, &absent));
             match old {
                 Some(old) if anchor(old) == anchor(new) => {
-                    delta.subtract(&MonthStats::of_member_month(old, month))
+                    delta.subtract(&MonthStats::of_member_month(old, month, &absent))
                 }
                 Some(old) => {
                     let mut leave = MonthDelta::default();
-                    leave.subtract(&MonthStats::of_member_month(old, month));
+                    leave.subtract(&MonthStats::of_member_month(old, month, &absent));
                     self.rollup_add_along(anchor(old), month, &leave)?;
                 }
                 None => {}
@@ -217,26 +231,31 @@ impl Writer<'_> {
     }
 
     /// Members new to the store were written in bulk: their months, summed per cell or
-    /// branch first so each ancestor is touched once per month.
+    /// branch first so each ancestor is touched once per month. New members have not been
+    /// marked at any meeting yet, so none is absent anywhere.
     pub(super) fn rollups_members_added(&mut self, members: &[Member]) -> Result<(), StoreError> {
         let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
-        self.add_member_months(members.iter(), &months)
+        self.add_member_months(members.iter(), &HashMap::new(), &months)
     }
 
+    /// Adds the months of `members`, given the months each was absent (none when missing).
     fn add_member_months<'m>(
         &mut self,
         members: impl Iterator<Item = &'m Member>,
+        absences: &HashMap<u64, Vec<u32>>,
         months: &[u32],
     ) -> Result<(), StoreError> {
         if months.is_empty() {
             return Ok(());
         }
+        let none = Vec::new();
         let mut sums: BTreeMap<(u64, u32), MonthDelta> = BTreeMap::new();
         for member in members {
+            let absent = absences.get(&member.id.0).unwrap_or(&none);
             for &month in months {
                 sums.entry((anchor(member), month))
                     .or_default()
-                    .add(&MonthStats::of_member_month(member, month));
+                    .add(&MonthStats::of_member_month(member, month, absent));
             }
         }
         for ((org, month), delta) in sums {
@@ -258,8 +277,17 @@ impl Writer<'_> {
             .is_branch
             .insert(new.id.0, new.kind.is_branch());
         let rules_changed = old.is_none_or(|o| {
-            (o.meeting_rule, o.grace_days, &o.rule_changes)
-                != (new.meeting_rule, new.grace_days, &new.rule_changes)
+            (
+                o.meeting_rule,
+                o.grace_days,
+                o.plan_deadline,
+                &o.rule_changes,
+            ) != (
+                new.meeting_rule,
+                new.grace_days,
+                new.plan_deadline,
+                &new.rule_changes,
+            )
         });
         let own_changed = old.is_none_or(|o| {
             (o.kind, o.founded, o.dissolved) != (new.kind, new.founded, new.dissolved)
@@ -305,7 +333,7 @@ impl Writer<'_> {
         Ok(self
             .covered_now()?
             .into_iter()
-            .any(|m| effective_for_month(&before, m) != effective_for_month(&after, m)))
+            .any(|m| settings_for_month(&before, m) != settings_for_month(&after, m)))
     }
 
     /// Carries every row of `id` (as stored, with this transaction's changes) from the
@@ -377,6 +405,101 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The absent months of every member with an id from `first` to `last`: one range scan.
+    fn absences_between(
+        &self,
+        first: u64,
+        last: u64,
+    ) -> Result<HashMap<u64, Vec<u32>>, StoreError> {
+        let mut months: HashMap<u64, Vec<u32>> = HashMap::new();
+        let end = last.saturating_add(1);
+        for row in self.member_absences.range((first, 0)..(end, 0))? {
+            let (member, month) = row?.0.value();
+            months.entry(member).or_default().push(month);
+        }
+        Ok(months)
+    }
+
+    /// A meeting was written: the absence counts of its members change in
+    /// `member_absences`, and a member whose months of absence changed is flagged (or not)
+    /// anew in the covered months of that year, where they are anchored now.
+    pub(super) fn absences_changed(
+        &mut self,
+        old: Option<&Meeting>,
+        new: &Meeting,
+    ) -> Result<(), StoreError> {
+        let mut change: BTreeMap<(u64, u32), i64> = BTreeMap::new();
+        for (member, month) in old.into_iter().flat_map(absence::absences) {
+            *change.entry((member.0, month)).or_default() -= 1;
+        }
+        for (member, month) in absence::absences(new) {
+            *change.entry((member.0, month)).or_default() += 1;
+        }
+        change.retain(|_, n| *n != 0);
+        if change.is_empty() {
+            return Ok(());
+        }
+        let mut updates = Vec::with_capacity(change.len());
+        let mut turned: BTreeMap<u64, BTreeSet<i32>> = BTreeMap::new();
+        for ((member, month), n) in change {
+            let count = self
+                .member_absences
+                .get((member, month))?
+                .map_or(0, |g| g.value());
+            let now = (i64::from(count) + n).clamp(0, i64::from(u32::MAX)) as u32;
+            if (count > 0) != (now > 0) {
+                turned
+                    .entry(member)
+                    .or_default()
+                    .insert((month / 100) as i32);
+            }
+            updates.push(((member, month), now));
+        }
+        let mut before = HashMap::new();
+        for &member in turned.keys() {
+            before.insert(member, self.absent_months(MemberId(member))?);
+        }
+        for (key, now) in updates {
+            if now == 0 {
+                self.member_absences.remove(key)?;
+            } else {
+                self.member_absences.insert(key, now)?;
+            }
+        }
+        for (member, years) in turned {
+            self.reflag_member(member, &years, &before[&member])?;
+        }
+        Ok(())
+    }
+
+    /// Adds the change in `member`'s absentee flag, from `before` (its absent months then)
+    /// to what `member_absences` says now, in the covered months of `years`.
+    fn reflag_member(
+        &mut self,
+        member: u64,
+        years: &BTreeSet<i32>,
+        before: &[u32],
+    ) -> Result<(), StoreError> {
+        let Some(record) = self.member(MemberId(member))? else {
+            return Ok(());
+        };
+        let after = self.absent_months(record.id)?;
+        let months: Vec<u32> = self
+            .covered_at_start()?
+            .iter()
+            .copied()
+            .filter(|m| years.contains(&((m / 100) as i32)))
+            .collect();
+        for month in months {
+            let delta = MonthDelta::between(
+                &MonthStats::of_member_month(&record, month, before),
+                &MonthStats::of_member_month(&record, month, &after),
+            );
+            self.rollup_add_along(anchor(&record), month, &delta)?;
+        }
+        Ok(())
+    }
+
     /// Brings the roll-ups up to date with everything this transaction wrote: months that
     /// became covered, dirty branch months, then every summed change, one row each.
     pub(super) fn finish_rollups(&mut self) -> Result<(), StoreError> {
@@ -437,7 +560,11 @@ impl Writer<'_> {
                 Some(last) if members.len() == BATCH => last.id.0.checked_add(1),
                 _ => None,
             };
-            self.add_member_months(members.iter(), months)?;
+            let absences = match (members.first(), members.last()) {
+                (Some(first), Some(last)) => self.absences_between(first.id.0, last.id.0)?,
+                _ => HashMap::new(),
+            };
+            self.add_member_months(members.iter(), &absences, months)?;
         }
         Ok(())
     }
@@ -468,8 +595,7 @@ impl Writer<'_> {
                     None if months.len() > 3 => Vec::new(),
                     None => self.meetings_in_month(org.id, month)?,
                 };
-                let (rule, grace) = effective_for_month(&chain, month);
-                MonthStats::of_branch_month(&org, rule, grace, month, &held)
+                MonthStats::of_branch_month(&org, settings_for_month(&chain, month), month, &held)
             } else {
                 MonthStats::default()
             };
@@ -537,24 +663,51 @@ pub fn recount_months(
         let chain = chain_of(org.id.0);
         let own = meetings.get(&org.id.0).unwrap_or(&none);
         for &month in months {
-            let (rule, grace) = effective_for_month(chain.iter().copied(), month);
+            let settings = settings_for_month(chain.iter().copied(), month);
             add_along(
                 &chain,
                 month,
-                &MonthStats::of_branch_month(org, rule, grace, month, own),
+                &MonthStats::of_branch_month(org, settings, month, own),
             );
         }
     }
+    let absences = recount_absences(meetings);
+    let no_months = Vec::new();
     for member in members.values() {
         let chain = chain_of(anchor(member));
+        let absent: Vec<u32> = absences
+            .range((member.id.0, 0)..(member.id.0 + 1, 0))
+            .map(|((_, month), _)| *month)
+            .collect();
+        let absent = if absent.is_empty() {
+            &no_months
+        } else {
+            &absent
+        };
         for &month in months {
-            add_along(&chain, month, &MonthStats::of_member_month(member, month));
+            add_along(
+                &chain,
+                month,
+                &MonthStats::of_member_month(member, month, absent),
+            );
         }
     }
     sums.into_iter()
         .map(|(key, delta)| (key, delta.applied_to(&MonthStats::default())))
         .filter(|(_, stats)| !stats.is_zero())
         .collect()
+}
+
+/// Every `member_absences` row counted from the meetings: for each (member, month), the
+/// held regular meetings of that month that marked the member absent.
+pub fn recount_absences(meetings: &HashMap<u64, Vec<Meeting>>) -> BTreeMap<(u64, u32), u32> {
+    let mut counts = BTreeMap::new();
+    for meeting in meetings.values().flatten() {
+        for (member, month) in absence::absences(meeting) {
+            *counts.entry((member.0, month)).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 impl Reader {

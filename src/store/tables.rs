@@ -93,3 +93,16 @@ pub const ROLLUPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("ro
 /// meeting is written, taking every branch's and member's month with it, and never leaves;
 /// a month not covered is counted from the records when asked. Added in schema version 5.
 pub const ROLLUP_MONTHS: TableDefinition<u32, ()> = TableDefinition::new("rollup_months");
+
+/// `documents`: (meeting id, document number) → the document's bytes (a Markdown text as
+/// UTF-8, or an attached file as is), at most 10 MB. What they are — name, kind, size, when
+/// attached — is listed in the meeting record (`Meeting::documents`), so reading a meeting
+/// never reads its documents. Added in schema version 6.
+pub const DOCUMENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("documents");
+
+/// `member_absences`: (member id, yyyymm) → how many held regular meetings of that month
+/// marked the member absent without permission (never 0: such a row is removed). Kept by
+/// every meeting write, whatever branch the meeting is of, so a member's months of
+/// unexcused absence in a year are one range scan, wherever they sat. Added in schema 6.
+pub const MEMBER_ABSENCES: TableDefinition<(u64, u32), u32> =
+    TableDefinition::new("member_absences");

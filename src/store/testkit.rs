@@ -29,6 +29,7 @@ pub fn member(id: u64, card: &str, name: &str, branch: u64) -> Member {
         cell: None,
         phone: None,
         residence: None,
+        former_orgs: Vec::new(),
         history: vec![],
     }
 }

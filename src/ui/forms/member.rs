@@ -202,6 +202,7 @@ impl MemberForm {
             cell,
             phone: fields.optional_text(at::PHONE, lang)?,
             residence: fields.optional_text(at::RESIDENCE, lang)?,
+            former_orgs: Vec::new(),
             history: Vec::new(),
         })
     }
@@ -234,6 +235,7 @@ impl Edit for MemberForm {
                 return Err(Refusal::gone(lang));
             }
             let member = Member {
+                former_orgs: stored.former_orgs,
                 history: stored.history,
                 ..draft
             };

@@ -168,6 +168,7 @@ impl AddOrg {
             branch_type,
             meeting_rule: AddOrg::meeting_rule(fields, lang)?,
             grace_days: fields.optional_number(add_at::GRACE, 0..=MAX_GRACE_DAYS, lang)?,
+            plan_deadline: None,
             founded: fields.optional_date(add_at::FOUNDED, lang)?,
             dissolved: None,
             rule_changes: Vec::new(),

@@ -1,0 +1,322 @@
+//! Preparing meetings and following them from above: the plan of a month (kept on the
+//! month's regular meeting), its documents, sending it, the vote and a committee's
+//! decisions; the roll and quorum of a meeting; the branch-status list with its flags; and
+//! the members absent without permission in 3 or more months of a year. The rules are in
+//! `domain::prep`, `domain::quorum`, `domain::duration` and `domain::absence`; every write
+//! goes through `put_meeting`, so the roll-ups follow in the same transaction.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use redb::ReadableTable;
+
+use super::StoreError;
+use super::query::{Reader, Writer, queries};
+use crate::domain::absence::{self, FLAGGED_MONTHS};
+use crate::domain::duration::{self, DurationConfig, ShortMeeting};
+use crate::domain::prep::{self, Lateness, PlanMonth};
+use crate::domain::schedule::settings_for_month;
+use crate::domain::text::person_key;
+use crate::domain::{
+    DocumentBody, DocumentInfo, Flag, Meeting, MeetingId, MeetingKind, MeetingState, Member,
+    MinutesError, OrgId, OrgUnit, PlanDetails, Quorum, Roll, RollEntry, Vote,
+};
+
+/// The deadlines of one branch's plan for a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanDeadlines {
+    /// The day of the month before by which the plan is due, as set up the tree.
+    pub day: u8,
+    /// The last day to send the plan.
+    pub plan: NaiveDate,
+    /// The last day to post the documents: the day before the meeting (before the due day
+    /// while no meeting is planned). `None` when no meeting rule applies and no meeting is
+    /// recorded.
+    pub documents: Option<NaiveDate>,
+}
+
+/// One branch's month as the committee above follows it on the branch-status list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BranchStatus {
+    pub branch: OrgUnit,
+    /// The regular meeting that carries the month's plan, when one is recorded.
+    pub plan: Option<Meeting>,
+    pub deadlines: Option<PlanDeadlines>,
+    /// How the plan and documents were kept; `None` when the branch owes none that month.
+    pub kept: Option<PlanMonth>,
+    /// The month's first held regular meeting, its quorum (when its roll was taken) and
+    /// whether it was too short.
+    pub held: Option<Meeting>,
+    pub quorum: Option<Quorum>,
+    pub short: Option<ShortMeeting>,
+    /// Members of the branch flagged for unexcused absence this year, to the month's end.
+    pub absentees: u32,
+    /// Everything above that needs attention, in the order a list shows it.
+    pub flags: Vec<Flag>,
+}
+
+/// A member absent without permission from the regular meeting in 3 or more months of a
+/// year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absentee {
+    pub member: Member,
+    /// The code of the member's branch now.
+    pub org: String,
+    /// The months (`yyyymm`) of that year, in order.
+    pub months: Vec<u32>,
+}
+
+queries! {
+    /// The bytes of document `no` of meeting `id`, as the body its kind says.
+    pub fn document(&self, id: MeetingId, no: u32) -> Result<Option<(DocumentInfo, DocumentBody)>, StoreError> {
+        let Some(meeting) = self.meeting(id)? else { return Ok(None) };
+        let Some(info) = meeting.documents.into_iter().find(|d| d.no == no) else { return Ok(None) };
+        let Some(bytes) = self.documents.get((id.0, no))? else { return Ok(None) };
+        let body = DocumentBody::from_stored(&info, bytes.value().to_vec());
+        Ok(Some((info, body)))
+    }
+
+    /// The regular meeting of `org` that carries the plan of month `yyyymm`: the first one
+    /// sent, else the first one, cancelled ones left out.
+    pub fn month_plan(&self, org: OrgId, yyyymm: u32) -> Result<Option<Meeting>, StoreError> {
+        let meetings = self.meetings_in_month(org, yyyymm)?;
+        Ok(prep::month_plan(&meetings, yyyymm).cloned())
+    }
+
+    /// When `org`'s plan and documents for month `yyyymm` are due, by the settings up its
+    /// tree and the month's planned meeting.
+    pub fn plan_deadlines(&self, org: OrgId, yyyymm: u32) -> Result<PlanDeadlines, StoreError> {
+        let own = self.org(org)?.ok_or_else(|| StoreError::Corrupt(format!("missing org {}", org.0)))?;
+        let chain: Vec<OrgUnit> = std::iter::once(own).chain(self.ancestors(org)?).collect();
+        let (rule, _, day) = settings_for_month(&chain, yyyymm);
+        let meeting = self.month_plan(org, yyyymm)?;
+        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
+        Ok(PlanDeadlines {
+            day,
+            plan: prep::plan_deadline(day, yyyymm),
+            documents: meeting.map(|m| m.date).or(due).map(prep::documents_deadline),
+        })
+    }
+
+    /// The quorum of `meeting`, counted from its full roll (domain::quorum).
+    pub fn quorum_of(&self, meeting: &Meeting) -> Result<Quorum, StoreError> {
+        Ok(Quorum::of(&self.full_roll_of(meeting)?))
+    }
+
+    /// The roll of a committee meeting (sinh hoạt chi ủy): the members of the branch who
+    /// hold a committee role in it on the meeting's day, in name order.
+    pub fn committee_roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        let roles = self.roles_of_org(meeting.org)?;
+        let holds_role = |m: &Member| {
+            roles.iter().any(|r| {
+                r.member == m.id && crate::domain::role::span_covers(r.from, r.until, meeting.date)
+            })
+        };
+        let members = self.members_of(meeting.org, 0, usize::MAX)?;
+        Ok(Roll::new(
+            members.iter().filter(|m| holds_role(m)).filter_map(|m| RollEntry::of(m, meeting)).collect(),
+        ))
+    }
+
+    /// Every branch of the subtree of `root` (itself included when it is one), by code, with
+    /// its month `yyyymm` as the committee above follows it, judged on `today`: the plan and
+    /// documents against their deadlines, the first held regular meeting's quorum and
+    /// duration against `config`, and the members flagged for unexcused absence.
+    pub fn branch_statuses(&self, root: OrgId, yyyymm: u32, today: NaiveDate, config: &DurationConfig) -> Result<Vec<BranchStatus>, StoreError> {
+        let tree = self.tree(root)?;
+        let mut rows = Vec::new();
+        for i in tree.branches() {
+            let chain: Vec<&OrgUnit> = tree.chain(i).collect();
+            rows.push(self.branch_status(&chain, yyyymm, today, config)?);
+        }
+        Ok(rows)
+    }
+
+    /// One branch's status (see `branch_statuses`); `chain` is the branch and the
+    /// organisations above it, nearest first.
+    fn branch_status(&self, chain: &[&OrgUnit], yyyymm: u32, today: NaiveDate, config: &DurationConfig) -> Result<BranchStatus, StoreError> {
+        let branch = chain[0];
+        let (rule, _, day) = settings_for_month(chain.iter().copied(), yyyymm);
+        let meetings = self.meetings_in_month(branch.id, yyyymm)?;
+        let kept = prep::plan_month(branch, rule, day, yyyymm, &meetings);
+        let plan = prep::month_plan(&meetings, yyyymm).cloned();
+        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
+        let deadlines = (rule.is_some() || plan.is_some()).then(|| PlanDeadlines {
+            day,
+            plan: prep::plan_deadline(day, yyyymm),
+            documents: plan.as_ref().map(|m| m.date).or(due).map(prep::documents_deadline),
+        });
+        let held = meetings
+            .iter()
+            .filter(|m| m.is_held_regular())
+            .min_by_key(|m| m.date)
+            .cloned();
+        let quorum = match &held {
+            Some(m) if !m.attendance.is_empty() => Some(self.quorum_of(m)?),
+            _ => None,
+        };
+        let short = held.as_ref().and_then(|m| duration::short_meeting(m, &meetings, config));
+        let absentees = self.month_stats(branch.id, yyyymm)?.absentees;
+        let flags = flags_of(kept, quorum, short, absentees, today);
+        Ok(BranchStatus { branch: branch.clone(), plan, deadlines, kept, held, quorum, short, absentees, flags })
+    }
+
+    /// The members of the branches of the subtree of `root` who were absent without
+    /// permission from the regular meeting in 3 or more months of `year` and are still on
+    /// the roll at its end, in Vietnamese name order (given name, family name, middle names),
+    /// then by card. A member moved between branches keeps the months of both.
+    pub fn absentees(&self, root: OrgId, year: i32) -> Result<Vec<Absentee>, StoreError> {
+        let december = year as u32 * 100 + 12;
+        let mut found = Vec::new();
+        for branch in self.branches_under(root)? {
+            for member in self.members_of(branch.id, 0, usize::MAX)? {
+                let all = self.absent_months(member.id)?;
+                let months = absence::months_of_year(&all, year);
+                if months.len() >= FLAGGED_MONTHS && absence::flagged(&member, &all, december) {
+                    found.push((person_key(&member.name), Absentee { member, org: branch.code.clone(), months }));
+                }
+            }
+        }
+        found.sort_by(|(a, x), (b, y)| (a, &x.member.card).cmp(&(b, &y.member.card)));
+        Ok(found.into_iter().map(|(_, absentee)| absentee).collect())
+    }
+}
+
+/// The flags of a branch's month, in the order the list shows them.
+fn flags_of(
+    kept: Option<PlanMonth>,
+    quorum: Option<Quorum>,
+    short: Option<ShortMeeting>,
+    absentees: u32,
+    today: NaiveDate,
+) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if let Some(kept) = kept {
+        match kept.plan.flag(today) {
+            Some(Lateness::Missing) => flags.push(Flag::PlanMissing),
+            Some(Lateness::Late) => flags.push(Flag::PlanLate),
+            None => {}
+        }
+        match kept.documents.flag(today) {
+            Some(Lateness::Missing) => flags.push(Flag::DocumentsMissing),
+            Some(Lateness::Late) => flags.push(Flag::DocumentsLate),
+            None => {}
+        }
+    }
+    if let Some(short) = short {
+        flags.push(Flag::ShortMeeting(short));
+    }
+    if let Some(q) = quorum.filter(|q| !q.met()) {
+        flags.push(Flag::NoQuorum {
+            present: q.present,
+            counted: q.counted,
+        });
+    }
+    if absentees > 0 {
+        flags.push(Flag::Absentees(absentees));
+    }
+    flags
+}
+
+impl Writer<'_> {
+    /// Plans a regular meeting of `org` on the form's day with its details: the plan of
+    /// that month.
+    pub fn new_plan(&mut self, org: OrgId, details: &PlanDetails) -> Result<Meeting, StoreError> {
+        let day = details
+            .date
+            .ok_or(StoreError::Prep(crate::domain::PrepError::Incomplete(
+                vec!["date"],
+            )))?;
+        let id = self.new_meeting_id()?;
+        let mut meeting = Meeting::new(id, org, MeetingKind::Regular, day, MeetingState::Planned);
+        meeting.set_plan(details)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Writes a preparation form into meeting `id`.
+    pub fn save_plan(
+        &mut self,
+        id: MeetingId,
+        details: &PlanDetails,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.set_plan(details)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Attaches a document to meeting `id`: refused above 10 MB, with a message saying so.
+    pub fn attach_document(
+        &mut self,
+        id: MeetingId,
+        name: &str,
+        body: &DocumentBody,
+        at: NaiveDateTime,
+    ) -> Result<DocumentInfo, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        let info = meeting.add_document(name, body, at)?;
+        self.documents.insert((id.0, info.no), body.bytes())?;
+        self.put_meeting(&meeting)?;
+        Ok(info)
+    }
+
+    /// Takes document `no` off meeting `id`, its bytes with it.
+    pub fn remove_document(&mut self, id: MeetingId, no: u32) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.remove_document(no)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// "Send": marks the plan of meeting `id` sent to the members and the committee above.
+    pub fn send_plan(&mut self, id: MeetingId, at: NaiveDateTime) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        meeting.send_plan(at)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Records the vote on the resolution of meeting `id`; approved minutes lock it.
+    pub fn record_vote(
+        &mut self,
+        id: MeetingId,
+        vote: Option<Vote>,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        if meeting.is_approved() {
+            return Err(MinutesError::Approved.into());
+        }
+        meeting.set_vote(vote)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Records what committee meeting `id` decided for the agenda; approved minutes lock it.
+    pub fn record_decisions(
+        &mut self,
+        id: MeetingId,
+        text: Option<String>,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.existing_meeting(id)?;
+        if meeting.is_approved() {
+            return Err(MinutesError::Approved.into());
+        }
+        meeting.set_decisions(text)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Writes the bytes of a document a meeting already lists (for an import, which lists
+    /// the documents in the meeting record it writes).
+    pub(crate) fn put_document_bytes(
+        &mut self,
+        id: MeetingId,
+        no: u32,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.documents.insert((id.0, no), bytes)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
