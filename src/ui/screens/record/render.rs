@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{MeetingRecord, Tab};
 use crate::domain::date::format_clock;
+use crate::domain::quorum::Quorum;
 use crate::domain::{Mark, RollEntry, Standing};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::record as words;
@@ -42,9 +43,10 @@ pub(super) fn roll_rows(body: Rect) -> usize {
     rows_in(Areas::of(body).content)
 }
 
-/// Rows of the roll inside the content pane: within the border, less the guests line.
+/// Rows of the roll inside the content pane: within the border, less the quorum and the
+/// guests lines.
 fn rows_in(content: Rect) -> usize {
-    usize::from(content.height.saturating_sub(3)).max(1)
+    usize::from(content.height.saturating_sub(4)).max(1)
 }
 
 pub fn render(
@@ -166,6 +168,17 @@ fn render_roll(
     while lines.len() < rows {
         lines.push(Line::default());
     }
+    // The roll the chair reads out ends with whether the meeting may go ahead.
+    let quorum = Quorum::of(&record.roll);
+    let quorum_style = if quorum.met() {
+        ui.theme.good()
+    } else {
+        ui.theme.bad()
+    };
+    lines.push(Line::styled(
+        format!(" {}", fit(&quorum.verdict(ui.lang), cols - 1)),
+        quorum_style,
+    ));
     lines.push(Line::styled(
         format!(
             " {}",
