@@ -1,6 +1,7 @@
 //! Pure types and rules of chibo: no I/O, no redb, no ratatui.
 
 pub mod attendance;
+pub mod classification;
 pub mod compliance;
 pub mod date;
 pub mod edit;
@@ -16,6 +17,7 @@ pub mod stats;
 pub mod text;
 
 pub use attendance::{Roll, RollCounts, RollEntry, Standing};
+pub use classification::{Classification, ClassificationConfig, Grade, GradeCounts};
 pub use compliance::{Clash, Compliance, Quarter, Thematic};
 pub use lang::Lang;
 pub use meeting::{Mark, MarkCounts, Meeting, MeetingId, MeetingKind, MeetingState};

@@ -23,7 +23,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     reencode_orgs_and_meetings,
     reencode_meeting_approvals,
     build_rollups,
+    add_classification_tables,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -239,6 +240,14 @@ fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// 5 → 6: organisations and members are classified year by year. The two new tables start
+/// empty, and `upgrade` creates every table of the current schema once the steps are done,
+/// so there is nothing to convert; the step exists so that a version 5 file is marked 6
+/// only together with the tables a version 6 reader opens.
+fn add_classification_tables(_txn: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
 /// batch at a time, so a national database is not held in memory whole.
 fn reencode<Old, New>(
@@ -376,5 +385,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORG_MEETINGS)?;
     touch(txn, ROLLUPS)?;
     touch(txn, ROLLUP_MONTHS)?;
+    touch(txn, ORG_CLASSIFICATIONS)?;
+    touch(txn, MEMBER_CLASSIFICATIONS)?;
     Ok(())
 }

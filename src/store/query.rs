@@ -43,6 +43,8 @@ pub struct Reader {
     pub(super) drafts: ReadOnlyTable<u64, Bytes>,
     pub(super) rollups: ReadOnlyTable<(u64, u32), Bytes>,
     pub(super) rollup_months: ReadOnlyTable<u32, ()>,
+    pub(super) org_classifications: ReadOnlyTable<(u64, i32), Bytes>,
+    pub(super) member_classifications: ReadOnlyTable<(u64, i32), Bytes>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
 }
 
@@ -66,6 +68,8 @@ pub struct Writer<'t> {
     pub(super) rollups: Table<'t, (u64, u32), Bytes>,
     pub(super) rollup_months: Table<'t, u32, ()>,
     pub(super) drafts: Table<'t, u64, Bytes>,
+    pub(super) org_classifications: Table<'t, (u64, i32), Bytes>,
+    pub(super) member_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
@@ -101,6 +105,8 @@ macro_rules! open_tables {
             drafts: $txn.open_table(DRAFTS)?,
             rollups: $txn.open_table(ROLLUPS)?,
             rollup_months: $txn.open_table(ROLLUP_MONTHS)?,
+            org_classifications: $txn.open_table(ORG_CLASSIFICATIONS)?,
+            member_classifications: $txn.open_table(MEMBER_CLASSIFICATIONS)?,
             meta: $txn.open_table(META)?,
             // Last: the transaction moves in only after every table is open.
             $($extra: $value,)*

@@ -93,3 +93,15 @@ pub const ROLLUPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("ro
 /// meeting is written, taking every branch's and member's month with it, and never leaves;
 /// a month not covered is counted from the records when asked. Added in schema version 5.
 pub const ROLLUP_MONTHS: TableDefinition<u32, ()> = TableDefinition::new("rollup_months");
+
+/// `org_classifications`: (org id, year) → `Classification` record: the organisation's grade
+/// for that year (excellent, good, completed, not completed) and its 100-point score when
+/// it had one. One row per organisation and year; a year not graded has no row. The years
+/// of one organisation are one range scan. Added in schema version 6.
+pub const ORG_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
+    TableDefinition::new("org_classifications");
+
+/// `member_classifications`: (member id, year) → `Classification` record, as
+/// `org_classifications` for members. Added in schema version 6.
+pub const MEMBER_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
+    TableDefinition::new("member_classifications");
