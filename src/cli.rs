@@ -379,12 +379,12 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
 fn describe_import(s: &ImportSummary, lang: Lang) -> String {
     lang.pick(
         format!(
-            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp, {} xếp loại",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
         ),
         format!(
-            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings, {} classifications",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
         ),
     )
 }

@@ -82,4 +82,5 @@ pub struct ImportSummary {
     pub roles: usize,
     pub oversight: usize,
     pub meetings: usize,
+    pub classifications: usize,
 }

@@ -11,8 +11,8 @@ use chrono::{NaiveDate, NaiveTime};
 use super::problem::{Problem, Problems};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
-    Amendment, Approval, BranchType, Mark, MeetingKind, MeetingState, OrgKind, RoleKind,
-    RuleChange, ScheduleRule, Sex, StatusChange,
+    Amendment, Approval, BranchType, Classification, Mark, MeetingKind, MeetingState, OrgKind,
+    RoleKind, RuleChange, ScheduleRule, Sex, StatusChange,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -194,6 +194,19 @@ pub struct MeetingRec {
     pub place: Option<String>,
 }
 
+/// Who a classification grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradedRef {
+    Org(CodeRef),
+    Card(CardRef),
+}
+
+pub struct ClassificationRec {
+    pub line: usize,
+    pub who: GradedRef,
+    pub classification: Classification,
+}
+
 /// Everything one file says, checked field by field.
 #[derive(Default)]
 pub struct Batch {
@@ -205,6 +218,7 @@ pub struct Batch {
     pub roles: Vec<SpanRec>,
     pub oversight: Vec<SpanRec>,
     pub meetings: Vec<MeetingRec>,
+    pub classifications: Vec<ClassificationRec>,
     /// Codes of org records that had errors: references to them are not reported again.
     pub broken_codes: Vec<CodeRef>,
     /// Cards of member records that had errors, likewise.

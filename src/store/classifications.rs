@@ -57,6 +57,11 @@ queries! {
         self.org_classifications.get((org.0, year))?.map(|g| decode(g.value())).transpose()
     }
 
+    /// The classification of `member` for `year`, if they were graded.
+    pub fn member_classification(&self, member: MemberId, year: i32) -> Result<Option<Classification>, StoreError> {
+        self.member_classifications.get((member.0, year))?.map(|g| decode(g.value())).transpose()
+    }
+
     /// Every classification of `org`, by year.
     pub fn org_classifications_of(&self, org: OrgId) -> Result<Vec<Classification>, StoreError> {
         self.org_classifications
@@ -146,8 +151,9 @@ impl Reader {
         Ok(rows)
     }
 
-    /// Every member classification row, likewise.
-    pub(super) fn all_member_classifications(
+    /// Every member classification row, as (member id, year of the key, record), in member
+    /// id order: one pass over the table, for `chibo check` and export.
+    pub fn all_member_classifications(
         &self,
     ) -> Result<Vec<(u64, i32, Classification)>, StoreError> {
         let mut rows = Vec::new();
