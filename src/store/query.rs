@@ -285,6 +285,18 @@ queries! {
         Ok(out)
     }
 
+    /// The ids of up to `limit` children of `parent` in Vietnamese order, after skipping
+    /// `skip`: the same range scan as `children`, reading the index keys alone (no
+    /// organisation record), for lists that read a child's record only when it is shown.
+    pub fn child_ids(&self, parent: OrgId, skip: usize, limit: usize) -> Result<Vec<OrgId>, StoreError> {
+        let p = parent.0;
+        let mut out = Vec::new();
+        for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
+            out.push(OrgId(row?.0.value().2));
+        }
+        Ok(out)
+    }
+
     /// Branches, members and exempt members of the subtree of `id`, as of the last commit
     /// (inside a write: before this transaction's changes).
     pub fn org_totals(&self, id: OrgId) -> Result<OrgTotals, StoreError> {

@@ -139,6 +139,13 @@ queries! {
         self.stored_month(org.0, yyyymm).map(Some)
     }
 
+    /// The stored month of `org`, one read, for a month already known to be covered (a
+    /// list of children whose parent's month was read with `stored_month_stats`): a month
+    /// not covered has no rows, and reads as all zero here whatever the records say.
+    pub fn stored_month_of(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        self.stored_month(org.0, yyyymm)
+    }
+
     /// Month `yyyymm` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;
