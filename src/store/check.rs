@@ -462,6 +462,44 @@ fn check_counters(
     Ok(())
 }
 
+/// Every classification names an organisation (not a cell: cells are not graded) or a
+/// member that exists, is filed under its own year, and has a score of at most 100.
+fn check_classifications(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let check = |what: &str, id: u64, year: i32, c: &Classification, problems: &mut Vec<String>| {
+        if c.year != year {
+            problems.push(format!(
+                "{what} {id}: classification of {} filed under {year}",
+                c.year
+            ));
+        }
+        if c.score.is_some_and(|s| s > 100) {
+            problems.push(format!("{what} {id}: score above 100 in {year}"));
+        }
+    };
+    for (id, year, c) in reader.all_org_classifications()? {
+        match orgs.get(&id) {
+            None => problems.push(format!("classification of missing org {id} in {year}")),
+            Some(org) if org.kind == OrgKind::Cell => {
+                problems.push(format!("cell {} is classified in {year}", org.code))
+            }
+            Some(_) => {}
+        }
+        check("org", id, year, &c, problems);
+    }
+    for (id, year, c) in reader.all_member_classifications()? {
+        if !members.contains_key(&id) {
+            problems.push(format!("classification of missing member {id} in {year}"));
+        }
+        check("member", id, year, &c, problems);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,42 +537,4 @@ mod tests {
             "{problems:?}"
         );
     }
-}
-
-/// Every classification names an organisation (not a cell: cells are not graded) or a
-/// member that exists, is filed under its own year, and has a score of at most 100.
-fn check_classifications(
-    reader: &Reader,
-    orgs: &HashMap<u64, OrgUnit>,
-    members: &HashMap<u64, Member>,
-    problems: &mut Vec<String>,
-) -> Result<(), StoreError> {
-    let check = |what: &str, id: u64, year: i32, c: &Classification, problems: &mut Vec<String>| {
-        if c.year != year {
-            problems.push(format!(
-                "{what} {id}: classification of {} filed under {year}",
-                c.year
-            ));
-        }
-        if c.score.is_some_and(|s| s > 100) {
-            problems.push(format!("{what} {id}: score above 100 in {year}"));
-        }
-    };
-    for (id, year, c) in reader.all_org_classifications()? {
-        match orgs.get(&id) {
-            None => problems.push(format!("classification of missing org {id} in {year}")),
-            Some(org) if org.kind == OrgKind::Cell => {
-                problems.push(format!("cell {} is classified in {year}", org.code))
-            }
-            Some(_) => {}
-        }
-        check("org", id, year, &c, problems);
-    }
-    for (id, year, c) in reader.all_member_classifications()? {
-        if !members.contains_key(&id) {
-            problems.push(format!("classification of missing member {id} in {year}"));
-        }
-        check("member", id, year, &c, problems);
-    }
-    Ok(())
 }
