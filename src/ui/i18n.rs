@@ -101,6 +101,7 @@ pub enum Text {
     Topic,
     Guests,
     BranchesByStatus,
+    Classifications,
 }
 
 impl Text {
@@ -210,6 +211,7 @@ impl Text {
             Text::Topic => ("Nội dung", "Topic"),
             Text::Guests => ("Cấp trên dự", "Guests from above"),
             Text::BranchesByStatus => ("Chi bộ theo tình trạng", "Branches by status"),
+            Text::Classifications => ("Xếp loại chất lượng", "Yearly classification"),
         };
         lang.pick(vi, en)
     }
