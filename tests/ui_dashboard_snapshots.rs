@@ -236,3 +236,11 @@ fn a_frame_of_the_province_is_quick() {
     eprintln!("dashboard frame of the province, 200×60, debug build: {frame:?}");
     assert!(frame < Duration::from_millis(100), "{frame:?}");
 }
+
+#[test]
+fn help_lists_the_dashboards_keys() {
+    in_both_languages("dashboard_help", |app| {
+        dashboard_of(app, "QN");
+        press(app, "?");
+    });
+}

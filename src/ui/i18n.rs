@@ -632,8 +632,8 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (C::Checklist, A::Toggle) => ("đánh dấu hoặc bỏ đánh dấu", "tick or untick"),
         (_, A::Toggle) => ("mở hoặc đóng nhánh", "expand or collapse"),
         (C::Dashboard, A::Open) => (
-            "xem bảng tổng hợp của đơn vị đang chọn; ở chi bộ: xem tháng đang chọn",
-            "the dashboard of the unit under the cursor; on a branch: the month under it",
+            "xem đơn vị đang chọn (ở chi bộ: tháng đang chọn)",
+            "open the unit (on a branch: the month) selected",
         ),
         (C::Meetings, A::Open) => (
             "mở cuộc họp (điểm danh, biên bản) hoặc lịch họp của đơn vị đang chọn",
@@ -775,8 +775,8 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Redo) => ("làm lại", "redo"),
         (_, A::Paste) => ("dán đoạn vừa cắt", "paste what was cut"),
         (_, A::Dashboard) => (
-            "bảng tổng hợp của tháng: số liệu, xu hướng 12 tháng, đơn vị yếu trước",
-            "the month's dashboard: numbers, 12-month trend, weakest units first",
+            "bảng tổng hợp: số liệu, xu hướng, đơn vị yếu trước",
+            "dashboard: numbers, trend, weakest units first",
         ),
         (_, A::Parent) => (
             "lên tổ chức cấp trên (ở cấp cao nhất: đóng)",
