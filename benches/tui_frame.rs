@@ -1,6 +1,7 @@
 //! How long the full-screen app takes to react and to build a frame, on a province of 3,300
-//! commune committees (the size of the largest trees since July 2025) and on the demo's
-//! Quarter 2 roster. A frame is `App::view` into ratatui's `TestBackend`: everything but the
+//! commune committees (the size of the largest trees since July 2025) — its tree and its
+//! dashboard — and on the demo: Quarter 2's roster, Hồng Gai's meetings, Quảng Ninh's
+//! dashboard. A frame is `App::view` into ratatui's `TestBackend`: everything but the
 //! bytes sent to a real terminal.
 //!
 //! `cargo bench --bench tui_frame`
@@ -23,7 +24,7 @@ fn main() {
     println!("chibo frame benchmark (2 cores), {FRAMES} frames per figure, medians");
     println!("{}", "-".repeat(96));
 
-    let province = province_store(&dir.path().join("province.redb"));
+    let province = province_store(&dir.path().join("province.redb"), today);
     for (width, height) in [(80, 24), (200, 60)] {
         let mut app = app(&province, today, width, height);
         let expand = timed(|| press(&mut app, "l"));
@@ -42,6 +43,17 @@ fn main() {
         );
         report(
             &format!("{width}×{height}:   frame at the last child"),
+            frame_time(&app, width, height),
+        );
+        let back = timed(|| press(&mut app, "g"));
+        report(&format!("{width}×{height}: back to the province (g)"), back);
+        let open = timed(|| press(&mut app, "b"));
+        report(
+            &format!("{width}×{height}: its dashboard, {COMMUNES} children ranked (b)"),
+            open,
+        );
+        report(
+            &format!("{width}×{height}:   frame of the province's dashboard"),
             frame_time(&app, width, height),
         );
     }
@@ -80,6 +92,19 @@ fn main() {
             frame_time(&app, width, height),
         );
         record_figures(&demo_path, today, width, height);
+        let quang_ninh = demo.read().and_then(|r| r.org_id("QN")).expect("read");
+        app.update(Msg::JumpTo(Target::Org(
+            quang_ninh.expect("QN in the demo"),
+        )));
+        let open = timed(|| press(&mut app, "b"));
+        report(
+            &format!("{width}×{height}: open Quảng Ninh's dashboard (b)"),
+            open,
+        );
+        report(
+            &format!("{width}×{height}:   frame of the province's dashboard"),
+            frame_time(&app, width, height),
+        );
     }
 }
 
@@ -133,10 +158,27 @@ fn record_figures(demo: &std::path::Path, today: NaiveDate, width: u16, height: 
     );
 }
 
-/// One province with `COMMUNES` grassroots committees, written in one transaction.
-fn province_store(path: &std::path::Path) -> Store {
+/// One province with `COMMUNES` grassroots committees, written in one transaction, and a
+/// committee meeting planned today, so this month is covered and its dashboard reads a
+/// roll-up row for every commune.
+fn province_store(path: &std::path::Path, today: NaiveDate) -> Store {
+    use chibo::domain::{Meeting, MeetingKind, MeetingState};
     let store = Store::open(path).expect("database");
     chibo::demo::write_wide_province(&store, COMMUNES).expect("province written");
+    store
+        .write(|w| {
+            let commune = w.org_id("P.0000")?.expect("the first commune");
+            let id = w.new_meeting_id()?;
+            let planned = Meeting::new(
+                id,
+                commune,
+                MeetingKind::Committee,
+                today,
+                MeetingState::Planned,
+            );
+            w.put_meeting(&planned)
+        })
+        .expect("a meeting planned");
     store
 }
 

@@ -399,12 +399,12 @@ fn describe_import(s: &ImportSummary, lang: Lang) -> String {
     };
     let counts = lang.pick(
         format!(
-            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp, {} xếp loại",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
         ),
         format!(
-            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings
+            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings, {} classifications",
+            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
         ),
     );
     counts + &documents

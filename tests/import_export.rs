@@ -29,6 +29,10 @@ const FIXTURE: &str = r#"{"type":"org","code":"QN","name":"Tỉnh ủy Quảng N
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-10-09","planned":"2026-10-07","attendance":{"48123456":"present","48123457":"exempt","48123458":"excused"},"excuses":{"48123458":"đi công tác"},"guests":["48120001"],"topic":"Nghị quyết tháng 10","minutes":"Khai mạc 19h30.\nBế mạc 21h00.","approved":true}
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"thematic","date":"2026-10-09","attendance":{"48123456":"present"}}
 {"type":"meeting","org":"QN.HL.HG.TH","kind":"regular","date":"2026-10-01","attendance":{"48120001":"present"},"minutes":"Thời gian: 16:30\nKết thúc: 18:10","approved":true,"approval":{"at":"2026-10-01T18:15","by":"hong","chair":"Trần Thị Hồng","secretary":"Trần Thị Hồng"},"amendments":[{"at":"2026-10-05T08:00","by":"hong","text":"Sửa giờ kết thúc: 18h10."}]}
+{"type":"classification","org":"QN.HL.HG","year":2025,"grade":"excellent","score":93}
+{"type":"classification","org":"QN.HL.HG.K2","year":2024,"grade":"good"}
+{"type":"classification","org":"QN.HL.HG.K2","year":2025,"grade":"good","score":82}
+{"type":"classification","card":"48123456","year":2025,"grade":"completed","score":61}
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +120,8 @@ fn every_record_type_round_trips_byte_for_byte() {
             roles: 2,
             oversight: 1,
             meetings: 3,
-            documents: 0
+            documents: 0,
+            classifications: 4
         }
     );
     let exported = export(&first, None);
@@ -687,6 +692,60 @@ fn roles_and_oversight_are_unique_per_org_member_and_start() {
 }
 
 #[test]
+fn classifications_grade_one_org_or_member_once_a_year() {
+    let dir = TempDir::new().unwrap();
+    let store = populated(&dir);
+    rejects(
+        &store,
+        concat!(
+            r#"{"type":"classification","org":"QN.HL.HG.K2","year":2025,"grade":"good"}"#,
+            "\n",
+            r#"{"type":"classification","card":"48123457","year":2025,"grade":"good"}"#,
+            "\n",
+            r#"{"type":"classification","card":"48123457","year":2025,"score":95}"#,
+            "\n",
+            r#"{"type":"classification","org":"QN.HL.HG.K2.T1","year":2025,"grade":"good"}"#,
+            "\n",
+            r#"{"type":"classification","org":"QN.HL.HG","card":"48123457","year":2025,"grade":"good"}"#,
+            "\n",
+            r#"{"type":"classification","year":2025,"grade":"good"}"#,
+            "\n",
+            r#"{"type":"classification","org":"QN.HL.HG","year":1900,"grade":"best","score":101}"#,
+            "\n",
+            r#"{"type":"classification","org":"QN.XX","year":2024}"#,
+        ),
+        &[
+            (
+                1,
+                "duplicate 2025 classification of \"QN.HL.HG.K2\": already in the database",
+            ),
+            (
+                3,
+                "duplicate 2025 classification of \"48123457\": first on line 2",
+            ),
+            (4, "\"QN.HL.HG.K2.T1\" is a cell: cells are not classified"),
+            (5, "exactly one of \"org\""),
+            (6, "exactly one of \"org\""),
+            (7, "\"year\" must be a year from 1930 to 9999, found 1900"),
+            (7, "\"score\" must be 0..100, found 101"),
+            (7, "unknown value \"best\""),
+            (8, "required field \"grade\""),
+        ],
+    );
+}
+
+#[test]
+fn a_classification_without_a_grade_takes_the_one_its_score_earns() {
+    let dir = TempDir::new().unwrap();
+    let store = populated(&dir);
+    let line = r#"{"type":"classification","card":"48123457","year":2025,"score":90}"#;
+    assert_eq!(import(&store, line).unwrap().classifications, 1);
+    assert!(export(&store, None).contains(
+        r#"{"type":"classification","card":"48123457","year":2025,"grade":"excellent","score":90}"#
+    ));
+}
+
+#[test]
 fn control_characters_and_bidi_overrides_are_refused_and_never_echoed() {
     let dir = TempDir::new().unwrap();
     let store = populated(&dir);
@@ -841,6 +900,9 @@ const K2_SUBTREE: &str = r#"{"type":"org","code":"QN.HL.HG.K2","name":"Chi bộ 
 {"type":"role","card":"48123456","org":"QN.HL.HG.K2","role":"secretary","from":"2020-01-01","until":"2025-01-01"}
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-10-09","planned":"2026-10-07","attendance":{"48123456":"present","48123457":"exempt","48123458":"excused"},"excuses":{"48123458":"đi công tác"},"topic":"Nghị quyết tháng 10","minutes":"Khai mạc 19h30.\nBế mạc 21h00.","approved":true}
 {"type":"meeting","org":"QN.HL.HG.K2","kind":"thematic","date":"2026-10-09","attendance":{"48123456":"present"}}
+{"type":"classification","org":"QN.HL.HG.K2","year":2024,"grade":"good"}
+{"type":"classification","org":"QN.HL.HG.K2","year":2025,"grade":"good","score":82}
+{"type":"classification","card":"48123456","year":2025,"grade":"completed","score":61}
 "#;
 
 #[test]

@@ -89,7 +89,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -188,4 +188,36 @@ fn version_6_adds_plans_votes_and_absences_to_the_old_records() {
         (Some(0.0), 0)
     );
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_version_6_database_gains_the_classification_tables() {
+    // A version 6 file is today's layout without the two classification tables: make one
+    // by taking them away from a new file and marking it 6.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.redb");
+    drop(Store::open(&path).unwrap());
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        for name in ["org_classifications", "member_classifications"] {
+            let table: TableDefinition<(u64, i32), &[u8]> = TableDefinition::new(name);
+            assert!(txn.delete_table(table).unwrap(), "{name} was there");
+        }
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema_version", 6u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    assert_eq!(schema_version(&path), 6);
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    let none = reader
+        .member_classifications_of(chibo::domain::MemberId(1))
+        .unwrap();
+    assert!(none.is_empty());
+    drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), 7);
 }

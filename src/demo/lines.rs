@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
+use super::grades::Graded;
 use super::meetings::MeetingRecord;
 use super::orgs::Org;
 use super::people::{People, Person};
@@ -12,7 +13,12 @@ use crate::domain::schedule::weekday_word;
 use crate::domain::{MeetingState, ScheduleRule};
 
 /// The whole demo as JSON Lines.
-pub(super) fn render(orgs: &[Org], people: &People, meetings: &[MeetingRecord]) -> String {
+pub(super) fn render(
+    orgs: &[Org],
+    people: &People,
+    meetings: &[MeetingRecord],
+    grades: &[Graded],
+) -> String {
     let mut lines: Vec<Value> = Vec::new();
     for org in orgs {
         lines.push(org_line(org));
@@ -28,6 +34,7 @@ pub(super) fn render(orgs: &[Org], people: &People, meetings: &[MeetingRecord]) 
         |o| json!({"type": "oversight", "card": o.card, "org": o.branch, "from": day(o.from)}),
     ));
     lines.extend(meetings.iter().map(meeting_line));
+    lines.extend(grades.iter().map(grade_line));
     let mut out = String::new();
     for line in lines {
         out.push_str(&line.to_string());
@@ -165,6 +172,18 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
     if held && meeting.approved {
         map.insert("approved".into(), true.into());
     }
+    Value::Object(map)
+}
+
+fn grade_line(graded: &Graded) -> Value {
+    let c = &graded.classification;
+    let mut map = Map::new();
+    map.insert("type".into(), "classification".into());
+    put(&mut map, "org", graded.org.clone().map(Value::from));
+    put(&mut map, "card", graded.card.clone().map(Value::from));
+    map.insert("year".into(), c.year.into());
+    map.insert("grade".into(), c.grade.as_str().into());
+    put(&mut map, "score", c.score.map(Value::from));
     Value::Object(map)
 }
 

@@ -5,10 +5,12 @@
 //! Tứ Kỳ meeting on the 7th, its schools on the first Thursday, at most 2 days late; Bình Liêu
 //! on the 3rd; a year of meetings before `today`'s month, that month as far as `today`, and
 //! the rest of it and the next month planned (one committee meeting clashing with its
-//! branches' day, as the warning is there to catch). The data is written as JSON Lines and
+//! branches' day, as the warning is there to catch); last year's classification of every
+//! organisation and of Quarter 2's members. The data is written as JSON Lines and
 //! imported through [`crate::io::jsonl::import`], the one write path for all data. The same
 //! `today` always gives the same bytes.
 
+mod grades;
 mod lines;
 mod meetings;
 pub mod names;
@@ -62,7 +64,8 @@ pub fn jsonl(today: NaiveDate) -> String {
     orgs::found_new_branches(&mut orgs, months[FIRM_FOUNDED_IN_MONTH]);
     let people = people::people(SEED, &orgs, today, year_start);
     let meetings = meetings::meetings(SEED, &orgs, &people, today);
-    lines::render(&orgs, &people, &meetings)
+    let grades = grades::grades(SEED, &orgs, &people, today);
+    lines::render(&orgs, &people, &meetings, &grades)
 }
 
 #[cfg(test)]

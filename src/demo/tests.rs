@@ -48,7 +48,8 @@ fn every_line_is_one_record_of_a_known_type() {
                 "member_status",
                 "role",
                 "oversight",
-                "meeting"
+                "meeting",
+                "classification"
             ]
             .contains(&kind),
             "{kind}"
@@ -396,4 +397,25 @@ fn the_firm_founded_mid_year_meets_only_after_its_founding() {
         .collect();
     assert!(!meetings.is_empty());
     assert!(meetings.iter().all(|d| *d >= founded));
+}
+
+#[test]
+fn last_year_every_organisation_but_the_cells_is_graded_and_quarter_2_s_active_members() {
+    let text = jsonl(today());
+    let graded: Vec<Value> = records(&text)
+        .into_iter()
+        .filter(|r| r["type"] == "classification")
+        .collect();
+    assert!(graded.iter().all(|r| r["year"] == 2025));
+    let orgs = graded.iter().filter(|r| r.get("org").is_some()).count();
+    let cells = records(&text)
+        .iter()
+        .filter(|r| r["type"] == "org" && r["kind"] == "cell")
+        .count();
+    let all_orgs = records(&text).iter().filter(|r| r["type"] == "org").count();
+    // Every organisation but the cells, and the Tứ Kỳ firm's branch founded this year.
+    assert_eq!(orgs, all_orgs - cells - 1);
+    // Quarter 2's 92 members less the 22 exempt.
+    let members = graded.iter().filter(|r| r.get("card").is_some()).count();
+    assert_eq!(members, 70);
 }

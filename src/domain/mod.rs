@@ -2,6 +2,7 @@
 
 pub mod absence;
 pub mod attendance;
+pub mod classification;
 pub mod compliance;
 pub mod date;
 pub mod duration;
@@ -21,6 +22,7 @@ pub mod text;
 pub mod user;
 
 pub use attendance::{Roll, RollCounts, RollEntry, Standing};
+pub use classification::{Classification, ClassificationConfig, Grade, GradeCounts};
 pub use compliance::{Clash, Compliance, Quarter, Thematic};
 pub use lang::Lang;
 pub use meeting::{Mark, MarkCounts, Meeting, MeetingId, MeetingKind, MeetingState};

@@ -362,6 +362,17 @@ impl MonthStats {
         (expected > 0).then(|| f64::from(self.present) / f64::from(expected))
     }
 
+    /// The share of branches that met in time — on the due day, early, or late within
+    /// grace: anything but held out of rule or overdue — among those whose month is decided
+    /// on `today` (held, or overdue); `None` while none is. Branches still within their
+    /// grace are left out: they may yet meet in time, so a month under way is judged on
+    /// what is already known.
+    pub fn in_time_share(&self, today: NaiveDate) -> Option<f64> {
+        let decided = self.branches_due() - self.upcoming(today);
+        let in_time = self.on_time + self.early + self.late_within_grace;
+        (decided > 0).then(|| f64::from(in_time) / f64::from(decided))
+    }
+
     /// Members with `status` at the month's end.
     pub fn members_with(&self, status: MemberStatus) -> u32 {
         self.members[status_index(status)]
@@ -723,6 +734,24 @@ mod tests {
             assert_eq!(stats.count(status, day("2026-12-01")), 1, "{date}");
             assert_eq!(stats.branches_due(), 1);
         }
+    }
+
+    #[test]
+    fn the_in_time_share_counts_only_the_months_already_decided() {
+        let on_time = october(&[held(3, MeetingKind::Regular, "2026-10-07")]);
+        let late = october(&[held(3, MeetingKind::Regular, "2026-10-09")]);
+        let out_of_rule = october(&[held(3, MeetingKind::Regular, "2026-10-12")]);
+        let waiting = october(&[]);
+        let mut two = MonthDelta::default();
+        two.add(&on_time);
+        two.add(&waiting);
+        let two = two.applied_to(&MonthStats::default());
+        // Within grace the branch not yet met is left out; after it, it counts as missed.
+        assert_eq!(two.in_time_share(day("2026-10-08")), Some(1.0));
+        assert_eq!(two.in_time_share(day("2026-10-20")), Some(0.5));
+        assert_eq!(late.in_time_share(day("2026-10-20")), Some(1.0));
+        assert_eq!(out_of_rule.in_time_share(day("2026-10-20")), Some(0.0));
+        assert_eq!(waiting.in_time_share(day("2026-10-08")), None);
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::record::KeyMap;
 use crate::domain::date::{format_clock, format_moment, format_year_month};
 use crate::domain::schedule::{OwnSettings, weekday_word};
 use crate::domain::{
-    Approval, DocumentBody, Lang, Meeting, MeetingState, Member, MemberId, OrgId, OrgUnit,
-    RuleChange, ScheduleRule, StatusChange, Vote,
+    Approval, Classification, DocumentBody, Lang, Meeting, MeetingState, Member, MemberId, OrgId,
+    OrgUnit, RuleChange, ScheduleRule, StatusChange, Vote,
 };
 use crate::store::{Reader, StoreError};
 
@@ -54,6 +54,10 @@ pub fn export(
     for org in &scope.orgs {
         exporter.meetings(&mut out, reader, org)?;
     }
+    for org in &scope.orgs {
+        exporter.org_classifications(&mut out, reader, org)?;
+    }
+    exporter.member_classifications(&mut out, reader)?;
     out.flush()?;
     Ok(())
 }
@@ -304,6 +308,38 @@ impl Exporter {
             }
         }
         write_spans(out, lines)
+    }
+
+    fn org_classifications(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+        org: &OrgUnit,
+    ) -> Result<(), ImportError> {
+        for c in reader.org_classifications_of(org.id)? {
+            write_line(out, &ClassificationOut::new((Some(&org.code), None), &c))?;
+        }
+        Ok(())
+    }
+
+    /// The classifications of the members exported, by card and year: one pass over the
+    /// table (a subtree export skips members outside it), not one scan per member.
+    fn member_classifications(
+        &self,
+        out: &mut impl Write,
+        reader: &Reader,
+    ) -> Result<(), ImportError> {
+        let mut lines = Vec::new();
+        for (id, _, c) in reader.all_member_classifications()? {
+            if let Some(card) = self.card(MemberId(id))? {
+                lines.push((card, c));
+            }
+        }
+        lines.sort_unstable_by_key(|(card, c)| (*card, c.year));
+        for (card, c) in &lines {
+            write_line(out, &ClassificationOut::new((None, Some(card)), c))?;
+        }
+        Ok(())
     }
 
     fn meetings(
@@ -778,6 +814,37 @@ impl From<Vote> for VoteOut {
             in_favour: vote.in_favour,
             against: vote.against,
             abstain: vote.abstaining,
+        }
+    }
+}
+
+/// A year's grade of an organisation (`org`) or of a member (`card`).
+#[derive(Serialize)]
+struct ClassificationOut<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    org: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card: Option<&'a str>,
+    year: i32,
+    grade: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<u8>,
+}
+
+impl<'a> ClassificationOut<'a> {
+    fn new(
+        (org, card): (Option<&'a str>, Option<&'a str>),
+        c: &Classification,
+    ) -> ClassificationOut<'a> {
+        ClassificationOut {
+            record: "classification",
+            org,
+            card,
+            year: c.year,
+            grade: c.grade.as_str(),
+            score: c.score,
         }
     }
 }

@@ -83,4 +83,5 @@ pub struct ImportSummary {
     pub oversight: usize,
     pub meetings: usize,
     pub documents: usize,
+    pub classifications: usize,
 }

@@ -198,6 +198,23 @@ pub enum Problem {
         date: String,
         kind: &'static str,
     },
+    /// A classification names neither or both of "org" and "card".
+    OrgOrCard,
+    YearRange {
+        found: i64,
+    },
+    ScoreRange {
+        found: u64,
+    },
+    CellGraded {
+        code: String,
+    },
+    /// `who` is an organisation code or a party card.
+    DuplicateClassification {
+        who: String,
+        year: i32,
+        first_line: Option<usize>,
+    },
     TooManyProblems,
     CsvSyntax {
         detail: String,
@@ -220,7 +237,7 @@ pub enum Problem {
 
 /// The record types of the exchange format, for the "unknown type" message.
 pub const RECORD_TYPES: &str =
-    "org | member | member_status | role | oversight | meeting | document";
+    "org | member | member_status | role | oversight | meeting | document | classification";
 
 impl Problem {
     /// The problem in the user's language.
@@ -445,6 +462,29 @@ impl Problem {
                     quoted(org)
                 ),
             ),
+            OrgOrCard => lang.pick(
+                "xếp loại phải có đúng một trong hai trường \"org\" (tổ chức) hoặc \"card\" (đảng viên)".into(),
+                "a classification needs exactly one of \"org\" (an organisation) or \"card\" (a member)".into(),
+            ),
+            YearRange { found } => lang.pick(
+                format!("\"year\" phải là một năm từ 1930 đến 9999, gặp {found}"),
+                format!("\"year\" must be a year from 1930 to 9999, found {found}"),
+            ),
+            ScoreRange { found } => lang.pick(
+                format!("\"score\" phải từ 0 đến 100, gặp {found}"),
+                format!("\"score\" must be 0..100, found {found}"),
+            ),
+            CellGraded { code } => lang.pick(
+                format!("{} là tổ đảng: tổ đảng không được xếp loại", quoted(code)),
+                format!("{} is a cell: cells are not classified", quoted(code)),
+            ),
+            DuplicateClassification { who, year, first_line } => {
+                let (vi, en) = earlier_place(*first_line);
+                lang.pick(
+                    format!("xếp loại năm {year} của {} bị trùng: {vi}", quoted(who)),
+                    format!("duplicate {year} classification of {}: {en}", quoted(who)),
+                )
+            }
             TooManyProblems => lang.pick(
                 format!("quá nhiều lỗi: dừng kiểm tra sau {PROBLEM_CAP} lỗi"),
                 format!("too many errors: stopped checking after {PROBLEM_CAP}"),

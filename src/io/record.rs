@@ -11,8 +11,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use super::problem::{Problem, Problems};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::domain::{
-    Amendment, Approval, BranchType, DocumentBody, Mark, MeetingKind, MeetingState, OrgKind,
-    RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
+    Amendment, Approval, BranchType, Classification, DocumentBody, Mark, MeetingKind, MeetingState,
+    OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -213,6 +213,19 @@ pub struct DocumentRec {
     pub body: DocumentBody,
 }
 
+/// Who a classification grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradedRef {
+    Org(CodeRef),
+    Card(CardRef),
+}
+
+pub struct ClassificationRec {
+    pub line: usize,
+    pub who: GradedRef,
+    pub classification: Classification,
+}
+
 /// Everything one file says, checked field by field.
 #[derive(Default)]
 pub struct Batch {
@@ -225,6 +238,7 @@ pub struct Batch {
     pub oversight: Vec<SpanRec>,
     pub meetings: Vec<MeetingRec>,
     pub documents: Vec<DocumentRec>,
+    pub classifications: Vec<ClassificationRec>,
     /// Codes of org records that had errors: references to them are not reported again.
     pub broken_codes: Vec<CodeRef>,
     /// Cards of member records that had errors, likewise.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 use chrono::NaiveDate;
 
 use super::problem::{Problem, Problems};
-use super::record::{Batch, CardRef, CodeRef, DocumentRec, KeyMap, MeetingRec, SpanRec};
+use super::record::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
 use super::{ImportError, ImportSummary};
 use crate::domain::member::FormerOrg;
 use crate::domain::{
@@ -57,6 +57,13 @@ enum OrgAt {
 enum OrgKey {
     File(usize),
     Db(OrgId),
+}
+
+/// Whoever a classification grades, wherever they live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GradedKey {
+    Org(OrgKey),
+    Member(MemberKey),
 }
 
 /// What a party card names.
@@ -121,6 +128,7 @@ fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Ref
     check.spans(w, Span::Oversight)?;
     let meetings = check.meetings(w)?;
     let documents = check.documents(w, &meetings)?;
+    check.classifications(w)?;
     refs.documents = documents;
     Ok(refs)
 }
@@ -557,6 +565,54 @@ impl Check<'_, '_> {
         self.problems.add(record.line, problem);
     }
 
+    /// Classifications: who exists, is not a cell, and is graded once a year — in the file
+    /// and with what the database holds.
+    fn classifications(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
+        let mut seen: KeyMap<(GradedKey, i32), usize> = KeyMap::default();
+        for record in &self.batch.classifications {
+            let key = match record.who {
+                GradedRef::Org(code) => self.graded_org(record.line, code),
+                GradedRef::Card(card) => self
+                    .card_ref(record.line, "card", card)
+                    .and_then(Self::member_key)
+                    .map(GradedKey::Member),
+            };
+            let Some(key) = key else { continue };
+            let year = record.classification.year;
+            let first_line = match seen.entry((key, year)) {
+                Entry::Occupied(first) => Some(Some(*first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(record.line);
+                    stored_classification(w, key, year)?.then_some(None)
+                }
+            };
+            if let Some(first_line) = first_line {
+                let who = match record.who {
+                    GradedRef::Org(code) => self.batch.code_text(code),
+                    GradedRef::Card(card) => self.batch.card_text(card),
+                };
+                let problem = Problem::DuplicateClassification {
+                    who: who.to_string(),
+                    year,
+                    first_line,
+                };
+                self.problems.add(record.line, problem);
+            }
+        }
+        Ok(())
+    }
+
+    /// The organisation a classification grades, unless it is unknown or a cell.
+    fn graded_org(&mut self, line: usize, code: CodeRef) -> Option<GradedKey> {
+        let at = self.org_ref(line, "org", code)?;
+        if self.kind_of(at) == Some(OrgKind::Cell) {
+            let code = self.batch.code_text(code).to_string();
+            self.problems.add(line, Problem::CellGraded { code });
+            return None;
+        }
+        Self::key_of(at).map(GradedKey::Org)
+    }
+
     /// Meetings: one per (org, date, kind); attendance only of the branch's own members,
     /// each once; excuses only for members in the attendance; guests and the drafter
     /// exist. Returns where each meeting of the file is, by (org, date, kind).
@@ -721,6 +777,15 @@ fn stored_meeting(
         .map(|m| m.id))
 }
 
+/// Whether the database already holds a classification of the same unit and year.
+fn stored_classification(w: &Writer<'_>, key: GradedKey, year: i32) -> Result<bool, StoreError> {
+    Ok(match key {
+        GradedKey::Org(OrgKey::Db(id)) => w.org_classification(id, year)?.is_some(),
+        GradedKey::Member(MemberKey::Db(id)) => w.member_classification(id, year)?.is_some(),
+        GradedKey::Org(OrgKey::File(_)) | GradedKey::Member(MemberKey::File(_)) => false,
+    })
+}
+
 /// Store ids of the file's records, as they are written.
 struct Ids<'r> {
     refs: &'r Refs,
@@ -785,6 +850,16 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
     for (id, docs) in documents.stored {
         add_stored_documents(w, id, docs)?;
     }
+    for record in &batch.classifications {
+        match record.who {
+            GradedRef::Org(code) => {
+                w.put_org_classification(ids.org(code), &record.classification)?
+            }
+            GradedRef::Card(card) => {
+                w.put_member_classification(ids.member(card), &record.classification)?
+            }
+        }
+    }
     Ok(ImportSummary {
         orgs: batch.orgs.len(),
         members: batch.members.len(),
@@ -793,6 +868,7 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
         oversight: batch.oversight.len(),
         meetings: batch.meetings.len(),
         documents: document_count,
+        classifications: batch.classifications.len(),
     })
 }
 

@@ -11,18 +11,20 @@ use serde_json::error::Category;
 
 use super::problem::{Problem, Problems};
 use super::record::{
-    Batch, CardRef, CodeRef, DateForms, DocumentRec, Fields, MeetingRec, OrgRec, RawMember,
-    SpanRec, StatusRec, add_member, readable_key,
+    Batch, CardRef, ClassificationRec, CodeRef, DateForms, DocumentRec, Fields, GradedRef,
+    MeetingRec, OrgRec, RawMember, SpanRec, StatusRec, add_member, readable_key,
 };
 use chrono::NaiveDateTime;
 
+use crate::domain::classification::Thresholds;
 use crate::domain::date::{format_year_month, parse_clock, parse_moment, parse_year_month};
 use crate::domain::prep::MAX_DOCUMENT_BYTES;
 use crate::domain::schedule::parse_weekday;
 use crate::domain::schedule::validate_deadline_day;
 use crate::domain::{
-    Amendment, Approval, BranchType, DocumentBody, Mark, MeetingKind, MeetingState, MemberStatus,
-    OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
+    Amendment, Approval, BranchType, Classification, DocumentBody, Grade, Mark, MeetingKind,
+    MeetingState, MemberStatus, OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange,
+    Vote,
 };
 
 /// A JSON string, borrowed from the line when it holds no escapes (the usual case), so
@@ -331,6 +333,21 @@ struct DocumentLine<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ClassificationLine<'a> {
+    #[serde(rename = "type")]
+    _type: Option<IgnoredAny>,
+    #[serde(borrow)]
+    org: Option<Text<'a>>,
+    #[serde(borrow)]
+    card: Option<Text<'a>>,
+    year: Option<i64>,
+    #[serde(borrow)]
+    grade: Option<Text<'a>>,
+    score: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ApprovalLine<'a> {
     #[serde(borrow)]
     at: Option<Text<'a>>,
@@ -381,6 +398,7 @@ pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Pr
         "oversight" => parse(bytes).map(|r| add_oversight(r, line, &mut fields, batch)),
         "meeting" => parse(bytes).map(|r| add_meeting(r, line, &mut fields, batch)),
         "document" => parse(bytes).map(|r| add_document(r, line, &mut fields, batch)),
+        "classification" => parse(bytes).map(|r| add_classification(r, line, &mut fields, batch)),
         other => {
             let found = other.to_string();
             return fields.report(Problem::UnknownType { found });
@@ -945,6 +963,46 @@ fn document_body(
         },
         _ => report(f, Problem::DocumentBody),
     }
+}
+
+/// A year's grade of an organisation (`org`) or a member (`card`). The grade may be left
+/// out when the score is given: it is then the one the score earns by the default
+/// thresholds (Regulation 366-QĐ/TW).
+fn add_classification(
+    c: ClassificationLine<'_>,
+    line: usize,
+    f: &mut Fields<'_>,
+    batch: &mut Batch,
+) {
+    let org = f.optional("org", c.org.as_deref());
+    let card = f.optional("card", c.card.as_deref());
+    let year = match c.year {
+        None => report(f, Problem::Missing { field: "year" }),
+        Some(y) if (1930..=9999).contains(&y) => Some(y as i32),
+        Some(found) => report(f, Problem::YearRange { found }),
+    };
+    let score = match c.score {
+        Some(s) if s <= 100 => Some(s as u8),
+        Some(found) => report(f, Problem::ScoreRange { found }),
+        None => None,
+    };
+    let grade = match (c.grade.as_deref(), score) {
+        (None, Some(score)) => Some(Thresholds::default().grade_of(score)),
+        (grade, _) => f.word("grade", grade, Grade::parse, Grade::words),
+    };
+    let who = match (org, card) {
+        (Some(org), None) => Some(GradedRef::Org(batch.code(&org))),
+        (None, Some(card)) => Some(GradedRef::Card(batch.card(&card))),
+        _ => report(f, Problem::OrgOrCard),
+    };
+    let (Some(who), Some(year), Some(grade), true) = (who, year, grade, f.ok) else {
+        return;
+    };
+    batch.classifications.push(ClassificationRec {
+        line,
+        who,
+        classification: Classification { year, grade, score },
+    });
 }
 
 /// Who approved the minutes, when approved; `"approved": true` alone is an approval that

@@ -13,7 +13,8 @@ use crate::domain::date::{day_number, format_year_month, month_start, year_month
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
-    Meeting, MeetingState, Member, MonthStats, OrgKind, OrgTotals, OrgUnit, Oversight, Role,
+    Classification, Meeting, MeetingState, Member, MonthStats, OrgKind, OrgTotals, OrgUnit,
+    Oversight, Role,
 };
 
 /// Every broken invariant found, one line each; empty when the store is sound.
@@ -28,6 +29,7 @@ pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     check_counters(reader, &orgs, &members, &mut problems)?;
     check_rollups(reader, &orgs, &members, &mut problems)?;
     check_documents(reader, &mut problems)?;
+    check_classifications(reader, &orgs, &members, &mut problems)?;
     Ok(problems)
 }
 
@@ -521,6 +523,44 @@ fn check_counters(
         if next <= max_id {
             problems.push(format!("{counter} is {next} but id {max_id} is in use"));
         }
+    }
+    Ok(())
+}
+
+/// Every classification names an organisation (not a cell: cells are not graded) or a
+/// member that exists, is filed under its own year, and has a score of at most 100.
+fn check_classifications(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    members: &HashMap<u64, Member>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    let check = |what: &str, id: u64, year: i32, c: &Classification, problems: &mut Vec<String>| {
+        if c.year != year {
+            problems.push(format!(
+                "{what} {id}: classification of {} filed under {year}",
+                c.year
+            ));
+        }
+        if c.score.is_some_and(|s| s > 100) {
+            problems.push(format!("{what} {id}: score above 100 in {year}"));
+        }
+    };
+    for (id, year, c) in reader.all_org_classifications()? {
+        match orgs.get(&id) {
+            None => problems.push(format!("classification of missing org {id} in {year}")),
+            Some(org) if org.kind == OrgKind::Cell => {
+                problems.push(format!("cell {} is classified in {year}", org.code))
+            }
+            Some(_) => {}
+        }
+        check("org", id, year, &c, problems);
+    }
+    for (id, year, c) in reader.all_member_classifications()? {
+        if !members.contains_key(&id) {
+            problems.push(format!("classification of missing member {id} in {year}"));
+        }
+        check("member", id, year, &c, problems);
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::StoreError;
 use super::query::{Reader, Writer, queries};
 use crate::domain::compliance::{self, Clash, Compliance, Quarter, Thematic};
 use crate::domain::date::year_month;
-use crate::domain::oversight::{self, QuotaConfig, Standing, Visit};
+use crate::domain::oversight::{self, Quota, QuotaConfig, Standing, Visit};
 use crate::domain::schedule::effective_for_month;
 use crate::domain::{Meeting, MeetingKind, MeetingState, Member, OrgId, OrgUnit, Role};
 
@@ -189,10 +189,33 @@ queries! {
                 }
             }
         }
+        self.standings(&tree, roles, year, today)
+    }
+
+    /// `quota_standings` for the roles held in `committee` itself, not in the
+    /// organisations below it: what a dashboard shows for one node. Not a roll-up: visits
+    /// are counted from the year's meetings of every branch below, so the subtree is walked
+    /// only when some role of the committee carries a quota — a province, whose committee
+    /// has none by default, costs one read of its roles.
+    pub fn committee_quota_standings(&self, committee: &OrgUnit, year: i32, today: NaiveDate, config: &QuotaConfig) -> Result<Vec<QuotaRow>, StoreError> {
+        let roles: Vec<(usize, Role, Quota)> = self
+            .roles_of_org(committee.id)?
+            .into_iter()
+            .filter_map(|role| config.quota_for(committee.kind, role.role).map(|q| (0, role, q)))
+            .collect();
         if roles.is_empty() {
             return Ok(Vec::new());
         }
-        let visits = self.visits_in(&tree, year)?;
+        let tree = self.tree(committee.id)?;
+        self.standings(&tree, roles, year, today)
+    }
+
+    /// The standing of each (organisation at index, role, quota) of `tree` in `year`.
+    fn standings(&self, tree: &Tree, roles: Vec<(usize, Role, Quota)>, year: i32, today: NaiveDate) -> Result<Vec<QuotaRow>, StoreError> {
+        if roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let visits = self.visits_in(tree, year)?;
         let mut rows = Vec::new();
         for (i, role, quota) in roles {
             let member = self.member(role.member)?.ok_or_else(|| StoreError::Corrupt(format!("role of missing member {}", role.member.0)))?;

@@ -23,7 +23,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     reencode_meeting_approvals,
     build_rollups,
     prepare_plans_and_absences,
+    add_classification_tables,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -444,6 +445,14 @@ fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> 
     write_rollups(txn, &records, &covered)
 }
 
+/// 6 → 7: organisations and members are classified year by year. The two new tables start
+/// empty, and `upgrade` creates every table of the current schema once the steps are done,
+/// so there is nothing to convert; the step exists so that a version 6 file is marked 7
+/// only together with the tables a version 7 reader opens.
+fn add_classification_tables(_txn: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
 /// batch at a time, so a national database is not held in memory whole.
 fn reencode<Old, New>(
@@ -583,5 +592,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ROLLUP_MONTHS)?;
     touch(txn, DOCUMENTS)?;
     touch(txn, MEMBER_ABSENCES)?;
+    touch(txn, ORG_CLASSIFICATIONS)?;
+    touch(txn, MEMBER_CLASSIFICATIONS)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! and domain types.
 
 pub mod check;
+mod classifications;
 mod codec;
 mod error;
 mod holders;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
+pub use classifications::{GradeTally, GradedUnits};
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};

@@ -45,6 +45,8 @@ pub struct Reader {
     pub(super) rollup_months: ReadOnlyTable<u32, ()>,
     pub(super) documents: ReadOnlyTable<(u64, u32), Bytes>,
     pub(super) member_absences: ReadOnlyTable<(u64, u32), u32>,
+    pub(super) org_classifications: ReadOnlyTable<(u64, i32), Bytes>,
+    pub(super) member_classifications: ReadOnlyTable<(u64, i32), Bytes>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
 }
 
@@ -70,6 +72,8 @@ pub struct Writer<'t> {
     pub(super) drafts: Table<'t, u64, Bytes>,
     pub(super) documents: Table<'t, (u64, u32), Bytes>,
     pub(super) member_absences: Table<'t, (u64, u32), u32>,
+    pub(super) org_classifications: Table<'t, (u64, i32), Bytes>,
+    pub(super) member_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
@@ -107,6 +111,8 @@ macro_rules! open_tables {
             rollup_months: $txn.open_table(ROLLUP_MONTHS)?,
             documents: $txn.open_table(DOCUMENTS)?,
             member_absences: $txn.open_table(MEMBER_ABSENCES)?,
+            org_classifications: $txn.open_table(ORG_CLASSIFICATIONS)?,
+            member_classifications: $txn.open_table(MEMBER_CLASSIFICATIONS)?,
             meta: $txn.open_table(META)?,
             // Last: the transaction moves in only after every table is open.
             $($extra: $value,)*
@@ -281,6 +287,18 @@ queries! {
         for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
             let child = row?.0.value().2;
             out.push(self.org(OrgId(child))?.ok_or_else(|| missing("org", child))?);
+        }
+        Ok(out)
+    }
+
+    /// The ids of up to `limit` children of `parent` in Vietnamese order, after skipping
+    /// `skip`: the same range scan as `children`, reading the index keys alone (no
+    /// organisation record), for lists that read a child's record only when it is shown.
+    pub fn child_ids(&self, parent: OrgId, skip: usize, limit: usize) -> Result<Vec<OrgId>, StoreError> {
+        let p = parent.0;
+        let mut out = Vec::new();
+        for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
+            out.push(OrgId(row?.0.value().2));
         }
         Ok(out)
     }

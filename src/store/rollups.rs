@@ -114,6 +114,49 @@ queries! {
         self.count_month(org, yyyymm)
     }
 
+    /// The stored months of `org` from `first` to `last` (both included, at most a few
+    /// years: one range scan of `rollups`), oldest first. A month not covered is `None`:
+    /// no meeting was recorded in it and no roll-up was kept, so there is nothing to read
+    /// without counting the records (which `month_stats` does, and dashboards do not). A
+    /// covered month without a row is all zero.
+    pub fn stored_months(&self, org: OrgId, first: u32, last: u32) -> Result<Vec<(u32, Option<MonthStats>)>, StoreError> {
+        let mut months: Vec<(u32, Option<MonthStats>)> = Vec::new();
+        for row in self.rollup_months.range(first..=last)? {
+            months.push((row?.0.value(), Some(MonthStats::default())));
+        }
+        for row in self.rollups.range((org.0, first)..=(org.0, last))? {
+            let (key, bytes) = row?;
+            let month = key.value().1;
+            if let Ok(at) = months.binary_search_by_key(&month, |(m, _)| *m) {
+                months[at].1 = Some(decode(bytes.value())?);
+            }
+        }
+        let mut all = Vec::new();
+        let mut month = first;
+        while month <= last {
+            let kept = months.binary_search_by_key(&month, |(m, _)| *m).ok();
+            all.push((month, kept.and_then(|at| months[at].1.take())));
+            month = crate::domain::date::next_month(month);
+        }
+        Ok(all)
+    }
+
+    /// Month `yyyymm` of `org` from the roll-ups alone: `None` when the month is not
+    /// covered. One read of `rollup_months` and one of `rollups`.
+    pub fn stored_month_stats(&self, org: OrgId, yyyymm: u32) -> Result<Option<MonthStats>, StoreError> {
+        if self.rollup_months.get(yyyymm)?.is_none() {
+            return Ok(None);
+        }
+        self.stored_month(org.0, yyyymm).map(Some)
+    }
+
+    /// The stored month of `org`, one read, for a month already known to be covered (a
+    /// list of children whose parent's month was read with `stored_month_stats`): a month
+    /// not covered has no rows, and reads as all zero here whatever the records say.
+    pub fn stored_month_of(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        self.stored_month(org.0, yyyymm)
+    }
+
     /// Month `yyyymm` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;

@@ -106,3 +106,15 @@ pub const DOCUMENTS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("
 /// unexcused absence in a year are one range scan, wherever they sat. Added in schema 6.
 pub const MEMBER_ABSENCES: TableDefinition<(u64, u32), u32> =
     TableDefinition::new("member_absences");
+
+/// `org_classifications`: (org id, year) → `Classification` record: the organisation's grade
+/// for that year (excellent, good, completed, not completed) and its 100-point score when
+/// it had one. One row per organisation and year; a year not graded has no row. The years
+/// of one organisation are one range scan. Added in schema version 7.
+pub const ORG_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
+    TableDefinition::new("org_classifications");
+
+/// `member_classifications`: (member id, year) → `Classification` record, as
+/// `org_classifications` for members. Added in schema version 7.
+pub const MEMBER_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
+    TableDefinition::new("member_classifications");

@@ -22,6 +22,7 @@ use super::layout::{Regions, list_rows};
 use super::overlay::{Env, Outcome, Overlay};
 use super::screens::Ui;
 use super::screens::chrome::{self, Status};
+use super::screens::dashboard::{self, DashboardView};
 use super::screens::help::Help;
 use super::screens::meetings::{self, MeetingsView};
 use super::screens::member_detail::{self, MemberDetail};
@@ -110,6 +111,8 @@ pub enum Focus {
     Meetings,
     /// One meeting's roll-call and minutes.
     Record,
+    /// An organisation's month at a glance: numbers, trend, units below worst first.
+    Dashboard,
 }
 
 /// The right pane: the roster of a branch or cell, or what a committee is.
@@ -188,6 +191,9 @@ pub struct App {
     before_meetings: Focus,
     /// The meeting whose roll and minutes are open.
     record: Option<MeetingRecord>,
+    dashboard: Option<DashboardView>,
+    /// Where the keys go back to when the dashboard closes.
+    before_dashboard: Focus,
     fixed_time: Option<chrono::NaiveTime>,
     export_dir: std::path::PathBuf,
     /// A meeting chosen on the meetings screen, to open once the screen is done reading.
@@ -217,6 +223,8 @@ impl App {
             meetings: None,
             before_meetings: Focus::Tree,
             record: None,
+            dashboard: None,
+            before_dashboard: Focus::Tree,
             fixed_time: options.fixed_time,
             export_dir: options.export_dir,
             opening: None,
@@ -286,9 +294,10 @@ impl App {
             (Focus::Detail, Some(detail)) => Some(detail.member.name.as_str()),
             _ => None,
         };
-        let path = match (self.focus, &self.meetings, &self.record) {
-            (Focus::Meetings, Some(view), _) => view.path.as_slice(),
-            (Focus::Record, _, Some(record)) => record.path.as_slice(),
+        let path = match (self.focus, &self.meetings, &self.record, &self.dashboard) {
+            (Focus::Meetings, Some(view), _, _) => view.path.as_slice(),
+            (Focus::Record, _, Some(record), _) => record.path.as_slice(),
+            (Focus::Dashboard, _, _, Some(view)) => view.path.as_slice(),
             _ => self.tree.breadcrumb(),
         };
         chrome::header(frame, regions.header, path, member, &ui);
@@ -299,6 +308,11 @@ impl App {
             }
             (Focus::Meetings, _, Some(view)) => {
                 meetings::render(frame, regions.body, view, keys_here, &ui)
+            }
+            (Focus::Dashboard, _, _) if self.dashboard.is_some() => {
+                if let Some(view) = &self.dashboard {
+                    dashboard::render(frame, regions.body, view, keys_here, &ui);
+                }
             }
             (Focus::Record, _, _) if self.record.is_some() => {
                 if let Some(record) = &self.record {
@@ -367,6 +381,14 @@ impl App {
         }
     }
 
+    /// The dashboard, while it is open.
+    pub fn dashboard(&self) -> Option<&DashboardView> {
+        match self.focus {
+            Focus::Dashboard => self.dashboard.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The meetings screen, while it is open.
     pub fn meetings(&self) -> Option<&MeetingsView> {
         match self.focus {
@@ -386,6 +408,9 @@ impl App {
     /// The organisation selected in the tree, or shown on the meetings screen: what an org
     /// form (add below, rename, move, dissolve) or a meeting form acts on.
     pub fn selected_org(&self) -> Option<&OrgUnit> {
+        if let Some(view) = self.dashboard() {
+            return Some(&view.node);
+        }
         match self.meetings() {
             Some(view) => Some(&view.node),
             None => self.tree.selected().map(|node| &node.org),
@@ -416,6 +441,7 @@ impl App {
             Focus::Members => Context::Members,
             Focus::Detail => Context::Detail,
             Focus::Meetings => Context::Meetings,
+            Focus::Dashboard => Context::Dashboard,
             Focus::Record => match self.record.as_ref().map(MeetingRecord::tab) {
                 Some(Tab::Roll) | None => Context::Roll,
                 Some(_) => Context::Minutes,
@@ -569,6 +595,7 @@ impl App {
         match action {
             Action::Calendar => return self.open_meetings(),
             Action::Quotas => return self.open_quotas(),
+            Action::Dashboard => return self.open_dashboard(),
             _ => {}
         }
         match self.focus {
@@ -577,6 +604,7 @@ impl App {
             Focus::Detail => self.detail_action(action),
             Focus::Meetings => self.meetings_action(action),
             Focus::Record => self.record_action(action),
+            Focus::Dashboard => self.dashboard_action(action),
         }
     }
 
@@ -648,6 +676,75 @@ impl App {
             self.overlays.push(Box::new(quotas));
         }
         true
+    }
+
+    /// `b`: the dashboard of the selected organisation — from the meetings screen, of its
+    /// organisation and month; elsewhere this month.
+    fn open_dashboard(&mut self) -> bool {
+        let Some(org) = self.org_for_meetings() else {
+            self.error(Text::PickAnOrg);
+            return true;
+        };
+        let month = self
+            .meetings()
+            .map_or(year_month(self.today), MeetingsView::month);
+        let (today, body) = (self.today, self.body());
+        if let Some(view) = self.read(|_, r| DashboardView::open(r, org, month, today, body)) {
+            self.before_dashboard = self.focus;
+            self.dashboard = Some(view);
+            self.focus = Focus::Dashboard;
+        }
+        true
+    }
+
+    fn close_dashboard(&mut self) {
+        self.dashboard = None;
+        self.focus = self.before_dashboard;
+        self.leave_right_pane();
+    }
+
+    fn dashboard_action(&mut self, action: Action) -> bool {
+        if self.dashboard.is_none() {
+            self.focus = Focus::Tree;
+            return true;
+        }
+        let page = self.dashboard.as_ref().map_or(1, DashboardView::page);
+        let before = self
+            .dashboard
+            .as_ref()
+            .map(|v| (v.node.id, v.month(), v.cursor()));
+        let stays = self.read(|app, r| {
+            let Some(view) = app.dashboard.as_mut() else {
+                return Ok(false);
+            };
+            match action {
+                Action::Up => view.step(r, -1)?,
+                Action::Down => view.step(r, 1)?,
+                Action::PageUp => view.step(r, -page)?,
+                Action::PageDown => view.step(r, page)?,
+                Action::Top => view.to_top(r)?,
+                Action::Bottom => view.to_bottom(r)?,
+                Action::PrevMonth => view.previous_month(r)?,
+                Action::NextMonth => view.next_month(r)?,
+                Action::ThisMonth => view.this_month(r)?,
+                Action::Open => {
+                    view.open_selected(r)?;
+                }
+                Action::Parent => return view.up(r),
+                Action::Back => return view.back(r),
+                _ => {}
+            }
+            Ok(true)
+        });
+        if stays == Some(false) {
+            self.close_dashboard();
+            return true;
+        }
+        let after = self
+            .dashboard
+            .as_ref()
+            .map(|v| (v.node.id, v.month(), v.cursor()));
+        before != after
     }
 
     fn close_meetings(&mut self) {
@@ -864,6 +961,9 @@ impl App {
             if let Some(view) = &mut app.meetings {
                 view.set_body(r, body)?;
             }
+            if let Some(view) = &mut app.dashboard {
+                view.set_body(r, body)?;
+            }
             if let Some(record) = &mut app.record {
                 record.set_body(body);
             }
@@ -886,6 +986,9 @@ impl App {
         self.detail = None;
         if self.focus == Focus::Meetings {
             self.meetings = None;
+        }
+        if self.focus == Focus::Dashboard {
+            self.dashboard = None;
         }
         let found = self.read(|app, r| {
             let (org, member) = match target {
@@ -959,6 +1062,10 @@ impl App {
             Ok(())
         });
         self.read(|app, r| match app.meetings.as_mut() {
+            Some(view) => view.reload(r),
+            None => Ok(()),
+        });
+        self.read(|app, r| match app.dashboard.as_mut() {
             Some(view) => view.reload(r),
             None => Ok(()),
         });

@@ -101,6 +101,7 @@ pub enum Text {
     Topic,
     Guests,
     BranchesByStatus,
+    Classifications,
 }
 
 impl Text {
@@ -210,6 +211,7 @@ impl Text {
             Text::Topic => ("Nội dung", "Topic"),
             Text::Guests => ("Cấp trên dự", "Guests from above"),
             Text::BranchesByStatus => ("Chi bộ theo tình trạng", "Branches by status"),
+            Text::Classifications => ("Xếp loại chất lượng", "Yearly classification"),
         };
         lang.pick(vi, en)
     }
@@ -592,6 +594,7 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Quotas => ("Định mức dự sinh hoạt", "Visiting quotas"),
         Context::Roll => ("Điểm danh", "Roll-call"),
         Context::Minutes => ("Biên bản", "Minutes"),
+        Context::Dashboard => ("Bảng tổng hợp", "Dashboard"),
     };
     lang.pick(vi, en)
 }
@@ -628,6 +631,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         ),
         (C::Checklist, A::Toggle) => ("đánh dấu hoặc bỏ đánh dấu", "tick or untick"),
         (_, A::Toggle) => ("mở hoặc đóng nhánh", "expand or collapse"),
+        (C::Dashboard, A::Open) => (
+            "xem đơn vị đang chọn (ở chi bộ: tháng đang chọn)",
+            "open the unit (on a branch: the month) selected",
+        ),
         (C::Meetings, A::Open) => (
             "mở cuộc họp (điểm danh, biên bản) hoặc lịch họp của đơn vị đang chọn",
             "open the meeting (roll-call, minutes) or the unit under the cursor",
@@ -637,6 +644,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (C::Meetings, A::Back) => (
             "quay lại đơn vị cấp trên vừa xem, hoặc đóng",
             "back to the unit above you came from, or close",
+        ),
+        (C::Dashboard, A::Back) => (
+            "quay lại đơn vị vừa xem, hoặc đóng bảng tổng hợp",
+            "back to the unit you came from, or close the dashboard",
         ),
         (C::Roll | C::Minutes, A::Back) => {
             ("lưu và về lịch họp", "save and go back to the meetings")
@@ -763,6 +774,14 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Undo) => ("hoàn tác", "undo"),
         (_, A::Redo) => ("làm lại", "redo"),
         (_, A::Paste) => ("dán đoạn vừa cắt", "paste what was cut"),
+        (_, A::Dashboard) => (
+            "bảng tổng hợp: số liệu, xu hướng, đơn vị yếu trước",
+            "dashboard: numbers, trend, weakest units first",
+        ),
+        (_, A::Parent) => (
+            "lên tổ chức cấp trên (ở cấp cao nhất: đóng)",
+            "up to the organisation above (at the top: close)",
+        ),
     };
     lang.pick(vi, en)
 }
@@ -779,6 +798,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (C::Tree, A::SwitchPane) => ("đảng viên", "members"),
         (_, A::SwitchPane | A::Back) => ("quay lại", "back"),
         (C::Meetings, A::Open) => ("mở", "open"),
+        (C::Dashboard, A::Open) => ("xem đơn vị", "drill down"),
         (_, A::Open) => ("hồ sơ", "details"),
         (_, A::Search) => ("tìm", "search"),
         (_, A::Help) => ("phím tắt", "keys"),
@@ -822,6 +842,8 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Undo) => ("hoàn tác", "undo"),
         (_, A::Redo) => ("làm lại", "redo"),
         (_, A::Paste) => ("dán", "paste"),
+        (_, A::Dashboard) => ("tổng hợp", "dashboard"),
+        (_, A::Parent) => ("cấp trên", "up"),
         _ => ("", ""),
     };
     lang.pick(vi, en)
@@ -1078,5 +1100,246 @@ pub mod record {
             format!("Đã xuất biên bản: {paths}"),
             format!("Minutes exported: {paths}"),
         )
+    }
+}
+
+/// Words of the dashboard.
+pub mod dashboard {
+    use crate::domain::{Grade, Lang};
+    use crate::store::GradedUnits;
+
+    /// "92%", or "—" when there is nothing to divide.
+    pub fn percent(share: Option<f64>) -> String {
+        share.map_or("—".to_string(), |s| format!("{:.0}%", s * 100.0))
+    }
+
+    /// "90.9%", as the attendance report rounds it (three decimals of the fraction).
+    pub fn percent_tenths(share: Option<f64>) -> String {
+        share.map_or("—".to_string(), |s| {
+            format!("{:.1}%", (s * 1000.0).round() / 10.0)
+        })
+    }
+
+    /// A month in a list or a range: "11/2026" and "2026-11".
+    pub fn month(lang: Lang, yyyymm: u32) -> String {
+        let (year, month) = (yyyymm / 100, yyyymm % 100);
+        match lang {
+            Lang::Vi => format!("{month:02}/{year}"),
+            Lang::En => format!("{year}-{month:02}"),
+        }
+    }
+
+    pub fn title(lang: Lang, month: &str) -> String {
+        lang.pick(
+            format!("Tổng hợp · {month}"),
+            format!("Dashboard · {month}"),
+        )
+    }
+
+    pub fn units_title(lang: Lang, count: usize) -> String {
+        lang.pick(
+            format!("Đơn vị trực thuộc, yếu trước ({count})"),
+            format!("Units below, worst first ({count})"),
+        )
+    }
+
+    pub fn months_title(lang: Lang) -> &'static str {
+        lang.pick("12 tháng của chi bộ", "The branch's last 12 months")
+    }
+
+    pub fn no_records(lang: Lang) -> &'static str {
+        lang.pick(
+            "Chưa có số liệu tháng này: chưa ghi cuộc họp nào trong tháng.",
+            "No figures for this month: no meeting is recorded in it.",
+        )
+    }
+
+    pub fn not_covered(lang: Lang) -> &'static str {
+        lang.pick("chưa có số liệu", "no records")
+    }
+
+    pub fn branches(lang: Lang, due: u32, held: u32) -> String {
+        lang.pick(
+            format!("Chi bộ phải họp {due} · đã họp {held}"),
+            format!("Branches due {due} · held {held}"),
+        )
+    }
+
+    pub fn meetings(lang: Lang, regular: u32, thematic: u32) -> String {
+        lang.pick(
+            format!("Họp thường kỳ {regular} · chuyên đề {thematic}"),
+            format!("Regular meetings {regular} · thematic {thematic}"),
+        )
+    }
+
+    pub fn attendance(lang: Lang, rate: &str, present: u32, expected: u32) -> String {
+        lang.pick(
+            format!("Dự họp {rate} ({present}/{expected} phải dự)"),
+            format!("Attendance {rate} ({present}/{expected} expected)"),
+        )
+    }
+
+    /// The marks other than present, and the visits from above.
+    pub fn marks(lang: Lang, excused: u32, absent: u32, exempt: u32, guests: u32) -> [String; 4] {
+        [
+            lang.pick(format!("có lý do {excused}"), format!("excused {excused}")),
+            lang.pick(format!("vắng {absent}"), format!("absent {absent}")),
+            lang.pick(format!("miễn {exempt}"), format!("exempt {exempt}")),
+            lang.pick(
+                format!("cấp trên dự {guests} lượt"),
+                format!("visits from above {guests}"),
+            ),
+        ]
+    }
+
+    pub fn members(lang: Lang, on_roll: u32) -> String {
+        lang.pick(
+            format!("Đảng viên {on_roll}:"),
+            format!("Members {on_roll}:"),
+        )
+    }
+
+    pub fn active(lang: Lang) -> &'static str {
+        lang.pick("đang SH", "active")
+    }
+
+    /// "Xếp loại 2025: hoàn thành tốt (82 điểm)", the score bare when `short`.
+    pub fn own_grade(
+        lang: Lang,
+        year: i32,
+        grade: Option<(Grade, Option<u8>)>,
+        short: bool,
+    ) -> String {
+        let what = match grade {
+            None => lang.pick("chưa xếp loại", "not graded").to_string(),
+            Some((grade, None)) => grade.label(lang, false).to_string(),
+            Some((grade, Some(score))) if short => {
+                format!("{} ({score})", grade.label(lang, false))
+            }
+            Some((grade, Some(score))) => lang.pick(
+                format!("{} ({score} điểm)", grade.label(lang, false)),
+                format!("{} ({score} points)", grade.label(lang, false)),
+            ),
+        };
+        lang.pick(
+            format!("Xếp loại {year}: {what}"),
+            format!("Graded {year}: {what}"),
+        )
+    }
+
+    /// "TCCS tốt trở lên: 8/10 = 80.0%", the year being the one of the line above.
+    pub fn share(lang: Lang, units: GradedUnits, good: u32, graded: u32, pct: &str) -> String {
+        let (vi, en) = match units {
+            GradedUnits::Grassroots => ("TCCS", "Grassroots units"),
+            GradedUnits::Branches => ("Chi bộ", "Branches"),
+        };
+        lang.pick(
+            format!("{vi} tốt trở lên: {good}/{graded} = {pct}"),
+            format!("{en} good or better: {good}/{graded} = {pct}"),
+        )
+    }
+
+    /// "✓ đạt mục tiêu 85%", "✗ dưới mục tiêu 85%".
+    pub fn target(lang: Lang, met: bool, percent: u8) -> String {
+        match met {
+            true => lang.pick(
+                format!("✓ đạt mục tiêu {percent}%"),
+                format!("✓ meets the {percent}% target"),
+            ),
+            false => lang.pick(
+                format!("✗ dưới mục tiêu {percent}%"),
+                format!("✗ below the {percent}% target"),
+            ),
+        }
+    }
+
+    pub fn ungraded(lang: Lang, n: u32) -> String {
+        lang.pick(format!("{n} chưa xếp loại"), format!("{n} not graded"))
+    }
+
+    /// "Định mức dự SH: 1 người, 1 chậm" (in the year of the month shown).
+    pub fn quotas(lang: Lang, people: usize, behind: usize) -> String {
+        lang.pick(
+            format!("Định mức dự SH: {people} người, {behind} chậm"),
+            format!("Visiting quotas: {people} held, {behind} behind"),
+        )
+    }
+
+    pub fn trend(lang: Lang, from: &str, to: &str) -> String {
+        lang.pick(
+            format!("12 tháng: {from} – {to}"),
+            format!("12 months: {from} – {to}"),
+        )
+    }
+
+    pub fn rate_label(lang: Lang) -> &'static str {
+        lang.pick("Dự họp", "Attend.")
+    }
+
+    pub fn in_time_label(lang: Lang) -> &'static str {
+        lang.pick("Đúng hạn", "In time")
+    }
+
+    /// The heat map's symbols and what they mean, tight enough for one line of the
+    /// narrowest pane.
+    pub fn legend(lang: Lang) -> [&'static str; 5] {
+        [
+            "█≥90%",
+            "▓≥75%",
+            "▒≥50%",
+            "░<50%",
+            lang.pick("·không xét", "·n/a"),
+        ]
+    }
+
+    pub fn heat_note(lang: Lang) -> &'static str {
+        lang.pick(
+            "Mỗi ô một tháng: tỉ lệ thấp hơn trong hai tỉ lệ dự họp và đúng hạn; · không có gì để xét",
+            "A cell a month: the lower of the attendance and in-time shares; · nothing to judge",
+        )
+    }
+
+    /// Column headings of the list of units: name, rate, on time, heat map; and for a wide
+    /// list, due, overdue and grade.
+    pub struct Headings {
+        pub name: &'static str,
+        pub rate: &'static str,
+        pub in_time: &'static str,
+        pub heat: &'static str,
+        pub due: &'static str,
+        pub overdue: &'static str,
+        pub grade: &'static str,
+        pub month: &'static str,
+        pub status: &'static str,
+        pub present: &'static str,
+    }
+
+    pub fn headings(lang: Lang) -> Headings {
+        match lang {
+            Lang::Vi => Headings {
+                name: "Tên",
+                rate: "Dự%",
+                in_time: "Hạn%",
+                heat: "12 tháng",
+                due: "Phải họp",
+                overdue: "Quá hạn",
+                grade: "Xếp loại",
+                month: "Tháng",
+                status: "Tình trạng",
+                present: "Có mặt",
+            },
+            Lang::En => Headings {
+                name: "Name",
+                rate: "Att%",
+                in_time: "Time%",
+                heat: "12 months",
+                due: "Due",
+                overdue: "Overdue",
+                grade: "Grade",
+                month: "Month",
+                status: "Status",
+                present: "Present",
+            },
+        }
     }
 }

@@ -46,6 +46,8 @@ pub enum Context {
     Roll,
     /// A section of a meeting's minutes, in a text editor: printable keys are text.
     Minutes,
+    /// The dashboard of an organisation's month: its numbers, trend and units below.
+    Dashboard,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
         Context::Quotas,
         Context::Roll,
         Context::Minutes,
+        Context::Dashboard,
     ];
 
     /// The table name used in the keys file.
@@ -83,6 +86,7 @@ impl Context {
             Context::Quotas => "quotas",
             Context::Roll => "roll",
             Context::Minutes => "minutes",
+            Context::Dashboard => "dashboard",
         }
     }
 
@@ -174,6 +178,8 @@ actions! {
     Undo => "undo",
     Redo => "redo",
     Paste => "paste",
+    Dashboard => "dashboard",
+    Parent => "parent",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -198,6 +204,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Tree, Action::Dissolve, &["D"]),
     (Context::Tree, Action::Calendar, &["c", "f2"]),
     (Context::Tree, Action::Quotas, &["v"]),
+    (Context::Tree, Action::Dashboard, &["b", "f3"]),
     (Context::Members, Action::Up, &["k", "up"]),
     (Context::Members, Action::Down, &["j", "down"]),
     (Context::Members, Action::Open, &["enter", "l", "right"]),
@@ -212,6 +219,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Members, Action::ChangeStatus, &["s"]),
     (Context::Members, Action::Calendar, &["c", "f2"]),
     (Context::Members, Action::Quotas, &["v"]),
+    (Context::Members, Action::Dashboard, &["b", "f3"]),
     (
         Context::Detail,
         Action::Back,
@@ -295,6 +303,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Meetings, Action::Guests, &["i"]),
     (Context::Meetings, Action::Assign, &["o"]),
     (Context::Meetings, Action::Quotas, &["v"]),
+    (Context::Meetings, Action::Dashboard, &["b", "f3"]),
     (Context::Checklist, Action::Accept, &["enter"]),
     (Context::Checklist, Action::Cancel, &["esc"]),
     (Context::Checklist, Action::Toggle, &["space", "x"]),
@@ -348,6 +357,27 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Minutes, Action::Approve, &["f9"]),
     (Context::Minutes, Action::Amend, &["f7"]),
     (Context::Minutes, Action::Export, &["f6"]),
+    (Context::Dashboard, Action::PrevMonth, &["["]),
+    (Context::Dashboard, Action::NextMonth, &["]"]),
+    (Context::Dashboard, Action::ThisMonth, &["t"]),
+    (Context::Dashboard, Action::Up, &["k", "up"]),
+    (Context::Dashboard, Action::Down, &["j", "down"]),
+    (Context::Dashboard, Action::PageUp, &["pageup", "ctrl-b"]),
+    (
+        Context::Dashboard,
+        Action::PageDown,
+        &["pagedown", "ctrl-f"],
+    ),
+    (Context::Dashboard, Action::Top, &["g", "home"]),
+    (Context::Dashboard, Action::Bottom, &["G", "end"]),
+    (Context::Dashboard, Action::Open, &["enter", "l", "right"]),
+    (
+        Context::Dashboard,
+        Action::Parent,
+        &["backspace", "h", "left"],
+    ),
+    (Context::Dashboard, Action::Back, &["esc"]),
+    (Context::Dashboard, Action::Quotas, &["v"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character

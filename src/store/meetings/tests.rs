@@ -226,6 +226,18 @@ fn quota_standings_count_visits_below_the_committee_against_each_roles_quota() {
         .quota_standings(OrgId(4), 2026, d("2026-04-10"), &QuotaConfig::default())
         .unwrap();
     assert!(below.is_empty());
+    // The ward's own committee gives the same row; the province's committee holds no
+    // role with a quota, so nothing, although the ward's deputy is below it.
+    let of = |id| r.org(OrgId(id)).unwrap().unwrap();
+    let config = QuotaConfig::default();
+    let ward = r
+        .committee_quota_standings(&of(2), 2026, d("2026-04-10"), &config)
+        .unwrap();
+    assert_eq!(ward, rows);
+    let province = r
+        .committee_quota_standings(&of(1), 2026, d("2026-04-10"), &config)
+        .unwrap();
+    assert!(province.is_empty());
 }
 
 #[test]

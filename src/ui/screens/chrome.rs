@@ -33,6 +33,7 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Dissolve],
             &[Action::Calendar],
             &[Action::Quotas],
+            &[Action::Dashboard],
         ],
     ),
     (
@@ -49,6 +50,7 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::ChangeStatus],
             &[Action::Calendar],
             &[Action::Quotas],
+            &[Action::Dashboard],
         ],
     ),
     (
@@ -107,6 +109,7 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Guests],
             &[Action::Assign],
             &[Action::Quotas],
+            &[Action::Dashboard],
             &[Action::Quit],
         ],
     ),
@@ -148,6 +151,20 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Amend],
             &[Action::Export],
             &[Action::Help],
+        ],
+    ),
+    (
+        Context::Dashboard,
+        &[
+            &[Action::PrevMonth, Action::NextMonth],
+            &[Action::Down, Action::Up],
+            &[Action::Open],
+            &[Action::Parent],
+            &[Action::Back],
+            &[Action::Help],
+            &[Action::ThisMonth],
+            &[Action::Quotas],
+            &[Action::Quit],
         ],
     ),
 ];

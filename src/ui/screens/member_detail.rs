@@ -1,5 +1,5 @@
 //! One member's record: personal details, status today and its dated history, committee
-//! roles, and the branches the member is assigned to oversee.
+//! roles, the branches the member is assigned to oversee, and the yearly classifications.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use super::members::status_words;
 use super::{Ui, pane};
-use crate::domain::{Member, MemberId, MemberStatus, OrgId, OrgUnit, Oversight, Role};
+use crate::domain::{
+    Classification, Member, MemberId, MemberStatus, OrgId, OrgUnit, Oversight, Role,
+};
 use crate::store::{Reader, StoreError};
 use crate::ui::cells::{pad, safe, width};
 use crate::ui::i18n::{self, Text};
@@ -22,6 +24,7 @@ pub struct MemberDetail {
     cell: Option<OrgUnit>,
     roles: Vec<(Option<OrgUnit>, Role)>,
     oversight: Vec<(Option<OrgUnit>, Oversight)>,
+    classifications: Vec<Classification>,
     scroll: usize,
 }
 
@@ -46,6 +49,7 @@ impl MemberDetail {
             member,
             roles,
             oversight,
+            classifications: reader.member_classifications_of(id)?,
             scroll: 0,
         }))
     }
@@ -123,6 +127,7 @@ impl MemberDetail {
         self.push_history(&mut lines, ui);
         self.push_roles(&mut lines, ui);
         self.push_oversight(&mut lines, ui);
+        self.push_classifications(&mut lines, ui);
         lines
     }
 
@@ -208,6 +213,26 @@ impl MemberDetail {
                     org_name(org.as_ref(), ui),
                     i18n::span(ui.lang, assignment.from, assignment.until)
                 ),
+                ui,
+            ));
+        }
+    }
+}
+
+impl MemberDetail {
+    /// "2025  hoàn thành tốt (82 điểm)", newest first.
+    fn push_classifications(&self, lines: &mut Vec<Line<'static>>, ui: &Ui<'_>) {
+        heading(lines, Text::Classifications, ui);
+        if self.classifications.is_empty() {
+            lines.push(item(ui.t(Text::NothingRecorded).to_string(), ui));
+        }
+        for c in self.classifications.iter().rev() {
+            let score = c.score.map_or(String::new(), |s| {
+                ui.lang
+                    .pick(format!(" ({s} điểm)"), format!(" ({s} points)"))
+            });
+            lines.push(item(
+                format!("{}  {}{score}", c.year, c.grade.label(ui.lang, false)),
                 ui,
             ));
         }

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod chrome;
+pub mod dashboard;
 pub mod help;
 pub mod meetings;
 pub mod member_detail;

@@ -1,0 +1,232 @@
+//! The yearly classification of organisations and members: one row per (organisation or
+//! member, year), and the count of grades over the units a node answers for.
+
+use chrono::NaiveDate;
+use redb::ReadableTable;
+
+use super::StoreError;
+use super::codec::{decode, encode};
+use super::query::{Reader, Writer, queries};
+use crate::domain::{Classification, GradeCounts, MemberId, OrgId, OrgKind, OrgUnit};
+
+/// Which units a node's classification share counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradedUnits {
+    /// The grassroots organisations below a committee above them (a province, a bloc).
+    Grassroots,
+    /// The branches of a grassroots committee.
+    Branches,
+}
+
+impl GradedUnits {
+    /// What `node`'s share counts; `None` for a branch or a cell, which answer for no
+    /// organisation below them (a branch shows its own grade).
+    pub fn of(node: OrgKind) -> Option<GradedUnits> {
+        match node {
+            OrgKind::ProvincialCommittee | OrgKind::DistrictCommittee | OrgKind::BlocCommittee => {
+                Some(GradedUnits::Grassroots)
+            }
+            OrgKind::GrassrootsCommittee => Some(GradedUnits::Branches),
+            OrgKind::GrassrootsBranch | OrgKind::Branch | OrgKind::Cell => None,
+        }
+    }
+}
+
+/// The grades of the units a node answers for in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GradeTally {
+    pub year: i32,
+    pub units: GradedUnits,
+    pub counts: GradeCounts,
+}
+
+/// A unit counted: graded at all, or in existence some day of the year.
+fn counts_in_year(org: &OrgUnit, year: i32, graded: bool) -> bool {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return graded;
+    };
+    graded || org.exists_during(first, last)
+}
+
+queries! {
+    /// The classification of `org` for `year`, if it was graded.
+    pub fn org_classification(&self, org: OrgId, year: i32) -> Result<Option<Classification>, StoreError> {
+        self.org_classifications.get((org.0, year))?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The classification of `member` for `year`, if they were graded.
+    pub fn member_classification(&self, member: MemberId, year: i32) -> Result<Option<Classification>, StoreError> {
+        self.member_classifications.get((member.0, year))?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// Every classification of `org`, by year.
+    pub fn org_classifications_of(&self, org: OrgId) -> Result<Vec<Classification>, StoreError> {
+        self.org_classifications
+            .range((org.0, i32::MIN)..=(org.0, i32::MAX))?
+            .map(|row| decode(row?.1.value()))
+            .collect()
+    }
+
+    /// Every classification of `member`, by year.
+    pub fn member_classifications_of(&self, member: MemberId) -> Result<Vec<Classification>, StoreError> {
+        self.member_classifications
+            .range((member.0, i32::MIN)..=(member.0, i32::MAX))?
+            .map(|row| decode(row?.1.value()))
+            .collect()
+    }
+
+    /// The grades in `year` of the units `node` answers for (see [`GradedUnits`]), or `None`
+    /// for a branch or a cell. Not a roll-up: a walk down from `node` that stops at the
+    /// units counted — one `org_children` scan per committee passed and one classification
+    /// read per unit, never a branch's cells or members — so a province costs about two
+    /// reads per commune.
+    pub fn grade_tally(&self, node: &OrgUnit, year: i32) -> Result<Option<GradeTally>, StoreError> {
+        let Some(units) = GradedUnits::of(node.kind) else {
+            return Ok(None);
+        };
+        let mut counts = GradeCounts::default();
+        let mut todo = vec![node.id];
+        while let Some(parent) = todo.pop() {
+            for child in self.children(Some(parent), 0, usize::MAX)? {
+                let counted = match units {
+                    GradedUnits::Branches => child.kind.is_branch(),
+                    GradedUnits::Grassroots => matches!(
+                        child.kind,
+                        OrgKind::GrassrootsCommittee | OrgKind::GrassrootsBranch | OrgKind::Branch
+                    ),
+                };
+                if counted {
+                    let grade = self.org_classification(child.id, year)?.map(|c| c.grade);
+                    if counts_in_year(&child, year, grade.is_some()) {
+                        counts.add(grade);
+                    }
+                } else if units == GradedUnits::Grassroots && child.kind != OrgKind::Cell {
+                    todo.push(child.id);
+                }
+            }
+        }
+        Ok(Some(GradeTally { year, units, counts }))
+    }
+}
+
+impl Writer<'_> {
+    /// Records (or replaces) the classification of `org` for its year.
+    pub fn put_org_classification(
+        &mut self,
+        org: OrgId,
+        c: &Classification,
+    ) -> Result<(), StoreError> {
+        self.org_classifications
+            .insert((org.0, c.year), encode(c).as_slice())?;
+        Ok(())
+    }
+
+    /// Records (or replaces) the classification of `member` for its year.
+    pub fn put_member_classification(
+        &mut self,
+        member: MemberId,
+        c: &Classification,
+    ) -> Result<(), StoreError> {
+        self.member_classifications
+            .insert((member.0, c.year), encode(c).as_slice())?;
+        Ok(())
+    }
+}
+
+impl Reader {
+    /// Every organisation classification row, as (org id, year of the key, record), for
+    /// `chibo check`.
+    pub(super) fn all_org_classifications(
+        &self,
+    ) -> Result<Vec<(u64, i32, Classification)>, StoreError> {
+        let mut rows = Vec::new();
+        for row in self.org_classifications.iter()? {
+            let (key, bytes) = row?;
+            let (id, year) = key.value();
+            rows.push((id, year, decode(bytes.value())?));
+        }
+        Ok(rows)
+    }
+
+    /// Every member classification row, as (member id, year of the key, record), in member
+    /// id order: one pass over the table, for `chibo check` and export.
+    pub fn all_member_classifications(
+        &self,
+    ) -> Result<Vec<(u64, i32, Classification)>, StoreError> {
+        let mut rows = Vec::new();
+        for row in self.member_classifications.iter()? {
+            let (key, bytes) = row?;
+            let (id, year) = key.value();
+            rows.push((id, year, decode(bytes.value())?));
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Grade;
+    use crate::store::testkit::{org, sample};
+
+    fn graded(year: i32, grade: Grade) -> Classification {
+        Classification {
+            year,
+            grade,
+            score: None,
+        }
+    }
+
+    #[test]
+    fn a_ward_counts_its_branches_and_a_province_its_grassroots_units() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        // sample: 1 province › 2 ward › 3 branch; add a second branch and a
+        // bloc holding a grassroots branch.
+        store
+            .write(|w| {
+                let second = w.new_org_id()?;
+                w.put_org(&org(second.0, "QN.HG.K3", OrgKind::Branch, Some(2)))?;
+                let bloc = w.new_org_id()?;
+                w.put_org(&org(bloc.0, "QN.CQD", OrgKind::BlocCommittee, Some(1)))?;
+                let agency = w.new_org_id()?;
+                w.put_org(&org(
+                    agency.0,
+                    "QN.CQD.BTC",
+                    OrgKind::GrassrootsBranch,
+                    Some(bloc.0),
+                ))?;
+                w.put_org_classification(OrgId(3), &graded(2025, Grade::Good))?;
+                w.put_org_classification(second, &graded(2025, Grade::Completed))?;
+                w.put_org_classification(OrgId(2), &graded(2025, Grade::Excellent))?;
+                w.put_org_classification(OrgId(2), &graded(2024, Grade::NotCompleted))
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        let ward = r.org(OrgId(2)).unwrap().unwrap();
+        let tally = r.grade_tally(&ward, 2025).unwrap().unwrap();
+        assert_eq!(tally.units, GradedUnits::Branches);
+        assert_eq!(
+            (tally.counts.graded(), tally.counts.good_or_better()),
+            (2, 1)
+        );
+        let province = r.org(OrgId(1)).unwrap().unwrap();
+        let tally = r.grade_tally(&province, 2025).unwrap().unwrap();
+        // The ward (excellent) and the bloc's grassroots branch (not graded).
+        assert_eq!(tally.units, GradedUnits::Grassroots);
+        assert_eq!(tally.counts.get(Grade::Excellent), 1);
+        assert_eq!(tally.counts.ungraded, 1);
+        let branch = r.org(OrgId(3)).unwrap().unwrap();
+        assert_eq!(r.grade_tally(&branch, 2025).unwrap(), None);
+        let years: Vec<i32> = r
+            .org_classifications_of(OrgId(2))
+            .unwrap()
+            .iter()
+            .map(|c| c.year)
+            .collect();
+        assert_eq!(years, [2024, 2025]);
+    }
+}

@@ -1,0 +1,262 @@
+//! The dashboard (bảng tổng hợp) of one organisation in one month: on the left its numbers —
+//! branches due and how they met, meetings, attendance, visits from above, members by
+//! status, last year's classification against the target, its committee's visiting quotas
+//! — and the twelve-month trend of its attendance rate and on-time share; on the right the
+//! units below it, worst first, each with its own shares and its last twelve months as a
+//! heat map (for a branch: its own twelve months).
+//!
+//! Everything comes from the roll-ups (see `data.rs`), is read once per (organisation,
+//! month) and kept with the last few, as the meetings screen keeps its months: moving the
+//! cursor reads only the rows coming on screen, `[` and `]` back to a month just seen read
+//! nothing. Enter goes down into the unit under the cursor, Backspace up to the parent.
+
+mod data;
+mod render;
+
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+
+pub use self::data::{
+    Band, Below, MonthData, NodeFacts, Ranked, RowDetail, Shares, TREND_MONTHS, graded_year,
+};
+use self::render::Areas;
+pub use self::render::render;
+use super::{scroll_to, step};
+use crate::domain::date::{next_month, previous_month, year_month};
+use crate::domain::{OrgId, OrgKind, OrgUnit};
+use crate::store::{Reader, StoreError};
+
+/// (Organisation, month) pairs kept read besides the one shown.
+const CACHED: usize = 6;
+
+#[derive(Debug)]
+pub struct DashboardView {
+    pub node: OrgUnit,
+    /// The node and everything above it, outermost first: the breadcrumb.
+    pub path: Vec<OrgUnit>,
+    /// Organisations this one was entered from (Enter on a unit), to go back to with Esc.
+    trail: Vec<OrgId>,
+    cursor: usize,
+    pub(super) offset: usize,
+    body: Rect,
+    today: NaiveDate,
+    pub data: MonthData,
+    pub facts: NodeFacts,
+    cache: Vec<MonthData>,
+}
+
+impl DashboardView {
+    /// The dashboard of `org` (of its branch, for a cell) in month `month`.
+    pub fn open(
+        reader: &Reader,
+        org: OrgUnit,
+        month: u32,
+        today: NaiveDate,
+        body: Rect,
+    ) -> Result<DashboardView, StoreError> {
+        let node = dashboard_org(reader, org)?;
+        let mut view = DashboardView {
+            path: path_of(reader, &node)?,
+            data: MonthData::read(reader, &node, month, today)?,
+            facts: NodeFacts::read(reader, &node, month, today)?,
+            node,
+            trail: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            body,
+            today,
+            cache: Vec::new(),
+        };
+        view.refresh(reader)?;
+        Ok(view)
+    }
+
+    pub fn month(&self) -> u32 {
+        self.data.month
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    fn areas(&self) -> Areas {
+        Areas::of(self.body)
+    }
+
+    /// Rows of the list one page moves.
+    pub fn page(&self) -> isize {
+        self.areas().list_rows().max(1) as isize
+    }
+
+    pub fn set_body(&mut self, reader: &Reader, body: Rect) -> Result<(), StoreError> {
+        self.body = body;
+        self.refresh(reader)
+    }
+
+    pub fn step(&mut self, reader: &Reader, delta: isize) -> Result<(), StoreError> {
+        self.cursor = step(self.cursor, delta, self.data.rows());
+        self.refresh(reader)
+    }
+
+    pub fn to_top(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.cursor = 0;
+        self.refresh(reader)
+    }
+
+    pub fn to_bottom(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.cursor = self.data.rows().saturating_sub(1);
+        self.refresh(reader)
+    }
+
+    /// Keeps the cursor in view and the rows on screen read.
+    fn refresh(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        let rows = self.areas().list_rows();
+        self.cursor = self.cursor.min(self.data.rows().saturating_sub(1));
+        self.offset = scroll_to(self.cursor, self.offset, rows);
+        self.offset = self.offset.min(self.data.rows().saturating_sub(rows));
+        self.data
+            .ensure_details(reader, self.offset..self.offset + rows, self.today)
+    }
+
+    pub fn previous_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.show(reader, self.node.clone(), previous_month(self.data.month))
+    }
+
+    pub fn next_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.show(reader, self.node.clone(), next_month(self.data.month))
+    }
+
+    pub fn this_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.show(reader, self.node.clone(), year_month(self.today))
+    }
+
+    /// `node` in `month`, from the months kept when it was read a moment ago. When only the
+    /// month changes the cursor stays on the same unit (ranked anew, it may have moved),
+    /// or on a branch's month shown, the top row; another organisation starts at the top.
+    fn show(&mut self, reader: &Reader, node: OrgUnit, month: u32) -> Result<(), StoreError> {
+        if node.id == self.node.id && month == self.data.month {
+            return Ok(());
+        }
+        let kept = self
+            .cache
+            .iter()
+            .position(|d| d.node == node.id && d.month == month);
+        let data = match kept {
+            Some(at) => self.cache.remove(at),
+            None => MonthData::read(reader, &node, month, self.today)?,
+        };
+        if node.id == self.node.id {
+            self.facts
+                .follow_month(reader, &self.node, month, self.today)?;
+            let selected = self.data.unit_at(self.cursor);
+            self.cursor = selected.and_then(|id| data.position_of(id)).unwrap_or(0);
+        } else {
+            self.facts = NodeFacts::read(reader, &node, month, self.today)?;
+            self.path = path_of(reader, &node)?;
+            self.node = node;
+            self.cursor = 0;
+            self.offset = 0;
+        }
+        let old = std::mem::replace(&mut self.data, data);
+        self.cache.push(old);
+        if self.cache.len() > CACHED {
+            self.cache.remove(0);
+        }
+        self.refresh(reader)
+    }
+
+    /// Enter: the unit under the cursor, in the same month; for a branch, the month under
+    /// the cursor. `false` when there is nothing to open.
+    pub fn open_selected(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        if let Some(month) = self.data.month_at(self.cursor) {
+            self.show(reader, self.node.clone(), month)?;
+            return Ok(true);
+        }
+        let Some(id) = self.data.unit_at(self.cursor) else {
+            return Ok(false);
+        };
+        let Some(unit) = reader.org(id)? else {
+            return Ok(false);
+        };
+        let from = self.node.id;
+        self.show(reader, unit, self.data.month)?;
+        self.trail.push(from);
+        Ok(true)
+    }
+
+    /// Backspace: the organisation above, the cursor on the one left; `false` at a root.
+    pub fn up(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        let Some(parent) = self.node.parent else {
+            return Ok(false);
+        };
+        if self.trail.last() == Some(&parent) {
+            self.trail.pop();
+        } else {
+            // Above where the dashboard was opened: the way back is no longer the way in.
+            self.trail.clear();
+        }
+        self.go_to(reader, parent)
+    }
+
+    /// Esc: back to the organisation this one was entered from; `false` when it was opened
+    /// here (the dashboard then closes).
+    pub fn back(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        match self.trail.pop() {
+            Some(from) => self.go_to(reader, from),
+            None => Ok(false),
+        }
+    }
+
+    fn go_to(&mut self, reader: &Reader, id: OrgId) -> Result<bool, StoreError> {
+        let Some(org) = reader.org(id)? else {
+            return Ok(false);
+        };
+        let child = self.node.id;
+        self.show(reader, org, self.data.month)?;
+        if let Some(at) = self.data.position_of(child) {
+            self.cursor = at;
+        }
+        self.refresh(reader)?;
+        Ok(true)
+    }
+
+    /// Reads everything again (the data changed), keeping the month and the cursor.
+    pub fn reload(&mut self, reader: &Reader) -> Result<(), StoreError> {
+        self.cache.clear();
+        if let Some(node) = reader.org(self.node.id)? {
+            self.path = path_of(reader, &node)?;
+            self.node = node;
+        }
+        self.data = MonthData::read(reader, &self.node, self.data.month, self.today)?;
+        self.facts = NodeFacts::read(reader, &self.node, self.data.month, self.today)?;
+        self.refresh(reader)
+    }
+
+    /// Organisation records held for the list: never more than a few screens.
+    pub fn details_held(&self) -> usize {
+        self.data.details_held()
+    }
+}
+
+/// The organisation whose dashboard is shown for `org`: itself, or the branch of a cell
+/// (a cell's months hold its members alone).
+fn dashboard_org(reader: &Reader, org: OrgUnit) -> Result<OrgUnit, StoreError> {
+    if org.kind != OrgKind::Cell {
+        return Ok(org);
+    }
+    match org.parent {
+        Some(parent) => Ok(reader.org(parent)?.unwrap_or(org)),
+        None => Ok(org),
+    }
+}
+
+fn path_of(reader: &Reader, org: &OrgUnit) -> Result<Vec<OrgUnit>, StoreError> {
+    let mut path = reader.ancestors(org.id)?;
+    path.reverse();
+    path.push(org.clone());
+    Ok(path)
+}
