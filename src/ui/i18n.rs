@@ -1192,6 +1192,26 @@ pub mod dashboard {
         ]
     }
 
+    /// "kế hoạch gửi đúng hạn 75% (9/12)", "vắng không lý do ≥ 3 tháng: 2".
+    pub fn preparation(
+        lang: Lang,
+        share: &str,
+        on_time: u32,
+        due: u32,
+        absentees: u32,
+    ) -> [String; 2] {
+        [
+            lang.pick(
+                format!("kế hoạch gửi đúng hạn {share} ({on_time}/{due})"),
+                format!("plans sent in time {share} ({on_time}/{due})"),
+            ),
+            lang.pick(
+                format!("vắng không lý do ≥ 3 tháng: {absentees}"),
+                format!("absent without leave 3+ months: {absentees}"),
+            ),
+        ]
+    }
+
     pub fn members(lang: Lang, on_roll: u32) -> String {
         lang.pick(
             format!("Đảng viên {on_roll}:"),
