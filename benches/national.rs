@@ -17,7 +17,6 @@
 //! Databases go to a fresh directory under `$CHIBO_BENCH_DIR` (default: `/tmp/chibo-bench`)
 //! and are deleted at the end unless `--keep` is given.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -151,6 +150,9 @@ fn main() {
     );
     report.row("peak memory while building", mb(build_peak), String::new());
     report.flush();
+    if options.build_only {
+        return;
+    }
 
     // --- What a dashboard reads, and the meetings screen, for three nodes.
     let nodes = Nodes::find(&store, &plan);
@@ -165,11 +167,11 @@ fn main() {
             verdict(max < DASHBOARD_TARGET, "< 20 ms"),
         );
     }
-    let single = rollup_read_time(&store, nodes.root);
+    let (in_open, in_fresh) = rollup_read_times(&store, nodes.root);
     report.row(
         "one roll-up read (month_stats of the root), p50",
-        micros(single),
-        String::new(),
+        format!("{} in a new read transaction", micros(in_fresh)),
+        format!("{} in an open one", micros(in_open)),
     );
     report.flush();
 
@@ -196,6 +198,7 @@ fn main() {
     // --- chibo check on everything.
     if options.check {
         report.section("chibo check (store::check::run) on the whole database");
+        let before = resident_memory();
         reset_peak_memory();
         let started = Instant::now();
         let reader = store.read().expect("a read transaction");
@@ -210,59 +213,99 @@ fn main() {
         for problem in problems.iter().take(5) {
             report.row("  problem", problem.clone(), String::new());
         }
-        report.row("peak memory during check", mb(peak_memory()), String::new());
+        report.row(
+            "peak memory during check",
+            mb(peak_memory()),
+            format!("{} resident before", mb(before)),
+        );
         report.flush();
     }
 
-    // --- The same province through the JSON Lines import, for the choice of write path.
-    let jsonl = jsonl_comparison(&store, &plan, &build, dir.path());
+    // --- Provinces through the JSON Lines import, for the choice of write path.
+    let count = if options.jsonl_all {
+        plan.provinces.len()
+    } else {
+        1
+    };
+    let jsonl = jsonl_comparison(&store, &plan, dir.path(), count);
     report.section(&format!(
-        "the JSON Lines path, one province ({})",
-        jsonl.province
+        "the JSON Lines path against the writer path, {} province(s), {} members, each into \
+         a fresh database",
+        jsonl.provinces,
+        thousands(jsonl.members)
     ));
     report.row(
-        "export the province (jsonl::export)",
+        "export from the national database (jsonl::export)",
         seconds(jsonl.export),
         format!("{} MB of JSON Lines", jsonl.bytes / 1_000_000),
     );
     report.row(
-        "import it into a fresh database (jsonl::import)",
+        "import, one transaction per province (jsonl::import)",
         seconds(jsonl.import),
-        format!("writer path: {}", seconds(jsonl.writer)),
+        format!("{} members/s", thousands(rate(jsonl.members, jsonl.import))),
     );
     report.row(
-        "  import ÷ writer path",
+        "the same provinces through the writer (generation not counted)",
+        seconds(jsonl.writer),
         format!(
-            "{:.2}×",
+            "import ÷ writer: {:.2}×",
             jsonl.import.as_secs_f64() / jsonl.writer.as_secs_f64()
         ),
-        String::new(),
     );
     report.flush();
 
     // --- compact().
     drop(store);
     if options.compact {
-        report.section("redb compact()");
+        report.section("redb compact(), and where the bytes are");
         let started = Instant::now();
-        let passes = compact(&path);
+        let (before, after, passes) = compact(&path);
         let took = started.elapsed();
-        let after = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         report.row("compact", seconds(took), format!("{passes} passes"));
         report.row(
             "database size after compact",
             format!(
                 "{} MB, {} bytes/member",
-                after / 1_000_000,
-                after / plan.members.max(1) as u64
+                size / 1_000_000,
+                size / plan.members.max(1) as u64
             ),
-            verdict(after < SIZE_TARGET, "< 1.5 GB"),
+            verdict(size < SIZE_TARGET, "< 1.5 GB"),
         );
+        report.row(
+            "pages in use before / after (the rest of the file is free)",
+            format!(
+                "{} / {} MB",
+                before.allocated / 1_000_000,
+                after.allocated / 1_000_000
+            ),
+            String::new(),
+        );
+        report.row(
+            "table: rows, key+value bytes, pages before / after compact",
+            String::new(),
+            String::new(),
+        );
+        for (table, after_table) in before.tables.iter().zip(&after.tables) {
+            report.row(
+                &format!("  {}", table.name),
+                format!(
+                    "{:>11} rows {:>6} MB",
+                    thousands(table.rows as usize),
+                    table.stored / 1_000_000
+                ),
+                format!(
+                    "{:>5} / {:>5} MB",
+                    table.pages / 1_000_000,
+                    after_table.pages / 1_000_000
+                ),
+            );
+        }
         let store = Store::open(&path).expect("the compacted database");
         for (label, id) in nodes.all() {
             let (first, p50, max) = dashboard_times(&store, id);
             report.row(
-                &format!("{label} dashboard reads after compact: first / p50 / max"),
+                &format!("{label}, after compact: first / p50 / max"),
                 format!("{} / {} / {}", millis(first), millis(p50), millis(max)),
                 verdict(max < DASHBOARD_TARGET, "< 20 ms"),
             );
@@ -273,6 +316,7 @@ fn main() {
     // --- SQLite.
     if options.sqlite {
         report.section("SQLite baseline (attendance as rows, one per member per meeting)");
+        let before = resident_memory();
         reset_peak_memory();
         let sqlite_path = dir.path().join("national.sqlite");
         let baseline = sqlite_build(&sqlite_path, &plan);
@@ -297,16 +341,17 @@ fn main() {
         );
         let store = Store::open(&path).expect("the database");
         let conn = rusqlite::Connection::open(&sqlite_path).expect("the SQLite file");
+        let month = CURRENT_MONTH - 1;
         for (label, id, runs) in [
-            ("province", nodes.province, 5),
+            (nodes.province_name.as_str(), nodes.province, 5),
             ("national root", nodes.root, 3),
         ] {
             let chibo_month = store
                 .read()
-                .and_then(|r| r.month_stats(id, CURRENT_MONTH - 1))
+                .and_then(|r| r.month_stats(id, month))
                 .expect("a roll-up");
-            let chibo_time = rollup_read_time(&store, id);
-            let (marks, sqlite_time) = sqlite_attendance(&conn, id, CURRENT_MONTH - 1, runs);
+            let (in_open, in_fresh) = rollup_read_times(&store, id);
+            let (marks, sqlite_time) = sqlite_attendance(&conn, id, month, runs);
             assert_eq!(
                 marks,
                 [
@@ -327,21 +372,44 @@ fn main() {
                 ),
             );
             report.row(
-                &format!("{label}: chibo roll-up read (p50)"),
-                micros(chibo_time),
+                &format!("{label}: chibo roll-up, new read transaction / open one (p50)"),
+                format!("{} / {}", micros(in_fresh), micros(in_open)),
                 format!(
-                    "ratio SQLite ÷ chibo: {}×",
-                    thousands((sqlite_time.as_secs_f64() / chibo_time.as_secs_f64()) as usize)
+                    "SQLite ÷ chibo: {}× / {}×",
+                    thousands((sqlite_time.as_secs_f64() / in_fresh.as_secs_f64()) as usize),
+                    thousands((sqlite_time.as_secs_f64() / in_open.as_secs_f64()) as usize)
                 ),
             );
         }
-        let whole = sqlite_whole_month(&conn, CURRENT_MONTH - 1);
+        let whole = sqlite_whole_month(&conn, month);
         report.row(
-            "national root, SQLite without the subtree (month index only)",
+            "national root, SQLite by the month index alone (no subtree)",
             millis(whole),
             String::new(),
         );
-        report.row("peak memory, SQLite part", mb(peak_memory()), String::new());
+        let (trend_months, trend) = sqlite_trend(&conn, nodes.province);
+        let chibo_trend = trend_read_time(&store, nodes.province);
+        report.row(
+            &format!(
+                "{}, 12-month trend: SQLite, one GROUP BY month",
+                nodes.province_name
+            ),
+            millis(trend),
+            format!("{trend_months} months"),
+        );
+        report.row(
+            "  chibo: 12 roll-up reads in a new read transaction (p50)",
+            micros(chibo_trend),
+            format!(
+                "SQLite ÷ chibo: {}×",
+                thousands((trend.as_secs_f64() / chibo_trend.as_secs_f64()) as usize)
+            ),
+        );
+        report.row(
+            "peak memory, SQLite part",
+            mb(peak_memory()),
+            format!("{} resident before", mb(before)),
+        );
         report.flush();
     }
 
@@ -362,12 +430,16 @@ struct Settings {
     compact: bool,
     sqlite: bool,
     keep: bool,
+    build_only: bool,
+    jsonl_all: bool,
 }
 
 impl Settings {
     /// `CHIBO_BENCH_SCALE` (0 < s ≤ 1), `CHIBO_BENCH_DIR`, `CHIBO_ADMIN_UNITS`, and the flags
-    /// `--skip-check`, `--skip-compact`, `--skip-sqlite`, `--keep`; anything else cargo
-    /// passes (such as `--bench`) is ignored.
+    /// `--skip-check`, `--skip-compact`, `--skip-sqlite`, `--keep`, `--build-only` (stop
+    /// after writing: for profiling the build) and `--jsonl-all` (every province through
+    /// the JSON Lines import, not one); anything else cargo passes (such as `--bench`) is
+    /// ignored.
     fn from_env() -> Result<Settings, String> {
         let scale = match std::env::var("CHIBO_BENCH_SCALE") {
             Ok(text) => text
@@ -396,6 +468,8 @@ impl Settings {
             compact: !has("--skip-compact"),
             sqlite: !has("--skip-sqlite"),
             keep: has("--keep"),
+            build_only: has("--build-only"),
+            jsonl_all: has("--jsonl-all"),
         })
     }
 }
@@ -888,8 +962,60 @@ struct Build {
     finish: Duration,
     first_write: Duration,
     counts: Counts,
-    /// The whole write of each province (closure, roll-ups and commit), by code.
-    province_writes: HashMap<String, Duration>,
+}
+
+/// The time one province's write took: inside the closure, organisations, members and
+/// meetings; then the whole `Store::write`, roll-ups, totals and commit included.
+struct Written {
+    orgs: Duration,
+    members: Duration,
+    meetings: Duration,
+    whole: Duration,
+}
+
+/// Writes one province in one write transaction, through the writer's calls an import
+/// makes: `put_org` parents first, `put_new_members` in bulk, `put_meeting` each.
+fn write_province(store: &Store, data: &ProvinceData) -> Written {
+    let started = Instant::now();
+    let mut inside = [Duration::ZERO; 3];
+    store
+        .write(|w| {
+            let t = Instant::now();
+            for org in &data.orgs {
+                assert_eq!(w.new_org_id()?, org.id, "ids as the store hands them out");
+                w.put_org(org)?;
+            }
+            inside[0] = t.elapsed();
+            let t = Instant::now();
+            for member in &data.members {
+                assert_eq!(w.new_member_id()?, member.id);
+            }
+            w.put_new_members(&data.members)?;
+            inside[1] = t.elapsed();
+            let t = Instant::now();
+            for meeting in &data.meetings.list {
+                assert_eq!(w.new_meeting_id()?, meeting.id);
+                w.put_meeting(meeting)?;
+            }
+            inside[2] = t.elapsed();
+            Ok::<_, StoreError>(())
+        })
+        .expect("a province written");
+    Written {
+        orgs: inside[0],
+        members: inside[1],
+        meetings: inside[2],
+        whole: started.elapsed(),
+    }
+}
+
+fn write_root(store: &Store, top: &OrgUnit) {
+    store
+        .write(|w| {
+            assert_eq!(w.new_org_id()?, top.id);
+            w.put_org(top)
+        })
+        .expect("the national root");
 }
 
 fn build_chibo(store: &Store, plan: &Plan) -> Build {
@@ -897,51 +1023,20 @@ fn build_chibo(store: &Store, plan: &Plan) -> Build {
     let mut build = Build::default();
     let mut ids = Ids::fresh();
     let top = national_root(&mut ids);
-    store
-        .write(|w| {
-            assert_eq!(w.new_org_id()?, top.id);
-            w.put_org(&top)
-        })
-        .expect("the national root");
+    write_root(store, &top);
     build.counts.orgs += 1;
     for (i, p) in plan.provinces.iter().enumerate() {
         let lap = Instant::now();
         let data = generate_province(p, top.id, &mut ids);
         build.generate += lap.elapsed();
-        let lap = Instant::now();
-        let mut inside = [Duration::ZERO; 3];
-        store
-            .write(|w| {
-                let t = Instant::now();
-                for org in &data.orgs {
-                    assert_eq!(w.new_org_id()?, org.id, "ids as the store hands them out");
-                    w.put_org(org)?;
-                }
-                inside[0] = t.elapsed();
-                let t = Instant::now();
-                for member in &data.members {
-                    assert_eq!(w.new_member_id()?, member.id);
-                }
-                w.put_new_members(&data.members)?;
-                inside[1] = t.elapsed();
-                let t = Instant::now();
-                for meeting in &data.meetings.list {
-                    assert_eq!(w.new_meeting_id()?, meeting.id);
-                    w.put_meeting(meeting)?;
-                }
-                inside[2] = t.elapsed();
-                Ok::<_, StoreError>(())
-            })
-            .expect("a province written");
-        let whole = lap.elapsed();
+        let written = write_province(store, &data);
         if i == 0 {
-            build.first_write = whole;
+            build.first_write = written.whole;
         }
-        build.province_writes.insert(p.code.clone(), whole);
-        build.orgs += inside[0];
-        build.members += inside[1];
-        build.meetings += inside[2];
-        build.finish += whole - inside.iter().sum::<Duration>();
+        build.orgs += written.orgs;
+        build.members += written.members;
+        build.meetings += written.meetings;
+        build.finish += written.whole - written.orgs - written.members - written.meetings;
         build.counts.orgs += data.orgs.len();
         build.counts.members += data.members.len();
         build.counts.meetings += data.meetings.list.len();
@@ -952,7 +1047,7 @@ fn build_chibo(store: &Store, plan: &Plan) -> Build {
             p.name,
             thousands(data.members.len()),
             thousands(data.meetings.list.len()),
-            whole.as_secs_f64(),
+            written.whole.as_secs_f64(),
             started.elapsed().as_secs_f64(),
             mb(peak_memory()),
         );
@@ -1050,13 +1145,42 @@ fn dashboard_times(store: &Store, node: OrgId) -> (Duration, Duration, Duration)
     (first, times[times.len() / 2], times[times.len() - 1])
 }
 
-/// One month of one node from the roll-ups, in an open read transaction: median of 1,001.
-fn rollup_read_time(store: &Store, node: OrgId) -> Duration {
+/// One month of one node from the roll-ups: in a read transaction already open, and in a
+/// new one each time (begun, read, dropped). Medians of 1,001.
+fn rollup_read_times(store: &Store, node: OrgId) -> (Duration, Duration) {
+    let median = |mut times: Vec<Duration>| {
+        times.sort_unstable();
+        times[times.len() / 2]
+    };
     let reader = store.read().expect("a read transaction");
-    let mut times: Vec<Duration> = (0..1001)
+    let open = (0..1001)
         .map(|_| {
             timed(|| {
                 std::hint::black_box(reader.month_stats(node, CURRENT_MONTH - 1).expect("read"));
+            })
+        })
+        .collect();
+    drop(reader);
+    let fresh = (0..1001)
+        .map(|_| {
+            timed(|| {
+                let reader = store.read().expect("a read transaction");
+                std::hint::black_box(reader.month_stats(node, CURRENT_MONTH - 1).expect("read"));
+            })
+        })
+        .collect();
+    (median(open), median(fresh))
+}
+
+/// Twelve months of one node from the roll-ups in a new read transaction: median of 101.
+fn trend_read_time(store: &Store, node: OrgId) -> Duration {
+    let mut times: Vec<Duration> = (0..101)
+        .map(|_| {
+            timed(|| {
+                let reader = store.read().expect("a read transaction");
+                for &m in &MONTHS {
+                    std::hint::black_box(reader.month_stats(node, m).expect("read"));
+                }
             })
         })
         .collect();
@@ -1103,56 +1227,132 @@ fn meetings_screen(store: &Store, node: OrgId) -> Screen {
 }
 
 // ---------------------------------------------------------------------------------------
-// The JSON Lines path for one province
+// The JSON Lines path, for the choice of write path
 
 struct JsonlComparison {
-    province: String,
+    provinces: usize,
+    members: usize,
     bytes: usize,
     export: Duration,
     import: Duration,
     writer: Duration,
 }
 
-/// Exports the province closest to the average size, imports it into a fresh database,
-/// and compares with the time its write took through the writer above.
-fn jsonl_comparison(store: &Store, plan: &Plan, build: &Build, dir: &Path) -> JsonlComparison {
+/// The provinces closest to the average size (one, or `count`), each exported from the
+/// national database with `jsonl::export` and imported with `jsonl::import` into a fresh
+/// database, one file per write transaction (`chibo import` of one file); and, for the same
+/// provinces, the writer path of the build above into another fresh database. Both start
+/// empty, so the two are timed on equal terms.
+fn jsonl_comparison(store: &Store, plan: &Plan, dir: &Path, count: usize) -> JsonlComparison {
     let average = plan.communes / plan.provinces.len();
-    let province = plan
-        .provinces
-        .iter()
-        .min_by_key(|p| p.communes.len().abs_diff(average))
-        .expect("provinces");
+    let mut order: Vec<usize> = (0..plan.provinces.len()).collect();
+    order.sort_by_key(|&i| plan.provinces[i].communes.len().abs_diff(average));
+    let chosen: Vec<usize> = {
+        let mut chosen = order[..count.min(order.len())].to_vec();
+        chosen.sort_unstable();
+        chosen
+    };
+    let mut out = JsonlComparison {
+        provinces: chosen.len(),
+        members: 0,
+        bytes: 0,
+        export: Duration::ZERO,
+        import: Duration::ZERO,
+        writer: Duration::ZERO,
+    };
+    let imported = Store::open(&dir.join("jsonl.redb")).expect("a fresh database");
     let reader = store.read().expect("a read transaction");
-    let mut text = Vec::new();
-    let export = timed(|| {
-        chibo::io::jsonl::export(&reader, Some(&province.code), &mut text, Lang::En)
-            .expect("the province exports");
-    });
+    for &i in &chosen {
+        let code = &plan.provinces[i].code;
+        let mut text = Vec::new();
+        out.export += timed(|| {
+            chibo::io::jsonl::export(&reader, Some(code), &mut text, Lang::En)
+                .expect("the province exports");
+        });
+        out.bytes += text.len();
+        out.import += timed(|| {
+            let summary =
+                chibo::io::jsonl::import(&imported, "province.jsonl", text.as_slice(), Lang::En)
+                    .unwrap_or_else(|e| panic!("import failed: {e:?}"));
+            out.members += summary.members;
+        });
+    }
     drop(reader);
-    let path = dir.join("jsonl.redb");
-    let fresh = Store::open(&path).expect("a fresh database");
-    let import = timed(|| {
-        let summary = chibo::io::jsonl::import(&fresh, "province.jsonl", text.as_slice(), Lang::En)
-            .unwrap_or_else(|e| panic!("import failed: {e:?}"));
-        assert!(summary.members > 0);
-    });
-    drop(fresh);
-    let _ = std::fs::remove_file(&path);
-    JsonlComparison {
-        province: province.name.clone(),
-        bytes: text.len(),
-        export,
-        import,
-        writer: build.province_writes[&province.code],
+    drop(imported);
+    let _ = std::fs::remove_file(dir.join("jsonl.redb"));
+
+    let written = Store::open(&dir.join("writer.redb")).expect("a fresh database");
+    let mut ids = Ids::fresh();
+    let top = national_root(&mut ids);
+    write_root(&written, &top);
+    for &i in &chosen {
+        // The same province as exported, with the ids of this database (and so other
+        // card numbers): the same records otherwise.
+        let data = generate_province(&plan.provinces[i], top.id, &mut ids);
+        out.writer += write_province(&written, &data).whole;
+    }
+    drop(written);
+    let _ = std::fs::remove_file(dir.join("writer.redb"));
+    out
+}
+
+/// What the file holds: the pages in use, and each table's rows, bytes and pages.
+struct Layout {
+    allocated: u64,
+    tables: Vec<TableLayout>,
+}
+
+struct TableLayout {
+    name: &'static str,
+    rows: u64,
+    /// Keys and values as stored, without the B-tree's own bytes.
+    stored: u64,
+    /// Leaf and branch pages.
+    pages: u64,
+}
+
+fn layout(db: &redb::Database) -> Layout {
+    use chibo::store::tables::*;
+    use redb::{ReadableDatabase, ReadableTableMetadata};
+    let write = db.begin_write().expect("a write transaction");
+    let stats = write.stats().expect("database stats");
+    let page = stats.page_size() as u64;
+    write.abort().expect("abort");
+    let txn = db.begin_read().expect("a read transaction");
+    let mut tables = Vec::new();
+    macro_rules! measure {
+        ($($name:literal => $def:expr),* $(,)?) => {$(
+            let table = txn.open_table($def).expect("a table");
+            let s = table.stats().expect("table stats");
+            tables.push(TableLayout {
+                name: $name,
+                rows: table.len().expect("rows"),
+                stored: s.stored_bytes(),
+                pages: (s.leaf_pages() + s.branch_pages()) * page,
+            });
+        )*};
+    }
+    measure!(
+        "orgs" => ORGS, "org_by_code" => ORG_BY_CODE, "org_children" => ORG_CHILDREN,
+        "org_by_folded" => ORG_BY_FOLDED, "org_totals" => ORG_TOTALS, "members" => MEMBERS,
+        "member_by_card" => MEMBER_BY_CARD, "org_members" => ORG_MEMBERS,
+        "member_by_folded" => MEMBER_BY_FOLDED, "meetings" => MEETINGS,
+        "org_meetings" => ORG_MEETINGS, "rollups" => ROLLUPS,
+    );
+    Layout {
+        allocated: stats.allocated_pages() * page,
+        tables,
     }
 }
 
-/// Compacts the file until redb finds nothing more to gain; returns the passes.
-fn compact(path: &Path) -> usize {
+/// Compacts the file until redb finds nothing more to gain; the layout before and after,
+/// and the passes.
+fn compact(path: &Path) -> (Layout, Layout, usize) {
     let mut db = redb::Database::builder()
         .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
         .open(path)
         .expect("the database opens for compaction");
+    let before = layout(&db);
     let mut passes = 0;
     while db.compact().expect("compaction") {
         passes += 1;
@@ -1160,7 +1360,7 @@ fn compact(path: &Path) -> usize {
             break;
         }
     }
-    passes
+    (before, layout(&db), passes)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1365,6 +1565,36 @@ fn sqlite_attendance(
     (marks, times[times.len() / 2])
 }
 
+/// Attendance rate by month over the subtree of `root`: one query for the twelve months.
+/// Returns the months found and the median time of 3.
+fn sqlite_trend(conn: &rusqlite::Connection, root: OrgId) -> (usize, Duration) {
+    let sql = "WITH RECURSIVE subtree(id) AS (
+                   SELECT ?1 UNION ALL SELECT o.id FROM orgs o JOIN subtree s ON o.parent = s.id)
+               SELECT m.month, sum(a.mark = 0), sum(a.mark < 3) FROM subtree s
+               JOIN meetings m ON m.org = s.id AND m.kind = ?2 AND m.state = ?3
+               JOIN attendance a ON a.meeting = m.id
+               GROUP BY m.month";
+    let mut statement = conn.prepare(sql).expect("the query");
+    let mut months = 0;
+    let mut times: Vec<Duration> = (0..3)
+        .map(|_| {
+            timed(|| {
+                let params = (
+                    root.0 as i64,
+                    kind_number(MeetingKind::Regular),
+                    state_number(MeetingState::Held),
+                );
+                let rows = statement
+                    .query_map(params, |row| row.get::<_, i64>(0))
+                    .expect("the query runs");
+                months = rows.map(|r| r.expect("a row")).count();
+            })
+        })
+        .collect();
+    times.sort_unstable();
+    (months, times[1])
+}
+
 /// The whole country's marks of a month, without walking the tree: the month index alone.
 fn sqlite_whole_month(conn: &rusqlite::Connection, yyyymm: u32) -> Duration {
     let sql = "SELECT a.mark, count(*) FROM meetings m JOIN attendance a ON a.meeting = m.id
@@ -1398,6 +1628,16 @@ fn peak_memory() -> u64 {
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// The resident set now (`VmRSS`), in bytes.
+fn resident_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
 }
