@@ -29,7 +29,7 @@ use chibo::domain::{
     Member, MemberId, MemberStatus, MonthStats, OrgId, OrgKind, OrgUnit, ScheduleRule, Sex,
     StatusChange,
 };
-use chibo::store::{Store, StoreError};
+use chibo::store::{Store, StoreError, Writer};
 use chibo::ui::{App, KeyChord, Msg, Options, Target};
 use chrono::{Datelike, NaiveDate, Weekday};
 use ratatui::Terminal;
@@ -93,10 +93,13 @@ fn main() {
     // --- Generate and write, one province per write transaction.
     reset_peak_memory();
     let store = Store::open(&path).expect("a fresh database");
-    let build = build_chibo(&store, &plan);
+    let build = build_chibo(&store, &plan, options.per_write);
     let build_peak = peak_memory();
     let file_bytes = store.file_size();
-    report.section("generate and write (the store's writer, one transaction per province)");
+    report.section(&format!(
+        "generate and write (the store's writer, {} province(s) per write transaction)",
+        options.per_write
+    ));
     report.row(
         "generate + write, wall clock",
         seconds(build.wall),
@@ -132,7 +135,7 @@ fn main() {
     report.row(
         "  roll-ups, totals and commit (Store::write after the closure)",
         seconds(build.finish),
-        format!("{} transactions", plan.provinces.len() + 1),
+        format!("{} transactions", build.transactions + 1),
     );
     report.row(
         "  first province's write, its months joining the roll-ups",
@@ -432,14 +435,15 @@ struct Settings {
     keep: bool,
     build_only: bool,
     jsonl_all: bool,
+    per_write: usize,
 }
 
 impl Settings {
     /// `CHIBO_BENCH_SCALE` (0 < s ≤ 1), `CHIBO_BENCH_DIR`, `CHIBO_ADMIN_UNITS`, and the flags
     /// `--skip-check`, `--skip-compact`, `--skip-sqlite`, `--keep`, `--build-only` (stop
     /// after writing: for profiling the build) and `--jsonl-all` (every province through
-    /// the JSON Lines import, not one); anything else cargo passes (such as `--bench`) is
-    /// ignored.
+    /// the JSON Lines import, not one), and `--provinces-per-write N` (default 1); anything
+    /// else cargo passes (such as `--bench`) is ignored.
     fn from_env() -> Result<Settings, String> {
         let scale = match std::env::var("CHIBO_BENCH_SCALE") {
             Ok(text) => text
@@ -460,6 +464,14 @@ impl Settings {
             });
         let args: Vec<String> = std::env::args().skip(1).collect();
         let has = |flag: &str| args.iter().any(|a| a == flag);
+        let per_write = match args.iter().position(|a| a == "--provinces-per-write") {
+            Some(at) => args
+                .get(at + 1)
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n > 0)
+                .ok_or("--provinces-per-write needs a positive number")?,
+            None => 1,
+        };
         Ok(Settings {
             scale,
             base,
@@ -470,6 +482,7 @@ impl Settings {
             keep: has("--keep"),
             build_only: has("--build-only"),
             jsonl_all: has("--jsonl-all"),
+            per_write,
         })
     }
 }
@@ -962,51 +975,59 @@ struct Build {
     finish: Duration,
     first_write: Duration,
     counts: Counts,
+    transactions: usize,
 }
 
-/// The time one province's write took: inside the closure, organisations, members and
-/// meetings; then the whole `Store::write`, roll-ups, totals and commit included.
-struct Written {
+/// Time spent inside write transactions: organisations, members and meetings.
+#[derive(Default, Clone, Copy)]
+struct Inside {
     orgs: Duration,
     members: Duration,
     meetings: Duration,
-    whole: Duration,
 }
 
-/// Writes one province in one write transaction, through the writer's calls an import
-/// makes: `put_org` parents first, `put_new_members` in bulk, `put_meeting` each.
-fn write_province(store: &Store, data: &ProvinceData) -> Written {
-    let started = Instant::now();
-    let mut inside = [Duration::ZERO; 3];
-    store
-        .write(|w| {
-            let t = Instant::now();
-            for org in &data.orgs {
-                assert_eq!(w.new_org_id()?, org.id, "ids as the store hands them out");
-                w.put_org(org)?;
-            }
-            inside[0] = t.elapsed();
-            let t = Instant::now();
-            for member in &data.members {
-                assert_eq!(w.new_member_id()?, member.id);
-            }
-            w.put_new_members(&data.members)?;
-            inside[1] = t.elapsed();
-            let t = Instant::now();
-            for meeting in &data.meetings.list {
-                assert_eq!(w.new_meeting_id()?, meeting.id);
-                w.put_meeting(meeting)?;
-            }
-            inside[2] = t.elapsed();
-            Ok::<_, StoreError>(())
-        })
-        .expect("a province written");
-    Written {
-        orgs: inside[0],
-        members: inside[1],
-        meetings: inside[2],
-        whole: started.elapsed(),
+impl Inside {
+    fn total(&self) -> Duration {
+        self.orgs + self.members + self.meetings
     }
+}
+
+/// Writes one province inside a write transaction, through the writer's calls an import
+/// makes: `put_org` parents first, `put_new_members` in bulk, `put_meeting` each.
+fn write_data(
+    w: &mut Writer<'_>,
+    data: &ProvinceData,
+    inside: &mut Inside,
+) -> Result<(), StoreError> {
+    let t = Instant::now();
+    for org in &data.orgs {
+        assert_eq!(w.new_org_id()?, org.id, "ids as the store hands them out");
+        w.put_org(org)?;
+    }
+    inside.orgs += t.elapsed();
+    let t = Instant::now();
+    for member in &data.members {
+        assert_eq!(w.new_member_id()?, member.id);
+    }
+    w.put_new_members(&data.members)?;
+    inside.members += t.elapsed();
+    let t = Instant::now();
+    for meeting in &data.meetings.list {
+        assert_eq!(w.new_meeting_id()?, meeting.id);
+        w.put_meeting(meeting)?;
+    }
+    inside.meetings += t.elapsed();
+    Ok(())
+}
+
+/// One province in one write transaction; the time of the whole `Store::write`.
+fn write_province(store: &Store, data: &ProvinceData) -> Duration {
+    let mut inside = Inside::default();
+    timed(|| {
+        store
+            .write(|w| write_data(w, data, &mut inside))
+            .expect("a province written");
+    })
 }
 
 fn write_root(store: &Store, top: &OrgUnit) {
@@ -1018,39 +1039,55 @@ fn write_root(store: &Store, top: &OrgUnit) {
         .expect("the national root");
 }
 
-fn build_chibo(store: &Store, plan: &Plan) -> Build {
+/// Generates the provinces one at a time and writes them, `per_write` provinces to a write
+/// transaction: each generated just before it is written and dropped just after, so no
+/// more than a province of records is ever held, whatever the transactions hold.
+fn build_chibo(store: &Store, plan: &Plan, per_write: usize) -> Build {
     let started = Instant::now();
     let mut build = Build::default();
     let mut ids = Ids::fresh();
     let top = national_root(&mut ids);
     write_root(store, &top);
     build.counts.orgs += 1;
-    for (i, p) in plan.provinces.iter().enumerate() {
+    for (n, chunk) in plan.provinces.chunks(per_write).enumerate() {
         let lap = Instant::now();
-        let data = generate_province(p, top.id, &mut ids);
-        build.generate += lap.elapsed();
-        let written = write_province(store, &data);
-        if i == 0 {
-            build.first_write = written.whole;
+        let mut inside = Inside::default();
+        let mut generating = Duration::ZERO;
+        store
+            .write(|w| {
+                for p in chunk {
+                    let t = Instant::now();
+                    let data = generate_province(p, top.id, &mut ids);
+                    generating += t.elapsed();
+                    write_data(w, &data, &mut inside)?;
+                    build.counts.orgs += data.orgs.len();
+                    build.counts.members += data.members.len();
+                    build.counts.meetings += data.meetings.list.len();
+                    build.counts.marks += data.meetings.marks;
+                    let t = Instant::now();
+                    drop(data);
+                    generating += t.elapsed();
+                    eprintln!(
+                        "  {:>2} {:<34} written  (total {:>6.1} s, peak {})",
+                        p.code,
+                        p.name,
+                        started.elapsed().as_secs_f64(),
+                        mb(peak_memory()),
+                    );
+                }
+                Ok::<_, StoreError>(())
+            })
+            .expect("provinces written");
+        let whole = lap.elapsed();
+        if n == 0 {
+            build.first_write = whole - generating;
         }
-        build.orgs += written.orgs;
-        build.members += written.members;
-        build.meetings += written.meetings;
-        build.finish += written.whole - written.orgs - written.members - written.meetings;
-        build.counts.orgs += data.orgs.len();
-        build.counts.members += data.members.len();
-        build.counts.meetings += data.meetings.list.len();
-        build.counts.marks += data.meetings.marks;
-        eprintln!(
-            "  {:>2} {:<34} {:>8} members {:>8} meetings  write {:>6.2} s  (total {:>6.1} s, {})",
-            p.code,
-            p.name,
-            thousands(data.members.len()),
-            thousands(data.meetings.list.len()),
-            written.whole.as_secs_f64(),
-            started.elapsed().as_secs_f64(),
-            mb(peak_memory()),
-        );
+        build.generate += generating;
+        build.orgs += inside.orgs;
+        build.members += inside.members;
+        build.meetings += inside.meetings;
+        build.finish += whole - generating - inside.total();
+        build.transactions += 1;
     }
     assert_eq!(build.counts.members, plan.members);
     build.wall = started.elapsed();
@@ -1289,7 +1326,7 @@ fn jsonl_comparison(store: &Store, plan: &Plan, dir: &Path, count: usize) -> Jso
         // The same province as exported, with the ids of this database (and so other
         // card numbers): the same records otherwise.
         let data = generate_province(&plan.provinces[i], top.id, &mut ids);
-        out.writer += write_province(&written, &data).whole;
+        out.writer += write_province(&written, &data);
     }
     drop(written);
     let _ = std::fs::remove_file(dir.join("writer.redb"));
