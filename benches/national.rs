@@ -1624,7 +1624,11 @@ fn sqlite_trend(conn: &rusqlite::Connection, root: OrgId) -> (usize, Duration) {
                 let rows = statement
                     .query_map(params, |row| row.get::<_, i64>(0))
                     .expect("the query runs");
-                months = rows.map(|r| r.expect("a row")).count();
+                months = 0;
+                for row in rows {
+                    row.expect("a row");
+                    months += 1;
+                }
             })
         })
         .collect();
