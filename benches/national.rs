@@ -823,6 +823,7 @@ fn member(rng: &mut Rng, ids: &mut Ids, branch: OrgId, style: NameStyle) -> Memb
         phone: None,
         residence: None,
         history: Vec::new(),
+        former_orgs: Vec::new(),
     };
     let during = |rng: &mut Rng| date(2025, 12, 1) + chrono::Days::new(rng.below(350));
     if born_year < 1952 && rng.chance(0.6) {
