@@ -20,7 +20,6 @@ use super::i18n::Text;
 use super::keymap::{Action, Context, Keymap, Resolved};
 use super::layout::{Regions, list_rows};
 use super::overlay::{Env, Outcome, Overlay};
-use super::screens::Ui;
 use super::screens::chrome::{self, Status};
 use super::screens::dashboard::{self, DashboardView};
 use super::screens::help::Help;
@@ -33,6 +32,7 @@ use super::screens::record::editor::Command;
 use super::screens::record::{self, MeetingRecord, Tab};
 use super::screens::search::Search;
 use super::screens::tree::{self, TreeState};
+use super::screens::{MonthScreen, Ui};
 use super::theme::Theme;
 use crate::domain::date::year_month;
 use crate::domain::{
@@ -717,16 +717,10 @@ impl App {
             let Some(view) = app.dashboard.as_mut() else {
                 return Ok(false);
             };
+            if view.navigate(r, action, page)? {
+                return Ok(true);
+            }
             match action {
-                Action::Up => view.step(r, -1)?,
-                Action::Down => view.step(r, 1)?,
-                Action::PageUp => view.step(r, -page)?,
-                Action::PageDown => view.step(r, page)?,
-                Action::Top => view.to_top(r)?,
-                Action::Bottom => view.to_bottom(r)?,
-                Action::PrevMonth => view.previous_month(r)?,
-                Action::NextMonth => view.next_month(r)?,
-                Action::ThisMonth => view.this_month(r)?,
                 Action::Open => {
                     view.open_selected(r)?;
                 }
@@ -767,16 +761,10 @@ impl App {
             let Some(view) = app.meetings.as_mut() else {
                 return Ok(true);
             };
+            if view.navigate(r, action, page)? {
+                return Ok(false);
+            }
             match action {
-                Action::Up => view.step(r, -1)?,
-                Action::Down => view.step(r, 1)?,
-                Action::PageUp => view.step(r, -page)?,
-                Action::PageDown => view.step(r, page)?,
-                Action::Top => view.to_top(r)?,
-                Action::Bottom => view.to_bottom(r)?,
-                Action::PrevMonth => view.previous_month(r)?,
-                Action::NextMonth => view.next_month(r)?,
-                Action::ThisMonth => view.this_month(r)?,
                 Action::Open => {
                     if let Some(id) = view.selected_meeting().map(|m| m.id) {
                         app.opening = Some(id);

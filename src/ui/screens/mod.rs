@@ -19,9 +19,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::i18n::Text;
-use super::keymap::Keymap;
+use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use crate::domain::Lang;
+use crate::store::{Reader, StoreError};
 
 /// What every render function needs besides its own state.
 #[derive(Clone, Copy)]
@@ -62,6 +63,67 @@ pub fn position<'a>(cursor: usize, len: usize, ui: &Ui<'_>) -> Line<'a> {
     ))
     .right_aligned()
 }
+
+/// A screen of one organisation's month with a cursor in it (the meetings, the
+/// dashboard): the keys that move the cursor and the month work the same on both.
+pub trait MonthScreen {
+    fn step(&mut self, reader: &Reader, delta: isize) -> Result<(), StoreError>;
+    fn to_top(&mut self, reader: &Reader) -> Result<(), StoreError>;
+    fn to_bottom(&mut self, reader: &Reader) -> Result<(), StoreError>;
+    fn previous_month(&mut self, reader: &Reader) -> Result<(), StoreError>;
+    fn next_month(&mut self, reader: &Reader) -> Result<(), StoreError>;
+    fn this_month(&mut self, reader: &Reader) -> Result<(), StoreError>;
+
+    /// Moves the cursor or the month as `action` asks, `page` rows to a page. False when
+    /// the action is none of those.
+    fn navigate(
+        &mut self,
+        reader: &Reader,
+        action: Action,
+        page: isize,
+    ) -> Result<bool, StoreError> {
+        match action {
+            Action::Up => self.step(reader, -1)?,
+            Action::Down => self.step(reader, 1)?,
+            Action::PageUp => self.step(reader, -page)?,
+            Action::PageDown => self.step(reader, page)?,
+            Action::Top => self.to_top(reader)?,
+            Action::Bottom => self.to_bottom(reader)?,
+            Action::PrevMonth => self.previous_month(reader)?,
+            Action::NextMonth => self.next_month(reader)?,
+            Action::ThisMonth => self.this_month(reader)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// Implements [`MonthScreen`] with the inherent methods of the same names.
+macro_rules! month_screen {
+    ($ty:ty) => {
+        impl $crate::ui::screens::MonthScreen for $ty {
+            fn step(&mut self, r: &Reader, delta: isize) -> Result<(), StoreError> {
+                <$ty>::step(self, r, delta)
+            }
+            fn to_top(&mut self, r: &Reader) -> Result<(), StoreError> {
+                <$ty>::to_top(self, r)
+            }
+            fn to_bottom(&mut self, r: &Reader) -> Result<(), StoreError> {
+                <$ty>::to_bottom(self, r)
+            }
+            fn previous_month(&mut self, r: &Reader) -> Result<(), StoreError> {
+                <$ty>::previous_month(self, r)
+            }
+            fn next_month(&mut self, r: &Reader) -> Result<(), StoreError> {
+                <$ty>::next_month(self, r)
+            }
+            fn this_month(&mut self, r: &Reader) -> Result<(), StoreError> {
+                <$ty>::this_month(self, r)
+            }
+        }
+    };
+}
+pub(crate) use month_screen;
 
 /// Keeps `cursor` inside the window of `height` rows starting at `offset`.
 pub fn scroll_to(cursor: usize, offset: usize, height: usize) -> usize {

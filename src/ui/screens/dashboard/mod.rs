@@ -45,6 +45,8 @@ pub struct DashboardView {
     cache: Vec<MonthData>,
 }
 
+super::month_screen!(DashboardView);
+
 impl DashboardView {
     /// The dashboard of `org` (of its branch, for a cell) in month `month`.
     pub fn open(

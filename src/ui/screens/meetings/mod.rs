@@ -54,6 +54,8 @@ pub struct MeetingsView {
     cache: Vec<MonthData>,
 }
 
+super::month_screen!(MeetingsView);
+
 impl MeetingsView {
     /// The meetings of `org` (of its branch, for a cell) in the month of `today`.
     pub fn open(
