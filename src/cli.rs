@@ -84,6 +84,57 @@ pub enum Command {
     },
     /// Verify the store's invariants; exit 1 with a list of problems when any is broken
     Check,
+    /// Serve the app over SSH: one database, one app per connection, chibo's own users
+    Serve {
+        /// Address and port to listen on
+        #[arg(long, default_value = "127.0.0.1:2222")]
+        listen: std::net::SocketAddr,
+        /// The server's ed25519 host key [default: chibo_host_ed25519 beside the database,
+        /// made on first start]
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+    },
+    /// chibo's users: who may connect to `chibo serve`, with which keys, role and scope
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user (or replace their role and scope) with a public key
+    Add {
+        login: String,
+        /// An OpenSSH public key file (.pub)
+        #[arg(long, value_name = "FILE.pub")]
+        key: PathBuf,
+        /// admin, officer, secretary or viewer
+        #[arg(long)]
+        role: String,
+        /// The code of the organisation whose subtree the user is held to (none: all)
+        #[arg(long, value_name = "ORGCODE")]
+        scope: Option<String>,
+    },
+    /// List the users
+    List,
+    /// Remove a user
+    Remove { login: String },
+    /// Key management
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Add another public key to a user
+    Add {
+        login: String,
+        #[arg(value_name = "FILE.pub")]
+        key: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,6 +387,26 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         }
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        Some(Command::Serve { listen, host_key }) => {
+            let path = database_path(cli.db.as_deref(), "chibo.redb");
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            let host_key = host_key
+                .clone()
+                .unwrap_or_else(|| crate::ssh::default_host_key(&path));
+            crate::ssh::serve(
+                store,
+                crate::ssh::ServeOptions {
+                    listen: *listen,
+                    host_key,
+                    lang,
+                    today,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::User { action }) => {
+            super::cli_users::run(&open(cli.db.as_deref(), "chibo.redb", lang)?, action, lang)
+        }
     }
 }
 

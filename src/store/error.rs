@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingKind, MinutesError};
+use crate::domain::{Lang, MeetingKind, MinutesError, UserRole};
 
 use super::holders::Holder;
 
@@ -41,6 +41,12 @@ pub enum StoreError {
     /// A rule of minutes and attendance refused the write (approved minutes are locked …).
     #[error("{}", self.message(Lang::En))]
     Minutes(MinutesError),
+    /// The acting user's scope does not reach this organisation, member or meeting.
+    #[error("{}", self.message(Lang::En))]
+    OutOfScope,
+    /// The acting user's role does not allow this change.
+    #[error("{}", self.message(Lang::En))]
+    NotAllowed { login: String, role: UserRole },
 }
 
 impl From<MinutesError> for StoreError {
@@ -112,6 +118,14 @@ impl StoreError {
                 ),
             ),
             StoreError::Minutes(e) => e.message(lang),
+            StoreError::OutOfScope => lang.pick(
+                "ngoài phạm vi được giao cho tài khoản này".to_string(),
+                "outside the part of the tree this account may reach".to_string(),
+            ),
+            StoreError::NotAllowed { login, role } => lang.pick(
+                format!("{login} ({}) không có quyền thay đổi điều này", role.label(lang)),
+                format!("{login} ({}) may not change this", role.label(lang)),
+            ),
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),
                 "an organisation cannot sit inside itself".to_string(),

@@ -376,5 +376,6 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORG_MEETINGS)?;
     touch(txn, ROLLUPS)?;
     touch(txn, ROLLUP_MONTHS)?;
+    touch(txn, USERS)?;
     Ok(())
 }

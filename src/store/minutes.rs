@@ -50,7 +50,10 @@ impl Writer<'_> {
     /// Keeps what was typed so far. A draft of approved minutes is refused: nothing
     /// typed there could ever be saved.
     pub fn save_draft(&mut self, id: MeetingId, draft: &Draft) -> Result<(), StoreError> {
-        if self.existing_meeting(id)?.is_approved() {
+        let meeting = self.existing_meeting(id)?;
+        super::access::require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
+        if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
         }
         self.drafts.insert(id.0, encode(draft).as_slice())?;
@@ -58,6 +61,9 @@ impl Writer<'_> {
     }
 
     pub fn discard_draft(&mut self, id: MeetingId) -> Result<(), StoreError> {
+        let meeting = self.existing_meeting(id)?;
+        super::access::require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
         self.drafts.remove(id.0)?;
         Ok(())
     }

@@ -9,6 +9,7 @@ use redb::{
 };
 
 use super::StoreError;
+use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::tables::*;
 use crate::domain::date::{day_number, month_start, next_month};
@@ -44,6 +45,8 @@ pub struct Reader {
     pub(super) rollups: ReadOnlyTable<(u64, u32), Bytes>,
     pub(super) rollup_months: ReadOnlyTable<u32, ()>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
+    pub(super) access: std::sync::Arc<Access>,
+    pub(super) scope_cache: ScopeCache,
 }
 
 /// The tables of one write transaction, open for change.
@@ -67,6 +70,8 @@ pub struct Writer<'t> {
     pub(super) rollup_months: Table<'t, u32, ()>,
     pub(super) drafts: Table<'t, u64, Bytes>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
+    pub(super) access: std::sync::Arc<Access>,
+    pub(super) scope_cache: ScopeCache,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
     pub(super) counters: Vec<(&'static str, u64)>,
@@ -109,14 +114,24 @@ macro_rules! open_tables {
 }
 
 impl Reader {
-    pub(super) fn open(txn: ReadTransaction) -> Result<Reader, StoreError> {
-        Ok(open_tables!(Reader { _txn: txn, } from txn))
+    pub(super) fn open(
+        txn: ReadTransaction,
+        access: std::sync::Arc<Access>,
+    ) -> Result<Reader, StoreError> {
+        Ok(
+            open_tables!(Reader { access: access, scope_cache: ScopeCache::default(), _txn: txn, } from txn),
+        )
     }
 }
 
 impl<'t> Writer<'t> {
-    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, StoreError> {
+    pub(super) fn open(
+        txn: &'t WriteTransaction,
+        access: std::sync::Arc<Access>,
+    ) -> Result<Writer<'t>, StoreError> {
         Ok(open_tables!(Writer {
+            access: access,
+            scope_cache: ScopeCache::default(),
             counters: Vec::new(),
             totals_delta: HashMap::new(),
             parents: HashMap::new(),
@@ -244,6 +259,21 @@ macro_rules! queries {
 pub(super) use queries;
 
 queries! {
+    /// Who acts in this transaction.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Whether organisation `id` lies inside the acting user's scope.
+    pub fn in_scope(&self, id: OrgId) -> Result<bool, StoreError> {
+        self.scope_cache.contains(self.access.scope, id.0, &self.orgs)
+    }
+
+    /// `Err(OutOfScope)` unless `id` lies inside the acting user's scope.
+    pub fn require_scope(&self, id: OrgId) -> Result<(), StoreError> {
+        if self.in_scope(id)? { Ok(()) } else { Err(StoreError::OutOfScope) }
+    }
+
     /// An organisation by id.
     pub fn org(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
         self.orgs.get(id.0)?.map(|g| decode(g.value())).transpose()
@@ -270,6 +300,11 @@ queries! {
         skip: usize,
         limit: usize,
     ) -> Result<Vec<OrgUnit>, StoreError> {
+        // A scoped user's tree starts at their scope: it is their only root.
+        if let (None, Some(root)) = (parent, self.access.scope) {
+            return Ok(self.org(root)?.into_iter().skip(skip).take(limit).collect());
+        }
+        if let Some(p) = parent { self.require_scope(p)?; }
         let p = parent.map_or(0, |p| p.0);
         let mut out = Vec::new();
         for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
@@ -282,6 +317,7 @@ queries! {
     /// Branches, members and exempt members of the subtree of `id`, as of the last commit
     /// (inside a write: before this transaction's changes).
     pub fn org_totals(&self, id: OrgId) -> Result<OrgTotals, StoreError> {
+        self.require_scope(id)?;
         self.stored_totals(id.0)
     }
 
@@ -294,6 +330,9 @@ queries! {
 
     /// How many children `parent` has (a scan of index keys only).
     pub fn child_count(&self, parent: Option<OrgId>) -> Result<usize, StoreError> {
+        if let (None, Some(_)) = (parent, self.access.scope) {
+            return Ok(1);
+        }
         let p = parent.map_or(0, |p| p.0);
         Ok(self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.count())
     }
@@ -380,6 +419,7 @@ queries! {
     /// Up to `limit` members of a branch or cell in roster order (given name, family name,
     /// middle names), after skipping `skip`: one bounded range scan.
     pub fn members_of(&self, org: OrgId, skip: usize, limit: usize) -> Result<Vec<Member>, StoreError> {
+        self.require_scope(org)?;
         let mut out = Vec::new();
         for row in self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
             let id = row?.0.value().2;
@@ -396,19 +436,32 @@ queries! {
     /// Members whose name has a word starting with `query`, diacritics ignored
     /// (`nguyen van` finds "Nguyễn Văn An"), up to `limit`, from the folded-name index.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        prefix_ids(&self.member_by_folded, query, limit)?
-            .into_iter()
-            .map(|id| self.member(MemberId(id))?.ok_or_else(|| missing("member", id)))
-            .collect()
+        // Out-of-scope rows are skipped before the limit is applied: the scan reads on
+        // until it has `limit` rows the user may see (or the index runs out).
+        let wanted = if self.access.scope.is_some() { usize::MAX } else { limit };
+        let mut out = Vec::new();
+        for id in prefix_ids(&self.member_by_folded, query, wanted)? {
+            let member = self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+            if self.in_scope(member.org)? {
+                out.push(member);
+            }
+            if out.len() == limit { break; }
+        }
+        Ok(out)
     }
 
     /// Organisations whose name has a word starting with `query`, diacritics ignored
     /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        prefix_ids(&self.org_by_folded, query, limit)?
-            .into_iter()
-            .map(|id| self.org(OrgId(id))?.ok_or_else(|| missing("org", id)))
-            .collect()
+        let wanted = if self.access.scope.is_some() { usize::MAX } else { limit };
+        let mut out = Vec::new();
+        for id in prefix_ids(&self.org_by_folded, query, wanted)? {
+            if self.in_scope(OrgId(id))? {
+                out.push(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?);
+            }
+            if out.len() == limit { break; }
+        }
+        Ok(out)
     }
 
     /// Roles held in `org`, by member id and start date.
@@ -456,6 +509,7 @@ queries! {
 
     /// Meetings of `org` held on days in `from..until`, by date.
     pub fn meetings_of(&self, org: OrgId, from: NaiveDate, until: NaiveDate) -> Result<Vec<Meeting>, StoreError> {
+        self.require_scope(org)?;
         let range = (org.0, day_number(from), 0)..(org.0, day_number(until), 0);
         let mut out = Vec::new();
         for row in self.org_meetings.range(range)? {
@@ -519,6 +573,27 @@ pub struct Totals {
 }
 
 impl Writer<'_> {
+    /// An org may be changed only inside the scope, and a scoped user cannot change (or
+    /// move) the root of their own scope, nor put anything outside it.
+    fn require_writable_org(&mut self, id: OrgId, parent: Option<OrgId>) -> Result<(), StoreError> {
+        let Some(root) = self.access.scope else {
+            return Ok(());
+        };
+        let parent_inside = match parent {
+            Some(p) => self.in_scope(p)?,
+            None => false,
+        };
+        let existing_inside = match self.org(id)? {
+            Some(_) => self.in_scope(id)? && id != root,
+            None => true,
+        };
+        if parent_inside && existing_inside {
+            Ok(())
+        } else {
+            Err(StoreError::OutOfScope)
+        }
+    }
+
     fn next_id(&mut self, counter: &'static str) -> Result<u64, StoreError> {
         let at = match self.counters.iter().position(|(name, _)| *name == counter) {
             Some(at) => at,
@@ -558,6 +633,8 @@ impl Writer<'_> {
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_writable_org(org.id, org.parent)?;
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
             return Err(StoreError::CodeTaken(org.code.clone()));
         }
@@ -697,6 +774,11 @@ impl Writer<'_> {
 
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(member.org)?;
+        if let Some(old) = self.member(member.id)? {
+            self.require_scope(old.org)?;
+        }
         if self
             .member_id(&member.card)?
             .is_some_and(|id| id != member.id)
@@ -733,6 +815,10 @@ impl Writer<'_> {
     /// are sorted first and inserted in key order (about three times faster in redb); the
     /// keys are computed and sorted on other threads while this one writes the records.
     pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        for member in members {
+            self.require_scope(member.org)?;
+        }
         std::thread::scope(|scope| {
             let roster = scope.spawn(|| sorted_roster_rows(members));
             let folded = scope.spawn(|| SortedFoldedRows::of(members));
@@ -795,6 +881,8 @@ impl Writer<'_> {
 
     /// Records a role (replacing one with the same org, member and start date).
     pub fn put_role(&mut self, role: &Role) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(role.org)?;
         let from = day_number(role.from);
         self.roles
             .insert((role.org.0, role.member.0, from), encode(role).as_slice())?;
@@ -805,6 +893,8 @@ impl Writer<'_> {
 
     /// Records an oversight assignment (replacing one with the same branch, member and start).
     pub fn put_oversight(&mut self, o: &Oversight) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(o.org)?;
         let from = day_number(o.from);
         self.oversight
             .insert((o.org.0, o.member.0, from), encode(o).as_slice())?;
@@ -815,6 +905,11 @@ impl Writer<'_> {
 
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
+        require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
+        if let Some(old) = self.meeting(meeting.id)? {
+            self.require_scope(old.org)?;
+        }
         // One meeting of a kind per organisation and day, as the exchange format requires:
         // a second one could not be exported and imported again.
         let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);

@@ -93,3 +93,7 @@ pub const ROLLUPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("ro
 /// meeting is written, taking every branch's and member's month with it, and never leaves;
 /// a month not covered is counted from the records when asked. Added in schema version 5.
 pub const ROLLUP_MONTHS: TableDefinition<u32, ()> = TableDefinition::new("rollup_months");
+
+/// `users`: login → `User` (role, scope, public keys). chibo's own accounts for `chibo
+/// serve`; created on open when absent, so older files need no migration.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");

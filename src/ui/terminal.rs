@@ -31,6 +31,17 @@ pub trait InputSource {
     /// `None` it waits for one, and `Ok(None)` means the input has ended (the terminal or
     /// the connection closed, a script ran out).
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>>;
+
+    /// How often, at most, the loop asks [`InputSource::changed_elsewhere`]; `None`: never
+    /// (a local terminal is the only writer it shows).
+    fn watch_every(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Whether the store changed behind the App since last asked (another session wrote).
+    fn changed_elsewhere(&mut self) -> bool {
+        false
+    }
 }
 
 /// The local terminal's events, read by crossterm.
@@ -93,9 +104,13 @@ pub fn run<B: Backend>(
         .draw(|frame| app.view(frame))
         .map_err(terminal_error)?;
     loop {
-        let wait = app
+        let due = app
             .wake_at()
             .map(|at| at.saturating_duration_since(Instant::now()));
+        let wait = match (due, input.watch_every()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let first = input.next_event(wait)?;
         let mut redraw = false;
         let Some(first) = first else {
@@ -103,10 +118,11 @@ pub fn run<B: Backend>(
                 return Ok(());
             }
             // Nothing came before something fell due.
-            if app
-                .update(Msg::Tick(Instant::now()))
-                .contains(&Effect::Redraw)
-            {
+            let mut effects = app.update(Msg::Tick(Instant::now()));
+            if input.changed_elsewhere() {
+                effects.extend(app.update(Msg::DataChanged));
+            }
+            if effects.contains(&Effect::Redraw) {
                 terminal
                     .draw(|frame| app.view(frame))
                     .map_err(terminal_error)?;
@@ -115,6 +131,13 @@ pub fn run<B: Backend>(
         };
         let mut pending = Some(first);
         while let Some(event) = pending {
+            // A terminal whose size is fixed by its host (an SSH session's pty) learns a
+            // new size only from this event; a local one re-reads it anyway.
+            if let Event::Resize(width, height) = event {
+                terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, width, height))
+                    .map_err(terminal_error)?;
+            }
             for effect in message(event)
                 .map(|msg| app.update(msg))
                 .unwrap_or_default()

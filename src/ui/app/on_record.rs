@@ -193,6 +193,12 @@ impl App {
         self.record.as_ref()?.editor.autosave.due_at()
     }
 
+    /// Saves the open draft now, whatever the autosave timer says: for a host about to end
+    /// the App (a dropped connection, a server shutting down).
+    pub fn flush_draft(&mut self) {
+        self.save_draft(Instant::now());
+    }
+
     /// Writes what is typed as the meeting's draft, when anything is unsaved.
     pub(super) fn save_draft(&mut self, now: Instant) {
         let stamp = self.stamp();
