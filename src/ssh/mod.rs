@@ -291,12 +291,15 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
     tokio::spawn(async move {
         while let Some(out) = out_rx.recv().await {
             let (bytes, last) = match out {
-                Out::Data(bytes) => (bytes, false),
-                Out::Close(bytes) => (bytes, true),
+                Out::Data(bytes) => (bytes, None),
+                Out::Close(bytes, status) => (bytes, Some(status)),
             };
             // A client that reads nothing for this long is dropped.
             let sent = tokio::time::timeout(STALL_LIMIT * 2, write.data_bytes(bytes)).await;
-            if last || !matches!(sent, Ok(Ok(()))) {
+            if let Some(status) = last {
+                let _ = write.exit_status(status).await;
+            }
+            if last.is_some() || !matches!(sent, Ok(Ok(()))) {
                 let _ = write.eof().await;
                 let _ = write.close().await;
                 if !matches!(sent, Ok(Ok(()))) {
@@ -332,7 +335,7 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
                         "chibo cần một terminal: hãy kết nối bằng `ssh -t`\r\n",
                         "chibo needs a terminal: connect with `ssh -t`\r\n",
                     );
-                    let _ = out_tx.send(Out::Close(line.as_bytes().to_vec())).await;
+                    let _ = out_tx.send(Out::Close(line.as_bytes().to_vec(), 1)).await;
                 }
                 _ => {}
             },
@@ -429,5 +432,5 @@ fn run_session(
         );
         last.extend_from_slice(line.as_bytes());
     }
-    let _ = ChannelWriter::send(&out, Out::Close(last));
+    let _ = ChannelWriter::send(&out, Out::Close(last, 0));
 }

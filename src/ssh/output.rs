@@ -17,8 +17,8 @@ pub const STALL_LIMIT: Duration = Duration::from_secs(4);
 #[derive(Debug)]
 pub enum Out {
     Data(Vec<u8>),
-    /// Last words (a farewell line), then close the channel.
-    Close(Vec<u8>),
+    /// Last words (a farewell line), the exit status the client's ssh returns, then close.
+    Close(Vec<u8>, u32),
 }
 
 /// `io::Write` for a ratatui backend: bytes gather until `flush`, which queues them as

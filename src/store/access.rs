@@ -98,3 +98,130 @@ pub(super) fn require(allowed: bool, access: &Access) -> Result<(), StoreError> 
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::MeetingKind;
+    use crate::store::testkit::{member, org, sample};
+    use crate::store::{Store, StoreError};
+
+    fn user(role: UserRole, scope: Option<u64>) -> User {
+        User {
+            login: "bt".into(),
+            role,
+            scope: scope.map(OrgId),
+            keys: vec![],
+        }
+    }
+
+    /// The sample with a second ward `QN.CL` (4) and its branch `QN.CL.K1` (5).
+    fn two_wards(dir: &std::path::Path) -> Store {
+        let store = sample(dir);
+        store
+            .write(|w| {
+                w.put_org(&org(
+                    4,
+                    "QN.CL",
+                    crate::domain::OrgKind::GrassrootsCommittee,
+                    Some(1),
+                ))?;
+                w.put_org(&org(5, "QN.CL.K1", crate::domain::OrgKind::Branch, Some(4)))?;
+                w.put_member(&member(2, "48999999", "Nguyễn Văn Đông", 5))?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_secretary_scoped_to_one_ward_sees_nothing_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = two_wards(dir.path()).as_user(&user(UserRole::Secretary, Some(2)));
+        let r = store.read().unwrap();
+        let roots: Vec<_> = r
+            .children(None, 0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.code)
+            .collect();
+        assert_eq!(roots, ["QN.HG"], "the scope root is the top of the tree");
+        assert_eq!(r.child_count(None).unwrap(), 1);
+        assert!(
+            r.search_members("nguyen", 10).unwrap().is_empty(),
+            "no names from the other ward"
+        );
+        assert_eq!(r.search_members("pham", 10).unwrap().len(), 1);
+        assert!(
+            r.search_orgs("to chuc", 10)
+                .unwrap()
+                .iter()
+                .all(|o| o.code.starts_with("QN.HG"))
+        );
+        assert!(matches!(
+            r.members_of(OrgId(5), 0, 10),
+            Err(StoreError::OutOfScope)
+        ));
+        assert!(
+            matches!(r.org_totals(OrgId(1)), Err(StoreError::OutOfScope)),
+            "no counts above the scope"
+        );
+        assert!(matches!(
+            r.children(Some(OrgId(1)), 0, 10),
+            Err(StoreError::OutOfScope)
+        ));
+        let above: Vec<_> = r
+            .ancestors(OrgId(3))
+            .unwrap()
+            .into_iter()
+            .map(|o| o.code)
+            .collect();
+        assert_eq!(above, ["QN.HG"], "no names above the scope");
+        drop(r);
+        let outside = crate::domain::Meeting::new(
+            crate::domain::MeetingId(1),
+            OrgId(5),
+            MeetingKind::Regular,
+            crate::domain::date::parse_iso("2026-11-05").unwrap(),
+            crate::domain::MeetingState::Planned,
+        );
+        let refused = store.write(|w| w.put_meeting(&outside));
+        assert!(
+            matches!(refused, Err(StoreError::OutOfScope)),
+            "{refused:?}"
+        );
+        let inside = crate::domain::Meeting {
+            org: OrgId(3),
+            ..outside
+        };
+        store.write(|w| w.put_meeting(&inside)).unwrap();
+    }
+
+    #[test]
+    fn a_viewer_cannot_write_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = two_wards(dir.path()).as_user(&user(UserRole::Viewer, None));
+        let refused = store.write(|w| w.put_member(&member(1, "48123456", "Phạm Ngọc Đường", 3)));
+        let Err(e) = refused else {
+            panic!("a viewer wrote")
+        };
+        assert!(matches!(e, StoreError::NotAllowed { .. }));
+        assert!(
+            e.message(crate::domain::Lang::Vi)
+                .contains("không có quyền")
+        );
+        assert!(
+            e.message(crate::domain::Lang::En)
+                .contains("may not change")
+        );
+        // Reading is what a viewer is for.
+        assert_eq!(
+            store.read().unwrap().children(None, 0, 10).unwrap().len(),
+            1
+        );
+        assert!(
+            store.put_user(&user(UserRole::Viewer, None)).is_err(),
+            "nor manage users"
+        );
+    }
+}

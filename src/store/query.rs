@@ -114,6 +114,11 @@ macro_rules! open_tables {
 }
 
 impl Reader {
+    /// The subtree a read is held to: the acting user's scope.
+    fn read_scope(&self) -> Option<OrgId> {
+        self.access.scope
+    }
+
     pub(super) fn open(
         txn: ReadTransaction,
         access: std::sync::Arc<Access>,
@@ -125,6 +130,13 @@ impl Reader {
 }
 
 impl<'t> Writer<'t> {
+    /// Inside a write the store itself reads above the scope (roll-ups and totals of every
+    /// ancestor, inherited schedules); what the user may change is checked where each
+    /// write enters (`put_*`, drafts), so reads here are not held.
+    fn read_scope(&self) -> Option<OrgId> {
+        None
+    }
+
     pub(super) fn open(
         txn: &'t WriteTransaction,
         access: std::sync::Arc<Access>,
@@ -274,8 +286,25 @@ queries! {
         if self.in_scope(id)? { Ok(()) } else { Err(StoreError::OutOfScope) }
     }
 
-    /// An organisation by id.
+    /// `Err(OutOfScope)` when a read of `id` must be refused (see `read_scope`).
+    fn guard_read(&self, id: OrgId) -> Result<(), StoreError> {
+        match self.read_scope() {
+            Some(_) => self.require_scope(id),
+            None => Ok(()),
+        }
+    }
+
+    /// An organisation by id; none when it lies outside the acting user's scope.
     pub fn org(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
+        if self.read_scope().is_some() && !self.in_scope(id)? {
+            return Ok(None);
+        }
+        self.org_any(id)
+    }
+
+    /// An organisation by id, wherever it is: for what the store works out from orgs
+    /// above a scope, never shown.
+    fn org_any(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
         self.orgs.get(id.0)?.map(|g| decode(g.value())).transpose()
     }
 
@@ -301,10 +330,10 @@ queries! {
         limit: usize,
     ) -> Result<Vec<OrgUnit>, StoreError> {
         // A scoped user's tree starts at their scope: it is their only root.
-        if let (None, Some(root)) = (parent, self.access.scope) {
+        if let (None, Some(root)) = (parent, self.read_scope()) {
             return Ok(self.org(root)?.into_iter().skip(skip).take(limit).collect());
         }
-        if let Some(p) = parent { self.require_scope(p)?; }
+        if let Some(p) = parent { self.guard_read(p)?; }
         let p = parent.map_or(0, |p| p.0);
         let mut out = Vec::new();
         for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
@@ -317,7 +346,7 @@ queries! {
     /// Branches, members and exempt members of the subtree of `id`, as of the last commit
     /// (inside a write: before this transaction's changes).
     pub fn org_totals(&self, id: OrgId) -> Result<OrgTotals, StoreError> {
-        self.require_scope(id)?;
+        self.guard_read(id)?;
         self.stored_totals(id.0)
     }
 
@@ -330,22 +359,36 @@ queries! {
 
     /// How many children `parent` has (a scan of index keys only).
     pub fn child_count(&self, parent: Option<OrgId>) -> Result<usize, StoreError> {
-        if let (None, Some(_)) = (parent, self.access.scope) {
+        if let (None, Some(_)) = (parent, self.read_scope()) {
             return Ok(1);
         }
         let p = parent.map_or(0, |p| p.0);
         Ok(self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.count())
     }
 
-    /// The ancestors of `id`, nearest first (its parent, then the parent's parent …).
+    /// The ancestors of `id`, nearest first (its parent, then the parent's parent …), up to
+    /// the top of the acting user's scope: nothing above it is named.
     pub fn ancestors(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        let mut all = self.ancestors_all(id)?;
+        if let Some(root) = self.read_scope() {
+            match all.iter().position(|o| o.id == root) {
+                Some(at) => all.truncate(at + 1),
+                None => all.clear(),
+            }
+        }
+        Ok(all)
+    }
+
+    /// Every ancestor of `id`, for what the store works out from them (inherited meeting
+    /// rules), never shown as such.
+    pub(super) fn ancestors_all(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
         let mut out: Vec<OrgUnit> = Vec::new();
-        let mut next = self.org(id)?.and_then(|o| o.parent);
+        let mut next = self.org_any(id)?.and_then(|o| o.parent);
         while let Some(parent) = next {
             if out.iter().any(|o| o.id == parent) || parent == id {
                 return Err(StoreError::Corrupt(format!("parent cycle through org {}", parent.0)));
             }
-            let org = self.org(parent)?.ok_or_else(|| missing("org", parent.0))?;
+            let org = self.org_any(parent)?.ok_or_else(|| missing("org", parent.0))?;
             next = org.parent;
             out.push(org);
         }
@@ -356,7 +399,7 @@ queries! {
     /// applied, including one that starts next month), inherited up the tree.
     pub fn effective_schedule(&self, id: OrgId) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
-        let chain = std::iter::once(own).chain(self.ancestors(id)?);
+        let chain = std::iter::once(own).chain(self.ancestors_all(id)?);
         Ok(schedule::effective(chain.map(|o| o.latest_settings())))
     }
 
@@ -364,7 +407,7 @@ queries! {
     /// tree, each organisation's dated changes applied.
     pub fn effective_schedule_for_month(&self, id: OrgId, yyyymm: u32) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
-        let ancestors = self.ancestors(id)?;
+        let ancestors = self.ancestors_all(id)?;
         Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), yyyymm))
     }
 
@@ -419,7 +462,7 @@ queries! {
     /// Up to `limit` members of a branch or cell in roster order (given name, family name,
     /// middle names), after skipping `skip`: one bounded range scan.
     pub fn members_of(&self, org: OrgId, skip: usize, limit: usize) -> Result<Vec<Member>, StoreError> {
-        self.require_scope(org)?;
+        self.guard_read(org)?;
         let mut out = Vec::new();
         for row in self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
             let id = row?.0.value().2;
@@ -438,11 +481,11 @@ queries! {
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
         // Out-of-scope rows are skipped before the limit is applied: the scan reads on
         // until it has `limit` rows the user may see (or the index runs out).
-        let wanted = if self.access.scope.is_some() { usize::MAX } else { limit };
+        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
         let mut out = Vec::new();
         for id in prefix_ids(&self.member_by_folded, query, wanted)? {
             let member = self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?;
-            if self.in_scope(member.org)? {
+            if self.read_scope().is_none() || self.in_scope(member.org)? {
                 out.push(member);
             }
             if out.len() == limit { break; }
@@ -453,10 +496,10 @@ queries! {
     /// Organisations whose name has a word starting with `query`, diacritics ignored
     /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        let wanted = if self.access.scope.is_some() { usize::MAX } else { limit };
+        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
         let mut out = Vec::new();
         for id in prefix_ids(&self.org_by_folded, query, wanted)? {
-            if self.in_scope(OrgId(id))? {
+            if self.read_scope().is_none() || self.in_scope(OrgId(id))? {
                 out.push(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?);
             }
             if out.len() == limit { break; }
@@ -509,7 +552,7 @@ queries! {
 
     /// Meetings of `org` held on days in `from..until`, by date.
     pub fn meetings_of(&self, org: OrgId, from: NaiveDate, until: NaiveDate) -> Result<Vec<Meeting>, StoreError> {
-        self.require_scope(org)?;
+        self.guard_read(org)?;
         let range = (org.0, day_number(from), 0)..(org.0, day_number(until), 0);
         let mut out = Vec::new();
         for row in self.org_meetings.range(range)? {

@@ -106,7 +106,7 @@ queries! {
     /// Month `yyyymm` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;
-        let ancestors = self.ancestors(root)?;
+        let ancestors = self.ancestors_all(root)?;
         let in_subtree: HashMap<OrgId, usize> = subtree.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         let mut sum = MonthDelta::default();
         for org in &subtree {
@@ -449,7 +449,7 @@ impl Writer<'_> {
             return Ok(());
         };
         let chain: Vec<OrgUnit> = std::iter::once(org.clone())
-            .chain(self.ancestors(org.id)?)
+            .chain(self.ancestors_all(org.id)?)
             .collect();
         let children: Vec<u64> = self
             .children(Some(org.id), 0, usize::MAX)?
