@@ -94,6 +94,18 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         host_key: Option<PathBuf>,
     },
+    /// The audit trail: who changed what, when, in which organisation
+    Audit {
+        /// Only changes in the subtree of this organisation
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        /// Only changes on or after this day, YYYY-MM-DD
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        /// Only changes by this user
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
+    },
     /// chibo's users: who may connect to `chibo serve`, with which keys, role and scope
     User {
         #[command(subcommand)]
@@ -403,6 +415,17 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 },
             )?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Audit { org, since, user }) => {
+            let since = match since {
+                Some(text) => match date_arg("--since", text, lang) {
+                    Some(day) => Some(day),
+                    None => return Ok(ExitCode::from(2)),
+                },
+                None => None,
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            super::cli_users::audit(&store, org.as_deref(), since, user.as_deref(), lang)
         }
         Some(Command::User { action }) => {
             super::cli_users::run(&open(cli.db.as_deref(), "chibo.redb", lang)?, action, lang)
@@ -737,7 +760,7 @@ enum WhichMeeting<'a> {
 }
 
 /// A day given on the command line; `None` after saying what is wrong with it.
-fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
+pub(crate) fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
     let day = parse_iso(text).ok();
     if day.is_none() {
         usage_error(lang.pick(
@@ -893,7 +916,7 @@ fn quiet_on_broken_pipe(written: std::io::Result<()>) -> Result<ExitCode, String
 }
 
 /// Prints lines to standard output; a reader that stops early (`| head`) is not an error.
-fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<(), String> {
+pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     for line in lines {
         match writeln!(out, "{line}") {

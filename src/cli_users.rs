@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{KeyAction, UserAction};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::user::valid_login;
-use crate::domain::{Lang, PublicKey, User, UserRole};
+use crate::domain::{Lang, OrgId, PublicKey, User, UserRole};
 use crate::store::Store;
 
 pub fn run(store: &Store, action: &UserAction, lang: Lang) -> Result<ExitCode, String> {
@@ -151,5 +151,66 @@ fn list(store: &Store, lang: Lang) -> Result<ExitCode, String> {
             lang.pick("khóa", "keys")
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `chibo audit`: the trail, oldest first, one change a line: when, who, what, where.
+pub fn audit(
+    store: &Store,
+    org: Option<&str>,
+    since: Option<chrono::NaiveDate>,
+    user: Option<&str>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let reader = store.read().map_err(|e| e.message(lang))?;
+    let within: Option<std::collections::HashSet<OrgId>> = match org {
+        None => None,
+        Some(code) => {
+            let root = reader
+                .org_id(code)
+                .map_err(|e| e.message(lang))?
+                .ok_or_else(|| {
+                    lang.pick(
+                        format!("không có tổ chức mã {}", quoted(code)),
+                        format!("no organisation with code {}", quoted(code)),
+                    )
+                })?;
+            let subtree = reader.subtree(root).map_err(|e| e.message(lang))?;
+            Some(subtree.into_iter().map(|o| o.id).collect())
+        }
+    };
+    let mut codes = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for entry in store.audit_trail().map_err(|e| e.message(lang))? {
+        let keep = since.is_none_or(|day| entry.at.date() >= day)
+            && user.is_none_or(|login| entry.who == login)
+            && within
+                .as_ref()
+                .is_none_or(|set| entry.org.is_some_and(|o| set.contains(&o)));
+        if !keep {
+            continue;
+        }
+        let place = match entry.org {
+            None => String::new(),
+            Some(id) => codes
+                .entry(id)
+                .or_insert_with(|| {
+                    reader
+                        .org(id)
+                        .ok()
+                        .flatten()
+                        .map_or_else(|| format!("#{}", id.0), |o| sanitize(&o.code).into_owned())
+                })
+                .clone(),
+        };
+        lines.push(format!(
+            "{}\t{}\t{}\t{}",
+            entry.at.format("%Y-%m-%d %H:%M:%S"),
+            sanitize(&entry.who),
+            sanitize(&entry.what),
+            place
+        ));
+    }
+    crate::cli::print_lines(lines)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -376,3 +376,47 @@ fn a_session_over_real_ssh_searches_records_vietnamese_resizes_and_quits() {
 fn unicode_width(line: &str) -> usize {
     line.chars().count()
 }
+
+#[test]
+fn every_write_names_its_user_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(chibo(dir.path(), &["demo"]).status.success());
+    let key = dir.path().join("k.pub");
+    std::fs::write(
+        &key,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd3d3d3d3d3d3d3d3d3d3d3d3d3 lan@laptop\n",
+    )
+    .unwrap();
+    let added = chibo(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "lan",
+            "--key",
+            key.to_str().unwrap(),
+            "--role",
+            "viewer",
+            "--scope",
+            "QN.HL.HG",
+        ],
+    );
+    assert!(added.status.success(), "{added:?}");
+    let trail = chibo(
+        dir.path(),
+        &["audit", "--org", "QN.HL.HG", "--since", "2000-01-01"],
+    );
+    assert!(trail.status.success(), "{trail:?}");
+    let text = String::from_utf8(trail.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("\tuser lan (viewer, 1 keys)\tQN.HL.HG")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.contains("\tmember ×")),
+        "the demo's import, counted: {text}"
+    );
+    let by_nobody = chibo(dir.path(), &["audit", "--user", "nobody"]);
+    assert!(by_nobody.stdout.is_empty());
+}

@@ -53,6 +53,7 @@ impl Writer<'_> {
         let meeting = self.existing_meeting(id)?;
         super::access::require(self.access.role.writes_meetings(), &self.access)?;
         self.require_scope(meeting.org)?;
+        self.note("draft", format!("of meeting {}", id.0), Some(meeting.org));
         if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
         }

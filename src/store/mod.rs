@@ -2,6 +2,7 @@
 //! and domain types.
 
 mod access;
+mod audit;
 pub mod check;
 mod codec;
 mod error;
@@ -23,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
 pub use access::Access;
+pub use audit::AuditEntry;
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
@@ -123,6 +125,9 @@ impl Store {
             let mut writer = Writer::open(&txn, self.access.clone())?;
             f(&mut writer).and_then(|value| {
                 writer.finish()?;
+                let notes = std::mem::take(&mut writer.notes);
+                drop(writer);
+                audit::append(&txn, &self.access.login, notes)?;
                 Ok(value)
             })
         };

@@ -82,6 +82,8 @@ pub struct Writer<'t> {
     pub(super) parents: HashMap<u64, Option<u64>>,
     /// The roll-up changes of this transaction, applied by `finish` (see `rollups.rs`).
     pub(super) rollup_work: super::rollups::RollupWork,
+    /// What this transaction changed, for the audit trail.
+    pub(super) notes: Vec<super::audit::Note>,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -148,6 +150,7 @@ impl<'t> Writer<'t> {
             totals_delta: HashMap::new(),
             parents: HashMap::new(),
             rollup_work: Default::default(),
+            notes: Vec::new(),
         } from txn))
     }
 
@@ -616,6 +619,16 @@ pub struct Totals {
 }
 
 impl Writer<'_> {
+    /// Notes a change for the audit trail.
+    pub(super) fn note(&mut self, kind: &'static str, subject: String, org: Option<OrgId>) {
+        self.notes.push(super::audit::Note {
+            kind,
+            subject,
+            org,
+            count: 1,
+        });
+    }
+
     /// An org may be changed only inside the scope, and a scoped user cannot change (or
     /// move) the root of their own scope, nor put anything outside it.
     fn require_writable_org(&mut self, id: OrgId, parent: Option<OrgId>) -> Result<(), StoreError> {
@@ -678,6 +691,7 @@ impl Writer<'_> {
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
         require(self.access.role.writes_records(), &self.access)?;
         self.require_writable_org(org.id, org.parent)?;
+        self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
             return Err(StoreError::CodeTaken(org.code.clone()));
         }
@@ -822,6 +836,7 @@ impl Writer<'_> {
         if let Some(old) = self.member(member.id)? {
             self.require_scope(old.org)?;
         }
+        self.note("member", member.card.clone(), Some(member.org));
         if self
             .member_id(&member.card)?
             .is_some_and(|id| id != member.id)
@@ -861,6 +876,19 @@ impl Writer<'_> {
         require(self.access.role.writes_records(), &self.access)?;
         for member in members {
             self.require_scope(member.org)?;
+        }
+        // One note per branch, with a count: an import of millions stays a few rows.
+        let mut per_org: HashMap<OrgId, usize> = HashMap::new();
+        for member in members {
+            *per_org.entry(member.org).or_default() += 1;
+        }
+        for (org, count) in per_org {
+            self.notes.push(super::audit::Note {
+                kind: "member",
+                subject: String::new(),
+                org: Some(org),
+                count,
+            });
         }
         std::thread::scope(|scope| {
             let roster = scope.spawn(|| sorted_roster_rows(members));
@@ -926,6 +954,11 @@ impl Writer<'_> {
     pub fn put_role(&mut self, role: &Role) -> Result<(), StoreError> {
         require(self.access.role.writes_records(), &self.access)?;
         self.require_scope(role.org)?;
+        self.note(
+            "role",
+            format!("{} of member {}", role.role, role.member.0),
+            Some(role.org),
+        );
         let from = day_number(role.from);
         self.roles
             .insert((role.org.0, role.member.0, from), encode(role).as_slice())?;
@@ -938,6 +971,11 @@ impl Writer<'_> {
     pub fn put_oversight(&mut self, o: &Oversight) -> Result<(), StoreError> {
         require(self.access.role.writes_records(), &self.access)?;
         self.require_scope(o.org)?;
+        self.note(
+            "oversight",
+            format!("by member {}", o.member.0),
+            Some(o.org),
+        );
         let from = day_number(o.from);
         self.oversight
             .insert((o.org.0, o.member.0, from), encode(o).as_slice())?;
@@ -953,6 +991,11 @@ impl Writer<'_> {
         if let Some(old) = self.meeting(meeting.id)? {
             self.require_scope(old.org)?;
         }
+        self.note(
+            "meeting",
+            format!("{} {}", meeting.id.0, meeting.date),
+            Some(meeting.org),
+        );
         // One meeting of a kind per organisation and day, as the exchange format requires:
         // a second one could not be exported and imported again.
         let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);

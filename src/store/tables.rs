@@ -97,3 +97,8 @@ pub const ROLLUP_MONTHS: TableDefinition<u32, ()> = TableDefinition::new("rollup
 /// `users`: login → `User` (role, scope, public keys). chibo's own accounts for `chibo
 /// serve`; created on open when absent, so older files need no migration.
 pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+
+/// `audit`: sequence number → `AuditEntry` (who, when, what, which org). Append-only: one
+/// row per change a transaction made (a bulk import adds one row per kind and org, with a
+/// count). Created on first write, so older files need no migration.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");

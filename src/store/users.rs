@@ -42,6 +42,17 @@ impl Store {
         let txn = self.db.begin_write()?;
         txn.open_table(USERS)?
             .insert(user.login.as_str(), encode(user).as_slice())?;
+        let note = format!("{} ({}, {} keys)", user.login, user.role, user.keys.len());
+        super::audit::append(
+            &txn,
+            &self.access().login,
+            vec![super::audit::Note {
+                kind: "user",
+                subject: note,
+                org: user.scope,
+                count: 1,
+            }],
+        )?;
         txn.commit()?;
         self.changed();
         Ok(())
@@ -52,6 +63,15 @@ impl Store {
         self.refuse_unless(self.access().role.manages_users())?;
         let txn = self.db.begin_write()?;
         let removed = txn.open_table(USERS)?.remove(login)?.is_some();
+        if removed {
+            let note = super::audit::Note {
+                kind: "user removed",
+                subject: login.to_string(),
+                org: None,
+                count: 1,
+            };
+            super::audit::append(&txn, &self.access().login, vec![note])?;
+        }
         txn.commit()?;
         self.changed();
         Ok(removed)
