@@ -199,7 +199,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str) -> Tmux {
-        let name = format!("chibo-ssh-{}", std::process::id());
+        Tmux::named("main", command)
+    }
+
+    fn named(tag: &str, command: &str) -> Tmux {
+        let name = format!("chibo-ssh-{tag}-{}", std::process::id());
         let ok = Command::new("tmux")
             .args([
                 "new-session",
@@ -419,4 +423,98 @@ fn every_write_names_its_user_in_the_audit_trail() {
     );
     let by_nobody = chibo(dir.path(), &["audit", "--user", "nobody"]);
     assert!(by_nobody.stdout.is_empty());
+}
+
+/// Goes from the ward to Chi bộ khu 2's November record, on the roll.
+fn open_quarter_2_record(tmux: &Tmux) {
+    tmux.wait_for("Đảng ủy phường Hồng Gai");
+    tmux.keys(&["/"]);
+    tmux.wait_for("Tìm kiếm");
+    tmux.text("khu 2");
+    let mut screen = tmux.wait_for("Chi bộ khu 2");
+    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
+    for _ in 0..20 {
+        if chosen.contains("Chi bộ khu 2") {
+            break;
+        }
+        tmux.keys(&["Down"]);
+        screen = tmux.wait_until("the cursor moving", |s| {
+            selected_result(s).is_some_and(|l| l != chosen)
+        });
+        chosen = selected_result(&screen).unwrap_or_default().to_string();
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
+    tmux.keys(&["c"]);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+}
+
+#[test]
+fn one_sessions_marks_reach_another_and_sigterm_saves_every_draft() {
+    if !tools_present(true) {
+        return;
+    }
+    let mut server = Server::start();
+    let key = server.key("bt");
+    server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(&key, "bt").join(" ")
+    );
+    let writer = Tmux::named("writer", &command);
+    let watcher = Tmux::named("watcher", &command);
+    open_quarter_2_record(&writer);
+    open_quarter_2_record(&watcher);
+
+    // Marks made in one session show in the other, which typed nothing, within a second.
+    writer.keys(&["p", "p", "a"]);
+    writer.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    let seen = Instant::now();
+    watcher.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    assert!(
+        seen.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        seen.elapsed()
+    );
+
+    // Text typed, not yet autosaved, when the server is told to stop.
+    writer.keys(&["Tab"]);
+    writer.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    writer.keys(&["Enter"]);
+    let typed = "Họp tại nhà văn hóa khu 2.";
+    writer.text(typed);
+    writer.wait_for(typed);
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    writer.wait_for("Máy chủ chibo đang dừng");
+    watcher.wait_for("Máy chủ chibo đang dừng");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "chibo serve did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+
+    let store = chibo::store::Store::open(&server.path().join("demo.redb")).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let drafts: Vec<String> = reader
+        .all_meetings_of(branch)
+        .unwrap()
+        .iter()
+        .filter_map(|m| reader.draft(m.id).unwrap())
+        .map(|d| d.text)
+        .collect();
+    assert!(
+        drafts.iter().any(|t| t.contains(typed)),
+        "the draft was saved: {drafts:?}"
+    );
 }
