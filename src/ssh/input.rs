@@ -220,4 +220,35 @@ mod tests {
             .collect();
         assert_eq!(text, "Nguyễn Thị Hường");
     }
+
+    #[test]
+    fn an_esc_waits_briefly_for_the_rest_of_its_sequence_across_packets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("i.redb")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut input = SessionInput::new(rx, store);
+        // The rest of the sequence comes in the next packet, well within the wait.
+        tx.send(Input::Bytes(b"\x1b".to_vec())).unwrap();
+        let sender = tx.clone();
+        let later = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(5));
+            sender.send(Input::Bytes(b"[B".to_vec())).unwrap();
+        });
+        let first = input.next_event(None).unwrap();
+        later.join().unwrap();
+        assert_eq!(first.as_ref().and_then(code), Some(KeyCode::Down));
+        // A lone Esc becomes the Esc key once the wait is over.
+        tx.send(Input::Bytes(b"\x1b".to_vec())).unwrap();
+        let started = std::time::Instant::now();
+        let esc = input.next_event(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(esc.as_ref().and_then(code), Some(KeyCode::Esc));
+        assert!(started.elapsed() >= ESC_WAIT && started.elapsed() < Duration::from_secs(1));
+        tx.send(Input::Resize(120, 40)).unwrap();
+        assert_eq!(
+            input.next_event(None).unwrap(),
+            Some(Event::Resize(120, 40))
+        );
+        tx.send(Input::End).unwrap();
+        assert_eq!(input.next_event(None).unwrap(), None);
+    }
 }

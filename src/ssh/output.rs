@@ -77,3 +77,45 @@ impl Write for ChannelWriter {
         Self::send(&self.tx, Out::Data(frame))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_that_stops_reading_holds_a_few_frames_then_is_given_up() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUED_FRAMES);
+        let mut writer = ChannelWriter::new(tx);
+        // Nobody reads: the queue takes its frames and no more.
+        for _ in 0..QUEUED_FRAMES {
+            writer.write_all(&[b'x'; 4096]).unwrap();
+            writer.flush().unwrap();
+        }
+        let started = Instant::now();
+        writer.write_all(b"one frame too many").unwrap();
+        let refused = writer.flush().unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= STALL_LIMIT);
+        let mut queued = 0;
+        while let Ok(Out::Data(frame)) = rx.try_recv() {
+            queued += frame.len();
+        }
+        assert_eq!(
+            queued,
+            QUEUED_FRAMES * 4096,
+            "memory held is the queue, nothing more"
+        );
+    }
+
+    #[test]
+    fn a_closed_connection_ends_the_session_at_once() {
+        let (tx, rx) = tokio::sync::mpsc::channel(QUEUED_FRAMES);
+        drop(rx);
+        let mut writer = ChannelWriter::new(tx);
+        writer.write_all(b"frame").unwrap();
+        assert_eq!(
+            writer.flush().unwrap_err().kind(),
+            io::ErrorKind::BrokenPipe
+        );
+    }
+}
