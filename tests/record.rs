@@ -202,3 +202,37 @@ fn f6_writes_the_minutes_as_documents_into_the_export_folder() {
     assert!(docx.starts_with(b"PK"), "a .docx is a zip");
     assert!(!dir.path().join(format!("{stem}.partial")).exists());
 }
+
+#[test]
+fn a_viewer_is_refused_a_mark_and_the_status_line_says_why() {
+    let (dir, app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let viewer = chibo::domain::User {
+        login: "xem".into(),
+        role: chibo::domain::UserRole::Viewer,
+        scope: app.store().read().unwrap().org_id("QN.HL.HG").unwrap(),
+        keys: vec![],
+    };
+    let store = app.store().as_user(&viewer);
+    drop(app);
+    let mut app = App::new(
+        store,
+        chibo::ui::app::Options {
+            actor: "xem".into(),
+            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+        },
+    );
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let id = open_record(&mut app, 0);
+    press(&mut app, "p");
+    assert!(stored(&app, id).attendance.is_empty(), "nothing written");
+    let status = app.status().expect("a reason is given");
+    assert!(
+        status.text.contains("xem (viewer) may not change this"),
+        "{}",
+        status.text
+    );
+    drop(dir);
+}

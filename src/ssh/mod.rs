@@ -47,6 +47,9 @@ type Sessions = Arc<Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>>;
 /// Runs the server until SIGTERM or Ctrl-C; then every session saves its draft and says
 /// goodbye before the process ends.
 pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
+    // Sign-ins and sessions are logged to the same file as the local app's log.
+    let _log = crate::ui::terminal::start_log();
+    tracing::info!(db = %store.path().display(), listen = %options.listen, "chibo serve starts");
     let key = host_key(&options.host_key)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -276,7 +276,7 @@ fn install_panic_hook() {
 
 /// Sends log lines to `chibo.log` in the user's state directory (or data directory). The
 /// guard flushes them when dropped.
-fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub(crate) fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = dirs::state_dir().or_else(dirs::data_dir)?.join("chibo");
     std::fs::create_dir_all(&dir).ok()?;
     let (writer, guard) =
