@@ -94,6 +94,16 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         host_key: Option<PathBuf>,
     },
+    /// Open straight on a branch's meeting record to take its minutes: the meeting held
+    /// on --date (default today), else that month's regular meeting
+    Minutes {
+        /// The branch
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// The day, YYYY-MM-DD [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
     /// The audit trail: who changed what, when, in which organisation
     Audit {
         /// Only changes in the subtree of this organisation
@@ -415,6 +425,17 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 },
             )?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Minutes { org, date }) => {
+            let day = match date {
+                Some(text) => match date_arg("--date", text, lang) {
+                    Some(day) => day,
+                    None => return Ok(ExitCode::from(2)),
+                },
+                None => today,
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            minutes_home(store, org, day, today, lang)
         }
         Some(Command::Audit { org, since, user }) => {
             let since = match since {
@@ -974,6 +995,51 @@ fn open_app(store: Store, today: NaiveDate, lang: Lang) -> Result<ExitCode, Stri
         return Ok(ExitCode::SUCCESS);
     }
     summary(&store, lang)
+}
+
+/// `chibo minutes`: the app opened on the record of `org`'s meeting for `day`; without a
+/// terminal, the meeting it would open.
+fn minutes_home(
+    store: Store,
+    code: &str,
+    day: NaiveDate,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let org = org_named(&reader, code, lang)?;
+    let meeting = reader
+        .meeting_to_minute(org.id, day)
+        .map_err(|e| store_message(e, lang))?
+        .ok_or_else(|| {
+            lang.pick(
+                format!(
+                    "{} không có cuộc họp nào trong tháng {}",
+                    org_in_message(&org),
+                    format_year_month(year_month(day))
+                ),
+                format!(
+                    "{} has no meeting in {}",
+                    org_in_message(&org),
+                    format_year_month(year_month(day))
+                ),
+            )
+        })?;
+    drop(reader);
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        crate::ui::terminal::run_local_from(store, lang, today, |app| {
+            app.open_minutes(meeting.id)
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_lines([format!(
+        "{} {} {}",
+        org_in_message(&org),
+        meeting.date,
+        kind_in_message(meeting.kind, lang)
+    )])?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What the database holds, printed when there is no terminal to show the app in.

@@ -236,3 +236,14 @@ fn a_viewer_is_refused_a_mark_and_the_status_line_says_why() {
     );
     drop(dir);
 }
+
+#[test]
+fn open_minutes_starts_on_the_record() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let reader = app.store().read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let meeting = reader.meeting_to_minute(branch, today()).unwrap().unwrap();
+    drop(reader);
+    app.open_minutes(meeting.id);
+    assert_eq!(app.record().map(|r| r.meeting.id), Some(meeting.id));
+}

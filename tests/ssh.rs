@@ -518,3 +518,43 @@ fn one_sessions_marks_reach_another_and_sigterm_saves_every_draft() {
         "the draft was saved: {drafts:?}"
     );
 }
+
+#[test]
+fn a_secretary_of_one_branch_lands_on_its_meetings() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("k2");
+    server.add_user("k2", &key, "secretary", Some("QN.HL.HG.K2"));
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(&key, "k2").join(" ")
+    );
+    let tmux = Tmux::named("home", &command);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+}
+
+#[test]
+fn chibo_minutes_finds_the_meeting_to_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(chibo(dir.path(), &["demo"]).status.success());
+    let found = chibo(dir.path(), &["minutes", "--org", "QN.HL.HG.K2"]);
+    assert!(found.status.success(), "{found:?}");
+    let said = String::from_utf8(found.stdout).unwrap();
+    assert!(
+        said.starts_with("Chi bộ khu 2 (QN.HL.HG.K2) 2026-11-"),
+        "{said}"
+    );
+    let none = chibo(
+        dir.path(),
+        &["minutes", "--org", "QN.HL.HG.K2", "--date", "1990-01-01"],
+    );
+    assert!(!none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("không có cuộc họp nào"),
+        "{none:?}"
+    );
+}

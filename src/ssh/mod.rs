@@ -26,7 +26,7 @@ use output::{ChannelWriter, Out, QUEUED_FRAMES, STALL_LIMIT};
 
 use crate::domain::{Lang, PublicKey, User};
 use crate::store::Store;
-use crate::ui::app::{App, Options};
+use crate::ui::app::{App, Msg as AppMsg, Options, Target};
 
 /// How `chibo serve` was asked to run.
 pub struct ServeOptions {
@@ -421,6 +421,8 @@ fn run_session(
             ..Options::new(lang, start.today)
         },
     );
+    app.update(AppMsg::Resize { width, height });
+    go_home(&mut app, &start.store, start.today);
     let mut input = SessionInput::new(rx, start.store);
     let outcome = crate::ui::terminal::run(&mut terminal, &mut app, &mut input);
     // Whatever ended the session, what was typed is kept.
@@ -436,4 +438,23 @@ fn run_session(
         last.extend_from_slice(line.as_bytes());
     }
     let _ = ChannelWriter::send(&out, Out::Close(last, 0));
+}
+
+/// A user held to one branch lands on its meetings, this month's selected: where minutes
+/// are kept. Anyone else starts on the tree, at the top of their scope.
+fn go_home(app: &mut App, store: &Store, today: NaiveDate) {
+    let Some(scope) = store.access().scope else {
+        return;
+    };
+    let meeting = store.read().ok().and_then(|r| {
+        let branch = r.org(scope).ok().flatten()?.kind.is_branch();
+        branch
+            .then(|| r.meeting_to_minute(scope, today).ok().flatten())
+            .flatten()
+    });
+    let target = match meeting {
+        Some(meeting) => Target::Meeting(meeting.id),
+        None => Target::Org(scope),
+    };
+    app.update(AppMsg::JumpTo(target));
 }

@@ -168,6 +168,16 @@ pub fn run<B: Backend>(
 /// long as it runs, the terminal given back as it was on the way out — also when something
 /// panics — and log lines written to a file, never to the screen.
 pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), String> {
+    run_local_from(store, lang, today, |_| {})
+}
+
+/// [`run_local`], with `start` putting the App on its first screen once it knows its size.
+pub fn run_local_from(
+    store: Store,
+    lang: Lang,
+    today: NaiveDate,
+    start: impl FnOnce(&mut App),
+) -> Result<(), String> {
     let _log = start_log();
     tracing::info!(db = %store.path().display(), "chibo starts");
     let (keymap, notice) = keymap_from(Keymap::user_file().as_deref(), lang);
@@ -185,6 +195,13 @@ pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), Strin
         },
     );
     let mut terminal = enter().map_err(|e| e.to_string())?;
+    if let Ok(size) = terminal.size() {
+        app.update(Msg::Resize {
+            width: size.width,
+            height: size.height,
+        });
+    }
+    start(&mut app);
     let outcome = run(&mut terminal, &mut app, &mut CrosstermInput);
     drop(terminal);
     tracing::info!(?outcome, "chibo ends");

@@ -17,6 +17,13 @@ use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::record as words;
 
 impl App {
+    /// Starts on a meeting's record, its month on the meetings screen behind it: the
+    /// quick way in for whoever keeps one branch's minutes.
+    pub fn open_minutes(&mut self, id: MeetingId) {
+        self.jump(Target::Meeting(id));
+        self.open_record(id);
+    }
+
     /// Enter on a meeting: its record, with the roll first.
     pub(super) fn open_record(&mut self, id: MeetingId) -> bool {
         let body = self.body();
