@@ -247,3 +247,36 @@ fn open_minutes_starts_on_the_record() {
     app.open_minutes(meeting.id);
     assert_eq!(app.record().map(|r| r.meeting.id), Some(meeting.id));
 }
+
+#[test]
+fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
+    let (_dir, mut first) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let mut second = App::new(
+        first.store().clone(),
+        chibo::ui::app::Options {
+            actor: "hoa".into(),
+            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+        },
+    );
+    second.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let id = open_record(&mut first, 0);
+    assert_eq!(open_record(&mut second, 0), id);
+    assert!(!first.record().unwrap().editor.is_read_only());
+    assert!(second.record().unwrap().editor.is_read_only());
+    let status = second.status().unwrap().text.clone();
+    assert!(
+        status.contains("is editing these minutes: read only"),
+        "{status}"
+    );
+    // The first leaves (its session ends): the second may edit on its next tick.
+    drop(first);
+    second.update(Msg::Tick(Instant::now()));
+    assert!(!second.record().unwrap().editor.is_read_only());
+    assert_eq!(
+        second.status().unwrap().text,
+        "The minutes can be edited now"
+    );
+}

@@ -7,6 +7,7 @@ pub mod check;
 mod codec;
 mod error;
 mod holders;
+mod leases;
 mod meetings;
 mod migrate;
 mod minutes;
@@ -27,6 +28,7 @@ pub use access::Access;
 pub use audit::AuditEntry;
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
+pub use leases::{LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{Reader, Writer};
@@ -44,6 +46,8 @@ pub struct Store {
     /// Bumped by every commit through any clone: how sessions of one server notice each
     /// other's writes without re-reading when nothing changed.
     generation: Arc<AtomicU64>,
+    /// Who is editing which minutes, among the sessions of this process.
+    leases: Arc<leases::Leases>,
 }
 
 impl Store {
@@ -66,6 +70,7 @@ impl Store {
             path: path.to_path_buf(),
             access: Arc::new(Access::local(crate::ui::app::local_user())),
             generation: Arc::new(AtomicU64::new(0)),
+            leases: Arc::default(),
         };
         if store.is_blank()? {
             migrate::initialise(&store)?;

@@ -24,6 +24,33 @@ impl App {
         self.open_record(id);
     }
 
+    /// Holds the lease on the open record's minutes, or shows them read-only while another
+    /// session holds it; lets go of what is no longer open. True when the record changed
+    /// between editable and read-only.
+    pub(super) fn sync_lease(&mut self) -> bool {
+        let wanted = self
+            .record
+            .as_ref()
+            .filter(|r| !r.meeting.is_approved())
+            .map(|r| r.meeting.id);
+        let held = self.store.hold_minutes(self.lease_holder, wanted);
+        let Some(record) = self.record.as_mut() else {
+            return false;
+        };
+        let approved = record.meeting.is_approved();
+        let read_only = approved || held.is_err();
+        if record.editor.is_read_only() == read_only {
+            return false;
+        }
+        record.editor.set_read_only(read_only);
+        self.status = match held {
+            Err(login) => Some(info(&words::held_by(self.lang, &login))),
+            Ok(()) if !approved => Some(info(words::lease_free(self.lang))),
+            Ok(()) => self.status.take(),
+        };
+        true
+    }
+
     /// Enter on a meeting: its record, with the roll first.
     pub(super) fn open_record(&mut self, id: MeetingId) -> bool {
         let body = self.body();
