@@ -167,6 +167,15 @@ mod tests {
             "no counts above the scope"
         );
         assert!(matches!(
+            r.month_stats(OrgId(1), 202611),
+            Err(StoreError::OutOfScope)
+        ));
+        assert!(r.count_month(OrgId(1), 202611).is_err());
+        assert!(matches!(
+            r.member_count_of(OrgId(5)),
+            Err(StoreError::OutOfScope)
+        ));
+        assert!(matches!(
             r.children(Some(OrgId(1)), 0, 10),
             Err(StoreError::OutOfScope)
         ));

@@ -290,7 +290,7 @@ queries! {
     }
 
     /// `Err(OutOfScope)` when a read of `id` must be refused (see `read_scope`).
-    fn guard_read(&self, id: OrgId) -> Result<(), StoreError> {
+    pub(super) fn guard_read(&self, id: OrgId) -> Result<(), StoreError> {
         match self.read_scope() {
             Some(_) => self.require_scope(id),
             None => Ok(()),
@@ -476,6 +476,7 @@ queries! {
 
     /// How many members are listed under a branch or cell.
     pub fn member_count_of(&self, org: OrgId) -> Result<usize, StoreError> {
+        self.guard_read(org)?;
         Ok(self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.count())
     }
 
@@ -512,6 +513,7 @@ queries! {
 
     /// Roles held in `org`, by member id and start date.
     pub fn roles_of_org(&self, org: OrgId) -> Result<Vec<Role>, StoreError> {
+        self.guard_read(org)?;
         self.roles
             .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
             .map(|row| decode(row?.1.value()))
@@ -531,6 +533,7 @@ queries! {
 
     /// Oversight assignments of branch `org`.
     pub fn oversight_of_org(&self, org: OrgId) -> Result<Vec<Oversight>, StoreError> {
+        self.guard_read(org)?;
         self.oversight
             .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
             .map(|row| decode(row?.1.value()))
@@ -574,6 +577,7 @@ queries! {
 
     /// Every meeting of `org`, by date.
     pub fn all_meetings_of(&self, org: OrgId) -> Result<Vec<Meeting>, StoreError> {
+        self.guard_read(org)?;
         let mut out = Vec::new();
         for row in self.org_meetings.range((org.0, i32::MIN, 0)..(org.0 + 1, i32::MIN, 0))? {
             let id = row?.0.value().2;

@@ -97,6 +97,7 @@ queries! {
     /// else counted from the records (a walk of the subtree, its meetings that month and
     /// its rosters) — the same count `chibo check` compares the roll-ups with.
     pub fn month_stats(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        self.guard_read(org)?;
         if self.rollup_months.get(yyyymm)?.is_some() {
             return self.stored_month(org.0, yyyymm);
         }
