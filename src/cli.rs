@@ -84,6 +84,79 @@ pub enum Command {
     },
     /// Verify the store's invariants; exit 1 with a list of problems when any is broken
     Check,
+    /// Serve the app over SSH: one database, one app per connection, chibo's own users
+    Serve {
+        /// Address and port to listen on
+        #[arg(long, default_value = "127.0.0.1:2222")]
+        listen: std::net::SocketAddr,
+        /// The server's ed25519 host key [default: chibo_host_ed25519 beside the database,
+        /// made on first start]
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+    },
+    /// Open straight on a branch's meeting record to take its minutes: the meeting held
+    /// on --date (default today), else that month's regular meeting
+    Minutes {
+        /// The branch
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// The day, YYYY-MM-DD [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
+    /// The audit trail: who changed what, when, in which organisation
+    Audit {
+        /// Only changes in the subtree of this organisation
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        /// Only changes on or after this day, YYYY-MM-DD
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        /// Only changes by this user
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
+    },
+    /// chibo's users: who may connect to `chibo serve`, with which keys, role and scope
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user (or replace their role and scope) with a public key
+    Add {
+        login: String,
+        /// An OpenSSH public key file (.pub)
+        #[arg(long, value_name = "FILE.pub")]
+        key: PathBuf,
+        /// admin, officer, secretary or viewer
+        #[arg(long)]
+        role: String,
+        /// The code of the organisation whose subtree the user is held to (none: all)
+        #[arg(long, value_name = "ORGCODE")]
+        scope: Option<String>,
+    },
+    /// List the users
+    List,
+    /// Remove a user
+    Remove { login: String },
+    /// Key management
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Add another public key to a user
+    Add {
+        login: String,
+        #[arg(value_name = "FILE.pub")]
+        key: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,6 +425,48 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         }
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        Some(Command::Serve { listen, host_key }) => {
+            let path = database_path(cli.db.as_deref(), "chibo.redb");
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            let host_key = host_key
+                .clone()
+                .unwrap_or_else(|| crate::ssh::default_host_key(&path));
+            crate::ssh::serve(
+                store,
+                crate::ssh::ServeOptions {
+                    listen: *listen,
+                    host_key,
+                    lang,
+                    today,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Minutes { org, date }) => {
+            let day = match date {
+                Some(text) => match date_arg("--date", text, lang) {
+                    Some(day) => day,
+                    None => return Ok(ExitCode::from(2)),
+                },
+                None => today,
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            minutes_home(store, org, day, today, lang)
+        }
+        Some(Command::Audit { org, since, user }) => {
+            let since = match since {
+                Some(text) => match date_arg("--since", text, lang) {
+                    Some(day) => Some(day),
+                    None => return Ok(ExitCode::from(2)),
+                },
+                None => None,
+            };
+            let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+            super::cli_users::audit(&store, org.as_deref(), since, user.as_deref(), lang)
+        }
+        Some(Command::User { action }) => {
+            super::cli_users::run(&open(cli.db.as_deref(), "chibo.redb", lang)?, action, lang)
+        }
     }
 }
 
@@ -697,7 +812,7 @@ enum WhichMeeting<'a> {
 }
 
 /// A day given on the command line; `None` after saying what is wrong with it.
-fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
+pub(crate) fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
     let day = parse_iso(text).ok();
     if day.is_none() {
         usage_error(lang.pick(
@@ -853,7 +968,7 @@ fn quiet_on_broken_pipe(written: std::io::Result<()>) -> Result<ExitCode, String
 }
 
 /// Prints lines to standard output; a reader that stops early (`| head`) is not an error.
-fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<(), String> {
+pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     for line in lines {
         match writeln!(out, "{line}") {
@@ -911,6 +1026,51 @@ fn open_app(store: Store, today: NaiveDate, lang: Lang) -> Result<ExitCode, Stri
         return Ok(ExitCode::SUCCESS);
     }
     summary(&store, lang)
+}
+
+/// `chibo minutes`: the app opened on the record of `org`'s meeting for `day`; without a
+/// terminal, the meeting it would open.
+fn minutes_home(
+    store: Store,
+    code: &str,
+    day: NaiveDate,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    let reader = store.read().map_err(|e| store_message(e, lang))?;
+    let org = org_named(&reader, code, lang)?;
+    let meeting = reader
+        .meeting_to_minute(org.id, day)
+        .map_err(|e| store_message(e, lang))?
+        .ok_or_else(|| {
+            lang.pick(
+                format!(
+                    "{} không có cuộc họp nào trong tháng {}",
+                    org_in_message(&org),
+                    format_year_month(year_month(day))
+                ),
+                format!(
+                    "{} has no meeting in {}",
+                    org_in_message(&org),
+                    format_year_month(year_month(day))
+                ),
+            )
+        })?;
+    drop(reader);
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        crate::ui::terminal::run_local_from(store, lang, today, |app| {
+            app.open_minutes(meeting.id)
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_lines([format!(
+        "{} {} {}",
+        org_in_message(&org),
+        meeting.date,
+        kind_in_message(meeting.kind, lang)
+    )])?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What the database holds, printed when there is no terminal to show the app in.

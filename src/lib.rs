@@ -1,8 +1,10 @@
 //! chibo: party-branch organisation, meetings and minutes in the terminal.
 
 pub mod cli;
+mod cli_users;
 pub mod demo;
 pub mod domain;
 pub mod io;
+pub mod ssh;
 pub mod store;
 pub mod ui;

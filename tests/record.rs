@@ -202,3 +202,81 @@ fn f6_writes_the_minutes_as_documents_into_the_export_folder() {
     assert!(docx.starts_with(b"PK"), "a .docx is a zip");
     assert!(!dir.path().join(format!("{stem}.partial")).exists());
 }
+
+#[test]
+fn a_viewer_is_refused_a_mark_and_the_status_line_says_why() {
+    let (dir, app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let viewer = chibo::domain::User {
+        login: "xem".into(),
+        role: chibo::domain::UserRole::Viewer,
+        scope: app.store().read().unwrap().org_id("QN.HL.HG").unwrap(),
+        keys: vec![],
+    };
+    let store = app.store().as_user(&viewer);
+    drop(app);
+    let mut app = App::new(
+        store,
+        chibo::ui::app::Options {
+            actor: "xem".into(),
+            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+        },
+    );
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let id = open_record(&mut app, 0);
+    press(&mut app, "p");
+    assert!(stored(&app, id).attendance.is_empty(), "nothing written");
+    let status = app.status().expect("a reason is given");
+    assert!(
+        status.text.contains("xem (viewer) may not change this"),
+        "{}",
+        status.text
+    );
+    drop(dir);
+}
+
+#[test]
+fn open_minutes_starts_on_the_record() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let reader = app.store().read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let meeting = reader.meeting_to_minute(branch, today()).unwrap().unwrap();
+    drop(reader);
+    app.open_minutes(meeting.id);
+    assert_eq!(app.record().map(|r| r.meeting.id), Some(meeting.id));
+}
+
+#[test]
+fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
+    let (_dir, mut first) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let mut second = App::new(
+        first.store().clone(),
+        chibo::ui::app::Options {
+            actor: "hoa".into(),
+            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+        },
+    );
+    second.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let id = open_record(&mut first, 0);
+    assert_eq!(open_record(&mut second, 0), id);
+    assert!(!first.record().unwrap().editor.is_read_only());
+    assert!(second.record().unwrap().editor.is_read_only());
+    let status = second.status().unwrap().text.clone();
+    assert!(
+        status.contains("is editing these minutes: read only"),
+        "{status}"
+    );
+    // The first leaves (its session ends): the second may edit on its next tick.
+    drop(first);
+    second.update(Msg::Tick(Instant::now()));
+    assert!(!second.record().unwrap().editor.is_read_only());
+    assert_eq!(
+        second.status().unwrap().text,
+        "The minutes can be edited now"
+    );
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingKind, MinutesError, PrepError};
+use crate::domain::{Lang, MeetingKind, MinutesError, PrepError, UserRole};
 
 use super::holders::Holder;
 
@@ -44,6 +44,12 @@ pub enum StoreError {
     /// A rule of preparation refused the write (a document too large, a plan incomplete …).
     #[error("{}", self.message(Lang::En))]
     Prep(PrepError),
+    /// The acting user's scope does not reach this organisation, member or meeting.
+    #[error("{}", self.message(Lang::En))]
+    OutOfScope,
+    /// The acting user's role does not allow this change.
+    #[error("{}", self.message(Lang::En))]
+    NotAllowed { login: String, role: UserRole },
 }
 
 impl From<PrepError> for StoreError {
@@ -122,6 +128,14 @@ impl StoreError {
             ),
             StoreError::Minutes(e) => e.message(lang),
             StoreError::Prep(e) => e.message(lang),
+            StoreError::OutOfScope => lang.pick(
+                "ngoài phạm vi được giao cho tài khoản này".to_string(),
+                "outside the part of the tree this account may reach".to_string(),
+            ),
+            StoreError::NotAllowed { login, role } => lang.pick(
+                format!("{login} ({}) không có quyền thay đổi điều này", role.label(lang)),
+                format!("{login} ({}) may not change this", role.label(lang)),
+            ),
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),
                 "an organisation cannot sit inside itself".to_string(),

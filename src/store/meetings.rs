@@ -104,7 +104,7 @@ fn held_days(meetings: &[Meeting], kind: MeetingKind) -> Vec<NaiveDate> {
 
 queries! {
     pub(super) fn tree(&self, root: OrgId) -> Result<Tree, StoreError> {
-        Ok(Tree::new(self.subtree(root)?, self.ancestors(root)?))
+        Ok(Tree::new(self.subtree(root)?, self.ancestors_all(root)?))
     }
 
     /// Every branch of the subtree of `root` (itself included when it is one), by code,

@@ -594,5 +594,6 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, MEMBER_ABSENCES)?;
     touch(txn, ORG_CLASSIFICATIONS)?;
     touch(txn, MEMBER_CLASSIFICATIONS)?;
+    touch(txn, USERS)?;
     Ok(())
 }

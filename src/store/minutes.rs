@@ -16,6 +16,15 @@ use crate::domain::{
 };
 
 queries! {
+    /// The meeting whose minutes one would take on `day` for `org`: the one held that day,
+    /// else the month's regular meeting, else the month's first; none when the month has none.
+    pub fn meeting_to_minute(&self, org: OrgId, day: NaiveDate) -> Result<Option<Meeting>, StoreError> {
+        let month = self.meetings_in_month(org, crate::domain::date::year_month(day))?;
+        let on_day = month.iter().position(|m| m.date == day);
+        let regular = month.iter().position(|m| m.kind == MeetingKind::Regular);
+        Ok(on_day.or(regular).or((!month.is_empty()).then_some(0)).map(|at| month[at].clone()))
+    }
+
     /// The roll of `meeting`: every member of its organisation on the roll that day, the
     /// expected ones first, each group in name order. One range scan of the roster.
     pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
@@ -66,7 +75,11 @@ impl Writer<'_> {
     /// Keeps what was typed so far. A draft of approved minutes is refused: nothing
     /// typed there could ever be saved.
     pub fn save_draft(&mut self, id: MeetingId, draft: &Draft) -> Result<(), StoreError> {
-        if self.existing_meeting(id)?.is_approved() {
+        let meeting = self.existing_meeting(id)?;
+        super::access::require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
+        self.note("draft", format!("of meeting {}", id.0), Some(meeting.org));
+        if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
         }
         self.drafts.insert(id.0, encode(draft).as_slice())?;
@@ -74,6 +87,9 @@ impl Writer<'_> {
     }
 
     pub fn discard_draft(&mut self, id: MeetingId) -> Result<(), StoreError> {
+        let meeting = self.existing_meeting(id)?;
+        super::access::require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
         self.drafts.remove(id.0)?;
         Ok(())
     }

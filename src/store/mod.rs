@@ -1,11 +1,14 @@
 //! The only code that touches redb. Everything above it sees `Store`, `Reader`, `Writer`
 //! and domain types.
 
+mod access;
+mod audit;
 pub mod check;
 mod classifications;
 mod codec;
 mod error;
 mod holders;
+mod leases;
 mod meetings;
 mod migrate;
 mod minutes;
@@ -15,15 +18,20 @@ mod rollups;
 pub mod tables;
 #[cfg(test)]
 mod testkit;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
+pub use access::Access;
+pub use audit::AuditEntry;
 pub use classifications::{GradeTally, GradedUnits};
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
+pub use leases::{LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 pub use prep::{Absentee, BranchStatus, PlanDeadlines};
@@ -37,6 +45,13 @@ const MAGIC: &[u8] = b"chibo";
 pub struct Store {
     db: Arc<Database>,
     path: PathBuf,
+    /// Who acts through this handle; clones made by `as_user` differ only here.
+    access: Arc<Access>,
+    /// Bumped by every commit through any clone: how sessions of one server notice each
+    /// other's writes without re-reading when nothing changed.
+    generation: Arc<AtomicU64>,
+    /// Who is editing which minutes, among the sessions of this process.
+    leases: Arc<leases::Leases>,
 }
 
 impl Store {
@@ -57,6 +72,9 @@ impl Store {
         let store = Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
+            access: Arc::new(Access::local(crate::ui::app::local_user())),
+            generation: Arc::new(AtomicU64::new(0)),
+            leases: Arc::default(),
         };
         if store.is_blank()? {
             migrate::initialise(&store)?;
@@ -70,9 +88,39 @@ impl Store {
         &self.path
     }
 
+    /// The same database seen and changed by `user`: held to their scope and role.
+    pub fn as_user(&self, user: &crate::domain::User) -> Store {
+        Store {
+            access: Arc::new(Access::of(user)),
+            ..self.clone()
+        }
+    }
+
+    /// Who acts through this handle.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// A mark that changes whenever anything is committed: through this process (any
+    /// clone) or, as far as the file's modification time tells, by another process.
+    pub fn change_mark(&self) -> (u64, Option<std::time::SystemTime>) {
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        (self.generation.load(Ordering::Acquire), modified)
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn refuse_unless(&self, allowed: bool) -> Result<(), StoreError> {
+        access::require(allowed, &self.access)
+    }
+
     /// A consistent snapshot to read from.
     pub fn read(&self) -> Result<Reader, StoreError> {
-        Reader::open(self.db.begin_read()?)
+        Reader::open(self.db.begin_read()?, self.access.clone())
     }
 
     /// Runs `f` in one write transaction: committed when it returns `Ok`, rolled back —
@@ -83,15 +131,19 @@ impl Store {
     {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
         let outcome = {
-            let mut writer = Writer::open(&txn)?;
+            let mut writer = Writer::open(&txn, self.access.clone())?;
             f(&mut writer).and_then(|value| {
                 writer.finish()?;
+                let notes = std::mem::take(&mut writer.notes);
+                drop(writer);
+                audit::append(&txn, &self.access.login, notes)?;
                 Ok(value)
             })
         };
         match outcome {
             Ok(value) => {
                 txn.commit().map_err(StoreError::from)?;
+                self.changed();
                 Ok(value)
             }
             Err(e) => {

@@ -9,6 +9,7 @@ use redb::{
 };
 
 use super::StoreError;
+use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::tables::*;
 use crate::domain::date::{day_number, month_start, next_month};
@@ -48,6 +49,8 @@ pub struct Reader {
     pub(super) org_classifications: ReadOnlyTable<(u64, i32), Bytes>,
     pub(super) member_classifications: ReadOnlyTable<(u64, i32), Bytes>,
     pub(super) meta: ReadOnlyTable<&'static str, Bytes>,
+    pub(super) access: std::sync::Arc<Access>,
+    pub(super) scope_cache: ScopeCache,
 }
 
 /// The tables of one write transaction, open for change.
@@ -75,6 +78,8 @@ pub struct Writer<'t> {
     pub(super) org_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) member_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
+    pub(super) access: std::sync::Arc<Access>,
+    pub(super) scope_cache: ScopeCache,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
     /// a bulk import does not rewrite a `meta` row for every record.
     pub(super) counters: Vec<(&'static str, u64)>,
@@ -85,6 +90,8 @@ pub struct Writer<'t> {
     pub(super) parents: HashMap<u64, Option<u64>>,
     /// The roll-up changes of this transaction, applied by `finish` (see `rollups.rs`).
     pub(super) rollup_work: super::rollups::RollupWork,
+    /// What this transaction changed, for the audit trail.
+    pub(super) notes: Vec<super::audit::Note>,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -121,18 +128,41 @@ macro_rules! open_tables {
 }
 
 impl Reader {
-    pub(super) fn open(txn: ReadTransaction) -> Result<Reader, StoreError> {
-        Ok(open_tables!(Reader { _txn: txn, } from txn))
+    /// The subtree a read is held to: the acting user's scope.
+    fn read_scope(&self) -> Option<OrgId> {
+        self.access.scope
+    }
+
+    pub(super) fn open(
+        txn: ReadTransaction,
+        access: std::sync::Arc<Access>,
+    ) -> Result<Reader, StoreError> {
+        Ok(
+            open_tables!(Reader { access: access, scope_cache: ScopeCache::default(), _txn: txn, } from txn),
+        )
     }
 }
 
 impl<'t> Writer<'t> {
-    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, StoreError> {
+    /// Inside a write the store itself reads above the scope (roll-ups and totals of every
+    /// ancestor, inherited schedules); what the user may change is checked where each
+    /// write enters (`put_*`, drafts), so reads here are not held.
+    fn read_scope(&self) -> Option<OrgId> {
+        None
+    }
+
+    pub(super) fn open(
+        txn: &'t WriteTransaction,
+        access: std::sync::Arc<Access>,
+    ) -> Result<Writer<'t>, StoreError> {
         Ok(open_tables!(Writer {
+            access: access,
+            scope_cache: ScopeCache::default(),
             counters: Vec::new(),
             totals_delta: HashMap::new(),
             parents: HashMap::new(),
             rollup_work: Default::default(),
+            notes: Vec::new(),
         } from txn))
     }
 
@@ -256,8 +286,40 @@ macro_rules! queries {
 pub(super) use queries;
 
 queries! {
-    /// An organisation by id.
+    /// Who acts in this transaction.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Whether organisation `id` lies inside the acting user's scope.
+    pub fn in_scope(&self, id: OrgId) -> Result<bool, StoreError> {
+        self.scope_cache.contains(self.access.scope, id.0, &self.orgs)
+    }
+
+    /// `Err(OutOfScope)` unless `id` lies inside the acting user's scope.
+    pub fn require_scope(&self, id: OrgId) -> Result<(), StoreError> {
+        if self.in_scope(id)? { Ok(()) } else { Err(StoreError::OutOfScope) }
+    }
+
+    /// `Err(OutOfScope)` when a read of `id` must be refused (see `read_scope`).
+    pub(super) fn guard_read(&self, id: OrgId) -> Result<(), StoreError> {
+        match self.read_scope() {
+            Some(_) => self.require_scope(id),
+            None => Ok(()),
+        }
+    }
+
+    /// An organisation by id; none when it lies outside the acting user's scope.
     pub fn org(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
+        if self.read_scope().is_some() && !self.in_scope(id)? {
+            return Ok(None);
+        }
+        self.org_any(id)
+    }
+
+    /// An organisation by id, wherever it is: for what the store works out from orgs
+    /// above a scope, never shown.
+    fn org_any(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
         self.orgs.get(id.0)?.map(|g| decode(g.value())).transpose()
     }
 
@@ -282,6 +344,11 @@ queries! {
         skip: usize,
         limit: usize,
     ) -> Result<Vec<OrgUnit>, StoreError> {
+        // A scoped user's tree starts at their scope: it is their only root.
+        if let (None, Some(root)) = (parent, self.read_scope()) {
+            return Ok(self.org(root)?.into_iter().skip(skip).take(limit).collect());
+        }
+        if let Some(p) = parent { self.guard_read(p)?; }
         let p = parent.map_or(0, |p| p.0);
         let mut out = Vec::new();
         for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
@@ -306,6 +373,7 @@ queries! {
     /// Branches, members and exempt members of the subtree of `id`, as of the last commit
     /// (inside a write: before this transaction's changes).
     pub fn org_totals(&self, id: OrgId) -> Result<OrgTotals, StoreError> {
+        self.guard_read(id)?;
         self.stored_totals(id.0)
     }
 
@@ -318,19 +386,36 @@ queries! {
 
     /// How many children `parent` has (a scan of index keys only).
     pub fn child_count(&self, parent: Option<OrgId>) -> Result<usize, StoreError> {
+        if let (None, Some(_)) = (parent, self.read_scope()) {
+            return Ok(1);
+        }
         let p = parent.map_or(0, |p| p.0);
         Ok(self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.count())
     }
 
-    /// The ancestors of `id`, nearest first (its parent, then the parent's parent …).
+    /// The ancestors of `id`, nearest first (its parent, then the parent's parent …), up to
+    /// the top of the acting user's scope: nothing above it is named.
     pub fn ancestors(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        let mut all = self.ancestors_all(id)?;
+        if let Some(root) = self.read_scope() {
+            match all.iter().position(|o| o.id == root) {
+                Some(at) => all.truncate(at + 1),
+                None => all.clear(),
+            }
+        }
+        Ok(all)
+    }
+
+    /// Every ancestor of `id`, for what the store works out from them (inherited meeting
+    /// rules), never shown as such.
+    pub(super) fn ancestors_all(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
         let mut out: Vec<OrgUnit> = Vec::new();
-        let mut next = self.org(id)?.and_then(|o| o.parent);
+        let mut next = self.org_any(id)?.and_then(|o| o.parent);
         while let Some(parent) = next {
             if out.iter().any(|o| o.id == parent) || parent == id {
                 return Err(StoreError::Corrupt(format!("parent cycle through org {}", parent.0)));
             }
-            let org = self.org(parent)?.ok_or_else(|| missing("org", parent.0))?;
+            let org = self.org_any(parent)?.ok_or_else(|| missing("org", parent.0))?;
             next = org.parent;
             out.push(org);
         }
@@ -341,7 +426,7 @@ queries! {
     /// applied, including one that starts next month), inherited up the tree.
     pub fn effective_schedule(&self, id: OrgId) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
-        let chain = std::iter::once(own).chain(self.ancestors(id)?);
+        let chain = std::iter::once(own).chain(self.ancestors_all(id)?);
         Ok(schedule::effective(chain.map(|o| o.latest_settings())))
     }
 
@@ -349,7 +434,7 @@ queries! {
     /// tree, each organisation's dated changes applied.
     pub fn effective_schedule_for_month(&self, id: OrgId, yyyymm: u32) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
-        let ancestors = self.ancestors(id)?;
+        let ancestors = self.ancestors_all(id)?;
         Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), yyyymm))
     }
 
@@ -404,6 +489,7 @@ queries! {
     /// Up to `limit` members of a branch or cell in roster order (given name, family name,
     /// middle names), after skipping `skip`: one bounded range scan.
     pub fn members_of(&self, org: OrgId, skip: usize, limit: usize) -> Result<Vec<Member>, StoreError> {
+        self.guard_read(org)?;
         let mut out = Vec::new();
         for row in self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
             let id = row?.0.value().2;
@@ -414,29 +500,44 @@ queries! {
 
     /// How many members are listed under a branch or cell.
     pub fn member_count_of(&self, org: OrgId) -> Result<usize, StoreError> {
+        self.guard_read(org)?;
         Ok(self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.count())
     }
 
     /// Members whose name has a word starting with `query`, diacritics ignored
     /// (`nguyen van` finds "Nguyễn Văn An"), up to `limit`, from the folded-name index.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        prefix_ids(&self.member_by_folded, query, limit)?
-            .into_iter()
-            .map(|id| self.member(MemberId(id))?.ok_or_else(|| missing("member", id)))
-            .collect()
+        // Out-of-scope rows are skipped before the limit is applied: the scan reads on
+        // until it has `limit` rows the user may see (or the index runs out).
+        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
+        let mut out = Vec::new();
+        for id in prefix_ids(&self.member_by_folded, query, wanted)? {
+            let member = self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+            if self.read_scope().is_none() || self.in_scope(member.org)? {
+                out.push(member);
+            }
+            if out.len() == limit { break; }
+        }
+        Ok(out)
     }
 
     /// Organisations whose name has a word starting with `query`, diacritics ignored
     /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        prefix_ids(&self.org_by_folded, query, limit)?
-            .into_iter()
-            .map(|id| self.org(OrgId(id))?.ok_or_else(|| missing("org", id)))
-            .collect()
+        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
+        let mut out = Vec::new();
+        for id in prefix_ids(&self.org_by_folded, query, wanted)? {
+            if self.read_scope().is_none() || self.in_scope(OrgId(id))? {
+                out.push(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?);
+            }
+            if out.len() == limit { break; }
+        }
+        Ok(out)
     }
 
     /// Roles held in `org`, by member id and start date.
     pub fn roles_of_org(&self, org: OrgId) -> Result<Vec<Role>, StoreError> {
+        self.guard_read(org)?;
         self.roles
             .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
             .map(|row| decode(row?.1.value()))
@@ -456,6 +557,7 @@ queries! {
 
     /// Oversight assignments of branch `org`.
     pub fn oversight_of_org(&self, org: OrgId) -> Result<Vec<Oversight>, StoreError> {
+        self.guard_read(org)?;
         self.oversight
             .range((org.0, 0, i32::MIN)..(org.0 + 1, 0, i32::MIN))?
             .map(|row| decode(row?.1.value()))
@@ -480,6 +582,7 @@ queries! {
 
     /// Meetings of `org` held on days in `from..until`, by date.
     pub fn meetings_of(&self, org: OrgId, from: NaiveDate, until: NaiveDate) -> Result<Vec<Meeting>, StoreError> {
+        self.guard_read(org)?;
         let range = (org.0, day_number(from), 0)..(org.0, day_number(until), 0);
         let mut out = Vec::new();
         for row in self.org_meetings.range(range)? {
@@ -498,6 +601,7 @@ queries! {
 
     /// Every meeting of `org`, by date.
     pub fn all_meetings_of(&self, org: OrgId) -> Result<Vec<Meeting>, StoreError> {
+        self.guard_read(org)?;
         let mut out = Vec::new();
         for row in self.org_meetings.range((org.0, i32::MIN, 0)..(org.0 + 1, i32::MIN, 0))? {
             let id = row?.0.value().2;
@@ -543,6 +647,37 @@ pub struct Totals {
 }
 
 impl Writer<'_> {
+    /// Notes a change for the audit trail.
+    pub(super) fn note(&mut self, kind: &'static str, subject: String, org: Option<OrgId>) {
+        self.notes.push(super::audit::Note {
+            kind,
+            subject,
+            org,
+            count: 1,
+        });
+    }
+
+    /// An org may be changed only inside the scope, and a scoped user cannot change (or
+    /// move) the root of their own scope, nor put anything outside it.
+    fn require_writable_org(&mut self, id: OrgId, parent: Option<OrgId>) -> Result<(), StoreError> {
+        let Some(root) = self.access.scope else {
+            return Ok(());
+        };
+        let parent_inside = match parent {
+            Some(p) => self.in_scope(p)?,
+            None => false,
+        };
+        let existing_inside = match self.org(id)? {
+            Some(_) => self.in_scope(id)? && id != root,
+            None => true,
+        };
+        if parent_inside && existing_inside {
+            Ok(())
+        } else {
+            Err(StoreError::OutOfScope)
+        }
+    }
+
     fn next_id(&mut self, counter: &'static str) -> Result<u64, StoreError> {
         let at = match self.counters.iter().position(|(name, _)| *name == counter) {
             Some(at) => at,
@@ -582,6 +717,9 @@ impl Writer<'_> {
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_writable_org(org.id, org.parent)?;
+        self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
             return Err(StoreError::CodeTaken(org.code.clone()));
         }
@@ -721,6 +859,12 @@ impl Writer<'_> {
 
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(member.org)?;
+        if let Some(old) = self.member(member.id)? {
+            self.require_scope(old.org)?;
+        }
+        self.note("member", member.card.clone(), Some(member.org));
         if self
             .member_id(&member.card)?
             .is_some_and(|id| id != member.id)
@@ -757,6 +901,23 @@ impl Writer<'_> {
     /// are sorted first and inserted in key order (about three times faster in redb); the
     /// keys are computed and sorted on other threads while this one writes the records.
     pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        for member in members {
+            self.require_scope(member.org)?;
+        }
+        // One note per branch, with a count: an import of millions stays a few rows.
+        let mut per_org: HashMap<OrgId, usize> = HashMap::new();
+        for member in members {
+            *per_org.entry(member.org).or_default() += 1;
+        }
+        for (org, count) in per_org {
+            self.notes.push(super::audit::Note {
+                kind: "member",
+                subject: String::new(),
+                org: Some(org),
+                count,
+            });
+        }
         std::thread::scope(|scope| {
             let roster = scope.spawn(|| sorted_roster_rows(members));
             let folded = scope.spawn(|| SortedFoldedRows::of(members));
@@ -819,6 +980,13 @@ impl Writer<'_> {
 
     /// Records a role (replacing one with the same org, member and start date).
     pub fn put_role(&mut self, role: &Role) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(role.org)?;
+        self.note(
+            "role",
+            format!("{} of member {}", role.role, role.member.0),
+            Some(role.org),
+        );
         let from = day_number(role.from);
         self.roles
             .insert((role.org.0, role.member.0, from), encode(role).as_slice())?;
@@ -829,6 +997,13 @@ impl Writer<'_> {
 
     /// Records an oversight assignment (replacing one with the same branch, member and start).
     pub fn put_oversight(&mut self, o: &Oversight) -> Result<(), StoreError> {
+        require(self.access.role.writes_records(), &self.access)?;
+        self.require_scope(o.org)?;
+        self.note(
+            "oversight",
+            format!("by member {}", o.member.0),
+            Some(o.org),
+        );
         let from = day_number(o.from);
         self.oversight
             .insert((o.org.0, o.member.0, from), encode(o).as_slice())?;
@@ -839,6 +1014,16 @@ impl Writer<'_> {
 
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
+        require(self.access.role.writes_meetings(), &self.access)?;
+        self.require_scope(meeting.org)?;
+        if let Some(old) = self.meeting(meeting.id)? {
+            self.require_scope(old.org)?;
+        }
+        self.note(
+            "meeting",
+            format!("{} {}", meeting.id.0, meeting.date),
+            Some(meeting.org),
+        );
         // One meeting of a kind per organisation and day, as the exchange format requires:
         // a second one could not be exported and imported again.
         let next_day = meeting.date.succ_opt().unwrap_or(meeting.date);

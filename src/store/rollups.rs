@@ -108,6 +108,7 @@ queries! {
     /// else counted from the records (a walk of the subtree, its meetings that month and
     /// its rosters) — the same count `chibo check` compares the roll-ups with.
     pub fn month_stats(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        self.guard_read(org)?;
         if self.rollup_months.get(yyyymm)?.is_some() {
             return self.stored_month(org.0, yyyymm);
         }
@@ -160,7 +161,7 @@ queries! {
     /// Month `yyyymm` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;
-        let ancestors = self.ancestors(root)?;
+        let ancestors = self.ancestors_all(root)?;
         let in_subtree: HashMap<OrgId, usize> = subtree.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         let mut sum = MonthDelta::default();
         for org in &subtree {
@@ -619,7 +620,7 @@ impl Writer<'_> {
             return Ok(());
         };
         let chain: Vec<OrgUnit> = std::iter::once(org.clone())
-            .chain(self.ancestors(org.id)?)
+            .chain(self.ancestors_all(org.id)?)
             .collect();
         let children: Vec<u64> = self
             .children(Some(org.id), 0, usize::MAX)?

@@ -118,3 +118,12 @@ pub const ORG_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
 /// `org_classifications` for members. Added in schema version 7.
 pub const MEMBER_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
     TableDefinition::new("member_classifications");
+
+/// `users`: login → `User` (role, scope, public keys). chibo's own accounts for `chibo
+/// serve`; created on open when absent, so older files need no migration.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+
+/// `audit`: sequence number → `AuditEntry` (who, when, what, which org). Append-only: one
+/// row per change a transaction made (a bulk import adds one row per kind and org, with a
+/// count). Created on first write, so older files need no migration.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");

@@ -202,6 +202,16 @@ pub struct App {
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
     status: Option<Status>,
+    /// This App's id for leases on minutes (see `store::leases`).
+    lease_holder: u64,
+}
+
+/// An App that ends (its session closed) lets go of the minutes it was editing at once,
+/// rather than when its lease runs out.
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.store.hold_minutes(self.lease_holder, None);
+    }
 }
 
 impl App {
@@ -231,6 +241,7 @@ impl App {
             actor: options.actor,
             overlays: Vec::new(),
             status: options.notice,
+            lease_holder: crate::store::new_holder(),
         };
         let rows = app.tree_rows();
         if let Some(tree) = app.read(|_, r| TreeState::read(r, rows)) {
@@ -241,6 +252,14 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.handle(msg);
+        if self.sync_lease() && !effects.contains(&Effect::Redraw) {
+            effects.push(Effect::Redraw);
+        }
+        effects
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(&key),
             Msg::Resize { width, height } => {

@@ -1095,6 +1095,19 @@ pub mod record {
         lang.pick("Đã bỏ bản nháp", "Draft dropped")
     }
 
+    /// Another session holds the lease on these minutes.
+    pub fn held_by(lang: Lang, login: &str) -> String {
+        let login = crate::domain::text::sanitize(login);
+        lang.pick(
+            format!("{login} đang soạn biên bản này: chỉ xem"),
+            format!("{login} is editing these minutes: read only"),
+        )
+    }
+
+    pub fn lease_free(lang: Lang) -> &'static str {
+        lang.pick("Biên bản đã có thể soạn", "The minutes can be edited now")
+    }
+
     pub fn exported(lang: Lang, paths: &str) -> String {
         lang.pick(
             format!("Đã xuất biên bản: {paths}"),

@@ -31,6 +31,17 @@ pub trait InputSource {
     /// `None` it waits for one, and `Ok(None)` means the input has ended (the terminal or
     /// the connection closed, a script ran out).
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>>;
+
+    /// How often, at most, the loop asks [`InputSource::changed_elsewhere`]; `None`: never
+    /// (a local terminal is the only writer it shows).
+    fn watch_every(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Whether the store changed behind the App since last asked (another session wrote).
+    fn changed_elsewhere(&mut self) -> bool {
+        false
+    }
 }
 
 /// The local terminal's events, read by crossterm.
@@ -93,9 +104,13 @@ pub fn run<B: Backend>(
         .draw(|frame| app.view(frame))
         .map_err(terminal_error)?;
     loop {
-        let wait = app
+        let due = app
             .wake_at()
             .map(|at| at.saturating_duration_since(Instant::now()));
+        let wait = match (due, input.watch_every()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let first = input.next_event(wait)?;
         let mut redraw = false;
         let Some(first) = first else {
@@ -103,10 +118,11 @@ pub fn run<B: Backend>(
                 return Ok(());
             }
             // Nothing came before something fell due.
-            if app
-                .update(Msg::Tick(Instant::now()))
-                .contains(&Effect::Redraw)
-            {
+            let mut effects = app.update(Msg::Tick(Instant::now()));
+            if input.changed_elsewhere() {
+                effects.extend(app.update(Msg::DataChanged));
+            }
+            if effects.contains(&Effect::Redraw) {
                 terminal
                     .draw(|frame| app.view(frame))
                     .map_err(terminal_error)?;
@@ -115,6 +131,13 @@ pub fn run<B: Backend>(
         };
         let mut pending = Some(first);
         while let Some(event) = pending {
+            // A terminal whose size is fixed by its host (an SSH session's pty) learns a
+            // new size only from this event; a local one re-reads it anyway.
+            if let Event::Resize(width, height) = event {
+                terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, width, height))
+                    .map_err(terminal_error)?;
+            }
             for effect in message(event)
                 .map(|msg| app.update(msg))
                 .unwrap_or_default()
@@ -145,6 +168,16 @@ pub fn run<B: Backend>(
 /// long as it runs, the terminal given back as it was on the way out — also when something
 /// panics — and log lines written to a file, never to the screen.
 pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), String> {
+    run_local_from(store, lang, today, |_| {})
+}
+
+/// [`run_local`], with `start` putting the App on its first screen once it knows its size.
+pub fn run_local_from(
+    store: Store,
+    lang: Lang,
+    today: NaiveDate,
+    start: impl FnOnce(&mut App),
+) -> Result<(), String> {
     let _log = start_log();
     tracing::info!(db = %store.path().display(), "chibo starts");
     let (keymap, notice) = keymap_from(Keymap::user_file().as_deref(), lang);
@@ -162,6 +195,13 @@ pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), Strin
         },
     );
     let mut terminal = enter().map_err(|e| e.to_string())?;
+    if let Ok(size) = terminal.size() {
+        app.update(Msg::Resize {
+            width: size.width,
+            height: size.height,
+        });
+    }
+    start(&mut app);
     let outcome = run(&mut terminal, &mut app, &mut CrosstermInput);
     drop(terminal);
     tracing::info!(?outcome, "chibo ends");
@@ -253,7 +293,7 @@ fn install_panic_hook() {
 
 /// Sends log lines to `chibo.log` in the user's state directory (or data directory). The
 /// guard flushes them when dropped.
-fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub(crate) fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = dirs::state_dir().or_else(dirs::data_dir)?.join("chibo");
     std::fs::create_dir_all(&dir).ok()?;
     let (writer, guard) =

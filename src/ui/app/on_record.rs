@@ -17,6 +17,40 @@ use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::record as words;
 
 impl App {
+    /// Starts on a meeting's record, its month on the meetings screen behind it: the
+    /// quick way in for whoever keeps one branch's minutes.
+    pub fn open_minutes(&mut self, id: MeetingId) {
+        self.jump(Target::Meeting(id));
+        self.open_record(id);
+    }
+
+    /// Holds the lease on the open record's minutes, or shows them read-only while another
+    /// session holds it; lets go of what is no longer open. True when the record changed
+    /// between editable and read-only.
+    pub(super) fn sync_lease(&mut self) -> bool {
+        let wanted = self
+            .record
+            .as_ref()
+            .filter(|r| !r.meeting.is_approved())
+            .map(|r| r.meeting.id);
+        let held = self.store.hold_minutes(self.lease_holder, wanted);
+        let Some(record) = self.record.as_mut() else {
+            return false;
+        };
+        let approved = record.meeting.is_approved();
+        let read_only = approved || held.is_err();
+        if record.editor.is_read_only() == read_only {
+            return false;
+        }
+        record.editor.set_read_only(read_only);
+        self.status = match held {
+            Err(login) => Some(info(&words::held_by(self.lang, &login))),
+            Ok(()) if !approved => Some(info(words::lease_free(self.lang))),
+            Ok(()) => self.status.take(),
+        };
+        true
+    }
+
     /// Enter on a meeting: its record, with the roll first.
     pub(super) fn open_record(&mut self, id: MeetingId) -> bool {
         let body = self.body();
@@ -191,6 +225,12 @@ impl App {
     /// When the host must send the next [`Msg::Tick`]: the autosave's due time.
     pub fn wake_at(&self) -> Option<Instant> {
         self.record.as_ref()?.editor.autosave.due_at()
+    }
+
+    /// Saves the open draft now, whatever the autosave timer says: for a host about to end
+    /// the App (a dropped connection, a server shutting down).
+    pub fn flush_draft(&mut self) {
+        self.save_draft(Instant::now());
     }
 
     /// Writes what is typed as the meeting's draft, when anything is unsaved.

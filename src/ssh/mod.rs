@@ -1,0 +1,460 @@
+//! `chibo serve`: an SSH server holding one `Store` and hosting one `App` per session.
+//! Public-key auth against chibo's own `users` table; each session's App runs on its own
+//! thread on a ratatui backend that writes to its channel, sized by the client's pty.
+
+mod input;
+mod output;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::keys::{Algorithm, PrivateKey};
+use russh::server::{Auth, Handler, Msg, Server as _, Session};
+use russh::{Channel, ChannelMsg};
+use tokio::sync::mpsc;
+
+use input::SessionInput;
+pub use input::{Input, KeyParser};
+use output::{ChannelWriter, Out, QUEUED_FRAMES, STALL_LIMIT};
+
+use crate::domain::{Lang, PublicKey, User};
+use crate::store::Store;
+use crate::ui::app::{App, Msg as AppMsg, Options, Target};
+
+/// How `chibo serve` was asked to run.
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub host_key: PathBuf,
+    pub lang: Lang,
+    pub today: NaiveDate,
+}
+
+/// The host key file used when none is given: beside the database.
+pub fn default_host_key(db: &Path) -> PathBuf {
+    db.with_file_name("chibo_host_ed25519")
+}
+
+/// The open sessions, to be told when the server stops.
+type Sessions = Arc<Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>>;
+
+/// Runs the server until SIGTERM or Ctrl-C; then every session saves its draft and says
+/// goodbye before the process ends.
+pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
+    // Sign-ins and sessions are logged to the same file as the local app's log.
+    let _log = crate::ui::terminal::start_log();
+    tracing::info!(db = %store.path().display(), listen = %options.listen, "chibo serve starts");
+    let key = host_key(&options.host_key)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(run(store, key, options))
+}
+
+async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(), String> {
+    let config = Arc::new(russh::server::Config {
+        keys: vec![key],
+        auth_rejection_time: Duration::from_millis(300),
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        inactivity_timeout: Some(Duration::from_secs(3600)),
+        nodelay: true,
+        ..Default::default()
+    });
+    let sessions: Sessions = Arc::default();
+    let mut server = ChiboServer {
+        store,
+        lang: options.lang,
+        today: options.today,
+        sessions: sessions.clone(),
+        next_id: 0,
+    };
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("{}: {e}", options.listen))?;
+    eprintln!(
+        "{} {}",
+        options
+            .lang
+            .pick("chibo đang phục vụ tại", "chibo serving on"),
+        options.listen
+    );
+    let running = server.run_on_socket(config, &listener);
+    let handle = running.handle();
+    tokio::select! {
+        outcome = running => outcome.map_err(|e| e.to_string())?,
+        () = stop_signal() => {
+            stop_sessions(&sessions).await;
+            handle.shutdown(options.lang.pick("máy chủ dừng", "server stopping").to_string());
+        }
+    }
+    Ok(())
+}
+
+async fn stop_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
+/// Tells every session to save and leave, and waits (a few seconds at most) until they have.
+async fn stop_sessions(sessions: &Sessions) {
+    let senders: Vec<_> = sessions
+        .lock()
+        .map(|s| s.values().cloned().collect())
+        .unwrap_or_default();
+    for tx in senders {
+        let _ = tx.send(Input::Shutdown);
+    }
+    for _ in 0..50 {
+        if sessions.lock().map(|s| s.is_empty()).unwrap_or(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let the farewell frames reach the clients.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+/// The ed25519 host key at `path`, made on first start (mode 0600) and reused afterwards.
+fn host_key(path: &Path) -> Result<PrivateKey, String> {
+    if path.exists() {
+        return russh::keys::load_secret_key(path, None)
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let key =
+        PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).map_err(|e| e.to_string())?;
+    let text = key
+        .to_openssh(russh::keys::ssh_key::LineEnding::LF)
+        .map_err(|e| e.to_string())?;
+    write_private(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+struct ChiboServer {
+    store: Store,
+    lang: Lang,
+    today: NaiveDate,
+    sessions: Sessions,
+    next_id: u64,
+}
+
+impl russh::server::Server for ChiboServer {
+    type Handler = Connection;
+    fn new_client(&mut self, _: Option<SocketAddr>) -> Connection {
+        self.next_id += 1;
+        Connection {
+            store: self.store.clone(),
+            lang: self.lang,
+            today: self.today,
+            sessions: self.sessions.clone(),
+            id: self.next_id,
+            user: None,
+        }
+    }
+}
+
+/// One client connection.
+struct Connection {
+    store: Store,
+    lang: Lang,
+    today: NaiveDate,
+    sessions: Sessions,
+    id: u64,
+    user: Option<User>,
+}
+
+impl Handler for Connection {
+    type Error = russh::Error;
+
+    /// A key signs in only the login it was added for.
+    async fn auth_publickey(
+        &mut self,
+        login: &str,
+        key: russh::server::VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        let offered = key
+            .public_key
+            .to_openssh()
+            .ok()
+            .and_then(|line| PublicKey::parse(&line).ok());
+        let user = self.store.user(login).ok().flatten();
+        match (user, offered) {
+            (Some(user), Some(offered)) if user.has_key(&offered) => {
+                tracing::info!(login, "signed in");
+                self.user = Some(user);
+                Ok(Auth::Accept)
+            }
+            _ => Ok(Auth::reject()),
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let Some(user) = self.user.clone() else {
+            return Ok(());
+        };
+        reply.accept().await;
+        let start = Start {
+            store: self.store.as_user(&user),
+            login: user.login,
+            lang: self.lang,
+            today: self.today,
+            sessions: self.sessions.clone(),
+            id: self.id,
+        };
+        tokio::spawn(drive_channel(channel, start, session.handle()));
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: russh::ChannelId,
+        _: &str,
+        _: u32,
+        _: u32,
+        _: u32,
+        _: u32,
+        _: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: russh::ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: russh::ChannelId,
+        _: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_success(channel)?;
+        Ok(())
+    }
+}
+
+/// What a session needs to start its App.
+struct Start {
+    store: Store,
+    login: String,
+    lang: Lang,
+    today: NaiveDate,
+    sessions: Sessions,
+    id: u64,
+}
+
+/// Reads the channel's messages (pty, shell, data, window changes) and feeds the session;
+/// writes the session's frames to the channel, waiting for the client's window.
+async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::server::Handle) {
+    let (mut read, write) = channel.split();
+    let (out_tx, mut out_rx) = mpsc::channel::<Out>(QUEUED_FRAMES);
+    let lang = start.lang;
+    tokio::spawn(async move {
+        while let Some(out) = out_rx.recv().await {
+            let (bytes, last) = match out {
+                Out::Data(bytes) => (bytes, None),
+                Out::Close(bytes, status) => (bytes, Some(status)),
+            };
+            // A client that reads nothing for this long is dropped.
+            let sent = tokio::time::timeout(STALL_LIMIT * 2, write.data_bytes(bytes)).await;
+            if let Some(status) = last {
+                let _ = write.exit_status(status).await;
+            }
+            if last.is_some() || !matches!(sent, Ok(Ok(()))) {
+                let _ = write.eof().await;
+                let _ = write.close().await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    let _ = handle
+                        .disconnect(
+                            russh::Disconnect::ByApplication,
+                            "client stopped reading".into(),
+                            String::new(),
+                        )
+                        .await;
+                }
+                break;
+            }
+        }
+    });
+    let mut size: Option<(u16, u16)> = None;
+    let mut input: Option<std::sync::mpsc::Sender<Input>> = None;
+    let mut start = Some(start);
+    while let Some(msg) = read.wait().await {
+        match msg {
+            ChannelMsg::RequestPty {
+                col_width,
+                row_height,
+                ..
+            } => size = Some(clamp(col_width, row_height)),
+            ChannelMsg::RequestShell { .. } | ChannelMsg::Exec { .. } => match (size, start.take())
+            {
+                (Some(size), Some(start)) => {
+                    input = Some(spawn_session(start, size, out_tx.clone()))
+                }
+                (None, Some(_)) => {
+                    let line = lang.pick(
+                        "chibo cần một terminal: hãy kết nối bằng `ssh -t`\r\n",
+                        "chibo needs a terminal: connect with `ssh -t`\r\n",
+                    );
+                    let _ = out_tx.send(Out::Close(line.as_bytes().to_vec(), 1)).await;
+                }
+                _ => {}
+            },
+            ChannelMsg::WindowChange {
+                col_width,
+                row_height,
+                ..
+            } => {
+                let (w, h) = clamp(col_width, row_height);
+                size = Some((w, h));
+                if let Some(tx) = &input {
+                    let _ = tx.send(Input::Resize(w, h));
+                }
+            }
+            ChannelMsg::Data { data } => {
+                if let Some(tx) = &input {
+                    let _ = tx.send(Input::Bytes(data.to_vec()));
+                }
+            }
+            ChannelMsg::Eof | ChannelMsg::Close => break,
+            _ => {}
+        }
+    }
+    if let Some(tx) = input {
+        let _ = tx.send(Input::End);
+    }
+}
+
+fn clamp(width: u32, height: u32) -> (u16, u16) {
+    (width.clamp(1, 1000) as u16, height.clamp(1, 1000) as u16)
+}
+
+/// Starts the session's App on its own thread; returns where its input goes.
+fn spawn_session(
+    start: Start,
+    size: (u16, u16),
+    out: mpsc::Sender<Out>,
+) -> std::sync::mpsc::Sender<Input> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Ok(mut sessions) = start.sessions.lock() {
+        sessions.insert(start.id, tx.clone());
+    }
+    std::thread::spawn(move || {
+        let sessions = start.sessions.clone();
+        let id = start.id;
+        run_session(start, size, rx, out);
+        if let Ok(mut sessions) = sessions.lock() {
+            sessions.remove(&id);
+        }
+    });
+    tx
+}
+
+/// Alternate screen and bracketed paste on the client's terminal, and off again.
+const ENTER: &[u8] = b"\x1b[?1049h\x1b[?2004h";
+const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1049l\x1b[?25h";
+
+fn run_session(
+    start: Start,
+    (width, height): (u16, u16),
+    rx: std::sync::mpsc::Receiver<Input>,
+    out: mpsc::Sender<Out>,
+) {
+    let lang = start.lang;
+    tracing::info!(login = %start.login, "session starts");
+    if ChannelWriter::send(&out, Out::Data(ENTER.to_vec())).is_err() {
+        return;
+    }
+    let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
+    let Ok(mut terminal) = Terminal::with_options(
+        CrosstermBackend::new(ChannelWriter::new(out.clone())),
+        TerminalOptions { viewport },
+    ) else {
+        return;
+    };
+    let mut app = App::new(
+        start.store.clone(),
+        Options {
+            actor: start.login.clone(),
+            ..Options::new(lang, start.today)
+        },
+    );
+    app.update(AppMsg::Resize { width, height });
+    go_home(&mut app, &start.store, start.today);
+    let mut input = SessionInput::new(rx, start.store);
+    let outcome = crate::ui::terminal::run(&mut terminal, &mut app, &mut input);
+    // Whatever ended the session, what was typed is kept.
+    app.flush_draft();
+    drop(terminal);
+    tracing::info!(login = %start.login, ?outcome, "session ends");
+    let mut last = LEAVE.to_vec();
+    if input.shutdown {
+        let line = lang.pick(
+            "Máy chủ chibo đang dừng; bản nháp đã được lưu.\r\n",
+            "The chibo server is stopping; your draft is saved.\r\n",
+        );
+        last.extend_from_slice(line.as_bytes());
+    }
+    let _ = ChannelWriter::send(&out, Out::Close(last, 0));
+}
+
+/// A user held to one branch lands on its meetings, this month's selected: where minutes
+/// are kept. Anyone else starts on the tree, at the top of their scope.
+fn go_home(app: &mut App, store: &Store, today: NaiveDate) {
+    let Some(scope) = store.access().scope else {
+        return;
+    };
+    let meeting = store.read().ok().and_then(|r| {
+        let branch = r.org(scope).ok().flatten()?.kind.is_branch();
+        branch
+            .then(|| r.meeting_to_minute(scope, today).ok().flatten())
+            .flatten()
+    });
+    let target = match meeting {
+        Some(meeting) => Target::Meeting(meeting.id),
+        None => Target::Org(scope),
+    };
+    app.update(AppMsg::JumpTo(target));
+}

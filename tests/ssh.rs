@@ -1,0 +1,560 @@
+//! `chibo serve` reached with the real OpenSSH client: keys made by `ssh-keygen`, users
+//! added with `chibo user add`, the interactive session driven inside tmux.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chibo");
+
+/// Whether `program` can run; in CI (env `CI`) a missing one is a failure, not a skip.
+fn present(program: &str, version_arg: &str) -> bool {
+    let found = Command::new(program).arg(version_arg).output().is_ok();
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "{program} is missing"
+    );
+    if !found {
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
+}
+
+fn tools_present(tmux: bool) -> bool {
+    present("ssh", "-V") && present("ssh-keygen", "-?") && (!tmux || present("tmux", "-V"))
+}
+
+/// A running `chibo serve` on a free loopback port with the demo database; killed when
+/// dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let made = chibo(dir.path(), &["demo"]);
+        assert!(made.status.success(), "{made:?}");
+        let port = free_port();
+        let child = Command::new(BIN)
+            .args([
+                "--db",
+                &db(dir.path()),
+                "--today",
+                "2026-11-23",
+                "serve",
+                "--listen",
+            ])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("XDG_STATE_HOME", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port, dir };
+        server.wait_listening();
+        server
+    }
+
+    fn wait_listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "chibo serve never listened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A new key pair `name` / `name.pub` in the server's temp dir.
+    fn key(&self, name: &str) -> PathBuf {
+        let path = self.path().join(name);
+        let made = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        path
+    }
+
+    fn add_user(&self, login: &str, key: &Path, role: &str, scope: Option<&str>) {
+        let pubkey = format!("{}.pub", key.display());
+        let mut args = vec!["user", "add", login, "--key", &pubkey, "--role", role];
+        if let Some(scope) = scope {
+            args.extend(["--scope", scope]);
+        }
+        let added = chibo(self.path(), &args);
+        assert!(added.status.success(), "{added:?}");
+    }
+
+    /// The ssh command line for `login` with `key` (no known-hosts file, no agent).
+    fn ssh_args(&self, key: &Path, login: &str) -> Vec<String> {
+        [
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-i",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([
+            key.display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+        ])
+        .chain([format!("{login}@127.0.0.1")])
+        .collect()
+    }
+
+    /// ssh without a terminal, stdin closed.
+    fn ssh_plain(&self, key: &Path, login: &str) -> Output {
+        Command::new("ssh")
+            .args(self.ssh_args(key, login))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn db(dir: &Path) -> String {
+    dir.join("demo.redb").display().to_string()
+}
+
+fn chibo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["--db", &db(dir), "--today", "2026-11-23"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn keys_sign_in_only_their_own_login_and_unknown_keys_are_refused() {
+    if !tools_present(false) {
+        return;
+    }
+    let server = Server::start();
+    let lan = server.key("lan");
+    let stranger = server.key("stranger");
+    server.add_user("lan", &lan, "viewer", None);
+    server.add_user("hoa", &server.key("hoa"), "viewer", None);
+
+    let unknown = server.ssh_plain(&stranger, "lan");
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("Permission denied"),
+        "{unknown:?}"
+    );
+    let other_login = server.ssh_plain(&lan, "hoa");
+    assert!(!other_login.status.success());
+    assert!(
+        String::from_utf8_lossy(&other_login.stderr).contains("Permission denied"),
+        "{other_login:?}"
+    );
+    let nobody = server.ssh_plain(&lan, "nobody");
+    assert!(!nobody.status.success());
+
+    // The right key for its own login gets in — and, without a pty, one polite line.
+    let own = server.ssh_plain(&lan, "lan");
+    let said = String::from_utf8_lossy(&own.stdout);
+    assert!(said.contains("ssh -t"), "{own:?}");
+    assert_eq!(said.lines().count(), 1, "{said:?}");
+    assert!(
+        !said.contains('\u{1b}'),
+        "no escape sequences for a session without a pty"
+    );
+}
+
+/// A tmux session running one command; killed when dropped.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        Tmux::named("main", command)
+    }
+
+    fn named(tag: &str, command: &str) -> Tmux {
+        let name = format!("chibo-ssh-{tag}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                command,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Tmux { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        assert!(
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.name])
+                .args(keys)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    fn text(&self, text: &str) {
+        assert!(
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, "-l", text])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        assert!(
+            Command::new("tmux")
+                .args(["resize-window", "-t", &self.name, "-x", &w, "-y", &h])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what} never happened; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, wanted: &str) -> String {
+        self.wait_until(&format!("{wanted:?}"), |s| s.contains(wanted))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// The line of the search list under the cursor (marked `›`).
+fn selected_result(screen: &str) -> Option<&str> {
+    screen.lines().find(|line| line.contains("┃ › "))
+}
+
+#[test]
+fn a_session_over_real_ssh_searches_records_vietnamese_resizes_and_quits() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("bt");
+    server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(&key, "bt").join(" ")
+    );
+    let tmux = Tmux::start(&command);
+
+    // The secretary's tree starts at their ward; nothing above or beside it is shown.
+    let screen = tmux.wait_for("Đảng ủy phường Hồng Gai");
+    assert!(
+        !screen.contains("Tỉnh ủy Quảng Ninh") && !screen.contains("Hải Phòng"),
+        "{screen}"
+    );
+
+    tmux.keys(&["/"]);
+    tmux.wait_for("Tìm kiếm");
+    tmux.text("khu 2");
+    let mut screen = tmux.wait_for("Chi bộ khu 2");
+    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
+    for _ in 0..20 {
+        if chosen.contains("Chi bộ khu 2") {
+            break;
+        }
+        tmux.keys(&["Down"]);
+        screen = tmux.wait_until("the cursor moving", |s| {
+            selected_result(s).is_some_and(|l| l != chosen)
+        });
+        chosen = selected_result(&screen).unwrap_or_default().to_string();
+    }
+    assert!(
+        !screen.contains("Hạ Long ("),
+        "no other ward's branches in the results:\n{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
+
+    // November's meeting, its record, the first section: Vietnamese typed as an input
+    // method sends it, composed and with combining marks.
+    tmux.keys(&["c"]);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    tmux.keys(&["Enter"]);
+    let typed = "Đồng chí Hường chủ trì; thư ký Nguyễn Thị Ánh.";
+    tmux.text(typed);
+    tmux.wait_for(typed);
+
+    // A smaller window: the screen is laid out again for it.
+    tmux.resize(90, 26);
+    tmux.wait_until("the screen re-laid for 90 columns", |s| {
+        s.contains(typed) && s.lines().all(|l| unicode_width(l) <= 90)
+    });
+
+    // Leaving the record saves the minutes; `q` ends the session.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["q"]);
+    tmux.wait_for("ssh-exit=0");
+
+    let exported = chibo(server.path(), &["export", "--org", "QN.HL.HG.K2"]);
+    assert!(exported.status.success(), "{exported:?}");
+    let jsonl = String::from_utf8(exported.stdout).unwrap();
+    assert!(jsonl.contains(typed), "the minutes hold the text as typed");
+
+    // The server keeps serving.
+    let again = server.ssh_plain(&key, "bt");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("ssh -t"),
+        "{again:?}"
+    );
+}
+
+fn unicode_width(line: &str) -> usize {
+    line.chars().count()
+}
+
+#[test]
+fn every_write_names_its_user_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(chibo(dir.path(), &["demo"]).status.success());
+    let key = dir.path().join("k.pub");
+    std::fs::write(
+        &key,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd3d3d3d3d3d3d3d3d3d3d3d3d3 lan@laptop\n",
+    )
+    .unwrap();
+    let added = chibo(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "lan",
+            "--key",
+            key.to_str().unwrap(),
+            "--role",
+            "viewer",
+            "--scope",
+            "QN.HL.HG",
+        ],
+    );
+    assert!(added.status.success(), "{added:?}");
+    let trail = chibo(
+        dir.path(),
+        &["audit", "--org", "QN.HL.HG", "--since", "2000-01-01"],
+    );
+    assert!(trail.status.success(), "{trail:?}");
+    let text = String::from_utf8(trail.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("\tuser lan (viewer, 1 keys)\tQN.HL.HG")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.contains("\tmember ×")),
+        "the demo's import, counted: {text}"
+    );
+    let by_nobody = chibo(dir.path(), &["audit", "--user", "nobody"]);
+    assert!(by_nobody.stdout.is_empty());
+}
+
+/// Goes from the ward to Chi bộ khu 2's November record, on the roll.
+fn open_quarter_2_record(tmux: &Tmux) {
+    tmux.wait_for("Đảng ủy phường Hồng Gai");
+    tmux.keys(&["/"]);
+    tmux.wait_for("Tìm kiếm");
+    tmux.text("khu 2");
+    let mut screen = tmux.wait_for("Chi bộ khu 2");
+    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
+    for _ in 0..20 {
+        if chosen.contains("Chi bộ khu 2") {
+            break;
+        }
+        tmux.keys(&["Down"]);
+        screen = tmux.wait_until("the cursor moving", |s| {
+            selected_result(s).is_some_and(|l| l != chosen)
+        });
+        chosen = selected_result(&screen).unwrap_or_default().to_string();
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
+    tmux.keys(&["c"]);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+}
+
+#[test]
+fn one_sessions_marks_reach_another_and_sigterm_saves_every_draft() {
+    if !tools_present(true) {
+        return;
+    }
+    let mut server = Server::start();
+    let key = server.key("bt");
+    server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(&key, "bt").join(" ")
+    );
+    let writer = Tmux::named("writer", &command);
+    let watcher = Tmux::named("watcher", &command);
+    open_quarter_2_record(&writer);
+    open_quarter_2_record(&watcher);
+
+    // Marks made in one session show in the other, which typed nothing, within a second.
+    writer.keys(&["p", "p", "a"]);
+    writer.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    let seen = Instant::now();
+    watcher.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    assert!(
+        seen.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        seen.elapsed()
+    );
+
+    // Text typed, not yet autosaved, when the server is told to stop.
+    writer.keys(&["Tab"]);
+    writer.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    writer.keys(&["Enter"]);
+    let typed = "Họp tại nhà văn hóa khu 2.";
+    writer.text(typed);
+    writer.wait_for(typed);
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    writer.wait_for("Máy chủ chibo đang dừng");
+    watcher.wait_for("Máy chủ chibo đang dừng");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "chibo serve did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+
+    let store = chibo::store::Store::open(&server.path().join("demo.redb")).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let drafts: Vec<String> = reader
+        .all_meetings_of(branch)
+        .unwrap()
+        .iter()
+        .filter_map(|m| reader.draft(m.id).unwrap())
+        .map(|d| d.text)
+        .collect();
+    assert!(
+        drafts.iter().any(|t| t.contains(typed)),
+        "the draft was saved: {drafts:?}"
+    );
+}
+
+#[test]
+fn a_secretary_of_one_branch_lands_on_its_meetings() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("k2");
+    server.add_user("k2", &key, "secretary", Some("QN.HL.HG.K2"));
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(&key, "k2").join(" ")
+    );
+    let tmux = Tmux::named("home", &command);
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+}
+
+#[test]
+fn chibo_minutes_finds_the_meeting_to_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(chibo(dir.path(), &["demo"]).status.success());
+    let found = chibo(dir.path(), &["minutes", "--org", "QN.HL.HG.K2"]);
+    assert!(found.status.success(), "{found:?}");
+    let said = String::from_utf8(found.stdout).unwrap();
+    assert!(
+        said.starts_with("Chi bộ khu 2 (QN.HL.HG.K2) 2026-11-"),
+        "{said}"
+    );
+    let none = chibo(
+        dir.path(),
+        &["minutes", "--org", "QN.HL.HG.K2", "--date", "1990-01-01"],
+    );
+    assert!(!none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("không có cuộc họp nào"),
+        "{none:?}"
+    );
+}
