@@ -2,13 +2,14 @@
 //! Debian's packages), with one event per meeting in the months asked, and UIDs that stay the
 //! same when a meeting moves or is held, so importing a newer file updates the events.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chibo::domain::date::parse_iso;
 use chibo::domain::{MeetingKind, MeetingState};
 use chibo::store::Store;
-use tempfile::TempDir;
 
 /// A ward committee and two branches: meetings planned with and without times, one held late
 /// with its place and topic (which needs escaping), one cancelled, one outside the months
@@ -25,29 +26,10 @@ const DATA: &str = r#"{"type":"org","code":"QN","name":"Tỉnh ủy Quảng Ninh
 {"type":"meeting","org":"QN.HG.TH","kind":"regular","date":"2026-11-05","state":"planned"}
 "#;
 
-struct Setup {
-    dir: TempDir,
-    db: PathBuf,
-}
+use common::{Imported as Setup, chibo, text};
 
 fn setup() -> Setup {
-    let dir = TempDir::new().unwrap();
-    let db = dir.path().join("db.redb");
-    let input = dir.path().join("in.jsonl");
-    std::fs::write(&input, DATA).unwrap();
-    let imported = chibo(&db).arg("import").arg(&input).output().unwrap();
-    assert!(imported.status.success(), "{}", text(&imported.stderr));
-    Setup { dir, db }
-}
-
-fn chibo(db: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chibo"));
-    command.arg("--db").arg(db);
-    command
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::imported(DATA)
 }
 
 fn export_ics(db: &Path, org: &str, from: &str, to: &str, extra: &[&str]) -> Output {

@@ -3,6 +3,8 @@
 //! to PDF and poppler's pdftotext reads the text back), on a database imported from JSON
 //! Lines by the real binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -10,7 +12,6 @@ use std::time::{Duration, Instant};
 use chibo::domain::Section;
 use chibo::domain::date::parse_iso;
 use chibo::store::Store;
-use tempfile::TempDir;
 
 /// A ward and its branch: six members on the roll (one exempt, one probationary), a guest
 /// from another branch, November's regular meeting held, approved and amended, with
@@ -36,29 +37,10 @@ const DATA: &str = r###"{"type":"org","code":"QN","name":"Tỉnh ủy Quảng Ni
 
 const TITLE: &str = "BIÊN BẢN SINH HOẠT CHI BỘ";
 
-struct Setup {
-    dir: TempDir,
-    db: PathBuf,
-}
+use common::{Imported as Setup, chibo, text};
 
 fn setup() -> Setup {
-    let dir = TempDir::new().unwrap();
-    let db = dir.path().join("db.redb");
-    let input = dir.path().join("in.jsonl");
-    std::fs::write(&input, DATA).unwrap();
-    let imported = chibo(&db).arg("import").arg(&input).output().unwrap();
-    assert!(imported.status.success(), "{}", text(&imported.stderr));
-    Setup { dir, db }
-}
-
-fn chibo(db: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chibo"));
-    command.arg("--db").arg(db);
-    command
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::imported(DATA)
 }
 
 fn export(db: &Path, args: &[&str]) -> Output {
