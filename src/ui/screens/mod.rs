@@ -22,6 +22,7 @@ use super::i18n::Text;
 use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use crate::domain::Lang;
+use crate::domain::{OrgKind, OrgUnit};
 use crate::store::{Reader, StoreError};
 
 /// What every render function needs besides its own state.
@@ -124,6 +125,26 @@ macro_rules! month_screen {
     };
 }
 pub(crate) use month_screen;
+
+/// The organisation a month screen shows for `org`: itself, or the branch of a cell (a
+/// cell keeps no meetings and no months of its own apart from its branch's).
+pub fn branch_of_cell(reader: &Reader, org: OrgUnit) -> Result<OrgUnit, StoreError> {
+    if org.kind != OrgKind::Cell {
+        return Ok(org);
+    }
+    match org.parent {
+        Some(parent) => Ok(reader.org(parent)?.unwrap_or(org)),
+        None => Ok(org),
+    }
+}
+
+/// `org` and everything above it, outermost first: a breadcrumb.
+pub fn path_of(reader: &Reader, org: &OrgUnit) -> Result<Vec<OrgUnit>, StoreError> {
+    let mut path = reader.ancestors(org.id)?;
+    path.reverse();
+    path.push(org.clone());
+    Ok(path)
+}
 
 /// Keeps `cursor` inside the window of `height` rows starting at `offset`.
 pub fn scroll_to(cursor: usize, offset: usize, height: usize) -> usize {

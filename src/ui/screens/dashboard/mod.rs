@@ -21,9 +21,9 @@ pub use self::data::{
 };
 use self::render::Areas;
 pub use self::render::render;
-use super::{scroll_to, step};
+use super::{branch_of_cell, path_of, scroll_to, step};
 use crate::domain::date::{next_month, previous_month, year_month};
-use crate::domain::{OrgId, OrgKind, OrgUnit};
+use crate::domain::{OrgId, OrgUnit};
 use crate::store::{Reader, StoreError};
 
 /// (Organisation, month) pairs kept read besides the one shown.
@@ -56,7 +56,7 @@ impl DashboardView {
         today: NaiveDate,
         body: Rect,
     ) -> Result<DashboardView, StoreError> {
-        let node = dashboard_org(reader, org)?;
+        let node = branch_of_cell(reader, org)?;
         let mut view = DashboardView {
             path: path_of(reader, &node)?,
             data: MonthData::read(reader, &node, month, today)?,
@@ -242,23 +242,4 @@ impl DashboardView {
     pub fn details_held(&self) -> usize {
         self.data.details_held()
     }
-}
-
-/// The organisation whose dashboard is shown for `org`: itself, or the branch of a cell
-/// (a cell's months hold its members alone).
-fn dashboard_org(reader: &Reader, org: OrgUnit) -> Result<OrgUnit, StoreError> {
-    if org.kind != OrgKind::Cell {
-        return Ok(org);
-    }
-    match org.parent {
-        Some(parent) => Ok(reader.org(parent)?.unwrap_or(org)),
-        None => Ok(org),
-    }
-}
-
-fn path_of(reader: &Reader, org: &OrgUnit) -> Result<Vec<OrgUnit>, StoreError> {
-    let mut path = reader.ancestors(org.id)?;
-    path.reverse();
-    path.push(org.clone());
-    Ok(path)
 }

@@ -21,9 +21,9 @@ use self::month::read_units;
 pub use self::month::{MeetingLine, MonthData, Standing, StatusCounts, Unit, clash_checked};
 use self::render::Areas;
 pub use self::render::render;
-use super::{scroll_to, step};
+use super::{branch_of_cell, path_of, scroll_to, step};
 use crate::domain::date::{next_month, previous_month, year_month};
-use crate::domain::{Meeting, OrgId, OrgKind, OrgUnit};
+use crate::domain::{Meeting, OrgId, OrgUnit};
 use crate::store::{Reader, StoreError};
 
 /// Months kept read besides the one shown, for going back and forth with `[` and `]`.
@@ -64,7 +64,7 @@ impl MeetingsView {
         today: NaiveDate,
         body: Rect,
     ) -> Result<MeetingsView, StoreError> {
-        let node = meeting_org(reader, org)?;
+        let node = branch_of_cell(reader, org)?;
         let data = MonthData::read(reader, &node, year_month(today), today)?;
         Ok(MeetingsView {
             path: path_of(reader, &node)?,
@@ -270,7 +270,7 @@ impl MeetingsView {
         let Some(org) = reader.org(meeting.org)? else {
             return Ok(false);
         };
-        let org = meeting_org(reader, org)?;
+        let org = branch_of_cell(reader, org)?;
         if org.id != self.node.id {
             self.trail.clear();
         }
@@ -305,22 +305,4 @@ impl MeetingsView {
     pub fn unit_pages_held(&self) -> usize {
         self.data.units.pages_held()
     }
-}
-
-/// The organisation whose meetings are shown for `org`: itself, or the branch of a cell.
-fn meeting_org(reader: &Reader, org: OrgUnit) -> Result<OrgUnit, StoreError> {
-    if org.kind != OrgKind::Cell {
-        return Ok(org);
-    }
-    match org.parent {
-        Some(parent) => Ok(reader.org(parent)?.unwrap_or(org)),
-        None => Ok(org),
-    }
-}
-
-fn path_of(reader: &Reader, org: &OrgUnit) -> Result<Vec<OrgUnit>, StoreError> {
-    let mut path = reader.ancestors(org.id)?;
-    path.reverse();
-    path.push(org.clone());
-    Ok(path)
 }

@@ -77,9 +77,7 @@ impl MeetingRecord {
             Some(saved) => MinutesText::parse(saved),
             None => template(reader, &meeting)?,
         };
-        let mut path = reader.ancestors(org.id)?;
-        path.reverse();
-        path.push(org.clone());
+        let path = super::path_of(reader, &org)?;
         let mut record = MeetingRecord {
             roll: reader.roll_of(&meeting)?,
             guests: guest_names(reader, &meeting)?,
