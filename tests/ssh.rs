@@ -296,6 +296,26 @@ fn selected_result(screen: &str) -> Option<&str> {
     screen.lines().find(|line| line.contains("┃ › "))
 }
 
+/// Searches "khu 2" and moves the cursor to Chi bộ khu 2; the screen of results.
+fn search_quarter_2(tmux: &Tmux) -> String {
+    tmux.keys(&["/"]);
+    tmux.wait_for("Tìm kiếm");
+    tmux.text("khu 2");
+    let mut screen = tmux.wait_for("Chi bộ khu 2");
+    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
+    for _ in 0..20 {
+        if chosen.contains("Chi bộ khu 2") {
+            break;
+        }
+        tmux.keys(&["Down"]);
+        screen = tmux.wait_until("the cursor moving", |s| {
+            selected_result(s).is_some_and(|l| l != chosen)
+        });
+        chosen = selected_result(&screen).unwrap_or_default().to_string();
+    }
+    screen
+}
+
 #[test]
 fn a_session_over_real_ssh_searches_records_vietnamese_resizes_and_quits() {
     if !tools_present(true) {
@@ -317,21 +337,7 @@ fn a_session_over_real_ssh_searches_records_vietnamese_resizes_and_quits() {
         "{screen}"
     );
 
-    tmux.keys(&["/"]);
-    tmux.wait_for("Tìm kiếm");
-    tmux.text("khu 2");
-    let mut screen = tmux.wait_for("Chi bộ khu 2");
-    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
-    for _ in 0..20 {
-        if chosen.contains("Chi bộ khu 2") {
-            break;
-        }
-        tmux.keys(&["Down"]);
-        screen = tmux.wait_until("the cursor moving", |s| {
-            selected_result(s).is_some_and(|l| l != chosen)
-        });
-        chosen = selected_result(&screen).unwrap_or_default().to_string();
-    }
+    let screen = search_quarter_2(&tmux);
     assert!(
         !screen.contains("Hạ Long ("),
         "no other ward's branches in the results:\n{screen}"
@@ -428,21 +434,7 @@ fn every_write_names_its_user_in_the_audit_trail() {
 /// Goes from the ward to Chi bộ khu 2's November record, on the roll.
 fn open_quarter_2_record(tmux: &Tmux) {
     tmux.wait_for("Đảng ủy phường Hồng Gai");
-    tmux.keys(&["/"]);
-    tmux.wait_for("Tìm kiếm");
-    tmux.text("khu 2");
-    let mut screen = tmux.wait_for("Chi bộ khu 2");
-    let mut chosen = selected_result(&screen).unwrap_or_default().to_string();
-    for _ in 0..20 {
-        if chosen.contains("Chi bộ khu 2") {
-            break;
-        }
-        tmux.keys(&["Down"]);
-        screen = tmux.wait_until("the cursor moving", |s| {
-            selected_result(s).is_some_and(|l| l != chosen)
-        });
-        chosen = selected_result(&screen).unwrap_or_default().to_string();
-    }
+    search_quarter_2(tmux);
     tmux.keys(&["Enter"]);
     tmux.wait_for("Đảng ủy phường Hồng Gai › Chi bộ khu 2");
     tmux.keys(&["c"]);
