@@ -9,6 +9,8 @@ use crate::domain::{
     ScheduleRule, Sex, Thematic,
 };
 
+pub mod prep;
+
 /// Fixed words and sentences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {

@@ -9,6 +9,7 @@ pub mod meetings;
 pub mod member_detail;
 pub mod members;
 pub mod org_info;
+pub mod prep;
 pub mod quotas;
 pub mod record;
 pub mod search;

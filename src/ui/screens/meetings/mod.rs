@@ -114,6 +114,14 @@ impl MeetingsView {
         }
     }
 
+    /// The unit under the cursor with what was read of it.
+    pub fn selected_unit_full(&self) -> Option<&Unit> {
+        match self.selected() {
+            Selected::Unit(u) => Some(u),
+            _ => None,
+        }
+    }
+
     pub fn selected_unit(&self) -> Option<&OrgUnit> {
         match self.selected() {
             Selected::Unit(u) => Some(&u.org),

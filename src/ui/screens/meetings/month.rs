@@ -9,7 +9,8 @@ use crate::domain::role::span_covers;
 use crate::domain::{
     Compliance, Meeting, MeetingKind, MeetingState, OrgId, OrgKind, OrgUnit, ScheduleRule,
 };
-use crate::store::{BranchClash, ComplianceRow, Reader, StoreError};
+use crate::domain::duration::DurationConfig;
+use crate::store::{BranchClash, BranchStatus, ComplianceRow, Reader, StoreError};
 use crate::ui::paged::{PAGE, Paged};
 
 /// Whether a meeting of an organisation of `org` kind is checked against the days its
@@ -100,6 +101,8 @@ pub struct Unit {
     pub meetings: Vec<MeetingLine>,
     /// For a committee: its branches' standing on the days concerned, for the calendar.
     pub below: DayMarks,
+    /// For a branch: its plan for the month and what the committee above is flagged about.
+    pub prep: Option<BranchStatus>,
 }
 
 impl Unit {
@@ -110,6 +113,7 @@ impl Unit {
         today: NaiveDate,
     ) -> Result<Unit, StoreError> {
         let report = reader.compliance_report(org.id, month, today)?;
+        let prep = branch_status(reader, &org, month, today)?;
         let mut below = DayMarks::default();
         let standing = if org.kind.is_branch() {
             let row = report.into_iter().find(|r| r.branch.id == org.id);
@@ -136,6 +140,7 @@ impl Unit {
             standing,
             meetings,
             below,
+            prep,
         })
     }
 
@@ -143,6 +148,21 @@ impl Unit {
     pub(super) fn planned_day(&self) -> Option<NaiveDate> {
         planned_regular(&self.meetings)
     }
+}
+
+/// The branch-status row of `org` for `month` (its plan, documents, quorum, duration and
+/// absentees flagged), when it is a branch; the minimum durations are the rule's own.
+pub(super) fn branch_status(
+    reader: &Reader,
+    org: &OrgUnit,
+    month: u32,
+    today: NaiveDate,
+) -> Result<Option<BranchStatus>, StoreError> {
+    if !org.kind.is_branch() {
+        return Ok(None);
+    }
+    let rows = reader.branch_statuses(org.id, month, today, &DurationConfig::default())?;
+    Ok(rows.into_iter().find(|r| r.branch.id == org.id))
 }
 
 fn planned_regular(lines: &[MeetingLine]) -> Option<NaiveDate> {
@@ -165,6 +185,8 @@ pub struct MonthData {
     pub status: Option<ComplianceRow>,
     /// Committee members assigned to the branch shown, today.
     pub overseers: Vec<String>,
+    /// The branch's plan for the month and its flags, when the organisation is a branch.
+    pub prep: Option<BranchStatus>,
     pub units: Paged<Unit>,
     /// The units the calendar and the counts cover: the first page.
     pub counted_units: usize,
@@ -211,6 +233,7 @@ impl MonthData {
         } else {
             None
         };
+        let prep = branch_status(reader, node, month, today)?;
         let overseers = if is_branch {
             overseers_of(reader, node.id, today)?
         } else {
@@ -247,6 +270,7 @@ impl MonthData {
             own,
             status,
             overseers,
+            prep,
             counted_units: first.len(),
             units,
             counts,

@@ -11,11 +11,12 @@ use ratatui::widgets::{Padding, Paragraph};
 
 use super::MeetingsView;
 use super::month::{MeetingLine, Standing, StatusCounts, Unit};
-use crate::domain::{Compliance, Meeting, MeetingKind, MeetingState, Thematic};
-use crate::store::ComplianceRow;
+use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic};
+use crate::store::{BranchStatus, ComplianceRow};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::screens::calendar::{self, DayMark, status_symbol};
+use crate::ui::screens::prep::PlanMark;
 use crate::ui::screens::{Ui, pane, position};
 
 /// Where each part of the screen goes, from the body's size and what is shown: `update`
@@ -73,13 +74,15 @@ impl Areas {
         usize::from(self.meetings.height.saturating_sub(1))
     }
 
+    /// Rows of units: the pane less its title, the column heading and the line that
+    /// tells the plan and flags of the unit under the cursor.
     pub(super) fn unit_rows(&self) -> usize {
-        usize::from(self.below.height.saturating_sub(2))
+        usize::from(self.below.height.saturating_sub(3))
     }
 }
 
 fn summary_height(view: &MeetingsView) -> u16 {
-    if view.node.kind.is_branch() { 4 } else { 2 }
+    if view.node.kind.is_branch() { 5 } else { 2 }
 }
 
 /// Draws the whole screen in `body`.
@@ -167,6 +170,9 @@ fn summary_lines(view: &MeetingsView, cols: usize, ui: &Ui<'_>) -> Vec<Line<'sta
                 Span::styled(format!("{}: ", ui.t(Text::Overseers)), ui.theme.label()),
                 Span::raw(overseers),
             ]));
+            if let Some(prep) = &data.prep {
+                lines.push(plan_and_flags(prep, data.month, ui));
+            }
         }
         None if view.node.kind.is_branch() => {}
         None => {
@@ -179,6 +185,34 @@ fn summary_lines(view: &MeetingsView, cols: usize, ui: &Ui<'_>) -> Vec<Line<'sta
         }
     }
     lines
+}
+
+/// "Kế hoạch 12/2026: ✓ đã gửi 18/11 10:02, đúng hạn  ⚑ chưa gửi tài liệu": a branch's
+/// plan of the month and everything the committee above is flagged about.
+fn plan_and_flags(prep: &BranchStatus, month: u32, ui: &Ui<'_>) -> Line<'static> {
+    let mark = PlanMark::of(prep, ui.today);
+    let label = i18n::prep::plan_label(ui.lang, &i18n::dashboard::month(ui.lang, month));
+    let mut spans = vec![
+        Span::styled(format!("{label}: "), ui.theme.label()),
+        Span::styled(
+            format!("{} {}", mark.symbol(), i18n::prep::plan(ui.lang, mark)),
+            mark.style(ui.theme),
+        ),
+    ];
+    // The plan's own flag is said by its words already.
+    let others: Vec<_> = prep
+        .flags
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, Flag::PlanMissing | Flag::PlanLate))
+        .collect();
+    if !others.is_empty() {
+        spans.push(Span::styled(
+            format!("  {} {}", i18n::prep::FLAG, safe(&i18n::prep::flags(ui.lang, &others))),
+            ui.theme.bad(),
+        ));
+    }
+    Line::from(spans)
 }
 
 /// "Hạn 05/10   Đã họp 05/10   ✓ đúng ngày".
@@ -417,6 +451,8 @@ struct UnitColumns {
 }
 
 const DAY: usize = 6;
+/// The plan mark and the flag mark of a branch, before its due day: " ✓⚑".
+const MARKS: usize = 3;
 /// The longest short status words ("out of rule").
 const STATUS_SHORT: usize = 11;
 /// The longest status words ("họp ngoài quy định").
@@ -434,8 +470,10 @@ impl UnitColumns {
         } else {
             0
         };
-        // Marker, due day, held day, the status symbol and its shortest words.
+        // Marker, plan and flag marks, due day, held day, the status symbol and its
+        // shortest words.
         let fixed = 1
+            + MARKS
             + (DAY + 1) * 2
             + 2
             + if wide {
@@ -469,7 +507,8 @@ impl UnitColumns {
             return text;
         }
         text.push_str(&format!(
-            " {} {} {}",
+            " {} {} {} {}",
+            pad(i18n::prep::plan_column(ui.lang), MARKS - 1),
             pad(ui.t(Text::ColDue), DAY),
             pad(ui.t(Text::ColHeld), DAY),
             ui.t(Text::ColStatus)
@@ -498,6 +537,7 @@ impl UnitColumns {
         }
         match &unit.standing {
             Standing::Branch(row) => {
+                spans.extend(prep_marks(unit.prep.as_ref(), ui));
                 let due = row
                     .due
                     .map(|d| i18n::day_month(ui.lang, d))
@@ -541,6 +581,50 @@ impl UnitColumns {
         }
         Line::from(spans)
     }
+}
+
+/// " ✓⚑": the plan of the month by its mark, and a flag when anything is flagged.
+fn prep_marks(prep: Option<&BranchStatus>, ui: &Ui<'_>) -> Vec<Span<'static>> {
+    let Some(prep) = prep else {
+        return vec![Span::raw(" ".repeat(MARKS))];
+    };
+    let mark = PlanMark::of(prep, ui.today);
+    let flag = if prep.flags.is_empty() {
+        Span::raw(" ")
+    } else {
+        Span::styled(i18n::prep::FLAG, ui.theme.bad())
+    };
+    vec![
+        Span::raw(" "),
+        Span::styled(mark.symbol(), mark.style(ui.theme)),
+        flag,
+    ]
+}
+
+/// Under the list: the plan and flags of the branch under the cursor, in words.
+fn selected_unit_line(view: &MeetingsView, cols: usize, ui: &Ui<'_>) -> Line<'static> {
+    let Some(unit) = view.selected_unit_full() else {
+        return Line::default();
+    };
+    let Some(prep) = &unit.prep else {
+        return Line::default();
+    };
+    let mut line = plan_and_flags(prep, view.data.month, ui);
+    line.spans.insert(
+        0,
+        Span::styled(format!("{}  ", safe(&unit.org.name)), ui.theme.title()),
+    );
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if width(&text) > cols {
+        // Too long for the pane: its words, cut, in the flags' colour when there are any.
+        let style = if prep.flags.is_empty() {
+            ui.theme.label()
+        } else {
+            ui.theme.bad()
+        };
+        return Line::styled(fit(&text, cols).into_owned(), style);
+    }
+    line
 }
 
 fn thematic_style(thematic: Thematic, ui: &Ui<'_>) -> Style {
@@ -589,5 +673,8 @@ fn render_units(
             ui,
         ));
     }
+    let rows = view.areas().unit_rows();
+    lines.resize(2 + rows, Line::default());
+    lines.push(selected_unit_line(view, cols, ui));
     frame.render_widget(Paragraph::new(lines), area);
 }
