@@ -499,7 +499,7 @@ impl Session {
 
     /// From a branch secretary's landing screen (the branch's meetings, this month's
     /// selected) into the first section of the minutes, ready to type.
-    async fn into_minutes(&mut self) -> Result<(), String> {
+    async fn open_minutes(&mut self) -> Result<(), String> {
         self.wait_for("Lịch họp — ").await?;
         self.send(b"\r").await?;
         self.wait_for("Phải dự").await?;
@@ -550,7 +550,7 @@ async fn bytes_moving_in_tree(port: u16, key: PrivateKey) -> Result<Bytes, Strin
 
 async fn bytes_typing_minutes(port: u16, key: PrivateKey) -> Result<Bytes, String> {
     let mut session = Session::open(port, "k2", key).await?;
-    session.into_minutes().await?;
+    session.open_minutes().await?;
     let mut total = Bytes {
         keys: 0,
         data: 0,
@@ -602,7 +602,7 @@ async fn typing_load(
     for (login, key) in typists {
         opening.push(tokio::spawn(async move {
             let mut session = Session::open(port, &login, key).await?;
-            session.into_minutes().await?;
+            session.open_minutes().await?;
             Ok::<_, String>(session)
         }));
     }
