@@ -29,7 +29,9 @@ fn tools_present(tmux: bool) -> bool {
 struct Server {
     child: Child,
     port: u16,
-    dir: tempfile::TempDir,
+    path: PathBuf,
+    /// The temp dir of the database, owned by the server that made it.
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -37,37 +39,35 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let made = chibo(dir.path(), &["demo"]);
         assert!(made.status.success(), "{made:?}");
-        let port = free_port();
-        let child = Command::new(BIN)
-            .args([
-                "--db",
-                &db(dir.path()),
-                "--today",
-                "2026-11-23",
-                "serve",
-                "--listen",
-            ])
-            .arg(format!("127.0.0.1:{port}"))
-            .env("XDG_STATE_HOME", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server { child, port, dir };
+        let (child, port) = serve(dir.path());
+        let server = Server {
+            child,
+            port,
+            path: dir.path().to_path_buf(),
+            _dir: Some(dir),
+        };
         server.wait_listening();
         server
     }
 
     fn wait_listening(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "chibo serve never listened");
-            std::thread::sleep(Duration::from_millis(50));
+        wait_listening(self.port);
+    }
+
+    /// Another `chibo serve` process on the same database, on a port of its own.
+    fn another(&self) -> Server {
+        let (child, port) = serve(self.path());
+        wait_listening(port);
+        Server {
+            child,
+            port,
+            path: self.path.clone(),
+            _dir: None,
         }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     /// A new key pair `name` / `name.pub` in the server's temp dir.
@@ -132,6 +132,35 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `chibo serve` on the database in `dir`, on a free loopback port.
+fn serve(dir: &Path) -> (Child, u16) {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args([
+            "--db",
+            &db(dir),
+            "--today",
+            "2026-11-23",
+            "serve",
+            "--listen",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("XDG_STATE_HOME", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chibo serve never listened");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -704,4 +733,31 @@ fn killing_the_ssh_client_while_typing_keeps_what_was_typed() {
         assert!(Instant::now() < deadline, "lost: {whole:?} not in {stored}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+#[test]
+fn a_lease_taken_through_one_server_holds_for_another_server_on_the_same_file() {
+    if !tools_present(true) {
+        return;
+    }
+    let first = Server::start();
+    let second = first.another();
+    let (lan_key, hoa_key) = (first.key("lan"), first.key("hoa"));
+    first.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
+    first.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
+    let lan = ssh_in_tmux(&first, "lan-first", &lan_key, "lan");
+    let hoa = ssh_in_tmux(&second, "hoa-second", &hoa_key, "hoa");
+
+    into_quarter_2_minutes(&lan);
+    let typed = "Lan ghi qua máy chủ thứ nhất.";
+    lan.text(typed);
+    lan.wait_for(typed);
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.keys(&["Enter"]);
+    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+
+    // Leaving through the first server frees the minutes for the second's session.
+    lan.keys(&["Escape"]);
+    lan.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.wait_for("Biên bản đã có thể soạn");
 }
