@@ -29,7 +29,9 @@ fn tools_present(tmux: bool) -> bool {
 struct Server {
     child: Child,
     port: u16,
-    dir: tempfile::TempDir,
+    path: PathBuf,
+    /// The temp dir of the database, owned by the server that made it.
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -37,37 +39,35 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let made = chibo(dir.path(), &["demo"]);
         assert!(made.status.success(), "{made:?}");
-        let port = free_port();
-        let child = Command::new(BIN)
-            .args([
-                "--db",
-                &db(dir.path()),
-                "--today",
-                "2026-11-23",
-                "serve",
-                "--listen",
-            ])
-            .arg(format!("127.0.0.1:{port}"))
-            .env("XDG_STATE_HOME", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server { child, port, dir };
+        let (child, port) = serve(dir.path());
+        let server = Server {
+            child,
+            port,
+            path: dir.path().to_path_buf(),
+            _dir: Some(dir),
+        };
         server.wait_listening();
         server
     }
 
     fn wait_listening(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "chibo serve never listened");
-            std::thread::sleep(Duration::from_millis(50));
+        wait_listening(self.port);
+    }
+
+    /// Another `chibo serve` process on the same database, on a port of its own.
+    fn another(&self) -> Server {
+        let (child, port) = serve(self.path());
+        wait_listening(port);
+        Server {
+            child,
+            port,
+            path: self.path.clone(),
+            _dir: None,
         }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     /// A new key pair `name` / `name.pub` in the server's temp dir.
@@ -132,6 +132,35 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `chibo serve` on the database in `dir`, on a free loopback port.
+fn serve(dir: &Path) -> (Child, u16) {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args([
+            "--db",
+            &db(dir),
+            "--today",
+            "2026-11-23",
+            "serve",
+            "--listen",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("XDG_STATE_HOME", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chibo serve never listened");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -549,4 +578,186 @@ fn chibo_minutes_finds_the_meeting_to_minute() {
         String::from_utf8_lossy(&none.stderr).contains("không có cuộc họp nào"),
         "{none:?}"
     );
+}
+
+/// A tmux session running ssh as `login`, and the line it prints when ssh ends.
+fn ssh_in_tmux(server: &Server, tag: &str, key: &Path, login: &str) -> Tmux {
+    let command = format!(
+        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
+        server.ssh_args(key, login).join(" ")
+    );
+    Tmux::named(tag, &command)
+}
+
+/// From a branch secretary's landing screen into the first section of the minutes of this
+/// month's meeting, ready to type.
+fn into_quarter_2_minutes(tmux: &Tmux) {
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    tmux.keys(&["Enter"]);
+}
+
+/// The text of every draft and every saved minutes of Chi bộ khu 2, read from the file
+/// (which the running server shares).
+fn quarter_2_minutes_and_drafts(server: &Server) -> String {
+    let store = chibo::store::Store::open(&server.path().join("demo.redb")).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let mut text = String::new();
+    for meeting in reader.all_meetings_of(branch).unwrap() {
+        if let Some(draft) = reader.draft(meeting.id).unwrap() {
+            text.push_str(&draft.text);
+        }
+        text.push_str(&format!("{:?}", meeting.minutes));
+    }
+    text
+}
+
+#[test]
+fn two_people_on_one_meeting_the_second_reads_until_the_first_leaves() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let (lan_key, hoa_key) = (server.key("lan"), server.key("hoa"));
+    server.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
+    server.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
+    let lan = ssh_in_tmux(&server, "lan", &lan_key, "lan");
+    let hoa = ssh_in_tmux(&server, "hoa", &hoa_key, "hoa");
+
+    into_quarter_2_minutes(&lan);
+    let first = "Lan ghi biên bản.";
+    lan.text(first);
+    lan.wait_for(first);
+
+    // The second sees who holds the minutes, and what she types changes nothing.
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.keys(&["Enter"]);
+    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+    hoa.keys(&["Tab"]);
+    hoa.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    hoa.keys(&["Enter"]);
+    let refused = "Hoa gõ khi chưa được soạn";
+    hoa.text(refused);
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+    assert!(!screen.contains(refused), "{screen}");
+    assert!(
+        !screen.contains("đã được duyệt"),
+        "held, not approved: {screen}"
+    );
+    // Past the autosave of the first's draft: the store has hers and nothing of the second's.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !quarter_2_minutes_and_drafts(&server).contains(first) {
+        assert!(
+            Instant::now() < deadline,
+            "the first's draft was never saved"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!quarter_2_minutes_and_drafts(&server).contains(refused));
+
+    // The first leaves the record (her minutes saved): the second may edit them as she
+    // left them, and does.
+    lan.keys(&["Escape"]);
+    lan.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.wait_for("Biên bản đã có thể soạn");
+    hoa.wait_for(first);
+    let second = " Hoa ghi tiếp.";
+    hoa.text(second);
+    hoa.wait_for(second.trim());
+    hoa.keys(&["Escape"]);
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
+    let stored = quarter_2_minutes_and_drafts(&server);
+    assert!(stored.contains(second.trim()), "{stored}");
+    assert!(stored.contains(first), "the first's minutes kept: {stored}");
+    assert!(!stored.contains(refused), "{stored}");
+}
+
+#[test]
+fn killing_the_ssh_client_while_typing_keeps_what_was_typed() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("k2");
+    server.add_user("k2", &key, "secretary", Some("QN.HL.HG.K2"));
+    let tmux = ssh_in_tmux(&server, "killed", &key, "k2");
+    into_quarter_2_minutes(&tmux);
+    let typed = ["Chi ủy họp ", "bàn việc thu ", "đảng phí quý IV."];
+    for part in typed {
+        tmux.text(part);
+        tmux.wait_for(part.trim_end());
+    }
+    // At most the last 2 s may be lost: a little later, the draft holds everything.
+    let whole = typed.concat();
+    std::thread::sleep(Duration::from_millis(2500));
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !quarter_2_minutes_and_drafts(&server).contains(&whole) {
+        assert!(
+            Instant::now() < deadline,
+            "no draft of {whole:?} 2 s after the last key"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Then the client dies without a word.
+    let pane = Command::new("tmux")
+        .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])
+        .output()
+        .unwrap();
+    let pane = String::from_utf8(pane.stdout).unwrap().trim().to_string();
+    let ssh = Command::new("pgrep")
+        .args(["-P", &pane, "-x", "ssh"])
+        .output()
+        .unwrap();
+    let ssh = String::from_utf8(ssh.stdout).unwrap().trim().to_string();
+    assert!(!ssh.is_empty(), "no ssh under the tmux pane {pane}");
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &ssh])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("ssh-exit=137");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stored = quarter_2_minutes_and_drafts(&server);
+        if stored.contains(&whole) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "lost: {whole:?} not in {stored}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_lease_taken_through_one_server_holds_for_another_server_on_the_same_file() {
+    if !tools_present(true) {
+        return;
+    }
+    let first = Server::start();
+    let second = first.another();
+    let (lan_key, hoa_key) = (first.key("lan"), first.key("hoa"));
+    first.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
+    first.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
+    let lan = ssh_in_tmux(&first, "lan-first", &lan_key, "lan");
+    let hoa = ssh_in_tmux(&second, "hoa-second", &hoa_key, "hoa");
+
+    into_quarter_2_minutes(&lan);
+    let typed = "Lan ghi qua máy chủ thứ nhất.";
+    lan.text(typed);
+    lan.wait_for(typed);
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.keys(&["Enter"]);
+    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+
+    // Leaving through the first server frees the minutes for the second's session.
+    lan.keys(&["Escape"]);
+    lan.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.wait_for("Biên bản đã có thể soạn");
 }

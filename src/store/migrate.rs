@@ -595,5 +595,6 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, ORG_CLASSIFICATIONS)?;
     touch(txn, MEMBER_CLASSIFICATIONS)?;
     touch(txn, USERS)?;
+    touch(txn, LEASES)?;
     Ok(())
 }

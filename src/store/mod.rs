@@ -50,7 +50,8 @@ pub struct Store {
     /// Bumped by every commit through any clone: how sessions of one server notice each
     /// other's writes without re-reading when nothing changed.
     generation: Arc<AtomicU64>,
-    /// Who is editing which minutes, among the sessions of this process.
+    /// The minutes leases this process's sessions hold and when each was last written
+    /// (the leases themselves are rows of the file, seen by every process).
     leases: Arc<leases::Leases>,
 }
 

@@ -127,3 +127,10 @@ pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 /// row per change a transaction made (a bulk import adds one row per kind and org, with a
 /// count). Created on first write, so older files need no migration.
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+/// `leases`: meeting id → `Lease` (holder: process id and App number, login, expiry as
+/// milliseconds since the Unix epoch): who is editing which minutes, seen by every process
+/// on the file. Not data: an expired row means nothing, and nothing exports or checks it.
+/// Laid out with the other tables, or by the first lease taken on an older file, so older
+/// files need no migration.
+pub const LEASES: TableDefinition<u64, &[u8]> = TableDefinition::new("leases");

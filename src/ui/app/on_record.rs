@@ -39,16 +39,32 @@ impl App {
         };
         let approved = record.meeting.is_approved();
         let read_only = approved || held.is_err();
+        record.held_by = held.clone().err();
         if record.editor.is_read_only() == read_only {
             return false;
         }
         record.editor.set_read_only(read_only);
         self.status = match held {
             Err(login) => Some(info(&words::held_by(self.lang, &login))),
-            Ok(()) if !approved => Some(info(words::lease_free(self.lang))),
+            Ok(()) if !approved => {
+                self.read(|app, r| match app.record.as_mut() {
+                    Some(record) => record.take_over(r, Instant::now()).map(drop),
+                    None => Ok(()),
+                });
+                Some(info(words::lease_free(self.lang)))
+            }
             Ok(()) => self.status.take(),
         };
         true
+    }
+
+    /// Why a change to the minutes was refused: someone else holds them, or they are
+    /// approved.
+    fn refusal(&self, error: &MinutesError) -> Status {
+        match self.record.as_ref().and_then(|r| r.held_by.as_deref()) {
+            Some(login) => refused(words::held_by(self.lang, login)),
+            None => refused(error.message(self.lang)),
+        }
     }
 
     /// Enter on a meeting: its record, with the roll first.
@@ -169,7 +185,6 @@ impl App {
 
     /// A key the minutes' keymap does not bind: typed into the section shown.
     pub(super) fn type_key(&mut self, key: &KeyEvent) -> bool {
-        let lang = self.lang;
         let Some(record) = self.record.as_mut() else {
             return false;
         };
@@ -177,13 +192,12 @@ impl App {
             return false;
         };
         if let Err(e) = record.editor.key(section, key, Instant::now()) {
-            self.status = Some(refused(e.message(lang)));
+            self.status = Some(self.refusal(&e));
         }
         true
     }
 
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
-        let lang = self.lang;
         let section = self.record.as_ref().and_then(MeetingRecord::section);
         let (Some(record), Some(section), true) =
             (self.record.as_mut(), section, self.overlays.is_empty())
@@ -191,7 +205,7 @@ impl App {
             return Vec::new();
         };
         if let Err(e) = record.editor.paste(section, text, Instant::now()) {
-            self.status = Some(refused(e.message(lang)));
+            self.status = Some(self.refusal(&e));
         }
         vec![Effect::Redraw]
     }

@@ -9,6 +9,8 @@
 pub mod editor;
 mod render;
 
+use std::time::Instant;
+
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 
@@ -56,6 +58,8 @@ pub struct MeetingRecord {
     /// The member whose reason is being asked: once the excuse is written the cursor moves
     /// on from them, as after any other mark.
     pub excuse_for: Option<MemberId>,
+    /// Who holds the lease on these minutes while this session may only read them.
+    pub held_by: Option<String>,
     body: Rect,
 }
 
@@ -89,6 +93,7 @@ impl MeetingRecord {
             roll_cursor: 0,
             roll_offset: 0,
             excuse_for: None,
+            held_by: None,
             body,
         };
         record.keep_cursor_in_view();
@@ -107,6 +112,21 @@ impl MeetingRecord {
         }))
     }
 
+    /// Once the minutes may be edited here after someone else held them: what they stored
+    /// replaces what this read-only screen showed — their draft when newer (they left
+    /// without saving), else the minutes they saved — so nothing of theirs is overwritten.
+    pub fn take_over(&mut self, reader: &Reader, now: Instant) -> Result<bool, StoreError> {
+        if !self.reload(reader)? {
+            return Ok(false);
+        }
+        if let Some(draft) = self.draft_to_offer(reader)? {
+            self.editor.replace(&MinutesText::parse(&draft.text), now);
+        } else if let Some(saved) = &self.meeting.minutes {
+            self.editor = Editor::new(&MinutesText::parse(saved), false);
+        }
+        Ok(true)
+    }
+
     /// Reads the meeting and its roll again after a write, keeping what is typed.
     pub fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
         let Some(meeting) = reader.meeting(self.meeting.id)? else {
@@ -114,7 +134,11 @@ impl MeetingRecord {
         };
         self.roll = reader.roll_of(&meeting)?;
         self.guests = guest_names(reader, &meeting)?;
-        self.editor.set_read_only(meeting.is_approved());
+        // Editable again only through the lease (`App::sync_lease`), which also takes over
+        // what the holder stored; approval makes the minutes read-only at once.
+        if meeting.is_approved() {
+            self.editor.set_read_only(true);
+        }
         self.meeting = meeting;
         self.roll_cursor = self
             .roll_cursor
