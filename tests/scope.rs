@@ -537,6 +537,8 @@ fn reads_of(r: &Reader, s: &Ward, records: &Reader) -> Vec<(&'static str, Result
         ("roles_of_member", ok(r.roles_of_member(s.member))),
         ("oversight_of_org", ok(r.oversight_of_org(s.branch))),
         ("oversight_of_member", ok(r.oversight_of_member(s.member))),
+        ("overseers_of", ok(r.overseers_of(s.branch))),
+        ("guests_of", ok(r.guests_of(s.held))),
         ("meetings_of", ok(r.meetings_of(s.branch, nov, dec))),
         (
             "meetings_in_month",
@@ -753,6 +755,51 @@ fn searches_and_lists_hold_no_name_from_ward_b() {
         .branch_statuses(PROVINCE, 202611, today(), &DurationConfig::default())
         .unwrap();
     assert_eq!(all.len(), 2);
+}
+
+#[test]
+fn who_came_to_or_oversees_a_branch_is_named_with_it_though_they_sit_outside() {
+    let f = fixture();
+    // A ward committee member who sits in the ward's other branch, oversees branch A and
+    // came to its meeting: outside a scope of branch A alone.
+    let visitor = MemberId(50);
+    f.store
+        .write(|w| {
+            let other = OrgUnit::new(
+                OrgId(60),
+                "QN.HG.K2",
+                "Chi bộ khu 2 Hồng Gai",
+                OrgKind::Branch,
+                Some(f.a.ward),
+            );
+            w.put_org(&other)?;
+            w.put_member(&member(visitor.0, "48000050", "Đỗ Văn Phúc", other.id))?;
+            w.put_oversight(&oversight(visitor, f.a.branch))?;
+            let mut held = w.meeting(f.a.held)?.unwrap();
+            held.guests.push(visitor);
+            w.put_meeting(&held)
+        })
+        .unwrap();
+    let r = f
+        .as_user(UserRole::Secretary, Some(f.a.branch))
+        .read()
+        .unwrap();
+    let names = |members: Vec<Member>| members.into_iter().map(|m| m.name).collect::<Vec<_>>();
+    assert_eq!(names(r.guests_of(f.a.held).unwrap()), ["Đỗ Văn Phúc"]);
+    let overseers: Vec<Member> = r
+        .overseers_of(f.a.branch)
+        .unwrap()
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
+    assert!(names(overseers).contains(&"Đỗ Văn Phúc".to_string()));
+    // Their own record and branch stay outside.
+    assert!(r.member(visitor).unwrap().is_none());
+    assert!(r.search_members("phuc", 10).unwrap().is_empty());
+    assert!(matches!(
+        r.members_of(OrgId(60), 0, 10),
+        Err(StoreError::OutOfScope)
+    ));
 }
 
 #[test]

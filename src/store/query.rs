@@ -600,6 +600,19 @@ queries! {
             .collect()
     }
 
+    /// Who is assigned to oversee branch `org`, each assignment with its member wherever
+    /// they sit (often on the committee above the scope): the assignment is the branch's
+    /// record, so its names are shown with it.
+    pub fn overseers_of(&self, org: OrgId) -> Result<Vec<(Oversight, Member)>, StoreError> {
+        let mut out = Vec::new();
+        for o in self.oversight_of_org(org)? {
+            if let Some(member) = self.member_any(o.member)? {
+                out.push((o, member));
+            }
+        }
+        Ok(out)
+    }
+
     /// The branches inside the scope that `member` is assigned to oversee.
     pub fn oversight_of_member(&self, member: MemberId) -> Result<Vec<Oversight>, StoreError> {
         self.guard_member(member)?;
@@ -624,6 +637,20 @@ queries! {
     /// A meeting by id, wherever it is: for rows of an organisation already let through.
     fn meeting_any(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
         self.meetings.get(id.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The guests recorded at meeting `id`, wherever they sit now (often on the committee
+    /// above the scope): who came to a meeting inside the scope is part of its record.
+    pub fn guests_of(&self, id: MeetingId) -> Result<Vec<Member>, StoreError> {
+        self.guard_meeting(id)?;
+        let Some(meeting) = self.meeting_any(id)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(meeting.guests.len());
+        for guest in meeting.guests {
+            out.extend(self.member_any(guest)?);
+        }
+        Ok(out)
     }
 
     /// `Err(OutOfScope)` when a read of what belongs to meeting `id` must be refused: the
