@@ -639,9 +639,12 @@ fn records_of_ward_b_by_id_are_not_found_by_a_secretary_of_ward_a() {
     assert!(r.member(f.b.member).unwrap().is_none());
     assert!(r.member_by_card("48000003").unwrap().is_none());
     assert!(r.meeting(f.b.held).unwrap().is_none());
+    assert!(r.org_id("QN.CL").unwrap().is_none());
+    assert!(r.member_id("48000003").unwrap().is_none());
     // The same reads of ward A find what is there.
     assert!(r.org(f.a.branch).unwrap().is_some());
     assert!(r.member_by_card("48000001").unwrap().is_some());
+    assert_eq!(r.org_id("QN.HG.K1").unwrap(), Some(f.a.branch));
     assert!(r.meeting(f.a.held).unwrap().is_some());
 }
 
@@ -676,6 +679,7 @@ fn nothing_above_the_scope_is_counted_or_listed() {
             .map(drop),
     );
     refused("absentees", r.absentees(PROVINCE, 2026).map(drop));
+    refused("totals", r.totals().map(drop));
     refused(
         "compliance_report",
         r.compliance_report(PROVINCE, 202611, today()).map(drop),

@@ -330,8 +330,12 @@ queries! {
     }
 
     /// The id of the organisation with `code`.
+    /// None for a code outside the scope: not even whether it exists is told.
     pub fn org_id(&self, code: &str) -> Result<Option<OrgId>, StoreError> {
-        Ok(self.org_by_code.get(code)?.map(|g| OrgId(g.value())))
+        match self.org_by_code.get(code)?.map(|g| OrgId(g.value())) {
+            Some(id) if self.hidden(id)? => Ok(None),
+            found => Ok(found),
+        }
     }
 
     /// An organisation by code.
@@ -508,8 +512,12 @@ queries! {
     }
 
     /// The id of the member with party card `card`.
+    /// None for a card outside the scope.
     pub fn member_id(&self, card: &str) -> Result<Option<MemberId>, StoreError> {
-        Ok(self.member_by_card.get(card)?.map(|g| MemberId(g.value())))
+        let Some(id) = self.member_by_card.get(card)?.map(|g| MemberId(g.value())) else {
+            return Ok(None);
+        };
+        Ok(self.member(id)?.map(|_| id))
     }
 
     /// A member by party card number.
@@ -719,7 +727,11 @@ queries! {
     }
 
     /// Number of organisations, members and meetings stored.
+    /// Counts of the whole file: refused to a read held to a scope, as counts above it.
     pub fn totals(&self) -> Result<Totals, StoreError> {
+        if self.read_scope().is_some() {
+            return Err(StoreError::OutOfScope);
+        }
         Ok(Totals {
             orgs: self.orgs.len()?,
             members: self.members.len()?,
