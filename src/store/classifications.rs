@@ -54,16 +54,19 @@ fn counts_in_year(org: &OrgUnit, year: i32, graded: bool) -> bool {
 queries! {
     /// The classification of `org` for `year`, if it was graded.
     pub fn org_classification(&self, org: OrgId, year: i32) -> Result<Option<Classification>, StoreError> {
+        self.guard_read(org)?;
         self.org_classifications.get((org.0, year))?.map(|g| decode(g.value())).transpose()
     }
 
     /// The classification of `member` for `year`, if they were graded.
     pub fn member_classification(&self, member: MemberId, year: i32) -> Result<Option<Classification>, StoreError> {
+        self.guard_member(member)?;
         self.member_classifications.get((member.0, year))?.map(|g| decode(g.value())).transpose()
     }
 
     /// Every classification of `org`, by year.
     pub fn org_classifications_of(&self, org: OrgId) -> Result<Vec<Classification>, StoreError> {
+        self.guard_read(org)?;
         self.org_classifications
             .range((org.0, i32::MIN)..=(org.0, i32::MAX))?
             .map(|row| decode(row?.1.value()))
@@ -72,6 +75,7 @@ queries! {
 
     /// Every classification of `member`, by year.
     pub fn member_classifications_of(&self, member: MemberId) -> Result<Vec<Classification>, StoreError> {
+        self.guard_member(member)?;
         self.member_classifications
             .range((member.0, i32::MIN)..=(member.0, i32::MAX))?
             .map(|row| decode(row?.1.value()))
@@ -84,6 +88,7 @@ queries! {
     /// read per unit, never a branch's cells or members — so a province costs about two
     /// reads per commune.
     pub fn grade_tally(&self, node: &OrgUnit, year: i32) -> Result<Option<GradeTally>, StoreError> {
+        self.guard_read(node.id)?;
         let Some(units) = GradedUnits::of(node.kind) else {
             return Ok(None);
         };
@@ -119,6 +124,8 @@ impl Writer<'_> {
         org: OrgId,
         c: &Classification,
     ) -> Result<(), StoreError> {
+        self.refuse_unless(self.access.role.writes_records())?;
+        self.require_scope(org)?;
         self.org_classifications
             .insert((org.0, c.year), encode(c).as_slice())?;
         Ok(())
@@ -130,9 +137,21 @@ impl Writer<'_> {
         member: MemberId,
         c: &Classification,
     ) -> Result<(), StoreError> {
+        self.refuse_unless(self.access.role.writes_records())?;
+        let org = self.member_org(member)?;
+        self.require_scope(org)?;
         self.member_classifications
             .insert((member.0, c.year), encode(c).as_slice())?;
         Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// The branch of a member that must exist.
+    fn member_org(&self, member: MemberId) -> Result<OrgId, StoreError> {
+        self.member(member)?
+            .map(|m| m.org)
+            .ok_or_else(|| StoreError::Corrupt(format!("member {} does not exist", member.0)))
     }
 }
 
@@ -152,7 +171,8 @@ impl Reader {
     }
 
     /// Every member classification row, as (member id, year of the key, record), in member
-    /// id order: one pass over the table, for `chibo check` and export.
+    /// id order: one pass over the table, for `chibo check` and export. Rows of members
+    /// outside the scope are left out.
     pub fn all_member_classifications(
         &self,
     ) -> Result<Vec<(u64, i32, Classification)>, StoreError> {
@@ -160,6 +180,9 @@ impl Reader {
         for row in self.member_classifications.iter()? {
             let (key, bytes) = row?;
             let (id, year) = key.value();
+            if self.access.scope.is_some() && self.guard_member(MemberId(id)).is_err() {
+                continue;
+            }
             rows.push((id, year, decode(bytes.value())?));
         }
         Ok(rows)

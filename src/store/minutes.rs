@@ -28,6 +28,7 @@ queries! {
     /// The roll of `meeting`: every member of its organisation on the roll that day, the
     /// expected ones first, each group in name order. One range scan of the roster.
     pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        self.guard_read(meeting.org)?;
         let members = self.members_of(meeting.org, 0, usize::MAX)?;
         Ok(Roll::new(
             members.iter().filter_map(|m| RollEntry::of(m, meeting)).collect(),
@@ -43,7 +44,9 @@ queries! {
             if entries.iter().any(|e| e.member == *id) {
                 continue;
             }
-            if let Some(entry) = self.member(*id)?.and_then(|m| RollEntry::of(&m, meeting)) {
+            // Whoever was marked at a meeting inside the scope is on its roll, even after
+            // moving to a branch outside it.
+            if let Some(entry) = self.member_any(*id)?.and_then(|m| RollEntry::of(&m, meeting)) {
                 entries.push(entry);
             }
         }
@@ -52,6 +55,7 @@ queries! {
 
     /// The draft of a meeting's minutes, if one was autosaved and not yet saved.
     pub fn draft(&self, meeting: MeetingId) -> Result<Option<Draft>, StoreError> {
+        self.guard_meeting(meeting)?;
         self.drafts.get(meeting.0)?.map(|g| decode(g.value())).transpose()
     }
 
@@ -72,12 +76,20 @@ impl Writer<'_> {
             .ok_or_else(|| StoreError::Corrupt(format!("meeting {} does not exist", id.0)))
     }
 
+    /// A meeting that must exist, to be changed by someone who may change meetings (or
+    /// their minutes, drafts, plan and documents) inside the scope. The role is checked
+    /// first, so a viewer hears "not allowed" whatever meeting they name.
+    pub(super) fn meeting_to_change(&self, id: MeetingId) -> Result<Meeting, StoreError> {
+        self.refuse_unless(self.access.role.writes_meetings())?;
+        let meeting = self.existing_meeting(id)?;
+        self.require_scope(meeting.org)?;
+        Ok(meeting)
+    }
+
     /// Keeps what was typed so far. A draft of approved minutes is refused: nothing
     /// typed there could ever be saved.
     pub fn save_draft(&mut self, id: MeetingId, draft: &Draft) -> Result<(), StoreError> {
-        let meeting = self.existing_meeting(id)?;
-        super::access::require(self.access.role.writes_meetings(), &self.access)?;
-        self.require_scope(meeting.org)?;
+        let meeting = self.meeting_to_change(id)?;
         self.note("draft", format!("of meeting {}", id.0), Some(meeting.org));
         if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
@@ -87,9 +99,7 @@ impl Writer<'_> {
     }
 
     pub fn discard_draft(&mut self, id: MeetingId) -> Result<(), StoreError> {
-        let meeting = self.existing_meeting(id)?;
-        super::access::require(self.access.role.writes_meetings(), &self.access)?;
-        self.require_scope(meeting.org)?;
+        self.meeting_to_change(id)?;
         self.drafts.remove(id.0)?;
         Ok(())
     }
@@ -101,7 +111,7 @@ impl Writer<'_> {
         roll: &Roll,
         today: NaiveDate,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.take_roll(roll, today)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)
@@ -114,7 +124,7 @@ impl Writer<'_> {
         text: String,
         at: chrono::NaiveDateTime,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.write_minutes(text, at)?;
         self.put_meeting(&meeting)?;
         self.discard_draft(id)?;
@@ -127,7 +137,8 @@ impl Writer<'_> {
         id: MeetingId,
         approval: Approval,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        self.refuse_unless(self.access.role.approves_minutes())?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.approve(approval)?;
         self.put_meeting(&meeting)?;
         self.discard_draft(id)?;
@@ -140,7 +151,7 @@ impl Writer<'_> {
         id: MeetingId,
         amendment: Amendment,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.amend(amendment)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)

@@ -67,6 +67,7 @@ pub struct Absentee {
 queries! {
     /// The bytes of document `no` of meeting `id`, as the body its kind says.
     pub fn document(&self, id: MeetingId, no: u32) -> Result<Option<(DocumentInfo, DocumentBody)>, StoreError> {
+        self.guard_meeting(id)?;
         let Some(meeting) = self.meeting(id)? else { return Ok(None) };
         let Some(info) = meeting.documents.into_iter().find(|d| d.no == no) else { return Ok(None) };
         let Some(bytes) = self.documents.get((id.0, no))? else { return Ok(None) };
@@ -77,15 +78,18 @@ queries! {
     /// The regular meeting of `org` that carries the plan of month `yyyymm`: the first one
     /// sent, else the first one, cancelled ones left out.
     pub fn month_plan(&self, org: OrgId, yyyymm: u32) -> Result<Option<Meeting>, StoreError> {
+        self.guard_read(org)?;
         let meetings = self.meetings_in_month(org, yyyymm)?;
         Ok(prep::month_plan(&meetings, yyyymm).cloned())
     }
 
     /// When `org`'s plan and documents for month `yyyymm` are due, by the settings up its
     /// tree and the month's planned meeting.
+    /// The settings above the scope still apply: they are worked out, never shown.
     pub fn plan_deadlines(&self, org: OrgId, yyyymm: u32) -> Result<PlanDeadlines, StoreError> {
+        self.guard_read(org)?;
         let own = self.org(org)?.ok_or_else(|| StoreError::Corrupt(format!("missing org {}", org.0)))?;
-        let chain: Vec<OrgUnit> = std::iter::once(own).chain(self.ancestors(org)?).collect();
+        let chain: Vec<OrgUnit> = std::iter::once(own).chain(self.ancestors_all(org)?).collect();
         let (rule, _, day) = settings_for_month(&chain, yyyymm);
         let meeting = self.month_plan(org, yyyymm)?;
         let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
@@ -98,12 +102,14 @@ queries! {
 
     /// The quorum of `meeting`, counted from its full roll (domain::quorum).
     pub fn quorum_of(&self, meeting: &Meeting) -> Result<Quorum, StoreError> {
+        self.guard_read(meeting.org)?;
         Ok(Quorum::of(&self.full_roll_of(meeting)?))
     }
 
     /// The roll of a committee meeting (sinh hoạt chi ủy): the members of the branch who
     /// hold a committee role in it on the meeting's day, in name order.
     pub fn committee_roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        self.guard_read(meeting.org)?;
         let roles = self.roles_of_org(meeting.org)?;
         let holds_role = |m: &Member| {
             roles.iter().any(|r| {
@@ -120,6 +126,7 @@ queries! {
     /// its month `yyyymm` as the committee above follows it, judged on `today`: the plan and
     /// documents against their deadlines, the first held regular meeting's quorum and
     /// duration against `config`, and the members flagged for unexcused absence.
+    /// A root outside the scope is refused (by `subtree`), so no row lies outside it.
     pub fn branch_statuses(&self, root: OrgId, yyyymm: u32, today: NaiveDate, config: &DurationConfig) -> Result<Vec<BranchStatus>, StoreError> {
         let tree = self.tree(root)?;
         let mut rows = Vec::new();
@@ -163,6 +170,7 @@ queries! {
     /// permission from the regular meeting in 3 or more months of `year` and are still on
     /// the roll at its end, in Vietnamese name order (given name, family name, middle names),
     /// then by card. A member moved between branches keeps the months of both.
+    /// A root outside the scope is refused (by `subtree`), so no name lies outside it.
     pub fn absentees(&self, root: OrgId, year: i32) -> Result<Vec<Absentee>, StoreError> {
         let december = year as u32 * 100 + 12;
         let mut found = Vec::new();
@@ -220,6 +228,8 @@ impl Writer<'_> {
     /// Plans a regular meeting of `org` on the form's day with its details: the plan of
     /// that month.
     pub fn new_plan(&mut self, org: OrgId, details: &PlanDetails) -> Result<Meeting, StoreError> {
+        self.refuse_unless(self.access.role.writes_meetings())?;
+        self.require_scope(org)?;
         let day = details
             .date
             .ok_or(StoreError::Prep(crate::domain::PrepError::Incomplete(
@@ -238,7 +248,7 @@ impl Writer<'_> {
         id: MeetingId,
         details: &PlanDetails,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.set_plan(details)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)
@@ -252,7 +262,7 @@ impl Writer<'_> {
         body: &DocumentBody,
         at: NaiveDateTime,
     ) -> Result<DocumentInfo, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         let info = meeting.add_document(name, body, at)?;
         self.documents.insert((id.0, info.no), body.bytes())?;
         self.put_meeting(&meeting)?;
@@ -261,7 +271,7 @@ impl Writer<'_> {
 
     /// Takes document `no` off meeting `id`, its bytes with it.
     pub fn remove_document(&mut self, id: MeetingId, no: u32) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.remove_document(no)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)
@@ -269,7 +279,7 @@ impl Writer<'_> {
 
     /// "Send": marks the plan of meeting `id` sent to the members and the committee above.
     pub fn send_plan(&mut self, id: MeetingId, at: NaiveDateTime) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         meeting.send_plan(at)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)
@@ -281,7 +291,7 @@ impl Writer<'_> {
         id: MeetingId,
         vote: Option<Vote>,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
         }
@@ -296,7 +306,7 @@ impl Writer<'_> {
         id: MeetingId,
         text: Option<String>,
     ) -> Result<Meeting, StoreError> {
-        let mut meeting = self.existing_meeting(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         if meeting.is_approved() {
             return Err(MinutesError::Approved.into());
         }
@@ -313,6 +323,12 @@ impl Writer<'_> {
         no: u32,
         bytes: &[u8],
     ) -> Result<(), StoreError> {
+        // The meeting may be written after its documents' bytes; `put_meeting` then
+        // checks its scope before the transaction can commit.
+        self.refuse_unless(self.access.role.writes_meetings())?;
+        if let Some(meeting) = self.meeting(id)? {
+            self.require_scope(meeting.org)?;
+        }
         self.documents.insert((id.0, no), bytes)?;
         Ok(())
     }

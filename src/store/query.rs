@@ -309,9 +309,15 @@ queries! {
         }
     }
 
+    /// Whether what hangs on organisation `id` is left out of a read: the read is held to
+    /// the scope and `id` lies outside it.
+    pub(super) fn hidden(&self, id: OrgId) -> Result<bool, StoreError> {
+        Ok(self.read_scope().is_some() && !self.in_scope(id)?)
+    }
+
     /// An organisation by id; none when it lies outside the acting user's scope.
     pub fn org(&self, id: OrgId) -> Result<Option<OrgUnit>, StoreError> {
-        if self.read_scope().is_some() && !self.in_scope(id)? {
+        if self.hidden(id)? {
             return Ok(None);
         }
         self.org_any(id)
@@ -324,8 +330,12 @@ queries! {
     }
 
     /// The id of the organisation with `code`.
+    /// None for a code outside the scope: not even whether it exists is told.
     pub fn org_id(&self, code: &str) -> Result<Option<OrgId>, StoreError> {
-        Ok(self.org_by_code.get(code)?.map(|g| OrgId(g.value())))
+        match self.org_by_code.get(code)?.map(|g| OrgId(g.value())) {
+            Some(id) if self.hidden(id)? => Ok(None),
+            found => Ok(found),
+        }
     }
 
     /// An organisation by code.
@@ -362,6 +372,7 @@ queries! {
     /// `skip`: the same range scan as `children`, reading the index keys alone (no
     /// organisation record), for lists that read a child's record only when it is shown.
     pub fn child_ids(&self, parent: OrgId, skip: usize, limit: usize) -> Result<Vec<OrgId>, StoreError> {
+        self.guard_read(parent)?;
         let p = parent.0;
         let mut out = Vec::new();
         for row in self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
@@ -389,6 +400,7 @@ queries! {
         if let (None, Some(_)) = (parent, self.read_scope()) {
             return Ok(1);
         }
+        if let Some(p) = parent { self.guard_read(p)?; }
         let p = parent.map_or(0, |p| p.0);
         Ok(self.org_children.range((p, NO_BYTES, 0)..(p + 1, NO_BYTES, 0))?.count())
     }
@@ -425,6 +437,7 @@ queries! {
     /// The meeting rule and grace days of `id` as last decided (every recorded change
     /// applied, including one that starts next month), inherited up the tree.
     pub fn effective_schedule(&self, id: OrgId) -> Result<(Option<ScheduleRule>, u8), StoreError> {
+        self.guard_read(id)?;
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
         let chain = std::iter::once(own).chain(self.ancestors_all(id)?);
         Ok(schedule::effective(chain.map(|o| o.latest_settings())))
@@ -433,6 +446,7 @@ queries! {
     /// The meeting rule and grace days in force for `id` in month `yyyymm`, inherited up the
     /// tree, each organisation's dated changes applied.
     pub fn effective_schedule_for_month(&self, id: OrgId, yyyymm: u32) -> Result<(Option<ScheduleRule>, u8), StoreError> {
+        self.guard_read(id)?;
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
         let ancestors = self.ancestors_all(id)?;
         Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), yyyymm))
@@ -441,7 +455,10 @@ queries! {
     /// `root` and every organisation below it, each level in Vietnamese order after the one
     /// above: a walk of `org_children`, one range scan per organisation visited, that ends
     /// because the store refuses parent cycles (and stops at a repeat if a file has one).
+    /// A root outside the scope is refused, so every list built on a subtree (statuses,
+    /// reports, absentees, counts) holds nothing outside it.
     pub fn subtree(&self, root: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
+        self.guard_read(root)?;
         let root = self.org(root)?.ok_or_else(|| missing("org", root.0))?;
         let mut seen = std::collections::HashSet::from([root.id]);
         let mut orgs = vec![root];
@@ -468,14 +485,39 @@ queries! {
         Ok(branches)
     }
 
-    /// A member by id.
+    /// A member by id; none when their branch lies outside the acting user's scope.
     pub fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        match self.member_any(id)? {
+            Some(m) if self.hidden(m.org)? => Ok(None),
+            found => Ok(found),
+        }
+    }
+
+    /// A member by id, wherever they are: for rows reached through something inside the
+    /// scope (a roster, a role, a roll-call) or filtered after.
+    pub(super) fn member_any(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
         self.members.get(id.0)?.map(|g| decode(g.value())).transpose()
     }
 
+    /// `Err(OutOfScope)` when a read of what belongs to `member` must be refused: the
+    /// member is unknown or sits outside the scope.
+    pub(super) fn guard_member(&self, member: MemberId) -> Result<(), StoreError> {
+        if self.read_scope().is_none() {
+            return Ok(());
+        }
+        match self.member_any(member)? {
+            Some(m) => self.require_scope(m.org),
+            None => Err(StoreError::OutOfScope),
+        }
+    }
+
     /// The id of the member with party card `card`.
+    /// None for a card outside the scope.
     pub fn member_id(&self, card: &str) -> Result<Option<MemberId>, StoreError> {
-        Ok(self.member_by_card.get(card)?.map(|g| MemberId(g.value())))
+        let Some(id) = self.member_by_card.get(card)?.map(|g| MemberId(g.value())) else {
+            return Ok(None);
+        };
+        Ok(self.member(id)?.map(|_| id))
     }
 
     /// A member by party card number.
@@ -493,7 +535,7 @@ queries! {
         let mut out = Vec::new();
         for row in self.org_members.range((org.0, NO_BYTES, 0)..(org.0 + 1, NO_BYTES, 0))?.skip(skip).take(limit) {
             let id = row?.0.value().2;
-            out.push(self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?);
+            out.push(self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?);
         }
         Ok(out)
     }
@@ -512,8 +554,8 @@ queries! {
         let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
         let mut out = Vec::new();
         for id in prefix_ids(&self.member_by_folded, query, wanted)? {
-            let member = self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?;
-            if self.read_scope().is_none() || self.in_scope(member.org)? {
+            let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+            if !self.hidden(member.org)? {
                 out.push(member);
             }
             if out.len() == limit { break; }
@@ -527,7 +569,7 @@ queries! {
         let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
         let mut out = Vec::new();
         for id in prefix_ids(&self.org_by_folded, query, wanted)? {
-            if self.read_scope().is_none() || self.in_scope(OrgId(id))? {
+            if !self.hidden(OrgId(id))? {
                 out.push(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?);
             }
             if out.len() == limit { break; }
@@ -544,11 +586,13 @@ queries! {
             .collect()
     }
 
-    /// Roles held by `member` anywhere.
+    /// Roles held by `member` anywhere inside the scope.
     pub fn roles_of_member(&self, member: MemberId) -> Result<Vec<Role>, StoreError> {
+        self.guard_member(member)?;
         let mut out = Vec::new();
         for row in self.roles_by_member.range((member.0, 0, i32::MIN)..(member.0 + 1, 0, i32::MIN))? {
             let (m, org, from) = row?.0.value();
+            if self.hidden(OrgId(org))? { continue; }
             let role = self.roles.get((org, m, from))?.ok_or_else(|| missing("role of member", m))?;
             out.push(decode(role.value())?);
         }
@@ -564,20 +608,69 @@ queries! {
             .collect()
     }
 
-    /// The branches `member` is assigned to oversee.
+    /// Who is assigned to oversee branch `org`, each assignment with its member wherever
+    /// they sit (often on the committee above the scope): the assignment is the branch's
+    /// record, so its names are shown with it.
+    pub fn overseers_of(&self, org: OrgId) -> Result<Vec<(Oversight, Member)>, StoreError> {
+        let mut out = Vec::new();
+        for o in self.oversight_of_org(org)? {
+            if let Some(member) = self.member_any(o.member)? {
+                out.push((o, member));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The branches inside the scope that `member` is assigned to oversee.
     pub fn oversight_of_member(&self, member: MemberId) -> Result<Vec<Oversight>, StoreError> {
+        self.guard_member(member)?;
         let mut out = Vec::new();
         for row in self.oversight_by_member.range((member.0, 0, i32::MIN)..(member.0 + 1, 0, i32::MIN))? {
             let (m, org, from) = row?.0.value();
+            if self.hidden(OrgId(org))? { continue; }
             let o = self.oversight.get((org, m, from))?.ok_or_else(|| missing("oversight of member", m))?;
             out.push(decode(o.value())?);
         }
         Ok(out)
     }
 
-    /// A meeting by id.
+    /// A meeting by id; none when its organisation lies outside the acting user's scope.
     pub fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+        match self.meeting_any(id)? {
+            Some(m) if self.hidden(m.org)? => Ok(None),
+            found => Ok(found),
+        }
+    }
+
+    /// A meeting by id, wherever it is: for rows of an organisation already let through.
+    fn meeting_any(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
         self.meetings.get(id.0)?.map(|g| decode(g.value())).transpose()
+    }
+
+    /// The guests recorded at meeting `id`, wherever they sit now (often on the committee
+    /// above the scope): who came to a meeting inside the scope is part of its record.
+    pub fn guests_of(&self, id: MeetingId) -> Result<Vec<Member>, StoreError> {
+        self.guard_meeting(id)?;
+        let Some(meeting) = self.meeting_any(id)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(meeting.guests.len());
+        for guest in meeting.guests {
+            out.extend(self.member_any(guest)?);
+        }
+        Ok(out)
+    }
+
+    /// `Err(OutOfScope)` when a read of what belongs to meeting `id` must be refused: the
+    /// meeting is unknown or its organisation lies outside the scope.
+    pub(super) fn guard_meeting(&self, id: MeetingId) -> Result<(), StoreError> {
+        if self.read_scope().is_none() {
+            return Ok(());
+        }
+        match self.meeting_any(id)? {
+            Some(m) => self.require_scope(m.org),
+            None => Err(StoreError::OutOfScope),
+        }
     }
 
     /// Meetings of `org` held on days in `from..until`, by date.
@@ -587,7 +680,7 @@ queries! {
         let mut out = Vec::new();
         for row in self.org_meetings.range(range)? {
             let id = row?.0.value().2;
-            out.push(self.meeting(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
+            out.push(self.meeting_any(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
         }
         Ok(out)
     }
@@ -605,31 +698,40 @@ queries! {
         let mut out = Vec::new();
         for row in self.org_meetings.range((org.0, i32::MIN, 0)..(org.0 + 1, i32::MIN, 0))? {
             let id = row?.0.value().2;
-            out.push(self.meeting(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
+            out.push(self.meeting_any(MeetingId(id))?.ok_or_else(|| missing("meeting", id))?);
         }
         Ok(out)
     }
 
-    /// Calls `f` with every organisation in code order (for export and checks).
+    /// Calls `f` with every organisation in code order (for export and checks), those
+    /// outside the scope left out.
     pub fn each_org<E: From<StoreError>>(&self, mut f: impl FnMut(OrgUnit) -> Result<(), E>) -> Result<(), E> {
         for row in self.org_by_code.iter().map_err(StoreError::from)? {
             let id = row.map_err(StoreError::from)?.1.value();
+            if self.hidden(OrgId(id))? { continue; }
             f(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?)?;
         }
         Ok(())
     }
 
-    /// Calls `f` with every member in card order (for export and checks).
+    /// Calls `f` with every member in card order (for export and checks), those outside
+    /// the scope left out.
     pub fn each_member<E: From<StoreError>>(&self, mut f: impl FnMut(Member) -> Result<(), E>) -> Result<(), E> {
         for row in self.member_by_card.iter().map_err(StoreError::from)? {
             let id = row.map_err(StoreError::from)?.1.value();
-            f(self.member(MemberId(id))?.ok_or_else(|| missing("member", id))?)?;
+            let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+            if self.hidden(member.org)? { continue; }
+            f(member)?;
         }
         Ok(())
     }
 
     /// Number of organisations, members and meetings stored.
+    /// Counts of the whole file: refused to a read held to a scope, as counts above it.
     pub fn totals(&self) -> Result<Totals, StoreError> {
+        if self.read_scope().is_some() {
+            return Err(StoreError::OutOfScope);
+        }
         Ok(Totals {
             orgs: self.orgs.len()?,
             members: self.members.len()?,
@@ -647,6 +749,11 @@ pub struct Totals {
 }
 
 impl Writer<'_> {
+    /// `Err(NotAllowed)` unless the acting user's role allows the change.
+    pub(super) fn refuse_unless(&self, allowed: bool) -> Result<(), StoreError> {
+        require(allowed, &self.access)
+    }
+
     /// Notes a change for the audit trail.
     pub(super) fn note(&mut self, kind: &'static str, subject: String, org: Option<OrgId>) {
         self.notes.push(super::audit::Note {
@@ -699,25 +806,28 @@ impl Writer<'_> {
         Ok(current)
     }
 
-    /// A fresh organisation id.
+    /// A fresh organisation id (a counter is written: only for those who may add one).
     pub fn new_org_id(&mut self) -> Result<OrgId, StoreError> {
+        self.refuse_unless(self.access.role.writes_records())?;
         self.next_id("next_org_id").map(OrgId)
     }
 
     /// A fresh member id.
     pub fn new_member_id(&mut self) -> Result<MemberId, StoreError> {
+        self.refuse_unless(self.access.role.writes_records())?;
         self.next_id("next_member_id").map(MemberId)
     }
 
     /// A fresh meeting id.
     pub fn new_meeting_id(&mut self) -> Result<MeetingId, StoreError> {
+        self.refuse_unless(self.access.role.writes_meetings())?;
         self.next_id("next_meeting_id").map(MeetingId)
     }
 
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
-        require(self.access.role.writes_records(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_records())?;
         self.require_writable_org(org.id, org.parent)?;
         self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
@@ -859,7 +969,7 @@ impl Writer<'_> {
 
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
-        require(self.access.role.writes_records(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_records())?;
         self.require_scope(member.org)?;
         if let Some(old) = self.member(member.id)? {
             self.require_scope(old.org)?;
@@ -901,7 +1011,7 @@ impl Writer<'_> {
     /// are sorted first and inserted in key order (about three times faster in redb); the
     /// keys are computed and sorted on other threads while this one writes the records.
     pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
-        require(self.access.role.writes_records(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_records())?;
         for member in members {
             self.require_scope(member.org)?;
         }
@@ -980,7 +1090,7 @@ impl Writer<'_> {
 
     /// Records a role (replacing one with the same org, member and start date).
     pub fn put_role(&mut self, role: &Role) -> Result<(), StoreError> {
-        require(self.access.role.writes_records(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_records())?;
         self.require_scope(role.org)?;
         self.note(
             "role",
@@ -997,7 +1107,7 @@ impl Writer<'_> {
 
     /// Records an oversight assignment (replacing one with the same branch, member and start).
     pub fn put_oversight(&mut self, o: &Oversight) -> Result<(), StoreError> {
-        require(self.access.role.writes_records(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_records())?;
         self.require_scope(o.org)?;
         self.note(
             "oversight",
@@ -1014,7 +1124,7 @@ impl Writer<'_> {
 
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
-        require(self.access.role.writes_meetings(), &self.access)?;
+        self.refuse_unless(self.access.role.writes_meetings())?;
         self.require_scope(meeting.org)?;
         if let Some(old) = self.meeting(meeting.id)? {
             self.require_scope(old.org)?;

@@ -79,6 +79,7 @@ queries! {
     /// The months (`yyyymm`, ascending) in which `member` was marked absent without
     /// permission at a held regular meeting, of any branch.
     pub fn absent_months(&self, member: MemberId) -> Result<Vec<u32>, StoreError> {
+        self.guard_member(member)?;
         let mut months = Vec::new();
         for row in self.member_absences.range((member.0, 0)..(member.0 + 1, 0))? {
             months.push(row?.0.value().1);
@@ -121,6 +122,7 @@ queries! {
     /// without counting the records (which `month_stats` does, and dashboards do not). A
     /// covered month without a row is all zero.
     pub fn stored_months(&self, org: OrgId, first: u32, last: u32) -> Result<Vec<(u32, Option<MonthStats>)>, StoreError> {
+        self.guard_read(org)?;
         let mut months: Vec<(u32, Option<MonthStats>)> = Vec::new();
         for row in self.rollup_months.range(first..=last)? {
             months.push((row?.0.value(), Some(MonthStats::default())));
@@ -145,6 +147,7 @@ queries! {
     /// Month `yyyymm` of `org` from the roll-ups alone: `None` when the month is not
     /// covered. One read of `rollup_months` and one of `rollups`.
     pub fn stored_month_stats(&self, org: OrgId, yyyymm: u32) -> Result<Option<MonthStats>, StoreError> {
+        self.guard_read(org)?;
         if self.rollup_months.get(yyyymm)?.is_none() {
             return Ok(None);
         }
@@ -155,6 +158,7 @@ queries! {
     /// list of children whose parent's month was read with `stored_month_stats`): a month
     /// not covered has no rows, and reads as all zero here whatever the records say.
     pub fn stored_month_of(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+        self.guard_read(org)?;
         self.stored_month(org.0, yyyymm)
     }
 

@@ -128,10 +128,8 @@ pub fn guests(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let mut people =
         committee_above(reader, &org, meeting.date, lang).map_err(read_failed(lang))?;
     // Guests recorded before who hold no role above now stay in the list, ticked.
-    for guest in &meeting.guests {
-        if !people.iter().any(|p| p.id == *guest)
-            && let Some(member) = reader.member(*guest).map_err(read_failed(lang))?
-        {
+    for member in reader.guests_of(meeting.id).map_err(read_failed(lang))? {
+        if !people.iter().any(|p| p.id == member.id) {
             people.push(Person {
                 id: member.id,
                 name: member.name,

@@ -45,10 +45,8 @@ impl MeetingLine {
 
     /// With the names of its guests, for the details of a meeting shown.
     fn with_guests(mut self, reader: &Reader) -> Result<MeetingLine, StoreError> {
-        for guest in &self.meeting.guests {
-            if let Some(member) = reader.member(*guest)? {
-                self.guests.push(member.name);
-            }
+        for member in reader.guests_of(self.meeting.id)? {
+            self.guests.push(member.name);
         }
         Ok(self)
     }
@@ -291,10 +289,8 @@ fn overseers_of(
     today: NaiveDate,
 ) -> Result<Vec<String>, StoreError> {
     let mut names = Vec::new();
-    for assignment in reader.oversight_of_org(branch)? {
-        if span_covers(assignment.from, assignment.until, today)
-            && let Some(member) = reader.member(assignment.member)?
-        {
+    for (assignment, member) in reader.overseers_of(branch)? {
+        if span_covers(assignment.from, assignment.until, today) {
             names.push(member.name);
         }
     }

@@ -252,11 +252,6 @@ fn secretary_on(
 }
 
 fn guest_names(reader: &Reader, meeting: &Meeting) -> Result<Vec<String>, StoreError> {
-    let mut names = Vec::with_capacity(meeting.guests.len());
-    for id in &meeting.guests {
-        if let Some(member) = reader.member(*id)? {
-            names.push(member.name);
-        }
-    }
-    Ok(names)
+    let guests = reader.guests_of(meeting.id)?;
+    Ok(guests.into_iter().map(|member| member.name).collect())
 }
