@@ -31,8 +31,16 @@ pub fn plan(lang: Lang, mark: PlanMark) -> String {
             format!("sent {}, on time", when(lang, at)),
         ),
         PlanMark::SentLate { at, deadline } => lang.pick(
-            format!("gửi muộn {} (hạn {})", when(lang, at), day_month(lang, deadline)),
-            format!("sent late {} (due {})", when(lang, at), day_month(lang, deadline)),
+            format!(
+                "gửi muộn {} (hạn {})",
+                when(lang, at),
+                day_month(lang, deadline)
+            ),
+            format!(
+                "sent late {} (due {})",
+                when(lang, at),
+                day_month(lang, deadline)
+            ),
         ),
         PlanMark::Missing { deadline } => lang.pick(
             format!("quá hạn {}, chưa gửi", day_month(lang, deadline)),
@@ -49,8 +57,16 @@ pub fn documents(lang: Lang, kept: Timeliness, today: NaiveDate) -> String {
             format!("posted {}, on time", when(lang, at)),
         ),
         Timeliness::Late { at, deadline } => lang.pick(
-            format!("gửi muộn {} (hạn {})", when(lang, at), day_month(lang, deadline)),
-            format!("posted late {} (due {})", when(lang, at), day_month(lang, deadline)),
+            format!(
+                "gửi muộn {} (hạn {})",
+                when(lang, at),
+                day_month(lang, deadline)
+            ),
+            format!(
+                "posted late {} (due {})",
+                when(lang, at),
+                day_month(lang, deadline)
+            ),
         ),
         Timeliness::Pending { deadline } if today > deadline => lang.pick(
             format!("quá hạn {}, chưa gửi", day_month(lang, deadline)),

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 
 use super::super::calendar::{DayMark, DayMarks};
+use crate::domain::duration::DurationConfig;
 use crate::domain::role::span_covers;
 use crate::domain::{
     Compliance, Meeting, MeetingKind, MeetingState, OrgId, OrgKind, OrgUnit, ScheduleRule,
 };
-use crate::domain::duration::DurationConfig;
 use crate::store::{BranchClash, BranchStatus, ComplianceRow, Reader, StoreError};
 use crate::ui::paged::{PAGE, Paged};
 

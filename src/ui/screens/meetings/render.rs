@@ -74,10 +74,15 @@ impl Areas {
         usize::from(self.meetings.height.saturating_sub(1))
     }
 
-    /// Rows of units: the pane less its title, the column heading and the line that
-    /// tells the plan and flags of the unit under the cursor.
+    /// Rows of units: the pane less its title, the column heading and — when there is
+    /// room for a few units besides — the line that tells the plan and flags of the unit
+    /// under the cursor.
     pub(super) fn unit_rows(&self) -> usize {
-        usize::from(self.below.height.saturating_sub(3))
+        usize::from(self.below.height.saturating_sub(2)) - usize::from(self.has_unit_line())
+    }
+
+    fn has_unit_line(&self) -> bool {
+        self.below.height >= 2 + 1 + MIN_UNIT_ROWS
     }
 }
 
@@ -208,7 +213,11 @@ fn plan_and_flags(prep: &BranchStatus, month: u32, ui: &Ui<'_>) -> Line<'static>
         .collect();
     if !others.is_empty() {
         spans.push(Span::styled(
-            format!("  {} {}", i18n::prep::FLAG, safe(&i18n::prep::flags(ui.lang, &others))),
+            format!(
+                "  {} {}",
+                i18n::prep::FLAG,
+                safe(&i18n::prep::flags(ui.lang, &others))
+            ),
             ui.theme.bad(),
         ));
     }
@@ -451,6 +460,8 @@ struct UnitColumns {
 }
 
 const DAY: usize = 6;
+/// Units shown before the line about the one under the cursor takes a row.
+const MIN_UNIT_ROWS: u16 = 3;
 /// The plan mark and the flag mark of a branch, before its due day: " ✓⚑".
 const MARKS: usize = 3;
 /// The longest short status words ("out of rule").
@@ -472,8 +483,11 @@ impl UnitColumns {
         };
         // Marker, plan and flag marks, due day, held day, the status symbol and its
         // shortest words.
+        let branches = view
+            .visible_units()
+            .any(|u| matches!(u.standing, Standing::Branch(_)));
         let fixed = 1
-            + MARKS
+            + if branches { MARKS } else { 0 }
             + (DAY + 1) * 2
             + 2
             + if wide {
@@ -673,8 +687,10 @@ fn render_units(
             ui,
         ));
     }
-    let rows = view.areas().unit_rows();
-    lines.resize(2 + rows, Line::default());
-    lines.push(selected_unit_line(view, cols, ui));
+    let areas = view.areas();
+    if areas.has_unit_line() {
+        lines.resize(2 + areas.unit_rows(), Line::default());
+        lines.push(selected_unit_line(view, cols, ui));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }

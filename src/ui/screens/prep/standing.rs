@@ -14,13 +14,24 @@ pub enum PlanMark {
     /// The branch owes no plan that month (no meeting rule, founded after the deadline).
     NotOwed,
     /// Nothing planned yet; the deadline has not passed.
-    Unplanned { deadline: NaiveDate },
+    Unplanned {
+        deadline: NaiveDate,
+    },
     /// Planned in chibo, not sent yet; the deadline has not passed.
-    Drafted { deadline: NaiveDate },
-    SentOnTime { at: NaiveDateTime },
-    SentLate { at: NaiveDateTime, deadline: NaiveDate },
+    Drafted {
+        deadline: NaiveDate,
+    },
+    SentOnTime {
+        at: NaiveDateTime,
+    },
+    SentLate {
+        at: NaiveDateTime,
+        deadline: NaiveDate,
+    },
     /// Not sent, and the deadline has passed.
-    Missing { deadline: NaiveDate },
+    Missing {
+        deadline: NaiveDate,
+    },
 }
 
 impl PlanMark {
@@ -70,7 +81,7 @@ mod tests {
     use crate::domain::{OrgId, OrgKind, OrgUnit};
 
     fn status(kept: Option<PlanMonth>, planned: bool) -> BranchStatus {
-        let branch = OrgUnit::new(OrgId(1), "B".into(), "Chi bộ".into(), OrgKind::Branch, None);
+        let branch = OrgUnit::new(OrgId(1), "B", "Chi bộ", OrgKind::Branch, None);
         let plan = planned.then(|| {
             crate::domain::Meeting::new(
                 crate::domain::MeetingId(1),
@@ -100,10 +111,15 @@ mod tests {
             plan: Timeliness::Pending { deadline },
             documents: Timeliness::Pending { deadline },
         });
-        let on = |day: &str, planned: bool| PlanMark::of(&status(pending, planned), parse_iso(day).unwrap());
+        let on = |day: &str, planned: bool| {
+            PlanMark::of(&status(pending, planned), parse_iso(day).unwrap())
+        };
         assert_eq!(on("2026-11-20", false), PlanMark::Unplanned { deadline });
         assert_eq!(on("2026-11-20", true), PlanMark::Drafted { deadline });
         assert_eq!(on("2026-11-21", true), PlanMark::Missing { deadline });
-        assert_eq!(PlanMark::of(&status(None, false), deadline), PlanMark::NotOwed);
+        assert_eq!(
+            PlanMark::of(&status(None, false), deadline),
+            PlanMark::NotOwed
+        );
     }
 }
