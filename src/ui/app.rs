@@ -651,6 +651,7 @@ impl App {
             context: self.screen_context(),
             lang: self.lang,
             today: self.today,
+            now: self.now(),
             org: self.selected_org(),
             member: self.selected_member(),
             calendar,

@@ -744,6 +744,18 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "phân công cấp ủy viên cấp trên theo dõi chi bộ",
             "assign a committee member above to oversee the branch",
         ),
+        (_, A::Prepare) => (
+            "chuẩn bị cuộc họp sắp tới của chi bộ: ngày giờ, địa điểm, chủ đề, nội dung, người dự thảo",
+            "prepare the branch's coming meeting: day, times, place, topic, agenda, drafter",
+        ),
+        (_, A::Attach) => (
+            "đính kèm tài liệu (tối đa 10 MB) vào kế hoạch",
+            "attach a document (10 MB at most) to the plan",
+        ),
+        (_, A::SendPlan) => (
+            "gửi kế hoạch cho đảng viên và cấp ủy cấp trên",
+            "send the plan to the members and the committee above",
+        ),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => (
             "vắng có lý do (hỏi lý do)",
@@ -831,6 +843,9 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::CancelMeeting) => ("hủy họp", "cancel"),
         (_, A::Guests) => ("khách", "guests"),
         (_, A::Assign) => ("phân công", "assign"),
+        (_, A::Prepare) => ("chuẩn bị", "prepare"),
+        (_, A::Attach) => ("đính kèm", "attach"),
+        (_, A::SendPlan) => ("gửi kế hoạch", "send plan"),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => ("có lý do", "excused"),
         (_, A::MarkAbsent) => ("vắng", "absent"),

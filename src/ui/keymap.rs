@@ -180,6 +180,9 @@ actions! {
     Paste => "paste",
     Dashboard => "dashboard",
     Parent => "parent",
+    Prepare => "prepare",
+    SendPlan => "send_plan",
+    Attach => "attach",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -302,6 +305,9 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Meetings, Action::CancelMeeting, &["x"]),
     (Context::Meetings, Action::Guests, &["i"]),
     (Context::Meetings, Action::Assign, &["o"]),
+    (Context::Meetings, Action::Prepare, &["n"]),
+    (Context::Meetings, Action::Attach, &["a"]),
+    (Context::Meetings, Action::SendPlan, &["s"]),
     (Context::Meetings, Action::Quotas, &["v"]),
     (Context::Meetings, Action::Dashboard, &["b", "f3"]),
     (Context::Checklist, Action::Accept, &["enter"]),

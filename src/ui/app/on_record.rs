@@ -498,16 +498,21 @@ impl App {
         std::fs::rename(&partial, path).map_err(io_error)
     }
 
-    /// Who is writing, and now (on the day chibo runs as, at the clock's time of day).
+    /// Who is writing, and now.
     fn stamp(&self) -> Stamp {
+        Stamp {
+            by: self.actor.clone(),
+            at: self.now(),
+        }
+    }
+
+    /// Now: on the day chibo runs as, at the clock's time of day, to the second.
+    pub(super) fn now(&self) -> NaiveDateTime {
         let time = self
             .fixed_time
             .unwrap_or_else(|| chrono::Local::now().time());
         let at = NaiveDateTime::new(self.today, time);
-        Stamp {
-            by: self.actor.clone(),
-            at: at.with_nanosecond(0).unwrap_or(at),
-        }
+        at.with_nanosecond(0).unwrap_or(at)
     }
 
     fn store_failed(&mut self, e: &StoreError) {

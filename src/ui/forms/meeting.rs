@@ -252,7 +252,7 @@ fn org_field(lang: Lang, org: &OrgUnit) -> Field {
     )
 }
 
-fn time_field(label: Word, time: Option<NaiveTime>, lang: Lang) -> Field {
+pub(super) fn time_field(label: Word, time: Option<NaiveTime>, lang: Lang) -> Field {
     let shown = time
         .map(crate::domain::date::format_clock)
         .unwrap_or_default();
@@ -315,7 +315,11 @@ fn existing_fields(
     ]
 }
 
-fn optional_time(fields: &Fields, index: usize, lang: Lang) -> Result<Option<NaiveTime>, Refusal> {
+pub(super) fn optional_time(
+    fields: &Fields,
+    index: usize,
+    lang: Lang,
+) -> Result<Option<NaiveTime>, Refusal> {
     let text = fields.text(index).trim();
     if text.is_empty() {
         return Ok(None);

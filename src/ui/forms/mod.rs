@@ -16,6 +16,7 @@
 //! - [`member`], [`status`]: add and edit a member; a dated change of status;
 //! - [`meeting`]: plan, record as held, move and cancel a meeting, with the days its
 //!   branches meet shown as a warning when a committee plans on them;
+//! - [`prep`]: prepare a branch's coming meeting, attach its documents, send the plan;
 //! - [`visits`]: the guests from above at a held meeting, and who oversees a branch;
 //! - [`words`]: every word the forms show, in both languages.
 
@@ -26,6 +27,7 @@ pub mod member;
 pub mod minutes;
 pub mod org;
 pub mod picker;
+pub mod prep;
 pub mod status;
 pub mod visits;
 pub mod words;
@@ -61,6 +63,8 @@ pub struct Subject<'a> {
     pub context: Context,
     pub lang: Lang,
     pub today: NaiveDate,
+    /// Now, on the day chibo runs as: when a plan is sent or a document attached.
+    pub now: chrono::NaiveDateTime,
     pub org: Option<&'a OrgUnit>,
     pub member: Option<&'a Member>,
     /// On the meetings screen: what it shows and what the cursor is on.
@@ -102,6 +106,9 @@ pub fn open(
         (Context::Meetings, Action::CancelMeeting) => meeting::cancel,
         (Context::Meetings | Context::Roll, Action::Guests) => visits::guests,
         (Context::Meetings, Action::Assign) => visits::assign,
+        (Context::Meetings, Action::Prepare) => prep::prepare,
+        (Context::Meetings, Action::SendPlan) => prep::send,
+        (Context::Meetings, Action::Attach) => prep::attach,
         _ => return None,
     };
     let opened = store

@@ -104,3 +104,173 @@ pub fn plan_label(lang: Lang, month: &str) -> String {
 pub fn documents_label(lang: Lang) -> &'static str {
     lang.pick("Tài liệu", "Documents")
 }
+
+pub fn pick_branch(lang: Lang) -> &'static str {
+    lang.pick(
+        "Chọn một chi bộ: kế hoạch sinh hoạt là của chi bộ.",
+        "Select a branch: a meeting plan is a branch's.",
+    )
+}
+
+pub fn nobody(lang: Lang) -> &'static str {
+    lang.pick("(chưa phân công)", "(not assigned)")
+}
+
+pub fn deadline_label(lang: Lang) -> &'static str {
+    lang.pick("Hạn gửi kế hoạch", "Plan due by")
+}
+
+/// "hết ngày 20/11/2026".
+pub fn deadline(lang: Lang, day: NaiveDate) -> String {
+    lang.pick(
+        format!("hết ngày {}", lang.date(day)),
+        format!("end of {}", lang.date(day)),
+    )
+}
+
+pub fn day_label(lang: Lang) -> &'static str {
+    lang.pick("Ngày họp", "Meeting day")
+}
+
+pub fn agenda_item(lang: Lang, no: usize) -> String {
+    lang.pick(format!("Nội dung {no}"), format!("Agenda item {no}"))
+}
+
+pub fn drafter_label(lang: Lang) -> &'static str {
+    lang.pick("Người chuẩn bị dự thảo", "Drafted by")
+}
+
+/// "Chuẩn bị sinh hoạt tháng 12/2026 — Chi bộ khu 2".
+pub fn prepare_title(lang: Lang, branch: &str, month: u32) -> String {
+    let (year, month) = (month / 100, month % 100);
+    lang.pick(
+        format!("Chuẩn bị sinh hoạt tháng {month:02}/{year} — {branch}"),
+        format!("Prepare the meeting of {year}-{month:02} — {branch}"),
+    )
+}
+
+/// After saving: where the plan stands, and what it still needs before it can be sent.
+pub fn plan_saved(lang: Lang, branch: &str, day: NaiveDate, missing: &[&'static str]) -> String {
+    let saved = lang.pick(
+        format!("Đã lưu kế hoạch họp ngày {} của {branch}.", lang.date(day)),
+        format!("Saved the plan of {branch} for {}.", lang.date(day)),
+    );
+    if missing.is_empty() {
+        let next = lang.pick(" Nhấn s để gửi.", " Press s to send it.");
+        format!("{saved}{next}")
+    } else {
+        let words = crate::domain::PrepError::Incomplete(missing.to_vec()).message(lang);
+        format!("{saved} {words}.")
+    }
+}
+
+pub fn no_plan(lang: Lang, month: u32) -> String {
+    let (year, month) = (month / 100, month % 100);
+    lang.pick(
+        format!("Chưa có kế hoạch tháng {month:02}/{year}: nhấn n để lập."),
+        format!("No plan for {year}-{month:02} yet: press n to make one."),
+    )
+}
+
+pub fn send_question(lang: Lang, branch: &str, day: NaiveDate, documents: usize) -> Vec<String> {
+    vec![
+        lang.pick(
+            format!(
+                "Gửi kế hoạch họp ngày {} của {branch} cho đảng viên và cấp ủy cấp trên?",
+                lang.date(day)
+            ),
+            format!(
+                "Send the plan of {branch} for {} to the members and the committee above?",
+                lang.date(day)
+            ),
+        ),
+        lang.pick(
+            format!("Kèm {documents} tài liệu. Thời điểm gửi được ghi lại và không sửa được."),
+            format!("With {documents} document(s). The time it is sent is recorded for good."),
+        ),
+    ]
+}
+
+pub fn sent(lang: Lang, branch: &str, at: NaiveDateTime) -> String {
+    lang.pick(
+        format!("Đã gửi kế hoạch của {branch} lúc {}.", when(lang, at)),
+        format!("Sent the plan of {branch} at {}.", when(lang, at)),
+    )
+}
+
+pub fn attach_title(lang: Lang, day: NaiveDate) -> String {
+    lang.pick(
+        format!("Đính kèm tài liệu cho cuộc họp ngày {}", lang.date(day)),
+        format!("Attach a document to the meeting of {}", lang.date(day)),
+    )
+}
+
+pub fn file_label(lang: Lang) -> &'static str {
+    lang.pick("Tệp", "File")
+}
+
+pub fn file_hint(lang: Lang) -> &'static str {
+    lang.pick(
+        "đường dẫn tệp, tối đa 10 MB; tệp .md, .txt được giữ dạng văn bản",
+        "path of the file, 10 MB at most; .md and .txt are kept as text",
+    )
+}
+
+pub fn name_label(lang: Lang) -> &'static str {
+    lang.pick("Tên hiển thị", "Shown as")
+}
+
+pub fn name_hint(lang: Lang) -> &'static str {
+    lang.pick("để trống: tên tệp", "blank: the file's name")
+}
+
+pub fn attached(lang: Lang, name: &str, branch: &str) -> String {
+    let name = crate::domain::text::quoted(name);
+    lang.pick(
+        format!("Đã đính kèm {name} vào kế hoạch của {branch}."),
+        format!("Attached {name} to the plan of {branch}."),
+    )
+}
+
+pub fn unreadable(lang: Lang, path: &str, error: &str) -> String {
+    lang.pick(
+        format!("Không đọc được tệp {path}: {error}"),
+        format!("Cannot read {path}: {error}"),
+    )
+}
+
+pub fn agenda_label(lang: Lang) -> &'static str {
+    lang.pick("Chương trình họp", "Agenda")
+}
+
+pub fn drafter_line(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("Chuẩn bị dự thảo: {name}"),
+        format!("Drafted by: {name}"),
+    )
+}
+
+/// "2. Báo cáo.pdf (1,2 MB)".
+pub fn document_line(lang: Lang, no: u32, name: &str, size: u64) -> String {
+    let size = if size >= 1024 * 1024 {
+        format!("{:.1} MB", size as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", size.div_ceil(1024))
+    };
+    let size = match lang {
+        Lang::Vi => size.replace('.', ","),
+        Lang::En => size,
+    };
+    format!("{no}. {name} ({size})")
+}
+
+pub fn sent_line(lang: Lang, at: NaiveDateTime) -> String {
+    lang.pick(
+        format!("Đã gửi kế hoạch lúc {}", when(lang, at)),
+        format!("Plan sent at {}", when(lang, at)),
+    )
+}
+
+pub fn topic_label(lang: Lang) -> &'static str {
+    lang.pick("Chủ đề", "Topic")
+}

@@ -26,6 +26,8 @@ pub struct MeetingLine {
     pub clashes: Vec<BranchClash>,
     /// The names of its guests from above (read for the organisation's own meetings).
     pub guests: Vec<String>,
+    /// The name of the member drafting its content and resolution, when one is named.
+    pub drafter: Option<String>,
 }
 
 impl MeetingLine {
@@ -40,6 +42,7 @@ impl MeetingLine {
             meeting,
             clashes,
             guests: Vec::new(),
+            drafter: None,
         })
     }
 
@@ -47,6 +50,9 @@ impl MeetingLine {
     fn with_guests(mut self, reader: &Reader) -> Result<MeetingLine, StoreError> {
         for member in reader.guests_of(self.meeting.id)? {
             self.guests.push(member.name);
+        }
+        if let Some(drafter) = self.meeting.drafter {
+            self.drafter = reader.member(drafter)?.map(|m| m.name);
         }
         Ok(self)
     }

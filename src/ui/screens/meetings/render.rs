@@ -408,6 +408,7 @@ fn render_details(frame: &mut Frame<'_>, area: Rect, view: &MeetingsView, ui: &U
             ]));
         }
     }
+    lines.extend(plan_lines(line, ui));
     if !line.guests.is_empty() {
         lines.push(Line::from(vec![
             label(Text::Guests),
@@ -438,6 +439,44 @@ fn render_details(frame: &mut Frame<'_>, area: Rect, view: &MeetingsView, ui: &U
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A meeting's plan beyond its day, place and topic: the agenda, who drafts, when it was
+/// sent, its documents.
+fn plan_lines(line: &MeetingLine, ui: &Ui<'_>) -> Vec<Line<'static>> {
+    let m = &line.meeting;
+    let mut lines = Vec::new();
+    if !m.agenda.is_empty() {
+        lines.push(Line::styled(
+            format!("{}:", i18n::prep::agenda_label(ui.lang)),
+            ui.theme.label(),
+        ));
+        for (i, item) in m.agenda.iter().enumerate() {
+            lines.push(Line::raw(format!("  {}. {}", i + 1, safe(item))));
+        }
+    }
+    if let Some(name) = &line.drafter {
+        lines.push(Line::raw(i18n::prep::drafter_line(ui.lang, &safe(name))));
+    }
+    if let Some(at) = m.sent_at {
+        lines.push(Line::styled(
+            i18n::prep::sent_line(ui.lang, at),
+            ui.theme.good(),
+        ));
+    }
+    if !m.documents.is_empty() {
+        lines.push(Line::styled(
+            format!("{}:", i18n::prep::documents_label(ui.lang)),
+            ui.theme.label(),
+        ));
+        for doc in &m.documents {
+            lines.push(Line::raw(format!(
+                "  {}",
+                i18n::prep::document_line(ui.lang, doc.no, &safe(&doc.name), doc.size)
+            )));
+        }
+    }
+    lines
 }
 
 fn selectable(line: Line<'static>, selected: bool, focused: bool, ui: &Ui<'_>) -> Line<'static> {

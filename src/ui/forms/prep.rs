@@ -1,0 +1,320 @@
+//! Preparing a branch's meeting, from the meetings screen: `n` fills in the plan of the
+//! month (day, times, place, topic, agenda, who drafts the content and the draft
+//! resolution), `a` attaches a document from a file, `s` sends the plan to the members and
+//! the committee above, asked first. The plan is kept on the month's regular meeting
+//! (`store::prep`); the month is the one shown when it is still ahead, else the next.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::confirm::Ask;
+use super::field::{Field, Fields};
+use super::meeting::{optional_time, time_field};
+use super::words::Word;
+use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use crate::domain::date::{month_start, next_month, year_month};
+use crate::domain::prep::{MAX_DOCUMENT_BYTES, check_document_size};
+use crate::domain::{DocumentBody, Lang, Meeting, MemberId, OrgUnit, PlanDetails};
+use crate::store::{Reader, StoreError, Writer};
+use crate::ui::app::Target;
+use crate::ui::i18n::prep as say;
+
+/// Agenda items the form offers; a longer agenda is written in the minutes.
+const AGENDA_ITEMS: usize = 5;
+
+/// The fields, by position.
+mod at {
+    pub const DATE: usize = 2;
+    pub const START: usize = 3;
+    pub const END: usize = 4;
+    pub const PLACE: usize = 5;
+    pub const TOPIC: usize = 6;
+    pub const AGENDA: usize = 7;
+    pub const DRAFTER: usize = AGENDA + super::AGENDA_ITEMS;
+}
+
+/// The branch a preparation is for: the branch shown, or the branch under the cursor.
+fn branch<'a>(subject: &'a Subject<'a>) -> Result<(&'a OrgUnit, CalendarSubject<'a>), String> {
+    let shown = subject
+        .calendar
+        .ok_or_else(|| Word::PickOrg.get(subject.lang).to_string())?;
+    let branch = match shown.unit {
+        _ if shown.node.kind.is_branch() => shown.node,
+        Some(unit) if unit.kind.is_branch() => unit,
+        _ => return Err(say::pick_branch(subject.lang).to_string()),
+    };
+    Ok((branch, shown))
+}
+
+/// The month being prepared: the one shown when it is after this month, else the next.
+fn month_prepared(shown: u32, today: NaiveDate) -> u32 {
+    let this = year_month(today);
+    if shown > this {
+        shown
+    } else {
+        next_month(this)
+    }
+}
+
+/// The plan of `month` for `org` and the day a new plan is offered for.
+fn plan_of(
+    reader: &Reader,
+    org: &OrgUnit,
+    month: u32,
+) -> Result<(Option<Meeting>, NaiveDate), StoreError> {
+    let plan = reader.month_plan(org.id, month)?;
+    let (rule, _) = reader.effective_schedule_for_month(org.id, month)?;
+    let first = month_start(month).unwrap_or_default();
+    let due = rule.map_or(first, |r| r.due_date((month / 100) as i32, month % 100));
+    Ok((plan, due))
+}
+
+struct PrepForm {
+    org: OrgUnit,
+    plan: Option<crate::domain::MeetingId>,
+    /// The branch's members offered as the drafter, in the choice's order after "nobody".
+    members: Vec<MemberId>,
+}
+
+/// `n`: the plan of the branch's coming meeting.
+pub fn prepare(subject: &Subject<'_>, reader: &Reader) -> Opened {
+    let lang = subject.lang;
+    let (org, shown) = branch(subject)?;
+    let month = month_prepared(shown.month, subject.today);
+    let (plan, due) = plan_of(reader, org, month).map_err(read_failed(lang))?;
+    let deadlines = reader
+        .plan_deadlines(org.id, month)
+        .map_err(read_failed(lang))?;
+    let members = reader
+        .members_of(org.id, 0, usize::MAX)
+        .map_err(read_failed(lang))?;
+    let mut names = vec![say::nobody(lang).to_string()];
+    names.extend(members.iter().map(|m| m.name.clone()));
+    let drafter = plan
+        .as_ref()
+        .and_then(|p| p.drafter)
+        .and_then(|d| members.iter().position(|m| m.id == d))
+        .map_or(0, |i| i + 1);
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let mut fields = vec![
+        Field::fixed(
+            Word::Organisation.get(lang),
+            &format!("{} ({})", org.name, org.code),
+        ),
+        Field::fixed(
+            say::deadline_label(lang),
+            &say::deadline(lang, deadlines.plan),
+        ),
+        Field::date(
+            say::day_label(lang),
+            Some(plan.as_ref().map_or(due, |p| p.date)),
+            lang,
+        )
+        .required(),
+        time_field(Word::Start, plan.as_ref().and_then(|p| p.time), lang),
+        time_field(Word::End, plan.as_ref().and_then(|p| p.end_time), lang),
+        Field::text(
+            Word::Place.get(lang),
+            &plan.as_ref().map(|p| text(&p.place)).unwrap_or_default(),
+        ),
+        Field::text(
+            say::topic_label(lang),
+            &plan.as_ref().map(|p| text(&p.topic)).unwrap_or_default(),
+        ),
+    ];
+    for i in 0..AGENDA_ITEMS {
+        let item = plan
+            .as_ref()
+            .and_then(|p| p.agenda.get(i))
+            .cloned()
+            .unwrap_or_default();
+        fields.push(Field::text(&say::agenda_item(lang, i + 1), &item));
+    }
+    fields.push(Field::choice(say::drafter_label(lang), names, drafter));
+    let edit = PrepForm {
+        org: org.clone(),
+        plan: plan.as_ref().map(|p| p.id),
+        members: members.iter().map(|m| m.id).collect(),
+    };
+    let title = say::prepare_title(lang, &org.name, month);
+    Ok(Box::new(
+        Form::new(title, fields, edit).focused_on(at::START),
+    ))
+}
+
+impl Edit for PrepForm {
+    /// Agenda items show up to the first empty one, so a short agenda takes few rows.
+    fn shown(&self, fields: &Fields, index: usize) -> bool {
+        if !(at::AGENDA + 1..at::DRAFTER).contains(&index) {
+            return true;
+        }
+        !fields.text(index - 1).trim().is_empty() || !fields.text(index).trim().is_empty()
+    }
+
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let date = fields.required_date(at::DATE, lang)?;
+        let time = optional_time(fields, at::START, lang)?;
+        let end_time = optional_time(fields, at::END, lang)?;
+        if let (Some(start), Some(end)) = (time, end_time)
+            && end <= start
+        {
+            return Err(Refusal::at(at::END, Word::EndsBeforeStart.get(lang).into()));
+        }
+        let details = PlanDetails {
+            date: Some(date),
+            time,
+            end_time,
+            place: fields.optional_text(at::PLACE, lang)?,
+            topic: fields.optional_text(at::TOPIC, lang)?,
+            agenda: (at::AGENDA..at::DRAFTER)
+                .map(|i| fields.text(i).to_string())
+                .collect(),
+            drafter: fields
+                .choice(at::DRAFTER)
+                .checked_sub(1)
+                .and_then(|i| self.members.get(i).copied()),
+        };
+        let (org, plan) = (self.org.clone(), self.plan);
+        Ok(Plan::write(move |w: &mut Writer<'_>| {
+            let meeting = match plan {
+                Some(id) => w.save_plan(id, &details)?,
+                None => w.new_plan(org.id, &details)?,
+            };
+            let message = say::plan_saved(lang, &org.name, meeting.date, &meeting.plan_missing());
+            Ok(Done::new(message).then(Target::Meeting(meeting.id)))
+        }))
+    }
+}
+
+/// The plan of the branch's coming meeting as stored, or why there is none to act on.
+fn stored_plan(subject: &Subject<'_>, reader: &Reader) -> Result<(OrgUnit, Meeting), String> {
+    let lang = subject.lang;
+    let (org, shown) = branch(subject)?;
+    let month = month_prepared(shown.month, subject.today);
+    let (plan, _) = plan_of(reader, org, month).map_err(read_failed(lang))?;
+    let plan = plan.ok_or_else(|| say::no_plan(lang, month))?;
+    Ok((org.clone(), plan))
+}
+
+/// `s`: the plan sent to the members and the committee above, once the user says yes.
+pub fn send(subject: &Subject<'_>, reader: &Reader) -> Opened {
+    let (lang, now) = (subject.lang, subject.now);
+    let (org, plan) = stored_plan(subject, reader)?;
+    if let Some(at) = plan.sent_at {
+        return Err(crate::domain::PrepError::AlreadySent(at).message(lang));
+    }
+    let missing = plan.plan_missing();
+    if !missing.is_empty() {
+        return Err(crate::domain::PrepError::Incomplete(missing).message(lang));
+    }
+    let question = say::send_question(lang, &org.name, plan.date, plan.documents.len());
+    let id = plan.id;
+    let write = Box::new(move |w: &mut Writer<'_>| {
+        let meeting = w.send_plan(id, now)?;
+        Ok(Done::new(say::sent(lang, &org.name, now)).then(Target::Meeting(meeting.id)))
+    });
+    Ok(Box::new(Ask::new(question, write)))
+}
+
+struct AttachForm {
+    org: OrgUnit,
+    plan: crate::domain::MeetingId,
+    now: NaiveDateTime,
+}
+
+/// `a`: a document from a file attached to the plan of the coming meeting.
+pub fn attach(subject: &Subject<'_>, reader: &Reader) -> Opened {
+    let (lang, now) = (subject.lang, subject.now);
+    let (org, plan) = stored_plan(subject, reader)?;
+    let fields = vec![
+        Field::fixed(
+            Word::Organisation.get(lang),
+            &format!("{} ({})", org.name, org.code),
+        ),
+        Field::text(say::file_label(lang), "")
+            .required()
+            .with_hint(say::file_hint(lang).to_string()),
+        Field::text(say::name_label(lang), "").with_hint(say::name_hint(lang).to_string()),
+    ];
+    let edit = AttachForm {
+        org,
+        plan: plan.id,
+        now,
+    };
+    Ok(Box::new(Form::new(
+        say::attach_title(lang, plan.date),
+        fields,
+        edit,
+    )))
+}
+
+impl Edit for AttachForm {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let path = fields.required_text(1, lang)?;
+        let path = Path::new(&path);
+        let name = match fields.optional_text(2, lang)? {
+            Some(name) => name,
+            None => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        let body = read_document(path, &name, lang).map_err(|message| Refusal::at(1, message))?;
+        let (id, at, org) = (self.plan, self.now, self.org.name.clone());
+        Ok(Plan::write(move |w: &mut Writer<'_>| {
+            let info = w.attach_document(id, &name, &body, at)?;
+            Ok(Done::new(say::attached(lang, &info.name, &org)).then(Target::Meeting(id)))
+        }))
+    }
+}
+
+/// The document in the file at `path`: Markdown text for `.md` and `.txt`, any other file
+/// as it is. A file over the limit is refused from its size, before it is read.
+fn read_document(path: &Path, name: &str, lang: Lang) -> Result<DocumentBody, String> {
+    let failed =
+        |e: std::io::Error| say::unreadable(lang, &path.display().to_string(), &e.to_string());
+    let size = std::fs::metadata(path).map_err(failed)?.len();
+    check_document_size(name, size).map_err(|e| e.message(lang))?;
+    // The limit again on what is read, should the file have grown meanwhile.
+    let mut bytes = Vec::new();
+    use std::io::Read;
+    std::fs::File::open(path)
+        .map_err(failed)?
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    Ok(match extension.as_str() {
+        "md" | "markdown" | "txt" => match String::from_utf8(bytes) {
+            Ok(text) => DocumentBody::Markdown(text),
+            Err(e) => DocumentBody::File {
+                media_type: Some("text/plain".into()),
+                bytes: e.into_bytes(),
+            },
+        },
+        other => DocumentBody::File {
+            media_type: media_type(other).map(str::to_string),
+            bytes,
+        },
+    })
+}
+
+/// The media type of the files a branch usually attaches.
+fn media_type(extension: &str) -> Option<&'static str> {
+    Some(match extension {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        _ => return None,
+    })
+}

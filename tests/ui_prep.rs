@@ -1,0 +1,169 @@
+//! Preparing a branch's coming meeting from the meetings screen, on a copy of the demo
+//! database as of 23 November 2026: `n` fills in December's plan, `a` attaches a document
+//! (one over 10 MB is refused and nothing is written), `s` sends the plan after a question —
+//! three days after its deadline of 20 November, so the committee above sees it late. The
+//! screens are compared with `tests/snapshots/`, the store is read back.
+
+mod common;
+
+use common::*;
+
+use chibo::domain::Lang;
+use chibo::domain::prep::Timeliness;
+use chibo::ui::{App, Msg};
+use chrono::NaiveDate;
+
+/// The meetings of Quarter 2 with December's plan form open over them.
+fn prepare_quarter_2(app: &mut App) {
+    app.update(Msg::JumpTo(org("QN.HL.HG.K2")));
+    press(app, "c n");
+}
+
+/// Types the plan over what the demo had planned for December.
+fn fill_in_the_plan(app: &mut App) {
+    for (i, text) in [
+        "19:30",
+        "21:15",
+        "Nhà văn hóa khu 2",
+        "Kiểm điểm công tác năm 2026",
+        "Báo cáo kiểm điểm năm",
+        "Phương hướng năm 2027",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            press(app, "tab");
+        }
+        press(app, "ctrl-u");
+        type_text(app, text);
+    }
+    press(app, "tab tab");
+    // The drafter: the first member of the branch in name order.
+    press(app, "right");
+}
+
+fn december_plan(app: &App) -> chibo::domain::Meeting {
+    let reader = app.store().read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    reader
+        .month_plan(branch, 202612)
+        .unwrap()
+        .expect("December is planned")
+}
+
+#[test]
+fn the_preparation_form_in_both_languages() {
+    for (lang, tag) in LANGS {
+        let mut app = app(lang, 80, 24);
+        prepare_quarter_2(&mut app);
+        insta::assert_snapshot!(
+            format!("prepare_form_{tag}_80x24"),
+            screen_text(&app, 80, 24)
+        );
+        fill_in_the_plan(&mut app);
+        insta::assert_snapshot!(
+            format!("prepare_form_filled_{tag}_80x24"),
+            screen_text(&app, 80, 24)
+        );
+    }
+}
+
+#[test]
+fn a_plan_is_made_documents_attached_and_sent_late() {
+    let (dir, mut app) = app_on_copy(Lang::Vi, 100, 40);
+    prepare_quarter_2(&mut app);
+    fill_in_the_plan(&mut app);
+    press(&mut app, "enter");
+    let plan = december_plan(&app);
+    assert_eq!(plan.place.as_deref(), Some("Nhà văn hóa khu 2"));
+    assert_eq!(plan.topic.as_deref(), Some("Kiểm điểm công tác năm 2026"));
+    assert_eq!(
+        plan.agenda,
+        ["Báo cáo kiểm điểm năm", "Phương hướng năm 2027"]
+    );
+    assert!(plan.drafter.is_some());
+    assert_eq!(plan.sent_at, None);
+
+    // A document over 10 MB is refused from its size, and nothing is attached.
+    let big = dir.path().join("ảnh.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(10 * 1024 * 1024 + 1)
+        .unwrap();
+    press(&mut app, "a");
+    type_text(&mut app, &big.display().to_string());
+    press(&mut app, "enter");
+    let shown = screen_text(&app, 100, 40);
+    assert!(shown.contains("vượt quá giới hạn 10 MB"), "{shown}");
+    press(&mut app, "esc");
+    assert!(december_plan(&app).documents.is_empty());
+
+    // A Markdown draft resolution is kept as text.
+    let draft = dir.path().join("du-thao.md");
+    std::fs::write(
+        &draft,
+        "# Dự thảo nghị quyết tháng 12\n\n1. Hoàn thành kiểm điểm.\n",
+    )
+    .unwrap();
+    press(&mut app, "a");
+    type_text(&mut app, &draft.display().to_string());
+    press(&mut app, "tab");
+    type_text(&mut app, "Dự thảo nghị quyết");
+    press(&mut app, "enter");
+    let plan = december_plan(&app);
+    assert_eq!(plan.documents.len(), 1, "{:?}", app.status());
+    let (info, body) = app
+        .store()
+        .read()
+        .unwrap()
+        .document(plan.id, 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(info.name, "Dự thảo nghị quyết");
+    assert_eq!(
+        body,
+        chibo::domain::DocumentBody::Markdown(std::fs::read_to_string(&draft).unwrap())
+    );
+
+    // Sending asks first; "no" sends nothing, "yes" records the time.
+    press(&mut app, "s n");
+    assert_eq!(december_plan(&app).sent_at, None);
+    press(&mut app, "s y");
+    let sent = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(21, 30, 0)
+        .unwrap();
+    assert_eq!(december_plan(&app).sent_at, Some(sent));
+    insta::assert_snapshot!("prepared_plan_sent_vi_100x40", screen_text(&app, 100, 40));
+
+    // The ward sees Quarter 2's plan sent late, the others missing.
+    let reader = app.store().read().unwrap();
+    let ward = reader.org_id("QN.HL.HG").unwrap().unwrap();
+    let rows = reader
+        .branch_statuses(ward, 202612, today(), &Default::default())
+        .unwrap();
+    let k2 = rows
+        .iter()
+        .find(|r| r.branch.code == "QN.HL.HG.K2")
+        .unwrap();
+    assert!(matches!(
+        k2.kept.unwrap().plan,
+        Timeliness::Late { at, .. } if at == sent
+    ));
+    drop(reader);
+    app.update(Msg::JumpTo(org("QN.HL.HG")));
+    press(&mut app, "c ] j j j j");
+    insta::assert_snapshot!(
+        "branch_status_december_vi_100x40",
+        screen_text(&app, 100, 40)
+    );
+    // Sending again is refused with the time it was sent.
+    app.update(Msg::JumpTo(org("QN.HL.HG.K2")));
+    press(&mut app, "c ] s");
+    let shown = screen_text(&app, 100, 40);
+    assert!(
+        shown.contains("đã được gửi lúc 21:30 23/11/2026"),
+        "{shown}"
+    );
+}
