@@ -27,7 +27,11 @@ queries! {
 
     /// The roll of `meeting`: every member of its organisation on the roll that day, the
     /// expected ones first, each group in name order. One range scan of the roster.
+    /// A committee meeting's roll is its committee's (`committee_roll_of`).
     pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
+        if meeting.kind == MeetingKind::Committee {
+            return self.committee_roll_of(meeting);
+        }
         self.guard_read(meeting.org)?;
         let members = self.members_of(meeting.org, 0, usize::MAX)?;
         Ok(Roll::new(

@@ -106,20 +106,25 @@ queries! {
         Ok(Quorum::of(&self.full_roll_of(meeting)?))
     }
 
-    /// The roll of a committee meeting (sinh hoạt chi ủy): the members of the branch who
-    /// hold a committee role in it on the meeting's day, in name order.
+    /// The roll of a committee meeting (sinh hoạt chi ủy, họp cấp ủy): the members who hold
+    /// a committee role in its organisation on the meeting's day — wherever their own branch
+    /// is, since a commune committee's members sit in its branches — each once, in name order.
     pub fn committee_roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
         self.guard_read(meeting.org)?;
-        let roles = self.roles_of_org(meeting.org)?;
-        let holds_role = |m: &Member| {
-            roles.iter().any(|r| {
-                r.member == m.id && crate::domain::role::span_covers(r.from, r.until, meeting.date)
-            })
-        };
-        let members = self.members_of(meeting.org, 0, usize::MAX)?;
-        Ok(Roll::new(
-            members.iter().filter(|m| holds_role(m)).filter_map(|m| RollEntry::of(m, meeting)).collect(),
-        ))
+        let mut seen = std::collections::HashSet::new();
+        let mut entries = Vec::new();
+        for role in self.roles_of_org(meeting.org)? {
+            if !crate::domain::role::span_covers(role.from, role.until, meeting.date) || !seen.insert(role.member) {
+                continue;
+            }
+            if let Some(member) = self.member(role.member)?
+                && let Some(entry) = RollEntry::of(&member, meeting)
+            {
+                entries.push((person_key(&member.name), member.card, entry));
+            }
+        }
+        entries.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        Ok(Roll::new(entries.into_iter().map(|(_, _, entry)| entry).collect()))
     }
 
     /// Every branch of the subtree of `root` (itself included when it is one), by code, with

@@ -365,6 +365,44 @@ fn a_committee_meeting_has_its_own_roll_and_decisions() {
         .write(|w| w.record_decisions(id, Some(decided.into())))
         .unwrap();
     assert_eq!(saved.decisions.as_deref(), Some(decided));
+    assert_eq!(
+        store.read().unwrap().roll_of(&meeting).unwrap(),
+        roll,
+        "the record screen's roll of a committee meeting is the committee's"
+    );
+
+    // A ward committee's members sit in its branches: its meeting's roll finds them there.
+    let ward_meeting = store
+        .write(|w| {
+            for (member, role) in [(2, RoleKind::Secretary), (1, RoleKind::CommitteeMember)] {
+                w.put_role(&Role {
+                    member: MemberId(member),
+                    org: OrgId(2),
+                    role,
+                    from: day(2025, 1, 1),
+                    until: None,
+                })?;
+            }
+            let id = w.new_meeting_id()?;
+            let m = Meeting::new(
+                id,
+                OrgId(2),
+                MeetingKind::Committee,
+                day(2026, 11, 30),
+                MeetingState::Held,
+            );
+            w.put_meeting(&m)?;
+            Ok::<_, StoreError>(m)
+        })
+        .unwrap();
+    let ward_roll = store.read().unwrap().roll_of(&ward_meeting).unwrap();
+    let names: Vec<&str> = ward_roll.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Trần Văn Bình", "Phạm Ngọc Đường"],
+        "in name order: Bình before Đường"
+    );
+
     let regular = hold(&store, ("19:00", "21:00"), &[(1, Mark::Present)]);
     let refused = store.write(|w| w.record_decisions(regular, Some("x".into())));
     assert!(matches!(
