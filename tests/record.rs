@@ -280,3 +280,45 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
         "The minutes can be edited now"
     );
 }
+
+#[test]
+fn f8_records_the_vote_and_says_whether_the_resolution_is_valid() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::Vi, 100, 40);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "P");
+    let present = stored(&app, id).present_marks();
+    let quorum = app
+        .store()
+        .read()
+        .unwrap()
+        .quorum_of(&stored(&app, id))
+        .unwrap();
+    assert!(quorum.met(), "{quorum:?}");
+
+    // More votes than members present are refused, and nothing is written.
+    press(&mut app, "f8");
+    type_text(&mut app, &(present + 1).to_string());
+    press(&mut app, "enter");
+    assert_eq!(stored(&app, id).vote, None);
+    let shown = screen_text(&app, 100, 40);
+    assert!(shown.contains("phiếu biểu quyết nhưng chỉ có"), "{shown}");
+    press(&mut app, "esc");
+
+    // Exactly half of those counted for is not a valid resolution; one more is.
+    let half = quorum.counted / 2;
+    for (for_votes, valid) in [(half, false), (half + 1, true)] {
+        press(&mut app, "f8 ctrl-u");
+        type_text(&mut app, &for_votes.to_string());
+        press(&mut app, "tab ctrl-u");
+        type_text(&mut app, "1");
+        press(&mut app, "enter");
+        let vote = stored(&app, id).vote.expect("the vote is recorded");
+        assert_eq!(
+            (vote.in_favour, vote.against, vote.abstaining),
+            (for_votes, 1, 0)
+        );
+        let status = &app.status().expect("the status line says it").text;
+        assert_eq!(status.contains("nghị quyết hợp lệ"), valid, "{status}");
+        assert_eq!(status.contains("không hợp lệ"), !valid, "{status}");
+    }
+}

@@ -183,6 +183,7 @@ actions! {
     Prepare => "prepare",
     SendPlan => "send_plan",
     Attach => "attach",
+    Vote => "vote",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -350,6 +351,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Roll, Action::Save, &["ctrl-s"]),
     (Context::Roll, Action::Approve, &["f9"]),
     (Context::Roll, Action::Amend, &["f7"]),
+    (Context::Roll, Action::Vote, &["f8"]),
     (Context::Roll, Action::Export, &["f6"]),
     // Letters, digits and Space are text in the minutes, so only other keys are bound here;
     // arrows, Backspace, Enter and the rest of the editing keys belong to the editor.
@@ -362,6 +364,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Minutes, Action::Paste, &["ctrl-v"]),
     (Context::Minutes, Action::Approve, &["f9"]),
     (Context::Minutes, Action::Amend, &["f7"]),
+    (Context::Minutes, Action::Vote, &["f8"]),
     (Context::Minutes, Action::Export, &["f6"]),
     (Context::Dashboard, Action::PrevMonth, &["["]),
     (Context::Dashboard, Action::NextMonth, &["]"]),

@@ -156,6 +156,7 @@ impl App {
             Action::Back => self.close_record(),
             Action::Approve => self.ask_approval(),
             Action::Amend => self.ask_amendment(),
+            Action::Vote => self.ask_vote(),
             Action::Export => self.export_minutes(),
             Action::Undo => self.edit_command(Command::Undo),
             Action::Redo => self.edit_command(Command::Redo),
@@ -452,6 +453,25 @@ impl App {
             return;
         }
         let form = minutes_forms::amend(lang, record.meeting.id, stamp);
+        self.overlays.push(Box::new(form));
+    }
+
+    /// F8: the vote on the resolution of a meeting, or what a committee meeting decided
+    /// for the agenda; approved minutes lock both.
+    fn ask_vote(&mut self) {
+        let lang = self.lang;
+        let Some(record) = self.record.as_ref() else {
+            return;
+        };
+        if record.meeting.is_approved() {
+            self.status = Some(refused(MinutesError::Approved.message(lang)));
+            return;
+        }
+        let form = if record.meeting.kind == crate::domain::MeetingKind::Committee {
+            minutes_forms::decisions(lang, &record.meeting)
+        } else {
+            minutes_forms::vote(lang, &record.meeting)
+        };
         self.overlays.push(Box::new(form));
     }
 

@@ -1,5 +1,6 @@
 //! Forms of a meeting's record: the reason of an excused absence, approving the minutes
-//! (chair and secretary named), and an amendment to approved minutes. Each write reads the
+//! (chair and secretary named), an amendment to approved minutes, the vote on the
+//! resolution, and what a committee meeting decided for the branch meeting's agenda. Each write reads the
 //! meeting again inside its transaction and goes through the store's minutes rules, so
 //! approved minutes refuse a change however it is asked for.
 
@@ -185,6 +186,138 @@ impl Edit for Amend {
                 lang,
                 "Đã thêm đính chính",
                 "Amendment added",
+            )))
+        }))
+    }
+}
+
+/// The vote on a meeting's resolution: for, against, abstaining.
+struct VoteForm {
+    meeting: MeetingId,
+}
+
+pub fn vote(lang: Lang, meeting: &crate::domain::Meeting) -> Form {
+    let shown = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let v = meeting.vote;
+    let hint = words(
+        lang,
+        "số đảng viên; để trống cả ba ô để xóa biểu quyết",
+        "members; leave all three blank to take the vote away",
+    );
+    let fields = vec![
+        Field::text(
+            &words(lang, "Tán thành", "For"),
+            &shown(v.map(|v| v.in_favour)),
+        )
+        .with_hint(hint.clone()),
+        Field::text(
+            &words(lang, "Không tán thành", "Against"),
+            &shown(v.map(|v| v.against)),
+        )
+        .with_hint(hint.clone()),
+        Field::text(
+            &words(lang, "Không biểu quyết", "Abstaining"),
+            &shown(v.map(|v| v.abstaining)),
+        )
+        .with_hint(hint),
+    ];
+    Form::new(
+        words(lang, "Biểu quyết nghị quyết", "Vote on the resolution"),
+        fields,
+        VoteForm {
+            meeting: meeting.id,
+        },
+    )
+}
+
+/// A count of votes: blank is none.
+fn votes(fields: &Fields, index: usize, lang: Lang) -> Result<Option<u32>, Refusal> {
+    let text = fields.text(index).trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u32>().map(Some).map_err(|_| {
+        Refusal::at(
+            index,
+            lang.pick(
+                format!("{text}: cần một số đảng viên (0, 1, 2 …)"),
+                format!("{text}: a number of members is needed (0, 1, 2 …)"),
+            ),
+        )
+    })
+}
+
+impl Edit for VoteForm {
+    fn plan(&self, fields: &Fields, reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let counts = [
+            votes(fields, 0, lang)?,
+            votes(fields, 1, lang)?,
+            votes(fields, 2, lang)?,
+        ];
+        let vote = counts
+            .iter()
+            .any(Option::is_some)
+            .then(|| crate::domain::Vote {
+                in_favour: counts[0].unwrap_or(0),
+                against: counts[1].unwrap_or(0),
+                abstaining: counts[2].unwrap_or(0),
+            });
+        let meeting = reader
+            .meeting(self.meeting)?
+            .ok_or_else(|| Refusal::gone(lang))?;
+        let quorum = reader.quorum_of(&meeting)?;
+        let id = self.meeting;
+        Ok(Plan::write(move |w| {
+            w.record_vote(id, vote)?;
+            let said = match vote {
+                Some(vote) => vote.verdict(&quorum, lang),
+                None => words(lang, "Đã xóa biểu quyết", "Vote taken away"),
+            };
+            Ok(Done::new(said))
+        }))
+    }
+}
+
+/// What a committee meeting decided for the agenda of the branch meeting.
+struct Decisions {
+    meeting: MeetingId,
+}
+
+pub fn decisions(lang: Lang, meeting: &crate::domain::Meeting) -> Form {
+    let fields = vec![
+        Field::text(
+            &words(lang, "Quyết định", "Decided"),
+            meeting.decisions.as_deref().unwrap_or(""),
+        )
+        .with_hint(words(
+            lang,
+            "nội dung, người chuẩn bị, dự thảo nghị quyết cho kỳ họp chi bộ",
+            "the agenda, who prepares it, the draft resolution for the branch meeting",
+        )),
+    ];
+    Form::new(
+        words(
+            lang,
+            "Chi ủy quyết định nội dung sinh hoạt",
+            "What the committee decided for the agenda",
+        ),
+        fields,
+        Decisions {
+            meeting: meeting.id,
+        },
+    )
+}
+
+impl Edit for Decisions {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let text = fields.optional_text(0, lang)?;
+        let id = self.meeting;
+        Ok(Plan::write(move |w| {
+            w.record_decisions(id, text)?;
+            Ok(Done::new(words(
+                lang,
+                "Đã ghi quyết định của chi ủy",
+                "The committee's decisions are recorded",
             )))
         }))
     }
