@@ -589,6 +589,21 @@ fn ssh_in_tmux(server: &Server, tag: &str, key: &Path, login: &str) -> Tmux {
     Tmux::named(tag, &command)
 }
 
+/// Two secretaries of Quarter 2, "lan" and "hoa", signed in through the servers given (one
+/// server, or two on the same file), each in a tmux session of the tag given.
+fn two_secretaries_of_quarter_2(
+    (lan_server, lan_tag): (&Server, &str),
+    (hoa_server, hoa_tag): (&Server, &str),
+) -> (Tmux, Tmux) {
+    let (lan_key, hoa_key) = (lan_server.key("lan"), lan_server.key("hoa"));
+    lan_server.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
+    lan_server.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
+    (
+        ssh_in_tmux(lan_server, lan_tag, &lan_key, "lan"),
+        ssh_in_tmux(hoa_server, hoa_tag, &hoa_key, "hoa"),
+    )
+}
+
 /// From a branch secretary's landing screen into the first section of the minutes of this
 /// month's meeting, ready to type.
 fn into_quarter_2_minutes(tmux: &Tmux) {
@@ -622,11 +637,7 @@ fn two_people_on_one_meeting_the_second_reads_until_the_first_leaves() {
         return;
     }
     let server = Server::start();
-    let (lan_key, hoa_key) = (server.key("lan"), server.key("hoa"));
-    server.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
-    server.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
-    let lan = ssh_in_tmux(&server, "lan", &lan_key, "lan");
-    let hoa = ssh_in_tmux(&server, "hoa", &hoa_key, "hoa");
+    let (lan, hoa) = two_secretaries_of_quarter_2((&server, "lan"), (&server, "hoa"));
 
     into_quarter_2_minutes(&lan);
     let first = "Lan ghi biên bản.";
@@ -742,11 +753,7 @@ fn a_lease_taken_through_one_server_holds_for_another_server_on_the_same_file() 
     }
     let first = Server::start();
     let second = first.another();
-    let (lan_key, hoa_key) = (first.key("lan"), first.key("hoa"));
-    first.add_user("lan", &lan_key, "secretary", Some("QN.HL.HG.K2"));
-    first.add_user("hoa", &hoa_key, "secretary", Some("QN.HL.HG.K2"));
-    let lan = ssh_in_tmux(&first, "lan-first", &lan_key, "lan");
-    let hoa = ssh_in_tmux(&second, "hoa-second", &hoa_key, "hoa");
+    let (lan, hoa) = two_secretaries_of_quarter_2((&first, "lan-first"), (&second, "hoa-second"));
 
     into_quarter_2_minutes(&lan);
     let typed = "Lan ghi qua máy chủ thứ nhất.";
