@@ -1,7 +1,8 @@
 //! Preparing a branch's coming meeting from the meetings screen, on a copy of the demo
 //! database as of 23 November 2026: `n` fills in December's plan, `a` attaches a document
 //! (one over 10 MB is refused and nothing is written), `s` sends the plan after a question —
-//! three days after its deadline of 20 November, so the committee above sees it late. The
+//! three days after its deadline of 20 November, so the committee above sees it late — and
+//! `X` takes the document off again. The
 //! screens are compared with `tests/snapshots/`, the store is read back.
 
 mod common;

@@ -756,6 +756,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "gửi kế hoạch cho đảng viên và cấp ủy cấp trên",
             "send the plan to the members and the committee above",
         ),
+        (_, A::RemoveDocument) => (
+            "gỡ một tài liệu khỏi kế hoạch (hỏi trước)",
+            "remove a document from the plan (asks first)",
+        ),
         (_, A::Vote) => (
             "biểu quyết nghị quyết (họp chi ủy: quyết định nội dung sinh hoạt)",
             "the vote on the resolution (a committee meeting: what it decided for the agenda)",
@@ -851,6 +855,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Attach) => ("đính kèm", "attach"),
         (_, A::SendPlan) => ("gửi kế hoạch", "send plan"),
         (_, A::Vote) => ("biểu quyết", "vote"),
+        (_, A::RemoveDocument) => ("gỡ tài liệu", "remove document"),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => ("có lý do", "excused"),
         (_, A::MarkAbsent) => ("vắng", "absent"),

@@ -184,6 +184,7 @@ actions! {
     SendPlan => "send_plan",
     Attach => "attach",
     Vote => "vote",
+    RemoveDocument => "remove_document",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -309,6 +310,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Meetings, Action::Prepare, &["n"]),
     (Context::Meetings, Action::Attach, &["a"]),
     (Context::Meetings, Action::SendPlan, &["s"]),
+    (Context::Meetings, Action::RemoveDocument, &["X"]),
     (Context::Meetings, Action::Quotas, &["v"]),
     (Context::Meetings, Action::Dashboard, &["b", "f3"]),
     (Context::Checklist, Action::Accept, &["enter"]),

@@ -109,6 +109,7 @@ pub fn open(
         (Context::Meetings, Action::Prepare) => prep::prepare,
         (Context::Meetings, Action::SendPlan) => prep::send,
         (Context::Meetings, Action::Attach) => prep::attach,
+        (Context::Meetings, Action::RemoveDocument) => prep::remove,
         _ => return None,
     };
     let opened = store

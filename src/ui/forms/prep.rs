@@ -269,6 +269,66 @@ impl Edit for AttachForm {
     }
 }
 
+struct RemoveForm {
+    org: OrgUnit,
+    plan: crate::domain::MeetingId,
+    /// The documents' numbers, in the choice's order.
+    numbers: Vec<u32>,
+}
+
+/// `X`: a document taken off the plan of the coming meeting, its bytes with it, asked first.
+pub fn remove(subject: &Subject<'_>, reader: &Reader) -> Opened {
+    let lang = subject.lang;
+    let (org, plan) = stored_plan(subject, reader)?;
+    if plan.documents.is_empty() {
+        return Err(say::no_documents(lang).to_string());
+    }
+    let labels = plan
+        .documents
+        .iter()
+        .map(|d| say::document_line(lang, d.no, &d.name, d.size))
+        .collect();
+    let fields = vec![
+        Field::fixed(
+            Word::Organisation.get(lang),
+            &format!("{} ({})", org.name, org.code),
+        ),
+        Field::choice(say::documents_label(lang), labels, 0),
+    ];
+    let edit = RemoveForm {
+        org,
+        plan: plan.id,
+        numbers: plan.documents.iter().map(|d| d.no).collect(),
+    };
+    Ok(Box::new(Form::new(
+        say::remove_title(lang, plan.date),
+        fields,
+        edit,
+    )))
+}
+
+impl Edit for RemoveForm {
+    fn plan(&self, fields: &Fields, reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let no = self.numbers[fields.choice(1).min(self.numbers.len() - 1)];
+        let meeting = reader
+            .meeting(self.plan)?
+            .ok_or_else(|| Refusal::gone(lang))?;
+        let name = meeting
+            .documents
+            .iter()
+            .find(|d| d.no == no)
+            .map(|d| d.name.clone())
+            .ok_or_else(|| Refusal::gone(lang))?;
+        let (id, org) = (self.plan, self.org.name.clone());
+        let question = vec![say::remove_question(lang, &name, &org)];
+        Ok(Plan::write(move |w: &mut Writer<'_>| {
+            w.remove_document(id, no)?;
+            Ok(Done::new(say::removed(lang, &name)).then(Target::Meeting(id)))
+        })
+        .confirm_first(question))
+    }
+}
+
 /// The document in the file at `path`: Markdown text for `.md` and `.txt`, any other file
 /// as it is. A file over the limit is refused from its size, before it is read.
 fn read_document(path: &Path, name: &str, lang: Lang) -> Result<DocumentBody, String> {

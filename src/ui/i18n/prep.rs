@@ -274,3 +274,33 @@ pub fn sent_line(lang: Lang, at: NaiveDateTime) -> String {
 pub fn topic_label(lang: Lang) -> &'static str {
     lang.pick("Chủ đề", "Topic")
 }
+
+pub fn no_documents(lang: Lang) -> &'static str {
+    lang.pick(
+        "Kế hoạch chưa có tài liệu nào.",
+        "The plan has no documents.",
+    )
+}
+
+pub fn remove_title(lang: Lang, day: NaiveDate) -> String {
+    lang.pick(
+        format!("Gỡ tài liệu của cuộc họp ngày {}", lang.date(day)),
+        format!("Remove a document of the meeting of {}", lang.date(day)),
+    )
+}
+
+pub fn remove_question(lang: Lang, name: &str, branch: &str) -> String {
+    let name = crate::domain::text::quoted(name);
+    lang.pick(
+        format!("Gỡ tài liệu {name} khỏi kế hoạch của {branch}? Tệp lưu trong chibo bị xóa."),
+        format!("Remove {name} from the plan of {branch}? The copy kept in chibo is deleted."),
+    )
+}
+
+pub fn removed(lang: Lang, name: &str) -> String {
+    let name = crate::domain::text::quoted(name);
+    lang.pick(
+        format!("Đã gỡ tài liệu {name}."),
+        format!("Removed {name}."),
+    )
+}
