@@ -1,7 +1,7 @@
 //! Preparing a branch's meeting, from the meetings screen: `n` fills in the plan of the
 //! month (day, times, place, topic, agenda, who drafts the content and the draft
-//! resolution), `a` attaches a document from a file, `s` sends the plan to the members and
-//! the committee above, asked first. The plan is kept on the month's regular meeting
+//! resolution), `a` attaches a document from a file, `X` takes one off, `s` sends the plan
+//! to the members and the committee above, asked first. The plan is kept on the month's regular meeting
 //! (`store::prep`); the month is the one shown when it is still ahead, else the next.
 
 use std::path::Path;
