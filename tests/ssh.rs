@@ -604,6 +604,17 @@ fn two_secretaries_of_quarter_2(
     )
 }
 
+/// Lan types `typed` into Quarter 2's minutes; Hoa, opening the same record, is told Lan
+/// holds them and gets them read-only.
+fn lan_types_and_hoa_sees_her_hold(lan: &Tmux, hoa: &Tmux, typed: &str) {
+    into_quarter_2_minutes(lan);
+    lan.text(typed);
+    lan.wait_for(typed);
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
+    hoa.keys(&["Enter"]);
+    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+}
+
 /// From a branch secretary's landing screen into the first section of the minutes of this
 /// month's meeting, ready to type.
 fn into_quarter_2_minutes(tmux: &Tmux) {
@@ -639,15 +650,10 @@ fn two_people_on_one_meeting_the_second_reads_until_the_first_leaves() {
     let server = Server::start();
     let (lan, hoa) = two_secretaries_of_quarter_2((&server, "lan"), (&server, "hoa"));
 
-    into_quarter_2_minutes(&lan);
     let first = "Lan ghi biên bản.";
-    lan.text(first);
-    lan.wait_for(first);
+    lan_types_and_hoa_sees_her_hold(&lan, &hoa, first);
 
-    // The second sees who holds the minutes, and what she types changes nothing.
-    hoa.wait_for("Lịch họp — Chi bộ khu 2");
-    hoa.keys(&["Enter"]);
-    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+    // What the second types changes nothing.
     hoa.keys(&["Tab"]);
     hoa.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
     hoa.keys(&["Enter"]);
@@ -755,13 +761,7 @@ fn a_lease_taken_through_one_server_holds_for_another_server_on_the_same_file() 
     let second = first.another();
     let (lan, hoa) = two_secretaries_of_quarter_2((&first, "lan-first"), (&second, "hoa-second"));
 
-    into_quarter_2_minutes(&lan);
-    let typed = "Lan ghi qua máy chủ thứ nhất.";
-    lan.text(typed);
-    lan.wait_for(typed);
-    hoa.wait_for("Lịch họp — Chi bộ khu 2");
-    hoa.keys(&["Enter"]);
-    hoa.wait_for("lan đang soạn biên bản này: chỉ xem");
+    lan_types_and_hoa_sees_her_hold(&lan, &hoa, "Lan ghi qua máy chủ thứ nhất.");
 
     // Leaving through the first server frees the minutes for the second's session.
     lan.keys(&["Escape"]);
