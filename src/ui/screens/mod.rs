@@ -54,6 +54,25 @@ pub fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, ui: &Ui<'_>) -> Block
         .title(title.into().style(ui.theme.title()))
 }
 
+/// A row of a list with the cursor marker before it (`›` on the row selected, which is
+/// highlighted, brighter while the list has the keys).
+pub fn selectable(
+    line: Line<'static>,
+    selected: bool,
+    focused: bool,
+    ui: &Ui<'_>,
+) -> Line<'static> {
+    let marker = Span::styled(if selected { "›" } else { " " }, ui.theme.key());
+    let mut spans = vec![marker];
+    spans.extend(line.spans);
+    let line = Line::from(spans);
+    if selected {
+        line.style(ui.theme.selected(focused))
+    } else {
+        line
+    }
+}
+
 /// "12/3321" under a long list: where the cursor is, how many there are.
 pub fn position<'a>(cursor: usize, len: usize, ui: &Ui<'_>) -> Line<'a> {
     if len == 0 {

@@ -15,7 +15,7 @@ use crate::domain::{ClassificationConfig, Compliance, MemberStatus, MonthStats};
 use crate::ui::cells::{fit, pad, pad_left, safe, width};
 use crate::ui::i18n::{self, dashboard as words};
 use crate::ui::screens::calendar::{DayMark, status_symbol};
-use crate::ui::screens::{Ui, pane, position};
+use crate::ui::screens::{Ui, pane, position, selectable};
 
 /// Where the two panes go, from the body's size alone: `update` (paging) and `render`
 /// compute it the same way.
@@ -508,18 +508,6 @@ fn render_list(
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-fn selectable(line: Line<'static>, selected: bool, focused: bool, ui: &Ui<'_>) -> Line<'static> {
-    let marker = Span::styled(if selected { "›" } else { " " }, ui.theme.key());
-    let mut spans = vec![marker];
-    spans.extend(line.spans);
-    let line = Line::from(spans);
-    if selected {
-        line.style(ui.theme.selected(focused))
-    } else {
-        line
-    }
 }
 
 /// A name without the words every sibling shares ("Đảng ủy phường Hồng Gai" →

@@ -17,7 +17,7 @@ use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::screens::calendar::{self, DayMark, status_symbol};
 use crate::ui::screens::prep::PlanMark;
-use crate::ui::screens::{Ui, pane, position};
+use crate::ui::screens::{Ui, pane, position, selectable};
 
 /// Where each part of the screen goes, from the body's size and what is shown: `update`
 /// (paging, scrolling) and `render` compute it the same way.
@@ -477,18 +477,6 @@ fn plan_lines(line: &MeetingLine, ui: &Ui<'_>) -> Vec<Line<'static>> {
         }
     }
     lines
-}
-
-fn selectable(line: Line<'static>, selected: bool, focused: bool, ui: &Ui<'_>) -> Line<'static> {
-    let marker = Span::styled(if selected { "›" } else { " " }, ui.theme.key());
-    let mut spans = vec![marker];
-    spans.extend(line.spans);
-    let line = Line::from(spans);
-    if selected {
-        line.style(ui.theme.selected(focused))
-    } else {
-        line
-    }
 }
 
 /// Columns of the list of units.
