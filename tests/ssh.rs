@@ -227,10 +227,6 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(command: &str) -> Tmux {
-        Tmux::named("main", command)
-    }
-
     fn named(tag: &str, command: &str) -> Tmux {
         let name = format!("chibo-ssh-{tag}-{}", std::process::id());
         let ok = Command::new("tmux")
@@ -353,11 +349,7 @@ fn a_session_over_real_ssh_searches_records_vietnamese_resizes_and_quits() {
     let server = Server::start();
     let key = server.key("bt");
     server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
-    let command = format!(
-        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
-        server.ssh_args(&key, "bt").join(" ")
-    );
-    let tmux = Tmux::start(&command);
+    let tmux = ssh_in_tmux(&server, "main", &key, "bt");
 
     // The secretary's tree starts at their ward; nothing above or beside it is shown.
     let screen = tmux.wait_for("Đảng ủy phường Hồng Gai");
@@ -480,12 +472,8 @@ fn one_sessions_marks_reach_another_and_sigterm_saves_every_draft() {
     let mut server = Server::start();
     let key = server.key("bt");
     server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
-    let command = format!(
-        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
-        server.ssh_args(&key, "bt").join(" ")
-    );
-    let writer = Tmux::named("writer", &command);
-    let watcher = Tmux::named("watcher", &command);
+    let writer = ssh_in_tmux(&server, "writer", &key, "bt");
+    let watcher = ssh_in_tmux(&server, "watcher", &key, "bt");
     open_quarter_2_record(&writer);
     open_quarter_2_record(&watcher);
 
@@ -548,11 +536,7 @@ fn a_secretary_of_one_branch_lands_on_its_meetings() {
     let server = Server::start();
     let key = server.key("k2");
     server.add_user("k2", &key, "secretary", Some("QN.HL.HG.K2"));
-    let command = format!(
-        "ssh -tt {}; echo ssh-exit=$?; sleep 60",
-        server.ssh_args(&key, "k2").join(" ")
-    );
-    let tmux = Tmux::named("home", &command);
+    let tmux = ssh_in_tmux(&server, "home", &key, "k2");
     tmux.wait_for("Lịch họp — Chi bộ khu 2");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Phải dự 70");
