@@ -101,7 +101,7 @@ fn org_of(reader: &Reader, meeting: &Meeting, lang: Lang) -> Result<OrgUnit, Str
 
 /// The day a new meeting is offered for in the month shown: the day the rule fixes, or
 /// today when that has passed in the month under way.
-fn offered_day(
+pub(super) fn offered_day(
     reader: &Reader,
     org: &OrgUnit,
     month: u32,

@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::confirm::Ask;
 use super::field::{Field, Fields};
-use super::meeting::{optional_time, time_field};
+use super::meeting::{offered_day, optional_time, time_field};
 use super::words::Word;
 use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
-use crate::domain::date::{month_start, next_month, year_month};
+use crate::domain::date::{next_month, year_month};
 use crate::domain::prep::{MAX_DOCUMENT_BYTES, check_document_size};
 use crate::domain::{DocumentBody, Lang, Meeting, MemberId, OrgUnit, PlanDetails};
-use crate::store::{Reader, StoreError, Writer};
+use crate::store::{Reader, Writer};
 use crate::ui::app::Target;
 use crate::ui::i18n::prep as say;
 
@@ -57,19 +57,6 @@ fn month_prepared(shown: u32, today: NaiveDate) -> u32 {
     }
 }
 
-/// The plan of `month` for `org` and the day a new plan is offered for.
-fn plan_of(
-    reader: &Reader,
-    org: &OrgUnit,
-    month: u32,
-) -> Result<(Option<Meeting>, NaiveDate), StoreError> {
-    let plan = reader.month_plan(org.id, month)?;
-    let (rule, _) = reader.effective_schedule_for_month(org.id, month)?;
-    let first = month_start(month).unwrap_or_default();
-    let due = rule.map_or(first, |r| r.due_date((month / 100) as i32, month % 100));
-    Ok((plan, due))
-}
-
 struct PrepForm {
     org: OrgUnit,
     plan: Option<crate::domain::MeetingId>,
@@ -82,7 +69,11 @@ pub fn prepare(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let lang = subject.lang;
     let (org, shown) = branch(subject)?;
     let month = month_prepared(shown.month, subject.today);
-    let (plan, due) = plan_of(reader, org, month).map_err(read_failed(lang))?;
+    let plan = reader
+        .month_plan(org.id, month)
+        .map_err(read_failed(lang))?;
+    // The month prepared is always ahead, so the day offered is the one its rule fixes.
+    let due = offered_day(reader, org, month, subject.today, lang)?;
     let deadlines = reader
         .plan_deadlines(org.id, month)
         .map_err(read_failed(lang))?;
@@ -192,7 +183,9 @@ fn stored_plan(subject: &Subject<'_>, reader: &Reader) -> Result<(OrgUnit, Meeti
     let lang = subject.lang;
     let (org, shown) = branch(subject)?;
     let month = month_prepared(shown.month, subject.today);
-    let (plan, _) = plan_of(reader, org, month).map_err(read_failed(lang))?;
+    let plan = reader
+        .month_plan(org.id, month)
+        .map_err(read_failed(lang))?;
     let plan = plan.ok_or_else(|| say::no_plan(lang, month))?;
     Ok((org.clone(), plan))
 }
