@@ -116,6 +116,20 @@ fn what_the_file_says_is_what_the_store_holds() {
         (4, 3, 1)
     );
     assert!(october.vote.unwrap().adopted(&quorum));
+    // The month's figures count the expected only: An, exempt since 2024, came and is
+    // counted with the exempt — 2 present of 3 expected, not 3 of 4. The file says
+    // "present" for him like for the others, and so does the export above.
+    let figures = r.month_stats(k2, 202610).unwrap();
+    assert_eq!(
+        (
+            figures.expected(),
+            figures.present,
+            figures.absent,
+            figures.exempt
+        ),
+        (3, 2, 1, 1)
+    );
+    assert_eq!(figures.attendance_rate(), Some(2.0 / 3.0));
     assert_eq!(
         october.vote,
         Some(Vote {
@@ -271,4 +285,72 @@ fn a_document_may_join_a_meeting_already_stored() {
         ]
     );
     assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
+}
+
+/// Files write `present` for an exempt member who came; the import tells them apart by the
+/// member's status on the meeting date, wherever that status comes from: stored before, or
+/// given in the same file as the meeting. Neither is counted among the expected.
+#[test]
+fn exempt_members_who_came_are_told_apart_on_import() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir, "exempt.redb");
+    import(&store, &fixture()).unwrap();
+    // Hồng is exempt for a time from 1 November 2026; An has been exempt since 2024
+    // (stored by the fixture). Both come on 7 December, so do Đường (expected) and —
+    // after her exemption ends — nobody else.
+    let december = concat!(
+        r#"{"type":"member_status","card":"48120001","status":"temporarily_exempt","from":"2026-11-01","until":"2027-01-01","reason":"ốm dài ngày"}"#,
+        "\n",
+        r#"{"type":"meeting","org":"QN.HG.K3","kind":"regular","date":"2026-12-07","attendance":{"48123458":"present"}}"#,
+        "\n",
+        r#"{"type":"meeting","org":"QN.HG.K2","kind":"thematic","date":"2026-12-08","attendance":{"48120001":"present","48123456":"absent","48123457":"present"}}"#,
+        "\n",
+        r#"{"type":"meeting","org":"QN.HG.K2","kind":"regular","date":"2026-12-28","attendance":{"48120001":"present","48123456":"present","48123457":"present"}}"#,
+        "\n",
+    );
+    import(&store, december).unwrap();
+    let r = store.read().unwrap();
+    let k2 = r.org_id("QN.HG.K2").unwrap().unwrap();
+    let figures = r.month_stats(k2, 202612).unwrap();
+    assert_eq!(
+        (figures.expected(), figures.present, figures.exempt),
+        (1, 1, 2),
+        "only Đường was expected on 28 December"
+    );
+    let ward = r.org_id("QN.HG").unwrap().unwrap();
+    let both = r.month_stats(ward, 202612).unwrap();
+    assert_eq!(
+        (both.expected(), both.present, both.exempt),
+        (2, 2, 2),
+        "Bình in K3 is expected and came"
+    );
+    // On the roll they are present, and they count for the quorum: 3 of 3.
+    let meeting = r
+        .meetings_in_month(k2, 202612)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.date == day(2026, 12, 28))
+        .unwrap();
+    let quorum = r.quorum_of(&meeting).unwrap();
+    assert_eq!(
+        (quorum.counted, quorum.present, quorum.exempt_present),
+        (3, 3, 2)
+    );
+    drop(r);
+    // Written back as `present`, and read in again to the same store.
+    let exported = export(&store, None);
+    assert!(exported.contains(
+        r#""date":"2026-12-28","attendance":{"48120001":"present","48123456":"present","48123457":"present"}"#
+    ));
+    let again = open(&dir, "again.redb");
+    import(&again, &exported).unwrap();
+    assert_eq!(export(&again, None), exported);
+    let r = again.read().unwrap();
+    let k2 = r.org_id("QN.HG.K2").unwrap().unwrap();
+    assert_eq!(r.month_stats(k2, 202612).unwrap().present, 1);
+    assert_eq!(
+        check::run(&r).unwrap(),
+        Vec::<String>::new(),
+        "the roll-ups agree with the records"
+    );
 }

@@ -495,8 +495,10 @@ impl<'a> BranchYear<'a> {
                     held.exempt_present += 1;
                     Mark::Present
                 }
+                // Marked exempt, so the month's figures count them with the branch's exempt.
                 MemberStatus::Exempt | MemberStatus::TemporarilyExempt => {
                     held.exempt += 1;
+                    held.marks.push((card.to_string(), Mark::Exempt));
                     continue;
                 }
                 _ => continue,
@@ -506,7 +508,7 @@ impl<'a> BranchYear<'a> {
             }
             held.marks.push((card.to_string(), mark));
         }
-        held.on_roll = held.marks.len() + held.exempt;
+        held.on_roll = held.marks.len();
         held.guests = self.guests(rng);
         held
     }
@@ -867,7 +869,11 @@ impl Held {
             if person.record.admitted.is_some_and(|a| a > date) {
                 continue;
             }
-            let marked = held.marks.iter().any(|(c, _)| *c == person.record.card);
+            // Marked as anything but exempt: expected, or exempt and came all the same.
+            let marked = held
+                .marks
+                .iter()
+                .any(|(c, m)| *c == person.record.card && *m != Mark::Exempt);
             match person.record.status_on(date) {
                 MemberStatus::Exempt if marked => held.exempt_present += 1,
                 MemberStatus::Exempt | MemberStatus::TemporarilyExempt => held.exempt += 1,
@@ -877,7 +883,7 @@ impl Held {
                 held.probationary += 1;
             }
         }
-        held.on_roll = held.marks.len() + held.exempt;
+        held.on_roll = held.marks.len();
         held
     }
 

@@ -1,7 +1,8 @@
 //! Roll-call (điểm danh): who is expected at a meeting, how each one is marked, and the
 //! counts the chair reads out. Exempt and temporarily exempt members stay on the roll but
 //! are listed apart and never counted as expected (domain.md, "Members"); one who comes is
-//! marked present, and still not counted in the attendance figures.
+//! present on the roll and recorded `Mark::ExemptPresent`, so the attendance figures still
+//! count expected members only.
 
 use chrono::NaiveDate;
 
@@ -50,7 +51,8 @@ impl RollEntry {
             .attendance
             .iter()
             .find(|(id, _)| *id == member.id)
-            .map(|(_, mark)| *mark);
+            // On the roll a member who came is present, whatever their standing.
+            .map(|(_, mark)| if mark.came() { Mark::Present } else { *mark });
         let mark = match standing {
             Standing::Expected => recorded.filter(|m| *m != Mark::Exempt),
             Standing::Exempt { .. } => recorded.filter(|m| *m == Mark::Present),
@@ -133,7 +135,7 @@ impl Roll {
                 Some(Mark::Present) => counts.present += 1,
                 Some(Mark::Excused) => counts.excused += 1,
                 Some(Mark::Absent) => counts.absent += 1,
-                Some(Mark::Exempt) | None => counts.unmarked += 1,
+                Some(Mark::Exempt | Mark::ExemptPresent) | None => counts.unmarked += 1,
             }
         }
         counts
@@ -182,14 +184,18 @@ impl Roll {
         marked
     }
 
-    /// Writes the roll into the meeting: every marked member and every exempt one, ordered
-    /// by member id as the record keeps them, and the reasons of the excused.
+    /// Writes the roll into the meeting: every marked member and every exempt one (those who
+    /// came as `ExemptPresent`), ordered by member id as the record keeps them, and the
+    /// reasons of the excused.
     pub fn apply_to(&self, meeting: &mut Meeting) {
         let mut attendance: Vec<_> = self
             .entries
             .iter()
             .filter_map(|e| match e.standing {
-                Standing::Exempt { .. } => Some((e.member, e.mark.unwrap_or(Mark::Exempt))),
+                Standing::Exempt { .. } => Some((
+                    e.member,
+                    e.mark.map_or(Mark::Exempt, |m| Mark::present(m.came())),
+                )),
                 Standing::Expected => e.mark.map(|m| (e.member, m)),
             })
             .collect();
@@ -344,7 +350,7 @@ mod tests {
         assert_eq!(
             meeting.attendance,
             [
-                (MemberId(1), Mark::Present),
+                (MemberId(1), Mark::ExemptPresent),
                 (MemberId(2), Mark::Exempt),
                 (MemberId(3), Mark::Absent),
                 (MemberId(4), Mark::Excused),
@@ -352,6 +358,18 @@ mod tests {
             ]
         );
         assert_eq!(meeting.excuses, [(MemberId(4), "ốm".to_string())]);
+        // The monthly figures count the expected only: the exempt member who came is exempt
+        // there, not present.
+        let marks = meeting.counts();
+        assert_eq!(
+            (
+                marks.expected(),
+                marks.present,
+                marks.exempt,
+                marks.exempt_present
+            ),
+            (3, 1, 2, 1)
+        );
         // Read back from the meeting, the roll is the same.
         assert_eq!(self::roll(&meeting), roll);
     }

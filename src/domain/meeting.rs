@@ -36,13 +36,65 @@ impl MeetingKind {
     }
 }
 
-vocabulary! {
-    /// One member's attendance at one meeting.
-    Mark {
-        Present => "present",
-        Excused => "excused",
-        Absent => "absent",
-        Exempt => "exempt",
+/// One member's attendance at one meeting.
+///
+/// `ExemptPresent` is an exempt or temporarily exempt member who came: present, and counted
+/// for the quorum, but not among the expected members of the monthly figures (domain.md,
+/// "Members"). Files have no word of their own for it: it is written `present`, and the
+/// import tells the two apart by the member's status on the meeting date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Mark {
+    Present,
+    Excused,
+    Absent,
+    Exempt,
+    // Appended last: stored records name variants by position.
+    ExemptPresent,
+}
+
+impl Mark {
+    /// The marks files can carry, in the order they are listed.
+    pub const ALL: &'static [Mark] = &[Mark::Present, Mark::Excused, Mark::Absent, Mark::Exempt];
+
+    /// The word used in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Present | Mark::ExemptPresent => "present",
+            Mark::Excused => "excused",
+            Mark::Absent => "absent",
+            Mark::Exempt => "exempt",
+        }
+    }
+
+    /// Parses the word used in files (never `ExemptPresent`: see the type).
+    pub fn parse(word: &str) -> Option<Self> {
+        Mark::ALL.iter().copied().find(|m| m.as_str() == word)
+    }
+
+    /// The accepted words, for error messages.
+    pub fn words() -> String {
+        let words: Vec<&str> = Mark::ALL.iter().map(|m| m.as_str()).collect();
+        words.join(" | ")
+    }
+
+    /// The member was there.
+    pub fn came(self) -> bool {
+        matches!(self, Mark::Present | Mark::ExemptPresent)
+    }
+
+    /// How a member who was there is recorded, given whether they were exempt that day.
+    pub fn present(exempt: bool) -> Mark {
+        if exempt {
+            Mark::ExemptPresent
+        } else {
+            Mark::Present
+        }
+    }
+}
+
+impl std::fmt::Display for Mark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -109,10 +161,14 @@ pub struct Meeting {
 /// Head counts of one meeting's marks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkCounts {
+    /// Expected members who came.
     pub present: u32,
     pub excused: u32,
     pub absent: u32,
+    /// Exempt and temporarily exempt members on the roll, whether they came or not.
     pub exempt: u32,
+    /// Of those, the ones who came.
+    pub exempt_present: u32,
 }
 
 impl MarkCounts {
@@ -257,6 +313,10 @@ impl Meeting {
                 Mark::Excused => counts.excused += 1,
                 Mark::Absent => counts.absent += 1,
                 Mark::Exempt => counts.exempt += 1,
+                Mark::ExemptPresent => {
+                    counts.exempt += 1;
+                    counts.exempt_present += 1;
+                }
             }
         }
         counts
@@ -354,6 +414,7 @@ mod tests {
             excused: 1,
             absent: 0,
             exempt: 5,
+            exempt_present: 2,
         };
         assert_eq!(counts.expected(), 10);
         assert_eq!(counts.rate(), Some(0.9));

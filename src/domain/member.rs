@@ -36,6 +36,11 @@ impl MemberStatus {
         self == MemberStatus::TemporarilyExempt
     }
 
+    /// Exempt from meetings, for good or for a time.
+    pub fn is_exempt(self) -> bool {
+        matches!(self, MemberStatus::Exempt | MemberStatus::TemporarilyExempt)
+    }
+
     /// Still on the branch's roll (counted in its membership).
     pub fn on_roll(self) -> bool {
         matches!(

@@ -487,7 +487,8 @@ impl Meeting {
 
     /// Members marked present: those who can vote, the exempt who came included.
     pub fn present_marks(&self) -> u32 {
-        self.counts().present
+        let counts = self.counts();
+        counts.present + counts.exempt_present
     }
 
     /// Records the vote on the resolution (`None` takes it away).

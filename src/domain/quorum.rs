@@ -60,7 +60,7 @@ impl Quorum {
                 Some(Mark::Present) => q.present += 1,
                 Some(Mark::Excused) => q.excused += 1,
                 Some(Mark::Absent) => q.absent += 1,
-                Some(Mark::Exempt) | None => q.unmarked += 1,
+                Some(Mark::Exempt | Mark::ExemptPresent) | None => q.unmarked += 1,
             }
         }
         q

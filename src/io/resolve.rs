@@ -12,7 +12,7 @@ use super::record::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, Mee
 use super::{ImportError, ImportSummary};
 use crate::domain::member::FormerOrg;
 use crate::domain::{
-    DocumentInfo, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
+    DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
     Oversight, Role,
 };
 use crate::store::{Store, StoreError, Writer};
@@ -102,17 +102,24 @@ struct Refs {
     members: Vec<MemberAt>,
     /// The former branches of the database's members the file names, when they have any.
     db_former: FormerOrgs,
+    /// The database's members the file names whose stored history has an exemption.
+    db_exempt: HashSet<MemberId>,
     /// Per `batch.documents[i]`; `None` only when the import will not be written.
     documents: Vec<Option<MeetingAt>>,
 }
 
 fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Refs, StoreError> {
     let orgs = resolve_codes(w, batch, problems)?;
-    let (members, db_former) = resolve_cards(w, batch, problems)?;
+    let StoredCards {
+        members,
+        former: db_former,
+        exempt: db_exempt,
+    } = resolve_cards(w, batch, problems)?;
     let mut refs = Refs {
         orgs,
         members,
         db_former,
+        db_exempt,
         documents: Vec::new(),
     };
     let mut check = Check {
@@ -186,12 +193,21 @@ fn resolve_codes(
 
 /// Cards: defined in the file (once), else found in the database, else unknown; with the
 /// former branches of the members found in the database.
+/// Where each card of the file is, and what the import needs to know of the database's
+/// members among them.
+struct StoredCards {
+    members: Vec<MemberAt>,
+    former: FormerOrgs,
+    exempt: HashSet<MemberId>,
+}
+
 fn resolve_cards(
     w: &Writer<'_>,
     batch: &Batch,
     problems: &mut Problems,
-) -> Result<(Vec<MemberAt>, FormerOrgs), StoreError> {
+) -> Result<StoredCards, StoreError> {
     let mut former = HashMap::new();
+    let mut exempt = HashSet::new();
     let mut at = vec![MemberAt::Unknown; batch.cards.len()];
     for card in &batch.broken_cards {
         at[card.0 as usize] = MemberAt::Broken;
@@ -211,7 +227,11 @@ fn resolve_cards(
     }
     // A fresh database cannot clash: skip a million lookups that would find nothing.
     if w.totals()?.members == 0 {
-        return Ok((at, former));
+        return Ok(StoredCards {
+            members: at,
+            former,
+            exempt,
+        });
     }
     for (n, slot) in at.iter_mut().enumerate() {
         let card = batch.cards.text(n as u32);
@@ -232,6 +252,9 @@ fn resolve_cards(
                         id: found.id,
                         org: found.org,
                     };
+                    if found.history.iter().any(|c| c.status.is_exempt()) {
+                        exempt.insert(found.id);
+                    }
                     if !found.former_orgs.is_empty() {
                         former.insert(found.id, found.former_orgs);
                     }
@@ -240,7 +263,11 @@ fn resolve_cards(
             MemberAt::Broken | MemberAt::Db { .. } => {}
         }
     }
-    Ok((at, former))
+    Ok(StoredCards {
+        members: at,
+        former,
+        exempt,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -843,9 +870,10 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
     }
     let document_count = batch.documents.len();
     let mut documents = documents_by_meeting(&mut batch, refs);
+    let exempted = Exempted::read(w, &batch, &ids)?;
     for (i, record) in batch.meetings.iter_mut().enumerate() {
         let docs = documents.file.remove(&i).unwrap_or_default();
-        write_meeting(w, record, docs, &ids)?;
+        write_meeting(w, record, docs, &ids, &exempted)?;
     }
     for (id, docs) in documents.stored {
         add_stored_documents(w, id, docs)?;
@@ -1127,6 +1155,43 @@ fn add_stored_documents(
     w.put_meeting(&meeting)
 }
 
+/// The members whose history, as written, has an exemption: the file's new members and
+/// database members given one by the file, and database members the file names that
+/// already had one. Few members are ever exempt, so only these are read again.
+struct Exempted(HashMap<MemberId, Member>);
+
+impl Exempted {
+    fn read(w: &Writer<'_>, batch: &Batch, ids: &Ids<'_>) -> Result<Exempted, StoreError> {
+        let given = batch
+            .statuses
+            .iter()
+            .filter(|s| s.change.status.is_exempt())
+            .map(|s| ids.member(s.card));
+        let mut members = HashMap::new();
+        for id in given.chain(ids.refs.db_exempt.iter().copied()) {
+            if let Entry::Vacant(slot) = members.entry(id)
+                && let Some(member) = w.member(id)?
+            {
+                slot.insert(member);
+            }
+        }
+        Ok(Exempted(members))
+    }
+
+    /// The mark `mark` of member `id` at a meeting on `day` is stored as: a member who came
+    /// while exempt is told apart from the expected who came (files write both `present`).
+    fn stored_mark(&self, id: MemberId, mark: Mark, day: NaiveDate) -> Mark {
+        if !mark.came() {
+            return mark;
+        }
+        let exempt = self
+            .0
+            .get(&id)
+            .is_some_and(|m| m.status_on(day).is_exempt());
+        Mark::present(exempt)
+    }
+}
+
 /// A meeting with its marks, excuses and guests ordered by member id, as the store keeps
 /// them, and its documents from the file numbered in file order.
 fn write_meeting(
@@ -1134,11 +1199,15 @@ fn write_meeting(
     record: &mut MeetingRec,
     docs: Vec<DocumentRec>,
     ids: &Ids<'_>,
+    exempted: &Exempted,
 ) -> Result<(), StoreError> {
     let mut attendance: Vec<_> = record
         .attendance
         .iter()
-        .map(|(card, mark)| (ids.member(*card), *mark))
+        .map(|(card, mark)| {
+            let id = ids.member(*card);
+            (id, exempted.stored_mark(id, *mark, record.date))
+        })
         .collect();
     attendance.sort_unstable_by_key(|(id, _)| *id);
     let mut excuses: Vec<_> = record

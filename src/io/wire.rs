@@ -881,10 +881,7 @@ fn vote(
             },
         );
     }
-    let present = attendance
-        .iter()
-        .filter(|(_, m)| *m == Mark::Present)
-        .count();
+    let present = attendance.iter().filter(|(_, m)| m.came()).count();
     let votes = u64::from(vote.in_favour) + u64::from(vote.against) + u64::from(vote.abstaining);
     if votes > present as u64 {
         return report(f, Problem::VoteExceeds { votes, present });

@@ -998,7 +998,7 @@ pub mod record {
 
     pub fn mark(lang: Lang, mark: Option<Mark>) -> &'static str {
         match mark {
-            Some(Mark::Present) => lang.pick("có mặt", "present"),
+            Some(Mark::Present | Mark::ExemptPresent) => lang.pick("có mặt", "present"),
             Some(Mark::Excused) => lang.pick("vắng có lý do", "excused"),
             Some(Mark::Absent) => lang.pick("vắng không lý do", "absent"),
             Some(Mark::Exempt) => lang.pick("miễn", "exempt"),
