@@ -2,7 +2,7 @@
 //! parents first, then members, status changes, roles, oversight and meetings. Fields keep the
 //! order of the format's examples, and optional fields that are unknown are left out.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
 use super::grades::Graded;
@@ -34,6 +34,7 @@ pub(super) fn render(
         |o| json!({"type": "oversight", "card": o.card, "org": o.branch, "from": day(o.from)}),
     ));
     lines.extend(meetings.iter().map(meeting_line));
+    lines.extend(meetings.iter().flat_map(document_lines));
     lines.extend(grades.iter().map(grade_line));
     let mut out = String::new();
     for line in lines {
@@ -143,6 +144,11 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         meeting.time.map(|(_, e)| hh_mm(e).into()),
     );
     put(&mut map, "place", meeting.place.clone().map(Value::from));
+    if let Some(plan) = &meeting.plan {
+        map.insert("agenda".into(), plan.agenda.clone().into());
+        put(&mut map, "drafter", plan.drafter.clone().map(Value::from));
+        put(&mut map, "sent", plan.sent.map(|at| moment(at).into()));
+    }
     // A meeting not yet held has no roll, no guests and no minutes to approve; one held
     // but not yet recorded has none yet either.
     if held && !meeting.attendance.is_empty() {
@@ -173,6 +179,29 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         map.insert("approved".into(), true.into());
     }
     Value::Object(map)
+}
+
+/// The documents of a meeting's plan, each naming its meeting by org, kind and date.
+fn document_lines(meeting: &MeetingRecord) -> Vec<Value> {
+    let documents = meeting.plan.iter().flat_map(|p| &p.documents);
+    documents
+        .map(|doc| {
+            json!({
+                "type": "document",
+                "org": meeting.org,
+                "kind": meeting.kind.as_str(),
+                "date": day(meeting.date),
+                "name": doc.name,
+                "added": moment(doc.added),
+                "text": doc.text,
+            })
+        })
+        .collect()
+}
+
+/// A moment as the format writes one: "2026-11-14T09:00".
+fn moment(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
 }
 
 fn grade_line(graded: &Graded) -> Value {

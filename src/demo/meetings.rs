@@ -10,6 +10,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::orgs::{Discipline, Org, effective_schedule};
 use super::people::{People, Person};
+use super::plans::{self, Plan};
 use super::rng::Rng;
 use crate::domain::schedule::last_day_of_month;
 use crate::domain::{
@@ -37,6 +38,8 @@ pub(super) struct MeetingRecord {
     /// Start and end, in minutes after midnight, when the record states them.
     pub time: Option<(i64, i64)>,
     pub place: Option<String>,
+    /// What the branch prepared for a regular meeting and sent, when it did.
+    pub plan: Option<Plan>,
 }
 
 /// The first days of the twelve months before `today`'s month, oldest first.
@@ -65,12 +68,21 @@ pub(super) fn meetings(
     for org in orgs.iter().filter(|o| o.branch.is_some()) {
         let mut rng = Rng::for_key(seed, &format!("{}/meetings", org.code));
         let branch = BranchYear::new(org, orgs, &book);
+        let mut own = Vec::new();
         for &first in &months {
-            out.extend(branch.month(&mut rng, &book, first));
+            own.extend(branch.month(&mut rng, &book, first));
         }
         // Drawn after the year, so the year's draws stay as they were.
-        out.extend(branch.current_month(&mut rng, &book, this_month, today));
-        out.extend(branch.planned_regular(next_month, None));
+        own.extend(branch.current_month(&mut rng, &book, this_month, today));
+        own.extend(branch.planned_regular(next_month, None));
+        for record in own.iter_mut().filter(|m| m.kind == MeetingKind::Regular) {
+            // The branch left to record its meeting has next month's plan still to make.
+            if org.code == UNRECORDED_BRANCH && record.date >= next_month {
+                continue;
+            }
+            record.plan = Some(branch.plan(seed, record, today));
+        }
+        out.extend(own);
     }
     out.extend(committee_meetings(orgs, next_month));
     leave_unrecorded(&mut out);
@@ -135,6 +147,7 @@ fn committee_meetings(orgs: &[Org], first: NaiveDate) -> Vec<MeetingRecord> {
                 state: MeetingState::Planned,
                 time: Some((8 * 60, 10 * 60)),
                 place: Some(format!("Hội trường Đảng ủy {}", plan.place_word)),
+                plan: None,
             }
         })
         .collect()
@@ -354,6 +367,7 @@ impl<'a> BranchYear<'a> {
                 state: MeetingState::Held,
                 time: None,
                 place: None,
+                plan: None,
             }
         });
         let mut out = Vec::new();
@@ -428,6 +442,7 @@ impl<'a> BranchYear<'a> {
             state: MeetingState::Planned,
             time: Some((start, start + 120)),
             place: Some(capitalised(self.venue())),
+            plan: None,
         })
     }
 
@@ -466,6 +481,25 @@ impl<'a> BranchYear<'a> {
             Outcome::OutOfRule => shifted(grace + rng.between(1, 6)).filter(|d| *d <= last),
             Outcome::Missed => None,
         }
+    }
+
+    /// The plan of regular meeting `record`, from its own random stream.
+    fn plan(&self, seed: u64, record: &MeetingRecord, today: NaiveDate) -> Plan {
+        let first_planned = record.planned.unwrap_or(record.date);
+        let key = format!("{}/plan/{first_planned}", self.org.code);
+        let meeting = plans::Meeting {
+            day: record.date,
+            first_planned,
+            branch_name: &self.org.name,
+            task: seasonal_task(self.kind, first_planned.month()),
+            drafter: self.deputy.or(self.secretary),
+        };
+        plans::draw(
+            &mut Rng::for_key(seed, &key),
+            self.discipline,
+            &meeting,
+            today,
+        )
     }
 
     /// Who came, who sent apologies and why, who stayed away, and who came from above.
@@ -573,6 +607,7 @@ impl<'a> BranchYear<'a> {
             state: MeetingState::Held,
             time: None,
             place: None,
+            plan: None,
         }
     }
 
@@ -815,7 +850,7 @@ fn setting(org: &Org) -> Setting {
 }
 
 /// "nhà văn hóa khu 2" → "Nhà văn hóa khu 2": a place or a topic standing on its own.
-fn capitalised(text: &str) -> String {
+pub(super) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()

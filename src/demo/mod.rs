@@ -16,6 +16,7 @@ mod meetings;
 pub mod names;
 mod orgs;
 mod people;
+mod plans;
 pub mod rng;
 
 use std::path::Path;

@@ -49,6 +49,7 @@ fn every_line_is_one_record_of_a_known_type() {
                 "role",
                 "oversight",
                 "meeting",
+                "document",
                 "classification"
             ]
             .contains(&kind),
@@ -431,4 +432,49 @@ fn last_year_every_organisation_but_the_cells_is_graded_and_quarter_2_s_active_m
     // Quarter 2's 92 members less the 22 exempt.
     let members = graded.iter().filter(|r| r.get("card").is_some()).count();
     assert_eq!(members, 70);
+}
+
+#[test]
+fn most_plans_go_out_by_the_20th_of_the_month_before_and_none_after_today() {
+    let all = records(&jsonl(today()));
+    let (mut in_time, mut late, mut never) = (0, 0, 0);
+    for m in of_type(&all, "meeting")
+        .into_iter()
+        .filter(|m| m["kind"] == "regular")
+    {
+        let day = date(&m["date"]);
+        let first_planned = m.get("planned").map_or(day, date);
+        let previous = first_planned - chrono::Months::new(1);
+        let deadline = NaiveDate::from_ymd_opt(previous.year(), previous.month(), 20).unwrap();
+        let Some(sent) = m.get("sent") else {
+            never += 1;
+            continue;
+        };
+        let sent = NaiveDate::parse_from_str(&sent.as_str().unwrap()[..10], "%Y-%m-%d").unwrap();
+        assert!(sent < today() && sent < day, "{m}");
+        assert!(m["agenda"].as_array().is_some_and(|a| a.len() == 4), "{m}");
+        if sent <= deadline {
+            in_time += 1;
+        } else {
+            late += 1;
+        }
+    }
+    let share = f64::from(in_time) / f64::from(in_time + late + never);
+    assert!((0.7..0.95).contains(&share), "{in_time} {late} {never}");
+    assert!(late > 0 && never > 0, "{late} {never}");
+    // Every document belongs to a sent plan and names a meeting of the file.
+    let documents = of_type(&all, "document");
+    assert!(documents.len() > in_time as usize, "{}", documents.len());
+    for doc in documents {
+        let meeting = of_type(&all, "meeting").into_iter().find(|m| {
+            m["org"] == doc["org"] && m["date"] == doc["date"] && m["kind"] == doc["kind"]
+        });
+        assert!(meeting.is_some_and(|m| m.get("sent").is_some()), "{doc}");
+        assert!(
+            doc["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("# Dự thảo Nghị quyết")
+        );
+    }
 }
