@@ -168,3 +168,64 @@ fn a_plan_is_made_documents_attached_and_sent_late() {
         "{shown}"
     );
 }
+
+/// `w` writes the draft resolution in chibo: a new Markdown document headed for the month,
+/// saved into the plan with `Ctrl-S`; `w` again opens it to go on with it, and saving
+/// replaces it. `Esc` over unsaved text asks for a second `Esc`; a paste loses its
+/// escape sequences.
+#[test]
+fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
+    let (_dir, mut app) = app_on_copy(Lang::Vi, 100, 30);
+    prepare_quarter_2(&mut app);
+    fill_in_the_plan(&mut app);
+    press(&mut app, "enter");
+    press(&mut app, "w");
+    type_text(
+        &mut app,
+        "1. Hoàn thành kiểm điểm, đánh giá, xếp loại năm 2026.",
+    );
+    press(&mut app, "enter");
+    app.update(Msg::Paste("2. Chuẩn bị Đại hội.\u{1b}[2J\r\n".into()));
+    insta::assert_snapshot!("document_editor_vi_100x30", screen_text(&app, 100, 30));
+
+    // One Esc over unsaved text only warns; nothing is written yet.
+    press(&mut app, "esc");
+    assert_eq!(app.context(), chibo::ui::keymap::Context::Document);
+    assert!(screen_text(&app, 100, 30).contains("Tài liệu chưa lưu"));
+    assert!(december_plan(&app).documents.is_empty());
+
+    press(&mut app, "ctrl-s");
+    assert_eq!(app.context(), chibo::ui::keymap::Context::Meetings);
+    let written = concat!(
+        "# Dự thảo Nghị quyết Chi bộ khu 2 tháng 12/2026\n\n",
+        "1. Hoàn thành kiểm điểm, đánh giá, xếp loại năm 2026.\n",
+        "2. Chuẩn bị Đại hội.[2J\n",
+    );
+    let document = |app: &App| {
+        let plan = december_plan(app);
+        assert_eq!(plan.documents.len(), 1, "{:?}", plan.documents);
+        let no = plan.documents[0].no;
+        app.store()
+            .read()
+            .unwrap()
+            .document(plan.id, no)
+            .unwrap()
+            .unwrap()
+    };
+    let (info, body) = document(&app);
+    assert_eq!(info.name, "Dự thảo nghị quyết tháng 12-2026.md");
+    assert_eq!(body, chibo::domain::DocumentBody::Markdown(written.into()));
+
+    // Opened again, it goes on from the end of what was saved.
+    press(&mut app, "w");
+    type_text(&mut app, "3. Phát triển đảng viên mới.");
+    press(&mut app, "ctrl-s");
+    let (_, body) = document(&app);
+    assert_eq!(
+        body,
+        chibo::domain::DocumentBody::Markdown(format!("{written}3. Phát triển đảng viên mới."))
+    );
+    // Unchanged, one Esc closes.
+    press(&mut app, "w esc");
+    assert_eq!(app.context(), chibo::ui::keymap::Context::Meetings);
+}

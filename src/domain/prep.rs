@@ -46,7 +46,7 @@ vocabulary! {
 /// (`documents` table), so reading a meeting never reads 10 MB.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentInfo {
-    /// Its number within the meeting, from 1, never reused.
+    /// Its number within the meeting, from 1: one more than the highest listed.
     pub no: u32,
     /// The name shown and given to a saved copy ("Dự thảo nghị quyết tháng 12.md").
     pub name: String,

@@ -578,6 +578,7 @@ impl App {
             store: &self.store,
             lang: self.lang,
             today: self.today,
+            now: self.now(),
             keymap: &self.keymap,
             area: self.body(),
         };

@@ -597,6 +597,7 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Roll => ("Điểm danh", "Roll-call"),
         Context::Minutes => ("Biên bản", "Minutes"),
         Context::Dashboard => ("Bảng tổng hợp", "Dashboard"),
+        Context::Document => ("Soạn tài liệu", "Writing a document"),
     };
     lang.pick(vi, en)
 }
@@ -664,6 +665,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         ),
         (_, A::Accept) => ("đi tới kết quả đã chọn", "go to the selected result"),
         (C::Form, A::Cancel) => ("đóng, không lưu", "close without saving"),
+        (C::Document, A::Cancel) => (
+            "đóng; có phần chưa lưu thì bấm lần nữa để bỏ",
+            "close; with unsaved text, press again to throw it away",
+        ),
         (C::Confirm, A::Cancel) => ("không, quay lại biểu mẫu", "no, back to the form"),
         (C::Picker, A::Cancel) => ("đóng, không chuyển", "close without moving"),
         (C::Checklist, A::Cancel) => ("đóng, không lưu", "close without saving"),
@@ -698,6 +703,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::ChangeStatus) => (
             "thay đổi tình trạng (ghi thêm vào lịch sử)",
             "change the status (added to the history)",
+        ),
+        (C::Document, A::NextField | A::PrevField) => (
+            "chuyển giữa tên và nội dung",
+            "switch between name and text",
         ),
         (_, A::NextField) => ("sang ô sau", "next field"),
         (_, A::PrevField) => ("về ô trước", "previous field"),
@@ -748,6 +757,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "chuẩn bị cuộc họp sắp tới của chi bộ: ngày giờ, địa điểm, chủ đề, nội dung, người dự thảo",
             "prepare the branch's coming meeting: day, times, place, topic, agenda, drafter",
         ),
+        (_, A::WriteDocument) => (
+            "soạn tài liệu Markdown cho kế hoạch (dự thảo nghị quyết)",
+            "write a Markdown document for the plan (the draft resolution)",
+        ),
         (_, A::Attach) => (
             "đính kèm tài liệu (tối đa 10 MB) vào kế hoạch",
             "attach a document (10 MB at most) to the plan",
@@ -780,6 +793,7 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "về mục trước của biên bản",
             "previous section of the minutes",
         ),
+        (C::Document, A::Save) => ("lưu tài liệu vào kế hoạch", "save the document to the plan"),
         (_, A::Save) => ("lưu biên bản", "save the minutes"),
         (_, A::Approve) => (
             "duyệt biên bản (khóa biên bản và điểm danh)",
@@ -856,6 +870,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::SendPlan) => ("gửi kế hoạch", "send plan"),
         (_, A::Vote) => ("biểu quyết", "vote"),
         (_, A::RemoveDocument) => ("gỡ tài liệu", "remove document"),
+        (_, A::WriteDocument) => ("soạn tài liệu", "write document"),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => ("có lý do", "excused"),
         (_, A::MarkAbsent) => ("vắng", "absent"),

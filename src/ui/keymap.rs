@@ -48,6 +48,8 @@ pub enum Context {
     Minutes,
     /// The dashboard of an organisation's month: its numbers, trend and units below.
     Dashboard,
+    /// A Markdown document of a meeting's plan, in a text editor: printable keys are text.
+    Document,
 }
 
 impl Context {
@@ -67,6 +69,7 @@ impl Context {
         Context::Roll,
         Context::Minutes,
         Context::Dashboard,
+        Context::Document,
     ];
 
     /// The table name used in the keys file.
@@ -87,6 +90,7 @@ impl Context {
             Context::Roll => "roll",
             Context::Minutes => "minutes",
             Context::Dashboard => "dashboard",
+            Context::Document => "document",
         }
     }
 
@@ -185,6 +189,7 @@ actions! {
     Attach => "attach",
     Vote => "vote",
     RemoveDocument => "remove_document",
+    WriteDocument => "write_document",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -311,6 +316,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Meetings, Action::Attach, &["a"]),
     (Context::Meetings, Action::SendPlan, &["s"]),
     (Context::Meetings, Action::RemoveDocument, &["X"]),
+    (Context::Meetings, Action::WriteDocument, &["w"]),
     (Context::Meetings, Action::Quotas, &["v"]),
     (Context::Meetings, Action::Dashboard, &["b", "f3"]),
     (Context::Checklist, Action::Accept, &["enter"]),
@@ -368,6 +374,12 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Minutes, Action::Amend, &["f7"]),
     (Context::Minutes, Action::Vote, &["f8"]),
     (Context::Minutes, Action::Export, &["f6"]),
+    (Context::Document, Action::Save, &["ctrl-s"]),
+    (Context::Document, Action::NextField, &["tab"]),
+    (Context::Document, Action::PrevField, &["backtab"]),
+    (Context::Document, Action::Cancel, &["esc"]),
+    (Context::Document, Action::Undo, &["ctrl-z"]),
+    (Context::Document, Action::Redo, &["ctrl-y"]),
     (Context::Dashboard, Action::PrevMonth, &["["]),
     (Context::Dashboard, Action::NextMonth, &["]"]),
     (Context::Dashboard, Action::ThisMonth, &["t"]),

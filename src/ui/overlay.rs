@@ -26,6 +26,8 @@ pub struct Env<'a> {
     pub store: &'a Store,
     pub lang: Lang,
     pub today: NaiveDate,
+    /// Now, on the day chibo runs as: when something is saved.
+    pub now: chrono::NaiveDateTime,
     pub keymap: &'a Keymap,
     /// The area the overlay is drawn in (the body of the screen), for paging.
     pub area: Rect,
@@ -83,6 +85,11 @@ pub trait Overlay: Send {
 
     /// One key: `action` is what the keymap binds it to in [`Overlay::context`], if anything.
     fn on_key(&mut self, key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome;
+
+    /// Text pasted while the overlay is on top; whether it took it (and must be redrawn).
+    fn paste(&mut self, _text: &str) -> bool {
+        false
+    }
 
     /// A message for the status line when the overlay opens (a warning a form starts with).
     fn notice(&self) -> Option<Status> {

@@ -199,6 +199,13 @@ impl App {
     }
 
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if let Some(top) = self.overlays.last_mut() {
+            return if top.paste(text) {
+                vec![Effect::Redraw]
+            } else {
+                Vec::new()
+            };
+        }
         let section = self.record.as_ref().and_then(MeetingRecord::section);
         let (Some(record), Some(section), true) =
             (self.record.as_mut(), section, self.overlays.is_empty())

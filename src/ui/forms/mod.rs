@@ -21,6 +21,7 @@
 //! - [`words`]: every word the forms show, in both languages.
 
 pub mod confirm;
+pub mod document;
 pub mod field;
 pub mod meeting;
 pub mod member;
@@ -110,6 +111,7 @@ pub fn open(
         (Context::Meetings, Action::SendPlan) => prep::send,
         (Context::Meetings, Action::Attach) => prep::attach,
         (Context::Meetings, Action::RemoveDocument) => prep::remove,
+        (Context::Meetings, Action::WriteDocument) => document::write,
         _ => return None,
     };
     let opened = store

@@ -179,7 +179,10 @@ impl Edit for PrepForm {
 }
 
 /// The plan of the branch's coming meeting as stored, or why there is none to act on.
-fn stored_plan(subject: &Subject<'_>, reader: &Reader) -> Result<(OrgUnit, Meeting), String> {
+pub(super) fn stored_plan(
+    subject: &Subject<'_>,
+    reader: &Reader,
+) -> Result<(OrgUnit, Meeting), String> {
     let lang = subject.lang;
     let (org, shown) = branch(subject)?;
     let month = month_prepared(shown.month, subject.today);

@@ -304,3 +304,57 @@ pub fn removed(lang: Lang, name: &str) -> String {
         format!("Removed {name}."),
     )
 }
+
+pub fn document_title(lang: Lang, branch: &str, day: NaiveDate) -> String {
+    lang.pick(
+        format!("Soạn tài liệu · {branch} · họp ngày {}", lang.date(day)),
+        format!(
+            "Writing a document · {branch} · meeting of {}",
+            lang.date(day)
+        ),
+    )
+}
+
+pub fn name_label_document(lang: Lang) -> &'static str {
+    lang.pick("Tên tài liệu", "Document name")
+}
+
+pub fn document_text_label(lang: Lang) -> &'static str {
+    lang.pick("Nội dung (Markdown)", "Text (Markdown)")
+}
+
+/// The name a new document is offered: the draft resolution of the month.
+pub fn new_document_name(lang: Lang, day: NaiveDate) -> String {
+    let month = day.format("%m-%Y");
+    lang.pick(
+        format!("Dự thảo nghị quyết tháng {month}.md"),
+        format!("Draft resolution {month}.md"),
+    )
+}
+
+/// The heading a new document starts with, then an empty line to write on.
+pub fn new_document_heading(lang: Lang, branch: &str, day: NaiveDate) -> String {
+    let month = day.format("%m/%Y");
+    lang.pick(
+        format!("# Dự thảo Nghị quyết {branch} tháng {month}\n\n"),
+        format!("# Draft resolution of {branch}, {month}\n\n"),
+    )
+}
+
+pub fn document_needs_name(lang: Lang) -> &'static str {
+    lang.pick("Tài liệu cần có tên.", "The document needs a name.")
+}
+
+pub fn document_gone(lang: Lang) -> &'static str {
+    lang.pick(
+        "Không đọc được tài liệu của kế hoạch; hãy đọc lại dữ liệu (Ctrl-R).",
+        "The plan's document could not be read; reload (Ctrl-R).",
+    )
+}
+
+pub fn document_unsaved(lang: Lang) -> &'static str {
+    lang.pick(
+        "Tài liệu chưa lưu: Ctrl-S để lưu, Esc lần nữa để bỏ.",
+        "The document is not saved: Ctrl-S saves it, Esc again throws it away.",
+    )
+}

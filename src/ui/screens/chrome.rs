@@ -107,6 +107,7 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Prepare],
             &[Action::SendPlan],
             &[Action::Attach],
+            &[Action::WriteDocument],
             &[Action::Reschedule],
             &[Action::CancelMeeting],
             &[Action::Guests],
@@ -154,6 +155,15 @@ const FOOTER: &[(Context, &[&[Action]])] = &[
             &[Action::Amend],
             &[Action::Export],
             &[Action::Help],
+        ],
+    ),
+    (
+        Context::Document,
+        &[
+            &[Action::Save],
+            &[Action::NextField],
+            &[Action::Cancel],
+            &[Action::Undo],
         ],
     ),
     (

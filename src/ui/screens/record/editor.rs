@@ -161,10 +161,7 @@ impl Editor {
         if self.read_only {
             return Err(MinutesError::Approved);
         }
-        let clean: String = nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
-            .chars()
-            .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
-            .collect();
+        let clean = clean_paste(text);
         let changed = self.areas[section.index()].insert_str(clean);
         if changed {
             self.touched(now);
@@ -233,9 +230,18 @@ fn moves_only(key: &KeyEvent) -> bool {
     )
 }
 
+/// Pasted text as it goes into a text area: NFC, line breaks kept (as `\n`), other control
+/// characters dropped, so no escape sequence reaches the terminal.
+pub fn clean_paste(text: &str) -> String {
+    nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect()
+}
+
 /// Types `c`, composing a combining mark with the letter before the cursor when Unicode
 /// has one character for the pair.
-fn type_char(area: &mut TextArea<'static>, c: char) {
+pub fn type_char(area: &mut TextArea<'static>, c: char) {
     let ratatui_textarea::DataCursor(row, col) = area.cursor();
     let before = (col > 0)
         .then(|| area.lines()[row].chars().nth(col - 1))

@@ -1,0 +1,270 @@
+//! Writing a Markdown document for the plan of a branch's coming meeting, in chibo itself
+//! (`w` on the meetings screen): the draft resolution, the report to be discussed. It opens
+//! on the plan's first Markdown document to go on with it, or on a new one headed for the
+//! month; `Ctrl-S` saves it into the plan (a document edited is posted again, at the time
+//! of saving, which is when the members get the new text) and closes. `Esc` closes; with
+//! unsaved text it asks for a second `Esc` first, so nothing typed is lost by one key.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use super::{Done, Opened, Refusal, Subject, commit, prep::stored_plan, read_failed};
+use crate::domain::text::nfc;
+use crate::domain::{DocumentBody, DocumentKind, Lang, MeetingId};
+use crate::store::Writer;
+use crate::ui::app::{Msg, Target};
+use crate::ui::cells::{fit, safe};
+use crate::ui::i18n::prep as say;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::layout::centered;
+use crate::ui::overlay::{Env, Outcome, Overlay};
+use crate::ui::screens::chrome::Status;
+use crate::ui::screens::record::editor::{clean_paste, type_char};
+use crate::ui::screens::{Ui, pane};
+
+/// Which box the keys go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Name,
+    Text,
+}
+
+pub struct DocumentEditor {
+    branch: String,
+    plan: MeetingId,
+    day: NaiveDate,
+    /// The document being edited, replaced on saving; `None` for a new one.
+    replaces: Option<u32>,
+    name: TextArea<'static>,
+    text: TextArea<'static>,
+    focus: Focus,
+    changed: bool,
+    /// `Esc` was pressed once over unsaved text: the next one closes.
+    leaving: bool,
+}
+
+/// `w`: the editor, on the plan's first Markdown document or a new one.
+pub fn write(subject: &Subject<'_>, reader: &crate::store::Reader) -> Opened {
+    let lang = subject.lang;
+    let (org, plan) = stored_plan(subject, reader)?;
+    let markdown = plan
+        .documents
+        .iter()
+        .find(|d| d.kind == DocumentKind::Markdown);
+    let (replaces, name, text) = match markdown {
+        Some(info) => {
+            let body = reader
+                .document(plan.id, info.no)
+                .map_err(read_failed(lang))?
+                .map(|(_, body)| body);
+            let Some(DocumentBody::Markdown(text)) = body else {
+                return Err(say::document_gone(lang).to_string());
+            };
+            // Whatever a file brought in, no control character reaches the terminal.
+            (Some(info.no), info.name.clone(), clean_paste(&text))
+        }
+        None => (
+            None,
+            say::new_document_name(lang, plan.date),
+            say::new_document_heading(lang, &org.name, plan.date),
+        ),
+    };
+    let mut editor = DocumentEditor {
+        branch: org.name.clone(),
+        plan: plan.id,
+        day: plan.date,
+        replaces,
+        name: area(&clean_paste(&name).replace('\n', " ")),
+        text: area(&text),
+        focus: Focus::Text,
+        changed: false,
+        leaving: false,
+    };
+    editor.show_focus();
+    Ok(Box::new(editor))
+}
+
+fn area(text: &str) -> TextArea<'static> {
+    let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
+    area.set_wrap_mode(WrapMode::WordOrGlyph);
+    area.set_cursor_line_style(Style::default());
+    area.move_cursor(CursorMove::Bottom);
+    area.move_cursor(CursorMove::End);
+    area
+}
+
+impl DocumentEditor {
+    fn focused(&mut self) -> &mut TextArea<'static> {
+        match self.focus {
+            Focus::Name => &mut self.name,
+            Focus::Text => &mut self.text,
+        }
+    }
+
+    /// Only the box with the keys shows a cursor.
+    fn show_focus(&mut self) {
+        let (on, off) = match self.focus {
+            Focus::Name => (&mut self.name, &mut self.text),
+            Focus::Text => (&mut self.text, &mut self.name),
+        };
+        on.set_cursor_style(Style::default().add_modifier(ratatui::style::Modifier::REVERSED));
+        off.set_cursor_style(Style::default());
+    }
+
+    fn switch_focus(&mut self) -> Outcome {
+        self.focus = match self.focus {
+            Focus::Name => Focus::Text,
+            Focus::Text => Focus::Name,
+        };
+        self.show_focus();
+        Outcome::Keep
+    }
+
+    /// A key typed into the box with the focus; the name stays one line.
+    fn typed(&mut self, key: &KeyEvent) -> Outcome {
+        if self.focus == Focus::Name && key.code == KeyCode::Enter {
+            return self.switch_focus();
+        }
+        let area = self.focused();
+        let changed = match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                type_char(area, c);
+                true
+            }
+            _ => area.input(*key),
+        };
+        self.edited(changed)
+    }
+
+    fn edited(&mut self, changed: bool) -> Outcome {
+        if !changed {
+            return Outcome::Ignored;
+        }
+        self.changed = true;
+        self.leaving = false;
+        Outcome::Keep
+    }
+
+    fn name_typed(&self) -> String {
+        nfc(self.name.lines().join(" ").trim()).into_owned()
+    }
+
+    fn text_typed(&self) -> String {
+        nfc(&self.text.lines().join("\n")).into_owned()
+    }
+
+    fn save(&mut self, env: &Env<'_>) -> Outcome {
+        let lang = env.lang;
+        let mut name = self.name_typed();
+        if name.is_empty() {
+            self.focus = Focus::Name;
+            self.show_focus();
+            return Refusal::at(0, say::document_needs_name(lang).to_string()).outcome(lang);
+        }
+        if !name.to_lowercase().ends_with(".md") {
+            name.push_str(".md");
+        }
+        let body = DocumentBody::Markdown(self.text_typed());
+        let (plan, replaces, at, branch) = (self.plan, self.replaces, env.now, self.branch.clone());
+        let write = Box::new(move |w: &mut Writer<'_>| {
+            if let Some(no) = replaces {
+                w.remove_document(plan, no)?;
+            }
+            let info = w.attach_document(plan, &name, &body, at)?;
+            Ok(Done::new(say::attached(lang, &info.name, &branch)).then(Target::Meeting(plan)))
+        });
+        commit(write, env).unwrap_or_else(|refusal| refusal.outcome(lang))
+    }
+
+    fn close(&mut self, lang: Lang) -> Outcome {
+        if !self.changed || self.leaving {
+            return Outcome::Close;
+        }
+        self.leaving = true;
+        Outcome::Send(Msg::Status(Status {
+            text: say::document_unsaved(lang).to_string(),
+            error: true,
+        }))
+    }
+}
+
+impl Overlay for DocumentEditor {
+    fn context(&self) -> Context {
+        Context::Document
+    }
+
+    fn takes_text(&self) -> bool {
+        true
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, action: Option<Action>, env: &mut Env<'_>) -> Outcome {
+        match action {
+            Some(Action::Save) => self.save(env),
+            Some(Action::Cancel) => self.close(env.lang),
+            Some(Action::NextField | Action::PrevField) => self.switch_focus(),
+            Some(Action::Undo) => {
+                let changed = self.focused().undo();
+                self.edited(changed)
+            }
+            Some(Action::Redo) => {
+                let changed = self.focused().redo();
+                self.edited(changed)
+            }
+            _ => self.typed(key),
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> bool {
+        let mut clean = clean_paste(text);
+        if self.focus == Focus::Name {
+            clean = clean.replace('\n', " ");
+        }
+        let changed = self.focused().insert_str(clean);
+        self.edited(changed);
+        changed
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
+        let outer = centered(
+            area,
+            area.width.saturating_sub(4).min(100),
+            area.height.saturating_sub(2),
+        );
+        frame.render_widget(Clear, outer);
+        let title = say::document_title(ui.lang, &self.branch, self.day);
+        let cols = usize::from(outer.width.saturating_sub(4));
+        let block = pane(format!(" {} ", fit(&safe(&title), cols)), true, ui);
+        let inner = block.inner(outer);
+        frame.render_widget(block, outer);
+        let [name_row, text_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        let label = format!(" {}: ", say::name_label_document(ui.lang));
+        let label_cols = u16::try_from(crate::ui::cells::width(&label)).unwrap_or(0);
+        let [label_at, name_at] =
+            Layout::horizontal([Constraint::Length(label_cols), Constraint::Min(1)])
+                .areas(name_row);
+        frame.render_widget(
+            Paragraph::new(Line::styled(label, ui.theme.label())),
+            label_at,
+        );
+        frame.render_widget(&self.name, name_at);
+        let text_block = pane(
+            format!(" {} ", say::document_text_label(ui.lang)),
+            self.focus == Focus::Text,
+            ui,
+        );
+        let text_inner = text_block.inner(text_area);
+        frame.render_widget(text_block, text_area);
+        frame.render_widget(&self.text, text_inner);
+    }
+}
