@@ -50,6 +50,19 @@ impl MemberStatus {
     }
 }
 
+/// The status in force on `day` by a member's `history`: the latest change starting on or
+/// before it. A temporary exemption whose `until` has passed reads as active again.
+pub fn status_in(history: &[StatusChange], day: NaiveDate) -> MemberStatus {
+    let latest = history.iter().rev().find(|change| change.from <= day);
+    match latest {
+        None => MemberStatus::Active,
+        Some(change) if change.status.needs_until() && change.until.is_some_and(|u| u <= day) => {
+            MemberStatus::Active
+        }
+        Some(change) => change.status,
+    }
+}
+
 /// One dated change of status. History is only ever appended to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
@@ -105,16 +118,7 @@ impl Member {
     /// The status in force on `day`: the latest change starting on or before it. A temporary
     /// exemption whose `until` has passed reads as active again.
     pub fn status_on(&self, day: NaiveDate) -> MemberStatus {
-        let latest = self.history.iter().rev().find(|change| change.from <= day);
-        match latest {
-            None => MemberStatus::Active,
-            Some(change)
-                if change.status.needs_until() && change.until.is_some_and(|u| u <= day) =>
-            {
-                MemberStatus::Active
-            }
-            Some(change) => change.status,
-        }
+        status_in(&self.history, day)
     }
 
     /// Expected at a meeting on `day`: on the roll and neither exempt nor temporarily exempt.

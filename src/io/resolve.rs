@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::problem::{Problem, Problems};
 use super::record::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
 use super::{ImportError, ImportSummary};
-use crate::domain::member::FormerOrg;
+use crate::domain::member::{FormerOrg, StatusChange, status_in};
 use crate::domain::{
     DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
     Oversight, Role,
@@ -191,8 +191,6 @@ fn resolve_codes(
     Ok(at)
 }
 
-/// Cards: defined in the file (once), else found in the database, else unknown; with the
-/// former branches of the members found in the database.
 /// Where each card of the file is, and what the import needs to know of the database's
 /// members among them.
 struct StoredCards {
@@ -201,6 +199,8 @@ struct StoredCards {
     exempt: HashSet<MemberId>,
 }
 
+/// Cards: defined in the file (once), else found in the database, else unknown; with the
+/// former branches of the members found in the database, and which of them were ever exempt.
 fn resolve_cards(
     w: &Writer<'_>,
     batch: &Batch,
@@ -1155,10 +1155,11 @@ fn add_stored_documents(
     w.put_meeting(&meeting)
 }
 
-/// The members whose history, as written, has an exemption: the file's new members and
-/// database members given one by the file, and database members the file names that
-/// already had one. Few members are ever exempt, so only these are read again.
-struct Exempted(HashMap<MemberId, Member>);
+/// The status histories, as written, of the members who have an exemption in theirs: the
+/// file's new members and database members given one by the file, and database members the
+/// file names that already had one. Few members are ever exempt, so only these are read
+/// again, and only their histories kept.
+struct Exempted(HashMap<MemberId, Vec<StatusChange>>);
 
 impl Exempted {
     fn read(w: &Writer<'_>, batch: &Batch, ids: &Ids<'_>) -> Result<Exempted, StoreError> {
@@ -1172,7 +1173,7 @@ impl Exempted {
             if let Entry::Vacant(slot) = members.entry(id)
                 && let Some(member) = w.member(id)?
             {
-                slot.insert(member);
+                slot.insert(member.history);
             }
         }
         Ok(Exempted(members))
@@ -1187,7 +1188,7 @@ impl Exempted {
         let exempt = self
             .0
             .get(&id)
-            .is_some_and(|m| m.status_on(day).is_exempt());
+            .is_some_and(|history| status_in(history, day).is_exempt());
         Mark::present(exempt)
     }
 }
