@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chibo::domain::{Approval, MeetingState};
+use chibo::domain::{Approval, Mark, Meeting, MeetingKind, MeetingState};
 use chibo::store::{SCHEMA_VERSION, Store, check};
 use redb::{ReadableDatabase, TableDefinition};
 
@@ -89,7 +89,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -219,5 +219,86 @@ fn a_version_6_database_gains_the_classification_tables() {
     assert!(none.is_empty());
     drop(reader);
     drop(store);
-    assert_eq!(schema_version(&path), 7);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+}
+
+/// Marks `path` as written by schema `version`.
+fn mark_version(path: &Path, version: u32) {
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(META)
+        .unwrap()
+        .insert("schema_version", version.to_le_bytes().as_slice())
+        .unwrap();
+    txn.commit().unwrap();
+}
+
+#[test]
+fn version_8_tells_the_exempt_members_who_came_apart() {
+    // A version 7 file stored an exempt member who came as `present`: write one so, with
+    // the store's own writer (which keeps the marks it is given), and mark the file 7.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.redb");
+    let text = concat!(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+        "\n",
+        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
+        "\n",
+        r#"{"type":"member","card":"2","name":"Trần Thị Tư","org":"T"}"#,
+        "\n",
+        r#"{"type":"member","card":"3","name":"Ngô Văn Năm","org":"T"}"#,
+        "\n",
+        r#"{"type":"member_status","card":"3","status":"exempt","from":"2020-01-01","reason":"tuổi cao"}"#,
+        "\n",
+    );
+    let store = Store::open(&path).unwrap();
+    chibo::io::jsonl::import(&store, "v7.jsonl", text.as_bytes(), chibo::domain::Lang::En).unwrap();
+    store
+        .write(|w| {
+            let org = w.org_id("T")?.unwrap();
+            let ids = [w.member_id("1")?, w.member_id("2")?, w.member_id("3")?].map(Option::unwrap);
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+            let mut meeting = Meeting::new(
+                w.new_meeting_id()?,
+                org,
+                MeetingKind::Regular,
+                day,
+                MeetingState::Held,
+            );
+            meeting.attendance = vec![
+                (ids[0], Mark::Present),
+                (ids[1], Mark::Absent),
+                (ids[2], Mark::Present),
+            ];
+            w.put_meeting(&meeting)
+        })
+        .unwrap();
+    let org = store.read().unwrap().org_id("T").unwrap().unwrap();
+    assert_eq!(
+        store
+            .read()
+            .unwrap()
+            .month_stats(org, 202610)
+            .unwrap()
+            .present,
+        2
+    );
+    drop(store);
+    mark_version(&path, 7);
+
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    let meeting = &reader.all_meetings_of(org).unwrap()[0];
+    let nam = reader.member_id("3").unwrap().unwrap();
+    assert!(meeting.attendance.contains(&(nam, Mark::ExemptPresent)));
+    // 1 present of 2 expected; Năm with the exempt.
+    let stats = reader.month_stats(org, 202610).unwrap();
+    assert_eq!(
+        (stats.expected(), stats.present, stats.absent, stats.exempt),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+    drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }

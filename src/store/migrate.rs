@@ -23,7 +23,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     build_rollups,
     prepare_plans_and_absences,
     add_classification_tables,
+    mark_exempt_attendance,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -437,12 +438,17 @@ fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> 
     for (key, count) in recount_absences(&records.2) {
         absences.insert(key, count)?;
     }
+    recount_rollups(txn, &records)
+}
+
+/// Every roll-up row of the covered months thrown away and counted again from `records`.
+fn recount_rollups(txn: &WriteTransaction, records: &Records) -> Result<(), StoreError> {
     txn.delete_table(ROLLUPS)?;
     let mut covered = BTreeSet::new();
     for row in txn.open_table(ROLLUP_MONTHS)?.iter()? {
         covered.insert(row?.0.value());
     }
-    write_rollups(txn, &records, &covered)
+    write_rollups(txn, records, &covered)
 }
 
 /// 6 → 7: organisations and members are classified year by year. The two new tables start
@@ -451,6 +457,35 @@ fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> 
 /// only together with the tables a version 7 reader opens.
 fn add_classification_tables(_txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
+}
+
+/// 7 → 8: an exempt member who came to a meeting is told apart from the expected members
+/// who came (`Mark::ExemptPresent`), so the monthly figures count expected members only.
+/// Every `present` mark of a member exempt or temporarily exempt on the meeting's date
+/// becomes one, and the roll-ups are counted again from the records. The mark is new in
+/// the stored layout, so an older chibo must refuse the file rather than misread it.
+fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let (orgs, members, mut meetings) = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let exempt_on = |id: MemberId, day: NaiveDate| {
+        members
+            .get(&id.0)
+            .is_some_and(|m| m.status_on(day).is_exempt())
+    };
+    let mut table = txn.open_table(MEETINGS)?;
+    for meeting in meetings.values_mut().flatten() {
+        let mut changed = false;
+        for (id, mark) in &mut meeting.attendance {
+            if *mark == Mark::Present && exempt_on(*id, meeting.date) {
+                *mark = Mark::ExemptPresent;
+                changed = true;
+            }
+        }
+        if changed {
+            table.insert(meeting.id.0, encode(meeting).as_slice())?;
+        }
+    }
+    drop(table);
+    recount_rollups(txn, &(orgs, members, meetings))
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
