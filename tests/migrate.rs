@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use chibo::domain::{Approval, Mark, Meeting, MeetingKind, MeetingState};
 use chibo::store::{SCHEMA_VERSION, Store, check};
-use redb::{ReadableDatabase, TableDefinition};
+use redb::TableDefinition;
 
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+mod meta;
+
+use meta::{META, schema_version, set_schema_version};
 
 /// A private copy of a fixture, so the committed file is never changed.
 fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
@@ -17,19 +19,6 @@ fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
     let target = dir.join(name);
     std::fs::copy(source, &target).expect("fixture present");
     target
-}
-
-fn schema_version(path: &Path) -> u32 {
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_read().unwrap();
-    let meta = txn.open_table(META).unwrap();
-    let bytes = meta
-        .get("schema_version")
-        .unwrap()
-        .unwrap()
-        .value()
-        .to_vec();
-    u32::from_le_bytes(bytes.try_into().unwrap())
 }
 
 #[test]
@@ -222,17 +211,6 @@ fn a_version_6_database_gains_the_classification_tables() {
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
-/// Marks `path` as written by schema `version`.
-fn mark_version(path: &Path, version: u32) {
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_write().unwrap();
-    txn.open_table(META)
-        .unwrap()
-        .insert("schema_version", version.to_le_bytes().as_slice())
-        .unwrap();
-    txn.commit().unwrap();
-}
-
 #[test]
 fn version_8_tells_the_exempt_members_who_came_apart() {
     // A version 7 file stored an exempt member who came as `present`: write one so, with
@@ -284,7 +262,7 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
         2
     );
     drop(store);
-    mark_version(&path, 7);
+    set_schema_version(&path, 7);
 
     let store = Store::open(&path).unwrap();
     let reader = store.read().unwrap();

@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use chibo::store::tables::META;
 use chibo::store::{SCHEMA_VERSION, Store, StoreError};
 use redb::{ConcurrencyMode, ReadableDatabase, TableDefinition, TableHandle};
+
+mod meta;
+
+use meta::{schema_version, set_schema_version};
 
 /// Long enough for a debug build on a slow machine; a hang beyond it is a deadlock.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(120);
@@ -434,24 +437,6 @@ fn a_redb_file_of_another_program_is_not_a_chibo_database() {
 
 // ---------------------------------------------------------------------------------------------
 // A schema newer than this chibo
-
-fn set_schema_version(path: &Path, version: u32) {
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_write().unwrap();
-    txn.open_table(META)
-        .unwrap()
-        .insert("schema_version", version.to_le_bytes().as_slice())
-        .unwrap();
-    txn.commit().unwrap();
-}
-
-fn schema_version(path: &Path) -> u32 {
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_read().unwrap();
-    let meta = txn.open_table(META).unwrap();
-    let bytes = meta.get("schema_version").unwrap().unwrap();
-    u32::from_le_bytes(bytes.value().try_into().unwrap())
-}
 
 #[test]
 fn a_schema_newer_than_this_chibo_is_refused_with_advice_to_upgrade() {

@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
-use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 
 use super::{Done, Opened, Refusal, Subject, commit, prep::stored_plan, read_failed};
 use crate::domain::text::nfc;
@@ -25,7 +25,7 @@ use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::centered;
 use crate::ui::overlay::{Env, Outcome, Overlay};
 use crate::ui::screens::chrome::Status;
-use crate::ui::screens::record::editor::{clean_paste, type_char};
+use crate::ui::screens::record::editor::{area_for, clean_paste, type_char};
 use crate::ui::screens::{Ui, pane};
 
 /// Which box the keys go to.
@@ -80,23 +80,14 @@ pub fn write(subject: &Subject<'_>, reader: &crate::store::Reader) -> Opened {
         plan: plan.id,
         day: plan.date,
         replaces,
-        name: area(&clean_paste(&name).replace('\n', " ")),
-        text: area(&text),
+        name: area_for(&clean_paste(&name).replace('\n', " ")),
+        text: area_for(&text),
         focus: Focus::Text,
         changed: false,
         leaving: false,
     };
     editor.show_focus();
     Ok(Box::new(editor))
-}
-
-fn area(text: &str) -> TextArea<'static> {
-    let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
-    area.set_wrap_mode(WrapMode::WordOrGlyph);
-    area.set_cursor_line_style(Style::default());
-    area.move_cursor(CursorMove::Bottom);
-    area.move_cursor(CursorMove::End);
-    area
 }
 
 impl DocumentEditor {

@@ -254,7 +254,8 @@ pub fn type_char(area: &mut TextArea<'static>, c: char) {
     }
 }
 
-fn area_for(text: &str) -> TextArea<'static> {
+/// A text area holding `text`, wrapping at words, the cursor at the end.
+pub fn area_for(text: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
     area.set_wrap_mode(WrapMode::WordOrGlyph);
     area.set_cursor_line_style(Style::default());
