@@ -229,3 +229,14 @@ fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
     press(&mut app, "w esc");
     assert_eq!(app.context(), chibo::ui::keymap::Context::Meetings);
 }
+
+/// On a branch whose plan already carries a Markdown draft (the demo's Quarter 3), `w` opens
+/// that draft to go on with it, in English here.
+#[test]
+fn the_editor_opens_on_the_plans_draft_in_english() {
+    let mut app = app(Lang::En, 100, 30);
+    app.update(Msg::JumpTo(org("QN.HL.HG.K3")));
+    press(&mut app, "c w");
+    assert_eq!(app.context(), chibo::ui::keymap::Context::Document);
+    insta::assert_snapshot!("document_editor_en_100x30", screen_text(&app, 100, 30));
+}
