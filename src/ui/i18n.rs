@@ -1160,6 +1160,9 @@ pub mod record {
 
 /// Words of the dashboard.
 pub mod dashboard {
+    use chrono::NaiveDate;
+
+    use crate::domain::stats::MonthStats;
     use crate::domain::{Grade, Lang};
     use crate::store::GradedUnits;
 
@@ -1247,24 +1250,33 @@ pub mod dashboard {
         ]
     }
 
-    /// "kế hoạch gửi đúng hạn 75% (9/12)", "vắng không lý do ≥ 3 tháng: 2".
-    pub fn preparation(
-        lang: Lang,
-        share: &str,
-        on_time: u32,
-        due: u32,
-        absentees: u32,
-    ) -> [String; 2] {
-        [
-            lang.pick(
-                format!("kế hoạch gửi đúng hạn {share} ({on_time}/{due})"),
-                format!("plans sent in time {share} ({on_time}/{due})"),
+    /// "kế hoạch gửi đúng hạn 75% (9/12)", then the plans and documents late or missing on
+    /// `today` (only those there are), then "vắng không lý do ≥ 3 tháng: 2".
+    pub fn preparation(lang: Lang, stats: &MonthStats, today: NaiveDate) -> Vec<String> {
+        let share = percent(stats.plan_on_time_share());
+        let (on_time, due) = (stats.plans_on_time, stats.plans_due());
+        let mut items = vec![lang.pick(
+            format!("kế hoạch gửi đúng hạn {share} ({on_time}/{due})"),
+            format!("plans sent in time {share} ({on_time}/{due})"),
+        )];
+        let behind = [
+            (stats.plans_late, "kế hoạch muộn", "plans late"),
+            (stats.plans_missing(today), "chưa gửi KH", "plans not sent"),
+            (stats.documents_late, "tài liệu muộn", "documents late"),
+            (
+                stats.documents_missing(today),
+                "thiếu tài liệu",
+                "no documents",
             ),
-            lang.pick(
-                format!("vắng không lý do ≥ 3 tháng: {absentees}"),
-                format!("absent without leave 3+ months: {absentees}"),
-            ),
-        ]
+        ];
+        for (n, vi, en) in behind.into_iter().filter(|(n, ..)| *n > 0) {
+            items.push(lang.pick(format!("{vi} {n}"), format!("{en} {n}")));
+        }
+        items.push(lang.pick(
+            format!("vắng không lý do ≥ 3 tháng: {}", stats.absentees),
+            format!("absent without leave 3+ months: {}", stats.absentees),
+        ));
+        items
     }
 
     pub fn members(lang: Lang, on_roll: u32) -> String {

@@ -135,15 +135,10 @@ fn month_lines(
         cols,
         2,
     ));
-    // Preparation and discipline (Guidance 42, Statute art. 8.1): plans sent in time, and
-    // members absent without permission three months this year.
-    let prepared = words::preparation(
-        lang,
-        &words::percent(stats.plan_on_time_share()),
-        stats.plans_on_time,
-        stats.plans_due(),
-        stats.absentees,
-    );
+    // Preparation and discipline (Guidance 42, Statute art. 8.1): plans sent in time, plans
+    // and documents late or missing, and members absent without permission three months
+    // this year.
+    let prepared = words::preparation(lang, stats, today);
     lines.extend(flow(
         prepared.into_iter().map(|m| vec![Span::raw(m)]).collect(),
         cols,
