@@ -281,6 +281,55 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
     );
 }
 
+/// A viewer reads the minutes without holding them: a secretary opening them afterwards
+/// may edit at once, and what the viewer types is refused for their role, not as approved.
+#[test]
+fn a_viewer_reading_the_minutes_keeps_nobody_out() {
+    let (_dir, secretary) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let viewer = chibo::domain::User {
+        login: "xem".into(),
+        role: chibo::domain::UserRole::Viewer,
+        scope: secretary
+            .store()
+            .read()
+            .unwrap()
+            .org_id("QN.HL.HG")
+            .unwrap(),
+        keys: vec![],
+    };
+    let new_app = |store, actor: &str| {
+        let mut app = App::new(
+            store,
+            chibo::ui::app::Options {
+                actor: actor.into(),
+                ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+            },
+        );
+        app.update(Msg::Resize {
+            width: 80,
+            height: 24,
+        });
+        app
+    };
+    let mut reader = new_app(secretary.store().as_user(&viewer), "xem");
+    let mut secretary = new_app(secretary.store().clone(), "lan");
+    let id = open_record(&mut reader, 0);
+    assert!(reader.record().unwrap().editor.is_read_only());
+    assert_eq!(open_record(&mut secretary, 0), id);
+    assert!(
+        !secretary.record().unwrap().editor.is_read_only(),
+        "the viewer holds no lease"
+    );
+    // To the minutes, and a letter typed.
+    press(&mut reader, "tab x");
+    let status = reader.status().expect("a reason is given");
+    assert!(
+        status.text.contains("xem (viewer) may not change this"),
+        "{}",
+        status.text
+    );
+}
+
 #[test]
 fn f8_records_the_vote_and_says_whether_the_resolution_is_valid() {
     let (_dir, mut app) = app_on_copy(chibo::domain::Lang::Vi, 100, 40);

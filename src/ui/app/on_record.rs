@@ -28,17 +28,20 @@ impl App {
     /// session holds it; lets go of what is no longer open. True when the record changed
     /// between editable and read-only.
     pub(super) fn sync_lease(&mut self) -> bool {
+        // Someone who may only read never holds the minutes: they would keep the secretary
+        // out while they look.
+        let writes = self.store.access().role.writes_meetings();
         let wanted = self
             .record
             .as_ref()
-            .filter(|r| !r.meeting.is_approved())
+            .filter(|r| writes && !r.meeting.is_approved())
             .map(|r| r.meeting.id);
         let held = self.store.hold_minutes(self.lease_holder, wanted);
         let Some(record) = self.record.as_mut() else {
             return false;
         };
         let approved = record.meeting.is_approved();
-        let read_only = approved || held.is_err();
+        let read_only = approved || held.is_err() || !writes;
         record.held_by = held.clone().err();
         if record.editor.is_read_only() == read_only {
             return false;
@@ -46,6 +49,7 @@ impl App {
         record.editor.set_read_only(read_only);
         self.status = match held {
             Err(login) => Some(info(&words::held_by(self.lang, &login))),
+            Ok(()) if !writes => self.status.take(),
             Ok(()) if !approved => {
                 self.read(|app, r| match app.record.as_mut() {
                     Some(record) => record.take_over(r, Instant::now()).map(drop),
@@ -61,6 +65,14 @@ impl App {
     /// Why a change to the minutes was refused: someone else holds them, or they are
     /// approved.
     fn refusal(&self, error: &MinutesError) -> Status {
+        let access = self.store.access();
+        if !access.role.writes_meetings() {
+            let not_allowed = StoreError::NotAllowed {
+                login: access.login.clone(),
+                role: access.role,
+            };
+            return refused(not_allowed.message(self.lang));
+        }
         match self.record.as_ref().and_then(|r| r.held_by.as_deref()) {
             Some(login) => refused(words::held_by(self.lang, login)),
             None => refused(error.message(self.lang)),
