@@ -203,28 +203,32 @@ fn f6_writes_the_minutes_as_documents_into_the_export_folder() {
     assert!(!dir.path().join(format!("{stem}.partial")).exists());
 }
 
-#[test]
-fn a_viewer_is_refused_a_mark_and_the_status_line_says_why() {
-    let (dir, app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+/// A second App on `app`'s database, signed in as "xem", a viewer of the ward.
+fn viewer_beside(app: &App) -> App {
     let viewer = chibo::domain::User {
         login: "xem".into(),
         role: chibo::domain::UserRole::Viewer,
         scope: app.store().read().unwrap().org_id("QN.HL.HG").unwrap(),
         keys: vec![],
     };
-    let store = app.store().as_user(&viewer);
-    drop(app);
-    let mut app = App::new(
-        store,
+    let mut viewer_app = App::new(
+        app.store().as_user(&viewer),
         chibo::ui::app::Options {
             actor: "xem".into(),
             ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
         },
     );
-    app.update(Msg::Resize {
+    viewer_app.update(Msg::Resize {
         width: 80,
         height: 24,
     });
+    viewer_app
+}
+
+#[test]
+fn a_viewer_is_refused_a_mark_and_the_status_line_says_why() {
+    let (dir, app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let mut app = viewer_beside(&app);
     let id = open_record(&mut app, 0);
     press(&mut app, "p");
     assert!(stored(&app, id).attendance.is_empty(), "nothing written");
@@ -285,34 +289,8 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
 /// may edit at once, and what the viewer types is refused for their role, not as approved.
 #[test]
 fn a_viewer_reading_the_minutes_keeps_nobody_out() {
-    let (_dir, secretary) = app_on_copy(chibo::domain::Lang::En, 80, 24);
-    let viewer = chibo::domain::User {
-        login: "xem".into(),
-        role: chibo::domain::UserRole::Viewer,
-        scope: secretary
-            .store()
-            .read()
-            .unwrap()
-            .org_id("QN.HL.HG")
-            .unwrap(),
-        keys: vec![],
-    };
-    let new_app = |store, actor: &str| {
-        let mut app = App::new(
-            store,
-            chibo::ui::app::Options {
-                actor: actor.into(),
-                ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
-            },
-        );
-        app.update(Msg::Resize {
-            width: 80,
-            height: 24,
-        });
-        app
-    };
-    let mut reader = new_app(secretary.store().as_user(&viewer), "xem");
-    let mut secretary = new_app(secretary.store().clone(), "lan");
+    let (_dir, mut secretary) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let mut reader = viewer_beside(&secretary);
     let id = open_record(&mut reader, 0);
     assert!(reader.record().unwrap().editor.is_read_only());
     assert_eq!(open_record(&mut secretary, 0), id);
