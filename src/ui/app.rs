@@ -283,7 +283,17 @@ impl App {
                 self.status = Some(status);
                 vec![Effect::Redraw]
             }
-            Msg::Paste(text) => self.paste(&text),
+            // A paste goes to the overlay on top, else to the minutes being edited.
+            Msg::Paste(text) => match self.overlays.last_mut() {
+                Some(top) => {
+                    if top.paste(&text) {
+                        vec![Effect::Redraw]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                None => self.paste(&text),
+            },
             Msg::Tick(now) => self.tick(now),
             Msg::ResumeDraft(resume) => {
                 self.resume_draft(resume);

@@ -62,8 +62,8 @@ impl App {
         true
     }
 
-    /// Why a change to the minutes was refused: someone else holds them, or they are
-    /// approved.
+    /// Why a change to the minutes was refused: the user's role may only read, someone else
+    /// holds them, or they are approved.
     fn refusal(&self, error: &MinutesError) -> Status {
         let access = self.store.access();
         if !access.role.writes_meetings() {
@@ -211,17 +211,8 @@ impl App {
     }
 
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
-        if let Some(top) = self.overlays.last_mut() {
-            return if top.paste(text) {
-                vec![Effect::Redraw]
-            } else {
-                Vec::new()
-            };
-        }
         let section = self.record.as_ref().and_then(MeetingRecord::section);
-        let (Some(record), Some(section), true) =
-            (self.record.as_mut(), section, self.overlays.is_empty())
-        else {
+        let (Some(record), Some(section)) = (self.record.as_mut(), section) else {
             return Vec::new();
         };
         if let Err(e) = record.editor.paste(section, text, Instant::now()) {
