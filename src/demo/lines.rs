@@ -2,13 +2,14 @@
 //! parents first, then members, status changes, roles, oversight and meetings. Fields keep the
 //! order of the format's examples, and optional fields that are unknown are left out.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::grades::Graded;
 use super::meetings::MeetingRecord;
 use super::orgs::Org;
 use super::people::{People, Person};
+use crate::domain::date::format_moment;
 use crate::domain::schedule::weekday_word;
 use crate::domain::{MeetingState, ScheduleRule};
 
@@ -147,7 +148,11 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
     if let Some(plan) = &meeting.plan {
         map.insert("agenda".into(), plan.agenda.clone().into());
         put(&mut map, "drafter", plan.drafter.clone().map(Value::from));
-        put(&mut map, "sent", plan.sent.map(|at| moment(at).into()));
+        put(
+            &mut map,
+            "sent",
+            plan.sent.map(|at| format_moment(at).into()),
+        );
     }
     // A meeting not yet held has no roll, no guests and no minutes to approve; one held
     // but not yet recorded has none yet either.
@@ -192,16 +197,11 @@ fn document_lines(meeting: &MeetingRecord) -> Vec<Value> {
                 "kind": meeting.kind.as_str(),
                 "date": day(meeting.date),
                 "name": doc.name,
-                "added": moment(doc.added),
+                "added": format_moment(doc.added),
                 "text": doc.text,
             })
         })
         .collect()
-}
-
-/// A moment as the format writes one: "2026-11-14T09:00".
-fn moment(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M").to_string()
 }
 
 fn grade_line(graded: &Graded) -> Value {
