@@ -1237,7 +1237,10 @@ struct Screen {
 /// it (everything it shows is read then) and to build its frame.
 fn meetings_screen(store: &Store, node: OrgId) -> Screen {
     let (width, height) = (200, 60);
-    let mut app = App::new(store.clone(), Options::new(Lang::Vi, today()));
+    let mut app = App::new(
+        store.clone(),
+        Options::new(Lang::Vi, chibo::clock::Clock::on(today())),
+    );
     app.update(Msg::Resize { width, height });
     app.update(Msg::JumpTo(Target::Org(node)));
     assert_eq!(app.selected_org().map(|o| o.id), Some(node));

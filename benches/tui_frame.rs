@@ -183,7 +183,10 @@ fn province_store(path: &std::path::Path, today: NaiveDate) -> Store {
 }
 
 fn app(store: &Store, today: NaiveDate, width: u16, height: u16) -> App {
-    let mut app = App::new(store.clone(), Options::new(Lang::Vi, today));
+    let mut app = App::new(
+        store.clone(),
+        Options::new(Lang::Vi, chibo::clock::Clock::on(today)),
+    );
     app.update(Msg::Resize { width, height });
     app
 }

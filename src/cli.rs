@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::domain::date::{format_year_month, parse_iso, parse_year_month, year_month};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
@@ -31,6 +32,10 @@ pub struct Cli {
     /// Take this date (YYYY-MM-DD) as today, for anything that depends on the date
     #[arg(long, global = true, value_parser = parse_today)]
     pub today: Option<NaiveDate>,
+    /// The offset from UTC that dates and times are read at [default: +07:00, Vietnam]
+    #[arg(long, global = true, env = "CHIBO_UTC_OFFSET", value_name = "+HH:MM",
+          value_parser = crate::clock::parse_offset)]
+    pub utc_offset: Option<chrono::FixedOffset>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -363,12 +368,17 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
-    let today = cli
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let offset = cli.utc_offset.unwrap_or_else(crate::clock::vietnam_offset);
+    let clock = Clock::configured(cli.today, offset);
+    // A command that runs once judges everything on the day it started; the app and the
+    // server ask the clock again as they go.
+    let today = clock.today();
+    let open = |db: Option<&Path>, file_name: &str, lang: Lang| {
+        open(db, file_name, lang).map(|store| store.with_clock(clock.clone()))
+    };
     match &cli.command {
-        None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, today, lang),
-        Some(Command::Demo) => demo(cli.db.as_deref(), today, lang),
+        None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, &clock, lang),
+        Some(Command::Demo) => demo(cli.db.as_deref(), &clock, lang),
         Some(Command::Import { file, org }) => import(
             &open(cli.db.as_deref(), "chibo.redb", lang)?,
             file,
@@ -437,7 +447,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                     listen: *listen,
                     host_key,
                     lang,
-                    today,
+                    clock: clock.clone(),
                 },
             )?;
             Ok(ExitCode::SUCCESS)
@@ -451,7 +461,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 None => today,
             };
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
-            minutes_home(store, org, day, today, lang)
+            minutes_home(store, org, day, &clock, lang)
         }
         Some(Command::Audit { org, since, user }) => {
             let since = match since {
@@ -1002,10 +1012,11 @@ fn check(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     Ok(ExitCode::from(1))
 }
 
-fn demo(db: Option<&Path>, today: NaiveDate, lang: Lang) -> Result<ExitCode, String> {
+fn demo(db: Option<&Path>, clock: &Clock, lang: Lang) -> Result<ExitCode, String> {
     let path = database_path(db, "demo.redb");
     let (store, created) =
-        crate::demo::ensure(&path, today).map_err(|e| import_failure(e, lang))?;
+        crate::demo::ensure(&path, clock.today()).map_err(|e| import_failure(e, lang))?;
+    let store = store.with_clock(clock.clone());
     if let Some(created) = created {
         eprintln!(
             "{} {}: {}",
@@ -1014,15 +1025,15 @@ fn demo(db: Option<&Path>, today: NaiveDate, lang: Lang) -> Result<ExitCode, Str
             describe_import(&created, lang)
         );
     }
-    open_app(store, today, lang)
+    open_app(store, clock, lang)
 }
 
 /// The full-screen app when a person is at a terminal; otherwise (output to a pipe or a
 /// file, as in scripts and tests) a summary of what the database holds.
-fn open_app(store: Store, today: NaiveDate, lang: Lang) -> Result<ExitCode, String> {
+fn open_app(store: Store, clock: &Clock, lang: Lang) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        crate::ui::terminal::run_local(store, lang, today)?;
+        crate::ui::terminal::run_local(store, lang, clock.clone())?;
         return Ok(ExitCode::SUCCESS);
     }
     summary(&store, lang)
@@ -1034,7 +1045,7 @@ fn minutes_home(
     store: Store,
     code: &str,
     day: NaiveDate,
-    today: NaiveDate,
+    clock: &Clock,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
@@ -1059,7 +1070,7 @@ fn minutes_home(
         })?;
     drop(reader);
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        crate::ui::terminal::run_local_from(store, lang, today, |app| {
+        crate::ui::terminal::run_local_from(store, lang, clock.clone(), |app| {
             app.open_minutes(meeting.id)
         })?;
         return Ok(ExitCode::SUCCESS);

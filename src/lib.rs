@@ -2,6 +2,7 @@
 
 pub mod cli;
 mod cli_users;
+pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod io;

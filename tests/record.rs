@@ -99,7 +99,8 @@ fn typing_is_autosaved_and_offered_back_after_a_crash() {
 
 fn reopen(dir: &tempfile::TempDir) -> App {
     let store = chibo::store::Store::open(&dir.path().join("demo.redb")).unwrap();
-    let mut options = chibo::ui::Options::new(chibo::domain::Lang::En, today());
+    let mut options =
+        chibo::ui::Options::new(chibo::domain::Lang::En, chibo::clock::Clock::on(today()));
     options.actor = "lan".into();
     let mut app = App::new(store, options);
     app.update(Msg::Resize {
@@ -215,7 +216,10 @@ fn viewer_beside(app: &App) -> App {
         app.store().as_user(&viewer),
         chibo::ui::app::Options {
             actor: "xem".into(),
-            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+            ..chibo::ui::app::Options::new(
+                chibo::domain::Lang::En,
+                chibo::clock::Clock::on(today()),
+            )
         },
     );
     viewer_app.update(Msg::Resize {
@@ -259,7 +263,10 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
         first.store().clone(),
         chibo::ui::app::Options {
             actor: "hoa".into(),
-            ..chibo::ui::app::Options::new(chibo::domain::Lang::En, today())
+            ..chibo::ui::app::Options::new(
+                chibo::domain::Lang::En,
+                chibo::clock::Clock::on(today()),
+            )
         },
     );
     second.update(Msg::Resize {

@@ -199,7 +199,7 @@ fn a_long_list_holds_a_screen_of_records() {
     let store = chibo::store::Store::open(&dir.path().join("wide.redb")).unwrap();
     chibo::demo::write_wide_province(&store, 3_300).unwrap();
     let mut app = App::new(store, {
-        let mut options = chibo::ui::Options::new(Lang::Vi, today());
+        let mut options = chibo::ui::Options::new(Lang::Vi, chibo::clock::Clock::on(today()));
         options.theme = chibo::ui::Theme::monochrome();
         options
     });

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::NaiveDate;
+
+use crate::clock::Clock;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -33,7 +35,7 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     pub host_key: PathBuf,
     pub lang: Lang,
-    pub today: NaiveDate,
+    pub clock: Clock,
 }
 
 /// The host key file used when none is given: beside the database.
@@ -72,7 +74,7 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
     let mut server = ChiboServer {
         store,
         lang: options.lang,
-        today: options.today,
+        clock: options.clock.clone(),
         sessions: sessions.clone(),
         next_id: 0,
     };
@@ -163,7 +165,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 struct ChiboServer {
     store: Store,
     lang: Lang,
-    today: NaiveDate,
+    clock: Clock,
     sessions: Sessions,
     next_id: u64,
 }
@@ -175,7 +177,7 @@ impl russh::server::Server for ChiboServer {
         Connection {
             store: self.store.clone(),
             lang: self.lang,
-            today: self.today,
+            clock: self.clock.clone(),
             sessions: self.sessions.clone(),
             id: self.next_id,
             user: None,
@@ -187,7 +189,7 @@ impl russh::server::Server for ChiboServer {
 struct Connection {
     store: Store,
     lang: Lang,
-    today: NaiveDate,
+    clock: Clock,
     sessions: Sessions,
     id: u64,
     user: Option<User>,
@@ -232,7 +234,7 @@ impl Handler for Connection {
             store: self.store.as_user(&user),
             login: user.login,
             lang: self.lang,
-            today: self.today,
+            clock: self.clock.clone(),
             sessions: self.sessions.clone(),
             id: self.id,
         };
@@ -280,7 +282,7 @@ struct Start {
     store: Store,
     login: String,
     lang: Lang,
-    today: NaiveDate,
+    clock: Clock,
     sessions: Sessions,
     id: u64,
 }
@@ -414,15 +416,16 @@ fn run_session(
     ) else {
         return;
     };
+    let today = start.clock.today();
     let mut app = App::new(
         start.store.clone(),
         Options {
             actor: start.login.clone(),
-            ..Options::new(lang, start.today)
+            ..Options::new(lang, start.clock.clone())
         },
     );
     app.update(AppMsg::Resize { width, height });
-    go_home(&mut app, &start.store, start.today);
+    go_home(&mut app, &start.store, today);
     let mut input = SessionInput::new(rx, start.store);
     let outcome = crate::ui::terminal::run(&mut terminal, &mut app, &mut input);
     // Whatever ended the session, what was typed is kept.

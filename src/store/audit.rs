@@ -40,12 +40,12 @@ const ROWS_PER_TRANSACTION: usize = 20;
 pub(super) fn append(
     txn: &WriteTransaction,
     who: &str,
+    at: NaiveDateTime,
     notes: Vec<Note>,
 ) -> Result<(), StoreError> {
     if notes.is_empty() {
         return Ok(());
     }
-    let at = chrono::Local::now().naive_local();
     let single = notes.len() <= ROWS_PER_TRANSACTION && notes.iter().all(|n| n.count == 1);
     let lines: Vec<(String, Option<OrgId>)> = if single {
         notes

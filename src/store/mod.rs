@@ -53,6 +53,8 @@ pub struct Store {
     /// The minutes leases this process's sessions hold and when each was last written
     /// (the leases themselves are rows of the file, seen by every process).
     leases: Arc<leases::Leases>,
+    /// Where the audit trail's times come from: the clock every screen reads.
+    clock: crate::clock::Clock,
 }
 
 impl Store {
@@ -76,6 +78,7 @@ impl Store {
             access: Arc::new(Access::local(crate::ui::app::local_user())),
             generation: Arc::new(AtomicU64::new(0)),
             leases: Arc::default(),
+            clock: crate::clock::Clock::vietnam(),
         };
         if store.is_blank()? {
             migrate::initialise(&store)?;
@@ -95,6 +98,16 @@ impl Store {
             access: Arc::new(Access::of(user)),
             ..self.clone()
         }
+    }
+
+    /// The same database, its audit trail stamped by `clock`.
+    pub fn with_clock(self, clock: crate::clock::Clock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// The clock this handle stamps the audit trail with.
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.clock
     }
 
     /// Who acts through this handle.
@@ -137,7 +150,7 @@ impl Store {
                 writer.finish()?;
                 let notes = std::mem::take(&mut writer.notes);
                 drop(writer);
-                audit::append(&txn, &self.access.login, notes)?;
+                audit::append(&txn, &self.access.login, self.clock.now(), notes)?;
                 Ok(value)
             })
         };

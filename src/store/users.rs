@@ -46,6 +46,7 @@ impl Store {
         super::audit::append(
             &txn,
             &self.access().login,
+            self.clock().now(),
             vec![super::audit::Note {
                 kind: "user",
                 subject: note,
@@ -70,7 +71,7 @@ impl Store {
                 org: None,
                 count: 1,
             };
-            super::audit::append(&txn, &self.access().login, vec![note])?;
+            super::audit::append(&txn, &self.access().login, self.clock().now(), vec![note])?;
         }
         txn.commit()?;
         self.changed();

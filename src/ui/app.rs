@@ -34,6 +34,7 @@ use super::screens::search::Search;
 use super::screens::tree::{self, TreeState};
 use super::screens::{MonthScreen, Ui};
 use super::theme::Theme;
+use crate::clock::Clock;
 use crate::domain::date::year_month;
 use crate::domain::{
     Draft, Lang, Mark, MeetingId, Member, MemberId, MinutesError, MinutesText, OrgId, OrgKind,
@@ -136,31 +137,28 @@ impl RightPane {
 /// How the App starts.
 pub struct Options {
     pub lang: Lang,
-    pub today: NaiveDate,
+    /// Where today's date and the time stamped on what is written come from.
+    pub clock: Clock,
     pub keymap: Keymap,
     pub theme: Theme,
     /// A message for the status line at start (a problem with the keys file, say).
     pub notice: Option<Status>,
     /// Who is at the keys: named on drafts, approvals and amendments.
     pub actor: String,
-    /// The time of day stamped on what is written, when it must not follow the clock
-    /// (screens compared in tests); `None` reads the clock.
-    pub fixed_time: Option<chrono::NaiveTime>,
     /// Where documents exported from the app (minutes) are written: the folder chibo was
     /// started in, unless told otherwise.
     pub export_dir: std::path::PathBuf,
 }
 
 impl Options {
-    pub fn new(lang: Lang, today: NaiveDate) -> Options {
+    pub fn new(lang: Lang, clock: Clock) -> Options {
         Options {
             lang,
-            today,
+            clock,
             keymap: Keymap::defaults(),
             theme: Theme::from_env(),
             notice: None,
             actor: local_user(),
-            fixed_time: None,
             export_dir: std::path::PathBuf::from("."),
         }
     }
@@ -178,6 +176,8 @@ pub fn local_user() -> String {
 pub struct App {
     store: Store,
     lang: Lang,
+    clock: Clock,
+    /// The day the screens were read on: moved on when the clock passes midnight.
     today: NaiveDate,
     keymap: Keymap,
     theme: Theme,
@@ -194,7 +194,6 @@ pub struct App {
     dashboard: Option<DashboardView>,
     /// Where the keys go back to when the dashboard closes.
     before_dashboard: Focus,
-    fixed_time: Option<chrono::NaiveTime>,
     export_dir: std::path::PathBuf,
     /// A meeting chosen on the meetings screen, to open once the screen is done reading.
     opening: Option<MeetingId>,
@@ -222,7 +221,8 @@ impl App {
         let mut app = App {
             store,
             lang: options.lang,
-            today: options.today,
+            today: options.clock.today(),
+            clock: options.clock,
             keymap: options.keymap,
             theme: options.theme,
             size,
@@ -235,7 +235,6 @@ impl App {
             record: None,
             dashboard: None,
             before_dashboard: Focus::Tree,
-            fixed_time: options.fixed_time,
             export_dir: options.export_dir,
             opening: None,
             actor: options.actor,
@@ -1065,6 +1064,26 @@ impl App {
         if found == Some(false) {
             self.error(Text::NotFound);
         }
+    }
+
+    /// Moves the screens to the clock's day once it has passed midnight: deadlines,
+    /// compliance and the month the screens land on are judged on the new day. Whether
+    /// anything was moved.
+    pub(super) fn follow_the_day(&mut self) -> bool {
+        let today = self.clock.today();
+        if today == self.today {
+            return false;
+        }
+        tracing::info!(from = %self.today, to = %today, "the day changes");
+        self.today = today;
+        if let Some(view) = self.meetings.as_mut() {
+            view.set_today(today);
+        }
+        if let Some(view) = self.dashboard.as_mut() {
+            view.set_today(today);
+        }
+        self.reload();
+        true
     }
 
     /// Reads everything shown again, keeping the selection where it still exists.

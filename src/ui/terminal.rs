@@ -8,7 +8,7 @@
 use std::io::{self, Stdout};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use crate::clock::Clock;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -167,15 +167,15 @@ pub fn run<B: Backend>(
 /// The full-screen app on this process's terminal: raw mode and the alternate screen for as
 /// long as it runs, the terminal given back as it was on the way out — also when something
 /// panics — and log lines written to a file, never to the screen.
-pub fn run_local(store: Store, lang: Lang, today: NaiveDate) -> Result<(), String> {
-    run_local_from(store, lang, today, |_| {})
+pub fn run_local(store: Store, lang: Lang, clock: Clock) -> Result<(), String> {
+    run_local_from(store, lang, clock, |_| {})
 }
 
 /// [`run_local`], with `start` putting the App on its first screen once it knows its size.
 pub fn run_local_from(
     store: Store,
     lang: Lang,
-    today: NaiveDate,
+    clock: Clock,
     start: impl FnOnce(&mut App),
 ) -> Result<(), String> {
     let _log = start_log();
@@ -185,12 +185,11 @@ pub fn run_local_from(
         store,
         Options {
             lang,
-            today,
+            clock,
             keymap,
             theme: Theme::from_env(),
             notice,
             actor: super::app::local_user(),
-            fixed_time: None,
             export_dir: std::path::PathBuf::from("."),
         },
     );

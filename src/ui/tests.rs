@@ -27,12 +27,11 @@ static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
 fn options(lang: Lang) -> Options {
     Options {
         lang,
-        today: today(),
+        clock: crate::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
         keymap: Keymap::defaults(),
         theme: Theme::monochrome(),
         notice: None,
         actor: "lan".to_string(),
-        fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
         export_dir: std::env::temp_dir(),
     }
 }
@@ -553,4 +552,53 @@ fn a_form_overlay_takes_the_keys_writes_and_the_tree_shows_the_change() {
         3,
         "re-sorted after its siblings, still selected"
     );
+}
+
+#[test]
+fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = crate::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Days::new(d);
+    let clock = crate::clock::Clock::stopped_at(day(0).and_hms_opt(23, 59, 50).unwrap());
+    let store = store.with_clock(clock.clone());
+    let mut app = App::new(
+        store.clone(),
+        Options {
+            clock: clock.clone(),
+            ..options(Lang::Vi)
+        },
+    );
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.update(Msg::JumpTo(Target::Org(org_id(&store, "QN.HL.HG.K2"))));
+    press(&mut app, "c");
+    assert_eq!(app.meetings().unwrap().month(), 202611);
+    assert_eq!(
+        app.wake_at(),
+        None,
+        "a stopped clock never wakes the app by itself"
+    );
+
+    clock.move_to(day(1).and_hms_opt(0, 0, 5).unwrap());
+    let effects = app.update(Msg::Tick(Instant::now()));
+    assert_eq!(effects, vec![Effect::Redraw], "the new day is drawn");
+    assert_eq!(app.today(), day(1));
+    // The month shown stays where the user put it; the next landing is the new month.
+    assert_eq!(app.meetings().unwrap().month(), 202611);
+    press(&mut app, "esc c");
+    assert_eq!(app.meetings().unwrap().month(), 202612);
+    // A tick on the same day changes nothing.
+    assert!(app.update(Msg::Tick(Instant::now())).is_empty());
+
+    let user = crate::domain::User {
+        login: "dem".into(),
+        role: crate::domain::UserRole::Secretary,
+        scope: None,
+        keys: Vec::new(),
+    };
+    store.put_user(&user).unwrap();
+    let last = store.audit_trail().unwrap().pop().unwrap();
+    assert_eq!(last.at, day(1).and_hms_opt(0, 0, 5).unwrap());
 }

@@ -32,12 +32,11 @@ pub fn app(lang: Lang, width: u16, height: u16) -> App {
         DEMO.1.clone(),
         Options {
             lang,
-            today: today(),
+            clock: chibo::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
             keymap: Keymap::defaults(),
             theme: Theme::monochrome(),
             notice: None,
             actor: "lan".to_string(),
-            fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
             export_dir: std::env::temp_dir(),
         },
     );
@@ -82,12 +81,11 @@ pub fn app_on_copy(lang: Lang, width: u16, height: u16) -> (tempfile::TempDir, A
         Store::open(&path).unwrap(),
         Options {
             lang,
-            today: today(),
+            clock: chibo::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
             keymap: Keymap::defaults(),
             theme: Theme::monochrome(),
             notice: None,
             actor: "lan".to_string(),
-            fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
             export_dir: dir.path().to_path_buf(),
         },
     );

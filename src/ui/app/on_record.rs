@@ -9,8 +9,6 @@
 //!
 //! [`AT_MOST`]: crate::ui::screens::record::editor::AT_MOST
 
-use chrono::Timelike;
-
 use super::*;
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
@@ -236,6 +234,7 @@ impl App {
 
     /// Autosave: the draft is written when it is due.
     pub(super) fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let moved = self.follow_the_day();
         let due = self
             .record
             .as_ref()
@@ -244,12 +243,28 @@ impl App {
             self.save_draft(now);
             return vec![Effect::Redraw];
         }
-        Vec::new()
+        if moved {
+            vec![Effect::Redraw]
+        } else {
+            Vec::new()
+        }
     }
 
-    /// When the host must send the next [`Msg::Tick`]: the autosave's due time.
+    /// When the host must send the next [`Msg::Tick`]: the autosave's due time, or the
+    /// next midnight when the clock's day moves by itself.
     pub fn wake_at(&self) -> Option<Instant> {
-        self.record.as_ref()?.editor.autosave.due_at()
+        let autosave = self
+            .record
+            .as_ref()
+            .and_then(|r| r.editor.autosave.due_at());
+        let midnight = self
+            .clock
+            .until_tomorrow()
+            .map(|left| Instant::now() + left);
+        match (autosave, midnight) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Saves the open draft now, whatever the autosave timer says: for a host about to end
@@ -536,13 +551,9 @@ impl App {
         }
     }
 
-    /// Now: on the day chibo runs as, at the clock's time of day, to the second.
+    /// Now, by the one clock, to the second.
     pub(super) fn now(&self) -> NaiveDateTime {
-        let time = self
-            .fixed_time
-            .unwrap_or_else(|| chrono::Local::now().time());
-        let at = NaiveDateTime::new(self.today, time);
-        at.with_nanosecond(0).unwrap_or(at)
+        self.clock.now()
     }
 
     fn store_failed(&mut self, e: &StoreError) {

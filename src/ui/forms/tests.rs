@@ -46,12 +46,11 @@ pub(super) fn scene(lang: Lang) -> Scene {
     let store = Store::open(&path).unwrap();
     let options = Options {
         lang,
-        today: today(),
+        clock: crate::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
         keymap: Keymap::defaults(),
         theme: Theme::monochrome(),
         notice: None,
         actor: "lan".to_string(),
-        fixed_time: chrono::NaiveTime::from_hms_opt(21, 30, 0),
         export_dir: std::env::temp_dir(),
     };
     let mut app = App::new(store.clone(), options);
@@ -608,7 +607,10 @@ fn a_code_or_a_card_already_used_is_refused() {
 fn an_empty_tree_takes_a_first_organisation_at_the_top() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("empty.redb")).unwrap();
-    let mut app = App::new(store.clone(), Options::new(Lang::En, today()));
+    let mut app = App::new(
+        store.clone(),
+        Options::new(Lang::En, crate::clock::Clock::on(today())),
+    );
     app.update(Msg::Resize {
         width: 80,
         height: 24,

@@ -226,6 +226,11 @@ impl DashboardView {
         Ok(true)
     }
 
+    /// Judges what it shows on `today` from the next read on (the clock passed midnight).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
     /// Reads everything again (the data changed), keeping the month and the cursor.
     pub fn reload(&mut self, reader: &Reader) -> Result<(), StoreError> {
         self.cache.clear();
