@@ -98,6 +98,18 @@ pub enum Command {
         /// made on first start]
         #[arg(long, value_name = "PATH")]
         host_key: Option<PathBuf>,
+        /// Seconds a connection has to sign in before it is closed
+        #[arg(long, value_name = "SECONDS", default_value_t = 30,
+              value_parser = clap::value_parser!(u64).range(1..=600))]
+        login_grace: u64,
+        /// Connections that may be signing in at once, from everywhere
+        #[arg(long, value_name = "N", default_value_t = 64,
+              value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_unauthenticated: u64,
+        /// Connections that may be signing in at once from one address
+        #[arg(long, value_name = "N", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_per_address: u64,
     },
     /// Open straight on a branch's meeting record to take its minutes: the meeting held
     /// on --date (default today), else that month's regular meeting
@@ -435,7 +447,13 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         }
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
-        Some(Command::Serve { listen, host_key }) => {
+        Some(Command::Serve {
+            listen,
+            host_key,
+            login_grace,
+            max_unauthenticated,
+            max_per_address,
+        }) => {
             let path = database_path(cli.db.as_deref(), "chibo.redb");
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
             let host_key = host_key
@@ -448,6 +466,11 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                     host_key,
                     lang,
                     clock: clock.clone(),
+                    gate: crate::ssh::GateLimits {
+                        unauthenticated: *max_unauthenticated as usize,
+                        per_address: *max_per_address as usize,
+                        login_grace: std::time::Duration::from_secs(*login_grace),
+                    },
                 },
             )?;
             Ok(ExitCode::SUCCESS)

@@ -88,10 +88,12 @@ pub struct SessionInput {
     mark: (u64, Option<std::time::SystemTime>),
     /// Set when the server asked the session to stop.
     pub shutdown: bool,
+    /// The client's terminal size, as its pty request and window changes said.
+    size: (u16, u16),
 }
 
 impl SessionInput {
-    pub fn new(rx: Receiver<Input>, store: Store) -> SessionInput {
+    pub fn new(rx: Receiver<Input>, store: Store, size: (u16, u16)) -> SessionInput {
         let mark = store.change_mark();
         SessionInput {
             rx,
@@ -100,6 +102,7 @@ impl SessionInput {
             store,
             mark,
             shutdown: false,
+            size,
         }
     }
 
@@ -133,7 +136,10 @@ impl InputSource for SessionInput {
             };
             match got {
                 Ok(Input::Bytes(bytes)) => self.parser.feed(&bytes, &mut self.queue),
-                Ok(Input::Resize(w, h)) => self.queue.push_back(Event::Resize(w, h)),
+                Ok(Input::Resize(w, h)) => {
+                    self.size = (w, h);
+                    self.queue.push_back(Event::Resize(w, h))
+                }
                 Ok(Input::Shutdown) => {
                     self.shutdown = true;
                     return Err(io::Error::new(
@@ -157,6 +163,10 @@ impl InputSource for SessionInput {
         let changed = mark != self.mark;
         self.mark = mark;
         changed
+    }
+
+    fn size(&self) -> Option<(u16, u16)> {
+        Some(self.size)
     }
 }
 
@@ -226,7 +236,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("i.redb")).unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
-        let mut input = SessionInput::new(rx, store);
+        let mut input = SessionInput::new(rx, store, (80, 24));
         // The rest of the sequence comes in the next packet, well within the wait.
         tx.send(Input::Bytes(b"\x1b".to_vec())).unwrap();
         let sender = tx.clone();

@@ -2,6 +2,7 @@
 //! Public-key auth against chibo's own `users` table; each session's App runs on its own
 //! thread on a ratatui backend that writes to its channel, sized by the client's pty.
 
+mod gate;
 mod input;
 mod output;
 
@@ -17,11 +18,15 @@ use crate::clock::Clock;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::MethodKind;
+use russh::MethodSet;
 use russh::keys::{Algorithm, PrivateKey};
-use russh::server::{Auth, Handler, Msg, Server as _, Session};
+use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelMsg};
 use tokio::sync::mpsc;
 
+pub use gate::GateLimits;
+use gate::{Gate, Pass};
 use input::SessionInput;
 pub use input::{Input, KeyParser};
 use output::{ChannelWriter, Out, QUEUED_FRAMES, STALL_LIMIT};
@@ -36,6 +41,8 @@ pub struct ServeOptions {
     pub host_key: PathBuf,
     pub lang: Lang,
     pub clock: Clock,
+    /// How many may be signing in at once, and for how long.
+    pub gate: GateLimits,
 }
 
 /// The host key file used when none is given: beside the database.
@@ -62,22 +69,23 @@ pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
 }
 
 async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(), String> {
+    match gate::raise_descriptor_limit() {
+        Some(limit) => tracing::info!(limit, "open files allowed"),
+        None => tracing::warn!("the open-file limit could not be read"),
+    }
     let config = Arc::new(russh::server::Config {
         keys: vec![key],
+        // Keys only: passwords and keyboard-interactive are never offered, since chibo
+        // has no password to check them against.
+        methods: MethodSet::from(&[MethodKind::PublicKey][..]),
         auth_rejection_time: Duration::from_millis(300),
         auth_rejection_time_initial: Some(Duration::ZERO),
+        max_auth_attempts: 6,
         inactivity_timeout: Some(Duration::from_secs(3600)),
         nodelay: true,
         ..Default::default()
     });
     let sessions: Sessions = Arc::default();
-    let mut server = ChiboServer {
-        store,
-        lang: options.lang,
-        clock: options.clock.clone(),
-        sessions: sessions.clone(),
-        next_id: 0,
-    };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|e| format!("{}: {e}", options.listen))?;
@@ -88,16 +96,156 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
             .pick("chibo đang phục vụ tại", "chibo serving on"),
         options.listen
     );
-    let running = server.run_on_socket(config, &listener);
-    let handle = running.handle();
-    tokio::select! {
-        outcome = running => outcome.map_err(|e| e.to_string())?,
-        () = stop_signal() => {
-            stop_sessions(&sessions).await;
-            handle.shutdown(options.lang.pick("máy chủ dừng", "server stopping").to_string());
+    let door = Door {
+        gate: Gate::new(options.gate),
+        config,
+        shutdown: tokio::sync::broadcast::channel(1).0,
+    };
+    let mut server = ChiboServer {
+        store,
+        lang: options.lang,
+        clock: options.clock.clone(),
+        sessions: sessions.clone(),
+        next_id: 0,
+    };
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    let mut warned = Warned::default();
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((socket, peer)) => door.welcome(&mut server, socket, peer, &mut warned),
+                Err(e) if gate::out_of_descriptors(&e) => {
+                    warned.once_a_while(|| tracing::error!(
+                        error = %e,
+                        "no file descriptor left: new connections wait until some close"
+                    ));
+                    // The connection waits in the listen queue; try again shortly.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a connection could not be accepted");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
         }
     }
+    stop_sessions(&sessions).await;
+    let _ = door.shutdown.send(());
+    // Let the farewell reach the clients.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     Ok(())
+}
+
+/// What every accepted connection goes through before it is a session.
+struct Door {
+    gate: Gate,
+    config: Arc<russh::server::Config>,
+    /// Tells the connections the server is stopping.
+    shutdown: tokio::sync::broadcast::Sender<()>,
+}
+
+impl Door {
+    /// Takes a new connection in when there is room for one more signing in, or closes it.
+    fn welcome(
+        &self,
+        server: &mut ChiboServer,
+        socket: tokio::net::TcpStream,
+        peer: SocketAddr,
+        warned: &mut Warned,
+    ) {
+        let pass = match self.gate.admit(peer.ip()) {
+            Ok(pass) => pass,
+            Err(why) => {
+                warned.once_a_while(
+                    || tracing::warn!(%peer, ?why, "too many connections signing in: refused"),
+                );
+                return;
+            }
+        };
+        let (signed_in, waiting) = tokio::sync::watch::channel(false);
+        let handler = server.new_connection(peer, pass, signed_in);
+        let config = self.config.clone();
+        let grace = self.gate.limits().login_grace;
+        let shutdown = self.shutdown.subscribe();
+        tokio::spawn(connection(
+            socket, config, handler, grace, waiting, shutdown,
+        ));
+    }
+}
+
+/// Runs one connection: it must sign in within `grace` or it is closed, and it ends when
+/// the client leaves or the server stops.
+async fn connection(
+    socket: tokio::net::TcpStream,
+    config: Arc<russh::server::Config>,
+    handler: Connection,
+    grace: Duration,
+    mut signed_in: tokio::sync::watch::Receiver<bool>,
+    mut shutdown: tokio::sync::broadcast::Receiver<()>,
+) {
+    let peer = handler.peer;
+    let deadline = tokio::time::Instant::now() + grace;
+    let started =
+        tokio::time::timeout_at(deadline, russh::server::run_stream(config, socket, handler));
+    let session = match started.await {
+        Ok(Ok(session)) => session,
+        Ok(Err(e)) => {
+            tracing::debug!(%peer, error = %e, "connection ended before signing in");
+            return;
+        }
+        Err(_) => {
+            tracing::info!(%peer, "no sign-in in time: connection closed");
+            return;
+        }
+    };
+    let handle = session.handle();
+    tokio::pin!(session);
+    tokio::select! {
+        _ = &mut session => return,
+        () = until_signed_in(&mut signed_in) => {}
+        () = tokio::time::sleep_until(deadline) => {
+            tracing::info!(%peer, "no sign-in in time: connection closed");
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, "login time is over".into(), String::new())
+                .await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), &mut session).await;
+            return;
+        }
+    }
+    tokio::select! {
+        _ = &mut session => {}
+        _ = shutdown.recv() => {
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, "server stopping".into(), String::new())
+                .await;
+        }
+    }
+}
+
+/// Ready once the connection has signed in (or its handler is gone, the connection with it).
+async fn until_signed_in(signed_in: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = signed_in.wait_for(|yes| *yes).await;
+}
+
+/// Keeps a flood from flooding the log as well: a warning at most every ten seconds.
+#[derive(Default)]
+struct Warned {
+    last: Option<std::time::Instant>,
+}
+
+impl Warned {
+    fn once_a_while(&mut self, warn: impl FnOnce()) {
+        let now = std::time::Instant::now();
+        if self
+            .last
+            .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(10))
+        {
+            self.last = Some(now);
+            warn();
+        }
+    }
 }
 
 async fn stop_signal() {
@@ -170,9 +318,13 @@ struct ChiboServer {
     next_id: u64,
 }
 
-impl russh::server::Server for ChiboServer {
-    type Handler = Connection;
-    fn new_client(&mut self, _: Option<SocketAddr>) -> Connection {
+impl ChiboServer {
+    fn new_connection(
+        &mut self,
+        peer: SocketAddr,
+        pass: Pass,
+        signed_in: tokio::sync::watch::Sender<bool>,
+    ) -> Connection {
         self.next_id += 1;
         Connection {
             store: self.store.clone(),
@@ -181,6 +333,9 @@ impl russh::server::Server for ChiboServer {
             sessions: self.sessions.clone(),
             id: self.next_id,
             user: None,
+            peer,
+            pass: Some(pass),
+            signed_in,
         }
     }
 }
@@ -193,6 +348,10 @@ struct Connection {
     sessions: Sessions,
     id: u64,
     user: Option<User>,
+    peer: SocketAddr,
+    /// Its place among the connections signing in, given back once signed in.
+    pass: Option<Pass>,
+    signed_in: tokio::sync::watch::Sender<bool>,
 }
 
 impl Handler for Connection {
@@ -210,13 +369,23 @@ impl Handler for Connection {
             .ok()
             .and_then(|line| PublicKey::parse(&line).ok());
         let user = self.store.user(login).ok().flatten();
+        let fingerprint = key
+            .public_key
+            .fingerprint(russh::keys::HashAlg::Sha256)
+            .to_string();
         match (user, offered) {
             (Some(user), Some(offered)) if user.has_key(&offered) => {
-                tracing::info!(login, "signed in");
+                tracing::info!(peer = %self.peer, login, key = %fingerprint, "signed in");
                 self.user = Some(user);
+                self.pass = None;
+                let _ = self.signed_in.send(true);
                 Ok(Auth::Accept)
             }
-            _ => Ok(Auth::reject()),
+            _ => {
+                // The login is the client's text: logged quoted, never raw.
+                tracing::warn!(peer = %self.peer, ?login, key = %fingerprint, "sign-in refused");
+                Ok(Auth::reject())
+            }
         }
     }
 
@@ -323,7 +492,18 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
     let mut size: Option<(u16, u16)> = None;
     let mut input: Option<std::sync::mpsc::Sender<Input>> = None;
     let mut start = Some(start);
-    while let Some(msg) = read.wait().await {
+    let mut resizes = Resizes::default();
+    loop {
+        let msg = tokio::select! {
+            msg = read.wait() => msg,
+            () = resizes.due() => {
+                if let (Some(tx), Some((w, h))) = (&input, resizes.take()) {
+                    let _ = tx.send(Input::Resize(w, h));
+                }
+                continue;
+            }
+        };
+        let Some(msg) = msg else { break };
         match msg {
             ChannelMsg::RequestPty {
                 col_width,
@@ -351,7 +531,7 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
             } => {
                 let (w, h) = clamp(col_width, row_height);
                 size = Some((w, h));
-                if let Some(tx) = &input {
+                if let (Some(tx), Some((w, h))) = (&input, resizes.offer((w, h))) {
                     let _ = tx.send(Input::Resize(w, h));
                 }
             }
@@ -369,8 +549,55 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
     }
 }
 
+/// The largest terminal a client may ask for: a screen this size is drawn for it, so the
+/// size is held to what a real monitor shows, whatever the client claims.
+pub const MAX_COLUMNS: u32 = 500;
+pub const MAX_ROWS: u32 = 200;
+
 fn clamp(width: u32, height: u32) -> (u16, u16) {
-    (width.clamp(1, 1000) as u16, height.clamp(1, 1000) as u16)
+    (
+        width.clamp(1, MAX_COLUMNS) as u16,
+        height.clamp(1, MAX_ROWS) as u16,
+    )
+}
+
+/// The shortest time between two redraws for a new size: a client sending window
+/// changes in a loop gets its last size drawn, not every one of them.
+const RESIZE_GAP: Duration = Duration::from_millis(100);
+
+/// Window changes passed on at most once per [`RESIZE_GAP`]; one that comes sooner waits,
+/// and a later one replaces it.
+#[derive(Default)]
+struct Resizes {
+    last: Option<tokio::time::Instant>,
+    waiting: Option<(u16, u16)>,
+}
+
+impl Resizes {
+    /// The size to pass on now, or `None` when it must wait for the gap.
+    fn offer(&mut self, size: (u16, u16)) -> Option<(u16, u16)> {
+        let now = tokio::time::Instant::now();
+        if self.last.is_some_and(|at| now < at + RESIZE_GAP) {
+            self.waiting = Some(size);
+            return None;
+        }
+        self.last = Some(now);
+        self.waiting = None;
+        Some(size)
+    }
+
+    /// Ready when a waiting size may be passed on; never ready with none waiting.
+    async fn due(&self) {
+        match (self.waiting, self.last) {
+            (Some(_), Some(at)) => tokio::time::sleep_until(at + RESIZE_GAP).await,
+            _ => std::future::pending().await,
+        }
+    }
+
+    fn take(&mut self) -> Option<(u16, u16)> {
+        self.last = Some(tokio::time::Instant::now());
+        self.waiting.take()
+    }
 }
 
 /// Starts the session's App on its own thread; returns where its input goes.
@@ -426,7 +653,7 @@ fn run_session(
     );
     app.update(AppMsg::Resize { width, height });
     go_home(&mut app, &start.store, today);
-    let mut input = SessionInput::new(rx, start.store);
+    let mut input = SessionInput::new(rx, start.store, (width, height));
     let outcome = crate::ui::terminal::run(&mut terminal, &mut app, &mut input);
     // Whatever ended the session, what was typed is kept.
     app.flush_draft();

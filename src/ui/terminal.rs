@@ -42,6 +42,12 @@ pub trait InputSource {
     fn changed_elsewhere(&mut self) -> bool {
         false
     }
+
+    /// The size of the terminal the events come from, when the source knows it (an SSH
+    /// session's pty); `None` asks the backend (the local terminal).
+    fn size(&self) -> Option<(u16, u16)> {
+        None
+    }
 }
 
 /// The local terminal's events, read by crossterm.
@@ -95,11 +101,15 @@ pub fn run<B: Backend>(
     app: &mut App,
     input: &mut impl InputSource,
 ) -> Result<(), RunError> {
-    let size = terminal.size().map_err(terminal_error)?;
-    app.update(Msg::Resize {
-        width: size.width,
-        height: size.height,
-    });
+    // A session's size is its client's, never that of the terminal the host runs in.
+    let (width, height) = match input.size() {
+        Some(size) => size,
+        None => {
+            let size = terminal.size().map_err(terminal_error)?;
+            (size.width, size.height)
+        }
+    };
+    app.update(Msg::Resize { width, height });
     terminal
         .draw(|frame| app.view(frame))
         .map_err(terminal_error)?;
