@@ -11,6 +11,7 @@ mod problem;
 mod record;
 pub mod report;
 mod resolve;
+pub mod space;
 mod wire;
 
 use std::fmt;
