@@ -110,6 +110,15 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 10,
               value_parser = clap::value_parser!(u64).range(1..=100_000))]
         max_per_address: u64,
+        /// The largest file a user may upload or export, in MB (at most 10, the largest
+        /// document a meeting keeps)
+        #[arg(long, value_name = "MB", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..=10))]
+        file_limit_mb: u64,
+        /// What one user may keep in their inbox and exports together, in MB
+        #[arg(long, value_name = "MB", default_value_t = 100,
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        user_space_mb: u64,
     },
     /// Open straight on a branch's meeting record to take its minutes: the meeting held
     /// on --date (default today), else that month's regular meeting
@@ -453,6 +462,8 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             login_grace,
             max_unauthenticated,
             max_per_address,
+            file_limit_mb,
+            user_space_mb,
         }) => {
             let path = database_path(cli.db.as_deref(), "chibo.redb");
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
@@ -471,6 +482,13 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                         per_address: *max_per_address as usize,
                         login_grace: std::time::Duration::from_secs(*login_grace),
                     },
+                    spaces: crate::io::space::Spaces::beside(
+                        &path,
+                        crate::io::space::SpaceLimits {
+                            file_bytes: mb(*file_limit_mb),
+                            user_bytes: mb(*user_space_mb),
+                        },
+                    ),
                 },
             )?;
             Ok(ExitCode::SUCCESS)
@@ -516,6 +534,11 @@ pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
 
 fn open(db: Option<&Path>, file_name: &str, lang: Lang) -> Result<Store, String> {
     Store::open(&database_path(db, file_name)).map_err(|e| e.message(lang))
+}
+
+/// Megabytes as the limits count them (MiB, as file managers show sizes).
+fn mb(n: u64) -> u64 {
+    n * 1024 * 1024
 }
 
 fn store_message(e: StoreError, lang: Lang) -> String {

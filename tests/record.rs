@@ -204,6 +204,32 @@ fn f6_writes_the_minutes_as_documents_into_the_export_folder() {
     assert!(!dir.path().join(format!("{stem}.partial")).exists());
 }
 
+#[test]
+fn over_ssh_f6_puts_the_minutes_in_the_users_exports_and_nowhere_else() {
+    let (dir, mut app, space) = app_on_copy_over_ssh(chibo::domain::Lang::Vi, 80, 24);
+    open_record(&mut app, 1);
+    press(&mut app, "f6");
+    let status = app.status().unwrap().text.clone();
+    let stem = "QN.HL.HG.K2-2026-10-05-regular";
+    assert!(status.contains(&format!("exports/{stem}.docx")), "{status}");
+    assert!(
+        !status.contains(&dir.path().display().to_string()),
+        "{status}"
+    );
+    let exports = chibo::io::space::Area::Exports;
+    let markdown = String::from_utf8(space.read(exports, &format!("{stem}.md")).unwrap()).unwrap();
+    assert!(markdown.contains("BIÊN BẢN SINH HOẠT CHI BỘ"), "{markdown}");
+    assert!(
+        space
+            .read(exports, &format!("{stem}.docx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+    // Nothing lands in the folder the server runs in, nor beside the database.
+    assert!(!std::path::Path::new(&format!("{stem}.md")).exists());
+    assert!(!dir.path().join(format!("{stem}.md")).exists());
+}
+
 /// A second App on `app`'s database, signed in as "xem", a viewer of the ward.
 fn viewer_beside(app: &App) -> App {
     let viewer = chibo::domain::User {

@@ -240,3 +240,48 @@ fn the_editor_opens_on_the_plans_draft_in_english() {
     assert_eq!(app.context(), chibo::ui::keymap::Context::Document);
     insta::assert_snapshot!("document_editor_en_100x30", screen_text(&app, 100, 30));
 }
+
+#[test]
+fn over_ssh_a_document_is_picked_from_the_inbox_and_no_path_is_taken() {
+    let (_dir, mut app, space) = app_on_copy_over_ssh(Lang::Vi, 100, 40);
+    prepare_quarter_2(&mut app);
+    fill_in_the_plan(&mut app);
+    press(&mut app, "enter");
+
+    // Nothing uploaded yet: the form does not open, and says how to upload.
+    press(&mut app, "a");
+    let said = app.status().unwrap().text.clone();
+    assert!(said.contains("inbox/") && said.contains("sftp"), "{said}");
+
+    for (name, text) in [("bao cao.md", "# Báo cáo"), ("du thao.md", "# Dự thảo")] {
+        let mut upload = space.upload(name).unwrap();
+        upload.write_at(0, text.as_bytes()).unwrap();
+        upload.finish().unwrap();
+        // Newest first: the second file is offered first.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    press(&mut app, "a");
+    let shown = screen_text(&app, 100, 40);
+    assert!(shown.contains("du thao.md"), "{shown}");
+    assert!(
+        !shown.contains("đường dẫn"),
+        "no path is asked for: {shown}"
+    );
+    // Typing a server path goes nowhere: the file is a choice, not a text.
+    type_text(&mut app, "/etc/hostname");
+    press(&mut app, "right enter");
+    let plan = december_plan(&app);
+    assert_eq!(plan.documents.len(), 1, "{:?}", app.status());
+    assert_eq!(plan.documents[0].name, "bao cao.md");
+    let (_, body) = app
+        .store()
+        .read()
+        .unwrap()
+        .document(plan.id, plan.documents[0].no)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        body,
+        chibo::domain::DocumentBody::Markdown("# Báo cáo".into())
+    );
+}

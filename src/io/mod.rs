@@ -3,6 +3,7 @@
 
 pub mod csv_members;
 mod export;
+pub mod files;
 mod grid;
 pub mod ics;
 pub mod jsonl;

@@ -132,7 +132,7 @@ pub fn raise_descriptor_limit() -> Option<u64> {
             }
         }
     }
-    Some(limit.rlim_cur as u64)
+    Some(limit.rlim_cur)
 }
 
 /// Whether an accept failed because the process or the system has no descriptor left: a

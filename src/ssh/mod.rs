@@ -32,6 +32,8 @@ pub use input::{Input, KeyParser};
 use output::{ChannelWriter, Out, QUEUED_FRAMES, STALL_LIMIT};
 
 use crate::domain::{Lang, PublicKey, User};
+use crate::io::files::Files;
+use crate::io::space::Spaces;
 use crate::store::Store;
 use crate::ui::app::{App, Msg as AppMsg, Options, Target};
 
@@ -43,6 +45,8 @@ pub struct ServeOptions {
     pub clock: Clock,
     /// How many may be signing in at once, and for how long.
     pub gate: GateLimits,
+    /// Every user's inbox and exports, beside the database.
+    pub spaces: Spaces,
 }
 
 /// The host key file used when none is given: beside the database.
@@ -105,6 +109,7 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
         store,
         lang: options.lang,
         clock: options.clock.clone(),
+        spaces: options.spaces.clone(),
         sessions: sessions.clone(),
         next_id: 0,
     };
@@ -314,6 +319,7 @@ struct ChiboServer {
     store: Store,
     lang: Lang,
     clock: Clock,
+    spaces: Spaces,
     sessions: Sessions,
     next_id: u64,
 }
@@ -330,6 +336,7 @@ impl ChiboServer {
             store: self.store.clone(),
             lang: self.lang,
             clock: self.clock.clone(),
+            spaces: self.spaces.clone(),
             sessions: self.sessions.clone(),
             id: self.next_id,
             user: None,
@@ -345,6 +352,7 @@ struct Connection {
     store: Store,
     lang: Lang,
     clock: Clock,
+    spaces: Spaces,
     sessions: Sessions,
     id: u64,
     user: Option<User>,
@@ -398,9 +406,17 @@ impl Handler for Connection {
         let Some(user) = self.user.clone() else {
             return Ok(());
         };
+        let space = match self.spaces.of(&user.login) {
+            Ok(space) => space,
+            Err(e) => {
+                tracing::error!(login = %user.login, error = %e.message(Lang::En), "the user's file space cannot be opened");
+                return Ok(());
+            }
+        };
         reply.accept().await;
         let start = Start {
             store: self.store.as_user(&user),
+            files: Files::Space(space),
             login: user.login,
             lang: self.lang,
             clock: self.clock.clone(),
@@ -449,6 +465,8 @@ impl Handler for Connection {
 /// What a session needs to start its App.
 struct Start {
     store: Store,
+    /// The user's own inbox and exports: a session never names a server path.
+    files: Files,
     login: String,
     lang: Lang,
     clock: Clock,
@@ -648,6 +666,7 @@ fn run_session(
         start.store.clone(),
         Options {
             actor: start.login.clone(),
+            files: start.files.clone(),
             ..Options::new(lang, start.clock.clone())
         },
     );

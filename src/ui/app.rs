@@ -40,6 +40,7 @@ use crate::domain::{
     Draft, Lang, Mark, MeetingId, Member, MemberId, MinutesError, MinutesText, OrgId, OrgKind,
     OrgUnit, Roll,
 };
+use crate::io::files::Files;
 use crate::store::{Reader, Store, StoreError};
 
 /// Everything that can change the App.
@@ -145,9 +146,9 @@ pub struct Options {
     pub notice: Option<Status>,
     /// Who is at the keys: named on drafts, approvals and amendments.
     pub actor: String,
-    /// Where documents exported from the app (minutes) are written: the folder chibo was
-    /// started in, unless told otherwise.
-    pub export_dir: std::path::PathBuf,
+    /// Where documents to attach come from and exports go: paths and the folder chibo was
+    /// started in at the local terminal, the user's own space over SSH.
+    pub files: Files,
 }
 
 impl Options {
@@ -159,7 +160,9 @@ impl Options {
             theme: Theme::from_env(),
             notice: None,
             actor: local_user(),
-            export_dir: std::path::PathBuf::from("."),
+            files: Files::Local {
+                export_dir: std::path::PathBuf::from("."),
+            },
         }
     }
 }
@@ -194,7 +197,7 @@ pub struct App {
     dashboard: Option<DashboardView>,
     /// Where the keys go back to when the dashboard closes.
     before_dashboard: Focus,
-    export_dir: std::path::PathBuf,
+    files: Files,
     /// A meeting chosen on the meetings screen, to open once the screen is done reading.
     opening: Option<MeetingId>,
     actor: String,
@@ -235,7 +238,7 @@ impl App {
             record: None,
             dashboard: None,
             before_dashboard: Focus::Tree,
-            export_dir: options.export_dir,
+            files: options.files,
             opening: None,
             actor: options.actor,
             overlays: Vec::new(),
@@ -665,6 +668,7 @@ impl App {
             org: self.selected_org(),
             member: self.selected_member(),
             calendar,
+            files: &self.files,
         };
         forms::open(action, &subject, &self.store)
     }

@@ -200,7 +200,9 @@ pub fn run_local_from(
             theme: Theme::from_env(),
             notice,
             actor: super::app::local_user(),
-            export_dir: std::path::PathBuf::from("."),
+            files: crate::io::files::Files::Local {
+                export_dir: std::path::PathBuf::from("."),
+            },
         },
     );
     let mut terminal = enter().map_err(|e| e.to_string())?;

@@ -32,7 +32,9 @@ fn options(lang: Lang) -> Options {
         theme: Theme::monochrome(),
         notice: None,
         actor: "lan".to_string(),
-        export_dir: std::env::temp_dir(),
+        files: crate::io::files::Files::Local {
+            export_dir: std::env::temp_dir(),
+        },
     }
 }
 

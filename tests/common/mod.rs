@@ -37,7 +37,9 @@ pub fn app(lang: Lang, width: u16, height: u16) -> App {
             theme: Theme::monochrome(),
             notice: None,
             actor: "lan".to_string(),
-            export_dir: std::env::temp_dir(),
+            files: chibo::io::files::Files::Local {
+                export_dir: std::env::temp_dir(),
+            },
         },
     );
     app.update(Msg::Resize { width, height });
@@ -74,6 +76,36 @@ pub fn member(card: &str) -> Target {
 /// An App on a copy of the demo database of its own, for a test that writes: the copy
 /// lives as long as the directory returned with it.
 pub fn app_on_copy(lang: Lang, width: u16, height: u16) -> (tempfile::TempDir, App) {
+    app_on_copy_with(lang, width, height, |dir| chibo::io::files::Files::Local {
+        export_dir: dir.to_path_buf(),
+    })
+}
+
+/// [`app_on_copy`] as an SSH session of `lan` has it: no paths, her own inbox and exports.
+pub fn app_on_copy_over_ssh(
+    lang: Lang,
+    width: u16,
+    height: u16,
+) -> (tempfile::TempDir, App, chibo::io::space::UserSpace) {
+    use chibo::io::space::{SpaceLimits, Spaces};
+    let mut space = None;
+    let (dir, app) = app_on_copy_with(lang, width, height, |dir| {
+        let lan = Spaces::beside(&dir.join("demo.redb"), SpaceLimits::default())
+            .of("lan")
+            .unwrap();
+        space = Some(lan.clone());
+        chibo::io::files::Files::Space(lan)
+    });
+    (dir, app, space.unwrap())
+}
+
+/// [`app_on_copy`] with the files `files` gives for the copy's directory.
+pub fn app_on_copy_with(
+    lang: Lang,
+    width: u16,
+    height: u16,
+    files: impl FnOnce(&std::path::Path) -> chibo::io::files::Files,
+) -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.redb");
     std::fs::copy(DEMO.0.path().join("demo.redb"), &path).unwrap();
@@ -86,7 +118,7 @@ pub fn app_on_copy(lang: Lang, width: u16, height: u16) -> (tempfile::TempDir, A
             theme: Theme::monochrome(),
             notice: None,
             actor: "lan".to_string(),
-            export_dir: dir.path().to_path_buf(),
+            files: files(dir.path()),
         },
     );
     app.update(Msg::Resize { width, height });

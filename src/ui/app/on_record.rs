@@ -500,8 +500,9 @@ impl App {
         self.overlays.push(Box::new(form));
     }
 
-    /// F6: the minutes saved, then written as an A4 .docx and as Markdown into the export
-    /// folder; the status line names the files.
+    /// F6: the minutes saved, then written as an A4 .docx and as Markdown where this
+    /// user's exports go (the folder chibo runs in locally, their exports space over SSH);
+    /// the status line names the files.
     fn export_minutes(&mut self) {
         if !self.save_minutes() {
             return;
@@ -512,11 +513,11 @@ impl App {
         let (org, meeting) = (record.org.clone(), record.meeting.clone());
         let mut written = Vec::new();
         for format in [MinutesFormat::Docx, MinutesFormat::Markdown] {
-            let path = self.export_dir.join(file_name(&org, &meeting, format));
-            match self.write_document(&path, meeting.id, format) {
-                Ok(()) => written.push(path.display().to_string()),
+            let name = file_name(&org, &meeting, format);
+            match self.write_document(&name, meeting.id, format) {
+                Ok(at) => written.push(at),
                 Err(message) => {
-                    tracing::warn!(path = %path.display(), %message, "minutes export failed");
+                    tracing::warn!(%name, %message, "minutes export failed");
                     self.status = Some(refused(message));
                     return;
                 }
@@ -525,22 +526,18 @@ impl App {
         self.status = Some(info(&words::exported(self.lang, &written.join(", "))));
     }
 
-    /// Writes one document whole beside `path`, then renames it into place, so a failure
-    /// never leaves half a file where the last good one was.
+    /// Writes one document `name` whole where exports go; says where it is.
     fn write_document(
         &self,
-        path: &std::path::Path,
+        name: &str,
         meeting: MeetingId,
         format: MinutesFormat,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
         let lang = self.lang;
         let reader = self.store.read().map_err(|e| e.message(lang))?;
         let mut bytes = Vec::new();
         export_minutes(&reader, meeting, format, lang, &mut bytes).map_err(|e| e.message(lang))?;
-        let partial = path.with_extension("partial");
-        let io_error = |e: std::io::Error| format!("{}: {e}", path.display());
-        std::fs::write(&partial, &bytes).map_err(io_error)?;
-        std::fs::rename(&partial, path).map_err(io_error)
+        self.files.export(name, &bytes, lang)
     }
 
     /// Who is writing, and now.

@@ -70,6 +70,8 @@ pub struct Subject<'a> {
     pub member: Option<&'a Member>,
     /// On the meetings screen: what it shows and what the cursor is on.
     pub calendar: Option<CalendarSubject<'a>>,
+    /// Where documents to attach come from.
+    pub files: &'a crate::io::files::Files,
 }
 
 /// The meetings screen as a form sees it.

@@ -1,10 +1,8 @@
 //! Preparing a branch's meeting, from the meetings screen: `n` fills in the plan of the
 //! month (day, times, place, topic, agenda, who drafts the content and the draft
-//! resolution), `a` attaches a document from a file, `X` takes one off, `s` sends the plan
+//! resolution), `a` attaches a document (from the inbox over SSH, from a path locally), `X` takes one off, `s` sends the plan
 //! to the members and the committee above, asked first. The plan is kept on the month's regular meeting
 //! (`store::prep`); the month is the one shown when it is still ahead, else the next.
-
-use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -14,8 +12,8 @@ use super::meeting::{offered_day, optional_time, time_field};
 use super::words::Word;
 use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::date::{next_month, year_month};
-use crate::domain::prep::{MAX_DOCUMENT_BYTES, check_document_size};
-use crate::domain::{DocumentBody, Lang, Meeting, MemberId, OrgUnit, PlanDetails};
+use crate::domain::{Lang, Meeting, MemberId, OrgUnit, PlanDetails};
+use crate::io::files::Files;
 use crate::store::{Reader, Writer};
 use crate::ui::app::Target;
 use crate::ui::i18n::prep as say;
@@ -217,26 +215,48 @@ struct AttachForm {
     org: OrgUnit,
     plan: crate::domain::MeetingId,
     now: NaiveDateTime,
+    files: Files,
+    /// Over SSH: the inbox files offered, in the choice's order; locally a path is typed.
+    inbox: Option<Vec<String>>,
 }
 
-/// `a`: a document from a file attached to the plan of the coming meeting.
+/// `a`: a document attached to the plan of the coming meeting: a file picked from the
+/// user's inbox over SSH, a file named by its path at the local terminal.
 pub fn attach(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let (lang, now) = (subject.lang, subject.now);
     let (org, plan) = stored_plan(subject, reader)?;
+    let (source, inbox) = if subject.files.from_inbox() {
+        let entries = subject.files.inbox(lang)?;
+        if entries.is_empty() {
+            return Err(say::inbox_empty(lang).to_string());
+        }
+        let labels = entries
+            .iter()
+            .map(|e| say::inbox_line(lang, &e.name, e.size))
+            .collect();
+        let field = Field::choice(say::file_label(lang), labels, 0)
+            .with_hint(say::inbox_hint(lang).to_string());
+        (field, Some(entries.into_iter().map(|e| e.name).collect()))
+    } else {
+        let field = Field::text(say::file_label(lang), "")
+            .required()
+            .with_hint(say::file_hint(lang).to_string());
+        (field, None)
+    };
     let fields = vec![
         Field::fixed(
             Word::Organisation.get(lang),
             &format!("{} ({})", org.name, org.code),
         ),
-        Field::text(say::file_label(lang), "")
-            .required()
-            .with_hint(say::file_hint(lang).to_string()),
+        source,
         Field::text(say::name_label(lang), "").with_hint(say::name_hint(lang).to_string()),
     ];
     let edit = AttachForm {
         org,
         plan: plan.id,
         now,
+        files: subject.files.clone(),
+        inbox,
     };
     Ok(Box::new(Form::new(
         say::attach_title(lang, plan.date),
@@ -247,16 +267,16 @@ pub fn attach(subject: &Subject<'_>, reader: &Reader) -> Opened {
 
 impl Edit for AttachForm {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
-        let path = fields.required_text(1, lang)?;
-        let path = Path::new(&path);
-        let name = match fields.optional_text(2, lang)? {
-            Some(name) => name,
-            None => path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        };
-        let body = read_document(path, &name, lang).map_err(|message| Refusal::at(1, message))?;
+        let picked = match &self.inbox {
+            Some(names) => {
+                let name = &names[fields.choice(1).min(names.len() - 1)];
+                self.files.read_inbox(name, lang)
+            }
+            None => self.files.read_path(&fields.required_text(1, lang)?, lang),
+        }
+        .map_err(|message| Refusal::at(1, message))?;
+        let name = fields.optional_text(2, lang)?.unwrap_or(picked.name);
+        let body = picked.body;
         let (id, at, org) = (self.plan, self.now, self.org.name.clone());
         Ok(Plan::write(move |w: &mut Writer<'_>| {
             let info = w.attach_document(id, &name, &body, at)?;
@@ -323,54 +343,4 @@ impl Edit for RemoveForm {
         })
         .confirm_first(question))
     }
-}
-
-/// The document in the file at `path`: Markdown text for `.md` and `.txt`, any other file
-/// as it is. A file over the limit is refused from its size, before it is read.
-fn read_document(path: &Path, name: &str, lang: Lang) -> Result<DocumentBody, String> {
-    let failed =
-        |e: std::io::Error| say::unreadable(lang, &path.display().to_string(), &e.to_string());
-    let size = std::fs::metadata(path).map_err(failed)?.len();
-    check_document_size(name, size).map_err(|e| e.message(lang))?;
-    // The limit again on what is read, should the file have grown meanwhile.
-    let mut bytes = Vec::new();
-    use std::io::Read;
-    std::fs::File::open(path)
-        .map_err(failed)?
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(failed)?;
-    check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    Ok(match extension.as_str() {
-        "md" | "markdown" | "txt" => match String::from_utf8(bytes) {
-            Ok(text) => DocumentBody::Markdown(text),
-            Err(e) => DocumentBody::File {
-                media_type: Some("text/plain".into()),
-                bytes: e.into_bytes(),
-            },
-        },
-        other => DocumentBody::File {
-            media_type: media_type(other).map(str::to_string),
-            bytes,
-        },
-    })
-}
-
-/// The media type of the files a branch usually attaches.
-fn media_type(extension: &str) -> Option<&'static str> {
-    Some(match extension {
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        _ => return None,
-    })
 }

@@ -51,7 +51,9 @@ pub(super) fn scene(lang: Lang) -> Scene {
         theme: Theme::monochrome(),
         notice: None,
         actor: "lan".to_string(),
-        export_dir: std::env::temp_dir(),
+        files: crate::io::files::Files::Local {
+            export_dir: std::env::temp_dir(),
+        },
     };
     let mut app = App::new(store.clone(), options);
     app.update(Msg::Resize {

@@ -232,11 +232,24 @@ pub fn attached(lang: Lang, name: &str, branch: &str) -> String {
     )
 }
 
-pub fn unreadable(lang: Lang, path: &str, error: &str) -> String {
+pub fn inbox_empty(lang: Lang) -> &'static str {
     lang.pick(
-        format!("Không đọc được tệp {path}: {error}"),
-        format!("Cannot read {path}: {error}"),
+        "Hộp thư đến (inbox/) của bạn chưa có tệp nào: hãy tải tệp lên bằng sftp, scp hoặc WinSCP rồi nhấn a lần nữa",
+        "Your inbox (inbox/) holds no file yet: upload one with sftp, scp or WinSCP, then press a again",
     )
+}
+
+pub fn inbox_hint(lang: Lang) -> &'static str {
+    lang.pick(
+        "tệp bạn đã tải lên inbox/, mới nhất trước; ←/→ để chọn",
+        "files you uploaded to inbox/, newest first; ←/→ to choose",
+    )
+}
+
+/// One inbox file as the attach form offers it: its name and size.
+pub fn inbox_line(lang: Lang, name: &str, size: u64) -> String {
+    let name = crate::domain::text::sanitize(name);
+    format!("{name} · {}", file_size(lang, size))
 }
 
 pub fn agenda_label(lang: Lang) -> &'static str {
@@ -252,16 +265,20 @@ pub fn drafter_line(lang: Lang, name: &str) -> String {
 
 /// "2. Báo cáo.pdf (1,2 MB)".
 pub fn document_line(lang: Lang, no: u32, name: &str, size: u64) -> String {
+    format!("{no}. {name} ({})", file_size(lang, size))
+}
+
+/// A file's size as people read it: `1,5 MB`, `12 KB` (a decimal comma in Vietnamese).
+pub fn file_size(lang: Lang, size: u64) -> String {
     let size = if size >= 1024 * 1024 {
         format!("{:.1} MB", size as f64 / (1024.0 * 1024.0))
     } else {
         format!("{} KB", size.div_ceil(1024))
     };
-    let size = match lang {
+    match lang {
         Lang::Vi => size.replace('.', ","),
         Lang::En => size,
-    };
-    format!("{no}. {name} ({size})")
+    }
 }
 
 pub fn sent_line(lang: Lang, at: NaiveDateTime) -> String {

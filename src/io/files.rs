@@ -1,0 +1,285 @@
+//! Where a person's files come from and go to. At the local terminal chibo runs on the
+//! person's own computer: a document is attached from a path and exports land in a
+//! folder. Over SSH it runs on a server that is not theirs: no path is ever taken, a
+//! document comes from the files they uploaded to their inbox and exports land in their
+//! own exports space (`io::space`), which they fetch with sftp, scp or WinSCP.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::domain::prep::{MAX_DOCUMENT_BYTES, check_document_size};
+use crate::domain::text::quoted;
+use crate::domain::{DocumentBody, Lang};
+use crate::io::space::{Area, FileEntry, UserSpace};
+
+/// A session's files.
+#[derive(Clone)]
+pub enum Files {
+    /// The local terminal: paths on this computer; exports written into `export_dir`.
+    Local { export_dir: PathBuf },
+    /// An SSH session: the user's own inbox and exports, never a path.
+    Space(UserSpace),
+}
+
+/// A document read for attaching: the name it is offered under and its content.
+pub struct Picked {
+    pub name: String,
+    pub body: DocumentBody,
+}
+
+impl Files {
+    /// Whether documents come from the user's inbox rather than from a typed path.
+    pub fn from_inbox(&self) -> bool {
+        matches!(self, Files::Space(_))
+    }
+
+    /// The files in the user's inbox, newest first; nothing at the local terminal.
+    pub fn inbox(&self, lang: Lang) -> Result<Vec<FileEntry>, String> {
+        match self {
+            Files::Local { .. } => Ok(Vec::new()),
+            Files::Space(space) => space.list(Area::Inbox).map_err(|e| e.message(lang)),
+        }
+    }
+
+    /// The document in the inbox file `name`.
+    pub fn read_inbox(&self, name: &str, lang: Lang) -> Result<Picked, String> {
+        let Files::Space(space) = self else {
+            return Err(no_inbox(lang));
+        };
+        let bytes = space.read(Area::Inbox, name).map_err(|e| e.message(lang))?;
+        check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
+        Ok(Picked {
+            name: name.to_string(),
+            body: body_of(name, bytes),
+        })
+    }
+
+    /// The document in the file at `path` on this computer; refused over SSH, where a
+    /// path would name the server's files, not the user's.
+    pub fn read_path(&self, path: &str, lang: Lang) -> Result<Picked, String> {
+        if self.from_inbox() {
+            return Err(no_paths(lang));
+        }
+        let path = path.trim();
+        let name = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = read_file(Path::new(path), &name, lang)?;
+        Ok(Picked {
+            body: body_of(&name, bytes),
+            name,
+        })
+    }
+
+    /// Writes an exported document `name` whole; returns where it is, as the status line
+    /// tells the user: a path locally, `exports/NAME` over SSH.
+    pub fn export(&self, name: &str, bytes: &[u8], lang: Lang) -> Result<String, String> {
+        match self {
+            Files::Local { export_dir } => {
+                let path = export_dir.join(name);
+                write_whole(&path, bytes)
+                    .map_err(|e| format!("{}: {}", path.display(), io_words(&e, lang)))?;
+                Ok(path.display().to_string())
+            }
+            Files::Space(space) => {
+                let entry = space.put_export(name, bytes).map_err(|e| e.message(lang))?;
+                Ok(format!("exports/{}", entry.name))
+            }
+        }
+    }
+}
+
+/// Writes `bytes` beside `path`, then renames the whole into place, so a failure never
+/// leaves half a file where the last good one was.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
+}
+
+/// Reads the file at `path`, refused from its size before it is read when over the limit.
+fn read_file(path: &Path, name: &str, lang: Lang) -> Result<Vec<u8>, String> {
+    let shown = path.display().to_string();
+    if looks_like_windows(&shown) {
+        return Err(windows_path(lang, &shown));
+    }
+    let failed = |e: std::io::Error| unreadable(lang, &shown, &io_words(&e, lang));
+    let meta = std::fs::metadata(path).map_err(failed)?;
+    if meta.is_dir() {
+        return Err(unreadable(
+            lang,
+            &shown,
+            lang.pick("đây là một thư mục", "it is a folder"),
+        ));
+    }
+    check_document_size(name, meta.len()).map_err(|e| e.message(lang))?;
+    // The limit again on what is read, should the file have grown meanwhile.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(failed)?
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
+    Ok(bytes)
+}
+
+/// Markdown text for `.md` and `.txt`, any other file as it is.
+fn body_of(name: &str, bytes: Vec<u8>) -> DocumentBody {
+    let extension = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "md" | "markdown" | "txt" => match String::from_utf8(bytes) {
+            Ok(text) => DocumentBody::Markdown(text),
+            Err(e) => DocumentBody::File {
+                media_type: Some("text/plain".into()),
+                bytes: e.into_bytes(),
+            },
+        },
+        other => DocumentBody::File {
+            media_type: media_type(other).map(str::to_string),
+            bytes,
+        },
+    }
+}
+
+/// The media type of the files a branch usually attaches.
+fn media_type(extension: &str) -> Option<&'static str> {
+    Some(match extension {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        _ => return None,
+    })
+}
+
+/// `C:\…` or `\\server\…`: a path on a Windows computer, which this one cannot open.
+fn looks_like_windows(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    drive || path.starts_with("\\\\")
+}
+
+/// What went wrong reading or writing a file, in the user's language.
+fn io_words(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind::*;
+    let words = match e.kind() {
+        NotFound => lang.pick("không có tệp này", "no such file"),
+        PermissionDenied => lang.pick("không có quyền mở tệp", "not allowed to open it"),
+        IsADirectory => lang.pick("đây là một thư mục", "it is a folder"),
+        StorageFull => lang.pick("ổ đĩa đã đầy", "the disk is full"),
+        _ => return format!("{} ({e})", lang.pick("lỗi đọc ghi tệp", "a file error")),
+    };
+    words.to_string()
+}
+
+fn unreadable(lang: Lang, path: &str, why: &str) -> String {
+    let path = quoted(path);
+    lang.pick(
+        format!("Không đọc được tệp {path}: {why}"),
+        format!("Cannot read {path}: {why}"),
+    )
+}
+
+fn windows_path(lang: Lang, path: &str) -> String {
+    let path = quoted(path);
+    lang.pick(
+        format!(
+            "{path} là đường dẫn trên máy Windows; hãy nhập đường dẫn của tệp trên máy đang chạy chibo"
+        ),
+        format!(
+            "{path} is a path on a Windows computer; give the path of the file on the computer running chibo"
+        ),
+    )
+}
+
+fn no_paths(lang: Lang) -> String {
+    lang.pick(
+        "Qua SSH, chibo không mở tệp theo đường dẫn: hãy tải tệp lên thư mục inbox/ (sftp, scp, WinSCP) rồi chọn nó",
+        "Over SSH chibo opens no file by path: upload the file to inbox/ (sftp, scp, WinSCP) and pick it",
+    )
+    .to_string()
+}
+
+fn no_inbox(lang: Lang) -> String {
+    lang.pick(
+        "Ở máy này, hãy nhập đường dẫn của tệp",
+        "On this computer, give the file's path",
+    )
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::space::{SpaceLimits, Spaces};
+
+    #[test]
+    fn a_windows_path_is_named_as_such_in_the_users_language() {
+        let files = Files::Local {
+            export_dir: PathBuf::from("."),
+        };
+        let said = files
+            .read_path(r"C:\Users\Lan\bao cao.docx", Lang::Vi)
+            .err()
+            .unwrap();
+        assert!(said.contains("đường dẫn trên máy Windows"), "{said}");
+        let said = files
+            .read_path("/no/such/file.pdf", Lang::Vi)
+            .err()
+            .unwrap();
+        assert!(said.contains("không có tệp này"), "{said}");
+    }
+
+    #[test]
+    fn over_ssh_no_path_is_opened_and_exports_land_in_the_users_space() {
+        let dir = tempfile::tempdir().unwrap();
+        let space = Spaces::beside(&dir.path().join("c.redb"), SpaceLimits::default())
+            .of("lan")
+            .unwrap();
+        let files = Files::Space(space.clone());
+        let said = files.read_path("/etc/hostname", Lang::En).err().unwrap();
+        assert!(said.contains("opens no file by path"), "{said}");
+        assert!(
+            !said.contains("hostname"),
+            "the path is not even echoed: {said}"
+        );
+        let at = files.export("BB.md", b"# bien ban", Lang::En).unwrap();
+        assert_eq!(at, "exports/BB.md");
+        assert_eq!(space.read(Area::Exports, "BB.md").unwrap(), b"# bien ban");
+    }
+
+    #[test]
+    fn an_inbox_file_is_read_as_text_or_as_a_file_by_its_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let space = Spaces::beside(&dir.path().join("c.redb"), SpaceLimits::default())
+            .of("lan")
+            .unwrap();
+        for (name, bytes) in [("ke hoach.md", &b"# Ke hoach"[..]), ("bc.pdf", b"%PDF-1.4")] {
+            let mut upload = space.upload(name).unwrap();
+            upload.write_at(0, bytes).unwrap();
+            upload.finish().unwrap();
+        }
+        let files = Files::Space(space);
+        assert_eq!(files.inbox(Lang::Vi).unwrap().len(), 2);
+        let text = files.read_inbox("ke hoach.md", Lang::Vi).unwrap();
+        assert!(matches!(text.body, DocumentBody::Markdown(ref t) if t == "# Ke hoach"));
+        let pdf = files.read_inbox("bc.pdf", Lang::Vi).unwrap();
+        assert!(matches!(
+            pdf.body,
+            DocumentBody::File { media_type: Some(ref m), .. } if m == "application/pdf"
+        ));
+        assert!(files.read_inbox("gone.pdf", Lang::Vi).is_err());
+    }
+}
