@@ -419,7 +419,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(2));
             };
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
-            export_ics(&store, org, (from, to), lang)
+            export_ics(&store, org, (from, to), &clock, lang)
         }
         Some(Command::Export {
             format:
@@ -842,14 +842,14 @@ fn export_ics(
     store: &Store,
     code: &str,
     months: (u32, u32),
+    clock: &Clock,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let root = org_named(&reader, code, lang)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written =
-        crate::io::ics::export(&reader, &root, months, chrono::Utc::now(), lang, &mut out)
-            .and_then(|()| out.flush().map_err(ImportError::Io));
+    let written = crate::io::ics::export(&reader, &root, months, clock.now_utc(), lang, &mut out)
+        .and_then(|()| out.flush().map_err(ImportError::Io));
     match written {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(ImportError::Io(e)) => quiet_on_broken_pipe(Err(e)),

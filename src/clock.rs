@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 /// Vietnam's offset from UTC, in seconds: UTC+7 all year (no summer time).
 pub const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
@@ -87,6 +87,16 @@ impl Clock {
             Source::Day(day, offset) => NaiveDateTime::new(*day, wall(*offset).time()),
             Source::Stopped(moment) => *moment.lock().unwrap_or_else(|e| e.into_inner()),
         }
+    }
+
+    /// Now as a moment in UTC, for formats that stamp one (a calendar's DTSTAMP).
+    pub fn now_utc(&self) -> DateTime<Utc> {
+        let offset = match &*self.source {
+            Source::Live(offset) | Source::Day(_, offset) => *offset,
+            Source::Stopped(_) => vietnam_offset(),
+        };
+        let local = self.now();
+        (local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
     }
 
     /// Today's date.
