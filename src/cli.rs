@@ -438,6 +438,10 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                     host_key,
                     lang,
                     today,
+                    spaces: crate::io::space::Spaces::beside(
+                        &path,
+                        crate::io::space::SpaceLimits::default(),
+                    ),
                 },
             )?;
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 
 mod input;
 mod output;
+mod sftp;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -17,7 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::keys::{Algorithm, PrivateKey};
 use russh::server::{Auth, Handler, Msg, Server as _, Session};
-use russh::{Channel, ChannelMsg};
+use russh::{Channel, ChannelId, ChannelMsg};
 use tokio::sync::mpsc;
 
 use input::SessionInput;
@@ -25,6 +26,7 @@ pub use input::{Input, KeyParser};
 use output::{ChannelWriter, Out, QUEUED_FRAMES, STALL_LIMIT};
 
 use crate::domain::{Lang, PublicKey, User};
+use crate::io::space::Spaces;
 use crate::store::Store;
 use crate::ui::app::{App, Msg as AppMsg, Options, Target};
 
@@ -34,6 +36,8 @@ pub struct ServeOptions {
     pub host_key: PathBuf,
     pub lang: Lang,
     pub today: NaiveDate,
+    /// Where each user's files are kept, served over SFTP.
+    pub spaces: Spaces,
 }
 
 /// The host key file used when none is given: beside the database.
@@ -75,6 +79,7 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
         today: options.today,
         sessions: sessions.clone(),
         next_id: 0,
+        spaces: options.spaces.clone(),
     };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
@@ -166,6 +171,7 @@ struct ChiboServer {
     today: NaiveDate,
     sessions: Sessions,
     next_id: u64,
+    spaces: Spaces,
 }
 
 impl russh::server::Server for ChiboServer {
@@ -179,6 +185,8 @@ impl russh::server::Server for ChiboServer {
             sessions: self.sessions.clone(),
             id: self.next_id,
             user: None,
+            spaces: self.spaces.clone(),
+            channels: HashMap::new(),
         }
     }
 }
@@ -191,6 +199,43 @@ struct Connection {
     sessions: Sessions,
     id: u64,
     user: Option<User>,
+    spaces: Spaces,
+    /// Session channels opened but not yet claimed: a pty, shell or exec request makes one
+    /// a terminal session, a subsystem request for `sftp` a file transfer.
+    channels: HashMap<ChannelId, Channel<Msg>>,
+}
+
+impl Connection {
+    /// Starts the terminal session on `channel`, unless something already claimed it. The
+    /// request that claims it is already queued on the channel, so the driver reads it.
+    fn claim_terminal(&mut self, channel: ChannelId, session: &Session) {
+        let (Some(chan), Some(user)) = (self.channels.remove(&channel), self.user.clone()) else {
+            return;
+        };
+        let start = Start {
+            store: self.store.as_user(&user),
+            login: user.login,
+            lang: self.lang,
+            today: self.today,
+            sessions: self.sessions.clone(),
+            id: self.id,
+        };
+        tokio::spawn(drive_channel(chan, start, session.handle()));
+    }
+
+    /// The channel and SFTP session for the signed-in user, read afresh: a user removed
+    /// since signing in gets nothing. `None` when the channel cannot be served.
+    fn prepare_sftp(&mut self, channel: ChannelId) -> Option<(Channel<Msg>, sftp::Sftp)> {
+        let login = self.user.as_ref()?.login.clone();
+        if !self.channels.contains_key(&channel) {
+            return None;
+        }
+        let user = self.store.user(&login).ok().flatten()?;
+        let handler = sftp::Sftp::new(self.store.as_user(&user), &self.spaces, self.lang)
+            .map_err(|e| tracing::warn!(login, error = %e.message(Lang::En), "no sftp"))
+            .ok()?;
+        Some((self.channels.remove(&channel)?, handler))
+    }
 }
 
 impl Handler for Connection {
@@ -222,21 +267,45 @@ impl Handler for Connection {
         &mut self,
         channel: Channel<Msg>,
         reply: russh::server::ChannelOpenHandle,
+        _: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.user.is_none() {
+            return Ok(());
+        }
+        reply.accept().await;
+        // Held until a request says what the channel is for.
+        self.channels.insert(channel.id(), channel);
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let Some(user) = self.user.clone() else {
-            return Ok(());
+        let prepared = if name == "sftp" {
+            self.prepare_sftp(channel)
+        } else {
+            None
         };
-        reply.accept().await;
-        let start = Start {
-            store: self.store.as_user(&user),
-            login: user.login,
-            lang: self.lang,
-            today: self.today,
-            sessions: self.sessions.clone(),
-            id: self.id,
-        };
-        tokio::spawn(drive_channel(channel, start, session.handle()));
+        match prepared {
+            Some((chan, handler)) => {
+                // The success goes out before the first SFTP reply can.
+                session.channel_success(channel)?;
+                tokio::spawn(sftp::serve(chan, handler));
+            }
+            None => session.channel_failure(channel)?,
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.channels.remove(&channel);
         Ok(())
     }
 
@@ -252,6 +321,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 
@@ -261,6 +331,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 
@@ -271,6 +342,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 }
