@@ -208,8 +208,12 @@ impl From<io::Error> for SpaceError {
 }
 
 /// Bytes as megabytes (of 1024 × 1024, as the document limit is counted), one decimal
-/// when it is not whole, written the way each language writes decimals.
+/// when it is not whole, written the way each language writes decimals; under a tenth of
+/// a megabyte, as bytes, so a small size never reads as 0 MB.
 fn megabytes(bytes: u64, lang: Lang) -> String {
+    if bytes < MIB / 20 {
+        return format!("{bytes} {}", lang.pick("byte", "bytes"));
+    }
     let tenths = (u128::from(bytes) * 10 + u128::from(MIB / 2)) / u128::from(MIB);
     let (whole, tenth) = (tenths / 10, tenths % 10);
     if tenth == 0 {

@@ -5,6 +5,7 @@
 mod gate;
 mod input;
 mod output;
+mod sftp;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -22,7 +23,7 @@ use russh::MethodKind;
 use russh::MethodSet;
 use russh::keys::{Algorithm, PrivateKey};
 use russh::server::{Auth, Handler, Msg, Session};
-use russh::{Channel, ChannelMsg};
+use russh::{Channel, ChannelId, ChannelMsg};
 use tokio::sync::mpsc;
 
 pub use gate::GateLimits;
@@ -45,7 +46,7 @@ pub struct ServeOptions {
     pub clock: Clock,
     /// How many may be signing in at once, and for how long.
     pub gate: GateLimits,
-    /// Every user's inbox and exports, beside the database.
+    /// Every user's inbox and exports, beside the database, also served over SFTP.
     pub spaces: Spaces,
 }
 
@@ -343,6 +344,7 @@ impl ChiboServer {
             peer,
             pass: Some(pass),
             signed_in,
+            channels: HashMap::new(),
         }
     }
 }
@@ -360,6 +362,50 @@ struct Connection {
     /// Its place among the connections signing in, given back once signed in.
     pass: Option<Pass>,
     signed_in: tokio::sync::watch::Sender<bool>,
+    /// Session channels opened but not yet claimed: a pty, shell or exec request makes one
+    /// a terminal session, a subsystem request for `sftp` a file transfer.
+    channels: HashMap<ChannelId, Channel<Msg>>,
+}
+
+impl Connection {
+    /// Starts the terminal session on `channel`, unless something already claimed it. The
+    /// request that claims it is already queued on the channel, so the driver reads it.
+    fn claim_terminal(&mut self, channel: ChannelId, session: &Session) {
+        let (Some(chan), Some(user)) = (self.channels.remove(&channel), self.user.clone()) else {
+            return;
+        };
+        let space = match self.spaces.of(&user.login) {
+            Ok(space) => space,
+            Err(e) => {
+                tracing::error!(login = %user.login, error = %e.message(Lang::En), "the user's file space cannot be opened");
+                return;
+            }
+        };
+        let start = Start {
+            store: self.store.as_user(&user),
+            files: Files::Space(space),
+            login: user.login,
+            lang: self.lang,
+            clock: self.clock.clone(),
+            sessions: self.sessions.clone(),
+            id: self.id,
+        };
+        tokio::spawn(drive_channel(chan, start, session.handle()));
+    }
+
+    /// The channel and SFTP session for the signed-in user, read afresh: a user removed
+    /// since signing in gets nothing. `None` when the channel cannot be served.
+    fn prepare_sftp(&mut self, channel: ChannelId) -> Option<(Channel<Msg>, sftp::Sftp)> {
+        let login = self.user.as_ref()?.login.clone();
+        if !self.channels.contains_key(&channel) {
+            return None;
+        }
+        let user = self.store.user(&login).ok().flatten()?;
+        let handler = sftp::Sftp::new(self.store.as_user(&user), &self.spaces, self.lang)
+            .map_err(|e| tracing::warn!(login, error = %e.message(Lang::En), "no sftp"))
+            .ok()?;
+        Some((self.channels.remove(&channel)?, handler))
+    }
 }
 
 impl Handler for Connection {
@@ -401,29 +447,45 @@ impl Handler for Connection {
         &mut self,
         channel: Channel<Msg>,
         reply: russh::server::ChannelOpenHandle,
+        _: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.user.is_none() {
+            return Ok(());
+        }
+        reply.accept().await;
+        // Held until a request says what the channel is for.
+        self.channels.insert(channel.id(), channel);
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let Some(user) = self.user.clone() else {
-            return Ok(());
+        let prepared = if name == "sftp" {
+            self.prepare_sftp(channel)
+        } else {
+            None
         };
-        let space = match self.spaces.of(&user.login) {
-            Ok(space) => space,
-            Err(e) => {
-                tracing::error!(login = %user.login, error = %e.message(Lang::En), "the user's file space cannot be opened");
-                return Ok(());
+        match prepared {
+            Some((chan, handler)) => {
+                // The success goes out before the first SFTP reply can.
+                session.channel_success(channel)?;
+                tokio::spawn(sftp::serve(chan, handler));
             }
-        };
-        reply.accept().await;
-        let start = Start {
-            store: self.store.as_user(&user),
-            files: Files::Space(space),
-            login: user.login,
-            lang: self.lang,
-            clock: self.clock.clone(),
-            sessions: self.sessions.clone(),
-            id: self.id,
-        };
-        tokio::spawn(drive_channel(channel, start, session.handle()));
+            None => session.channel_failure(channel)?,
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.channels.remove(&channel);
         Ok(())
     }
 
@@ -439,6 +501,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 
@@ -448,6 +511,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 
@@ -458,6 +522,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        self.claim_terminal(channel, session);
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ pub mod check;
 mod classifications;
 mod codec;
 mod error;
+mod files;
 mod holders;
 mod leases;
 mod meetings;

@@ -9,6 +9,8 @@ use chibo::store::Store;
 use chibo::ui::{App, KeyChord, Keymap, Msg, Options, Target, Theme};
 use chrono::NaiveDate;
 
+pub mod ssh;
+
 #[allow(unused_imports)] // not every test binary draws screens
 pub use chibo::ui::screen_text;
 

@@ -374,6 +374,14 @@ fn errors_read_in_both_languages_with_names_escaped() {
         full.message(Lang::En),
         "Your space is full (99.5 MB / 100 MB)"
     );
+    let small = SpaceError::Full {
+        used: 900,
+        limit: 1000,
+    };
+    assert_eq!(
+        small.message(Lang::En),
+        "Your space is full (900 bytes / 1000 bytes)"
+    );
     let bad = check_name("a\u{1b}[2Jb").unwrap_err();
     let said = bad.message(Lang::Vi);
     assert!(said.starts_with("Tên tệp không hợp lệ: "), "{said}");
