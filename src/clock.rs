@@ -91,11 +91,15 @@ impl Clock {
 
     /// Now as a moment in UTC, for formats that stamp one (a calendar's DTSTAMP).
     pub fn now_utc(&self) -> DateTime<Utc> {
+        self.in_utc(self.now())
+    }
+
+    /// A time this clock gave (as stored: the local time at its offset) as a moment in UTC.
+    pub fn in_utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         let offset = match &*self.source {
             Source::Live(offset) | Source::Day(_, offset) => *offset,
             Source::Stopped(_) => vietnam_offset(),
         };
-        let local = self.now();
         (local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::ssh::{Server, chibo, tools_present};
+use common::ssh::{BIN, Server, chibo, db, free_port, tools_present};
 
 #[test]
 fn keys_sign_in_only_their_own_login_and_unknown_keys_are_refused() {
@@ -53,6 +53,10 @@ struct Tmux {
 
 impl Tmux {
     fn named(tag: &str, command: &str) -> Tmux {
+        Tmux::sized(tag, command, 100, 30)
+    }
+
+    fn sized(tag: &str, command: &str, width: u16, height: u16) -> Tmux {
         let name = format!("chibo-ssh-{tag}-{}", std::process::id());
         let ok = Command::new("tmux")
             .args([
@@ -61,9 +65,9 @@ impl Tmux {
                 "-s",
                 &name,
                 "-x",
-                "100",
+                &width.to_string(),
                 "-y",
-                "30",
+                &height.to_string(),
                 command,
             ])
             .status()
@@ -576,4 +580,36 @@ fn a_lease_taken_through_one_server_holds_for_another_server_on_the_same_file() 
     lan.keys(&["Escape"]);
     lan.wait_for("Lịch họp — Chi bộ khu 2");
     hoa.wait_for("Biên bản đã có thể soạn");
+}
+
+#[test]
+fn a_server_started_in_a_small_terminal_serves_every_client_at_its_own_size() {
+    if !tools_present(true) {
+        return;
+    }
+    let mut server = Server::start();
+    let key = server.key("bt");
+    server.add_user("bt", &key, "secretary", Some("QN.HL.HG"));
+    // The same database served from a 100×10 pane instead, as an administrator might start it.
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    server.port = free_port();
+    let command = format!(
+        "env XDG_STATE_HOME={dir} {BIN} --db {db} --today 2026-11-23 serve --listen 127.0.0.1:{port}; sleep 60",
+        dir = server.path().display(),
+        db = db(server.path()),
+        port = server.port,
+    );
+    let _pane = Tmux::sized("small-server", &command, 100, 10);
+    server.wait_listening();
+
+    let tmux = ssh_in_tmux(&server, "big-client", &key, "bt");
+    tmux.wait_for("Đảng ủy phường Hồng Gai");
+    // Keys move the client's own 100×30 screen: the search opens and finds.
+    let screen = search_quarter_2(&tmux);
+    assert!(screen.lines().count() >= 20, "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the search closed", |s| !s.contains("Tìm kiếm"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("ssh-exit=0");
 }

@@ -15,7 +15,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::os::unix::fs::FileExt;
 
-use chrono::TimeZone;
 use russh::server::Msg;
 use russh::{Channel, ChannelMsg};
 use russh_sftp::protocol::{
@@ -24,6 +23,7 @@ use russh_sftp::protocol::{
 use russh_sftp::server::{Handler, StatusReply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::clock::Clock;
 use crate::domain::date::year_month;
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{DocumentInfo, Lang, MeetingId, OrgId, OrgUnit};
@@ -374,7 +374,7 @@ impl Sftp {
                 let mode = if *area == Area::Inbox { 0o644 } else { 0o444 };
                 file_attrs(mode, meta.len(), meta.modified().ok())
             }
-            Node::Document(doc) => document_attrs(&doc.info),
+            Node::Document(doc) => document_attrs(&doc.info, self.store.clock()),
         })
     }
 
@@ -399,7 +399,7 @@ impl Sftp {
                     month_documents(&reader, unit.id, *month).map_err(|e| self.store_error(&e))?;
                 Ok(documents
                     .iter()
-                    .map(|d| File::new(d.name.clone(), document_attrs(&d.info)))
+                    .map(|d| File::new(d.name.clone(), document_attrs(&d.info, self.store.clock())))
                     .collect())
             }
             Node::AreaFile(..) | Node::Document(_) => Err(self.refuse(
@@ -905,12 +905,11 @@ fn disk_file(entry: &FileEntry, mode: u32) -> File {
     )
 }
 
-fn document_attrs(info: &DocumentInfo) -> FileAttributes {
-    let added = chrono::Local
-        .from_local_datetime(&info.added_at)
-        .earliest()
-        .map(std::time::SystemTime::from);
-    file_attrs(0o444, info.size, added)
+/// A document's attributes; its time, stored as the clock's local time, read back at the
+/// clock's offset whatever the server's own time zone.
+fn document_attrs(info: &DocumentInfo, clock: &Clock) -> FileAttributes {
+    let added = std::time::SystemTime::from(clock.in_utc(info.added_at));
+    file_attrs(0o444, info.size, Some(added))
 }
 
 #[cfg(test)]
