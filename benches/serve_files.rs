@@ -7,14 +7,16 @@
 //!
 //! It measures:
 //! - the time to download a 10 MB file from a user's exports with OpenSSH's `sftp`, against
-//!   OpenSSH's own `sftp-server` reading the same file (run directly with `sftp -D`, so it
-//!   pays no encryption: the bound chibo's server is held to), best of five each;
+//!   OpenSSH's own `sftp-server` serving the same file through a local `sshd` (the same
+//!   work: SSH, encryption, SFTP) and alone through `sftp -D` (no SSH, no encryption: the
+//!   floor), best of five each; a one-byte file is fetched too, so that what a connection
+//!   costs (key exchange, sign-in) is told apart from the transfer;
 //! - the server's resident memory (VmRSS) idle, then holding 300 connections that never
 //!   sign in, with the default caps (64 signing in at once, 10 from one address) and with
 //!   the caps raised to let all 300 in.
 //!
-//! Needs `ssh-keygen` and `sftp` (openssh-client) and, for the comparison,
-//! `/usr/lib/openssh/sftp-server` (openssh-sftp-server); what is missing is said and skipped.
+//! Needs `ssh-keygen` and `sftp` (openssh-client) and, for the comparison, `sshd` and
+//! `/usr/lib/openssh/sftp-server` (openssh-server); what is missing is said and skipped.
 
 use std::net::{Ipv4Addr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -56,71 +58,149 @@ fn download_figures(dir: &Path, db: &Path, key: &Path) {
         .of("lan")
         .unwrap();
     space.put_export("big.bin", &bytes).unwrap();
+    space.put_export("one.bin", b"1").unwrap();
     let plain = dir.join("plain");
     std::fs::create_dir_all(&plain).unwrap();
     std::fs::write(plain.join("big.bin"), &bytes).unwrap();
+    std::fs::write(plain.join("one.bin"), b"1").unwrap();
 
     let server = Server::start(db, &[]);
-    let chibo_best = best_of(|| {
-        let target = dir.join("got-chibo.bin");
-        let _ = std::fs::remove_file(&target);
-        let batch = format!("get exports/big.bin {}\n", target.display());
-        let started = Instant::now();
-        let ran = sftp_batch(
-            &batch,
-            &[
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-i",
-                &key.display().to_string(),
-                "-P",
-                &server.port.to_string(),
-                "lan@127.0.0.1",
-            ],
-        );
-        let took = started.elapsed();
-        assert!(ran, "sftp from chibo serve failed");
-        assert_eq!(std::fs::read(&target).unwrap().len(), TEN_MB);
-        took
-    });
+    let mut login = client_options(key);
+    login.extend(["-P".into(), server.port.to_string(), "lan@127.0.0.1".into()]);
+    report(
+        "chibo serve (SSH, encrypted)",
+        dir,
+        &login,
+        ("exports/one.bin", "exports/big.bin"),
+    );
     drop(server);
-    println!(
-        "10 MB download, sftp from chibo serve (encrypted): best {chibo_best:.2?} of {TRIES}, {:.1} MB/s",
-        mb_per_s(chibo_best)
-    );
 
-    if !Path::new(OPENSSH_SFTP_SERVER).exists() {
-        println!("{OPENSSH_SFTP_SERVER} is missing (openssh-sftp-server): no comparison");
+    let Some(sshd) = Sshd::start(dir, key) else {
         return;
+    };
+    let mut login = client_options(key);
+    login.extend([
+        "-P".into(),
+        sshd.port.to_string(),
+        format!("{}@127.0.0.1", sshd.user),
+    ]);
+    let (one, big) = (plain.join("one.bin"), plain.join("big.bin"));
+    let remote = (one.to_str().unwrap(), big.to_str().unwrap());
+    report(
+        "OpenSSH sshd + sftp-server (SSH, encrypted)",
+        dir,
+        &login,
+        remote,
+    );
+    drop(sshd);
+    let direct = ["-D".to_string(), OPENSSH_SFTP_SERVER.to_string()];
+    report(
+        "OpenSSH sftp-server alone (sftp -D: no SSH, no encryption)",
+        dir,
+        &direct,
+        remote,
+    );
+}
+
+/// Times fetching a one-byte file (what a connection costs) and the 10 MB file with `sftp
+/// ARGS`, best of [`TRIES`], and prints both and the transfer rate once connected.
+fn report(label: &str, dir: &Path, args: &[String], (one, big): (&str, &str)) {
+    let target = dir.join("got.bin");
+    let fetch = |remote: &str, size: usize| {
+        best_of(|| {
+            let _ = std::fs::remove_file(&target);
+            let batch = format!("get \"{remote}\" {}\n", target.display());
+            let started = Instant::now();
+            assert!(sftp_batch(&batch, args), "{label}: sftp failed");
+            let took = started.elapsed();
+            assert_eq!(std::fs::read(&target).unwrap().len(), size);
+            took
+        })
+    };
+    let connect = fetch(one, 1);
+    let whole = fetch(big, TEN_MB);
+    let transfer = whole.saturating_sub(connect);
+    println!(
+        "{label}: 1 byte {connect:.2?}, 10 MB {whole:.2?} (best of {TRIES}); the 10 MB alone {transfer:.2?}, {:.0} MB/s",
+        mb_per_s(transfer)
+    );
+}
+
+/// The options of every OpenSSH client call here: `key` only, no known hosts, no questions.
+fn client_options(key: &Path) -> Vec<String> {
+    [
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "BatchMode=yes",
+        "-i",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([key.display().to_string()])
+    .collect()
+}
+
+/// OpenSSH's own server on a loopback port, its sftp-server as the `sftp` subsystem,
+/// signing in the user running the bench with the same key: the comparison for chibo's.
+struct Sshd {
+    child: Child,
+    port: u16,
+    user: String,
+}
+
+impl Sshd {
+    fn start(dir: &Path, key: &Path) -> Option<Sshd> {
+        let sshd = Path::new("/usr/sbin/sshd");
+        if !sshd.exists() || !Path::new(OPENSSH_SFTP_SERVER).exists() {
+            println!("sshd or {OPENSSH_SFTP_SERVER} missing (openssh-server): no comparison");
+            return None;
+        }
+        let home = dir.join("sshd");
+        std::fs::create_dir_all(&home).unwrap();
+        let host_key = home.join("host_ed25519");
+        assert!(keygen(&host_key));
+        std::fs::copy(key.with_extension("pub"), home.join("authorized_keys")).unwrap();
+        // sshd refuses to start without its privilege-separation folder.
+        let _ = std::fs::create_dir_all("/run/sshd");
+        let port = free_port();
+        let config = home.join("sshd_config");
+        std::fs::write(
+            &config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\n\
+                 AuthorizedKeysFile {}\nStrictModes no\nUsePAM no\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+                 Subsystem sftp {OPENSSH_SFTP_SERVER}\n",
+                host_key.display(),
+                home.join("sshd.pid").display(),
+                home.join("authorized_keys").display(),
+            ),
+        )
+        .unwrap();
+        let child = Command::new(sshd)
+            .arg("-D")
+            .arg("-f")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        wait_listening(port);
+        let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+        Some(Sshd { child, port, user })
     }
-    let openssh_best = best_of(|| {
-        let target = dir.join("got-openssh.bin");
-        let _ = std::fs::remove_file(&target);
-        let batch = format!(
-            "get {} {}\n",
-            plain.join("big.bin").display(),
-            target.display()
-        );
-        let started = Instant::now();
-        let ran = sftp_batch(&batch, &["-D", OPENSSH_SFTP_SERVER]);
-        let took = started.elapsed();
-        assert!(ran, "sftp -D sftp-server failed");
-        took
-    });
-    println!(
-        "10 MB download, sftp -D OpenSSH sftp-server (no SSH, no encryption): best {openssh_best:.2?} of {TRIES}, {:.1} MB/s",
-        mb_per_s(openssh_best)
-    );
-    println!(
-        "chibo takes {:.1}× OpenSSH sftp-server's time",
-        chibo_best.as_secs_f64() / openssh_best.as_secs_f64()
-    );
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn memory_figures(db: &Path) {
@@ -203,7 +283,7 @@ fn mb_per_s(took: Duration) -> f64 {
     TEN_MB as f64 / (1024.0 * 1024.0) / took.as_secs_f64()
 }
 
-fn sftp_batch(batch: &str, args: &[&str]) -> bool {
+fn sftp_batch(batch: &str, args: &[String]) -> bool {
     use std::io::Write;
     let mut file = tempfile::NamedTempFile::new().unwrap();
     file.write_all(batch.as_bytes()).unwrap();
@@ -242,6 +322,22 @@ fn chibo(db: &Path) -> Command {
     command
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listened on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 struct Server {
     child: Child,
     port: u16,
@@ -249,11 +345,7 @@ struct Server {
 
 impl Server {
     fn start(db: &Path, extra: &[&str]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let state: PathBuf = db.with_file_name("state");
         let child = chibo(db)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -263,11 +355,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chibo serve never listened");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_listening(port);
         Server { child, port }
     }
 }

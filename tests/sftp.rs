@@ -124,6 +124,14 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
 
     let removed = sftp(&server, &key, "lan", &local, "rm inbox/data.bin\n");
     assert!(removed.status.success(), "{removed:?}");
+    let renamed = sftp(
+        &server,
+        &key,
+        "lan",
+        &local,
+        "rename inbox/kept.bin inbox/giữ.bin\n",
+    );
+    assert!(renamed.status.success(), "{renamed:?}");
     let names: Vec<_> = space
         .list(Area::Inbox)
         .unwrap()
@@ -132,6 +140,7 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(!names.contains(&"data.bin".to_string()));
+    assert!(names.contains(&"giữ.bin".to_string()), "{names:?}");
 
     let trail = lans_trail(&server);
     for line in [
@@ -139,6 +148,7 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
         "\tlan\tupload /inbox/data.bin",
         "\tlan\tupload /inbox/kept.bin",
         "\tlan\tdelete /inbox/data.bin",
+        "\tlan\trename /inbox/kept.bin → /inbox/giữ.bin",
     ] {
         assert!(trail.contains(line), "{line:?} in {trail}");
     }

@@ -772,3 +772,31 @@ fn go_home(app: &mut App, store: &Store, today: NaiveDate) {
     };
     app.update(AppMsg::JumpTo(target));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_is_held_to_a_screen_a_monitor_shows() {
+        assert_eq!(clamp(1000, 1000), (500, 200));
+        assert_eq!(clamp(0, 0), (1, 1));
+        assert_eq!(clamp(100, 30), (100, 30));
+        assert_eq!(clamp(u32::MAX, u32::MAX), (500, 200));
+    }
+
+    #[tokio::test]
+    async fn window_changes_in_a_burst_are_drawn_once_at_the_last_size() {
+        let mut resizes = Resizes::default();
+        assert_eq!(resizes.offer((80, 24)), Some((80, 24)));
+        // The burst that follows waits, each size replacing the one before.
+        for width in 81..=120 {
+            assert_eq!(resizes.offer((width, 24)), None);
+        }
+        let started = tokio::time::Instant::now();
+        resizes.due().await;
+        assert!(started.elapsed() <= RESIZE_GAP + Duration::from_millis(50));
+        assert_eq!(resizes.take(), Some((120, 24)));
+        assert_eq!(resizes.take(), None, "nothing waits any more");
+    }
+}

@@ -198,9 +198,14 @@ impl Sftp {
     /// Writes one line to the audit trail and the log.
     fn note(&self, kind: &'static str, path: &str) -> Result<(), StatusReply> {
         tracing::info!(login = self.login(), kind, path, "sftp");
-        self.store
-            .note_file(kind, path)
-            .map_err(|e| self.store_error(&e))
+        let write = || self.store.note_file(kind, path);
+        // A durable commit waits for the disk: the server's other connections are moved to
+        // another worker meanwhile rather than made to wait with it.
+        let noted = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(write),
+            _ => write(),
+        };
+        noted.map_err(|e| self.store_error(&e))
     }
 
     fn add_handle(&mut self, opened: Opened) -> Result<String, StatusReply> {
@@ -539,10 +544,19 @@ impl Sftp {
 
     fn rename_file(&self, from: &str, to: &str) -> Result<(), StatusReply> {
         match (self.resolve(from)?, self.resolve(to)?) {
-            (Node::AreaFile(Area::Inbox, old), Node::AreaFile(Area::Inbox, new)) => self
-                .space
-                .rename(Area::Inbox, &old, &new)
-                .map_err(|e| self.space_error(&e)),
+            (Node::AreaFile(Area::Inbox, old), Node::AreaFile(Area::Inbox, new)) => {
+                self.space
+                    .rename(Area::Inbox, &old, &new)
+                    .map_err(|e| self.space_error(&e))?;
+                // Done whatever the trail says, as a delete is; a note that fails is logged.
+                let moved = format!(
+                    "{} → {}",
+                    area_path(Area::Inbox, &old),
+                    area_path(Area::Inbox, &new)
+                );
+                let _ = self.note("rename", &moved);
+                Ok(())
+            }
             _ => Err(self.refuse(
                 StatusCode::PermissionDenied,
                 "Chỉ được đổi tên tệp trong /inbox",
