@@ -148,7 +148,7 @@ fn list(store: &Store, lang: Lang) -> Result<ExitCode, String> {
             user.role,
             scope,
             user.keys.len(),
-            lang.pick("khóa", "keys")
+            lang.pick("khóa", if user.keys.len() == 1 { "key" } else { "keys" })
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -218,3 +218,24 @@ fn only_keys_are_offered_and_a_refused_sign_in_is_logged_with_address_and_key() 
     assert!(refused.contains("127.0.0.1"), "{refused}");
     assert!(refused.contains(&fingerprint), "{refused}");
 }
+
+#[test]
+fn a_server_whose_files_folder_is_broken_says_so_and_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("demo.redb");
+    let made = common::ssh::chibo(dir.path(), &["demo"]);
+    assert!(made.status.success(), "{made:?}");
+    // Something that is not a folder where the users' files belong.
+    std::fs::write(dir.path().join("demo.redb.files"), b"not a folder").unwrap();
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db_path)
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .env("XDG_STATE_HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("demo.redb.files"), "{said}");
+}

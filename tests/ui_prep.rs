@@ -121,7 +121,8 @@ fn a_plan_is_made_documents_attached_and_sent_late() {
         .document(plan.id, 1)
         .unwrap()
         .unwrap();
-    assert_eq!(info.name, "Dự thảo nghị quyết");
+    // The name given keeps the file's extension, so a saved copy still opens.
+    assert_eq!(info.name, "Dự thảo nghị quyết.md");
     assert_eq!(
         body,
         chibo::domain::DocumentBody::Markdown(std::fs::read_to_string(&draft).unwrap())

@@ -19,6 +19,9 @@ pub enum Files {
     Local { export_dir: PathBuf },
     /// An SSH session: the user's own inbox and exports, never a path.
     Space(UserSpace),
+    /// An SSH session whose space could not be opened (the server's folder is broken):
+    /// the app runs, and every file step says to tell the administrator.
+    Unavailable,
 }
 
 /// A document read for attaching: the name it is offered under and its content.
@@ -30,7 +33,7 @@ pub struct Picked {
 impl Files {
     /// Whether documents come from the user's inbox rather than from a typed path.
     pub fn from_inbox(&self) -> bool {
-        matches!(self, Files::Space(_))
+        !matches!(self, Files::Local { .. })
     }
 
     /// The files in the user's inbox, newest first; nothing at the local terminal.
@@ -38,16 +41,20 @@ impl Files {
         match self {
             Files::Local { .. } => Ok(Vec::new()),
             Files::Space(space) => space.list(Area::Inbox).map_err(|e| e.message(lang)),
+            Files::Unavailable => Err(unavailable(lang)),
         }
     }
 
     /// The document in the inbox file `name`.
     pub fn read_inbox(&self, name: &str, lang: Lang) -> Result<Picked, String> {
-        let Files::Space(space) = self else {
-            return Err(no_inbox(lang));
+        let space = match self {
+            Files::Space(space) => space,
+            Files::Unavailable => return Err(unavailable(lang)),
+            Files::Local { .. } => return Err(no_inbox(lang)),
         };
         let bytes = space.read(Area::Inbox, name).map_err(|e| e.message(lang))?;
         check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
+        refuse_empty(name, &bytes, lang)?;
         Ok(Picked {
             name: name.to_string(),
             body: body_of(name, bytes),
@@ -66,6 +73,7 @@ impl Files {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let bytes = read_file(Path::new(path), &name, lang)?;
+        refuse_empty(&name, &bytes, lang)?;
         Ok(Picked {
             body: body_of(&name, bytes),
             name,
@@ -86,8 +94,41 @@ impl Files {
                 let entry = space.put_export(name, bytes).map_err(|e| e.message(lang))?;
                 Ok(format!("exports/{}", entry.name))
             }
+            Files::Unavailable => Err(unavailable(lang)),
         }
     }
+}
+
+/// The name a document is shown by: `given` when the user gave one, with the file's
+/// extension added when `given` has none (so that a copy saved from chibo still opens);
+/// else the file's own name.
+pub fn shown_name(given: Option<String>, file: &str) -> String {
+    let Some(given) = given else {
+        return file.to_string();
+    };
+    let has_extension = |name: &str| {
+        Path::new(name)
+            .extension()
+            .is_some_and(|e| !e.is_empty() && !name.ends_with(' '))
+    };
+    match Path::new(file).extension() {
+        Some(extension) if !has_extension(&given) => {
+            format!("{given}.{}", extension.to_string_lossy())
+        }
+        _ => given,
+    }
+}
+
+/// An empty file is no document: most likely an upload that went wrong.
+fn refuse_empty(name: &str, bytes: &[u8], lang: Lang) -> Result<(), String> {
+    if !bytes.is_empty() {
+        return Ok(());
+    }
+    let name = quoted(name);
+    Err(lang.pick(
+        format!("Tệp {name} rỗng: không có gì để đính kèm"),
+        format!("{name} is empty: there is nothing to attach"),
+    ))
 }
 
 /// Writes `bytes` beside `path`, then renames the whole into place, so a failure never
@@ -212,6 +253,14 @@ fn no_paths(lang: Lang) -> String {
     .to_string()
 }
 
+fn unavailable(lang: Lang) -> String {
+    lang.pick(
+        "Không mở được thư mục tệp của bạn trên máy chủ: hãy báo quản trị viên",
+        "Your files on the server cannot be opened: tell the administrator",
+    )
+    .to_string()
+}
+
 fn no_inbox(lang: Lang) -> String {
     lang.pick(
         "Ở máy này, hãy nhập đường dẫn của tệp",
@@ -281,5 +330,49 @@ mod tests {
             DocumentBody::File { media_type: Some(ref m), .. } if m == "application/pdf"
         ));
         assert!(files.read_inbox("gone.pdf", Lang::Vi).is_err());
+        let empty = space_file(&files, "rong.pdf", b"");
+        let said = files.read_inbox(&empty, Lang::Vi).err().unwrap();
+        assert!(said.contains("rỗng"), "{said}");
+    }
+
+    fn space_file(files: &Files, name: &str, bytes: &[u8]) -> String {
+        let Files::Space(space) = files else {
+            unreachable!("a space")
+        };
+        let mut upload = space.upload(name).unwrap();
+        upload.write_at(0, bytes).unwrap();
+        upload.finish().unwrap();
+        name.to_string()
+    }
+
+    #[test]
+    fn a_name_given_keeps_the_files_extension() {
+        assert_eq!(shown_name(None, "bc.pdf"), "bc.pdf");
+        assert_eq!(shown_name(Some("Báo cáo".into()), "bc.pdf"), "Báo cáo.pdf");
+        assert_eq!(
+            shown_name(Some("Ghi chú/tháng 12".into()), "gc.md"),
+            "Ghi chú/tháng 12.md"
+        );
+        assert_eq!(
+            shown_name(Some("Nghị quyết.docx".into()), "nq.md"),
+            "Nghị quyết.docx"
+        );
+        assert_eq!(
+            shown_name(Some("Không đuôi".into()), "README"),
+            "Không đuôi"
+        );
+    }
+
+    #[test]
+    fn a_space_that_cannot_be_opened_says_so_at_every_step_and_takes_no_path() {
+        let files = Files::Unavailable;
+        for said in [
+            files.inbox(Lang::En).err().unwrap(),
+            files.read_inbox("a.pdf", Lang::En).err().unwrap(),
+            files.export("a.md", b"x", Lang::En).err().unwrap(),
+        ] {
+            assert!(said.contains("tell the administrator"), "{said}");
+        }
+        assert!(files.read_path("/etc/hostname", Lang::En).is_err());
     }
 }

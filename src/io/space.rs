@@ -108,6 +108,9 @@ pub enum NameFault {
     Dot,
     /// A trailing space or dot, which some systems drop and others keep.
     Trailing,
+    /// Bytes that are not UTF-8 text, which arrive as U+FFFD: the name the client used
+    /// would no longer exist once stored.
+    NotText,
     /// Not a login chibo could have made.
     Login,
 }
@@ -123,6 +126,10 @@ impl NameFault {
             NameFault::Trailing => lang.pick(
                 "không được kết thúc bằng dấu cách hay dấu chấm",
                 "ends with a space or a dot",
+            ),
+            NameFault::NotText => lang.pick(
+                "có byte không phải chữ UTF-8; hãy đổi tên tệp trên máy của bạn",
+                "holds bytes that are not UTF-8 text; rename the file on your computer",
             ),
             NameFault::Login => lang.pick("tên đăng nhập không hợp lệ", "not a valid login"),
         }
@@ -243,6 +250,8 @@ fn name_fault(name: &str) -> Option<NameFault> {
         Some(NameFault::Separator)
     } else if name.chars().any(is_refused_char) {
         Some(NameFault::Control)
+    } else if name.contains(char::REPLACEMENT_CHARACTER) {
+        Some(NameFault::NotText)
     } else if name.starts_with('.') {
         Some(NameFault::Dot)
     } else if name.ends_with([' ', '.']) {
@@ -288,6 +297,17 @@ impl Spaces {
         self.limits
     }
 
+    /// Makes the folder of every user's space when missing, and checks it is a folder: what
+    /// a server checks once at start, so that a broken one is said before anyone connects.
+    pub fn prepare(&self) -> Result<(), SpaceError> {
+        // The root may be a link an administrator made to another disk; below it, nothing.
+        make_dir(&self.root)?;
+        if !fs::metadata(&self.root)?.is_dir() {
+            return Err(not_a_directory(&self.root));
+        }
+        Ok(())
+    }
+
     /// The space of `login`, its folders made (mode 0700) when missing. A user's folder or
     /// area that is anything but a real directory (a link planted there) is refused.
     pub fn of(&self, login: &str) -> Result<UserSpace, SpaceError> {
@@ -297,11 +317,7 @@ impl Spaces {
                 why: NameFault::Login,
             });
         }
-        // The root may be a link an administrator made to another disk; below it, nothing.
-        make_dir(&self.root)?;
-        if !fs::metadata(&self.root)?.is_dir() {
-            return Err(not_a_directory(&self.root));
-        }
+        self.prepare()?;
         let dir = self.root.join(login);
         real_dir(&dir)?;
         for area in [Area::Inbox, Area::Exports] {
@@ -346,20 +362,28 @@ impl UserSpace {
         &self.login
     }
 
-    fn area_dir(&self, area: Area) -> PathBuf {
-        self.dir.join(area.folder())
+    /// The folder of `area`, checked on every use: a user's folder or area replaced by a
+    /// link while a session is open is refused then too, not only when the space opened.
+    fn area_dir(&self, area: Area) -> Result<PathBuf, SpaceError> {
+        let dir = self.dir.join(area.folder());
+        for folder in [&self.dir, &dir] {
+            if !fs::symlink_metadata(folder)?.is_dir() {
+                return Err(not_a_directory(folder));
+            }
+        }
+        Ok(dir)
     }
 
     /// Where file `name` of `area` lives, once the name is known to be one plain component.
     fn path(&self, area: Area, name: &str) -> Result<PathBuf, SpaceError> {
         check_name(name)?;
-        Ok(self.area_dir(area).join(name))
+        Ok(self.area_dir(area)?.join(name))
     }
 
     /// The files of `area`, newest first: regular files with a valid name only.
     pub fn list(&self, area: Area) -> Result<Vec<FileEntry>, SpaceError> {
         let mut out = Vec::new();
-        for entry in fs::read_dir(self.area_dir(area))? {
+        for entry in fs::read_dir(self.area_dir(area)?)? {
             let entry = entry?;
             let Some(name) = entry.file_name().to_str().map(str::to_string) else {
                 continue;
@@ -430,7 +454,7 @@ impl UserSpace {
         self.check_file_size(name, size)?;
         let others = self.used()?.saturating_sub(regular_size(&target)?);
         self.check_quota(others, size)?;
-        let mut temp = TempFile::create(&self.area_dir(Area::Exports))?;
+        let mut temp = TempFile::create(&self.area_dir(Area::Exports)?)?;
         temp.file.write_all(bytes)?;
         temp.file.sync_all()?;
         temp.persist(&target)?;
@@ -446,7 +470,7 @@ impl UserSpace {
         Ok(Upload {
             name: name.to_string(),
             target,
-            temp: TempFile::create(&self.area_dir(Area::Inbox))?,
+            temp: TempFile::create(&self.area_dir(Area::Inbox)?)?,
             space: self.clone(),
             others,
             extent: 0,
@@ -487,7 +511,7 @@ impl UserSpace {
     pub fn used(&self) -> Result<u64, SpaceError> {
         let mut total = 0u64;
         for area in [Area::Inbox, Area::Exports] {
-            for entry in fs::read_dir(self.area_dir(area))? {
+            for entry in fs::read_dir(self.area_dir(area)?)? {
                 // A file removed between the listing and its size counts for nothing.
                 if let Ok(meta) = entry.and_then(|e| e.metadata())
                     && meta.is_file()
@@ -535,7 +559,7 @@ impl UserSpace {
     fn sweep_stale_temps(&self) {
         let now = SystemTime::now();
         for area in [Area::Inbox, Area::Exports] {
-            let Ok(entries) = fs::read_dir(self.area_dir(area)) else {
+            let Ok(entries) = self.area_dir(area).and_then(|dir| Ok(fs::read_dir(dir)?)) else {
                 continue;
             };
             for entry in entries.flatten() {

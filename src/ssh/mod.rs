@@ -65,6 +65,13 @@ pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
     let _log = crate::ui::terminal::start_log();
     tracing::info!(db = %store.path().display(), listen = %options.listen, "chibo serve starts");
     let key = host_key(&options.host_key)?;
+    options.spaces.prepare().map_err(|e| {
+        format!(
+            "{}: {}",
+            options.spaces.root().display(),
+            e.message(options.lang)
+        )
+    })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -374,16 +381,17 @@ impl Connection {
         let (Some(chan), Some(user)) = (self.channels.remove(&channel), self.user.clone()) else {
             return;
         };
-        let space = match self.spaces.of(&user.login) {
-            Ok(space) => space,
+        // A broken folder on the server costs the user their files, never their session.
+        let files = match self.spaces.of(&user.login) {
+            Ok(space) => Files::Space(space),
             Err(e) => {
                 tracing::error!(login = %user.login, error = %e.message(Lang::En), "the user's file space cannot be opened");
-                return;
+                Files::Unavailable
             }
         };
         let start = Start {
             store: self.store.as_user(&user),
-            files: Files::Space(space),
+            files,
             login: user.login,
             lang: self.lang,
             clock: self.clock.clone(),
@@ -441,6 +449,12 @@ impl Handler for Connection {
                 Ok(Auth::reject())
             }
         }
+    }
+
+    /// Never offered, but a client may try: refused, and logged like any refused sign-in.
+    async fn auth_password(&mut self, login: &str, _: &str) -> Result<Auth, Self::Error> {
+        tracing::warn!(peer = %self.peer, ?login, method = "password", "sign-in refused");
+        Ok(Auth::reject())
     }
 
     async fn channel_open_session(
@@ -593,20 +607,22 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
                 row_height,
                 ..
             } => size = Some(clamp(col_width, row_height)),
-            ChannelMsg::RequestShell { .. } | ChannelMsg::Exec { .. } => match (size, start.take())
-            {
-                (Some(size), Some(start)) => {
-                    input = Some(spawn_session(start, size, out_tx.clone()))
+            ChannelMsg::RequestShell { .. } | ChannelMsg::Exec { .. } => {
+                let command = match &msg {
+                    ChannelMsg::Exec { command, .. } => Some(command.as_slice()),
+                    _ => None,
+                };
+                match (size, start.take()) {
+                    (Some(size), Some(start)) => {
+                        input = Some(spawn_session(start, size, out_tx.clone()))
+                    }
+                    (None, Some(_)) => {
+                        let line = no_terminal(lang, command);
+                        let _ = out_tx.send(Out::Close(line.as_bytes().to_vec(), 1)).await;
+                    }
+                    _ => {}
                 }
-                (None, Some(_)) => {
-                    let line = lang.pick(
-                        "chibo cần một terminal: hãy kết nối bằng `ssh -t`\r\n",
-                        "chibo needs a terminal: connect with `ssh -t`\r\n",
-                    );
-                    let _ = out_tx.send(Out::Close(line.as_bytes().to_vec(), 1)).await;
-                }
-                _ => {}
-            },
+            }
             ChannelMsg::WindowChange {
                 col_width,
                 row_height,
@@ -630,6 +646,21 @@ async fn drive_channel(channel: Channel<Msg>, start: Start, handle: russh::serve
     if let Some(tx) = input {
         let _ = tx.send(Input::End);
     }
+}
+
+/// What a client that asked for no terminal is told: how to copy files when it is an old
+/// `scp` (or `scp -O`), which runs a command instead of SFTP; else how to connect.
+fn no_terminal(lang: Lang, command: Option<&[u8]>) -> &'static str {
+    if command.is_some_and(|c| c.starts_with(b"scp ")) {
+        return lang.pick(
+            "chibo chỉ nhận và gửi tệp qua SFTP: hãy dùng sftp, hoặc scp của OpenSSH 9 trở lên, không có -O\r\n",
+            "chibo sends and takes files over SFTP only: use sftp, or the scp of OpenSSH 9 or later, without -O\r\n",
+        );
+    }
+    lang.pick(
+        "chibo cần một terminal: hãy kết nối bằng `ssh -t`\r\n",
+        "chibo needs a terminal: connect with `ssh -t`\r\n",
+    )
 }
 
 /// The largest terminal a client may ask for: a screen this size is drawn for it, so the

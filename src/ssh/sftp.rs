@@ -146,8 +146,10 @@ impl Sftp {
         self.space.login()
     }
 
-    /// A refusal in the user's language.
+    /// A refusal in the user's language, logged (in English) so an administrator sees
+    /// every one, whichever client hid its words.
     fn refuse(&self, code: StatusCode, vi: &str, en: &str) -> StatusReply {
+        tracing::info!(login = self.login(), ?code, refused = en, "sftp");
         reply(self.lang, code, self.lang.pick(vi, en))
     }
 
@@ -475,6 +477,14 @@ impl Sftp {
     /// Opens `path` for writing: only a new file of the inbox, written whole.
     fn open_write(&mut self, path: &str, flags: OpenFlags) -> Result<Opened, StatusReply> {
         let Some((Area::Inbox, name)) = self.area_file(path)? else {
+            // Inside the inbox but deeper: the inbox holds files, not folders.
+            if matches!(self.parts(path)?.as_slice(), ["inbox", _, _, ..]) {
+                return Err(self.refuse(
+                    StatusCode::PermissionDenied,
+                    "Thư mục /inbox chỉ chứa tệp, không có thư mục con: hãy tải tệp thẳng vào /inbox",
+                    "/inbox holds files, no folders: upload the file straight into /inbox",
+                ));
+            }
             return Err(self.read_only());
         };
         // Every upload is a new whole file (see `Upload`): adding to one is not offered.

@@ -79,6 +79,7 @@ fn names_that_are_not_one_plain_visible_component_are_refused() {
         "iso\u{2066}late",
         "trailing ",
         "trailing.",
+        "bad\u{FFFD}\u{FFFD}.pdf",
         long.as_str(),
     ];
     for name in refused {
@@ -292,6 +293,30 @@ fn a_link_planted_by_hand_is_never_followed() {
     fs::create_dir(spaces.root().join("mai")).unwrap();
     symlink(&elsewhere, spaces.root().join("mai/exports")).unwrap();
     assert!(matches!(spaces.of("mai"), Err(SpaceError::Io(_))));
+}
+
+#[test]
+fn a_folder_swapped_for_a_link_while_the_space_is_open_is_refused_too() {
+    let (dir, spaces) = spaces(SMALL);
+    let space = spaces.of("lan").unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("secret.pdf"), b"server file").unwrap();
+    let inbox = spaces.root().join("lan/inbox");
+    fs::rename(&inbox, dir.path().join("inbox.real")).unwrap();
+    symlink(&outside, &inbox).unwrap();
+
+    assert!(matches!(space.list(Area::Inbox), Err(SpaceError::Io(_))));
+    assert!(space.read(Area::Inbox, "secret.pdf").is_err());
+    assert!(space.open(Area::Inbox, "secret.pdf").is_err());
+    assert!(space.upload("planted.pdf").is_err());
+    assert!(space.remove(Area::Inbox, "secret.pdf").is_err());
+    assert!(space.used().is_err());
+    assert_eq!(
+        names_on_disk(&outside),
+        ["secret.pdf"],
+        "nothing written outside"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ use super::words::Word;
 use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::date::{next_month, year_month};
 use crate::domain::{Lang, Meeting, MemberId, OrgUnit, PlanDetails};
-use crate::io::files::Files;
+use crate::io::files::{Files, shown_name};
 use crate::store::{Reader, Writer};
 use crate::ui::app::Target;
 use crate::ui::i18n::prep as say;
@@ -275,7 +275,7 @@ impl Edit for AttachForm {
             None => self.files.read_path(&fields.required_text(1, lang)?, lang),
         }
         .map_err(|message| Refusal::at(1, message))?;
-        let name = fields.optional_text(2, lang)?.unwrap_or(picked.name);
+        let name = shown_name(fields.optional_text(2, lang)?, &picked.name);
         let body = picked.body;
         let (id, at, org) = (self.plan, self.now, self.org.name.clone());
         Ok(Plan::write(move |w: &mut Writer<'_>| {

@@ -248,7 +248,9 @@ pub fn inbox_hint(lang: Lang) -> &'static str {
 
 /// One inbox file as the attach form offers it: its name and size.
 pub fn inbox_line(lang: Lang, name: &str, size: u64) -> String {
+    // Held to a width that leaves the arrows and the size in view in any form.
     let name = crate::domain::text::sanitize(name);
+    let name = crate::ui::cells::fit(&name, 48);
     format!("{name} · {}", file_size(lang, size))
 }
 
