@@ -25,7 +25,13 @@ use std::time::{Duration, Instant};
 
 use chibo::io::space::{SpaceLimits, Spaces};
 
-const BIN: &str = env!("CARGO_BIN_EXE_chibo");
+// The OpenSSH options, free ports and waits the tests use.
+#[allow(dead_code)]
+#[path = "../tests/common/ssh.rs"]
+mod ssh;
+
+use ssh::{BIN, client_options, free_port, wait_listening};
+
 const OPENSSH_SFTP_SERVER: &str = "/usr/lib/openssh/sftp-server";
 const TEN_MB: usize = 10 * 1024 * 1024;
 const IDLE_CONNECTIONS: usize = 300;
@@ -124,25 +130,6 @@ fn report(label: &str, dir: &Path, args: &[String], (one, big): (&str, &str)) {
         "{label}: 1 byte {connect:.2?}, 10 MB {whole:.2?} (best of {TRIES}); the 10 MB alone {transfer:.2?}, {:.0} MB/s",
         mb_per_s(transfer)
     );
-}
-
-/// The options of every OpenSSH client call here: `key` only, no known hosts, no questions.
-fn client_options(key: &Path) -> Vec<String> {
-    [
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "BatchMode=yes",
-        "-i",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([key.display().to_string()])
-    .collect()
 }
 
 /// OpenSSH's own server on a loopback port, its sftp-server as the `sftp` subsystem,
@@ -320,22 +307,6 @@ fn chibo(db: &Path) -> Command {
     let mut command = Command::new(BIN);
     command.arg("--db").arg(db).args(["--today", "2026-11-23"]);
     command
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listened on {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 struct Server {

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::ssh::{BIN, Server, db, free_port, present, wait_listening};
+use common::ssh::{BIN, Server, client_options, db, free_port, present, wait_listening};
 
 /// A second `chibo serve` on `server`'s database, with `extra` flags, its open files held
 /// to `descriptors` (soft and hard, so the server cannot raise them), logging into the
@@ -85,9 +85,9 @@ fn until_open_at_most(sockets: &[TcpStream], most: usize, limit: Duration) -> us
 
 /// Signs `login` in with `key` over OpenSSH from the loopback address `from`, without a
 /// terminal: chibo then answers that it needs one, which shows the sign-in went through.
-fn signs_in(server: &Server, port: u16, key: &Path, login: &str, from: &str) -> bool {
+fn signs_in(port: u16, key: &Path, login: &str, from: &str) -> bool {
     let out = Command::new("ssh")
-        .args(server.client_options(key))
+        .args(client_options(key))
         .args([
             "-o",
             &format!("BindAddress={from}"),
@@ -126,10 +126,10 @@ fn a_flood_of_idle_connections_is_turned_away_and_a_secretary_still_signs_in() {
     assert!(open <= 10, "{open} idle connections held");
     assert!(alive(&mut child), "the server lives");
     // Someone from another address signs in while the flood's ten wait.
-    assert!(signs_in(&server, port, &key, "lan", "127.0.0.3"));
+    assert!(signs_in(port, &key, "lan", "127.0.0.3"));
     // Nobody keeps a place past the login grace.
     assert_eq!(until_open_at_most(&flood, 0, Duration::from_secs(8)), 0);
-    assert!(signs_in(&server, port, &key, "lan", "127.0.0.1"));
+    assert!(signs_in(port, &key, "lan", "127.0.0.1"));
     assert!(log_of(&server).contains("too many connections signing in"));
     let _ = child.kill();
     let _ = child.wait();
@@ -162,7 +162,7 @@ fn running_out_of_descriptors_refuses_connections_and_never_ends_the_server() {
     // Past the grace the idle ones are dropped, the waiting ones let in and dropped too.
     assert_eq!(until_open_at_most(&flood, 0, Duration::from_secs(15)), 0);
     assert!(alive(&mut child));
-    assert!(signs_in(&server, port, &key, "lan", "127.0.0.1"));
+    assert!(signs_in(port, &key, "lan", "127.0.0.1"));
     let log = log_of(&server);
     assert!(log.contains("no file descriptor left"), "{log}");
     let _ = child.kill();

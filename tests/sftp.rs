@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use chibo::io::space::{Area, SpaceLimits, Spaces};
 use chibo::store::Store;
-use common::ssh::{Server, chibo, present, tools_present};
+use common::ssh::{Server, chibo, client_options, present, tools_present};
 
 /// ssh, ssh-keygen, sftp and scp, or a skip (a failure in CI).
 fn transfer_tools_present() -> bool {
@@ -41,7 +41,7 @@ fn sftp(server: &Server, key: &Path, login: &str, local: &Path, batch: &str) -> 
     let file = local.join(".batch");
     std::fs::write(&file, batch).unwrap();
     Command::new("sftp")
-        .args(server.client_options(key))
+        .args(client_options(key))
         .args(["-P", &server.port.to_string(), "-b"])
         .arg(&file)
         .arg(format!("{login}@127.0.0.1"))
@@ -54,7 +54,7 @@ fn sftp(server: &Server, key: &Path, login: &str, local: &Path, batch: &str) -> 
 fn scp(server: &Server, key: &Path, local: &Path, args: &[&str]) -> Output {
     let args = args.iter().map(|a| a.replace("REMOTE:", "lan@127.0.0.1:"));
     Command::new("scp")
-        .args(server.client_options(key))
+        .args(client_options(key))
         .args(["-P", &server.port.to_string()])
         .args(args)
         .current_dir(local)

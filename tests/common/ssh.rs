@@ -8,6 +8,28 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chibo");
 
+/// The options every OpenSSH tool is given here: `key` only, no known-hosts file, no
+/// agent, no questions.
+pub fn client_options(key: &Path) -> Vec<String> {
+    [
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "LogLevel=ERROR",
+        "-i",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([key.display().to_string()])
+    .collect()
+}
+
 /// Whether `program` can run; in CI (env `CI`) a missing one is a failure, not a skip.
 pub fn present(program: &str, version_arg: &str) -> bool {
     let found = Command::new(program).arg(version_arg).output().is_ok();
@@ -93,31 +115,9 @@ impl Server {
         assert!(added.status.success(), "{added:?}");
     }
 
-    /// The options every OpenSSH tool is given here: `key` only, no known-hosts file, no
-    /// agent, no questions.
-    pub fn client_options(&self, key: &Path) -> Vec<String> {
-        [
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-i",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([key.display().to_string()])
-        .collect()
-    }
-
     /// The ssh command line for `login` with `key`.
     pub fn ssh_args(&self, key: &Path, login: &str) -> Vec<String> {
-        let mut args = self.client_options(key);
+        let mut args = client_options(key);
         args.extend(["-p".into(), self.port.to_string()]);
         args.push(format!("{login}@127.0.0.1"));
         args
