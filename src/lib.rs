@@ -6,6 +6,7 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod io;
+mod log;
 pub mod ssh;
 pub mod store;
 pub mod ui;

@@ -18,6 +18,24 @@ vocabulary! {
     }
 }
 
+impl RoleKind {
+    /// The role's title, as minutes, reports and screens write it.
+    pub fn title(self, lang: super::Lang) -> &'static str {
+        let (vi, en) = match self {
+            RoleKind::Secretary => ("Bí thư", "Secretary"),
+            RoleKind::StandingDeputySecretary => {
+                ("Phó Bí thư Thường trực", "Standing deputy secretary")
+            }
+            RoleKind::DeputySecretary => ("Phó Bí thư", "Deputy secretary"),
+            RoleKind::StandingCommitteeMember => {
+                ("Ủy viên Ban Thường vụ", "Standing committee member")
+            }
+            RoleKind::CommitteeMember => ("Cấp ủy viên", "Committee member"),
+        };
+        lang.pick(vi, en)
+    }
+}
+
 /// A role held by a member in an organisation from a date (until a date, if it ended).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {

@@ -450,7 +450,7 @@ pub fn oversight(
     let for_people = matches!(format, Format::Table | Format::Xlsx);
     let cells = |r: &QuotaRow| {
         let (role, quota) = if for_people {
-            let role = crate::ui::i18n::role(lang, r.role.role).to_string();
+            let role = r.role.role.title(lang).to_string();
             (role, r.standing.quota.label(lang))
         } else {
             let role = r.role.role.as_str().to_string();

@@ -62,7 +62,7 @@ type Sessions = Arc<Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>>;
 /// goodbye before the process ends.
 pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
     // Sign-ins and sessions are logged to the same file as the local app's log.
-    let _log = crate::ui::terminal::start_log();
+    let _log = crate::log::start();
     tracing::info!(db = %store.path().display(), listen = %options.listen, "chibo serve starts");
     let key = host_key(&options.host_key)?;
     options.spaces.prepare().map_err(|e| {

@@ -40,6 +40,15 @@ impl Access {
     }
 }
 
+/// The login of the person running chibo on this machine: who a local handle acts for.
+pub fn local_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "local".to_string())
+}
+
 /// Whether each org id seen in one transaction lies inside the scope: a walk up the
 /// parents, remembered so that a screenful of rows costs one walk per distinct org.
 #[derive(Default)]

@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
-pub use access::Access;
+pub use access::{Access, local_user};
 pub use audit::AuditEntry;
 pub use classifications::{GradeTally, GradedUnits};
 pub use error::StoreError;
@@ -76,7 +76,7 @@ impl Store {
         let store = Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
-            access: Arc::new(Access::local(crate::ui::app::local_user())),
+            access: Arc::new(Access::local(local_user())),
             generation: Arc::new(AtomicU64::new(0)),
             leases: Arc::default(),
             clock: crate::clock::Clock::vietnam(),

@@ -159,21 +159,12 @@ impl Options {
             keymap: Keymap::defaults(),
             theme: Theme::from_env(),
             notice: None,
-            actor: local_user(),
+            actor: crate::store::local_user(),
             files: Files::Local {
                 export_dir: std::path::PathBuf::from("."),
             },
         }
     }
-}
-
-/// The login of the person running chibo on this machine.
-pub fn local_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| "local".to_string())
 }
 
 pub struct App {

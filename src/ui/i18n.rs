@@ -243,19 +243,6 @@ pub fn sex(lang: Lang, s: Sex) -> &'static str {
     }
 }
 
-pub fn role(lang: Lang, r: RoleKind) -> &'static str {
-    let (vi, en) = match r {
-        RoleKind::Secretary => ("Bí thư", "Secretary"),
-        RoleKind::StandingDeputySecretary => {
-            ("Phó Bí thư Thường trực", "Standing deputy secretary")
-        }
-        RoleKind::DeputySecretary => ("Phó Bí thư", "Deputy secretary"),
-        RoleKind::StandingCommitteeMember => ("Ủy viên Ban Thường vụ", "Standing committee member"),
-        RoleKind::CommitteeMember => ("Cấp ủy viên", "Committee member"),
-    };
-    lang.pick(vi, en)
-}
-
 /// A member's status in words; `short` for a narrow roster.
 pub fn status(lang: Lang, s: MemberStatus, short: bool) -> &'static str {
     let (vi, en, vi_short, en_short) = match s {

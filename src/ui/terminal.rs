@@ -188,7 +188,7 @@ pub fn run_local_from(
     clock: Clock,
     start: impl FnOnce(&mut App),
 ) -> Result<(), String> {
-    let _log = start_log();
+    let _log = crate::log::start();
     tracing::info!(db = %store.path().display(), "chibo starts");
     let (keymap, notice) = keymap_from(Keymap::user_file().as_deref(), lang);
     let mut app = App::new(
@@ -199,7 +199,7 @@ pub fn run_local_from(
             keymap,
             theme: Theme::from_env(),
             notice,
-            actor: super::app::local_user(),
+            actor: crate::store::local_user(),
             files: crate::io::files::Files::Local {
                 export_dir: std::path::PathBuf::from("."),
             },
@@ -300,20 +300,4 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
-}
-
-/// Sends log lines to `chibo.log` in the user's state directory (or data directory). The
-/// guard flushes them when dropped.
-pub(crate) fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = dirs::state_dir().or_else(dirs::data_dir)?.join("chibo");
-    std::fs::create_dir_all(&dir).ok()?;
-    let (writer, guard) =
-        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "chibo.log"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .try_init()
-        .ok()?;
-    Some(guard)
 }

@@ -62,7 +62,7 @@ fn committee_above(
         roles.retain(|r| span_covers(r.from, r.until, day));
         roles.sort_by_key(|r| r.role);
         for role in roles {
-            let words = words::role_in(crate::ui::i18n::role(lang, role.role), &org.name);
+            let words = words::role_in(role.role.title(lang), &org.name);
             if let Some(&at) = seen.get(&role.member) {
                 let roles = &mut people[at].3.roles;
                 roles.push_str("; ");
@@ -419,7 +419,7 @@ mod tests {
     fn a_role_reads_with_its_organisation() {
         assert_eq!(
             words::role_in(
-                crate::ui::i18n::role(Lang::Vi, crate::domain::RoleKind::Secretary),
+                crate::domain::RoleKind::Secretary.title(Lang::Vi),
                 "Đảng ủy phường Hồng Gai"
             ),
             "Bí thư, Đảng ủy phường Hồng Gai"

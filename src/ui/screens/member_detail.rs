@@ -192,7 +192,7 @@ impl MemberDetail {
             lines.push(item(
                 format!(
                     "{} — {}, {}",
-                    i18n::role(ui.lang, role.role),
+                    role.role.title(ui.lang),
                     org_name(org.as_ref(), ui),
                     i18n::span(ui.lang, role.from, role.until)
                 ),
