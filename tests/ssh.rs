@@ -4,10 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::ssh::{BIN, Server, chibo, db, free_port, tools_present};
+use common::ssh::{BIN, Server, chibo, client_options, db, free_port, present, tools_present};
 
 #[test]
 fn keys_sign_in_only_their_own_login_and_unknown_keys_are_refused() {
@@ -612,4 +612,77 @@ fn a_server_started_in_a_small_terminal_serves_every_client_at_its_own_size() {
     tmux.wait_until("the search closed", |s| !s.contains("Tìm kiếm"));
     tmux.keys(&["q"]);
     tmux.wait_for("ssh-exit=0");
+}
+
+/// `sftp -b` of `batch` for `login`, run in `local`.
+fn sftp_in(server: &Server, key: &Path, login: &str, local: &Path, batch: &str) -> Output {
+    let file = local.join("batch");
+    std::fs::write(&file, batch).unwrap();
+    Command::new("sftp")
+        .args(client_options(key))
+        .args(["-P", &server.port.to_string(), "-b"])
+        .arg(&file)
+        .arg(format!("{login}@127.0.0.1"))
+        .current_dir(local)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
+    if !tools_present(true) || !present("sftp", "-h") {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("lan");
+    server.add_user("lan", &key, "secretary", Some("QN.HL.HG.K2"));
+    let local = server.path().join("lan-laptop");
+    std::fs::create_dir(&local).unwrap();
+    let report: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(local.join("bao cao thang 12.pdf"), &report).unwrap();
+    let put = sftp_in(
+        &server,
+        &key,
+        "lan",
+        &local,
+        "put \"bao cao thang 12.pdf\" inbox/\n",
+    );
+    assert!(put.status.success(), "{put:?}");
+
+    // In the app: December's plan, `a`, the inbox file offered, attached.
+    let tmux = ssh_in_tmux(&server, "files", &key, "lan");
+    tmux.wait_for("Lịch họp — Chi bộ khu 2");
+    tmux.keys(&["]"]);
+    tmux.wait_for("Tháng 12/2026");
+    tmux.keys(&["a"]);
+    tmux.wait_for("bao cao thang 12.pdf");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Đã đính kèm");
+    // November's minutes, exported with F6 into her exports.
+    tmux.keys(&["["]);
+    tmux.wait_for("Tháng 11/2026");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Phải dự 70");
+    tmux.keys(&["F6"]);
+    tmux.wait_for("exports/QN.HL.HG.K2-2026-11-05-regular.docx");
+
+    let fetched = sftp_in(
+        &server,
+        &key,
+        "lan",
+        &local,
+        "get exports/QN.HL.HG.K2-2026-11-05-regular.docx\n\
+         get \"documents/QN.HL.HG.K2/2026-12/bao cao thang 12.pdf\" attached.pdf\n",
+    );
+    assert!(fetched.status.success(), "{fetched:?}");
+    let docx = std::fs::read(local.join("QN.HL.HG.K2-2026-11-05-regular.docx")).unwrap();
+    assert!(docx.starts_with(b"PK"), "a .docx is a zip");
+    assert_eq!(std::fs::read(local.join("attached.pdf")).unwrap(), report);
+    // Nothing was written into the folder the server runs in or beside the database.
+    assert!(
+        !server
+            .path()
+            .join("QN.HL.HG.K2-2026-11-05-regular.docx")
+            .exists()
+    );
 }
