@@ -201,7 +201,7 @@ fn roll(
 ) -> Result<chibo::domain::Roll, StoreError> {
     let mut roll = w.roll_of(meeting)?;
     if let Some(at) = roll.entries.iter().position(|e| e.member == absent) {
-        roll.mark(at, Mark::Absent, None);
+        roll.mark(at, Mark::Absent, None).unwrap();
     }
     roll.mark_rest_present();
     Ok(roll)

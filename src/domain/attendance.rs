@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::meeting::{Mark, Meeting};
 use super::member::{Member, MemberId, MemberStatus};
+use super::minutes::MinutesError;
 
 /// How a member stands on the day of the meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,22 +143,25 @@ impl Roll {
     }
 
     /// Marks entry `at`; an excused mark keeps its reason, any other mark drops it. An
-    /// exempt member can only be marked present (they came): any other mark returns false
-    /// and changes nothing.
-    pub fn mark(&mut self, at: usize, mark: Mark, reason: Option<String>) -> bool {
-        let Some(entry) = self.entries.get_mut(at) else {
-            return false;
-        };
-        let allowed = match entry.standing {
-            Standing::Expected => mark != Mark::Exempt,
-            Standing::Exempt { .. } => mark == Mark::Present,
-        };
-        if !allowed {
-            return false;
+    /// exempt member can only be marked present (they came), and nobody is marked exempt
+    /// from the roll: either is refused, saying why, and changes nothing.
+    pub fn mark(
+        &mut self,
+        at: usize,
+        mark: Mark,
+        reason: Option<String>,
+    ) -> Result<(), MinutesError> {
+        let entry = self.entries.get_mut(at).ok_or(MinutesError::NotOnRoll)?;
+        match (entry.standing, mark) {
+            (Standing::Expected, Mark::Exempt) => return Err(MinutesError::NotExempt),
+            (Standing::Exempt { .. }, mark) if mark != Mark::Present => {
+                return Err(MinutesError::ExemptComesOnly);
+            }
+            _ => {}
         }
         entry.mark = Some(mark);
         entry.reason = if mark == Mark::Excused { reason } else { None };
-        true
+        Ok(())
     }
 
     /// Takes the mark of entry `at` away (marked by mistake).
@@ -320,17 +324,26 @@ mod tests {
     fn marks_count_and_go_into_the_meeting_in_member_order() {
         let mut meeting = meeting();
         let mut roll = roll(&meeting);
-        assert!(roll.mark(1, Mark::Excused, Some("ốm".into())));
-        assert!(roll.mark(0, Mark::Absent, Some("ignored".into())));
-        assert!(
-            !roll.mark(3, Mark::Absent, None),
+        assert!(roll.mark(1, Mark::Excused, Some("ốm".into())).is_ok());
+        assert!(roll.mark(0, Mark::Absent, Some("ignored".into())).is_ok());
+        assert_eq!(
+            roll.mark(3, Mark::Absent, None),
+            Err(MinutesError::ExemptComesOnly),
             "exempt are not marked absent"
         );
         assert!(
-            roll.mark(3, Mark::Present, None),
+            roll.mark(3, Mark::Present, None).is_ok(),
             "an exempt member who came"
         );
-        assert!(roll.mark(2, Mark::Absent, None));
+        assert_eq!(
+            roll.mark(0, Mark::Exempt, None),
+            Err(MinutesError::NotExempt)
+        );
+        assert_eq!(
+            roll.mark(99, Mark::Present, None),
+            Err(MinutesError::NotOnRoll)
+        );
+        assert!(roll.mark(2, Mark::Absent, None).is_ok());
         assert!(roll.unmark(2));
         assert!(!roll.unmark(2), "nothing left to take away");
         assert_eq!(roll.mark_rest_present(), 1);

@@ -294,6 +294,12 @@ pub enum MinutesError {
     NotYet(NaiveDate),
     /// An amendment, or a name at approval, with nothing in it.
     Blank,
+    /// An exempt member is marked only as present, when they come.
+    ExemptComesOnly,
+    /// An expected member cannot be marked exempt from the roll: exemption is a status.
+    NotExempt,
+    /// The member is not on this meeting's roll (no longer in the branch, say).
+    NotOnRoll,
 }
 
 impl MinutesError {
@@ -315,6 +321,24 @@ impl MinutesError {
                 .pick(
                     "chưa có biên bản để duyệt",
                     "there are no minutes to approve",
+                )
+                .to_string(),
+            MinutesError::ExemptComesOnly => lang
+                .pick(
+                    "Đảng viên miễn sinh hoạt không phải dự: chỉ ghi có mặt khi đến dự",
+                    "Exempt members are not expected: they are only marked present when they come",
+                )
+                .to_string(),
+            MinutesError::NotExempt => lang
+                .pick(
+                    "miễn sinh hoạt là tình trạng của đảng viên, không phải một lần điểm danh",
+                    "exemption is a member's status, not a mark of the roll",
+                )
+                .to_string(),
+            MinutesError::NotOnRoll => lang
+                .pick(
+                    "đảng viên này không có trong danh sách điểm danh của cuộc họp",
+                    "this member is not on the meeting's roll",
                 )
                 .to_string(),
             MinutesError::NotYet(day) => lang.pick(

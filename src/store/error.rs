@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingKind, MinutesError, PrepError, UserRole};
+use crate::domain::{Lang, MeetingId, MeetingKind, MinutesError, PrepError, UserRole};
 
 use super::holders::Holder;
 
@@ -44,6 +44,9 @@ pub enum StoreError {
     /// A rule of preparation refused the write (a document too large, a plan incomplete …).
     #[error("{}", self.message(Lang::En))]
     Prep(PrepError),
+    /// The meeting is no longer there: another session or process removed it meanwhile.
+    #[error("{}", self.message(Lang::En))]
+    MeetingGone(MeetingId),
     /// The acting user's scope does not reach this organisation, member or meeting.
     #[error("{}", self.message(Lang::En))]
     OutOfScope,
@@ -126,6 +129,12 @@ impl StoreError {
                     lang.date(*date)
                 ),
             ),
+            StoreError::MeetingGone(_) => lang
+                .pick(
+                    "Không còn tìm thấy cuộc họp này (có thể vừa bị người khác thay đổi).",
+                    "That meeting is gone (someone may have just changed it).",
+                )
+                .to_string(),
             StoreError::Minutes(e) => e.message(lang),
             StoreError::Prep(e) => e.message(lang),
             StoreError::OutOfScope => lang.pick(

@@ -11,9 +11,33 @@ use redb::ReadableTable;
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
 use crate::domain::{
-    Amendment, Approval, Draft, Meeting, MeetingId, MeetingKind, MinutesError, OrgId, Roll,
-    RollEntry,
+    Amendment, Approval, Draft, Mark, Meeting, MeetingId, MeetingKind, MemberId, MinutesError,
+    OrgId, Roll, RollEntry,
 };
+
+/// A change to a meeting's roll, as a screen or a form asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RollChange {
+    /// `member` marked `mark`; the reason is kept for an absence with permission.
+    Mark {
+        member: MemberId,
+        mark: Mark,
+        reason: Option<String>,
+    },
+    /// `member`'s mark taken away (marked by mistake).
+    Unmark { member: MemberId },
+    /// Every expected member not marked yet, marked present.
+    RestPresent,
+}
+
+/// What a change to a roll did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollChanged {
+    /// How many members' marks changed: none for a mark taken away twice.
+    pub changed: usize,
+    /// The entry of the member the change named, as written.
+    pub entry: Option<RollEntry>,
+}
 
 queries! {
     /// The meeting whose minutes one would take on `day` for `org`: the one held that day,
@@ -76,8 +100,7 @@ queries! {
 impl Writer<'_> {
     /// A meeting that must exist.
     pub(super) fn existing_meeting(&self, id: MeetingId) -> Result<Meeting, StoreError> {
-        self.meeting(id)?
-            .ok_or_else(|| StoreError::Corrupt(format!("meeting {} does not exist", id.0)))
+        self.meeting(id)?.ok_or(StoreError::MeetingGone(id))
     }
 
     /// A meeting that must exist, to be changed by someone who may change meetings (or
@@ -106,6 +129,45 @@ impl Writer<'_> {
         self.meeting_to_change(id)?;
         self.drafts.remove(id.0)?;
         Ok(())
+    }
+
+    /// The one way a roll changes, from a key on the roll or a form: the roll as stored
+    /// now, changed as asked, and written when anything changed. A mark the rules refuse
+    /// (an exempt member marked absent, a member no longer on the roll) says why.
+    pub fn change_roll(
+        &mut self,
+        id: MeetingId,
+        change: RollChange,
+        today: NaiveDate,
+    ) -> Result<RollChanged, StoreError> {
+        let meeting = self.meeting_to_change(id)?;
+        let mut roll = self.roll_of(&meeting)?;
+        let place = |roll: &Roll, member: MemberId| {
+            roll.entries
+                .iter()
+                .position(|e| e.member == member)
+                .ok_or(MinutesError::NotOnRoll)
+        };
+        let (changed, named) = match change {
+            RollChange::Mark {
+                member,
+                mark,
+                reason,
+            } => {
+                roll.mark(place(&roll, member)?, mark, reason)?;
+                (1, Some(member))
+            }
+            RollChange::Unmark { member } => {
+                let taken = roll.unmark(place(&roll, member)?);
+                (usize::from(taken), Some(member))
+            }
+            RollChange::RestPresent => (roll.mark_rest_present(), None),
+        };
+        if changed > 0 {
+            self.take_roll(id, &roll, today)?;
+        }
+        let entry = named.and_then(|m| roll.entries.into_iter().find(|e| e.member == m));
+        Ok(RollChanged { changed, entry })
     }
 
     /// Records the roll taken at a meeting (a planned one whose day has come is held by it).
@@ -165,6 +227,7 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::date::parse_iso;
     use crate::domain::{Mark, MeetingState, MinutesText, Section};
     use crate::store::testkit::sample;
 
@@ -268,5 +331,71 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_roll_changes_by_one_command_that_says_why_it_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let day = parse_iso("2026-11-05").unwrap();
+        let id = store
+            .write(|w| {
+                let id = w.new_meeting_id()?;
+                let held =
+                    Meeting::new(id, OrgId(3), MeetingKind::Regular, day, MeetingState::Held);
+                w.put_meeting(&held)?;
+                Ok::<_, StoreError>(id)
+            })
+            .unwrap();
+        let duong = MemberId(1);
+        let change = |change| store.write(|w| w.change_roll(id, change, day));
+
+        let excused = RollChange::Mark {
+            member: duong,
+            mark: Mark::Excused,
+            reason: Some("ốm".into()),
+        };
+        let done = change(excused).unwrap();
+        assert_eq!(done.changed, 1);
+        assert_eq!(done.entry.unwrap().reason.as_deref(), Some("ốm"));
+        let stored = store.read().unwrap().meeting(id).unwrap().unwrap();
+        let roll = store.read().unwrap().roll_of(&stored).unwrap();
+        assert_eq!(roll.entries[0].mark, Some(Mark::Excused));
+
+        // A mark taken away twice changes nothing the second time, and says so by count.
+        assert_eq!(
+            change(RollChange::Unmark { member: duong })
+                .unwrap()
+                .changed,
+            1
+        );
+        assert_eq!(
+            change(RollChange::Unmark { member: duong })
+                .unwrap()
+                .changed,
+            0
+        );
+        // Refusals are typed: the UI words them, it never works out why.
+        let exempt = RollChange::Mark {
+            member: duong,
+            mark: Mark::Exempt,
+            reason: None,
+        };
+        assert!(matches!(
+            change(exempt),
+            Err(StoreError::Minutes(MinutesError::NotExempt))
+        ));
+        let stranger = RollChange::Mark {
+            member: MemberId(99),
+            mark: Mark::Present,
+            reason: None,
+        };
+        assert!(matches!(
+            change(stranger),
+            Err(StoreError::Minutes(MinutesError::NotOnRoll))
+        ));
+        assert_eq!(change(RollChange::RestPresent).unwrap().changed, 1);
+        let gone = store.write(|w| w.change_roll(MeetingId(999), RollChange::RestPresent, day));
+        assert!(matches!(gone, Err(StoreError::MeetingGone(MeetingId(999)))));
     }
 }

@@ -35,6 +35,7 @@ pub use holders::{Holder, holders_of};
 pub use leases::{LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
+pub use minutes::{RollChange, RollChanged};
 pub use prep::{Absentee, BranchStatus, PlanDeadlines};
 pub use query::{Reader, Writer};
 

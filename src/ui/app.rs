@@ -38,7 +38,7 @@ use crate::clock::Clock;
 use crate::domain::date::year_month;
 use crate::domain::{
     Draft, Lang, Mark, MeetingId, Member, MemberId, MinutesError, MinutesText, OrgId, OrgKind,
-    OrgUnit, Roll,
+    OrgUnit,
 };
 use crate::io::files::Files;
 use crate::store::{Reader, Store, StoreError};

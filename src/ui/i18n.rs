@@ -1088,13 +1088,6 @@ pub mod record {
         )
     }
 
-    pub fn exempt_not_marked(lang: Lang) -> &'static str {
-        lang.pick(
-            "Đảng viên miễn sinh hoạt không phải dự: chỉ ghi có mặt khi đến dự",
-            "Exempt members are not expected: they are only marked present when they come",
-        )
-    }
-
     pub fn resume_question(lang: Lang, at: NaiveDateTime, by: &str) -> Vec<String> {
         vec![
             lang.pick(

@@ -11,6 +11,7 @@
 
 use super::*;
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
+use crate::store::{RollChange, RollChanged};
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::record as words;
 
@@ -337,10 +338,18 @@ impl App {
     /// Marks the member under the cursor (`None` takes the mark away), at once. Whether
     /// the mark was written.
     fn mark(&mut self, mark: Option<Mark>) -> bool {
-        self.change_roll(|roll, at| match mark {
-            Some(mark) => roll.mark(at, mark, None),
-            None => roll.unmark(at),
-        })
+        let Some(member) = self.member_on_roll() else {
+            return false;
+        };
+        let change = match mark {
+            Some(mark) => RollChange::Mark {
+                member,
+                mark,
+                reason: None,
+            },
+            None => RollChange::Unmark { member },
+        };
+        self.change_roll(change).is_some()
     }
 
     /// The cursor to the next member, as the roll is read out name after name.
@@ -351,56 +360,46 @@ impl App {
     }
 
     fn mark_rest_present(&mut self) {
-        let mut count = 0;
-        self.change_roll(|roll, _| {
-            count = roll.mark_rest_present();
-            count > 0
-        });
-        if self.status.is_none() {
-            self.status = Some(info(&words::rest_present(self.lang, count)));
+        if let Some(done) = self.change_roll(RollChange::RestPresent) {
+            self.status = Some(info(&words::rest_present(self.lang, done.changed)));
         }
     }
 
-    /// Applies `change` to the roll as stored now (at the entry of the member under the
-    /// cursor) and writes it, then shows the roll as written. Whether it was written.
-    fn change_roll(&mut self, change: impl FnOnce(&mut Roll, usize) -> bool) -> bool {
-        let lang = self.lang;
-        let today = self.today;
-        let Some(record) = self.record.as_ref() else {
-            return false;
-        };
-        let Some(entry) = record.roll.entries.get(record.roll_cursor()) else {
-            return false;
-        };
-        let (id, member, name) = (record.meeting.id, entry.member, entry.name.clone());
-        let exempt = !entry.is_expected();
-        let written = self.store.write(|w| {
-            let meeting = w
-                .meeting(id)?
-                .ok_or_else(|| StoreError::Corrupt(format!("meeting {} is gone", id.0)))?;
-            let mut roll = w.roll_of(&meeting)?;
-            let at = roll.entries.iter().position(|e| e.member == member);
-            if !at.is_some_and(|at| change(&mut roll, at)) {
-                return Ok(Err(()));
-            }
-            w.take_roll(id, &roll, today)?;
-            Ok(Ok(roll.entries.into_iter().find(|e| e.member == member)))
-        });
-        match written {
-            Ok(Ok(entry)) => {
-                let mark = entry.and_then(|e| e.mark);
-                self.status = Some(info(&words::marked(lang, &name, mark)));
+    /// The member under the cursor on the roll.
+    fn member_on_roll(&self) -> Option<MemberId> {
+        let record = self.record.as_ref()?;
+        record
+            .roll
+            .entries
+            .get(record.roll_cursor())
+            .map(|e| e.member)
+    }
+
+    /// Sends `change` to the store and shows the roll as written: what it did, or `None`
+    /// when it changed nothing (the reason, if any, is in the status line).
+    fn change_roll(&mut self, change: RollChange) -> Option<RollChanged> {
+        let (lang, today) = (self.lang, self.today);
+        let id = self.record.as_ref()?.meeting.id;
+        match self.store.write(|w| w.change_roll(id, change, today)) {
+            Ok(done) if done.changed > 0 => {
+                if let Some(entry) = &done.entry {
+                    self.status = Some(info(&words::marked(lang, &entry.name, entry.mark)));
+                }
                 self.reload_record();
-                return true;
+                Some(done)
             }
-            // Nothing to change (a mark taken off twice); an exempt member marked absent.
-            Ok(Err(())) if !exempt => {}
-            Ok(Err(())) => {
-                self.status = Some(refused(words::exempt_not_marked(lang).to_string()));
+            // Nothing to change: a mark taken away twice, everyone marked already.
+            Ok(done) => {
+                if done.entry.is_none() {
+                    self.status = Some(info(&words::rest_present(lang, 0)));
+                }
+                None
             }
-            Err(e) => self.store_failed(&e),
+            Err(e) => {
+                self.store_failed(&e);
+                None
+            }
         }
-        false
     }
 
     fn reload_record(&mut self) {
@@ -420,7 +419,7 @@ impl App {
             return;
         };
         if !entry.is_expected() {
-            self.status = Some(refused(words::exempt_not_marked(lang).to_string()));
+            self.status = Some(refused(MinutesError::ExemptComesOnly.message(lang)));
             return;
         }
         if record.meeting.is_approved() {

@@ -15,7 +15,7 @@ use super::words::Word;
 use super::{Done, Edit, Form, Plan, Refusal};
 use crate::domain::minutes::chair_and_secretary;
 use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
-use crate::store::Reader;
+use crate::store::{Reader, RollChange};
 use crate::ui::app::Msg;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::overlay::{Env, Outcome, Overlay};
@@ -72,15 +72,12 @@ impl Edit for Excuse {
         let reason = fields.optional_text(1, lang)?;
         let (id, member, today) = (self.meeting, self.member, self.today);
         Ok(Plan::write(move |w| {
-            let meeting = w.meeting(id)?.ok_or_else(|| Refusal::gone(lang))?;
-            let mut roll = w.roll_of(&meeting)?;
-            let at = roll
-                .entries
-                .iter()
-                .position(|e| e.member == member)
-                .ok_or_else(|| Refusal::gone(lang))?;
-            roll.mark(at, Mark::Excused, reason);
-            w.take_roll(id, &roll, today)?;
+            let change = RollChange::Mark {
+                member,
+                mark: Mark::Excused,
+                reason,
+            };
+            w.change_roll(id, change, today)?;
             Ok(Done::new(words(
                 lang,
                 "Đã ghi vắng có lý do",
