@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use crate::domain::edit::EditError;
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingId, MeetingKind, MinutesError, PrepError, UserRole};
+use crate::domain::{Lang, MeetingId, MeetingKind, MinutesError, OrgId, PrepError, UserRole};
 
 use super::holders::Holder;
 
@@ -44,6 +45,13 @@ pub enum StoreError {
     /// A rule of preparation refused the write (a document too large, a plan incomplete …).
     #[error("{}", self.message(Lang::En))]
     Prep(PrepError),
+    /// The organisation is no longer there: another session or process changed the tree.
+    #[error("{}", self.message(Lang::En))]
+    OrgGone(OrgId),
+    /// A rule of the tree or the members refused the change (a kind that may not sit under
+    /// that parent, an organisation already dissolved …).
+    #[error("{}", self.message(Lang::En))]
+    Rule(EditError),
     /// The meeting is no longer there: another session or process removed it meanwhile.
     #[error("{}", self.message(Lang::En))]
     MeetingGone(MeetingId),
@@ -58,6 +66,12 @@ pub enum StoreError {
 impl From<PrepError> for StoreError {
     fn from(e: PrepError) -> Self {
         StoreError::Prep(e)
+    }
+}
+
+impl From<EditError> for StoreError {
+    fn from(e: EditError) -> Self {
+        StoreError::Rule(e)
     }
 }
 
@@ -129,6 +143,13 @@ impl StoreError {
                     lang.date(*date)
                 ),
             ),
+            StoreError::OrgGone(_) => lang
+                .pick(
+                    "Không còn tìm thấy tổ chức này (có thể vừa bị người khác thay đổi).",
+                    "That organisation is gone (someone may have just changed it).",
+                )
+                .to_string(),
+            StoreError::Rule(e) => e.message(lang),
             StoreError::MeetingGone(_) => lang
                 .pick(
                     "Không còn tìm thấy cuộc họp này (có thể vừa bị người khác thay đổi).",

@@ -13,6 +13,7 @@ mod leases;
 mod meetings;
 mod migrate;
 mod minutes;
+mod orgs;
 mod prep;
 mod query;
 mod rollups;

@@ -8,7 +8,7 @@ use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::edit::{EditError, check_placement, dissolve as dissolved};
 use crate::domain::schedule::WEEKDAYS;
 use crate::domain::{BranchType, Lang, OrgId, OrgKind, OrgUnit, ScheduleRule};
-use crate::store::Reader;
+use crate::store::{Reader, StoreError};
 use crate::ui::app::Target;
 use crate::ui::i18n::{self, Text};
 
@@ -190,22 +190,15 @@ impl Edit for AddOrg {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let draft = self.draft(fields, lang)?;
         Ok(Plan::write(move |w| {
-            if let Some(holder) = w.org_by_code(&draft.code)? {
-                let taken = words::code_taken(lang, &draft.code, &holder.name);
-                return Err(Refusal::at(add_at::CODE, taken));
-            }
-            // The parent as it is now: it may have moved or gone since the form opened.
-            let parent = match draft.parent {
-                Some(id) => Some(w.org(id)?.ok_or_else(|| Refusal::gone(lang))?),
-                None => None,
+            let org = match w.add_org(draft) {
+                Ok(org) => org,
+                Err(StoreError::CodeTaken(code)) => {
+                    let holder = w.org_by_code(&code)?.map(|o| o.name).unwrap_or_default();
+                    let taken = words::code_taken(lang, &code, &holder);
+                    return Err(Refusal::at(add_at::CODE, taken));
+                }
+                Err(e) => return Err(refused(e, add_at::KIND, lang)),
             };
-            check_placement(draft.kind, parent.as_ref())
-                .map_err(|e| Refusal::rule(Some(add_at::KIND), &e, lang))?;
-            let org = OrgUnit {
-                id: w.new_org_id()?,
-                ..draft
-            };
-            w.put_org(&org)?;
             let message = words::added_org(lang, &org.name, &org.code);
             Ok(Done::new(message).then(Target::Org(org.id)))
         }))
@@ -251,9 +244,9 @@ impl Edit for Rename {
         }
         let id = self.id;
         Ok(Plan::write(move |w| {
-            let mut org = w.org(id)?.ok_or_else(|| Refusal::gone(lang))?;
-            let old = std::mem::replace(&mut org.name, name);
-            w.put_org(&org)?;
+            let (org, old) = w
+                .rename_org(id, name)
+                .map_err(|e| refused(e, RENAME_NAME, lang))?;
             Ok(Done::new(words::renamed(lang, &old, &org.name)))
         }))
     }
@@ -300,10 +293,21 @@ impl Edit for Dissolve {
         let question = words::dissolve_question(lang, (&org.name, &org.code), on, members);
         let id = self.id;
         let plan = Plan::write(move |w| {
-            let org = w.org(id)?.ok_or_else(|| Refusal::gone(lang))?;
-            w.put_org(&dissolved(&org, on).map_err(rule)?)?;
+            let org = w
+                .dissolve_org(id, on)
+                .map_err(|e| refused(e, DISSOLVE_ON, lang))?;
             Ok(Done::new(words::dissolved(lang, &org.name, on)))
         });
         Ok(plan.confirm_first(question))
+    }
+}
+
+/// A refusal of the store's tree commands as the form says it: a rule at `field`, an
+/// organisation gone, or the store's own words.
+fn refused(e: StoreError, field: usize, lang: Lang) -> Refusal {
+    match e {
+        StoreError::Rule(rule) => Refusal::rule(Some(field), &rule, lang),
+        StoreError::OrgGone(_) => Refusal::gone(lang),
+        other => other.into(),
     }
 }
