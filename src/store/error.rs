@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 
 use crate::domain::edit::EditError;
 use crate::domain::text::quoted;
-use crate::domain::{Lang, MeetingId, MeetingKind, MinutesError, OrgId, PrepError, UserRole};
+use crate::domain::{
+    Lang, MeetingId, MeetingKind, MemberId, MinutesError, OrgId, PrepError, UserRole,
+};
 
 use super::holders::Holder;
 
@@ -48,6 +50,10 @@ pub enum StoreError {
     /// The organisation is no longer there: another session or process changed the tree.
     #[error("{}", self.message(Lang::En))]
     OrgGone(OrgId),
+    /// The member is no longer there, or not where the form found them: another session
+    /// or process changed the record.
+    #[error("{}", self.message(Lang::En))]
+    MemberGone(MemberId),
     /// A rule of the tree or the members refused the change (a kind that may not sit under
     /// that parent, an organisation already dissolved …).
     #[error("{}", self.message(Lang::En))]
@@ -147,6 +153,12 @@ impl StoreError {
                 .pick(
                     "Không còn tìm thấy tổ chức này (có thể vừa bị người khác thay đổi).",
                     "That organisation is gone (someone may have just changed it).",
+                )
+                .to_string(),
+            StoreError::MemberGone(_) => lang
+                .pick(
+                    "Không còn tìm thấy đảng viên này (có thể vừa bị người khác thay đổi).",
+                    "That member is gone (someone may have just changed the record).",
                 )
                 .to_string(),
             StoreError::Rule(e) => e.message(lang),

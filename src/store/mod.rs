@@ -11,6 +11,7 @@ mod files;
 mod holders;
 mod leases;
 mod meetings;
+mod members;
 mod migrate;
 mod minutes;
 mod orgs;

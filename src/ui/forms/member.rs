@@ -214,33 +214,21 @@ impl Edit for MemberForm {
         check_member_dates(&draft).map_err(|e| Refusal::rule(date_field(&e), &e, lang))?;
         let (id, branch) = (self.id, self.branch.name.clone());
         Ok(Plan::write(move |w| {
-            if let Some(holder) = w.member_by_card(&draft.card)?
-                && Some(holder.id) != id
-            {
-                let taken = words::card_taken(lang, &draft.card, &holder.name);
-                return Err(Refusal::at(at::CARD, taken));
-            }
-            let Some(id) = id else {
-                let member = Member {
-                    id: w.new_member_id()?,
-                    ..draft
-                };
-                w.put_member(&member)?;
-                let message = words::added_member(lang, &member.name, &branch);
-                return Ok(Done::new(message).then(Target::Member(member.id)));
+            let member = match w.save_member(id, draft) {
+                Ok(member) => member,
+                Err(StoreError::CardTaken(card)) => {
+                    let holder = w.member_by_card(&card)?.map(|m| m.name).unwrap_or_default();
+                    let taken = words::card_taken(lang, &card, &holder);
+                    return Err(Refusal::at(at::CARD, taken));
+                }
+                Err(StoreError::MemberGone(_)) => return Err(Refusal::gone(lang)),
+                Err(e) => return Err(e.into()),
             };
-            // The record as it is now: its history and branch stay as stored.
-            let stored = w.member(id)?.ok_or_else(|| Refusal::gone(lang))?;
-            if stored.org != draft.org {
-                return Err(Refusal::gone(lang));
-            }
-            let member = Member {
-                former_orgs: stored.former_orgs,
-                history: stored.history,
-                ..draft
-            };
-            w.put_member(&member)?;
-            Ok(Done::new(words::saved_member(lang, &member.name)))
+            Ok(match id {
+                None => Done::new(words::added_member(lang, &member.name, &branch))
+                    .then(Target::Member(member.id)),
+                Some(_) => Done::new(words::saved_member(lang, &member.name)),
+            })
         }))
     }
 }

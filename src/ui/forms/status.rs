@@ -11,7 +11,7 @@ use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::edit::{EditError, check_status_change};
 use crate::domain::{Lang, MemberId, MemberStatus, StatusChange};
-use crate::store::Reader;
+use crate::store::{Reader, StoreError};
 use crate::ui::i18n;
 
 /// The fields, by position (the status now, shown first, is never read back).
@@ -132,12 +132,12 @@ impl Edit for ChangeStatus {
         });
         let id = self.id;
         let plan = Plan::write(move |w| {
-            // Appended to the history as stored now, so a change recorded meanwhile stays.
-            let mut member = w.member(id)?.ok_or_else(|| Refusal::gone(lang))?;
-            check_status_change(&member, &change).map_err(rule)?;
             let from = change.from;
-            member.record_status(change);
-            w.put_member(&member)?;
+            let member = w.record_status(id, change).map_err(|e| match e {
+                StoreError::Rule(e) => rule(e),
+                StoreError::MemberGone(_) => Refusal::gone(lang),
+                other => other.into(),
+            })?;
             Ok(Done::new(words::status_recorded(
                 lang,
                 &member.name,
