@@ -58,6 +58,12 @@ pub enum StoreError {
     /// that parent, an organisation already dissolved …).
     #[error("{}", self.message(Lang::En))]
     Rule(EditError),
+    /// The meeting to move, hold or cancel is no longer planned: someone recorded it.
+    #[error("{}", self.message(Lang::En))]
+    NotPlanned(MeetingId),
+    /// The organisation did not exist on that day (not yet founded, or dissolved).
+    #[error("{}", self.message(Lang::En))]
+    OrgNotOn { name: String, day: NaiveDate },
     /// The meeting is no longer there: another session or process removed it meanwhile.
     #[error("{}", self.message(Lang::En))]
     MeetingGone(MeetingId),
@@ -162,6 +168,22 @@ impl StoreError {
                 )
                 .to_string(),
             StoreError::Rule(e) => e.message(lang),
+            StoreError::NotPlanned(_) => lang
+                .pick(
+                    "Cuộc họp này không còn ở trạng thái dự kiến (có thể vừa được người khác ghi nhận).",
+                    "This meeting is no longer planned (someone may have just recorded it).",
+                )
+                .to_string(),
+            StoreError::OrgNotOn { name, day } => lang.pick(
+                format!(
+                    "{name} không hoạt động vào ngày {} (chưa thành lập hoặc đã giải thể)",
+                    lang.date(*day)
+                ),
+                format!(
+                    "{name} did not exist on {} (not yet founded, or dissolved)",
+                    lang.date(*day)
+                ),
+            ),
             StoreError::MeetingGone(_) => lang
                 .pick(
                     "Không còn tìm thấy cuộc họp này (có thể vừa bị người khác thay đổi).",

@@ -3,6 +3,7 @@
 
 mod access;
 mod audit;
+mod calendar;
 pub mod check;
 mod classifications;
 mod codec;
@@ -31,6 +32,7 @@ use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
 pub use access::{Access, local_user};
 pub use audit::AuditEntry;
+pub use calendar::{MeetingDraft, MeetingWrite};
 pub use classifications::{GradeTally, GradedUnits};
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};

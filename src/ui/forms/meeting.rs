@@ -15,8 +15,8 @@ use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
 use crate::domain::date::{month_start, parse_clock, year_month};
-use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgUnit};
-use crate::store::{BranchClash, Reader, Writer};
+use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit};
+use crate::store::{BranchClash, MeetingDraft, MeetingWrite, Reader, StoreError, Writer};
 use crate::ui::app::Target;
 use crate::ui::i18n;
 use crate::ui::screens::meetings::clash_checked;
@@ -46,6 +46,16 @@ enum Mode {
 }
 
 impl Mode {
+    /// The store's command for this mode, on the form's organisation.
+    fn write(self, org: OrgId) -> MeetingWrite {
+        match self {
+            Mode::Plan => MeetingWrite::Plan(org),
+            Mode::Record => MeetingWrite::Record(org),
+            Mode::Reschedule(id) => MeetingWrite::Reschedule(id),
+            Mode::Hold(id) => MeetingWrite::Hold(id),
+        }
+    }
+
     fn held(self) -> bool {
         matches!(self, Mode::Record | Mode::Hold(_))
     }
@@ -59,16 +69,6 @@ struct MeetingForm {
     today: NaiveDate,
     /// The clashes last read, for the day they were read for.
     clashes: Option<(NaiveDate, Vec<BranchClash>)>,
-}
-
-/// What the fields say.
-struct Draft {
-    kind: MeetingKind,
-    date: NaiveDate,
-    time: Option<NaiveTime>,
-    end_time: Option<NaiveTime>,
-    place: Option<String>,
-    topic: Option<String>,
 }
 
 fn calendar<'a>(subject: &'a Subject<'a>) -> Result<CalendarSubject<'a>, String> {
@@ -223,26 +223,27 @@ pub fn cancel(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let question = words::cancel_question(lang, kind, &org.name, meeting.date);
     let id = meeting.id;
     let write = Box::new(move |w: &mut Writer<'_>| {
-        let mut meeting = still_planned(w, id, lang)?;
-        meeting.state = MeetingState::Cancelled;
-        w.put_meeting(&meeting)?;
-        let org = w.org(meeting.org)?.ok_or_else(|| Refusal::gone(lang))?;
+        let (meeting, org) = w.cancel_meeting(id).map_err(|e| refused(e, lang))?;
         let message = words::cancelled(lang, meeting.kind.label(lang), &org.name, meeting.date);
         Ok(Done::new(message).then(Target::Meeting(meeting.id)))
     });
     Ok(Box::new(Ask::new(question, write)))
 }
 
-/// The meeting `id` as stored now, refused unless it is still planned.
-fn still_planned(w: &Writer<'_>, id: MeetingId, lang: Lang) -> Result<Meeting, Refusal> {
-    let meeting = w.meeting(id)?.ok_or_else(|| Refusal::gone(lang))?;
-    if meeting.state != MeetingState::Planned {
-        return Err(Refusal::Invalid {
+/// A refusal of the store's calendar commands as a form says it: the day at the date
+/// field, a meeting or organisation gone, a meeting no longer planned, the store's words.
+fn refused(e: StoreError, lang: Lang) -> Refusal {
+    match e {
+        StoreError::OrgNotOn { name, day } => {
+            Refusal::at(at::DATE, words::not_on(lang, &name, day))
+        }
+        StoreError::OrgGone(_) | StoreError::MeetingGone(_) => Refusal::gone(lang),
+        StoreError::NotPlanned(_) => Refusal::Invalid {
             field: None,
             message: Word::NotPlannedAnyMore.get(lang).to_string(),
-        });
+        },
+        other => other.into(),
     }
-    Ok(meeting)
 }
 
 fn org_field(lang: Lang, org: &OrgUnit) -> Field {
@@ -335,8 +336,8 @@ impl MeetingForm {
             .unwrap_or_else(|| MeetingKind::ALL[fields.choice(at::KIND) % MeetingKind::ALL.len()])
     }
 
-    fn draft(&self, fields: &Fields, lang: Lang) -> Result<Draft, Refusal> {
-        let draft = Draft {
+    fn draft(&self, fields: &Fields, lang: Lang) -> Result<MeetingDraft, Refusal> {
+        let draft = MeetingDraft {
             kind: self.kind(fields),
             date: fields.required_date(at::DATE, lang)?,
             time: optional_time(fields, at::START, lang)?,
@@ -437,8 +438,9 @@ impl Edit for MeetingForm {
         });
         let (mode, org_id, clashing) = (self.mode, org.id, clashes.len());
         let plan = Plan::write(move |w| {
-            let org = existing_on(w.org(org_id)?, draft.date, lang)?;
-            let meeting = write_meeting(w, mode, &org, draft, lang)?;
+            let (meeting, org) = w
+                .write_meeting(mode.write(org_id), draft)
+                .map_err(|e| refused(e, lang))?;
             let kind = meeting.kind.label(lang);
             let message = match mode {
                 Mode::Plan if clashing > 0 => {
@@ -463,40 +465,4 @@ impl Edit for MeetingForm {
             None => plan,
         })
     }
-}
-
-/// Writes the meeting the form describes: a new one, or the planned one as stored now.
-fn write_meeting(
-    w: &mut Writer<'_>,
-    mode: Mode,
-    org: &OrgUnit,
-    draft: Draft,
-    lang: Lang,
-) -> Result<Meeting, Refusal> {
-    let mut meeting = match mode {
-        Mode::Plan | Mode::Record => {
-            let state = if mode == Mode::Record {
-                MeetingState::Held
-            } else {
-                MeetingState::Planned
-            };
-            Meeting::new(w.new_meeting_id()?, org.id, draft.kind, draft.date, state)
-        }
-        Mode::Reschedule(id) => {
-            let mut meeting = still_planned(w, id, lang)?;
-            meeting.reschedule(draft.date);
-            meeting
-        }
-        Mode::Hold(id) => {
-            let mut meeting = still_planned(w, id, lang)?;
-            meeting.hold(draft.date);
-            meeting
-        }
-    };
-    meeting.time = draft.time;
-    meeting.end_time = draft.end_time;
-    meeting.place = draft.place;
-    meeting.topic = draft.topic;
-    w.put_meeting(&meeting)?;
-    Ok(meeting)
 }
