@@ -147,14 +147,12 @@ mod tests {
             store.write(|w| w.cancel_meeting(planned.id)),
             Err(StoreError::NotPlanned(_))
         ));
-        assert!(
-            matches!(
+        assert!(matches!(
                 store
                     .write(|w| w
                         .write_meeting(MeetingWrite::Hold(MeetingId(999)), draft("2026-12-05"))),
                 Err(StoreError::MeetingGone(MeetingId(999)))
-            )
-        );
+            ));
         // A branch dissolved on the 10th holds no meeting after it.
         store
             .write(|w| w.dissolve_org(branch, parse_iso("2026-12-10").unwrap()))

@@ -64,6 +64,15 @@ pub enum StoreError {
     /// The organisation did not exist on that day (not yet founded, or dissolved).
     #[error("{}", self.message(Lang::En))]
     OrgNotOn { name: String, day: NaiveDate },
+    /// Guests are recorded only for a meeting that was held.
+    #[error("{}", self.message(Lang::En))]
+    NotHeld(MeetingId),
+    /// The member already oversees that branch on that day.
+    #[error("{}", self.message(Lang::En))]
+    AlreadyOverseeing,
+    /// The member holds no role in a committee above the branch that day.
+    #[error("{}", self.message(Lang::En))]
+    NoRoleAbove(MemberId),
     /// The meeting is no longer there: another session or process removed it meanwhile.
     #[error("{}", self.message(Lang::En))]
     MeetingGone(MeetingId),
@@ -184,6 +193,24 @@ impl StoreError {
                     lang.date(*day)
                 ),
             ),
+            StoreError::NotHeld(_) => lang
+                .pick(
+                    "Chỉ ghi khách dự cho cuộc họp đã họp.",
+                    "Guests are recorded only for a meeting that was held.",
+                )
+                .to_string(),
+            StoreError::AlreadyOverseeing => lang
+                .pick(
+                    "Đồng chí này đang được phân công theo dõi chi bộ này.",
+                    "This member already oversees this branch.",
+                )
+                .to_string(),
+            StoreError::NoRoleAbove(_) => lang
+                .pick(
+                    "Đồng chí này không còn giữ chức vụ trong cấp ủy cấp trên của chi bộ.",
+                    "This member no longer holds a role in a committee above the branch.",
+                )
+                .to_string(),
             StoreError::MeetingGone(_) => lang
                 .pick(
                     "Không còn tìm thấy cuộc họp này (có thể vừa bị người khác thay đổi).",

@@ -23,6 +23,7 @@ pub mod tables;
 #[cfg(test)]
 mod testkit;
 mod users;
+mod visits;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

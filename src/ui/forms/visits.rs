@@ -17,9 +17,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::words::{self, Word};
 use super::{Done, Opened, Refusal, Subject, WriteFn, commit, read_failed};
 use crate::domain::role::span_covers;
-use crate::domain::{
-    Lang, MeetingId, MeetingState, MemberId, MinutesError, OrgId, OrgUnit, Oversight,
-};
+use crate::domain::{Lang, MeetingId, MeetingState, MemberId, OrgId, OrgUnit};
 use crate::store::{Reader, StoreError, Writer};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
@@ -184,66 +182,21 @@ pub fn assign(subject: &Subject<'_>, reader: &Reader) -> Opened {
 /// The guests ticked, written on the meeting as stored now, which must still be held.
 fn guests_write(meeting: MeetingId, guests: Vec<MemberId>, lang: Lang) -> WriteFn {
     Box::new(move |w: &mut Writer<'_>| {
-        let mut stored = w.meeting(meeting)?.ok_or_else(|| Refusal::gone(lang))?;
-        if stored.state != MeetingState::Held {
-            return Err(Refusal::Invalid {
-                field: None,
-                message: Word::NotHeld.get(lang).to_string(),
-            });
-        }
-        if stored.is_approved() {
-            return Err(Refusal::Invalid {
-                field: None,
-                message: MinutesError::Approved.message(lang),
-            });
-        }
-        for guest in &guests {
-            w.member(*guest)?.ok_or_else(|| Refusal::gone(lang))?;
-        }
-        stored.guests = guests;
-        stored.guests.sort_unstable();
-        w.put_meeting(&stored)?;
-        let org = w.org(stored.org)?.ok_or_else(|| Refusal::gone(lang))?;
+        let (stored, org) = w
+            .record_guests(meeting, guests)
+            .map_err(|e| refused(e, lang))?;
         let message = words::guests_recorded(lang, stored.guests.len(), &org.name, stored.date);
         Ok(Done::new(message).then(Target::Meeting(stored.id)))
     })
 }
 
-/// `member` assigned to `branch` from `from`, checked again: the branch still a branch, the
-/// member not already assigned there, still holding a role above it.
+/// `member` assigned to `branch` from `from`, checked again by the store: the branch still
+/// a branch, the member not already assigned there, still holding a role above it.
 fn overseer_write(branch: OrgId, member: MemberId, from: NaiveDate, lang: Lang) -> WriteFn {
     Box::new(move |w: &mut Writer<'_>| {
-        let org = w.org(branch)?.ok_or_else(|| Refusal::gone(lang))?;
-        if !org.kind.is_branch() {
-            return Err(Refusal::gone(lang));
-        }
-        let already = w
-            .oversight_of_org(branch)?
-            .iter()
-            .any(|o| o.member == member && span_covers(o.from, o.until, from));
-        if already {
-            return Err(Refusal::Invalid {
-                field: None,
-                message: Word::AlreadyOverseeing.get(lang).to_string(),
-            });
-        }
-        let mut holds_a_role = false;
-        for above in w.ancestors(branch)? {
-            holds_a_role |= w
-                .roles_of_org(above.id)?
-                .iter()
-                .any(|r| r.member == member && span_covers(r.from, r.until, from));
-        }
-        let person = w.member(member)?.ok_or_else(|| Refusal::gone(lang))?;
-        if !holds_a_role {
-            return Err(Refusal::gone(lang));
-        }
-        w.put_oversight(&Oversight {
-            member,
-            org: branch,
-            from,
-            until: None,
-        })?;
+        let (person, org) = w
+            .assign_overseer(branch, member, from)
+            .map_err(|e| refused(e, lang))?;
         Ok(Done::new(words::assigned(
             lang,
             &person.name,
@@ -251,6 +204,30 @@ fn overseer_write(branch: OrgId, member: MemberId, from: NaiveDate, lang: Lang) 
             from,
         )))
     })
+}
+
+/// A refusal of the store's visit commands as the chooser says it: whatever changed under
+/// it since it opened reads as gone; the rules in their own words.
+fn refused(e: StoreError, lang: Lang) -> Refusal {
+    match e {
+        StoreError::MeetingGone(_)
+        | StoreError::OrgGone(_)
+        | StoreError::MemberGone(_)
+        | StoreError::NoRoleAbove(_) => Refusal::gone(lang),
+        StoreError::NotHeld(_) => Refusal::Invalid {
+            field: None,
+            message: Word::NotHeld.get(lang).to_string(),
+        },
+        StoreError::AlreadyOverseeing => Refusal::Invalid {
+            field: None,
+            message: Word::AlreadyOverseeing.get(lang).to_string(),
+        },
+        StoreError::Minutes(e) => Refusal::Invalid {
+            field: None,
+            message: e.message(lang),
+        },
+        other => other.into(),
+    }
 }
 
 impl Chooser {
