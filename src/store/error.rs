@@ -50,6 +50,9 @@ pub enum StoreError {
     /// The organisation is no longer there: another session or process changed the tree.
     #[error("{}", self.message(Lang::En))]
     OrgGone(OrgId),
+    /// The organisation to move is under that parent already (named here).
+    #[error("{}", self.message(Lang::En))]
+    AlreadyUnder(String),
     /// The member is no longer there, or not where the form found them: another session
     /// or process changed the record.
     #[error("{}", self.message(Lang::En))]
@@ -170,6 +173,10 @@ impl StoreError {
                     "That organisation is gone (someone may have just changed it).",
                 )
                 .to_string(),
+            StoreError::AlreadyUnder(parent) => lang.pick(
+                format!("Tổ chức này đã trực thuộc {parent}"),
+                format!("It already reports to {parent}"),
+            ),
             StoreError::MemberGone(_) => lang
                 .pick(
                     "Không còn tìm thấy đảng viên này (có thể vừa bị người khác thay đổi).",

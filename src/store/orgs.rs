@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::StoreError;
 use super::query::Writer;
-use crate::domain::edit::{check_placement, dissolve};
+use crate::domain::edit::{check_move, check_placement, dissolve};
 use crate::domain::{OrgId, OrgUnit};
 
 impl Writer<'_> {
@@ -42,6 +42,23 @@ impl Writer<'_> {
         let org = dissolve(&self.existing_org(id)?, on)?;
         self.put_org(&org)?;
         Ok(org)
+    }
+
+    /// Moves `id` under `target`, both as they are now: refused when it is there already,
+    /// or the move breaks a rule of the tree (into its own subtree, under a kind it may not
+    /// sit under). One `put_org` carries the subtree's totals along; members and meetings
+    /// point at the organisation, so they move with it. Answers the organisation and its
+    /// new parent.
+    pub fn move_org(&mut self, id: OrgId, target: OrgId) -> Result<(OrgUnit, OrgUnit), StoreError> {
+        let mut org = self.existing_org(id)?;
+        let target = self.existing_org(target)?;
+        if org.parent == Some(target.id) {
+            return Err(StoreError::AlreadyUnder(target.name));
+        }
+        check_move(&org, &target, &self.ancestors(target.id)?)?;
+        org.parent = Some(target.id);
+        self.put_org(&org)?;
+        Ok((org, target))
     }
 
     fn existing_org(&self, id: OrgId) -> Result<OrgUnit, StoreError> {

@@ -274,6 +274,22 @@ impl Writer<'_> {
         Ok(info)
     }
 
+    /// Saves a document written in chibo: `replaces` (the one it was opened on) taken off
+    /// and the new text attached, in one change, so a refused attach keeps the old one.
+    pub fn save_written_document(
+        &mut self,
+        id: MeetingId,
+        replaces: Option<u32>,
+        name: &str,
+        body: &DocumentBody,
+        at: NaiveDateTime,
+    ) -> Result<DocumentInfo, StoreError> {
+        if let Some(no) = replaces {
+            self.remove_document(id, no)?;
+        }
+        self.attach_document(id, name, body, at)
+    }
+
     /// Takes document `no` off meeting `id`, its bytes with it.
     pub fn remove_document(&mut self, id: MeetingId, no: u32) -> Result<Meeting, StoreError> {
         let mut meeting = self.meeting_to_change(id)?;

@@ -168,10 +168,7 @@ impl DocumentEditor {
         let body = DocumentBody::Markdown(self.text_typed());
         let (plan, replaces, at, branch) = (self.plan, self.replaces, env.now, self.branch.clone());
         let write = Box::new(move |w: &mut Writer<'_>| {
-            if let Some(no) = replaces {
-                w.remove_document(plan, no)?;
-            }
-            let info = w.attach_document(plan, &name, &body, at)?;
+            let info = w.save_written_document(plan, replaces, &name, &body, at)?;
             Ok(Done::new(say::attached(lang, &info.name, &branch)).then(Target::Meeting(plan)))
         });
         commit(write, env).unwrap_or_else(|refusal| refusal.outcome(lang))

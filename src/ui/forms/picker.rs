@@ -241,23 +241,19 @@ impl MovePicker {
     }
 }
 
-/// The move itself: the organisation and its new parent as they are now, the rule checked
-/// again, then one `put_org`, which carries the subtree's totals from the old ancestors to
-/// the new ones. Members and meetings point at the organisation, so they move with it.
+/// The move itself, by the store's `move_org`, which checks the rule again on the
+/// organisation and its new parent as they are now.
 fn move_write(id: OrgId, target: OrgId, lang: Lang) -> WriteFn {
     Box::new(move |w| {
-        let mut org = w.org(id)?.ok_or_else(|| Refusal::gone(lang))?;
-        let target = w.org(target)?.ok_or_else(|| Refusal::gone(lang))?;
-        if org.parent == Some(target.id) {
-            return Err(Refusal::Invalid {
+        let (org, target) = w.move_org(id, target).map_err(|e| match e {
+            StoreError::AlreadyUnder(parent) => Refusal::Invalid {
                 field: None,
-                message: words::already_under(lang, &target.name),
-            });
-        }
-        check_move(&org, &target, &w.ancestors(target.id)?)
-            .map_err(|e| Refusal::rule(None, &e, lang))?;
-        org.parent = Some(target.id);
-        w.put_org(&org)?;
+                message: words::already_under(lang, &parent),
+            },
+            StoreError::Rule(rule) => Refusal::rule(None, &rule, lang),
+            StoreError::OrgGone(_) => Refusal::gone(lang),
+            other => other.into(),
+        })?;
         let message = words::moved(lang, &org.name, &target.name);
         Ok(Done::new(message).then(Target::Org(org.id)))
     })
