@@ -234,14 +234,9 @@ pub fn cancel(subject: &Subject<'_>, reader: &Reader) -> Opened {
 /// field, a meeting or organisation gone, a meeting no longer planned, the store's words.
 fn refused(e: StoreError, lang: Lang) -> Refusal {
     match e {
-        StoreError::OrgNotOn { name, day } => {
-            Refusal::at(at::DATE, words::not_on(lang, &name, day))
-        }
+        StoreError::OrgNotOn { .. } => Refusal::said(Some(at::DATE), &e, lang),
         StoreError::OrgGone(_) | StoreError::MeetingGone(_) => Refusal::gone(lang),
-        StoreError::NotPlanned(_) => Refusal::Invalid {
-            field: None,
-            message: Word::NotPlannedAnyMore.get(lang).to_string(),
-        },
+        StoreError::NotPlanned(_) => Refusal::said(None, &e, lang),
         other => other.into(),
     }
 }
@@ -395,7 +390,12 @@ fn existing_on(
 ) -> Result<OrgUnit, Refusal> {
     let org = reader_org.ok_or_else(|| Refusal::gone(lang))?;
     if !org.exists_on(day) {
-        return Err(Refusal::at(at::DATE, words::not_on(lang, &org.name, day)));
+        let name = org.name;
+        return Err(Refusal::said(
+            Some(at::DATE),
+            &StoreError::OrgNotOn { name, day },
+            lang,
+        ));
     }
     Ok(org)
 }
@@ -417,10 +417,7 @@ impl Edit for MeetingForm {
         if let Mode::Reschedule(id) | Mode::Hold(id) = self.mode {
             let meeting = reader.meeting(id)?.ok_or_else(|| Refusal::gone(lang))?;
             if meeting.state != MeetingState::Planned {
-                return Err(Refusal::Invalid {
-                    field: None,
-                    message: Word::NotPlannedAnyMore.get(lang).to_string(),
-                });
+                return Err(Refusal::said(None, &StoreError::NotPlanned(id), lang));
             }
         }
         let clashes = if self.checks_clashes(draft.kind) {

@@ -165,6 +165,15 @@ impl Refusal {
         }
     }
 
+    /// A refusal the store's rules gave (or would give), at `field`: worded by the store,
+    /// shown like any rule broken rather than logged as a failed write.
+    pub fn said(field: Option<usize>, e: &StoreError, lang: Lang) -> Refusal {
+        Refusal::Invalid {
+            field,
+            message: e.message(lang),
+        }
+    }
+
     /// The record the form was opened on is no longer there.
     pub fn gone(lang: Lang) -> Refusal {
         Refusal::Invalid {

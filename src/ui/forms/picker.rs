@@ -121,7 +121,8 @@ impl MovePicker {
         lang: Lang,
     ) -> Result<Option<String>, StoreError> {
         if self.org.parent == Some(target.id) {
-            return Ok(Some(words::already_under(lang, &target.name)));
+            let already = StoreError::AlreadyUnder(target.name.clone());
+            return Ok(Some(already.message(lang)));
         }
         let ancestors = reader.ancestors(target.id)?;
         Ok(check_move(&self.org, target, &ancestors)
@@ -246,10 +247,7 @@ impl MovePicker {
 fn move_write(id: OrgId, target: OrgId, lang: Lang) -> WriteFn {
     Box::new(move |w| {
         let (org, target) = w.move_org(id, target).map_err(|e| match e {
-            StoreError::AlreadyUnder(parent) => Refusal::Invalid {
-                field: None,
-                message: words::already_under(lang, &parent),
-            },
+            StoreError::AlreadyUnder(_) => Refusal::said(None, &e, lang),
             StoreError::Rule(rule) => Refusal::rule(None, &rule, lang),
             StoreError::OrgGone(_) => Refusal::gone(lang),
             other => other.into(),

@@ -117,7 +117,7 @@ pub fn guests(subject: &Subject<'_>, reader: &Reader) -> Opened {
         .map_err(read_failed(lang))?
         .ok_or_else(|| Word::Gone.get(lang).to_string())?;
     if meeting.state != MeetingState::Held {
-        return Err(Word::NotHeld.get(lang).to_string());
+        return Err(StoreError::NotHeld(meeting.id).message(lang));
     }
     let org = reader
         .org(meeting.org)
@@ -214,18 +214,9 @@ fn refused(e: StoreError, lang: Lang) -> Refusal {
         | StoreError::OrgGone(_)
         | StoreError::MemberGone(_)
         | StoreError::NoRoleAbove(_) => Refusal::gone(lang),
-        StoreError::NotHeld(_) => Refusal::Invalid {
-            field: None,
-            message: Word::NotHeld.get(lang).to_string(),
-        },
-        StoreError::AlreadyOverseeing => Refusal::Invalid {
-            field: None,
-            message: Word::AlreadyOverseeing.get(lang).to_string(),
-        },
-        StoreError::Minutes(e) => Refusal::Invalid {
-            field: None,
-            message: e.message(lang),
-        },
+        StoreError::NotHeld(_) | StoreError::AlreadyOverseeing | StoreError::Minutes(_) => {
+            Refusal::said(None, &e, lang)
+        }
         other => other.into(),
     }
 }
@@ -263,7 +254,7 @@ impl Chooser {
                 };
                 if person.assigned {
                     return Outcome::Send(Msg::Status(Status {
-                        text: Word::AlreadyOverseeing.get(lang).to_string(),
+                        text: StoreError::AlreadyOverseeing.message(lang),
                         error: true,
                     }));
                 }

@@ -64,9 +64,6 @@ pub enum Word {
     PickHeld,
     PickBranchToOversee,
     EndsBeforeStart,
-    NotPlannedAnyMore,
-    NotHeld,
-    AlreadyOverseeing,
     RecordedGuest,
     ChecklistHint,
     ChooserHint,
@@ -172,18 +169,6 @@ impl Word {
             Word::EndsBeforeStart => (
                 "Giờ kết thúc phải sau giờ bắt đầu",
                 "A meeting must end after it starts",
-            ),
-            Word::NotPlannedAnyMore => (
-                "Cuộc họp này không còn ở trạng thái dự kiến (có thể vừa được người khác ghi nhận).",
-                "This meeting is no longer planned (someone may have just recorded it).",
-            ),
-            Word::NotHeld => (
-                "Chỉ ghi khách dự cho cuộc họp đã họp.",
-                "Guests are recorded only for a meeting that was held.",
-            ),
-            Word::AlreadyOverseeing => (
-                "Đồng chí này đang được phân công theo dõi chi bộ này.",
-                "This member already oversees this branch.",
             ),
             Word::RecordedGuest => ("khách đã ghi", "recorded guest"),
             Word::ChecklistHint => (
@@ -327,13 +312,6 @@ pub fn nothing_under(lang: Lang, parent: OrgKind) -> String {
     lang.pick(
         format!("Không thể thêm tổ chức nào dưới một {parent}."),
         format!("Nothing can be added under a {parent}."),
-    )
-}
-
-pub fn already_under(lang: Lang, parent: &str) -> String {
-    lang.pick(
-        format!("Tổ chức này đã trực thuộc {parent}"),
-        format!("It already reports to {parent}"),
     )
 }
 
@@ -546,14 +524,6 @@ pub fn planned_in_past(lang: Lang, day: NaiveDate) -> String {
     lang.pick(
         format!("Ngày {day} đã qua: cuộc họp đã diễn ra thì ghi nhận là đã họp"),
         format!("{day} is past: record a meeting that took place as held"),
-    )
-}
-
-pub fn not_on(lang: Lang, org: &str, day: NaiveDate) -> String {
-    let day = i18n::date(lang, day);
-    lang.pick(
-        format!("{org} không hoạt động vào ngày {day} (chưa thành lập hoặc đã giải thể)"),
-        format!("{org} did not exist on {day} (not yet founded, or dissolved)"),
     )
 }
 
