@@ -36,20 +36,6 @@ fn spaces(server: &Server) -> Spaces {
     Spaces::beside(&db(server), SpaceLimits::default())
 }
 
-/// `sftp -b` with `batch` as `login`, run in `local`.
-fn sftp(server: &Server, key: &Path, login: &str, local: &Path, batch: &str) -> Output {
-    let file = local.join(".batch");
-    std::fs::write(&file, batch).unwrap();
-    Command::new("sftp")
-        .args(client_options(key))
-        .args(["-P", &server.port.to_string(), "-b"])
-        .arg(&file)
-        .arg(format!("{login}@127.0.0.1"))
-        .current_dir(local)
-        .output()
-        .unwrap()
-}
-
 /// `scp` with `args` (`lan@host:` written as `REMOTE:`), run in `local`.
 fn scp(server: &Server, key: &Path, local: &Path, args: &[&str]) -> Output {
     let args = args.iter().map(|a| a.replace("REMOTE:", "lan@127.0.0.1:"));
@@ -88,7 +74,7 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
     std::fs::write(local.join("báo cáo.pdf"), &pdf).unwrap();
     std::fs::write(local.join("data.bin"), &data).unwrap();
 
-    let put = sftp(&server, &key, "lan", &local, "put \"báo cáo.pdf\" inbox/\n");
+    let put = server.sftp(&key, "lan", &local, "put \"báo cáo.pdf\" inbox/\n");
     assert!(put.status.success(), "{put:?}");
     let copied = scp(&server, &key, &local, &["data.bin", "REMOTE:inbox/"]);
     assert!(copied.status.success(), "{copied:?}");
@@ -103,7 +89,7 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
         "scp -p sets times: {preserved:?}"
     );
 
-    let listed = sftp(&server, &key, "lan", &local, "ls -l inbox\n");
+    let listed = server.sftp(&key, "lan", &local, "ls -l inbox\n");
     assert!(listed.status.success(), "{listed:?}");
     let listing = text(&listed.stdout);
     for (name, size) in [
@@ -122,15 +108,9 @@ fn uploads_by_sftp_and_scp_arrive_whole_in_the_inbox_and_are_in_the_trail() {
     assert_eq!(space.read(Area::Inbox, "báo cáo.pdf").unwrap(), pdf);
     assert_eq!(space.read(Area::Inbox, "data.bin").unwrap(), data);
 
-    let removed = sftp(&server, &key, "lan", &local, "rm inbox/data.bin\n");
+    let removed = server.sftp(&key, "lan", &local, "rm inbox/data.bin\n");
     assert!(removed.status.success(), "{removed:?}");
-    let renamed = sftp(
-        &server,
-        &key,
-        "lan",
-        &local,
-        "rename inbox/kept.bin inbox/giữ.bin\n",
-    );
+    let renamed = server.sftp(&key, "lan", &local, "rename inbox/kept.bin inbox/giữ.bin\n");
     assert!(renamed.status.success(), "{renamed:?}");
     let names: Vec<_> = space
         .list(Area::Inbox)
@@ -190,8 +170,7 @@ fn exports_and_meeting_documents_download_byte_for_byte() {
         info.name
     );
 
-    let got = sftp(
-        &server,
+    let got = server.sftp(
         &key,
         "lan",
         &local,
@@ -216,8 +195,7 @@ fn exports_and_meeting_documents_download_byte_for_byte() {
     assert_eq!(std::fs::read(local.join("by-scp.xlsx")).unwrap(), report);
 
     // The tree a secretary sees: her branch alone at the top, its months inside.
-    let listed = sftp(
-        &server,
+    let listed = server.sftp(
         &key,
         "lan",
         &local,
@@ -264,7 +242,7 @@ fn nothing_outside_the_users_own_tree_is_reached_or_written() {
     let hoa = server.key("hoa");
     server.add_user("hoa", &hoa, "secretary", Some("QN.HL.HG.K3"));
     std::fs::write(local.join("hoa.txt"), "của Hoa").unwrap();
-    let hers = sftp(&server, &hoa, "hoa", &local, "put hoa.txt inbox/\n");
+    let hers = server.sftp(&hoa, "hoa", &local, "put hoa.txt inbox/\n");
     assert!(hers.status.success(), "{hers:?}");
     std::fs::write(local.join("a.txt"), "a").unwrap();
     let too_large = vec![0u8; 10 * 1024 * 1024 + 1];
@@ -290,7 +268,7 @@ fn nothing_outside_the_users_own_tree_is_reached_or_written() {
          cd ..\n\
          pwd\n"
     );
-    let refused = sftp(&server, &key, "lan", &local, &batch);
+    let refused = server.sftp(&key, "lan", &local, &batch);
     assert!(refused.status.success(), "{refused:?}");
     let said = text(&refused.stderr);
     for (what, why) in [
@@ -343,7 +321,7 @@ fn only_a_signed_in_user_gets_files_and_only_through_sftp() {
     }
     let (server, key, local) = lan_on_quarter_2();
     let stranger = server.key("stranger");
-    let refused = sftp(&server, &stranger, "lan", &local, "ls /\n");
+    let refused = server.sftp(&stranger, "lan", &local, "ls /\n");
     assert!(!refused.status.success(), "{refused:?}");
     assert!(
         text(&refused.stderr).contains("Permission denied"),

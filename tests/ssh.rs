@@ -4,10 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::ssh::{BIN, Server, chibo, client_options, db, free_port, present, tools_present};
+use common::ssh::{BIN, Server, chibo, db, free_port, present, tools_present};
 
 #[test]
 fn keys_sign_in_only_their_own_login_and_unknown_keys_are_refused() {
@@ -614,20 +614,6 @@ fn a_server_started_in_a_small_terminal_serves_every_client_at_its_own_size() {
     tmux.wait_for("ssh-exit=0");
 }
 
-/// `sftp -b` of `batch` for `login`, run in `local`.
-fn sftp_in(server: &Server, key: &Path, login: &str, local: &Path, batch: &str) -> Output {
-    let file = local.join("batch");
-    std::fs::write(&file, batch).unwrap();
-    Command::new("sftp")
-        .args(client_options(key))
-        .args(["-P", &server.port.to_string(), "-b"])
-        .arg(&file)
-        .arg(format!("{login}@127.0.0.1"))
-        .current_dir(local)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
     if !tools_present(true) || !present("sftp", "-h") {
@@ -640,13 +626,7 @@ fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
     std::fs::create_dir(&local).unwrap();
     let report: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(local.join("bao cao thang 12.pdf"), &report).unwrap();
-    let put = sftp_in(
-        &server,
-        &key,
-        "lan",
-        &local,
-        "put \"bao cao thang 12.pdf\" inbox/\n",
-    );
+    let put = server.sftp(&key, "lan", &local, "put \"bao cao thang 12.pdf\" inbox/\n");
     assert!(put.status.success(), "{put:?}");
 
     // In the app: December's plan, `a`, the inbox file offered, attached.
@@ -666,8 +646,7 @@ fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
     tmux.keys(&["F6"]);
     tmux.wait_for("exports/QN.HL.HG.K2-2026-11-05-regular.docx");
 
-    let fetched = sftp_in(
-        &server,
+    let fetched = server.sftp(
         &key,
         "lan",
         &local,

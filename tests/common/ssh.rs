@@ -123,6 +123,20 @@ impl Server {
         args
     }
 
+    /// `sftp -b` with `batch` as `login`, run in `local`.
+    pub fn sftp(&self, key: &Path, login: &str, local: &Path, batch: &str) -> Output {
+        let file = local.join(".batch");
+        std::fs::write(&file, batch).unwrap();
+        Command::new("sftp")
+            .args(client_options(key))
+            .args(["-P", &self.port.to_string(), "-b"])
+            .arg(&file)
+            .arg(format!("{login}@127.0.0.1"))
+            .current_dir(local)
+            .output()
+            .unwrap()
+    }
+
     /// ssh without a terminal, stdin closed.
     pub fn ssh_plain(&self, key: &Path, login: &str) -> Output {
         Command::new("ssh")
