@@ -294,9 +294,7 @@ mod tests {
     #[test]
     fn over_ssh_no_path_is_opened_and_exports_land_in_the_users_space() {
         let dir = tempfile::tempdir().unwrap();
-        let space = Spaces::beside(&dir.path().join("c.redb"), SpaceLimits::default())
-            .of("lan")
-            .unwrap();
+        let space = lan_space(dir.path());
         let files = Files::Space(space.clone());
         let said = files.read_path("/etc/hostname", Lang::En).err().unwrap();
         assert!(said.contains("opens no file by path"), "{said}");
@@ -312,16 +310,13 @@ mod tests {
     #[test]
     fn an_inbox_file_is_read_as_text_or_as_a_file_by_its_extension() {
         let dir = tempfile::tempdir().unwrap();
-        let space = Spaces::beside(&dir.path().join("c.redb"), SpaceLimits::default())
-            .of("lan")
-            .unwrap();
+        let space = lan_space(dir.path());
         for (name, bytes) in [("ke hoach.md", &b"# Ke hoach"[..]), ("bc.pdf", b"%PDF-1.4")] {
-            let mut upload = space.upload(name).unwrap();
-            upload.write_at(0, bytes).unwrap();
-            upload.finish().unwrap();
+            upload(&space, name, bytes);
         }
+        upload(&space, "rong.pdf", b"");
         let files = Files::Space(space);
-        assert_eq!(files.inbox(Lang::Vi).unwrap().len(), 2);
+        assert_eq!(files.inbox(Lang::Vi).unwrap().len(), 3);
         let text = files.read_inbox("ke hoach.md", Lang::Vi).unwrap();
         assert!(matches!(text.body, DocumentBody::Markdown(ref t) if t == "# Ke hoach"));
         let pdf = files.read_inbox("bc.pdf", Lang::Vi).unwrap();
@@ -330,19 +325,21 @@ mod tests {
             DocumentBody::File { media_type: Some(ref m), .. } if m == "application/pdf"
         ));
         assert!(files.read_inbox("gone.pdf", Lang::Vi).is_err());
-        let empty = space_file(&files, "rong.pdf", b"");
-        let said = files.read_inbox(&empty, Lang::Vi).err().unwrap();
+        let said = files.read_inbox("rong.pdf", Lang::Vi).err().unwrap();
         assert!(said.contains("rỗng"), "{said}");
     }
 
-    fn space_file(files: &Files, name: &str, bytes: &[u8]) -> String {
-        let Files::Space(space) = files else {
-            unreachable!("a space")
-        };
+    /// Lan's space beside a database in `dir`.
+    fn lan_space(dir: &Path) -> UserSpace {
+        Spaces::beside(&dir.join("c.redb"), SpaceLimits::default())
+            .of("lan")
+            .unwrap()
+    }
+
+    fn upload(space: &UserSpace, name: &str, bytes: &[u8]) {
         let mut upload = space.upload(name).unwrap();
         upload.write_at(0, bytes).unwrap();
         upload.finish().unwrap();
-        name.to_string()
     }
 
     #[test]
