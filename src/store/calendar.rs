@@ -40,29 +40,24 @@ impl Writer<'_> {
         write: MeetingWrite,
         draft: MeetingDraft,
     ) -> Result<(Meeting, OrgUnit), StoreError> {
-        let mut meeting = match write {
+        let (mut meeting, org) = match write {
             MeetingWrite::Plan(org) | MeetingWrite::Record(org) => {
                 let state = match write {
                     MeetingWrite::Record(_) => MeetingState::Held,
                     _ => MeetingState::Planned,
                 };
                 let org = self.org_on(org, draft.date)?;
-                Meeting::new(
-                    self.new_meeting_id()?,
-                    org.id,
-                    draft.kind,
-                    draft.date,
-                    state,
-                )
+                let id = self.new_meeting_id()?;
+                (Meeting::new(id, org.id, draft.kind, draft.date, state), org)
             }
             MeetingWrite::Reschedule(id) | MeetingWrite::Hold(id) => {
                 let mut meeting = self.still_planned(id)?;
-                self.org_on(meeting.org, draft.date)?;
+                let org = self.org_on(meeting.org, draft.date)?;
                 match write {
                     MeetingWrite::Hold(_) => meeting.hold(draft.date),
                     _ => meeting.reschedule(draft.date),
                 }
-                meeting
+                (meeting, org)
             }
         };
         meeting.time = draft.time;
@@ -70,9 +65,6 @@ impl Writer<'_> {
         meeting.place = draft.place;
         meeting.topic = draft.topic;
         self.put_meeting(&meeting)?;
-        let org = self
-            .org(meeting.org)?
-            .ok_or(StoreError::OrgGone(meeting.org))?;
         Ok((meeting, org))
     }
 

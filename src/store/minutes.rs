@@ -140,7 +140,7 @@ impl Writer<'_> {
         change: RollChange,
         today: NaiveDate,
     ) -> Result<RollChanged, StoreError> {
-        let meeting = self.meeting_to_change(id)?;
+        let mut meeting = self.meeting_to_change(id)?;
         let mut roll = self.roll_of(&meeting)?;
         let place = |roll: &Roll, member: MemberId| {
             roll.entries
@@ -164,7 +164,8 @@ impl Writer<'_> {
             RollChange::RestPresent => (roll.mark_rest_present(), None),
         };
         if changed > 0 {
-            self.take_roll(id, &roll, today)?;
+            meeting.take_roll(&roll, today)?;
+            self.put_meeting(&meeting)?;
         }
         let entry = named.and_then(|m| roll.entries.into_iter().find(|e| e.member == m));
         Ok(RollChanged { changed, entry })
