@@ -123,14 +123,16 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
     };
     let stop = stop_signal();
     tokio::pin!(stop);
-    let mut warned = Warned::default();
+    // One throttle per kind of trouble, so a flood at the door never hides running out of
+    // descriptors, nor the other way round.
+    let (mut crowded, mut exhausted) = (Warned::default(), Warned::default());
     loop {
         tokio::select! {
             () = &mut stop => break,
             accepted = listener.accept() => match accepted {
-                Ok((socket, peer)) => door.welcome(&mut server, socket, peer, &mut warned),
+                Ok((socket, peer)) => door.welcome(&mut server, socket, peer, &mut crowded),
                 Err(e) if gate::out_of_descriptors(&e) => {
-                    warned.once_a_while(|| tracing::error!(
+                    exhausted.once_a_while(|| tracing::error!(
                         error = %e,
                         "no file descriptor left: new connections wait until some close"
                     ));
