@@ -382,3 +382,19 @@ fn f8_records_the_vote_and_says_whether_the_resolution_is_valid() {
         assert_eq!(status.contains("không hợp lệ"), !valid, "{status}");
     }
 }
+
+#[test]
+fn guests_recorded_from_the_roll_leave_the_record_open() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    let before = stored(&app, id).guests;
+    press(&mut app, "i");
+    assert_eq!(app.context(), Context::Checklist);
+    press(&mut app, "space enter");
+    assert_ne!(stored(&app, id).guests, before, "the guests were written");
+    assert_eq!(
+        app.record().map(|r| r.meeting.id),
+        Some(id),
+        "the form wrote to the record's own meeting: the record stays"
+    );
+}

@@ -13,35 +13,28 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-mod on_record;
-
 use super::forms;
 use super::i18n::Text;
 use super::keymap::{Action, Context, Keymap, Resolved};
-use super::layout::{Regions, list_rows};
+use super::layout::Regions;
 use super::overlay::{Env, Outcome, Overlay};
+pub use super::screen::Target;
+use super::screen::{Cx, Screen, ScreenMsg, Step};
+use super::screens::Ui;
 use super::screens::chrome::{self, Status};
-use super::screens::dashboard::{self, DashboardView};
+use super::screens::dashboard::DashboardView;
 use super::screens::help::Help;
-use super::screens::meetings::{self, MeetingsView};
-use super::screens::member_detail::{self, MemberDetail};
-use super::screens::members::{self, Roster};
-use super::screens::org_info::{self, OrgInfo};
-use super::screens::quotas::Quotas;
-use super::screens::record::editor::Command;
-use super::screens::record::{self, MeetingRecord, Tab};
+use super::screens::home::Home;
+pub use super::screens::home::RightPane;
+use super::screens::meetings::MeetingsView;
+use super::screens::record::{self, MeetingRecord};
 use super::screens::search::Search;
-use super::screens::tree::{self, TreeState};
-use super::screens::{MonthScreen, Ui};
+use super::screens::tree::TreeState;
 use super::theme::Theme;
 use crate::clock::Clock;
-use crate::domain::date::year_month;
-use crate::domain::{
-    Draft, Lang, Mark, MeetingId, Member, MemberId, MinutesError, MinutesText, OrgId, OrgKind,
-    OrgUnit,
-};
+use crate::domain::{Lang, MeetingId, Member, OrgUnit};
 use crate::io::files::Files;
-use crate::store::{Reader, Store, StoreError};
+use crate::store::Store;
 
 /// Everything that can change the App.
 pub enum Msg {
@@ -64,8 +57,9 @@ pub enum Msg {
     Paste(String),
     /// Time passes: what is due (autosaving a draft) is done.
     Tick(Instant),
-    /// The answer to "resume the draft?" when a meeting's record opens.
-    ResumeDraft(bool),
+    /// A message for the screen on top from an overlay it opened (the answer to "resume
+    /// the draft?").
+    ToScreen(ScreenMsg),
 }
 
 impl std::fmt::Debug for Msg {
@@ -80,18 +74,9 @@ impl std::fmt::Debug for Msg {
             Msg::Batch(msgs) => f.debug_list().entries(msgs).finish(),
             Msg::Paste(text) => write!(f, "Paste({} chars)", text.chars().count()),
             Msg::Tick(_) => f.write_str("Tick"),
-            Msg::ResumeDraft(yes) => write!(f, "ResumeDraft({yes})"),
+            Msg::ToScreen(msg) => f.debug_tuple("ToScreen").field(msg).finish(),
         }
     }
-}
-
-/// Where a jump lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Org(OrgId),
-    Member(MemberId),
-    /// A meeting on the meetings screen: its organisation, its month, the cursor on it.
-    Meeting(MeetingId),
 }
 
 /// What the host must do after an update.
@@ -103,7 +88,8 @@ pub enum Effect {
     Quit,
 }
 
-/// Which screen has the keys when no overlay is open.
+/// Which screen has the keys when no overlay is open: read from the screen on top, for
+/// hosts and tests that ask where the user is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Tree,
@@ -115,24 +101,6 @@ pub enum Focus {
     Record,
     /// An organisation's month at a glance: numbers, trend, units below worst first.
     Dashboard,
-}
-
-/// The right pane: the roster of a branch or cell, or what a committee is.
-#[derive(Debug)]
-pub enum RightPane {
-    Nothing,
-    Info(OrgInfo),
-    Roster(Roster),
-}
-
-impl RightPane {
-    fn org(&self) -> Option<&OrgUnit> {
-        match self {
-            RightPane::Nothing => None,
-            RightPane::Info(info) => Some(&info.org),
-            RightPane::Roster(roster) => Some(&roster.org),
-        }
-    }
 }
 
 /// How the App starts.
@@ -176,27 +144,38 @@ pub struct App {
     keymap: Keymap,
     theme: Theme,
     size: Rect,
-    focus: Focus,
-    tree: TreeState,
-    right: RightPane,
-    detail: Option<MemberDetail>,
-    meetings: Option<MeetingsView>,
-    /// Where the keys go back to when the meetings screen closes.
-    before_meetings: Focus,
-    /// The meeting whose roll and minutes are open.
-    record: Option<MeetingRecord>,
-    dashboard: Option<DashboardView>,
-    /// Where the keys go back to when the dashboard closes.
-    before_dashboard: Focus,
+    /// The screen at the bottom of the stack, never taken off: the tree and its right pane.
+    home: Home,
+    /// The screens opened over it, the last on top: going back takes the top one off.
+    above: Vec<Box<dyn Screen>>,
     files: Files,
-    /// A meeting chosen on the meetings screen, to open once the screen is done reading.
-    opening: Option<MeetingId>,
     actor: String,
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
     status: Option<Status>,
     /// This App's id for leases on minutes (see `store::leases`).
     lease_holder: u64,
+}
+
+/// The screens, taken apart from the rest of the App so one can be handed a [`Cx`].
+struct Stack<'a> {
+    home: &'a mut Home,
+    above: &'a mut Vec<Box<dyn Screen>>,
+}
+
+impl Stack<'_> {
+    fn top(&mut self) -> &mut dyn Screen {
+        match self.above.last_mut() {
+            Some(screen) => screen.as_mut(),
+            None => self.home,
+        }
+    }
+
+    /// Every screen, the bottom one first.
+    fn all(&mut self) -> impl Iterator<Item = &mut dyn Screen> {
+        let home: &mut dyn Screen = self.home;
+        std::iter::once(home).chain(self.above.iter_mut().map(|s| s.as_mut() as &mut dyn Screen))
+    }
 }
 
 /// An App that ends (its session closed) lets go of the minutes it was editing at once,
@@ -212,6 +191,7 @@ impl App {
     /// assumes the smallest terminal it works in.
     pub fn new(store: Store, options: Options) -> App {
         let size = Rect::new(0, 0, super::layout::MIN_WIDTH, super::layout::MIN_HEIGHT);
+        let regions = Regions::at_least(size);
         let mut app = App {
             store,
             lang: options.lang,
@@ -220,26 +200,17 @@ impl App {
             keymap: options.keymap,
             theme: options.theme,
             size,
-            focus: Focus::Tree,
-            tree: TreeState::empty(),
-            right: RightPane::Nothing,
-            detail: None,
-            meetings: None,
-            before_meetings: Focus::Tree,
-            record: None,
-            dashboard: None,
-            before_dashboard: Focus::Tree,
+            home: Home::empty(regions),
+            above: Vec::new(),
             files: options.files,
-            opening: None,
             actor: options.actor,
             overlays: Vec::new(),
             status: options.notice,
             lease_holder: crate::store::new_holder(),
         };
-        let rows = app.tree_rows();
-        if let Some(tree) = app.read(|_, r| TreeState::read(r, rows)) {
-            app.tree = tree;
-            app.read(|app, r| app.show_selection(r));
+        let (_, mut cx) = app.split();
+        if let Some(home) = cx.read(|r| Home::read(r, regions)) {
+            app.home = home;
         }
         app
     }
@@ -276,21 +247,21 @@ impl App {
                 self.status = Some(status);
                 vec![Effect::Redraw]
             }
-            // A paste goes to the overlay on top, else to the minutes being edited.
-            Msg::Paste(text) => match self.overlays.last_mut() {
-                Some(top) => {
-                    if top.paste(&text) {
-                        vec![Effect::Redraw]
-                    } else {
-                        Vec::new()
+            // A paste goes to the overlay on top, else to the screen (the minutes).
+            Msg::Paste(text) => {
+                let took = match self.overlays.last_mut() {
+                    Some(top) => top.paste(&text),
+                    None => {
+                        let (mut stack, mut cx) = self.split();
+                        stack.top().paste(&text, &mut cx)
                     }
-                }
-                None => self.paste(&text),
-            },
+                };
+                redraw_if(took)
+            }
             Msg::Tick(now) => self.tick(now),
-            Msg::ResumeDraft(resume) => {
-                self.resume_draft(resume);
-                vec![Effect::Redraw]
+            Msg::ToScreen(msg) => {
+                let (mut stack, mut cx) = self.split();
+                redraw_if(stack.top().on_msg(msg, &mut cx))
             }
             Msg::Batch(msgs) => {
                 let mut effects = Vec::new();
@@ -312,79 +283,46 @@ impl App {
             chrome::too_small(frame, area, &ui);
             return;
         };
-        let member = match (self.focus, &self.detail) {
-            (Focus::Detail, Some(detail)) => Some(detail.member.name.as_str()),
-            _ => None,
-        };
-        let path = match (self.focus, &self.meetings, &self.record, &self.dashboard) {
-            (Focus::Meetings, Some(view), _, _) => view.path.as_slice(),
-            (Focus::Record, _, Some(record), _) => record.path.as_slice(),
-            (Focus::Dashboard, _, _, Some(view)) => view.path.as_slice(),
-            _ => self.tree.breadcrumb(),
-        };
-        chrome::header(frame, regions.header, path, member, &ui);
-        let keys_here = self.overlays.is_empty();
-        match (self.focus, &self.detail, &self.meetings) {
-            (Focus::Detail, Some(detail), _) => {
-                member_detail::render(frame, regions.body, detail, &ui)
-            }
-            (Focus::Meetings, _, Some(view)) => {
-                meetings::render(frame, regions.body, view, keys_here, &ui)
-            }
-            (Focus::Dashboard, _, _) if self.dashboard.is_some() => {
-                if let Some(view) = &self.dashboard {
-                    dashboard::render(frame, regions.body, view, keys_here, &ui);
-                }
-            }
-            (Focus::Record, _, _) if self.record.is_some() => {
-                if let Some(record) = &self.record {
-                    record::render(frame, regions.body, record, keys_here, &ui);
-                }
-            }
-            _ => {
-                let (left, right) = regions.panes();
-                tree::render(
-                    frame,
-                    left,
-                    &self.tree,
-                    keys_here && self.focus == Focus::Tree,
-                    &ui,
-                );
-                let focused = keys_here && self.focus == Focus::Members;
-                match &self.right {
-                    RightPane::Roster(roster) => {
-                        members::render(frame, right, roster, focused, &ui)
-                    }
-                    RightPane::Info(info) => org_info::render(frame, right, info, focused, &ui),
-                    RightPane::Nothing => {}
-                }
-            }
-        }
+        let top = self.top();
+        chrome::header(frame, regions.header, self.path(), top.member_name(), &ui);
+        top.render(frame, regions.body, self.overlays.is_empty(), &ui);
         for overlay in &self.overlays {
             overlay.render(frame, regions.body, &ui);
         }
         chrome::status(frame, regions.status, self.status.as_ref(), &ui);
-        chrome::footer(frame, regions.footer, self.context(), &ui);
+        let commands = match self.overlays.last() {
+            Some(overlay) => overlay.commands(),
+            None => top.commands(),
+        };
+        chrome::footer(frame, regions.footer, self.context(), &commands, &ui);
     }
 
     /// The keymap context of whatever has the keys.
     pub fn context(&self) -> Context {
         match self.overlays.last() {
             Some(overlay) => overlay.context(),
-            None => self.screen_context(),
+            None => self.top().context(),
         }
     }
 
+    /// Which screen has the keys.
     pub fn focus(&self) -> Focus {
-        self.focus
+        match self.top().context() {
+            Context::Members => Focus::Members,
+            Context::Detail => Focus::Detail,
+            Context::Meetings => Focus::Meetings,
+            Context::Roll | Context::Minutes => Focus::Record,
+            Context::Dashboard => Focus::Dashboard,
+            _ => Focus::Tree,
+        }
     }
 
     pub fn tree(&self) -> &TreeState {
-        &self.tree
+        &self.home.tree
     }
 
     pub fn right(&self) -> &RightPane {
-        &self.right
+        &self.home.right
     }
 
     pub fn status(&self) -> Option<&Status> {
@@ -397,26 +335,17 @@ impl App {
 
     /// The meeting whose record (roll-call and minutes) is open.
     pub fn record(&self) -> Option<&MeetingRecord> {
-        match self.focus {
-            Focus::Record => self.record.as_ref(),
-            _ => None,
-        }
+        self.top_as()
     }
 
     /// The dashboard, while it is open.
     pub fn dashboard(&self) -> Option<&DashboardView> {
-        match self.focus {
-            Focus::Dashboard => self.dashboard.as_ref(),
-            _ => None,
-        }
+        self.top_as()
     }
 
     /// The meetings screen, while it is open.
     pub fn meetings(&self) -> Option<&MeetingsView> {
-        match self.focus {
-            Focus::Meetings => self.meetings.as_ref(),
-            _ => None,
-        }
+        self.top_as()
     }
 
     pub fn lang(&self) -> Lang {
@@ -427,25 +356,42 @@ impl App {
         self.today
     }
 
-    /// The organisation selected in the tree, or shown on the meetings screen: what an org
-    /// form (add below, rename, move, dissolve) or a meeting form acts on.
+    /// What an org form (add below, rename, move, dissolve) or a meeting form acts on: the
+    /// organisation the screen on top shows, or that of the nearest screen below that
+    /// shows one — at the bottom, the one selected in the tree.
     pub fn selected_org(&self) -> Option<&OrgUnit> {
-        if let Some(view) = self.dashboard() {
-            return Some(&view.node);
-        }
-        match self.meetings() {
-            Some(view) => Some(&view.node),
-            None => self.tree.selected().map(|node| &node.org),
-        }
+        self.screens().rev().find_map(|s| s.selection().org)
     }
 
     /// The member selected in the list or open in the details: what a member form acts on.
     pub fn selected_member(&self) -> Option<&Member> {
-        match (self.focus, &self.detail, &self.right) {
-            (Focus::Detail, Some(detail), _) => Some(&detail.member),
-            (Focus::Members, _, RightPane::Roster(roster)) => roster.selected(),
-            _ => None,
+        self.top().selection().member
+    }
+
+    fn top(&self) -> &dyn Screen {
+        match self.above.last() {
+            Some(screen) => screen.as_ref(),
+            None => &self.home,
         }
+    }
+
+    /// The screen on top as a `T`, when it is one.
+    fn top_as<T: 'static>(&self) -> Option<&T> {
+        self.top().as_any().downcast_ref()
+    }
+
+    /// Every screen, the bottom one first.
+    fn screens(&self) -> impl DoubleEndedIterator<Item = &dyn Screen> {
+        let home: &dyn Screen = &self.home;
+        std::iter::once(home).chain(self.above.iter().map(|s| s.as_ref()))
+    }
+
+    /// The breadcrumb: of the screen on top, or of the nearest below that has one.
+    fn path(&self) -> &[OrgUnit] {
+        self.screens()
+            .rev()
+            .find_map(|s| s.path())
+            .unwrap_or_default()
     }
 
     fn ui(&self) -> Ui<'_> {
@@ -457,51 +403,25 @@ impl App {
         }
     }
 
-    fn screen_context(&self) -> Context {
-        match self.focus {
-            Focus::Tree => Context::Tree,
-            Focus::Members => Context::Members,
-            Focus::Detail => Context::Detail,
-            Focus::Meetings => Context::Meetings,
-            Focus::Dashboard => Context::Dashboard,
-            Focus::Record => match self.record.as_ref().map(MeetingRecord::tab) {
-                Some(Tab::Roll) | None => Context::Roll,
-                Some(_) => Context::Minutes,
-            },
-        }
-    }
-
-    fn regions(&self) -> Option<Regions> {
-        Regions::of(self.size)
-    }
-
-    fn tree_rows(&self) -> usize {
-        self.regions().map_or(1, |r| list_rows(r.panes().0))
-    }
-
-    fn roster_rows(&self) -> usize {
-        self.regions().map_or(1, |r| list_rows(r.panes().1))
-    }
-
-    fn body(&self) -> Rect {
-        self.regions().map_or(self.size, |r| r.body)
-    }
-
-    /// Runs `f` on a fresh snapshot of the store; a failure goes to the status line (and the
-    /// log) instead of ending the App.
-    fn read<T>(&mut self, f: impl FnOnce(&mut App, &Reader) -> Result<T, StoreError>) -> Option<T> {
-        let store = self.store.clone();
-        match store.read().and_then(|reader| f(self, &reader)) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                tracing::warn!(error = %e, "store read failed");
-                self.status = Some(Status {
-                    text: e.message(self.lang),
-                    error: true,
-                });
-                None
-            }
-        }
+    /// The screens, and what one needs to handle a key.
+    fn split(&mut self) -> (Stack<'_>, Cx<'_>) {
+        let cx = Cx {
+            store: &self.store,
+            lang: self.lang,
+            today: self.today,
+            clock: &self.clock,
+            regions: Regions::at_least(self.size),
+            files: &self.files,
+            actor: &self.actor,
+            theme: self.theme,
+            keymap: &self.keymap,
+            status: &mut self.status,
+        };
+        let stack = Stack {
+            home: &mut self.home,
+            above: &mut self.above,
+        };
+        (stack, cx)
     }
 
     fn on_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
@@ -510,7 +430,7 @@ impl App {
         }
         let had_status = self.status.take().is_some();
         let mut effects = Vec::new();
-        let changed = if self.regions().is_none() {
+        let changed = if Regions::of(self.size).is_none() {
             // Too small to work in: only leaving works.
             let quit = self.keymap.action_in(Context::Global, key) == Some(Action::Quit);
             if quit {
@@ -525,12 +445,14 @@ impl App {
                 Resolved::Unbound => self.overlay_key(key, None, &mut effects),
             }
         } else {
-            let context = self.screen_context();
-            let typing = context == Context::Minutes;
+            let (context, typing) = (self.top().context(), self.top().typing());
             match self.keymap.resolve(context, key, typing) {
                 Resolved::Own(action) => self.screen_action(action),
                 Resolved::Global(action) => self.global(action, context, &mut effects),
-                Resolved::Unbound if typing => self.type_key(key),
+                Resolved::Unbound if typing => {
+                    let (mut stack, mut cx) = self.split();
+                    stack.top().on_text(key, &mut cx)
+                }
                 Resolved::Unbound => false,
             }
         };
@@ -544,13 +466,16 @@ impl App {
     fn global(&mut self, action: Action, context: Context, effects: &mut Vec<Effect>) -> bool {
         match action {
             Action::Quit => {
-                // What is typed and not yet saved is kept as a draft, to resume next time.
-                self.save_draft(Instant::now());
+                self.leave_all();
                 effects.push(Effect::Quit);
                 false
             }
             Action::Help if context != Context::Help => {
-                self.overlays.push(Box::new(Help::new(context)));
+                let offered = match self.overlays.last() {
+                    Some(overlay) => overlay.commands(),
+                    None => self.top().commands(),
+                };
+                self.overlays.push(Box::new(Help::new(context, offered)));
                 true
             }
             Action::Search if self.overlays.is_empty() => {
@@ -583,7 +508,7 @@ impl App {
             today: self.today,
             now: self.now(),
             keymap: &self.keymap,
-            area: self.body(),
+            area: Regions::at_least(self.size).body,
         };
         let (keep, changed, then) = match top.on_key(key, action, &mut env) {
             Outcome::Ignored => (true, false, None),
@@ -601,7 +526,8 @@ impl App {
         changed
     }
 
-    /// An action of the screen that has the keys.
+    /// An action of the screen that has the keys: the form it opens, if it is an editing
+    /// action, else the screen's own.
     fn screen_action(&mut self, action: Action) -> bool {
         match self.form_for(action) {
             Some(Ok(form)) => {
@@ -615,450 +541,150 @@ impl App {
             }
             None => {}
         }
-        match action {
-            Action::Calendar => return self.open_meetings(),
-            Action::Quotas => return self.open_quotas(),
-            Action::Dashboard => return self.open_dashboard(),
-            _ => {}
+        let (mut stack, mut cx) = self.split();
+        let step = stack.top().on_action(action, &mut cx);
+        self.follow(step)
+    }
+
+    /// Does what a screen answered; whether anything changed.
+    fn follow(&mut self, step: Step) -> bool {
+        match step {
+            Step::Ignored => false,
+            Step::Changed => true,
+            Step::Back => {
+                self.back();
+                true
+            }
+            Step::Push(screen) => {
+                self.above.push(screen);
+                true
+            }
+            Step::Open(overlay) => {
+                self.overlays.push(overlay);
+                true
+            }
+            Step::Then(steps) => {
+                let mut changed = false;
+                for step in steps {
+                    changed |= self.follow(step);
+                }
+                changed
+            }
         }
-        match self.focus {
-            Focus::Tree => self.tree_action(action),
-            Focus::Members => self.members_action(action),
-            Focus::Detail => self.detail_action(action),
-            Focus::Meetings => self.meetings_action(action),
-            Focus::Record => self.record_action(action),
-            Focus::Dashboard => self.dashboard_action(action),
+    }
+
+    /// Takes the top screen off; the one below has the keys again.
+    fn back(&mut self) {
+        if self.above.pop().is_some() {
+            let (mut stack, mut cx) = self.split();
+            stack.top().resumed(&mut cx);
         }
     }
 
     /// The editing form an action opens over the current screen, if it opens one, or why it
     /// cannot open here (no branch selected, say). Forms are overlays (`overlay.rs`) with
-    /// their own keymap context; what they act on comes from [`App::selected_org`] and
-    /// [`App::selected_member`].
+    /// their own keymap context; what they act on is what the screen has selected.
     fn form_for(&self, action: Action) -> Option<Result<Box<dyn Overlay>, Status>> {
-        let calendar = match (&self.record, self.meetings()) {
-            (Some(record), _) if self.focus == Focus::Record => Some(forms::CalendarSubject {
-                node: &record.org,
-                month: year_month(record.meeting.date),
-                meeting: Some(&record.meeting),
-                unit: None,
-            }),
-            (_, Some(view)) => Some(forms::CalendarSubject {
-                node: &view.node,
-                month: view.month(),
-                meeting: view.selected_meeting(),
-                unit: view.selected_unit(),
-            }),
-            _ => None,
-        };
+        let top = self.top();
+        let selection = top.selection();
         let subject = forms::Subject {
-            context: self.screen_context(),
+            context: top.context(),
             lang: self.lang,
             today: self.today,
             now: self.now(),
             org: self.selected_org(),
-            member: self.selected_member(),
-            calendar,
+            member: selection.member,
+            calendar: selection.calendar,
             files: &self.files,
         };
         forms::open(action, &subject, &self.store)
     }
 
-    /// The organisation the meetings screen and the quotas open on: what is selected in
-    /// the tree, or the branch whose members are listed.
-    fn org_for_meetings(&self) -> Option<OrgUnit> {
-        match (self.focus, &self.right) {
-            (Focus::Members, RightPane::Roster(roster)) => Some(roster.org.clone()),
-            _ => self.selected_org().cloned(),
-        }
-    }
-
-    /// `c`: the meetings of the selected organisation, this month.
-    fn open_meetings(&mut self) -> bool {
-        let Some(org) = self.org_for_meetings() else {
-            self.error(Text::PickAnOrg);
-            return true;
-        };
-        let (today, body) = (self.today, self.body());
-        if let Some(view) = self.read(|_, r| MeetingsView::open(r, org, today, body)) {
-            if self.focus != Focus::Meetings {
-                self.before_meetings = self.focus;
-            }
-            self.meetings = Some(view);
-            self.focus = Focus::Meetings;
-        }
-        true
-    }
-
-    /// `v`: committee members' visits against their quotas, for the selected organisation.
-    fn open_quotas(&mut self) -> bool {
-        let Some(org) = self.org_for_meetings() else {
-            self.error(Text::PickAnOrg);
-            return true;
-        };
-        let today = self.today;
-        if let Some(quotas) = self.read(|_, r| Quotas::read(r, &org, today)) {
-            self.overlays.push(Box::new(quotas));
-        }
-        true
-    }
-
-    /// `b`: the dashboard of the selected organisation — from the meetings screen, of its
-    /// organisation and month; elsewhere this month.
-    fn open_dashboard(&mut self) -> bool {
-        let Some(org) = self.org_for_meetings() else {
-            self.error(Text::PickAnOrg);
-            return true;
-        };
-        let month = self
-            .meetings()
-            .map_or(year_month(self.today), MeetingsView::month);
-        let (today, body) = (self.today, self.body());
-        if let Some(view) = self.read(|_, r| DashboardView::open(r, org, month, today, body)) {
-            self.before_dashboard = self.focus;
-            self.dashboard = Some(view);
-            self.focus = Focus::Dashboard;
-        }
-        true
-    }
-
-    fn close_dashboard(&mut self) {
-        self.dashboard = None;
-        self.focus = self.before_dashboard;
-        self.leave_right_pane();
-    }
-
-    fn dashboard_action(&mut self, action: Action) -> bool {
-        if self.dashboard.is_none() {
-            self.focus = Focus::Tree;
-            return true;
-        }
-        let page = self.dashboard.as_ref().map_or(1, DashboardView::page);
-        let before = self
-            .dashboard
-            .as_ref()
-            .map(|v| (v.node.id, v.month(), v.cursor()));
-        let stays = self.read(|app, r| {
-            let Some(view) = app.dashboard.as_mut() else {
-                return Ok(false);
-            };
-            if view.navigate(r, action, page)? {
-                return Ok(true);
-            }
-            match action {
-                Action::Open => {
-                    view.open_selected(r)?;
-                }
-                Action::Parent => return view.up(r),
-                Action::Back => return view.back(r),
-                _ => {}
-            }
-            Ok(true)
-        });
-        if stays == Some(false) {
-            self.close_dashboard();
-            return true;
-        }
-        let after = self
-            .dashboard
-            .as_ref()
-            .map(|v| (v.node.id, v.month(), v.cursor()));
-        before != after
-    }
-
-    fn close_meetings(&mut self) {
-        self.meetings = None;
-        self.focus = self.before_meetings;
-        self.leave_right_pane();
-    }
-
-    fn meetings_action(&mut self, action: Action) -> bool {
-        if self.meetings.is_none() {
-            self.focus = Focus::Tree;
-            return true;
-        }
-        let page = self.meetings.as_ref().map_or(1, MeetingsView::page);
-        let before = self
-            .meetings
-            .as_ref()
-            .map(|v| (v.node.id, v.month(), v.cursor()));
-        let went_back = self.read(|app, r| {
-            let Some(view) = app.meetings.as_mut() else {
-                return Ok(true);
-            };
-            if view.navigate(r, action, page)? {
-                return Ok(false);
-            }
-            match action {
-                Action::Open => {
-                    if let Some(id) = view.selected_meeting().map(|m| m.id) {
-                        app.opening = Some(id);
-                    } else {
-                        view.open_unit(r)?;
-                    }
-                }
-                Action::Back => return view.back(r).map(|went| !went),
-                _ => {}
-            }
-            Ok(false)
-        });
-        if went_back == Some(true) {
-            self.close_meetings();
-            return true;
-        }
-        if let Some(id) = self.opening.take() {
-            return self.open_record(id);
-        }
-        let after = self
-            .meetings
-            .as_ref()
-            .map(|v| (v.node.id, v.month(), v.cursor()));
-        before != after
-    }
-
-    fn tree_action(&mut self, action: Action) -> bool {
-        if action == Action::SwitchPane {
-            return self.focus_members();
-        }
-        let before = (self.tree.cursor(), self.tree.len());
-        let page = self.tree.page();
-        self.read(|app, r| {
-            let tree = &mut app.tree;
-            match action {
-                Action::Up => tree.step(r, -1),
-                Action::Down => tree.step(r, 1),
-                Action::PageUp => tree.step(r, -page),
-                Action::PageDown => tree.step(r, page),
-                Action::Top => tree.to_top(r),
-                Action::Bottom => tree.to_bottom(r),
-                Action::Expand => tree.expand(r),
-                Action::Collapse => tree.collapse(r),
-                Action::Toggle => tree.toggle(r),
-                _ => Ok(()),
-            }?;
-            app.show_selection(r)
-        });
-        before != (self.tree.cursor(), self.tree.len())
-    }
-
-    fn focus_members(&mut self) -> bool {
-        if matches!(self.right, RightPane::Roster(_)) {
-            self.focus = Focus::Members;
-        } else {
-            self.info(Text::PickABranch);
-        }
-        true
-    }
-
-    fn members_action(&mut self, action: Action) -> bool {
-        let RightPane::Roster(roster) = &self.right else {
-            self.focus = Focus::Tree;
-            return true;
-        };
-        match action {
-            Action::Back | Action::SwitchPane => {
-                self.focus = Focus::Tree;
-                return true;
-            }
-            Action::Open => {
-                let Some(id) = roster.selected().map(|m| m.id) else {
-                    return false;
-                };
-                return self.open_detail(id);
-            }
-            _ => {}
-        }
-        let page = roster.page();
-        self.read(|app, r| {
-            let RightPane::Roster(roster) = &mut app.right else {
-                return Ok(false);
-            };
-            let before = roster.selected().map(|m| m.id);
-            match action {
-                Action::Up => roster.step(r, -1),
-                Action::Down => roster.step(r, 1),
-                Action::PageUp => roster.step(r, -page),
-                Action::PageDown => roster.step(r, page),
-                Action::Top => roster.to_top(r),
-                Action::Bottom => roster.to_bottom(r),
-                _ => Ok(()),
-            }?;
-            Ok(before != roster.selected().map(|m| m.id))
-        })
-        .unwrap_or(true)
-    }
-
-    fn open_detail(&mut self, id: MemberId) -> bool {
-        match self.read(|_, r| MemberDetail::read(r, id)) {
-            Some(Some(detail)) => {
-                self.detail = Some(detail);
-                self.focus = Focus::Detail;
-            }
-            Some(None) => self.error(Text::NotFound),
-            None => {}
-        }
-        true
-    }
-
-    fn detail_action(&mut self, action: Action) -> bool {
-        let area = self.body();
-        let ui = Ui {
-            lang: self.lang,
-            today: self.today,
-            theme: self.theme,
-            keymap: &self.keymap,
-        };
-        let Some(detail) = self.detail.as_mut() else {
-            self.focus = Focus::Members;
-            return true;
-        };
-        let page = super::layout::text_rows(area) as isize;
-        match action {
-            Action::Back => {
-                self.detail = None;
-                self.focus = Focus::Members;
-            }
-            Action::Up => detail.scroll(-1, area, &ui),
-            Action::Down => detail.scroll(1, area, &ui),
-            Action::PageUp => detail.scroll(-page, area, &ui),
-            Action::PageDown => detail.scroll(page, area, &ui),
-            Action::Top => detail.scroll_to_top(),
-            Action::Bottom => detail.scroll_to_end(area, &ui),
-            _ => return false,
-        }
-        true
-    }
-
-    /// Makes the right pane show the organisation selected in the tree.
-    fn show_selection(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        let Some(node) = self.tree.selected().cloned() else {
-            self.right = RightPane::Nothing;
-            self.leave_right_pane();
-            return Ok(());
-        };
-        if self.right.org() == Some(&node.org) {
-            return Ok(());
-        }
-        self.right = if node.org.kind.is_branch() || node.org.kind == OrgKind::Cell {
-            RightPane::Roster(Roster::read(
-                reader,
-                node.org,
-                node.totals,
-                self.roster_rows(),
-            )?)
-        } else {
-            RightPane::Info(OrgInfo::read(reader, node.org, node.totals)?)
-        };
-        self.leave_right_pane();
-        Ok(())
-    }
-
-    /// The keys go back to the tree when the right pane has no list to move in.
-    fn leave_right_pane(&mut self) {
-        if self.focus == Focus::Members && !matches!(self.right, RightPane::Roster(_)) {
-            self.focus = Focus::Tree;
-        }
-    }
-
     fn relayout(&mut self) {
-        if self.regions().is_none() {
+        let Some(regions) = Regions::of(self.size) else {
             return;
+        };
+        let (mut stack, mut cx) = self.split();
+        for screen in stack.all() {
+            cx.read(|r| screen.resize(r, regions));
         }
-        let (tree_rows, roster_rows) = (self.tree_rows(), self.roster_rows());
-        let body = self.body();
-        self.read(|app, r| {
-            app.tree.set_height(r, tree_rows)?;
-            if let RightPane::Roster(roster) = &mut app.right {
-                roster.set_height(r, roster_rows)?;
-            }
-            if let Some(view) = &mut app.meetings {
-                view.set_body(r, body)?;
-            }
-            if let Some(view) = &mut app.dashboard {
-                view.set_body(r, body)?;
-            }
-            if let Some(record) = &mut app.record {
-                record.set_body(body);
-            }
-            app.show_selection(r)
-        });
     }
 
+    /// Shows `target`: the screen that can show it, the ones above it taken off; a meeting
+    /// no screen shows gets the meetings screen opened on it.
     fn jump(&mut self, target: Target) {
-        let on_record = self.record.as_ref().map(|r| r.meeting.id);
-        if self.focus == Focus::Record
-            && on_record.is_some_and(|open| target == Target::Meeting(open))
+        let (mut stack, mut cx) = self.split();
+        let mut taken = None;
+        for (at, screen) in stack
+            .all()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
         {
-            // A form on the record wrote to its own meeting: stay on the record.
-            return;
-        }
-        if let Target::Meeting(id) = target {
-            self.jump_to_meeting(id);
-            return;
-        }
-        self.detail = None;
-        if self.focus == Focus::Meetings {
-            self.meetings = None;
-        }
-        if self.focus == Focus::Dashboard {
-            self.dashboard = None;
-        }
-        let found = self.read(|app, r| {
-            let (org, member) = match target {
-                Target::Meeting(_) => return Ok(false),
-                Target::Org(org) => (org, None),
-                Target::Member(id) => match r.member(id)? {
-                    Some(member) => (member.org, Some(id)),
-                    None => return Ok(false),
-                },
-            };
-            if !app.tree.reveal(r, org)? {
-                return Ok(false);
+            if let Some(found) = screen.reveal(target, &mut cx) {
+                taken = Some((at, found));
+                break;
             }
-            app.show_selection(r)?;
-            app.focus = Focus::Tree;
-            let Some(member) = member else {
-                return Ok(true);
-            };
-            let RightPane::Roster(roster) = &mut app.right else {
-                return Ok(false);
-            };
-            let found = roster.reveal(r, member)?;
-            if found {
-                app.focus = Focus::Members;
+        }
+        let found = match taken {
+            Some((at, found)) => {
+                self.close_above(at);
+                found
             }
-            Ok(found)
-        });
-        if found == Some(false) {
+            None => match target {
+                Target::Meeting(id) => self.open_meetings_on(id),
+                _ => false,
+            },
+        };
+        if !found {
             self.error(Text::NotFound);
         }
     }
 
-    /// The meetings screen on `id`'s organisation and month, the cursor on it.
-    fn jump_to_meeting(&mut self, id: MeetingId) {
-        let (today, body) = (self.today, self.body());
-        let found = self.read(|app, r| {
-            let Some(meeting) = r.meeting(id)? else {
-                return Ok(false);
-            };
-            if app.meetings.is_none() {
-                let Some(org) = r.org(meeting.org)? else {
-                    return Ok(false);
-                };
-                app.meetings = Some(MeetingsView::open(r, org, today, body)?);
-            }
-            if app.focus != Focus::Meetings {
-                app.before_meetings = app.focus;
-                app.focus = Focus::Meetings;
-            }
-            match app.meetings.as_mut() {
-                Some(view) => view.reveal_meeting(r, &meeting),
-                None => Ok(false),
-            }
-        });
-        if found == Some(false) {
-            self.error(Text::NotFound);
+    /// Takes off every screen above the `depth`-th (the home screen is the 0th), keeping
+    /// what is typed in them.
+    fn close_above(&mut self, depth: usize) {
+        while self.above.len() > depth {
+            let (mut stack, mut cx) = self.split();
+            stack.top().leave(&mut cx);
+            self.above.pop();
         }
+    }
+
+    /// The meetings screen on `id`'s organisation and month, the cursor on it, over the
+    /// screen on top. False when the meeting is not there.
+    fn open_meetings_on(&mut self, id: MeetingId) -> bool {
+        let (today, body) = (self.today, Regions::at_least(self.size).body);
+        let (_, mut cx) = self.split();
+        let opened = cx.read(|r| {
+            let Some(meeting) = r.meeting(id)? else {
+                return Ok(None);
+            };
+            let Some(org) = r.org(meeting.org)? else {
+                return Ok(None);
+            };
+            let mut view = MeetingsView::open(r, org, today, body)?;
+            let found = view.reveal_meeting(r, &meeting)?;
+            Ok(Some((view, found)))
+        });
+        match opened {
+            Some(Some((view, found))) => {
+                self.above.push(Box::new(view));
+                found
+            }
+            Some(None) => false,
+            None => true,
+        }
+    }
+
+    /// Starts on a meeting's record, its month on the meetings screen behind it: the
+    /// quick way in for whoever keeps one branch's minutes.
+    pub fn open_minutes(&mut self, id: MeetingId) {
+        self.jump(Target::Meeting(id));
+        let (_, mut cx) = self.split();
+        let step = record::open(id, &mut cx);
+        self.follow(step);
     }
 
     /// Moves the screens to the clock's day once it has passed midnight: deadlines,
@@ -1071,57 +697,85 @@ impl App {
         }
         tracing::info!(from = %self.today, to = %today, "the day changes");
         self.today = today;
-        if let Some(view) = self.meetings.as_mut() {
-            view.set_today(today);
-        }
-        if let Some(view) = self.dashboard.as_mut() {
-            view.set_today(today);
+        let (mut stack, _) = self.split();
+        for screen in stack.all() {
+            screen.set_today(today);
         }
         self.reload();
         true
     }
 
-    /// Reads everything shown again, keeping the selection where it still exists.
+    /// Reads everything shown again, keeping the selection where it still exists; a
+    /// screen whose subject is gone (a meeting, a member) is taken off.
     fn reload(&mut self) {
-        let member = self.selected_member().map(|m| m.id);
-        let detail_open = self.focus == Focus::Detail;
-        self.read(|app, r| {
-            app.tree.reload(r)?;
-            app.right = RightPane::Nothing;
-            app.show_selection(r)?;
-            if let (Some(id), RightPane::Roster(roster)) = (member, &mut app.right) {
-                roster.reveal(r, id)?;
-            }
-            Ok(())
-        });
-        self.read(|app, r| match app.meetings.as_mut() {
-            Some(view) => view.reload(r),
-            None => Ok(()),
-        });
-        self.read(|app, r| match app.dashboard.as_mut() {
-            Some(view) => view.reload(r),
-            None => Ok(()),
-        });
-        let record_gone = self.read(|app, r| match app.record.as_mut() {
-            Some(record) => record.reload(r).map(|found| !found),
-            None => Ok(false),
-        });
-        if record_gone == Some(true) {
-            self.record = None;
-            if self.focus == Focus::Record {
-                self.focus = Focus::Meetings;
+        let (stack, mut cx) = self.split();
+        cx.read(|r| stack.home.reload(r));
+        let mut kept = Vec::new();
+        for mut screen in std::mem::take(stack.above) {
+            if cx.read(|r| screen.reload(r)) != Some(false) {
+                kept.push(screen);
             }
         }
-        if let (true, Some(id)) = (detail_open, member) {
-            match self.read(|_, r| MemberDetail::read(r, id)).flatten() {
-                Some(detail) => self.detail = Some(detail),
-                None => {
-                    self.detail = None;
-                    self.focus = Focus::Members;
-                }
-            }
+        *stack.above = kept;
+    }
+
+    /// Time passes: the day may change, an autosave may be due.
+    fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let moved = self.follow_the_day();
+        let (mut stack, mut cx) = self.split();
+        let mut saved = false;
+        for screen in stack.all() {
+            saved |= screen.tick(now, &mut cx);
         }
-        self.leave_right_pane();
+        redraw_if(moved || saved)
+    }
+
+    /// When the host must send the next [`Msg::Tick`]: an autosave's due time, or the
+    /// next midnight when the clock's day moves by itself.
+    pub fn wake_at(&self) -> Option<Instant> {
+        let midnight = self
+            .clock
+            .until_tomorrow()
+            .map(|left| Instant::now() + left);
+        self.screens()
+            .filter_map(|s| s.due_at())
+            .chain(midnight)
+            .min()
+    }
+
+    /// Saves what is typed now, whatever the autosave timer says: for a host about to end
+    /// the App (a dropped connection, a server shutting down).
+    pub fn flush_draft(&mut self) {
+        self.leave_all();
+    }
+
+    /// What is typed and not yet saved in any screen is kept as a draft, to resume next
+    /// time.
+    fn leave_all(&mut self) {
+        let (mut stack, mut cx) = self.split();
+        for screen in stack.all() {
+            screen.leave(&mut cx);
+        }
+    }
+
+    /// Holds the lease on the minutes a screen would edit, or shows them read-only while
+    /// another session holds it; lets go of what is no longer open. True when a screen
+    /// changed between editable and read-only.
+    fn sync_lease(&mut self) -> bool {
+        let writes = self.store.access().role.writes_meetings();
+        let wanted = self.screens().rev().find_map(|s| s.minutes_wanted(writes));
+        let held = self.store.hold_minutes(self.lease_holder, wanted);
+        let (mut stack, mut cx) = self.split();
+        let mut changed = false;
+        for screen in stack.all() {
+            changed |= screen.lease_answer(&held, writes, &mut cx);
+        }
+        changed
+    }
+
+    /// Now, by the one clock, to the second.
+    fn now(&self) -> NaiveDateTime {
+        self.clock.now()
     }
 
     fn info(&mut self, text: Text) {
@@ -1136,6 +790,14 @@ impl App {
             text: text.get(self.lang).to_string(),
             error: true,
         });
+    }
+}
+
+fn redraw_if(changed: bool) -> Vec<Effect> {
+    if changed {
+        vec![Effect::Redraw]
+    } else {
+        Vec::new()
     }
 }
 

@@ -26,29 +26,45 @@ impl Regions {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
+        Some(Regions::at_least(area))
+    }
+
+    /// The bands of `area`, or of the smallest terminal chibo works in when `area` is
+    /// smaller: what the screens keep their sizes by while the terminal is too small.
+    pub fn at_least(area: Rect) -> Regions {
+        let width = area.width.max(MIN_WIDTH);
+        let height = area.height.max(MIN_HEIGHT);
         let [header, body, status, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
-        .areas(area);
-        Some(Regions {
+        .areas(Rect {
+            width,
+            height,
+            ..area
+        });
+        Regions {
             header,
             body,
             status,
             footer,
-        })
+        }
     }
 
     /// The tree on the left, the members or details on the right.
     pub fn panes(&self) -> (Rect, Rect) {
-        let tree_width = (self.body.width / 2).clamp(48, 100);
-        let [tree, right] =
-            Layout::horizontal([Constraint::Length(tree_width), Constraint::Min(1)])
-                .areas(self.body);
-        (tree, right)
+        panes(self.body)
     }
+}
+
+/// The tree on the left of `body`, the members or details on the right.
+pub fn panes(body: Rect) -> (Rect, Rect) {
+    let tree_width = (body.width / 2).clamp(48, 100);
+    let [tree, right] =
+        Layout::horizontal([Constraint::Length(tree_width), Constraint::Min(1)]).areas(body);
+    (tree, right)
 }
 
 /// Rows a bordered list with one line of column headings shows.

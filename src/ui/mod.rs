@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod overlay;
 pub mod paged;
+pub mod screen;
 pub mod screen_text;
 pub mod screens;
 pub mod terminal;

@@ -16,6 +16,7 @@ use ratatui::layout::Rect;
 
 use super::app::Msg;
 use super::keymap::{Action, Context, Keymap};
+use super::screen::CommandInfo;
 use super::screens::Ui;
 use super::screens::chrome::Status;
 use crate::domain::Lang;
@@ -96,6 +97,39 @@ pub trait Overlay: Send {
         None
     }
 
+    /// What the overlay offers now, for the footer and the help: by default the keys of
+    /// its kind ([`commands_of`]).
+    fn commands(&self) -> Vec<CommandInfo> {
+        commands_of(self.context())
+    }
+
     /// Draws the overlay over `area`, the body between the breadcrumb and the status line.
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>);
+}
+
+const MOVE: CommandInfo = CommandInfo::new(&[Action::Down, Action::Up]);
+const ACCEPT: CommandInfo = CommandInfo::new(&[Action::Accept]);
+const CANCEL: CommandInfo = CommandInfo::new(&[Action::Cancel]);
+
+/// The keys an overlay of `context` offers, in the order the footer shows them.
+pub fn commands_of(context: Context) -> Vec<CommandInfo> {
+    let commands: &[CommandInfo] = match context {
+        Context::Search | Context::Picker => &[MOVE, ACCEPT, CANCEL],
+        Context::Help | Context::Quotas => &[MOVE, CommandInfo::new(&[Action::Close])],
+        Context::Form => &[
+            CommandInfo::new(&[Action::NextField, Action::PrevField]),
+            ACCEPT,
+            CANCEL,
+        ],
+        Context::Confirm => &[ACCEPT, CANCEL],
+        Context::Checklist => &[MOVE, CommandInfo::new(&[Action::Toggle]), ACCEPT, CANCEL],
+        Context::Document => &[
+            CommandInfo::new(&[Action::Save]),
+            CommandInfo::new(&[Action::NextField]),
+            CANCEL,
+            CommandInfo::new(&[Action::Undo]),
+        ],
+        _ => &[],
+    };
+    commands.to_vec()
 }

@@ -19,6 +19,7 @@ use crate::store::{Reader, RollChange};
 use crate::ui::app::Msg;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::overlay::{Env, Outcome, Overlay};
+use crate::ui::screen::ScreenMsg;
 use crate::ui::screens::Ui;
 
 /// Who writes and when, stamped on approvals and amendments.
@@ -339,8 +340,8 @@ impl Overlay for ResumeDraft {
 
     fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, _env: &mut Env<'_>) -> Outcome {
         match Pending::answer(action) {
-            Answer::Yes => Outcome::CloseAndSend(Msg::ResumeDraft(true)),
-            Answer::No => Outcome::CloseAndSend(Msg::ResumeDraft(false)),
+            Answer::Yes => Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(true))),
+            Answer::No => Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(false))),
             Answer::Undecided => Outcome::Ignored,
         }
     }

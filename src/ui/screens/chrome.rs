@@ -4,6 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -13,174 +14,7 @@ use crate::ui::cells::{fit, fit_left, safe, width};
 use crate::ui::i18n;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH};
-
-/// The most useful keys of each screen, in the order the footer shows them; keys joined in
-/// one group share a word ("j/k move").
-const FOOTER: &[(Context, &[&[Action]])] = &[
-    (
-        Context::Tree,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Toggle],
-            &[Action::SwitchPane],
-            &[Action::Search],
-            &[Action::Help],
-            &[Action::Quit],
-            // Editing keys last: shown when the terminal is wide enough.
-            &[Action::Add],
-            &[Action::Rename],
-            &[Action::Move],
-            &[Action::Dissolve],
-            &[Action::Calendar],
-            &[Action::Quotas],
-            &[Action::Dashboard],
-        ],
-    ),
-    (
-        Context::Members,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Open],
-            &[Action::SwitchPane],
-            &[Action::Search],
-            &[Action::Help],
-            &[Action::Quit],
-            &[Action::Add],
-            &[Action::Edit],
-            &[Action::ChangeStatus],
-            &[Action::Calendar],
-            &[Action::Quotas],
-            &[Action::Dashboard],
-        ],
-    ),
-    (
-        Context::Detail,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Back],
-            &[Action::Search],
-            &[Action::Help],
-            &[Action::Quit],
-            &[Action::Edit],
-            &[Action::ChangeStatus],
-        ],
-    ),
-    (
-        Context::Search,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Accept],
-            &[Action::Cancel],
-        ],
-    ),
-    (
-        Context::Help,
-        &[&[Action::Down, Action::Up], &[Action::Close]],
-    ),
-    (
-        Context::Form,
-        &[
-            &[Action::NextField, Action::PrevField],
-            &[Action::Accept],
-            &[Action::Cancel],
-        ],
-    ),
-    (Context::Confirm, &[&[Action::Accept], &[Action::Cancel]]),
-    (
-        Context::Picker,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Accept],
-            &[Action::Cancel],
-        ],
-    ),
-    (
-        Context::Meetings,
-        &[
-            &[Action::PrevMonth, Action::NextMonth],
-            &[Action::Down, Action::Up],
-            &[Action::Plan],
-            &[Action::RecordHeld],
-            &[Action::Back],
-            &[Action::Help],
-            &[Action::Open],
-            &[Action::Prepare],
-            &[Action::SendPlan],
-            &[Action::Attach],
-            &[Action::WriteDocument],
-            &[Action::Reschedule],
-            &[Action::CancelMeeting],
-            &[Action::Guests],
-            &[Action::Assign],
-            &[Action::Quotas],
-            &[Action::Dashboard],
-            &[Action::Quit],
-        ],
-    ),
-    (
-        Context::Checklist,
-        &[
-            &[Action::Down, Action::Up],
-            &[Action::Toggle],
-            &[Action::Accept],
-            &[Action::Cancel],
-        ],
-    ),
-    (
-        Context::Quotas,
-        &[&[Action::Down, Action::Up], &[Action::Close]],
-    ),
-    (
-        Context::Roll,
-        &[
-            &[Action::MarkPresent],
-            &[Action::MarkExcused],
-            &[Action::MarkAbsent],
-            &[Action::RestPresent],
-            &[Action::NextSection, Action::PrevSection],
-            &[Action::Back],
-            &[Action::Guests],
-            &[Action::Approve],
-            &[Action::Help],
-        ],
-    ),
-    (
-        Context::Minutes,
-        &[
-            &[Action::NextSection, Action::PrevSection],
-            &[Action::Save],
-            &[Action::Back],
-            &[Action::Undo],
-            &[Action::Approve],
-            &[Action::Amend],
-            &[Action::Export],
-            &[Action::Help],
-        ],
-    ),
-    (
-        Context::Document,
-        &[
-            &[Action::Save],
-            &[Action::NextField],
-            &[Action::Cancel],
-            &[Action::Undo],
-        ],
-    ),
-    (
-        Context::Dashboard,
-        &[
-            &[Action::PrevMonth, Action::NextMonth],
-            &[Action::Down, Action::Up],
-            &[Action::Open],
-            &[Action::Parent],
-            &[Action::Back],
-            &[Action::Help],
-            &[Action::ThisMonth],
-            &[Action::Quotas],
-            &[Action::Quit],
-        ],
-    ),
-];
+use crate::ui::screen::CommandInfo;
 
 /// Actions that live in the global context whatever the screen.
 fn home_context(context: Context, action: Action) -> Context {
@@ -260,15 +94,19 @@ pub fn status(frame: &mut Frame<'_>, area: Rect, status: Option<&Status>, ui: &U
     frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
 
-/// Key hints of `context`, as many as fit.
-pub fn footer(frame: &mut Frame<'_>, area: Rect, context: Context, ui: &Ui<'_>) {
-    let groups = FOOTER
-        .iter()
-        .find(|(c, _)| *c == context)
-        .map_or(&[][..], |(_, groups)| *groups);
+/// The keys of what has the keys, in the order it offers them; keys of one command share
+/// a word ("j/k move"). What does not fit the width is left out from the end.
+pub fn footer(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    context: Context,
+    commands: &[CommandInfo],
+    ui: &Ui<'_>,
+) {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for group in groups {
+    for command in commands {
+        let group = command.actions;
         let keys: Option<Vec<String>> = group
             .iter()
             .map(|action| {
@@ -286,8 +124,13 @@ pub fn footer(frame: &mut Frame<'_>, area: Rect, context: Context, ui: &Ui<'_>) 
             break;
         }
         used += cost;
-        spans.push(Span::styled(keys, ui.theme.key()));
-        spans.push(Span::raw(format!(" {word}  ")));
+        // What cannot run now is still shown where it always is, dimmed.
+        let (key_style, word_style) = match command.enabled {
+            true => (ui.theme.key(), Style::default()),
+            false => (ui.theme.label(), ui.theme.label()),
+        };
+        spans.push(Span::styled(keys, key_style));
+        spans.push(Span::styled(format!(" {word}  "), word_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

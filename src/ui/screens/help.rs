@@ -4,6 +4,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -15,23 +16,42 @@ use crate::ui::i18n::{self, Text};
 use crate::ui::keymap::{Action, Context, Keymap};
 use crate::ui::layout::{centered, text_rows};
 use crate::ui::overlay::{Env, Outcome, Overlay, scroll_or_close};
+use crate::ui::screen::CommandInfo;
 
 pub struct Help {
     /// The screen whose keys are shown.
     screen: Context,
+    /// What that screen offers now: keys of commands that cannot run now are dimmed.
+    offered: Vec<CommandInfo>,
     scroll: usize,
 }
 
 /// One line of the help text before styling.
 enum Entry {
     Heading(&'static str),
-    Key { keys: String, what: &'static str },
+    Key {
+        keys: String,
+        what: &'static str,
+        enabled: bool,
+    },
     Blank,
 }
 
 impl Help {
-    pub fn new(screen: Context) -> Help {
-        Help { screen, scroll: 0 }
+    pub fn new(screen: Context, offered: Vec<CommandInfo>) -> Help {
+        Help {
+            screen,
+            offered,
+            scroll: 0,
+        }
+    }
+
+    /// Whether `action` can run now: not when the screen offers it disabled.
+    fn enabled(&self, action: Action) -> bool {
+        !self
+            .offered
+            .iter()
+            .any(|c| !c.enabled && c.actions.contains(&action))
     }
 
     fn entries(&self, keymap: &Keymap, lang: Lang) -> Vec<Entry> {
@@ -48,6 +68,7 @@ impl Help {
                     // A keys file may name any character, a control one included.
                     keys: safe(&keys.join("  ")).into_owned(),
                     what: i18n::describe(lang, context, binding.action),
+                    enabled: self.enabled(binding.action),
                 });
             }
             entries.push(Entry::Blank);
@@ -58,6 +79,7 @@ impl Help {
                 entries.push(Entry::Key {
                     keys: mark.symbol().to_string(),
                     what: mark.words(lang),
+                    enabled: true,
                 });
             }
         }
@@ -67,6 +89,7 @@ impl Help {
                 entries.push(Entry::Key {
                     keys: i18n::kind(lang, *kind, true).to_string(),
                     what: i18n::kind(lang, *kind, false),
+                    enabled: true,
                 });
             }
         }
@@ -106,10 +129,20 @@ impl Overlay for Help {
             .into_iter()
             .map(|entry| match entry {
                 Entry::Heading(text) => Line::styled(format!(" {text}"), ui.theme.title()),
-                Entry::Key { keys, what } => Line::from(vec![
-                    Span::styled(format!("   {}", pad(&keys, key_width)), ui.theme.key()),
-                    Span::raw(format!("  {what}")),
-                ]),
+                Entry::Key {
+                    keys,
+                    what,
+                    enabled,
+                } => {
+                    let (key_style, what_style) = match enabled {
+                        true => (ui.theme.key(), Style::default()),
+                        false => (ui.theme.label(), ui.theme.label()),
+                    };
+                    Line::from(vec![
+                        Span::styled(format!("   {}", pad(&keys, key_width)), key_style),
+                        Span::styled(format!("  {what}"), what_style),
+                    ])
+                }
                 Entry::Blank => Line::default(),
             })
             .collect();

@@ -15,7 +15,9 @@ use crate::domain::{
 use crate::store::{Reader, StoreError};
 use crate::ui::cells::{pad, safe, width};
 use crate::ui::i18n::{self, Text};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::text_rows;
+use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step};
 
 #[derive(Debug)]
 pub struct MemberDetail {
@@ -267,4 +269,75 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, detail: &MemberDetail, ui: &Ui<
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         area,
     );
+}
+
+const COMMANDS: &[CommandInfo] = &[
+    CommandInfo::new(&[Action::Down, Action::Up]),
+    CommandInfo::new(&[Action::Back]),
+    CommandInfo::new(&[Action::Search]),
+    CommandInfo::new(&[Action::Help]),
+    CommandInfo::new(&[Action::Quit]),
+    CommandInfo::new(&[Action::Edit]),
+    CommandInfo::new(&[Action::ChangeStatus]),
+];
+
+impl Screen for MemberDetail {
+    fn context(&self) -> Context {
+        Context::Detail
+    }
+
+    fn commands(&self) -> Vec<CommandInfo> {
+        COMMANDS.to_vec()
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
+        let area = cx.body();
+        let ui = cx.ui();
+        let page = text_rows(area) as isize;
+        match action {
+            Action::Back => return Step::Back,
+            Action::Up => self.scroll(-1, area, &ui),
+            Action::Down => self.scroll(1, area, &ui),
+            Action::PageUp => self.scroll(-page, area, &ui),
+            Action::PageDown => self.scroll(page, area, &ui),
+            Action::Top => self.scroll_to_top(),
+            Action::Bottom => self.scroll_to_end(area, &ui),
+            _ => return Step::Ignored,
+        }
+        Step::Changed
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, body: Rect, _keys_here: bool, ui: &Ui<'_>) {
+        render(frame, body, self, ui);
+    }
+
+    /// The breadcrumb of the tree it was opened from, the member's name after it.
+    fn path(&self) -> Option<&[OrgUnit]> {
+        None
+    }
+
+    fn member_name(&self) -> Option<&str> {
+        Some(&self.member.name)
+    }
+
+    fn selection(&self) -> Selection<'_> {
+        Selection {
+            member: Some(&self.member),
+            ..Selection::default()
+        }
+    }
+
+    fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        match MemberDetail::read(reader, self.member.id)? {
+            Some(detail) => {
+                *self = detail;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }

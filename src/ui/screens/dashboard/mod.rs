@@ -14,6 +14,7 @@ mod data;
 mod render;
 
 use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use self::data::{
@@ -21,10 +22,13 @@ pub use self::data::{
 };
 use self::render::Areas;
 pub use self::render::render;
-use super::{branch_of_cell, path_of, scroll_to, step};
+use super::{MonthScreen, Ui, branch_of_cell, path_of, scroll_to, step};
 use crate::domain::date::{next_month, previous_month, year_month};
 use crate::domain::{OrgId, OrgUnit};
 use crate::store::{Reader, StoreError};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::layout::Regions;
+use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step};
 
 /// (Organisation, month) pairs kept read besides the one shown.
 const CACHED: usize = 6;
@@ -246,5 +250,84 @@ impl DashboardView {
     /// Organisation records held for the list: never more than a few screens.
     pub fn details_held(&self) -> usize {
         self.data.details_held()
+    }
+}
+
+const COMMANDS: &[CommandInfo] = &[
+    CommandInfo::new(&[Action::PrevMonth, Action::NextMonth]),
+    CommandInfo::new(&[Action::Down, Action::Up]),
+    CommandInfo::new(&[Action::Open]),
+    CommandInfo::new(&[Action::Parent]),
+    CommandInfo::new(&[Action::Back]),
+    CommandInfo::new(&[Action::Help]),
+    CommandInfo::new(&[Action::ThisMonth]),
+    CommandInfo::new(&[Action::Quotas]),
+    CommandInfo::new(&[Action::Quit]),
+];
+
+impl Screen for DashboardView {
+    fn context(&self) -> Context {
+        Context::Dashboard
+    }
+
+    fn commands(&self) -> Vec<CommandInfo> {
+        COMMANDS.to_vec()
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
+        if action == Action::Quotas {
+            return super::home::open_quotas(Some(self.node.clone()), cx);
+        }
+        let page = self.page();
+        let before = (self.node.id, self.month(), self.cursor());
+        let stays = cx.read(|r| {
+            if self.navigate(r, action, page)? {
+                return Ok(true);
+            }
+            match action {
+                Action::Open => {
+                    self.open_selected(r)?;
+                }
+                Action::Parent => return self.up(r),
+                Action::Back => return self.back(r),
+                _ => {}
+            }
+            Ok(true)
+        });
+        if stays == Some(false) {
+            return Step::Back;
+        }
+        Step::changed_if(before != (self.node.id, self.month(), self.cursor()))
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, body: Rect, keys_here: bool, ui: &Ui<'_>) {
+        render(frame, body, self, keys_here, ui);
+    }
+
+    fn path(&self) -> Option<&[OrgUnit]> {
+        Some(&self.path)
+    }
+
+    fn selection(&self) -> Selection<'_> {
+        Selection {
+            org: Some(&self.node),
+            ..Selection::default()
+        }
+    }
+
+    fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        DashboardView::reload(self, reader).map(|()| true)
+    }
+
+    fn resize(&mut self, reader: &Reader, regions: Regions) -> Result<(), StoreError> {
+        self.set_body(reader, regions.body)
+    }
+
+    fn set_today(&mut self, today: NaiveDate) {
+        DashboardView::set_today(self, today);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

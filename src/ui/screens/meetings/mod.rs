@@ -15,16 +15,21 @@ mod month;
 mod render;
 
 use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use self::month::read_units;
 pub use self::month::{MeetingLine, MonthData, Standing, StatusCounts, Unit, clash_checked};
 use self::render::Areas;
 pub use self::render::render;
-use super::{branch_of_cell, path_of, scroll_to, step};
+use super::{MonthScreen, Ui, branch_of_cell, path_of, scroll_to, step};
 use crate::domain::date::{next_month, previous_month, year_month};
 use crate::domain::{Meeting, OrgId, OrgUnit};
 use crate::store::{Reader, StoreError};
+use crate::ui::forms::CalendarSubject;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::layout::Regions;
+use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target};
 
 /// Months kept read besides the one shown, for going back and forth with `[` and `]`.
 const CACHED_MONTHS: usize = 6;
@@ -317,5 +322,138 @@ impl MeetingsView {
     /// Units whose pages are held: never more than a few screens.
     pub fn unit_pages_held(&self) -> usize {
         self.data.units.pages_held()
+    }
+}
+
+const COMMANDS: &[CommandInfo] = &[
+    CommandInfo::new(&[Action::PrevMonth, Action::NextMonth]),
+    CommandInfo::new(&[Action::Down, Action::Up]),
+    CommandInfo::new(&[Action::Plan]),
+    CommandInfo::new(&[Action::RecordHeld]),
+    CommandInfo::new(&[Action::Back]),
+    CommandInfo::new(&[Action::Help]),
+    CommandInfo::new(&[Action::Open]),
+    CommandInfo::new(&[Action::Prepare]),
+    CommandInfo::new(&[Action::SendPlan]),
+    CommandInfo::new(&[Action::Attach]),
+    CommandInfo::new(&[Action::WriteDocument]),
+    CommandInfo::new(&[Action::Reschedule]),
+    CommandInfo::new(&[Action::CancelMeeting]),
+    CommandInfo::new(&[Action::Guests]),
+    CommandInfo::new(&[Action::Assign]),
+    CommandInfo::new(&[Action::Quotas]),
+    CommandInfo::new(&[Action::Dashboard]),
+    CommandInfo::new(&[Action::Quit]),
+];
+
+impl Screen for MeetingsView {
+    fn context(&self) -> Context {
+        Context::Meetings
+    }
+
+    /// What needs a meeting under the cursor is offered but not runnable without one.
+    fn commands(&self) -> Vec<CommandInfo> {
+        let on_meeting = self.selected_meeting().is_some();
+        COMMANDS
+            .iter()
+            .map(|c| match c.actions {
+                [Action::Reschedule | Action::CancelMeeting | Action::Guests] => {
+                    c.enabled_if(on_meeting)
+                }
+                _ => *c,
+            })
+            .collect()
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
+        match action {
+            Action::Quotas => return super::home::open_quotas(Some(self.node.clone()), cx),
+            Action::Dashboard => {
+                let (org, month) = (Some(self.node.clone()), self.month());
+                return super::home::open_dashboard(org, month, cx);
+            }
+            _ => {}
+        }
+        let page = self.page();
+        let before = (self.node.id, self.month(), self.cursor());
+        let mut opening = None;
+        let went_back = cx.read(|r| {
+            if self.navigate(r, action, page)? {
+                return Ok(false);
+            }
+            match action {
+                Action::Open => match self.selected_meeting() {
+                    Some(meeting) => opening = Some(meeting.id),
+                    None => {
+                        self.open_unit(r)?;
+                    }
+                },
+                Action::Back => return self.back(r).map(|went| !went),
+                _ => {}
+            }
+            Ok(false)
+        });
+        if went_back == Some(true) {
+            return Step::Back;
+        }
+        if let Some(id) = opening {
+            return super::record::open(id, cx);
+        }
+        Step::changed_if(before != (self.node.id, self.month(), self.cursor()))
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, body: Rect, keys_here: bool, ui: &Ui<'_>) {
+        render(frame, body, self, keys_here, ui);
+    }
+
+    fn path(&self) -> Option<&[OrgUnit]> {
+        Some(&self.path)
+    }
+
+    fn selection(&self) -> Selection<'_> {
+        Selection {
+            org: Some(&self.node),
+            member: None,
+            calendar: Some(CalendarSubject {
+                node: &self.node,
+                month: self.month(),
+                meeting: self.selected_meeting(),
+                unit: self.selected_unit(),
+            }),
+        }
+    }
+
+    fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        MeetingsView::reload(self, reader).map(|()| true)
+    }
+
+    fn resize(&mut self, reader: &Reader, regions: Regions) -> Result<(), StoreError> {
+        self.set_body(reader, regions.body)
+    }
+
+    fn set_today(&mut self, today: NaiveDate) {
+        MeetingsView::set_today(self, today);
+    }
+
+    /// Back from a meeting's record: the roll and the minutes may have changed what the
+    /// month shows.
+    fn resumed(&mut self, cx: &mut Cx<'_>) {
+        cx.read(|r| MeetingsView::reload(self, r));
+    }
+
+    /// A meeting: its month, the cursor on it.
+    fn reveal(&mut self, target: Target, cx: &mut Cx<'_>) -> Option<bool> {
+        let Target::Meeting(id) = target else {
+            return None;
+        };
+        let found = cx.read(|r| match r.meeting(id)? {
+            Some(meeting) => self.reveal_meeting(r, &meeting),
+            None => Ok(false),
+        });
+        Some(found.unwrap_or(true))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod editor;
 mod render;
+mod screen;
 
 use std::time::Instant;
 
@@ -15,6 +16,7 @@ use chrono::NaiveDate;
 use ratatui::layout::Rect;
 
 pub use self::render::render;
+pub use self::screen::open;
 use super::{scroll_to, step};
 use crate::domain::minutes::TemplateFacts;
 use crate::domain::{

@@ -1,0 +1,552 @@
+//! The record as a screen: opening it (and offering a draft to resume), the roll's marks,
+//! typing into the minutes, autosave, saving, approving, amending and exporting.
+//!
+//! Every mark is one store command (`change_roll`) that reads the meeting again, so two
+//! marks never overwrite each other and what is counted from the meeting follows the roll.
+//! Typing stays in memory; a draft is written at most [`AT_MOST`] after the first change
+//! not yet saved and whenever the section changes, and the minutes are saved into the
+//! meeting on Save, on leaving the record, and before approval.
+//!
+//! [`AT_MOST`]: super::editor::AT_MOST
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::editor::Command;
+use super::{MeetingRecord, Tab, render};
+use crate::domain::{Draft, Mark, MeetingId, MemberId, MinutesError, MinutesText, OrgUnit};
+use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
+use crate::store::{Reader, RollChange, RollChanged, StoreError};
+use crate::ui::forms::CalendarSubject;
+use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
+use crate::ui::i18n::Text;
+use crate::ui::i18n::record as words;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::layout::Regions;
+use crate::ui::screen::{CommandInfo, Cx, Screen, ScreenMsg, Selection, Step, Target};
+use crate::ui::screens::Ui;
+
+/// Enter on a meeting: its record, with the roll first, and the question whether to
+/// resume a draft left unsaved.
+pub fn open(id: MeetingId, cx: &mut Cx<'_>) -> Step {
+    let body = cx.body();
+    let opened = cx.read(|r| {
+        let Some(record) = MeetingRecord::open(r, id, body)? else {
+            return Ok(None);
+        };
+        let draft = record.draft_to_offer(r)?;
+        Ok(Some((record, draft)))
+    });
+    match opened {
+        Some(Some((record, draft))) => {
+            let mut steps = vec![Step::Push(Box::new(record))];
+            if let Some(draft) = draft {
+                let question = words::resume_question(cx.lang, draft.saved_at, &draft.by);
+                steps.push(Step::Open(Box::new(ResumeDraft::new(question))));
+            }
+            Step::Then(steps)
+        }
+        Some(None) => {
+            cx.error(Text::NotFound);
+            Step::Changed
+        }
+        None => Step::Changed,
+    }
+}
+
+const ROLL_COMMANDS: &[CommandInfo] = &[
+    CommandInfo::new(&[Action::MarkPresent]),
+    CommandInfo::new(&[Action::MarkExcused]),
+    CommandInfo::new(&[Action::MarkAbsent]),
+    CommandInfo::new(&[Action::RestPresent]),
+    CommandInfo::new(&[Action::NextSection, Action::PrevSection]),
+    CommandInfo::new(&[Action::Back]),
+    CommandInfo::new(&[Action::Guests]),
+    CommandInfo::new(&[Action::Approve]),
+    CommandInfo::new(&[Action::Help]),
+];
+
+const MINUTES_COMMANDS: &[CommandInfo] = &[
+    CommandInfo::new(&[Action::NextSection, Action::PrevSection]),
+    CommandInfo::new(&[Action::Save]),
+    CommandInfo::new(&[Action::Back]),
+    CommandInfo::new(&[Action::Undo]),
+    CommandInfo::new(&[Action::Approve]),
+    CommandInfo::new(&[Action::Amend]),
+    CommandInfo::new(&[Action::Export]),
+    CommandInfo::new(&[Action::Help]),
+];
+
+impl MeetingRecord {
+    /// Whether `action` can do anything now: marks and edits need minutes not approved and
+    /// this session holding them; an amendment needs them approved.
+    fn can(&self, action: Action) -> bool {
+        let approved = self.meeting.is_approved();
+        let editable = !self.editor.is_read_only();
+        match action {
+            Action::MarkPresent
+            | Action::MarkExcused
+            | Action::MarkAbsent
+            | Action::RestPresent
+            | Action::Guests
+            | Action::Save
+            | Action::Undo => editable,
+            Action::Approve => editable && !approved,
+            Action::Amend => approved,
+            _ => true,
+        }
+    }
+
+    /// Why a change to the minutes was refused: the user's role may only read, someone else
+    /// holds them, or they are approved.
+    fn refusal(&self, error: &MinutesError, cx: &Cx<'_>) -> String {
+        let access = cx.store.access();
+        if !access.role.writes_meetings() {
+            let not_allowed = StoreError::NotAllowed {
+                login: access.login.clone(),
+                role: access.role,
+            };
+            return not_allowed.message(cx.lang);
+        }
+        match self.held_by.as_deref() {
+            Some(login) => words::held_by(cx.lang, login),
+            None => error.message(cx.lang),
+        }
+    }
+
+    fn edit_command(&mut self, command: Command, cx: &mut Cx<'_>) {
+        let Some(section) = self.section() else {
+            return;
+        };
+        if let Err(e) = self.editor.command(section, command, Instant::now()) {
+            cx.refuse(e.message(cx.lang));
+        }
+    }
+
+    /// Writes what is typed as the meeting's draft, when anything is unsaved.
+    fn save_draft(&mut self, now: Instant, cx: &mut Cx<'_>) {
+        if !self.editor.autosave.is_pending() {
+            return;
+        }
+        let stamp = stamp(cx);
+        let draft = Draft {
+            text: self.editor.text().to_text(),
+            saved_at: stamp.at,
+            by: stamp.by,
+        };
+        let id = self.meeting.id;
+        match cx.store.write(|w| w.save_draft(id, &draft)) {
+            Ok(()) => self.editor.autosave.saved(),
+            Err(e) => {
+                // Try again a little later rather than at every tick.
+                self.editor.autosave.saved();
+                self.editor.autosave.touch(now);
+                store_failed(&e, cx);
+            }
+        }
+    }
+
+    /// Saves the minutes into the meeting when they changed. False when they could not be
+    /// saved (the reason is in the status line); what was typed is then still on screen
+    /// and in the draft.
+    fn save_minutes(&mut self, cx: &mut Cx<'_>) -> bool {
+        if !self.editor.changed {
+            return true;
+        }
+        let (id, at) = (self.meeting.id, cx.now());
+        let text = self.editor.text().to_text();
+        match cx.store.write(|w| w.save_minutes(id, text, at)) {
+            Ok(meeting) => {
+                self.meeting = meeting;
+                self.editor.saved();
+                true
+            }
+            Err(e) => {
+                self.save_draft(Instant::now(), cx);
+                store_failed(&e, cx);
+                false
+            }
+        }
+    }
+
+    /// Marks the member under the cursor (`None` takes the mark away), at once. Whether
+    /// the mark was written.
+    fn mark(&mut self, mark: Option<Mark>, cx: &mut Cx<'_>) -> bool {
+        let Some(member) = self.member_on_roll() else {
+            return false;
+        };
+        let change = match mark {
+            Some(mark) => RollChange::Mark {
+                member,
+                mark,
+                reason: None,
+            },
+            None => RollChange::Unmark { member },
+        };
+        self.change_roll(change, cx).is_some()
+    }
+
+    fn mark_rest_present(&mut self, cx: &mut Cx<'_>) {
+        if let Some(done) = self.change_roll(RollChange::RestPresent, cx) {
+            cx.say(words::rest_present(cx.lang, done.changed));
+        }
+    }
+
+    /// The member under the cursor on the roll.
+    fn member_on_roll(&self) -> Option<MemberId> {
+        self.roll.entries.get(self.roll_cursor()).map(|e| e.member)
+    }
+
+    /// Sends `change` to the store and shows the roll as written: what it did, or `None`
+    /// when it changed nothing (the reason, if any, is in the status line).
+    fn change_roll(&mut self, change: RollChange, cx: &mut Cx<'_>) -> Option<RollChanged> {
+        let (lang, today, id) = (cx.lang, cx.today, self.meeting.id);
+        match cx.store.write(|w| w.change_roll(id, change, today)) {
+            Ok(done) if done.changed > 0 => {
+                if let Some(entry) = &done.entry {
+                    cx.say(words::marked(lang, &entry.name, entry.mark));
+                }
+                cx.read(|r| self.reload(r).map(drop));
+                Some(done)
+            }
+            // Nothing to change: a mark taken away twice, everyone marked already.
+            Ok(done) => {
+                if done.entry.is_none() {
+                    cx.say(words::rest_present(lang, 0));
+                }
+                None
+            }
+            Err(e) => {
+                store_failed(&e, cx);
+                None
+            }
+        }
+    }
+
+    /// `e`: asks the reason, then marks the member excused.
+    fn ask_excuse(&mut self, cx: &mut Cx<'_>) -> Step {
+        let lang = cx.lang;
+        let Some(entry) = self.roll.entries.get(self.roll_cursor()) else {
+            return Step::Changed;
+        };
+        if !entry.is_expected() {
+            cx.refuse(MinutesError::ExemptComesOnly.message(lang));
+            return Step::Changed;
+        }
+        if self.meeting.is_approved() {
+            cx.refuse(MinutesError::Approved.message(lang));
+            return Step::Changed;
+        }
+        let member = entry.member;
+        let form = minutes_forms::excuse(
+            lang,
+            self.meeting.id,
+            (entry.member, &entry.name),
+            entry.reason.as_deref(),
+            cx.today,
+        );
+        self.excuse_for = Some(member);
+        Step::Open(Box::new(form))
+    }
+
+    /// F9: the minutes saved, then the approval form.
+    fn ask_approval(&mut self, cx: &mut Cx<'_>) -> Step {
+        if !self.save_minutes(cx) {
+            return Step::Changed;
+        }
+        let refusal = if self.meeting.is_approved() {
+            Some(MinutesError::Approved)
+        } else if self.meeting.minutes.is_none() {
+            Some(MinutesError::Empty)
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            cx.refuse(refusal.message(cx.lang));
+            return Step::Changed;
+        }
+        let form = minutes_forms::approve(cx.lang, self.meeting.id, &self.editor.text(), stamp(cx));
+        Step::Open(Box::new(form))
+    }
+
+    /// F7: an amendment, for approved minutes only.
+    fn ask_amendment(&mut self, cx: &mut Cx<'_>) -> Step {
+        if !self.meeting.is_approved() {
+            cx.refuse(MinutesError::NotApproved.message(cx.lang));
+            return Step::Changed;
+        }
+        let form = minutes_forms::amend(cx.lang, self.meeting.id, stamp(cx));
+        Step::Open(Box::new(form))
+    }
+
+    /// F8: the vote on the resolution of a meeting, or what a committee meeting decided
+    /// for the agenda; approved minutes lock both.
+    fn ask_vote(&mut self, cx: &mut Cx<'_>) -> Step {
+        if self.meeting.is_approved() {
+            cx.refuse(MinutesError::Approved.message(cx.lang));
+            return Step::Changed;
+        }
+        let form = if self.meeting.kind == crate::domain::MeetingKind::Committee {
+            minutes_forms::decisions(cx.lang, &self.meeting)
+        } else {
+            minutes_forms::vote(cx.lang, &self.meeting)
+        };
+        Step::Open(Box::new(form))
+    }
+
+    /// F6: the minutes saved, then written as an A4 .docx and as Markdown where this
+    /// user's exports go (the folder chibo runs in locally, their exports space over SSH);
+    /// the status line names the files.
+    fn export_minutes(&mut self, cx: &mut Cx<'_>) {
+        if !self.save_minutes(cx) {
+            return;
+        }
+        let mut written = Vec::new();
+        for format in [MinutesFormat::Docx, MinutesFormat::Markdown] {
+            let name = file_name(&self.org, &self.meeting, format);
+            match write_document(&name, self.meeting.id, format, cx) {
+                Ok(at) => written.push(at),
+                Err(message) => {
+                    tracing::warn!(%name, %message, "minutes export failed");
+                    cx.refuse(message);
+                    return;
+                }
+            }
+        }
+        cx.say(words::exported(cx.lang, &written.join(", ")));
+    }
+}
+
+/// Writes one document `name` whole where exports go; says where it is.
+fn write_document(
+    name: &str,
+    meeting: MeetingId,
+    format: MinutesFormat,
+    cx: &Cx<'_>,
+) -> Result<String, String> {
+    let lang = cx.lang;
+    let reader = cx.store.read().map_err(|e| e.message(lang))?;
+    let mut bytes = Vec::new();
+    export_minutes(&reader, meeting, format, lang, &mut bytes).map_err(|e| e.message(lang))?;
+    cx.files.export(name, &bytes, lang)
+}
+
+/// Who is writing, and now.
+fn stamp(cx: &Cx<'_>) -> Stamp {
+    Stamp {
+        by: cx.actor.to_string(),
+        at: cx.now(),
+    }
+}
+
+fn store_failed(e: &StoreError, cx: &mut Cx<'_>) {
+    tracing::warn!(error = %e, "a write of the meeting record failed");
+    cx.refuse(e.message(cx.lang));
+}
+
+impl Screen for MeetingRecord {
+    fn context(&self) -> Context {
+        match self.tab() {
+            Tab::Roll => Context::Roll,
+            _ => Context::Minutes,
+        }
+    }
+
+    fn commands(&self) -> Vec<CommandInfo> {
+        let commands = match self.tab() {
+            Tab::Roll => ROLL_COMMANDS,
+            _ => MINUTES_COMMANDS,
+        };
+        commands
+            .iter()
+            .map(|c| c.enabled_if(c.actions.iter().all(|a| self.can(*a))))
+            .collect()
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
+        let page = self.roll_page() as isize;
+        self.excuse_for = None;
+        match action {
+            Action::NextSection | Action::PrevSection => {
+                self.save_draft(Instant::now(), cx);
+                self.turn(action == Action::NextSection);
+            }
+            Action::Up => self.move_roll(-1),
+            Action::Down => self.move_roll(1),
+            Action::PageUp => self.move_roll(-page),
+            Action::PageDown => self.move_roll(page),
+            Action::Top => self.roll_to(false),
+            Action::Bottom => self.roll_to(true),
+            Action::MarkPresent | Action::MarkAbsent => {
+                let mark = match action {
+                    Action::MarkPresent => Mark::Present,
+                    _ => Mark::Absent,
+                };
+                if self.mark(Some(mark), cx) {
+                    // The cursor to the next member, as the roll is read out name after name.
+                    self.move_roll(1);
+                }
+            }
+            Action::Unmark => {
+                self.mark(None, cx);
+            }
+            Action::MarkExcused => return self.ask_excuse(cx),
+            Action::RestPresent => self.mark_rest_present(cx),
+            Action::Save => {
+                if self.save_minutes(cx) {
+                    cx.say(words::saved(cx.lang).to_string());
+                }
+            }
+            // Esc: the minutes saved, back to the meetings screen; not saved (refused, or
+            // the store failed), the record stays with the reason shown.
+            Action::Back if self.save_minutes(cx) => return Step::Back,
+            Action::Back => {}
+            Action::Approve => return self.ask_approval(cx),
+            Action::Amend => return self.ask_amendment(cx),
+            Action::Vote => return self.ask_vote(cx),
+            Action::Export => self.export_minutes(cx),
+            Action::Undo => self.edit_command(Command::Undo, cx),
+            Action::Redo => self.edit_command(Command::Redo, cx),
+            Action::Paste => self.edit_command(Command::Paste, cx),
+            _ => return Step::Ignored,
+        }
+        Step::Changed
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, body: Rect, keys_here: bool, ui: &Ui<'_>) {
+        render(frame, body, self, keys_here, ui);
+    }
+
+    fn path(&self) -> Option<&[OrgUnit]> {
+        Some(&self.path)
+    }
+
+    /// Forms on the record act on its meeting; the organisation is left to the tree's.
+    fn selection(&self) -> Selection<'_> {
+        Selection {
+            org: None,
+            member: None,
+            calendar: Some(CalendarSubject {
+                node: &self.org,
+                month: crate::domain::date::year_month(self.meeting.date),
+                meeting: Some(&self.meeting),
+                unit: None,
+            }),
+        }
+    }
+
+    /// On every tab but the roll printable keys are text, even where there is nothing to
+    /// type into (the amendments): a letter never runs a global command there.
+    fn typing(&self) -> bool {
+        self.context() == Context::Minutes
+    }
+
+    /// A key the minutes' keymap does not bind: typed into the section shown.
+    fn on_text(&mut self, key: &KeyEvent, cx: &mut Cx<'_>) -> bool {
+        let Some(section) = self.section() else {
+            return false;
+        };
+        if let Err(e) = self.editor.key(section, key, Instant::now()) {
+            let refusal = self.refusal(&e, cx);
+            cx.refuse(refusal);
+        }
+        true
+    }
+
+    fn paste(&mut self, text: &str, cx: &mut Cx<'_>) -> bool {
+        let Some(section) = self.section() else {
+            return false;
+        };
+        if let Err(e) = self.editor.paste(section, text, Instant::now()) {
+            let refusal = self.refusal(&e, cx);
+            cx.refuse(refusal);
+        }
+        true
+    }
+
+    /// The answer to "resume the draft?".
+    fn on_msg(&mut self, msg: ScreenMsg, cx: &mut Cx<'_>) -> bool {
+        let ScreenMsg::ResumeDraft(resume) = msg;
+        let id = self.meeting.id;
+        if resume {
+            if let Some(draft) = cx.read(|r| r.draft(id)).flatten() {
+                self.editor
+                    .replace(&MinutesText::parse(&draft.text), Instant::now());
+                cx.say(words::resumed(cx.lang).to_string());
+            }
+        } else {
+            match cx.store.write(|w| w.discard_draft(id)) {
+                Ok(()) => cx.say(words::draft_dropped(cx.lang).to_string()),
+                Err(e) => store_failed(&e, cx),
+            }
+        }
+        true
+    }
+
+    fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
+        MeetingRecord::reload(self, reader)
+    }
+
+    /// A form on the record wrote to its own meeting: the record stays.
+    fn reveal(&mut self, target: Target, _cx: &mut Cx<'_>) -> Option<bool> {
+        (target == Target::Meeting(self.meeting.id)).then_some(true)
+    }
+
+    fn resize(&mut self, _reader: &Reader, regions: Regions) -> Result<(), StoreError> {
+        self.set_body(regions.body);
+        Ok(())
+    }
+
+    /// Leaving by a jump elsewhere or the App ending: what is typed and not yet saved is
+    /// kept as a draft, to resume next time.
+    fn leave(&mut self, cx: &mut Cx<'_>) {
+        self.save_draft(Instant::now(), cx);
+    }
+
+    fn due_at(&self) -> Option<Instant> {
+        self.editor.autosave.due_at()
+    }
+
+    /// Autosave: the draft is written when it is due.
+    fn tick(&mut self, now: Instant, cx: &mut Cx<'_>) -> bool {
+        if !self.editor.autosave.is_due(now) {
+            return false;
+        }
+        self.save_draft(now, cx);
+        true
+    }
+
+    /// Someone who may only read never holds the minutes: they would keep the secretary
+    /// out while they look.
+    fn minutes_wanted(&self, writes: bool) -> Option<MeetingId> {
+        (writes && !self.meeting.is_approved()).then_some(self.meeting.id)
+    }
+
+    /// Editable while this session holds the lease; read-only, saying who holds it, while
+    /// someone else does. True when the record changed between editable and read-only.
+    fn lease_answer(&mut self, held: &Result<(), String>, writes: bool, cx: &mut Cx<'_>) -> bool {
+        let approved = self.meeting.is_approved();
+        let read_only = approved || held.is_err() || !writes;
+        self.held_by = held.clone().err();
+        if self.editor.is_read_only() == read_only {
+            return false;
+        }
+        self.editor.set_read_only(read_only);
+        match held {
+            Err(login) => cx.say(words::held_by(cx.lang, login)),
+            Ok(()) if writes && !approved => {
+                cx.read(|r| self.take_over(r, Instant::now()).map(drop));
+                cx.say(words::lease_free(cx.lang).to_string());
+            }
+            Ok(()) => {}
+        }
+        true
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
