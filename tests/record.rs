@@ -240,12 +240,9 @@ fn viewer_beside(app: &App) -> App {
     };
     let mut viewer_app = App::new(
         app.store().as_user(&viewer),
-        chibo::ui::app::Options {
+        chibo::ui::Options {
             actor: "xem".into(),
-            ..chibo::ui::app::Options::new(
-                chibo::domain::Lang::En,
-                chibo::clock::Clock::on(today()),
-            )
+            ..options(chibo::domain::Lang::En, temp_files())
         },
     );
     viewer_app.update(Msg::Resize {
@@ -287,12 +284,9 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
     let (_dir, mut first) = app_on_copy(chibo::domain::Lang::En, 80, 24);
     let mut second = App::new(
         first.store().clone(),
-        chibo::ui::app::Options {
+        chibo::ui::Options {
             actor: "hoa".into(),
-            ..chibo::ui::app::Options::new(
-                chibo::domain::Lang::En,
-                chibo::clock::Clock::on(today()),
-            )
+            ..options(chibo::domain::Lang::En, temp_files())
         },
     );
     second.update(Msg::Resize {

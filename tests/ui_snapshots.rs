@@ -26,7 +26,9 @@ fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
 #[test]
 fn tree_of_the_demo_data() {
     // Hải Phòng and Quảng Ninh open, the cursor on Quảng Ninh.
-    in_every_size("tree", |app| press(app, "l G l"));
+    in_every_size("tree", |app| {
+        press(app, "l G l");
+    });
 }
 
 #[test]
@@ -98,7 +100,9 @@ fn search_for_a_place_with_two_words() {
 
 #[test]
 fn help_overlay() {
-    in_every_size("help_tree", |app| press(app, "?"));
+    in_every_size("help_tree", |app| {
+        press(app, "?");
+    });
 }
 
 #[test]

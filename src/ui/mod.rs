@@ -32,4 +32,6 @@ pub use screens::chrome::Status;
 pub use theme::Theme;
 
 #[cfg(test)]
+pub mod testkit;
+#[cfg(test)]
 mod tests;

@@ -1,7 +1,6 @@
 //! `update` as the user drives it: keys in, state out. The demo database for the ordinary
 //! screens, a generated province with thousands of communes for the large ones.
 
-use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -10,59 +9,12 @@ use ratatui::backend::TestBackend;
 
 use super::app::{App, Effect, Focus, Msg, Options, RightPane, Target};
 use super::keymap::{Context, KeyChord, Keymap};
-use super::theme::Theme;
+use super::testkit::{DEMO, app, app_on, options, press, temp_files, today, type_text};
 use crate::domain::{Lang, OrgId, OrgKind, OrgUnit};
 use crate::store::Store;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-static DEMO: LazyLock<(tempfile::TempDir, Store)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = crate::demo::ensure(&dir.path().join("demo.redb"), today()).unwrap();
-    (dir, store)
-});
-
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        clock: crate::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
-        keymap: Keymap::defaults(),
-        theme: Theme::monochrome(),
-        notice: None,
-        actor: "lan".to_string(),
-        files: crate::io::files::Files::Local {
-            export_dir: std::env::temp_dir(),
-        },
-    }
-}
-
-fn app_on(store: &Store, width: u16, height: u16) -> App {
-    let mut app = App::new(store.clone(), options(Lang::Vi));
-    app.update(Msg::Resize { width, height });
-    app
-}
-
 fn demo_app() -> App {
-    app_on(&DEMO.1, 80, 24)
-}
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.split_whitespace()
-        .flat_map(|key| app.update(Msg::Key(KeyChord::parse(key).unwrap().event())))
-        .collect()
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let key = if c == ' ' {
-            "space".to_string()
-        } else {
-            c.to_string()
-        };
-        press(app, &key);
-    }
+    app(Lang::Vi, 80, 24)
 }
 
 fn selected_name(app: &App) -> String {
@@ -248,7 +200,7 @@ fn a_key_that_does_nothing_asks_for_no_redraw() {
 
 #[test]
 fn a_terminal_too_small_shows_a_notice_and_still_quits() {
-    let mut app = app_on(&DEMO.1, 60, 20);
+    let mut app = app_on(&DEMO.1, Lang::Vi, 60, 20);
     assert!(screen(&app, 60, 20).contains("60×20"));
     assert!(press(&mut app, "j").is_empty());
     assert!(press(&mut app, "q").contains(&Effect::Quit));
@@ -268,7 +220,7 @@ fn rebound_keys_work_and_the_footer_shows_them() {
         DEMO.1.clone(),
         Options {
             keymap,
-            ..options(Lang::En)
+            ..options(Lang::En, temp_files())
         },
     );
     app.update(Msg::Resize {
@@ -296,7 +248,7 @@ fn org(id: OrgId, code: &str, name: &str, kind: OrgKind, parent: Option<OrgId>) 
 #[test]
 fn a_province_of_3300_communes_opens_reading_one_screen_of_them() {
     let (_dir, store) = province(3300);
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     let started = Instant::now();
     press(&mut app, "l");
     let took = started.elapsed();
@@ -323,7 +275,7 @@ fn a_province_of_3300_communes_opens_reading_one_screen_of_them() {
 #[test]
 fn the_meetings_of_a_province_of_3300_communes_read_a_page_of_them_at_a_time() {
     let (_dir, store) = province(3300);
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     let started = Instant::now();
     press(&mut app, "c");
     let took = started.elapsed();
@@ -357,7 +309,7 @@ fn the_meetings_of_a_province_of_3300_communes_read_a_page_of_them_at_a_time() {
 #[test]
 fn a_jump_deep_into_a_long_list_lands_on_its_target() {
     let (_dir, store) = province(3300);
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     let started = Instant::now();
     app.update(Msg::JumpTo(Target::Org(org_id(&store, "P.2718"))));
     eprintln!(
@@ -371,7 +323,7 @@ fn a_jump_deep_into_a_long_list_lands_on_its_target() {
 #[test]
 fn a_change_written_elsewhere_shows_after_reload_with_the_selection_kept() {
     let (_dir, store) = province(5);
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     press(&mut app, "l j j");
     assert_eq!(selected_name(&app), "Đảng ủy xã Số 0001");
     store
@@ -409,7 +361,7 @@ fn control_characters_in_names_never_reach_the_screen() {
             ))
         })
         .unwrap();
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     press(&mut app, "l j j");
     let text = screen(&app, 80, 24);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
@@ -423,7 +375,7 @@ fn the_run_loop_draws_then_stops_on_quit_or_when_input_ends() {
 
     let key = |k: &str| Event::Key(KeyChord::parse(k).unwrap().event());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mut app = App::new(DEMO.1.clone(), options(Lang::Vi));
+    let mut app = App::new(DEMO.1.clone(), options(Lang::Vi, temp_files()));
     let mut input: VecDeque<Event> = [key("j"), key("q"), key("k")].into();
     super::terminal::run(&mut terminal, &mut app, &mut input).unwrap();
     assert_eq!(input.len(), 1, "nothing is read after q");
@@ -451,7 +403,7 @@ fn a_bad_keys_file_is_named_in_the_status_line_and_the_defaults_stay() {
         Options {
             keymap,
             notice: Some(notice),
-            ..options(Lang::En)
+            ..options(Lang::En, temp_files())
         },
     );
     app.update(Msg::Resize {
@@ -533,7 +485,7 @@ impl super::overlay::Overlay for RenameForm {
 #[test]
 fn a_form_overlay_takes_the_keys_writes_and_the_tree_shows_the_change() {
     let (_dir, store) = province(3);
-    let mut app = app_on(&store, 80, 24);
+    let mut app = app_on(&store, Lang::Vi, 80, 24);
     press(&mut app, "l j");
     let org = app.selected_org().unwrap().id;
     app.update(Msg::Open(Box::new(RenameForm {
@@ -567,7 +519,7 @@ fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
         store.clone(),
         Options {
             clock: clock.clone(),
-            ..options(Lang::Vi)
+            ..options(Lang::Vi, temp_files())
         },
     );
     app.update(Msg::Resize {

@@ -1,36 +1,21 @@
 //! The forms as a user drives them: keys into the App, over a copy of the demo database,
 //! then the store read back — and `chibo check` run after every write.
 
-use std::path::PathBuf;
-use std::sync::LazyLock;
-
 use chrono::{NaiveDate, Weekday};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::{
     BranchType, Lang, Member, MemberStatus, OrgKind, OrgTotals, OrgUnit, ScheduleRule, Sex,
 };
 use crate::store::{Store, check};
 use crate::ui::app::{App, Focus, Msg, Options, Target};
-use crate::ui::keymap::{Context, KeyChord, Keymap};
-use crate::ui::theme::Theme;
+use crate::ui::keymap::Context;
+use crate::ui::testkit;
 
-pub(super) fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+pub(super) use crate::ui::testkit::today;
 
 pub(super) fn day(text: &str) -> NaiveDate {
     crate::domain::date::parse_iso(text).unwrap()
 }
-
-/// The demo database, made once; every test writes to its own copy.
-static DEMO_FILE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.redb");
-    let (store, _) = crate::demo::ensure(&path, today()).unwrap();
-    drop(store);
-    (dir, path)
-});
 
 /// An App at 80×24 over a fresh copy of the demo database.
 pub(super) struct Scene {
@@ -40,26 +25,8 @@ pub(super) struct Scene {
 }
 
 pub(super) fn scene(lang: Lang) -> Scene {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.redb");
-    std::fs::copy(&DEMO_FILE.1, &path).unwrap();
-    let store = Store::open(&path).unwrap();
-    let options = Options {
-        lang,
-        clock: crate::clock::Clock::stopped_at(today().and_hms_opt(21, 30, 0).unwrap()),
-        keymap: Keymap::defaults(),
-        theme: Theme::monochrome(),
-        notice: None,
-        actor: "lan".to_string(),
-        files: crate::io::files::Files::Local {
-            export_dir: std::env::temp_dir(),
-        },
-    };
-    let mut app = App::new(store.clone(), options);
-    app.update(Msg::Resize {
-        width: 80,
-        height: 24,
-    });
+    let (dir, store) = testkit::demo_copy();
+    let app = testkit::app_on(&store, lang, 80, 24);
     Scene {
         _dir: dir,
         store,
@@ -70,18 +37,12 @@ pub(super) fn scene(lang: Lang) -> Scene {
 impl Scene {
     /// Keys as the keys file writes them, separated by spaces: `tab right enter`.
     pub(super) fn press(&mut self, keys: &str) {
-        for key in keys.split_whitespace() {
-            self.app
-                .update(Msg::Key(KeyChord::parse(key).unwrap().event()));
-        }
+        testkit::press(&mut self.app, keys);
     }
 
     /// Characters as an input method delivers them, one key each.
     pub(super) fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            self.app.update(Msg::Key(key));
-        }
+        testkit::type_text(&mut self.app, text);
     }
 
     pub(super) fn go_to_org(&mut self, code: &str) {
