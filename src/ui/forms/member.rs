@@ -216,8 +216,7 @@ impl Edit for MemberForm {
         Ok(Plan::write(move |w| {
             let member = match w.save_member(id, draft) {
                 Ok(member) => member,
-                Err(StoreError::CardTaken(card)) => {
-                    let holder = w.member_by_card(&card)?.map(|m| m.name).unwrap_or_default();
+                Err(StoreError::CardTaken { card, holder }) => {
                     let taken = words::card_taken(lang, &card, &holder);
                     return Err(Refusal::at(at::CARD, taken));
                 }

@@ -192,8 +192,7 @@ impl Edit for AddOrg {
         Ok(Plan::write(move |w| {
             let org = match w.add_org(draft) {
                 Ok(org) => org,
-                Err(StoreError::CodeTaken(code)) => {
-                    let holder = w.org_by_code(&code)?.map(|o| o.name).unwrap_or_default();
+                Err(StoreError::CodeTaken { code, holder }) => {
                     let taken = words::code_taken(lang, &code, &holder);
                     return Err(Refusal::at(add_at::CODE, taken));
                 }
