@@ -443,6 +443,14 @@ mod tests {
     }
 
     #[test]
+    fn commands_and_answers_can_cross_to_another_thread() {
+        fn queueable<T: Send + std::fmt::Debug + 'static>() {}
+        queueable::<Command>();
+        queueable::<Done>();
+        queueable::<Result<Done, StoreError>>();
+    }
+
+    #[test]
     fn asking_an_answer_for_the_shape_it_does_not_have_is_an_error_not_a_panic() {
         let answer = Done::Nothing.into_meeting();
         assert!(matches!(answer, Err(StoreError::Database(ref e)) if e.contains("nothing")));
