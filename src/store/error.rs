@@ -33,10 +33,13 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{}", self.message(Lang::En))]
     Database(String),
+    /// The code belongs to another organisation, named here (empty when it is outside the
+    /// acting user's scope), so a form can say whose it is without reading again.
     #[error("{}", self.message(Lang::En))]
-    CodeTaken(String),
+    CodeTaken { code: String, holder: String },
+    /// The party card belongs to another member, named here like `CodeTaken`'s holder.
     #[error("{}", self.message(Lang::En))]
-    CardTaken(String),
+    CardTaken { card: String, holder: String },
     #[error("{}", self.message(Lang::En))]
     WouldBeOwnAncestor,
     #[error("{}", self.message(Lang::En))]
@@ -151,11 +154,11 @@ impl StoreError {
             StoreError::Database(detail) => {
                 lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
             }
-            StoreError::CodeTaken(code) => lang.pick(
+            StoreError::CodeTaken { code, .. } => lang.pick(
                 format!("mã {} đã được dùng cho một tổ chức khác", quoted(code)),
                 format!("code {} already belongs to another organisation", quoted(code)),
             ),
-            StoreError::CardTaken(card) => lang.pick(
+            StoreError::CardTaken { card, .. } => lang.pick(
                 format!("số thẻ {} đã thuộc về một đảng viên khác", quoted(card)),
                 format!("party card {} already belongs to another member", quoted(card)),
             ),

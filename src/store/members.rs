@@ -15,11 +15,14 @@ impl Writer<'_> {
         id: Option<MemberId>,
         draft: Member,
     ) -> Result<Member, StoreError> {
-        if self
+        if let Some(holder) = self
             .member_by_card(&draft.card)?
-            .is_some_and(|holder| Some(holder.id) != id)
+            .filter(|holder| Some(holder.id) != id)
         {
-            return Err(StoreError::CardTaken(draft.card));
+            return Err(StoreError::CardTaken {
+                card: draft.card,
+                holder: holder.name,
+            });
         }
         let member = match id {
             None => Member {
@@ -91,7 +94,8 @@ mod tests {
         let taken = member(added.id.0, "48123456", "Nguyễn Thị Lan", 3);
         assert!(matches!(
             store.write(|w| w.save_member(Some(added.id), taken)),
-            Err(StoreError::CardTaken(ref card)) if card == "48123456"
+            Err(StoreError::CardTaken { ref card, ref holder })
+                if card == "48123456" && holder == "Phạm Ngọc Đường"
         ));
         let gone = member(99, "48000099", "Không có", 3);
         assert!(matches!(

@@ -13,8 +13,11 @@ impl Writer<'_> {
     /// Adds `draft` (its id is given here) under its parent as it is now: refused when its
     /// code is taken, its parent is gone, or its kind may not sit there.
     pub fn add_org(&mut self, draft: OrgUnit) -> Result<OrgUnit, StoreError> {
-        if self.org_id(&draft.code)?.is_some() {
-            return Err(StoreError::CodeTaken(draft.code));
+        if let Some(holder) = self.org_by_code(&draft.code)? {
+            return Err(StoreError::CodeTaken {
+                code: draft.code,
+                holder: holder.name,
+            });
         }
         let parent = match draft.parent {
             Some(id) => Some(self.existing_org(id)?),
@@ -87,7 +90,11 @@ mod tests {
         );
 
         let again = store.write(|w| w.add_org(k3.clone()));
-        assert!(matches!(again, Err(StoreError::CodeTaken(ref c)) if c == "QN.HG.K3"));
+        assert!(matches!(
+            again,
+            Err(StoreError::CodeTaken { ref code, ref holder })
+                if code == "QN.HG.K3" && holder == "Tổ chức QN.HG.K3"
+        ));
         let orphan = org(0, "QN.X", OrgKind::Branch, Some(99));
         assert!(matches!(
             store.write(|w| w.add_org(orphan)),

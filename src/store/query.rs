@@ -824,6 +824,27 @@ impl Writer<'_> {
         self.next_id("next_meeting_id").map(MeetingId)
     }
 
+    /// The refusal of `code`, naming the organisation in the scope that holds it.
+    pub(super) fn code_taken(&self, code: &str) -> Result<StoreError, StoreError> {
+        let holder = self.org_by_code(code)?.map(|o| o.name).unwrap_or_default();
+        Ok(StoreError::CodeTaken {
+            code: code.to_string(),
+            holder,
+        })
+    }
+
+    /// The refusal of party card `card`, naming the member in the scope who holds it.
+    pub(super) fn card_taken(&self, card: &str) -> Result<StoreError, StoreError> {
+        let holder = self
+            .member_by_card(card)?
+            .map(|m| m.name)
+            .unwrap_or_default();
+        Ok(StoreError::CardTaken {
+            card: card.to_string(),
+            holder,
+        })
+    }
+
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
@@ -831,7 +852,7 @@ impl Writer<'_> {
         self.require_writable_org(org.id, org.parent)?;
         self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
-            return Err(StoreError::CodeTaken(org.code.clone()));
+            return Err(self.code_taken(&org.code)?);
         }
         if let Some(parent) = org.parent {
             self.refuse_cycle(org.id, parent)?;
@@ -979,7 +1000,7 @@ impl Writer<'_> {
             .member_id(&member.card)?
             .is_some_and(|id| id != member.id)
         {
-            return Err(StoreError::CardTaken(member.card.clone()));
+            return Err(self.card_taken(&member.card)?);
         }
         let old: Option<Member> = self
             .members
@@ -1060,7 +1081,7 @@ impl Writer<'_> {
                 .insert(member.card.as_str(), member.id.0)?
                 .is_some()
             {
-                return Err(StoreError::CardTaken(member.card.clone()));
+                return Err(self.card_taken(&member.card)?);
             }
             if self
                 .members
@@ -1297,7 +1318,11 @@ mod tests {
             let id = w.new_member_id()?;
             w.put_member(&member(id.0, "48123456", "Trần Văn Bình", 3))
         });
-        assert!(matches!(outcome, Err(StoreError::CardTaken(ref card)) if card == "48123456"));
+        assert!(matches!(
+            outcome,
+            Err(StoreError::CardTaken { ref card, ref holder })
+                if card == "48123456" && holder == "Phạm Ngọc Đường"
+        ));
         assert_eq!(store.read().unwrap().totals().unwrap().members, 1);
     }
 

@@ -4,8 +4,8 @@
 //! [`Msg`], or both.
 //!
 //! A form is an overlay with its own [`Context`] in the keymap. It reads through
-//! `env.store.read()`, writes through `env.store.write(|w| …)` (one transaction, all or
-//! nothing), and on success returns `Outcome::CloseAndSend` with `Msg::DataChanged` (in a
+//! `env.store.read()`, writes by sending a `Command` to `env.store.run` (one transaction,
+//! all or nothing), and on success returns `Outcome::CloseAndSend` with `Msg::DataChanged` (in a
 //! `Msg::Batch` with the status message) so the screens below read the new state; on a
 //! refused write it stays open and says why in the status line.
 

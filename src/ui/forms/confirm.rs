@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use crossterm::event::KeyEvent;
 
 use super::words::{self, Word};
-use super::{WriteFn, commit};
+use super::{Write, commit};
 use crate::ui::cells::{safe, width};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::centered;
@@ -21,7 +21,7 @@ use crate::ui::screens::{Ui, pane};
 /// A change waiting for its yes: the question and the write it stands for.
 pub struct Pending {
     question: Vec<String>,
-    pub write: WriteFn,
+    pub write: Write,
 }
 
 /// What a key means while a question is shown.
@@ -33,7 +33,7 @@ pub enum Answer {
 }
 
 impl Pending {
-    pub fn new(question: Vec<String>, write: WriteFn) -> Pending {
+    pub fn new(question: Vec<String>, write: Write) -> Pending {
         Pending { question, write }
     }
 
@@ -86,7 +86,7 @@ pub struct Ask {
 }
 
 impl Ask {
-    pub fn new(question: Vec<String>, write: WriteFn) -> Ask {
+    pub fn new(question: Vec<String>, write: Write) -> Ask {
         Ask {
             pending: Some(Pending::new(question, write)),
         }

@@ -14,11 +14,12 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
-use super::{Done, Opened, Refusal, Subject, commit, prep::stored_plan, read_failed};
+use super::prep::{DocumentAttached, stored_plan};
+use super::{Opened, Refusal, Subject, Write, commit, read_failed};
 use crate::domain::text::nfc;
 use crate::domain::{DocumentBody, DocumentKind, Lang, MeetingId};
-use crate::store::Writer;
-use crate::ui::app::{Msg, Target};
+use crate::store::Command;
+use crate::ui::app::Msg;
 use crate::ui::cells::{fit, safe};
 use crate::ui::i18n::prep as say;
 use crate::ui::keymap::{Action, Context};
@@ -166,12 +167,18 @@ impl DocumentEditor {
             name.push_str(".md");
         }
         let body = DocumentBody::Markdown(self.text_typed());
-        let (plan, replaces, at, branch) = (self.plan, self.replaces, env.now, self.branch.clone());
-        let write = Box::new(move |w: &mut Writer<'_>| {
-            let info = w.save_written_document(plan, replaces, &name, &body, at)?;
-            Ok(Done::new(say::attached(lang, &info.name, &branch)).then(Target::Meeting(plan)))
-        });
-        commit(write, env).unwrap_or_else(|refusal| refusal.outcome(lang))
+        let command = Command::SaveWrittenDocument {
+            meeting: self.plan,
+            replaces: self.replaces,
+            name,
+            body,
+            at: env.now,
+        };
+        let attached = DocumentAttached {
+            org: self.branch.clone(),
+            plan: self.plan,
+        };
+        commit(Write::new(command, attached), env).unwrap_or_else(|refusal| refusal.outcome(lang))
     }
 
     fn close(&mut self, lang: Lang) -> Outcome {

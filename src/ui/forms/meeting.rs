@@ -13,10 +13,12 @@ use chrono::{NaiveDate, NaiveTime};
 use super::confirm::Ask;
 use super::field::{Field, Fields};
 use super::words::{self, Word};
-use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use super::{
+    CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
+};
 use crate::domain::date::{month_start, parse_clock, year_month};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit};
-use crate::store::{BranchClash, MeetingDraft, MeetingWrite, Reader, StoreError, Writer};
+use crate::store::{self, BranchClash, Command, MeetingDraft, MeetingWrite, Reader, StoreError};
 use crate::ui::app::Target;
 use crate::ui::i18n;
 use crate::ui::screens::meetings::clash_checked;
@@ -47,7 +49,7 @@ enum Mode {
 
 impl Mode {
     /// The store's command for this mode, on the form's organisation.
-    fn write(self, org: OrgId) -> MeetingWrite {
+    fn meeting_write(self, org: OrgId) -> MeetingWrite {
         match self {
             Mode::Plan => MeetingWrite::Plan(org),
             Mode::Record => MeetingWrite::Record(org),
@@ -221,13 +223,23 @@ pub fn cancel(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let org = org_of(reader, &meeting, lang)?;
     let kind = meeting.kind.label(lang);
     let question = words::cancel_question(lang, kind, &org.name, meeting.date);
-    let id = meeting.id;
-    let write = Box::new(move |w: &mut Writer<'_>| {
-        let (meeting, org) = w.cancel_meeting(id).map_err(|e| refused(e, lang))?;
+    let write = Write::new(Command::CancelMeeting(meeting.id), MeetingCancelled);
+    Ok(Box::new(Ask::new(question, write)))
+}
+
+/// The meeting cancelled, selected.
+struct MeetingCancelled;
+
+impl Reply for MeetingCancelled {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (meeting, org) = done.into_meeting_of()?;
         let message = words::cancelled(lang, meeting.kind.label(lang), &org.name, meeting.date);
         Ok(Done::new(message).then(Target::Meeting(meeting.id)))
-    });
-    Ok(Box::new(Ask::new(question, write)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, lang)
+    }
 }
 
 /// A refusal of the store's calendar commands as a form says it: the day at the date
@@ -433,33 +445,54 @@ impl Edit for MeetingForm {
                 &branch_names(&clashes),
             )
         });
-        let (mode, org_id, clashing) = (self.mode, org.id, clashes.len());
-        let plan = Plan::write(move |w| {
-            let (meeting, org) = w
-                .write_meeting(mode.write(org_id), draft)
-                .map_err(|e| refused(e, lang))?;
-            let kind = meeting.kind.label(lang);
-            let message = match mode {
-                Mode::Plan if clashing > 0 => {
-                    words::clashing_planned(lang, kind, &org.name, meeting.date, clashing)
-                }
-                Mode::Plan => words::planned(lang, kind, &org.name, meeting.date),
-                Mode::Reschedule(_) => words::rescheduled(
-                    lang,
-                    kind,
-                    &org.name,
-                    meeting.first_planned_day(),
-                    meeting.date,
-                ),
-                Mode::Record | Mode::Hold(_) => {
-                    words::recorded_held(lang, kind, &org.name, meeting.date)
-                }
-            };
-            Ok(Done::new(message).then(Target::Meeting(meeting.id)))
-        });
+        let command = Command::WriteMeeting {
+            write: self.mode.meeting_write(org.id),
+            draft,
+        };
+        let written = MeetingWritten {
+            mode: self.mode,
+            clashing: clashes.len(),
+        };
+        let plan = Plan::run(command, written);
         Ok(match question {
             Some(question) => plan.confirm_first(question),
             None => plan,
         })
+    }
+}
+
+/// The meeting as the form wrote it, selected: planned (on a day its branches meet,
+/// `clashing` of them), moved, or held.
+struct MeetingWritten {
+    mode: Mode,
+    clashing: usize,
+}
+
+impl Reply for MeetingWritten {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (meeting, org) = done.into_meeting_of()?;
+        let (mode, clashing) = (self.mode, self.clashing);
+        let kind = meeting.kind.label(lang);
+        let message = match mode {
+            Mode::Plan if clashing > 0 => {
+                words::clashing_planned(lang, kind, &org.name, meeting.date, clashing)
+            }
+            Mode::Plan => words::planned(lang, kind, &org.name, meeting.date),
+            Mode::Reschedule(_) => words::rescheduled(
+                lang,
+                kind,
+                &org.name,
+                meeting.first_planned_day(),
+                meeting.date,
+            ),
+            Mode::Record | Mode::Hold(_) => {
+                words::recorded_held(lang, kind, &org.name, meeting.date)
+            }
+        };
+        Ok(Done::new(message).then(Target::Meeting(meeting.id)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, lang)
     }
 }

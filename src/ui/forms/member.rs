@@ -7,10 +7,10 @@
 
 use super::field::{Field, Fields};
 use super::words::{self, Word};
-use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, check_member_dates};
 use crate::domain::{Lang, Member, MemberId, OrgId, OrgKind, OrgUnit, Sex};
-use crate::store::{Reader, StoreError};
+use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::Target;
 use crate::ui::i18n::{self, Text};
 
@@ -212,23 +212,39 @@ impl Edit for MemberForm {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let draft = self.draft(fields, lang)?;
         check_member_dates(&draft).map_err(|e| Refusal::rule(date_field(&e), &e, lang))?;
-        let (id, branch) = (self.id, self.branch.name.clone());
-        Ok(Plan::write(move |w| {
-            let member = match w.save_member(id, draft) {
-                Ok(member) => member,
-                Err(StoreError::CardTaken(card)) => {
-                    let holder = w.member_by_card(&card)?.map(|m| m.name).unwrap_or_default();
-                    let taken = words::card_taken(lang, &card, &holder);
-                    return Err(Refusal::at(at::CARD, taken));
-                }
-                Err(StoreError::MemberGone(_)) => return Err(Refusal::gone(lang)),
-                Err(e) => return Err(e.into()),
-            };
-            Ok(match id {
-                None => Done::new(words::added_member(lang, &member.name, &branch))
-                    .then(Target::Member(member.id)),
-                Some(_) => Done::new(words::saved_member(lang, &member.name)),
-            })
-        }))
+        let command = Command::SaveMember {
+            member: self.id,
+            draft,
+        };
+        let added_to = self.id.is_none().then(|| self.branch.name.clone());
+        Ok(Plan::run(command, MemberSaved { added_to }))
+    }
+}
+
+/// A member added (selected) or saved; a card taken points at the card field and names
+/// whose it is.
+struct MemberSaved {
+    /// The branch's name, for a new member.
+    added_to: Option<String>,
+}
+
+impl Reply for MemberSaved {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let member = done.into_member()?;
+        Ok(match self.added_to {
+            Some(branch) => Done::new(words::added_member(lang, &member.name, &branch))
+                .then(Target::Member(member.id)),
+            None => Done::new(words::saved_member(lang, &member.name)),
+        })
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        match e {
+            StoreError::CardTaken { card, holder } => {
+                Refusal::at(at::CARD, words::card_taken(lang, &card, &holder))
+            }
+            StoreError::MemberGone(_) => Refusal::gone(lang),
+            e => e.into(),
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::words::Word;
 use super::{Done, Edit, Form, Plan, Refusal};
 use crate::domain::minutes::chair_and_secretary;
 use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
-use crate::store::{Reader, RollChange};
+use crate::store::{Command, Reader, RollChange};
 use crate::ui::app::Msg;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::overlay::{Env, Outcome, Overlay};
@@ -71,20 +71,21 @@ pub fn excuse(
 impl Edit for Excuse {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let reason = fields.optional_text(1, lang)?;
-        let (id, member, today) = (self.meeting, self.member, self.today);
-        Ok(Plan::write(move |w| {
-            let change = RollChange::Mark {
-                member,
+        let command = Command::ChangeRoll {
+            meeting: self.meeting,
+            change: RollChange::Mark {
+                member: self.member,
                 mark: Mark::Excused,
                 reason,
-            };
-            w.change_roll(id, change, today)?;
-            Ok(Done::new(words(
-                lang,
-                "Đã ghi vắng có lý do",
-                "Marked absent with permission",
-            )))
-        }))
+            },
+            today: self.today,
+        };
+        let marked = words(
+            lang,
+            "Đã ghi vắng có lý do",
+            "Marked absent with permission",
+        );
+        Ok(Plan::run(command, Done::new(marked)))
     }
 }
 
@@ -135,15 +136,12 @@ impl Edit for Approve {
             chair: Some(chair),
             secretary: Some(secretary),
         };
-        let id = self.meeting;
-        Ok(Plan::write(move |w| {
-            w.approve_minutes(id, approval)?;
-            Ok(Done::new(words(
-                lang,
-                "Đã duyệt biên bản",
-                "Minutes approved",
-            )))
-        }))
+        let command = Command::ApproveMinutes {
+            meeting: self.meeting,
+            approval,
+        };
+        let approved = words(lang, "Đã duyệt biên bản", "Minutes approved");
+        Ok(Plan::run(command, Done::new(approved)))
     }
 }
 
@@ -177,15 +175,12 @@ impl Edit for Amend {
             by: self.stamp.by.clone(),
             text: fields.required_text(0, lang)?,
         };
-        let id = self.meeting;
-        Ok(Plan::write(move |w| {
-            w.amend_minutes(id, amendment)?;
-            Ok(Done::new(words(
-                lang,
-                "Đã thêm đính chính",
-                "Amendment added",
-            )))
-        }))
+        let command = Command::AmendMinutes {
+            meeting: self.meeting,
+            amendment,
+        };
+        let amended = words(lang, "Đã thêm đính chính", "Amendment added");
+        Ok(Plan::run(command, Done::new(amended)))
     }
 }
 
@@ -264,15 +259,15 @@ impl Edit for VoteForm {
             .meeting(self.meeting)?
             .ok_or_else(|| Refusal::gone(lang))?;
         let quorum = reader.quorum_of(&meeting)?;
-        let id = self.meeting;
-        Ok(Plan::write(move |w| {
-            w.record_vote(id, vote)?;
-            let said = match vote {
-                Some(vote) => vote.verdict(&quorum, lang),
-                None => words(lang, "Đã xóa biểu quyết", "Vote taken away"),
-            };
-            Ok(Done::new(said))
-        }))
+        let said = match vote {
+            Some(vote) => vote.verdict(&quorum, lang),
+            None => words(lang, "Đã xóa biểu quyết", "Vote taken away"),
+        };
+        let command = Command::RecordVote {
+            meeting: self.meeting,
+            vote,
+        };
+        Ok(Plan::run(command, Done::new(said)))
     }
 }
 
@@ -309,15 +304,16 @@ pub fn decisions(lang: Lang, meeting: &crate::domain::Meeting) -> Form {
 impl Edit for Decisions {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let text = fields.optional_text(0, lang)?;
-        let id = self.meeting;
-        Ok(Plan::write(move |w| {
-            w.record_decisions(id, text)?;
-            Ok(Done::new(words(
-                lang,
-                "Đã ghi quyết định của chi ủy",
-                "The committee's decisions are recorded",
-            )))
-        }))
+        let command = Command::RecordDecisions {
+            meeting: self.meeting,
+            text,
+        };
+        let recorded = words(
+            lang,
+            "Đã ghi quyết định của chi ủy",
+            "The committee's decisions are recorded",
+        );
+        Ok(Plan::run(command, Done::new(recorded)))
     }
 }
 

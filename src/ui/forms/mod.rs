@@ -3,11 +3,12 @@
 //!
 //! A [`Form`] is an overlay made of [`Fields`] and an [`Edit`]: the edit reads the fields
 //! when the form is submitted, checks them with the domain's rules against a snapshot of the
-//! store and answers with a [`Plan`] — the write to make, and the question to ask first when
-//! the change is destructive. The write runs in one `Store::write` transaction that reads
-//! the records again and checks them again, so a change made meanwhile by someone else is
-//! never overwritten. Whatever is refused — a field that does not read, a rule, the store —
-//! keeps the form open, marks the field and says why in the status line; nothing is written.
+//! store and answers with a [`Plan`] — the store `Command` to run, how to word its answer
+//! ([`Reply`]), and the question to ask first when the change is destructive. The store
+//! runs the command in one transaction that reads the records again and checks them again,
+//! so a change made meanwhile by someone else is never overwritten. Whatever is refused — a
+//! field that does not read, a rule, the store — keeps the form open, marks the field and
+//! says why in the status line; nothing is written.
 //!
 //! - [`field`]: text with a cursor, choices, dates;
 //! - [`confirm`]: the yes/no question before dissolving, moving, or taking a member off the
@@ -50,7 +51,7 @@ use self::field::{Field, Fields, Input};
 use self::words::Word;
 use crate::domain::edit::EditError;
 use crate::domain::{Lang, Meeting, Member, OrgUnit};
-use crate::store::{Reader, Store, StoreError, Writer};
+use crate::store::{self, Command, Reader, Store, StoreError};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::keymap::{Action, Context, is_text};
@@ -242,23 +243,55 @@ impl Done {
     }
 }
 
-/// A write to run in one transaction: it reads what it changes afresh and checks it again.
-pub type WriteFn = Box<dyn FnOnce(&mut Writer<'_>) -> Result<Done, Refusal> + Send>;
+/// How a form tells what its command did and where a refusal points: a small struct of
+/// what the form knew when it planned (a name, a count read then). It words the store's
+/// answer on the screen's side; the write itself is the command.
+pub trait Reply: Send {
+    /// The store's answer in words, and where the screens go.
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal>;
+
+    /// A refusal of the store as the form shows it: by default in the store's own words,
+    /// logged as a failed write.
+    fn refused(&self, e: StoreError, _lang: Lang) -> Refusal {
+        e.into()
+    }
+}
+
+/// Words known before the write need nothing from the answer.
+impl Reply for Done {
+    fn done(self: Box<Self>, _done: store::Done, _lang: Lang) -> Result<Done, Refusal> {
+        Ok(*self)
+    }
+}
+
+/// A write: the command the store carries out (it reads what it changes afresh and checks
+/// it again) and how the form replies to the answer.
+pub struct Write {
+    command: Command,
+    reply: Box<dyn Reply>,
+}
+
+impl Write {
+    pub fn new(command: Command, reply: impl Reply + 'static) -> Write {
+        Write {
+            command,
+            reply: Box::new(reply),
+        }
+    }
+}
 
 /// What a submitted form will do.
 pub struct Plan {
     /// Asked before writing, for changes that cannot simply be taken back.
     question: Option<Vec<String>>,
-    write: WriteFn,
+    write: Write,
 }
 
 impl Plan {
-    pub fn write(
-        write: impl FnOnce(&mut Writer<'_>) -> Result<Done, Refusal> + Send + 'static,
-    ) -> Plan {
+    pub fn run(command: Command, reply: impl Reply + 'static) -> Plan {
         Plan {
             question: None,
-            write: Box::new(write),
+            write: Write::new(command, reply),
         }
     }
 
@@ -272,9 +305,15 @@ impl Plan {
 }
 
 /// Runs a write; on success the overlay closes and the screens read again.
-fn commit(write: WriteFn, env: &Env<'_>) -> Result<Outcome, Refusal> {
-    let done = env.store.write(write)?;
-    Ok(Outcome::CloseAndSend(done.into_msg()))
+fn commit(write: Write, env: &Env<'_>) -> Result<Outcome, Refusal> {
+    let Write { command, reply } = write;
+    let done = env
+        .store
+        .run(command)
+        .map_err(|e| reply.refused(e, env.lang))?;
+    Ok(Outcome::CloseAndSend(
+        reply.done(done, env.lang)?.into_msg(),
+    ))
 }
 
 /// What one form does with its fields.
@@ -407,12 +446,12 @@ impl Form {
             Ok(Plan {
                 question: None,
                 write,
-            }) => self.write(write, env),
+            }) => self.commit(write, env),
             Err(refusal) => self.refused(&refusal, env.lang),
         }
     }
 
-    fn write(&mut self, write: WriteFn, env: &Env<'_>) -> Outcome {
+    fn commit(&mut self, write: Write, env: &Env<'_>) -> Outcome {
         commit(write, env).unwrap_or_else(|refusal| self.refused(&refusal, env.lang))
     }
 
@@ -428,7 +467,7 @@ impl Form {
     fn answer(&mut self, action: Option<Action>, env: &Env<'_>) -> Outcome {
         match Pending::answer(action) {
             Answer::Yes => match self.pending.take() {
-                Some(pending) => self.write(pending.write, env),
+                Some(pending) => self.commit(pending.write, env),
                 None => Outcome::Ignored,
             },
             Answer::No => {

@@ -4,11 +4,11 @@
 
 use super::field::{Field, Fields};
 use super::words::{self, Word};
-use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, check_placement, dissolve as dissolved};
 use crate::domain::schedule::WEEKDAYS;
 use crate::domain::{BranchType, Lang, OrgId, OrgKind, OrgUnit, ScheduleRule};
-use crate::store::{Reader, StoreError};
+use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::Target;
 use crate::ui::i18n::{self, Text};
 
@@ -189,19 +189,28 @@ impl Edit for AddOrg {
 
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let draft = self.draft(fields, lang)?;
-        Ok(Plan::write(move |w| {
-            let org = match w.add_org(draft) {
-                Ok(org) => org,
-                Err(StoreError::CodeTaken(code)) => {
-                    let holder = w.org_by_code(&code)?.map(|o| o.name).unwrap_or_default();
-                    let taken = words::code_taken(lang, &code, &holder);
-                    return Err(Refusal::at(add_at::CODE, taken));
-                }
-                Err(e) => return Err(refused(e, add_at::KIND, lang)),
-            };
-            let message = words::added_org(lang, &org.name, &org.code);
-            Ok(Done::new(message).then(Target::Org(org.id)))
-        }))
+        Ok(Plan::run(Command::AddOrg(draft), OrgAdded))
+    }
+}
+
+/// The organisation added, selected; a code taken points at the code field and names
+/// whose it is.
+struct OrgAdded;
+
+impl Reply for OrgAdded {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let org = done.into_org()?;
+        let message = words::added_org(lang, &org.name, &org.code);
+        Ok(Done::new(message).then(Target::Org(org.id)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        match e {
+            StoreError::CodeTaken { code, holder } => {
+                Refusal::at(add_at::CODE, words::code_taken(lang, &code, &holder))
+            }
+            e => refused(e, add_at::KIND, lang),
+        }
     }
 }
 
@@ -242,13 +251,22 @@ impl Edit for Rename {
         if name == self.old {
             return Err(Refusal::at(RENAME_NAME, Word::SameName.get(lang).into()));
         }
-        let id = self.id;
-        Ok(Plan::write(move |w| {
-            let (org, old) = w
-                .rename_org(id, name)
-                .map_err(|e| refused(e, RENAME_NAME, lang))?;
-            Ok(Done::new(words::renamed(lang, &old, &org.name)))
-        }))
+        let command = Command::RenameOrg { org: self.id, name };
+        Ok(Plan::run(command, OrgRenamed))
+    }
+}
+
+/// The old name and the new.
+struct OrgRenamed;
+
+impl Reply for OrgRenamed {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (org, old) = done.into_renamed()?;
+        Ok(Done::new(words::renamed(lang, &old, &org.name)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, RENAME_NAME, lang)
     }
 }
 
@@ -291,14 +309,24 @@ impl Edit for Dissolve {
         dissolved(&org, on).map_err(rule)?;
         let members = reader.org_totals(org.id)?.members;
         let question = words::dissolve_question(lang, (&org.name, &org.code), on, members);
-        let id = self.id;
-        let plan = Plan::write(move |w| {
-            let org = w
-                .dissolve_org(id, on)
-                .map_err(|e| refused(e, DISSOLVE_ON, lang))?;
-            Ok(Done::new(words::dissolved(lang, &org.name, on)))
-        });
-        Ok(plan.confirm_first(question))
+        let command = Command::DissolveOrg { org: self.id, on };
+        Ok(Plan::run(command, OrgDissolved { on }).confirm_first(question))
+    }
+}
+
+/// The organisation dissolved, and from when.
+struct OrgDissolved {
+    on: chrono::NaiveDate,
+}
+
+impl Reply for OrgDissolved {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let org = done.into_org()?;
+        Ok(Done::new(words::dissolved(lang, &org.name, self.on)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, DISSOLVE_ON, lang)
     }
 }
 

@@ -13,10 +13,10 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::confirm::{Answer, Pending};
 use super::field::Field;
 use super::words::{self, Word};
-use super::{Done, Opened, Refusal, Subject, WriteFn, commit, read_failed};
+use super::{Done, Opened, Refusal, Reply, Subject, Write, commit, read_failed};
 use crate::domain::edit::check_move;
-use crate::domain::{Lang, OrgId, OrgUnit};
-use crate::store::{Reader, StoreError};
+use crate::domain::{Lang, OrgUnit};
+use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe};
 use crate::ui::i18n::{self, Text};
@@ -162,7 +162,11 @@ impl MovePicker {
             (&self.from, &candidate.org.name),
             self.members,
         );
-        let write = move_write(self.org.id, candidate.org.id, lang);
+        let command = Command::MoveOrg {
+            org: self.org.id,
+            under: candidate.org.id,
+        };
+        let write = Write::new(command, OrgMoved);
         self.pending = Some(Pending::new(question, write));
         Outcome::Keep
     }
@@ -242,19 +246,25 @@ impl MovePicker {
     }
 }
 
-/// The move itself, by the store's `move_org`, which checks the rule again on the
-/// organisation and its new parent as they are now.
-fn move_write(id: OrgId, target: OrgId, lang: Lang) -> WriteFn {
-    Box::new(move |w| {
-        let (org, target) = w.move_org(id, target).map_err(|e| match e {
+/// The move done by the store's `move_org`, which checks the rule again on the
+/// organisation and its new parent as they are now: the organisation moved, selected.
+struct OrgMoved;
+
+impl Reply for OrgMoved {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (org, parent) = done.into_moved()?;
+        let message = words::moved(lang, &org.name, &parent.name);
+        Ok(Done::new(message).then(Target::Org(org.id)))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        match e {
             StoreError::AlreadyUnder(_) => Refusal::said(None, &e, lang),
             StoreError::Rule(rule) => Refusal::rule(None, &rule, lang),
             StoreError::OrgGone(_) => Refusal::gone(lang),
             other => other.into(),
-        })?;
-        let message = words::moved(lang, &org.name, &target.name);
-        Ok(Done::new(message).then(Target::Org(org.id)))
-    })
+        }
+    }
 }
 
 impl Overlay for MovePicker {

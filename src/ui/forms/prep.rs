@@ -10,11 +10,13 @@ use super::confirm::Ask;
 use super::field::{Field, Fields};
 use super::meeting::{offered_day, optional_time, time_field};
 use super::words::Word;
-use super::{CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use super::{
+    CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
+};
 use crate::domain::date::{next_month, year_month};
-use crate::domain::{Lang, Meeting, MemberId, OrgUnit, PlanDetails};
+use crate::domain::{Lang, Meeting, MeetingId, MemberId, OrgUnit, PlanDetails};
 use crate::io::files::{Files, shown_name};
-use crate::store::{Reader, Writer};
+use crate::store::{self, Command, Reader};
 use crate::ui::app::Target;
 use crate::ui::i18n::prep as say;
 
@@ -164,15 +166,44 @@ impl Edit for PrepForm {
                 .checked_sub(1)
                 .and_then(|i| self.members.get(i).copied()),
         };
-        let (org, plan) = (self.org.clone(), self.plan);
-        Ok(Plan::write(move |w: &mut Writer<'_>| {
-            let meeting = match plan {
-                Some(id) => w.save_plan(id, &details)?,
-                None => w.new_plan(org.id, &details)?,
-            };
-            let message = say::plan_saved(lang, &org.name, meeting.date, &meeting.plan_missing());
-            Ok(Done::new(message).then(Target::Meeting(meeting.id)))
-        }))
+        let command = match self.plan {
+            Some(meeting) => Command::SavePlan { meeting, details },
+            None => Command::NewPlan {
+                org: self.org.id,
+                details,
+            },
+        };
+        let saved = PlanSaved {
+            org: self.org.name.clone(),
+        };
+        Ok(Plan::run(command, saved))
+    }
+}
+
+/// The plan saved, selected, with what it still lacks.
+struct PlanSaved {
+    org: String,
+}
+
+impl Reply for PlanSaved {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let meeting = done.into_meeting()?;
+        let message = say::plan_saved(lang, &self.org, meeting.date, &meeting.plan_missing());
+        Ok(Done::new(message).then(Target::Meeting(meeting.id)))
+    }
+}
+
+/// A document attached to the plan of `org`'s meeting, the meeting selected.
+pub(super) struct DocumentAttached {
+    pub org: String,
+    pub plan: MeetingId,
+}
+
+impl Reply for DocumentAttached {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let info = done.into_document()?;
+        let message = say::attached(lang, &info.name, &self.org);
+        Ok(Done::new(message).then(Target::Meeting(self.plan)))
     }
 }
 
@@ -203,12 +234,12 @@ pub fn send(subject: &Subject<'_>, reader: &Reader) -> Opened {
         return Err(crate::domain::PrepError::Incomplete(missing).message(lang));
     }
     let question = say::send_question(lang, &org.name, plan.date, plan.documents.len());
-    let id = plan.id;
-    let write = Box::new(move |w: &mut Writer<'_>| {
-        let meeting = w.send_plan(id, now)?;
-        Ok(Done::new(say::sent(lang, &org.name, now)).then(Target::Meeting(meeting.id)))
-    });
-    Ok(Box::new(Ask::new(question, write)))
+    let command = Command::SendPlan {
+        meeting: plan.id,
+        at: now,
+    };
+    let sent = Done::new(say::sent(lang, &org.name, now)).then(Target::Meeting(plan.id));
+    Ok(Box::new(Ask::new(question, Write::new(command, sent))))
 }
 
 struct AttachForm {
@@ -276,12 +307,17 @@ impl Edit for AttachForm {
         }
         .map_err(|message| Refusal::at(1, message))?;
         let name = shown_name(fields.optional_text(2, lang)?, &picked.name);
-        let body = picked.body;
-        let (id, at, org) = (self.plan, self.now, self.org.name.clone());
-        Ok(Plan::write(move |w: &mut Writer<'_>| {
-            let info = w.attach_document(id, &name, &body, at)?;
-            Ok(Done::new(say::attached(lang, &info.name, &org)).then(Target::Meeting(id)))
-        }))
+        let command = Command::AttachDocument {
+            meeting: self.plan,
+            name,
+            body: picked.body,
+            at: self.now,
+        };
+        let attached = DocumentAttached {
+            org: self.org.name.clone(),
+            plan: self.plan,
+        };
+        Ok(Plan::run(command, attached))
     }
 }
 
@@ -335,12 +371,12 @@ impl Edit for RemoveForm {
             .find(|d| d.no == no)
             .map(|d| d.name.clone())
             .ok_or_else(|| Refusal::gone(lang))?;
-        let (id, org) = (self.plan, self.org.name.clone());
-        let question = vec![say::remove_question(lang, &name, &org)];
-        Ok(Plan::write(move |w: &mut Writer<'_>| {
-            w.remove_document(id, no)?;
-            Ok(Done::new(say::removed(lang, &name)).then(Target::Meeting(id)))
-        })
-        .confirm_first(question))
+        let question = vec![say::remove_question(lang, &name, &self.org.name)];
+        let command = Command::RemoveDocument {
+            meeting: self.plan,
+            no,
+        };
+        let removed = Done::new(say::removed(lang, &name)).then(Target::Meeting(self.plan));
+        Ok(Plan::run(command, removed).confirm_first(question))
     }
 }

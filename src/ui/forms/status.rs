@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 
 use super::field::{Field, Fields};
 use super::words::{self, Word};
-use super::{Done, Edit, Form, Opened, Plan, Refusal, Subject, read_failed};
+use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, check_status_change};
 use crate::domain::{Lang, MemberId, MemberStatus, StatusChange};
-use crate::store::{Reader, StoreError};
+use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::i18n;
 
 /// The fields, by position (the status now, shown first, is never read back).
@@ -130,25 +130,38 @@ impl Edit for ChangeStatus {
         let question = (!change.status.on_roll()).then(|| {
             words::off_roll_question(lang, (&member.name, &member.card), &said, change.from)
         });
-        let id = self.id;
-        let plan = Plan::write(move |w| {
-            let from = change.from;
-            let member = w.record_status(id, change).map_err(|e| match e {
-                StoreError::Rule(e) => rule(e),
-                StoreError::MemberGone(_) => Refusal::gone(lang),
-                other => other.into(),
-            })?;
-            Ok(Done::new(words::status_recorded(
-                lang,
-                &member.name,
-                &said,
-                from,
-            )))
-        });
+        let from = change.from;
+        let command = Command::RecordStatus {
+            member: self.id,
+            change,
+        };
+        let plan = Plan::run(command, StatusRecorded { said, from });
         Ok(match question {
             Some(question) => plan.confirm_first(question),
             None => plan,
         })
+    }
+}
+
+/// The member's new status, in words, and from when.
+struct StatusRecorded {
+    said: String,
+    from: NaiveDate,
+}
+
+impl Reply for StatusRecorded {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let member = done.into_member()?;
+        let message = words::status_recorded(lang, &member.name, &self.said, self.from);
+        Ok(Done::new(message))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        match e {
+            StoreError::Rule(e) => Refusal::rule(rule_field(&e), &e, lang),
+            StoreError::MemberGone(_) => Refusal::gone(lang),
+            other => other.into(),
+        }
     }
 }
 

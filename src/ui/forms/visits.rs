@@ -15,10 +15,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::words::{self, Word};
-use super::{Done, Opened, Refusal, Subject, WriteFn, commit, read_failed};
+use super::{Done, Opened, Refusal, Reply, Subject, Write, commit, read_failed};
 use crate::domain::role::span_covers;
 use crate::domain::{Lang, MeetingId, MeetingState, MemberId, OrgId, OrgUnit};
-use crate::store::{Reader, StoreError, Writer};
+use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::keymap::{Action, Context};
@@ -180,30 +180,51 @@ pub fn assign(subject: &Subject<'_>, reader: &Reader) -> Opened {
 }
 
 /// The guests ticked, written on the meeting as stored now, which must still be held.
-fn guests_write(meeting: MeetingId, guests: Vec<MemberId>, lang: Lang) -> WriteFn {
-    Box::new(move |w: &mut Writer<'_>| {
-        let (stored, org) = w
-            .record_guests(meeting, guests)
-            .map_err(|e| refused(e, lang))?;
+fn guests_write(meeting: MeetingId, guests: Vec<MemberId>) -> Write {
+    Write::new(Command::RecordGuests { meeting, guests }, GuestsRecorded)
+}
+
+/// How many guests the meeting has now; the meeting selected.
+struct GuestsRecorded;
+
+impl Reply for GuestsRecorded {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (stored, org) = done.into_meeting_of()?;
         let message = words::guests_recorded(lang, stored.guests.len(), &org.name, stored.date);
         Ok(Done::new(message).then(Target::Meeting(stored.id)))
-    })
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, lang)
+    }
 }
 
 /// `member` assigned to `branch` from `from`, checked again by the store: the branch still
 /// a branch, the member not already assigned there, still holding a role above it.
-fn overseer_write(branch: OrgId, member: MemberId, from: NaiveDate, lang: Lang) -> WriteFn {
-    Box::new(move |w: &mut Writer<'_>| {
-        let (person, org) = w
-            .assign_overseer(branch, member, from)
-            .map_err(|e| refused(e, lang))?;
-        Ok(Done::new(words::assigned(
-            lang,
-            &person.name,
-            &org.name,
-            from,
-        )))
-    })
+fn overseer_write(branch: OrgId, member: MemberId, from: NaiveDate) -> Write {
+    let command = Command::AssignOverseer {
+        branch,
+        member,
+        from,
+    };
+    Write::new(command, OverseerAssigned { from })
+}
+
+/// Who oversees which branch, from when.
+struct OverseerAssigned {
+    from: NaiveDate,
+}
+
+impl Reply for OverseerAssigned {
+    fn done(self: Box<Self>, done: store::Done, lang: Lang) -> Result<Done, Refusal> {
+        let (person, branch) = done.into_overseer()?;
+        let message = words::assigned(lang, &person.name, &branch.name, self.from);
+        Ok(Done::new(message))
+    }
+
+    fn refused(&self, e: StoreError, lang: Lang) -> Refusal {
+        refused(e, lang)
+    }
 }
 
 /// A refusal of the store's visit commands as the chooser says it: whatever changed under
@@ -246,7 +267,7 @@ impl Chooser {
         let write = match &self.purpose {
             Purpose::Guests { meeting } => {
                 let ticked = self.people.iter().filter(|p| p.ticked).map(|p| p.id);
-                guests_write(*meeting, ticked.collect(), lang)
+                guests_write(*meeting, ticked.collect())
             }
             Purpose::Overseer { branch, from } => {
                 let Some(person) = self.people.get(self.cursor) else {
@@ -258,7 +279,7 @@ impl Chooser {
                         error: true,
                     }));
                 }
-                overseer_write(*branch, person.id, *from, lang)
+                overseer_write(*branch, person.id, *from)
             }
         };
         commit(write, env).unwrap_or_else(|refusal| refusal.outcome(lang))
