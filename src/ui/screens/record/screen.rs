@@ -15,11 +15,11 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::editor::Command;
+use super::editor::Command as EditCommand;
 use super::{MeetingRecord, Tab, render};
 use crate::domain::{Draft, Mark, MeetingId, MemberId, MinutesError, MinutesText, OrgUnit};
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
-use crate::store::{Reader, RollChange, RollChanged, StoreError};
+use crate::store::{self, Command, Reader, RollChange, RollChanged, StoreError};
 use crate::ui::forms::CalendarSubject;
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::Text;
@@ -117,7 +117,7 @@ impl MeetingRecord {
         }
     }
 
-    fn edit_command(&mut self, command: Command, cx: &mut Cx<'_>) {
+    fn edit_command(&mut self, command: EditCommand, cx: &mut Cx<'_>) {
         let Some(section) = self.section() else {
             return;
         };
@@ -138,8 +138,8 @@ impl MeetingRecord {
             by: stamp.by,
         };
         let id = self.meeting.id;
-        match cx.store.write(|w| w.save_draft(id, &draft)) {
-            Ok(()) => self.editor.autosave.saved(),
+        match cx.store.run(Command::SaveDraft { meeting: id, draft }) {
+            Ok(_) => self.editor.autosave.saved(),
             Err(e) => {
                 // Try again a little later rather than at every tick.
                 self.editor.autosave.saved();
@@ -158,7 +158,15 @@ impl MeetingRecord {
         }
         let (id, at) = (self.meeting.id, cx.now());
         let text = self.editor.text().to_text();
-        match cx.store.write(|w| w.save_minutes(id, text, at)) {
+        let saved = cx
+            .store
+            .run(Command::SaveMinutes {
+                meeting: id,
+                text,
+                at,
+            })
+            .and_then(store::Done::into_meeting);
+        match saved {
             Ok(meeting) => {
                 self.meeting = meeting;
                 self.editor.saved();
@@ -204,7 +212,15 @@ impl MeetingRecord {
     /// when it changed nothing (the reason, if any, is in the status line).
     fn change_roll(&mut self, change: RollChange, cx: &mut Cx<'_>) -> Option<RollChanged> {
         let (lang, today, id) = (cx.lang, cx.today, self.meeting.id);
-        match cx.store.write(|w| w.change_roll(id, change, today)) {
+        let changed = cx
+            .store
+            .run(Command::ChangeRoll {
+                meeting: id,
+                change,
+                today,
+            })
+            .and_then(store::Done::into_roll);
+        match changed {
             Ok(done) if done.changed > 0 => {
                 if let Some(entry) = &done.entry {
                     cx.say(words::marked(lang, &entry.name, entry.mark));
@@ -408,9 +424,9 @@ impl Screen for MeetingRecord {
             Action::Amend => return self.ask_amendment(cx),
             Action::Vote => return self.ask_vote(cx),
             Action::Export => self.export_minutes(cx),
-            Action::Undo => self.edit_command(Command::Undo, cx),
-            Action::Redo => self.edit_command(Command::Redo, cx),
-            Action::Paste => self.edit_command(Command::Paste, cx),
+            Action::Undo => self.edit_command(EditCommand::Undo, cx),
+            Action::Redo => self.edit_command(EditCommand::Redo, cx),
+            Action::Paste => self.edit_command(EditCommand::Paste, cx),
             _ => return Step::Ignored,
         }
         Step::Changed
@@ -478,8 +494,8 @@ impl Screen for MeetingRecord {
                 cx.say(words::resumed(cx.lang).to_string());
             }
         } else {
-            match cx.store.write(|w| w.discard_draft(id)) {
-                Ok(()) => cx.say(words::draft_dropped(cx.lang).to_string()),
+            match cx.store.run(Command::DiscardDraft(id)) {
+                Ok(_) => cx.say(words::draft_dropped(cx.lang).to_string()),
                 Err(e) => store_failed(&e, cx),
             }
         }
