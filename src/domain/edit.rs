@@ -40,18 +40,13 @@ impl EditError {
                 format!("{} chứa ký tự điều khiển", field_vi(field)),
                 format!("{field} contains control characters"),
             ),
-            EditError::CannotSitUnder { kind, parent } => lang.pick(
-                format!(
-                    "một {} không thể nằm dưới một {}",
-                    kind.label(lang, false),
-                    parent.label(lang, false)
-                ),
-                format!(
-                    "a {} cannot sit under a {}",
-                    kind.label(lang, false),
-                    parent.label(lang, false)
-                ),
-            ),
+            EditError::CannotSitUnder { kind, parent } => {
+                let (kind, parent) = (kind.label(lang, false), parent.label(lang, false));
+                lang.pick(
+                    format!("Một {kind} không thể trực thuộc một {parent}"),
+                    format!("A {kind} cannot report to a {parent}"),
+                )
+            }
             EditError::IntoOwnSubtree => lang.pick(
                 "không thể chuyển một tổ chức vào bên trong chính nó".to_string(),
                 "an organisation cannot move inside itself".to_string(),
@@ -239,7 +234,7 @@ mod tests {
         };
         assert_eq!(
             wrong_level.message(Lang::Vi),
-            "một đảng ủy cơ sở không thể nằm dưới một chi bộ"
+            "Một đảng ủy cơ sở không thể trực thuộc một chi bộ"
         );
         let dissolved = EditError::AlreadyDissolved(parse_iso("2025-07-01").unwrap());
         assert_eq!(

@@ -162,7 +162,7 @@ impl Refusal {
     pub fn rule(field: Option<usize>, error: &EditError, lang: Lang) -> Refusal {
         Refusal::Invalid {
             field,
-            message: words::rule(lang, error),
+            message: error.message(lang),
         }
     }
 

@@ -288,7 +288,7 @@ pub fn dissolve(subject: &Subject<'_>, reader: &Reader) -> Opened {
         .map_err(read_failed(lang))?
         .ok_or_else(|| Word::Gone.get(lang).to_string())?;
     if let Some(on) = org.dissolved {
-        return Err(words::rule(lang, &EditError::AlreadyDissolved(on)));
+        return Err(EditError::AlreadyDissolved(on).message(lang));
     }
     let fields = vec![
         Field::fixed(

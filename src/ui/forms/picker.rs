@@ -127,7 +127,7 @@ impl MovePicker {
         let ancestors = reader.ancestors(target.id)?;
         Ok(check_move(&self.org, target, &ancestors)
             .err()
-            .map(|e| words::rule(lang, &e)))
+            .map(|e| e.message(lang)))
     }
 
     fn query_text(&self) -> &str {

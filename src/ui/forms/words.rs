@@ -7,7 +7,6 @@ use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
 
-use crate::domain::edit::EditError;
 use crate::domain::text::quoted;
 use crate::domain::{Lang, OrgKind};
 use crate::ui::i18n;
@@ -313,23 +312,6 @@ pub fn nothing_under(lang: Lang, parent: OrgKind) -> String {
         format!("Không thể thêm tổ chức nào dưới một {parent}."),
         format!("Nothing can be added under a {parent}."),
     )
-}
-
-/// An edit rule broken, in words; a placement names both kinds in the user's language.
-pub fn rule(lang: Lang, error: &EditError) -> String {
-    match error {
-        EditError::CannotSitUnder { kind, parent } => {
-            let (kind, parent) = (
-                i18n::kind(lang, *kind, false),
-                i18n::kind(lang, *parent, false),
-            );
-            lang.pick(
-                format!("Một {kind} không thể trực thuộc một {parent}"),
-                format!("A {kind} cannot report to a {parent}"),
-            )
-        }
-        other => other.message(lang),
-    }
 }
 
 pub fn added_org(lang: Lang, name: &str, code: &str) -> String {
