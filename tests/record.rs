@@ -392,3 +392,44 @@ fn guests_recorded_from_the_roll_leave_the_record_open() {
         "the form wrote to the record's own meeting: the record stays"
     );
 }
+
+/// The cells of the footer (the last row) drawn dimmed: the keys of what cannot run now.
+fn dimmed_in_footer(app: &App) -> String {
+    use ratatui::style::Modifier;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| app.view(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..80)
+        .map(|x| &buffer[(x, 23)])
+        .filter(|cell| cell.modifier.contains(Modifier::DIM))
+        .map(|cell| cell.symbol())
+        .collect()
+}
+
+#[test]
+fn the_footer_dims_what_the_record_cannot_do_now() {
+    use chibo::ui::Action;
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let enabled = |app: &App, action: Action| {
+        app.commands()
+            .iter()
+            .find(|c| c.actions.contains(&action))
+            .map(|c| c.enabled)
+    };
+    // November's minutes are not approved: all of the roll's keys can run.
+    open_record(&mut app, 0);
+    assert_eq!(enabled(&app, Action::MarkPresent), Some(true));
+    assert_eq!(enabled(&app, Action::Approve), Some(true));
+    assert_eq!(dimmed_in_footer(&app).trim(), "");
+    press(&mut app, "esc");
+    // October's are approved: no mark, no approval; on the minutes an amendment can run,
+    // saving cannot.
+    press(&mut app, "[ enter");
+    assert!(app.record().unwrap().meeting.is_approved());
+    assert_eq!(enabled(&app, Action::MarkPresent), Some(false));
+    assert_eq!(enabled(&app, Action::Approve), Some(false));
+    assert!(!dimmed_in_footer(&app).trim().is_empty());
+    press(&mut app, "tab");
+    assert_eq!(enabled(&app, Action::Amend), Some(true));
+    assert_eq!(enabled(&app, Action::Save), Some(false));
+}

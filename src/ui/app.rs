@@ -19,7 +19,7 @@ use super::keymap::{Action, Context, Keymap, Resolved};
 use super::layout::Regions;
 use super::overlay::{Env, Outcome, Overlay};
 pub use super::screen::Target;
-use super::screen::{Cx, Screen, ScreenMsg, Step};
+use super::screen::{CommandInfo, Cx, Screen, ScreenMsg, Step};
 use super::screens::Ui;
 use super::screens::chrome::{self, Status};
 use super::screens::dashboard::DashboardView;
@@ -290,11 +290,15 @@ impl App {
             overlay.render(frame, regions.body, &ui);
         }
         chrome::status(frame, regions.status, self.status.as_ref(), &ui);
-        let commands = match self.overlays.last() {
+        chrome::footer(frame, regions.footer, self.context(), &self.commands(), &ui);
+    }
+
+    /// What whatever has the keys offers now: the footer and the help show these.
+    pub fn commands(&self) -> Vec<CommandInfo> {
+        match self.overlays.last() {
             Some(overlay) => overlay.commands(),
-            None => top.commands(),
-        };
-        chrome::footer(frame, regions.footer, self.context(), &commands, &ui);
+            None => self.top().commands(),
+        }
     }
 
     /// The keymap context of whatever has the keys.
@@ -471,10 +475,7 @@ impl App {
                 false
             }
             Action::Help if context != Context::Help => {
-                let offered = match self.overlays.last() {
-                    Some(overlay) => overlay.commands(),
-                    None => self.top().commands(),
-                };
+                let offered = self.commands();
                 self.overlays.push(Box::new(Help::new(context, offered)));
                 true
             }

@@ -89,6 +89,12 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// A command offered where it always is but that cannot run now: dimmed, with or
+    /// without colours.
+    pub fn unavailable(self) -> Style {
+        self.fg(Color::DarkGray).add_modifier(Modifier::DIM)
+    }
+
     pub fn info(self) -> Style {
         self.fg(Color::Green)
     }

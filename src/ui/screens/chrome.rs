@@ -127,7 +127,7 @@ pub fn footer(
         // What cannot run now is still shown where it always is, dimmed.
         let (key_style, word_style) = match command.enabled {
             true => (ui.theme.key(), Style::default()),
-            false => (ui.theme.label(), ui.theme.label()),
+            false => (ui.theme.unavailable(), ui.theme.unavailable()),
         };
         spans.push(Span::styled(keys, key_style));
         spans.push(Span::styled(format!(" {word}  "), word_style));

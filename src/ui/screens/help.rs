@@ -136,7 +136,7 @@ impl Overlay for Help {
                 } => {
                     let (key_style, what_style) = match enabled {
                         true => (ui.theme.key(), Style::default()),
-                        false => (ui.theme.label(), ui.theme.label()),
+                        false => (ui.theme.unavailable(), ui.theme.unavailable()),
                     };
                     Line::from(vec![
                         Span::styled(format!("   {}", pad(&keys, key_width)), key_style),
