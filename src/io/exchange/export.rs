@@ -21,6 +21,7 @@ use crate::domain::{
     Lang, Meeting, Member, MemberId, OrgId, OrgUnit, Oversight, Role, RuleChange, ScheduleRule,
 };
 use crate::io::ImportError;
+use crate::io::problem::Problem;
 use crate::store::{Reader, StoreError};
 
 /// Writes the database, or the subtree rooted at the org with code `root`, as JSON Lines.
@@ -85,11 +86,10 @@ impl Scope {
 
     fn subtree(reader: &Reader, code: &str, lang: Lang) -> Result<Scope, ImportError> {
         let Some(root) = reader.org_by_code(code)? else {
-            let code = crate::domain::text::quoted(code);
-            return Err(ImportError::Invalid(lang.pick(
-                format!("không có tổ chức mã {code}"),
-                format!("no organisation with code {code}"),
-            )));
+            let code = code.to_string();
+            return Err(ImportError::Invalid(
+                Problem::UnknownRoot { code }.message(lang),
+            ));
         };
         let root_id = root.id;
         let mut orgs = vec![root];
