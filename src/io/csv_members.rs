@@ -5,9 +5,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use super::exchange::{Batch, DateForms, Fields, RawMember, add_member, resolve};
 use super::problem::{Problem, Problems};
-use super::record::{Batch, DateForms, Fields, RawMember, add_member};
-use super::{ImportError, ImportSummary, resolve};
+use super::{ImportError, ImportSummary};
 use crate::domain::text::fold;
 use crate::domain::{Lang, Sex};
 use crate::store::Store;

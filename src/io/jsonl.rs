@@ -3,9 +3,9 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+use super::exchange::{self, Batch, resolve};
 use super::problem::Problems;
-use super::record::Batch;
-use super::{ImportError, ImportSummary, resolve, wire};
+use super::{ImportError, ImportSummary};
 use crate::domain::Lang;
 use crate::store::{Reader, Store};
 
@@ -33,7 +33,7 @@ pub fn import(
         } else {
             &buffer
         };
-        wire::read_line(bytes, line, &mut batch, &mut problems);
+        exchange::read_line(bytes, line, &mut batch, &mut problems);
     }
     resolve::import_batch(store, batch, problems)
 }
@@ -60,5 +60,5 @@ pub fn export(
     out: impl Write,
     lang: Lang,
 ) -> Result<(), ImportError> {
-    super::export::export(reader, org, out, lang)
+    exchange::export::export(reader, org, out, lang)
 }

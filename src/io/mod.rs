@@ -2,18 +2,15 @@
 //! calendars and minutes (Markdown, .docx) written from the store.
 
 pub mod csv_members;
-mod export;
+mod exchange;
 pub mod files;
 mod grid;
 pub mod ics;
 pub mod jsonl;
 pub mod minutes;
 mod problem;
-mod record;
 pub mod report;
-mod resolve;
 pub mod space;
-mod wire;
 
 use std::fmt;
 

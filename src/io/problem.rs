@@ -216,6 +216,11 @@ pub enum Problem {
         first_line: Option<usize>,
     },
     TooManyProblems,
+    /// An export asked for the subtree of a code no organisation has: the one problem
+    /// that is not a line's.
+    UnknownRoot {
+        code: String,
+    },
     CsvSyntax {
         detail: String,
     },
@@ -488,6 +493,10 @@ impl Problem {
             TooManyProblems => lang.pick(
                 format!("quá nhiều lỗi: dừng kiểm tra sau {PROBLEM_CAP} lỗi"),
                 format!("too many errors: stopped checking after {PROBLEM_CAP}"),
+            ),
+            UnknownRoot { code } => lang.pick(
+                format!("không có tổ chức mã {}", quoted(code)),
+                format!("no organisation with code {}", quoted(code)),
             ),
             CsvSyntax { detail } => lang.pick(
                 format!("CSV không hợp lệ: {detail}"),

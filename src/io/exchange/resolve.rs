@@ -7,14 +7,14 @@ use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 
 use chrono::NaiveDate;
 
-use super::problem::{Problem, Problems};
-use super::record::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
-use super::{ImportError, ImportSummary};
+use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
 use crate::domain::{
     DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
     Oversight, Role,
 };
+use crate::io::problem::{Problem, Problems};
+use crate::io::{ImportError, ImportSummary};
 use crate::store::{Store, StoreError, Writer};
 
 /// Resolves, checks and writes `batch` in one write transaction. `problems` may already hold

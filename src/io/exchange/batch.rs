@@ -1,0 +1,285 @@
+//! What an imported file says once each line has passed the contract's checks: records
+//! whose codes and cards are interned, waiting for references to other records and to the
+//! database to be resolved. JSON Lines and CSV both end here.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::domain::{
+    Amendment, Approval, BranchType, Classification, DocumentBody, Mark, MeetingKind, MeetingState,
+    OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
+};
+
+/// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
+/// file, not an adversary, so speed beats resistance to crafted collisions here.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+            self.add(word);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.add(word);
+    }
+
+    fn finish(&self) -> u64 {
+        // A final mix so the low bits the table uses depend on every input bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// A hash map over the import's own keys, with [`KeyHasher`].
+pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// Organisation codes and party cards are interned: a reference is a small number, each
+/// distinct text is stored once and looked up in the database once. Texts live in one
+/// block and the table holds numbers only, so a million cards cost no allocation each.
+#[derive(Default)]
+pub struct Interner {
+    /// Every text, one after the other.
+    block: String,
+    /// Where text `n` lies in `block`.
+    spans: Vec<(usize, usize)>,
+    /// Open addressing: the high half is the text's hash, the low half `n + 1` (0: empty).
+    slots: Vec<u64>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if (self.spans.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let hash = text_hash(text);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                let n = u32::try_from(self.spans.len()).expect("fewer than 4 billion keys");
+                self.spans.push((self.block.len(), text.len()));
+                self.block.push_str(text);
+                self.slots[at] = (u64::from(hash) << 32) | u64::from(n + 1);
+                return n;
+            }
+            let n = (slot as u32).wrapping_sub(1);
+            if (slot >> 32) as u32 == hash && self.text(n) == text {
+                return n;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (kept at most half full, so probes stay short).
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let mut slots = vec![0u64; size];
+        for &slot in self.slots.iter().filter(|s| **s != 0) {
+            let mut at = (slot >> 32) as usize & (size - 1);
+            while slots[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = slot;
+        }
+        self.slots = slots;
+    }
+
+    pub fn text(&self, n: u32) -> &str {
+        let (start, len) = self.spans[n as usize];
+        &self.block[start..start + len]
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+fn text_hash(text: &str) -> u32 {
+    let mut hasher = KeyHasher::default();
+    hasher.write(text.as_bytes());
+    (hasher.finish() >> 32) as u32
+}
+
+/// An organisation code as written in the file, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CodeRef(pub u32);
+
+/// A party card number as written in the file, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardRef(pub u32);
+
+pub struct OrgRec {
+    pub line: usize,
+    pub code: CodeRef,
+    pub name: String,
+    pub kind: OrgKind,
+    pub parent: Option<CodeRef>,
+    pub branch_type: Option<BranchType>,
+    pub meeting_rule: Option<ScheduleRule>,
+    pub grace_days: Option<u8>,
+    pub plan_deadline: Option<u8>,
+    pub founded: Option<NaiveDate>,
+    pub dissolved: Option<NaiveDate>,
+    /// Ordered by the month each starts.
+    pub rule_changes: Vec<RuleChange>,
+}
+
+pub struct MemberRec {
+    pub line: usize,
+    pub card: CardRef,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub born: Option<NaiveDate>,
+    pub admitted: Option<NaiveDate>,
+    pub full_member: Option<NaiveDate>,
+    pub org: CodeRef,
+    pub cell: Option<CodeRef>,
+    pub phone: Option<String>,
+    pub residence: Option<String>,
+    /// The branches sat in before `org`, each until the day the member left it.
+    pub former_orgs: Vec<(CodeRef, NaiveDate)>,
+}
+
+pub struct StatusRec {
+    pub line: usize,
+    pub card: CardRef,
+    pub change: StatusChange,
+}
+
+/// A role or an oversight assignment: the same shape, `role` is `None` for oversight.
+pub struct SpanRec {
+    pub line: usize,
+    pub card: CardRef,
+    pub org: CodeRef,
+    pub role: Option<RoleKind>,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+pub struct MeetingRec {
+    pub line: usize,
+    pub org: CodeRef,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    pub planned: Option<NaiveDate>,
+    pub attendance: Vec<(CardRef, Mark)>,
+    pub excuses: Vec<(CardRef, String)>,
+    pub guests: Vec<CardRef>,
+    pub topic: Option<String>,
+    pub minutes: Option<String>,
+    pub approval: Option<Approval>,
+    pub amendments: Vec<Amendment>,
+    pub state: MeetingState,
+    pub time: Option<NaiveTime>,
+    pub end_time: Option<NaiveTime>,
+    pub place: Option<String>,
+    pub agenda: Vec<String>,
+    pub drafter: Option<CardRef>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub vote: Option<Vote>,
+    pub decisions: Option<String>,
+}
+
+/// A document of a meeting, named by the meeting's organisation, day and kind.
+pub struct DocumentRec {
+    pub line: usize,
+    pub org: CodeRef,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    pub name: String,
+    pub added: NaiveDateTime,
+    pub body: DocumentBody,
+}
+
+/// Who a classification grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradedRef {
+    Org(CodeRef),
+    Card(CardRef),
+}
+
+pub struct ClassificationRec {
+    pub line: usize,
+    pub who: GradedRef,
+    pub classification: Classification,
+}
+
+/// Everything one file says, checked field by field.
+#[derive(Default)]
+pub struct Batch {
+    pub codes: Interner,
+    pub cards: Interner,
+    pub orgs: Vec<OrgRec>,
+    pub members: Vec<MemberRec>,
+    pub statuses: Vec<StatusRec>,
+    pub roles: Vec<SpanRec>,
+    pub oversight: Vec<SpanRec>,
+    pub meetings: Vec<MeetingRec>,
+    pub documents: Vec<DocumentRec>,
+    pub classifications: Vec<ClassificationRec>,
+    /// Codes of org records that had errors: references to them are not reported again.
+    pub broken_codes: Vec<CodeRef>,
+    /// Cards of member records that had errors, likewise.
+    pub broken_cards: Vec<CardRef>,
+}
+
+impl Batch {
+    pub fn code(&mut self, text: &str) -> CodeRef {
+        CodeRef(self.codes.intern(text))
+    }
+
+    pub fn card(&mut self, text: &str) -> CardRef {
+        CardRef(self.cards.intern(text))
+    }
+
+    pub fn code_text(&self, code: CodeRef) -> &str {
+        self.codes.text(code.0)
+    }
+
+    pub fn card_text(&self, card: CardRef) -> &str {
+        self.cards.text(card.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_gives_one_number_per_distinct_text() {
+        let mut interner = Interner::default();
+        let a = interner.intern("QN.HL.HG.K2");
+        let b = interner.intern("QN.HL.HG.K3");
+        assert_ne!(a, b);
+        assert_eq!(interner.intern("QN.HL.HG.K2"), a);
+        assert_eq!(interner.text(b), "QN.HL.HG.K3");
+        assert_eq!(interner.len(), 2);
+        let many: Vec<u32> = (0..10_000)
+            .map(|i| interner.intern(&i.to_string()))
+            .collect();
+        for (i, n) in many.iter().enumerate() {
+            assert_eq!(interner.text(*n), i.to_string());
+            assert_eq!(interner.intern(&i.to_string()), *n);
+        }
+        assert_eq!(interner.len(), 10_002);
+    }
+}
