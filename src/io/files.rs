@@ -7,10 +7,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::domain::prep::{MAX_DOCUMENT_BYTES, check_document_size};
+use crate::domain::prep::{MAX_DOCUMENT_BYTES, PrepError, check_document_size};
 use crate::domain::text::quoted;
 use crate::domain::{DocumentBody, Lang};
-use crate::io::space::{Area, FileEntry, UserSpace};
+use crate::io::space::{Area, FileEntry, SpaceError, UserSpace};
 
 /// A session's files.
 #[derive(Clone)]
@@ -22,6 +22,117 @@ pub enum Files {
     /// An SSH session whose space could not be opened (the server's folder is broken):
     /// the app runs, and every file step says to tell the administrator.
     Unavailable,
+}
+
+/// Why a file could not be read or written: worded once, in [`FileError::message`].
+#[derive(Debug)]
+pub enum FileError {
+    /// The user's own space refused it (a bad name, a limit, a link …).
+    Space(SpaceError),
+    /// Over the size a document may have.
+    Size(PrepError),
+    /// A file of no bytes: most likely an upload that went wrong.
+    Empty { name: String },
+    /// A path typed over SSH, where it would name the server's files.
+    NoPaths,
+    /// The inbox asked for at the local terminal, where files are named by path.
+    NoInbox,
+    /// The server's folder for the user's files cannot be opened.
+    Unavailable,
+    /// `C:\…`: a path on a Windows computer, which this one cannot open.
+    WindowsPath { path: String },
+    /// A folder where a file was expected.
+    Folder { path: String },
+    /// The system refused to read `path`.
+    Unreadable {
+        path: String,
+        error: std::io::ErrorKind,
+        detail: String,
+    },
+    /// The system refused to write `path`.
+    Unwritable {
+        path: String,
+        error: std::io::ErrorKind,
+        detail: String,
+    },
+}
+
+impl From<SpaceError> for FileError {
+    fn from(e: SpaceError) -> Self {
+        FileError::Space(e)
+    }
+}
+
+impl From<PrepError> for FileError {
+    fn from(e: PrepError) -> Self {
+        FileError::Size(e)
+    }
+}
+
+impl FileError {
+    fn unreadable(path: &Path, e: &std::io::Error) -> FileError {
+        FileError::Unreadable {
+            path: path.display().to_string(),
+            error: e.kind(),
+            detail: e.to_string(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FileError::Space(e) => e.message(lang),
+            FileError::Size(e) => e.message(lang),
+            FileError::Empty { name } => {
+                let name = quoted(name);
+                lang.pick(
+                    format!("Tệp {name} rỗng: không có gì để đính kèm"),
+                    format!("{name} is empty: there is nothing to attach"),
+                )
+            }
+            FileError::NoPaths => lang
+                .pick(
+                    "Qua SSH, chibo không mở tệp theo đường dẫn: hãy tải tệp lên thư mục inbox/ (sftp, scp, WinSCP) rồi chọn nó",
+                    "Over SSH chibo opens no file by path: upload the file to inbox/ (sftp, scp, WinSCP) and pick it",
+                )
+                .to_string(),
+            FileError::NoInbox => lang
+                .pick(
+                    "Ở máy này, hãy nhập đường dẫn của tệp",
+                    "On this computer, give the file's path",
+                )
+                .to_string(),
+            FileError::Unavailable => lang
+                .pick(
+                    "Không mở được thư mục tệp của bạn trên máy chủ: hãy báo quản trị viên",
+                    "Your files on the server cannot be opened: tell the administrator",
+                )
+                .to_string(),
+            FileError::WindowsPath { path } => {
+                let path = quoted(path);
+                lang.pick(
+                    format!(
+                        "{path} là đường dẫn trên máy Windows; hãy nhập đường dẫn của tệp trên máy đang chạy chibo"
+                    ),
+                    format!(
+                        "{path} is a path on a Windows computer; give the path of the file on the computer running chibo"
+                    ),
+                )
+            }
+            FileError::Folder { path } => {
+                unreadable(lang, path, lang.pick("đây là một thư mục", "it is a folder"))
+            }
+            FileError::Unreadable {
+                path,
+                error,
+                detail,
+            } => unreadable(lang, path, &io_words(*error, detail, lang)),
+            FileError::Unwritable {
+                path,
+                error,
+                detail,
+            } => format!("{path}: {}", io_words(*error, detail, lang)),
+        }
+    }
 }
 
 /// A document read for attaching: the name it is offered under and its content.
@@ -37,24 +148,24 @@ impl Files {
     }
 
     /// The files in the user's inbox, newest first; nothing at the local terminal.
-    pub fn inbox(&self, lang: Lang) -> Result<Vec<FileEntry>, String> {
+    pub fn inbox(&self) -> Result<Vec<FileEntry>, FileError> {
         match self {
             Files::Local { .. } => Ok(Vec::new()),
-            Files::Space(space) => space.list(Area::Inbox).map_err(|e| e.message(lang)),
-            Files::Unavailable => Err(unavailable(lang)),
+            Files::Space(space) => Ok(space.list(Area::Inbox)?),
+            Files::Unavailable => Err(FileError::Unavailable),
         }
     }
 
     /// The document in the inbox file `name`.
-    pub fn read_inbox(&self, name: &str, lang: Lang) -> Result<Picked, String> {
+    pub fn read_inbox(&self, name: &str) -> Result<Picked, FileError> {
         let space = match self {
             Files::Space(space) => space,
-            Files::Unavailable => return Err(unavailable(lang)),
-            Files::Local { .. } => return Err(no_inbox(lang)),
+            Files::Unavailable => return Err(FileError::Unavailable),
+            Files::Local { .. } => return Err(FileError::NoInbox),
         };
-        let bytes = space.read(Area::Inbox, name).map_err(|e| e.message(lang))?;
-        check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
-        refuse_empty(name, &bytes, lang)?;
+        let bytes = space.read(Area::Inbox, name)?;
+        check_document_size(name, bytes.len() as u64)?;
+        refuse_empty(name, &bytes)?;
         Ok(Picked {
             name: name.to_string(),
             body: body_of(name, bytes),
@@ -63,17 +174,17 @@ impl Files {
 
     /// The document in the file at `path` on this computer; refused over SSH, where a
     /// path would name the server's files, not the user's.
-    pub fn read_path(&self, path: &str, lang: Lang) -> Result<Picked, String> {
+    pub fn read_path(&self, path: &str) -> Result<Picked, FileError> {
         if self.from_inbox() {
-            return Err(no_paths(lang));
+            return Err(FileError::NoPaths);
         }
         let path = path.trim();
         let name = Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = read_file(Path::new(path), &name, lang)?;
-        refuse_empty(&name, &bytes, lang)?;
+        let bytes = read_file(Path::new(path), &name)?;
+        refuse_empty(&name, &bytes)?;
         Ok(Picked {
             body: body_of(&name, bytes),
             name,
@@ -82,19 +193,22 @@ impl Files {
 
     /// Writes an exported document `name` whole; returns where it is, as the status line
     /// tells the user: a path locally, `exports/NAME` over SSH.
-    pub fn export(&self, name: &str, bytes: &[u8], lang: Lang) -> Result<String, String> {
+    pub fn export(&self, name: &str, bytes: &[u8]) -> Result<String, FileError> {
         match self {
             Files::Local { export_dir } => {
                 let path = export_dir.join(name);
-                write_whole(&path, bytes)
-                    .map_err(|e| format!("{}: {}", path.display(), io_words(&e, lang)))?;
+                write_whole(&path, bytes).map_err(|e| FileError::Unwritable {
+                    path: path.display().to_string(),
+                    error: e.kind(),
+                    detail: e.to_string(),
+                })?;
                 Ok(path.display().to_string())
             }
             Files::Space(space) => {
-                let entry = space.put_export(name, bytes).map_err(|e| e.message(lang))?;
+                let entry = space.put_export(name, bytes)?;
                 Ok(format!("exports/{}", entry.name))
             }
-            Files::Unavailable => Err(unavailable(lang)),
+            Files::Unavailable => Err(FileError::Unavailable),
         }
     }
 }
@@ -120,15 +234,13 @@ pub fn shown_name(given: Option<String>, file: &str) -> String {
 }
 
 /// An empty file is no document: most likely an upload that went wrong.
-fn refuse_empty(name: &str, bytes: &[u8], lang: Lang) -> Result<(), String> {
+fn refuse_empty(name: &str, bytes: &[u8]) -> Result<(), FileError> {
     if !bytes.is_empty() {
         return Ok(());
     }
-    let name = quoted(name);
-    Err(lang.pick(
-        format!("Tệp {name} rỗng: không có gì để đính kèm"),
-        format!("{name} is empty: there is nothing to attach"),
-    ))
+    Err(FileError::Empty {
+        name: name.to_string(),
+    })
 }
 
 /// Writes `bytes` beside `path`, then renames the whole into place, so a failure never
@@ -140,21 +252,17 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Reads the file at `path`, refused from its size before it is read when over the limit.
-fn read_file(path: &Path, name: &str, lang: Lang) -> Result<Vec<u8>, String> {
+fn read_file(path: &Path, name: &str) -> Result<Vec<u8>, FileError> {
     let shown = path.display().to_string();
     if looks_like_windows(&shown) {
-        return Err(windows_path(lang, &shown));
+        return Err(FileError::WindowsPath { path: shown });
     }
-    let failed = |e: std::io::Error| unreadable(lang, &shown, &io_words(&e, lang));
+    let failed = |e: std::io::Error| FileError::unreadable(path, &e);
     let meta = std::fs::metadata(path).map_err(failed)?;
     if meta.is_dir() {
-        return Err(unreadable(
-            lang,
-            &shown,
-            lang.pick("đây là một thư mục", "it is a folder"),
-        ));
+        return Err(FileError::Folder { path: shown });
     }
-    check_document_size(name, meta.len()).map_err(|e| e.message(lang))?;
+    check_document_size(name, meta.len())?;
     // The limit again on what is read, should the file have grown meanwhile.
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -162,7 +270,7 @@ fn read_file(path: &Path, name: &str, lang: Lang) -> Result<Vec<u8>, String> {
         .take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(failed)?;
-    check_document_size(name, bytes.len() as u64).map_err(|e| e.message(lang))?;
+    check_document_size(name, bytes.len() as u64)?;
     Ok(bytes)
 }
 
@@ -213,14 +321,19 @@ fn looks_like_windows(path: &str) -> bool {
 }
 
 /// What went wrong reading or writing a file, in the user's language.
-fn io_words(e: &std::io::Error, lang: Lang) -> String {
+fn io_words(error: std::io::ErrorKind, detail: &str, lang: Lang) -> String {
     use std::io::ErrorKind::*;
-    let words = match e.kind() {
+    let words = match error {
         NotFound => lang.pick("không có tệp này", "no such file"),
         PermissionDenied => lang.pick("không có quyền mở tệp", "not allowed to open it"),
         IsADirectory => lang.pick("đây là một thư mục", "it is a folder"),
         StorageFull => lang.pick("ổ đĩa đã đầy", "the disk is full"),
-        _ => return format!("{} ({e})", lang.pick("lỗi đọc ghi tệp", "a file error")),
+        _ => {
+            return format!(
+                "{} ({detail})",
+                lang.pick("lỗi đọc ghi tệp", "a file error")
+            );
+        }
     };
     words.to_string()
 }
@@ -231,42 +344,6 @@ fn unreadable(lang: Lang, path: &str, why: &str) -> String {
         format!("Không đọc được tệp {path}: {why}"),
         format!("Cannot read {path}: {why}"),
     )
-}
-
-fn windows_path(lang: Lang, path: &str) -> String {
-    let path = quoted(path);
-    lang.pick(
-        format!(
-            "{path} là đường dẫn trên máy Windows; hãy nhập đường dẫn của tệp trên máy đang chạy chibo"
-        ),
-        format!(
-            "{path} is a path on a Windows computer; give the path of the file on the computer running chibo"
-        ),
-    )
-}
-
-fn no_paths(lang: Lang) -> String {
-    lang.pick(
-        "Qua SSH, chibo không mở tệp theo đường dẫn: hãy tải tệp lên thư mục inbox/ (sftp, scp, WinSCP) rồi chọn nó",
-        "Over SSH chibo opens no file by path: upload the file to inbox/ (sftp, scp, WinSCP) and pick it",
-    )
-    .to_string()
-}
-
-fn unavailable(lang: Lang) -> String {
-    lang.pick(
-        "Không mở được thư mục tệp của bạn trên máy chủ: hãy báo quản trị viên",
-        "Your files on the server cannot be opened: tell the administrator",
-    )
-    .to_string()
-}
-
-fn no_inbox(lang: Lang) -> String {
-    lang.pick(
-        "Ở máy này, hãy nhập đường dẫn của tệp",
-        "On this computer, give the file's path",
-    )
-    .to_string()
 }
 
 #[cfg(test)]
@@ -280,14 +357,16 @@ mod tests {
             export_dir: PathBuf::from("."),
         };
         let said = files
-            .read_path(r"C:\Users\Lan\bao cao.docx", Lang::Vi)
+            .read_path(r"C:\Users\Lan\bao cao.docx")
             .err()
-            .unwrap();
+            .unwrap()
+            .message(Lang::Vi);
         assert!(said.contains("đường dẫn trên máy Windows"), "{said}");
         let said = files
-            .read_path("/no/such/file.pdf", Lang::Vi)
+            .read_path("/no/such/file.pdf")
             .err()
-            .unwrap();
+            .unwrap()
+            .message(Lang::Vi);
         assert!(said.contains("không có tệp này"), "{said}");
     }
 
@@ -296,13 +375,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let space = lan_space(dir.path());
         let files = Files::Space(space.clone());
-        let said = files.read_path("/etc/hostname", Lang::En).err().unwrap();
+        let said = files
+            .read_path("/etc/hostname")
+            .err()
+            .unwrap()
+            .message(Lang::En);
         assert!(said.contains("opens no file by path"), "{said}");
         assert!(
             !said.contains("hostname"),
             "the path is not even echoed: {said}"
         );
-        let at = files.export("BB.md", b"# bien ban", Lang::En).unwrap();
+        let at = files.export("BB.md", b"# bien ban").unwrap();
         assert_eq!(at, "exports/BB.md");
         assert_eq!(space.read(Area::Exports, "BB.md").unwrap(), b"# bien ban");
     }
@@ -316,16 +399,20 @@ mod tests {
         }
         upload(&space, "rong.pdf", b"");
         let files = Files::Space(space);
-        assert_eq!(files.inbox(Lang::Vi).unwrap().len(), 3);
-        let text = files.read_inbox("ke hoach.md", Lang::Vi).unwrap();
+        assert_eq!(files.inbox().unwrap().len(), 3);
+        let text = files.read_inbox("ke hoach.md").unwrap();
         assert!(matches!(text.body, DocumentBody::Markdown(ref t) if t == "# Ke hoach"));
-        let pdf = files.read_inbox("bc.pdf", Lang::Vi).unwrap();
+        let pdf = files.read_inbox("bc.pdf").unwrap();
         assert!(matches!(
             pdf.body,
             DocumentBody::File { media_type: Some(ref m), .. } if m == "application/pdf"
         ));
-        assert!(files.read_inbox("gone.pdf", Lang::Vi).is_err());
-        let said = files.read_inbox("rong.pdf", Lang::Vi).err().unwrap();
+        assert!(files.read_inbox("gone.pdf").is_err());
+        let said = files
+            .read_inbox("rong.pdf")
+            .err()
+            .unwrap()
+            .message(Lang::Vi);
         assert!(said.contains("rỗng"), "{said}");
     }
 
@@ -364,12 +451,12 @@ mod tests {
     fn a_space_that_cannot_be_opened_says_so_at_every_step_and_takes_no_path() {
         let files = Files::Unavailable;
         for said in [
-            files.inbox(Lang::En).err().unwrap(),
-            files.read_inbox("a.pdf", Lang::En).err().unwrap(),
-            files.export("a.md", b"x", Lang::En).err().unwrap(),
+            files.inbox().err().unwrap().message(Lang::En),
+            files.read_inbox("a.pdf").err().unwrap().message(Lang::En),
+            files.export("a.md", b"x").err().unwrap().message(Lang::En),
         ] {
             assert!(said.contains("tell the administrator"), "{said}");
         }
-        assert!(files.read_path("/etc/hostname", Lang::En).is_err());
+        assert!(files.read_path("/etc/hostname").is_err());
     }
 }

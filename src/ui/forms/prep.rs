@@ -257,7 +257,7 @@ pub fn attach(subject: &Subject<'_>, reader: &Reader) -> Opened {
     let (lang, now) = (subject.lang, subject.now);
     let (org, plan) = stored_plan(subject, reader)?;
     let (source, inbox) = if subject.files.from_inbox() {
-        let entries = subject.files.inbox(lang)?;
+        let entries = subject.files.inbox().map_err(|e| e.message(lang))?;
         if entries.is_empty() {
             return Err(say::inbox_empty(lang).to_string());
         }
@@ -301,11 +301,11 @@ impl Edit for AttachForm {
         let picked = match &self.inbox {
             Some(names) => {
                 let name = &names[fields.choice(1).min(names.len() - 1)];
-                self.files.read_inbox(name, lang)
+                self.files.read_inbox(name)
             }
-            None => self.files.read_path(&fields.required_text(1, lang)?, lang),
+            None => self.files.read_path(&fields.required_text(1, lang)?),
         }
-        .map_err(|message| Refusal::at(1, message))?;
+        .map_err(|e| Refusal::at(1, e.message(lang)))?;
         let name = shown_name(fields.optional_text(2, lang)?, &picked.name);
         let command = Command::AttachDocument {
             meeting: self.plan,

@@ -347,7 +347,7 @@ fn write_document(
     let reader = cx.store.read().map_err(|e| e.message(lang))?;
     let mut bytes = Vec::new();
     export_minutes(&reader, meeting, format, lang, &mut bytes).map_err(|e| e.message(lang))?;
-    cx.files.export(name, &bytes, lang)
+    cx.files.export(name, &bytes).map_err(|e| e.message(lang))
 }
 
 /// Who is writing, and now.
