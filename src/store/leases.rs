@@ -76,11 +76,17 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The minutes asked for are held by someone else, in this process or another: `login`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBy {
+    pub login: String,
+}
+
 impl Store {
     /// Makes `holder` hold the minutes of `meeting` (taking or renewing the lease) and
-    /// nothing else it held before; `None` lets go of everything. `Err(login)` when
+    /// nothing else it held before; `None` lets go of everything. `Err(HeldBy)` when
     /// someone else, in this process or another, holds `meeting`.
-    pub fn hold_minutes(&self, holder: u64, meeting: Option<MeetingId>) -> Result<(), String> {
+    pub fn hold_minutes(&self, holder: u64, meeting: Option<MeetingId>) -> Result<(), HeldBy> {
         let before = match self.leases.0.lock() {
             Ok(held) => held.get(&holder).map(|h| (h.meeting, h.renewed)),
             Err(_) => return Ok(()),
@@ -107,7 +113,7 @@ impl Store {
             }
             Ok(Err(login)) => {
                 held.remove(&holder);
-                Err(login)
+                Err(HeldBy { login })
             }
             // A lease is a courtesy between editors: when the file cannot be written, the
             // draft still keeps what is typed, so editing goes on.
@@ -235,7 +241,9 @@ mod tests {
         assert_eq!(first.hold_minutes(a, m), Ok(()));
         assert_eq!(
             second.hold_minutes(b, m),
-            Err(first.access().login.clone()),
+            Err(HeldBy {
+                login: first.access().login.clone()
+            }),
             "the other handle's holder is named"
         );
         assert_eq!(second.hold_minutes(b, Some(MeetingId(9))), Ok(()));

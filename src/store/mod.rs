@@ -39,7 +39,7 @@ pub use classifications::{GradeTally, GradedUnits};
 pub use command::{Command, Done};
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
-pub use leases::{LEASE_TTL, new_holder};
+pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 pub use minutes::{RollChange, RollChanged};

@@ -26,7 +26,7 @@ use super::theme::Theme;
 use crate::clock::Clock;
 use crate::domain::{Lang, MeetingId, Member, OrgUnit};
 use crate::io::files::Files;
-use crate::store::{Reader, Store, StoreError};
+use crate::store::{HeldBy, Reader, Store, StoreError};
 
 /// What a screen may use while it handles a key or a change: the store, the user's
 /// language and day, who is at the keys, and the status line to speak in.
@@ -259,11 +259,11 @@ pub trait Screen: Send + std::any::Any {
         None
     }
 
-    /// What holding the lease answered: `Err(login)` when someone else holds it. Whether
-    /// the screen changed.
+    /// What holding the lease answered: who holds it, when someone else does. Whether the
+    /// screen changed.
     fn lease_answer(
         &mut self,
-        _held: &Result<(), String>,
+        _held: &Result<(), HeldBy>,
         _writes: bool,
         _cx: &mut Cx<'_>,
     ) -> bool {

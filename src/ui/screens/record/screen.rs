@@ -19,7 +19,7 @@ use super::editor::Command as EditCommand;
 use super::{MeetingRecord, Tab, render};
 use crate::domain::{Draft, Mark, MeetingId, MemberId, MinutesError, MinutesText, OrgUnit};
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
-use crate::store::{self, Command, Reader, RollChange, RollChanged, StoreError};
+use crate::store::{self, Command, HeldBy, Reader, RollChange, RollChanged, StoreError};
 use crate::ui::forms::CalendarSubject;
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::Text;
@@ -543,16 +543,16 @@ impl Screen for MeetingRecord {
 
     /// Editable while this session holds the lease; read-only, saying who holds it, while
     /// someone else does. True when the record changed between editable and read-only.
-    fn lease_answer(&mut self, held: &Result<(), String>, writes: bool, cx: &mut Cx<'_>) -> bool {
+    fn lease_answer(&mut self, held: &Result<(), HeldBy>, writes: bool, cx: &mut Cx<'_>) -> bool {
         let approved = self.meeting.is_approved();
         let read_only = approved || held.is_err() || !writes;
-        self.held_by = held.clone().err();
+        self.held_by = held.clone().err().map(|held| held.login);
         if self.editor.is_read_only() == read_only {
             return false;
         }
         self.editor.set_read_only(read_only);
         match held {
-            Err(login) => cx.say(words::held_by(cx.lang, login)),
+            Err(held) => cx.say(words::held_by(cx.lang, &held.login)),
             Ok(()) if writes && !approved => {
                 cx.read(|r| self.take_over(r, Instant::now()).map(drop));
                 cx.say(words::lease_free(cx.lang).to_string());
