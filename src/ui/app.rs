@@ -1,10 +1,12 @@
-//! The App: one state, the messages that change it, `update` (the only place state
-//! changes, reading the store as it goes) and `view` (a pure function of the state).
+//! The App: a stack of screens (`screen.rs`) with a stack of overlays over them, the
+//! messages that change it, `update` (the only place state changes, reading the store as
+//! it goes) and `view` (a pure function of the state).
 //!
-//! Keys become actions through the keymap; an action changes the state of the screen that
-//! has the keys, or of the overlay on top. `update` returns [`Effect`]s for the host: redraw
-//! when something changed, quit. The host — the local terminal, a test, later an SSH session
-//! — feeds messages in and draws when told.
+//! Keys become actions through the keymap, in the context of whatever has the keys: the
+//! overlay on top, else the screen on top. A screen answers an action with a [`Step`]
+//! (changed, back, push a screen, open an overlay), which the App follows. `update`
+//! returns [`Effect`]s for the host: redraw when something changed, quit. The host — the
+//! local terminal, a test, an SSH session — feeds messages in and draws when told.
 
 use std::time::Instant;
 
