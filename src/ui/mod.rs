@@ -2,6 +2,8 @@
 //! search and help, over the store's query API (never redb itself).
 //!
 //! - [`app`]: the App state, its messages, `update` and `view`;
+//! - [`screen`]: what a screen is to the App — its context, the commands it offers now,
+//!   its actions, its drawing — and what it may use ([`screen::Cx`]);
 //! - [`keymap`]: key bindings as data, defaults and the user's keys file;
 //! - [`i18n`]: every word on screen, in Vietnamese and English;
 //! - [`screens`]: each screen's state and rendering;

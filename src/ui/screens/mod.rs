@@ -1,5 +1,6 @@
-//! The screens: each holds the state it draws (read from the store by `update`) and a pure
-//! render function over it.
+//! The screens: each holds the state it draws, read from the store as it handles its
+//! actions, and a pure render function over it; each is a [`Screen`](crate::ui::screen::Screen)
+//! the App keeps on its stack (`home` at the bottom). Search, help and quotas are overlays.
 
 pub mod calendar;
 pub mod chrome;
