@@ -89,21 +89,31 @@ pub fn parse_iso(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{text:?} is not a real calendar date"))
 }
 
-/// Parses a strict 24-hour `HH:MM` time of day (`19:30`), the only form chibo accepts.
-pub fn parse_clock(text: &str) -> Result<NaiveTime, String> {
+/// The two numbers of a fixed form such as `2026-07` or `19:30`: ASCII digits on either
+/// side of `separator`, `before` of them before it and the rest after, `len` bytes in all.
+pub(crate) fn two_numbers(
+    text: &str,
+    len: usize,
+    before: usize,
+    separator: u8,
+) -> Option<(u32, u32)> {
     let b = text.as_bytes();
-    let well_formed = b.len() == 5
+    let well_formed = b.len() == len
         && b.iter().enumerate().all(|(i, c)| {
-            if i == 2 {
-                *c == b':'
+            if i == before {
+                *c == separator
             } else {
                 c.is_ascii_digit()
             }
         });
     let number = |digits: &[u8]| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
-    well_formed
-        .then(|| NaiveTime::from_hms_opt(number(&b[..2]), number(&b[3..]), 0))
-        .flatten()
+    well_formed.then(|| (number(&b[..before]), number(&b[before + 1..])))
+}
+
+/// Parses a strict 24-hour `HH:MM` time of day (`19:30`), the only form chibo accepts.
+pub fn parse_clock(text: &str) -> Result<NaiveTime, String> {
+    two_numbers(text, 5, 2, b':')
+        .and_then(|(hours, minutes)| NaiveTime::from_hms_opt(hours, minutes, 0))
         .ok_or_else(|| format!("expected a time as HH:MM (00:00 to 23:59), found {text:?}"))
 }
 
