@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use chibo::demo::names::{NameStyle, full_name};
 use chibo::demo::rng::Rng;
-use chibo::domain::date::{day_number, month_end, year_month};
+use chibo::domain::YearMonth;
+use chibo::domain::date::day_number;
 use chibo::domain::{
     BranchType, DEFAULT_GRACE_DAYS, Lang, Mark, Meeting, MeetingId, MeetingKind, MeetingState,
     Member, MemberId, MemberStatus, MonthStats, OrgId, OrgKind, OrgUnit, ScheduleRule, Sex,
@@ -47,10 +48,12 @@ const BRANCHES_PER_COMMUNE: (i64, i64) = (60, 120);
 
 /// The twelve months of meetings, December 2025 to November 2026, and the day the
 /// benchmark stands on: November's meetings due after it are still planned.
-const MONTHS: [u32; 12] = [
-    202512, 202601, 202602, 202603, 202604, 202605, 202606, 202607, 202608, 202609, 202610, 202611,
-];
-const CURRENT_MONTH: u32 = 202611;
+fn months() -> impl Iterator<Item = YearMonth> {
+    current_month().plus(-11).through(current_month())
+}
+fn current_month() -> YearMonth {
+    YearMonth::of(today())
+}
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")
 }
@@ -344,7 +347,7 @@ fn main() {
         );
         let store = Store::open(&path).expect("the database");
         let conn = rusqlite::Connection::open(&sqlite_path).expect("the SQLite file");
-        let month = CURRENT_MONTH - 1;
+        let month = current_month().previous();
         for (label, id, runs) in [
             (nodes.province_name.as_str(), nodes.province, 5),
             ("national root", nodes.root, 3),
@@ -784,8 +787,8 @@ fn branch_org(rng: &mut Rng, id: OrgId, commune: OrgId, c: &CommunePlan, b: usiz
     }
     if rng.chance(0.005) {
         // A branch founded during the year: not due before it existed.
-        let month = MONTHS[rng.between(2, 9) as usize];
-        org.founded = NaiveDate::from_ymd_opt((month / 100) as i32, month % 100, 15);
+        let month = current_month().plus(rng.between(2, 9) as i32 - 11);
+        org.founded = month.first_day().with_day(15);
     }
     org
 }
@@ -870,14 +873,12 @@ fn branch_meetings(
     visitor: MemberId,
     out: &mut Meetings,
 ) {
-    for &month in &MONTHS {
-        let Some(last) = month_end(month) else {
-            continue;
-        };
+    for month in months() {
+        let last = month.last_day();
         if !branch.exists_on(last) {
             continue;
         }
-        let due = rule.due_date((month / 100) as i32, month % 100);
+        let due = rule.due_date(month);
         let roll = rng.below(100);
         let day = match roll {
             0..=5 => None,
@@ -886,7 +887,7 @@ fn branch_meetings(
             24..=27 => Some(due + chrono::Days::new(u64::from(grace) + rng.between(1, 8) as u64)),
             _ => Some(due),
         };
-        let day = day.filter(|d| year_month(*d) == month && branch.exists_on(*d));
+        let day = day.filter(|d| month.contains(*d) && branch.exists_on(*d));
         if let Some(day) = day {
             push_meeting(
                 rng,
@@ -899,7 +900,7 @@ fn branch_meetings(
                 out,
             );
         }
-        if month % 100 % 3 == 0 {
+        if month.month() % 3 == 0 {
             let thematic = (due + chrono::Days::new(10)).min(last);
             if branch.exists_on(thematic) {
                 let kind = MeetingKind::Thematic;
@@ -1147,19 +1148,21 @@ fn dashboard_read(store: &Store, node: OrgId) -> u64 {
     let reader = store.read().expect("a read transaction");
     let org = reader.org(node).expect("read").expect("the node");
     let mut sum = u64::from(reader.org_totals(org.id).expect("totals").members);
-    let month = reader.month_stats(node, CURRENT_MONTH).expect("a roll-up");
+    let month = reader
+        .month_stats(node, current_month())
+        .expect("a roll-up");
     sum += u64::from(month.branches_due() + month.overdue(today()));
     for child in reader
         .children(Some(node), 0, SCREEN_CHILDREN)
         .expect("children")
     {
         let stats = reader
-            .month_stats(child.id, CURRENT_MONTH)
+            .month_stats(child.id, current_month())
             .expect("a roll-up");
         sum += u64::from(stats.present + stats.upcoming(today()));
         sum += u64::from(reader.org_totals(child.id).expect("totals").members);
     }
-    for &m in &MONTHS {
+    for m in months() {
         let stats: MonthStats = reader.month_stats(node, m).expect("a roll-up");
         sum += stats.attendance_rate().map_or(0, |r| (r * 1000.0) as u64);
     }
@@ -1186,6 +1189,7 @@ fn dashboard_times(store: &Store, node: OrgId) -> (Duration, Duration, Duration)
 /// One month of one node from the roll-ups: in a read transaction already open, and in a
 /// new one each time (begun, read, dropped). Medians of 1,001.
 fn rollup_read_times(store: &Store, node: OrgId) -> (Duration, Duration) {
+    let last_month = current_month().previous();
     let median = |mut times: Vec<Duration>| {
         times.sort_unstable();
         times[times.len() / 2]
@@ -1194,7 +1198,7 @@ fn rollup_read_times(store: &Store, node: OrgId) -> (Duration, Duration) {
     let open = (0..1001)
         .map(|_| {
             timed(|| {
-                std::hint::black_box(reader.month_stats(node, CURRENT_MONTH - 1).expect("read"));
+                std::hint::black_box(reader.month_stats(node, last_month).expect("read"));
             })
         })
         .collect();
@@ -1203,7 +1207,7 @@ fn rollup_read_times(store: &Store, node: OrgId) -> (Duration, Duration) {
         .map(|_| {
             timed(|| {
                 let reader = store.read().expect("a read transaction");
-                std::hint::black_box(reader.month_stats(node, CURRENT_MONTH - 1).expect("read"));
+                std::hint::black_box(reader.month_stats(node, last_month).expect("read"));
             })
         })
         .collect();
@@ -1216,7 +1220,7 @@ fn trend_read_time(store: &Store, node: OrgId) -> Duration {
         .map(|_| {
             timed(|| {
                 let reader = store.read().expect("a read transaction");
-                for &m in &MONTHS {
+                for m in months() {
                     std::hint::black_box(reader.month_stats(node, m).expect("read"));
                 }
             })
@@ -1520,7 +1524,7 @@ fn sqlite_build(path: &Path, plan: &Plan) -> Baseline {
                     kind_number(m.kind),
                     state_number(m.state),
                     day_number(m.date),
-                    i64::from(year_month(m.date)),
+                    i64::from(YearMonth::of(m.date).key()),
                 ))?;
                 for (member, value) in &m.attendance {
                     mark.execute((m.id.0 as i64, member.0 as i64, mark_number(*value)))?;
@@ -1562,14 +1566,14 @@ fn sqlite_build(path: &Path, plan: &Plan) -> Baseline {
     baseline
 }
 
-/// Marks (present, excused, absent, exempt) at the held regular meetings of month `yyyymm`
+/// Marks (present, excused, absent, exempt) at the held regular meetings of `month`
 /// in the subtree of `root`, the way SQL counts them: the subtree by a recursive query,
 /// its branches' meetings of the month by index, their attendance rows grouped by mark.
 /// Median of `runs`.
 fn sqlite_attendance(
     conn: &rusqlite::Connection,
     root: OrgId,
-    yyyymm: u32,
+    month: YearMonth,
     runs: usize,
 ) -> ([u32; 4], Duration) {
     let sql = "WITH RECURSIVE subtree(id) AS (
@@ -1585,7 +1589,7 @@ fn sqlite_attendance(
             let started = Instant::now();
             let params = (
                 root.0 as i64,
-                i64::from(yyyymm),
+                i64::from(month.key()),
                 kind_number(MeetingKind::Regular),
                 state_number(MeetingState::Held),
             );
@@ -1641,7 +1645,7 @@ fn sqlite_trend(conn: &rusqlite::Connection, root: OrgId) -> (usize, Duration) {
 }
 
 /// The whole country's marks of a month, without walking the tree: the month index alone.
-fn sqlite_whole_month(conn: &rusqlite::Connection, yyyymm: u32) -> Duration {
+fn sqlite_whole_month(conn: &rusqlite::Connection, month: YearMonth) -> Duration {
     let sql = "SELECT a.mark, count(*) FROM meetings m JOIN attendance a ON a.meeting = m.id
                WHERE m.month = ?1 AND m.kind = ?2 AND m.state = ?3 GROUP BY a.mark";
     let mut statement = conn.prepare(sql).expect("the query");
@@ -1649,7 +1653,7 @@ fn sqlite_whole_month(conn: &rusqlite::Connection, yyyymm: u32) -> Duration {
         .map(|_| {
             timed(|| {
                 let params = (
-                    i64::from(yyyymm),
+                    i64::from(month.key()),
                     kind_number(MeetingKind::Regular),
                     state_number(MeetingState::Held),
                 );

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
-use crate::domain::date::{format_year_month, parse_iso, parse_year_month, year_month};
+use crate::domain::YearMonth;
+use crate::domain::date::parse_iso;
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
@@ -612,8 +613,8 @@ fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, Stri
 }
 
 /// A month given on the command line; `None` after saying what is wrong with it.
-fn month_arg(option: &str, text: &str, lang: Lang) -> Option<u32> {
-    let month = parse_year_month(text).ok();
+fn month_arg(option: &str, text: &str, lang: Lang) -> Option<YearMonth> {
+    let month = text.parse().ok();
     if month.is_none() {
         usage_error(lang.pick(
             format!(
@@ -630,13 +631,12 @@ fn month_arg(option: &str, text: &str, lang: Lang) -> Option<u32> {
 }
 
 /// `--from` and `--to` months in order; `None` after saying what is wrong.
-fn month_range(from: &str, to: &str, lang: Lang) -> Option<(u32, u32)> {
+fn month_range(from: &str, to: &str, lang: Lang) -> Option<(YearMonth, YearMonth)> {
     let (from, to) = (
         month_arg("--from", from, lang)?,
         month_arg("--to", to, lang)?,
     );
     if from > to {
-        let (from, to) = (format_year_month(from), format_year_month(to));
         usage_error(lang.pick(
             format!("tháng --from ({from}) ở sau tháng --to ({to})"),
             format!("the --from month ({from}) is after the --to month ({to})"),
@@ -738,9 +738,9 @@ fn report_command(
 
 /// A report with its arguments checked.
 enum ReportRequest<'a> {
-    Compliance(&'a str, u32),
+    Compliance(&'a str, YearMonth),
     Attendance(&'a str, crate::io::report::Period),
-    Members(&'a str, u32),
+    Members(&'a str, YearMonth),
     Absentees(&'a str, i32),
     Oversight(Option<&'a str>, i32),
 }
@@ -765,7 +765,7 @@ fn report_request(report: &ReportKind, today: NaiveDate, lang: Lang) -> Option<R
         ReportKind::Members { org, month, .. } => {
             let month = match month {
                 Some(month) => month_arg("--month", month, lang)?,
-                None => crate::domain::date::year_month(today),
+                None => YearMonth::of(today),
             };
             ReportRequest::Members(org, month)
         }
@@ -841,7 +841,7 @@ fn write_report(
 fn export_ics(
     store: &Store,
     code: &str,
-    months: (u32, u32),
+    months: (YearMonth, YearMonth),
     clock: &Clock,
     lang: Lang,
 ) -> Result<ExitCode, String> {
@@ -986,10 +986,10 @@ fn no_meeting(
         format!("{who} không có {what} ngày {date}"),
         format!("{who} has no {what} on {date}"),
     );
-    let month = year_month(day);
+    let month = YearMonth::of(day);
     let shown = lang.pick(
-        format!("{:02}/{}", month % 100, month / 100),
-        format_year_month(month),
+        format!("{:02}/{}", month.month(), month.year()),
+        month.to_string(),
     );
     // What the month has helps find the day meant; failing to read it loses only the hint.
     let others = reader.meetings_in_month(org.id, month).unwrap_or_default();
@@ -1105,12 +1105,12 @@ fn minutes_home(
                 format!(
                     "{} không có cuộc họp nào trong tháng {}",
                     org_in_message(&org),
-                    format_year_month(year_month(day))
+                    YearMonth::of(day)
                 ),
                 format!(
                     "{} has no meeting in {}",
                     org_in_message(&org),
-                    format_year_month(year_month(day))
+                    YearMonth::of(day)
                 ),
             )
         })?;

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::{Compliance, Lang};
 use chibo::store::Store;
@@ -300,7 +301,7 @@ fn the_month_report_agrees_with_the_compliance_report_for_every_branch() {
             Ok::<_, chibo::store::StoreError>(())
         })
         .unwrap();
-        for month in (1..=12).map(|m| 202600 + m) {
+        for month in YearMonth::in_year(2026) {
             for today in [
                 "2026-09-01",
                 "2026-10-09",

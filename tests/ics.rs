@@ -7,9 +7,14 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::{MeetingKind, MeetingState};
 use chibo::store::Store;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 /// A ward committee and two branches: meetings planned with and without times, one held late
 /// with its place and topic (which needs escaping), one cancelled, one outside the months
@@ -149,7 +154,7 @@ fn uids_stay_the_same_when_a_planned_meeting_moves_and_is_held() {
             .write(|w| {
                 let k2 = w.org_id("QN.HG.K2")?.unwrap();
                 let mut m = w
-                    .meetings_in_month(k2, 202611)?
+                    .meetings_in_month(k2, ym(2026, 11))?
                     .into_iter()
                     .find(|m| m.kind == MeetingKind::Regular)
                     .unwrap();

@@ -2,11 +2,16 @@
 //! byte, a subtree export keeps every month's inherited rule, and every mistake in the new
 //! fields is reported at its line with nothing written.
 
+use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::{Lang, MeetingState, ScheduleRule};
 use chibo::io::{ImportError, LineError, jsonl};
 use chibo::store::Store;
 use tempfile::TempDir;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 /// Written exactly as export writes it: rule changes on two levels, a planned committee
 /// meeting, a regular meeting held two days late with its times and place, a planned meeting
@@ -37,15 +42,14 @@ fn export(store: &Store, org: Option<&str>) -> String {
 }
 
 /// The rule (as the due day of that month) and grace of `code` for every month of 2026-2027.
-fn schedule_by_month(store: &Store, code: &str) -> Vec<(u32, Option<u32>, u8)> {
+fn schedule_by_month(store: &Store, code: &str) -> Vec<(YearMonth, Option<u32>, u8)> {
     let reader = store.read().unwrap();
     let id = reader.org_id(code).unwrap().unwrap();
-    (2026..=2027)
-        .flat_map(|y| (1..=12).map(move |m| (y, m)))
-        .map(|(y, m)| {
-            let month = y as u32 * 100 + m;
+    YearMonth::january(2026)
+        .through(YearMonth::december(2027))
+        .map(|month| {
             let (rule, grace) = reader.effective_schedule_for_month(id, month).unwrap();
-            let due = rule.map(|r| chrono::Datelike::day(&r.due_date(y, m)));
+            let due = rule.map(|r| chrono::Datelike::day(&r.due_date(month)));
             (month, due, grace)
         })
         .collect()
@@ -89,14 +93,14 @@ fn rule_changes_take_effect_from_their_month_through_the_tree() {
     let store = open(&dir, "db.redb");
     import(&store, FILE, Lang::En).unwrap();
     let months = schedule_by_month(&store, "QN.HG.K2");
-    let at = |month: u32| months.iter().find(|m| m.0 == month).copied().unwrap();
-    assert_eq!(at(202606), (202606, Some(7), 2));
-    assert_eq!(at(202607), (202607, Some(3), 1));
-    assert_eq!(at(202608), (202608, Some(3), 1));
+    let at = |month: YearMonth| months.iter().find(|m| m.0 == month).copied().unwrap();
+    assert_eq!(at(ym(2026, 6)), (ym(2026, 6), Some(7), 2));
+    assert_eq!(at(ym(2026, 7)), (ym(2026, 7), Some(3), 1));
+    assert_eq!(at(ym(2026, 8)), (ym(2026, 8), Some(3), 1));
     // The ward's own grace from September; the province's rule still.
-    assert_eq!(at(202609), (202609, Some(3), 3));
+    assert_eq!(at(ym(2026, 9)), (ym(2026, 9), Some(3), 3));
     // From January 2027 the province inherits nothing and sets nothing: no rule at all.
-    assert_eq!(at(202701), (202701, None, 3));
+    assert_eq!(at(ym(2027, 1)), (ym(2027, 1), None, 3));
 }
 
 #[test]

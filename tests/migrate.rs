@@ -3,9 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use chibo::domain::YearMonth;
 use chibo::domain::{Approval, Mark, Meeting, MeetingKind, MeetingState};
 use chibo::store::{SCHEMA_VERSION, Store, check};
 use redb::TableDefinition;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 mod meta;
 
@@ -101,7 +106,7 @@ fn version_4_builds_the_monthly_rollups_from_the_old_records() {
     let reader = store.read().unwrap();
     let branch = reader.org_by_code("QN.HG.K2").unwrap().unwrap();
     let meeting = &reader.all_meetings_of(branch.id).unwrap()[0];
-    let month = chibo::domain::date::year_month(meeting.date);
+    let month = YearMonth::of(meeting.date);
     // The month of the fixture's one meeting is covered, and no other.
     assert_eq!(
         reader
@@ -164,8 +169,11 @@ fn version_6_adds_plans_votes_and_absences_to_the_old_records() {
     // October 2026's roll-ups now count the plan the branch owed (by 20 September, never
     // sent) and its documents, counted again from the records.
     let province = reader.org_by_code("QN").unwrap().unwrap();
-    let stats = reader.month_stats(province.id, 202610).unwrap();
-    assert_eq!(stats, reader.count_month(province.id, 202610).unwrap());
+    let stats = reader.month_stats(province.id, ym(2026, 10)).unwrap();
+    assert_eq!(
+        stats,
+        reader.count_month(province.id, ym(2026, 10)).unwrap()
+    );
     let after = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     assert_eq!((stats.plans_due(), stats.plans_missing(after)), (1, 1));
     assert_eq!(
@@ -256,7 +264,7 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
         store
             .read()
             .unwrap()
-            .month_stats(org, 202610)
+            .month_stats(org, ym(2026, 10))
             .unwrap()
             .present,
         2
@@ -270,7 +278,7 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
     let nam = reader.member_id("3").unwrap().unwrap();
     assert!(meeting.attendance.contains(&(nam, Mark::ExemptPresent)));
     // 1 present of 2 expected; Năm with the exempt.
-    let stats = reader.month_stats(org, 202610).unwrap();
+    let stats = reader.month_stats(org, ym(2026, 10)).unwrap();
     assert_eq!(
         (stats.expected(), stats.present, stats.absent, stats.exempt),
         (2, 1, 1, 1)

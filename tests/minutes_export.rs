@@ -10,8 +10,13 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use chibo::domain::Section;
+use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::store::Store;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 /// A ward and its branch: six members on the roll (one exempt, one probationary), a guest
 /// from another branch, November's regular meeting held, approved and amended, with
@@ -69,7 +74,7 @@ fn save_october_minutes(db: &Path, minutes: &str) {
     store
         .write(|w| {
             let k2 = w.org_id("QN.HG.K2")?.unwrap();
-            let october = w.meetings_in_month(k2, 202610)?.remove(0);
+            let october = w.meetings_in_month(k2, ym(2026, 10))?.remove(0);
             let at = parse_iso("2026-10-07")
                 .unwrap()
                 .and_hms_opt(21, 0, 0)
@@ -142,7 +147,7 @@ fn approved_minutes_in_markdown_have_the_whole_official_form() {
     let store = Store::open(&setup.db).unwrap();
     let reader = store.read().unwrap();
     let k2 = reader.org_id("QN.HG.K2").unwrap().unwrap();
-    let id = reader.meetings_in_month(k2, 202611).unwrap()[0].id;
+    let id = reader.meetings_in_month(k2, ym(2026, 11)).unwrap()[0].id;
     drop((reader, store));
     let by_id = export(&setup.db, &["--meeting", &id.0.to_string()]);
     assert_eq!(text(&by_id.stdout), md);

@@ -6,13 +6,17 @@
 
 use std::path::Path;
 
-use chibo::domain::date::year_month;
+use chibo::domain::YearMonth;
 use chibo::domain::duration::DurationConfig;
 use chibo::domain::{DocumentBody, Lang, MeetingKind, Vote};
 use chibo::io::{ImportError, ImportSummary, jsonl};
 use chibo::store::{Store, check};
 use chrono::NaiveDate;
 use tempfile::TempDir;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn fixture() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/preparation.jsonl");
@@ -88,11 +92,11 @@ fn what_the_file_says_is_what_the_store_holds() {
     let ward = r.org_id("QN.HG").unwrap().unwrap();
     // December's plan: sent 14 November, the ward's deadline the 15th; the PDF attached
     // after sending, on 5 December, the day before the documents' last day.
-    let plan = r.month_plan(k2, 202612).unwrap().unwrap();
+    let plan = r.month_plan(k2, ym(2026, 12)).unwrap().unwrap();
     assert_eq!(plan.agenda.len(), 3);
     let drafter = r.member(plan.drafter.unwrap()).unwrap().unwrap();
     assert_eq!(drafter.name, "Phạm Ngọc Đường");
-    let deadlines = r.plan_deadlines(k2, 202612).unwrap();
+    let deadlines = r.plan_deadlines(k2, ym(2026, 12)).unwrap();
     assert_eq!((deadlines.day, deadlines.plan), (15, day(2026, 11, 15)));
     let (info, body) = r.document(plan.id, 2).unwrap().unwrap();
     assert_eq!(info.media_type.as_deref(), Some("application/pdf"));
@@ -104,12 +108,12 @@ fn what_the_file_says_is_what_the_store_holds() {
         }
     );
     // The ward: K2 on time, K3 has planned nothing — half of its branches on time.
-    let december = r.month_stats(ward, 202612).unwrap();
+    let december = r.month_stats(ward, ym(2026, 12)).unwrap();
     assert_eq!(december.plan_on_time_share(), Some(0.5));
     assert_eq!(december.documents_on_time, 1);
     // October: 3 present of 4 counted — the exempt member came; Bình, in K2 until
     // November, was absent. The vote: 3 of 4, valid. 75 minutes: short.
-    let october = &r.meetings_in_month(k2, 202610).unwrap()[0];
+    let october = &r.meetings_in_month(k2, ym(2026, 10)).unwrap()[0];
     let quorum = r.quorum_of(october).unwrap();
     assert_eq!(
         (quorum.counted, quorum.present, quorum.exempt_present),
@@ -119,7 +123,7 @@ fn what_the_file_says_is_what_the_store_holds() {
     // The month's figures count the expected only: An, exempt since 2024, came and is
     // counted with the exempt — 2 present of 3 expected, not 3 of 4. The file says
     // "present" for him like for the others, and so does the export above.
-    let figures = r.month_stats(k2, 202610).unwrap();
+    let figures = r.month_stats(k2, ym(2026, 10)).unwrap();
     assert_eq!(
         (
             figures.expected(),
@@ -139,11 +143,16 @@ fn what_the_file_says_is_what_the_store_holds() {
         })
     );
     let status = &r
-        .branch_statuses(k2, 202610, day(2026, 11, 23), &DurationConfig::default())
+        .branch_statuses(
+            k2,
+            ym(2026, 10),
+            day(2026, 11, 23),
+            &DurationConfig::default(),
+        )
         .unwrap()[0];
     assert_eq!(status.short.map(|s| s.minutes), Some(75));
     let binh = r.member_by_card("48123458").unwrap().unwrap();
-    assert_eq!(r.absent_months(binh.id).unwrap(), [202610]);
+    assert_eq!(r.absent_months(binh.id).unwrap(), [ym(2026, 10)]);
     assert_eq!(binh.branch_on(october.date), k2);
     let committee = r
         .all_meetings_of(k2)
@@ -151,7 +160,7 @@ fn what_the_file_says_is_what_the_store_holds() {
         .into_iter()
         .find(|m| m.kind == MeetingKind::Committee)
         .unwrap();
-    assert_eq!(year_month(committee.date), 202611);
+    assert_eq!(YearMonth::of(committee.date), ym(2026, 11));
     assert!(
         committee
             .decisions
@@ -270,7 +279,7 @@ fn a_document_may_join_a_meeting_already_stored() {
     assert_eq!(import(&store, line).unwrap().documents, 1);
     let r = store.read().unwrap();
     let k2 = r.org_id("QN.HG.K2").unwrap().unwrap();
-    let plan = r.month_plan(k2, 202612).unwrap().unwrap();
+    let plan = r.month_plan(k2, ym(2026, 12)).unwrap().unwrap();
     let names: Vec<(u32, &str)> = plan
         .documents
         .iter()
@@ -311,14 +320,14 @@ fn exempt_members_who_came_are_told_apart_on_import() {
     import(&store, december).unwrap();
     let r = store.read().unwrap();
     let k2 = r.org_id("QN.HG.K2").unwrap().unwrap();
-    let figures = r.month_stats(k2, 202612).unwrap();
+    let figures = r.month_stats(k2, ym(2026, 12)).unwrap();
     assert_eq!(
         (figures.expected(), figures.present, figures.exempt),
         (1, 1, 2),
         "only Đường was expected on 28 December"
     );
     let ward = r.org_id("QN.HG").unwrap().unwrap();
-    let both = r.month_stats(ward, 202612).unwrap();
+    let both = r.month_stats(ward, ym(2026, 12)).unwrap();
     assert_eq!(
         (both.expected(), both.present, both.exempt),
         (2, 2, 2),
@@ -326,7 +335,7 @@ fn exempt_members_who_came_are_told_apart_on_import() {
     );
     // On the roll they are present, and they count for the quorum: 3 of 3.
     let meeting = r
-        .meetings_in_month(k2, 202612)
+        .meetings_in_month(k2, ym(2026, 12))
         .unwrap()
         .into_iter()
         .find(|m| m.date == day(2026, 12, 28))
@@ -347,7 +356,7 @@ fn exempt_members_who_came_are_told_apart_on_import() {
     assert_eq!(export(&again, None), exported);
     let r = again.read().unwrap();
     let k2 = r.org_id("QN.HG.K2").unwrap().unwrap();
-    assert_eq!(r.month_stats(k2, 202612).unwrap().present, 1);
+    assert_eq!(r.month_stats(k2, ym(2026, 12)).unwrap().present, 1);
     assert_eq!(
         check::run(&r).unwrap(),
         Vec::<String>::new(),

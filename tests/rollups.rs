@@ -10,6 +10,7 @@
 use chrono::{NaiveDate, Weekday};
 use proptest::prelude::*;
 
+use chibo::domain::YearMonth;
 use chibo::domain::duration::DurationConfig;
 use chibo::domain::prep::{PlanMonth, Timeliness};
 use chibo::domain::{
@@ -18,8 +19,17 @@ use chibo::domain::{
 };
 use chibo::store::{Store, StoreError, Writer, check};
 
-/// The months the writes fall in: July 2026 to January 2027.
-const MONTHS: [u32; 7] = [202607, 202608, 202609, 202610, 202611, 202612, 202701];
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
+
+/// How many months the writes fall in: July 2026 to January 2027.
+const MONTHS: usize = 7;
+
+/// Month `i` of the [`MONTHS`] the writes fall in.
+fn month_at(i: u8) -> YearMonth {
+    ym(2026, 7).plus(i32::from(i))
+}
 
 /// Branches: P.W1.A, P.W1.B, P.W2.C, P.G (grassroots) and Q.D.
 const BRANCHES: [u64; 5] = [4, 5, 6, 7, 10];
@@ -30,8 +40,7 @@ const PARENTS: [u64; 4] = [1, 2, 3, 9];
 const RULED: [u64; 3] = [1, 2, 5];
 
 fn day(month: u8, d: u8) -> NaiveDate {
-    let yyyymm = MONTHS[usize::from(month) % MONTHS.len()];
-    let first = NaiveDate::from_ymd_opt((yyyymm / 100) as i32, yyyymm % 100, 1).unwrap();
+    let first = month_at(month % MONTHS as u8).first_day();
     first + chrono::Days::new(u64::from(d % 28))
 }
 
@@ -173,13 +182,13 @@ enum Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let month = 0..MONTHS.len() as u8;
+    let month = 0..MONTHS as u8;
     prop_oneof![
         4 => (0..BRANCHES.len(), 0..4u8, 0..3u8, month.clone(), any::<u8>(), prop::collection::vec(0..4u8, 0..4), 0..3u8)
             .prop_map(|(branch, kind, state, month, day, marks, guests)| Op::Meeting { branch, kind, state, month, day, marks, guests }),
         2 => (any::<u16>(), month.clone(), any::<u8>(), 0..3u8)
             .prop_map(|(meeting, month, day, state)| Op::Edit { meeting, month, day, state }),
-        2 => (any::<u16>(), 0..7u8, month.clone(), any::<u8>(), prop::option::of(0..MONTHS.len() as u8))
+        2 => (any::<u16>(), 0..7u8, month.clone(), any::<u8>(), prop::option::of(0..MONTHS as u8))
             .prop_map(|(member, status, month, day, until)| Op::Status { member, status, month, day, until }),
         1 => (0..BRANCHES.len(), any::<bool>()).prop_map(|(branch, in_cell)| Op::NewMember { branch, in_cell }),
         1 => (any::<u16>(), 0..BRANCHES.len(), (month.clone(), any::<u8>()))
@@ -348,10 +357,10 @@ fn apply(w: &mut Writer<'_>, op: &Op) -> Result<(), StoreError> {
         }
         Op::Deadline { org, month, day: d } => {
             let mut o = w.org(OrgId(RULED[org]))?.unwrap();
-            let from = MONTHS[usize::from(month)];
-            let (meeting_rule, grace_days) = o.own_settings_for_month(from);
+            let from = month_at(month);
+            let (meeting_rule, grace_days) = o.own_settings_in(from);
             o.put_rule_change(RuleChange {
-                from,
+                from: from.key(),
                 meeting_rule,
                 grace_days,
                 plan_deadline: d,
@@ -386,7 +395,7 @@ fn apply(w: &mut Writer<'_>, op: &Op) -> Result<(), StoreError> {
         } => {
             let mut o = w.org(OrgId(RULED[org]))?.unwrap();
             o.put_rule_change(RuleChange {
-                from: MONTHS[usize::from(month)],
+                from: month_at(month).key(),
                 meeting_rule: d.map(ScheduleRule::DayOfMonth),
                 grace_days: grace,
                 plan_deadline: None,
@@ -447,10 +456,10 @@ fn assert_exact(store: &Store) -> Result<(), TestCaseError> {
     let covered = r.covered_months().unwrap();
     for root in [1, 9] {
         let listed = r.absentees(OrgId(root), 2026).unwrap().len() as u32;
-        let counted = r.month_stats(OrgId(root), 202612).unwrap().absentees;
+        let counted = r.month_stats(OrgId(root), ym(2026, 12)).unwrap().absentees;
         prop_assert_eq!(listed, counted, "absentees of {} in 2026", root);
     }
-    for &month in &MONTHS {
+    for month in (0..MONTHS as u8).map(month_at) {
         for root in [1, 2, 9, 4] {
             let counted = r.count_month(OrgId(root), month).unwrap();
             prop_assert_eq!(

@@ -4,6 +4,7 @@
 //! function of `Writer`, each showing the refusals, that nothing was written, and that the
 //! same call by an allowed role inside the scope goes through.
 
+use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::duration::DurationConfig;
 use chibo::domain::oversight::QuotaConfig;
@@ -16,6 +17,10 @@ use chibo::io::jsonl;
 use chibo::store::{Reader, Store, StoreError, Writer};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use tempfile::TempDir;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn day(iso: &str) -> NaiveDate {
     parse_iso(iso).unwrap()
@@ -529,7 +534,7 @@ fn reads_of(r: &Reader, s: &Ward, records: &Reader) -> Vec<(&'static str, Result
         ("effective_schedule", ok(r.effective_schedule(s.branch))),
         (
             "effective_schedule_for_month",
-            ok(r.effective_schedule_for_month(s.branch, 202611)),
+            ok(r.effective_schedule_for_month(s.branch, ym(2026, 11))),
         ),
         ("members_of", ok(r.members_of(s.branch, 0, 10))),
         ("member_count_of", ok(r.member_count_of(s.branch))),
@@ -542,26 +547,35 @@ fn reads_of(r: &Reader, s: &Ward, records: &Reader) -> Vec<(&'static str, Result
         ("meetings_of", ok(r.meetings_of(s.branch, nov, dec))),
         (
             "meetings_in_month",
-            ok(r.meetings_in_month(s.branch, 202611)),
+            ok(r.meetings_in_month(s.branch, ym(2026, 11))),
         ),
         ("all_meetings_of", ok(r.all_meetings_of(s.branch))),
-        ("month_stats", ok(r.month_stats(s.ward, 202611))),
-        ("count_month", ok(r.count_month(s.ward, 202611))),
-        ("stored_months", ok(r.stored_months(s.ward, 202601, 202611))),
+        ("month_stats", ok(r.month_stats(s.ward, ym(2026, 11)))),
+        ("count_month", ok(r.count_month(s.ward, ym(2026, 11)))),
+        (
+            "stored_months",
+            ok(r.stored_months(s.ward, ym(2026, 1), ym(2026, 11))),
+        ),
         (
             "stored_month_stats",
-            ok(r.stored_month_stats(s.ward, 202611)),
+            ok(r.stored_month_stats(s.ward, ym(2026, 11))),
         ),
-        ("stored_month_of", ok(r.stored_month_of(s.branch, 202611))),
+        (
+            "stored_month_of",
+            ok(r.stored_month_of(s.branch, ym(2026, 11))),
+        ),
         ("absent_months", ok(r.absent_months(s.member))),
         ("document", ok(r.document(s.held, 1))),
-        ("month_plan", ok(r.month_plan(s.branch, 202612))),
-        ("plan_deadlines", ok(r.plan_deadlines(s.branch, 202612))),
+        ("month_plan", ok(r.month_plan(s.branch, ym(2026, 12)))),
+        (
+            "plan_deadlines",
+            ok(r.plan_deadlines(s.branch, ym(2026, 12))),
+        ),
         ("quorum_of", ok(r.quorum_of(&held))),
         ("committee_roll_of", ok(r.committee_roll_of(&committee))),
         (
             "branch_statuses",
-            ok(r.branch_statuses(s.ward, 202611, today(), &durations)),
+            ok(r.branch_statuses(s.ward, ym(2026, 11), today(), &durations)),
         ),
         ("absentees", ok(r.absentees(s.ward, 2026))),
         ("roll_of", ok(r.roll_of(&held))),
@@ -594,7 +608,7 @@ fn reads_of(r: &Reader, s: &Ward, records: &Reader) -> Vec<(&'static str, Result
         ("grade_tally", ok(r.grade_tally(&ward, 2025))),
         (
             "compliance_report",
-            ok(r.compliance_report(s.ward, 202611, today())),
+            ok(r.compliance_report(s.ward, ym(2026, 11), today())),
         ),
         ("clashes_on", ok(r.clashes_on(s.ward, day("2026-11-05")))),
         ("clashes_of", ok(r.clashes_of(&held))),
@@ -663,26 +677,31 @@ fn nothing_above_the_scope_is_counted_or_listed() {
     };
     refused("org_totals", r.org_totals(PROVINCE).map(drop));
     refused("child_count", r.child_count(Some(PROVINCE)).map(drop));
-    refused("month_stats", r.month_stats(PROVINCE, 202611).map(drop));
+    refused(
+        "month_stats",
+        r.month_stats(PROVINCE, ym(2026, 11)).map(drop),
+    );
     refused(
         "stored_month_stats",
-        r.stored_month_stats(PROVINCE, 202611).map(drop),
+        r.stored_month_stats(PROVINCE, ym(2026, 11)).map(drop),
     );
     refused(
         "stored_months",
-        r.stored_months(PROVINCE, 202601, 202611).map(drop),
+        r.stored_months(PROVINCE, ym(2026, 1), ym(2026, 11))
+            .map(drop),
     );
     let config = DurationConfig::default();
     refused(
         "branch_statuses",
-        r.branch_statuses(PROVINCE, 202611, today(), &config)
+        r.branch_statuses(PROVINCE, ym(2026, 11), today(), &config)
             .map(drop),
     );
     refused("absentees", r.absentees(PROVINCE, 2026).map(drop));
     refused("totals", r.totals().map(drop));
     refused(
         "compliance_report",
-        r.compliance_report(PROVINCE, 202611, today()).map(drop),
+        r.compliance_report(PROVINCE, ym(2026, 11), today())
+            .map(drop),
     );
     let names: Vec<String> = r
         .ancestors(f.a.branch)
@@ -747,7 +766,7 @@ fn searches_and_lists_hold_no_name_from_ward_b() {
     assert_eq!(graded, [f.a.member.0]);
 
     let statuses = r
-        .branch_statuses(f.a.ward, 202611, today(), &DurationConfig::default())
+        .branch_statuses(f.a.ward, ym(2026, 11), today(), &DurationConfig::default())
         .unwrap();
     let branches: Vec<String> = statuses.into_iter().map(|s| s.branch.code).collect();
     assert_eq!(branches, ["QN.HG.K1"]);
@@ -756,7 +775,7 @@ fn searches_and_lists_hold_no_name_from_ward_b() {
         .store
         .read()
         .unwrap()
-        .branch_statuses(PROVINCE, 202611, today(), &DurationConfig::default())
+        .branch_statuses(PROVINCE, ym(2026, 11), today(), &DurationConfig::default())
         .unwrap();
     assert_eq!(all.len(), 2);
 }

@@ -11,8 +11,13 @@ use std::time::{Duration, Instant};
 use common::*;
 
 use chibo::domain::Lang;
+use chibo::domain::YearMonth;
 use chibo::io::report::{self, Format, Period};
 use chibo::ui::{App, Msg};
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 /// Both languages at the smallest and a large terminal, named `<what>_<lang>_<w>x<h>`.
 fn in_every_size(what: &str, drive: impl Fn(&mut App)) {
@@ -128,13 +133,13 @@ fn the_dashboard_opens_on_the_meetings_screens_month_and_goes_back_to_it() {
     app.update(Msg::JumpTo(org("QN.HL.HG")));
     press(&mut app, "c [ [ b");
     let view = app.dashboard().expect("dashboard open");
-    assert_eq!(view.month(), 202609);
+    assert_eq!(view.month(), ym(2026, 9));
     press(&mut app, "esc");
-    assert_eq!(app.meetings().map(|m| m.month()), Some(202609));
+    assert_eq!(app.meetings().map(|m| m.month()), Some(ym(2026, 9)));
 }
 
 /// `chibo report attendance --format json` of `code` for `month`, as a JSON object.
-fn attendance_report(code: &str, month: u32) -> serde_json::Value {
+fn attendance_report(code: &str, month: YearMonth) -> serde_json::Value {
     let reader = DEMO.1.read().unwrap();
     let root = reader.org_by_code(code).unwrap().unwrap();
     let stats = reader.month_stats(root.id, month).unwrap();

@@ -10,9 +10,14 @@ mod common;
 use common::*;
 
 use chibo::domain::Lang;
+use chibo::domain::YearMonth;
 use chibo::domain::prep::Timeliness;
 use chibo::ui::{App, Msg};
 use chrono::NaiveDate;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 /// The meetings of Quarter 2 with December's plan form open over them.
 fn prepare_quarter_2(app: &mut App) {
@@ -48,7 +53,7 @@ fn december_plan(app: &App) -> chibo::domain::Meeting {
     let reader = app.store().read().unwrap();
     let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
     reader
-        .month_plan(branch, 202612)
+        .month_plan(branch, ym(2026, 12))
         .unwrap()
         .expect("December is planned")
 }
@@ -143,7 +148,7 @@ fn a_plan_is_made_documents_attached_and_sent_late() {
     let reader = app.store().read().unwrap();
     let ward = reader.org_id("QN.HL.HG").unwrap().unwrap();
     let rows = reader
-        .branch_statuses(ward, 202612, today(), &Default::default())
+        .branch_statuses(ward, ym(2026, 12), today(), &Default::default())
         .unwrap();
     let k2 = rows
         .iter()

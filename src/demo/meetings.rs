@@ -12,9 +12,9 @@ use super::orgs::{Discipline, Org, effective_schedule};
 use super::people::{People, Person};
 use super::plans::{self, Plan};
 use super::rng::Rng;
-use crate::domain::schedule::last_day_of_month;
 use crate::domain::{
     BranchType, Mark, MeetingKind, MeetingState, MemberStatus, MinutesText, RoleKind, Section,
+    YearMonth,
 };
 
 /// One meeting as the demo writes it.
@@ -116,7 +116,7 @@ const CLASHING_COMMITTEE: &str = "QN.HL.HG";
 /// Committees meet a few days before their branches to prepare what the branches discuss,
 /// and keep off the days their branches meet — all but [`CLASHING_COMMITTEE`].
 fn committee_meetings(orgs: &[Org], first: NaiveDate) -> Vec<MeetingRecord> {
-    let last = last_day_of_month(first.year(), first.month());
+    let last = YearMonth::of(first).last_day();
     orgs.iter()
         .filter(|o| o.exists_in_month(first, last))
         .filter_map(|o| Some((o, o.committee.as_ref()?)))
@@ -158,7 +158,7 @@ fn due_in(orgs: &[Org], code: &str, first: NaiveDate) -> NaiveDate {
     let rule = effective_schedule(orgs, code)
         .0
         .expect("every demo organisation inherits a meeting rule");
-    rule.due_date(first.year(), first.month())
+    rule.due_date(YearMonth::of(first))
 }
 
 /// The due days of the branches below `committee` that exist in the month.
@@ -334,11 +334,11 @@ impl<'a> BranchYear<'a> {
     /// The meetings of the month starting on `first`: the regular one unless missed, and the
     /// quarter's thematic one in the middle month of each quarter.
     fn month(&self, rng: &mut Rng, book: &Book, first: NaiveDate) -> Vec<MeetingRecord> {
-        let last = last_day_of_month(first.year(), first.month());
+        let last = YearMonth::of(first).last_day();
         if !self.org.exists_in_month(first, last) {
             return Vec::new();
         }
-        let due = self.rule.due_date(first.year(), first.month());
+        let due = self.rule.due_date(YearMonth::of(first));
         let held_on = self.regular_date(rng, due, last);
         let thematic_month = first.month() % 3 == 2;
         let skips_theme = match self.discipline {
@@ -390,11 +390,11 @@ impl<'a> BranchYear<'a> {
         first: NaiveDate,
         today: NaiveDate,
     ) -> Vec<MeetingRecord> {
-        let last = last_day_of_month(first.year(), first.month());
+        let last = YearMonth::of(first).last_day();
         if !self.org.exists_in_month(first, last) {
             return Vec::new();
         }
-        let due = self.rule.due_date(first.year(), first.month());
+        let due = self.rule.due_date(YearMonth::of(first));
         let drawn = self.month(rng, book, first);
         if due > today {
             let held_apart = drawn
@@ -421,11 +421,11 @@ impl<'a> BranchYear<'a> {
         first: NaiveDate,
         moved_to: Option<NaiveDate>,
     ) -> Option<MeetingRecord> {
-        let last = last_day_of_month(first.year(), first.month());
+        let last = YearMonth::of(first).last_day();
         if !self.org.exists_in_month(first, last) {
             return None;
         }
-        let due = self.rule.due_date(first.year(), first.month());
+        let due = self.rule.due_date(YearMonth::of(first));
         let date = moved_to.unwrap_or(due);
         let start = self.start_of_day();
         Some(MeetingRecord {
@@ -673,7 +673,7 @@ impl<'a> BranchYear<'a> {
             held.roll_line(book),
             guests_line(book, &held.guests),
         ];
-        let deadline = last_day_of_month(first.year(), first.month());
+        let deadline = YearMonth::of(first).last_day();
         let assignments: Vec<String> = tasks
             .iter()
             .map(|task| {

@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
 use super::meetings::capitalised;
 use super::orgs::Discipline;
 use super::rng::Rng;
-use crate::domain::date::year_month;
+use crate::domain::YearMonth;
 use crate::domain::prep::plan_deadline;
 use crate::domain::schedule::DEFAULT_PLAN_DEADLINE_DAY;
 
@@ -60,7 +60,10 @@ pub(super) fn draw(
     meeting: &Meeting,
     today: NaiveDate,
 ) -> Plan {
-    let deadline = plan_deadline(DEFAULT_PLAN_DEADLINE_DAY, year_month(meeting.first_planned));
+    let deadline = plan_deadline(
+        DEFAULT_PLAN_DEADLINE_DAY,
+        YearMonth::of(meeting.first_planned),
+    );
     let sending = *rng.pick_weighted(match discipline {
         Discipline::Exemplary => &[(Sending::InTime, 95), (Sending::Late, 5)][..],
         Discipline::Ordinary => &[

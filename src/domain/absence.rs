@@ -9,18 +9,18 @@
 
 use chrono::NaiveDate;
 
-use super::date::year_month;
 use super::meeting::{Mark, Meeting};
 use super::member::{Member, MemberId};
+use super::month::YearMonth;
 
 /// Months of unexcused absence in a calendar year from which a member is flagged.
 pub const FLAGGED_MONTHS: usize = 3;
 
 /// The members marked absent without permission at `meeting`, when it is a held regular
 /// meeting (at any other meeting an absence does not count), with the month it is in.
-pub fn absences(meeting: &Meeting) -> impl Iterator<Item = (MemberId, u32)> + '_ {
+pub fn absences(meeting: &Meeting) -> impl Iterator<Item = (MemberId, YearMonth)> + '_ {
     let counts = meeting.is_held_regular();
-    let month = year_month(meeting.date);
+    let month = YearMonth::of(meeting.date);
     meeting
         .attendance
         .iter()
@@ -28,32 +28,31 @@ pub fn absences(meeting: &Meeting) -> impl Iterator<Item = (MemberId, u32)> + '_
         .map(move |(id, _)| (*id, month))
 }
 
-/// How many of `months` (`yyyymm`, each once) fall in the year of `yyyymm`, up to and
-/// including it: the months missed so far that year.
-pub fn months_so_far(months: &[u32], yyyymm: u32) -> usize {
-    let first = yyyymm / 100 * 100 + 1;
+/// How many of `months` (each once) fall in the year of `month`, up to and including it:
+/// the months missed so far that year.
+pub fn months_so_far(months: &[YearMonth], month: YearMonth) -> usize {
+    let first = YearMonth::january(month.year());
     months
         .iter()
-        .filter(|m| (first..=yyyymm).contains(*m))
+        .filter(|m| (first..=month).contains(*m))
         .count()
 }
 
-/// Whether `member` is flagged at the end of month `yyyymm`, given the months (`yyyymm`) in
+/// Whether `member` is flagged at the end of `month`, given the months in
 /// which they were marked absent: 3 or more so far that year, and still on the roll on the
 /// month's last day — a member already removed, transferred out or deceased is no longer
 /// the branch's to consider.
-pub fn flagged(member: &Member, months: &[u32], yyyymm: u32) -> bool {
-    let on_roll =
-        crate::domain::date::month_end(yyyymm).is_some_and(|last| member.status_on(last).on_roll());
-    on_roll && months_so_far(months, yyyymm) >= FLAGGED_MONTHS
+pub fn flagged(member: &Member, months: &[YearMonth], month: YearMonth) -> bool {
+    let on_roll = member.status_on(month.last_day()).on_roll();
+    on_roll && months_so_far(months, month) >= FLAGGED_MONTHS
 }
 
 /// The months of `year` among `months`, in order.
-pub fn months_of_year(months: &[u32], year: i32) -> Vec<u32> {
-    let mut of_year: Vec<u32> = months
+pub fn months_of_year(months: &[YearMonth], year: i32) -> Vec<YearMonth> {
+    let mut of_year: Vec<YearMonth> = months
         .iter()
         .copied()
-        .filter(|m| (m / 100) as i32 == year)
+        .filter(|m| m.year() == year)
         .collect();
     of_year.sort_unstable();
     of_year.dedup();
@@ -69,6 +68,10 @@ pub fn year_end(year: i32) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use crate::domain::{MeetingId, MeetingKind, MeetingState, MemberStatus, OrgId, StatusChange};
+
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
 
     fn member(history: Vec<StatusChange>) -> Member {
         Member {
@@ -105,7 +108,10 @@ mod tests {
             (MemberId(4), Mark::Absent),
         ];
         let found: Vec<_> = absences(&m).collect();
-        assert_eq!(found, [(MemberId(1), 202610), (MemberId(4), 202610)]);
+        assert_eq!(
+            found,
+            [(MemberId(1), ym(2026, 10)), (MemberId(4), ym(2026, 10))]
+        );
         m.kind = MeetingKind::Thematic;
         assert_eq!(absences(&m).count(), 0);
         m.kind = MeetingKind::Regular;
@@ -115,18 +121,27 @@ mod tests {
 
     #[test]
     fn three_months_in_a_calendar_year_flag_a_member_on_the_roll() {
-        let months = [202511, 202512, 202602, 202609, 202611];
+        let months = [
+            ym(2025, 11),
+            ym(2025, 12),
+            ym(2026, 2),
+            ym(2026, 9),
+            ym(2026, 11),
+        ];
         let m = member(vec![]);
         // December 2025: November and December of 2025 only — two.
-        assert_eq!(months_so_far(&months, 202512), 2);
-        assert!(!flagged(&m, &months, 202512));
+        assert_eq!(months_so_far(&months, ym(2025, 12)), 2);
+        assert!(!flagged(&m, &months, ym(2025, 12)));
         // The year starts again in January: 2026 has February, September, November.
-        assert_eq!(months_so_far(&months, 202601), 0);
-        assert_eq!(months_so_far(&months, 202610), 2);
-        assert!(!flagged(&m, &months, 202610));
-        assert!(flagged(&m, &months, 202611));
-        assert!(flagged(&m, &months, 202612));
-        assert_eq!(months_of_year(&months, 2026), [202602, 202609, 202611]);
+        assert_eq!(months_so_far(&months, ym(2026, 1)), 0);
+        assert_eq!(months_so_far(&months, ym(2026, 10)), 2);
+        assert!(!flagged(&m, &months, ym(2026, 10)));
+        assert!(flagged(&m, &months, ym(2026, 11)));
+        assert!(flagged(&m, &months, ym(2026, 12)));
+        assert_eq!(
+            months_of_year(&months, 2026),
+            [ym(2026, 2), ym(2026, 9), ym(2026, 11)]
+        );
         // Exempt from December: still on the roll, still flagged; removed: not any more.
         let exempt = member(vec![StatusChange {
             status: MemberStatus::Exempt,
@@ -134,14 +149,14 @@ mod tests {
             until: None,
             reason: None,
         }]);
-        assert!(flagged(&exempt, &months, 202612));
+        assert!(flagged(&exempt, &months, ym(2026, 12)));
         let removed = member(vec![StatusChange {
             status: MemberStatus::Removed,
             from: NaiveDate::from_ymd_opt(2026, 12, 15).unwrap(),
             until: None,
             reason: None,
         }]);
-        assert!(flagged(&removed, &months, 202611));
-        assert!(!flagged(&removed, &months, 202612));
+        assert!(flagged(&removed, &months, ym(2026, 11)));
+        assert!(!flagged(&removed, &months, ym(2026, 12)));
     }
 }

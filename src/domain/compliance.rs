@@ -6,6 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::lang::Lang;
+use super::month::YearMonth;
 use super::org::{OrgUnit, vocabulary};
 
 vocabulary! {
@@ -105,11 +106,11 @@ impl Quarter {
         }
     }
 
-    /// The quarter month `yyyymm` falls in.
-    pub fn of_month(yyyymm: u32) -> Quarter {
+    /// The quarter `month` falls in.
+    pub fn of_month(month: YearMonth) -> Quarter {
         Quarter {
-            year: (yyyymm / 100) as i32,
-            number: ((yyyymm % 100).clamp(1, 12).saturating_sub(1) / 3 + 1) as u8,
+            year: month.year(),
+            number: ((month.month() - 1) / 3 + 1) as u8,
         }
     }
 
@@ -119,7 +120,9 @@ impl Quarter {
     }
 
     pub fn last_day(self) -> NaiveDate {
-        super::schedule::last_day_of_month(self.year, u32::from(self.number) * 3)
+        YearMonth::new(self.year, u32::from(self.number) * 3)
+            .expect("a quarter ends in a real month")
+            .last_day()
     }
 
     pub fn next(self) -> Quarter {

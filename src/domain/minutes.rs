@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::format_clock;
 use super::lang::Lang;
+use super::month::YearMonth;
 
 /// A section of the official minutes form, in the order the form has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -155,7 +156,7 @@ impl MinutesText {
     pub fn template(facts: &TemplateFacts<'_>) -> MinutesText {
         let mut minutes = MinutesText::default();
         minutes.set(Section::Opening, opening_lines(facts));
-        let previous = previous_month(facts.date);
+        let previous = YearMonth::of(facts.date).previous();
         let mut review = format!(
             "Kiểm điểm việc thực hiện nghị quyết tháng {:02}/{}:",
             previous.month(),
@@ -218,11 +219,6 @@ fn opening_lines(facts: &TemplateFacts<'_>) -> String {
         format!("Thư ký: {}", or_blank(facts.secretary)),
     ]
     .join("\n")
-}
-
-fn previous_month(date: NaiveDate) -> NaiveDate {
-    date.checked_sub_months(chrono::Months::new(1))
-        .unwrap_or(date)
 }
 
 /// The names written after "Chủ trì:" and "Thư ký:" in the opening, to offer when the

@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::date::{month_end, month_start, opt_days};
+use super::date::opt_days;
 use super::lang::Lang;
+use super::month::YearMonth;
 use super::schedule::{
-    OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_plan_deadline_for_month,
-    own_settings_for_month,
+    OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_plan_deadline_up_to,
+    own_settings_up_to,
 };
 
 /// The store's identifier of an organisation. Never shown to users: they see the code.
@@ -181,61 +182,78 @@ impl OrgUnit {
         self.exists_on(first) && self.exists_on(last)
     }
 
-    /// Whether the organisation existed on some day of month `yyyymm`: neither founded after
-    /// the month's end nor dissolved before its start.
-    pub fn exists_in_month(&self, yyyymm: u32) -> bool {
-        match (month_start(yyyymm), month_end(yyyymm)) {
-            (Some(first), Some(last)) => self.exists_during(first, last),
-            _ => false,
-        }
+    /// Whether the organisation existed on some day of `month`: neither founded after the
+    /// month's end nor dissolved before its start.
+    pub fn exists_in_month(&self, month: YearMonth) -> bool {
+        self.exists_during(month.first_day(), month.last_day())
     }
 
-    /// The own rule and grace days for month `yyyymm` (`None`: inherited).
+    /// The own rule and grace days for `month` (`None`: inherited).
+    pub fn own_settings_in(&self, month: YearMonth) -> OwnSettings {
+        self.own_settings_up_to(month.key())
+    }
+
+    /// The own plan deadline day for `month` (`None`: inherited).
+    pub fn own_plan_deadline_in(&self, month: YearMonth) -> Option<u8> {
+        own_plan_deadline_up_to(self.plan_deadline, &self.rule_changes, month.key())
+    }
+
+    /// [`own_settings_in`](Self::own_settings_in) for the month stored as `yyyymm`.
+    // The exchange model moves to YearMonth next; its export calls this until then.
     pub fn own_settings_for_month(&self, yyyymm: u32) -> OwnSettings {
-        own_settings_for_month(
-            (self.meeting_rule, self.grace_days),
-            &self.rule_changes,
-            yyyymm,
-        )
+        self.own_settings_up_to(yyyymm)
     }
 
-    /// The own plan deadline day for month `yyyymm` (`None`: inherited).
+    /// [`own_plan_deadline_in`](Self::own_plan_deadline_in) for the month stored as `yyyymm`.
+    // The exchange model moves to YearMonth next; its export calls this until then.
     pub fn own_plan_deadline_for_month(&self, yyyymm: u32) -> Option<u8> {
-        own_plan_deadline_for_month(self.plan_deadline, &self.rule_changes, yyyymm)
+        own_plan_deadline_up_to(self.plan_deadline, &self.rule_changes, yyyymm)
     }
 
     /// The own rule and grace days as last decided: the latest change, else the base.
     pub fn latest_settings(&self) -> OwnSettings {
-        self.own_settings_for_month(u32::MAX)
+        self.own_settings_up_to(u32::MAX)
+    }
+
+    /// The own rule and grace days of the latest change whose month key is `up_to` or less.
+    fn own_settings_up_to(&self, up_to: u32) -> OwnSettings {
+        own_settings_up_to(
+            (self.meeting_rule, self.grace_days),
+            &self.rule_changes,
+            up_to,
+        )
     }
 
     /// Records new own settings decided on `decided_on`. They apply from the next month on
-    /// (returned, as `yyyymm`); a change already recorded for that month is replaced.
+    /// (returned); a change already recorded for that month is replaced.
     pub fn record_rule_change(
         &mut self,
         decided_on: NaiveDate,
         meeting_rule: Option<ScheduleRule>,
         grace_days: Option<u8>,
-    ) -> u32 {
+    ) -> YearMonth {
         let from = change_takes_effect(decided_on);
         // A change states every setting: the plan deadline in force that month goes on.
-        let change = RuleChange {
-            from,
+        self.put_rule_change(RuleChange {
+            from: from.key(),
             meeting_rule,
             grace_days,
-            plan_deadline: self.own_plan_deadline_for_month(from),
-        };
-        self.put_rule_change(change);
-        change.from
+            plan_deadline: self.own_plan_deadline_in(from),
+        });
+        from
     }
 
     /// Records a new own plan deadline day decided on `decided_on`, from the next month on
-    /// (returned, as `yyyymm`), keeping the meeting rule and grace days in force then.
-    pub fn record_plan_deadline_change(&mut self, decided_on: NaiveDate, day: Option<u8>) -> u32 {
+    /// (returned), keeping the meeting rule and grace days in force then.
+    pub fn record_plan_deadline_change(
+        &mut self,
+        decided_on: NaiveDate,
+        day: Option<u8>,
+    ) -> YearMonth {
         let from = change_takes_effect(decided_on);
-        let (meeting_rule, grace_days) = self.own_settings_for_month(from);
+        let (meeting_rule, grace_days) = self.own_settings_in(from);
         self.put_rule_change(RuleChange {
-            from,
+            from: from.key(),
             meeting_rule,
             grace_days,
             plan_deadline: day,
@@ -258,6 +276,10 @@ impl OrgUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
 
     #[test]
     fn kind_words_round_trip() {
@@ -291,10 +313,10 @@ mod tests {
         assert!(org.exists_on(d("2025-06-30")));
         assert!(!org.exists_on(d("2025-07-01")));
         // A month counts when the organisation existed on any day of it.
-        assert!(!org.exists_in_month(201912));
-        assert!(org.exists_in_month(202001));
-        assert!(org.exists_in_month(202506));
-        assert!(!org.exists_in_month(202507));
+        assert!(!org.exists_in_month(ym(2019, 12)));
+        assert!(org.exists_in_month(ym(2020, 1)));
+        assert!(org.exists_in_month(ym(2025, 6)));
+        assert!(!org.exists_in_month(ym(2025, 7)));
         assert!(!org.exists_throughout(d("2020-01-01"), d("2020-03-31")));
         assert!(org.exists_throughout(d("2020-04-01"), d("2020-06-30")));
     }
@@ -309,31 +331,37 @@ mod tests {
         let rule3 = Some(ScheduleRule::DayOfMonth(3));
         assert_eq!(
             org.record_rule_change(d("2026-06-30"), rule3, Some(1)),
-            202607
+            ym(2026, 7)
         );
         // Recorded out of order, kept in order of the month they start.
         assert_eq!(
             org.record_rule_change(d("2026-01-01"), None, Some(4)),
-            202602
+            ym(2026, 2)
         );
         assert_eq!(
-            org.rule_changes.iter().map(|c| c.from).collect::<Vec<_>>(),
-            [202602, 202607]
+            org.rule_changes
+                .iter()
+                .map(|c| c.starts())
+                .collect::<Vec<_>>(),
+            [Some(ym(2026, 2)), Some(ym(2026, 7))]
         );
         let rule7 = Some(ScheduleRule::DayOfMonth(7));
-        assert_eq!(org.own_settings_for_month(202601), (rule7, None));
-        assert_eq!(org.own_settings_for_month(202602), (None, Some(4)));
-        assert_eq!(org.own_settings_for_month(202606), (None, Some(4)));
-        assert_eq!(org.own_settings_for_month(202607), (rule3, Some(1)));
+        assert_eq!(org.own_settings_in(ym(2026, 1)), (rule7, None));
+        assert_eq!(org.own_settings_in(ym(2026, 2)), (None, Some(4)));
+        assert_eq!(org.own_settings_in(ym(2026, 6)), (None, Some(4)));
+        assert_eq!(org.own_settings_in(ym(2026, 7)), (rule3, Some(1)));
         assert_eq!(org.latest_settings(), (rule3, Some(1)));
         // A second change decided in the same month replaces the first.
         assert_eq!(
             org.record_rule_change(d("2026-06-02"), rule7, Some(2)),
-            202607
+            ym(2026, 7)
         );
         assert_eq!(org.rule_changes.len(), 2);
-        assert_eq!(org.own_settings_for_month(202612), (rule7, Some(2)));
+        assert_eq!(org.own_settings_in(ym(2026, 12)), (rule7, Some(2)));
         // December's decision waits for January.
-        assert_eq!(org.record_rule_change(d("2026-12-31"), rule3, None), 202701);
+        assert_eq!(
+            org.record_rule_change(d("2026-12-31"), rule3, None),
+            ym(2027, 1)
+        );
     }
 }

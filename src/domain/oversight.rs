@@ -5,8 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::date::{month_end, month_start};
 use super::lang::Lang;
+use super::month::YearMonth;
 use super::org::{OrgId, OrgKind};
 use super::role::{Oversight, Role, RoleKind, span_covers};
 
@@ -119,14 +119,13 @@ pub fn standing(
     year: i32,
     today: NaiveDate,
 ) -> Option<Standing> {
-    let held_months: Vec<u32> = (1..=12)
-        .map(|m| year as u32 * 100 + m)
+    let held_months: Vec<YearMonth> = YearMonth::in_year(year)
         .filter(|&m| role_held_in(role, m))
         .collect();
     if held_months.is_empty() {
         return None;
     }
-    let ended = |m: u32| month_end(m).is_some_and(|last| last < today);
+    let ended = |m: YearMonth| m.last_day() < today;
     let ended_months = held_months.iter().filter(|m| ended(**m)).count() as u32;
     // Visits up to today, in the year, while the role was held.
     let counted = visits.iter().filter(|v| {
@@ -156,9 +155,9 @@ pub fn standing(
                     .iter()
                     .any(|a| a.org == v.branch && span_covers(a.from, a.until, v.date))
             };
-            let mut months: Vec<u32> = counted
+            let mut months: Vec<YearMonth> = counted
                 .filter(assigned)
-                .map(|v| super::date::year_month(v.date))
+                .map(|v| YearMonth::of(v.date))
                 .collect();
             months.sort_unstable();
             months.dedup();
@@ -176,12 +175,9 @@ pub fn standing(
     })
 }
 
-/// Whether `role` was held on some day of month `yyyymm`.
-fn role_held_in(role: &Role, yyyymm: u32) -> bool {
-    match (month_start(yyyymm), month_end(yyyymm)) {
-        (Some(first), Some(last)) => role.from <= last && role.until.is_none_or(|u| first < u),
-        _ => false,
-    }
+/// Whether `role` was held on some day of `month`.
+fn role_held_in(role: &Role, month: YearMonth) -> bool {
+    role.from <= month.last_day() && role.until.is_none_or(|u| month.first_day() < u)
 }
 
 #[cfg(test)]

@@ -20,10 +20,10 @@
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::date::{month_start, previous_month, year_month};
 use super::lang::Lang;
 use super::meeting::{Meeting, MeetingKind, MeetingState};
 use super::member::MemberId;
+use super::month::YearMonth;
 use super::org::{OrgUnit, vocabulary};
 use super::quorum::Vote;
 use super::schedule::ScheduleRule;
@@ -122,9 +122,8 @@ pub struct PlanDetails {
 
 /// The last day a plan for a meeting in month `meeting_month` may be sent: day `day` of the
 /// month before (its last day when shorter), whatever the weekday (see the module).
-pub fn plan_deadline(day: u8, meeting_month: u32) -> NaiveDate {
-    let month = previous_month(meeting_month);
-    ScheduleRule::DayOfMonth(day).due_date((month / 100) as i32, month % 100)
+pub fn plan_deadline(day: u8, meeting_month: YearMonth) -> NaiveDate {
+    ScheduleRule::DayOfMonth(day).due_date(meeting_month.previous())
 }
 
 /// The last day documents for a meeting on `meeting_day` may be posted: the day before.
@@ -182,16 +181,16 @@ impl Timeliness {
     }
 }
 
-/// The regular meeting of `yyyymm` that carries the month's plan: of the month's regular
+/// The regular meeting of `month` that carries the month's plan: of the month's regular
 /// meetings not cancelled, the first one sent, else the first one.
 pub fn month_plan<'a>(
     meetings: impl IntoIterator<Item = &'a Meeting>,
-    yyyymm: u32,
+    month: YearMonth,
 ) -> Option<&'a Meeting> {
     let mut candidates: Vec<&Meeting> = meetings
         .into_iter()
         .filter(|m| m.kind == MeetingKind::Regular && m.state != MeetingState::Cancelled)
-        .filter(|m| year_month(m.date) == yyyymm)
+        .filter(|m| month.contains(m.date))
         .collect();
     candidates.sort_by_key(|m| (m.sent_at.is_none(), m.date));
     candidates.first().copied()
@@ -206,7 +205,7 @@ pub struct PlanMonth {
     pub documents: Timeliness,
 }
 
-/// What a branch owes for the regular meeting of month `yyyymm`, and how it kept it, from
+/// What a branch owes for the regular meeting of `month`, and how it kept it, from
 /// its meetings of the month. Owed by a branch due that month (it exists on some day of it
 /// and a meeting rule is in force, as for compliance) that existed on the plan's deadline:
 /// one founded after the deadline could not have sent a plan in time. `deadline_day` is the
@@ -216,19 +215,17 @@ pub fn plan_month(
     branch: &OrgUnit,
     rule: Option<ScheduleRule>,
     deadline_day: u8,
-    yyyymm: u32,
+    month: YearMonth,
     meetings: &[Meeting],
 ) -> Option<PlanMonth> {
     let rule = rule?;
-    let deadline = plan_deadline(deadline_day, yyyymm);
+    let deadline = plan_deadline(deadline_day, month);
     let founded_in_time = branch.founded.is_none_or(|f| f <= deadline);
-    if !branch.kind.is_branch() || !branch.exists_in_month(yyyymm) || !founded_in_time {
+    if !branch.kind.is_branch() || !branch.exists_in_month(month) || !founded_in_time {
         return None;
     }
-    // A month number that is no real month has no due day to read.
-    month_start(yyyymm)?;
-    let meeting = month_plan(meetings.iter().filter(|m| m.org == branch.id), yyyymm);
-    let due = rule.due_date((yyyymm / 100) as i32, yyyymm % 100);
+    let meeting = month_plan(meetings.iter().filter(|m| m.org == branch.id), month);
+    let due = rule.due_date(month);
     let meeting_day = meeting.map_or(due, |m| m.date);
     Some(PlanMonth {
         plan: Timeliness::judge(meeting.and_then(|m| m.sent_at), deadline),

@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::month::YearMonth;
+
 /// Grace days when no organisation up the tree sets any: "no more than 2 days after".
 pub const DEFAULT_GRACE_DAYS: u8 = 2;
 
@@ -34,9 +36,10 @@ impl ScheduleRule {
         }
     }
 
-    /// The due date of the regular meeting in the month of (`year`, `month`).
-    pub fn due_date(self, year: i32, month: u32) -> NaiveDate {
-        let last = last_day_of_month(year, month);
+    /// The due date of the regular meeting in `month`.
+    pub fn due_date(self, month: YearMonth) -> NaiveDate {
+        let last = month.last_day();
+        let (year, month) = (month.year(), month.month());
         match self {
             ScheduleRule::DayOfMonth(d) => {
                 NaiveDate::from_ymd_opt(year, month, u32::from(d).min(last.day())).unwrap_or(last)
@@ -48,18 +51,6 @@ impl ScheduleRule {
             }
         }
     }
-}
-
-/// The last day of a month.
-pub fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
-    let (next_year, next_month) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    NaiveDate::from_ymd_opt(next_year, next_month, 1)
-        .and_then(|d| d.pred_opt())
-        .expect("month within chrono's range")
 }
 
 /// Three-letter weekday words used in files: mon … sun.
@@ -93,11 +84,15 @@ pub fn parse_weekday(word: &str) -> Option<Weekday> {
 
 /// A change of an organisation's own meeting settings, in force from month `from` on.
 ///
+/// `from` is the month's stored number `yyyymm` ([`YearMonth::key`]), as the record has
+/// always kept it; [`RuleChange::starts`] reads it as a month.
+///
 /// A change states every setting as it is from that month: a `None` there means "inherit
 /// from the nearest ancestor", exactly as the base settings of the organisation do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleChange {
-    /// The first month (`yyyymm`) the new settings apply to.
+    /// The first month the new settings apply to, as stored (`yyyymm`).
+    // The exchange model moves to YearMonth next; it reads and writes this number until then.
     pub from: u32,
     pub meeting_rule: Option<ScheduleRule>,
     pub grace_days: Option<u8>,
@@ -105,35 +100,45 @@ pub struct RuleChange {
     pub plan_deadline: Option<u8>,
 }
 
+impl RuleChange {
+    /// The first month the new settings apply to; `None` when the stored number names no
+    /// month (which `chibo check` reports).
+    pub fn starts(&self) -> Option<YearMonth> {
+        YearMonth::from_key(self.from)
+    }
+}
+
+/// The latest of `changes` from month key `up_to` or before.
+fn latest_change(changes: &[RuleChange], up_to: u32) -> Option<&RuleChange> {
+    changes
+        .iter()
+        .filter(|c| c.from <= up_to)
+        .max_by_key(|c| c.from)
+}
+
 /// An organisation's own meeting rule and grace days; `None` in either is inherited.
 pub type OwnSettings = (Option<ScheduleRule>, Option<u8>);
 
-/// An organisation's own settings for month `yyyymm`: the latest change from that month or
+/// An organisation's own settings for the month whose stored number is `up_to`
+/// ([`YearMonth::key`]; `u32::MAX` for the latest): the latest change from that month or
 /// before, else its base settings.
-pub fn own_settings_for_month(
+pub(crate) fn own_settings_up_to(
     base: OwnSettings,
     changes: &[RuleChange],
-    yyyymm: u32,
+    up_to: u32,
 ) -> OwnSettings {
-    changes
-        .iter()
-        .filter(|c| c.from <= yyyymm)
-        .max_by_key(|c| c.from)
-        .map_or(base, |c| (c.meeting_rule, c.grace_days))
+    latest_change(changes, up_to).map_or(base, |c| (c.meeting_rule, c.grace_days))
 }
 
-/// An organisation's own plan deadline day for month `yyyymm`: that of the latest change
-/// from that month or before, else its base setting (`None`: inherited).
-pub fn own_plan_deadline_for_month(
+/// An organisation's own plan deadline day for the month whose stored number is `up_to`:
+/// that of the latest change from that month or before, else its base setting (`None`:
+/// inherited).
+pub(crate) fn own_plan_deadline_up_to(
     base: Option<u8>,
     changes: &[RuleChange],
-    yyyymm: u32,
+    up_to: u32,
 ) -> Option<u8> {
-    changes
-        .iter()
-        .filter(|c| c.from <= yyyymm)
-        .max_by_key(|c| c.from)
-        .map_or(base, |c| c.plan_deadline)
+    latest_change(changes, up_to).map_or(base, |c| c.plan_deadline)
 }
 
 /// Checks a plan deadline day a file or a form may get wrong: a day of the month, 1 to 31
@@ -155,12 +160,12 @@ pub fn validate_deadline_day(day: u8) -> Result<u8, String> {
 /// on the 18th is not made late by a change to the 15th decided on the 25th).
 pub fn plan_deadline_day<'a>(
     chain: impl IntoIterator<Item = &'a crate::domain::OrgUnit>,
-    meeting_month: u32,
+    meeting_month: YearMonth,
 ) -> u8 {
-    let month = crate::domain::date::previous_month(meeting_month);
+    let month = meeting_month.previous();
     chain
         .into_iter()
-        .find_map(|org| org.own_plan_deadline_for_month(month))
+        .find_map(|org| org.own_plan_deadline_in(month))
         .unwrap_or(DEFAULT_PLAN_DEADLINE_DAY)
 }
 
@@ -168,33 +173,29 @@ pub fn plan_deadline_day<'a>(
 /// deadline day.
 pub type MonthSettings = (Option<ScheduleRule>, u8, u8);
 
-/// The [`MonthSettings`] of month `yyyymm` for an organisation given with its ancestors
-/// (nearest first).
-pub fn settings_for_month<'a, I>(chain: I, yyyymm: u32) -> MonthSettings
+/// The [`MonthSettings`] of `month` for an organisation given with its ancestors (nearest
+/// first).
+pub fn settings_for_month<'a, I>(chain: I, month: YearMonth) -> MonthSettings
 where
     I: IntoIterator<Item = &'a crate::domain::OrgUnit> + Clone,
 {
-    let (rule, grace) = effective_for_month(chain.clone(), yyyymm);
-    (rule, grace, plan_deadline_day(chain, yyyymm))
+    let (rule, grace) = effective_for_month(chain.clone(), month);
+    (rule, grace, plan_deadline_day(chain, month))
 }
 
 /// The month a change decided on `day` takes effect: the next one. The month under way
 /// keeps the rule its members were told about.
-pub fn change_takes_effect(day: NaiveDate) -> u32 {
-    crate::domain::date::next_month(crate::domain::date::year_month(day))
+pub fn change_takes_effect(day: NaiveDate) -> YearMonth {
+    YearMonth::of(day).next()
 }
 
-/// The rule and grace in force for an organisation in month `yyyymm`, given it and its
-/// ancestors (nearest first): for each in turn, its own settings for that month.
+/// The rule and grace in force for an organisation in `month`, given it and its ancestors
+/// (nearest first): for each in turn, its own settings for that month.
 pub fn effective_for_month<'a>(
     chain: impl IntoIterator<Item = &'a crate::domain::OrgUnit>,
-    yyyymm: u32,
+    month: YearMonth,
 ) -> (Option<ScheduleRule>, u8) {
-    effective(
-        chain
-            .into_iter()
-            .map(|org| org.own_settings_for_month(yyyymm)),
-    )
+    effective(chain.into_iter().map(|org| org.own_settings_in(month)))
 }
 
 /// The rule and grace in force for an organisation, given its own settings and its
@@ -225,11 +226,11 @@ mod tests {
     #[test]
     fn day_of_month_clamps_to_the_last_day() {
         let rule = ScheduleRule::DayOfMonth(31);
-        assert_eq!(rule.due_date(2026, 2), ymd(2026, 2, 28));
-        assert_eq!(rule.due_date(2024, 2), ymd(2024, 2, 29));
-        assert_eq!(rule.due_date(2026, 4), ymd(2026, 4, 30));
+        assert_eq!(rule.due_date(ym(2026, 2)), ymd(2026, 2, 28));
+        assert_eq!(rule.due_date(ym(2024, 2)), ymd(2024, 2, 29));
+        assert_eq!(rule.due_date(ym(2026, 4)), ymd(2026, 4, 30));
         assert_eq!(
-            ScheduleRule::DayOfMonth(7).due_date(2026, 11),
+            ScheduleRule::DayOfMonth(7).due_date(ym(2026, 11)),
             ymd(2026, 11, 7)
         );
     }
@@ -240,14 +241,14 @@ mod tests {
             n: 1,
             weekday: Weekday::Thu,
         };
-        assert_eq!(first_thu.due_date(2026, 11), ymd(2026, 11, 5));
-        assert_eq!(first_thu.due_date(2026, 10), ymd(2026, 10, 1));
+        assert_eq!(first_thu.due_date(ym(2026, 11)), ymd(2026, 11, 5));
+        assert_eq!(first_thu.due_date(ym(2026, 10)), ymd(2026, 10, 1));
         let fifth_fri = ScheduleRule::NthWeekday {
             n: 5,
             weekday: Weekday::Fri,
         };
-        assert_eq!(fifth_fri.due_date(2026, 10), ymd(2026, 10, 30));
-        assert_eq!(fifth_fri.due_date(2026, 11), ymd(2026, 11, 27));
+        assert_eq!(fifth_fri.due_date(ym(2026, 10)), ymd(2026, 10, 30));
+        assert_eq!(fifth_fri.due_date(ym(2026, 11)), ymd(2026, 11, 27));
     }
 
     #[test]
@@ -276,6 +277,10 @@ mod tests {
         assert_eq!(effective([(None, None)]), (None, DEFAULT_GRACE_DAYS));
     }
 
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
+
     /// Every month from 2020 (a leap year) to 2031: three leap Februaries, and every way a
     /// month can start on a weekday.
     fn months() -> impl Iterator<Item = (i32, u32)> {
@@ -293,13 +298,13 @@ mod tests {
         for (y, m) in months() {
             let days = days_of(y, m);
             for n in 1..=31u8 {
-                let due = ScheduleRule::DayOfMonth(n).due_date(y, m);
+                let due = ScheduleRule::DayOfMonth(n).due_date(ym(y, m));
                 let expected = days.get(usize::from(n) - 1).or(days.last()).copied();
                 assert_eq!(Some(due), expected, "day {n} of {y}-{m:02}");
             }
         }
         let leap_februaries = months()
-            .filter(|&(y, m)| m == 2 && ScheduleRule::DayOfMonth(31).due_date(y, m).day() == 29)
+            .filter(|&(y, m)| m == 2 && ScheduleRule::DayOfMonth(31).due_date(ym(y, m)).day() == 29)
             .map(|(y, _)| y)
             .collect::<Vec<_>>();
         assert_eq!(leap_februaries, [2020, 2024, 2028]);
@@ -315,7 +320,7 @@ mod tests {
                     .collect();
                 assert!(matching.len() == 4 || matching.len() == 5);
                 for n in 1..=5u8 {
-                    let due = ScheduleRule::NthWeekday { n, weekday }.due_date(y, m);
+                    let due = ScheduleRule::NthWeekday { n, weekday }.due_date(ym(y, m));
                     let expected = matching.get(usize::from(n) - 1).or(matching.last());
                     assert_eq!(Some(&due), expected, "{n}. {weekday} of {y}-{m:02}");
                 }
@@ -330,11 +335,11 @@ mod tests {
             weekday: Weekday::Thu,
         };
         let days_2026: Vec<u32> = (1..=12)
-            .map(|m| first_thu.due_date(2026, m).day())
+            .map(|m| first_thu.due_date(ym(2026, m)).day())
             .collect();
         assert_eq!(days_2026, [1, 5, 5, 2, 7, 4, 2, 6, 3, 1, 5, 3]);
         let mut seen: Vec<u32> = months()
-            .map(|(y, m)| first_thu.due_date(y, m).day())
+            .map(|(y, m)| first_thu.due_date(ym(y, m)).day())
             .collect();
         seen.sort_unstable();
         seen.dedup();
@@ -344,11 +349,11 @@ mod tests {
             n: 5,
             weekday: Weekday::Thu,
         };
-        assert_eq!(fifth_thu.due_date(2026, 10), ymd(2026, 10, 29));
-        assert_eq!(fifth_thu.due_date(2026, 11), ymd(2026, 11, 26));
+        assert_eq!(fifth_thu.due_date(ym(2026, 10)), ymd(2026, 10, 29));
+        assert_eq!(fifth_thu.due_date(ym(2026, 11)), ymd(2026, 11, 26));
         // A leap February 2024 has five Thursdays: 1, 8, 15, 22, 29.
-        assert_eq!(fifth_thu.due_date(2024, 2), ymd(2024, 2, 29));
-        assert_eq!(fifth_thu.due_date(2025, 2), ymd(2025, 2, 27));
+        assert_eq!(fifth_thu.due_date(ym(2024, 2)), ymd(2024, 2, 29));
+        assert_eq!(fifth_thu.due_date(ym(2025, 2)), ymd(2025, 2, 27));
     }
 
     fn unit(id: u64, parent: Option<u64>) -> crate::domain::OrgUnit {
@@ -382,8 +387,8 @@ mod tests {
         branch.record_rule_change(ymd(2026, 6, 15), Some(first_thu), Some(1));
         let chain = [&branch, &ward, &province];
         let due_and_grace = |y: i32, m: u32| {
-            let (rule, grace) = effective_for_month(chain, y as u32 * 100 + m);
-            (rule.map(|r| r.due_date(y, m).day()), grace)
+            let (rule, grace) = effective_for_month(chain, ym(y, m));
+            (rule.map(|r| r.due_date(ym(y, m)).day()), grace)
         };
         let year_2026: Vec<_> = (1..=12).map(|m| due_and_grace(2026, m)).collect();
         assert_eq!(
@@ -406,13 +411,13 @@ mod tests {
         // The ward's rule is what the ward itself keeps; back to the province's from August.
         let ward_chain = [&ward, &province];
         let ward_days: Vec<_> = (5..=9)
-            .map(|m| effective_for_month(ward_chain, 202700 + m).0)
-            .map(|rule| rule.map(|r| r.due_date(2027, 5).day()))
+            .map(|m| effective_for_month(ward_chain, ym(2027, m)).0)
+            .map(|rule| rule.map(|r| r.due_date(ym(2027, 5)).day()))
             .collect();
         assert_eq!(ward_days, [Some(3), Some(3), Some(3), Some(7), Some(7)]);
         // Nobody sets anything: no rule, the default grace.
         assert_eq!(
-            effective_for_month([&unit(9, None)], 202601),
+            effective_for_month([&unit(9, None)], ym(2026, 1)),
             (None, DEFAULT_GRACE_DAYS)
         );
     }
@@ -422,7 +427,7 @@ mod tests {
         for (y, m) in months() {
             for day in days_of(y, m) {
                 let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                assert_eq!(change_takes_effect(day), ny as u32 * 100 + nm, "{day}");
+                assert_eq!(change_takes_effect(day), ym(ny, nm), "{day}");
             }
         }
     }

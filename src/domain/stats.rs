@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::absence;
 use super::compliance::{self, Compliance};
-use super::date::{day_number, month_end, year_month};
+use super::date::day_number;
 use super::meeting::{Meeting, MeetingKind, MeetingState};
 use super::member::{Member, MemberStatus};
+use super::month::YearMonth;
 use super::org::OrgUnit;
 use super::prep::{self, Timeliness};
 use super::schedule::ScheduleRule;
@@ -378,7 +379,7 @@ impl MonthStats {
         self.members[status_index(status)]
     }
 
-    /// What one branch adds to month `yyyymm`: whether its regular meeting was due and how
+    /// What one branch adds to `month`: whether its regular meeting was due and how
     /// it was kept, its held meetings' counts, marks and guests, and how it kept the plan
     /// and documents of the month. `rule` and `grace` are those in force for it that month,
     /// `deadline_day` the plan deadline day in force (`schedule::plan_deadline_day`);
@@ -386,7 +387,7 @@ impl MonthStats {
     pub fn of_branch_month(
         branch: &OrgUnit,
         (rule, grace, deadline_day): (Option<ScheduleRule>, u8, u8),
-        yyyymm: u32,
+        month: YearMonth,
         meetings: &[Meeting],
     ) -> MonthStats {
         let mut stats = MonthStats::default();
@@ -396,7 +397,7 @@ impl MonthStats {
         let held: Vec<&Meeting> = meetings
             .iter()
             .filter(|m| m.org == branch.id && m.state == MeetingState::Held)
-            .filter(|m| year_month(m.date) == yyyymm)
+            .filter(|m| month.contains(m.date))
             .collect();
         for meeting in &held {
             stats.guest_visits += meeting.guests.len() as u32;
@@ -417,11 +418,11 @@ impl MonthStats {
             branch,
             rule,
             deadline_day,
-            yyyymm,
+            month,
             meetings,
         ));
-        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
-        let (Some(due), true) = (due, branch.exists_in_month(yyyymm)) else {
+        let due = rule.map(|r| r.due_date(month));
+        let (Some(due), true) = (due, branch.exists_in_month(month)) else {
             return stats;
         };
         let first_held = held
@@ -461,15 +462,17 @@ impl MonthStats {
         }
     }
 
-    /// What one member adds to month `yyyymm` of its cell (or branch) and every
+    /// What one member adds to `month` of its cell (or branch) and every
     /// organisation above: its status on the month's last day, and whether it is flagged
-    /// for unexcused absence, given the months (`yyyymm`) it was marked absent.
-    pub fn of_member_month(member: &Member, yyyymm: u32, absent_months: &[u32]) -> MonthStats {
+    /// for unexcused absence, given the months it was marked absent.
+    pub fn of_member_month(
+        member: &Member,
+        month: YearMonth,
+        absent_months: &[YearMonth],
+    ) -> MonthStats {
         let mut stats = MonthStats::default();
-        if let Some(last) = month_end(yyyymm) {
-            stats.members[status_index(member.status_on(last))] = 1;
-        }
-        stats.absentees = u32::from(absence::flagged(member, absent_months, yyyymm));
+        stats.members[status_index(member.status_on(month.last_day()))] = 1;
+        stats.absentees = u32::from(absence::flagged(member, absent_months, month));
         stats
     }
 }
@@ -585,6 +588,10 @@ mod tests {
     use crate::domain::date::parse_iso;
     use crate::domain::{MemberId, OrgId, OrgKind, StatusChange};
 
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
+
     fn org(id: u64, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
         OrgUnit::new(
             OrgId(id),
@@ -675,7 +682,7 @@ mod tests {
         MonthStats::of_branch_month(
             &branch,
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
-            202610,
+            ym(2026, 10),
             meetings,
         )
     }
@@ -762,19 +769,20 @@ mod tests {
         let stats = MonthStats::of_branch_month(
             &gone,
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
-            202610,
+            ym(2026, 10),
             &meetings,
         );
         assert_eq!((stats.branches_due(), stats.meetings_held), (0, 1));
         let not_held = october(&[]);
         assert_eq!(not_held.branches_due(), 1);
         let branch = org(3, OrgKind::Branch, Some(2));
-        let unruled = MonthStats::of_branch_month(&branch, (None, 2, 20), 202610, &meetings);
+        let unruled = MonthStats::of_branch_month(&branch, (None, 2, 20), ym(2026, 10), &meetings);
         assert_eq!((unruled.branches_due(), unruled.meetings_held), (0, 1));
         let committee = org(2, OrgKind::GrassrootsCommittee, None);
         let meetings = [held(2, MeetingKind::Regular, "2026-10-07")];
         assert!(
-            MonthStats::of_branch_month(&committee, (None, 2, 20), 202610, &meetings).is_zero()
+            MonthStats::of_branch_month(&committee, (None, 2, 20), ym(2026, 10), &meetings)
+                .is_zero()
         );
     }
 
@@ -795,10 +803,10 @@ mod tests {
                 .find(|s| stats.members_with(*s) == 1)
                 .unwrap()
         };
-        assert_eq!(status(202609), MemberStatus::Active);
-        assert_eq!(status(202610), MemberStatus::TemporarilyExempt);
-        assert_eq!(status(202611), MemberStatus::TemporarilyExempt);
-        assert_eq!(status(202612), MemberStatus::Active);
+        assert_eq!(status(ym(2026, 9)), MemberStatus::Active);
+        assert_eq!(status(ym(2026, 10)), MemberStatus::TemporarilyExempt);
+        assert_eq!(status(ym(2026, 11)), MemberStatus::TemporarilyExempt);
+        assert_eq!(status(ym(2026, 12)), MemberStatus::Active);
     }
 
     #[test]
@@ -836,7 +844,7 @@ mod tests {
         MonthStats::of_branch_month(
             &branch,
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
-            202612,
+            ym(2026, 12),
             meetings,
         )
     }
@@ -913,15 +921,19 @@ mod tests {
     #[test]
     fn a_member_absent_three_months_of_the_year_is_flagged_where_anchored() {
         let m = member(1, 3, None, None);
-        let months = [202602, 202609, 202611];
-        let flagged = |yyyymm| MonthStats::of_member_month(&m, yyyymm, &months).absentees;
+        let months = [ym(2026, 2), ym(2026, 9), ym(2026, 11)];
+        let flagged = |month| MonthStats::of_member_month(&m, month, &months).absentees;
         assert_eq!(
-            (flagged(202610), flagged(202611), flagged(202612)),
+            (
+                flagged(ym(2026, 10)),
+                flagged(ym(2026, 11)),
+                flagged(ym(2026, 12))
+            ),
             (0, 1, 1)
         );
-        assert_eq!(flagged(202701), 0, "a new year starts from nothing");
+        assert_eq!(flagged(ym(2027, 1)), 0, "a new year starts from nothing");
         assert_eq!(
-            MonthStats::of_member_month(&m, 202611, &months).branch_part(),
+            MonthStats::of_member_month(&m, ym(2026, 11), &months).branch_part(),
             MonthStats::default(),
             "absentees are members' part, not the branch's"
         );

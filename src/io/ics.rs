@@ -15,7 +15,7 @@ use std::io::Write;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use super::ImportError;
-use crate::domain::date::{month_end, month_start, year_month};
+use crate::domain::YearMonth;
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgUnit};
 use crate::store::Reader;
 
@@ -23,19 +23,17 @@ use crate::store::Reader;
 pub const TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
 
 /// Writes the meetings of the subtree rooted at the org with code `root` whose day falls in
-/// the months `from` to `to` (`yyyymm`, both included), stamped with `stamp` (the time of
+/// the months `from` to `to` (both included), stamped with `stamp` (the time of
 /// the export, which tells a calendar that this copy is newer than one it holds).
 pub fn export(
     reader: &Reader,
     root: &OrgUnit,
-    (from, to): (u32, u32),
+    (from, to): (YearMonth, YearMonth),
     stamp: DateTime<Utc>,
     lang: Lang,
     out: impl Write,
 ) -> Result<(), ImportError> {
-    let (Some(first), Some(last)) = (month_start(from), month_end(to)) else {
-        return Ok(());
-    };
+    let (first, last) = (from.first_day(), to.last_day());
     let mut events = Vec::new();
     for (org, meetings) in reader.meetings_between(root.id, first, last)? {
         let numbers = uid_numbers(&reader.all_meetings_of(org.id)?);
@@ -59,13 +57,14 @@ pub fn export(
 /// of the day it was first planned for (the day held when it never moved) and `n` counts the
 /// org's meetings of that kind and month from 1, in order of that day. A reschedule keeps the
 /// first planned day, and holding a planned meeting keeps it too, so the UID stays the same
-/// through both.
+/// through both. The month is written as its number `yyyymm` ([`YearMonth::key`]), as the
+/// calendars that hold earlier exports know it.
 pub fn uid(org: &OrgUnit, meeting: &Meeting, n: usize) -> String {
     format!(
         "{}-{}-{}-{n}@chibo",
         org.code,
         meeting.kind.as_str(),
-        year_month(meeting.first_planned_day())
+        YearMonth::of(meeting.first_planned_day()).key()
     )
 }
 
@@ -75,13 +74,13 @@ fn uid_numbers(meetings: &[Meeting]) -> HashMap<MeetingId, usize> {
     let mut ordered: Vec<&Meeting> = meetings.iter().collect();
     ordered.sort_by_key(|m| {
         let first = m.first_planned_day();
-        (m.kind, year_month(first), first, m.date, m.id)
+        (m.kind, YearMonth::of(first), first, m.date, m.id)
     });
     let mut numbers = HashMap::new();
-    let mut previous: Option<(MeetingKind, u32)> = None;
+    let mut previous: Option<(MeetingKind, YearMonth)> = None;
     let mut n = 0;
     for m in ordered {
-        let group = (m.kind, year_month(m.first_planned_day()));
+        let group = (m.kind, YearMonth::of(m.first_planned_day()));
         n = if previous == Some(group) { n + 1 } else { 1 };
         previous = Some(group);
         numbers.insert(m.id, n);

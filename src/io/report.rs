@@ -12,10 +12,9 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
 use super::grid::{Column, Grid, column, share};
-use crate::domain::date::format_year_month;
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
-use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit};
+use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit, YearMonth};
 use crate::store::{Absentee, ComplianceRow, QuotaRow};
 
 /// How a report is written.
@@ -28,11 +27,11 @@ pub enum Format {
     Xlsx,
 }
 
-/// Writes the compliance of `rows` (the branches of `root`'s subtree, by code) for month
-/// `yyyymm`, judged on `today`.
+/// Writes the compliance of `rows` (the branches of `root`'s subtree, by code) for
+/// `month`, judged on `today`.
 pub fn compliance(
     root: &OrgUnit,
-    yyyymm: u32,
+    month: YearMonth,
     today: NaiveDate,
     rows: &[ComplianceRow],
     format: Format,
@@ -42,13 +41,13 @@ pub fn compliance(
     match format {
         Format::Json => compliance_json(rows, out),
         Format::Csv => compliance_csv(rows, out),
-        Format::Table => compliance_table(root, yyyymm, today, rows, lang, out),
+        Format::Table => compliance_table(root, month, today, rows, lang, out),
         Format::Xlsx => {
             let grid = Grid {
                 columns: COMPLIANCE_COLUMNS,
                 rows: rows.iter().map(|r| compliance_cells(r, lang)).collect(),
             };
-            let title = compliance_title(root, yyyymm, today, lang);
+            let title = compliance_title(root, month, today, lang);
             write_xlsx(
                 &grid,
                 lang.pick("Tuân thủ", "Compliance"),
@@ -80,8 +79,7 @@ fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
     ]
 }
 
-fn compliance_title(root: &OrgUnit, yyyymm: u32, today: NaiveDate, lang: Lang) -> String {
-    let month = format_year_month(yyyymm);
+fn compliance_title(root: &OrgUnit, month: YearMonth, today: NaiveDate, lang: Lang) -> String {
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
     lang.pick(
         format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
@@ -131,13 +129,13 @@ fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Resu
 /// thematic meeting, and the count of each status.
 fn compliance_table(
     root: &OrgUnit,
-    yyyymm: u32,
+    month: YearMonth,
     today: NaiveDate,
     rows: &[ComplianceRow],
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}", compliance_title(root, yyyymm, today, lang))?;
+    writeln!(out, "{}", compliance_title(root, month, today, lang))?;
     if rows.is_empty() {
         let none = lang.pick("Không có chi bộ nào.", "No branches.");
         return writeln!(out, "{none}");
@@ -285,13 +283,13 @@ const ATTENDANCE_COLUMNS: &[Column] = &[
 
 /// One month of a subtree as the attendance report writes it; the overdue and upcoming
 /// branches are split on `today`. The rate is rounded to three decimals.
-fn attendance_cells(code: &str, yyyymm: u32, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
     let rate = s
         .attendance_rate()
         .map_or(Value::Null, |r| json!((r * 1000.0).round() / 1000.0));
     vec![
         json!(code),
-        json!(format_year_month(yyyymm)),
+        json!(month.to_string()),
         json!(s.branches_due()),
         json!(s.on_time),
         json!(s.early),
@@ -314,25 +312,22 @@ fn attendance_cells(code: &str, yyyymm: u32, s: &MonthStats, today: NaiveDate) -
 /// What a month report covers: one month, or the twelve of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
-    Month(u32),
+    Month(YearMonth),
     Year(i32),
 }
 
 impl Period {
     /// The months of the period, in order.
-    pub fn months(self) -> Vec<u32> {
+    pub fn months(self) -> Vec<YearMonth> {
         match self {
             Period::Month(m) => vec![m],
-            Period::Year(y) => (1..=12).map(|m| y as u32 * 100 + m).collect(),
+            Period::Year(y) => YearMonth::in_year(y).collect(),
         }
     }
 
     fn words(self, lang: Lang) -> String {
         match self {
-            Period::Month(m) => {
-                let m = format_year_month(m);
-                lang.pick(format!("tháng {m}"), m)
-            }
+            Period::Month(m) => lang.pick(format!("tháng {m}"), m.to_string()),
             Period::Year(y) => lang.pick(format!("năm {y}"), format!("{y}")),
         }
     }
@@ -343,7 +338,7 @@ impl Period {
 pub fn attendance(
     root: &OrgUnit,
     period: Period,
-    months: &[(u32, MonthStats)],
+    months: &[(YearMonth, MonthStats)],
     today: NaiveDate,
     format: Format,
     lang: Lang,
@@ -381,16 +376,16 @@ const MEMBER_COLUMNS: &[Column] = &[
 ];
 
 /// `chibo report members`: the members of the subtree of `root` by their status at the end
-/// of month `yyyymm`, and how many of them are on the roll.
+/// of `month`, and how many of them are on the roll.
 pub fn members(
     root: &OrgUnit,
-    yyyymm: u32,
+    month: YearMonth,
     stats: &MonthStats,
     format: Format,
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let mut row = vec![json!(root.code), json!(format_year_month(yyyymm))];
+    let mut row = vec![json!(root.code), json!(month.to_string())];
     row.extend(
         MemberStatus::ALL
             .iter()
@@ -407,7 +402,6 @@ pub fn members(
         rows: vec![row],
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let month = format_year_month(yyyymm);
     let title = lang.pick(
         format!("Đảng viên theo tình trạng cuối tháng {month} — {name} ({code})"),
         format!("Members by status at the end of {month} — {name} ({code})"),
@@ -504,7 +498,7 @@ pub fn absentees(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let months = |a: &Absentee| -> Value {
-        let words: Vec<String> = a.months.iter().map(|m| format_year_month(*m)).collect();
+        let words: Vec<String> = a.months.iter().map(YearMonth::to_string).collect();
         match format {
             Format::Json => json!(words),
             _ => json!(words.join(" ")),

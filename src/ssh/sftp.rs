@@ -24,7 +24,7 @@ use russh_sftp::server::{Handler, StatusReply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::clock::Clock;
-use crate::domain::date::year_month;
+use crate::domain::YearMonth;
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{DocumentInfo, Lang, MeetingId, OrgId, OrgUnit};
 use crate::io::space::{Area, FileEntry, SpaceError, Spaces, Upload, UserSpace};
@@ -84,7 +84,7 @@ enum Node {
     AreaFile(Area, String),
     Documents,
     Unit(OrgUnit),
-    Month(OrgUnit, u32),
+    Month(OrgUnit, YearMonth),
     Document(DocEntry),
 }
 
@@ -305,7 +305,7 @@ impl Sftp {
         let mut unit: Option<OrgUnit> = None;
         for (at, part) in rest.iter().enumerate() {
             if let Some(parent) = &unit
-                && let Some(month) = parse_month(part)
+                && let Ok(month) = part.parse::<YearMonth>()
             {
                 return self.resolve_month(&reader, path, parent.clone(), month, &rest[at + 1..]);
             }
@@ -322,7 +322,7 @@ impl Sftp {
         reader: &Reader,
         path: &str,
         unit: OrgUnit,
-        month: u32,
+        month: YearMonth,
         rest: &[&str],
     ) -> Result<Node, StatusReply> {
         let documents =
@@ -436,7 +436,7 @@ impl Sftp {
             }
             if let Some(unit) = unit {
                 for month in document_months(&reader, unit.id)? {
-                    out.push(File::new(month_folder(month), dir_attrs(0o555)));
+                    out.push(File::new(month.to_string(), dir_attrs(0o555)));
                 }
             }
             Ok::<_, StoreError>(out)
@@ -850,37 +850,26 @@ fn unit_folder(unit: &OrgUnit) -> String {
     component(&format!("{} {}", unit.code, unit.name))
 }
 
-fn month_folder(yyyymm: u32) -> String {
-    format!("{:04}-{:02}", yyyymm / 100, yyyymm % 100)
-}
-
-/// `YYYY-MM` as `yyyymm`.
-fn parse_month(part: &str) -> Option<u32> {
-    let (year, month) = part.split_once('-')?;
-    let digits = |s: &str, n| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(year, 4) || !digits(month, 2) {
-        return None;
-    }
-    let (year, month): (u32, u32) = (year.parse().ok()?, month.parse().ok()?);
-    (1..=12).contains(&month).then_some(year * 100 + month)
-}
-
 /// The months in which `org` has meetings with documents, in order.
-fn document_months(reader: &Reader, org: OrgId) -> Result<BTreeSet<u32>, StoreError> {
+fn document_months(reader: &Reader, org: OrgId) -> Result<BTreeSet<YearMonth>, StoreError> {
     Ok(reader
         .all_meetings_of(org)?
         .iter()
         .filter(|m| !m.documents.is_empty())
-        .map(|m| year_month(m.date))
+        .map(|m| YearMonth::of(m.date))
         .collect())
 }
 
-/// The documents of `org`'s meetings in month `yyyymm`, by meeting date and then as
+/// The documents of `org`'s meetings in `month`, by meeting date and then as
 /// attached; a name met again is numbered (`2. name`), so every entry has its own.
-fn month_documents(reader: &Reader, org: OrgId, yyyymm: u32) -> Result<Vec<DocEntry>, StoreError> {
+fn month_documents(
+    reader: &Reader,
+    org: OrgId,
+    month: YearMonth,
+) -> Result<Vec<DocEntry>, StoreError> {
     let mut taken = BTreeSet::new();
     let mut out = Vec::new();
-    for meeting in reader.meetings_in_month(org, yyyymm)? {
+    for meeting in reader.meetings_in_month(org, month)? {
         for info in meeting.documents {
             let base = component(&info.name);
             let name = (1..)
@@ -1050,9 +1039,10 @@ mod tests {
         assert_eq!(component("a\u{1b}[2Jb"), "a\u{FFFD}[2Jb");
         assert_eq!(component(".."), "_");
         assert_eq!(component("  "), "_");
-        assert_eq!(month_folder(202_611), "2026-11");
-        assert_eq!(parse_month("2026-11"), Some(202_611));
-        assert_eq!(parse_month("2026-13"), None);
-        assert_eq!(parse_month("QN.HL 2026-11"), None);
+        let november = YearMonth::new(2026, 11).unwrap();
+        assert_eq!(november.to_string(), "2026-11");
+        assert_eq!("2026-11".parse(), Ok(november));
+        assert!("2026-13".parse::<YearMonth>().is_err());
+        assert!("QN.HL 2026-11".parse::<YearMonth>().is_err());
     }
 }

@@ -112,8 +112,13 @@ pub(super) fn require(allowed: bool, access: &Access) -> Result<(), StoreError> 
 mod tests {
     use super::*;
     use crate::domain::MeetingKind;
+    use crate::domain::YearMonth;
     use crate::store::testkit::{member, org, sample};
     use crate::store::{Store, StoreError};
+
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
 
     fn user(role: UserRole, scope: Option<u64>) -> User {
         User {
@@ -176,10 +181,10 @@ mod tests {
             "no counts above the scope"
         );
         assert!(matches!(
-            r.month_stats(OrgId(1), 202611),
+            r.month_stats(OrgId(1), ym(2026, 11)),
             Err(StoreError::OutOfScope)
         ));
-        assert!(r.count_month(OrgId(1), 202611).is_err());
+        assert!(r.count_month(OrgId(1), ym(2026, 11)).is_err());
         assert!(matches!(
             r.member_count_of(OrgId(5)),
             Err(StoreError::OutOfScope)

@@ -9,7 +9,8 @@ use redb::ReadableTable;
 use super::codec::decode;
 use super::rollups::{recount_absences, recount_months};
 use super::{Reader, StoreError};
-use crate::domain::date::{day_number, format_year_month, month_start, year_month};
+use crate::domain::YearMonth;
+use crate::domain::date::day_number;
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
@@ -325,11 +326,7 @@ fn check_rule_changes(org: &OrgUnit, problems: &mut Vec<String>) {
     if rules.flatten().any(|rule| rule.validate().is_err()) {
         problems.push(format!("org {} has a meeting rule out of range", org.code));
     }
-    if org
-        .rule_changes
-        .iter()
-        .any(|c| month_start(c.from).is_none())
-    {
+    if org.rule_changes.iter().any(|c| c.starts().is_none()) {
         problems.push(format!(
             "org {} has a rule change in no real month",
             org.code
@@ -437,11 +434,10 @@ fn check_rollups(
     let mut meetings: HashMap<u64, Vec<Meeting>> = HashMap::new();
     for row in reader.meetings.iter()? {
         let meeting: Meeting = decode(row?.1.value())?;
-        let month = year_month(meeting.date);
+        let month = YearMonth::of(meeting.date);
         if !covered.contains(&month) {
             problems.push(format!(
-                "rollup_months: month {} has a meeting but is not covered",
-                format_year_month(month)
+                "rollup_months: month {month} has a meeting but is not covered"
             ));
         }
         meetings.entry(meeting.org.0).or_default().push(meeting);
@@ -451,14 +447,21 @@ fn check_rollups(
         let (key, count) = row?;
         stored_absences.insert((key.value(), count.value()));
     }
-    let expected_absences = recount_absences(&meetings).into_iter().collect();
+    let expected_absences = recount_absences(&meetings)
+        .into_iter()
+        .map(|((member, month), count)| ((member, month.key()), count))
+        .collect();
     compare_index(
         "member_absences",
         stored_absences,
         expected_absences,
         problems,
     );
-    let expected = recount_months(orgs, members, &meetings, &covered);
+    let expected: HashMap<(u64, u32), MonthStats> =
+        recount_months(orgs, members, &meetings, &covered)
+            .into_iter()
+            .map(|((id, month), stats)| ((id, month.key()), stats))
+            .collect();
     let stored = reader.all_rollups()?;
     let mut keys: Vec<(u64, u32)> = expected.keys().chain(stored.keys()).copied().collect();
     keys.sort_unstable();
@@ -474,7 +477,7 @@ fn check_rollups(
             problems.push(format!(
                 "rollups of {} in {}: stored {:?}, recounted {:?}",
                 code(id),
-                format_year_month(month),
+                YearMonth::from_key(month).map_or_else(|| month.to_string(), |m| m.to_string()),
                 have.unwrap_or(&none),
                 want.unwrap_or(&none)
             ));

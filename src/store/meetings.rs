@@ -5,15 +5,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 
 use super::StoreError;
 use super::query::{Reader, Writer, queries};
 use crate::domain::compliance::{self, Clash, Compliance, Quarter, Thematic};
-use crate::domain::date::year_month;
 use crate::domain::oversight::{self, Quota, QuotaConfig, Standing, Visit};
 use crate::domain::schedule::effective_for_month;
-use crate::domain::{Meeting, MeetingKind, MeetingState, Member, OrgId, OrgUnit, Role};
+use crate::domain::{Meeting, MeetingKind, MeetingState, Member, OrgId, OrgUnit, Role, YearMonth};
 
 /// One branch's regular meeting of a month, and its thematic meeting of that quarter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,26 +107,25 @@ queries! {
     }
 
     /// Every branch of the subtree of `root` (itself included when it is one), by code,
-    /// with its compliance for month `yyyymm` judged on `today`, and its thematic meeting
-    /// in that month's quarter. A branch without any meeting rule up its tree owes nothing.
-    pub fn compliance_report(&self, root: OrgId, yyyymm: u32, today: NaiveDate) -> Result<Vec<ComplianceRow>, StoreError> {
+    /// with its compliance for `month` judged on `today`, and its thematic meeting in that
+    /// month's quarter. A branch without any meeting rule up its tree owes nothing.
+    pub fn compliance_report(&self, root: OrgId, month: YearMonth, today: NaiveDate) -> Result<Vec<ComplianceRow>, StoreError> {
         let tree = self.tree(root)?;
-        let quarter = Quarter::of_month(yyyymm);
-        let (year, month) = ((yyyymm / 100) as i32, yyyymm % 100);
+        let quarter = Quarter::of_month(month);
         let mut rows = Vec::new();
         for i in tree.branches() {
             let branch = &tree.orgs[i];
-            let (rule, grace) = effective_for_month(tree.chain(i), yyyymm);
+            let (rule, grace) = effective_for_month(tree.chain(i), month);
             // One scan for the quarter serves the month too.
             let after_quarter = quarter.last_day() + Days::new(1);
             let quarter_meetings = self.meetings_of(branch.id, quarter.first_day(), after_quarter)?;
             let regular: Vec<NaiveDate> = held_days(&quarter_meetings, MeetingKind::Regular)
                 .into_iter()
-                .filter(|d| year_month(*d) == yyyymm)
+                .filter(|d| month.contains(*d))
                 .collect();
-            let due = rule.map(|r| r.due_date(year, month));
+            let due = rule.map(|r| r.due_date(month));
             let status = match due {
-                Some(due) => compliance::compliance(due, grace, &regular, branch.exists_in_month(yyyymm), today),
+                Some(due) => compliance::compliance(due, grace, &regular, branch.exists_in_month(month), today),
                 None => Compliance::NotDue,
             };
             let thematic_days = held_days(&quarter_meetings, MeetingKind::Thematic);
@@ -148,7 +146,7 @@ queries! {
     /// their regular meeting is due then by their rule, or planned for then. By code.
     pub fn clashes_on(&self, committee: OrgId, day: NaiveDate) -> Result<Vec<BranchClash>, StoreError> {
         let tree = self.tree(committee)?;
-        let month = year_month(day);
+        let month = YearMonth::of(day);
         let mut clashes = Vec::new();
         for i in tree.branches().into_iter().filter(|&i| i != 0) {
             let branch = &tree.orgs[i];
@@ -156,7 +154,7 @@ queries! {
                 continue;
             }
             let (rule, _) = effective_for_month(tree.chain(i), month);
-            let due = rule.map(|r| r.due_date(day.year(), day.month()));
+            let due = rule.map(|r| r.due_date(month));
             let next_day = day.succ_opt().unwrap_or(day);
             let planned: Vec<NaiveDate> = self
                 .meetings_of(branch.id, day, next_day)?

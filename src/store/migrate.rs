@@ -14,7 +14,8 @@ use super::codec::{decode, encode};
 use super::rollups::{recount_absences, recount_months};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
-use crate::domain::date::{days, opt_clock, opt_days, year_month};
+use crate::domain::YearMonth;
+use crate::domain::date::{days, opt_clock, opt_days};
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
@@ -396,12 +397,12 @@ where
 fn write_rollups(
     txn: &WriteTransaction,
     records: &Records,
-    covered: &BTreeSet<u32>,
+    covered: &BTreeSet<YearMonth>,
 ) -> Result<(), StoreError> {
     let (orgs, members, meetings) = records;
     let mut rows = txn.open_table(ROLLUPS)?;
-    for (key, stats) in recount_months(orgs, members, meetings, covered) {
-        rows.insert(key, encode(&stats).as_slice())?;
+    for ((org, month), stats) in recount_months(orgs, members, meetings, covered) {
+        rows.insert((org, month.key()), encode(&stats).as_slice())?;
     }
     Ok(())
 }
@@ -411,15 +412,15 @@ fn write_rollups(
 /// counts them. Reads records in the layout of schema 4.
 fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
     let records = read_records::<OrgUnitV5, MemberV5, MeetingV5>(txn)?;
-    let months: BTreeSet<u32> = records
+    let months: BTreeSet<YearMonth> = records
         .2
         .values()
         .flatten()
-        .map(|m| year_month(m.date))
+        .map(|m| YearMonth::of(m.date))
         .collect();
     let mut covered = txn.open_table(ROLLUP_MONTHS)?;
     for &month in &months {
-        covered.insert(month, ())?;
+        covered.insert(month.key(), ())?;
     }
     write_rollups(txn, &records, &months)
 }
@@ -435,8 +436,8 @@ fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> 
     reencode::<MemberV5, Member>(txn, MEMBERS)?;
     let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
     let mut absences = txn.open_table(MEMBER_ABSENCES)?;
-    for (key, count) in recount_absences(&records.2) {
-        absences.insert(key, count)?;
+    for ((member, month), count) in recount_absences(&records.2) {
+        absences.insert((member, month.key()), count)?;
     }
     recount_rollups(txn, &records)
 }
@@ -446,7 +447,7 @@ fn recount_rollups(txn: &WriteTransaction, records: &Records) -> Result<(), Stor
     txn.delete_table(ROLLUPS)?;
     let mut covered = BTreeSet::new();
     for row in txn.open_table(ROLLUP_MONTHS)?.iter()? {
-        covered.insert(row?.0.value());
+        covered.insert(month_of_key(row?.0.value())?);
     }
     write_rollups(txn, records, &covered)
 }

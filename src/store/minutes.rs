@@ -43,7 +43,7 @@ queries! {
     /// The meeting whose minutes one would take on `day` for `org`: the one held that day,
     /// else the month's regular meeting, else the month's first; none when the month has none.
     pub fn meeting_to_minute(&self, org: OrgId, day: NaiveDate) -> Result<Option<Meeting>, StoreError> {
-        let month = self.meetings_in_month(org, crate::domain::date::year_month(day))?;
+        let month = self.meetings_in_month(org, crate::domain::YearMonth::of(day))?;
         let on_day = month.iter().position(|m| m.date == day);
         let regular = month.iter().position(|m| m.kind == MeetingKind::Regular);
         Ok(on_day.or(regular).or((!month.is_empty()).then_some(0)).map(|at| month[at].clone()))

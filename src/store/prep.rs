@@ -17,7 +17,7 @@ use crate::domain::schedule::settings_for_month;
 use crate::domain::text::person_key;
 use crate::domain::{
     DocumentBody, DocumentInfo, Flag, Meeting, MeetingId, MeetingKind, MeetingState, Member,
-    MinutesError, OrgId, OrgUnit, PlanDetails, Quorum, Roll, RollEntry, Vote,
+    MinutesError, OrgId, OrgUnit, PlanDetails, Quorum, Roll, RollEntry, Vote, YearMonth,
 };
 
 /// The deadlines of one branch's plan for a month.
@@ -60,8 +60,8 @@ pub struct Absentee {
     pub member: Member,
     /// The code of the member's branch now.
     pub org: String,
-    /// The months (`yyyymm`) of that year, in order.
-    pub months: Vec<u32>,
+    /// The months of that year, in order.
+    pub months: Vec<YearMonth>,
 }
 
 queries! {
@@ -75,27 +75,27 @@ queries! {
         Ok(Some((info, body)))
     }
 
-    /// The regular meeting of `org` that carries the plan of month `yyyymm`: the first one
+    /// The regular meeting of `org` that carries the plan of `month`: the first one
     /// sent, else the first one, cancelled ones left out.
-    pub fn month_plan(&self, org: OrgId, yyyymm: u32) -> Result<Option<Meeting>, StoreError> {
+    pub fn month_plan(&self, org: OrgId, month: YearMonth) -> Result<Option<Meeting>, StoreError> {
         self.guard_read(org)?;
-        let meetings = self.meetings_in_month(org, yyyymm)?;
-        Ok(prep::month_plan(&meetings, yyyymm).cloned())
+        let meetings = self.meetings_in_month(org, month)?;
+        Ok(prep::month_plan(&meetings, month).cloned())
     }
 
-    /// When `org`'s plan and documents for month `yyyymm` are due, by the settings up its
+    /// When `org`'s plan and documents for `month` are due, by the settings up its
     /// tree and the month's planned meeting.
     /// The settings above the scope still apply: they are worked out, never shown.
-    pub fn plan_deadlines(&self, org: OrgId, yyyymm: u32) -> Result<PlanDeadlines, StoreError> {
+    pub fn plan_deadlines(&self, org: OrgId, month: YearMonth) -> Result<PlanDeadlines, StoreError> {
         self.guard_read(org)?;
         let own = self.org(org)?.ok_or_else(|| StoreError::Corrupt(format!("missing org {}", org.0)))?;
         let chain: Vec<OrgUnit> = std::iter::once(own).chain(self.ancestors_all(org)?).collect();
-        let (rule, _, day) = settings_for_month(&chain, yyyymm);
-        let meeting = self.month_plan(org, yyyymm)?;
-        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
+        let (rule, _, day) = settings_for_month(&chain, month);
+        let meeting = self.month_plan(org, month)?;
+        let due = rule.map(|r| r.due_date(month));
         Ok(PlanDeadlines {
             day,
-            plan: prep::plan_deadline(day, yyyymm),
+            plan: prep::plan_deadline(day, month),
             documents: meeting.map(|m| m.date).or(due).map(prep::documents_deadline),
         })
     }
@@ -128,32 +128,32 @@ queries! {
     }
 
     /// Every branch of the subtree of `root` (itself included when it is one), by code, with
-    /// its month `yyyymm` as the committee above follows it, judged on `today`: the plan and
+    /// its `month` as the committee above follows it, judged on `today`: the plan and
     /// documents against their deadlines, the first held regular meeting's quorum and
     /// duration against `config`, and the members flagged for unexcused absence.
     /// A root outside the scope is refused (by `subtree`), so no row lies outside it.
-    pub fn branch_statuses(&self, root: OrgId, yyyymm: u32, today: NaiveDate, config: &DurationConfig) -> Result<Vec<BranchStatus>, StoreError> {
+    pub fn branch_statuses(&self, root: OrgId, month: YearMonth, today: NaiveDate, config: &DurationConfig) -> Result<Vec<BranchStatus>, StoreError> {
         let tree = self.tree(root)?;
         let mut rows = Vec::new();
         for i in tree.branches() {
             let chain: Vec<&OrgUnit> = tree.chain(i).collect();
-            rows.push(self.branch_status(&chain, yyyymm, today, config)?);
+            rows.push(self.branch_status(&chain, month, today, config)?);
         }
         Ok(rows)
     }
 
     /// One branch's status (see `branch_statuses`); `chain` is the branch and the
     /// organisations above it, nearest first.
-    fn branch_status(&self, chain: &[&OrgUnit], yyyymm: u32, today: NaiveDate, config: &DurationConfig) -> Result<BranchStatus, StoreError> {
+    fn branch_status(&self, chain: &[&OrgUnit], month: YearMonth, today: NaiveDate, config: &DurationConfig) -> Result<BranchStatus, StoreError> {
         let branch = chain[0];
-        let (rule, _, day) = settings_for_month(chain.iter().copied(), yyyymm);
-        let meetings = self.meetings_in_month(branch.id, yyyymm)?;
-        let kept = prep::plan_month(branch, rule, day, yyyymm, &meetings);
-        let plan = prep::month_plan(&meetings, yyyymm).cloned();
-        let due = rule.map(|r| r.due_date((yyyymm / 100) as i32, yyyymm % 100));
+        let (rule, _, day) = settings_for_month(chain.iter().copied(), month);
+        let meetings = self.meetings_in_month(branch.id, month)?;
+        let kept = prep::plan_month(branch, rule, day, month, &meetings);
+        let plan = prep::month_plan(&meetings, month).cloned();
+        let due = rule.map(|r| r.due_date(month));
         let deadlines = (rule.is_some() || plan.is_some()).then(|| PlanDeadlines {
             day,
-            plan: prep::plan_deadline(day, yyyymm),
+            plan: prep::plan_deadline(day, month),
             documents: plan.as_ref().map(|m| m.date).or(due).map(prep::documents_deadline),
         });
         let held = meetings
@@ -166,7 +166,7 @@ queries! {
             _ => None,
         };
         let short = held.as_ref().and_then(|m| duration::short_meeting(m, &meetings, config));
-        let absentees = self.month_stats(branch.id, yyyymm)?.absentees;
+        let absentees = self.month_stats(branch.id, month)?.absentees;
         let flags = flags_of(kept, quorum, short, absentees, today);
         Ok(BranchStatus { branch: branch.clone(), plan, deadlines, kept, held, quorum, short, absentees, flags })
     }
@@ -177,7 +177,7 @@ queries! {
     /// then by card. A member moved between branches keeps the months of both.
     /// A root outside the scope is refused (by `subtree`), so no name lies outside it.
     pub fn absentees(&self, root: OrgId, year: i32) -> Result<Vec<Absentee>, StoreError> {
-        let december = year as u32 * 100 + 12;
+        let december = YearMonth::december(year);
         let mut found = Vec::new();
         for branch in self.branches_under(root)? {
             for member in self.members_of(branch.id, 0, usize::MAX)? {

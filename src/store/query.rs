@@ -12,12 +12,12 @@ use super::StoreError;
 use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::tables::*;
-use crate::domain::date::{day_number, month_start, next_month};
+use crate::domain::date::day_number;
 use crate::domain::schedule::{self, ScheduleRule};
 use crate::domain::stats::TotalsDelta;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
-    Meeting, MeetingId, Member, MemberId, OrgId, OrgTotals, OrgUnit, Oversight, Role,
+    Meeting, MeetingId, Member, MemberId, OrgId, OrgTotals, OrgUnit, Oversight, Role, YearMonth,
 };
 
 type Bytes = &'static [u8];
@@ -443,13 +443,13 @@ queries! {
         Ok(schedule::effective(chain.map(|o| o.latest_settings())))
     }
 
-    /// The meeting rule and grace days in force for `id` in month `yyyymm`, inherited up the
+    /// The meeting rule and grace days in force for `id` in `month`, inherited up the
     /// tree, each organisation's dated changes applied.
-    pub fn effective_schedule_for_month(&self, id: OrgId, yyyymm: u32) -> Result<(Option<ScheduleRule>, u8), StoreError> {
+    pub fn effective_schedule_for_month(&self, id: OrgId, month: YearMonth) -> Result<(Option<ScheduleRule>, u8), StoreError> {
         self.guard_read(id)?;
         let own = self.org(id)?.ok_or_else(|| missing("org", id.0))?;
         let ancestors = self.ancestors_all(id)?;
-        Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), yyyymm))
+        Ok(schedule::effective_for_month(std::iter::once(&own).chain(&ancestors), month))
     }
 
     /// `root` and every organisation below it, each level in Vietnamese order after the one
@@ -685,11 +685,9 @@ queries! {
         Ok(out)
     }
 
-    /// Meetings of `org` whose day (held, or planned for) falls in month `yyyymm`, by date.
-    pub fn meetings_in_month(&self, org: OrgId, yyyymm: u32) -> Result<Vec<Meeting>, StoreError> {
-        let first = month_start(yyyymm).ok_or_else(|| StoreError::Corrupt(format!("no month {yyyymm}")))?;
-        let next = month_start(next_month(yyyymm)).ok_or_else(|| StoreError::Corrupt(format!("no month after {yyyymm}")))?;
-        self.meetings_of(org, first, next)
+    /// Meetings of `org` whose day (held, or planned for) falls in `month`, by date.
+    pub fn meetings_in_month(&self, org: OrgId, month: YearMonth) -> Result<Vec<Meeting>, StoreError> {
+        self.meetings_of(org, month.first_day(), month.next().first_day())
     }
 
     /// Every meeting of `org`, by date.

@@ -27,24 +27,26 @@ use redb::ReadableTable;
 use super::StoreError;
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
+use super::tables::month_of_key;
 use crate::domain::absence;
-use crate::domain::date::year_month;
 use crate::domain::schedule::settings_for_month;
-use crate::domain::{Meeting, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit};
+use crate::domain::{
+    Meeting, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit, YearMonth,
+};
 
 /// What a write transaction has to do to the roll-ups before it commits.
 #[derive(Default)]
 pub(super) struct RollupWork {
     /// Changes summed per (org, month).
-    delta: BTreeMap<(u64, u32), MonthDelta>,
+    delta: BTreeMap<(u64, YearMonth), MonthDelta>,
     /// Branch months to recompute.
-    dirty: BTreeSet<(u64, u32)>,
+    dirty: BTreeSet<(u64, YearMonth)>,
     /// Branches to recompute in every covered month.
     dirty_all: BTreeSet<u64>,
     /// The covered months when the transaction began, read at first use.
-    covered_at_start: Option<BTreeSet<u32>>,
+    covered_at_start: Option<BTreeSet<YearMonth>>,
     /// Months this transaction's meetings add to them.
-    new_months: BTreeSet<u32>,
+    new_months: BTreeSet<YearMonth>,
     /// Whether an org is a branch, as this transaction has seen it.
     is_branch: HashMap<u64, bool>,
 }
@@ -59,11 +61,11 @@ impl RollupWork {
 }
 
 /// The meetings of one branch grouped by the month of their day.
-fn by_month(meetings: Vec<Meeting>) -> HashMap<u32, Vec<Meeting>> {
-    let mut months: HashMap<u32, Vec<Meeting>> = HashMap::new();
+fn by_month(meetings: Vec<Meeting>) -> HashMap<YearMonth, Vec<Meeting>> {
+    let mut months: HashMap<YearMonth, Vec<Meeting>> = HashMap::new();
     for meeting in meetings {
         months
-            .entry(year_month(meeting.date))
+            .entry(YearMonth::of(meeting.date))
             .or_default()
             .push(meeting);
     }
@@ -76,44 +78,44 @@ fn anchor(member: &Member) -> u64 {
 }
 
 queries! {
-    /// The months (`yyyymm`, ascending) in which `member` was marked absent without
+    /// The months (ascending) in which `member` was marked absent without
     /// permission at a held regular meeting, of any branch.
-    pub fn absent_months(&self, member: MemberId) -> Result<Vec<u32>, StoreError> {
+    pub fn absent_months(&self, member: MemberId) -> Result<Vec<YearMonth>, StoreError> {
         self.guard_member(member)?;
         let mut months = Vec::new();
         for row in self.member_absences.range((member.0, 0)..(member.0 + 1, 0))? {
-            months.push(row?.0.value().1);
+            months.push(month_of_key(row?.0.value().1)?);
         }
         Ok(months)
     }
 
     /// The months the roll-ups cover (every month with a meeting recorded), in order.
-    pub fn covered_months(&self) -> Result<BTreeSet<u32>, StoreError> {
+    pub fn covered_months(&self) -> Result<BTreeSet<YearMonth>, StoreError> {
         let mut months = BTreeSet::new();
         for row in self.rollup_months.iter()? {
-            months.insert(row?.0.value());
+            months.insert(month_of_key(row?.0.value())?);
         }
         Ok(months)
     }
 
     /// The stored month of `org`'s subtree (all zero without a row). Inside a write: as of
     /// the last commit.
-    fn stored_month(&self, org: u64, yyyymm: u32) -> Result<MonthStats, StoreError> {
-        match self.rollups.get((org, yyyymm))? {
+    fn stored_month(&self, org: u64, month: YearMonth) -> Result<MonthStats, StoreError> {
+        match self.rollups.get((org, month.key()))? {
             Some(g) => decode(g.value()),
             None => Ok(MonthStats::default()),
         }
     }
 
-    /// Month `yyyymm` of the subtree of `org`: one roll-up read when the month is covered,
+    /// `month` of the subtree of `org`: one roll-up read when the month is covered,
     /// else counted from the records (a walk of the subtree, its meetings that month and
     /// its rosters) — the same count `chibo check` compares the roll-ups with.
-    pub fn month_stats(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+    pub fn month_stats(&self, org: OrgId, month: YearMonth) -> Result<MonthStats, StoreError> {
         self.guard_read(org)?;
-        if self.rollup_months.get(yyyymm)?.is_some() {
-            return self.stored_month(org.0, yyyymm);
+        if self.rollup_months.get(month.key())?.is_some() {
+            return self.stored_month(org.0, month);
         }
-        self.count_month(org, yyyymm)
+        self.count_month(org, month)
     }
 
     /// The stored months of `org` from `first` to `last` (both included, at most a few
@@ -121,49 +123,49 @@ queries! {
     /// no meeting was recorded in it and no roll-up was kept, so there is nothing to read
     /// without counting the records (which `month_stats` does, and dashboards do not). A
     /// covered month without a row is all zero.
-    pub fn stored_months(&self, org: OrgId, first: u32, last: u32) -> Result<Vec<(u32, Option<MonthStats>)>, StoreError> {
+    pub fn stored_months(&self, org: OrgId, first: YearMonth, last: YearMonth) -> Result<Vec<(YearMonth, Option<MonthStats>)>, StoreError> {
         self.guard_read(org)?;
-        let mut months: Vec<(u32, Option<MonthStats>)> = Vec::new();
-        for row in self.rollup_months.range(first..=last)? {
-            months.push((row?.0.value(), Some(MonthStats::default())));
+        let mut months: Vec<(YearMonth, Option<MonthStats>)> = Vec::new();
+        for row in self.rollup_months.range(first.key()..=last.key())? {
+            months.push((month_of_key(row?.0.value())?, Some(MonthStats::default())));
         }
-        for row in self.rollups.range((org.0, first)..=(org.0, last))? {
+        for row in self.rollups.range((org.0, first.key())..=(org.0, last.key()))? {
             let (key, bytes) = row?;
-            let month = key.value().1;
+            let month = month_of_key(key.value().1)?;
             if let Ok(at) = months.binary_search_by_key(&month, |(m, _)| *m) {
                 months[at].1 = Some(decode(bytes.value())?);
             }
         }
-        let mut all = Vec::new();
-        let mut month = first;
-        while month <= last {
-            let kept = months.binary_search_by_key(&month, |(m, _)| *m).ok();
-            all.push((month, kept.and_then(|at| months[at].1.take())));
-            month = crate::domain::date::next_month(month);
-        }
+        let all = first
+            .through(last)
+            .map(|month| {
+                let kept = months.binary_search_by_key(&month, |(m, _)| *m).ok();
+                (month, kept.and_then(|at| months[at].1.take()))
+            })
+            .collect();
         Ok(all)
     }
 
-    /// Month `yyyymm` of `org` from the roll-ups alone: `None` when the month is not
+    /// `month` of `org` from the roll-ups alone: `None` when the month is not
     /// covered. One read of `rollup_months` and one of `rollups`.
-    pub fn stored_month_stats(&self, org: OrgId, yyyymm: u32) -> Result<Option<MonthStats>, StoreError> {
+    pub fn stored_month_stats(&self, org: OrgId, month: YearMonth) -> Result<Option<MonthStats>, StoreError> {
         self.guard_read(org)?;
-        if self.rollup_months.get(yyyymm)?.is_none() {
+        if self.rollup_months.get(month.key())?.is_none() {
             return Ok(None);
         }
-        self.stored_month(org.0, yyyymm).map(Some)
+        self.stored_month(org.0, month).map(Some)
     }
 
     /// The stored month of `org`, one read, for a month already known to be covered (a
     /// list of children whose parent's month was read with `stored_month_stats`): a month
     /// not covered has no rows, and reads as all zero here whatever the records say.
-    pub fn stored_month_of(&self, org: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+    pub fn stored_month_of(&self, org: OrgId, month: YearMonth) -> Result<MonthStats, StoreError> {
         self.guard_read(org)?;
-        self.stored_month(org.0, yyyymm)
+        self.stored_month(org.0, month)
     }
 
-    /// Month `yyyymm` of the subtree of `root` counted from the records.
-    pub fn count_month(&self, root: OrgId, yyyymm: u32) -> Result<MonthStats, StoreError> {
+    /// `month` of the subtree of `root` counted from the records.
+    pub fn count_month(&self, root: OrgId, month: YearMonth) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;
         let ancestors = self.ancestors_all(root)?;
         let in_subtree: HashMap<OrgId, usize> = subtree.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
@@ -177,9 +179,9 @@ queries! {
                     next = subtree[*i].parent;
                 }
                 let chain: Vec<&OrgUnit> = chain.into_iter().chain(&ancestors).collect();
-                let settings = settings_for_month(chain.iter().copied(), yyyymm);
-                let meetings = self.meetings_in_month(org.id, yyyymm)?;
-                sum.add(&MonthStats::of_branch_month(org, settings, yyyymm, &meetings));
+                let settings = settings_for_month(chain.iter().copied(), month);
+                let meetings = self.meetings_in_month(org.id, month)?;
+                sum.add(&MonthStats::of_branch_month(org, settings, month, &meetings));
             }
             // Every member sits in a branch (and maybe a cell of it): a branch's roster
             // holds them all; a cell's roster counts on its own only as the root.
@@ -187,7 +189,7 @@ queries! {
             if roster_here {
                 for member in self.members_of(org.id, 0, usize::MAX)? {
                     let absent = self.absent_months(member.id)?;
-                    sum.add(&MonthStats::of_member_month(&member, yyyymm, &absent));
+                    sum.add(&MonthStats::of_member_month(&member, month, &absent));
                 }
             }
         }
@@ -197,7 +199,7 @@ queries! {
 
 impl Writer<'_> {
     /// The covered months when this transaction began.
-    fn covered_at_start(&mut self) -> Result<&BTreeSet<u32>, StoreError> {
+    fn covered_at_start(&mut self) -> Result<&BTreeSet<YearMonth>, StoreError> {
         if self.rollup_work.covered_at_start.is_none() {
             let months = self.covered_months()?;
             self.rollup_work.covered_at_start = Some(months);
@@ -210,7 +212,7 @@ impl Writer<'_> {
     }
 
     /// Every month covered once this transaction commits.
-    fn covered_now(&mut self) -> Result<BTreeSet<u32>, StoreError> {
+    fn covered_now(&mut self) -> Result<BTreeSet<YearMonth>, StoreError> {
         let mut months = self.covered_at_start()?.clone();
         months.extend(self.rollup_work.new_months.iter().copied());
         Ok(months)
@@ -232,7 +234,7 @@ impl Writer<'_> {
         old: Option<&Meeting>,
         new: &Meeting,
     ) -> Result<(), StoreError> {
-        let month = year_month(new.date);
+        let month = YearMonth::of(new.date);
         if !self.covered_at_start()?.contains(&month) {
             self.rollup_work.new_months.insert(month);
         }
@@ -242,7 +244,7 @@ impl Writer<'_> {
             .chain([(new.org, new.date)])
         {
             if self.is_branch(org.0)? {
-                self.rollup_work.dirty.insert((org.0, year_month(date)));
+                self.rollup_work.dirty.insert((org.0, YearMonth::of(date)));
             }
         }
         Ok(())
@@ -257,7 +259,7 @@ impl Writer<'_> {
         if old.is_some_and(|o| anchor(o) == anchor(new) && o.history == new.history) {
             return Ok(());
         }
-        let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
+        let months: Vec<YearMonth> = self.covered_at_start()?.iter().copied().collect();
         let absent = self.absent_months(new.id)?;
         for month in months {
             let mut delta = MonthDelta::default();
@@ -282,7 +284,7 @@ impl Writer<'_> {
     /// branch first so each ancestor is touched once per month. New members have not been
     /// marked at any meeting yet, so none is absent anywhere.
     pub(super) fn rollups_members_added(&mut self, members: &[Member]) -> Result<(), StoreError> {
-        let months: Vec<u32> = self.covered_at_start()?.iter().copied().collect();
+        let months: Vec<YearMonth> = self.covered_at_start()?.iter().copied().collect();
         self.add_member_months(members.iter(), &HashMap::new(), &months)
     }
 
@@ -290,14 +292,14 @@ impl Writer<'_> {
     fn add_member_months<'m>(
         &mut self,
         members: impl Iterator<Item = &'m Member>,
-        absences: &HashMap<u64, Vec<u32>>,
-        months: &[u32],
+        absences: &HashMap<u64, Vec<YearMonth>>,
+        months: &[YearMonth],
     ) -> Result<(), StoreError> {
         if months.is_empty() {
             return Ok(());
         }
         let none = Vec::new();
-        let mut sums: BTreeMap<(u64, u32), MonthDelta> = BTreeMap::new();
+        let mut sums: BTreeMap<(u64, YearMonth), MonthDelta> = BTreeMap::new();
         for member in members {
             let absent = absences.get(&member.id.0).unwrap_or(&none);
             for &month in months {
@@ -392,14 +394,14 @@ impl Writer<'_> {
         from: Option<OrgId>,
         to: Option<OrgId>,
     ) -> Result<(), StoreError> {
-        let mut months: BTreeSet<u32> = BTreeSet::new();
+        let mut months: BTreeSet<YearMonth> = BTreeSet::new();
         for row in self.rollups.range((id, 0)..(id + 1, 0))? {
-            months.insert(row?.0.value().1);
+            months.insert(month_of_key(row?.0.value().1)?);
         }
         months.extend(
             self.rollup_work
                 .delta
-                .range((id, 0)..(id + 1, 0))
+                .range((id, YearMonth::MIN)..=(id, YearMonth::MAX))
                 .map(|((_, m), _)| *m),
         );
         for month in months {
@@ -418,7 +420,7 @@ impl Writer<'_> {
     }
 
     /// The month of `id` with this transaction's changes so far.
-    fn pending_month(&self, id: u64, month: u32) -> Result<MonthStats, StoreError> {
+    fn pending_month(&self, id: u64, month: YearMonth) -> Result<MonthStats, StoreError> {
         let stored = self.stored_month(id, month)?;
         Ok(match self.rollup_work.delta.get(&(id, month)) {
             Some(delta) => delta.applied_to(&stored),
@@ -430,7 +432,7 @@ impl Writer<'_> {
     fn rollup_add_along(
         &mut self,
         start: u64,
-        month: u32,
+        month: YearMonth,
         delta: &MonthDelta,
     ) -> Result<(), StoreError> {
         if delta.is_zero() {
@@ -458,12 +460,12 @@ impl Writer<'_> {
         &self,
         first: u64,
         last: u64,
-    ) -> Result<HashMap<u64, Vec<u32>>, StoreError> {
-        let mut months: HashMap<u64, Vec<u32>> = HashMap::new();
+    ) -> Result<HashMap<u64, Vec<YearMonth>>, StoreError> {
+        let mut months: HashMap<u64, Vec<YearMonth>> = HashMap::new();
         let end = last.saturating_add(1);
         for row in self.member_absences.range((first, 0)..(end, 0))? {
             let (member, month) = row?.0.value();
-            months.entry(member).or_default().push(month);
+            months.entry(member).or_default().push(month_of_key(month)?);
         }
         Ok(months)
     }
@@ -476,7 +478,7 @@ impl Writer<'_> {
         old: Option<&Meeting>,
         new: &Meeting,
     ) -> Result<(), StoreError> {
-        let mut change: BTreeMap<(u64, u32), i64> = BTreeMap::new();
+        let mut change: BTreeMap<(u64, YearMonth), i64> = BTreeMap::new();
         for (member, month) in old.into_iter().flat_map(absence::absences) {
             *change.entry((member.0, month)).or_default() -= 1;
         }
@@ -492,14 +494,11 @@ impl Writer<'_> {
         for ((member, month), n) in change {
             let count = self
                 .member_absences
-                .get((member, month))?
+                .get((member, month.key()))?
                 .map_or(0, |g| g.value());
             let now = (i64::from(count) + n).clamp(0, i64::from(u32::MAX)) as u32;
             if (count > 0) != (now > 0) {
-                turned
-                    .entry(member)
-                    .or_default()
-                    .insert((month / 100) as i32);
+                turned.entry(member).or_default().insert(month.year());
             }
             updates.push(((member, month), now));
         }
@@ -507,7 +506,8 @@ impl Writer<'_> {
         for &member in turned.keys() {
             before.insert(member, self.absent_months(MemberId(member))?);
         }
-        for (key, now) in updates {
+        for ((member, month), now) in updates {
+            let key = (member, month.key());
             if now == 0 {
                 self.member_absences.remove(key)?;
             } else {
@@ -526,17 +526,17 @@ impl Writer<'_> {
         &mut self,
         member: u64,
         years: &BTreeSet<i32>,
-        before: &[u32],
+        before: &[YearMonth],
     ) -> Result<(), StoreError> {
         let Some(record) = self.member(MemberId(member))? else {
             return Ok(());
         };
         let after = self.absent_months(record.id)?;
-        let months: Vec<u32> = self
+        let months: Vec<YearMonth> = self
             .covered_at_start()?
             .iter()
             .copied()
-            .filter(|m| years.contains(&((m / 100) as i32)))
+            .filter(|m| years.contains(&m.year()))
             .collect();
         for month in months {
             let delta = MonthDelta::between(
@@ -555,10 +555,10 @@ impl Writer<'_> {
             return Ok(());
         }
         let covered = self.covered_now()?;
-        let new_months: Vec<u32> = std::mem::take(&mut self.rollup_work.new_months)
+        let new_months: Vec<YearMonth> = std::mem::take(&mut self.rollup_work.new_months)
             .into_iter()
             .collect();
-        let mut todo: BTreeMap<u64, BTreeSet<u32>> = BTreeMap::new();
+        let mut todo: BTreeMap<u64, BTreeSet<YearMonth>> = BTreeMap::new();
         if !new_months.is_empty() {
             self.cover_new_months(&new_months, &mut todo)?;
         }
@@ -573,7 +573,7 @@ impl Writer<'_> {
         }
         self.write_rollup_rows()?;
         for month in new_months {
-            self.rollup_months.insert(month, ())?;
+            self.rollup_months.insert(month.key(), ())?;
         }
         self.rollup_work = RollupWork::default();
         Ok(())
@@ -583,8 +583,8 @@ impl Writer<'_> {
     /// branch's is queued for recomputation.
     fn cover_new_months(
         &mut self,
-        months: &[u32],
-        todo: &mut BTreeMap<u64, BTreeSet<u32>>,
+        months: &[YearMonth],
+        todo: &mut BTreeMap<u64, BTreeSet<YearMonth>>,
     ) -> Result<(), StoreError> {
         let mut branches = Vec::new();
         for row in self.orgs.iter()? {
@@ -619,7 +619,11 @@ impl Writer<'_> {
 
     /// Sets the own months of org `id` (a branch, or one that was) to what its records say
     /// now, adding the difference along its chain.
-    fn recompute_branch(&mut self, id: u64, months: &BTreeSet<u32>) -> Result<(), StoreError> {
+    fn recompute_branch(
+        &mut self,
+        id: u64,
+        months: &BTreeSet<YearMonth>,
+    ) -> Result<(), StoreError> {
         let Some(org) = self.org(OrgId(id))? else {
             return Ok(());
         };
@@ -666,10 +670,10 @@ impl Writer<'_> {
             }
             let stats = delta.applied_to(&self.stored_month(id, month)?);
             if stats.is_zero() {
-                self.rollups.remove((id, month))?;
+                self.rollups.remove((id, month.key()))?;
             } else {
                 self.rollups
-                    .insert((id, month), encode(&stats).as_slice())?;
+                    .insert((id, month.key()), encode(&stats).as_slice())?;
             }
         }
         Ok(())
@@ -682,9 +686,9 @@ pub fn recount_months(
     orgs: &HashMap<u64, OrgUnit>,
     members: &HashMap<u64, Member>,
     meetings: &HashMap<u64, Vec<Meeting>>,
-    months: &BTreeSet<u32>,
-) -> HashMap<(u64, u32), MonthStats> {
-    let mut sums: HashMap<(u64, u32), MonthDelta> = HashMap::new();
+    months: &BTreeSet<YearMonth>,
+) -> HashMap<(u64, YearMonth), MonthStats> {
+    let mut sums: HashMap<(u64, YearMonth), MonthDelta> = HashMap::new();
     // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
     let chain_of = |start: u64| {
         let mut chain: Vec<&OrgUnit> = Vec::new();
@@ -698,7 +702,7 @@ pub fn recount_months(
         }
         chain
     };
-    let mut add_along = |chain: &[&OrgUnit], month: u32, stats: &MonthStats| {
+    let mut add_along = |chain: &[&OrgUnit], month: YearMonth, stats: &MonthStats| {
         if stats.is_zero() {
             return;
         }
@@ -723,8 +727,8 @@ pub fn recount_months(
     let no_months = Vec::new();
     for member in members.values() {
         let chain = chain_of(anchor(member));
-        let absent: Vec<u32> = absences
-            .range((member.id.0, 0)..(member.id.0 + 1, 0))
+        let absent: Vec<YearMonth> = absences
+            .range((member.id.0, YearMonth::MIN)..=(member.id.0, YearMonth::MAX))
             .map(|((_, month), _)| *month)
             .collect();
         let absent = if absent.is_empty() {
@@ -748,7 +752,7 @@ pub fn recount_months(
 
 /// Every `member_absences` row counted from the meetings: for each (member, month), the
 /// held regular meetings of that month that marked the member absent.
-pub fn recount_absences(meetings: &HashMap<u64, Vec<Meeting>>) -> BTreeMap<(u64, u32), u32> {
+pub fn recount_absences(meetings: &HashMap<u64, Vec<Meeting>>) -> BTreeMap<(u64, YearMonth), u32> {
     let mut counts = BTreeMap::new();
     for meeting in meetings.values().flatten() {
         for (member, month) in absence::absences(meeting) {
@@ -759,7 +763,8 @@ pub fn recount_absences(meetings: &HashMap<u64, Vec<Meeting>>) -> BTreeMap<(u64,
 }
 
 impl Reader {
-    /// Every stored roll-up row (for `chibo check`).
+    /// Every stored roll-up row, keyed as stored: (org id, `yyyymm`) (for `chibo check`,
+    /// which reports a row of no real month rather than stop at it).
     pub(super) fn all_rollups(&self) -> Result<HashMap<(u64, u32), MonthStats>, StoreError> {
         let mut rows = HashMap::new();
         for row in self.rollups.iter()? {

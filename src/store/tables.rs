@@ -5,8 +5,21 @@
 //! `org_children` means "no parent" (the roots). Dates in keys are day numbers
 //! (`domain::date::day_number`) so keys sort by date. Collation keys come from
 //! `domain::text` (ICU, locale `vi`) so a range scan returns rows in Vietnamese order.
+//! Months in keys are `yyyymm` numbers (202611), as they have always been stored: the
+//! code holds a `YearMonth` and crosses into the key form with [`YearMonth::key`] and
+//! [`month_of_key`] only, here at the store's edge.
 
 use redb::TableDefinition;
+
+use super::StoreError;
+use crate::domain::YearMonth;
+
+/// The month of a `yyyymm` key part as written by [`YearMonth::key`]; a number that names
+/// no month is a damaged file.
+pub fn month_of_key(yyyymm: u32) -> Result<YearMonth, StoreError> {
+    YearMonth::from_key(yyyymm)
+        .ok_or_else(|| StoreError::Corrupt(format!("no month {yyyymm} in a key")))
+}
 
 /// `meta`: name → value. `magic` = b"chibo", `schema_version` = u32 LE,
 /// `next_org_id` / `next_member_id` / `next_meeting_id` = u64 LE.

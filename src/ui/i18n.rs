@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use super::keymap::{Action, Context, KeymapError};
 use crate::domain::{
     BranchType, Compliance, Lang, MeetingKind, MeetingState, MemberStatus, OrgKind, RoleKind,
-    ScheduleRule, Sex, Thematic,
+    ScheduleRule, Sex, Thematic, YearMonth,
 };
 
 pub mod prep;
@@ -392,7 +392,7 @@ pub fn search_section(lang: Lang, section: Text, shown: usize, capped: bool) -> 
 }
 
 /// "Tháng 10/2026", "October 2026".
-pub fn month(lang: Lang, yyyymm: u32) -> String {
+pub fn month(lang: Lang, month: YearMonth) -> String {
     const EN: [&str; 12] = [
         "January",
         "February",
@@ -407,8 +407,8 @@ pub fn month(lang: Lang, yyyymm: u32) -> String {
         "November",
         "December",
     ];
-    let (year, number) = (yyyymm / 100, yyyymm % 100);
-    let name = EN[(number.clamp(1, 12) - 1) as usize];
+    let (year, number) = (month.year(), month.month());
+    let name = EN[(number - 1) as usize];
     lang.pick(format!("Tháng {number}/{year}"), format!("{name} {year}"))
 }
 
@@ -1143,7 +1143,7 @@ pub mod dashboard {
     use chrono::NaiveDate;
 
     use crate::domain::stats::MonthStats;
-    use crate::domain::{Grade, Lang};
+    use crate::domain::{Grade, Lang, YearMonth};
     use crate::store::GradedUnits;
 
     /// "92%", or "—" when there is nothing to divide.
@@ -1159,11 +1159,10 @@ pub mod dashboard {
     }
 
     /// A month in a list or a range: "11/2026" and "2026-11".
-    pub fn month(lang: Lang, yyyymm: u32) -> String {
-        let (year, month) = (yyyymm / 100, yyyymm % 100);
+    pub fn month(lang: Lang, month: YearMonth) -> String {
         match lang {
-            Lang::Vi => format!("{month:02}/{year}"),
-            Lang::En => format!("{year}-{month:02}"),
+            Lang::Vi => format!("{:02}/{}", month.month(), month.year()),
+            Lang::En => month.to_string(),
         }
     }
 

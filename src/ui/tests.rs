@@ -10,8 +10,13 @@ use ratatui::backend::TestBackend;
 use super::app::{App, Effect, Focus, Msg, Options, RightPane, Target};
 use super::keymap::{Context, KeyChord, Keymap};
 use super::testkit::{DEMO, app, app_on, options, press, temp_files, today, type_text};
+use crate::domain::YearMonth;
 use crate::domain::{Lang, OrgId, OrgKind, OrgUnit};
 use crate::store::Store;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn demo_app() -> App {
     app(Lang::Vi, 80, 24)
@@ -303,7 +308,7 @@ fn the_meetings_of_a_province_of_3300_communes_read_a_page_of_them_at_a_time() {
     );
     // A month seen a moment ago is kept, not read again.
     press(&mut app, "[ ]");
-    assert_eq!(app.meetings().unwrap().month(), 202611);
+    assert_eq!(app.meetings().unwrap().month(), ym(2026, 11));
 }
 
 #[test]
@@ -528,7 +533,7 @@ fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
     });
     app.update(Msg::JumpTo(Target::Org(org_id(&store, "QN.HL.HG.K2"))));
     press(&mut app, "c");
-    assert_eq!(app.meetings().unwrap().month(), 202611);
+    assert_eq!(app.meetings().unwrap().month(), ym(2026, 11));
     assert_eq!(
         app.wake_at(),
         None,
@@ -540,9 +545,9 @@ fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
     assert_eq!(effects, vec![Effect::Redraw], "the new day is drawn");
     assert_eq!(app.today(), day(1));
     // The month shown stays where the user put it; the next landing is the new month.
-    assert_eq!(app.meetings().unwrap().month(), 202611);
+    assert_eq!(app.meetings().unwrap().month(), ym(2026, 11));
     press(&mut app, "esc c");
-    assert_eq!(app.meetings().unwrap().month(), 202612);
+    assert_eq!(app.meetings().unwrap().month(), ym(2026, 12));
     // A tick on the same day changes nothing.
     assert!(app.update(Msg::Tick(Instant::now())).is_empty());
 

@@ -3,7 +3,11 @@ use chrono::{Days, Weekday};
 use super::*;
 use crate::domain::date::parse_iso;
 use crate::domain::schedule::ScheduleRule;
-use crate::domain::{OrgId, OrgKind};
+use crate::domain::{OrgId, OrgKind, YearMonth};
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn d(text: &str) -> NaiveDate {
     parse_iso(text).unwrap()
@@ -17,16 +21,17 @@ fn branch(founded: Option<&str>, dissolved: Option<&str>) -> OrgUnit {
     }
 }
 
-/// Every day of month `yyyymm`.
-fn days_of(yyyymm: u32) -> Vec<NaiveDate> {
-    let (y, m) = ((yyyymm / 100) as i32, yyyymm % 100);
-    (1..=31)
-        .filter_map(|day| NaiveDate::from_ymd_opt(y, m, day))
+/// Every day of `month`.
+fn days_of(month: YearMonth) -> Vec<NaiveDate> {
+    month
+        .first_day()
+        .iter_days()
+        .take_while(|d| month.contains(*d))
         .collect()
 }
 
-fn months() -> impl Iterator<Item = u32> {
-    (2024..=2027).flat_map(|y| (1..=12).map(move |m| y * 100 + m))
+fn months() -> impl Iterator<Item = YearMonth> {
+    YearMonth::january(2024).through(YearMonth::december(2027))
 }
 
 #[test]
@@ -62,7 +67,7 @@ fn a_held_meeting_is_judged_by_its_distance_from_the_due_day_in_every_month() {
     ];
     for month in months() {
         for rule in rules {
-            let due = rule.due_date((month / 100) as i32, month % 100);
+            let due = rule.due_date(month);
             for grace in 0..=3u8 {
                 for held in days_of(month) {
                     let offset = (held - due).num_days();
@@ -90,7 +95,7 @@ fn a_held_meeting_is_judged_by_its_distance_from_the_due_day_in_every_month() {
 #[test]
 fn without_a_meeting_the_month_is_upcoming_until_grace_runs_out_then_overdue() {
     for month in months() {
-        let due = ScheduleRule::DayOfMonth(7).due_date((month / 100) as i32, month % 100);
+        let due = ScheduleRule::DayOfMonth(7).due_date(month);
         for grace in 0..=3u8 {
             let last_day_of_grace = due + Days::new(u64::from(grace));
             for today in days_of(month) {
@@ -126,11 +131,11 @@ fn a_branch_that_did_not_exist_that_month_owes_nothing() {
     }
     // Existence over a month: any day of it.
     let founded_late = branch(Some("2026-10-31"), None);
-    assert!(founded_late.exists_in_month(202610));
-    assert!(!founded_late.exists_in_month(202609));
+    assert!(founded_late.exists_in_month(ym(2026, 10)));
+    assert!(!founded_late.exists_in_month(ym(2026, 9)));
     let dissolved = branch(None, Some("2026-10-01"));
-    assert!(!dissolved.exists_in_month(202610));
-    assert!(dissolved.exists_in_month(202609));
+    assert!(!dissolved.exists_in_month(ym(2026, 10)));
+    assert!(dissolved.exists_in_month(ym(2026, 9)));
 }
 
 #[test]
@@ -147,7 +152,7 @@ fn quarters_know_their_days_and_follow_each_other() {
         (q.first_day(), q.last_day()),
         (d("2024-01-01"), d("2024-03-31"))
     );
-    let q4 = Quarter::of_month(202612);
+    let q4 = Quarter::of_month(ym(2026, 12));
     assert_eq!(
         (q4.first_day(), q4.last_day()),
         (d("2026-10-01"), d("2026-12-31"))

@@ -5,7 +5,11 @@ use chrono::{Datelike, NaiveTime, Weekday};
 
 use super::*;
 use crate::domain::schedule::plan_deadline_day;
-use crate::domain::{MeetingId, OrgId, OrgKind, RuleChange};
+use crate::domain::{MeetingId, OrgId, OrgKind, RuleChange, YearMonth};
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -42,10 +46,10 @@ fn planned(date: NaiveDate) -> Meeting {
 #[test]
 fn the_plan_is_due_by_the_twentieth_of_the_month_before() {
     // December 2026's plan: by Friday 20 November.
-    assert_eq!(plan_deadline(20, 202612), day(2026, 11, 20));
+    assert_eq!(plan_deadline(20, ym(2026, 12)), day(2026, 11, 20));
     // January's plan: by 20 December of the year before.
-    assert_eq!(plan_deadline(20, 202701), day(2026, 12, 20));
-    let deadline = plan_deadline(20, 202612);
+    assert_eq!(plan_deadline(20, ym(2027, 1)), day(2026, 12, 20));
+    let deadline = plan_deadline(20, ym(2026, 12));
     let on_time = Timeliness::judge(Some(at(2026, 11, 20, 23, 59)), deadline);
     assert!(matches!(on_time, Timeliness::OnTime { .. }));
     let late = Timeliness::judge(Some(at(2026, 11, 21, 0, 5)), deadline);
@@ -70,15 +74,15 @@ fn the_plan_is_due_by_the_twentieth_of_the_month_before() {
 #[test]
 fn a_deadline_on_a_weekend_stays_on_that_day() {
     // July's plan is due Saturday 20 June 2026: sent on Monday the 22nd it is late.
-    assert_eq!(plan_deadline(20, 202607).weekday(), Weekday::Sat);
-    let deadline = plan_deadline(20, 202607);
+    assert_eq!(plan_deadline(20, ym(2026, 7)).weekday(), Weekday::Sat);
+    let deadline = plan_deadline(20, ym(2026, 7));
     assert_eq!(deadline, day(2026, 6, 20));
     assert!(matches!(
         Timeliness::judge(Some(at(2026, 6, 22, 8, 0)), deadline),
         Timeliness::Late { .. }
     ));
     // October's plan: Sunday 20 September, kept as the deadline; sent that Sunday, on time.
-    assert_eq!(plan_deadline(20, 202610), day(2026, 9, 20));
+    assert_eq!(plan_deadline(20, ym(2026, 10)), day(2026, 9, 20));
     assert!(matches!(
         Timeliness::judge(Some(at(2026, 9, 20, 21, 0)), day(2026, 9, 20)),
         Timeliness::OnTime { .. }
@@ -94,9 +98,9 @@ fn a_month_starting_on_a_weekend_needs_its_documents_in_the_month_before() {
         n: 1,
         weekday: Weekday::Sat,
     };
-    let meeting_day = first_saturday.due_date(2026, 8);
+    let meeting_day = first_saturday.due_date(ym(2026, 8));
     assert_eq!(meeting_day, day(2026, 8, 1));
-    assert_eq!(plan_deadline(20, 202608), day(2026, 7, 20));
+    assert_eq!(plan_deadline(20, ym(2026, 8)), day(2026, 7, 20));
     assert_eq!(documents_deadline(meeting_day), day(2026, 7, 31));
     // November 2026 starts on a Sunday. Meeting on the 1st: the documents are due
     // Saturday 31 October, the plan Tuesday 20 October.
@@ -114,7 +118,7 @@ fn a_month_starting_on_a_weekend_needs_its_documents_in_the_month_before() {
         &branch(),
         Some(ScheduleRule::DayOfMonth(1)),
         20,
-        202611,
+        ym(2026, 11),
         &[m],
     )
     .unwrap();
@@ -130,10 +134,10 @@ fn at_(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
 
 #[test]
 fn day_thirty_one_of_a_shorter_month_is_its_last_day() {
-    assert_eq!(plan_deadline(31, 202603), day(2026, 2, 28));
-    assert_eq!(plan_deadline(31, 202403), day(2024, 2, 29));
-    assert_eq!(plan_deadline(31, 202605), day(2026, 4, 30));
-    assert_eq!(plan_deadline(1, 202601), day(2025, 12, 1));
+    assert_eq!(plan_deadline(31, ym(2026, 3)), day(2026, 2, 28));
+    assert_eq!(plan_deadline(31, ym(2024, 3)), day(2024, 2, 29));
+    assert_eq!(plan_deadline(31, ym(2026, 5)), day(2026, 4, 30));
+    assert_eq!(plan_deadline(1, ym(2026, 1)), day(2025, 12, 1));
 }
 
 fn unit(id: u64, parent: Option<u64>) -> OrgUnit {
@@ -156,27 +160,30 @@ fn a_branch_with_its_own_deadline_and_changes_by_month() {
     let mut k2 = unit(3, Some(2));
     assert_eq!(
         k2.record_plan_deadline_change(day(2026, 7, 3), Some(10)),
-        202608
+        ym(2026, 8)
     );
     let k3 = unit(4, Some(2));
     // The deadline of month M's plan falls in M − 1 and follows the settings of M − 1.
     let k2_chain = [&k2, &ward, &province];
     assert_eq!(
-        plan_deadline_day(k2_chain, 202608),
+        plan_deadline_day(k2_chain, ym(2026, 8)),
         15,
         "July still had the 15th"
     );
     assert_eq!(
-        plan_deadline_day(k2_chain, 202609),
+        plan_deadline_day(k2_chain, ym(2026, 9)),
         10,
         "from August, the 10th"
     );
     assert_eq!(
-        plan_deadline(plan_deadline_day(k2_chain, 202609), 202609),
+        plan_deadline(plan_deadline_day(k2_chain, ym(2026, 9)), ym(2026, 9)),
         day(2026, 8, 10)
     );
-    assert_eq!(plan_deadline_day([&k3, &ward, &province], 202609), 15);
-    assert_eq!(plan_deadline_day([&province], 202609), DEFAULT_DEADLINE);
+    assert_eq!(plan_deadline_day([&k3, &ward, &province], ym(2026, 9)), 15);
+    assert_eq!(
+        plan_deadline_day([&province], ym(2026, 9)),
+        DEFAULT_DEADLINE
+    );
     // A rule change recorded later keeps the deadline in force from its month.
     k2.record_rule_change(day(2026, 9, 2), Some(ScheduleRule::DayOfMonth(3)), None);
     assert_eq!(
@@ -188,15 +195,15 @@ fn a_branch_with_its_own_deadline_and_changes_by_month() {
             plan_deadline: Some(10),
         })
     );
-    assert_eq!(plan_deadline_day([&k2, &ward, &province], 202611), 10);
+    assert_eq!(plan_deadline_day([&k2, &ward, &province], ym(2026, 11)), 10);
     // …and a deadline change keeps the rule in force.
     k2.record_plan_deadline_change(day(2026, 10, 9), None);
     assert_eq!(
-        k2.own_settings_for_month(202611),
+        k2.own_settings_in(ym(2026, 11)),
         (Some(ScheduleRule::DayOfMonth(3)), None)
     );
     assert_eq!(
-        plan_deadline_day([&k2, &ward, &province], 202612),
+        plan_deadline_day([&k2, &ward, &province], ym(2026, 12)),
         15,
         "back to the ward's"
     );
@@ -227,7 +234,7 @@ fn documents_are_posted_when_the_plan_is_sent_or_when_attached_after() {
         &branch(),
         Some(ScheduleRule::DayOfMonth(7)),
         20,
-        202612,
+        ym(2026, 12),
         &[m.clone()],
     )
     .unwrap();
@@ -240,7 +247,7 @@ fn documents_are_posted_when_the_plan_is_sent_or_when_attached_after() {
         &branch(),
         Some(ScheduleRule::DayOfMonth(7)),
         20,
-        202612,
+        ym(2026, 12),
         &[m.clone()],
     )
     .unwrap();
@@ -262,7 +269,7 @@ fn without_a_meeting_the_plan_and_documents_wait_on_the_rule() {
         &branch(),
         Some(ScheduleRule::DayOfMonth(7)),
         20,
-        202612,
+        ym(2026, 12),
         &[],
     )
     .unwrap();
@@ -285,21 +292,19 @@ fn without_a_meeting_the_plan_and_documents_wait_on_the_rule() {
         Some(Lateness::Missing)
     );
     // No rule: nothing owed. Founded after the deadline: nothing owed that month.
-    assert_eq!(plan_month(&branch(), None, 20, 202612, &[]), None);
+    assert_eq!(plan_month(&branch(), None, 20, ym(2026, 12), &[]), None);
+    let december = |b: &OrgUnit| {
+        let rule = Some(ScheduleRule::DayOfMonth(7));
+        plan_month(b, rule, 20, ym(2026, 12), &[])
+    };
     let mut young = branch();
     young.founded = Some(day(2026, 11, 21));
-    assert_eq!(
-        plan_month(&young, Some(ScheduleRule::DayOfMonth(7)), 20, 202612, &[]),
-        None
-    );
+    assert_eq!(december(&young), None);
     young.founded = Some(day(2026, 11, 20));
-    assert!(plan_month(&young, Some(ScheduleRule::DayOfMonth(7)), 20, 202612, &[]).is_some());
+    assert!(december(&young).is_some());
     let mut gone = branch();
     gone.dissolved = Some(day(2026, 12, 1));
-    assert_eq!(
-        plan_month(&gone, Some(ScheduleRule::DayOfMonth(7)), 20, 202612, &[]),
-        None
-    );
+    assert_eq!(december(&gone), None);
 }
 
 #[test]
@@ -315,14 +320,14 @@ fn the_month_plan_is_the_first_sent_regular_meeting_not_cancelled() {
     thematic.kind = MeetingKind::Thematic;
     let meetings = [cancelled, first.clone(), sent, thematic];
     assert_eq!(
-        month_plan(&meetings, 202612).map(|m| m.date),
+        month_plan(&meetings, ym(2026, 12)).map(|m| m.date),
         Some(day(2026, 12, 9))
     );
     assert_eq!(
-        month_plan(&[first], 202612).map(|m| m.date),
+        month_plan(&[first], ym(2026, 12)).map(|m| m.date),
         Some(day(2026, 12, 5))
     );
-    assert_eq!(month_plan(&meetings, 202611), None);
+    assert_eq!(month_plan(&meetings, ym(2026, 11)), None);
 }
 
 #[test]

@@ -1,11 +1,16 @@
 use chrono::Weekday;
 
 use super::*;
+use crate::domain::YearMonth;
 use crate::domain::date::parse_iso;
 use crate::domain::oversight::Quota;
 use crate::domain::{MeetingId, MemberId, OrgKind, Oversight, RoleKind, ScheduleRule};
 use crate::store::testkit::{member, org, sample};
 use crate::store::{Store, check};
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn d(text: &str) -> NaiveDate {
     parse_iso(text).unwrap()
@@ -84,7 +89,7 @@ fn the_compliance_report_judges_every_branch_of_the_subtree_by_its_own_rule() {
     );
     let r = store.read().unwrap();
     let rows = r
-        .compliance_report(OrgId(2), 202610, d("2026-11-02"))
+        .compliance_report(OrgId(2), ym(2026, 10), d("2026-11-02"))
         .unwrap();
     let seen: Vec<_> = rows
         .iter()
@@ -128,7 +133,7 @@ fn the_compliance_report_judges_every_branch_of_the_subtree_by_its_own_rule() {
     // A branch asked for alone is its own subtree; a month before the rule existed anywhere
     // up the tree is not due.
     let own = r
-        .compliance_report(OrgId(3), 202610, d("2026-11-02"))
+        .compliance_report(OrgId(3), ym(2026, 10), d("2026-11-02"))
         .unwrap();
     assert_eq!(own.len(), 1);
     assert_eq!(own[0].status, Compliance::LateWithinGrace);
@@ -272,5 +277,8 @@ fn meetings_between_lists_the_subtrees_meetings_by_org_code_and_date() {
             ("QN.HG.TH".to_string(), vec![d("2026-11-05")]),
         ]
     );
-    assert_eq!(r.meetings_in_month(OrgId(3), 202612).unwrap().len(), 1);
+    assert_eq!(
+        r.meetings_in_month(OrgId(3), ym(2026, 12)).unwrap().len(),
+        1
+    );
 }

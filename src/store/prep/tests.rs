@@ -5,12 +5,17 @@
 use chrono::NaiveTime;
 
 use super::*;
+use crate::domain::YearMonth;
 use crate::domain::{
     DocumentKind, Mark, MemberId, MemberStatus, OrgKind, PrepError, Role, RoleKind, ScheduleRule,
     StatusChange,
 };
 use crate::store::testkit::{member, org, sample};
 use crate::store::{Store, check};
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -146,7 +151,7 @@ fn a_plan_is_written_attached_sent_and_followed_from_above() {
     let r = store.read().unwrap();
     assert_eq!(r.document(id, 2).unwrap().map(|(_, body)| body), Some(pdf));
     assert_eq!(
-        r.plan_deadlines(OrgId(3), 202612).unwrap(),
+        r.plan_deadlines(OrgId(3), ym(2026, 12)).unwrap(),
         PlanDeadlines {
             day: 15,
             plan: day(2026, 11, 15),
@@ -155,15 +160,15 @@ fn a_plan_is_written_attached_sent_and_followed_from_above() {
     );
     // K3 has planned nothing: its documents wait on the due day, the 7th.
     assert_eq!(
-        r.plan_deadlines(OrgId(4), 202612).unwrap().documents,
+        r.plan_deadlines(OrgId(4), ym(2026, 12)).unwrap().documents,
         Some(day(2026, 12, 6))
     );
     assert_eq!(
-        r.month_plan(OrgId(3), 202612).unwrap().map(|m| m.id),
+        r.month_plan(OrgId(3), ym(2026, 12)).unwrap().map(|m| m.id),
         Some(id)
     );
     // The ward: K2 sent on time, K3 not at all — half of the plans on time.
-    let ward = r.month_stats(OrgId(2), 202612).unwrap();
+    let ward = r.month_stats(OrgId(2), ym(2026, 12)).unwrap();
     assert_eq!((ward.plans_on_time, ward.plans_due()), (1, 2));
     assert_eq!(ward.plan_on_time_share(), Some(0.5));
     assert_eq!(ward.documents_on_time, 1);
@@ -171,7 +176,7 @@ fn a_plan_is_written_attached_sent_and_followed_from_above() {
     let statuses = r
         .branch_statuses(
             OrgId(2),
-            202612,
+            ym(2026, 12),
             day(2026, 11, 16),
             &DurationConfig::default(),
         )
@@ -192,7 +197,7 @@ fn a_plan_is_written_attached_sent_and_followed_from_above() {
     let later = r
         .branch_statuses(
             OrgId(4),
-            202612,
+            ym(2026, 12),
             day(2026, 12, 7),
             &DurationConfig::default(),
         )
@@ -233,7 +238,7 @@ fn flags(store: &Store) -> Vec<Flag> {
     let r = store.read().unwrap();
     r.branch_statuses(
         OrgId(3),
-        202611,
+        ym(2026, 11),
         day(2026, 11, 23),
         &DurationConfig::default(),
     )
@@ -445,7 +450,7 @@ fn meetings_marking(store: &Store, branch: u64, months: &[u32], mark: Mark) -> V
         .unwrap()
 }
 
-fn absentees_of(store: &Store, org: u64, month: u32) -> u32 {
+fn absentees_of(store: &Store, org: u64, month: YearMonth) -> u32 {
     store
         .read()
         .unwrap()
@@ -462,10 +467,10 @@ fn absences_follow_meetings_and_moves_and_flag_every_level() {
     let k2 = meetings_marking(&store, 3, &[9, 10], Mark::Absent);
     assert_eq!(
         store.read().unwrap().absent_months(MemberId(2)).unwrap(),
-        [202609, 202610]
+        [ym(2026, 9), ym(2026, 10)]
     );
     assert_eq!(
-        absentees_of(&store, 1, 202610),
+        absentees_of(&store, 1, ym(2026, 10)),
         0,
         "two months are not three"
     );
@@ -477,17 +482,17 @@ fn absences_follow_meetings_and_moves_and_flag_every_level() {
     meetings_marking(&store, 3, &[12], Mark::Present);
     for (org, flagged) in [(1, 1), (2, 1), (4, 1), (3, 0)] {
         assert_eq!(
-            absentees_of(&store, org, 202611),
+            absentees_of(&store, org, ym(2026, 11)),
             flagged,
             "org {org} in November"
         );
         assert_eq!(
-            absentees_of(&store, org, 202612),
+            absentees_of(&store, org, ym(2026, 12)),
             flagged,
             "org {org} in December"
         );
     }
-    assert_eq!(absentees_of(&store, 1, 202610), 0);
+    assert_eq!(absentees_of(&store, 1, ym(2026, 10)), 0);
     sound(&store);
     let report = store.read().unwrap().absentees(OrgId(1), 2026).unwrap();
     assert_eq!(report.len(), 1);
@@ -497,7 +502,11 @@ fn absences_follow_meetings_and_moves_and_flag_every_level() {
             report[0].org.as_str(),
             report[0].months.as_slice()
         ),
-        ("2", "QN.HG.K3", &[202609, 202610, 202611][..])
+        (
+            "2",
+            "QN.HG.K3",
+            &[ym(2026, 9), ym(2026, 10), ym(2026, 11)][..]
+        )
     );
     assert!(
         store
@@ -516,7 +525,7 @@ fn absences_follow_meetings_and_moves_and_flag_every_level() {
         }
     }
     store.write(|w| w.put_meeting(&october)).unwrap();
-    assert_eq!(absentees_of(&store, 1, 202612), 0);
+    assert_eq!(absentees_of(&store, 1, ym(2026, 12)), 0);
     assert!(
         store
             .read()

@@ -16,8 +16,10 @@ use super::words::{self, Word};
 use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
 };
-use crate::domain::date::{month_start, parse_clock, year_month};
-use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit};
+use crate::domain::date::parse_clock;
+use crate::domain::{
+    Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit, YearMonth,
+};
 use crate::store::{self, BranchClash, Command, MeetingDraft, MeetingWrite, Reader, StoreError};
 use crate::ui::app::Target;
 use crate::ui::i18n;
@@ -106,16 +108,15 @@ fn org_of(reader: &Reader, meeting: &Meeting, lang: Lang) -> Result<OrgUnit, Str
 pub(super) fn offered_day(
     reader: &Reader,
     org: &OrgUnit,
-    month: u32,
+    month: YearMonth,
     today: NaiveDate,
     lang: Lang,
 ) -> Result<NaiveDate, String> {
     let (rule, _) = reader
         .effective_schedule_for_month(org.id, month)
         .map_err(read_failed(lang))?;
-    let first = month_start(month).unwrap_or(today);
-    let due = rule.map_or(first, |r| r.due_date((month / 100) as i32, month % 100));
-    Ok(if due < today && year_month(today) == month {
+    let due = rule.map_or(month.first_day(), |r| r.due_date(month));
+    Ok(if due < today && YearMonth::of(today) == month {
         today
     } else {
         due

@@ -5,13 +5,17 @@
 
 use super::tests::{Scene, day, scene, today};
 use crate::domain::role::span_covers;
-use crate::domain::{Compliance, Lang, Meeting, MeetingKind, MeetingState, OrgId};
+use crate::domain::{Compliance, Lang, Meeting, MeetingKind, MeetingState, OrgId, YearMonth};
 use crate::store::check;
 use crate::ui::app::Focus;
 use crate::ui::keymap::Context;
 use crate::ui::screens::calendar::DayMark;
 use crate::ui::screens::meetings::{MeetingsView, Standing};
 use crate::ui::screens::quotas::Quotas;
+
+fn ym(year: i32, month: u32) -> YearMonth {
+    YearMonth::new(year, month).unwrap()
+}
 
 impl Scene {
     fn view(&self) -> &MeetingsView {
@@ -25,7 +29,7 @@ impl Scene {
         assert_eq!(self.app.context(), Context::Meetings, "{}", self.status());
     }
 
-    fn meetings_of(&self, code: &str, month: u32) -> Vec<Meeting> {
+    fn meetings_of(&self, code: &str, month: YearMonth) -> Vec<Meeting> {
         let id = self.org(code).id;
         self.store
             .read()
@@ -72,7 +76,7 @@ impl Scene {
 fn the_screen_opens_on_this_month_and_moves_between_months() {
     let mut s = scene(Lang::Vi);
     s.open_meetings("QN.HL.HG.K2");
-    assert_eq!(s.view().month(), 202611);
+    assert_eq!(s.view().month(), ym(2026, 11));
     let row = s.view().data().status.clone().unwrap();
     assert_eq!(
         (row.status, row.held),
@@ -80,7 +84,7 @@ fn the_screen_opens_on_this_month_and_moves_between_months() {
     );
     assert_eq!(row.due, Some(day("2026-11-05")));
     s.press("[");
-    assert_eq!(s.view().month(), 202610);
+    assert_eq!(s.view().month(), ym(2026, 10));
     let row = s.view().data().status.clone().unwrap();
     assert_eq!(
         (row.status, row.held),
@@ -91,9 +95,9 @@ fn the_screen_opens_on_this_month_and_moves_between_months() {
         [(DayMark::OnTime, 1)]
     );
     s.press("[ [ t");
-    assert_eq!(s.view().month(), 202611);
+    assert_eq!(s.view().month(), ym(2026, 11));
     s.press("] ]");
-    assert_eq!(s.view().month(), 202701);
+    assert_eq!(s.view().month(), ym(2027, 1));
     s.press("esc");
     assert_eq!(s.app.focus(), Focus::Tree);
 }
@@ -112,7 +116,7 @@ fn a_committee_lists_its_branches_and_opens_one_then_comes_back_to_it() {
     // The fourth unit is Quarter 2: open it, in October still.
     s.press("j j j enter");
     assert_eq!(s.view().node.code, "QN.HL.HG.K2");
-    assert_eq!(s.view().month(), 202610);
+    assert_eq!(s.view().month(), ym(2026, 10));
     s.press("esc");
     assert_eq!(s.view().node.code, "QN.HL.HG");
     assert_eq!(
@@ -143,19 +147,19 @@ fn a_meeting_is_planned_for_the_due_day_and_selected() {
         s.status(),
         "Đã lên lịch Sinh hoạt thường kỳ của Chi bộ khu 2 ngày 05/01/2027."
     );
-    assert_eq!(s.view().month(), 202701);
+    assert_eq!(s.view().month(), ym(2027, 1));
     assert_eq!(
         s.view().data().marks.on(day("2027-01-05")),
         [(DayMark::Planned, 1)]
     );
-    assert_eq!(s.meetings_of("QN.HL.HG.K2", 202701), [planned]);
+    assert_eq!(s.meetings_of("QN.HL.HG.K2", ym(2027, 1)), [planned]);
 }
 
 #[test]
 fn a_day_already_past_is_not_planned_and_an_end_before_the_start_is_refused() {
     let mut s = scene(Lang::En);
     s.open_meetings("QN.HL.HG.K2");
-    let before = s.meetings_of("QN.HL.HG.K2", 202611);
+    let before = s.meetings_of("QN.HL.HG.K2", ym(2026, 11));
     s.press("p ctrl-u");
     s.type_text("2026-11-20");
     s.press("enter");
@@ -169,7 +173,7 @@ fn a_day_already_past_is_not_planned_and_an_end_before_the_start_is_refused() {
     s.type_text("14:00");
     s.press("enter");
     assert_eq!(s.status(), "A meeting must end after it starts");
-    assert_eq!(s.meetings_of("QN.HL.HG.K2", 202611), before);
+    assert_eq!(s.meetings_of("QN.HL.HG.K2", ym(2026, 11)), before);
 }
 
 #[test]
@@ -243,7 +247,7 @@ fn a_meeting_held_without_being_planned_is_recorded_new() {
     s.press("enter");
     s.assert_sound();
     let held: Vec<Meeting> = s
-        .meetings_of("QN.HL.HG.K8", 202611)
+        .meetings_of("QN.HL.HG.K8", ym(2026, 11))
         .into_iter()
         .filter(|m| m.kind == MeetingKind::Regular)
         .collect();
@@ -315,7 +319,7 @@ fn a_committee_planning_on_its_branches_day_is_warned_and_asked() {
     assert!(s.screen().contains("Lên lịch Họp cấp ủy"), "{}", s.screen());
     s.press("n");
     assert_eq!(s.app.context(), Context::Form, "no goes back to the form");
-    assert!(s.meetings_of("QN.HL.HG", 202701).is_empty());
+    assert!(s.meetings_of("QN.HL.HG", ym(2027, 1)).is_empty());
     s.press("enter y");
     assert_eq!(s.app.context(), Context::Meetings, "{}", s.status());
     s.assert_sound();
@@ -324,7 +328,7 @@ fn a_committee_planning_on_its_branches_day_is_warned_and_asked() {
         "{}",
         s.status()
     );
-    let planned = &s.meetings_of("QN.HL.HG", 202701)[0];
+    let planned = &s.meetings_of("QN.HL.HG", ym(2027, 1))[0];
     assert_eq!(
         (planned.kind, planned.state),
         (MeetingKind::Committee, MeetingState::Planned)

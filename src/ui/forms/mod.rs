@@ -50,7 +50,7 @@ use self::confirm::{Answer, Pending};
 use self::field::{Field, Fields, Input};
 use self::words::Word;
 use crate::domain::edit::EditError;
-use crate::domain::{Lang, Meeting, Member, OrgUnit};
+use crate::domain::{Lang, Meeting, Member, OrgUnit, YearMonth};
 use crate::store::{self, Command, Reader, Store, StoreError};
 use crate::ui::app::{Msg, Target};
 use crate::ui::cells::{fit, pad, safe, width};
@@ -80,8 +80,8 @@ pub struct Subject<'a> {
 pub struct CalendarSubject<'a> {
     /// The organisation whose meetings are shown.
     pub node: &'a OrgUnit,
-    /// The month shown, `yyyymm`.
-    pub month: u32,
+    /// The month shown.
+    pub month: YearMonth,
     /// The meeting under the cursor.
     pub meeting: Option<&'a Meeting>,
     /// The unit (a branch or committee below) under the cursor.

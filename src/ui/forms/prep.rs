@@ -13,8 +13,7 @@ use super::words::Word;
 use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
 };
-use crate::domain::date::{next_month, year_month};
-use crate::domain::{Lang, Meeting, MeetingId, MemberId, OrgUnit, PlanDetails};
+use crate::domain::{Lang, Meeting, MeetingId, MemberId, OrgUnit, PlanDetails, YearMonth};
 use crate::io::files::{Files, shown_name};
 use crate::store::{self, Command, Reader};
 use crate::ui::app::Target;
@@ -48,13 +47,9 @@ fn branch<'a>(subject: &'a Subject<'a>) -> Result<(&'a OrgUnit, CalendarSubject<
 }
 
 /// The month being prepared: the one shown when it is after this month, else the next.
-fn month_prepared(shown: u32, today: NaiveDate) -> u32 {
-    let this = year_month(today);
-    if shown > this {
-        shown
-    } else {
-        next_month(this)
-    }
+fn month_prepared(shown: YearMonth, today: NaiveDate) -> YearMonth {
+    let this = YearMonth::of(today);
+    if shown > this { shown } else { this.next() }
 }
 
 struct PrepForm {

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::day_month;
 use crate::domain::date::format_clock;
 use crate::domain::prep::Timeliness;
-use crate::domain::{Flag, Lang};
+use crate::domain::{Flag, Lang, YearMonth};
 use crate::ui::screens::prep::PlanMark;
 
 /// "18/11 10:02" and "11-18 10:02".
@@ -141,11 +141,11 @@ pub fn drafter_label(lang: Lang) -> &'static str {
 }
 
 /// "Chuẩn bị sinh hoạt tháng 12/2026 — Chi bộ khu 2".
-pub fn prepare_title(lang: Lang, branch: &str, month: u32) -> String {
-    let (year, month) = (month / 100, month % 100);
+pub fn prepare_title(lang: Lang, branch: &str, month: YearMonth) -> String {
+    let (year, number) = (month.year(), month.month());
     lang.pick(
-        format!("Chuẩn bị sinh hoạt tháng {month:02}/{year} — {branch}"),
-        format!("Prepare the meeting of {year}-{month:02} — {branch}"),
+        format!("Chuẩn bị sinh hoạt tháng {number:02}/{year} — {branch}"),
+        format!("Prepare the meeting of {month} — {branch}"),
     )
 }
 
@@ -164,11 +164,11 @@ pub fn plan_saved(lang: Lang, branch: &str, day: NaiveDate, missing: &[&'static 
     }
 }
 
-pub fn no_plan(lang: Lang, month: u32) -> String {
-    let (year, month) = (month / 100, month % 100);
+pub fn no_plan(lang: Lang, month: YearMonth) -> String {
+    let (year, number) = (month.year(), month.month());
     lang.pick(
-        format!("Chưa có kế hoạch tháng {month:02}/{year}: nhấn n để lập."),
-        format!("No plan for {year}-{month:02} yet: press n to make one."),
+        format!("Chưa có kế hoạch tháng {number:02}/{year}: nhấn n để lập."),
+        format!("No plan for {month} yet: press n to make one."),
     )
 }
 

@@ -17,9 +17,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Ui;
-use crate::domain::date::{month_end, month_start};
 use crate::domain::schedule::WEEKDAYS;
-use crate::domain::{Compliance, Lang};
+use crate::domain::{Compliance, Lang, YearMonth};
 use crate::ui::cells::{pad, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::theme::Theme;
@@ -157,33 +156,31 @@ pub fn cell_width(cols: u16) -> usize {
     (usize::from(cols) / 7).max(4)
 }
 
-/// The Monday that starts the grid of month `yyyymm`, and how many weeks it shows.
-fn weeks_of(yyyymm: u32) -> Option<(NaiveDate, usize)> {
-    let (first, last) = (month_start(yyyymm)?, month_end(yyyymm)?);
+/// The Monday that starts the grid of `month`, and how many weeks it shows.
+fn weeks_of(month: YearMonth) -> (NaiveDate, usize) {
+    let (first, last) = (month.first_day(), month.last_day());
     let monday = first - Days::new(u64::from(first.weekday().num_days_from_monday()));
     let days = (last - monday).num_days() as usize + 1;
-    Some((monday, days.div_ceil(7)))
+    (monday, days.div_ceil(7))
 }
 
-/// Rows the grid of `yyyymm` takes: the weekday headings and one row a week, or a blank
+/// Rows the grid of `month` takes: the weekday headings and one row a week, or a blank
 /// row after each week when `roomy`.
-pub fn grid_height(yyyymm: u32, roomy: bool) -> u16 {
-    let weeks = weeks_of(yyyymm).map_or(6, |(_, n)| n) as u16;
+pub fn grid_height(month: YearMonth, roomy: bool) -> u16 {
+    let weeks = weeks_of(month).1 as u16;
     1 + if roomy { weeks * 2 } else { weeks }
 }
 
-/// Draws the grid of month `yyyymm` at the top of `area`; `roomy` leaves a row between weeks.
+/// Draws the grid of `month` at the top of `area`; `roomy` leaves a row between weeks.
 pub fn render_grid(
     frame: &mut Frame<'_>,
     area: Rect,
-    yyyymm: u32,
+    month: YearMonth,
     marks: &DayMarks,
     roomy: bool,
     ui: &Ui<'_>,
 ) {
-    let Some((monday, weeks)) = weeks_of(yyyymm) else {
-        return;
-    };
+    let (monday, weeks) = weeks_of(month);
     let cell = cell_width(area.width);
     let wide = cell >= 10;
     let heading: String = WEEKDAYS
@@ -195,7 +192,7 @@ pub fn render_grid(
         let spans: Vec<Span<'static>> = (0..7)
             .flat_map(|i| {
                 let day = monday + Days::new((week * 7 + i) as u64);
-                day_cell(day, yyyymm, marks, cell, ui)
+                day_cell(day, month, marks, cell, ui)
             })
             .collect();
         lines.push(Line::from(spans));
@@ -210,12 +207,12 @@ pub fn render_grid(
 /// (with counts when the cell is wide), a `+` when some do not, and a gap.
 fn day_cell(
     day: NaiveDate,
-    yyyymm: u32,
+    month: YearMonth,
     marks: &DayMarks,
     cell: usize,
     ui: &Ui<'_>,
 ) -> Vec<Span<'static>> {
-    if crate::domain::date::year_month(day) != yyyymm {
+    if !month.contains(day) {
         return vec![Span::raw(" ".repeat(cell))];
     }
     let number_style = if day == ui.today {
@@ -279,6 +276,10 @@ pub fn legend(cols: usize, ui: &Ui<'_>) -> Vec<Line<'static>> {
 mod tests {
     use super::*;
 
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
+
     fn d(text: &str) -> NaiveDate {
         crate::domain::date::parse_iso(text).unwrap()
     }
@@ -286,11 +287,11 @@ mod tests {
     #[test]
     fn weeks_start_on_monday() {
         // 1 October 2026 is a Thursday; the 31st a Saturday.
-        assert_eq!(weeks_of(202610), Some((d("2026-09-28"), 5)));
+        assert_eq!(weeks_of(ym(2026, 10)), (d("2026-09-28"), 5));
         // February 2021 starts on a Monday and fills exactly four weeks.
-        assert_eq!(weeks_of(202102), Some((d("2021-02-01"), 4)));
+        assert_eq!(weeks_of(ym(2021, 2)), (d("2021-02-01"), 4));
         // August 2026 starts on a Saturday and ends on a Monday: six rows.
-        assert_eq!(weeks_of(202608), Some((d("2026-07-27"), 6)));
+        assert_eq!(weeks_of(ym(2026, 8)), (d("2026-07-27"), 6));
     }
 
     #[test]

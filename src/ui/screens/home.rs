@@ -9,7 +9,7 @@ use super::members::{self, Roster};
 use super::org_info::{self, OrgInfo};
 use super::tree::{self, TreeState};
 use super::{Ui, dashboard, meetings};
-use crate::domain::{MemberId, OrgKind, OrgUnit};
+use crate::domain::{MemberId, OrgKind, OrgUnit, YearMonth};
 use crate::store::{Reader, StoreError};
 use crate::ui::i18n::Text;
 use crate::ui::keymap::{Action, Context};
@@ -273,8 +273,8 @@ pub fn open_meetings(org: Option<OrgUnit>, cx: &mut Cx<'_>) -> Step {
     }
 }
 
-/// `b`: the dashboard of `org` in `month` (`yyyymm`).
-pub fn open_dashboard(org: Option<OrgUnit>, month: u32, cx: &mut Cx<'_>) -> Step {
+/// `b`: the dashboard of `org` in `month`.
+pub fn open_dashboard(org: Option<OrgUnit>, month: YearMonth, cx: &mut Cx<'_>) -> Step {
     let Some(org) = org else {
         cx.error(Text::PickAnOrg);
         return Step::Changed;
@@ -331,7 +331,7 @@ impl Screen for Home {
             Action::Calendar => return open_meetings(self.org(), cx),
             Action::Quotas => return open_quotas(self.org(), cx),
             Action::Dashboard => {
-                let month = crate::domain::date::year_month(cx.today);
+                let month = YearMonth::of(cx.today);
                 return open_dashboard(self.org(), month, cx);
             }
             _ => {}

@@ -8,9 +8,8 @@ use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::domain::date::previous_month;
 use crate::domain::oversight::QuotaConfig;
-use crate::domain::{Classification, MonthStats, OrgId, OrgUnit};
+use crate::domain::{Classification, MonthStats, OrgId, OrgUnit, YearMonth};
 use crate::store::{GradeTally, QuotaRow, Reader, StoreError};
 use crate::ui::paged::PAGE;
 
@@ -133,17 +132,17 @@ pub enum Below {
 #[derive(Debug, Clone)]
 pub struct MonthData {
     pub node: OrgId,
-    pub month: u32,
+    pub month: YearMonth,
     /// `None`: the month is not covered (no meeting anywhere recorded in it).
     pub stats: Option<MonthStats>,
     /// The twelve months up to and including `month`, oldest first.
-    pub trend: Vec<(u32, Option<MonthStats>)>,
+    pub trend: Vec<(YearMonth, Option<MonthStats>)>,
     pub below: Below,
 }
 
 /// The first of the twelve months ending with `month`.
-pub fn trend_start(month: u32) -> u32 {
-    (1..TREND_MONTHS).fold(month, |m, _| previous_month(m))
+pub fn trend_start(month: YearMonth) -> YearMonth {
+    month.plus(1 - TREND_MONTHS as i32)
 }
 
 /// The year whose classification a dashboard shows: the last one complete on `today`.
@@ -155,7 +154,7 @@ impl MonthData {
     pub fn read(
         reader: &Reader,
         node: &OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
     ) -> Result<MonthData, StoreError> {
         let stats = reader.stored_month_stats(node.id, month)?;
@@ -186,7 +185,7 @@ impl MonthData {
     }
 
     /// The month of row `i` of a branch's list (newest first).
-    pub fn month_at(&self, i: usize) -> Option<u32> {
+    pub fn month_at(&self, i: usize) -> Option<YearMonth> {
         match self.below {
             Below::Months => self.trend.iter().rev().nth(i).map(|(m, _)| *m),
             Below::Units { .. } => None,
@@ -257,7 +256,7 @@ impl MonthData {
 fn rank(
     reader: &Reader,
     node: OrgId,
-    month: u32,
+    month: YearMonth,
     covered: bool,
     today: NaiveDate,
 ) -> Result<Vec<Ranked>, StoreError> {
@@ -310,11 +309,11 @@ impl NodeFacts {
     pub fn read(
         reader: &Reader,
         node: &OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
     ) -> Result<NodeFacts, StoreError> {
         let year = graded_year(today);
-        let quota_year = (month / 100) as i32;
+        let quota_year = month.year();
         Ok(NodeFacts {
             grades: reader.grade_tally(node, year)?,
             own_grade: reader.org_classification(node.id, year)?,
@@ -328,10 +327,10 @@ impl NodeFacts {
         &mut self,
         reader: &Reader,
         node: &OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
     ) -> Result<(), StoreError> {
-        let year = (month / 100) as i32;
+        let year = month.year();
         if year != self.quota_year {
             self.quotas = quotas(reader, node, year, today)?;
             self.quota_year = year;
@@ -356,6 +355,10 @@ fn quotas(
 mod tests {
     use super::*;
 
+    fn ym(year: i32, month: u32) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
+
     #[test]
     fn the_worse_share_decides_and_nothing_to_judge_goes_last() {
         let shares = |rate, in_time| Shares { rate, in_time };
@@ -369,7 +372,7 @@ mod tests {
 
     #[test]
     fn twelve_months_end_with_the_month_shown() {
-        assert_eq!(trend_start(202611), 202512);
-        assert_eq!(trend_start(202612), 202601);
+        assert_eq!(trend_start(ym(2026, 11)), ym(2025, 12));
+        assert_eq!(trend_start(ym(2026, 12)), ym(2026, 1));
     }
 }

@@ -23,8 +23,7 @@ pub use self::data::{
 use self::render::Areas;
 pub use self::render::render;
 use super::{MonthScreen, Ui, branch_of_cell, path_of, scroll_to, step};
-use crate::domain::date::{next_month, previous_month, year_month};
-use crate::domain::{OrgId, OrgUnit};
+use crate::domain::{OrgId, OrgUnit, YearMonth};
 use crate::store::{Reader, StoreError};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::Regions;
@@ -56,7 +55,7 @@ impl DashboardView {
     pub fn open(
         reader: &Reader,
         org: OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
         body: Rect,
     ) -> Result<DashboardView, StoreError> {
@@ -77,7 +76,7 @@ impl DashboardView {
         Ok(view)
     }
 
-    pub fn month(&self) -> u32 {
+    pub fn month(&self) -> YearMonth {
         self.data.month
     }
 
@@ -129,21 +128,21 @@ impl DashboardView {
     }
 
     pub fn previous_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show(reader, self.node.clone(), previous_month(self.data.month))
+        self.show(reader, self.node.clone(), self.data.month.previous())
     }
 
     pub fn next_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show(reader, self.node.clone(), next_month(self.data.month))
+        self.show(reader, self.node.clone(), self.data.month.next())
     }
 
     pub fn this_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show(reader, self.node.clone(), year_month(self.today))
+        self.show(reader, self.node.clone(), YearMonth::of(self.today))
     }
 
     /// `node` in `month`, from the months kept when it was read a moment ago. When only the
     /// month changes the cursor stays on the same unit (ranked anew, it may have moved),
     /// or on a branch's month shown, the top row; another organisation starts at the top.
-    fn show(&mut self, reader: &Reader, node: OrgUnit, month: u32) -> Result<(), StoreError> {
+    fn show(&mut self, reader: &Reader, node: OrgUnit, month: YearMonth) -> Result<(), StoreError> {
         if node.id == self.node.id && month == self.data.month {
             return Ok(());
         }

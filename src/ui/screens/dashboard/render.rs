@@ -11,7 +11,7 @@ use ratatui::widgets::{Padding, Paragraph};
 
 use super::DashboardView;
 use super::data::{Band, Below, Ranked, RowDetail, Shares, graded_year};
-use crate::domain::{ClassificationConfig, Compliance, MemberStatus, MonthStats};
+use crate::domain::{ClassificationConfig, Compliance, MemberStatus, MonthStats, YearMonth};
 use crate::ui::cells::{fit, pad, pad_left, safe, width};
 use crate::ui::i18n::{self, dashboard as words};
 use crate::ui::screens::calendar::{DayMark, status_symbol};
@@ -277,7 +277,7 @@ fn trend_lines(
     let (Some(first), Some(last)) = (trend.first(), trend.last()) else {
         return Vec::new();
     };
-    let month = |m: u32| words::month(ui.lang, m);
+    let month = |m: YearMonth| words::month(ui.lang, m);
     let mut lines = vec![Line::styled(
         fit(
             &words::trend(ui.lang, &month(first.0), &month(last.0)),
@@ -315,7 +315,7 @@ fn trend_lines(
     if wide {
         let axis: String = trend
             .iter()
-            .map(|(m, _)| pad(&format!("{}", m % 100), cell))
+            .map(|(m, _)| pad(&format!("{}", m.month()), cell))
             .collect();
         lines.push(Line::styled(
             format!("{}{axis}", " ".repeat(LABEL)),
@@ -477,7 +477,7 @@ fn render_list(
     match &view.data.below {
         Below::Units { ranked, details } => {
             let columns = UnitColumns::of(cols);
-            let months: Vec<u32> = view.data.trend.iter().map(|(m, _)| *m).collect();
+            let months: Vec<YearMonth> = view.data.trend.iter().map(|(m, _)| *m).collect();
             lines.push(columns.heading(&months, ui));
             if ranked.is_empty() {
                 lines.push(Line::styled(
@@ -547,7 +547,7 @@ impl UnitColumns {
     }
 
     /// The headings; over a wide heat map, the number of each month.
-    fn heading(&self, months: &[u32], ui: &Ui<'_>) -> Line<'static> {
+    fn heading(&self, months: &[YearMonth], ui: &Ui<'_>) -> Line<'static> {
         let h = words::headings(ui.lang);
         let mut text = format!(" {}", pad(h.name, self.name));
         if self.wide {
@@ -561,7 +561,7 @@ impl UnitColumns {
             text.push_str(&format!(" {}", pad(h.grade, GRADE - 1)));
             let numbers: String = months
                 .iter()
-                .map(|m| pad(&(m % 100).to_string(), self.cell))
+                .map(|m| pad(&m.month().to_string(), self.cell))
                 .collect();
             text.push_str(&format!(" {numbers}"));
         } else {
@@ -668,7 +668,7 @@ impl MonthColumns {
 
     fn row(
         &self,
-        month: u32,
+        month: YearMonth,
         stats: Option<&MonthStats>,
         today: NaiveDate,
         ui: &Ui<'_>,

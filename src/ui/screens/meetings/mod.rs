@@ -23,8 +23,7 @@ pub use self::month::{MeetingLine, MonthData, Standing, StatusCounts, Unit, clas
 use self::render::Areas;
 pub use self::render::render;
 use super::{MonthScreen, Ui, branch_of_cell, path_of, scroll_to, step};
-use crate::domain::date::{next_month, previous_month, year_month};
-use crate::domain::{Meeting, OrgId, OrgUnit};
+use crate::domain::{Meeting, OrgId, OrgUnit, YearMonth};
 use crate::store::{Reader, StoreError};
 use crate::ui::forms::CalendarSubject;
 use crate::ui::keymap::{Action, Context};
@@ -70,7 +69,7 @@ impl MeetingsView {
         body: Rect,
     ) -> Result<MeetingsView, StoreError> {
         let node = branch_of_cell(reader, org)?;
-        let data = MonthData::read(reader, &node, year_month(today), today)?;
+        let data = MonthData::read(reader, &node, YearMonth::of(today), today)?;
         Ok(MeetingsView {
             path: path_of(reader, &node)?,
             node,
@@ -89,7 +88,7 @@ impl MeetingsView {
         &self.data
     }
 
-    pub fn month(&self) -> u32 {
+    pub fn month(&self) -> YearMonth {
         self.data.month
     }
 
@@ -192,23 +191,23 @@ impl MeetingsView {
     }
 
     /// Shows month `month` of the same organisation, from the months kept if it was read.
-    pub fn show_month(&mut self, reader: &Reader, month: u32) -> Result<(), StoreError> {
+    pub fn show_month(&mut self, reader: &Reader, month: YearMonth) -> Result<(), StoreError> {
         self.show(reader, self.node.clone(), month)
     }
 
     pub fn previous_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show_month(reader, previous_month(self.data.month))
+        self.show_month(reader, self.data.month.previous())
     }
 
     pub fn next_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show_month(reader, next_month(self.data.month))
+        self.show_month(reader, self.data.month.next())
     }
 
     pub fn this_month(&mut self, reader: &Reader) -> Result<(), StoreError> {
-        self.show_month(reader, year_month(self.today))
+        self.show_month(reader, YearMonth::of(self.today))
     }
 
-    fn show(&mut self, reader: &Reader, node: OrgUnit, month: u32) -> Result<(), StoreError> {
+    fn show(&mut self, reader: &Reader, node: OrgUnit, month: YearMonth) -> Result<(), StoreError> {
         if node.id == self.node.id && month == self.data.month {
             return Ok(());
         }
@@ -287,7 +286,7 @@ impl MeetingsView {
         if org.id != self.node.id {
             self.trail.clear();
         }
-        self.show(reader, org, year_month(meeting.date))?;
+        self.show(reader, org, YearMonth::of(meeting.date))?;
         match self
             .data
             .own

@@ -9,6 +9,7 @@ use crate::domain::duration::DurationConfig;
 use crate::domain::role::span_covers;
 use crate::domain::{
     Compliance, Meeting, MeetingKind, MeetingState, OrgId, OrgKind, OrgUnit, ScheduleRule,
+    YearMonth,
 };
 use crate::store::{BranchClash, BranchStatus, ComplianceRow, Reader, StoreError};
 use crate::ui::paged::{PAGE, Paged};
@@ -113,7 +114,7 @@ impl Unit {
     fn read(
         reader: &Reader,
         org: OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
     ) -> Result<Unit, StoreError> {
         let report = reader.compliance_report(org.id, month, today)?;
@@ -159,7 +160,7 @@ impl Unit {
 pub(super) fn branch_status(
     reader: &Reader,
     org: &OrgUnit,
-    month: u32,
+    month: YearMonth,
     today: NaiveDate,
 ) -> Result<Option<BranchStatus>, StoreError> {
     if !org.kind.is_branch() {
@@ -181,7 +182,7 @@ fn planned_regular(lines: &[MeetingLine]) -> Option<NaiveDate> {
 #[derive(Debug)]
 pub struct MonthData {
     pub(super) org: OrgId,
-    pub month: u32,
+    pub month: YearMonth,
     pub schedule: (Option<ScheduleRule>, u8),
     pub due: Option<NaiveDate>,
     pub own: Vec<MeetingLine>,
@@ -200,7 +201,7 @@ pub struct MonthData {
 
 pub(super) fn read_units(
     reader: &Reader,
-    (org, month, today): (OrgId, u32, NaiveDate),
+    (org, month, today): (OrgId, YearMonth, NaiveDate),
     skip: usize,
     limit: usize,
 ) -> Result<Vec<Unit>, StoreError> {
@@ -216,13 +217,11 @@ impl MonthData {
     pub fn read(
         reader: &Reader,
         node: &OrgUnit,
-        month: u32,
+        month: YearMonth,
         today: NaiveDate,
     ) -> Result<MonthData, StoreError> {
         let schedule = reader.effective_schedule_for_month(node.id, month)?;
-        let due = schedule
-            .0
-            .map(|rule| rule.due_date((month / 100) as i32, month % 100));
+        let due = schedule.0.map(|rule| rule.due_date(month));
         let own = reader
             .meetings_in_month(node.id, month)?
             .into_iter()

@@ -11,7 +11,7 @@ use ratatui::widgets::{Padding, Paragraph};
 
 use super::MeetingsView;
 use super::month::{MeetingLine, Standing, StatusCounts, Unit};
-use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic};
+use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic, YearMonth};
 use crate::store::{BranchStatus, ComplianceRow};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::{self, Text};
@@ -194,7 +194,7 @@ fn summary_lines(view: &MeetingsView, cols: usize, ui: &Ui<'_>) -> Vec<Line<'sta
 
 /// "Kế hoạch 12/2026: ✓ đã gửi 18/11 10:02, đúng hạn  ⚑ chưa gửi tài liệu": a branch's
 /// plan of the month and everything the committee above is flagged about.
-fn plan_and_flags(prep: &BranchStatus, month: u32, ui: &Ui<'_>) -> Line<'static> {
+fn plan_and_flags(prep: &BranchStatus, month: YearMonth, ui: &Ui<'_>) -> Line<'static> {
     let mark = PlanMark::of(prep, ui.today);
     let label = i18n::prep::plan_label(ui.lang, &i18n::dashboard::month(ui.lang, month));
     let mut spans = vec![

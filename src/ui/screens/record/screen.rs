@@ -447,7 +447,7 @@ impl Screen for MeetingRecord {
             member: None,
             calendar: Some(CalendarSubject {
                 node: &self.org,
-                month: crate::domain::date::year_month(self.meeting.date),
+                month: crate::domain::YearMonth::of(self.meeting.date),
                 meeting: Some(&self.meeting),
                 unit: None,
             }),
