@@ -5,8 +5,6 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serializer};
 
-use super::month::YearMonth;
-
 /// The day number used in store keys: days since 1 Jan of year 1 (CE), so keys sort by date.
 pub fn day_number(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
@@ -15,20 +13,6 @@ pub fn day_number(date: NaiveDate) -> i32 {
 /// The date of a day number written by [`day_number`].
 pub fn from_day_number(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days)
-}
-
-/// Parses a strict `YYYY-MM` month into its stored number `yyyymm`.
-// The exchange model moves to YearMonth next; until then its reader calls this.
-pub fn parse_year_month(text: &str) -> Result<u32, String> {
-    text.parse::<YearMonth>()
-        .map(YearMonth::key)
-        .map_err(|e| e.to_string())
-}
-
-/// A stored month number `yyyymm` as `YYYY-MM`.
-// The exchange model moves to YearMonth next; until then its writers call this.
-pub fn format_year_month(yyyymm: u32) -> String {
-    format!("{:04}-{:02}", yyyymm / 100, yyyymm % 100)
 }
 
 /// Parses a strict ISO 8601 calendar date (`2026-11-07`), the only form chibo accepts.
@@ -199,16 +183,6 @@ mod tests {
             parse_iso("2024-02-29").unwrap(),
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
         );
-    }
-
-    #[test]
-    fn the_exchange_bridges_read_and_write_stored_month_numbers() {
-        assert_eq!(parse_year_month("2026-07"), Ok(202607));
-        assert_eq!(
-            parse_year_month("2026-13"),
-            Err("expected a month as YYYY-MM, found \"2026-13\"".to_string())
-        );
-        assert_eq!(format_year_month(202607), "2026-07");
     }
 
     #[test]

@@ -198,18 +198,6 @@ impl OrgUnit {
         own_plan_deadline_up_to(self.plan_deadline, &self.rule_changes, month.key())
     }
 
-    /// [`own_settings_in`](Self::own_settings_in) for the month stored as `yyyymm`.
-    // The exchange model moves to YearMonth next; its export calls this until then.
-    pub fn own_settings_for_month(&self, yyyymm: u32) -> OwnSettings {
-        self.own_settings_up_to(yyyymm)
-    }
-
-    /// [`own_plan_deadline_in`](Self::own_plan_deadline_in) for the month stored as `yyyymm`.
-    // The exchange model moves to YearMonth next; its export calls this until then.
-    pub fn own_plan_deadline_for_month(&self, yyyymm: u32) -> Option<u8> {
-        own_plan_deadline_up_to(self.plan_deadline, &self.rule_changes, yyyymm)
-    }
-
     /// The own rule and grace days as last decided: the latest change, else the base.
     pub fn latest_settings(&self) -> OwnSettings {
         self.own_settings_up_to(u32::MAX)

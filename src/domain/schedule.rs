@@ -92,7 +92,6 @@ pub fn parse_weekday(word: &str) -> Option<Weekday> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleChange {
     /// The first month the new settings apply to, as stored (`yyyymm`).
-    // The exchange model moves to YearMonth next; it reads and writes this number until then.
     pub from: u32,
     pub meeting_rule: Option<ScheduleRule>,
     pub grace_days: Option<u8>,

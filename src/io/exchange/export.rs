@@ -14,6 +14,7 @@ use super::meeting::{Cards, MeetingLine};
 use super::member::{MemberLine, Placing, StatusLine};
 use super::org::{OrgLine, Schedule};
 use super::span::{OversightLine, RoleLine, Span};
+use crate::domain::YearMonth;
 use crate::domain::schedule::OwnSettings;
 use chrono::NaiveDate;
 
@@ -417,24 +418,20 @@ fn inherited_schedule(reader: &Reader, org: &OrgUnit) -> Result<Schedule, StoreE
     };
     let with_deadline = |(rule, grace): OwnSettings, deadline| (rule, grace, deadline);
     let base = nearest(&|o| (o.meeting_rule, o.grace_days, o.plan_deadline));
-    let mut months: Vec<u32> = chain
+    let mut months: Vec<YearMonth> = chain
         .iter()
-        .flat_map(|o| o.rule_changes.iter().map(|c| c.from))
+        .flat_map(|o| o.rule_changes.iter().filter_map(RuleChange::starts))
         .collect();
     months.sort_unstable();
     months.dedup();
     let mut changes = Vec::new();
     let mut current = base;
     for month in months {
-        let settings = nearest(&|o| {
-            with_deadline(
-                o.own_settings_for_month(month),
-                o.own_plan_deadline_for_month(month),
-            )
-        });
+        let settings =
+            nearest(&|o| with_deadline(o.own_settings_in(month), o.own_plan_deadline_in(month)));
         if settings != current {
             changes.push(RuleChange {
-                from: month,
+                from: month.key(),
                 meeting_rule: settings.0,
                 grace_days: settings.1,
                 plan_deadline: settings.2,

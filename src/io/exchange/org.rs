@@ -5,9 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::batch::{Batch, OrgRec};
 use super::fields::{Fields, readable_key};
 use super::json::{Text, non_empty};
-use crate::domain::date::{format_year_month, parse_year_month};
 use crate::domain::schedule::{parse_weekday, validate_deadline_day, weekday_word};
-use crate::domain::{BranchType, OrgKind, OrgUnit, RuleChange, ScheduleRule};
+use crate::domain::{BranchType, OrgKind, OrgUnit, RuleChange, ScheduleRule, YearMonth};
 use crate::io::problem::Problem;
 
 #[derive(Serialize, Deserialize)]
@@ -166,8 +165,8 @@ fn rule_changes(lines: Vec<RuleChangeLine<'_>>, f: &mut Fields<'_>) -> Vec<RuleC
     let mut changes: Vec<RuleChange> = lines.into_iter().filter_map(|line| line.check(f)).collect();
     changes.sort_by_key(|c| c.from);
     for pair in changes.windows(2) {
-        if pair[0].from == pair[1].from {
-            let from = format_year_month(pair[0].from);
+        if let (Some(month), true) = (pair[0].starts(), pair[0].from == pair[1].from) {
+            let from = month.to_string();
             f.report(Problem::DuplicateRuleChange { from });
         }
     }
@@ -177,7 +176,7 @@ fn rule_changes(lines: Vec<RuleChangeLine<'_>>, f: &mut Fields<'_>) -> Vec<RuleC
 impl RuleChangeLine<'_> {
     fn written(change: RuleChange) -> Self {
         RuleChangeLine {
-            from: Some(Text::from(format_year_month(change.from))),
+            from: change.starts().map(|month| Text::from(month.to_string())),
             meeting_rule: change.meeting_rule.map(RuleLine::written),
             grace_days: change.grace_days.map(u64::from),
             plan_deadline: change.plan_deadline.map(u64::from),
@@ -188,7 +187,7 @@ impl RuleChangeLine<'_> {
         const FIELD: &str = "rule_changes.from";
         let from = match self.from.as_deref().map(str::trim) {
             None | Some("") => f.refuse(Problem::Missing { field: FIELD }),
-            Some(text) => parse_year_month(text).ok().or_else(|| {
+            Some(text) => text.parse().ok().map(YearMonth::key).or_else(|| {
                 let found = text.to_string();
                 f.refuse(Problem::BadMonth {
                     field: FIELD,
