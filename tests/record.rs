@@ -393,17 +393,29 @@ fn guests_recorded_from_the_roll_leave_the_record_open() {
     );
 }
 
-/// The cells of the footer (the last row) drawn dimmed: the keys of what cannot run now.
-fn dimmed_in_footer(app: &App) -> String {
+/// The cells of the screen's row holding `text` (the last row, the footer, when `None`)
+/// that are drawn dimmed: the keys of what cannot run now.
+fn dimmed_on_row(app: &App, text: Option<&str>) -> String {
     use ratatui::style::Modifier;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| app.view(frame)).unwrap();
     let buffer = terminal.backend().buffer();
+    let row_text = |y: u16| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>();
+    let y = match text {
+        None => 23,
+        Some(text) => (0..24)
+            .find(|y| row_text(*y).contains(text))
+            .expect("the row"),
+    };
     (0..80)
-        .map(|x| &buffer[(x, 23)])
+        .map(|x| &buffer[(x, y)])
         .filter(|cell| cell.modifier.contains(Modifier::DIM))
         .map(|cell| cell.symbol())
         .collect()
+}
+
+fn dimmed_in_footer(app: &App) -> String {
+    dimmed_on_row(app, None)
 }
 
 #[test]
@@ -423,13 +435,19 @@ fn the_footer_dims_what_the_record_cannot_do_now() {
     assert_eq!(dimmed_in_footer(&app).trim(), "");
     press(&mut app, "esc");
     // October's are approved: no mark, no approval; on the minutes an amendment can run,
-    // saving cannot.
+    // an undo cannot.
     press(&mut app, "[ enter");
     assert!(app.record().unwrap().meeting.is_approved());
     assert_eq!(enabled(&app, Action::MarkPresent), Some(false));
     assert_eq!(enabled(&app, Action::Approve), Some(false));
     assert!(!dimmed_in_footer(&app).trim().is_empty());
-    press(&mut app, "tab");
+    // The help dims every key of the roll refused now, not only the footer's.
+    press(&mut app, "?");
+    assert!(dimmed_on_row(&app, Some("clear the mark")).contains('u'));
+    assert_eq!(dimmed_on_row(&app, Some("previous section")).trim(), "");
+    press(&mut app, "esc tab");
     assert_eq!(enabled(&app, Action::Amend), Some(true));
-    assert_eq!(enabled(&app, Action::Save), Some(false));
+    assert_eq!(enabled(&app, Action::Undo), Some(false));
+    // Saving answers whatever the state (saved, or nothing to save): never dimmed.
+    assert_eq!(enabled(&app, Action::Save), Some(true));
 }

@@ -292,10 +292,28 @@ impl App {
             overlay.render(frame, regions.body, &ui);
         }
         chrome::status(frame, regions.status, self.status.as_ref(), &ui);
-        chrome::footer(frame, regions.footer, self.context(), &self.commands(), &ui);
+        let typing = match self.overlays.last() {
+            Some(overlay) => overlay.takes_text(),
+            None => top.typing(),
+        };
+        let keys = (self.context(), typing);
+        chrome::footer(frame, regions.footer, keys, &self.commands(), &ui);
     }
 
-    /// What whatever has the keys offers now: the footer and the help show these.
+    /// The actions of `context` that can do nothing now, when a screen has the keys.
+    fn unavailable(&self, context: Context) -> Vec<Action> {
+        if !self.overlays.is_empty() {
+            return Vec::new();
+        }
+        let top = self.top();
+        self.keymap
+            .bindings(context)
+            .map(|binding| binding.action)
+            .filter(|action| !top.can(*action))
+            .collect()
+    }
+
+    /// What whatever has the keys offers in the footer now.
     pub fn commands(&self) -> Vec<CommandInfo> {
         match self.overlays.last() {
             Some(overlay) => overlay.commands(),
@@ -477,8 +495,9 @@ impl App {
                 false
             }
             Action::Help if context != Context::Help => {
-                let offered = self.commands();
-                self.overlays.push(Box::new(Help::new(context, offered)));
+                let unavailable = self.unavailable(context);
+                self.overlays
+                    .push(Box::new(Help::new(context, unavailable)));
                 true
             }
             Action::Search if self.overlays.is_empty() => {

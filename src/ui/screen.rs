@@ -156,6 +156,15 @@ impl CommandInfo {
     }
 }
 
+/// A screen's footer commands, each enabled when `can` says every one of its actions can
+/// run now.
+pub fn offered(commands: &[CommandInfo], can: impl Fn(Action) -> bool) -> Vec<CommandInfo> {
+    commands
+        .iter()
+        .map(|c| c.enabled_if(c.actions.iter().all(|a| can(*a))))
+        .collect()
+}
+
 /// What a screen has selected: what a form opened over it acts on.
 #[derive(Default, Clone, Copy)]
 pub struct Selection<'a> {
@@ -179,8 +188,15 @@ pub trait Screen: Send + std::any::Any {
     /// The keymap context whose bindings apply while this screen has the keys.
     fn context(&self) -> Context;
 
-    /// What the screen offers now, in the order the footer shows them.
+    /// What the screen offers in its footer, in order, each enabled as [`Screen::can`]
+    /// says.
     fn commands(&self) -> Vec<CommandInfo>;
+
+    /// Whether `action` can do anything now: the help dims the keys of those that cannot,
+    /// and the footer shows them after the ones that can.
+    fn can(&self, _action: Action) -> bool {
+        true
+    }
 
     /// One action of [`Screen::context`].
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step;

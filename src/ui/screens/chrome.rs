@@ -12,7 +12,7 @@ use super::Ui;
 use crate::domain::OrgUnit;
 use crate::ui::cells::{fit, fit_left, safe, width};
 use crate::ui::i18n;
-use crate::ui::keymap::{Action, Context};
+use crate::ui::keymap::{Action, Context, is_text};
 use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::ui::screen::CommandInfo;
 
@@ -94,25 +94,31 @@ pub fn status(frame: &mut Frame<'_>, area: Rect, status: Option<&Status>, ui: &U
     frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
 
-/// The keys of what has the keys, in the order it offers them; keys of one command share
-/// a word ("j/k move"). What does not fit the width is left out from the end.
+/// The keys of what has the keys (in `context`, `typing` when letters are text there),
+/// in the order it offers them, those that can run now first; keys of one command share a word ("j/k move"). What does not fit the width is
+/// left out from the end.
 pub fn footer(
     frame: &mut Frame<'_>,
     area: Rect,
-    context: Context,
+    (context, typing): (Context, bool),
     commands: &[CommandInfo],
     ui: &Ui<'_>,
 ) {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for command in commands {
+    // What can run comes first: a dimmed hint never pushes a live one off a narrow line.
+    let (live, dimmed): (Vec<&CommandInfo>, Vec<&CommandInfo>) =
+        commands.iter().partition(|c| c.enabled);
+    for command in live.into_iter().chain(dimmed) {
         let group = command.actions;
         let keys: Option<Vec<String>> = group
             .iter()
             .map(|action| {
-                ui.keymap
-                    .keys(home_context(context, *action), *action)
-                    .first()
+                let keys = ui.keymap.keys(home_context(context, *action), *action);
+                // Where letters are typed (the minutes), `?` is text: name a key that works.
+                keys.iter()
+                    .find(|key| !(typing && is_text(&key.event())))
+                    .or(keys.first())
                     .map(ToString::to_string)
             })
             .collect();

@@ -16,13 +16,12 @@ use crate::ui::i18n::{self, Text};
 use crate::ui::keymap::{Action, Context, Keymap};
 use crate::ui::layout::{centered, text_rows};
 use crate::ui::overlay::{Env, Outcome, Overlay, scroll_or_close};
-use crate::ui::screen::CommandInfo;
 
 pub struct Help {
     /// The screen whose keys are shown.
     screen: Context,
-    /// What that screen offers now: keys of commands that cannot run now are dimmed.
-    offered: Vec<CommandInfo>,
+    /// Actions of that screen that can do nothing now: their keys are dimmed.
+    unavailable: Vec<Action>,
     scroll: usize,
 }
 
@@ -38,20 +37,16 @@ enum Entry {
 }
 
 impl Help {
-    pub fn new(screen: Context, offered: Vec<CommandInfo>) -> Help {
+    pub fn new(screen: Context, unavailable: Vec<Action>) -> Help {
         Help {
             screen,
-            offered,
+            unavailable,
             scroll: 0,
         }
     }
 
-    /// Whether `action` can run now: not when the screen offers it disabled.
     fn enabled(&self, action: Action) -> bool {
-        !self
-            .offered
-            .iter()
-            .any(|c| !c.enabled && c.actions.contains(&action))
+        !self.unavailable.contains(&action)
     }
 
     fn entries(&self, keymap: &Keymap, lang: Lang) -> Vec<Entry> {

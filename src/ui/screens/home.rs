@@ -14,7 +14,7 @@ use crate::store::{Reader, StoreError};
 use crate::ui::i18n::Text;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::{Regions, list_rows, panes};
-use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target};
+use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target, offered};
 
 use super::member_detail::MemberDetail;
 
@@ -310,19 +310,17 @@ impl Screen for Home {
     fn commands(&self) -> Vec<CommandInfo> {
         match self.pane {
             Pane::Tree => TREE_COMMANDS.to_vec(),
-            Pane::Members => {
-                let any = self.roster().is_some_and(|r| r.selected().is_some());
-                let mut commands = MEMBERS_COMMANDS.to_vec();
-                for command in &mut commands {
-                    if matches!(
-                        command.actions,
-                        [Action::Open | Action::Edit | Action::ChangeStatus]
-                    ) {
-                        *command = command.enabled_if(any);
-                    }
-                }
-                commands
+            Pane::Members => offered(MEMBERS_COMMANDS, |action| self.can(action)),
+        }
+    }
+
+    /// What acts on a member needs one selected in the list.
+    fn can(&self, action: Action) -> bool {
+        match (self.pane, action) {
+            (Pane::Members, Action::Open | Action::Edit | Action::ChangeStatus) => {
+                self.roster().is_some_and(|r| r.selected().is_some())
             }
+            _ => true,
         }
     }
 

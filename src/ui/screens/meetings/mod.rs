@@ -28,7 +28,7 @@ use crate::store::{Reader, StoreError};
 use crate::ui::forms::CalendarSubject;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::Regions;
-use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target};
+use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target, offered};
 
 /// Months kept read besides the one shown, for going back and forth with `[` and `]`.
 const CACHED_MONTHS: usize = 6;
@@ -350,18 +350,18 @@ impl Screen for MeetingsView {
         Context::Meetings
     }
 
-    /// What needs a meeting under the cursor is offered but not runnable without one.
     fn commands(&self) -> Vec<CommandInfo> {
-        let on_meeting = self.selected_meeting().is_some();
-        COMMANDS
-            .iter()
-            .map(|c| match c.actions {
-                [Action::Reschedule | Action::CancelMeeting | Action::Guests] => {
-                    c.enabled_if(on_meeting)
-                }
-                _ => *c,
-            })
-            .collect()
+        offered(COMMANDS, |action| self.can(action))
+    }
+
+    /// What acts on a meeting needs the cursor on one.
+    fn can(&self, action: Action) -> bool {
+        match action {
+            Action::Reschedule | Action::CancelMeeting | Action::Guests => {
+                self.selected_meeting().is_some()
+            }
+            _ => true,
+        }
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {

@@ -26,7 +26,7 @@ use crate::ui::i18n::Text;
 use crate::ui::i18n::record as words;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::Regions;
-use crate::ui::screen::{CommandInfo, Cx, Screen, ScreenMsg, Selection, Step, Target};
+use crate::ui::screen::{CommandInfo, Cx, Screen, ScreenMsg, Selection, Step, Target, offered};
 use crate::ui::screens::Ui;
 
 /// Enter on a meeting: its record, with the roll first, and the question whether to
@@ -67,6 +67,7 @@ const ROLL_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Guests]),
     CommandInfo::new(&[Action::Approve]),
     CommandInfo::new(&[Action::Help]),
+    CommandInfo::new(&[Action::Amend]),
 ];
 
 const MINUTES_COMMANDS: &[CommandInfo] = &[
@@ -81,25 +82,6 @@ const MINUTES_COMMANDS: &[CommandInfo] = &[
 ];
 
 impl MeetingRecord {
-    /// Whether `action` can do anything now: marks and edits need minutes not approved and
-    /// this session holding them; an amendment needs them approved.
-    fn can(&self, action: Action) -> bool {
-        let approved = self.meeting.is_approved();
-        let editable = !self.editor.is_read_only();
-        match action {
-            Action::MarkPresent
-            | Action::MarkExcused
-            | Action::MarkAbsent
-            | Action::RestPresent
-            | Action::Guests
-            | Action::Save
-            | Action::Undo => editable,
-            Action::Approve => editable && !approved,
-            Action::Amend => approved,
-            _ => true,
-        }
-    }
-
     /// Why a change to the minutes was refused: the user's role may only read, someone else
     /// holds them, or they are approved.
     fn refusal(&self, error: &MinutesError, cx: &Cx<'_>) -> String {
@@ -376,10 +358,29 @@ impl Screen for MeetingRecord {
             Tab::Roll => ROLL_COMMANDS,
             _ => MINUTES_COMMANDS,
         };
-        commands
-            .iter()
-            .map(|c| c.enabled_if(c.actions.iter().all(|a| self.can(*a))))
-            .collect()
+        offered(commands, |action| self.can(action))
+    }
+
+    /// Marks, votes and edits need minutes not approved that this session holds; an
+    /// amendment needs them approved. Saving always answers (saved, or nothing to save).
+    fn can(&self, action: Action) -> bool {
+        let approved = self.meeting.is_approved();
+        let editable = !self.editor.is_read_only();
+        match action {
+            Action::MarkPresent
+            | Action::MarkExcused
+            | Action::MarkAbsent
+            | Action::Unmark
+            | Action::RestPresent
+            | Action::Guests
+            | Action::Vote
+            | Action::Undo
+            | Action::Redo
+            | Action::Paste => editable,
+            Action::Approve => editable && !approved,
+            Action::Amend => approved,
+            _ => true,
+        }
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
