@@ -5,9 +5,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::programs::{find_program, required, run};
 
 use chibo::domain::Section;
 use chibo::domain::YearMonth;
@@ -287,47 +288,6 @@ fn unknown_codes_days_without_a_meeting_and_impossible_dates_are_refused() {
     // Neither a meeting nor an organisation and a day: clap says what is missing.
     assert!(refused(&[], 2).contains("--org"));
     assert!(refused(&["--org", "QN.HG.K2"], 2).contains("--date"));
-}
-
-/// A program on the PATH, if it is installed.
-fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-}
-
-/// `name`, or `None` after saying the test is skipped; on CI a missing program fails.
-fn required(name: &str, package: &str) -> Option<PathBuf> {
-    let found = find_program(name);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but {name} is missing: install the Debian package {package}"
-        );
-        eprintln!("skipped: {name} is not installed (Debian package {package}); CI runs this");
-    }
-    found
-}
-
-/// Runs a command to its end, killing it if it takes longer than two minutes (an office
-/// program waiting on something it will never get must not hang the test run).
-fn run(command: &mut Command) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("{command:?} took longer than two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// pdftotext's text of a PDF with every run of whitespace one space: it breaks lines where

@@ -27,6 +27,44 @@ pub enum EditError {
     UntilNeeded,
     UntilNotAfterFrom,
     BeforeLastChange(NaiveDate),
+    /// A status change or a transfer dated before the member existed ([`check_not_before_member`]).
+    BeforeMember {
+        event: Dated,
+        day: NaiveDate,
+        since: Since,
+    },
+}
+
+/// A dated event of a member's history: a change of status, or a transfer out of a branch
+/// (the day a former branch was left).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    Status(MemberStatus),
+    Transfer,
+}
+
+/// The day a member's history may not come before: admission, or birth when admission is
+/// not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    Born(NaiveDate),
+    Admitted(NaiveDate),
+}
+
+impl Since {
+    pub fn day(self) -> NaiveDate {
+        match self {
+            Since::Born(day) | Since::Admitted(day) => day,
+        }
+    }
+
+    /// The member's field it comes from.
+    pub fn field(self) -> &'static str {
+        match self {
+            Since::Born(_) => "born",
+            Since::Admitted(_) => "admitted",
+        }
+    }
 }
 
 impl EditError {
@@ -81,6 +119,29 @@ impl EditError {
                     lang.date(*date)
                 ),
             ),
+            EditError::BeforeMember { event, day, since } => {
+                let day = lang.date(*day);
+                let (since_vi, since_en) = match since {
+                    Since::Admitted(d) => (
+                        format!("ngày vào Đảng {}", lang.date(*d)),
+                        format!("the member was admitted on {}", lang.date(*d)),
+                    ),
+                    Since::Born(d) => (
+                        format!("ngày sinh {}", lang.date(*d)),
+                        format!("the member was born on {}", lang.date(*d)),
+                    ),
+                };
+                match event {
+                    Dated::Status(_) => lang.pick(
+                        format!("tình trạng không thể bắt đầu từ {day}, trước {since_vi}"),
+                        format!("a status cannot begin on {day}, before {since_en}"),
+                    ),
+                    Dated::Transfer => lang.pick(
+                        format!("không thể chuyển sinh hoạt ngày {day}, trước {since_vi}"),
+                        format!("a transfer cannot be dated {day}, before {since_en}"),
+                    ),
+                }
+            }
         }
     }
 }
@@ -169,9 +230,57 @@ pub fn check_member_dates(member: &Member) -> Result<(), EditError> {
     Ok(())
 }
 
-/// A new status change, appended to history: never dated before the latest one recorded,
-/// and a temporary exemption ends after it starts.
+/// A status change or a transfer dated `day`, for a member born on `born` and admitted
+/// (kết nạp) on `admitted`: refused before the member existed. A status and a transfer
+/// belong to a party member, so the day that counts is admission; when it is not known,
+/// birth (a record with only a birth date still cannot carry a status from before it); when
+/// neither is known, nothing is refused. When both are known the later counts (the other
+/// rules keep admission after birth). The day itself is allowed: a member may be exempted
+/// or moved on the day they were admitted.
+///
+/// The one rule for every path: the import, the forms, the store's commands and
+/// `chibo check`.
+pub fn check_not_before_member(
+    born: Option<NaiveDate>,
+    admitted: Option<NaiveDate>,
+    event: Dated,
+    day: NaiveDate,
+) -> Result<(), EditError> {
+    let since = match (born, admitted) {
+        (Some(b), Some(a)) if b > a => Some(Since::Born(b)),
+        (_, Some(a)) => Some(Since::Admitted(a)),
+        (Some(b), None) => Some(Since::Born(b)),
+        (None, None) => None,
+    };
+    match since {
+        Some(since) if day < since.day() => Err(EditError::BeforeMember { event, day, since }),
+        _ => Ok(()),
+    }
+}
+
+/// Every status change and transfer of `member` by [`check_not_before_member`]: the first
+/// one dated before the member existed.
+pub fn check_member_history(member: &Member) -> Result<(), EditError> {
+    let statuses = member
+        .history
+        .iter()
+        .map(|c| (Dated::Status(c.status), c.from));
+    let transfers = member
+        .former_orgs
+        .iter()
+        .map(|f| (Dated::Transfer, f.until));
+    for (event, day) in statuses.chain(transfers) {
+        check_not_before_member(member.born, member.admitted, event, day)?;
+    }
+    Ok(())
+}
+
+/// A new status change, appended to history: never dated before the member existed
+/// ([`check_not_before_member`]) nor before the latest one recorded, and a temporary
+/// exemption ends after it starts.
 pub fn check_status_change(member: &Member, change: &StatusChange) -> Result<(), EditError> {
+    let event = Dated::Status(change.status);
+    check_not_before_member(member.born, member.admitted, event, change.from)?;
     if let Some(last) = member.history.last()
         && change.from < last.from
     {
@@ -259,23 +368,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn status_changes_append_and_temporary_ones_end() {
-        let mut member = Member {
+    fn member(born: Option<NaiveDate>, admitted: Option<NaiveDate>) -> Member {
+        Member {
             id: MemberId(1),
             card: "1".into(),
             name: "Lê Lợi".into(),
             sex: None,
-            born: parse_iso("1960-01-01").ok(),
-            admitted: parse_iso("1980-01-01").ok(),
-            full_member: parse_iso("1979-01-01").ok(),
+            born,
+            admitted,
+            full_member: None,
             org: OrgId(3),
             cell: None,
             phone: None,
             residence: None,
             former_orgs: Vec::new(),
             history: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn status_changes_append_and_temporary_ones_end() {
+        let mut member = member(parse_iso("1960-01-01").ok(), parse_iso("1980-01-01").ok());
+        member.full_member = parse_iso("1979-01-01").ok();
         assert_eq!(
             check_member_dates(&member),
             Err(EditError::DatesOutOfOrder {
@@ -301,6 +415,65 @@ mod tests {
         assert!(matches!(
             check_status_change(&member, &earlier),
             Err(EditError::BeforeLastChange(_))
+        ));
+    }
+
+    /// The case: exempt from 01/01/1990 for a member born in 1997, admitted in 2022.
+    #[test]
+    fn no_status_or_transfer_before_the_member_existed() {
+        let d = |s| parse_iso(s).unwrap();
+        let (born, admitted) = (Some(d("1997-04-02")), Some(d("2022-03-15")));
+        let exempt = Dated::Status(MemberStatus::Exempt);
+        let refused = check_not_before_member(born, admitted, exempt, d("1990-01-01"));
+        let error = EditError::BeforeMember {
+            event: exempt,
+            day: d("1990-01-01"),
+            since: Since::Admitted(d("2022-03-15")),
+        };
+        assert_eq!(refused, Err(error.clone()));
+        assert_eq!(
+            error.message(Lang::Vi),
+            "tình trạng không thể bắt đầu từ 01/01/1990, trước ngày vào Đảng 15/03/2022"
+        );
+        assert_eq!(
+            error.message(Lang::En),
+            "a status cannot begin on 1990-01-01, before the member was admitted on 2022-03-15"
+        );
+        // Between birth and admission: still before admission.
+        assert!(check_not_before_member(born, admitted, exempt, d("2010-01-01")).is_err());
+        // The day of admission itself, and after it.
+        assert!(check_not_before_member(born, admitted, exempt, d("2022-03-15")).is_ok());
+        // Admission unknown: birth counts; both unknown: nothing is refused.
+        let before_birth = check_not_before_member(born, None, Dated::Transfer, d("1990-01-01"));
+        assert_eq!(
+            before_birth.unwrap_err().message(Lang::Vi),
+            "không thể chuyển sinh hoạt ngày 01/01/1990, trước ngày sinh 02/04/1997"
+        );
+        assert!(check_not_before_member(born, None, exempt, d("2010-01-01")).is_ok());
+        assert!(check_not_before_member(None, None, exempt, d("1900-01-01")).is_ok());
+
+        let mut member = member(born, admitted);
+        let change = StatusChange {
+            status: MemberStatus::Exempt,
+            from: d("1990-01-01"),
+            until: None,
+            reason: None,
+        };
+        assert_eq!(check_status_change(&member, &change), Err(error.clone()));
+        assert!(check_member_history(&member).is_ok());
+        member.record_status(change);
+        assert_eq!(check_member_history(&member), Err(error));
+        member.history.clear();
+        member.former_orgs.push(crate::domain::FormerOrg {
+            org: OrgId(2),
+            until: d("2021-12-31"),
+        });
+        assert!(matches!(
+            check_member_history(&member),
+            Err(EditError::BeforeMember {
+                event: Dated::Transfer,
+                ..
+            })
         ));
     }
 }

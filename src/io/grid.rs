@@ -2,7 +2,11 @@
 //! for people) and rows of values. One grid is written four ways: JSON objects keyed by the
 //! field names, CSV with the field names as its header, a padded table with the headings in
 //! the user's language, and an .xlsx workbook whose numbers stay numbers.
+//!
+//! Every CSV chibo writes goes through [`Grid::write_csv`], so the one rule that keeps a
+//! spreadsheet from reading a cell as a formula ([`spreadsheet_text`]) holds for them all.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
@@ -62,12 +66,14 @@ impl Grid {
             .collect()
     }
 
-    /// A header of field names, then one line per row; an empty cell for null.
+    /// A header of field names, then one line per row; an empty cell for null, text made
+    /// safe for spreadsheets ([`csv_cell`]).
     pub fn write_csv(&self, out: &mut impl Write) -> std::io::Result<()> {
         let mut csv = csv::Writer::from_writer(out);
         csv.write_record(self.columns.iter().map(|c| c.field))?;
         for row in &self.rows {
-            csv.write_record(row.iter().map(plain_text))?;
+            let cells: Vec<Cow<str>> = row.iter().map(csv_cell).collect();
+            csv.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         }
         csv.flush()
     }
@@ -161,12 +167,34 @@ impl Transposed<'_> {
     }
 }
 
-/// A value as CSV writes it: text as is, null empty.
-fn plain_text(value: &Value) -> String {
+/// A value as CSV writes it: null empty, a number or yes/no as JSON writes it, text through
+/// [`spreadsheet_text`].
+///
+/// Whether a cell is a figure or text is decided by its value, which the report chose: every
+/// figure a report computes (counts, rates, quotas, a difference that may be negative) is a
+/// JSON number and is written as it is, so that `-3` stays a number a spreadsheet can add.
+/// Everything else is a string — names, codes, cards and places a user typed, and the words,
+/// dates and months chibo writes — and is text, whatever it looks like: a member named
+/// `-1+2` is a name, not a sum. Dates and months are written ISO and begin with a digit, so
+/// the rule never changes them.
+fn csv_cell(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => spreadsheet_text(s),
+        Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// Text that a spreadsheet shows as text. Excel and LibreOffice read a CSV cell beginning
+/// with `=`, `+`, `-` or `@` as a formula (`=WEBSERVICE(…)` fetches a URL when the file is
+/// opened), and a tab or a carriage return before one of them still lets it through; such a
+/// cell gets a leading `'`, the rule OWASP gives for CSV injection. The `'` shows in the
+/// cell, which is the price of a name that could otherwise run; any other text is as typed.
+pub fn spreadsheet_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -214,6 +242,38 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "org,present,attendance_rate,behind\nP.W,290,0.935,true\nP.Q,0,,false\n"
+        );
+    }
+
+    #[test]
+    fn csv_writes_text_that_could_be_a_formula_as_text_and_numbers_as_numbers() {
+        const CELLS: &[Column] = &[column("name", "Tên", "Name"), column("n", "Số", "N")];
+        let grid = Grid {
+            columns: CELLS,
+            rows: vec![
+                vec![json!("=WEBSERVICE(\"http://x\")"), json!(-3)],
+                vec![json!("@SUM(A1)"), json!(-0.5)],
+                vec![json!("-1+2"), json!(2)],
+                vec![json!("+84 912"), Value::Null],
+                vec![json!("\t=1+1"), json!(true)],
+                vec![json!("\r=1+1"), json!(0)],
+                vec![json!("Nguyễn Văn = An"), json!(1)],
+                vec![json!("2026-10-05"), json!(1)],
+            ],
+        };
+        let mut out = Vec::new();
+        grid.write_csv(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,n\n\
+             \"'=WEBSERVICE(\"\"http://x\"\")\",-3\n\
+             '@SUM(A1),-0.5\n\
+             '-1+2,2\n\
+             '+84 912,\n\
+             '\t=1+1,true\n\
+             \"'\r=1+1\",0\n\
+             Nguyễn Văn = An,1\n\
+             2026-10-05,1\n"
         );
     }
 

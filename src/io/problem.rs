@@ -1,7 +1,10 @@
 //! What can be wrong with an imported line, in Vietnamese and English, and the list that
 //! collects every problem of one import (up to a cap, so a wrong file does not flood the screen).
 
+use chrono::NaiveDate;
+
 use crate::domain::Lang;
+use crate::domain::edit::{Dated, Since};
 use crate::domain::text::quoted;
 
 use super::{ImportError, LineError};
@@ -131,6 +134,14 @@ pub enum Problem {
     },
     NoCommittee {
         code: String,
+    },
+    /// A status change ("from") or a former branch left ("former_orgs.until") dated before
+    /// the member was admitted, or born when admission is not known.
+    BeforeMember {
+        card: String,
+        event: Dated,
+        day: NaiveDate,
+        since: Since,
     },
     NeedsUntil {
         status: &'static str,
@@ -389,6 +400,23 @@ impl Problem {
                 format!("{} là tổ đảng: chức vụ và phân công theo dõi chỉ thuộc tổ chức có cấp ủy", quoted(code)),
                 format!("{} is a cell: roles and oversight belong to organisations with a committee", quoted(code)),
             ),
+            BeforeMember { card, event, day, since } => {
+                let card = quoted(card);
+                let (since_vi, since_en) = match since {
+                    Since::Admitted(d) => (format!("ngày vào Đảng {d} (\"admitted\")"), format!("admitted on {d} (\"admitted\")")),
+                    Since::Born(d) => (format!("ngày sinh {d} (\"born\")"), format!("born on {d} (\"born\")")),
+                };
+                match event {
+                    Dated::Status(_) => lang.pick(
+                        format!("tình trạng của đảng viên {card} không thể bắt đầu từ {day} (\"from\"), trước {since_vi}"),
+                        format!("a status of member {card} cannot begin on {day} (\"from\"), before they were {since_en}"),
+                    ),
+                    Dated::Transfer => lang.pick(
+                        format!("đảng viên {card} không thể chuyển sinh hoạt ngày {day} (\"former_orgs.until\"), trước {since_vi}"),
+                        format!("member {card} cannot have moved on {day} (\"former_orgs.until\"), before they were {since_en}"),
+                    ),
+                }
+            }
             NeedsUntil { status } => lang.pick(
                 format!("tình trạng {status} cần ngày kết thúc \"until\""),
                 format!("status {status} needs an end date \"until\""),

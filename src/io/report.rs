@@ -87,7 +87,7 @@ fn compliance_title(root: &OrgUnit, month: YearMonth, today: NaiveDate, lang: La
     )
 }
 
-/// One branch as the JSON and CSV reports write it.
+/// One branch as the JSON report writes it.
 #[derive(Serialize)]
 struct ComplianceOut<'a> {
     org: &'a str,
@@ -116,13 +116,30 @@ fn compliance_json(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Res
     out.write_all(b"\n")
 }
 
-/// A header line `org,name,due,held,status`, then one line per branch; an empty cell for null.
+/// A header line `org,name,due,held,status`, then one line per branch with the fields of
+/// the JSON report; an empty cell for null. Nothing at all when there is no branch, as
+/// before the rows went through the grid that writes every CSV.
 fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Result<()> {
-    let mut csv = csv::Writer::from_writer(out);
-    for row in rows {
-        csv.serialize(ComplianceOut::from(row))?;
+    if rows.is_empty() {
+        return Ok(());
     }
-    csv.flush()
+    let grid = Grid {
+        columns: COMPLIANCE_COLUMNS,
+        rows: rows
+            .iter()
+            .map(|row| {
+                let row = ComplianceOut::from(row);
+                vec![
+                    json!(row.org),
+                    json!(row.name),
+                    json!(row.due),
+                    json!(row.held),
+                    json!(row.status),
+                ]
+            })
+            .collect(),
+    };
+    grid.write_csv(out)
 }
 
 /// A title, a header in the user's language, one line per branch with the quarter's

@@ -11,6 +11,7 @@ use super::rollups::{recount_absences, recount_months};
 use super::{Reader, StoreError};
 use crate::domain::YearMonth;
 use crate::domain::date::day_number;
+use crate::domain::edit::{Dated, EditError, Since, check_member_history};
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
@@ -187,6 +188,17 @@ fn check_members(
                 "member {}: status history out of date order",
                 m.card
             ));
+        }
+        if let Err(EditError::BeforeMember { event, day, since }) = check_member_history(m) {
+            let what = match event {
+                Dated::Status(status) => format!("status {status} from {day}"),
+                Dated::Transfer => format!("transfer on {day}"),
+            };
+            let since = match since {
+                Since::Admitted(d) => format!("admission (admitted {d})"),
+                Since::Born(d) => format!("birth (born {d})"),
+            };
+            problems.push(format!("member {}: {what} is before {since}", m.card));
         }
     }
     let mut stored = BTreeSet::new();
@@ -603,6 +615,31 @@ mod tests {
         assert!(
             problems[0].starts_with("org_members: missing row"),
             "{problems:?}"
+        );
+    }
+
+    /// A file written before the rule: member 1 (born 1958) exempt from 1950, put straight
+    /// into the table as an old version would have.
+    #[test]
+    fn a_status_before_the_member_existed_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        store
+            .write(|w| {
+                let mut old = w.member(MemberId(1))?.unwrap();
+                old.history.push(crate::domain::StatusChange {
+                    status: crate::domain::MemberStatus::Exempt,
+                    from: crate::domain::date::parse_iso("1950-01-01").unwrap(),
+                    until: None,
+                    reason: None,
+                });
+                w.put_member(&old)
+            })
+            .unwrap();
+        let problems = run(&store.read().unwrap()).unwrap();
+        assert_eq!(
+            problems,
+            ["member 48123456: status exempt from 1950-01-01 is before birth (born 1958-03-02)"]
         );
     }
 }

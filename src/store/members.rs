@@ -3,13 +3,15 @@
 
 use super::StoreError;
 use super::query::Writer;
-use crate::domain::edit::check_status_change;
+use crate::domain::edit::{check_member_history, check_status_change};
 use crate::domain::{Member, MemberId, StatusChange};
 
 impl Writer<'_> {
     /// Adds `draft` as a new member (its id is given here), or, with `id`, saves it over that
     /// member's record, keeping the history and former branches as stored. Refused when the
-    /// party card belongs to someone else, or the member is gone or moved meanwhile.
+    /// party card belongs to someone else, the member is gone or moved meanwhile, or the
+    /// dates of birth and admission would leave a status or a transfer before the member
+    /// existed.
     pub fn save_member(
         &mut self,
         id: Option<MemberId>,
@@ -41,6 +43,7 @@ impl Writer<'_> {
                 }
             }
         };
+        check_member_history(&member)?;
         self.put_member(&member)?;
         Ok(member)
     }
@@ -67,7 +70,7 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use crate::domain::date::parse_iso;
-    use crate::domain::edit::EditError;
+    use crate::domain::edit::{EditError, Since};
     use crate::domain::{MemberId, MemberStatus, StatusChange};
     use crate::store::StoreError;
     use crate::store::testkit::{member, sample};
@@ -116,6 +119,39 @@ mod tests {
         assert!(matches!(
             store.write(|w| w.record_status(added.id, earlier)),
             Err(StoreError::Rule(EditError::BeforeLastChange(_)))
+        ));
+    }
+
+    /// Exempt from 01/01/1990 for a member born in 1997 and admitted in 2022: refused, and
+    /// so is moving admission past a status already recorded.
+    #[test]
+    fn no_status_is_recorded_before_the_member_existed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let mut young = member(0, "48000003", "Trần Minh Anh", 3);
+        young.born = parse_iso("1997-04-02").ok();
+        young.admitted = parse_iso("2022-03-15").ok();
+        let young = store.write(|w| w.save_member(None, young)).unwrap();
+        let exempt = change(MemberStatus::Exempt, "1990-01-01", None);
+        let refused = store.write(|w| w.record_status(young.id, exempt));
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::Rule(EditError::BeforeMember { since, .. }))
+                    if since == Since::Admitted(parse_iso("2022-03-15").unwrap())
+            ),
+            "{refused:?}"
+        );
+        let stored = store.read().unwrap().member(young.id).unwrap().unwrap();
+        assert!(stored.history.is_empty());
+
+        let exempt = change(MemberStatus::Exempt, "2024-01-01", None);
+        store.write(|w| w.record_status(young.id, exempt)).unwrap();
+        let mut later = stored.clone();
+        later.admitted = parse_iso("2024-06-01").ok();
+        assert!(matches!(
+            store.write(|w| w.save_member(Some(young.id), later)),
+            Err(StoreError::Rule(EditError::BeforeMember { .. }))
         ));
     }
 }

@@ -1,10 +1,12 @@
 //! What the test binaries share: the App's harness (`src/ui/testkit.rs`, the same file the
-//! unit tests use), databases imported by the real binary, and the SSH server (`ssh.rs`).
+//! unit tests use), databases imported by the real binary, the SSH server (`ssh.rs`) and the
+//! programs some tests drive (`programs.rs`).
 #![allow(dead_code)] // each test binary uses its own part of this
 
 #[path = "../../src/ui/testkit.rs"]
 mod testkit;
 
+pub mod programs;
 pub mod ssh;
 
 #[allow(unused_imports)] // not every test binary drives the App

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::batch::{Batch, CodeRef, MemberRec, StatusRec};
 use super::fields::{Fields, readable_key};
 use super::json::{Text, non_empty};
+use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::{Member, MemberStatus, Sex, StatusChange};
 use crate::io::problem::Problem;
 
@@ -116,6 +117,19 @@ impl<'a> MemberLine<'a> {
         if batch.members.len() > before
             && let Some(record) = batch.members.last_mut()
         {
+            for (_, until) in &former {
+                let rule =
+                    check_not_before_member(record.born, record.admitted, Dated::Transfer, *until);
+                if let Err(EditError::BeforeMember { event, day, since }) = rule {
+                    let card = batch.cards.text(record.card.0).to_string();
+                    f.report(Problem::BeforeMember {
+                        card,
+                        event,
+                        day,
+                        since,
+                    });
+                }
+            }
             record.former_orgs = former
                 .into_iter()
                 .map(|(code, until)| (CodeRef(batch.codes.intern(&code)), until))

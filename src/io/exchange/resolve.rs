@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 use chrono::NaiveDate;
 
 use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
+use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
 use crate::domain::{
     DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
@@ -104,6 +105,8 @@ struct Refs {
     db_former: FormerOrgs,
     /// The database's members the file names whose stored history has an exemption.
     db_exempt: HashSet<MemberId>,
+    /// When the database's members the file names were born and admitted, when known.
+    db_existed: Existed,
     /// Per `batch.documents[i]`; `None` only when the import will not be written.
     documents: Vec<Option<MeetingAt>>,
 }
@@ -114,12 +117,14 @@ fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Ref
         members,
         former: db_former,
         exempt: db_exempt,
+        existed: db_existed,
     } = resolve_cards(w, batch, problems)?;
     let mut refs = Refs {
         orgs,
         members,
         db_former,
         db_exempt,
+        db_existed,
         documents: Vec::new(),
     };
     let mut check = Check {
@@ -197,7 +202,12 @@ struct StoredCards {
     members: Vec<MemberAt>,
     former: FormerOrgs,
     exempt: HashSet<MemberId>,
+    existed: Existed,
 }
+
+/// Birth and admission days of stored members, for the rule that no status begins before
+/// the member existed.
+type Existed = HashMap<MemberId, (Option<NaiveDate>, Option<NaiveDate>)>;
 
 /// Cards: defined in the file (once), else found in the database, else unknown; with the
 /// former branches of the members found in the database, and which of them were ever exempt.
@@ -208,6 +218,7 @@ fn resolve_cards(
 ) -> Result<StoredCards, StoreError> {
     let mut former = HashMap::new();
     let mut exempt = HashSet::new();
+    let mut existed = HashMap::new();
     let mut at = vec![MemberAt::Unknown; batch.cards.len()];
     for card in &batch.broken_cards {
         at[card.0 as usize] = MemberAt::Broken;
@@ -231,6 +242,7 @@ fn resolve_cards(
             members: at,
             former,
             exempt,
+            existed,
         });
     }
     for (n, slot) in at.iter_mut().enumerate() {
@@ -255,6 +267,9 @@ fn resolve_cards(
                     if found.history.iter().any(|c| c.status.is_exempt()) {
                         exempt.insert(found.id);
                     }
+                    if found.born.is_some() || found.admitted.is_some() {
+                        existed.insert(found.id, (found.born, found.admitted));
+                    }
                     if !found.former_orgs.is_empty() {
                         former.insert(found.id, found.former_orgs);
                     }
@@ -267,6 +282,7 @@ fn resolve_cards(
         members: at,
         former,
         exempt,
+        existed,
     })
 }
 
@@ -519,9 +535,30 @@ impl Check<'_, '_> {
         }
     }
 
+    /// A status names a member, and begins no earlier than the member existed.
     fn statuses(&mut self) {
         for status in &self.batch.statuses {
-            self.card_ref(status.line, "card", status.card);
+            let (born, admitted) = match self.card_ref(status.line, "card", status.card) {
+                Some(MemberAt::File(i)) => {
+                    let member = &self.batch.members[i];
+                    (member.born, member.admitted)
+                }
+                Some(MemberAt::Db { id, .. }) => {
+                    self.refs.db_existed.get(&id).copied().unwrap_or_default()
+                }
+                _ => continue,
+            };
+            let event = Dated::Status(status.change.status);
+            let rule = check_not_before_member(born, admitted, event, status.change.from);
+            if let Err(EditError::BeforeMember { event, day, since }) = rule {
+                let problem = Problem::BeforeMember {
+                    card: self.batch.card_text(status.card).to_string(),
+                    event,
+                    day,
+                    since,
+                };
+                self.problems.add(status.line, problem);
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
-use crate::domain::edit::{EditError, check_member_dates};
+use crate::domain::edit::{EditError, Since, check_member_dates, check_member_history};
 use crate::domain::{Lang, Member, MemberId, OrgId, OrgKind, OrgUnit, Sex};
 use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::Target;
@@ -165,9 +165,14 @@ fn fields(
     ]
 }
 
-/// The date field a date rule points at: the later of the two out of order.
+/// The date field a date rule points at: the later of the two out of order, or the date of
+/// birth or admission that a status or a transfer already recorded would come before.
 fn date_field(error: &EditError) -> Option<usize> {
     match error {
+        EditError::BeforeMember { since, .. } => match since {
+            Since::Admitted(_) => Some(at::ADMITTED),
+            Since::Born(_) => Some(at::BORN),
+        },
         EditError::DatesOutOfOrder { later, .. } => match *later {
             "admitted" => Some(at::ADMITTED),
             "full_member" => Some(at::FULL_MEMBER),
@@ -209,9 +214,20 @@ impl MemberForm {
 }
 
 impl Edit for MemberForm {
-    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+    fn plan(&self, fields: &Fields, reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let draft = self.draft(fields, lang)?;
-        check_member_dates(&draft).map_err(|e| Refusal::rule(date_field(&e), &e, lang))?;
+        let rule = |e: EditError| Refusal::rule(date_field(&e), &e, lang);
+        check_member_dates(&draft).map_err(rule)?;
+        // The history stays as stored: new dates of birth and admission must not leave a
+        // status or a transfer before them.
+        if let Some(stored) = self.id.map(|id| reader.member(id)).transpose()?.flatten() {
+            let kept = Member {
+                history: stored.history,
+                former_orgs: stored.former_orgs,
+                ..draft.clone()
+            };
+            check_member_history(&kept).map_err(rule)?;
+        }
         let command = Command::SaveMember {
             member: self.id,
             draft,
@@ -243,6 +259,7 @@ impl Reply for MemberSaved {
             StoreError::CardTaken { card, holder } => {
                 Refusal::at(at::CARD, words::card_taken(lang, &card, &holder))
             }
+            StoreError::Rule(e) => Refusal::rule(date_field(&e), &e, lang),
             StoreError::MemberGone(_) => Refusal::gone(lang),
             e => e.into(),
         }

@@ -1,7 +1,8 @@
 //! A member's change of status: the new status, from a date (today unless changed), until
 //! a date for a temporary exemption, and a reason. It is appended to the member's history
 //! (`Member::record_status`), never written over it; a change dated before the latest one
-//! recorded is refused. A status that takes the member off the roll (transferred out,
+//! recorded, or before the member was admitted (born, when admission is not known), is
+//! refused. A status that takes the member off the roll (transferred out,
 //! removed, expelled, deceased) is asked about first.
 
 use chrono::NaiveDate;
@@ -88,7 +89,7 @@ fn status_words(lang: Lang, status: MemberStatus, until: Option<NaiveDate>) -> S
 /// The field a status rule points at.
 fn rule_field(error: &EditError) -> Option<usize> {
     match error {
-        EditError::BeforeLastChange(_) => Some(at::FROM),
+        EditError::BeforeLastChange(_) | EditError::BeforeMember { .. } => Some(at::FROM),
         EditError::UntilNeeded | EditError::UntilNotAfterFrom => Some(at::UNTIL),
         _ => None,
     }
@@ -187,5 +188,11 @@ mod tests {
             rule_field(&EditError::BeforeLastChange(day)),
             Some(at::FROM)
         );
+        let before = EditError::BeforeMember {
+            event: crate::domain::edit::Dated::Status(MemberStatus::Exempt),
+            day,
+            since: crate::domain::edit::Since::Born(day),
+        };
+        assert_eq!(rule_field(&before), Some(at::FROM));
     }
 }

@@ -607,3 +607,74 @@ fn help_over_a_form_lists_the_form_keys() {
     s.press("esc");
     assert_eq!(s.app.context(), Context::Tree);
 }
+
+/// The case: "miễn sinh hoạt từ 01/01/1990" for a member born in 1997 and admitted
+/// in 2022 is refused at the date, and nothing is written.
+#[test]
+fn a_status_before_the_member_was_admitted_is_refused_at_its_date() {
+    let mut s = scene(Lang::Vi);
+    s.go_to_org("QN.HL.HG.K2");
+    s.press("tab a");
+    s.type_text("48999101");
+    s.press("tab");
+    s.type_text("Trần Minh Anh");
+    s.press("tab tab");
+    s.type_text("02/04/1997");
+    s.press("tab");
+    s.type_text("15/03/2022");
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Members, "{}", s.status());
+    // Exemption is offered first.
+    s.press("s tab ctrl-u");
+    s.type_text("01/01/1990");
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Form);
+    assert!(s.status_is_error());
+    assert_eq!(
+        s.status(),
+        "tình trạng không thể bắt đầu từ 01/01/1990, trước ngày vào Đảng 15/03/2022"
+    );
+    let screen = s.screen();
+    assert!(
+        screen.contains(" ! Từ ngày"),
+        "the field is marked: {screen}"
+    );
+    assert!(s.member("48999101").history.is_empty(), "nothing written");
+    // From the day of admission on, it is recorded.
+    s.press("ctrl-u");
+    s.type_text("15/03/2022");
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Members, "{}", s.status());
+    assert_eq!(s.member("48999101").history.len(), 1);
+    s.assert_sound();
+}
+
+/// Moving a member's admission past a status already recorded is refused at the admission
+/// date: the history stays as it is, so the new date could not hold.
+#[test]
+fn an_admission_after_a_recorded_status_is_refused_at_the_admission_date() {
+    let mut s = scene(Lang::En);
+    let original = s.member("48172630");
+    let first = original.history.first().unwrap().from;
+    s.go_to_member("48172630");
+    s.press("enter e tab tab tab tab ctrl-u");
+    let late = first + chrono::Days::new(1);
+    s.type_text(&late.to_string());
+    // Full membership, which would come before it, is cleared.
+    s.press("tab ctrl-u enter");
+    assert_eq!(s.app.context(), Context::Form, "{}", s.status());
+    assert!(s.status_is_error());
+    assert!(
+        s.status().starts_with("a status cannot begin on ")
+            && s.status()
+                .ends_with(&format!("before the member was admitted on {late}")),
+        "{}",
+        s.status()
+    );
+    let screen = s.screen();
+    assert!(
+        screen.contains(" ! Admitted"),
+        "the field is marked: {screen}"
+    );
+    assert_eq!(s.member("48172630"), original, "nothing written");
+}

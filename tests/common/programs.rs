@@ -1,0 +1,48 @@
+//! Programs a test drives when they are installed (LibreOffice, poppler, script): found on
+//! the PATH, skipped with a word when missing — except on CI, where a missing one fails —
+//! and run with a deadline.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A program on the PATH, if it is installed.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// `name`, or `None` after saying the test is skipped; on CI a missing program fails.
+pub fn required(name: &str, package: &str) -> Option<PathBuf> {
+    let found = find_program(name);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but {name} is missing: install the Debian package {package}"
+        );
+        eprintln!("skipped: {name} is not installed (Debian package {package}); CI runs this");
+    }
+    found
+}
+
+/// Runs a command to its end, killing it if it takes longer than two minutes (an office
+/// program waiting on something it will never get must not hang the test run).
+pub fn run(command: &mut Command) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{command:?} took longer than two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}
