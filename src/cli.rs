@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::domain::YearMonth;
-use crate::domain::date::parse_iso;
+use crate::domain::date::{DateParseError, parse_iso};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
@@ -57,7 +57,7 @@ impl From<LangArg> for Lang {
     }
 }
 
-fn parse_today(s: &str) -> Result<NaiveDate, String> {
+fn parse_today(s: &str) -> Result<NaiveDate, DateParseError> {
     parse_iso(s)
 }
 

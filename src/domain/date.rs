@@ -15,8 +15,47 @@ pub fn from_day_number(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days)
 }
 
+/// A date, time or moment not written in the one form chibo reads. Worded here, in
+/// English, for the command line (`--today`); files and forms word their own refusal
+/// from which one it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateParseError {
+    /// Not `YYYY-MM-DD`.
+    NotIsoDate { found: String },
+    /// Well formed, but no such day (`2026-02-30`).
+    NoSuchDate { found: String },
+    /// Not `HH:MM` from 00:00 to 23:59.
+    NotClock { found: String },
+    /// Not `YYYY-MM-DDTHH:MM`.
+    NotMoment { found: String },
+}
+
+impl std::fmt::Display for DateParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateParseError::NotIsoDate { found } => {
+                write!(f, "expected a date as YYYY-MM-DD, found {found:?}")
+            }
+            DateParseError::NoSuchDate { found } => {
+                write!(f, "{found:?} is not a real calendar date")
+            }
+            DateParseError::NotClock { found } => {
+                write!(
+                    f,
+                    "expected a time as HH:MM (00:00 to 23:59), found {found:?}"
+                )
+            }
+            DateParseError::NotMoment { found } => {
+                write!(f, "expected a moment as YYYY-MM-DDTHH:MM, found {found:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DateParseError {}
+
 /// Parses a strict ISO 8601 calendar date (`2026-11-07`), the only form chibo accepts.
-pub fn parse_iso(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_iso(text: &str) -> Result<NaiveDate, DateParseError> {
     let well_formed = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -25,11 +64,12 @@ pub fn parse_iso(text: &str) -> Result<NaiveDate, String> {
                 b.is_ascii_digit()
             }
         });
+    let found = || text.to_string();
     if !well_formed {
-        return Err(format!("expected a date as YYYY-MM-DD, found {text:?}"));
+        return Err(DateParseError::NotIsoDate { found: found() });
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a real calendar date"))
+        .map_err(|_| DateParseError::NoSuchDate { found: found() })
 }
 
 /// The two numbers of a fixed form such as `2026-07` or `19:30`: ASCII digits on either
@@ -54,16 +94,20 @@ pub(crate) fn two_numbers(
 }
 
 /// Parses a strict 24-hour `HH:MM` time of day (`19:30`), the only form chibo accepts.
-pub fn parse_clock(text: &str) -> Result<NaiveTime, String> {
+pub fn parse_clock(text: &str) -> Result<NaiveTime, DateParseError> {
     two_numbers(text, 5, 2, b':')
         .and_then(|(hours, minutes)| NaiveTime::from_hms_opt(hours, minutes, 0))
-        .ok_or_else(|| format!("expected a time as HH:MM (00:00 to 23:59), found {text:?}"))
+        .ok_or_else(|| DateParseError::NotClock {
+            found: text.to_string(),
+        })
 }
 
 /// Parses a strict `YYYY-MM-DDTHH:MM` moment (`2026-11-07T21:30`), local time, the only
 /// form chibo accepts for when something was done.
-pub fn parse_moment(text: &str) -> Result<NaiveDateTime, String> {
-    let bad = || format!("expected a moment as YYYY-MM-DDTHH:MM, found {text:?}");
+pub fn parse_moment(text: &str) -> Result<NaiveDateTime, DateParseError> {
+    let bad = || DateParseError::NotMoment {
+        found: text.to_string(),
+    };
     let (date, time) = text.split_once('T').ok_or_else(bad)?;
     let date = parse_iso(date).map_err(|_| bad())?;
     let time = parse_clock(time).map_err(|_| bad())?;

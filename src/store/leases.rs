@@ -111,9 +111,9 @@ impl Store {
                 }
                 Ok(())
             }
-            Ok(Err(login)) => {
+            Ok(Err(by)) => {
                 held.remove(&holder);
-                Err(HeldBy { login })
+                Err(by)
             }
             // A lease is a courtesy between editors: when the file cannot be written, the
             // draft still keeps what is typed, so editing goes on.
@@ -125,21 +125,21 @@ impl Store {
     }
 
     /// Lets go of `before` (when it is not `wanted`) and takes or renews `wanted`, in one
-    /// transaction. `Ok(Err(login))` when someone else holds `wanted`: then `before` is let
+    /// transaction. `Ok(Err(HeldBy))` when someone else holds `wanted`: then `before` is let
     /// go all the same, and nothing is written when there is nothing to let go.
     fn write_lease(
         &self,
         holder: Holder,
         before: Option<MeetingId>,
         wanted: Option<MeetingId>,
-    ) -> Result<Result<(), String>, StoreError> {
+    ) -> Result<Result<(), HeldBy>, StoreError> {
         let letting_go = before.filter(|old| Some(*old) != wanted);
         if letting_go.is_none()
             && let Some(meeting) = wanted
             && let Some(login) = self.other_holder(holder, meeting)?
         {
             // Only read: a session shown read-only asks again with every key.
-            return Ok(Err(login));
+            return Ok(Err(HeldBy { login }));
         }
         let txn = self.db.begin_write()?;
         let outcome = {
@@ -153,7 +153,9 @@ impl Store {
             match wanted {
                 None => Ok(()),
                 Some(meeting) => match lease_in(&table, meeting)? {
-                    Some(l) if l.holder != holder && l.expires_ms > now => Err(l.login),
+                    Some(l) if l.holder != holder && l.expires_ms > now => {
+                        Err(HeldBy { login: l.login })
+                    }
                     _ => {
                         let lease = Lease {
                             holder,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::domain::date::{parse_clock, parse_moment};
+use crate::domain::date::{DateParseError, parse_clock, parse_moment};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::io::problem::{Problem, Problems};
 
@@ -266,7 +266,7 @@ impl Fields<'_> {
     fn strict<T>(
         &mut self,
         value: Option<&str>,
-        parse: fn(&str) -> Result<T, String>,
+        parse: fn(&str) -> Result<T, DateParseError>,
         problem: impl FnOnce(String) -> Problem,
     ) -> Option<T> {
         let text = value?.trim();
