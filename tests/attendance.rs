@@ -3,6 +3,8 @@
 //! out by hand from the fixture: tests/fixtures/attendance.md shows the working. The month
 //! report must also agree, branch by branch, with `chibo report compliance`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -10,6 +12,7 @@ use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::{Compliance, Lang};
 use chibo::store::Store;
+use common::programs;
 use tempfile::TempDir;
 
 fn fixture(name: &str) -> PathBuf {
@@ -328,14 +331,6 @@ fn the_month_report_agrees_with_the_compliance_report_for_every_branch() {
     }
 }
 
-/// LibreOffice's soffice, if installed.
-fn find_soffice() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("soffice"))
-        .find(|candidate| candidate.is_file())
-}
-
 /// Converts an .xlsx file to UTF-8 CSV with LibreOffice, in a profile of its own.
 fn xlsx_to_csv(soffice: &Path, xlsx: &Path, dir: &Path) -> String {
     let profile = dir.join("lo-profile");
@@ -360,14 +355,7 @@ fn xlsx_to_csv(soffice: &Path, xlsx: &Path, dir: &Path) -> String {
 
 #[test]
 fn libreoffice_reads_the_workbook_with_the_same_numbers() {
-    let Some(soffice) = find_soffice() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but soffice is missing: install the Debian package libreoffice-calc"
-        );
-        eprintln!(
-            "skipped: soffice is not installed (Debian package libreoffice-calc); CI runs this"
-        );
+    let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
         return;
     };
     let (dir, db) = database("attendance.jsonl");
@@ -449,5 +437,189 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     assert_eq!(
         lines[12],
         r#""T.X.1","2026-10",1,1,0,0,0,0,0,2,1,8,6,1,1,1,75.0%,1"#
+    );
+}
+
+/// `report attendance --by branch` of `org` for `period` (`--month …` or `--year …`), in
+/// `format`, with `more` arguments before `report` (`--lang en`).
+fn by_branch(db: &Path, org: &str, period: [&str; 2], format: &str, more: &[&str]) -> String {
+    let output = chibo(db)
+        .args(["--today", "2026-10-21"])
+        .args(more)
+        .args(["report", "attendance", "--org", org, "--by", "branch"])
+        .args(period)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    stdout(output)
+}
+
+/// October 2026 of the province, branch by branch (tests/fixtures/attendance.md, "By
+/// branch"): one object per branch by code, and the four add up to the province's object.
+#[test]
+fn a_month_by_branch_as_worked_out_by_hand() {
+    let (_dir, db) = database("attendance.jsonl");
+    let json = by_branch(&db, "T", ["--month", "2026-10"], "json", &[]);
+    let figures = |figures: &str| format!(r#""month":"2026-10",{figures}}}"#);
+    let expected = [
+        (
+            "T.X.1",
+            "Chi bộ tổ dân phố 1",
+            figures(concat!(
+                r#""branches_due":1,"on_time":1,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":2,"#,
+                r#""thematic_held":1,"expected":8,"present":6,"excused":1,"absent":1,"#,
+                r#""exempt":1,"attendance_rate":0.75,"guest_visits":1"#
+            )),
+        ),
+        (
+            "T.X.2",
+            "Chi bộ tổ dân phố 2",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":1,"overdue":0,"upcoming":0,"meetings_held":1,"#,
+                r#""thematic_held":0,"expected":3,"present":2,"excused":0,"absent":1,"#,
+                r#""exempt":1,"attendance_rate":0.667,"guest_visits":1"#
+            )),
+        ),
+        (
+            "T.X.3",
+            "Chi bộ tổ dân phố 3",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":1,"meetings_held":0,"#,
+                r#""thematic_held":0,"expected":0,"present":0,"excused":0,"absent":0,"#,
+                r#""exempt":0,"attendance_rate":null,"guest_visits":0"#
+            )),
+        ),
+        (
+            "T.Y",
+            "Chi bộ Bệnh viện Nhi",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":1,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":1,"#,
+                r#""thematic_held":0,"expected":2,"present":2,"excused":0,"absent":0,"#,
+                r#""exempt":0,"attendance_rate":1.0,"guest_visits":1"#
+            )),
+        ),
+    ];
+    let objects: Vec<String> = expected
+        .iter()
+        .map(|(org, name, rest)| format!(r#"{{"org":"{org}","name":"{name}",{rest}"#))
+        .collect();
+    assert_eq!(json, format!("[{}]\n", objects.join(",")));
+
+    // The branches add up to the province.
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let total: serde_json::Value = serde_json::from_str(&stdout(run(
+        &db,
+        "2026-10-21",
+        &[
+            "attendance",
+            "--org",
+            "T",
+            "--month",
+            "2026-10",
+            "--format",
+            "json",
+        ],
+    )))
+    .unwrap();
+    for (field, value) in total.as_object().unwrap() {
+        if let Some(n) = value.as_u64() {
+            let sum: u64 = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r[field].as_u64().unwrap())
+                .sum();
+            assert_eq!(sum, n, "{field}");
+        }
+    }
+
+    // A branch asked for alone is its own one row.
+    let alone = by_branch(&db, "T.Y", ["--month", "2026-10"], "json", &[]);
+    assert_eq!(alone, format!("[{}]\n", objects[3]));
+
+    let table = by_branch(&db, "T", ["--month", "2026-10"], "table", &[]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2 + 1 + 4, "{table}");
+    assert!(
+        lines[0].starts_with("Sinh hoạt chi bộ và dự họp theo chi bộ — Tỉnh ủy Thái Bình (T)"),
+        "{table}"
+    );
+    let words = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words(lines[2]).starts_with("Mã Tên chi bộ Tháng Chi bộ phải họp Đúng ngày"));
+    assert!(
+        words(lines[4]).starts_with("T.X.2 Chi bộ tổ dân phố 2")
+            && words(lines[4]).ends_with("3 2 0 1 1 66.7% 1"),
+        "{table}"
+    );
+    assert!(words(lines[5]).ends_with("0 0 0 0 0 — 0"), "{table}");
+}
+
+/// 2026 of the ward, branch by branch: each branch's twelve months summed, as of 21
+/// October (tests/fixtures/attendance.md, "By branch").
+#[test]
+fn a_year_by_branch_sums_each_branchs_months() {
+    let (_dir, db) = database("attendance.jsonl");
+    let csv = by_branch(&db, "T.X", ["--year", "2026"], "csv", &["--lang", "en"]);
+    assert_eq!(
+        csv,
+        "org,name,year,branches_due,on_time,early,late_within_grace,held_out_of_rule,overdue,\
+         upcoming,meetings_held,thematic_held,expected,present,excused,absent,exempt,\
+         attendance_rate,guest_visits\n\
+         T.X.1,Chi bộ tổ dân phố 1,2026,12,1,0,1,0,8,2,3,1,12,10,1,1,2,0.833,1\n\
+         T.X.2,Chi bộ tổ dân phố 2,2026,12,0,0,0,1,9,2,1,0,3,2,0,1,1,0.667,1\n\
+         T.X.3,Chi bộ tổ dân phố 3,2026,12,0,0,0,0,9,3,0,0,0,0,0,0,0,,0\n"
+    );
+    let json = by_branch(&db, "T.X", ["--year", "2026"], "json", &[]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[0]["year"], 2026);
+    assert_eq!(rows[0]["late_within_grace"], 1);
+    let table = by_branch(&db, "T.X", ["--year", "2026"], "table", &["--lang", "en"]);
+    assert!(table.contains("Months due"), "{table}");
+    assert_eq!(table.lines().count(), 2 + 1 + 3, "{table}");
+}
+
+#[test]
+fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
+    let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
+        return;
+    };
+    let (dir, db) = database("attendance.jsonl");
+    let path = dir.path().join("branches.xlsx");
+    let written = chibo(&db)
+        .args([
+            "--today",
+            "2026-10-21",
+            "report",
+            "attendance",
+            "--org",
+            "T",
+        ])
+        .args([
+            "--month", "2026-10", "--by", "branch", "--format", "xlsx", "--output",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let csv = xlsx_to_csv(&soffice, &path, dir.path());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3 + 4, "{csv}");
+    assert!(
+        lines[2].starts_with(r#""Mã","Tên chi bộ","Tháng","Chi bộ phải họp","Đúng ngày""#),
+        "{csv}"
+    );
+    assert!(
+        lines[4].starts_with(r#""T.X.2","Chi bộ tổ dân phố 2","#)
+            && lines[4].ends_with(",1,0,0,0,1,0,0,1,0,3,2,0,1,1,66.7%,1"),
+        "{csv}"
+    );
+    assert!(
+        lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0"),
+        "{csv}"
     );
 }

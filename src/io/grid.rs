@@ -47,7 +47,7 @@ pub const fn share(field: &'static str, vi: &'static str, en: &'static str) -> C
 /// Columns and rows of values (strings, numbers, booleans or null).
 #[derive(Debug, Clone)]
 pub struct Grid {
-    pub columns: &'static [Column],
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<Value>>,
 }
 
@@ -159,7 +159,7 @@ impl Transposed<'_> {
         };
         let headings: Vec<&str> = grid.columns.iter().map(|c| lang.pick(c.vi, c.en)).collect();
         let width = headings.iter().map(|h| h.width()).max().unwrap_or(0);
-        for ((heading, c), value) in headings.iter().zip(grid.columns).zip(row) {
+        for ((heading, c), value) in headings.iter().zip(&grid.columns).zip(row) {
             let pad = " ".repeat(width - heading.width() + 2);
             writeln!(out, "{heading}{pad}{}", person_text(c, value, lang))?;
         }
@@ -227,7 +227,7 @@ mod tests {
 
     fn grid() -> Grid {
         Grid {
-            columns: COLUMNS,
+            columns: COLUMNS.to_vec(),
             rows: vec![
                 vec![json!("P.W"), json!(290), json!(0.935), json!(true)],
                 vec![json!("P.Q"), json!(0), Value::Null, json!(false)],
@@ -249,7 +249,7 @@ mod tests {
     fn csv_writes_text_that_could_be_a_formula_as_text_and_numbers_as_numbers() {
         const CELLS: &[Column] = &[column("name", "Tên", "Name"), column("n", "Số", "N")];
         let grid = Grid {
-            columns: CELLS,
+            columns: CELLS.to_vec(),
             rows: vec![
                 vec![json!("=WEBSERVICE(\"http://x\")"), json!(-3)],
                 vec![json!("@SUM(A1)"), json!(-0.5)],

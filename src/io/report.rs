@@ -44,7 +44,7 @@ pub fn compliance(
         Format::Table => compliance_table(root, month, today, rows, lang, out),
         Format::Xlsx => {
             let grid = Grid {
-                columns: COMPLIANCE_COLUMNS,
+                columns: COMPLIANCE_COLUMNS.to_vec(),
                 rows: rows.iter().map(|r| compliance_cells(r, lang)).collect(),
             };
             let title = compliance_title(root, month, today, lang);
@@ -124,7 +124,7 @@ fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Resu
         return Ok(());
     }
     let grid = Grid {
-        columns: COMPLIANCE_COLUMNS,
+        columns: COMPLIANCE_COLUMNS.to_vec(),
         rows: rows
             .iter()
             .map(|row| {
@@ -276,10 +276,9 @@ fn write_grid(
     }
 }
 
-/// The fields of `chibo report attendance` (docs/data-format.md).
-const ATTENDANCE_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("month", "Tháng", "Month"),
+/// The figures of `chibo report attendance` (docs/data-format.md), after the fields that
+/// say what they count (`org` and `month`, or a branch's `org`, `name` and period).
+const ATTENDANCE_FIGURES: &[Column] = &[
     column("branches_due", "Chi bộ phải họp", "Branches due"),
     column("on_time", "Đúng ngày", "On time"),
     column("early", "Họp sớm", "Early"),
@@ -298,15 +297,24 @@ const ATTENDANCE_COLUMNS: &[Column] = &[
     column("guest_visits", "Lượt dự từ cấp trên", "Guest visits"),
 ];
 
-/// One month of a subtree as the attendance report writes it; the overdue and upcoming
-/// branches are split on `today`. The rate is rounded to three decimals.
-fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+/// The columns of `chibo report attendance`: the subtree's code and month, the figures.
+fn attendance_columns() -> Vec<Column> {
+    let mut columns = vec![
+        column("org", "Mã", "Code"),
+        column("month", "Tháng", "Month"),
+    ];
+    columns.extend_from_slice(ATTENDANCE_FIGURES);
+    columns
+}
+
+/// The figures of one month, or the sum of several, as the attendance report writes them;
+/// the overdue and upcoming branches are split on `today`. The rate is rounded to three
+/// decimals.
+fn attendance_figures(s: &MonthStats, today: NaiveDate) -> Vec<Value> {
     let rate = s
         .attendance_rate()
         .map_or(Value::Null, |r| json!((r * 1000.0).round() / 1000.0));
     vec![
-        json!(code),
-        json!(month.to_string()),
         json!(s.branches_due()),
         json!(s.on_time),
         json!(s.early),
@@ -324,6 +332,13 @@ fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDa
         rate,
         json!(s.guest_visits),
     ]
+}
+
+/// One month of a subtree as the attendance report writes it.
+fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+    let mut cells = vec![json!(code), json!(month.to_string())];
+    cells.extend(attendance_figures(s, today));
+    cells
 }
 
 /// What a month report covers: one month, or the twelve of a year.
@@ -362,7 +377,7 @@ pub fn attendance(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let grid = Grid {
-        columns: ATTENDANCE_COLUMNS,
+        columns: attendance_columns(),
         rows: months
             .iter()
             .map(|(m, s)| attendance_cells(&root.code, *m, s, today))
@@ -377,6 +392,67 @@ pub fn attendance(
     let sheet = lang.pick("Dự họp", "Attendance");
     let one = matches!(period, Period::Month(_));
     write_grid(&grid, (sheet, &title), one, format, lang, out)
+}
+
+/// The columns of `chibo report attendance --by branch`: the branch, the period, the
+/// figures. Over a year a branch's `branches_due` counts the months it was due, and is
+/// headed so for people.
+fn by_branch_columns(period: Period) -> Vec<Column> {
+    let mut columns = vec![
+        column("org", "Mã", "Code"),
+        column("name", "Tên chi bộ", "Branch"),
+    ];
+    match period {
+        Period::Month(_) => {
+            columns.push(column("month", "Tháng", "Month"));
+            columns.extend_from_slice(ATTENDANCE_FIGURES);
+        }
+        Period::Year(_) => {
+            columns.push(column("year", "Năm", "Year"));
+            columns.push(column("branches_due", "Số tháng phải họp", "Months due"));
+            columns.extend_from_slice(&ATTENDANCE_FIGURES[1..]);
+        }
+    }
+    columns
+}
+
+/// `chibo report attendance --by branch`: one row per branch of the subtree of `root`,
+/// with its figures over `period` (`rows` holds each branch and its month, or the sum of the
+/// year's months, in the order to write), judged on `today`. JSON is a list in every case.
+pub fn attendance_by_branch(
+    root: &OrgUnit,
+    period: Period,
+    rows: &[(OrgUnit, MonthStats)],
+    today: NaiveDate,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let when = match period {
+        Period::Month(m) => json!(m.to_string()),
+        Period::Year(y) => json!(y),
+    };
+    let grid = Grid {
+        columns: by_branch_columns(period),
+        rows: rows
+            .iter()
+            .map(|(branch, s)| {
+                let mut cells = vec![json!(branch.code), json!(branch.name), when.clone()];
+                cells.extend(attendance_figures(s, today));
+                cells
+            })
+            .collect(),
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let when = period.words(lang);
+    let title = lang.pick(
+        format!(
+            "Sinh hoạt chi bộ và dự họp theo chi bộ — {name} ({code}), {when}, tính đến ngày {today}"
+        ),
+        format!("Branch meetings and attendance by branch — {name} ({code}), {when}, as of {today}"),
+    );
+    let sheet = lang.pick("Dự họp theo chi bộ", "By branch");
+    write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
 
 const MEMBER_COLUMNS: &[Column] = &[
@@ -415,7 +491,7 @@ pub fn members(
         .sum();
     row.push(json!(on_roll));
     let grid = Grid {
-        columns: MEMBER_COLUMNS,
+        columns: MEMBER_COLUMNS.to_vec(),
         rows: vec![row],
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
@@ -480,7 +556,7 @@ pub fn oversight(
         ]
     };
     let grid = Grid {
-        columns: OVERSIGHT_COLUMNS,
+        columns: OVERSIGHT_COLUMNS.to_vec(),
         rows: rows.iter().map(cells).collect(),
     };
     let title = lang.pick(
@@ -522,7 +598,7 @@ pub fn absentees(
         }
     };
     let grid = Grid {
-        columns: ABSENTEE_COLUMNS,
+        columns: ABSENTEE_COLUMNS.to_vec(),
         rows: rows
             .iter()
             .map(|a| {
