@@ -126,18 +126,19 @@ fn a_year_is_twelve_rows_covered_or_counted_from_the_records() {
     assert_eq!(lines.len(), 13);
     assert_eq!(
         lines[0],
-        "org,month,branches_due,on_time,early,late_within_grace,held_out_of_rule,overdue,upcoming,\
-         meetings_held,thematic_held,expected,present,excused,absent,exempt,attendance_rate,guest_visits"
+        "Mã,Tháng,Chi bộ phải họp,Đúng ngày,Họp sớm,Muộn trong hạn,Ngoài quy định,Quá hạn,\
+         Sắp tới,Họp thường kỳ,Họp chuyên đề,Phải dự,Có mặt,Vắng có phép,Vắng không phép,\
+         Miễn sinh hoạt,Tỉ lệ dự họp,Lượt dự từ cấp trên"
     );
     // No meeting anywhere before September: those months are counted from the records, and
     // the branch, due every month, is overdue in each.
-    assert_eq!(lines[1], "T.X.1,2026-01,1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
-    assert_eq!(lines[9], "T.X.1,2026-09,1,0,0,1,0,0,0,1,0,4,4,0,0,1,1.0,0");
+    assert_eq!(lines[1], "T.X.1,01/2026,1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
+    assert_eq!(lines[9], "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,4,4,0,0,1,1.0,0");
     assert_eq!(
         lines[10],
-        "T.X.1,2026-10,1,1,0,0,0,0,0,2,1,8,6,1,1,1,0.75,1"
+        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,8,6,1,1,1,0.75,1"
     );
-    assert_eq!(lines[12], "T.X.1,2026-12,1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0");
+    assert_eq!(lines[12], "T.X.1,12/2026,1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0");
     let json = stdout(run(
         &db,
         "2026-10-21",
@@ -231,7 +232,7 @@ fn the_table_speaks_the_users_language() {
         &["attendance", "--org", "T.X", "--month", "2026-10"],
     ));
     assert!(vi.starts_with(
-        "Sinh hoạt chi bộ và dự họp — Đảng ủy phường Kỳ Bá (T.X), tháng 2026-10, tính đến ngày 2026-10-21\n"
+        "Sinh hoạt chi bộ và dự họp — Đảng ủy phường Kỳ Bá (T.X), tháng 10/2026, tính đến ngày 21/10/2026\n"
     ));
     assert!(vi.contains("\nTỉ lệ dự họp         72.7%\n"), "{vi}");
     let en = stdout(run(
@@ -405,7 +406,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     // formatted as a percentage, which it shows so.
     assert_eq!(
         lines[3],
-        r#""T","2026-10",4,1,1,0,1,0,1,4,1,13,10,1,2,2,76.9%,3"#
+        r#""T","10/2026",4,1,1,0,1,0,1,4,1,13,10,1,2,2,76.9%,3"#
     );
     // A year to standard output, in English.
     let bytes = chibo(&db)
@@ -622,4 +623,116 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
         lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0"),
         "{csv}"
     );
+}
+
+/// Reports in the user's language: in Vietnamese, `dd/mm/yyyy`, `mm/yyyy`, the headings and
+/// the statuses in words, in the table and the CSV; in English, as before; JSON the same
+/// bytes in both.
+#[test]
+fn reports_speak_the_users_language_and_json_keeps_the_codes() {
+    let (_dir, db) = database("attendance.jsonl");
+    let report = |lang: &str, args: &[&str]| {
+        stdout(
+            chibo(&db)
+                .args(["--today", "2026-10-21", "--lang", lang, "report"])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let compliance = ["compliance", "--org", "T", "--month", "2026-10"];
+    let attendance = ["attendance", "--org", "T.X", "--month", "2026-10"];
+    fn csv<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--format", "csv"]].concat()
+    }
+
+    let table = report("vi", &compliance);
+    assert!(
+        table.starts_with(
+            "Sinh hoạt chi bộ tháng 10/2026 — Tỉnh ủy Thái Bình (T), tính đến ngày 21/10/2026\n"
+        ),
+        "{table}"
+    );
+    let line = |table: &str, code: &str| {
+        let found = table.lines().find(|l| l.starts_with(&format!("{code} ")));
+        found
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line(&table, "T.X.1"),
+        "T.X.1 Chi bộ tổ dân phố 1 10/10/2026 10/10/2026 đúng ngày đã họp 15/10/2026"
+    );
+    assert_eq!(
+        report("vi", &csv(&compliance)),
+        "Mã,Tên chi bộ,Hạn họp,Ngày họp,Tình trạng\n\
+         T.X.1,Chi bộ tổ dân phố 1,10/10/2026,10/10/2026,đúng ngày\n\
+         T.X.2,Chi bộ tổ dân phố 2,10/10/2026,11/10/2026,họp ngoài quy định\n\
+         T.X.3,Chi bộ tổ dân phố 3,20/10/2026,,sắp tới\n\
+         T.Y,Chi bộ Bệnh viện Nhi,10/10/2026,08/10/2026,họp sớm\n"
+    );
+    let table = report("vi", &attendance);
+    assert!(
+        table.contains("\nTháng                10/2026\n"),
+        "{table}"
+    );
+    assert!(table.contains("\nĐúng ngày            1\n"), "{table}");
+    let lines = report("vi", &csv(&attendance));
+    assert!(
+        lines.starts_with("Mã,Tháng,Chi bộ phải họp,Đúng ngày,"),
+        "{lines}"
+    );
+    assert!(lines.contains("\nT.X,10/2026,3,1,"), "{lines}");
+    let by_branch = report("vi", &csv(&[&attendance[..], &["--by", "branch"]].concat()));
+    assert!(by_branch.starts_with("Mã,Tên chi bộ,Tháng,"), "{by_branch}");
+    assert!(
+        by_branch.contains("\nT.X.2,Chi bộ tổ dân phố 2,10/2026,1,"),
+        "{by_branch}"
+    );
+
+    // English as it was: ISO dates and months, the format's fields and codes in the CSV.
+    let table = report("en", &compliance);
+    assert!(
+        table.starts_with("Branch meetings of 2026-10 — Tỉnh ủy Thái Bình (T), as of 2026-10-21\n"),
+        "{table}"
+    );
+    assert_eq!(
+        line(&table, "T.X.2"),
+        "T.X.2 Chi bộ tổ dân phố 2 2026-10-10 2026-10-11 held out of rule not yet"
+    );
+    let lines = report("en", &csv(&compliance));
+    assert!(lines.starts_with("org,name,due,held,status\n"), "{lines}");
+    assert!(
+        lines.contains("\nT.X.2,Chi bộ tổ dân phố 2,2026-10-10,2026-10-11,held_out_of_rule\n"),
+        "{lines}"
+    );
+    let table = report("en", &attendance);
+    assert!(table.contains("\nMonth              2026-10\n"), "{table}");
+    let lines = report("en", &csv(&attendance));
+    assert!(lines.contains("\nT.X,2026-10,3,1,"), "{lines}");
+
+    // JSON is for programs: the same bytes whatever the language.
+    for args in [
+        &compliance[..],
+        &attendance[..],
+        &[
+            "attendance",
+            "--org",
+            "T",
+            "--year",
+            "2026",
+            "--by",
+            "branch",
+        ],
+        &["members", "--org", "T", "--month", "2026-10"],
+        &["oversight", "--year", "2026"],
+        &["absentees", "--org", "T", "--year", "2026"],
+    ] {
+        let json = [args, &["--format", "json"]].concat();
+        assert_eq!(report("vi", &json), report("en", &json), "{args:?}");
+    }
+    let json = report("vi", &[&compliance[..], &["--format", "json"]].concat());
+    assert!(json.contains(r#""due":"2026-10-10","held":"2026-10-11","status":"held_out_of_rule""#));
 }

@@ -40,7 +40,7 @@ pub fn compliance(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => compliance_json(rows, out),
-        Format::Csv => compliance_csv(rows, out),
+        Format::Csv => compliance_csv(rows, lang, out),
         Format::Table => compliance_table(root, month, today, rows, lang, out),
         Format::Xlsx => {
             let grid = Grid {
@@ -67,9 +67,9 @@ const COMPLIANCE_COLUMNS: &[Column] = &[
     column("status", "Tình trạng", "Status"),
 ];
 
-/// One branch's cells for people: the status in their words.
+/// One branch's cells for people: dates and the status in their words.
 fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
-    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| json!(d.to_string()));
+    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| json!(lang.date(d)));
     vec![
         json!(row.branch.code),
         json!(row.branch.name),
@@ -81,6 +81,7 @@ fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
 
 fn compliance_title(root: &OrgUnit, month: YearMonth, today: NaiveDate, lang: Lang) -> String {
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let (month, today) = (lang.month(month), lang.date(today));
     lang.pick(
         format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
         format!("Branch meetings of {month} — {name} ({code}), as of {today}"),
@@ -116,10 +117,11 @@ fn compliance_json(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Res
     out.write_all(b"\n")
 }
 
-/// A header line `org,name,due,held,status`, then one line per branch with the fields of
-/// the JSON report; an empty cell for null. Nothing at all when there is no branch, as
-/// before the rows went through the grid that writes every CSV.
-fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Result<()> {
+/// A header line, then one line per branch; an empty cell for null. In Vietnamese, the
+/// table's headings, dates and statuses in words; in English, `org,name,due,held,status`
+/// and the fields of the JSON report. Nothing at all when there is no branch, as before the
+/// rows went through the grid that writes every CSV.
+fn compliance_csv(rows: &[ComplianceRow], lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -128,6 +130,9 @@ fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Resu
         rows: rows
             .iter()
             .map(|row| {
+                if lang == Lang::Vi {
+                    return compliance_cells(row, lang);
+                }
                 let row = ComplianceOut::from(row);
                 vec![
                     json!(row.org),
@@ -139,7 +144,7 @@ fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Resu
             })
             .collect(),
     };
-    grid.write_csv(out)
+    grid.write_csv(lang, out)
 }
 
 /// A title, a header in the user's language, one line per branch with the quarter's
@@ -176,8 +181,8 @@ fn compliance_table(
             [
                 sanitize(&row.branch.code).into_owned(),
                 sanitize(&row.branch.name).into_owned(),
-                row.due.map_or(dash.clone(), |d| d.to_string()),
-                row.held.map_or(dash.clone(), |d| d.to_string()),
+                row.due.map_or(dash.clone(), |d| lang.date(d)),
+                row.held.map_or(dash.clone(), |d| lang.date(d)),
                 row.status.label(lang).to_string(),
                 row.thematic.label(lang),
             ]
@@ -225,6 +230,25 @@ fn status_counts(rows: &[ComplianceRow], lang: Lang) -> String {
         .join(" · ")
 }
 
+/// Whether a report in `format` and `lang` is written for people — the table, the
+/// workbook and a Vietnamese CSV, with dates, months and words in the user's language — or
+/// for programs: JSON, and an English CSV, with the format's codes and ISO dates.
+fn for_people(format: Format, lang: Lang) -> bool {
+    match format {
+        Format::Json => false,
+        Format::Csv => lang == Lang::Vi,
+        Format::Table | Format::Xlsx => true,
+    }
+}
+
+/// A month as the report writes it: in the user's words for people, `YYYY-MM` for programs.
+fn month_cell(month: YearMonth, people: bool, lang: Lang) -> Value {
+    match people {
+        true => json!(lang.month(month)),
+        false => json!(month.to_string()),
+    }
+}
+
 /// Writes `grid` as an .xlsx workbook.
 fn write_xlsx(
     grid: &Grid,
@@ -259,7 +283,7 @@ fn write_grid(
             serde_json::to_writer(&mut *out, &grid.objects())?;
             out.write_all(b"\n")
         }
-        Format::Csv => grid.write_csv(out),
+        Format::Csv => grid.write_csv(lang, out),
         Format::Xlsx => write_xlsx(grid, sheet, title, lang, out),
         Format::Table => {
             writeln!(out, "{title}")?;
@@ -334,9 +358,9 @@ fn attendance_figures(s: &MonthStats, today: NaiveDate) -> Vec<Value> {
     ]
 }
 
-/// One month of a subtree as the attendance report writes it.
-fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
-    let mut cells = vec![json!(code), json!(month.to_string())];
+/// One month of a subtree as the attendance report writes it, `month` as its cell.
+fn attendance_cells(code: &str, month: Value, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+    let mut cells = vec![json!(code), month];
     cells.extend(attendance_figures(s, today));
     cells
 }
@@ -359,7 +383,7 @@ impl Period {
 
     fn words(self, lang: Lang) -> String {
         match self {
-            Period::Month(m) => lang.pick(format!("tháng {m}"), m.to_string()),
+            Period::Month(m) => lang.pick(format!("tháng {}", lang.month(m)), m.to_string()),
             Period::Year(y) => lang.pick(format!("năm {y}"), format!("{y}")),
         }
     }
@@ -380,11 +404,14 @@ pub fn attendance(
         columns: attendance_columns(),
         rows: months
             .iter()
-            .map(|(m, s)| attendance_cells(&root.code, *m, s, today))
+            .map(|(m, s)| {
+                let month = month_cell(*m, for_people(format, lang), lang);
+                attendance_cells(&root.code, month, s, today)
+            })
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let when = period.words(lang);
+    let (when, today) = (period.words(lang), lang.date(today));
     let title = lang.pick(
         format!("Sinh hoạt chi bộ và dự họp — {name} ({code}), {when}, tính đến ngày {today}"),
         format!("Branch meetings and attendance — {name} ({code}), {when}, as of {today}"),
@@ -429,7 +456,7 @@ pub fn attendance_by_branch(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let when = match period {
-        Period::Month(m) => json!(m.to_string()),
+        Period::Month(m) => month_cell(m, for_people(format, lang), lang),
         Period::Year(y) => json!(y),
     };
     let grid = Grid {
@@ -444,7 +471,7 @@ pub fn attendance_by_branch(
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let when = period.words(lang);
+    let (when, today) = (period.words(lang), lang.date(today));
     let title = lang.pick(
         format!(
             "Sinh hoạt chi bộ và dự họp theo chi bộ — {name} ({code}), {when}, tính đến ngày {today}"
@@ -478,7 +505,10 @@ pub fn members(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let mut row = vec![json!(root.code), json!(month.to_string())];
+    let mut row = vec![
+        json!(root.code),
+        month_cell(month, for_people(format, lang), lang),
+    ];
     row.extend(
         MemberStatus::ALL
             .iter()
@@ -495,6 +525,7 @@ pub fn members(
         rows: vec![row],
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let month = lang.month(month);
     let title = lang.pick(
         format!("Đảng viên theo tình trạng cuối tháng {month} — {name} ({code})"),
         format!("Members by status at the end of {month} — {name} ({code})"),
@@ -534,7 +565,7 @@ pub fn oversight(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let for_people = matches!(format, Format::Table | Format::Xlsx);
+    let for_people = for_people(format, lang);
     let cells = |r: &QuotaRow| {
         let (role, quota) = if for_people {
             let role = r.role.role.title(lang).to_string();
@@ -559,6 +590,7 @@ pub fn oversight(
         columns: OVERSIGHT_COLUMNS.to_vec(),
         rows: rows.iter().map(cells).collect(),
     };
+    let today = lang.date(today);
     let title = lang.pick(
         format!("Dự sinh hoạt chi bộ của cấp ủy cấp trên năm {year}, tính đến ngày {today}"),
         format!("Visits from above to branch meetings in {year}, as of {today}"),
@@ -590,11 +622,15 @@ pub fn absentees(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let people = for_people(format, lang);
     let months = |a: &Absentee| -> Value {
-        let words: Vec<String> = a.months.iter().map(YearMonth::to_string).collect();
+        let words = a.months.iter().map(|m| match people {
+            true => lang.month(*m),
+            false => m.to_string(),
+        });
         match format {
-            Format::Json => json!(words),
-            _ => json!(words.join(" ")),
+            Format::Json => json!(words.collect::<Vec<_>>()),
+            _ => json!(words.collect::<Vec<_>>().join(" ")),
         }
     };
     let grid = Grid {
