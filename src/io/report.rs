@@ -11,11 +11,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::grid::{Column, Grid, column, share};
+mod words;
+
+use super::grid::{Column, Grid};
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
 use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit, YearMonth};
 use crate::store::{Absentee, ComplianceRow, QuotaRow};
+use words::{
+    ABSENTEE_COLUMNS, COMPLIANCE_COLUMNS, MEMBER_COLUMNS, OVERSIGHT_COLUMNS, Sheet,
+    attendance_columns, by_branch_columns,
+};
 
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +56,7 @@ pub fn compliance(
             let title = compliance_title(root, month, today, lang);
             write_xlsx(
                 &grid,
-                lang.pick("Tuân thủ", "Compliance"),
+                words::sheet(Sheet::Compliance, lang),
                 &title,
                 lang,
                 out,
@@ -58,14 +64,6 @@ pub fn compliance(
         }
     }
 }
-
-const COMPLIANCE_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("name", "Tên chi bộ", "Branch"),
-    column("due", "Hạn họp", "Due"),
-    column("held", "Ngày họp", "Held"),
-    column("status", "Tình trạng", "Status"),
-];
 
 /// One branch's cells for people: dates and the status in their words.
 fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
@@ -81,11 +79,7 @@ fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
 
 fn compliance_title(root: &OrgUnit, month: YearMonth, today: NaiveDate, lang: Lang) -> String {
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let (month, today) = (lang.month(month), lang.date(today));
-    lang.pick(
-        format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
-        format!("Branch meetings of {month} — {name} ({code}), as of {today}"),
-    )
+    words::compliance_title(&name, &code, month, today, lang)
 }
 
 /// One branch as the JSON report writes it.
@@ -159,20 +153,21 @@ fn compliance_table(
 ) -> std::io::Result<()> {
     writeln!(out, "{}", compliance_title(root, month, today, lang))?;
     if rows.is_empty() {
-        let none = lang.pick("Không có chi bộ nào.", "No branches.");
+        let none = words::no_branches(lang);
         return writeln!(out, "{none}");
     }
     let quarter = rows[0].quarter;
+    let heading = |i: usize| {
+        let c: &Column = &COMPLIANCE_COLUMNS[i];
+        lang.pick(c.vi, c.en).to_string()
+    };
     let header = [
-        lang.pick("Mã", "Code").to_string(),
-        lang.pick("Tên chi bộ", "Branch").to_string(),
-        lang.pick("Hạn họp", "Due").to_string(),
-        lang.pick("Ngày họp", "Held").to_string(),
-        lang.pick("Tình trạng", "Status").to_string(),
-        lang.pick(
-            format!("Chuyên đề {quarter}"),
-            format!("Thematic {quarter}"),
-        ),
+        heading(0),
+        heading(1),
+        heading(2),
+        heading(3),
+        heading(4),
+        words::thematic_heading(quarter, lang),
     ];
     let dash = "—".to_string();
     let lines: Vec<[String; 6]> = rows
@@ -289,7 +284,7 @@ fn write_grid(
             writeln!(out, "{title}")?;
             writeln!(out)?;
             if grid.rows.is_empty() {
-                let none = lang.pick("Không có gì để báo cáo.", "Nothing to report.");
+                let none = words::nothing_to_report(lang);
                 writeln!(out, "{none}")
             } else if one {
                 grid.transposed().write_table(lang, out)
@@ -298,37 +293,6 @@ fn write_grid(
             }
         }
     }
-}
-
-/// The figures of `chibo report attendance` (docs/data-format.md), after the fields that
-/// say what they count (`org` and `month`, or a branch's `org`, `name` and period).
-const ATTENDANCE_FIGURES: &[Column] = &[
-    column("branches_due", "Chi bộ phải họp", "Branches due"),
-    column("on_time", "Đúng ngày", "On time"),
-    column("early", "Họp sớm", "Early"),
-    column("late_within_grace", "Muộn trong hạn", "Late within grace"),
-    column("held_out_of_rule", "Ngoài quy định", "Held out of rule"),
-    column("overdue", "Quá hạn", "Overdue"),
-    column("upcoming", "Sắp tới", "Upcoming"),
-    column("meetings_held", "Họp thường kỳ", "Regular meetings"),
-    column("thematic_held", "Họp chuyên đề", "Thematic meetings"),
-    column("expected", "Phải dự", "Expected"),
-    column("present", "Có mặt", "Present"),
-    column("excused", "Vắng có phép", "Excused"),
-    column("absent", "Vắng không phép", "Absent"),
-    column("exempt", "Miễn sinh hoạt", "Exempt"),
-    share("attendance_rate", "Tỉ lệ dự họp", "Attendance rate"),
-    column("guest_visits", "Lượt dự từ cấp trên", "Guest visits"),
-];
-
-/// The columns of `chibo report attendance`: the subtree's code and month, the figures.
-fn attendance_columns() -> Vec<Column> {
-    let mut columns = vec![
-        column("org", "Mã", "Code"),
-        column("month", "Tháng", "Month"),
-    ];
-    columns.extend_from_slice(ATTENDANCE_FIGURES);
-    columns
 }
 
 /// The figures of one month, or the sum of several, as the attendance report writes them;
@@ -380,13 +344,6 @@ impl Period {
             Period::Year(y) => YearMonth::in_year(y).collect(),
         }
     }
-
-    fn words(self, lang: Lang) -> String {
-        match self {
-            Period::Month(m) => lang.pick(format!("tháng {}", lang.month(m)), m.to_string()),
-            Period::Year(y) => lang.pick(format!("năm {y}"), format!("{y}")),
-        }
-    }
 }
 
 /// `chibo report attendance`: the subtree of `root` in each month of `period` (`months`
@@ -411,36 +368,10 @@ pub fn attendance(
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let (when, today) = (period.words(lang), lang.date(today));
-    let title = lang.pick(
-        format!("Sinh hoạt chi bộ và dự họp — {name} ({code}), {when}, tính đến ngày {today}"),
-        format!("Branch meetings and attendance — {name} ({code}), {when}, as of {today}"),
-    );
-    let sheet = lang.pick("Dự họp", "Attendance");
+    let title = words::attendance_title(&name, &code, period, today, false, lang);
+    let sheet = words::sheet(Sheet::Attendance, lang);
     let one = matches!(period, Period::Month(_));
     write_grid(&grid, (sheet, &title), one, format, lang, out)
-}
-
-/// The columns of `chibo report attendance --by branch`: the branch, the period, the
-/// figures. Over a year a branch's `branches_due` counts the months it was due, and is
-/// headed so for people.
-fn by_branch_columns(period: Period) -> Vec<Column> {
-    let mut columns = vec![
-        column("org", "Mã", "Code"),
-        column("name", "Tên chi bộ", "Branch"),
-    ];
-    match period {
-        Period::Month(_) => {
-            columns.push(column("month", "Tháng", "Month"));
-            columns.extend_from_slice(ATTENDANCE_FIGURES);
-        }
-        Period::Year(_) => {
-            columns.push(column("year", "Năm", "Year"));
-            columns.push(column("branches_due", "Số tháng phải họp", "Months due"));
-            columns.extend_from_slice(&ATTENDANCE_FIGURES[1..]);
-        }
-    }
-    columns
 }
 
 /// `chibo report attendance --by branch`: one row per branch of the subtree of `root`,
@@ -471,29 +402,10 @@ pub fn attendance_by_branch(
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let (when, today) = (period.words(lang), lang.date(today));
-    let title = lang.pick(
-        format!(
-            "Sinh hoạt chi bộ và dự họp theo chi bộ — {name} ({code}), {when}, tính đến ngày {today}"
-        ),
-        format!("Branch meetings and attendance by branch — {name} ({code}), {when}, as of {today}"),
-    );
-    let sheet = lang.pick("Dự họp theo chi bộ", "By branch");
+    let title = words::attendance_title(&name, &code, period, today, true, lang);
+    let sheet = words::sheet(Sheet::ByBranch, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
-
-const MEMBER_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("month", "Tháng", "Month"),
-    column("active", "Đang sinh hoạt", "Active"),
-    column("exempt", "Miễn sinh hoạt", "Exempt"),
-    column("temporarily_exempt", "Tạm miễn", "Temporarily exempt"),
-    column("transferred_out", "Đã chuyển đi", "Transferred out"),
-    column("removed", "Đã xóa tên", "Removed"),
-    column("expelled", "Đã khai trừ", "Expelled"),
-    column("deceased", "Đã từ trần", "Deceased"),
-    column("on_roll", "Trong danh sách", "On the roll"),
-];
 
 /// `chibo report members`: the members of the subtree of `root` by their status at the end
 /// of `month`, and how many of them are on the roll.
@@ -525,26 +437,10 @@ pub fn members(
         rows: vec![row],
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let month = lang.month(month);
-    let title = lang.pick(
-        format!("Đảng viên theo tình trạng cuối tháng {month} — {name} ({code})"),
-        format!("Members by status at the end of {month} — {name} ({code})"),
-    );
-    let sheet = lang.pick("Đảng viên", "Members");
+    let title = words::members_title(&name, &code, month, lang);
+    let sheet = words::sheet(Sheet::Members, lang);
     write_grid(&grid, (sheet, &title), true, format, lang, out)
 }
-
-const OVERSIGHT_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("role", "Chức vụ", "Role"),
-    column("card", "Số thẻ", "Card"),
-    column("name", "Họ và tên", "Name"),
-    column("quota", "Chỉ tiêu", "Quota"),
-    column("required", "Cả năm", "Required"),
-    column("due_so_far", "Đến nay", "Due so far"),
-    column("made", "Đã dự", "Made"),
-    column("behind", "Chậm", "Behind"),
-];
 
 /// The quota's word for programs (`branches_per_year`, `every_month_at_assigned`).
 fn quota_word(quota: Quota) -> &'static str {
@@ -590,25 +486,10 @@ pub fn oversight(
         columns: OVERSIGHT_COLUMNS.to_vec(),
         rows: rows.iter().map(cells).collect(),
     };
-    let today = lang.date(today);
-    let title = lang.pick(
-        format!("Dự sinh hoạt chi bộ của cấp ủy cấp trên năm {year}, tính đến ngày {today}"),
-        format!("Visits from above to branch meetings in {year}, as of {today}"),
-    );
-    let sheet = lang.pick("Dự sinh hoạt", "Visits");
+    let title = words::oversight_title(year, today, lang);
+    let sheet = words::sheet(Sheet::Oversight, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
-
-const ABSENTEE_COLUMNS: &[Column] = &[
-    column("card", "Số thẻ", "Card"),
-    column("name", "Họ và tên", "Name"),
-    column("org", "Chi bộ", "Branch"),
-    column(
-        "months",
-        "Các tháng vắng không phép",
-        "Months absent without leave",
-    ),
-];
 
 /// `chibo report absentees`: the members of the subtree of `root` absent without
 /// permission from the regular meeting in 3 or more months of `year`, in the order given
@@ -648,14 +529,7 @@ pub fn absentees(
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let title = lang.pick(
-        format!(
-            "Đảng viên vắng sinh hoạt thường kỳ không có lý do từ 3 tháng trở lên năm {year} — {name} ({code})"
-        ),
-        format!(
-            "Members absent without leave from the regular meeting in 3 or more months of {year} — {name} ({code})"
-        ),
-    );
-    let sheet = lang.pick("Vắng không phép", "Absentees");
+    let title = words::absentees_title(&name, &code, year, lang);
+    let sheet = words::sheet(Sheet::Absentees, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
