@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::domain::YearMonth;
 use crate::domain::date::{DateParseError, parse_iso};
 use crate::domain::text::{quoted, sanitize};
-use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
+use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MonthDelta, MonthStats, OrgUnit};
 use crate::io::minutes::MinutesFormat;
 use crate::io::report::Format;
 use crate::io::{ImportError, ImportSummary};
@@ -301,6 +301,10 @@ pub enum ReportKind {
         /// A whole year, YYYY: twelve rows
         #[arg(long, value_name = "YYYY")]
         year: Option<String>,
+        /// branch: one row per branch of the subtree, with its own figures (the year's
+        /// totals with --year)
+        #[arg(long, value_enum, value_name = "branch")]
+        by: Option<AttendanceBy>,
         /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
@@ -355,6 +359,12 @@ pub enum ReportKind {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// `--by` of `chibo report attendance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AttendanceBy {
+    Branch,
 }
 
 /// `--format` as clap sees it.
@@ -739,7 +749,8 @@ fn report_command(
 /// A report with its arguments checked.
 enum ReportRequest<'a> {
     Compliance(&'a str, YearMonth),
-    Attendance(&'a str, crate::io::report::Period),
+    /// The subtree's code, the period, and whether one row per branch is asked for.
+    Attendance(&'a str, crate::io::report::Period, bool),
     Members(&'a str, YearMonth),
     Absentees(&'a str, i32),
     Oversight(Option<&'a str>, i32),
@@ -753,14 +764,18 @@ fn report_request(report: &ReportKind, today: NaiveDate, lang: Lang) -> Option<R
             ReportRequest::Compliance(org, month_arg("--month", month, lang)?)
         }
         ReportKind::Attendance {
-            org, month, year, ..
+            org,
+            month,
+            year,
+            by,
+            ..
         } => {
             let period = match (month, year) {
                 (Some(month), _) => Period::Month(month_arg("--month", month, lang)?),
                 (None, Some(year)) => Period::Year(year_arg(year, lang)?),
                 (None, None) => unreachable!("clap requires --month or --year"),
             };
-            ReportRequest::Attendance(org, period)
+            ReportRequest::Attendance(org, period, by.is_some())
         }
         ReportKind::Members { org, month, .. } => {
             let month = match month {
@@ -798,7 +813,12 @@ fn write_report(
                 .map_err(store_error)?;
             report::compliance(&root, month, today, &rows, format, lang, out)
         }
-        ReportRequest::Attendance(code, period) => {
+        ReportRequest::Attendance(code, period, true) => {
+            let root = org_named(reader, code, lang)?;
+            let rows = branch_figures(reader, &root, period).map_err(store_error)?;
+            report::attendance_by_branch(&root, period, &rows, today, format, lang, out)
+        }
+        ReportRequest::Attendance(code, period, false) => {
             let root = org_named(reader, code, lang)?;
             let mut months = Vec::new();
             for month in period.months() {
@@ -836,6 +856,39 @@ fn write_report(
             report::oversight(year, &rows, today, format, lang, out)
         }
     })
+}
+
+/// Each branch of the subtree of `root` (by code, as `report compliance` lists them) with
+/// its own figures over `period`, summed over the months of a year: the branch's stored
+/// roll-ups, one range scan each, never its meetings; a month not covered (no meeting
+/// recorded anywhere) counted from the branch's records, as the subtree's total is. A branch
+/// is listed when it existed in the period or held a meeting in it, so the rows add up to
+/// the subtree's figures.
+fn branch_figures(
+    reader: &Reader,
+    root: &OrgUnit,
+    period: crate::io::report::Period,
+) -> Result<Vec<(OrgUnit, MonthStats)>, StoreError> {
+    let months = period.months();
+    let (first, last) = (months[0], months[months.len() - 1]);
+    let mut rows = Vec::new();
+    for branch in reader.branches_under(root.id)? {
+        let mut sum = MonthDelta::default();
+        let mut listed = false;
+        for (month, stored) in reader.stored_months(branch.id, first, last)? {
+            let stats = match stored {
+                Some(stats) => stats,
+                None => reader.count_month(branch.id, month)?,
+            };
+            let held = stats.meetings_held + stats.thematic_held + stats.guest_visits > 0;
+            listed |= branch.exists_in_month(month) || held || stats.branches_due() > 0;
+            sum.add(&stats);
+        }
+        if listed {
+            rows.push((branch, sum.applied_to(&MonthStats::default())));
+        }
+    }
+    Ok(rows)
 }
 
 fn export_ics(

@@ -102,10 +102,10 @@ fn csv_and_table_write_the_months_in_one_cell() {
     ));
     assert_eq!(
         csv,
-        "card,name,org,months\n\
-         1001,Nguyễn Văn Ba,P.W.A,2026-01 2026-03 2026-04\n\
-         1003,Lê Văn Cường,P.W.A,2026-01 2026-02 2026-05\n\
-         1007,Vũ Văn Hải,P.W.A,2026-01 2026-02 2026-10\n"
+        "Số thẻ,Họ và tên,Chi bộ,Các tháng vắng không phép\n\
+         1001,Nguyễn Văn Ba,P.W.A,01/2026 03/2026 04/2026\n\
+         1003,Lê Văn Cường,P.W.A,01/2026 02/2026 05/2026\n\
+         1007,Vũ Văn Hải,P.W.A,01/2026 02/2026 10/2026\n"
     );
     let table = stdout(report(&db, &["--org", "P.G", "--year", "2026"]));
     assert!(
@@ -116,7 +116,7 @@ fn csv_and_table_write_the_months_in_one_cell() {
         "{table}"
     );
     assert!(
-        table.contains("1008    Ngô Thị Kim  P.G     2026-01 2026-02 2026-03"),
+        table.contains("1008    Ngô Thị Kim  P.G     01/2026 02/2026 03/2026"),
         "{table}"
     );
     let english = stdout(

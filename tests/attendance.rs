@@ -3,6 +3,8 @@
 //! out by hand from the fixture: tests/fixtures/attendance.md shows the working. The month
 //! report must also agree, branch by branch, with `chibo report compliance`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -10,6 +12,7 @@ use chibo::domain::YearMonth;
 use chibo::domain::date::parse_iso;
 use chibo::domain::{Compliance, Lang};
 use chibo::store::Store;
+use common::programs;
 use tempfile::TempDir;
 
 fn fixture(name: &str) -> PathBuf {
@@ -123,18 +126,19 @@ fn a_year_is_twelve_rows_covered_or_counted_from_the_records() {
     assert_eq!(lines.len(), 13);
     assert_eq!(
         lines[0],
-        "org,month,branches_due,on_time,early,late_within_grace,held_out_of_rule,overdue,upcoming,\
-         meetings_held,thematic_held,expected,present,excused,absent,exempt,attendance_rate,guest_visits"
+        "Mã,Tháng,Chi bộ phải họp,Đúng ngày,Họp sớm,Muộn trong hạn,Ngoài quy định,Quá hạn,\
+         Sắp tới,Họp thường kỳ,Họp chuyên đề,Phải dự,Có mặt,Vắng có phép,Vắng không phép,\
+         Miễn sinh hoạt,Tỉ lệ dự họp,Lượt dự từ cấp trên"
     );
     // No meeting anywhere before September: those months are counted from the records, and
     // the branch, due every month, is overdue in each.
-    assert_eq!(lines[1], "T.X.1,2026-01,1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
-    assert_eq!(lines[9], "T.X.1,2026-09,1,0,0,1,0,0,0,1,0,4,4,0,0,1,1.0,0");
+    assert_eq!(lines[1], "T.X.1,01/2026,1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
+    assert_eq!(lines[9], "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,4,4,0,0,1,1.0,0");
     assert_eq!(
         lines[10],
-        "T.X.1,2026-10,1,1,0,0,0,0,0,2,1,8,6,1,1,1,0.75,1"
+        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,8,6,1,1,1,0.75,1"
     );
-    assert_eq!(lines[12], "T.X.1,2026-12,1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0");
+    assert_eq!(lines[12], "T.X.1,12/2026,1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0");
     let json = stdout(run(
         &db,
         "2026-10-21",
@@ -228,7 +232,7 @@ fn the_table_speaks_the_users_language() {
         &["attendance", "--org", "T.X", "--month", "2026-10"],
     ));
     assert!(vi.starts_with(
-        "Sinh hoạt chi bộ và dự họp — Đảng ủy phường Kỳ Bá (T.X), tháng 2026-10, tính đến ngày 2026-10-21\n"
+        "Sinh hoạt chi bộ và dự họp — Đảng ủy phường Kỳ Bá (T.X), tháng 10/2026, tính đến ngày 21/10/2026\n"
     ));
     assert!(vi.contains("\nTỉ lệ dự họp         72.7%\n"), "{vi}");
     let en = stdout(run(
@@ -328,14 +332,6 @@ fn the_month_report_agrees_with_the_compliance_report_for_every_branch() {
     }
 }
 
-/// LibreOffice's soffice, if installed.
-fn find_soffice() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("soffice"))
-        .find(|candidate| candidate.is_file())
-}
-
 /// Converts an .xlsx file to UTF-8 CSV with LibreOffice, in a profile of its own.
 fn xlsx_to_csv(soffice: &Path, xlsx: &Path, dir: &Path) -> String {
     let profile = dir.join("lo-profile");
@@ -360,14 +356,7 @@ fn xlsx_to_csv(soffice: &Path, xlsx: &Path, dir: &Path) -> String {
 
 #[test]
 fn libreoffice_reads_the_workbook_with_the_same_numbers() {
-    let Some(soffice) = find_soffice() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but soffice is missing: install the Debian package libreoffice-calc"
-        );
-        eprintln!(
-            "skipped: soffice is not installed (Debian package libreoffice-calc); CI runs this"
-        );
+    let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
         return;
     };
     let (dir, db) = database("attendance.jsonl");
@@ -417,7 +406,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     // formatted as a percentage, which it shows so.
     assert_eq!(
         lines[3],
-        r#""T","2026-10",4,1,1,0,1,0,1,4,1,13,10,1,2,2,76.9%,3"#
+        r#""T","10/2026",4,1,1,0,1,0,1,4,1,13,10,1,2,2,76.9%,3"#
     );
     // A year to standard output, in English.
     let bytes = chibo(&db)
@@ -450,4 +439,300 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
         lines[12],
         r#""T.X.1","2026-10",1,1,0,0,0,0,0,2,1,8,6,1,1,1,75.0%,1"#
     );
+}
+
+/// `report attendance --by branch` of `org` for `period` (`--month …` or `--year …`), in
+/// `format`, with `more` arguments before `report` (`--lang en`).
+fn by_branch(db: &Path, org: &str, period: [&str; 2], format: &str, more: &[&str]) -> String {
+    let output = chibo(db)
+        .args(["--today", "2026-10-21"])
+        .args(more)
+        .args(["report", "attendance", "--org", org, "--by", "branch"])
+        .args(period)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    stdout(output)
+}
+
+/// October 2026 of the province, branch by branch (tests/fixtures/attendance.md, "By
+/// branch"): one object per branch by code, and the four add up to the province's object.
+#[test]
+fn a_month_by_branch_as_worked_out_by_hand() {
+    let (_dir, db) = database("attendance.jsonl");
+    let json = by_branch(&db, "T", ["--month", "2026-10"], "json", &[]);
+    let figures = |figures: &str| format!(r#""month":"2026-10",{figures}}}"#);
+    let expected = [
+        (
+            "T.X.1",
+            "Chi bộ tổ dân phố 1",
+            figures(concat!(
+                r#""branches_due":1,"on_time":1,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":2,"#,
+                r#""thematic_held":1,"expected":8,"present":6,"excused":1,"absent":1,"#,
+                r#""exempt":1,"attendance_rate":0.75,"guest_visits":1"#
+            )),
+        ),
+        (
+            "T.X.2",
+            "Chi bộ tổ dân phố 2",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":1,"overdue":0,"upcoming":0,"meetings_held":1,"#,
+                r#""thematic_held":0,"expected":3,"present":2,"excused":0,"absent":1,"#,
+                r#""exempt":1,"attendance_rate":0.667,"guest_visits":1"#
+            )),
+        ),
+        (
+            "T.X.3",
+            "Chi bộ tổ dân phố 3",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":1,"meetings_held":0,"#,
+                r#""thematic_held":0,"expected":0,"present":0,"excused":0,"absent":0,"#,
+                r#""exempt":0,"attendance_rate":null,"guest_visits":0"#
+            )),
+        ),
+        (
+            "T.Y",
+            "Chi bộ Bệnh viện Nhi",
+            figures(concat!(
+                r#""branches_due":1,"on_time":0,"early":1,"late_within_grace":0,"#,
+                r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":1,"#,
+                r#""thematic_held":0,"expected":2,"present":2,"excused":0,"absent":0,"#,
+                r#""exempt":0,"attendance_rate":1.0,"guest_visits":1"#
+            )),
+        ),
+    ];
+    let objects: Vec<String> = expected
+        .iter()
+        .map(|(org, name, rest)| format!(r#"{{"org":"{org}","name":"{name}",{rest}"#))
+        .collect();
+    assert_eq!(json, format!("[{}]\n", objects.join(",")));
+
+    // The branches add up to the province.
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let total: serde_json::Value = serde_json::from_str(&stdout(run(
+        &db,
+        "2026-10-21",
+        &[
+            "attendance",
+            "--org",
+            "T",
+            "--month",
+            "2026-10",
+            "--format",
+            "json",
+        ],
+    )))
+    .unwrap();
+    for (field, value) in total.as_object().unwrap() {
+        if let Some(n) = value.as_u64() {
+            let sum: u64 = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r[field].as_u64().unwrap())
+                .sum();
+            assert_eq!(sum, n, "{field}");
+        }
+    }
+
+    // A branch asked for alone is its own one row.
+    let alone = by_branch(&db, "T.Y", ["--month", "2026-10"], "json", &[]);
+    assert_eq!(alone, format!("[{}]\n", objects[3]));
+
+    let table = by_branch(&db, "T", ["--month", "2026-10"], "table", &[]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2 + 1 + 4, "{table}");
+    assert!(
+        lines[0].starts_with("Sinh hoạt chi bộ và dự họp theo chi bộ — Tỉnh ủy Thái Bình (T)"),
+        "{table}"
+    );
+    let words = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words(lines[2]).starts_with("Mã Tên chi bộ Tháng Chi bộ phải họp Đúng ngày"));
+    assert!(
+        words(lines[4]).starts_with("T.X.2 Chi bộ tổ dân phố 2")
+            && words(lines[4]).ends_with("3 2 0 1 1 66.7% 1"),
+        "{table}"
+    );
+    assert!(words(lines[5]).ends_with("0 0 0 0 0 — 0"), "{table}");
+}
+
+/// 2026 of the ward, branch by branch: each branch's twelve months summed, as of 21
+/// October (tests/fixtures/attendance.md, "By branch").
+#[test]
+fn a_year_by_branch_sums_each_branchs_months() {
+    let (_dir, db) = database("attendance.jsonl");
+    let csv = by_branch(&db, "T.X", ["--year", "2026"], "csv", &["--lang", "en"]);
+    assert_eq!(
+        csv,
+        "org,name,year,branches_due,on_time,early,late_within_grace,held_out_of_rule,overdue,\
+         upcoming,meetings_held,thematic_held,expected,present,excused,absent,exempt,\
+         attendance_rate,guest_visits\n\
+         T.X.1,Chi bộ tổ dân phố 1,2026,12,1,0,1,0,8,2,3,1,12,10,1,1,2,0.833,1\n\
+         T.X.2,Chi bộ tổ dân phố 2,2026,12,0,0,0,1,9,2,1,0,3,2,0,1,1,0.667,1\n\
+         T.X.3,Chi bộ tổ dân phố 3,2026,12,0,0,0,0,9,3,0,0,0,0,0,0,0,,0\n"
+    );
+    let json = by_branch(&db, "T.X", ["--year", "2026"], "json", &[]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[0]["year"], 2026);
+    assert_eq!(rows[0]["late_within_grace"], 1);
+    let table = by_branch(&db, "T.X", ["--year", "2026"], "table", &["--lang", "en"]);
+    assert!(table.contains("Months due"), "{table}");
+    assert_eq!(table.lines().count(), 2 + 1 + 3, "{table}");
+}
+
+#[test]
+fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
+    let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
+        return;
+    };
+    let (dir, db) = database("attendance.jsonl");
+    let path = dir.path().join("branches.xlsx");
+    let written = chibo(&db)
+        .args([
+            "--today",
+            "2026-10-21",
+            "report",
+            "attendance",
+            "--org",
+            "T",
+        ])
+        .args([
+            "--month", "2026-10", "--by", "branch", "--format", "xlsx", "--output",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let csv = xlsx_to_csv(&soffice, &path, dir.path());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3 + 4, "{csv}");
+    assert!(
+        lines[2].starts_with(r#""Mã","Tên chi bộ","Tháng","Chi bộ phải họp","Đúng ngày""#),
+        "{csv}"
+    );
+    assert!(
+        lines[4].starts_with(r#""T.X.2","Chi bộ tổ dân phố 2","#)
+            && lines[4].ends_with(",1,0,0,0,1,0,0,1,0,3,2,0,1,1,66.7%,1"),
+        "{csv}"
+    );
+    assert!(
+        lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0"),
+        "{csv}"
+    );
+}
+
+/// Reports in the user's language: in Vietnamese, `dd/mm/yyyy`, `mm/yyyy`, the headings and
+/// the statuses in words, in the table and the CSV; in English, as before; JSON the same
+/// bytes in both.
+#[test]
+fn reports_speak_the_users_language_and_json_keeps_the_codes() {
+    let (_dir, db) = database("attendance.jsonl");
+    let report = |lang: &str, args: &[&str]| {
+        stdout(
+            chibo(&db)
+                .args(["--today", "2026-10-21", "--lang", lang, "report"])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let compliance = ["compliance", "--org", "T", "--month", "2026-10"];
+    let attendance = ["attendance", "--org", "T.X", "--month", "2026-10"];
+    fn csv<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--format", "csv"]].concat()
+    }
+
+    let table = report("vi", &compliance);
+    assert!(
+        table.starts_with(
+            "Sinh hoạt chi bộ tháng 10/2026 — Tỉnh ủy Thái Bình (T), tính đến ngày 21/10/2026\n"
+        ),
+        "{table}"
+    );
+    let line = |table: &str, code: &str| {
+        let found = table.lines().find(|l| l.starts_with(&format!("{code} ")));
+        found
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line(&table, "T.X.1"),
+        "T.X.1 Chi bộ tổ dân phố 1 10/10/2026 10/10/2026 đúng ngày đã họp 15/10/2026"
+    );
+    assert_eq!(
+        report("vi", &csv(&compliance)),
+        "Mã,Tên chi bộ,Hạn họp,Ngày họp,Tình trạng\n\
+         T.X.1,Chi bộ tổ dân phố 1,10/10/2026,10/10/2026,đúng ngày\n\
+         T.X.2,Chi bộ tổ dân phố 2,10/10/2026,11/10/2026,họp ngoài quy định\n\
+         T.X.3,Chi bộ tổ dân phố 3,20/10/2026,,sắp tới\n\
+         T.Y,Chi bộ Bệnh viện Nhi,10/10/2026,08/10/2026,họp sớm\n"
+    );
+    let table = report("vi", &attendance);
+    assert!(
+        table.contains("\nTháng                10/2026\n"),
+        "{table}"
+    );
+    assert!(table.contains("\nĐúng ngày            1\n"), "{table}");
+    let lines = report("vi", &csv(&attendance));
+    assert!(
+        lines.starts_with("Mã,Tháng,Chi bộ phải họp,Đúng ngày,"),
+        "{lines}"
+    );
+    assert!(lines.contains("\nT.X,10/2026,3,1,"), "{lines}");
+    let by_branch = report("vi", &csv(&[&attendance[..], &["--by", "branch"]].concat()));
+    assert!(by_branch.starts_with("Mã,Tên chi bộ,Tháng,"), "{by_branch}");
+    assert!(
+        by_branch.contains("\nT.X.2,Chi bộ tổ dân phố 2,10/2026,1,"),
+        "{by_branch}"
+    );
+
+    // English as it was: ISO dates and months, the format's fields and codes in the CSV.
+    let table = report("en", &compliance);
+    assert!(
+        table.starts_with("Branch meetings of 2026-10 — Tỉnh ủy Thái Bình (T), as of 2026-10-21\n"),
+        "{table}"
+    );
+    assert_eq!(
+        line(&table, "T.X.2"),
+        "T.X.2 Chi bộ tổ dân phố 2 2026-10-10 2026-10-11 held out of rule not yet"
+    );
+    let lines = report("en", &csv(&compliance));
+    assert!(lines.starts_with("org,name,due,held,status\n"), "{lines}");
+    assert!(
+        lines.contains("\nT.X.2,Chi bộ tổ dân phố 2,2026-10-10,2026-10-11,held_out_of_rule\n"),
+        "{lines}"
+    );
+    let table = report("en", &attendance);
+    assert!(table.contains("\nMonth              2026-10\n"), "{table}");
+    let lines = report("en", &csv(&attendance));
+    assert!(lines.contains("\nT.X,2026-10,3,1,"), "{lines}");
+
+    // JSON is for programs: the same bytes whatever the language.
+    for args in [
+        &compliance[..],
+        &attendance[..],
+        &[
+            "attendance",
+            "--org",
+            "T",
+            "--year",
+            "2026",
+            "--by",
+            "branch",
+        ],
+        &["members", "--org", "T", "--month", "2026-10"],
+        &["oversight", "--year", "2026"],
+        &["absentees", "--org", "T", "--year", "2026"],
+    ] {
+        let json = [args, &["--format", "json"]].concat();
+        assert_eq!(report("vi", &json), report("en", &json), "{args:?}");
+    }
+    let json = report("vi", &[&compliance[..], &["--format", "json"]].concat());
+    assert!(json.contains(r#""due":"2026-10-10","held":"2026-10-11","status":"held_out_of_rule""#));
 }

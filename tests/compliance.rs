@@ -294,12 +294,15 @@ fn csv_has_the_same_fields_with_empty_cells_for_null() {
     ));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 10);
-    assert_eq!(lines[0], "org,name,due,held,status");
-    assert_eq!(lines[1], "P.W.A,Chi bộ khu 1,2026-10-05,2026-10-05,on_time");
-    assert_eq!(lines[5], "P.W.E,Chi bộ khu 5,2026-10-05,,overdue");
+    assert_eq!(lines[0], "Mã,Tên chi bộ,Hạn họp,Ngày họp,Tình trạng");
+    assert_eq!(
+        lines[1],
+        "P.W.A,Chi bộ khu 1,05/10/2026,05/10/2026,đúng ngày"
+    );
+    assert_eq!(lines[5], "P.W.E,Chi bộ khu 5,05/10/2026,,quá hạn");
     assert_eq!(
         lines[8],
-        "P.W.S,Chi bộ Trường THCS Hồng Gai,2026-10-22,,upcoming"
+        "P.W.S,Chi bộ Trường THCS Hồng Gai,22/10/2026,,sắp tới"
     );
 }
 
@@ -309,7 +312,7 @@ fn the_table_speaks_the_users_language_and_shows_the_quarters_thematic_meeting()
     // The default format is the table, in Vietnamese.
     let vi = stdout(report(&db, "P.W", "2026-09", "2026-10-20", &[]));
     assert!(vi.starts_with(
-        "Sinh hoạt chi bộ tháng 2026-09 — Đảng ủy phường Hồng Gai (P.W), tính đến ngày 2026-10-20\n"
+        "Sinh hoạt chi bộ tháng 09/2026 — Đảng ủy phường Hồng Gai (P.W), tính đến ngày 20/10/2026\n"
     ));
     assert!(vi.contains("Mã"), "{vi}");
     assert!(
@@ -329,19 +332,19 @@ fn the_table_speaks_the_users_language_and_shows_the_quarters_thematic_meeting()
     // none; the new branch did not exist in Q3; khu 7 existed all of Q3 and held none.
     assert_eq!(
         line(&vi, "P.W.A"),
-        "P.W.A Chi bộ khu 1 2026-09-07 — quá hạn đã họp 2026-08-15"
+        "P.W.A Chi bộ khu 1 07/09/2026 — quá hạn đã họp 15/08/2026"
     );
     assert_eq!(
         line(&vi, "P.W.B"),
-        "P.W.B Chi bộ khu 2 2026-09-07 — quá hạn chưa họp, quá hạn"
+        "P.W.B Chi bộ khu 2 07/09/2026 — quá hạn chưa họp, quá hạn"
     );
     assert_eq!(
         line(&vi, "P.W.N"),
-        "P.W.N Chi bộ khu đô thị mới 2026-09-07 — không phải họp không phải họp"
+        "P.W.N Chi bộ khu đô thị mới 07/09/2026 — không phải họp không phải họp"
     );
     assert_eq!(
         line(&vi, "P.W.X"),
-        "P.W.X Chi bộ khu 7 2026-09-07 2026-09-07 đúng ngày chưa họp, quá hạn"
+        "P.W.X Chi bộ khu 7 07/09/2026 07/09/2026 đúng ngày chưa họp, quá hạn"
     );
     assert!(
         vi.trim_end()

@@ -60,15 +60,18 @@ fn csv_reports_write_a_name_that_could_be_a_formula_as_text() {
     let Imported { dir: _dir, db } = imported(FILE);
     let csv = report(&db, &[ABSENTEES, &["--format", "csv"]].concat());
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "card,name,org,months", "{csv}");
+    assert_eq!(
+        lines[0], "Số thẻ,Họ và tên,Chi bộ,Các tháng vắng không phép",
+        "{csv}"
+    );
     let mut rows = lines[1..].to_vec();
     rows.sort();
     assert_eq!(
         rows,
         [
-            r#"1001,"'=WEBSERVICE(""http://x"")",P.W.A,2026-01 2026-02 2026-03"#,
-            "1002,'@SUM(A1),P.W.A,2026-01 2026-02 2026-03",
-            "1003,'-1+2,P.W.A,2026-01 2026-02 2026-03",
+            r#"1001,"'=WEBSERVICE(""http://x"")",P.W.A,01/2026 02/2026 03/2026"#,
+            "1002,'@SUM(A1),P.W.A,01/2026 02/2026 03/2026",
+            "1003,'-1+2,P.W.A,01/2026 02/2026 03/2026",
         ],
         "{csv}"
     );
@@ -87,15 +90,15 @@ fn csv_reports_write_a_name_that_could_be_a_formula_as_text() {
     );
     assert_eq!(
         csv,
-        "org,name,due,held,status\n\
-         P.W.A,\"'=HYPERLINK(\"\"http://x\"\",\"\"A\"\")\",2026-03-10,2026-03-10,on_time\n"
+        "Mã,Tên chi bộ,Hạn họp,Ngày họp,Tình trạng\n\
+         P.W.A,\"'=HYPERLINK(\"\"http://x\"\",\"\"A\"\")\",10/03/2026,10/03/2026,đúng ngày\n"
     );
 
     let csv = report(&db, &["oversight", "--year", "2026", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(
-        lines[1].starts_with("P.W,standing_deputy_secretary,1002,'@SUM(A1),"),
+        lines[1].starts_with("P.W,Phó Bí thư Thường trực,1002,'@SUM(A1),"),
         "{csv}"
     );
 

@@ -167,7 +167,10 @@ impl Thematic {
     /// The standing in words for people, in their language.
     pub fn label(self, lang: Lang) -> String {
         match self {
-            Thematic::Held(day) => lang.pick(format!("đã họp {day}"), format!("held {day}")),
+            Thematic::Held(day) => {
+                let day = lang.date(day);
+                lang.pick(format!("đã họp {day}"), format!("held {day}"))
+            }
             Thematic::Missed => lang.pick("chưa họp, quá hạn", "missed").to_string(),
             Thematic::Open => lang.pick("chưa họp", "not yet").to_string(),
             Thematic::NotDue => lang.pick("không phải họp", "not due").to_string(),

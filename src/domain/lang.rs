@@ -27,6 +27,14 @@ impl Lang {
             Lang::En => day.format("%Y-%m-%d").to_string(),
         }
     }
+
+    /// A month the way each language writes it: 11/2026 and 2026-11.
+    pub fn month(self, month: super::YearMonth) -> String {
+        match self {
+            Lang::Vi => month.slashed(),
+            Lang::En => month.to_string(),
+        }
+    }
 }
 
 impl FromStr for Lang {

@@ -79,6 +79,11 @@ impl YearMonth {
         YearMonth::january(year).through(YearMonth::december(year))
     }
 
+    /// The month as Vietnamese readers write it, `MM/YYYY` (2026-12 → 12/2026).
+    pub fn slashed(self) -> String {
+        format!("{:02}/{}", self.month(), self.year())
+    }
+
     /// The month after this one (2026-12 → 2027-01).
     pub fn next(self) -> YearMonth {
         self.plus(1)
@@ -167,6 +172,7 @@ impl FromStr for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Lang;
 
     fn ym(year: i32, month: u32) -> YearMonth {
         YearMonth::new(year, month).unwrap()
@@ -270,5 +276,13 @@ mod tests {
         );
         assert_eq!(ym(2026, 7).to_string(), "2026-07");
         assert_eq!(ym(987, 1).to_string(), "0987-01");
+    }
+
+    #[test]
+    fn vietnamese_readers_get_the_month_first() {
+        assert_eq!(ym(2026, 12).slashed(), "12/2026");
+        assert_eq!(ym(2027, 1).slashed(), "01/2027");
+        assert_eq!(Lang::Vi.month(ym(2026, 5)), "05/2026");
+        assert_eq!(Lang::En.month(ym(2026, 5)), "2026-05");
     }
 }

@@ -47,7 +47,7 @@ pub const fn share(field: &'static str, vi: &'static str, en: &'static str) -> C
 /// Columns and rows of values (strings, numbers, booleans or null).
 #[derive(Debug, Clone)]
 pub struct Grid {
-    pub columns: &'static [Column],
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<Value>>,
 }
 
@@ -66,13 +66,26 @@ impl Grid {
             .collect()
     }
 
-    /// A header of field names, then one line per row; an empty cell for null, text made
-    /// safe for spreadsheets ([`csv_cell`]).
-    pub fn write_csv(&self, out: &mut impl Write) -> std::io::Result<()> {
+    /// A header, then one line per row; an empty cell for null, text made safe for
+    /// spreadsheets ([`csv_cell`]). In Vietnamese the header holds the headings and yes/no
+    /// are words, for people opening it in a spreadsheet; in English the header holds the
+    /// field names and yes/no are `true`/`false`, as programs read them. The values are the
+    /// report's: it gives dates, months and statuses in the words of `lang` when they are
+    /// for people.
+    pub fn write_csv(&self, lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
         let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(self.columns.iter().map(|c| c.field))?;
+        match lang {
+            Lang::Vi => csv.write_record(self.columns.iter().map(|c| c.vi))?,
+            Lang::En => csv.write_record(self.columns.iter().map(|c| c.field))?,
+        }
         for row in &self.rows {
-            let cells: Vec<Cow<str>> = row.iter().map(csv_cell).collect();
+            let cells: Vec<Cow<str>> = row
+                .iter()
+                .map(|value| match (lang, value) {
+                    (Lang::Vi, Value::Bool(yes)) => Cow::Borrowed(yes_no(*yes, lang)),
+                    _ => csv_cell(value),
+                })
+                .collect();
             csv.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         }
         csv.flush()
@@ -159,7 +172,7 @@ impl Transposed<'_> {
         };
         let headings: Vec<&str> = grid.columns.iter().map(|c| lang.pick(c.vi, c.en)).collect();
         let width = headings.iter().map(|h| h.width()).max().unwrap_or(0);
-        for ((heading, c), value) in headings.iter().zip(grid.columns).zip(row) {
+        for ((heading, c), value) in headings.iter().zip(&grid.columns).zip(row) {
             let pad = " ".repeat(width - heading.width() + 2);
             writeln!(out, "{heading}{pad}{}", person_text(c, value, lang))?;
         }
@@ -175,8 +188,8 @@ impl Transposed<'_> {
 /// JSON number and is written as it is, so that `-3` stays a number a spreadsheet can add.
 /// Everything else is a string — names, codes, cards and places a user typed, and the words,
 /// dates and months chibo writes — and is text, whatever it looks like: a member named
-/// `-1+2` is a name, not a sum. Dates and months are written ISO and begin with a digit, so
-/// the rule never changes them.
+/// `-1+2` is a name, not a sum. Dates and months begin with a digit (`2026-10-05`,
+/// `05/10/2026`), so the rule never changes them.
 fn csv_cell(value: &Value) -> Cow<'_, str> {
     match value {
         Value::String(s) => spreadsheet_text(s),
@@ -198,6 +211,14 @@ pub fn spreadsheet_text(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Yes or no in words.
+fn yes_no(yes: bool, lang: Lang) -> &'static str {
+    match yes {
+        true => lang.pick("có", "yes"),
+        false => lang.pick("không", "no"),
+    }
+}
+
 /// A value as people read it: a share as a percentage, yes/no in their language, untrusted
 /// text sanitised, null as a dash.
 fn person_text(column: &Column, value: &Value, lang: Lang) -> String {
@@ -206,8 +227,7 @@ fn person_text(column: &Column, value: &Value, lang: Lang) -> String {
         Value::Number(n) if column.share => {
             format!("{:.1}%", n.as_f64().unwrap_or(0.0) * 100.0)
         }
-        Value::Bool(true) => lang.pick("có", "yes").to_string(),
-        Value::Bool(false) => lang.pick("không", "no").to_string(),
+        Value::Bool(yes) => yes_no(*yes, lang).to_string(),
         Value::String(s) => sanitize(s).into_owned(),
         other => other.to_string(),
     }
@@ -227,7 +247,7 @@ mod tests {
 
     fn grid() -> Grid {
         Grid {
-            columns: COLUMNS,
+            columns: COLUMNS.to_vec(),
             rows: vec![
                 vec![json!("P.W"), json!(290), json!(0.935), json!(true)],
                 vec![json!("P.Q"), json!(0), Value::Null, json!(false)],
@@ -238,7 +258,7 @@ mod tests {
     #[test]
     fn csv_has_field_names_and_empty_cells_for_null() {
         let mut out = Vec::new();
-        grid().write_csv(&mut out).unwrap();
+        grid().write_csv(Lang::En, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "org,present,attendance_rate,behind\nP.W,290,0.935,true\nP.Q,0,,false\n"
@@ -249,7 +269,7 @@ mod tests {
     fn csv_writes_text_that_could_be_a_formula_as_text_and_numbers_as_numbers() {
         const CELLS: &[Column] = &[column("name", "Tên", "Name"), column("n", "Số", "N")];
         let grid = Grid {
-            columns: CELLS,
+            columns: CELLS.to_vec(),
             rows: vec![
                 vec![json!("=WEBSERVICE(\"http://x\")"), json!(-3)],
                 vec![json!("@SUM(A1)"), json!(-0.5)],
@@ -262,7 +282,7 @@ mod tests {
             ],
         };
         let mut out = Vec::new();
-        grid.write_csv(&mut out).unwrap();
+        grid.write_csv(Lang::En, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "name,n\n\
@@ -274,6 +294,16 @@ mod tests {
              \"'\r=1+1\",0\n\
              Nguyễn Văn = An,1\n\
              2026-10-05,1\n"
+        );
+    }
+
+    #[test]
+    fn vietnamese_csv_has_the_headings_and_yes_no_in_words() {
+        let mut out = Vec::new();
+        grid().write_csv(Lang::Vi, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Mã,Có mặt,Tỉ lệ,Chậm\nP.W,290,0.935,có\nP.Q,0,,không\n"
         );
     }
 

@@ -11,11 +11,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::grid::{Column, Grid, column, share};
+mod words;
+
+use super::grid::{Column, Grid};
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
 use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit, YearMonth};
 use crate::store::{Absentee, ComplianceRow, QuotaRow};
+use words::{
+    ABSENTEE_COLUMNS, COMPLIANCE_COLUMNS, MEMBER_COLUMNS, OVERSIGHT_COLUMNS, Sheet,
+    attendance_columns, by_branch_columns,
+};
 
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,17 +46,17 @@ pub fn compliance(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => compliance_json(rows, out),
-        Format::Csv => compliance_csv(rows, out),
+        Format::Csv => compliance_csv(rows, lang, out),
         Format::Table => compliance_table(root, month, today, rows, lang, out),
         Format::Xlsx => {
             let grid = Grid {
-                columns: COMPLIANCE_COLUMNS,
+                columns: COMPLIANCE_COLUMNS.to_vec(),
                 rows: rows.iter().map(|r| compliance_cells(r, lang)).collect(),
             };
             let title = compliance_title(root, month, today, lang);
             write_xlsx(
                 &grid,
-                lang.pick("Tuân thủ", "Compliance"),
+                words::sheet(Sheet::Compliance, lang),
                 &title,
                 lang,
                 out,
@@ -59,17 +65,9 @@ pub fn compliance(
     }
 }
 
-const COMPLIANCE_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("name", "Tên chi bộ", "Branch"),
-    column("due", "Hạn họp", "Due"),
-    column("held", "Ngày họp", "Held"),
-    column("status", "Tình trạng", "Status"),
-];
-
-/// One branch's cells for people: the status in their words.
+/// One branch's cells for people: dates and the status in their words.
 fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
-    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| json!(d.to_string()));
+    let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| json!(lang.date(d)));
     vec![
         json!(row.branch.code),
         json!(row.branch.name),
@@ -81,10 +79,7 @@ fn compliance_cells(row: &ComplianceRow, lang: Lang) -> Vec<Value> {
 
 fn compliance_title(root: &OrgUnit, month: YearMonth, today: NaiveDate, lang: Lang) -> String {
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    lang.pick(
-        format!("Sinh hoạt chi bộ tháng {month} — {name} ({code}), tính đến ngày {today}"),
-        format!("Branch meetings of {month} — {name} ({code}), as of {today}"),
-    )
+    words::compliance_title(&name, &code, month, today, lang)
 }
 
 /// One branch as the JSON report writes it.
@@ -116,18 +111,22 @@ fn compliance_json(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Res
     out.write_all(b"\n")
 }
 
-/// A header line `org,name,due,held,status`, then one line per branch with the fields of
-/// the JSON report; an empty cell for null. Nothing at all when there is no branch, as
-/// before the rows went through the grid that writes every CSV.
-fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Result<()> {
+/// A header line, then one line per branch; an empty cell for null. In Vietnamese, the
+/// table's headings, dates and statuses in words; in English, `org,name,due,held,status`
+/// and the fields of the JSON report. Nothing at all when there is no branch, as before the
+/// rows went through the grid that writes every CSV.
+fn compliance_csv(rows: &[ComplianceRow], lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let grid = Grid {
-        columns: COMPLIANCE_COLUMNS,
+        columns: COMPLIANCE_COLUMNS.to_vec(),
         rows: rows
             .iter()
             .map(|row| {
+                if lang == Lang::Vi {
+                    return compliance_cells(row, lang);
+                }
                 let row = ComplianceOut::from(row);
                 vec![
                     json!(row.org),
@@ -139,7 +138,7 @@ fn compliance_csv(rows: &[ComplianceRow], out: &mut impl Write) -> std::io::Resu
             })
             .collect(),
     };
-    grid.write_csv(out)
+    grid.write_csv(lang, out)
 }
 
 /// A title, a header in the user's language, one line per branch with the quarter's
@@ -154,20 +153,21 @@ fn compliance_table(
 ) -> std::io::Result<()> {
     writeln!(out, "{}", compliance_title(root, month, today, lang))?;
     if rows.is_empty() {
-        let none = lang.pick("Không có chi bộ nào.", "No branches.");
+        let none = words::no_branches(lang);
         return writeln!(out, "{none}");
     }
     let quarter = rows[0].quarter;
+    let heading = |i: usize| {
+        let c: &Column = &COMPLIANCE_COLUMNS[i];
+        lang.pick(c.vi, c.en).to_string()
+    };
     let header = [
-        lang.pick("Mã", "Code").to_string(),
-        lang.pick("Tên chi bộ", "Branch").to_string(),
-        lang.pick("Hạn họp", "Due").to_string(),
-        lang.pick("Ngày họp", "Held").to_string(),
-        lang.pick("Tình trạng", "Status").to_string(),
-        lang.pick(
-            format!("Chuyên đề {quarter}"),
-            format!("Thematic {quarter}"),
-        ),
+        heading(0),
+        heading(1),
+        heading(2),
+        heading(3),
+        heading(4),
+        words::thematic_heading(quarter, lang),
     ];
     let dash = "—".to_string();
     let lines: Vec<[String; 6]> = rows
@@ -176,8 +176,8 @@ fn compliance_table(
             [
                 sanitize(&row.branch.code).into_owned(),
                 sanitize(&row.branch.name).into_owned(),
-                row.due.map_or(dash.clone(), |d| d.to_string()),
-                row.held.map_or(dash.clone(), |d| d.to_string()),
+                row.due.map_or(dash.clone(), |d| lang.date(d)),
+                row.held.map_or(dash.clone(), |d| lang.date(d)),
                 row.status.label(lang).to_string(),
                 row.thematic.label(lang),
             ]
@@ -225,6 +225,25 @@ fn status_counts(rows: &[ComplianceRow], lang: Lang) -> String {
         .join(" · ")
 }
 
+/// Whether a report in `format` and `lang` is written for people — the table, the
+/// workbook and a Vietnamese CSV, with dates, months and words in the user's language — or
+/// for programs: JSON, and an English CSV, with the format's codes and ISO dates.
+fn for_people(format: Format, lang: Lang) -> bool {
+    match format {
+        Format::Json => false,
+        Format::Csv => lang == Lang::Vi,
+        Format::Table | Format::Xlsx => true,
+    }
+}
+
+/// A month as the report writes it: in the user's words for people, `YYYY-MM` for programs.
+fn month_cell(month: YearMonth, people: bool, lang: Lang) -> Value {
+    match people {
+        true => json!(lang.month(month)),
+        false => json!(month.to_string()),
+    }
+}
+
 /// Writes `grid` as an .xlsx workbook.
 fn write_xlsx(
     grid: &Grid,
@@ -259,13 +278,13 @@ fn write_grid(
             serde_json::to_writer(&mut *out, &grid.objects())?;
             out.write_all(b"\n")
         }
-        Format::Csv => grid.write_csv(out),
+        Format::Csv => grid.write_csv(lang, out),
         Format::Xlsx => write_xlsx(grid, sheet, title, lang, out),
         Format::Table => {
             writeln!(out, "{title}")?;
             writeln!(out)?;
             if grid.rows.is_empty() {
-                let none = lang.pick("Không có gì để báo cáo.", "Nothing to report.");
+                let none = words::nothing_to_report(lang);
                 writeln!(out, "{none}")
             } else if one {
                 grid.transposed().write_table(lang, out)
@@ -276,37 +295,14 @@ fn write_grid(
     }
 }
 
-/// The fields of `chibo report attendance` (docs/data-format.md).
-const ATTENDANCE_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("month", "Tháng", "Month"),
-    column("branches_due", "Chi bộ phải họp", "Branches due"),
-    column("on_time", "Đúng ngày", "On time"),
-    column("early", "Họp sớm", "Early"),
-    column("late_within_grace", "Muộn trong hạn", "Late within grace"),
-    column("held_out_of_rule", "Ngoài quy định", "Held out of rule"),
-    column("overdue", "Quá hạn", "Overdue"),
-    column("upcoming", "Sắp tới", "Upcoming"),
-    column("meetings_held", "Họp thường kỳ", "Regular meetings"),
-    column("thematic_held", "Họp chuyên đề", "Thematic meetings"),
-    column("expected", "Phải dự", "Expected"),
-    column("present", "Có mặt", "Present"),
-    column("excused", "Vắng có phép", "Excused"),
-    column("absent", "Vắng không phép", "Absent"),
-    column("exempt", "Miễn sinh hoạt", "Exempt"),
-    share("attendance_rate", "Tỉ lệ dự họp", "Attendance rate"),
-    column("guest_visits", "Lượt dự từ cấp trên", "Guest visits"),
-];
-
-/// One month of a subtree as the attendance report writes it; the overdue and upcoming
-/// branches are split on `today`. The rate is rounded to three decimals.
-fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+/// The figures of one month, or the sum of several, as the attendance report writes them;
+/// the overdue and upcoming branches are split on `today`. The rate is rounded to three
+/// decimals.
+fn attendance_figures(s: &MonthStats, today: NaiveDate) -> Vec<Value> {
     let rate = s
         .attendance_rate()
         .map_or(Value::Null, |r| json!((r * 1000.0).round() / 1000.0));
     vec![
-        json!(code),
-        json!(month.to_string()),
         json!(s.branches_due()),
         json!(s.on_time),
         json!(s.early),
@@ -326,6 +322,13 @@ fn attendance_cells(code: &str, month: YearMonth, s: &MonthStats, today: NaiveDa
     ]
 }
 
+/// One month of a subtree as the attendance report writes it, `month` as its cell.
+fn attendance_cells(code: &str, month: Value, s: &MonthStats, today: NaiveDate) -> Vec<Value> {
+    let mut cells = vec![json!(code), month];
+    cells.extend(attendance_figures(s, today));
+    cells
+}
+
 /// What a month report covers: one month, or the twelve of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -339,13 +342,6 @@ impl Period {
         match self {
             Period::Month(m) => vec![m],
             Period::Year(y) => YearMonth::in_year(y).collect(),
-        }
-    }
-
-    fn words(self, lang: Lang) -> String {
-        match self {
-            Period::Month(m) => lang.pick(format!("tháng {m}"), m.to_string()),
-            Period::Year(y) => lang.pick(format!("năm {y}"), format!("{y}")),
         }
     }
 }
@@ -362,35 +358,54 @@ pub fn attendance(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let grid = Grid {
-        columns: ATTENDANCE_COLUMNS,
+        columns: attendance_columns(),
         rows: months
             .iter()
-            .map(|(m, s)| attendance_cells(&root.code, *m, s, today))
+            .map(|(m, s)| {
+                let month = month_cell(*m, for_people(format, lang), lang);
+                attendance_cells(&root.code, month, s, today)
+            })
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let when = period.words(lang);
-    let title = lang.pick(
-        format!("Sinh hoạt chi bộ và dự họp — {name} ({code}), {when}, tính đến ngày {today}"),
-        format!("Branch meetings and attendance — {name} ({code}), {when}, as of {today}"),
-    );
-    let sheet = lang.pick("Dự họp", "Attendance");
+    let title = words::attendance_title(&name, &code, period, today, false, lang);
+    let sheet = words::sheet(Sheet::Attendance, lang);
     let one = matches!(period, Period::Month(_));
     write_grid(&grid, (sheet, &title), one, format, lang, out)
 }
 
-const MEMBER_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("month", "Tháng", "Month"),
-    column("active", "Đang sinh hoạt", "Active"),
-    column("exempt", "Miễn sinh hoạt", "Exempt"),
-    column("temporarily_exempt", "Tạm miễn", "Temporarily exempt"),
-    column("transferred_out", "Đã chuyển đi", "Transferred out"),
-    column("removed", "Đã xóa tên", "Removed"),
-    column("expelled", "Đã khai trừ", "Expelled"),
-    column("deceased", "Đã từ trần", "Deceased"),
-    column("on_roll", "Trong danh sách", "On the roll"),
-];
+/// `chibo report attendance --by branch`: one row per branch of the subtree of `root`,
+/// with its figures over `period` (`rows` holds each branch and its month, or the sum of the
+/// year's months, in the order to write), judged on `today`. JSON is a list in every case.
+pub fn attendance_by_branch(
+    root: &OrgUnit,
+    period: Period,
+    rows: &[(OrgUnit, MonthStats)],
+    today: NaiveDate,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let when = match period {
+        Period::Month(m) => month_cell(m, for_people(format, lang), lang),
+        Period::Year(y) => json!(y),
+    };
+    let grid = Grid {
+        columns: by_branch_columns(period),
+        rows: rows
+            .iter()
+            .map(|(branch, s)| {
+                let mut cells = vec![json!(branch.code), json!(branch.name), when.clone()];
+                cells.extend(attendance_figures(s, today));
+                cells
+            })
+            .collect(),
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let title = words::attendance_title(&name, &code, period, today, true, lang);
+    let sheet = words::sheet(Sheet::ByBranch, lang);
+    write_grid(&grid, (sheet, &title), false, format, lang, out)
+}
 
 /// `chibo report members`: the members of the subtree of `root` by their status at the end
 /// of `month`, and how many of them are on the roll.
@@ -402,7 +417,10 @@ pub fn members(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let mut row = vec![json!(root.code), json!(month.to_string())];
+    let mut row = vec![
+        json!(root.code),
+        month_cell(month, for_people(format, lang), lang),
+    ];
     row.extend(
         MemberStatus::ALL
             .iter()
@@ -415,29 +433,14 @@ pub fn members(
         .sum();
     row.push(json!(on_roll));
     let grid = Grid {
-        columns: MEMBER_COLUMNS,
+        columns: MEMBER_COLUMNS.to_vec(),
         rows: vec![row],
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let title = lang.pick(
-        format!("Đảng viên theo tình trạng cuối tháng {month} — {name} ({code})"),
-        format!("Members by status at the end of {month} — {name} ({code})"),
-    );
-    let sheet = lang.pick("Đảng viên", "Members");
+    let title = words::members_title(&name, &code, month, lang);
+    let sheet = words::sheet(Sheet::Members, lang);
     write_grid(&grid, (sheet, &title), true, format, lang, out)
 }
-
-const OVERSIGHT_COLUMNS: &[Column] = &[
-    column("org", "Mã", "Code"),
-    column("role", "Chức vụ", "Role"),
-    column("card", "Số thẻ", "Card"),
-    column("name", "Họ và tên", "Name"),
-    column("quota", "Chỉ tiêu", "Quota"),
-    column("required", "Cả năm", "Required"),
-    column("due_so_far", "Đến nay", "Due so far"),
-    column("made", "Đã dự", "Made"),
-    column("behind", "Chậm", "Behind"),
-];
 
 /// The quota's word for programs (`branches_per_year`, `every_month_at_assigned`).
 fn quota_word(quota: Quota) -> &'static str {
@@ -458,7 +461,7 @@ pub fn oversight(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let for_people = matches!(format, Format::Table | Format::Xlsx);
+    let for_people = for_people(format, lang);
     let cells = |r: &QuotaRow| {
         let (role, quota) = if for_people {
             let role = r.role.role.title(lang).to_string();
@@ -480,27 +483,13 @@ pub fn oversight(
         ]
     };
     let grid = Grid {
-        columns: OVERSIGHT_COLUMNS,
+        columns: OVERSIGHT_COLUMNS.to_vec(),
         rows: rows.iter().map(cells).collect(),
     };
-    let title = lang.pick(
-        format!("Dự sinh hoạt chi bộ của cấp ủy cấp trên năm {year}, tính đến ngày {today}"),
-        format!("Visits from above to branch meetings in {year}, as of {today}"),
-    );
-    let sheet = lang.pick("Dự sinh hoạt", "Visits");
+    let title = words::oversight_title(year, today, lang);
+    let sheet = words::sheet(Sheet::Oversight, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
-
-const ABSENTEE_COLUMNS: &[Column] = &[
-    column("card", "Số thẻ", "Card"),
-    column("name", "Họ và tên", "Name"),
-    column("org", "Chi bộ", "Branch"),
-    column(
-        "months",
-        "Các tháng vắng không phép",
-        "Months absent without leave",
-    ),
-];
 
 /// `chibo report absentees`: the members of the subtree of `root` absent without
 /// permission from the regular meeting in 3 or more months of `year`, in the order given
@@ -514,15 +503,19 @@ pub fn absentees(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let people = for_people(format, lang);
     let months = |a: &Absentee| -> Value {
-        let words: Vec<String> = a.months.iter().map(YearMonth::to_string).collect();
+        let words = a.months.iter().map(|m| match people {
+            true => lang.month(*m),
+            false => m.to_string(),
+        });
         match format {
-            Format::Json => json!(words),
-            _ => json!(words.join(" ")),
+            Format::Json => json!(words.collect::<Vec<_>>()),
+            _ => json!(words.collect::<Vec<_>>().join(" ")),
         }
     };
     let grid = Grid {
-        columns: ABSENTEE_COLUMNS,
+        columns: ABSENTEE_COLUMNS.to_vec(),
         rows: rows
             .iter()
             .map(|a| {
@@ -536,14 +529,7 @@ pub fn absentees(
             .collect(),
     };
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
-    let title = lang.pick(
-        format!(
-            "Đảng viên vắng sinh hoạt thường kỳ không có lý do từ 3 tháng trở lên năm {year} — {name} ({code})"
-        ),
-        format!(
-            "Members absent without leave from the regular meeting in 3 or more months of {year} — {name} ({code})"
-        ),
-    );
-    let sheet = lang.pick("Vắng không phép", "Absentees");
+    let title = words::absentees_title(&name, &code, year, lang);
+    let sheet = words::sheet(Sheet::Absentees, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
