@@ -9,6 +9,89 @@ use chrono::NaiveDate;
 use super::meeting::{Mark, Meeting};
 use super::member::{Member, MemberId, MemberStatus};
 use super::minutes::MinutesError;
+use super::org::OrgId;
+
+/// Whether `member` sat in `branch` on `day` (the branch they belonged to that day, before
+/// or after any move): who is on the roll of the branch's meeting that day.
+pub fn sat_in(member: &Member, branch: OrgId, day: NaiveDate) -> bool {
+    member.branch_on(day) == branch
+}
+
+/// The one rule for who counts among the exempt of `meeting` (data-format.md: "`exempt` =
+/// the branch's exempt and temporarily exempt members on the meeting date"): a member who
+/// sat in the meeting's branch that day and was exempt or temporarily exempt, whether or not
+/// the meeting lists them. Whom to look at: the branch's present roster, and whoever the
+/// meeting marks (a member since moved away is found by their mark). The roll-ups, their
+/// recount, the roll the minutes print and every report count the exempt with it.
+pub fn counts_exempt_at(member: &Member, meeting: &Meeting) -> bool {
+    let candidate =
+        member.org == meeting.org || meeting.attendance.iter().any(|(id, _)| *id == member.id);
+    candidate
+        && sat_in(member, meeting.org, meeting.date)
+        && member.status_on(meeting.date).is_exempt()
+}
+
+/// How many of `members` count among the exempt of `meeting` (`counts_exempt_at`). Give
+/// each member once, at least the branch's present roster and the members the meeting
+/// marks; anyone else is not counted.
+pub fn exempt_at<'m>(meeting: &Meeting, members: impl IntoIterator<Item = &'m Member>) -> u32 {
+    members
+        .into_iter()
+        .filter(|m| counts_exempt_at(m, meeting))
+        .count() as u32
+}
+
+/// The spans of days on which `member` counts among the exempt of a branch, by
+/// `counts_exempt_at`'s statuses and branches: (branch, first day, the day after the last,
+/// `None` when open). Two records of a member whose spans and present branch agree add the
+/// same exempt members to every meeting, so a write compares them to know which branch
+/// months a change of status or branch can change (any day that changed lies in a span one
+/// record has and the other has not). History is in date order (`chibo check`).
+pub fn exempt_spans(member: &Member) -> Vec<(OrgId, NaiveDate, Option<NaiveDate>)> {
+    let mut exempt: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for (i, change) in member.history.iter().enumerate() {
+        if !change.status.is_exempt() {
+            continue;
+        }
+        let next = member.history.get(i + 1).map(|c| c.from);
+        let until = if change.status.needs_until() {
+            change.until
+        } else {
+            None
+        };
+        let end = match (next, until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if end.is_none_or(|end| change.from < end) {
+            exempt.push((change.from, end));
+        }
+    }
+    if exempt.is_empty() {
+        return Vec::new();
+    }
+    let mut sat: Vec<(OrgId, Option<NaiveDate>, Option<NaiveDate>)> = Vec::new();
+    let mut start = None;
+    for former in &member.former_orgs {
+        sat.push((former.org, start, Some(former.until)));
+        start = Some(former.until);
+    }
+    sat.push((member.org, start, None));
+    let mut spans = Vec::new();
+    for &(org, sat_from, sat_until) in &sat {
+        for &(from, until) in &exempt {
+            let first = sat_from.map_or(from, |s| s.max(from));
+            let end = match (sat_until, until) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if end.is_none_or(|end| first < end) {
+                spans.push((org, first, end));
+            }
+        }
+    }
+    spans
+}
 
 /// How a member stands on the day of the meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,7 +346,17 @@ mod tests {
     }
 
     fn roll(meeting: &Meeting) -> Roll {
-        let members = [
+        let members = roll_members();
+        Roll::new(
+            members
+                .iter()
+                .filter_map(|m| RollEntry::of(m, meeting))
+                .collect(),
+        )
+    }
+
+    fn roll_members() -> Vec<Member> {
+        vec![
             member(3, "Trần Văn An", vec![]),
             member(
                 1,
@@ -286,13 +379,7 @@ mod tests {
                 vec![change(MemberStatus::TransferredOut, day(2026, 10, 1), None)],
             ),
             member(6, "Đỗ Văn Giang", vec![]),
-        ];
-        Roll::new(
-            members
-                .iter()
-                .filter_map(|m| RollEntry::of(m, meeting))
-                .collect(),
-        )
+        ]
     }
 
     #[test]
@@ -385,5 +472,100 @@ mod tests {
         );
         // Read back from the meeting, the roll is the same.
         assert_eq!(self::roll(&meeting), roll);
+    }
+
+    #[test]
+    fn the_exempt_of_a_meeting_come_from_statuses_listed_or_not() {
+        // Nobody is listed: the two exempt that day count all the same; the one whose
+        // exemption ended, the one transferred out, and the one exempt only later do not.
+        let m = meeting();
+        let later = member(
+            7,
+            "Vũ Văn Hải",
+            vec![change(MemberStatus::Exempt, day(2026, 12, 1), None)],
+        );
+        let ended = member(
+            8,
+            "Lý Thị Khuê",
+            vec![change(
+                MemberStatus::TemporarilyExempt,
+                day(2026, 1, 1),
+                Some(day(2026, 11, 7)),
+            )],
+        );
+        let mut roster = vec![later, ended];
+        roster.extend(roll_members());
+        assert_eq!(exempt_at(&m, &roster), 2);
+        // Listed or not, the count is the same.
+        let mut listed = meeting();
+        listed.attendance = vec![(MemberId(1), Mark::ExemptPresent)];
+        assert_eq!(exempt_at(&listed, &roster), 2);
+        // A member of another branch counts only when the meeting marks them, and only
+        // when they sat in this branch that day.
+        let mut moved = member(
+            9,
+            "Mai Văn Lâm",
+            vec![change(MemberStatus::Exempt, day(2020, 1, 1), None)],
+        );
+        moved.org = OrgId(2);
+        assert!(!counts_exempt_at(&moved, &m), "not marked here");
+        moved.former_orgs = vec![crate::domain::FormerOrg {
+            org: OrgId(1),
+            until: day(2026, 12, 1),
+        }];
+        let mut marked = meeting();
+        marked.attendance = vec![(MemberId(9), Mark::Exempt)];
+        assert!(counts_exempt_at(&moved, &marked));
+        moved.former_orgs[0].until = day(2026, 11, 7);
+        assert!(
+            !counts_exempt_at(&moved, &marked),
+            "gone by the meeting's day"
+        );
+    }
+
+    #[test]
+    fn exempt_spans_are_the_days_exempt_in_each_branch() {
+        let mut m = member(
+            1,
+            "Lê Thị Bình",
+            vec![
+                change(
+                    MemberStatus::TemporarilyExempt,
+                    day(2026, 1, 1),
+                    Some(day(2026, 3, 1)),
+                ),
+                change(MemberStatus::Active, day(2026, 2, 1), None),
+                change(MemberStatus::Exempt, day(2026, 6, 1), None),
+            ],
+        );
+        m.former_orgs = vec![crate::domain::FormerOrg {
+            org: OrgId(5),
+            until: day(2026, 8, 1),
+        }];
+        assert_eq!(
+            exempt_spans(&m),
+            [
+                (OrgId(5), day(2026, 1, 1), Some(day(2026, 2, 1))),
+                (OrgId(5), day(2026, 6, 1), Some(day(2026, 8, 1))),
+                (OrgId(1), day(2026, 8, 1), None),
+            ]
+        );
+        // Every day agrees with the rule itself.
+        let mut d = day(2025, 12, 1);
+        while d < day(2027, 1, 1) {
+            let branch = m.branch_on(d);
+            let in_span = exempt_spans(&m)
+                .iter()
+                .any(|(o, from, until)| *o == branch && *from <= d && until.is_none_or(|u| d < u));
+            let mut at = meeting();
+            at.org = branch;
+            at.date = d;
+            if branch != m.org {
+                at.attendance = vec![(m.id, Mark::Exempt)];
+            }
+            assert_eq!(in_span, counts_exempt_at(&m, &at), "{d}");
+            d = d.succ_opt().unwrap();
+        }
+        assert!(exempt_spans(&member(2, "Trần Văn An", vec![])).is_empty());
     }
 }

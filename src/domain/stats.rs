@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::absence;
+use super::attendance;
 use super::compliance::{self, Compliance};
 use super::date::day_number;
 use super::meeting::{Meeting, MeetingKind, MeetingState};
@@ -383,12 +384,15 @@ impl MonthStats {
     /// it was kept, its held meetings' counts, marks and guests, and how it kept the plan
     /// and documents of the month. `rule` and `grace` are those in force for it that month,
     /// `deadline_day` the plan deadline day in force (`schedule::plan_deadline_day`);
-    /// `meetings` are its meetings (others are ignored). Not a branch: nothing.
+    /// `meetings` are its meetings (others are ignored). `members` are those to look at for
+    /// the exempt of its meetings (`attendance::exempt_at`): at least its present roster and
+    /// whoever its meetings of the month mark, each once. Not a branch: nothing.
     pub fn of_branch_month(
         branch: &OrgUnit,
         (rule, grace, deadline_day): (Option<ScheduleRule>, u8, u8),
         month: YearMonth,
         meetings: &[Meeting],
+        members: &[&Member],
     ) -> MonthStats {
         let mut stats = MonthStats::default();
         if !branch.kind.is_branch() {
@@ -408,7 +412,8 @@ impl MonthStats {
                     stats.present += marks.present;
                     stats.excused += marks.excused;
                     stats.absent += marks.absent;
-                    stats.exempt += marks.exempt;
+                    // From the members' statuses that day, listed at the meeting or not.
+                    stats.exempt += attendance::exempt_at(meeting, members.iter().copied());
                 }
                 MeetingKind::Thematic => stats.thematic_held += 1,
                 MeetingKind::Committee | MeetingKind::Extraordinary => {}
@@ -676,14 +681,22 @@ mod tests {
         )
     }
 
-    /// Branch 3 due on the 7th of October 2026 with 2 days' grace.
+    /// Branch 3 due on the 7th of October 2026 with 2 days' grace; of its four members,
+    /// 3 and 4 are exempt since 2024.
     fn october(meetings: &[Meeting]) -> MonthStats {
         let branch = org(3, OrgKind::Branch, Some(2));
+        let roster = [
+            member(1, 3, None, None),
+            member(2, 3, None, None),
+            member(3, 3, None, Some(MemberStatus::Exempt)),
+            member(4, 3, None, Some(MemberStatus::Exempt)),
+        ];
         MonthStats::of_branch_month(
             &branch,
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
             ym(2026, 10),
             meetings,
+            &roster.iter().collect::<Vec<_>>(),
         )
     }
 
@@ -714,10 +727,11 @@ mod tests {
         let stats = october(&[second, first, thematic, planned, elsewhere, next_month]);
         assert_eq!((stats.late_within_grace, stats.branches_due()), (1, 1));
         assert_eq!((stats.meetings_held, stats.thematic_held), (2, 1));
-        // Marks of regular meetings only: the thematic meeting's are not attendance.
+        // Marks of regular meetings only: the thematic meeting's are not attendance. The
+        // exempt are the branch's at each regular meeting, listed (3) or not (4): 2 + 2.
         assert_eq!(
             (stats.present, stats.excused, stats.absent, stats.exempt),
-            (1, 1, 1, 1)
+            (1, 1, 1, 4)
         );
         assert_eq!((stats.expected(), stats.guest_visits), (3, 3));
         assert_eq!(stats.attendance_rate(), Some(1.0 / 3.0));
@@ -771,17 +785,19 @@ mod tests {
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
             ym(2026, 10),
             &meetings,
+            &[],
         );
         assert_eq!((stats.branches_due(), stats.meetings_held), (0, 1));
         let not_held = october(&[]);
         assert_eq!(not_held.branches_due(), 1);
         let branch = org(3, OrgKind::Branch, Some(2));
-        let unruled = MonthStats::of_branch_month(&branch, (None, 2, 20), ym(2026, 10), &meetings);
+        let unruled =
+            MonthStats::of_branch_month(&branch, (None, 2, 20), ym(2026, 10), &meetings, &[]);
         assert_eq!((unruled.branches_due(), unruled.meetings_held), (0, 1));
         let committee = org(2, OrgKind::GrassrootsCommittee, None);
         let meetings = [held(2, MeetingKind::Regular, "2026-10-07")];
         assert!(
-            MonthStats::of_branch_month(&committee, (None, 2, 20), ym(2026, 10), &meetings)
+            MonthStats::of_branch_month(&committee, (None, 2, 20), ym(2026, 10), &meetings, &[])
                 .is_zero()
         );
     }
@@ -846,6 +862,7 @@ mod tests {
             (Some(ScheduleRule::DayOfMonth(7)), 2, 20),
             ym(2026, 12),
             meetings,
+            &[],
         )
     }
 

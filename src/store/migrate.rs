@@ -24,7 +24,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     prepare_plans_and_absences,
     add_classification_tables,
     mark_exempt_attendance,
+    count_exempt_from_statuses,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -487,6 +488,16 @@ fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
     }
     drop(table);
     recount_rollups(txn, &(orgs, members, meetings))
+}
+
+/// 8 → 9: a meeting's `exempt` is the branch's exempt and temporarily exempt members on its
+/// date, from their statuses, whether the meeting lists them or not (the exchange format
+/// lets a file leave them out, and such a meeting counted none). No record changes; every
+/// roll-up row is counted again with `attendance::counts_exempt_at`. An older chibo would
+/// write the old count into the new rows, so it must refuse the file.
+fn count_exempt_from_statuses(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    recount_rollups(txn, &records)
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A

@@ -10,6 +10,7 @@ use redb::ReadableTable;
 
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
+use crate::domain::attendance::sat_in;
 use crate::domain::{
     Amendment, Approval, Draft, Mark, Meeting, MeetingId, MeetingKind, MemberId, MinutesError,
     OrgId, Roll, RollEntry,
@@ -50,7 +51,9 @@ queries! {
     }
 
     /// The roll of `meeting`: every member of its organisation on the roll that day, the
-    /// expected ones first, each group in name order. One range scan of the roster.
+    /// expected ones first, each group in name order. One range scan of the roster; a
+    /// member who came to the branch after that day is not on it. Its exempt are those
+    /// `attendance::counts_exempt_at` counts, as the roll-ups do.
     /// A committee meeting's roll is its committee's (`committee_roll_of`).
     pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
         if meeting.kind == MeetingKind::Committee {
@@ -59,7 +62,11 @@ queries! {
         self.guard_read(meeting.org)?;
         let members = self.members_of(meeting.org, 0, usize::MAX)?;
         Ok(Roll::new(
-            members.iter().filter_map(|m| RollEntry::of(m, meeting)).collect(),
+            members
+                .iter()
+                .filter(|m| sat_in(m, meeting.org, meeting.date))
+                .filter_map(|m| RollEntry::of(m, meeting))
+                .collect(),
         ))
     }
 

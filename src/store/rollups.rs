@@ -20,7 +20,7 @@
 //! takes every branch's and member's month with it, at `finish`; a month not covered is
 //! counted from the records when asked (`month_stats`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use redb::ReadableTable;
 
@@ -29,9 +29,11 @@ use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
 use super::tables::month_of_key;
 use crate::domain::absence;
+use crate::domain::attendance::exempt_spans;
 use crate::domain::schedule::settings_for_month;
 use crate::domain::{
-    Meeting, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind, OrgUnit, YearMonth,
+    Meeting, MeetingKind, MeetingState, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind,
+    OrgUnit, YearMonth,
 };
 
 /// What a write transaction has to do to the roll-ups before it commits.
@@ -68,6 +70,42 @@ fn by_month(meetings: Vec<Meeting>) -> HashMap<YearMonth, Vec<Meeting>> {
             .entry(YearMonth::of(meeting.date))
             .or_default()
             .push(meeting);
+    }
+    months
+}
+
+/// Whether any of `meetings` is a held regular meeting of `org`: only those count the
+/// exempt, so only then are the members looked at.
+fn counts_exempt<'a>(org: OrgId, meetings: impl IntoIterator<Item = &'a Meeting>) -> bool {
+    meetings
+        .into_iter()
+        .any(|m| m.org == org && m.kind == MeetingKind::Regular && m.state == MeetingState::Held)
+}
+
+/// The branch months (among `covered`) whose exempt members a member's change from `old`
+/// to `new` can change: those of every span of days, in a branch, on which one record counts
+/// the member exempt and the other does not (`attendance::exempt_spans`); every span of both
+/// when the present branch changed, since the present roster is where a branch looks.
+fn exempt_months_changed(
+    old: Option<&Member>,
+    new: Option<&Member>,
+    covered: &BTreeSet<YearMonth>,
+) -> BTreeSet<(u64, YearMonth)> {
+    let spans = |m: Option<&Member>| m.map(exempt_spans).unwrap_or_default();
+    let (before, after) = (spans(old), spans(new));
+    let moved = old.map(|m| m.org) != new.map(|m| m.org);
+    let mut months = BTreeSet::new();
+    let changed = before
+        .iter()
+        .filter(|s| moved || !after.contains(s))
+        .chain(after.iter().filter(|s| moved || !before.contains(s)));
+    for &(org, from, until) in changed {
+        for &month in covered.range(YearMonth::of(from)..) {
+            if until.is_some_and(|end| end <= month.first_day()) {
+                break;
+            }
+            months.insert((org.0, month));
+        }
     }
     months
 }
@@ -164,6 +202,23 @@ queries! {
         self.stored_month(org.0, month)
     }
 
+    /// Whom to look at for the exempt of `org`'s `meetings` (`attendance::exempt_at`): its
+    /// present roster and whoever the meetings mark, each once. Nobody when none of them is
+    /// a held regular meeting of `org`, so such a month reads no roster.
+    fn exempt_candidates(&self, org: OrgId, meetings: &[&Meeting]) -> Result<Vec<Member>, StoreError> {
+        if !counts_exempt(org, meetings.iter().copied()) {
+            return Ok(Vec::new());
+        }
+        let mut members = self.members_of(org, 0, usize::MAX)?;
+        let mut seen: HashSet<MemberId> = members.iter().map(|m| m.id).collect();
+        for (id, _) in meetings.iter().flat_map(|m| &m.attendance) {
+            if seen.insert(*id) && let Some(member) = self.member_any(*id)? {
+                members.push(member);
+            }
+        }
+        Ok(members)
+    }
+
     /// `month` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, month: YearMonth) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;
@@ -181,7 +236,9 @@ queries! {
                 let chain: Vec<&OrgUnit> = chain.into_iter().chain(&ancestors).collect();
                 let settings = settings_for_month(chain.iter().copied(), month);
                 let meetings = self.meetings_in_month(org.id, month)?;
-                sum.add(&MonthStats::of_branch_month(org, settings, month, &meetings));
+                let members = self.exempt_candidates(org.id, &meetings.iter().collect::<Vec<_>>())?;
+                let members: Vec<&Member> = members.iter().collect();
+                sum.add(&MonthStats::of_branch_month(org, settings, month, &meetings, &members));
             }
             // Every member sits in a branch (and maybe a cell of it): a branch's roster
             // holds them all; a cell's roster counts on its own only as the root.
@@ -256,6 +313,7 @@ impl Writer<'_> {
         old: Option<&Member>,
         new: &Member,
     ) -> Result<(), StoreError> {
+        self.mark_exempt_months(old, new)?;
         if old.is_some_and(|o| anchor(o) == anchor(new) && o.history == new.history) {
             return Ok(());
         }
@@ -284,8 +342,30 @@ impl Writer<'_> {
     /// branch first so each ancestor is touched once per month. New members have not been
     /// marked at any meeting yet, so none is absent anywhere.
     pub(super) fn rollups_members_added(&mut self, members: &[Member]) -> Result<(), StoreError> {
+        for member in members {
+            self.mark_exempt_months(None, member)?;
+        }
         let months: Vec<YearMonth> = self.covered_at_start()?.iter().copied().collect();
         self.add_member_months(members.iter(), &HashMap::new(), &months)
+    }
+
+    /// Marks for recomputation the branch months whose exempt members the change of a member
+    /// from `old` to `new` can change (a member exempt from March changes March's meetings and
+    /// every later one's, in the branches they sat in). Months not yet covered are left to
+    /// `cover_new_months`, which counts every branch's.
+    fn mark_exempt_months(&mut self, old: Option<&Member>, new: &Member) -> Result<(), StoreError> {
+        if old.is_some_and(|o| {
+            (o.org, &o.history, &o.former_orgs) == (new.org, &new.history, &new.former_orgs)
+        }) {
+            return Ok(());
+        }
+        let months = exempt_months_changed(old, Some(new), self.covered_at_start()?);
+        for (org, month) in months {
+            if self.is_branch(org)? {
+                self.rollup_work.dirty.insert((org, month));
+            }
+        }
+        Ok(())
     }
 
     /// Adds the months of `members`, given the months each was absent (none when missing).
@@ -635,19 +715,34 @@ impl Writer<'_> {
             .into_iter()
             .map(|c| c.id.0)
             .collect();
-        let mut meetings = if org.kind.is_branch() && months.len() > 3 {
+        let mut meetings = if !org.kind.is_branch() {
+            HashMap::new()
+        } else if months.len() > 3 {
             by_month(self.all_meetings_of(org.id)?)
         } else {
-            HashMap::new()
+            let mut some = HashMap::new();
+            for &month in months {
+                some.insert(month, self.meetings_in_month(org.id, month)?);
+            }
+            some
         };
+        let all: Vec<&Meeting> = months
+            .iter()
+            .filter_map(|m| meetings.get(m))
+            .flatten()
+            .collect();
+        let members = self.exempt_candidates(org.id, &all)?;
+        let members: Vec<&Member> = members.iter().collect();
         for &month in months {
             let new = if org.kind.is_branch() {
-                let held = match meetings.remove(&month) {
-                    Some(list) => list,
-                    None if months.len() > 3 => Vec::new(),
-                    None => self.meetings_in_month(org.id, month)?,
-                };
-                MonthStats::of_branch_month(&org, settings_for_month(&chain, month), month, &held)
+                let held = meetings.remove(&month).unwrap_or_default();
+                MonthStats::of_branch_month(
+                    &org,
+                    settings_for_month(&chain, month),
+                    month,
+                    &held,
+                    &members,
+                )
             } else {
                 MonthStats::default()
             };
@@ -711,15 +806,32 @@ pub fn recount_months(
         }
     };
     let none = Vec::new();
+    let mut rosters: HashMap<u64, Vec<&Member>> = HashMap::new();
+    for member in members.values() {
+        rosters.entry(member.org.0).or_default().push(member);
+    }
     for org in orgs.values().filter(|o| o.kind.is_branch()) {
         let chain = chain_of(org.id.0);
         let own = meetings.get(&org.id.0).unwrap_or(&none);
+        // Whom to look at for the exempt, as the writer does (`exempt_candidates`).
+        let mut candidates: Vec<&Member> = Vec::new();
+        if counts_exempt(org.id, own) {
+            candidates = rosters.get(&org.id.0).cloned().unwrap_or_default();
+            let mut seen: HashSet<MemberId> = candidates.iter().map(|m| m.id).collect();
+            for (id, _) in own.iter().flat_map(|m| &m.attendance) {
+                if seen.insert(*id)
+                    && let Some(member) = members.get(&id.0)
+                {
+                    candidates.push(member);
+                }
+            }
+        }
         for &month in months {
             let settings = settings_for_month(chain.iter().copied(), month);
             add_along(
                 &chain,
                 month,
-                &MonthStats::of_branch_month(org, settings, month, own),
+                &MonthStats::of_branch_month(org, settings, month, own, &candidates),
             );
         }
     }
