@@ -828,7 +828,9 @@ fn member(rng: &mut Rng, ids: &mut Ids, branch: OrgId, style: NameStyle) -> Memb
         history: Vec::new(),
         former_orgs: Vec::new(),
     };
-    let during = |rng: &mut Rng| date(2025, 12, 1) + chrono::Days::new(rng.below(350));
+    // A status begins on or after admission: chibo refuses one that begins before.
+    let during =
+        |rng: &mut Rng| (date(2025, 12, 1) + chrono::Days::new(rng.below(350))).max(admitted);
     if born_year < 1952 && rng.chance(0.6) {
         // Exempt for age at 75: before the year, or during it for those born in 1951.
         member.record_status(StatusChange {
