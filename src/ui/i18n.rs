@@ -490,12 +490,19 @@ pub fn role_short(lang: Lang, r: RoleKind) -> &'static str {
     lang.pick(vi, en)
 }
 
-/// Under a partial calendar: "Lịch tính 64 trong 3300 đơn vị".
-pub fn calendar_covers(lang: Lang, counted: usize, total: usize) -> String {
-    lang.pick(
-        format!("Lịch và số liệu tính {counted} trong {total} đơn vị đầu."),
-        format!("The calendar and counts cover the first {counted} of {total} units."),
-    )
+/// Under a calendar that marks the days of only the first page of units, a line each:
+/// which days it marks, and that the counts beside it leave no branch out.
+pub fn calendar_covers(lang: Lang, counted: usize, total: usize) -> [String; 2] {
+    [
+        lang.pick(
+            format!("Lịch chỉ ghi ngày của {counted}/{total} đơn vị đầu;"),
+            format!("Days marked: first {counted} of {total} units only;"),
+        ),
+        lang.pick(
+            "số chi bộ bên phải tính đủ mọi đơn vị.".to_string(),
+            "the branch counts cover every unit.".to_string(),
+        ),
+    ]
 }
 
 /// A branch's thematic meeting of a quarter in words.
