@@ -635,3 +635,41 @@ fn the_meetings_of_a_province_count_every_branch_not_only_the_first_page() {
     let shown = screen(&app, 100, 30);
     assert!(shown.contains("1 chi bộ: ✗1"), "{shown}");
 }
+
+#[test]
+fn a_branch_past_its_day_but_inside_its_grace_has_one_word_in_the_list_and_the_legend() {
+    use crate::domain::ScheduleRule;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("grace.redb")).unwrap();
+    store
+        .write(|w| {
+            // Due on the 20th with 5 days' grace: on the 23rd past its day, inside its grace.
+            let commune = w.new_org_id()?;
+            let kind = OrgKind::GrassrootsCommittee;
+            let mut top = org(commune, "X", "Đảng ủy xã Một", kind, None);
+            top.meeting_rule = Some(ScheduleRule::DayOfMonth(20));
+            top.grace_days = Some(5);
+            w.put_org(&top)?;
+            let branch = w.new_org_id()?;
+            let name = "Chi bộ thôn Một";
+            w.put_org(&org(branch, "X.1", name, OrgKind::Branch, Some(commune)))
+        })
+        .unwrap();
+    let mut app = app_on(&store, Lang::Vi, 100, 30);
+    press(&mut app, "c");
+    let view = app.meetings().expect("the meetings screen");
+    use super::screens::meetings::Standing;
+    let Some(Standing::Branch(row)) = view.data().units.get(0).map(|u| &u.standing) else {
+        panic!("the branch is listed");
+    };
+    assert_eq!(row.status, crate::domain::Compliance::Upcoming);
+    let shown = screen(&app, 100, 30);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Chi bộ thôn Một"))
+        .unwrap();
+    let legend = shown.lines().find(|l| l.contains("│· ")).unwrap();
+    assert!(row.contains("· sắp tới"), "{shown}");
+    assert!(legend.contains("· sắp tới"), "{shown}");
+    assert!(!shown.contains("đến ngày, chưa họp"), "{shown}");
+}
