@@ -87,7 +87,6 @@ pub enum Text {
     NoOverseer,
     Today,
     MarkPlanned,
-    MarkDue,
     MarkOtherHeld,
     MarkCancelled,
     MarkClash,
@@ -194,7 +193,6 @@ impl Text {
             Text::NoOverseer => ("chưa phân công", "no one assigned"),
             Text::Today => ("hôm nay", "today"),
             Text::MarkPlanned => ("dự kiến", "planned"),
-            Text::MarkDue => ("đến ngày, chưa họp", "due, not yet held"),
             Text::MarkOtherHeld => ("họp khác đã họp", "other meeting held"),
             Text::MarkCancelled => ("đã hủy", "cancelled"),
             Text::MarkClash => ("trùng ngày chi bộ họp", "clashes with branches"),
@@ -490,12 +488,19 @@ pub fn role_short(lang: Lang, r: RoleKind) -> &'static str {
     lang.pick(vi, en)
 }
 
-/// Under a partial calendar: "Lịch tính 64 trong 3300 đơn vị".
-pub fn calendar_covers(lang: Lang, counted: usize, total: usize) -> String {
-    lang.pick(
-        format!("Lịch và số liệu tính {counted} trong {total} đơn vị đầu."),
-        format!("The calendar and counts cover the first {counted} of {total} units."),
-    )
+/// Under a calendar that marks the days of only the first page of units, a line each:
+/// which days it marks, and that the counts beside it leave no branch out.
+pub fn calendar_covers(lang: Lang, counted: usize, total: usize) -> [String; 2] {
+    [
+        lang.pick(
+            format!("Lịch chỉ ghi ngày của {counted}/{total} đơn vị đầu;"),
+            format!("Days marked: first {counted} of {total} units only;"),
+        ),
+        lang.pick(
+            "số chi bộ bên phải tính đủ mọi đơn vị.".to_string(),
+            "the branch counts cover every unit.".to_string(),
+        ),
+    ]
 }
 
 /// A branch's thematic meeting of a quarter in words.
@@ -505,7 +510,7 @@ pub fn thematic(lang: Lang, thematic: Thematic) -> String {
             format!("đã họp {}", date(lang, day)),
             format!("held {}", date(lang, day)),
         ),
-        Thematic::Missed => lang.pick("quá hạn, chưa họp", "missed").to_string(),
+        Thematic::Missed => lang.pick("chưa họp, quá hạn", "missed").to_string(),
         Thematic::Open => lang.pick("chưa họp", "not yet").to_string(),
         Thematic::NotDue => lang.pick("không phải họp", "not due").to_string(),
     }

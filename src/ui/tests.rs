@@ -561,3 +561,115 @@ fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
     let last = store.audit_trail().unwrap().pop().unwrap();
     assert_eq!(last.at, day(1).and_hms_opt(0, 0, 5).unwrap());
 }
+
+/// A province of `communes` grassroots committees of one branch each, meeting on the 5th
+/// with 3 days' grace: in November 2026 the first 60 branches met on the 5th, the next 20
+/// on the 7th, the rest not at all (overdue on [`today`], the 23rd).
+fn province_meeting_in_november(communes: usize) -> (tempfile::TempDir, Store) {
+    use crate::domain::{Meeting, MeetingKind, MeetingState, ScheduleRule};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("met.redb")).unwrap();
+    store
+        .write(|w| {
+            let province = w.new_org_id()?;
+            let mut top = org(
+                province,
+                "P",
+                "Tỉnh ủy Lớn",
+                OrgKind::ProvincialCommittee,
+                None,
+            );
+            top.meeting_rule = Some(ScheduleRule::DayOfMonth(5));
+            top.grace_days = Some(3);
+            w.put_org(&top)?;
+            for n in 0..communes {
+                let commune = w.new_org_id()?;
+                let (code, name) = (format!("P.{n:03}"), format!("Đảng ủy xã Số {n:03}"));
+                let kind = OrgKind::GrassrootsCommittee;
+                w.put_org(&org(commune, &code, &name, kind, Some(province)))?;
+                let branch = w.new_org_id()?;
+                let (code, name) = (format!("{code}.1"), format!("Chi bộ xã Số {n:03}"));
+                w.put_org(&org(branch, &code, &name, OrgKind::Branch, Some(commune)))?;
+                let held = match n {
+                    0..60 => 5,
+                    60..80 => 7,
+                    _ => continue,
+                };
+                let day = NaiveDate::from_ymd_opt(2026, 11, held).unwrap();
+                let id = w.new_meeting_id()?;
+                let meeting =
+                    Meeting::new(id, branch, MeetingKind::Regular, day, MeetingState::Held);
+                w.put_meeting(&meeting)?;
+            }
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .unwrap();
+    (dir, store)
+}
+
+#[test]
+fn the_meetings_of_a_province_count_every_branch_not_only_the_first_page() {
+    let (_dir, store) = province_meeting_in_november(100);
+    let mut app = app_on(&store, Lang::Vi, 100, 30);
+    let started = Instant::now();
+    press(&mut app, "c");
+    eprintln!(
+        "opening the meetings of a province of 100 communes took {:?}",
+        started.elapsed()
+    );
+    let view = app.meetings().expect("the meetings screen");
+    assert_eq!(view.month(), ym(2026, 11));
+    assert_eq!(view.data().units.len(), 100);
+    let counts = &view.data().counts;
+    assert_eq!(counts.branches(), 100);
+    assert_eq!(counts.get(crate::domain::Compliance::OnTime), 60);
+    assert_eq!(counts.get(crate::domain::Compliance::LateWithinGrace), 20);
+    assert_eq!(counts.get(crate::domain::Compliance::Overdue), 20);
+    let shown = screen(&app, 100, 30);
+    assert!(shown.contains("100 chi bộ: ✓60 ~20 ✗20"), "{shown}");
+    // The calendar marks the days of the first page only, and says so.
+    assert!(view.data().partial());
+    assert!(shown.contains("64/100 đơn vị đầu"), "{shown}");
+    // Opened one level down, a commune counts its own branch.
+    press(&mut app, "G enter");
+    let shown = screen(&app, 100, 30);
+    assert!(shown.contains("1 chi bộ: ✗1"), "{shown}");
+}
+
+#[test]
+fn a_branch_past_its_day_but_inside_its_grace_has_one_word_in_the_list_and_the_legend() {
+    use crate::domain::ScheduleRule;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("grace.redb")).unwrap();
+    store
+        .write(|w| {
+            // Due on the 20th with 5 days' grace: on the 23rd past its day, inside its grace.
+            let commune = w.new_org_id()?;
+            let kind = OrgKind::GrassrootsCommittee;
+            let mut top = org(commune, "X", "Đảng ủy xã Một", kind, None);
+            top.meeting_rule = Some(ScheduleRule::DayOfMonth(20));
+            top.grace_days = Some(5);
+            w.put_org(&top)?;
+            let branch = w.new_org_id()?;
+            let name = "Chi bộ thôn Một";
+            w.put_org(&org(branch, "X.1", name, OrgKind::Branch, Some(commune)))
+        })
+        .unwrap();
+    let mut app = app_on(&store, Lang::Vi, 100, 30);
+    press(&mut app, "c");
+    let view = app.meetings().expect("the meetings screen");
+    use super::screens::meetings::Standing;
+    let Some(Standing::Branch(row)) = view.data().units.get(0).map(|u| &u.standing) else {
+        panic!("the branch is listed");
+    };
+    assert_eq!(row.status, crate::domain::Compliance::Upcoming);
+    let shown = screen(&app, 100, 30);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Chi bộ thôn Một"))
+        .unwrap();
+    let legend = shown.lines().find(|l| l.contains("│· ")).unwrap();
+    assert!(row.contains("· sắp tới"), "{shown}");
+    assert!(legend.contains("· sắp tới"), "{shown}");
+    assert!(!shown.contains("đến ngày, chưa họp"), "{shown}");
+}

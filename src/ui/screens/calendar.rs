@@ -35,7 +35,8 @@ pub enum DayMark {
     Early,
     OnTime,
     Planned,
-    /// A branch's due day, nothing held or planned yet.
+    /// A branch's due day, nothing held or planned yet: its month is upcoming (its grace
+    /// not over), and the legend says so in the same words as the lists.
     Due,
     /// A meeting held that is not a branch's regular meeting of the month.
     OtherHeld,
@@ -104,7 +105,7 @@ impl DayMark {
             DayMark::Late => status(Compliance::LateWithinGrace),
             DayMark::OutOfRule => status(Compliance::HeldOutOfRule),
             DayMark::Overdue => status(Compliance::Overdue),
-            DayMark::Due => Text::MarkDue.get(lang),
+            DayMark::Due => status(Compliance::Upcoming),
             DayMark::Planned => Text::MarkPlanned.get(lang),
             DayMark::OtherHeld => Text::MarkOtherHeld.get(lang),
             DayMark::Cancelled => Text::MarkCancelled.get(lang),

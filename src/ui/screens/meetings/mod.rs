@@ -8,8 +8,9 @@
 //! reads nothing new but the next page of a long list of units, and going back to a month
 //! seen a moment ago reads nothing at all. Only a change of data (`Msg::DataChanged`, a
 //! reload) reads again. The units are read a page at a time (one `org_children` range
-//! scan), so a province with thousands of communes costs one screen of them; the calendar
-//! counts the units of the first page.
+//! scan), so a province with thousands of communes costs one screen of them. The branches
+//! counted on top are the organisation's roll-up of the month, every branch below it; the
+//! calendar marks the days of the units of the first page, and says so when there are more.
 
 mod month;
 mod render;

@@ -1,6 +1,7 @@
 //! What the meetings screen shows of one organisation in one month, read once: its rule,
 //! its own meetings (with the clashes of those planned), its standing when it is a branch,
-//! the units directly below it a page at a time, and the calendar's marks.
+//! its branches counted by standing (a committee: from its roll-up, every branch of its
+//! subtree), the units directly below it a page at a time, and the calendar's marks.
 
 use chrono::NaiveDate;
 
@@ -8,8 +9,8 @@ use super::super::calendar::{DayMark, DayMarks};
 use crate::domain::duration::DurationConfig;
 use crate::domain::role::span_covers;
 use crate::domain::{
-    Compliance, Meeting, MeetingKind, MeetingState, OrgId, OrgKind, OrgUnit, ScheduleRule,
-    YearMonth,
+    Compliance, Meeting, MeetingKind, MeetingState, MonthStats, OrgId, OrgKind, OrgUnit,
+    ScheduleRule, YearMonth,
 };
 use crate::store::{BranchClash, BranchStatus, ComplianceRow, Reader, StoreError};
 use crate::ui::paged::{PAGE, Paged};
@@ -87,6 +88,16 @@ impl StatusCounts {
 
     pub fn branches(&self) -> u32 {
         self.0.iter().sum()
+    }
+
+    /// The branches of a roll-up by their standing on `today`: every branch whose regular
+    /// meeting was due (those owing none are not in a roll-up, and not counted).
+    pub fn of_stats(stats: &MonthStats, today: NaiveDate) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for status in Compliance::ALL {
+            counts.0[StatusCounts::slot(*status)] = stats.count(*status, today);
+        }
+        counts
     }
 }
 
@@ -193,8 +204,10 @@ pub struct MonthData {
     /// The branch's plan for the month and its flags, when the organisation is a branch.
     pub prep: Option<BranchStatus>,
     pub units: Paged<Unit>,
-    /// The units the calendar and the counts cover: the first page.
+    /// The units whose branches' days the calendar marks: the first page.
     pub counted_units: usize,
+    /// The organisation's branches by standing: a branch its own, a committee every branch
+    /// of its subtree (its roll-up of the month).
     pub counts: StatusCounts,
     pub marks: DayMarks,
 }
@@ -254,16 +267,17 @@ impl MonthData {
         let first: Vec<&Unit> = (0..PAGE.min(units.len()))
             .filter_map(|i| units.get(i))
             .collect();
-        let mut counts = StatusCounts::default();
-        if let Some(row) = &status {
-            counts.add(row.status);
-        }
-        for unit in &first {
-            match &unit.standing {
-                Standing::Branch(row) => counts.add(row.status),
-                Standing::Committee(c) => counts.merge(c),
+        let counts = match &status {
+            Some(row) => {
+                let mut counts = StatusCounts::default();
+                counts.add(row.status);
+                counts
             }
-        }
+            None if is_branch => StatusCounts::default(),
+            // One roll-up read when the month is covered; counted from the records when no
+            // meeting at all was recorded in it.
+            None => StatusCounts::of_stats(&reader.month_stats(node.id, month)?, today),
+        };
         let marks = marks_of(&own, status.as_ref(), &first);
         Ok(MonthData {
             org: node.id,
@@ -281,7 +295,7 @@ impl MonthData {
         })
     }
 
-    /// Whether the calendar and counts leave some units out.
+    /// Whether the calendar leaves the days of some units out (the counts never do).
     pub fn partial(&self) -> bool {
         self.counted_units < self.units.len()
     }

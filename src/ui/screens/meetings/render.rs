@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Padding, Paragraph};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::MeetingsView;
 use super::month::{MeetingLine, Standing, StatusCounts, Unit};
@@ -119,21 +119,30 @@ fn render_calendar(frame: &mut Frame<'_>, area: Rect, view: &MeetingsView, ui: &
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let legend = calendar::legend(usize::from(inner.width), ui);
-    let legend_height = legend.len() as u16 + 1;
+    // Said before the legend, which a short pane cuts: the days of which units are marked.
+    let covers = if view.data.partial() {
+        let (counted, total) = (view.data.counted_units, view.data.units.len());
+        i18n::calendar_covers(ui.lang, counted, total).to_vec()
+    } else {
+        Vec::new()
+    };
+    // Wrapped to the pane: each line takes as many rows as its width needs.
+    let cols = usize::from(inner.width).max(1);
+    let covers_height: usize = covers.iter().map(|t| width(t).div_ceil(cols)).sum();
+    let legend_height = (covers_height + legend.len()) as u16 + 1;
     let roomy = calendar::grid_height(view.data.month, true) + legend_height <= inner.height;
     let grid_height = calendar::grid_height(view.data.month, roomy);
     let [grid, below] =
         Layout::vertical([Constraint::Length(grid_height), Constraint::Min(0)]).areas(inner);
     calendar::render_grid(frame, grid, view.data.month, &view.data.marks, roomy, ui);
     let mut lines = vec![Line::default()];
+    lines.extend(
+        covers
+            .into_iter()
+            .map(|text| Line::styled(text, ui.theme.dim())),
+    );
     lines.extend(legend);
-    if view.data.partial() {
-        lines.push(Line::styled(
-            i18n::calendar_covers(ui.lang, view.data.counted_units, view.data.units.len()),
-            ui.theme.dim(),
-        ));
-    }
-    frame.render_widget(Paragraph::new(lines), below);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), below);
 }
 
 /// The rule of the month, then how the organisation stands: a branch's due day, meeting
