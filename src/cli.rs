@@ -344,6 +344,22 @@ pub enum ReportKind {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The year's classification of a subtree: each organisation's grade and score, the
+    /// units graded good or better against the target, the members by grade
+    Classification {
+        /// The organisation whose subtree is reported
+        #[arg(long)]
+        org: String,
+        /// The year, YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: String,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Committee members' visits to branch meetings in a year against their quotas
     Oversight {
         /// The year, YYYY
@@ -734,6 +750,7 @@ fn report_command(
         | ReportKind::Attendance { format, output, .. }
         | ReportKind::Members { format, output, .. }
         | ReportKind::Absentees { format, output, .. }
+        | ReportKind::Classification { format, output, .. }
         | ReportKind::Oversight { format, output, .. } => (Format::from(*format), output),
     };
     let Some(request) = report_request(report, today, lang) else {
@@ -753,6 +770,7 @@ enum ReportRequest<'a> {
     Attendance(&'a str, crate::io::report::Period, bool),
     Members(&'a str, YearMonth),
     Absentees(&'a str, i32),
+    Classification(&'a str, i32),
     Oversight(Option<&'a str>, i32),
 }
 
@@ -786,6 +804,9 @@ fn report_request(report: &ReportKind, today: NaiveDate, lang: Lang) -> Option<R
         }
         ReportKind::Absentees { org, year, .. } => {
             ReportRequest::Absentees(org, year_arg(year, lang)?)
+        }
+        ReportKind::Classification { org, year, .. } => {
+            ReportRequest::Classification(org, year_arg(year, lang)?)
         }
         ReportKind::Oversight { org, year, .. } => {
             ReportRequest::Oversight(org.as_deref(), year_arg(year, lang)?)
@@ -838,6 +859,14 @@ fn write_report(
             let root = org_named(reader, code, lang)?;
             let rows = reader.absentees(root.id, year).map_err(store_error)?;
             report::absentees(&root, year, &rows, format, lang, out)
+        }
+        ReportRequest::Classification(code, year) => {
+            let root = org_named(reader, code, lang)?;
+            let grades = reader
+                .classification_report(root.id, year)
+                .map_err(store_error)?;
+            let config = crate::domain::ClassificationConfig::default();
+            report::classification(&root, year, &grades, &config, format, lang, out)
         }
         ReportRequest::Oversight(code, year) => {
             let roots = match code {

@@ -332,28 +332,6 @@ fn the_month_report_agrees_with_the_compliance_report_for_every_branch() {
     }
 }
 
-/// Converts an .xlsx file to UTF-8 CSV with LibreOffice, in a profile of its own.
-fn xlsx_to_csv(soffice: &Path, xlsx: &Path, dir: &Path) -> String {
-    let profile = dir.join("lo-profile");
-    let out = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1",
-        ])
-        .arg("--outdir")
-        .arg(dir)
-        .arg(xlsx)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "soffice: {}", text(&out.stderr));
-    std::fs::read_to_string(xlsx.with_extension("csv")).unwrap()
-}
-
 #[test]
 fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
@@ -392,7 +370,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
         .output()
         .unwrap();
     assert!(written.status.success(), "{}", text(&written.stderr));
-    let csv = xlsx_to_csv(&soffice, &month, dir.path());
+    let csv = programs::xlsx_to_csv(&soffice, &month, dir.path());
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
         lines[0].starts_with("\"Sinh hoạt chi bộ và dự họp — Tỉnh ủy Thái Bình (T)"),
@@ -424,7 +402,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
         .stdout;
     let path = dir.path().join("year.xlsx");
     std::fs::write(&path, bytes).unwrap();
-    let csv = xlsx_to_csv(&soffice, &path, dir.path());
+    let csv = programs::xlsx_to_csv(&soffice, &path, dir.path());
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3 + 12, "{csv}");
     assert!(
@@ -607,7 +585,7 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
         .output()
         .unwrap();
     assert!(written.status.success(), "{}", text(&written.stderr));
-    let csv = xlsx_to_csv(&soffice, &path, dir.path());
+    let csv = programs::xlsx_to_csv(&soffice, &path, dir.path());
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3 + 4, "{csv}");
     assert!(

@@ -129,18 +129,33 @@ impl Grid {
     /// An .xlsx workbook of one sheet: `title` in the first row, the headings in `lang` in
     /// the third, then the rows. Numbers are numbers; shares carry a percentage format.
     pub fn xlsx(&self, sheet: &str, title: &str, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-        let mut book = Workbook::new();
-        let bold = CellFormat::new().set_bold();
-        let percent = CellFormat::new().set_num_format("0.0%");
-        let ws = book.add_worksheet();
-        ws.set_name(sheet)?;
-        ws.write_string_with_format(0, 0, sanitize(title), &bold)?;
-        for (col, c) in self.columns.iter().enumerate() {
-            ws.write_string_with_format(2, col as u16, lang.pick(c.vi, c.en), &bold)?;
+        xlsx_of(&[self], sheet, title, lang)
+    }
+}
+
+/// An .xlsx workbook of one sheet holding several grids one below the other: `title` in the
+/// first row, then each grid as [`Grid::xlsx`] writes one, its headings two rows below what
+/// came before.
+pub fn xlsx_of(
+    grids: &[&Grid],
+    sheet: &str,
+    title: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    let percent = CellFormat::new().set_num_format("0.0%");
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    ws.write_string_with_format(0, 0, sanitize(title), &bold)?;
+    let mut heading_row = 2u32;
+    for grid in grids {
+        for (col, c) in grid.columns.iter().enumerate() {
+            ws.write_string_with_format(heading_row, col as u16, lang.pick(c.vi, c.en), &bold)?;
         }
-        for (r, row) in self.rows.iter().enumerate() {
-            let at = (r + 3) as u32;
-            for (col, (c, value)) in self.columns.iter().zip(row).enumerate() {
+        for (r, row) in grid.rows.iter().enumerate() {
+            let at = heading_row + 1 + r as u32;
+            for (col, (c, value)) in grid.columns.iter().zip(row).enumerate() {
                 let col = col as u16;
                 match value {
                     Value::Number(n) if c.share => {
@@ -156,9 +171,10 @@ impl Grid {
                 }
             }
         }
-        ws.autofit();
-        book.save_to_buffer()
+        heading_row += grid.rows.len() as u32 + 2;
     }
+    ws.autofit();
+    book.save_to_buffer()
 }
 
 /// One record of a grid as lines of heading and value.

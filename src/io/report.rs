@@ -1,8 +1,8 @@
 //! Reports printed by `chibo report`: every branch's regular meeting of a month; a
 //! subtree's month (or year of months) of meetings and attendance, read from the roll-ups;
-//! members by status; visits from above against quotas. As a table for people (in their
-//! language), as JSON and CSV for programs, exactly as docs/data-format.md describes them,
-//! or as an .xlsx workbook.
+//! members by status; visits from above against quotas; a year's classification. As a table
+//! for people (in their language), as JSON and CSV for programs, exactly as
+//! docs/data-format.md describes them, or as an .xlsx workbook.
 
 use std::io::Write;
 
@@ -16,11 +16,14 @@ mod words;
 use super::grid::{Column, Grid};
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
-use crate::domain::{Compliance, Lang, MemberStatus, MonthStats, OrgUnit, YearMonth};
-use crate::store::{Absentee, ComplianceRow, QuotaRow};
+use crate::domain::{
+    ClassificationConfig, Compliance, Grade, GradeCounts, Lang, MemberStatus, MonthStats, OrgUnit,
+    YearMonth,
+};
+use crate::store::{Absentee, ClassificationReport, ComplianceRow, QuotaRow};
 use words::{
-    ABSENTEE_COLUMNS, COMPLIANCE_COLUMNS, MEMBER_COLUMNS, OVERSIGHT_COLUMNS, Sheet,
-    attendance_columns, by_branch_columns,
+    ABSENTEE_COLUMNS, CLASSIFICATION_COLUMNS, CLASSIFICATION_TOTALS, COMPLIANCE_COLUMNS,
+    MEMBER_COLUMNS, OVERSIGHT_COLUMNS, Sheet, attendance_columns, by_branch_columns,
 };
 
 /// How a report is written.
@@ -532,4 +535,158 @@ pub fn absentees(
     let title = words::absentees_title(&name, &code, year, lang);
     let sheet = words::sheet(Sheet::Absentees, lang);
     write_grid(&grid, (sheet, &title), false, format, lang, out)
+}
+
+/// A share as the reports write it: rounded to three decimals.
+fn rounded_share(share: Option<f64>) -> Value {
+    share.map_or(Value::Null, |r| json!((r * 1000.0).round() / 1000.0))
+}
+
+/// `chibo report classification` as JSON: one object (docs/data-format.md).
+#[derive(Serialize)]
+struct ClassificationOut<'a> {
+    org: &'a str,
+    year: i32,
+    units: u32,
+    good_or_better: u32,
+    share: Value,
+    target: f64,
+    rows: Vec<GradedOrgOut<'a>>,
+    members: MembersByGrade,
+}
+
+#[derive(Serialize)]
+struct GradedOrgOut<'a> {
+    org: &'a str,
+    name: &'a str,
+    grade: Option<&'static str>,
+    score: Option<u8>,
+}
+
+#[derive(Serialize)]
+struct MembersByGrade {
+    excellent: u32,
+    good: u32,
+    completed: u32,
+    not_completed: u32,
+    ungraded: u32,
+}
+
+impl From<&GradeCounts> for MembersByGrade {
+    fn from(c: &GradeCounts) -> MembersByGrade {
+        MembersByGrade {
+            excellent: c.get(Grade::Excellent),
+            good: c.get(Grade::Good),
+            completed: c.get(Grade::Completed),
+            not_completed: c.get(Grade::NotCompleted),
+            ungraded: c.ungraded,
+        }
+    }
+}
+
+/// `chibo report classification`: the year of grades of the subtree of `root`. The units
+/// are those `root` answers for, counted as its dashboard counts them: graded ones only
+/// (the ungraded are left out of the share), none for a branch or a cell. JSON is one
+/// object; the table, CSV and workbook give the organisations, then the totals.
+pub fn classification(
+    root: &OrgUnit,
+    year: i32,
+    report: &ClassificationReport,
+    config: &ClassificationConfig,
+    format: Format,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let counts = report.tally.map(|t| t.counts).unwrap_or_default();
+    let target = f64::from(config.target_percent) / 100.0;
+    if format == Format::Json {
+        let object = ClassificationOut {
+            org: &root.code,
+            year,
+            units: counts.graded(),
+            good_or_better: counts.good_or_better(),
+            share: rounded_share(counts.share()),
+            target,
+            rows: report
+                .rows
+                .iter()
+                .map(|(org, c)| GradedOrgOut {
+                    org: &org.code,
+                    name: &org.name,
+                    grade: c.map(|c| c.grade.as_str()),
+                    score: c.and_then(|c| c.score),
+                })
+                .collect(),
+            members: MembersByGrade::from(&report.members),
+        };
+        serde_json::to_writer(&mut *out, &object)?;
+        return out.write_all(b"\n");
+    }
+    let people = for_people(format, lang);
+    let grade = |g: Option<Grade>| match (g, people) {
+        (Some(g), true) => json!(g.label(lang, false)),
+        (Some(g), false) => json!(g.as_str()),
+        (None, true) => json!(words::ungraded(lang)),
+        (None, false) => Value::Null,
+    };
+    let orgs = Grid {
+        columns: CLASSIFICATION_COLUMNS.to_vec(),
+        rows: report
+            .rows
+            .iter()
+            .map(|(org, c)| {
+                vec![
+                    json!(org.code),
+                    json!(org.name),
+                    grade(c.map(|c| c.grade)),
+                    json!(c.and_then(|c| c.score)),
+                ]
+            })
+            .collect(),
+    };
+    let members = MembersByGrade::from(&report.members);
+    let totals = Grid {
+        columns: CLASSIFICATION_TOTALS.to_vec(),
+        rows: vec![vec![
+            json!(root.code),
+            json!(year),
+            json!(counts.graded()),
+            json!(counts.good_or_better()),
+            rounded_share(counts.share()),
+            json!(target),
+            json!(counts.meets(config)),
+            json!(members.excellent),
+            json!(members.good),
+            json!(members.completed),
+            json!(members.not_completed),
+            json!(members.ungraded),
+        ]],
+    };
+    let (name, code) = (sanitize(&root.name), sanitize(&root.code));
+    let title = words::classification_title(&name, &code, year, lang);
+    match format {
+        Format::Json => unreachable!("written above"),
+        Format::Csv => {
+            orgs.write_csv(lang, out)?;
+            writeln!(out)?;
+            totals.write_csv(lang, out)
+        }
+        Format::Xlsx => {
+            let sheet = words::sheet(Sheet::Classification, lang);
+            let bytes = super::grid::xlsx_of(&[&orgs, &totals], sheet, &title, lang)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            out.write_all(&bytes)
+        }
+        Format::Table => {
+            writeln!(out, "{title}")?;
+            writeln!(out)?;
+            if orgs.rows.is_empty() {
+                writeln!(out, "{}", words::nothing_to_report(lang))?;
+            } else {
+                orgs.write_table(lang, out)?;
+            }
+            writeln!(out)?;
+            totals.transposed().write_table(lang, out)
+        }
+    }
 }

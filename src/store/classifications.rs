@@ -7,7 +7,9 @@ use redb::ReadableTable;
 use super::StoreError;
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
-use crate::domain::{Classification, GradeCounts, MemberId, OrgId, OrgKind, OrgUnit};
+use crate::domain::{
+    Classification, GradeCounts, Member, MemberId, MemberStatus, OrgId, OrgKind, OrgUnit,
+};
 
 /// Which units a node's classification share counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,15 @@ impl GradedUnits {
             OrgKind::GrassrootsBranch | OrgKind::Branch | OrgKind::Cell => None,
         }
     }
+
+    /// Whether organisations of `kind` are graded every year: grassroots committees and
+    /// branches (grassroots or not). The committees above them and cells are not.
+    pub fn gradeable(kind: OrgKind) -> bool {
+        matches!(
+            kind,
+            OrgKind::GrassrootsCommittee | OrgKind::GrassrootsBranch | OrgKind::Branch
+        )
+    }
 }
 
 /// The grades of the units a node answers for in one year.
@@ -38,6 +49,33 @@ pub struct GradeTally {
     pub year: i32,
     pub units: GradedUnits,
     pub counts: GradeCounts,
+}
+
+/// `chibo report classification`: a subtree's year of grades.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassificationReport {
+    /// The units the root answers for, counted exactly as the dashboard counts them
+    /// ([`Reader::grade_tally`]); `None` for a branch or a cell, which answer for none.
+    pub tally: Option<GradeTally>,
+    /// Every organisation of the subtree graded that year, or of a gradeable kind
+    /// ([`GradedUnits::gradeable`]) and in existence some day of it, with its grade; by code.
+    pub rows: Vec<(OrgUnit, Option<Classification>)>,
+    /// The members of the subtree's branches by their grade that year; `ungraded` counts
+    /// those to be graded with no grade (on the roll at the year's end, not exempt).
+    pub members: GradeCounts,
+}
+
+/// A member the branch grades for `year`: admitted by its last day and on the roll on it,
+/// when the year's grades are decided, and not exempt from party work and meetings for good
+/// (miễn sinh hoạt: such members are not reviewed or graded). A member temporarily exempt is
+/// graded. A member who left, died or was removed during the year is not one — nor an
+/// exempt one — unless graded all the same.
+fn to_be_graded(member: &Member, year: i32) -> bool {
+    let Some(last) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+        return false;
+    };
+    let status = member.status_on(last);
+    member.admitted.is_none_or(|a| a <= last) && status.on_roll() && status != MemberStatus::Exempt
 }
 
 /// A unit counted: graded at all, or in existence some day of the year.
@@ -98,10 +136,7 @@ queries! {
             for child in self.children(Some(parent), 0, usize::MAX)? {
                 let counted = match units {
                     GradedUnits::Branches => child.kind.is_branch(),
-                    GradedUnits::Grassroots => matches!(
-                        child.kind,
-                        OrgKind::GrassrootsCommittee | OrgKind::GrassrootsBranch | OrgKind::Branch
-                    ),
+                    GradedUnits::Grassroots => GradedUnits::gradeable(child.kind),
                 };
                 if counted {
                     let grade = self.org_classification(child.id, year)?.map(|c| c.grade);
@@ -114,6 +149,34 @@ queries! {
             }
         }
         Ok(Some(GradeTally { year, units, counts }))
+    }
+
+    /// The classification report of the subtree of `root` for `year`: the tally of the
+    /// units it answers for, each organisation graded or gradeable, and its members by
+    /// grade. Range scans only: the subtree walk, one classification read per organisation,
+    /// and per branch its roster and one classification read per member.
+    pub fn classification_report(&self, root: OrgId, year: i32) -> Result<ClassificationReport, StoreError> {
+        let orgs = self.subtree(root)?;
+        let tally = self.grade_tally(&orgs[0], year)?;
+        let mut rows = Vec::new();
+        let mut members = GradeCounts::default();
+        for org in &orgs {
+            let graded = self.org_classifications.get((org.id.0, year))?.map(|g| decode(g.value())).transpose()?;
+            if counts_in_year(org, year, graded.is_some()) && (graded.is_some() || GradedUnits::gradeable(org.kind)) {
+                rows.push((org.clone(), graded));
+            }
+            if !org.kind.is_branch() {
+                continue;
+            }
+            for member in self.members_of(org.id, 0, usize::MAX)? {
+                let graded: Option<Classification> = self.member_classifications.get((member.id.0, year))?.map(|g| decode(g.value())).transpose()?;
+                if graded.is_some() || to_be_graded(&member, year) {
+                    members.add(graded.map(|c| c.grade));
+                }
+            }
+        }
+        rows.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(ClassificationReport { tally, rows, members })
     }
 }
 

@@ -46,3 +46,32 @@ pub fn run(command: &mut Command) -> Output {
     }
     child.wait_with_output().unwrap()
 }
+
+/// Converts an .xlsx file to UTF-8 CSV with LibreOffice (`soffice`), in a profile of its own
+/// under `dir`, where the CSV is written too.
+pub fn xlsx_to_csv(
+    soffice: &std::path::Path,
+    xlsx: &std::path::Path,
+    dir: &std::path::Path,
+) -> String {
+    let profile = dir.join("lo-profile");
+    let out = run(Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+        ])
+        .arg("--outdir")
+        .arg(dir)
+        .arg(xlsx));
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(xlsx.with_extension("csv")).unwrap()
+}

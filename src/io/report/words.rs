@@ -107,6 +107,59 @@ pub(super) const ABSENTEE_COLUMNS: &[Column] = &[
     ),
 ];
 
+/// One organisation of `chibo report classification`.
+pub(super) const CLASSIFICATION_COLUMNS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("name", "Tên tổ chức", "Organisation"),
+    column("grade", "Xếp loại", "Grade"),
+    column("score", "Điểm", "Score"),
+];
+
+/// The totals of `chibo report classification`: the units the organisation answers for,
+/// then its members by grade (`members` of the JSON object, flattened).
+pub(super) const CLASSIFICATION_TOTALS: &[Column] = &[
+    column("org", "Mã", "Code"),
+    column("year", "Năm", "Year"),
+    column("units", "Đơn vị được xếp loại", "Units graded"),
+    column("good_or_better", "Tốt trở lên", "Good or better"),
+    share("share", "Tỉ lệ tốt trở lên", "Share good or better"),
+    share("target", "Chỉ tiêu", "Target"),
+    column("meets_target", "Đạt chỉ tiêu", "Meets the target"),
+    column(
+        "members_excellent",
+        "Đảng viên hoàn thành xuất sắc",
+        "Members excellent",
+    ),
+    column("members_good", "Đảng viên hoàn thành tốt", "Members good"),
+    column(
+        "members_completed",
+        "Đảng viên hoàn thành",
+        "Members completed",
+    ),
+    column(
+        "members_not_completed",
+        "Đảng viên không hoàn thành",
+        "Members not completed",
+    ),
+    column(
+        "members_ungraded",
+        "Đảng viên chưa xếp loại",
+        "Members not graded",
+    ),
+];
+
+/// A grade cell for people when there is none.
+pub(super) fn ungraded(lang: Lang) -> &'static str {
+    lang.pick("chưa xếp loại", "not graded")
+}
+
+pub(super) fn classification_title(name: &str, code: &str, year: i32, lang: Lang) -> String {
+    lang.pick(
+        format!("Xếp loại chất lượng năm {year} — {name} ({code})"),
+        format!("Classification of {year} — {name} ({code})"),
+    )
+}
+
 /// The sheet of each report's workbook.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Sheet {
@@ -116,6 +169,7 @@ pub(super) enum Sheet {
     Members,
     Oversight,
     Absentees,
+    Classification,
 }
 
 pub(super) fn sheet(sheet: Sheet, lang: Lang) -> &'static str {
@@ -126,6 +180,7 @@ pub(super) fn sheet(sheet: Sheet, lang: Lang) -> &'static str {
         Sheet::Members => lang.pick("Đảng viên", "Members"),
         Sheet::Oversight => lang.pick("Dự sinh hoạt", "Visits"),
         Sheet::Absentees => lang.pick("Vắng không phép", "Absentees"),
+        Sheet::Classification => lang.pick("Xếp loại", "Classification"),
     }
 }
 
