@@ -83,7 +83,7 @@ fn october_of_the_province_and_the_ward_as_worked_out_by_hand() {
         concat!(
             r#"{"org":"T","month":"2026-10","branches_due":4,"on_time":1,"early":1,"#,
             r#""late_within_grace":0,"held_out_of_rule":1,"overdue":0,"upcoming":1,"#,
-            r#""meetings_held":4,"thematic_held":1,"expected":13,"present":10,"excused":1,"#,
+            r#""meetings_held":4,"thematic_held":1,"meetings_without_roll":0,"expected":13,"present":10,"excused":1,"#,
             r#""absent":2,"exempt":3,"attendance_rate":0.769,"guest_visits":3}"#,
             "\n"
         )
@@ -93,7 +93,7 @@ fn october_of_the_province_and_the_ward_as_worked_out_by_hand() {
         concat!(
             r#"{"org":"T.X","month":"2026-10","branches_due":3,"on_time":1,"early":0,"#,
             r#""late_within_grace":0,"held_out_of_rule":1,"overdue":0,"upcoming":1,"#,
-            r#""meetings_held":3,"thematic_held":1,"expected":11,"present":8,"excused":1,"#,
+            r#""meetings_held":3,"thematic_held":1,"meetings_without_roll":0,"expected":11,"present":8,"excused":1,"#,
             r#""absent":2,"exempt":3,"attendance_rate":0.727,"guest_visits":2}"#,
             "\n"
         )
@@ -127,18 +127,21 @@ fn a_year_is_twelve_rows_covered_or_counted_from_the_records() {
     assert_eq!(
         lines[0],
         "Mã,Tháng,Chi bộ phải họp,Đúng ngày,Họp sớm,Muộn trong hạn,Ngoài quy định,Quá hạn,\
-         Sắp tới,Họp thường kỳ,Họp chuyên đề,Phải dự,Có mặt,Vắng có phép,Vắng không phép,\
+         Sắp tới,Họp thường kỳ,Họp chuyên đề,Họp chưa điểm danh,Phải dự,Có mặt,Vắng có phép,Vắng không phép,\
          Miễn sinh hoạt,Tỉ lệ dự họp,Lượt dự từ cấp trên"
     );
     // No meeting anywhere before September: those months are counted from the records, and
     // the branch, due every month, is overdue in each.
-    assert_eq!(lines[1], "T.X.1,01/2026,1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
-    assert_eq!(lines[9], "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,4,4,0,0,1,1.0,0");
+    assert_eq!(lines[1], "T.X.1,01/2026,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,,0");
+    assert_eq!(
+        lines[9],
+        "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,0,4,4,0,0,1,1.0,0"
+    );
     assert_eq!(
         lines[10],
-        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,8,6,1,1,2,0.75,1"
+        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,0,8,6,1,1,2,0.75,1"
     );
-    assert_eq!(lines[12], "T.X.1,12/2026,1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0");
+    assert_eq!(lines[12], "T.X.1,12/2026,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
     let json = stdout(run(
         &db,
         "2026-10-21",
@@ -384,7 +387,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     // formatted as a percentage, which it shows so.
     assert_eq!(
         lines[3],
-        r#""T","10/2026",4,1,1,0,1,0,1,4,1,13,10,1,2,3,76.9%,3"#
+        r#""T","10/2026",4,1,1,0,1,0,1,4,1,0,13,10,1,2,3,76.9%,3"#
     );
     // A year to standard output, in English.
     let bytes = chibo(&db)
@@ -411,11 +414,11 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     );
     assert_eq!(
         lines[3],
-        r#""T.X.1","2026-01",1,0,0,0,0,1,0,0,0,0,0,0,0,0,,0"#
+        r#""T.X.1","2026-01",1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,,0"#
     );
     assert_eq!(
         lines[12],
-        r#""T.X.1","2026-10",1,1,0,0,0,0,0,2,1,8,6,1,1,2,75.0%,1"#
+        r#""T.X.1","2026-10",1,1,0,0,0,0,0,2,1,0,8,6,1,1,2,75.0%,1"#
     );
 }
 
@@ -447,7 +450,7 @@ fn a_month_by_branch_as_worked_out_by_hand() {
             figures(concat!(
                 r#""branches_due":1,"on_time":1,"early":0,"late_within_grace":0,"#,
                 r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":2,"#,
-                r#""thematic_held":1,"expected":8,"present":6,"excused":1,"absent":1,"#,
+                r#""thematic_held":1,"meetings_without_roll":0,"expected":8,"present":6,"excused":1,"absent":1,"#,
                 r#""exempt":2,"attendance_rate":0.75,"guest_visits":1"#
             )),
         ),
@@ -457,7 +460,7 @@ fn a_month_by_branch_as_worked_out_by_hand() {
             figures(concat!(
                 r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
                 r#""held_out_of_rule":1,"overdue":0,"upcoming":0,"meetings_held":1,"#,
-                r#""thematic_held":0,"expected":3,"present":2,"excused":0,"absent":1,"#,
+                r#""thematic_held":0,"meetings_without_roll":0,"expected":3,"present":2,"excused":0,"absent":1,"#,
                 r#""exempt":1,"attendance_rate":0.667,"guest_visits":1"#
             )),
         ),
@@ -467,7 +470,7 @@ fn a_month_by_branch_as_worked_out_by_hand() {
             figures(concat!(
                 r#""branches_due":1,"on_time":0,"early":0,"late_within_grace":0,"#,
                 r#""held_out_of_rule":0,"overdue":0,"upcoming":1,"meetings_held":0,"#,
-                r#""thematic_held":0,"expected":0,"present":0,"excused":0,"absent":0,"#,
+                r#""thematic_held":0,"meetings_without_roll":0,"expected":0,"present":0,"excused":0,"absent":0,"#,
                 r#""exempt":0,"attendance_rate":null,"guest_visits":0"#
             )),
         ),
@@ -477,7 +480,7 @@ fn a_month_by_branch_as_worked_out_by_hand() {
             figures(concat!(
                 r#""branches_due":1,"on_time":0,"early":1,"late_within_grace":0,"#,
                 r#""held_out_of_rule":0,"overdue":0,"upcoming":0,"meetings_held":1,"#,
-                r#""thematic_held":0,"expected":2,"present":2,"excused":0,"absent":0,"#,
+                r#""thematic_held":0,"meetings_without_roll":0,"expected":2,"present":2,"excused":0,"absent":0,"#,
                 r#""exempt":0,"attendance_rate":1.0,"guest_visits":1"#
             )),
         ),
@@ -546,11 +549,11 @@ fn a_year_by_branch_sums_each_branchs_months() {
     assert_eq!(
         csv,
         "org,name,year,branches_due,on_time,early,late_within_grace,held_out_of_rule,overdue,\
-         upcoming,meetings_held,thematic_held,expected,present,excused,absent,exempt,\
+         upcoming,meetings_held,thematic_held,meetings_without_roll,expected,present,excused,absent,exempt,\
          attendance_rate,guest_visits\n\
-         T.X.1,Chi bộ tổ dân phố 1,2026,12,1,0,1,0,8,2,3,1,12,10,1,1,3,0.833,1\n\
-         T.X.2,Chi bộ tổ dân phố 2,2026,12,0,0,0,1,9,2,1,0,3,2,0,1,1,0.667,1\n\
-         T.X.3,Chi bộ tổ dân phố 3,2026,12,0,0,0,0,9,3,0,0,0,0,0,0,0,,0\n"
+         T.X.1,Chi bộ tổ dân phố 1,2026,12,1,0,1,0,8,2,3,1,0,12,10,1,1,3,0.833,1\n\
+         T.X.2,Chi bộ tổ dân phố 2,2026,12,0,0,0,1,9,2,1,0,0,3,2,0,1,1,0.667,1\n\
+         T.X.3,Chi bộ tổ dân phố 3,2026,12,0,0,0,0,9,3,0,0,0,0,0,0,0,0,,0\n"
     );
     let json = by_branch(&db, "T.X", ["--year", "2026"], "json", &[]);
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -594,11 +597,11 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
     );
     assert!(
         lines[4].starts_with(r#""T.X.2","Chi bộ tổ dân phố 2","#)
-            && lines[4].ends_with(",1,0,0,0,1,0,0,1,0,3,2,0,1,1,66.7%,1"),
+            && lines[4].ends_with(",1,0,0,0,1,0,0,1,0,0,3,2,0,1,1,66.7%,1"),
         "{csv}"
     );
     assert!(
-        lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,,0"),
+        lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,,0"),
         "{csv}"
     );
 }
@@ -687,7 +690,10 @@ fn reports_speak_the_users_language_and_json_keeps_the_codes() {
         "{lines}"
     );
     let table = report("en", &attendance);
-    assert!(table.contains("\nMonth              2026-10\n"), "{table}");
+    assert!(
+        table.contains("\nMonth                  2026-10\n"),
+        "{table}"
+    );
     let lines = report("en", &csv(&attendance));
     assert!(lines.contains("\nT.X,2026-10,3,1,"), "{lines}");
 

@@ -226,6 +226,13 @@ impl Meeting {
         self.state == MeetingState::Held && self.kind == MeetingKind::Regular
     }
 
+    /// A regular meeting recorded as held whose roll was never taken: not one member is
+    /// marked. It counts as held for compliance, but has no attendance to count: nobody was
+    /// expected, so it neither raises nor lowers a rate (`MonthStats::meetings_without_roll`).
+    pub fn is_held_without_roll(&self) -> bool {
+        self.is_held_regular() && self.attendance.is_empty()
+    }
+
     /// The day the meeting was first planned for, else the day it is on: what stays the same
     /// when a meeting moves, so calendars can follow it.
     pub fn first_planned_day(&self) -> NaiveDate {

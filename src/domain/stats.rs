@@ -187,6 +187,10 @@ pub struct MonthStats {
     /// Members still on the roll at the month's end who were absent without permission in
     /// 3 or more months of the year so far (`domain::absence`).
     pub absentees: u32,
+    /// Regular meetings held whose roll was never taken (`Meeting::is_held_without_roll`,
+    /// schema 10): counted in `meetings_held` and for compliance, and in no mark, so they
+    /// never raise or lower the attendance rate.
+    pub meetings_without_roll: u32,
 }
 
 /// How many member statuses there are.
@@ -195,7 +199,7 @@ const _: () = assert!(MemberStatus::ALL.len() == STATUSES);
 
 /// The plain counters of [`MonthStats`] (everything but the histograms), in a fixed order,
 /// so adding and subtracting is one loop.
-const COUNTERS: usize = 11 + STATUSES + 5;
+const COUNTERS: usize = 11 + STATUSES + 6;
 
 /// The histograms of [`MonthStats`]: `pending`, `plans_pending`, `documents_pending`.
 const HISTOGRAMS: usize = 3;
@@ -234,6 +238,7 @@ impl MonthStats {
             self.documents_on_time,
             self.documents_late,
             self.absentees,
+            self.meetings_without_roll,
         ]);
         c
     }
@@ -268,6 +273,7 @@ impl MonthStats {
             documents_late: extra[3],
             documents_pending,
             absentees: extra[4],
+            meetings_without_roll: extra[5],
         }
     }
 
@@ -408,6 +414,7 @@ impl MonthStats {
             match meeting.kind {
                 MeetingKind::Regular => {
                     stats.meetings_held += 1;
+                    stats.meetings_without_roll += u32::from(meeting.is_held_without_roll());
                     let marks = meeting.counts();
                     stats.present += marks.present;
                     stats.excused += marks.excused;
@@ -735,6 +742,22 @@ mod tests {
         );
         assert_eq!((stats.expected(), stats.guest_visits), (3, 3));
         assert_eq!(stats.attendance_rate(), Some(1.0 / 3.0));
+    }
+
+    #[test]
+    fn a_meeting_held_without_a_roll_is_held_on_time_and_has_no_rate() {
+        use crate::domain::{Mark, MemberId};
+        let stats = october(&[held(3, MeetingKind::Regular, "2026-10-07")]);
+        assert_eq!((stats.on_time, stats.meetings_held), (1, 1));
+        assert_eq!((stats.meetings_without_roll, stats.expected()), (1, 0));
+        assert_eq!(stats.attendance_rate(), None, "never 100%");
+        // Any mark is a roll; a thematic meeting without one is not counted.
+        let mut marked = held(3, MeetingKind::Regular, "2026-10-07");
+        marked.attendance = vec![(MemberId(1), Mark::Excused)];
+        let thematic = held(3, MeetingKind::Thematic, "2026-10-08");
+        let stats = october(&[marked, thematic]);
+        assert_eq!((stats.meetings_without_roll, stats.expected()), (0, 1));
+        assert_eq!(stats.attendance_rate(), Some(0.0));
     }
 
     #[test]

@@ -315,6 +315,7 @@ fn attendance_figures(s: &MonthStats, today: NaiveDate) -> Vec<Value> {
         json!(s.upcoming(today)),
         json!(s.meetings_held),
         json!(s.thematic_held),
+        json!(s.meetings_without_roll),
         json!(s.expected()),
         json!(s.present),
         json!(s.excused),

@@ -24,7 +24,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
     add_classification_tables,
     mark_exempt_attendance,
     count_exempt_from_statuses,
+    count_meetings_without_roll,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -496,6 +497,15 @@ fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// roll-up row is counted again with `attendance::counts_exempt_at`. An older chibo would
 /// write the old count into the new rows, so it must refuse the file.
 fn count_exempt_from_statuses(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    recount_rollups(txn, &records)
+}
+
+/// 9 → 10: a month counts its regular meetings held without a roll
+/// (`MonthStats::meetings_without_roll`). The field changes the stored layout of every
+/// roll-up row, so every row is thrown away and counted again from the records, which do not
+/// change; an older chibo cannot read the new rows, so it must refuse the file.
+fn count_meetings_without_roll(txn: &WriteTransaction) -> Result<(), StoreError> {
     let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
     recount_rollups(txn, &records)
 }

@@ -30,6 +30,11 @@ const ATTENDANCE_FIGURES: &[Column] = &[
     column("upcoming", "Sắp tới", "Upcoming"),
     column("meetings_held", "Họp thường kỳ", "Regular meetings"),
     column("thematic_held", "Họp chuyên đề", "Thematic meetings"),
+    column(
+        "meetings_without_roll",
+        "Họp chưa điểm danh",
+        "Meetings without roll",
+    ),
     column("expected", "Phải dự", "Expected"),
     column("present", "Có mặt", "Present"),
     column("excused", "Vắng có phép", "Excused"),

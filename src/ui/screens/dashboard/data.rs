@@ -277,17 +277,58 @@ fn rank(
         }
     }
     // Stable: equals keep the Vietnamese order of the names.
-    ranked.sort_by(|a, b| worst_first(a.shares.worst(), b.shares.worst()));
+    ranked.sort_by_cached_key(|unit| weakness(&unit.stats, today));
     Ok(ranked)
 }
 
-/// The lower share first; units with nothing to judge last.
-fn worst_first(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => a.total_cmp(&b),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
+/// How weak a unit's month is, the key of "weakest first": smaller is weaker.
+///
+/// A unit is as weak as the worse of two shares, both of what the rules ask and the unit
+/// did not do:
+/// - *unexcused absence*: members absent **without** permission ÷ members expected at its
+///   held regular meetings. A member away with permission was expected and did nothing
+///   wrong: it counts in the divisor only, so a branch whose members were all excused is
+///   not weak for it;
+/// - *missed meetings*: branches overdue or held out of rule ÷ branches whose month is
+///   decided (1 − `MonthStats::in_time_share`).
+///
+/// Ties (most often: none of either) go to more branches missed, then to more meetings
+/// held without a roll (`meetings_without_roll`: nothing is known of who came, so they are
+/// never read as a full house). Units with nothing to judge — nobody expected and no month
+/// decided — come last. The rate shown beside each unit stays present ÷ expected.
+pub fn weakness(stats: &MonthStats, today: NaiveDate) -> impl Ord + use<> {
+    let expected = stats.expected();
+    let unexcused = (expected > 0).then(|| f64::from(stats.absent) / f64::from(expected));
+    let missed_share = stats.in_time_share(today).map(|share| 1.0 - share);
+    let share = match (unexcused, missed_share) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let missed = stats.overdue(today) + stats.held_out_of_rule;
+    (
+        // Nothing to judge sorts after everything judged.
+        share.is_none(),
+        std::cmp::Reverse(share.map(OrderedShare)),
+        std::cmp::Reverse(missed),
+        std::cmp::Reverse(stats.meetings_without_roll),
+    )
+}
+
+/// A share (0 to 1, never NaN) that can be sorted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedShare(f64);
+
+impl Eq for OrderedShare {}
+
+impl PartialOrd for OrderedShare {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedShare {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -365,9 +406,33 @@ mod tests {
         assert_eq!(shares(Some(0.9), Some(0.6)).worst(), Some(0.6));
         assert_eq!(shares(None, Some(0.6)).worst(), Some(0.6));
         assert_eq!(shares(None, None).worst(), None);
-        let mut list = vec![None, Some(0.8), Some(0.3), None, Some(0.95)];
-        list.sort_by(|a, b| worst_first(*a, *b));
-        assert_eq!(list, [Some(0.3), Some(0.8), Some(0.95), None, None]);
+    }
+
+    #[test]
+    fn weakest_first_counts_unexcused_absence_and_missed_meetings_not_excused() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let month =
+            |present, excused, absent, on_time, held_out_of_rule, without_roll| MonthStats {
+                present,
+                excused,
+                absent,
+                on_time,
+                held_out_of_rule,
+                meetings_held: on_time + held_out_of_rule,
+                meetings_without_roll: without_roll,
+                ..MonthStats::default()
+            };
+        let excused = month(0, 3, 0, 1, 0, 0);
+        let one_absent = month(3, 0, 1, 1, 0, 0);
+        let no_roll = month(0, 0, 0, 1, 0, 1);
+        let out_of_rule = month(4, 0, 0, 0, 1, 0);
+        let nothing = MonthStats::default();
+        let mut list = vec![&nothing, &excused, &no_roll, &one_absent, &out_of_rule];
+        list.sort_by_cached_key(|s| weakness(s, today));
+        assert_eq!(
+            list,
+            [&out_of_rule, &one_absent, &no_roll, &excused, &nothing]
+        );
     }
 
     #[test]
