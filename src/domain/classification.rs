@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::edit::EditError;
 use super::lang::Lang;
 use super::org::vocabulary;
 
@@ -83,6 +84,46 @@ impl Thresholds {
             Grade::NotCompleted
         }
     }
+}
+
+/// The classification to record for `year` from a grade and a score as an officer gives
+/// them, checked against the thresholds and `this_year` (the clock's):
+/// - the year is from 1930 (the Party's founding) to this year: a year is graded at its end,
+///   so this year may be, a coming one may not;
+/// - a score is out of 100;
+/// - a score alone is graded as it earns by the thresholds (Regulation 366-QĐ/TW);
+/// - a grade alone is kept without a score, as years graded before the 100-point rule are;
+/// - a grade and a score together must agree: the grade is the one the score earns.
+pub fn classify(
+    year: i32,
+    grade: Option<Grade>,
+    score: Option<u8>,
+    thresholds: &Thresholds,
+    this_year: i32,
+) -> Result<Classification, EditError> {
+    if !(1930..=this_year).contains(&year) {
+        return Err(EditError::YearOutOfRange { year, this_year });
+    }
+    if let Some(score) = score.filter(|s| *s > 100) {
+        return Err(EditError::ScoreOver100(score));
+    }
+    let grade = match (grade, score) {
+        (Some(grade), Some(score)) => {
+            let earns = thresholds.grade_of(score);
+            if earns != grade {
+                return Err(EditError::GradeDisagrees {
+                    grade,
+                    score,
+                    earns,
+                });
+            }
+            grade
+        }
+        (Some(grade), None) => grade,
+        (None, Some(score)) => thresholds.grade_of(score),
+        (None, None) => return Err(EditError::NoGrade),
+    };
+    Ok(Classification { year, grade, score })
 }
 
 /// How classifications are judged: the score thresholds and the yearly target.
@@ -188,6 +229,56 @@ mod tests {
         counts.add(Some(Grade::NotCompleted));
         assert_eq!(counts.meets(&config), Some(false));
         assert_eq!(GradeCounts::default().meets(&config), None);
+    }
+
+    #[test]
+    fn a_grade_and_a_score_are_checked_together() {
+        let t = Thresholds::default();
+        let good = |score| Classification {
+            year: 2025,
+            grade: Grade::Good,
+            score,
+        };
+        assert_eq!(
+            classify(2025, Some(Grade::Good), Some(82), &t, 2026),
+            Ok(good(Some(82)))
+        );
+        assert_eq!(classify(2025, None, Some(82), &t, 2026), Ok(good(Some(82))));
+        assert_eq!(
+            classify(2025, Some(Grade::Good), None, &t, 2026),
+            Ok(good(None))
+        );
+        assert_eq!(
+            classify(2026, Some(Grade::Good), None, &t, 2026),
+            Ok(good(None)).map(|c| Classification { year: 2026, ..c })
+        );
+        assert_eq!(
+            classify(2027, Some(Grade::Good), None, &t, 2026),
+            Err(EditError::YearOutOfRange {
+                year: 2027,
+                this_year: 2026
+            })
+        );
+        assert!(matches!(
+            classify(1929, Some(Grade::Good), None, &t, 2026),
+            Err(EditError::YearOutOfRange { .. })
+        ));
+        assert_eq!(
+            classify(2025, None, Some(101), &t, 2026),
+            Err(EditError::ScoreOver100(101))
+        );
+        assert_eq!(
+            classify(2025, Some(Grade::Excellent), Some(82), &t, 2026),
+            Err(EditError::GradeDisagrees {
+                grade: Grade::Excellent,
+                score: 82,
+                earns: Grade::Good
+            })
+        );
+        assert_eq!(
+            classify(2025, None, None, &t, 2026),
+            Err(EditError::NoGrade)
+        );
     }
 
     #[test]

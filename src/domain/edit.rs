@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::classification::Grade;
 use super::lang::Lang;
 use super::member::{Member, MemberStatus, StatusChange};
 use super::org::{OrgKind, OrgUnit};
@@ -33,6 +34,22 @@ pub enum EditError {
         day: NaiveDate,
         since: Since,
     },
+    /// A classification for a year that has not come yet (`this_year` is the clock's), or
+    /// before the Party was founded (1930).
+    YearOutOfRange {
+        year: i32,
+        this_year: i32,
+    },
+    /// A 100-point score above 100.
+    ScoreOver100(u8),
+    /// A grade given with a score that earns another one by the thresholds.
+    GradeDisagrees {
+        grade: Grade,
+        score: u8,
+        earns: Grade,
+    },
+    /// Neither a grade nor a score: nothing to record.
+    NoGrade,
 }
 
 /// A dated event of a member's history: a change of status, or a transfer out of a branch
@@ -142,6 +159,34 @@ impl EditError {
                     ),
                 }
             }
+            EditError::YearOutOfRange { year, this_year } => lang.pick(
+                format!("năm xếp loại {year} không hợp lệ: phải từ 1930 đến {this_year}"),
+                format!("cannot grade the year {year}: it must be from 1930 to {this_year}"),
+            ),
+            EditError::ScoreOver100(score) => lang.pick(
+                format!("điểm {score} vượt quá 100"),
+                format!("a score of {score} is over 100"),
+            ),
+            EditError::GradeDisagrees {
+                grade,
+                score,
+                earns,
+            } => lang.pick(
+                format!(
+                    "{score} điểm là mức \"{}\", không phải \"{}\"",
+                    earns.label(lang, false),
+                    grade.label(lang, false)
+                ),
+                format!(
+                    "a score of {score} earns \"{}\", not \"{}\"",
+                    earns.label(lang, false),
+                    grade.label(lang, false)
+                ),
+            ),
+            EditError::NoGrade => lang.pick(
+                "cần mức xếp loại hoặc điểm".to_string(),
+                "a grade or a score is needed".to_string(),
+            ),
         }
     }
 }

@@ -7,9 +7,24 @@ use redb::ReadableTable;
 use super::StoreError;
 use super::codec::{decode, encode};
 use super::query::{Reader, Writer, queries};
+use crate::domain::classification::{Thresholds, classify};
 use crate::domain::{
-    Classification, GradeCounts, Member, MemberId, MemberStatus, OrgId, OrgKind, OrgUnit,
+    Classification, Grade, GradeCounts, Member, MemberId, MemberStatus, OrgId, OrgKind, OrgUnit,
 };
+
+/// Who a classification grades: an organisation or a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Graded {
+    Org(OrgId),
+    Member(MemberId),
+}
+
+/// What `record_classification` wrote: the year's classification and the one it replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classified {
+    pub recorded: Classification,
+    pub replaced: Option<Classification>,
+}
 
 /// Which units a node's classification share counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +196,58 @@ queries! {
 }
 
 impl Writer<'_> {
+    /// Records the grade and score of an organisation or a member for `year`, replacing
+    /// the year's classification if there is one; `this_year` is the store clock's.
+    /// Refused unless the acting user writes records (an officer, an administrator) and
+    /// their scope holds the organisation (the member's branch); refused as a rule
+    /// ([`classify`]) for a coming year, a score over 100, or a grade the score does not
+    /// earn by `thresholds`. A score alone is graded as it earns; a grade alone is kept
+    /// without a score.
+    pub fn record_classification(
+        &mut self,
+        who: Graded,
+        year: i32,
+        (grade, score): (Option<Grade>, Option<u8>),
+        thresholds: &Thresholds,
+        this_year: i32,
+    ) -> Result<Classified, StoreError> {
+        self.refuse_unless(self.access.role.writes_records())?;
+        let (org, subject) = match who {
+            Graded::Org(id) => {
+                let org = self.org(id)?.ok_or(StoreError::OrgGone(id))?;
+                (id, format!("{year} of org {}", org.code))
+            }
+            Graded::Member(id) => {
+                let member = self.member(id)?.ok_or(StoreError::MemberGone(id))?;
+                (member.org, format!("{year} of member {}", member.card))
+            }
+        };
+        self.require_scope(org)?;
+        let recorded = classify(year, grade, score, thresholds, this_year)?;
+        let replaced = match who {
+            Graded::Org(id) => {
+                let old = self
+                    .org_classifications
+                    .get((id.0, year))?
+                    .map(|g| decode(g.value()))
+                    .transpose()?;
+                self.put_org_classification(id, &recorded)?;
+                old
+            }
+            Graded::Member(id) => {
+                let old = self
+                    .member_classifications
+                    .get((id.0, year))?
+                    .map(|g| decode(g.value()))
+                    .transpose()?;
+                self.put_member_classification(id, &recorded)?;
+                old
+            }
+        };
+        self.note("classification", subject, Some(org));
+        Ok(Classified { recorded, replaced })
+    }
+
     /// Records (or replaces) the classification of `org` for its year.
     pub fn put_org_classification(
         &mut self,
@@ -255,7 +322,9 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Grade;
+    use crate::domain::edit::EditError;
+    use crate::domain::{User, UserRole};
+    use crate::store::Command;
     use crate::store::testkit::{org, sample};
 
     fn graded(year: i32, grade: Grade) -> Classification {
@@ -314,5 +383,182 @@ mod tests {
             .map(|c| c.year)
             .collect();
         assert_eq!(years, [2024, 2025]);
+    }
+
+    /// The sample store with its clock on 6 December 2026.
+    fn in_december_2026(dir: &std::path::Path) -> crate::store::Store {
+        let day = crate::domain::date::parse_iso("2026-12-06").unwrap();
+        sample(dir).with_clock(crate::clock::Clock::on(day))
+    }
+
+    fn record(who: Graded, year: i32, grade: Option<Grade>, score: Option<u8>) -> Command {
+        Command::RecordClassification {
+            who,
+            year,
+            grade,
+            score,
+        }
+    }
+
+    fn user(role: UserRole, scope: u64) -> User {
+        User {
+            login: "cb".into(),
+            role,
+            scope: Some(OrgId(scope)),
+            keys: vec![],
+        }
+    }
+
+    #[test]
+    fn an_officer_records_a_grade_and_score_for_a_year_replacing_the_years_grade() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = in_december_2026(dir.path());
+        let officer = store.as_user(&user(UserRole::Officer, 2));
+        let good = record(Graded::Org(OrgId(3)), 2025, Some(Grade::Good), Some(82));
+        let done = officer.run(good).unwrap().into_classified().unwrap();
+        let expected = Classification {
+            year: 2025,
+            grade: Grade::Good,
+            score: Some(82),
+        };
+        assert_eq!(
+            done,
+            Classified {
+                recorded: expected,
+                replaced: None
+            }
+        );
+        let r = store.read().unwrap();
+        assert_eq!(
+            r.org_classification(OrgId(3), 2025).unwrap(),
+            Some(expected)
+        );
+        drop(r);
+
+        // A score alone is graded as it earns; the year's grade is replaced.
+        let again = record(Graded::Org(OrgId(3)), 2025, None, Some(91));
+        let done = officer.run(again).unwrap().into_classified().unwrap();
+        assert_eq!(done.recorded.grade, Grade::Excellent);
+        assert_eq!(done.replaced, Some(expected));
+        // A grade alone keeps no score; this year may be graded at its end.
+        let member = record(
+            Graded::Member(MemberId(1)),
+            2026,
+            Some(Grade::Completed),
+            None,
+        );
+        officer.run(member).unwrap();
+        let r = store.read().unwrap();
+        let graded = r.member_classification(MemberId(1), 2026).unwrap().unwrap();
+        assert_eq!((graded.grade, graded.score), (Grade::Completed, None));
+        let audited: Vec<String> = store
+            .audit_trail()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.what)
+            .collect();
+        assert!(
+            audited.ends_with(&[
+                "classification 2025 of org QN.HG.K2".to_string(),
+                "classification 2025 of org QN.HG.K2".to_string(),
+                "classification 2026 of member 48123456".to_string(),
+            ]),
+            "{audited:?}"
+        );
+    }
+
+    #[test]
+    fn a_grade_is_refused_out_of_scope_to_a_viewer_for_a_coming_year_and_when_the_score_disagrees()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let store = in_december_2026(dir.path());
+        let audited = store.audit_trail().unwrap().len();
+        let branch = Graded::Org(OrgId(3));
+
+        // Out of scope: an officer of the branch grades neither the ward above nor its member
+        // from elsewhere.
+        let officer = store.as_user(&user(UserRole::Officer, 3));
+        let ward = record(Graded::Org(OrgId(2)), 2025, Some(Grade::Good), None);
+        assert!(matches!(officer.run(ward), Err(StoreError::OutOfScope)));
+        let outsider = store.as_user(&user(UserRole::Officer, 1)).write(|w| {
+            let other = w.new_org_id()?;
+            w.put_org(&org(
+                other.0,
+                "QN.TB",
+                OrgKind::GrassrootsCommittee,
+                Some(1),
+            ))?;
+            Ok::<_, StoreError>(other)
+        });
+        let other = outsider.unwrap();
+        let elsewhere = store.as_user(&user(UserRole::Officer, other.0));
+        let member = record(Graded::Member(MemberId(1)), 2025, Some(Grade::Good), None);
+        assert!(matches!(elsewhere.run(member), Err(StoreError::OutOfScope)));
+        let audited = audited + 1;
+
+        // A viewer, and a secretary, write no grade.
+        for role in [UserRole::Viewer, UserRole::Secretary] {
+            let reader = store.as_user(&user(role, 3));
+            let good = record(branch, 2025, Some(Grade::Good), None);
+            assert!(matches!(
+                reader.run(good),
+                Err(StoreError::NotAllowed { .. })
+            ));
+        }
+        // A year not yet come, by the store's clock.
+        let coming = record(branch, 2027, Some(Grade::Good), None);
+        assert!(matches!(
+            store.run(coming),
+            Err(StoreError::Rule(EditError::YearOutOfRange {
+                year: 2027,
+                this_year: 2026
+            }))
+        ));
+        // A score over 100.
+        let over = record(branch, 2025, None, Some(101));
+        assert!(matches!(
+            store.run(over),
+            Err(StoreError::Rule(EditError::ScoreOver100(101)))
+        ));
+        // "Excellent" for a score that earns "good" by the thresholds 90/70/50.
+        let disagree = record(branch, 2025, Some(Grade::Excellent), Some(82));
+        assert!(matches!(
+            store.run(disagree),
+            Err(StoreError::Rule(EditError::GradeDisagrees {
+                grade: Grade::Excellent,
+                score: 82,
+                earns: Grade::Good
+            }))
+        ));
+        // Gone.
+        let gone = record(Graded::Member(MemberId(9)), 2025, Some(Grade::Good), None);
+        assert!(matches!(
+            store.run(gone),
+            Err(StoreError::MemberGone(MemberId(9)))
+        ));
+
+        let r = store.read().unwrap();
+        assert_eq!(r.org_classifications_of(OrgId(3)).unwrap(), []);
+        assert_eq!(r.org_classifications_of(OrgId(2)).unwrap(), []);
+        assert_eq!(r.member_classifications_of(MemberId(1)).unwrap(), []);
+        assert_eq!(
+            store.audit_trail().unwrap().len(),
+            audited,
+            "nothing written"
+        );
+        // Worded in both languages.
+        let refused = EditError::GradeDisagrees {
+            grade: Grade::Excellent,
+            score: 82,
+            earns: Grade::Good,
+        };
+        assert_eq!(
+            refused.message(crate::domain::Lang::Vi),
+            "82 điểm là mức \"hoàn thành tốt\", không phải \"hoàn thành xuất sắc\""
+        );
+        assert_eq!(
+            refused.message(crate::domain::Lang::En),
+            "a score of 82 earns \"good\", not \"excellent\""
+        );
     }
 }

@@ -4,13 +4,15 @@
 //! `StoreError`. A command holds no closure and no reference, so it can wait in a queue for
 //! a writer that commits many at once; a screen keeps only how to word the answer.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::query::Writer;
-use super::{MeetingDraft, MeetingWrite, RollChange, RollChanged, Store, StoreError};
+use super::{
+    Classified, Graded, MeetingDraft, MeetingWrite, RollChange, RollChanged, Store, StoreError,
+};
 use crate::domain::{
-    Amendment, Approval, DocumentBody, DocumentInfo, Draft, Meeting, MeetingId, Member, MemberId,
-    OrgId, OrgUnit, PlanDetails, StatusChange, Vote,
+    Amendment, Approval, ClassificationConfig, DocumentBody, DocumentInfo, Draft, Grade, Meeting,
+    MeetingId, Member, MemberId, OrgId, OrgUnit, PlanDetails, StatusChange, Vote,
 };
 
 /// One change, named for what it does; each runs the `Writer` function of the same name.
@@ -118,6 +120,15 @@ pub enum Command {
         meeting: MeetingId,
         at: NaiveDateTime,
     },
+    /// `record_classification`: an organisation's or a member's grade and 100-point score
+    /// for a year, replacing the year's; judged by the default thresholds and the store's
+    /// clock.
+    RecordClassification {
+        who: Graded,
+        year: i32,
+        grade: Option<Grade>,
+        score: Option<u8>,
+    },
 }
 
 /// What a command wrote, as its use-case function answers it.
@@ -150,6 +161,8 @@ pub enum Done {
     Roll(RollChanged),
     /// `AttachDocument`, `SaveWrittenDocument`: the document as attached.
     Document(DocumentInfo),
+    /// `RecordClassification`: the classification recorded and the one it replaced.
+    Classified(Classified),
 }
 
 /// The accessors of `Done`: the shape a command gives, or — only when a caller asked for
@@ -179,6 +192,7 @@ shapes! {
     into_meeting: Done::Meeting(meeting) => meeting, Meeting;
     into_roll: Done::Roll(roll) => roll, RollChanged;
     into_document: Done::Document(info) => info, DocumentInfo;
+    into_classified: Done::Classified(c) => c, Classified;
 }
 
 impl Done {
@@ -193,6 +207,7 @@ impl Done {
             Done::MeetingOf { .. } | Done::Meeting(_) => "a meeting",
             Done::Roll(_) => "a roll",
             Done::Document(_) => "a document",
+            Done::Classified(_) => "a classification",
         };
         StoreError::Database(format!(
             "a command answered {shape}, not what was asked for"
@@ -204,13 +219,14 @@ impl Store {
     /// Carries out `command` in one write transaction, audited as its use case notes it:
     /// committed when it answers, nothing written when it is refused.
     pub fn run(&self, command: Command) -> Result<Done, StoreError> {
-        self.write(|w| command.run(w))
+        let this_year = self.clock.today().year();
+        self.write(|w| command.run(w, this_year))
     }
 }
 
 impl Command {
-    /// The use-case function this command names, on `w`.
-    fn run(self, w: &mut Writer<'_>) -> Result<Done, StoreError> {
+    /// The use-case function this command names, on `w`; `this_year` is the store clock's.
+    fn run(self, w: &mut Writer<'_>, this_year: i32) -> Result<Done, StoreError> {
         let meeting_of = |(meeting, org)| Done::MeetingOf { meeting, org };
         match self {
             Command::AddOrg(draft) => w.add_org(draft).map(Done::Org),
@@ -286,6 +302,18 @@ impl Command {
                 w.remove_document(meeting, no).map(Done::Meeting)
             }
             Command::SendPlan { meeting, at } => w.send_plan(meeting, at).map(Done::Meeting),
+            Command::RecordClassification {
+                who,
+                year,
+                grade,
+                score,
+            } => {
+                // The thresholds are configuration; nothing configures them yet, so the
+                // regulation's numbers hold, as on the dashboard and in the report.
+                let thresholds = ClassificationConfig::default().thresholds;
+                w.record_classification(who, year, (grade, score), &thresholds, this_year)
+                    .map(Done::Classified)
+            }
         }
     }
 }

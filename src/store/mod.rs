@@ -35,7 +35,7 @@ use redb::{ConcurrencyMode, Database, ReadableDatabase};
 pub use access::{Access, local_user};
 pub use audit::AuditEntry;
 pub use calendar::{MeetingDraft, MeetingWrite};
-pub use classifications::{ClassificationReport, GradeTally, GradedUnits};
+pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, GradedUnits};
 pub use command::{Command, Done};
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};

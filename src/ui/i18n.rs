@@ -696,6 +696,14 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "thay đổi tình trạng (ghi thêm vào lịch sử)",
             "change the status (added to the history)",
         ),
+        (C::Tree, A::Grade) => (
+            "xếp loại chất lượng tổ chức một năm (mức, điểm)",
+            "the organisation's grade and score for a year",
+        ),
+        (_, A::Grade) => (
+            "xếp loại chất lượng đảng viên một năm (mức, điểm)",
+            "the member's grade and score for a year",
+        ),
         (C::Document, A::NextField | A::PrevField) => (
             "chuyển giữa tên và nội dung",
             "switch between name and text",
@@ -846,6 +854,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Dissolve) => ("giải thể", "dissolve"),
         (_, A::Edit) => ("sửa", "edit"),
         (_, A::ChangeStatus) => ("tình trạng", "status"),
+        (_, A::Grade) => ("xếp loại", "grade"),
         (_, A::Reload) => ("đọc lại", "reload"),
         (_, A::Calendar) => ("lịch họp", "meetings"),
         (_, A::Quotas) => ("định mức", "quotas"),

@@ -190,6 +190,7 @@ actions! {
     Vote => "vote",
     RemoveDocument => "remove_document",
     WriteDocument => "write_document",
+    Grade => "grade",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -215,6 +216,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Tree, Action::Calendar, &["c", "f2"]),
     (Context::Tree, Action::Quotas, &["v"]),
     (Context::Tree, Action::Dashboard, &["b", "f3"]),
+    (Context::Tree, Action::Grade, &["x"]),
     (Context::Members, Action::Up, &["k", "up"]),
     (Context::Members, Action::Down, &["j", "down"]),
     (Context::Members, Action::Open, &["enter", "l", "right"]),
@@ -230,6 +232,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Members, Action::Calendar, &["c", "f2"]),
     (Context::Members, Action::Quotas, &["v"]),
     (Context::Members, Action::Dashboard, &["b", "f3"]),
+    (Context::Members, Action::Grade, &["x"]),
     (
         Context::Detail,
         Action::Back,
@@ -243,6 +246,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Detail, Action::Bottom, &["G", "end"]),
     (Context::Detail, Action::Edit, &["e"]),
     (Context::Detail, Action::ChangeStatus, &["s"]),
+    (Context::Detail, Action::Grade, &["x"]),
     (Context::Search, Action::Accept, &["enter"]),
     (Context::Search, Action::Cancel, &["esc"]),
     (Context::Search, Action::Up, &["up", "ctrl-p"]),

@@ -15,6 +15,7 @@
 //!   roll;
 //! - [`org`], [`picker`]: add, rename, dissolve; choose the new parent of a move;
 //! - [`member`], [`status`]: add and edit a member; a dated change of status;
+//! - [`grade`]: a year's grade and 100-point score of an organisation or a member;
 //! - [`meeting`]: plan, record as held, move and cancel a meeting, with the days its
 //!   branches meet shown as a warning when a committee plans on them;
 //! - [`prep`]: prepare a branch's coming meeting, attach its documents, send the plan;
@@ -24,6 +25,7 @@
 pub mod confirm;
 pub mod document;
 pub mod field;
+pub mod grade;
 pub mod meeting;
 pub mod member;
 pub mod minutes;
@@ -104,6 +106,8 @@ pub fn open(
         (_, Action::Dissolve) => org::dissolve,
         (_, Action::Edit) => member::edit,
         (_, Action::ChangeStatus) => status::open,
+        (Context::Tree, Action::Grade) => grade::org,
+        (Context::Members | Context::Detail, Action::Grade) => grade::member,
         (Context::Meetings, Action::Plan) => meeting::plan,
         (Context::Meetings, Action::RecordHeld) => meeting::held,
         (Context::Meetings, Action::Reschedule) => meeting::reschedule,

@@ -67,6 +67,11 @@ pub enum Word {
     ChecklistHint,
     ChooserHint,
     NoOneAbove,
+    Graded,
+    Year,
+    Grade,
+    Score,
+    ScoreHint,
 }
 
 impl Word {
@@ -182,6 +187,14 @@ impl Word {
                 "Không có cấp ủy viên cấp trên nào.",
                 "No committee members above.",
             ),
+            Word::Graded => ("Xếp loại cho", "Graded"),
+            Word::Year => ("Năm", "Year"),
+            Word::Grade => ("Mức xếp loại", "Grade"),
+            Word::Score => ("Điểm (thang 100)", "Score (of 100)"),
+            Word::ScoreHint => (
+                "≥ 90 xuất sắc, 70–89 tốt, 50–69 hoàn thành; để trống nếu không chấm điểm",
+                "≥ 90 excellent, 70–89 good, 50–69 completed; empty when not scored",
+            ),
         };
         lang.pick(vi, en)
     }
@@ -198,6 +211,36 @@ pub fn add_org_title(lang: Lang, parent: Option<&str>) -> String {
             "New top-level organisation".to_string(),
         ),
     }
+}
+
+pub fn grade_title(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("Xếp loại chất lượng {name}"),
+        format!("Classify {name}"),
+    )
+}
+
+pub fn bad_year(lang: Lang, text: &str) -> String {
+    let text = quoted(text);
+    lang.pick(
+        format!("Năm: {text} không phải là một năm"),
+        format!("Year: {text} is not a year"),
+    )
+}
+
+/// The year's grade already recorded, which saving replaces.
+pub fn grade_replaces(lang: Lang, year: i32, grade: &str) -> String {
+    lang.pick(
+        format!("Năm {year} đã xếp loại: {grade}; lưu sẽ thay thế."),
+        format!("{year} is graded already: {grade}; saving replaces it."),
+    )
+}
+
+pub fn grade_recorded(lang: Lang, name: &str, year: i32, grade: &str) -> String {
+    lang.pick(
+        format!("Đã ghi xếp loại năm {year} của {name}: {grade}."),
+        format!("Recorded for {name}, {year}: {grade}."),
+    )
 }
 
 pub fn rename_title(lang: Lang, name: &str) -> String {

@@ -66,6 +66,7 @@ const TREE_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Calendar]),
     CommandInfo::new(&[Action::Quotas]),
     CommandInfo::new(&[Action::Dashboard]),
+    CommandInfo::new(&[Action::Grade]),
 ];
 
 const MEMBERS_COMMANDS: &[CommandInfo] = &[
@@ -81,6 +82,7 @@ const MEMBERS_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Calendar]),
     CommandInfo::new(&[Action::Quotas]),
     CommandInfo::new(&[Action::Dashboard]),
+    CommandInfo::new(&[Action::Grade]),
 ];
 
 impl Home {
@@ -317,7 +319,7 @@ impl Screen for Home {
     /// What acts on a member needs one selected in the list.
     fn can(&self, action: Action) -> bool {
         match (self.pane, action) {
-            (Pane::Members, Action::Open | Action::Edit | Action::ChangeStatus) => {
+            (Pane::Members, Action::Open | Action::Edit | Action::ChangeStatus | Action::Grade) => {
                 self.roster().is_some_and(|r| r.selected().is_some())
             }
             _ => true,

@@ -279,6 +279,7 @@ const COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Quit]),
     CommandInfo::new(&[Action::Edit]),
     CommandInfo::new(&[Action::ChangeStatus]),
+    CommandInfo::new(&[Action::Grade]),
 ];
 
 impl Screen for MemberDetail {
