@@ -451,3 +451,22 @@ fn the_footer_dims_what_the_record_cannot_do_now() {
     // Saving answers whatever the state (saved, or nothing to save): never dimmed.
     assert_eq!(enabled(&app, Action::Save), Some(true));
 }
+
+#[test]
+fn a_meeting_held_without_a_roll_says_so_until_the_first_mark() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 100, 30);
+    app.update(Msg::JumpTo(org("QN.HL.HG.K2")));
+    press(&mut app, "c");
+    assert!(
+        screen_text(&app, 100, 30).contains("regular, no roll-call"),
+        "{}",
+        screen_text(&app, 100, 30)
+    );
+    // One mark is a roll-call taken: back on the month, the flag is gone.
+    press(&mut app, "enter p esc");
+    assert!(
+        !screen_text(&app, 100, 30).contains("no roll-call"),
+        "{}",
+        screen_text(&app, 100, 30)
+    );
+}

@@ -476,6 +476,11 @@ pub fn meeting_state(lang: Lang, state: MeetingState) -> &'static str {
     lang.pick(vi, en)
 }
 
+/// A held meeting with no roll-call taken: counted as held, in no attendance rate.
+pub fn without_roll(lang: Lang) -> &'static str {
+    lang.pick("chưa điểm danh", "no roll-call")
+}
+
 /// A committee role in a narrow column: "Phó BT TT".
 pub fn role_short(lang: Lang, r: RoleKind) -> &'static str {
     let (vi, en) = match r {

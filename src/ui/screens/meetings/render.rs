@@ -340,6 +340,8 @@ fn meeting_line(
     let mut what = i18n::meeting_kind(ui.lang, m.kind, true).to_string();
     if m.state != MeetingState::Held {
         what = format!("{what}, {}", i18n::meeting_state(ui.lang, m.state));
+    } else if m.is_held_without_roll() {
+        what = format!("{what}, {}", i18n::without_roll(ui.lang));
     }
     let mut spans = vec![
         Span::raw(format!("{} ", i18n::day_month(ui.lang, m.date))),
