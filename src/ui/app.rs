@@ -507,7 +507,7 @@ impl App {
             Action::Reload => {
                 self.reload();
                 if self.status.is_none() {
-                    self.info(Text::Reloaded);
+                    self.split().1.info(Text::Reloaded);
                 }
                 true
             }
@@ -660,7 +660,7 @@ impl App {
             },
         };
         if !found {
-            self.error(Text::NotFound);
+            self.split().1.error(Text::NotFound);
         }
     }
 
@@ -798,20 +798,6 @@ impl App {
     /// Now, by the one clock, to the second.
     fn now(&self) -> NaiveDateTime {
         self.clock.now()
-    }
-
-    fn info(&mut self, text: Text) {
-        self.status = Some(Status {
-            text: text.get(self.lang).to_string(),
-            error: false,
-        });
-    }
-
-    fn error(&mut self, text: Text) {
-        self.status = Some(Status {
-            text: text.get(self.lang).to_string(),
-            error: true,
-        });
     }
 }
 

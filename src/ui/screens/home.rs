@@ -5,6 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::member_detail::MemberDetail;
 use super::members::{self, Roster};
 use super::org_info::{self, OrgInfo};
 use super::tree::{self, TreeState};
@@ -15,8 +16,6 @@ use crate::ui::i18n::Text;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::{Regions, list_rows, panes};
 use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step, Target, offered};
-
-use super::member_detail::MemberDetail;
 
 /// The right pane: the roster of a branch or cell, or what a committee is.
 #[derive(Debug)]
