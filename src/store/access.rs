@@ -19,6 +19,10 @@ pub struct Access {
     pub role: UserRole,
     /// The root of the subtree this user may see; `None` is the whole tree.
     pub scope: Option<OrgId>,
+    /// The App acting through this handle (see `store::leases`): a meeting whose minutes
+    /// another App holds may not be changed through it. `None` — a command line, an
+    /// import — is held to no lease.
+    pub holder: Option<u64>,
 }
 
 impl Access {
@@ -28,6 +32,7 @@ impl Access {
             login,
             role: UserRole::Admin,
             scope: None,
+            holder: None,
         }
     }
 
@@ -36,6 +41,7 @@ impl Access {
             login: user.login.clone(),
             role: user.role,
             scope: user.scope,
+            holder: None,
         }
     }
 }

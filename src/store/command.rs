@@ -4,8 +4,9 @@
 //! `StoreError`. A command holds no closure and no reference, so it can wait in a queue for
 //! a writer that commits many at once; a screen keeps only how to word the answer.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
+use super::committer::{Pending, Sent};
 use super::query::Writer;
 use super::{
     Classified, Graded, MeetingDraft, MeetingWrite, RollChange, RollChanged, Store, StoreError,
@@ -216,17 +217,38 @@ impl Done {
 }
 
 impl Store {
-    /// Carries out `command` in one write transaction, audited as its use case notes it:
-    /// committed when it answers, nothing written when it is refused.
+    /// Carries out `command` and waits for the answer: audited as its use case notes it,
+    /// committed (with whatever else was waiting) when it answers, nothing of it written
+    /// when it is refused.
     pub fn run(&self, command: Command) -> Result<Done, StoreError> {
-        let this_year = self.clock.today().year();
-        self.write(|w| command.run(w, this_year))
+        self.submit(command).wait()
+    }
+
+    /// Hands `command` to the database's one writer and answers at once: the screen reads
+    /// the answer when it comes, so no key waits while another process holds the file's
+    /// write lock.
+    pub fn submit(&self, command: Command) -> Pending {
+        let sent = Sent {
+            access: self.access.clone(),
+            at: self.clock.now(),
+        };
+        self.committer.submit(command, sent)
+    }
+
+    /// Waits until every command handed in through any handle of this process is answered.
+    pub fn settle(&self) {
+        self.committer.settle();
+    }
+
+    /// Durable commits the database's writer has made in this process.
+    pub fn commits(&self) -> u64 {
+        self.committer.commits()
     }
 }
 
 impl Command {
     /// The use-case function this command names, on `w`; `this_year` is the store clock's.
-    fn run(self, w: &mut Writer<'_>, this_year: i32) -> Result<Done, StoreError> {
+    pub(super) fn run(self, w: &mut Writer<'_>, this_year: i32) -> Result<Done, StoreError> {
         let meeting_of = |(meeting, org)| Done::MeetingOf { meeting, org };
         match self {
             Command::AddOrg(draft) => w.add_org(draft).map(Done::Org),

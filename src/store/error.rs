@@ -88,6 +88,10 @@ pub enum StoreError {
     /// The acting user's role does not allow this change.
     #[error("{}", self.message(Lang::En))]
     NotAllowed { login: String, role: UserRole },
+    /// Someone else (signed in as `login`) holds the minutes of this meeting: until they
+    /// let go nobody else changes the record — minutes, roll, guests, vote nor draft.
+    #[error("{}", self.message(Lang::En))]
+    HeldBy { login: String },
 }
 
 impl From<PrepError> for StoreError {
@@ -237,6 +241,13 @@ impl StoreError {
                 format!("{login} ({}) không có quyền thay đổi điều này", role.label(lang)),
                 format!("{login} ({}) may not change this", role.label(lang)),
             ),
+            StoreError::HeldBy { login } => {
+                let login = crate::domain::text::sanitize(login);
+                lang.pick(
+                    format!("{login} đang soạn biên bản này: chỉ xem, không ghi được"),
+                    format!("{login} is editing these minutes: read only, nothing written"),
+                )
+            }
             StoreError::WouldBeOwnAncestor => lang.pick(
                 "một tổ chức không thể nằm bên trong chính nó".to_string(),
                 "an organisation cannot sit inside itself".to_string(),

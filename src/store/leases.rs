@@ -14,7 +14,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use redb::{ReadableDatabase, ReadableTable, TableError};
+use std::sync::mpsc::Receiver;
+
+use redb::{ReadableDatabase, ReadableTable, TableError, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{decode, encode};
@@ -54,10 +56,12 @@ impl Holder {
     }
 }
 
-/// What a holder of this process last wrote: the meeting and when.
+/// What a holder of this process last asked the writer for: the meeting and when, and the
+/// writer's answer while it has not been read.
 struct Held {
     meeting: MeetingId,
     renewed: Instant,
+    answer: Option<Receiver<Result<Result<(), HeldBy>, StoreError>>>,
 }
 
 /// The leases this process's holders hold, by holder id: what spares a commit per key.
@@ -86,91 +90,72 @@ impl Store {
     /// Makes `holder` hold the minutes of `meeting` (taking or renewing the lease) and
     /// nothing else it held before; `None` lets go of everything. `Err(HeldBy)` when
     /// someone else, in this process or another, holds `meeting`.
+    ///
+    /// Never waits for the file's write lock: the lease row is handed to the database's
+    /// writer and this answers from what it reads now. Should another App take the same
+    /// minutes in the moment between, the writer's answer comes back refused and a later
+    /// call says so — meanwhile the store refuses that App's changes to the record anyway
+    /// (`Writer::require_lease`), so nothing is written by two.
     pub fn hold_minutes(&self, holder: u64, meeting: Option<MeetingId>) -> Result<(), HeldBy> {
-        let before = match self.leases.0.lock() {
-            Ok(held) => held.get(&holder).map(|h| (h.meeting, h.renewed)),
-            Err(_) => return Ok(()),
+        let Ok(mut held) = self.leases.0.lock() else {
+            return Ok(());
         };
+        if let Some(lost) = take_answer(&mut held, holder) {
+            if Some(lost.meeting) == meeting {
+                return Err(lost.by);
+            }
+        }
+        let before = held.get(&holder).map(|h| (h.meeting, h.renewed));
         let fresh = before.is_some_and(|(held, renewed)| {
             Some(held) == meeting && renewed.elapsed() < RENEW_EVERY
         });
         if fresh || (before.is_none() && meeting.is_none()) {
             return Ok(());
         }
-        // The lock is not held across the commit: other sessions' keys must not wait on it.
-        let outcome = self.write_lease(Holder::of(holder), before.map(|(m, _)| m), meeting);
+        drop(held);
+        let me = Holder::of(holder);
+        let before = before.map(|(m, _)| m);
+        // Only read: a session shown read-only asks again with every key.
+        let taken = match meeting {
+            Some(wanted) => self.other_holder(me, wanted).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "minutes lease not read");
+                None
+            }),
+            None => None,
+        };
+        let wanted = if taken.is_some() { None } else { meeting };
+        let answer = self.committer.submit_lease(LeaseWrite {
+            holder: me,
+            login: self.access().login.clone(),
+            before,
+            wanted,
+        });
         let Ok(mut held) = self.leases.0.lock() else {
             return Ok(());
         };
-        match outcome {
-            Ok(Ok(())) => {
-                held.remove(&holder);
-                if let Some(meeting) = meeting {
-                    let renewed = Instant::now();
-                    held.insert(holder, Held { meeting, renewed });
-                }
+        match (wanted, taken) {
+            (Some(meeting), _) => {
+                let renewed = Instant::now();
+                let answer = Some(answer);
+                held.insert(
+                    holder,
+                    Held {
+                        meeting,
+                        renewed,
+                        answer,
+                    },
+                );
                 Ok(())
             }
-            Ok(Err(by)) => {
+            (None, Some(login)) => {
                 held.remove(&holder);
-                Err(by)
+                Err(HeldBy { login })
             }
-            // A lease is a courtesy between editors: when the file cannot be written, the
-            // draft still keeps what is typed, so editing goes on.
-            Err(e) => {
-                tracing::warn!(error = %e, "minutes lease not written");
+            (None, None) => {
+                held.remove(&holder);
                 Ok(())
             }
         }
-    }
-
-    /// Lets go of `before` (when it is not `wanted`) and takes or renews `wanted`, in one
-    /// transaction. `Ok(Err(HeldBy))` when someone else holds `wanted`: then `before` is let
-    /// go all the same, and nothing is written when there is nothing to let go.
-    fn write_lease(
-        &self,
-        holder: Holder,
-        before: Option<MeetingId>,
-        wanted: Option<MeetingId>,
-    ) -> Result<Result<(), HeldBy>, StoreError> {
-        let letting_go = before.filter(|old| Some(*old) != wanted);
-        if letting_go.is_none()
-            && let Some(meeting) = wanted
-            && let Some(login) = self.other_holder(holder, meeting)?
-        {
-            // Only read: a session shown read-only asks again with every key.
-            return Ok(Err(HeldBy { login }));
-        }
-        let txn = self.db.begin_write()?;
-        let outcome = {
-            let mut table = txn.open_table(LEASES)?;
-            if let Some(old) = letting_go
-                && lease_in(&table, old)?.is_some_and(|l| l.holder == holder)
-            {
-                table.remove(old.0)?;
-            }
-            let now = now_ms();
-            match wanted {
-                None => Ok(()),
-                Some(meeting) => match lease_in(&table, meeting)? {
-                    Some(l) if l.holder != holder && l.expires_ms > now => {
-                        Err(HeldBy { login: l.login })
-                    }
-                    _ => {
-                        let lease = Lease {
-                            holder,
-                            login: self.access().login.clone(),
-                            expires_ms: now + LEASE_TTL.as_millis() as u64,
-                        };
-                        table.insert(meeting.0, encode(&lease).as_slice())?;
-                        Ok(())
-                    }
-                },
-            }
-        };
-        // Not `changed()`: a lease is not data, and the screens need not read again.
-        txn.commit()?;
-        Ok(outcome)
     }
 
     /// The login of whoever other than `holder` holds an unexpired lease on `meeting`.
@@ -193,6 +178,95 @@ impl Store {
     }
 }
 
+impl super::Writer<'_> {
+    /// Refuses a change to `meeting` through an App while another App, in this process or
+    /// another, holds its minutes: a session shown the record read-only writes nothing.
+    pub(super) fn require_lease(&self, meeting: MeetingId) -> Result<(), StoreError> {
+        let Some(app) = self.access.holder else {
+            return Ok(());
+        };
+        match lease_in(&self.leases, meeting)? {
+            Some(lease) if lease.holder != Holder::of(app) && lease.expires_ms > now_ms() => {
+                Err(StoreError::HeldBy { login: lease.login })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A lease change for the database's writer: let go of `before` (when it is not
+/// `wanted`) and take or renew `wanted`.
+pub(super) struct LeaseWrite {
+    holder: Holder,
+    login: String,
+    before: Option<MeetingId>,
+    wanted: Option<MeetingId>,
+}
+
+impl LeaseWrite {
+    /// Carries the change out in `txn`. `Ok(Err(HeldBy))` when someone else took `wanted`
+    /// meanwhile: `before` is let go all the same.
+    pub(super) fn apply(&self, txn: &WriteTransaction) -> Result<Result<(), HeldBy>, StoreError> {
+        let mut table = txn.open_table(LEASES)?;
+        let letting_go = self.before.filter(|old| Some(*old) != self.wanted);
+        if let Some(old) = letting_go
+            && lease_in(&table, old)?.is_some_and(|l| l.holder == self.holder)
+        {
+            table.remove(old.0)?;
+        }
+        let Some(meeting) = self.wanted else {
+            return Ok(Ok(()));
+        };
+        let now = now_ms();
+        match lease_in(&table, meeting)? {
+            Some(l) if l.holder != self.holder && l.expires_ms > now => {
+                Ok(Err(HeldBy { login: l.login }))
+            }
+            _ => {
+                let lease = Lease {
+                    holder: self.holder,
+                    login: self.login.clone(),
+                    expires_ms: now + LEASE_TTL.as_millis() as u64,
+                };
+                table.insert(meeting.0, encode(&lease).as_slice())?;
+                Ok(Ok(()))
+            }
+        }
+    }
+}
+
+/// A lease the writer refused: someone else took the minutes first.
+struct Lost {
+    meeting: MeetingId,
+    by: HeldBy,
+}
+
+/// Reads the writer's answer to `holder`'s last lease change, when it has come: a refusal
+/// lets go of the lease held in memory and is returned.
+fn take_answer(held: &mut HashMap<u64, Held>, holder: u64) -> Option<Lost> {
+    let entry = held.get_mut(&holder)?;
+    let answer = entry.answer.as_ref()?.try_recv();
+    match answer {
+        Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        Ok(Ok(Err(by))) => {
+            let meeting = entry.meeting;
+            held.remove(&holder);
+            Some(Lost { meeting, by })
+        }
+        // A lease is a courtesy between editors: when the file cannot be written, the
+        // draft and the journal still keep what is typed, so editing goes on.
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "minutes lease not written");
+            entry.answer = None;
+            None
+        }
+        Ok(Ok(Ok(()))) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            entry.answer = None;
+            None
+        }
+    }
+}
+
 /// The lease row of `meeting`, expired or not.
 fn lease_in(
     table: &impl ReadableTable<u64, &'static [u8]>,
@@ -208,27 +282,35 @@ fn lease_in(
 mod tests {
     use super::*;
 
+    /// `hold_minutes`, its lease row written before the answer is looked at: what another
+    /// App reads a moment later.
+    fn hold(store: &Store, holder: u64, meeting: Option<MeetingId>) -> Result<(), HeldBy> {
+        let answer = store.hold_minutes(holder, meeting);
+        store.settle();
+        answer
+    }
+
     #[test]
     fn the_second_holder_is_refused_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.redb")).unwrap();
         let (a, b) = (new_holder(), new_holder());
         let m = Some(MeetingId(7));
-        assert_eq!(store.hold_minutes(a, m), Ok(()));
-        assert_eq!(store.hold_minutes(a, m), Ok(()), "renewed");
+        assert_eq!(hold(&store, a, m), Ok(()));
+        assert_eq!(hold(&store, a, m), Ok(()), "renewed");
         assert!(
-            store.clone().hold_minutes(b, m).is_err(),
+            hold(&store.clone(), b, m).is_err(),
             "shared by clones"
         );
         assert_eq!(
-            store.hold_minutes(a, Some(MeetingId(8))),
+            hold(&store, a, Some(MeetingId(8))),
             Ok(()),
             "moving on lets go"
         );
-        assert_eq!(store.hold_minutes(b, m), Ok(()));
-        assert!(store.hold_minutes(a, m).is_err());
-        assert_eq!(store.hold_minutes(b, None), Ok(()));
-        assert_eq!(store.hold_minutes(a, m), Ok(()));
+        assert_eq!(hold(&store, b, m), Ok(()));
+        assert!(hold(&store, a, m).is_err());
+        assert_eq!(hold(&store, b, None), Ok(()));
+        assert_eq!(hold(&store, a, m), Ok(()));
     }
 
     /// Two `Store::open` of one file share nothing in memory: they stand for two processes.
@@ -240,20 +322,20 @@ mod tests {
         let second = Store::open(&path).unwrap();
         let (a, b) = (new_holder(), new_holder());
         let m = Some(MeetingId(7));
-        assert_eq!(first.hold_minutes(a, m), Ok(()));
+        assert_eq!(hold(&first, a, m), Ok(()));
         assert_eq!(
-            second.hold_minutes(b, m),
+            hold(&second, b, m),
             Err(HeldBy {
                 login: first.access().login.clone()
             }),
             "the other handle's holder is named"
         );
-        assert_eq!(second.hold_minutes(b, Some(MeetingId(9))), Ok(()));
-        assert!(first.hold_minutes(a, Some(MeetingId(9))).is_err());
+        assert_eq!(hold(&second, b, Some(MeetingId(9))), Ok(()));
+        assert!(hold(&first, a, Some(MeetingId(9))).is_err());
         // Letting go through one handle frees the minutes for the other at once.
-        assert_eq!(first.hold_minutes(a, None), Ok(()));
-        assert_eq!(second.hold_minutes(b, m), Ok(()));
-        assert!(first.hold_minutes(a, m).is_err());
+        assert_eq!(hold(&first, a, None), Ok(()));
+        assert_eq!(hold(&second, b, m), Ok(()));
+        assert!(hold(&first, a, m).is_err());
     }
 
     #[test]
@@ -264,7 +346,7 @@ mod tests {
         let second = Store::open(&path).unwrap();
         let (a, b) = (new_holder(), new_holder());
         let m = MeetingId(7);
-        assert_eq!(first.hold_minutes(a, Some(m)), Ok(()));
+        assert_eq!(hold(&first, a, Some(m)), Ok(()));
         // The first holder's process vanished long ago: its row ran out.
         let txn = first.db.begin_write().unwrap();
         {
@@ -274,7 +356,7 @@ mod tests {
             table.insert(m.0, encode(&lease).as_slice()).unwrap();
         }
         txn.commit().unwrap();
-        assert_eq!(second.hold_minutes(b, Some(m)), Ok(()));
+        assert_eq!(hold(&second, b, Some(m)), Ok(()));
         let read = second.db.begin_read().unwrap();
         let row: Lease = decode(
             read.open_table(LEASES)
@@ -295,7 +377,7 @@ mod tests {
         let store = Store::open(&dir.path().join("l.redb")).unwrap();
         let a = new_holder();
         let m = Some(MeetingId(7));
-        assert_eq!(store.hold_minutes(a, m), Ok(()));
+        assert_eq!(hold(&store, a, m), Ok(()));
         let expiry = |store: &Store| -> u64 {
             let read = store.db.begin_read().unwrap();
             let table = read.open_table(LEASES).unwrap();
@@ -306,14 +388,14 @@ mod tests {
         let written = expiry(&store);
         std::thread::sleep(Duration::from_millis(20));
         for _ in 0..100 {
-            assert_eq!(store.hold_minutes(a, m), Ok(()));
+            assert_eq!(hold(&store, a, m), Ok(()));
         }
         assert_eq!(expiry(&store), written, "no commit per key");
         // Once a renewal is due, the next key writes it.
         if let Ok(mut held) = store.leases.0.lock() {
             held.get_mut(&a).unwrap().renewed = Instant::now().checked_sub(RENEW_EVERY).unwrap();
         }
-        assert_eq!(store.hold_minutes(a, m), Ok(()));
+        assert_eq!(hold(&store, a, m), Ok(()));
         assert!(expiry(&store) > written);
     }
 
@@ -321,8 +403,64 @@ mod tests {
     fn lease_rows_are_not_data_to_check() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.redb")).unwrap();
-        assert_eq!(store.hold_minutes(new_holder(), Some(MeetingId(7))), Ok(()));
+        assert_eq!(hold(&store, new_holder(), Some(MeetingId(7))), Ok(()));
         let problems = super::super::check::run(&store.read().unwrap()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// Two Apps asking in the same moment are both answered from what they read; the
+    /// writer gives the minutes to the first, and the second hears so at its next key.
+    #[test]
+    fn the_app_that_loses_a_race_for_the_minutes_hears_it_at_its_next_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("l.redb")).unwrap();
+        let (a, b) = (new_holder(), new_holder());
+        let m = Some(MeetingId(7));
+        assert_eq!(store.hold_minutes(a, m), Ok(()));
+        assert_eq!(store.hold_minutes(b, m), Ok(()), "nothing written yet");
+        store.settle();
+        assert_eq!(store.hold_minutes(a, m), Ok(()));
+        assert!(store.hold_minutes(b, m).is_err(), "the writer refused b");
+    }
+
+    /// Through an App's handle, a meeting whose minutes another App holds cannot be changed:
+    /// not its draft, not its roll; the holder's own handle and a command line can.
+    #[test]
+    fn the_store_refuses_changes_to_minutes_another_app_holds() {
+        use crate::domain::{Draft, Meeting, MeetingKind, MeetingState, OrgId};
+        use crate::store::{Command, RollChange};
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::testkit::sample(dir.path());
+        let day = crate::domain::date::parse_iso("2026-11-05").unwrap();
+        let m = MeetingId(1);
+        let meeting = Meeting::new(m, OrgId(3), MeetingKind::Regular, day, MeetingState::Held);
+        store.write(|w| w.put_meeting(&meeting)).unwrap();
+        let (a, b) = (new_holder(), new_holder());
+        assert_eq!(hold(&store, a, Some(m)), Ok(()));
+        let draft = |by: &str| Command::SaveDraft {
+            meeting: m,
+            draft: Draft {
+                text: format!("của {by}"),
+                saved_at: store.clock().now(),
+                by: by.into(),
+            },
+        };
+        let mark = Command::ChangeRoll {
+            meeting: m,
+            change: RollChange::RestPresent,
+            today: day,
+        };
+        let other = store.for_holder(b);
+        for refused in [other.run(draft("b")), other.run(mark.clone())] {
+            assert!(
+                matches!(refused, Err(StoreError::HeldBy { .. })),
+                "{refused:?}"
+            );
+        }
+        assert!(store.read().unwrap().draft(m).unwrap().is_none());
+        store.for_holder(a).run(draft("a")).unwrap();
+        store.run(mark).unwrap();
+        assert_eq!(hold(&store, a, None), Ok(()));
+        other.run(draft("b")).unwrap();
     }
 }

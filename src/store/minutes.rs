@@ -111,12 +111,14 @@ impl Writer<'_> {
     }
 
     /// A meeting that must exist, to be changed by someone who may change meetings (or
-    /// their minutes, drafts, plan and documents) inside the scope. The role is checked
-    /// first, so a viewer hears "not allowed" whatever meeting they name.
+    /// their minutes, drafts, plan and documents) inside the scope, while nobody else holds
+    /// its minutes. The role is checked first, so a viewer hears "not allowed" whatever
+    /// meeting they name.
     pub(super) fn meeting_to_change(&self, id: MeetingId) -> Result<Meeting, StoreError> {
         self.refuse_unless(self.access.role.writes_meetings())?;
         let meeting = self.existing_meeting(id)?;
         self.require_scope(meeting.org)?;
+        self.require_lease(id)?;
         Ok(meeting)
     }
 

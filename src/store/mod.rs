@@ -8,6 +8,7 @@ pub mod check;
 mod classifications;
 mod codec;
 mod command;
+mod committer;
 mod error;
 mod files;
 mod holders;
@@ -37,6 +38,7 @@ pub use audit::AuditEntry;
 pub use calendar::{MeetingDraft, MeetingWrite};
 pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, GradedUnits};
 pub use command::{Command, Done};
+pub use committer::Pending;
 pub use error::StoreError;
 pub use holders::{Holder, holders_of};
 pub use leases::{HeldBy, LEASE_TTL, new_holder};
@@ -64,6 +66,9 @@ pub struct Store {
     leases: Arc<leases::Leases>,
     /// Where the audit trail's times come from: the clock every screen reads.
     clock: crate::clock::Clock,
+    /// The one writer of this database in this process: commands wait there and are
+    /// committed together (`committer.rs`).
+    committer: Arc<committer::Committer>,
 }
 
 impl Store {
@@ -81,13 +86,20 @@ impl Store {
             .set_concurrency_mode(ConcurrencyMode::MultiWriter)
             .create(path)
             .map_err(|e| open_error(path, e))?;
+        let db = Arc::new(db);
+        let generation = Arc::new(AtomicU64::new(0));
+        let bump = generation.clone();
+        let committer = committer::Committer::start(db.clone(), move || {
+            bump.fetch_add(1, Ordering::AcqRel);
+        });
         let store = Store {
-            db: Arc::new(db),
+            db,
             path: path.to_path_buf(),
             access: Arc::new(Access::local(local_user())),
-            generation: Arc::new(AtomicU64::new(0)),
+            generation,
             leases: Arc::default(),
             clock: crate::clock::Clock::vietnam(),
+            committer: Arc::new(committer),
         };
         if store.is_blank()? {
             migrate::initialise(&store)?;
@@ -105,6 +117,19 @@ impl Store {
     pub fn as_user(&self, user: &crate::domain::User) -> Store {
         Store {
             access: Arc::new(Access::of(user)),
+            ..self.clone()
+        }
+    }
+
+    /// The same database changed by the App `holder` (from [`new_holder`]): every change
+    /// to a meeting whose minutes another App holds is refused with who holds them.
+    pub fn for_holder(&self, holder: u64) -> Store {
+        let access = Access {
+            holder: Some(holder),
+            ..(*self.access).clone()
+        };
+        Store {
+            access: Arc::new(access),
             ..self.clone()
         }
     }

@@ -78,6 +78,9 @@ pub struct Writer<'t> {
     pub(super) org_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) member_classifications: Table<'t, (u64, i32), Bytes>,
     pub(super) meta: Table<'t, &'static str, Bytes>,
+    /// Who holds which meeting's minutes: a change to a meeting another App holds is
+    /// refused (`Writer::require_lease`).
+    pub(super) leases: Table<'t, u64, Bytes>,
     pub(super) access: std::sync::Arc<Access>,
     pub(super) scope_cache: ScopeCache,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
@@ -156,6 +159,7 @@ impl<'t> Writer<'t> {
         access: std::sync::Arc<Access>,
     ) -> Result<Writer<'t>, StoreError> {
         Ok(open_tables!(Writer {
+            leases: txn.open_table(super::tables::LEASES)?,
             access: access,
             scope_cache: ScopeCache::default(),
             counters: Vec::new(),

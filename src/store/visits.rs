@@ -20,6 +20,7 @@ impl Writer<'_> {
         mut guests: Vec<MemberId>,
     ) -> Result<(Meeting, OrgUnit), StoreError> {
         let mut meeting = self.meeting(id)?.ok_or(StoreError::MeetingGone(id))?;
+        self.require_lease(id)?;
         if meeting.state != MeetingState::Held {
             return Err(StoreError::NotHeld(id));
         }

@@ -194,8 +194,10 @@ impl App {
     pub fn new(store: Store, options: Options) -> App {
         let size = Rect::new(0, 0, super::layout::MIN_WIDTH, super::layout::MIN_HEIGHT);
         let regions = Regions::at_least(size);
+        let lease_holder = crate::store::new_holder();
         let mut app = App {
-            store,
+            // Every change goes out as this App, so the minutes another App holds refuse it.
+            store: store.for_holder(lease_holder),
             lang: options.lang,
             today: options.clock.today(),
             clock: options.clock,
@@ -208,7 +210,7 @@ impl App {
             actor: options.actor,
             overlays: Vec::new(),
             status: options.notice,
-            lease_holder: crate::store::new_holder(),
+            lease_holder,
         };
         let (_, mut cx) = app.split();
         if let Some(home) = cx.read(|r| Home::read(r, regions)) {
