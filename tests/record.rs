@@ -72,6 +72,7 @@ fn typing_is_autosaved_and_offered_back_after_a_crash() {
     assert!(app.store().read().unwrap().draft(id).unwrap().is_none());
     // … and the draft is in the store once it has.
     app.update(Msg::Tick(Instant::now() + Duration::from_secs(3)));
+    app.settle();
     let draft = app.store().read().unwrap().draft(id).unwrap().unwrap();
     assert_eq!(draft.by, "lan");
     assert!(draft.text.contains("Nghị quyết 57 về đổi mới sáng tạo"));
@@ -120,10 +121,35 @@ fn declining_the_draft_keeps_the_saved_minutes() {
     drop(app);
     let mut app = reopen(&dir);
     open_record(&mut app, 0);
+    // No is not yet discarding: it asks again, naming the draft's author.
     press(&mut app, "n");
+    assert!(app.store().read().unwrap().draft(id).unwrap().is_some());
+    let asked = screen_text(&app, 80, 24);
+    assert!(asked.contains("Discard the draft by lan"), "{asked}");
+    press(&mut app, "y");
     assert!(app.store().read().unwrap().draft(id).unwrap().is_none());
     assert!(!app.record().unwrap().editor.changed);
     assert!(stored(&app, id).minutes.is_none());
+}
+
+/// Esc or no at the second question keeps the draft and resumes it: nothing typed goes
+/// without two answers that say so.
+#[test]
+fn no_to_discarding_resumes_the_draft() {
+    let (dir, mut app) = app_on_copy(chibo::domain::Lang::Vi, 80, 24);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "tab");
+    type_text(&mut app, "giữ lấy dòng này");
+    app.update(Msg::Tick(Instant::now() + Duration::from_secs(3)));
+    drop(app);
+    let mut app = reopen(&dir);
+    open_record(&mut app, 0);
+    let asked = screen_text(&app, 80, 24);
+    assert!(asked.contains("Discard the draft"), "{asked}");
+    press(&mut app, "esc esc");
+    assert!(app.store().read().unwrap().draft(id).unwrap().is_some());
+    let text = app.record().unwrap().editor.text().to_text();
+    assert!(text.contains("giữ lấy dòng này"), "{text}");
 }
 
 #[test]
@@ -294,6 +320,8 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
         height: 24,
     });
     let id = open_record(&mut first, 0);
+    // The lease row is the writer's to commit: a moment later, as a second person would.
+    first.store().settle();
     assert_eq!(open_record(&mut second, 0), id);
     assert!(!first.record().unwrap().editor.is_read_only());
     assert!(second.record().unwrap().editor.is_read_only());
@@ -303,7 +331,9 @@ fn a_second_app_on_the_same_minutes_reads_until_the_first_lets_go() {
         "{status}"
     );
     // The first leaves (its session ends): the second may edit on its next tick.
+    let store = first.store().clone();
     drop(first);
+    store.settle();
     second.update(Msg::Tick(Instant::now()));
     assert!(!second.record().unwrap().editor.is_read_only());
     assert_eq!(

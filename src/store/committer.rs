@@ -91,7 +91,7 @@ impl Job {
 
 /// What a job did inside the batch's transaction, answered once the batch is committed.
 enum Outcome {
-    Ran(Done),
+    Ran(Box<Done>),
     Leased(Result<(), HeldBy>),
     Passed,
 }
@@ -262,7 +262,7 @@ fn commit_batch(mut jobs: Vec<Job>, db: &Database) -> bool {
         }
         for (job, outcome) in jobs.into_iter().zip(outcomes) {
             match (job, outcome) {
-                (Job::Run { answer, .. }, Outcome::Ran(done)) => drop(answer.send(Ok(done))),
+                (Job::Run { answer, .. }, Outcome::Ran(done)) => drop(answer.send(Ok(*done))),
                 (Job::Lease { answer, .. }, Outcome::Leased(held)) => {
                     drop(answer.send(Ok(held)));
                 }
@@ -287,7 +287,7 @@ fn run_job(job: &Job, txn: &WriteTransaction) -> Result<Outcome, StoreError> {
             let notes = std::mem::take(&mut writer.notes);
             drop(writer);
             audit::append(txn, &sent.access.login, sent.at, notes)?;
-            Ok(Outcome::Ran(done))
+            Ok(Outcome::Ran(Box::new(done)))
         }
         Job::Lease { write, .. } => write.apply(txn).map(Outcome::Leased),
         Job::Barrier(_) => Ok(Outcome::Passed),
@@ -307,8 +307,13 @@ mod tests {
                     .map(|n| {
                         let id = w.new_meeting_id()?;
                         let date = day + chrono::Days::new(n);
-                        let meeting =
-                            Meeting::new(id, OrgId(3), MeetingKind::Regular, date, MeetingState::Held);
+                        let meeting = Meeting::new(
+                            id,
+                            OrgId(3),
+                            MeetingKind::Regular,
+                            date,
+                            MeetingState::Held,
+                        );
                         w.put_meeting(&meeting)?;
                         Ok(id)
                     })

@@ -56,6 +56,23 @@ impl Holder {
     }
 }
 
+impl Lease {
+    /// Whether the lease keeps others out at `now_ms`: unexpired, and its process still
+    /// running — the file is on this machine, so a holder whose process was killed lets go
+    /// at once rather than when its row runs out, and whoever reopens after a crash
+    /// finds their own draft offered, not their own lease in the way.
+    fn binds(&self, now_ms: u64) -> bool {
+        self.expires_ms > now_ms && process_alive(self.holder.process)
+    }
+}
+
+/// Whether process `pid` is running, as far as this system tells (where it cannot, every
+/// process is taken to be running and leases simply expire).
+fn process_alive(pid: u32) -> bool {
+    let proc = std::path::Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 /// What a holder of this process last asked the writer for: the meeting and when, and the
 /// writer's answer while it has not been read.
 struct Held {
@@ -100,10 +117,10 @@ impl Store {
         let Ok(mut held) = self.leases.0.lock() else {
             return Ok(());
         };
-        if let Some(lost) = take_answer(&mut held, holder) {
-            if Some(lost.meeting) == meeting {
-                return Err(lost.by);
-            }
+        if let Some(lost) = take_answer(&mut held, holder)
+            && Some(lost.meeting) == meeting
+        {
+            return Err(lost.by);
         }
         let before = held.get(&holder).map(|h| (h.meeting, h.renewed));
         let fresh = before.is_some_and(|(held, renewed)| {
@@ -158,6 +175,13 @@ impl Store {
         }
     }
 
+    /// Who, other than the App acting through this handle, holds the minutes of `meeting`
+    /// now (`None` too when they cannot be read: the writer refuses what it must anyway).
+    pub fn minutes_held_elsewhere(&self, meeting: MeetingId) -> Option<String> {
+        let me = Holder::of(self.access().holder.unwrap_or(0));
+        self.other_holder(me, meeting).ok().flatten()
+    }
+
     /// The login of whoever other than `holder` holds an unexpired lease on `meeting`.
     fn other_holder(
         &self,
@@ -173,7 +197,7 @@ impl Store {
         };
         let now = now_ms();
         Ok(lease_in(&table, meeting)?
-            .filter(|l| l.holder != holder && l.expires_ms > now)
+            .filter(|l| l.holder != holder && l.binds(now))
             .map(|l| l.login))
     }
 }
@@ -186,7 +210,7 @@ impl super::Writer<'_> {
             return Ok(());
         };
         match lease_in(&self.leases, meeting)? {
-            Some(lease) if lease.holder != Holder::of(app) && lease.expires_ms > now_ms() => {
+            Some(lease) if lease.holder != Holder::of(app) && lease.binds(now_ms()) => {
                 Err(StoreError::HeldBy { login: lease.login })
             }
             _ => Ok(()),
@@ -219,7 +243,7 @@ impl LeaseWrite {
         };
         let now = now_ms();
         match lease_in(&table, meeting)? {
-            Some(l) if l.holder != self.holder && l.expires_ms > now => {
+            Some(l) if l.holder != self.holder && l.binds(now) => {
                 Ok(Err(HeldBy { login: l.login }))
             }
             _ => {
@@ -298,10 +322,7 @@ mod tests {
         let m = Some(MeetingId(7));
         assert_eq!(hold(&store, a, m), Ok(()));
         assert_eq!(hold(&store, a, m), Ok(()), "renewed");
-        assert!(
-            hold(&store.clone(), b, m).is_err(),
-            "shared by clones"
-        );
+        assert!(hold(&store.clone(), b, m).is_err(), "shared by clones");
         assert_eq!(
             hold(&store, a, Some(MeetingId(8))),
             Ok(()),

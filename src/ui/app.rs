@@ -21,7 +21,7 @@ use super::keymap::{Action, Context, Keymap, Resolved};
 use super::layout::Regions;
 use super::overlay::{Env, Outcome, Overlay};
 pub use super::screen::Target;
-use super::screen::{CommandInfo, Cx, Screen, ScreenMsg, Step};
+use super::screen::{CommandInfo, Cx, Later, Screen, ScreenMsg, Step};
 use super::screens::Ui;
 use super::screens::chrome::{self, Status};
 use super::screens::dashboard::DashboardView;
@@ -157,6 +157,8 @@ pub struct App {
     status: Option<Status>,
     /// This App's id for leases on minutes (see `store::leases`).
     lease_holder: u64,
+    /// Writes of closed screens still waiting for the store's answer.
+    later: Vec<Later>,
 }
 
 /// The screens, taken apart from the rest of the App so one can be handed a [`Cx`].
@@ -211,6 +213,7 @@ impl App {
             overlays: Vec::new(),
             status: options.notice,
             lease_holder,
+            later: Vec::new(),
         };
         let (_, mut cx) = app.split();
         if let Some(home) = cx.read(|r| Home::read(r, regions)) {
@@ -221,10 +224,59 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.handle(msg);
-        if self.sync_lease() && !effects.contains(&Effect::Redraw) {
+        let asked = self.sync_lease() | self.ask_questions();
+        if asked && !effects.contains(&Effect::Redraw) {
             effects.push(Effect::Redraw);
         }
         effects
+    }
+
+    /// A question the screen on top has to ask now, asked when nothing else is open.
+    fn ask_questions(&mut self) -> bool {
+        if !self.overlays.is_empty() {
+            return false;
+        }
+        let (mut stack, mut cx) = self.split();
+        let Some(question) = stack.top().question(&mut cx) else {
+            return false;
+        };
+        self.overlays.push(question);
+        true
+    }
+
+    /// Waits until the store's writer has answered everything handed to it, and shows the
+    /// answers: for a host about to end the App, and for tests.
+    pub fn settle(&mut self) -> Vec<Effect> {
+        self.store.settle();
+        let mut answered = self.take_later_answers();
+        let (mut stack, mut cx) = self.split();
+        for screen in stack.all() {
+            answered |= screen.take_answers(&mut cx);
+        }
+        let asked = self.sync_lease() | self.ask_questions();
+        redraw_if(answered || asked)
+    }
+
+    /// Answers to writes of closed screens: a refusal is said in the status line. Whether
+    /// one came.
+    fn take_later_answers(&mut self) -> bool {
+        let mut came = false;
+        let mut refusals = Vec::new();
+        self.later.retain(|later| match later.pending.try_take() {
+            None => true,
+            Some(answer) => {
+                came = true;
+                if let Err(e) = answer {
+                    tracing::warn!(error = %e, "a write of a closed screen was refused");
+                    refusals.push((later.refused)(self.lang, &e));
+                }
+                false
+            }
+        });
+        if let Some(refusal) = refusals.pop() {
+            self.split().1.refuse(refusal);
+        }
+        came
     }
 
     fn handle(&mut self, msg: Msg) -> Vec<Effect> {
@@ -442,6 +494,7 @@ impl App {
             theme: self.theme,
             keymap: &self.keymap,
             status: &mut self.status,
+            later: &mut self.later,
         };
         let stack = Stack {
             home: &mut self.home,
@@ -746,12 +799,13 @@ impl App {
     /// Time passes: the day may change, an autosave may be due.
     fn tick(&mut self, now: Instant) -> Vec<Effect> {
         let moved = self.follow_the_day();
+        let answered = self.take_later_answers();
         let (mut stack, mut cx) = self.split();
         let mut saved = false;
         for screen in stack.all() {
             saved |= screen.tick(now, &mut cx);
         }
-        redraw_if(moved || saved)
+        redraw_if(moved || saved || answered)
     }
 
     /// When the host must send the next [`Msg::Tick`]: an autosave's due time, or the
@@ -761,9 +815,12 @@ impl App {
             .clock
             .until_tomorrow()
             .map(|left| Instant::now() + left);
+        // While a closed screen's write is unanswered, look again shortly.
+        let answer = (!self.later.is_empty()).then(|| Instant::now() + ANSWER_POLL);
         self.screens()
             .filter_map(|s| s.due_at())
             .chain(midnight)
+            .chain(answer)
             .min()
     }
 
@@ -771,6 +828,7 @@ impl App {
     /// the App (a dropped connection, a server shutting down).
     pub fn flush_draft(&mut self) {
         self.leave_all();
+        self.store.settle();
     }
 
     /// What is typed and not yet saved in any screen is kept as a draft, to resume next
@@ -802,6 +860,10 @@ impl App {
         self.clock.now()
     }
 }
+
+/// How often a write's answer is looked for while one is awaited: short enough that a
+/// mark's confirmation shows at once, long enough to leave the processor alone.
+pub(super) const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(15);
 
 fn redraw_if(changed: bool) -> Vec<Effect> {
     if changed {

@@ -1077,6 +1077,17 @@ pub mod record {
         lang.pick("chưa lưu", "unsaved")
     }
 
+    /// Writes handed to the store and not yet answered.
+    pub fn writing(lang: Lang, count: usize) -> String {
+        lang.pick(format!("đang ghi {count}…"), format!("writing {count}…"))
+    }
+
+    /// When what is typed last reached the database.
+    pub fn saved_at(lang: Lang, at: NaiveDateTime) -> String {
+        let clock = at.format("%H:%M:%S");
+        lang.pick(format!("đã ghi {clock}"), format!("written {clock}"))
+    }
+
     pub fn signatures(lang: Lang, chair: Option<&str>, secretary: Option<&str>) -> String {
         let name = |n: Option<&str>| n.unwrap_or("—").to_string();
         lang.pick(
@@ -1108,24 +1119,50 @@ pub mod record {
     }
 
     pub fn resume_question(lang: Lang, at: NaiveDateTime, by: &str) -> Vec<String> {
+        let by = crate::domain::text::sanitize(by);
         vec![
             lang.pick(
                 format!(
-                    "Có bản nháp biên bản chưa lưu, ghi lúc {} ({by}).",
+                    "Có bản nháp biên bản chưa lưu của {by}, ghi lúc {}.",
                     moment(lang, at)
                 ),
                 format!(
-                    "There is an unsaved draft of these minutes from {} ({by}).",
+                    "There is an unsaved draft of these minutes by {by}, from {}.",
                     moment(lang, at)
                 ),
             ),
             lang.pick(
-                "Tiếp tục bản nháp? Nếu không, bản nháp bị bỏ và biên bản đã lưu được giữ nguyên."
+                "Tiếp tục soạn từ bản nháp? Chọn không là để Bỏ bản nháp — sẽ hỏi lại trước khi bỏ."
                     .to_string(),
-                "Resume the draft? If not, the draft is dropped and the saved minutes are kept."
+                "Resume from the draft? No means Discard the draft — you will be asked again first."
                     .to_string(),
             ),
         ]
+    }
+
+    /// Asked before a draft is dropped: nothing typed goes without a second yes.
+    pub fn discard_question(lang: Lang, at: NaiveDateTime, by: &str) -> Vec<String> {
+        let by = crate::domain::text::sanitize(by);
+        vec![
+            lang.pick(
+                format!("Bỏ bản nháp của {by} ({})?", moment(lang, at)),
+                format!("Discard the draft by {by} ({})?", moment(lang, at)),
+            ),
+            lang.pick(
+                "Những gì trong bản nháp sẽ mất hẳn; biên bản đã lưu giữ nguyên. Không: tiếp tục soạn từ bản nháp."
+                    .to_string(),
+                "What is in the draft is lost for good; the saved minutes stay. No: resume from the draft."
+                    .to_string(),
+            ),
+        ]
+    }
+
+    /// A write of a record already left was refused.
+    pub fn not_saved(lang: Lang, reason: &str) -> String {
+        lang.pick(
+            format!("Biên bản chưa được ghi: {reason}. Bản nháp vẫn giữ những gì đã gõ."),
+            format!("The minutes were not written: {reason}. The draft keeps what was typed."),
+        )
     }
 
     pub fn resumed(lang: Lang) -> &'static str {

@@ -44,6 +44,15 @@ pub struct Cx<'a> {
     pub theme: Theme,
     pub keymap: &'a Keymap,
     pub status: &'a mut Option<Status>,
+    /// Writes of screens that have closed before they were answered: the App reads the
+    /// answers and says when one was refused.
+    pub later: &'a mut Vec<Later>,
+}
+
+/// A write whose screen has closed: how to word a refusal, should it come.
+pub struct Later {
+    pub pending: crate::store::Pending,
+    pub refused: fn(Lang, &StoreError) -> String,
 }
 
 impl Cx<'_> {
@@ -265,9 +274,19 @@ pub trait Screen: Send + std::any::Any {
         None
     }
 
+    /// The store's answers to what this screen handed it, read. Whether any came.
+    fn take_answers(&mut self, _cx: &mut Cx<'_>) -> bool {
+        false
+    }
+
     /// Time passes: what is due is done. Whether anything shown changed.
     fn tick(&mut self, _now: Instant, _cx: &mut Cx<'_>) -> bool {
         false
+    }
+
+    /// A question to ask now (a draft to resume, once this App holds the minutes).
+    fn question(&mut self, _cx: &mut Cx<'_>) -> Option<Box<dyn crate::ui::overlay::Overlay>> {
+        None
     }
 
     /// The meeting whose minutes this screen would edit, to hold the lease on.

@@ -71,9 +71,15 @@ pub fn app(lang: Lang, width: u16, height: u16) -> App {
 
 /// Presses keys written as the keys file writes them, separated by spaces: `j j enter`;
 /// what the App answered to them all.
+/// Presses `keys` one after another, each followed by what the store's writer answers,
+/// as a person sees it a moment after the key.
 pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
     keys.split_whitespace()
-        .flat_map(|key| app.update(Msg::Key(KeyChord::parse(key).unwrap().event())))
+        .flat_map(|key| {
+            let mut effects = app.update(Msg::Key(KeyChord::parse(key).unwrap().event()));
+            effects.extend(app.settle());
+            effects
+        })
         .collect()
 }
 

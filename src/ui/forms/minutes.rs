@@ -318,14 +318,23 @@ impl Edit for Decisions {
 }
 
 /// "Resume the draft?" asked when a meeting opens with a draft newer than its saved
-/// minutes. The answer goes back to the App, which holds the editor.
+/// minutes, to the one who will hold them. No asks again before dropping anything: only a
+/// second yes discards, and no to that resumes. The answer goes back to the screen, which
+/// holds the editor.
 pub struct ResumeDraft {
     question: Vec<String>,
+    /// Asked second, once the first answer was no.
+    discard: Vec<String>,
+    discarding: bool,
 }
 
 impl ResumeDraft {
-    pub fn new(question: Vec<String>) -> ResumeDraft {
-        ResumeDraft { question }
+    pub fn new(lang: Lang, at: NaiveDateTime, by: &str) -> ResumeDraft {
+        ResumeDraft {
+            question: crate::ui::i18n::record::resume_question(lang, at, by),
+            discard: crate::ui::i18n::record::discard_question(lang, at, by),
+            discarding: false,
+        }
     }
 }
 
@@ -335,14 +344,26 @@ impl Overlay for ResumeDraft {
     }
 
     fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, _env: &mut Env<'_>) -> Outcome {
-        match Pending::answer(action) {
-            Answer::Yes => Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(true))),
-            Answer::No => Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(false))),
-            Answer::Undecided => Outcome::Ignored,
+        let resume = Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(true)));
+        match (Pending::answer(action), self.discarding) {
+            (Answer::Yes, false) | (Answer::No, true) => resume,
+            (Answer::No, false) => {
+                self.discarding = true;
+                Outcome::Keep
+            }
+            (Answer::Yes, true) => {
+                Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(false)))
+            }
+            (Answer::Undecided, _) => Outcome::Ignored,
         }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, ui: &Ui<'_>) {
-        render_question(frame, area, &self.question, ui);
+        let question = if self.discarding {
+            &self.discard
+        } else {
+            &self.question
+        };
+        render_question(frame, area, question, ui);
     }
 }

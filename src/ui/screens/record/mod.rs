@@ -10,9 +10,7 @@ pub mod editor;
 mod render;
 mod screen;
 
-use std::time::Instant;
-
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::layout::Rect;
 
 pub use self::render::render;
@@ -22,7 +20,7 @@ use crate::domain::minutes::TemplateFacts;
 use crate::domain::{
     Draft, Meeting, MeetingId, MemberId, MinutesText, OrgUnit, RoleKind, Roll, Section,
 };
-use crate::store::{Reader, StoreError};
+use crate::store::{Pending, Reader, StoreError};
 use editor::Editor;
 
 /// What the right side shows.
@@ -62,6 +60,13 @@ pub struct MeetingRecord {
     pub excuse_for: Option<MemberId>,
     /// Who holds the lease on these minutes while this session may only read them.
     pub held_by: Option<String>,
+    /// Writes handed to the store and not answered yet, oldest first: the screen never
+    /// waits for them (see `screen.rs`).
+    pub(super) sent: Vec<(screen::Sent, Pending)>,
+    /// When what is typed last reached the database, as a draft or as the minutes.
+    pub saved_at: Option<NaiveDateTime>,
+    /// A draft to offer once this App holds the minutes: never to one who only reads.
+    pub(super) offer: Option<Draft>,
     body: Rect,
 }
 
@@ -84,6 +89,7 @@ impl MeetingRecord {
             None => template(reader, &meeting)?,
         };
         let path = super::path_of(reader, &org)?;
+        let meeting_saved_at = meeting.minutes_saved_at;
         let mut record = MeetingRecord {
             roll: reader.roll_of(&meeting)?,
             guests: guest_names(reader, &meeting)?,
@@ -96,6 +102,9 @@ impl MeetingRecord {
             roll_offset: 0,
             excuse_for: None,
             held_by: None,
+            sent: Vec::new(),
+            saved_at: meeting_saved_at,
+            offer: None,
             body,
         };
         record.keep_cursor_in_view();
@@ -114,18 +123,17 @@ impl MeetingRecord {
         }))
     }
 
-    /// Once the minutes may be edited here after someone else held them: what they stored
-    /// replaces what this read-only screen showed — their draft when newer (they left
-    /// without saving), else the minutes they saved — so nothing of theirs is overwritten.
-    pub fn take_over(&mut self, reader: &Reader, now: Instant) -> Result<bool, StoreError> {
+    /// Once the minutes may be edited here after someone else held them: the minutes they
+    /// saved replace what this read-only screen showed, and their draft, when newer (they
+    /// left without saving), is offered first — so nothing of theirs is overwritten.
+    pub fn take_over(&mut self, reader: &Reader) -> Result<bool, StoreError> {
         if !self.reload(reader)? {
             return Ok(false);
         }
-        if let Some(draft) = self.draft_to_offer(reader)? {
-            self.editor.replace(&MinutesText::parse(&draft.text), now);
-        } else if let Some(saved) = &self.meeting.minutes {
+        if let Some(saved) = &self.meeting.minutes {
             self.editor = Editor::new(&MinutesText::parse(saved), false);
         }
+        self.offer = self.draft_to_offer(reader)?;
         Ok(true)
     }
 

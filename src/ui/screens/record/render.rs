@@ -88,14 +88,21 @@ fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
     }
     let state = match &m.approval {
         Some(a) => words::approved(ui.lang, a.at, a.by.as_deref()),
-        None if record.editor.changed => {
-            format!(
-                "{} ({})",
-                words::not_approved(ui.lang),
-                words::unsaved(ui.lang)
-            )
+        None => {
+            let mut notes = Vec::new();
+            if record.editor.changed {
+                notes.push(words::unsaved(ui.lang).to_string());
+            }
+            if !record.sent.is_empty() {
+                notes.push(words::writing(ui.lang, record.sent.len()));
+            } else if let Some(at) = record.saved_at.filter(|_| record.editor.changed) {
+                notes.push(words::saved_at(ui.lang, at));
+            }
+            match notes.is_empty() {
+                true => words::not_approved(ui.lang).to_string(),
+                false => format!("{} ({})", words::not_approved(ui.lang), notes.join(", ")),
+            }
         }
-        None => words::not_approved(ui.lang).to_string(),
     };
     let state_style = if m.is_approved() {
         ui.theme.good()

@@ -7,6 +7,12 @@
 //! not yet saved and whenever the section changes, and the minutes are saved into the
 //! meeting on Save, on leaving the record, and before approval.
 //!
+//! No key waits for the store: marks, drafts and saves are handed to the database's writer
+//! ([`Store::submit`](crate::store::Store::submit)) and the screen goes on — a mark shows at
+//! once and the roll is read again when the writer answers; the header says what is still
+//! waiting and when the text last reached the database. Only approving and exporting,
+//! which need the minutes saved first, wait for the answer.
+//!
 //! [`AT_MOST`]: super::editor::AT_MOST
 
 use std::time::Instant;
@@ -17,38 +23,41 @@ use ratatui::layout::Rect;
 
 use super::editor::Command as EditCommand;
 use super::{MeetingRecord, Tab, render};
-use crate::domain::{Draft, Mark, MeetingId, MemberId, MinutesError, MinutesText, OrgUnit};
+use chrono::NaiveDateTime;
+
+use crate::domain::{Draft, Mark, MeetingId, MinutesError, MinutesText, OrgUnit};
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
-use crate::store::{self, Command, HeldBy, Reader, RollChange, RollChanged, StoreError};
+use crate::store::{self, Command, HeldBy, Pending, Reader, RollChange, StoreError};
+use crate::ui::app::ANSWER_POLL;
 use crate::ui::forms::CalendarSubject;
 use crate::ui::forms::minutes::{self as minutes_forms, ResumeDraft, Stamp};
 use crate::ui::i18n::Text;
 use crate::ui::i18n::record as words;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::Regions;
-use crate::ui::screen::{CommandInfo, Cx, Screen, ScreenMsg, Selection, Step, Target, offered};
+use crate::ui::screen::{
+    CommandInfo, Cx, Later, Screen, ScreenMsg, Selection, Step, Target, offered,
+};
 use crate::ui::screens::Ui;
 
 /// Enter on a meeting: its record, with the roll first, and the question whether to
 /// resume a draft left unsaved.
 pub fn open(id: MeetingId, cx: &mut Cx<'_>) -> Step {
     let body = cx.body();
+    let writes = cx.store.access().role.writes_meetings();
+    let held_elsewhere = cx.store.minutes_held_elsewhere(id);
     let opened = cx.read(|r| {
-        let Some(record) = MeetingRecord::open(r, id, body)? else {
+        let Some(mut record) = MeetingRecord::open(r, id, body)? else {
             return Ok(None);
         };
-        let draft = record.draft_to_offer(r)?;
-        Ok(Some((record, draft)))
+        // A draft is offered only to one who will hold the minutes: never to a reader.
+        if writes && held_elsewhere.is_none() {
+            record.offer = record.draft_to_offer(r)?;
+        }
+        Ok(Some(record))
     });
     match opened {
-        Some(Some((record, draft))) => {
-            let mut steps = vec![Step::Push(Box::new(record))];
-            if let Some(draft) = draft {
-                let question = words::resume_question(cx.lang, draft.saved_at, &draft.by);
-                steps.push(Step::Open(Box::new(ResumeDraft::new(question))));
-            }
-            Step::Then(steps)
-        }
+        Some(Some(record)) => Step::Push(Box::new(record)),
         Some(None) => {
             cx.error(Text::NotFound);
             Step::Changed
@@ -119,55 +128,106 @@ impl MeetingRecord {
             saved_at: stamp.at,
             by: stamp.by,
         };
+        let _ = now;
         let id = self.meeting.id;
-        match cx.store.run(Command::SaveDraft { meeting: id, draft }) {
-            Ok(_) => self.editor.autosave.saved(),
-            Err(e) => {
-                // Try again a little later rather than at every tick.
-                self.editor.autosave.saved();
-                self.editor.autosave.touch(now);
-                store_failed(&e, cx);
-            }
-        }
+        let pending = cx.store.submit(Command::SaveDraft { meeting: id, draft });
+        self.editor.autosave.saved();
+        self.sent.push((Sent::Draft(stamp.at), pending));
     }
 
-    /// Saves the minutes into the meeting when they changed. False when they could not be
-    /// saved (the reason is in the status line); what was typed is then still on screen
-    /// and in the draft.
-    fn save_minutes(&mut self, cx: &mut Cx<'_>) -> bool {
+    /// Hands the minutes to the store when they changed: the editor counts them saved
+    /// until the answer says otherwise. `None` when there was nothing to save.
+    fn send_minutes(&mut self, cx: &mut Cx<'_>) -> Option<(Sent, Pending)> {
         if !self.editor.changed {
-            return true;
+            return None;
         }
         let (id, at) = (self.meeting.id, cx.now());
         let text = self.editor.text().to_text();
-        let saved = cx
-            .store
-            .run(Command::SaveMinutes {
-                meeting: id,
-                text,
-                at,
-            })
-            .and_then(store::Done::into_meeting);
-        match saved {
-            Ok(meeting) => {
-                self.meeting = meeting;
-                self.editor.saved();
-                true
+        let pending = cx.store.submit(Command::SaveMinutes {
+            meeting: id,
+            text,
+            at,
+        });
+        self.editor.saved();
+        Some((Sent::Minutes(at), pending))
+    }
+
+    /// Saves the minutes into the meeting when they changed, and waits for it: before
+    /// approving or exporting, which need them saved. False when they could not be saved
+    /// (the reason is in the status line); what was typed is then still on screen and in
+    /// the draft.
+    fn save_minutes_now(&mut self, cx: &mut Cx<'_>) -> bool {
+        let Some((sent, pending)) = self.send_minutes(cx) else {
+            return true;
+        };
+        let answer = pending.wait();
+        let saved = answer.is_ok();
+        self.answered(sent, answer, cx);
+        saved
+    }
+
+    /// Reads the answers the store has given to what this screen handed it. Whether any
+    /// came.
+    fn read_answers(&mut self, cx: &mut Cx<'_>) -> bool {
+        let mut answers = Vec::new();
+        self.sent
+            .retain(|(sent, pending)| match pending.try_take() {
+                Some(answer) => {
+                    answers.push((*sent, answer));
+                    false
+                }
+                None => true,
+            });
+        let came = !answers.is_empty();
+        for (sent, answer) in answers {
+            self.answered(sent, answer, cx);
+        }
+        // The roll is read again once no mark is waiting, so a mark shown at once is not
+        // taken away by a read from before it was written.
+        let marking = self.sent.iter().any(|(s, _)| s.is_roll());
+        if came && !marking {
+            cx.read(|r| self.reload(r).map(drop));
+        }
+        came
+    }
+
+    /// What the store answered to `sent`.
+    fn answered(&mut self, sent: Sent, answer: Result<store::Done, StoreError>, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        match (sent, answer) {
+            (Sent::Mark, Ok(_)) => {}
+            (Sent::RestPresent, Ok(done)) => {
+                let changed = done.into_roll().map_or(0, |d| d.changed);
+                cx.say(words::rest_present(lang, changed));
             }
-            Err(e) => {
-                self.save_draft(Instant::now(), cx);
+            (Sent::Draft(at), Ok(_)) => self.saved_at = Some(at),
+            (Sent::Minutes(at), Ok(done)) => {
+                if let Ok(meeting) = done.into_meeting() {
+                    self.meeting = meeting;
+                }
+                self.saved_at = Some(at);
+                cx.say(words::saved(lang).to_string());
+            }
+            (Sent::Discard, Ok(_)) => cx.say(words::draft_dropped(lang).to_string()),
+            (sent, Err(e)) => {
+                if let Sent::Minutes(_) | Sent::Draft(_) = sent {
+                    // Not saved: still to save, and kept as a draft a little later.
+                    self.editor.changed |= matches!(sent, Sent::Minutes(_));
+                    self.editor.autosave.touch(Instant::now());
+                }
                 store_failed(&e, cx);
-                false
             }
         }
     }
 
-    /// Marks the member under the cursor (`None` takes the mark away), at once. Whether
-    /// the mark was written.
+    /// Marks the member under the cursor (`None` takes the mark away): shown at once,
+    /// written by the store's writer. Whether a mark was sent.
     fn mark(&mut self, mark: Option<Mark>, cx: &mut Cx<'_>) -> bool {
-        let Some(member) = self.member_on_roll() else {
+        let cursor = self.roll_cursor();
+        let Some(entry) = self.roll.entries.get_mut(cursor) else {
             return false;
         };
+        let member = entry.member;
         let change = match mark {
             Some(mark) => RollChange::Mark {
                 member,
@@ -176,52 +236,24 @@ impl MeetingRecord {
             },
             None => RollChange::Unmark { member },
         };
-        self.change_roll(change, cx).is_some()
+        entry.mark = mark;
+        cx.say(words::marked(cx.lang, &entry.name, mark));
+        self.send_roll(change, Sent::Mark, cx);
+        true
     }
 
     fn mark_rest_present(&mut self, cx: &mut Cx<'_>) {
-        if let Some(done) = self.change_roll(RollChange::RestPresent, cx) {
-            cx.say(words::rest_present(cx.lang, done.changed));
-        }
+        self.send_roll(RollChange::RestPresent, Sent::RestPresent, cx);
     }
 
-    /// The member under the cursor on the roll.
-    fn member_on_roll(&self) -> Option<MemberId> {
-        self.roll.entries.get(self.roll_cursor()).map(|e| e.member)
-    }
-
-    /// Sends `change` to the store and shows the roll as written: what it did, or `None`
-    /// when it changed nothing (the reason, if any, is in the status line).
-    fn change_roll(&mut self, change: RollChange, cx: &mut Cx<'_>) -> Option<RollChanged> {
-        let (lang, today, id) = (cx.lang, cx.today, self.meeting.id);
-        let changed = cx
-            .store
-            .run(Command::ChangeRoll {
-                meeting: id,
-                change,
-                today,
-            })
-            .and_then(store::Done::into_roll);
-        match changed {
-            Ok(done) if done.changed > 0 => {
-                if let Some(entry) = &done.entry {
-                    cx.say(words::marked(lang, &entry.name, entry.mark));
-                }
-                cx.read(|r| self.reload(r).map(drop));
-                Some(done)
-            }
-            // Nothing to change: a mark taken away twice, everyone marked already.
-            Ok(done) => {
-                if done.entry.is_none() {
-                    cx.say(words::rest_present(lang, 0));
-                }
-                None
-            }
-            Err(e) => {
-                store_failed(&e, cx);
-                None
-            }
-        }
+    /// Hands `change` to the store; the roll is read again when it answers.
+    fn send_roll(&mut self, change: RollChange, sent: Sent, cx: &mut Cx<'_>) {
+        let pending = cx.store.submit(Command::ChangeRoll {
+            meeting: self.meeting.id,
+            change,
+            today: cx.today,
+        });
+        self.sent.push((sent, pending));
     }
 
     /// `e`: asks the reason, then marks the member excused.
@@ -252,7 +284,7 @@ impl MeetingRecord {
 
     /// F9: the minutes saved, then the approval form.
     fn ask_approval(&mut self, cx: &mut Cx<'_>) -> Step {
-        if !self.save_minutes(cx) {
+        if !self.save_minutes_now(cx) {
             return Step::Changed;
         }
         let refusal = if self.meeting.is_approved() {
@@ -299,7 +331,7 @@ impl MeetingRecord {
     /// user's exports go (the folder chibo runs in locally, their exports space over SSH);
     /// the status line names the files.
     fn export_minutes(&mut self, cx: &mut Cx<'_>) {
-        if !self.save_minutes(cx) {
+        if !self.save_minutes_now(cx) {
             return;
         }
         let mut written = Vec::new();
@@ -330,6 +362,44 @@ fn write_document(
     let mut bytes = Vec::new();
     export_minutes(&reader, meeting, format, lang, &mut bytes).map_err(|e| e.message(lang))?;
     cx.files.export(name, &bytes).map_err(|e| e.message(lang))
+}
+
+/// What the screen handed to the store and waits to hear about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// A mark given or taken away.
+    Mark,
+    /// "The rest present".
+    RestPresent,
+    /// The draft, as typed at that moment.
+    Draft(NaiveDateTime),
+    /// The minutes, as typed at that moment.
+    Minutes(NaiveDateTime),
+    /// The draft dropped.
+    Discard,
+}
+
+impl Sent {
+    fn is_roll(self) -> bool {
+        matches!(self, Sent::Mark | Sent::RestPresent)
+    }
+}
+
+/// The words for a write of a record already closed that the store refused.
+fn not_saved(lang: crate::domain::Lang, e: &StoreError) -> String {
+    words::not_saved(lang, &e.message(lang))
+}
+
+impl MeetingRecord {
+    /// The record closes: the answers not yet come are the App's to read.
+    fn hand_over(&mut self, cx: &mut Cx<'_>) {
+        for (_, pending) in self.sent.drain(..) {
+            cx.later.push(Later {
+                pending,
+                refused: not_saved,
+            });
+        }
+    }
 }
 
 /// Who is writing, and now.
@@ -412,15 +482,21 @@ impl Screen for MeetingRecord {
             }
             Action::MarkExcused => return self.ask_excuse(cx),
             Action::RestPresent => self.mark_rest_present(cx),
-            Action::Save => {
-                if self.save_minutes(cx) {
-                    cx.say(words::saved(cx.lang).to_string());
+            Action::Save => match self.send_minutes(cx) {
+                Some(sent) => self.sent.push(sent),
+                None => cx.say(words::saved(cx.lang).to_string()),
+            },
+            // Esc: back to the meetings screen at once; the draft and then the minutes go
+            // to the store, and should it refuse them the App says so — the draft keeps
+            // the text either way.
+            Action::Back => {
+                self.save_draft(Instant::now(), cx);
+                if let Some(sent) = self.send_minutes(cx) {
+                    self.sent.push(sent);
                 }
+                self.hand_over(cx);
+                return Step::Back;
             }
-            // Esc: the minutes saved, back to the meetings screen; not saved (refused, or
-            // the store failed), the record stays with the reason shown.
-            Action::Back if self.save_minutes(cx) => return Step::Back,
-            Action::Back => {}
             Action::Approve => return self.ask_approval(cx),
             Action::Amend => return self.ask_amendment(cx),
             Action::Vote => return self.ask_vote(cx),
@@ -495,12 +571,23 @@ impl Screen for MeetingRecord {
                 cx.say(words::resumed(cx.lang).to_string());
             }
         } else {
-            match cx.store.run(Command::DiscardDraft(id)) {
-                Ok(_) => cx.say(words::draft_dropped(cx.lang).to_string()),
-                Err(e) => store_failed(&e, cx),
-            }
+            let pending = cx.store.submit(Command::DiscardDraft(id));
+            self.sent.push((Sent::Discard, pending));
         }
         true
+    }
+
+    /// The draft to resume, asked once this App holds the minutes and nothing else is open.
+    fn question(&mut self, cx: &mut Cx<'_>) -> Option<Box<dyn crate::ui::overlay::Overlay>> {
+        if self.editor.is_read_only() {
+            return None;
+        }
+        let draft = self.offer.take()?;
+        Some(Box::new(ResumeDraft::new(
+            cx.lang,
+            draft.saved_at,
+            &draft.by,
+        )))
     }
 
     fn reload(&mut self, reader: &Reader) -> Result<bool, StoreError> {
@@ -518,19 +605,32 @@ impl Screen for MeetingRecord {
     }
 
     /// Leaving by a jump elsewhere or the App ending: what is typed and not yet saved is
-    /// kept as a draft, to resume next time.
+    /// kept as a draft, to resume next time; the answers not yet come are left to the App.
     fn leave(&mut self, cx: &mut Cx<'_>) {
         self.save_draft(Instant::now(), cx);
+        self.hand_over(cx);
     }
 
+    fn take_answers(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.read_answers(cx)
+    }
+
+    /// The autosave's time, or shortly while an answer is awaited.
     fn due_at(&self) -> Option<Instant> {
-        self.editor.autosave.due_at()
+        let answer = (!self.sent.is_empty()).then(|| Instant::now() + ANSWER_POLL);
+        self.editor
+            .autosave
+            .due_at()
+            .into_iter()
+            .chain(answer)
+            .min()
     }
 
-    /// Autosave: the draft is written when it is due.
+    /// The store's answers are read; the draft is written when it is due.
     fn tick(&mut self, now: Instant, cx: &mut Cx<'_>) -> bool {
+        let answered = self.read_answers(cx);
         if !self.editor.autosave.is_due(now) {
-            return false;
+            return answered;
         }
         self.save_draft(now, cx);
         true
@@ -555,7 +655,7 @@ impl Screen for MeetingRecord {
         match held {
             Err(held) => cx.say(words::held_by(cx.lang, &held.login)),
             Ok(()) if writes && !approved => {
-                cx.read(|r| self.take_over(r, Instant::now()).map(drop));
+                cx.read(|r| self.take_over(r).map(drop));
                 cx.say(words::lease_free(cx.lang).to_string());
             }
             Ok(()) => {}
