@@ -665,6 +665,29 @@ mod tests {
         }
     }
 
+    /// A database with a broken invariant is copied as it is — the copy is still the best
+    /// record there is — and the check's findings come back with it.
+    #[test]
+    fn a_damaged_database_is_copied_with_its_problems_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let txn = store.begin_raw_write().unwrap();
+        txn.open_table(ORG_BY_CODE)
+            .unwrap()
+            .insert("QN.GONE", 99)
+            .unwrap();
+        txn.commit().unwrap();
+        let dest = dir.path().join("copy.redb");
+        let backup = store.backup(&dest).unwrap();
+        assert!(dest.exists());
+        assert_eq!(backup.problems.len(), 1, "{:?}", backup.problems);
+        assert!(
+            backup.problems[0].contains("QN.GONE"),
+            "{:?}",
+            backup.problems
+        );
+    }
+
     #[test]
     fn a_backup_never_writes_over_a_file() {
         let dir = tempfile::tempdir().unwrap();
