@@ -90,6 +90,15 @@ pub enum Command {
     },
     /// Verify the store's invariants; exit 1 with a list of problems when any is broken
     Check,
+    /// Write a copy of the whole database to DEST while others keep working on it, then
+    /// check the copy; never writes over an existing file
+    Backup {
+        /// The copy to make (a new file, beside which a hidden partial copy is written first)
+        dest: PathBuf,
+    },
+    /// Give the database file's free space back; needs the file to itself (stop `chibo
+    /// serve` and every other chibo on it first)
+    Compact,
     /// Serve the app over SSH: one database, one app per connection, chibo's own users
     Serve {
         /// Address and port to listen on
@@ -483,6 +492,16 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         }
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        Some(Command::Backup { dest }) => {
+            let path = database_path(cli.db.as_deref(), "chibo.redb");
+            // A mistyped --db would otherwise be made, empty, only to be copied.
+            if !path.exists() {
+                let missing = crate::store::BackupError::NoDatabase(path);
+                return Err(missing.message(lang));
+            }
+            backup(&open(cli.db.as_deref(), "chibo.redb", lang)?, dest, lang)
+        }
+        Some(Command::Compact) => compact(&database_path(cli.db.as_deref(), "chibo.redb"), lang),
         Some(Command::Serve {
             listen,
             host_key,
@@ -1138,6 +1157,118 @@ fn check(store: &Store, lang: Lang) -> Result<ExitCode, String> {
         )
     );
     Ok(ExitCode::from(1))
+}
+
+/// `chibo backup DEST`: the copy, then one line saying what was written; when the check
+/// of the copy finds problems (the database's own: the copy holds its rows exactly), they
+/// are listed and the exit status is 1, as for `chibo check`.
+fn backup(store: &Store, dest: &Path, lang: Lang) -> Result<ExitCode, String> {
+    let done = store.backup(dest).map_err(|e| e.message(lang))?;
+    let (size, time) = (size_in_words(done.bytes, lang), seconds(done.elapsed, lang));
+    let (tables, rows) = (done.tables.len(), done.rows());
+    let line = lang.pick(
+        format!(
+            "đã sao lưu {} vào {}: {size}, {tables} bảng, {rows} dòng, trong {time}",
+            store.path().display(),
+            dest.display()
+        ),
+        format!(
+            "backed up {} to {}: {size}, {tables} tables, {rows} rows, in {time}",
+            store.path().display(),
+            dest.display()
+        ),
+    );
+    if done.problems.is_empty() {
+        let checked = lang.pick(
+            "bản sao đã được kiểm tra: không có lỗi",
+            "the copy was checked: no problems found",
+        );
+        print_lines([line, checked.to_string()])?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_lines(std::iter::once(line).chain(done.problems.iter().cloned()))?;
+    eprintln!(
+        "{}",
+        lang.pick(
+            format!(
+                "bản sao có {} lỗi, như chính cơ sở dữ liệu (chibo check liệt kê các lỗi đó)",
+                done.problems.len()
+            ),
+            format!(
+                "the copy has {} problem(s), as the database itself does (chibo check lists them)",
+                done.problems.len()
+            )
+        )
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// `chibo compact`: the file's size before and after.
+fn compact(path: &Path, lang: Lang) -> Result<ExitCode, String> {
+    let done = crate::store::compact(path).map_err(|e| e.message(lang))?;
+    let (before, after) = (
+        size_in_words(done.before, lang),
+        size_in_words(done.after, lang),
+    );
+    let freed = size_in_words(done.before.saturating_sub(done.after), lang);
+    let time = seconds(done.elapsed, lang);
+    let line = if done.after < done.before {
+        lang.pick(
+            format!(
+                "đã thu gọn {}: {before} → {after}, trả lại {freed}, trong {time}",
+                path.display()
+            ),
+            format!(
+                "compacted {}: {before} → {after}, {freed} given back, in {time}",
+                path.display()
+            ),
+        )
+    } else {
+        lang.pick(
+            format!(
+                "{} không còn chỗ trống để trả lại: {before} → {after}, trong {time}",
+                path.display()
+            ),
+            format!(
+                "{} had no free space to give back: {before} → {after}, in {time}",
+                path.display()
+            ),
+        )
+    };
+    print_lines([line])?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file size for a person: bytes, KB, MB or GB (of 1024), one decimal above bytes, with
+/// the decimal mark each language writes.
+fn size_in_words(bytes: u64, lang: Lang) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1024 {
+        return format!("{bytes} {}", lang.pick("byte", "bytes"));
+    }
+    let mut scale = 1024u128;
+    let mut unit = 0;
+    while unit + 1 < UNITS.len() && u128::from(bytes) >= scale * 1024 {
+        scale *= 1024;
+        unit += 1;
+    }
+    let tenths = (u128::from(bytes) * 10 + scale / 2) / scale;
+    format!(
+        "{}{}{} {}",
+        tenths / 10,
+        lang.pick(",", "."),
+        tenths % 10,
+        UNITS[unit]
+    )
+}
+
+/// A duration in seconds with one decimal: "1,2 giây", "1.2 s".
+fn seconds(elapsed: std::time::Duration, lang: Lang) -> String {
+    let tenths = (elapsed.as_millis() + 50) / 100;
+    lang.pick(
+        format!("{},{} giây", tenths / 10, tenths % 10),
+        format!("{}.{} s", tenths / 10, tenths % 10),
+    )
 }
 
 fn demo(db: Option<&Path>, clock: &Clock, lang: Lang) -> Result<ExitCode, String> {

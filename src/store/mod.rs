@@ -3,6 +3,7 @@
 
 mod access;
 mod audit;
+mod backup;
 mod calendar;
 pub mod check;
 mod classifications;
@@ -35,6 +36,7 @@ use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
 pub use access::{Access, local_user};
 pub use audit::AuditEntry;
+pub use backup::{Backup, BackupError, Compacted, compact};
 pub use calendar::{MeetingDraft, MeetingWrite};
 pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, GradedUnits};
 pub use command::{Command, Done};
