@@ -665,3 +665,94 @@ fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
             .exists()
     );
 }
+
+/// The holder's ssh client under `tmux`'s pane, killed without a word.
+fn kill_ssh_client(tmux: &Tmux) {
+    let pane = Command::new("tmux")
+        .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])
+        .output()
+        .unwrap();
+    let pane = String::from_utf8(pane.stdout).unwrap().trim().to_string();
+    let ssh = Command::new("pgrep")
+        .args(["-P", &pane, "-x", "ssh"])
+        .output()
+        .unwrap();
+    let ssh = String::from_utf8(ssh.stdout).unwrap().trim().to_string();
+    assert!(!ssh.is_empty(), "no ssh under the tmux pane {pane}");
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &ssh])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("ssh-exit=137");
+}
+
+/// Read-only means read-only, and a holder's text outlives her connection: Lan types, Hoa
+/// (read-only) presses every key the record offers, Lan's client dies, and Tâm, taking the
+/// minutes next, is offered Lan's draft and resumes it whole; the audit trail has no write
+/// by Hoa.
+#[test]
+fn a_reader_writes_nothing_and_the_next_holder_resumes_the_lost_holders_text() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let (lan, hoa) = two_secretaries_of_quarter_2((&server, "lan-held"), (&server, "hoa-reads"));
+    let tam_key = server.key("tam");
+    server.add_user("tam", &tam_key, "secretary", Some("QN.HL.HG.K2"));
+
+    let typed = "Lan ghi: chi bộ bàn việc thu đảng phí quý IV.";
+    lan_types_and_hoa_sees_her_hold(&lan, &hoa, typed);
+
+    // On the roll, every mark, the guests, the vote, approval, amendment and save.
+    for key in ["p", "a", "e", "u", "P", "g", "F8", "F9", "F7", "C-s", "F6"] {
+        hoa.keys(&[key]);
+        std::thread::sleep(Duration::from_millis(150));
+        // A form a key may have opened is closed again, writing nothing.
+        let screen = hoa.screen();
+        if !screen.contains("Phải dự 70") {
+            hoa.keys(&["Escape"]);
+        }
+    }
+    // In the minutes: text, a paste, undo, save.
+    hoa.wait_for("Phải dự 70");
+    hoa.keys(&["Tab"]);
+    hoa.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    hoa.text("Hoa gõ vào");
+    for key in ["Enter", "C-v", "C-z", "C-s", "BSpace", "F9", "F8"] {
+        hoa.keys(&[key]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    hoa.wait_for("lan đang soạn biên bản này");
+
+    // Lan's connection dies; what she typed reaches the database as her draft.
+    kill_ssh_client(&lan);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !quarter_2_minutes_and_drafts(&server).contains(typed) {
+        assert!(Instant::now() < deadline, "Lan's text was lost");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Tâm takes the minutes next: he is offered Lan's draft, and resumes it whole.
+    let tam = ssh_in_tmux(&server, "tam-next", &tam_key, "tam");
+    tam.wait_for("Lịch họp — Chi bộ khu 2");
+    tam.keys(&["Enter"]);
+    tam.wait_for("Có bản nháp biên bản chưa lưu của lan");
+    tam.keys(&["y"]);
+    tam.wait_for("Đã mở lại bản nháp");
+    tam.keys(&["Tab"]);
+    tam.wait_for(typed);
+
+    let trail = chibo(server.path(), &["audit", "--user", "hoa"]);
+    assert!(trail.status.success(), "{trail:?}");
+    let by_hoa = String::from_utf8(trail.stdout).unwrap();
+    assert!(by_hoa.trim().is_empty(), "Hoa wrote: {by_hoa}");
+    let by_lan =
+        String::from_utf8(chibo(server.path(), &["audit", "--user", "lan"]).stdout).unwrap();
+    assert!(
+        by_lan.contains("draft"),
+        "Lan's draft is in the trail: {by_lan}"
+    );
+}

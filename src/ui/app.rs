@@ -606,6 +606,16 @@ impl App {
     /// An action of the screen that has the keys: the form it opens, if it is an editing
     /// action, else the screen's own.
     fn screen_action(&mut self, action: Action) -> bool {
+        // What the screen says cannot run now does not run — neither its own handling nor
+        // a form over it — whatever the store would have answered.
+        if !self.top().can(action) {
+            let (mut stack, mut cx) = self.split();
+            match stack.top().why_not(action, &cx) {
+                Some(reason) => cx.refuse(reason),
+                None => cx.error(Text::NotNow),
+            }
+            return true;
+        }
         match self.form_for(action) {
             Some(Ok(form)) => {
                 self.status = form.notice();

@@ -66,6 +66,7 @@ pub enum Text {
     KindsLegend,
     Reloaded,
     NotFound,
+    NotNow,
     Probationary,
     ProbationaryShort,
     Unknown,
@@ -171,6 +172,10 @@ impl Text {
             Text::NotFound => (
                 "Không còn tìm thấy mục này (có thể vừa bị xóa hoặc chuyển).",
                 "That item is gone (it may have just been removed or moved).",
+            ),
+            Text::NotNow => (
+                "Phím này không dùng được lúc này.",
+                "That key does nothing here now.",
             ),
             Text::Probationary => ("dự bị", "probationary"),
             Text::ProbationaryShort => ("dự bị", "prob."),

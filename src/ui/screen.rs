@@ -207,6 +207,12 @@ pub trait Screen: Send + std::any::Any {
         true
     }
 
+    /// Why `action` cannot run now, in the user's words, when the screen can say better
+    /// than "not now" (someone else holds the minutes, the role only reads).
+    fn why_not(&self, _action: Action, _cx: &Cx<'_>) -> Option<String> {
+        None
+    }
+
     /// One action of [`Screen::context`].
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step;
 

@@ -453,6 +453,17 @@ impl Screen for MeetingRecord {
         }
     }
 
+    /// Someone else holds the minutes, the role only reads, or they are approved.
+    fn why_not(&self, action: Action, cx: &Cx<'_>) -> Option<String> {
+        if action == Action::Amend {
+            return Some(MinutesError::NotApproved.message(cx.lang));
+        }
+        let known = self.held_by.is_some()
+            || !cx.store.access().role.writes_meetings()
+            || self.meeting.is_approved();
+        known.then(|| self.refusal(&MinutesError::Approved, cx))
+    }
+
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
         let page = self.roll_page() as isize;
         self.excuse_for = None;
