@@ -11,6 +11,7 @@ mod command;
 mod error;
 mod files;
 mod holders;
+mod journal;
 mod leases;
 mod meetings;
 mod members;
@@ -62,6 +63,9 @@ pub struct Store {
     /// The minutes leases this process's sessions hold and when each was last written
     /// (the leases themselves are rows of the file, seen by every process).
     leases: Arc<leases::Leases>,
+    /// Minutes typed and not yet in the database, kept beside it (`journal.rs`): one per
+    /// file and process, shared by every clone and every `open` of the file.
+    journal: Arc<journal::Journal>,
     /// Where the audit trail's times come from: the clock every screen reads.
     clock: crate::clock::Clock,
 }
@@ -87,6 +91,7 @@ impl Store {
             access: Arc::new(Access::local(local_user())),
             generation: Arc::new(AtomicU64::new(0)),
             leases: Arc::default(),
+            journal: journal::Journal::of(path),
             clock: crate::clock::Clock::vietnam(),
         };
         if store.is_blank()? {
@@ -94,6 +99,8 @@ impl Store {
         } else {
             migrate::upgrade(&store)?;
         }
+        // What processes that are gone had typed, before anyone reads the drafts.
+        journal::replay(&store);
         Ok(store)
     }
 
