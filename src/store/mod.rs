@@ -13,6 +13,7 @@ mod committer;
 mod error;
 mod files;
 mod holders;
+mod journal;
 mod leases;
 mod meetings;
 mod members;
@@ -66,6 +67,9 @@ pub struct Store {
     /// The minutes leases this process's sessions hold and when each was last written
     /// (the leases themselves are rows of the file, seen by every process).
     leases: Arc<leases::Leases>,
+    /// Minutes typed and not yet in the database, kept beside it (`journal.rs`): one per
+    /// file and process, shared by every clone and every `open` of the file.
+    journal: Arc<journal::Journal>,
     /// Where the audit trail's times come from: the clock every screen reads.
     clock: crate::clock::Clock,
     /// The one writer of this database in this process: commands wait there and are
@@ -100,6 +104,7 @@ impl Store {
             access: Arc::new(Access::local(local_user())),
             generation,
             leases: Arc::default(),
+            journal: journal::Journal::of(path),
             clock: crate::clock::Clock::vietnam(),
             committer: Arc::new(committer),
         };
@@ -108,6 +113,8 @@ impl Store {
         } else {
             migrate::upgrade(&store)?;
         }
+        // What processes that are gone had typed, before anyone reads the drafts.
+        journal::replay(&store);
         Ok(store)
     }
 
