@@ -324,3 +324,143 @@ fn minutes_typed_survive_a_kill_minus_9() {
     session.keys(&["q"]);
     session.wait_for("chibo-exit=0");
 }
+
+/// Set to a database path, the test `holds_the_write_lock` holds that file's write lock
+/// for `CHIBO_TEST_HOLD_SECONDS`, as a long import in another process would.
+const HOLD_LOCK: &str = "CHIBO_TEST_HOLD_LOCK";
+
+/// Not a test of its own: the other process of
+/// `typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9`.
+#[test]
+fn holds_the_write_lock() {
+    let Some(db) = std::env::var_os(HOLD_LOCK) else {
+        return;
+    };
+    let seconds: u64 = std::env::var("CHIBO_TEST_HOLD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let store = chibo::store::Store::open(Path::new(&db)).unwrap();
+    let marker = Path::new(&db).with_extension("locked");
+    store
+        .write(|_| {
+            std::fs::write(&marker, b"locked").unwrap();
+            std::thread::sleep(Duration::from_secs(seconds));
+            Ok::<_, chibo::store::StoreError>(())
+        })
+        .unwrap();
+}
+
+/// A number below `n` that differs from run to run.
+fn random_below(n: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    u64::from(nanos) % n.max(1)
+}
+
+/// While another process holds the database's write lock (as a long import does), the
+/// minutes still echo every key, and a `kill -9` at a random moment loses at most what was
+/// typed in the last two seconds: the journal beside the database, not the database,
+/// keeps it.
+#[test]
+fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_chibo");
+    let command = format!(
+        "sh -c 'echo $$ > {d}/pid; exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} \
+         --db {d}/demo.redb --today 2026-11-23 demo'; echo chibo-exit=$?; sleep 60"
+    );
+    let session = Session::start(&session_name("locked"), &command);
+    session.wait_for("Tỉnh ủy Quảng Ninh");
+    open_quarter_2_record(&session);
+    session.keys(&["Tab"]);
+    session.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    session.keys(&["Enter"]);
+
+    // Another process takes the write lock and keeps it.
+    let db = dir.path().join("demo.redb");
+    let mut holder = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "holds_the_write_lock", "--nocapture"])
+        .env(HOLD_LOCK, &db)
+        .env("CHIBO_TEST_HOLD_SECONDS", "40")
+        .spawn()
+        .unwrap();
+    let marker = db.with_extension("locked");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the lock was never taken");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Typed in pieces, each waited for on screen: the echo, timed.
+    let pieces = [
+        "Chi bộ họp ",
+        "khi máy chủ ",
+        "đang nhập dữ liệu ",
+        "của cả tỉnh, ",
+        "không chữ nào mất.",
+    ];
+    let mut echoed = Vec::new();
+    let mut typed = String::new();
+    for piece in pieces {
+        let sent = Instant::now();
+        session.text(piece);
+        typed.push_str(piece);
+        session.wait_for(typed.trim_end());
+        echoed.push((typed.trim_end().to_string(), Instant::now(), sent.elapsed()));
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    assert!(
+        holder.try_wait().unwrap().is_none(),
+        "every piece echoed while the other process held the lock"
+    );
+    let slowest = echoed.iter().map(|(_, _, took)| *took).max().unwrap();
+    println!("echo while the write lock is held: slowest piece {slowest:?}");
+
+    // Killed at a random moment within 1.5 s of the last piece.
+    std::thread::sleep(Duration::from_millis(random_below(1500)));
+    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
+    let killed_at = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    session.wait_for("chibo-exit=137");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+
+    // Opened again: the journal is replayed into the draft.
+    let store = chibo::store::Store::open(&db).unwrap();
+    let reader = store.read().unwrap();
+    let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();
+    let drafts: String = reader
+        .all_meetings_of(branch)
+        .unwrap()
+        .iter()
+        .filter_map(|m| reader.draft(m.id).unwrap())
+        .map(|d| d.text)
+        .collect();
+    for (text, at, _) in &echoed {
+        if killed_at.duration_since(*at) >= Duration::from_secs(2) {
+            assert!(
+                drafts.contains(text.as_str()),
+                "typed {:?} before the kill, lost: {drafts}",
+                killed_at.duration_since(*at)
+            );
+        }
+    }
+    let kept = echoed
+        .iter()
+        .filter(|(text, _, _)| drafts.contains(text.as_str()))
+        .count();
+    println!("{kept} of {} pieces kept after kill -9", echoed.len());
+}

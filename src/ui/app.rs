@@ -838,6 +838,7 @@ impl App {
     /// the App (a dropped connection, a server shutting down).
     pub fn flush_draft(&mut self) {
         self.leave_all();
+        self.store.journal_flush();
         self.store.settle();
     }
 

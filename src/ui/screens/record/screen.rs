@@ -115,6 +115,31 @@ impl MeetingRecord {
         if let Err(e) = self.editor.command(section, command, Instant::now()) {
             cx.refuse(e.message(cx.lang));
         }
+        self.journal(cx);
+    }
+
+    /// What is typed, into the journal beside the database: kept within half a second
+    /// whoever holds the database's write lock, so a crash loses at most that.
+    fn journal(&self, cx: &Cx<'_>) {
+        if !self.editor.autosave.is_pending() {
+            return;
+        }
+        let stamp = stamp(cx);
+        let draft = Draft {
+            text: self.editor.text().to_text(),
+            saved_at: stamp.at,
+            by: stamp.by,
+        };
+        let login = cx.store.access().login.clone();
+        cx.store.journal_minutes(self.meeting.id, &login, &draft);
+    }
+
+    /// The text journaled has reached the database, and nothing was typed since.
+    fn journal_settled(&self, cx: &Cx<'_>) {
+        if !self.editor.autosave.is_pending() {
+            let login = cx.store.access().login.clone();
+            cx.store.journal_settled(self.meeting.id, &login);
+        }
     }
 
     /// Writes what is typed as the meeting's draft, when anything is unsaved.
@@ -200,12 +225,16 @@ impl MeetingRecord {
                 let changed = done.into_roll().map_or(0, |d| d.changed);
                 cx.say(words::rest_present(lang, changed));
             }
-            (Sent::Draft(at), Ok(_)) => self.saved_at = Some(at),
+            (Sent::Draft(at), Ok(_)) => {
+                self.saved_at = Some(at);
+                self.journal_settled(cx);
+            }
             (Sent::Minutes(at), Ok(done)) => {
                 if let Ok(meeting) = done.into_meeting() {
                     self.meeting = meeting;
                 }
                 self.saved_at = Some(at);
+                self.journal_settled(cx);
                 cx.say(words::saved(lang).to_string());
             }
             (Sent::Discard, Ok(_)) => cx.say(words::draft_dropped(lang).to_string()),
@@ -557,6 +586,7 @@ impl Screen for MeetingRecord {
             let refusal = self.refusal(&e, cx);
             cx.refuse(refusal);
         }
+        self.journal(cx);
         true
     }
 
@@ -568,6 +598,7 @@ impl Screen for MeetingRecord {
             let refusal = self.refusal(&e, cx);
             cx.refuse(refusal);
         }
+        self.journal(cx);
         true
     }
 
