@@ -500,3 +500,22 @@ fn a_meeting_held_without_a_roll_says_so_until_the_first_mark() {
         screen_text(&app, 100, 30)
     );
 }
+
+/// The header says what is still being written and, once the writer has answered, when the
+/// text reached the database; a key never waits for either.
+#[test]
+fn the_header_says_what_is_being_written_and_when_it_was() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 100, 30);
+    open_record(&mut app, 0);
+    press(&mut app, "tab");
+    type_text(&mut app, "Họp đúng giờ");
+    // Ctrl-s hands the minutes in; until the answer is read the header says so.
+    app.update(Msg::Key(chibo::ui::KeyChord::parse("C-s").unwrap().event()));
+    let waiting = screen_text(&app, 100, 30);
+    assert!(waiting.contains("writing 1…"), "{waiting}");
+    app.settle();
+    let written = screen_text(&app, 100, 30);
+    assert!(!written.contains("writing"), "{written}");
+    assert!(written.contains("written "), "{written}");
+    assert!(written.contains("Minutes saved"), "{written}");
+}

@@ -63,7 +63,7 @@ pub struct MeetingRecord {
     /// Writes handed to the store and not answered yet, oldest first: the screen never
     /// waits for them (see `screen.rs`).
     pub(super) sent: Vec<(screen::Sent, Pending)>,
-    /// When what is typed last reached the database, as a draft or as the minutes.
+    /// When what is typed here last reached the database, as a draft or as the minutes.
     pub saved_at: Option<NaiveDateTime>,
     /// A draft to offer once this App holds the minutes: never to one who only reads.
     pub(super) offer: Option<Draft>,
@@ -89,7 +89,6 @@ impl MeetingRecord {
             None => template(reader, &meeting)?,
         };
         let path = super::path_of(reader, &org)?;
-        let meeting_saved_at = meeting.minutes_saved_at;
         let mut record = MeetingRecord {
             roll: reader.roll_of(&meeting)?,
             guests: guest_names(reader, &meeting)?,
@@ -103,7 +102,7 @@ impl MeetingRecord {
             excuse_for: None,
             held_by: None,
             sent: Vec::new(),
-            saved_at: meeting_saved_at,
+            saved_at: None,
             offer: None,
             body,
         };

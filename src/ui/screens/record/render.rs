@@ -95,7 +95,7 @@ fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
             }
             if !record.sent.is_empty() {
                 notes.push(words::writing(ui.lang, record.sent.len()));
-            } else if let Some(at) = record.saved_at.filter(|_| record.editor.changed) {
+            } else if let Some(at) = record.saved_at {
                 notes.push(words::saved_at(ui.lang, at));
             }
             match notes.is_empty() {

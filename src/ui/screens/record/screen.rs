@@ -17,14 +17,13 @@
 
 use std::time::Instant;
 
+use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::editor::Command as EditCommand;
 use super::{MeetingRecord, Tab, render};
-use chrono::NaiveDateTime;
-
 use crate::domain::{Draft, Mark, MeetingId, MinutesError, MinutesText, OrgUnit};
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
 use crate::store::{self, Command, HeldBy, Pending, Reader, RollChange, StoreError};
@@ -143,7 +142,7 @@ impl MeetingRecord {
     }
 
     /// Writes what is typed as the meeting's draft, when anything is unsaved.
-    fn save_draft(&mut self, now: Instant, cx: &mut Cx<'_>) {
+    fn save_draft(&mut self, cx: &mut Cx<'_>) {
         if !self.editor.autosave.is_pending() {
             return;
         }
@@ -153,7 +152,6 @@ impl MeetingRecord {
             saved_at: stamp.at,
             by: stamp.by,
         };
-        let _ = now;
         let id = self.meeting.id;
         let pending = cx.store.submit(Command::SaveDraft { meeting: id, draft });
         self.editor.autosave.saved();
@@ -214,6 +212,16 @@ impl MeetingRecord {
             cx.read(|r| self.reload(r).map(drop));
         }
         came
+    }
+
+    /// The record closes: the answers not yet come are the App's to read.
+    fn hand_over(&mut self, cx: &mut Cx<'_>) {
+        for (_, pending) in self.sent.drain(..) {
+            cx.later.push(Later {
+                pending,
+                refused: not_saved,
+            });
+        }
     }
 
     /// What the store answered to `sent`.
@@ -419,18 +427,6 @@ fn not_saved(lang: crate::domain::Lang, e: &StoreError) -> String {
     words::not_saved(lang, &e.message(lang))
 }
 
-impl MeetingRecord {
-    /// The record closes: the answers not yet come are the App's to read.
-    fn hand_over(&mut self, cx: &mut Cx<'_>) {
-        for (_, pending) in self.sent.drain(..) {
-            cx.later.push(Later {
-                pending,
-                refused: not_saved,
-            });
-        }
-    }
-}
-
 /// Who is writing, and now.
 fn stamp(cx: &Cx<'_>) -> Stamp {
     Stamp {
@@ -498,7 +494,7 @@ impl Screen for MeetingRecord {
         self.excuse_for = None;
         match action {
             Action::NextSection | Action::PrevSection => {
-                self.save_draft(Instant::now(), cx);
+                self.save_draft(cx);
                 self.turn(action == Action::NextSection);
             }
             Action::Up => self.move_roll(-1),
@@ -530,7 +526,7 @@ impl Screen for MeetingRecord {
             // to the store, and should it refuse them the App says so — the draft keeps
             // the text either way.
             Action::Back => {
-                self.save_draft(Instant::now(), cx);
+                self.save_draft(cx);
                 if let Some(sent) = self.send_minutes(cx) {
                     self.sent.push(sent);
                 }
@@ -649,7 +645,7 @@ impl Screen for MeetingRecord {
     /// Leaving by a jump elsewhere or the App ending: what is typed and not yet saved is
     /// kept as a draft, to resume next time; the answers not yet come are left to the App.
     fn leave(&mut self, cx: &mut Cx<'_>) {
-        self.save_draft(Instant::now(), cx);
+        self.save_draft(cx);
         self.hand_over(cx);
     }
 
@@ -674,7 +670,7 @@ impl Screen for MeetingRecord {
         if !self.editor.autosave.is_due(now) {
             return answered;
         }
-        self.save_draft(now, cx);
+        self.save_draft(cx);
         true
     }
 
