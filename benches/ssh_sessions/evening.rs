@@ -48,7 +48,7 @@ use super::{
 
 /// Marks made on each round between two lines of minutes.
 const MARKS_PER_ROUND: usize = 5;
-/// Keys in a round, about: the marks, Tab, Enter, a line of 20 to 27 characters, Shift-Tab.
+/// Keys in a round, about: the marks, Tab, Enter, a line of 20 to 26 characters, Shift-Tab.
 const ROUND_KEYS: usize = 32;
 /// Shift-Tab, as a terminal sends it.
 const BACK_TAB: &[u8] = b"\x1b[Z";
