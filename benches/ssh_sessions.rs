@@ -11,6 +11,9 @@
 //! to the bench, so nothing needs building first. Other settings: `CHIBO_BENCH_RATE` (keys
 //! per second per session, default 10).
 //!
+//! `CHIBO_BENCH_EVENING=1` runs the meeting evening instead (`ssh_sessions/evening.rs`):
+//! sessions marking rolls and typing minutes while another process imports, then `kill -9`.
+//!
 //! It measures:
 //! - bytes the server sends per keystroke, moving in the tree (`j`/`k`) and typing
 //!   Vietnamese into the minutes of Chi bộ khu 2's November meeting: the terminal output
@@ -40,6 +43,13 @@ use russh::client::{self, Handle};
 use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+#[path = "ssh_sessions/evening.rs"]
+mod evening;
+// The scale bench reads the parts of the generated file this one leaves aside.
+#[allow(dead_code)]
+#[path = "support/national_lines.rs"]
+mod national_lines;
+
 const BIN: &str = env!("CARGO_BIN_EXE_chibo");
 const TODAY: &str = "2026-11-23";
 const WIDTH: NonZeroU16 = NonZeroU16::new(100).expect("not zero");
@@ -51,6 +61,9 @@ const QUARTER_2: &str = "QN.HL.HG.K2";
 const KEY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the screen must stay still for a keystroke's output to count as complete.
 const QUIET: Duration = Duration::from_millis(150);
+/// Sessions signing in at once: the server's door refuses more than 10 connections signing
+/// in from one address (all of the bench's come from 127.0.0.1).
+const OPEN_AT_ONCE: usize = 8;
 
 /// Targets from the issue.
 const BYTES_TARGET: f64 = 2048.0;
@@ -78,30 +91,40 @@ struct Settings {
 }
 
 impl Settings {
-    fn from_env() -> Settings {
-        fn var<T: std::str::FromStr>(name: &str, default: T) -> T {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        }
+    /// From the environment; the meeting evening types more slowly for longer.
+    fn from_env(evening: bool) -> Settings {
+        let (seconds, rate) = if evening { (60, 3.0) } else { (30, 10.0) };
         Settings {
             sessions: var("CHIBO_BENCH_SESSIONS", 50),
-            seconds: var("CHIBO_BENCH_SECONDS", 30),
-            rate: var("CHIBO_BENCH_RATE", 10.0),
+            seconds: var("CHIBO_BENCH_SECONDS", seconds),
+            rate: var("CHIBO_BENCH_RATE", rate),
         }
     }
 }
 
+/// The environment variable `name` read as a `T`, or `default` when unset or unreadable.
+fn var<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken from the command line.
-    let settings = Settings::from_env();
+    let evening = var("CHIBO_BENCH_EVENING", 0) == 1;
+    let settings = Settings::from_env(evening);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
-    if let Err(e) = runtime.block_on(run(settings)) {
+    let outcome = if evening {
+        runtime.block_on(evening::run(settings))
+    } else {
+        runtime.block_on(run(settings))
+    };
+    if let Err(e) = outcome {
         eprintln!("ssh_sessions: {e}");
         std::process::exit(1);
     }
@@ -292,29 +315,42 @@ struct MemoryWatch {
     stop: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<u64>,
     pid: u32,
+    /// The kernel's high-water mark (VmHWM) last read: what is known of it once the server
+    /// has been killed.
+    hwm: Arc<AtomicU64>,
 }
 
 impl MemoryWatch {
     fn start(pid: u32) -> MemoryWatch {
         let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let hwm = Arc::new(AtomicU64::new(0));
+        let (flag, high) = (stop.clone(), hwm.clone());
         let task = tokio::spawn(async move {
             let mut peak = 0;
             while !flag.load(Ordering::Relaxed) {
                 peak = peak.max(status_kb(pid, "VmRSS:").unwrap_or(0));
+                high.fetch_max(status_kb(pid, "VmHWM:").unwrap_or(0), Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             peak
         });
-        MemoryWatch { stop, task, pid }
+        MemoryWatch {
+            stop,
+            task,
+            pid,
+            hwm,
+        }
     }
 
     /// The highest VmRSS sampled and the kernel's high-water mark (VmHWM), in KB.
     async fn stop(self) -> (u64, u64) {
-        let hwm = status_kb(self.pid, "VmHWM:").unwrap_or(0);
+        self.hwm.fetch_max(
+            status_kb(self.pid, "VmHWM:").unwrap_or(0),
+            Ordering::Relaxed,
+        );
         self.stop.store(true, Ordering::Relaxed);
         let peak = self.task.await.unwrap_or(0);
-        (peak, hwm)
+        (peak, self.hwm.load(Ordering::Relaxed))
     }
 }
 
@@ -498,11 +534,17 @@ impl Session {
     }
 
     /// From a branch secretary's landing screen (the branch's meetings, this month's
-    /// selected) into the first section of the minutes, ready to type.
-    async fn open_minutes(&mut self) -> Result<(), String> {
+    /// selected) into the meeting's record, on its roll.
+    async fn open_record(&mut self) -> Result<(), String> {
         self.wait_for("Lịch họp — ").await?;
         self.send(b"\r").await?;
-        self.wait_for("Phải dự").await?;
+        self.wait_for("Phải dự").await
+    }
+
+    /// From a branch secretary's landing screen into the first section of the minutes,
+    /// ready to type.
+    async fn open_minutes(&mut self) -> Result<(), String> {
+        self.open_record().await?;
         self.send(b"\t").await?;
         self.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký")
             .await?;
@@ -598,19 +640,16 @@ async fn typing_load(
 ) -> Outcome {
     let mut outcome = Outcome::default();
     // Every session signs in and opens its minutes first; then all type together.
-    let mut opening = Vec::new();
-    for (login, key) in typists {
-        opening.push(tokio::spawn(async move {
-            let mut session = Session::open(port, &login, key).await?;
-            session.open_minutes().await?;
-            Ok::<_, String>(session)
-        }));
-    }
+    let opened = open_all(typists, |(login, key)| async move {
+        let mut session = Session::open(port, &login, key).await?;
+        session.open_minutes().await?;
+        Ok(session)
+    })
+    .await;
     let mut sessions = Vec::new();
-    for task in opening {
-        match task.await {
-            Ok(Ok(session)) => sessions.push(session),
-            Ok(Err(e)) => outcome.errors.push(format!("start: {e}")),
+    for session in opened {
+        match session {
+            Ok(session) => sessions.push(session),
             Err(e) => outcome.errors.push(format!("start: {e}")),
         }
     }
@@ -634,6 +673,33 @@ async fn typing_load(
         }
     }
     outcome
+}
+
+/// Runs `open` on every item, at most [`OPEN_AT_ONCE`] at a time; the results in the
+/// items' order.
+async fn open_all<T, S, F, Fut>(items: Vec<T>, open: F) -> Vec<Result<S, String>>
+where
+    S: Send + 'static,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<S, String>> + Send + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(OPEN_AT_ONCE));
+    let tasks: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let gate = gate.clone();
+            let opening = open(item);
+            tokio::spawn(async move {
+                let _turn = gate.acquire_owned().await.map_err(|e| e.to_string())?;
+                opening.await
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        out.push(task.await.map_err(|e| e.to_string()).and_then(|r| r));
+    }
+    out
 }
 
 /// The keys one session types: numbered lines, Enter between them.
