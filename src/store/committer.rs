@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDateTime};
 use redb::{Database, WriteTransaction};
@@ -196,28 +197,42 @@ impl Drop for Committer {
     }
 }
 
+/// The least time between the starts of two commits: what arrives meanwhile joins the
+/// next one, so the writer makes at most 1 s / `GATHER` durable commits a second however
+/// many sessions write. A command that finds the writer idle for longer is committed at
+/// once; one that comes right after a commit waits at most this long.
+const GATHER: Duration = Duration::from_millis(50);
+
 fn write_loop(shared: &Shared, db: &Database, committed: &dyn Fn()) {
-    loop {
-        let batch: Vec<Job> = {
-            let Ok(mut queue) = shared.queue.lock() else {
-                return;
-            };
-            while queue.jobs.is_empty() && !queue.stopping {
-                queue = match shared.wake.wait(queue) {
-                    Ok(queue) => queue,
-                    Err(_) => return,
-                };
-            }
-            if queue.jobs.is_empty() {
-                return;
-            }
-            queue.jobs.drain(..).collect()
+    let mut last_start: Option<Instant> = None;
+    while wait_for_work(shared) {
+        if let Some(start) = last_start {
+            std::thread::sleep(GATHER.saturating_sub(start.elapsed()));
+        }
+        let batch: Vec<Job> = match shared.queue.lock() {
+            Ok(mut queue) => queue.jobs.drain(..).collect(),
+            Err(_) => return,
         };
+        last_start = Some(Instant::now());
         if commit_batch(batch, db) {
             shared.commits.fetch_add(1, Ordering::Relaxed);
             committed();
         }
     }
+}
+
+/// Waits until something is queued; false when the writer is to stop and nothing is left.
+fn wait_for_work(shared: &Shared) -> bool {
+    let Ok(mut queue) = shared.queue.lock() else {
+        return false;
+    };
+    while queue.jobs.is_empty() && !queue.stopping {
+        queue = match shared.wake.wait(queue) {
+            Ok(queue) => queue,
+            Err(_) => return false,
+        };
+    }
+    !queue.jobs.is_empty()
 }
 
 /// Runs `jobs` in order in one transaction and commits it; a job refused is answered with
@@ -403,5 +418,44 @@ mod tests {
             .collect();
         assert!(logins.iter().any(|l| l == "bt.khu2"), "{logins:?}");
         assert!(logins.iter().any(|l| l != "bt.khu2"), "{logins:?}");
+    }
+
+    /// Sixteen writers sending one command after another for half a second make no more
+    /// commits than the gathering gap allows, whatever their number.
+    #[test]
+    fn commits_do_not_grow_with_the_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = testkit::sample(dir.path());
+        let meetings = held_meetings(&store, 16);
+        let before = store.commits();
+        let started = std::time::Instant::now();
+        let sent: usize = std::thread::scope(|scope| {
+            let writers: Vec<_> = meetings
+                .iter()
+                .map(|meeting| {
+                    let store = store.clone();
+                    scope.spawn(move || {
+                        let mut sent = 0;
+                        while started.elapsed() < std::time::Duration::from_millis(500) {
+                            store.run(save_draft(&store, *meeting, "…")).unwrap();
+                            sent += 1;
+                        }
+                        sent
+                    })
+                })
+                .collect();
+            writers.into_iter().map(|w| w.join().unwrap()).sum()
+        });
+        let commits = store.commits() - before;
+        let allowed = started.elapsed().as_millis() / super::GATHER.as_millis() + 1;
+        assert!(
+            u128::from(commits) <= allowed,
+            "{commits} commits for {sent} commands in {:?}",
+            started.elapsed()
+        );
+        assert!(
+            sent > commits as usize * 4,
+            "{sent} commands, {commits} commits"
+        );
     }
 }
