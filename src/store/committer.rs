@@ -15,12 +15,14 @@
 //! [`StoreError::WriteFailed`] and the writer reopens the database ([`super::handle`]):
 //! at once for reading, then for writing as soon as the disk takes writes again, trying
 //! with a growing wait. What is still waiting in the queue meanwhile stays there and is
-//! committed after the reopen. Past [`Recovery::give_up_after`] without a write it stops
+//! committed after the reopen — except a command whose caller waits for it
+//! ([`Pending::wait`]: a form, the command line): that caller is told at once instead of
+//! being held, and its command is withdrawn, never to run. Past [`Recovery::give_up_after`] without a write it stops
 //! trying: every command is then answered [`StoreError::WritesStopped`], and a server
 //! exits so that its service manager starts it again.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -37,27 +39,60 @@ use super::query::Writer;
 use super::{StoreError, audit};
 
 /// The answer to a command handed in: taken when it has come, or waited for.
-pub struct Pending(Receiver<Result<Done, StoreError>>);
+pub struct Pending {
+    answer: Receiver<Result<Done, StoreError>>,
+    /// Where the command is: waiting, taken into a batch, or withdrawn.
+    place: Arc<AtomicU8>,
+    handle: Arc<Handle>,
+}
+
+/// A command still in the queue.
+const WAITING: u8 = 0;
+/// A command in the batch the writer is committing: its answer comes with the batch's.
+const TAKEN: u8 = 1;
+/// A command whose caller stopped waiting and was told it is not written: never run.
+const WITHDRAWN: u8 = 2;
+
+/// How often a caller that waits looks whether the store can still write.
+const LOOK_EVERY: Duration = Duration::from_millis(200);
 
 impl Pending {
     /// The answer once the command is committed or refused; `None` while it waits.
     pub fn try_take(&self) -> Option<Result<Done, StoreError>> {
-        match self.0.try_recv() {
+        match self.answer.try_recv() {
             Ok(answer) => Some(answer),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err(gone())),
         }
     }
 
-    /// Waits for the answer: for a command line, a form, a test — never for a key.
+    /// Waits for the answer: for a command line, a form, a test — never for a key. While
+    /// the disk fails writes a caller is not held until the store has reopened the
+    /// database: the command is withdrawn from the queue, never to be written, and the
+    /// answer is [`StoreError::WriteFailed`] (or [`StoreError::WritesStopped`]) — what
+    /// the user typed is still in their form.
     pub fn wait(self) -> Result<Done, StoreError> {
-        self.0.recv().unwrap_or_else(|_| Err(gone()))
+        loop {
+            match self.answer.recv_timeout(LOOK_EVERY) {
+                Ok(answer) => return answer,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(gone()),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if let Some(trouble) = self.handle.trouble()
+                && self
+                    .place
+                    .compare_exchange(WAITING, WITHDRAWN, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return Err(trouble);
+            }
+        }
     }
 
     /// Waits for the answer at most `limit`; `None` when it has not come by then (the
     /// command still waits in the queue, as while the disk fails writes).
     pub fn wait_for(&self, limit: Duration) -> Option<Result<Done, StoreError>> {
-        match self.0.recv_timeout(limit) {
+        match self.answer.recv_timeout(limit) {
             Ok(answer) => Some(answer),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Err(gone())),
@@ -83,6 +118,8 @@ enum Job {
         /// Who sent it and when, by the sender's clock: what the audit trail says.
         sent: Sent,
         answer: Sender<Result<Done, StoreError>>,
+        /// Shared with the [`Pending`]: taken by the writer, or withdrawn by its caller.
+        place: Arc<AtomicU8>,
     },
     Lease {
         write: LeaseWrite,
@@ -99,6 +136,23 @@ pub struct Sent {
 }
 
 impl Job {
+    /// Takes the job into a batch: false for a command its caller has withdrawn.
+    fn take(&self) -> bool {
+        match self {
+            Job::Run { place, .. } => place
+                .compare_exchange(WAITING, TAKEN, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok(),
+            _ => true,
+        }
+    }
+
+    /// Puts a taken job back in the queue, where its caller may withdraw it again.
+    fn put_back(&self) {
+        if let Job::Run { place, .. } = self {
+            place.store(WAITING, Ordering::Release);
+        }
+    }
+
     fn refuse(self, error: StoreError) {
         // A sender whose screen is gone has no one to tell: the send may fail.
         match self {
@@ -135,6 +189,7 @@ struct Shared {
 pub struct Committer {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    handle: Arc<Handle>,
 }
 
 impl Committer {
@@ -146,8 +201,8 @@ impl Committer {
             wake: Condvar::new(),
             commits: AtomicU64::new(0),
         });
-        // Weak: the handle outlives nothing of the writer's, and the writer keeps nothing
-        // alive through it.
+        // Weak: every clone of the store holds the handle, which must not keep the queue
+        // alive once the writer has gone.
         let alarmed = Arc::downgrade(&shared);
         handle.set_waker(Box::new(move || {
             if let Some(shared) = alarmed.upgrade() {
@@ -157,26 +212,36 @@ impl Committer {
                 shared.wake.notify_one();
             }
         }));
-        let theirs = shared.clone();
+        let (theirs, writes) = (shared.clone(), handle.clone());
         let thread = std::thread::Builder::new()
             .name("chibo-writer".into())
-            .spawn(move || write_loop(&theirs, &handle, &committed))
+            .spawn(move || write_loop(&theirs, &writes, &committed))
             .ok();
         if thread.is_none() {
             tracing::error!("the database writer thread could not start");
         }
-        Committer { shared, thread }
+        Committer {
+            shared,
+            thread,
+            handle,
+        }
     }
 
     /// Hands `command` in, to run as `sent.access`; answers at once.
     pub fn submit(&self, command: Command, sent: Sent) -> Pending {
         let (answer, pending) = mpsc::channel();
+        let place = Arc::new(AtomicU8::new(WAITING));
         self.push(Job::Run {
             command,
             sent,
             answer,
+            place: place.clone(),
         });
-        Pending(pending)
+        Pending {
+            answer: pending,
+            place,
+            handle: self.handle.clone(),
+        }
     }
 
     /// Waits until everything handed in so far is answered.
@@ -267,7 +332,8 @@ fn write_loop(shared: &Shared, handle: &Handle, committed: &dyn Fn()) {
                 return;
             }
             if stopped || !(handle.needs_reopen() || handle.reads_only()) {
-                Some(queue.jobs.drain(..).collect())
+                // A command withdrawn by its caller was answered already: not run.
+                Some(queue.jobs.drain(..).filter(Job::take).collect())
             } else {
                 None
             }
@@ -325,6 +391,7 @@ fn write_loop(shared: &Shared, handle: &Handle, committed: &dyn Fn()) {
                 // Never committed, never answered: they go back where they were, first.
                 if let Ok(mut queue) = shared.queue.lock() {
                     for job in jobs.into_iter().rev() {
+                        job.put_back();
                         queue.jobs.push_front(job);
                     }
                 }

@@ -267,6 +267,14 @@ impl Handle {
         }
     }
 
+    /// What goes wrong with writing now, if anything.
+    pub(super) fn trouble(&self) -> Option<StoreError> {
+        match self.health() {
+            Health::Fine => None,
+            _ => Some(self.refusal()),
+        }
+    }
+
     /// What a write is told while writing fails or has stopped.
     pub(super) fn refusal(&self) -> StoreError {
         match self.health() {
@@ -428,6 +436,32 @@ mod tests {
         assert!(store.write_trouble().is_none());
         let problems = check::run(&store.read().unwrap()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// A caller that waits for its answer (a form, the command line) is not held while the
+    /// store reopens the database: it is told at once, and its command is never written.
+    #[test]
+    fn a_caller_that_waits_is_told_at_once_and_its_command_withdrawn() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, switch, meeting) = failing(dir.path());
+        store.run(draft(&store, meeting, "trước")).unwrap();
+        switch.fail(true);
+        let _ = store.run(draft(&store, meeting, "mất"));
+        let queued = store.submit(draft(&store, meeting, "chờ"));
+        let asked = Instant::now();
+        let answer = store.run(draft(&store, meeting, "rút lại"));
+        assert!(
+            matches!(answer, Err(StoreError::WriteFailed(_))),
+            "{answer:?}"
+        );
+        assert!(asked.elapsed() < Duration::from_secs(2));
+
+        switch.fail(false);
+        let answer = queued.wait_for(Duration::from_secs(10));
+        assert!(matches!(answer, Some(Ok(_))), "{answer:?}");
+        store.settle();
+        // Had the withdrawn command run, it would have come last.
+        assert_eq!(saved(&store, meeting).as_deref(), Some("chờ"));
     }
 
     /// A disk that keeps failing is given up on after the bound: every write is then

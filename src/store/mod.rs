@@ -200,10 +200,7 @@ impl Store {
     /// the disk fails writes and the store reopens the database, [`StoreError::WritesStopped`]
     /// once it has given up. A screen says so; a server that has given up exits.
     pub fn write_trouble(&self) -> Option<StoreError> {
-        match self.db.health() {
-            handle::Health::Fine => None,
-            _ => Some(self.db.refusal()),
-        }
+        self.db.trouble()
     }
 
     /// Whether the store has given up writing (see [`Store::write_trouble`]).
