@@ -74,7 +74,7 @@ pub(super) trait Opener: Send + Sync {
 
 /// Every opening is in multi-writer mode, like the first: other chibo processes may be
 /// writing the same file meanwhile.
-pub(super) fn builder() -> redb::Builder {
+fn builder() -> redb::Builder {
     let mut builder = Database::builder();
     builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
     builder
