@@ -59,7 +59,9 @@ pub fn default_host_key(db: &Path) -> PathBuf {
 type Sessions = Arc<Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>>;
 
 /// Runs the server until SIGTERM or Ctrl-C; then every session saves its draft and says
-/// goodbye before the process ends.
+/// goodbye before the process ends. While the disk fails writes it serves on (reads, and
+/// sign-ins) as the store reopens the database; only when the store gives up writing does
+/// it stop, with an error, so that the service manager starts it again.
 pub fn serve(store: Store, options: ServeOptions) -> Result<(), String> {
     // Sign-ins and sessions are logged to the same file as the local app's log.
     let _log = crate::log::start();
@@ -126,9 +128,15 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
     // One throttle per kind of trouble, so a flood at the door never hides running out of
     // descriptors, nor the other way round.
     let (mut crowded, mut exhausted) = (Warned::default(), Warned::default());
+    let mut writes = tokio::time::interval(WRITES_LOOKED_AT);
+    let mut gave_up = None;
     loop {
         tokio::select! {
             () = &mut stop => break,
+            _ = writes.tick() => if server.store.writes_stopped() {
+                gave_up = server.store.write_trouble();
+                break;
+            },
             accepted = listener.accept() => match accepted {
                 Ok((socket, peer)) => door.welcome(&mut server, socket, peer, &mut crowded),
                 Err(e) if gate::out_of_descriptors(&e) => {
@@ -146,12 +154,33 @@ async fn run(store: Store, key: PrivateKey, options: ServeOptions) -> Result<(),
             }
         }
     }
+    if let Some(error) = &gave_up {
+        tracing::error!(
+            error = %error.message(Lang::En),
+            "the database cannot be written and the store has given up reopening it: chibo serve exits with an error, for the service manager to start it again"
+        );
+    }
     stop_sessions(&sessions).await;
     let _ = door.shutdown.send(());
     // Let the farewell reach the clients.
     tokio::time::sleep(Duration::from_millis(200)).await;
+    if let Some(error) = gave_up {
+        return Err(error.message(options.lang));
+    }
+    // Stopped while the store was still reopening the database: what sessions handed in
+    // since may be lost, and the exit status says so.
+    if let Some(error) = server.store.write_trouble() {
+        tracing::error!(
+            error = %error.message(Lang::En),
+            "stopped while the database could not be written: what was typed since may not be saved"
+        );
+        return Err(error.message(options.lang));
+    }
     Ok(())
 }
+
+/// How often the server looks whether the store has given up writing.
+const WRITES_LOOKED_AT: Duration = Duration::from_secs(1);
 
 /// What every accepted connection goes through before it is a session.
 struct Door {
@@ -418,6 +447,29 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// The user signing in as `login`. A read the disk failed is tried once more, after the
+    /// moment the store takes to reopen the database, so a failing disk does not turn a
+    /// good key away; one that still fails is logged as what it is.
+    async fn read_user(&self, login: &str) -> Option<User> {
+        let first = self.store.user(login);
+        let read = match first {
+            Err(e) if e.is_storage() => {
+                tokio::time::sleep(REREAD_AFTER).await;
+                self.store.user(login)
+            }
+            other => other,
+        };
+        read.unwrap_or_else(|e| {
+            tracing::error!(peer = %self.peer, ?login, error = %e.message(Lang::En), "the users could not be read");
+            None
+        })
+    }
+}
+
+/// How long a sign-in waits before reading the users again after the disk failed a read.
+const REREAD_AFTER: Duration = Duration::from_millis(250);
+
 impl Handler for Connection {
     type Error = russh::Error;
 
@@ -432,7 +484,7 @@ impl Handler for Connection {
             .to_openssh()
             .ok()
             .and_then(|line| PublicKey::parse(&line).ok());
-        let user = self.store.user(login).ok().flatten();
+        let user = self.read_user(login).await;
         let fingerprint = key
             .public_key
             .fingerprint(russh::keys::HashAlg::Sha256)
@@ -772,20 +824,36 @@ fn run_session(
     go_home(&mut app, &start.store, today);
     let mut input = SessionInput::new(rx, start.store, (width, height));
     let outcome = crate::ui::terminal::run(&mut terminal, &mut app, &mut input);
-    // Whatever ended the session, what was typed is kept.
-    app.flush_draft();
+    // Whatever ended the session, what was typed is kept. While the disk fails writes the
+    // wait is cut short, so the client is not held: the draft waits in the writer's queue
+    // and is written if the store reopens the database before the server stops.
+    app.flush_within(LAST_WRITES);
+    let unsaved = app.unsaved();
     drop(terminal);
     tracing::info!(login = %start.login, ?outcome, "session ends");
     let mut last = LEAVE.to_vec();
-    if input.shutdown {
-        let line = lang.pick(
-            "Máy chủ chibo đang dừng; bản nháp đã được lưu.\r\n",
-            "The chibo server is stopping; your draft is saved.\r\n",
-        );
-        last.extend_from_slice(line.as_bytes());
+    match (&unsaved, input.shutdown) {
+        (Some(error), _) => {
+            tracing::error!(login = %start.login, error = %error.message(Lang::En), "a session ends with what was typed last not saved");
+            let line = crate::ui::i18n::unsaved_on_exit(lang, error);
+            last.extend_from_slice(format!("{line}\r\n").as_bytes());
+        }
+        (None, true) => {
+            let line = lang.pick(
+                "Máy chủ chibo đang dừng; bản nháp đã được lưu.\r\n",
+                "The chibo server is stopping; your draft is saved.\r\n",
+            );
+            last.extend_from_slice(line.as_bytes());
+        }
+        (None, false) => {}
     }
-    let _ = ChannelWriter::send(&out, Out::Close(last, 0));
+    let status = u32::from(unsaved.is_some());
+    let _ = ChannelWriter::send(&out, Out::Close(last, status));
 }
+
+/// How long a session that ends waits for its last writes: inside the time a stopping
+/// server gives its sessions to leave.
+const LAST_WRITES: Duration = Duration::from_secs(3);
 
 /// A user held to one branch lands on its meetings, this month's selected: where minutes
 /// are kept. Anyone else starts on the tree, at the top of their scope.
@@ -809,6 +877,53 @@ fn go_home(app: &mut App, store: &Store, today: NaiveDate) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Once the store gives up writing, serve stops with an error — a non-zero exit, for the
+    /// service manager to start it again — and not before.
+    #[test]
+    fn serve_exits_with_an_error_once_the_store_gives_up_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let recovery = crate::store::Recovery {
+            first_wait: Duration::from_millis(20),
+            longest_wait: Duration::from_millis(100),
+            give_up_after: Duration::from_millis(500),
+        };
+        let (store, switch) = crate::store::testkit::sample_on_failing_disk(dir.path(), recovery);
+        let options = ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            host_key: dir.path().join("host_key"),
+            lang: Lang::En,
+            clock: Clock::vietnam(),
+            gate: GateLimits::default(),
+            spaces: Spaces::beside(
+                &dir.path().join("sample.redb"),
+                crate::io::space::SpaceLimits {
+                    file_bytes: 1 << 20,
+                    user_bytes: 1 << 20,
+                },
+            ),
+        };
+        let key = host_key(&options.host_key).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let writer = store.clone();
+        let started = std::time::Instant::now();
+        let ended = runtime.block_on(async move {
+            let serving = tokio::spawn(run(store, key, options));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(!serving.is_finished(), "serves while writes work");
+            switch.fail(true);
+            assert!(writer.write(|w| w.new_meeting_id()).is_err());
+            tokio::time::timeout(Duration::from_secs(20), serving).await
+        });
+        let ended = ended.expect("serve stopped in time").unwrap();
+        let error = ended.expect_err("an error, for a non-zero exit");
+        assert!(error.contains("stopped writing"), "{error}");
+        assert!(started.elapsed() >= Duration::from_millis(500));
+    }
 
     #[test]
     fn a_client_is_held_to_a_screen_a_monitor_shows() {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use redb::{ReadableDatabase, ReadableTable, TableError, WriteTransaction};
+use redb::{ReadableTable, TableError, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{decode, encode};

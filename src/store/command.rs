@@ -240,6 +240,12 @@ impl Store {
         self.committer.settle();
     }
 
+    /// [`Store::settle`], waiting at most `limit` (commands wait in the queue while the
+    /// disk fails writes): whether everything was answered.
+    pub fn settle_within(&self, limit: std::time::Duration) -> bool {
+        self.committer.settle_within(limit)
+    }
+
     /// Durable commits the database's writer has made in this process.
     pub fn commits(&self) -> u64 {
         self.committer.commits()

@@ -10,39 +10,93 @@
 //! names each. A command refused (scope, lease, a rule) fails alone: redb cannot roll back
 //! part of a transaction in multi-writer mode, so the batch is begun again without it —
 //! the commands are plain data and run the same way twice.
+//!
+//! When the disk fails a batch (full, or failing), every command in it is answered
+//! [`StoreError::WriteFailed`] and the writer reopens the database ([`super::handle`]):
+//! at once for reading, then for writing as soon as the disk takes writes again, trying
+//! with a growing wait. What is still waiting in the queue meanwhile stays there and is
+//! committed after the reopen — except a command whose caller waits for it
+//! ([`Pending::wait`]: a form, the command line): that caller is told at once instead of
+//! being held, and its command is withdrawn, never to run. Past [`Recovery::give_up_after`] without a write it stops
+//! trying: every command is then answered [`StoreError::WritesStopped`], and a server
+//! exits so that its service manager starts it again.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDateTime};
-use redb::{Database, WriteTransaction};
+use redb::WriteTransaction;
 
 use super::access::Access;
 use super::command::{Command, Done};
+use super::handle::{Handle, Health, Recovery};
 use super::leases::{HeldBy, LeaseWrite};
 use super::query::Writer;
 use super::{StoreError, audit};
 
 /// The answer to a command handed in: taken when it has come, or waited for.
-pub struct Pending(Receiver<Result<Done, StoreError>>);
+pub struct Pending {
+    answer: Receiver<Result<Done, StoreError>>,
+    /// Where the command is: waiting, taken into a batch, or withdrawn.
+    place: Arc<AtomicU8>,
+    handle: Arc<Handle>,
+}
+
+/// A command still in the queue.
+const WAITING: u8 = 0;
+/// A command in the batch the writer is committing: its answer comes with the batch's.
+const TAKEN: u8 = 1;
+/// A command whose caller stopped waiting and was told it is not written: never run.
+const WITHDRAWN: u8 = 2;
+
+/// How often a caller that waits looks whether the store can still write.
+const LOOK_EVERY: Duration = Duration::from_millis(200);
 
 impl Pending {
     /// The answer once the command is committed or refused; `None` while it waits.
     pub fn try_take(&self) -> Option<Result<Done, StoreError>> {
-        match self.0.try_recv() {
+        match self.answer.try_recv() {
             Ok(answer) => Some(answer),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err(gone())),
         }
     }
 
-    /// Waits for the answer: for a command line, a form, a test — never for a key.
+    /// Waits for the answer: for a command line, a form, a test — never for a key. While
+    /// the disk fails writes a caller is not held until the store has reopened the
+    /// database: the command is withdrawn from the queue, never to be written, and the
+    /// answer is [`StoreError::WriteFailed`] (or [`StoreError::WritesStopped`]) — what
+    /// the user typed is still in their form.
     pub fn wait(self) -> Result<Done, StoreError> {
-        self.0.recv().unwrap_or_else(|_| Err(gone()))
+        loop {
+            match self.answer.recv_timeout(LOOK_EVERY) {
+                Ok(answer) => return answer,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(gone()),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if let Some(trouble) = self.handle.trouble()
+                && self
+                    .place
+                    .compare_exchange(WAITING, WITHDRAWN, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return Err(trouble);
+            }
+        }
+    }
+
+    /// Waits for the answer at most `limit`; `None` when it has not come by then (the
+    /// command still waits in the queue, as while the disk fails writes).
+    pub fn wait_for(&self, limit: Duration) -> Option<Result<Done, StoreError>> {
+        match self.answer.recv_timeout(limit) {
+            Ok(answer) => Some(answer),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Some(Err(gone())),
+        }
     }
 }
 
@@ -64,6 +118,8 @@ enum Job {
         /// Who sent it and when, by the sender's clock: what the audit trail says.
         sent: Sent,
         answer: Sender<Result<Done, StoreError>>,
+        /// Shared with the [`Pending`]: taken by the writer, or withdrawn by its caller.
+        place: Arc<AtomicU8>,
     },
     Lease {
         write: LeaseWrite,
@@ -80,6 +136,23 @@ pub struct Sent {
 }
 
 impl Job {
+    /// Takes the job into a batch: false for a command its caller has withdrawn.
+    fn take(&self) -> bool {
+        match self {
+            Job::Run { place, .. } => place
+                .compare_exchange(WAITING, TAKEN, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok(),
+            _ => true,
+        }
+    }
+
+    /// Puts a taken job back in the queue, where its caller may withdraw it again.
+    fn put_back(&self) {
+        if let Job::Run { place, .. } = self {
+            place.store(WAITING, Ordering::Release);
+        }
+    }
+
     fn refuse(self, error: StoreError) {
         // A sender whose screen is gone has no one to tell: the send may fail.
         match self {
@@ -101,6 +174,8 @@ enum Outcome {
 struct Queue {
     jobs: VecDeque<Job>,
     stopping: bool,
+    /// A read or write outside the writer found the disk failed: look at the handle.
+    alarm: bool,
 }
 
 struct Shared {
@@ -114,37 +189,59 @@ struct Shared {
 pub struct Committer {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    handle: Arc<Handle>,
 }
 
 impl Committer {
-    /// Starts the writer of `db`; `committed` runs after every commit (the store's change
-    /// mark).
-    pub fn start(db: Arc<Database>, committed: impl Fn() + Send + 'static) -> Committer {
+    /// Starts the writer of the database `handle` holds; `committed` runs after every
+    /// commit (the store's change mark).
+    pub fn start(handle: Arc<Handle>, committed: impl Fn() + Send + 'static) -> Committer {
         let shared = Arc::new(Shared {
             queue: Mutex::default(),
             wake: Condvar::new(),
             commits: AtomicU64::new(0),
         });
-        let theirs = shared.clone();
+        // Weak: every clone of the store holds the handle, which must not keep the queue
+        // alive once the writer has gone.
+        let alarmed = Arc::downgrade(&shared);
+        handle.set_waker(Box::new(move || {
+            if let Some(shared) = alarmed.upgrade() {
+                if let Ok(mut queue) = shared.queue.lock() {
+                    queue.alarm = true;
+                }
+                shared.wake.notify_one();
+            }
+        }));
+        let (theirs, writes) = (shared.clone(), handle.clone());
         let thread = std::thread::Builder::new()
             .name("chibo-writer".into())
-            .spawn(move || write_loop(&theirs, &db, &committed))
+            .spawn(move || write_loop(&theirs, &writes, &committed))
             .ok();
         if thread.is_none() {
             tracing::error!("the database writer thread could not start");
         }
-        Committer { shared, thread }
+        Committer {
+            shared,
+            thread,
+            handle,
+        }
     }
 
     /// Hands `command` in, to run as `sent.access`; answers at once.
     pub fn submit(&self, command: Command, sent: Sent) -> Pending {
         let (answer, pending) = mpsc::channel();
+        let place = Arc::new(AtomicU8::new(WAITING));
         self.push(Job::Run {
             command,
             sent,
             answer,
+            place: place.clone(),
         });
-        Pending(pending)
+        Pending {
+            answer: pending,
+            place,
+            handle: self.handle.clone(),
+        }
     }
 
     /// Waits until everything handed in so far is answered.
@@ -152,6 +249,13 @@ impl Committer {
         let (answer, settled) = mpsc::channel();
         self.push(Job::Barrier(answer));
         let _ = settled.recv();
+    }
+
+    /// [`Committer::settle`], waiting at most `limit`: whether everything was answered.
+    pub fn settle_within(&self, limit: Duration) -> bool {
+        let (answer, settled) = mpsc::channel();
+        self.push(Job::Barrier(answer));
+        settled.recv_timeout(limit).is_ok()
     }
 
     /// Hands a lease change in; its answer comes on the receiver.
@@ -203,50 +307,286 @@ impl Drop for Committer {
 /// once; one that comes right after a commit waits at most this long.
 const GATHER: Duration = Duration::from_millis(50);
 
-fn write_loop(shared: &Shared, db: &Database, committed: &dyn Fn()) {
+fn write_loop(shared: &Shared, handle: &Handle, committed: &dyn Fn()) {
+    // Since when the disk has failed with no commit since: what the bound counts from,
+    // across reopenings that worked but whose next batch failed again. A reopening that
+    // then went on without trouble for as long as the bound starts a new count.
+    let mut failing_since: Option<Instant> = None;
+    let mut reopened: Option<Instant> = None;
+    let mut last_error = String::new();
+    let give_up_after = handle.recovery.give_up_after;
+    let note_failure = |failing_since: &mut Option<Instant>, reopened: &Option<Instant>| {
+        if reopened.is_some_and(|at| at.elapsed() >= give_up_after) {
+            *failing_since = None;
+        }
+        *failing_since.get_or_insert_with(Instant::now)
+    };
     let mut last_start: Option<Instant> = None;
-    while wait_for_work(shared) {
+    loop {
+        // Whatever comes within `GATHER` of the last commit's start joins the next one.
         if let Some(start) = last_start {
             std::thread::sleep(GATHER.saturating_sub(start.elapsed()));
         }
-        let batch: Vec<Job> = match shared.queue.lock() {
-            Ok(mut queue) => queue.jobs.drain(..).collect(),
-            Err(_) => return,
+        let batch: Option<Vec<Job>> = {
+            let Ok(mut queue) = shared.queue.lock() else {
+                return;
+            };
+            while queue.jobs.is_empty() && !queue.stopping && !queue.alarm {
+                queue = match shared.wake.wait(queue) {
+                    Ok(queue) => queue,
+                    Err(_) => return,
+                };
+            }
+            queue.alarm = false;
+            let stopped = matches!(handle.health(), Health::Stopped { .. });
+            if queue.stopping && queue.jobs.is_empty() {
+                return;
+            }
+            if stopped || !(handle.needs_reopen() || handle.reads_only()) {
+                // A command withdrawn by its caller was answered already: not run.
+                Some(queue.jobs.drain(..).filter(Job::take).collect())
+            } else {
+                None
+            }
         };
+        let Some(batch) = batch else {
+            let since = note_failure(&mut failing_since, &reopened);
+            if last_error.is_empty() {
+                last_error = "a read found the disk failed".into();
+            }
+            match recover(shared, handle, since, &last_error) {
+                Recovered::Writing => {
+                    reopened = Some(Instant::now());
+                    last_error.clear();
+                }
+                Recovered::GaveUp => {}
+                Recovered::Stopping => {
+                    refuse_waiting(shared, &handle.refusal());
+                    return;
+                }
+            }
+            continue;
+        };
+        if let Health::Stopped { .. } = handle.health() {
+            // Reads go on: a reader whose opening failed since gets a fresh one.
+            if handle.needs_reopen()
+                && let Err(e) = handle.read_on()
+            {
+                tracing::warn!(error = %e, "the database could not be opened for reading");
+            }
+            let refusal = handle.refusal();
+            for job in batch {
+                job.refuse(refusal_copy(&refusal));
+            }
+            continue;
+        }
         last_start = Some(Instant::now());
-        if commit_batch(batch, db) {
-            shared.commits.fetch_add(1, Ordering::Relaxed);
-            committed();
+        match commit_batch(batch, handle) {
+            Batch::Committed => {
+                reopened = None;
+                if failing_since.take().is_some() {
+                    tracing::info!("a batch of writes is committed again");
+                }
+                last_error.clear();
+                shared.commits.fetch_add(1, Ordering::Relaxed);
+                committed();
+            }
+            Batch::Empty => {}
+            Batch::DiskFailed(e) => {
+                note_failure(&mut failing_since, &reopened);
+                last_error = detail(&e);
+            }
+            Batch::NotBegun(jobs, e) => {
+                note_failure(&mut failing_since, &reopened);
+                last_error = detail(&e);
+                handle.disk_failed();
+                // Never committed, never answered: they go back where they were, first.
+                if let Ok(mut queue) = shared.queue.lock() {
+                    for job in jobs.into_iter().rev() {
+                        job.put_back();
+                        queue.jobs.push_front(job);
+                    }
+                }
+            }
         }
     }
 }
 
-/// Waits until something is queued; false when the writer is to stop and nothing is left.
-fn wait_for_work(shared: &Shared) -> bool {
-    let Ok(mut queue) = shared.queue.lock() else {
-        return false;
-    };
-    while queue.jobs.is_empty() && !queue.stopping {
-        queue = match shared.wake.wait(queue) {
-            Ok(queue) => queue,
-            Err(_) => return false,
-        };
+/// How a reopening ended.
+enum Recovered {
+    /// The database takes writes again, through a fresh opening.
+    Writing,
+    /// It kept failing past the bound: the store has stopped writing.
+    GaveUp,
+    /// The store is closing meanwhile.
+    Stopping,
+}
+
+/// Reopens the database after the disk failed it: for reading at once, then for writing
+/// as soon as that works, trying again after a wait that doubles up to
+/// [`Recovery::longest_wait`], until [`Recovery::give_up_after`] from `since`. Reads go
+/// on meanwhile; the queue is left as it is.
+fn recover(shared: &Shared, handle: &Handle, since: Instant, error: &str) -> Recovered {
+    let Recovery {
+        first_wait,
+        longest_wait,
+        give_up_after,
+    } = handle.recovery;
+    let mut error = error.to_string();
+    handle.set_health(Health::Failing {
+        error: error.clone(),
+    });
+    tracing::error!(%error, "the disk failed the database: reopening it, reads go on");
+    read_on(handle);
+    let mut wait = Duration::ZERO;
+    let mut next_wait = first_wait;
+    let mut attempt = 0u32;
+    loop {
+        let stopping = pause(shared, handle, wait);
+        attempt += 1;
+        match handle.write_again() {
+            Ok(()) => {
+                tracing::info!(
+                    attempt,
+                    failing_for_ms = since.elapsed().as_millis() as u64,
+                    "the database takes writes again: reopened, waiting writes go on"
+                );
+                handle.set_health(Health::Fine);
+                return Recovered::Writing;
+            }
+            Err(e) => error = detail(&e),
+        }
+        if stopping {
+            return Recovered::Stopping;
+        }
+        let failing_for = since.elapsed();
+        if failing_for >= give_up_after {
+            tracing::error!(
+                %error,
+                failing_for_secs = failing_for.as_secs(),
+                "the database could not be written again in time: giving up; nothing more is written"
+            );
+            handle.set_health(Health::Stopped {
+                error,
+                after: failing_for,
+            });
+            return Recovered::GaveUp;
+        }
+        handle.set_health(Health::Failing {
+            error: error.clone(),
+        });
+        wait = next_wait.min(give_up_after - failing_for);
+        next_wait = (next_wait * 2).min(longest_wait);
+        tracing::warn!(
+            attempt,
+            %error,
+            retry_in_ms = wait.as_millis() as u64,
+            "the database still cannot be written"
+        );
     }
-    !queue.jobs.is_empty()
+}
+
+/// A read-only opening in place of one the disk failed, so reads go on.
+fn read_on(handle: &Handle) {
+    if !handle.needs_reopen() {
+        return;
+    }
+    match handle.read_on() {
+        Ok(()) => tracing::info!("the database is reopened for reading while writes fail"),
+        Err(e) => tracing::warn!(error = %e, "the database could not be reopened for reading"),
+    }
+}
+
+/// Waits `wait`, reopening for reading whenever a reader finds its opening failed. True
+/// when the store is closing: the wait is cut short for a last attempt.
+fn pause(shared: &Shared, handle: &Handle, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        let Ok(mut queue) = shared.queue.lock() else {
+            return true;
+        };
+        if queue.stopping {
+            return true;
+        }
+        if std::mem::take(&mut queue.alarm) {
+            drop(queue);
+            read_on(handle);
+            continue;
+        }
+        let now = Instant::now();
+        if now >= until {
+            return false;
+        }
+        // Spurious wake-ups and timeouts alike go round the loop again.
+        let _ = shared.wake.wait_timeout(queue, until - now);
+    }
+}
+
+/// Answers every job still waiting with `refusal`: the store is closing while it cannot
+/// write.
+fn refuse_waiting(shared: &Shared, refusal: &StoreError) {
+    let jobs: Vec<Job> = match shared.queue.lock() {
+        Ok(mut queue) => queue.jobs.drain(..).collect(),
+        Err(_) => return,
+    };
+    if !jobs.is_empty() {
+        tracing::error!(
+            jobs = jobs.len(),
+            error = %refusal,
+            "closing while the database cannot be written: these writes are lost"
+        );
+    }
+    for job in jobs {
+        job.refuse(refusal_copy(refusal));
+    }
+}
+
+/// The same refusal again, for the next job (`StoreError` holds an `io::Error` in one
+/// variant, so it is not `Clone`).
+fn refusal_copy(refusal: &StoreError) -> StoreError {
+    match refusal {
+        StoreError::WritesStopped { detail, after } => StoreError::WritesStopped {
+            detail: detail.clone(),
+            after: *after,
+        },
+        StoreError::WriteFailed(detail) => StoreError::WriteFailed(detail.clone()),
+        other => StoreError::WriteFailed(detail(other)),
+    }
+}
+
+/// What the disk said, without the store's own words around it.
+fn detail(error: &StoreError) -> String {
+    match error {
+        StoreError::Storage(detail) | StoreError::WriteFailed(detail) => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// How one batch went.
+enum Batch {
+    /// Committed, and every job answered.
+    Committed,
+    /// Nothing committed: every job was refused.
+    Empty,
+    /// The disk failed the batch: every job in it answered [`StoreError::WriteFailed`].
+    DiskFailed(StoreError),
+    /// No transaction could be begun on the opening in use: the jobs, not answered.
+    NotBegun(Vec<Job>, StoreError),
 }
 
 /// Runs `jobs` in order in one transaction and commits it; a job refused is answered with
-/// its error and the rest run again without it. Whether anything was committed.
-fn commit_batch(mut jobs: Vec<Job>, db: &Database) -> bool {
+/// its error and the rest run again without it.
+fn commit_batch(mut jobs: Vec<Job>, handle: &Handle) -> Batch {
     while !jobs.is_empty() {
-        let txn = match db.begin_write() {
+        let txn = match handle.begin_write() {
             Ok(txn) => txn,
+            Err(e) if e.is_storage() => return Batch::NotBegun(jobs, e),
             Err(e) => {
-                let message = StoreError::from(e).to_string();
+                let message = e.to_string();
                 for job in jobs {
                     job.refuse(StoreError::Database(message.clone()));
                 }
-                return false;
+                return Batch::Empty;
             }
         };
         let mut outcomes = Vec::with_capacity(jobs.len());
@@ -264,16 +604,23 @@ fn commit_batch(mut jobs: Vec<Job>, db: &Database) -> bool {
             if let Err(e) = txn.abort() {
                 tracing::warn!(error = %e, "a refused batch was not rolled back cleanly");
             }
+            // The disk, not the command: the whole batch failed with it.
+            if error.is_storage() {
+                return disk_failed(jobs, error, handle);
+            }
             jobs.remove(at).refuse(error);
             continue;
         }
-        if let Err(e) = txn.commit() {
-            let message = StoreError::from(e).to_string();
+        if let Err(e) = handle.commit(txn) {
+            if e.is_storage() {
+                return disk_failed(jobs, e, handle);
+            }
+            let message = e.to_string();
             tracing::warn!(%message, jobs = jobs.len(), "a batch of writes was not committed");
             for job in jobs {
                 job.refuse(StoreError::Database(message.clone()));
             }
-            return false;
+            return Batch::Empty;
         }
         for (job, outcome) in jobs.into_iter().zip(outcomes) {
             match (job, outcome) {
@@ -286,9 +633,25 @@ fn commit_batch(mut jobs: Vec<Job>, db: &Database) -> bool {
                 _ => {}
             }
         }
-        return true;
+        return Batch::Committed;
     }
-    false
+    Batch::Empty
+}
+
+/// Every job of a batch the disk failed is told so: nothing of it was written. Reads are
+/// moved to a fresh opening first, so whoever is told can read on at once.
+fn disk_failed(jobs: Vec<Job>, error: StoreError, handle: &Handle) -> Batch {
+    handle.disk_failed();
+    let detail = detail(&error);
+    handle.set_health(Health::Failing {
+        error: detail.clone(),
+    });
+    read_on(handle);
+    tracing::error!(error = %detail, jobs = jobs.len(), "the disk failed a batch of writes: none of it is written");
+    for job in jobs {
+        job.refuse(StoreError::WriteFailed(detail.clone()));
+    }
+    Batch::DiskFailed(error)
 }
 
 /// One job inside the batch's transaction: a command in a `Writer` of its sender's own,

@@ -33,6 +33,21 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{}", self.message(Lang::En))]
     Database(String),
+    /// The disk failed redb (an I/O error, or redb's "previous I/O error" once one has
+    /// happened): the store reopens the database by itself, so this passes.
+    #[error("{}", self.message(Lang::En))]
+    Storage(String),
+    /// A change was not committed because the disk failed the write (full, or failing):
+    /// nothing of it was written, and what the user typed is still theirs to keep.
+    #[error("{}", self.message(Lang::En))]
+    WriteFailed(String),
+    /// Writing has failed for longer than the store keeps trying (`after`): nothing more
+    /// is written until chibo is started again.
+    #[error("{}", self.message(Lang::En))]
+    WritesStopped {
+        detail: String,
+        after: std::time::Duration,
+    },
     /// The code belongs to another organisation, named here (empty when it is outside the
     /// acting user's scope), so a form can say whose it is without reading again.
     #[error("{}", self.message(Lang::En))]
@@ -113,6 +128,12 @@ impl From<MinutesError> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the disk failed (not a rule, not a refusal): what makes the store reopen
+    /// the database, and a batch of commands fail as a whole.
+    pub fn is_storage(&self) -> bool {
+        matches!(self, StoreError::Storage(_))
+    }
+
     /// The message in the user's language.
     pub fn message(&self, lang: Lang) -> String {
         match self {
@@ -157,6 +178,29 @@ impl StoreError {
             ),
             StoreError::Database(detail) => {
                 lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
+            }
+            StoreError::Storage(detail) => lang.pick(
+                format!("Đĩa báo lỗi khi dùng cơ sở dữ liệu; chibo đang mở lại, hãy thử lại sau giây lát ({detail})"),
+                format!("The disk failed the database; chibo is reopening it, try again in a moment ({detail})"),
+            ),
+            StoreError::WriteFailed(detail) => lang.pick(
+                format!(
+                    "Chưa lưu được: đĩa không ghi được. Những gì bạn đã nhập vẫn được giữ; chibo đang mở lại cơ sở dữ liệu và sẽ lưu lại ngay khi ghi được ({detail})"
+                ),
+                format!(
+                    "Not saved: the disk failed the write. What you typed is kept; chibo is reopening the database and saves again as soon as it can ({detail})"
+                ),
+            ),
+            StoreError::WritesStopped { detail, after } => {
+                let minutes = after.as_secs().div_ceil(60).max(1);
+                lang.pick(
+                    format!(
+                        "Không lưu được nữa: đã {minutes} phút đĩa không ghi được và chibo đã ngừng ghi. Những gì nhập từ đó chưa được lưu; hãy báo quản trị viên (đĩa có thể đã đầy) ({detail})"
+                    ),
+                    format!(
+                        "Nothing can be saved: the disk has failed writes for {minutes} min and chibo has stopped writing. What was typed since is not saved; tell the administrator (the disk may be full) ({detail})"
+                    ),
+                )
             }
             StoreError::CodeTaken { code, .. } => lang.pick(
                 format!("mã {} đã được dùng cho một tổ chức khác", quoted(code)),
@@ -256,21 +300,51 @@ impl StoreError {
     }
 }
 
-/// redb's many error types all become `Database`, keeping their text.
+/// What redb reports when the disk fails it, and keeps reporting (`PreviousIo`) on that
+/// handle until it is closed; `DatabaseClosed` is a read begun on a handle the store has
+/// since replaced.
+fn disk_failed(e: &redb::StorageError) -> bool {
+    matches!(
+        e,
+        redb::StorageError::Io(_)
+            | redb::StorageError::PreviousIo
+            | redb::StorageError::DatabaseClosed
+    )
+}
+
+impl From<redb::StorageError> for StoreError {
+    fn from(e: redb::StorageError) -> Self {
+        if disk_failed(&e) {
+            StoreError::Storage(e.to_string())
+        } else {
+            StoreError::Database(e.to_string())
+        }
+    }
+}
+
+/// redb's other error types become `Storage` when the disk failed them, else `Database`,
+/// keeping their text.
 macro_rules! from_redb {
-    ($($t:ty),+) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self {
-                StoreError::Database(e.to_string())
+    ($($t:ident),+) => {$(
+        impl From<redb::$t> for StoreError {
+            fn from(e: redb::$t) -> Self {
+                match e {
+                    redb::$t::Storage(e) => e.into(),
+                    other => StoreError::Database(other.to_string()),
+                }
             }
         }
     )+};
 }
-from_redb!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
+from_redb!(DatabaseError, TransactionError, TableError, CommitError);
+
+impl From<redb::Error> for StoreError {
+    fn from(e: redb::Error) -> Self {
+        match e {
+            redb::Error::Io(_) | redb::Error::PreviousIo | redb::Error::DatabaseClosed => {
+                StoreError::Storage(e.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use std::sync::mpsc::Receiver;
 
-use redb::{ReadableDatabase, ReadableTable, TableError, WriteTransaction};
+use redb::{ReadableTable, TableError, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{decode, encode};

@@ -12,6 +12,7 @@ mod command;
 mod committer;
 mod error;
 mod files;
+mod handle;
 mod holders;
 mod journal;
 mod leases;
@@ -25,15 +26,13 @@ mod query;
 mod rollups;
 pub mod tables;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod users;
 mod visits;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
 pub use access::{Access, local_user};
 pub use audit::AuditEntry;
@@ -43,6 +42,7 @@ pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, 
 pub use command::{Command, Done};
 pub use committer::Pending;
 pub use error::StoreError;
+pub use handle::{GIVE_UP_VARIABLE, Recovery};
 pub use holders::{Holder, holders_of};
 pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
@@ -54,10 +54,11 @@ pub use query::{Reader, Writer};
 /// The bytes stored under `meta["magic"]`: what tells a chibo database from any other redb file.
 const MAGIC: &[u8] = b"chibo";
 
-/// One open chibo database. Cheap to clone: every clone shares the same `Database`.
+/// One open chibo database. Cheap to clone: every clone shares the same open database,
+/// and the same fresh one once the store has reopened it after the disk failed a write.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Database>,
+    db: Arc<handle::Handle>,
     path: PathBuf,
     /// Who acts through this handle; clones made by `as_user` differ only here.
     access: Arc<Access>,
@@ -88,11 +89,33 @@ impl Store {
                 source,
             })?;
         }
-        let db = Database::builder()
-            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
-            .create(path)
-            .map_err(|e| open_error(path, e))?;
-        let db = Arc::new(db);
+        let opener = handle::FileOpener(path.to_path_buf());
+        Store::start(path, Box::new(opener), Recovery::from_env())
+    }
+
+    /// [`Store::open`] on a storage backend of the caller's, made afresh by `backend` each
+    /// time the database is opened (again, after the disk failed a write): how the tests
+    /// make a disk fail on demand. `path` is only what the store names and watches.
+    #[cfg(test)]
+    pub(crate) fn open_with_backend<F, B>(
+        path: &Path,
+        backend: F,
+        recovery: Recovery,
+    ) -> Result<Store, StoreError>
+    where
+        F: Fn() -> std::io::Result<B> + Send + Sync + 'static,
+        B: redb::StorageBackend,
+    {
+        Store::start(path, Box::new(handle::BackendOpener(backend)), recovery)
+    }
+
+    fn start(
+        path: &Path,
+        opener: Box<dyn handle::Opener>,
+        recovery: Recovery,
+    ) -> Result<Store, StoreError> {
+        let db = opener.writer().map_err(|e| open_error(path, e))?;
+        let db = Arc::new(handle::Handle::new(db, opener, recovery));
         let generation = Arc::new(AtomicU64::new(0));
         let bump = generation.clone();
         let committer = committer::Committer::start(db.clone(), move || {
@@ -175,9 +198,21 @@ impl Store {
         access::require(allowed, &self.access)
     }
 
-    /// A consistent snapshot to read from.
+    /// A consistent snapshot to read from. Reads go on while the disk fails writes.
     pub fn read(&self) -> Result<Reader, StoreError> {
         Reader::open(self.db.begin_read()?, self.access.clone())
+    }
+
+    /// What goes wrong with writing now, if anything: [`StoreError::WriteFailed`] while
+    /// the disk fails writes and the store reopens the database, [`StoreError::WritesStopped`]
+    /// once it has given up. A screen says so; a server that has given up exits.
+    pub fn write_trouble(&self) -> Option<StoreError> {
+        self.db.trouble()
+    }
+
+    /// Whether the store has given up writing (see [`Store::write_trouble`]).
+    pub fn writes_stopped(&self) -> bool {
+        matches!(self.db.health(), handle::Health::Stopped { .. })
     }
 
     /// Runs `f` in one write transaction: committed when it returns `Ok`, rolled back —
@@ -186,7 +221,7 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let txn = self.db.begin_write()?;
         let outcome = {
             let mut writer = Writer::open(&txn, self.access.clone())?;
             f(&mut writer).and_then(|value| {
@@ -199,7 +234,7 @@ impl Store {
         };
         match outcome {
             Ok(value) => {
-                txn.commit().map_err(StoreError::from)?;
+                self.db.commit(txn)?;
                 self.changed();
                 Ok(value)
             }
@@ -230,11 +265,11 @@ impl Store {
     }
 
     fn begin_raw_write(&self) -> Result<redb::WriteTransaction, StoreError> {
-        Ok(self.db.begin_write()?)
+        self.db.begin_write()
     }
 
     fn begin_raw_read(&self) -> Result<redb::ReadTransaction, StoreError> {
-        Ok(self.db.begin_read()?)
+        self.db.begin_read()
     }
 }
 

@@ -2,7 +2,14 @@
 
 use std::path::Path;
 
-use super::{Store, StoreError};
+use std::ops::Bound;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use redb::BackendError;
+use redb::backends::FileBackend;
+
+use super::{Recovery, Store, StoreError};
 use crate::domain::date::parse_iso;
 use crate::domain::{Member, MemberId, OrgId, OrgKind, OrgUnit};
 
@@ -36,7 +43,21 @@ pub fn member(id: u64, card: &str, name: &str, branch: u64) -> Member {
 
 /// Orgs 1 `QN` → 2 `QN.HG` → 3 `QN.HG.K2`; member 1 "Phạm Ngọc Đường" in the branch.
 pub fn sample(dir: &Path) -> Store {
-    let store = Store::open(&dir.join("sample.redb")).unwrap();
+    fill(Store::open(&dir.join("sample.redb")).unwrap())
+}
+
+/// [`sample`] on a disk whose writes fail while its switch is on; the store tries to
+/// write again as `recovery` says.
+pub fn sample_on_failing_disk(dir: &Path, recovery: Recovery) -> (Store, DiskSwitch) {
+    let path = dir.join("sample.redb");
+    let switch = DiskSwitch::default();
+    let theirs = switch.clone();
+    let file = path.clone();
+    let store = Store::open_with_backend(&path, move || theirs.open(&file), recovery).unwrap();
+    (fill(store), switch)
+}
+
+fn fill(store: Store) -> Store {
     store
         .write(|w| {
             for o in [
@@ -57,4 +78,105 @@ pub fn sample(dir: &Path) -> Store {
         })
         .unwrap();
     store
+}
+
+/// The switch shared by every [`FailingDisk`] opened on one file, reopenings included.
+#[derive(Debug, Clone, Default)]
+pub struct DiskSwitch(Arc<AtomicBool>);
+
+impl DiskSwitch {
+    /// From now on every write, sync and resize fails as on a full disk (`true`), or works.
+    pub fn fail(&self, on: bool) {
+        self.0.store(on, Ordering::SeqCst);
+    }
+
+    /// Opens `path` afresh behind this switch.
+    pub fn open(&self, path: &Path) -> std::io::Result<FailingDisk> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        Ok(FailingDisk {
+            inner: FileBackend::new(file).map_err(std::io::Error::other)?,
+            failing: self.0.clone(),
+        })
+    }
+}
+
+/// A database file whose writes, syncs and resizes fail on demand, the way a disk that
+/// has filled fails them. redb's own file backend does the work underneath, locks
+/// included, so multi-writer mode runs on it as on a plain file.
+#[derive(Debug)]
+pub struct FailingDisk {
+    inner: FileBackend,
+    failing: Arc<AtomicBool>,
+}
+
+impl FailingDisk {
+    fn check(&self) -> std::io::Result<()> {
+        if self.failing.load(Ordering::SeqCst) {
+            Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl redb::StorageBackend for FailingDisk {
+    fn len(&self) -> std::io::Result<u64> {
+        self.inner.len()
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        self.inner.read(offset, out)
+    }
+
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.check()?;
+        self.inner.set_len(len)
+    }
+
+    fn sync_data(&self) -> std::io::Result<()> {
+        self.check()?;
+        self.inner.sync_data()
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        self.check()?;
+        self.inner.write(offset, data)
+    }
+
+    fn close(&self) -> std::io::Result<()> {
+        self.inner.close()
+    }
+
+    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
+        self.inner.try_lock_range(start, end)
+    }
+
+    fn try_lock_shared_range(
+        &self,
+        start: Bound<u64>,
+        end: Bound<u64>,
+    ) -> Result<bool, BackendError> {
+        self.inner.try_lock_shared_range(start, end)
+    }
+
+    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.inner.lock_range(start, end)
+    }
+
+    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.inner.lock_shared_range(start, end)
+    }
+
+    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.inner.unlock_range(start, end)
+    }
+
+    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
+        self.inner.query_lock_range(start, end)
+    }
 }

@@ -1,7 +1,7 @@
 //! chibo's own users: who may sign in to `chibo serve`, with which keys, role and scope.
 //! Kept in the `users` table; no system accounts and no passwords.
 
-use redb::{ReadableDatabase, ReadableTable, TableError};
+use redb::{ReadableTable, TableError};
 
 use super::codec::{decode, encode};
 use super::tables::USERS;
@@ -54,7 +54,7 @@ impl Store {
                 count: 1,
             }],
         )?;
-        txn.commit()?;
+        self.db.commit(txn)?;
         self.changed();
         Ok(())
     }
@@ -73,7 +73,7 @@ impl Store {
             };
             super::audit::append(&txn, &self.access().login, self.clock().now(), vec![note])?;
         }
-        txn.commit()?;
+        self.db.commit(txn)?;
         self.changed();
         Ok(removed)
     }

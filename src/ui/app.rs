@@ -36,7 +36,7 @@ use super::theme::Theme;
 use crate::clock::Clock;
 use crate::domain::{Lang, MeetingId, Member, OrgUnit};
 use crate::io::files::Files;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Everything that can change the App.
 pub enum Msg {
@@ -159,6 +159,10 @@ pub struct App {
     lease_holder: u64,
     /// Writes of closed screens still waiting for the store's answer.
     later: Vec<Later>,
+    /// What the store's writing was when last looked at: `None` fine, `Some(false)` failing
+    /// (the store reopens the database), `Some(true)` given up. The status line says when
+    /// it changes.
+    writes: Option<bool>,
 }
 
 /// The screens, taken apart from the rest of the App so one can be handed a [`Cx`].
@@ -214,6 +218,7 @@ impl App {
             status: options.notice,
             lease_holder,
             later: Vec::new(),
+            writes: None,
         };
         let (_, mut cx) = app.split();
         if let Some(home) = cx.read(|r| Home::read(r, regions)) {
@@ -815,7 +820,28 @@ impl App {
         for screen in stack.all() {
             saved |= screen.tick(now, &mut cx);
         }
-        redraw_if(moved || saved || answered)
+        let told = self.tell_writes();
+        redraw_if(moved || saved || answered || told)
+    }
+
+    /// Says in the status line when the store starts failing to write, gives up, or writes
+    /// again: to everyone, not only to whoever's write failed. Whether it said anything.
+    fn tell_writes(&mut self) -> bool {
+        let trouble = self.store.write_trouble();
+        let writes = trouble
+            .as_ref()
+            .map(|e| matches!(e, StoreError::WritesStopped { .. }));
+        if writes == self.writes {
+            return false;
+        }
+        self.writes = writes;
+        let lang = self.lang;
+        let (_, mut cx) = self.split();
+        match trouble {
+            Some(e) => cx.refuse(e.message(lang)),
+            None => cx.say(Text::WritesResumed.get(lang).to_string()),
+        }
+        true
     }
 
     /// When the host must send the next [`Msg::Tick`]: an autosave's due time, or the
@@ -827,10 +853,13 @@ impl App {
             .map(|left| Instant::now() + left);
         // While a closed screen's write is unanswered, look again shortly.
         let answer = (!self.later.is_empty()).then(|| Instant::now() + ANSWER_POLL);
+        // While the store cannot write, look now and then whether it can again.
+        let writes = self.writes.map(|_| Instant::now() + WRITES_POLL);
         self.screens()
             .filter_map(|s| s.due_at())
             .chain(midnight)
             .chain(answer)
+            .chain(writes)
             .min()
     }
 
@@ -840,6 +869,33 @@ impl App {
         self.leave_all();
         self.store.journal_flush();
         self.store.settle();
+    }
+
+    /// [`App::flush_draft`], waiting at most `limit` for the store: false when something
+    /// handed in is still unanswered then (the disk fails writes, and the store is
+    /// reopening the database).
+    pub fn flush_within(&mut self, limit: std::time::Duration) -> bool {
+        self.leave_all();
+        self.store.settle_within(limit)
+    }
+
+    /// Once the screens have left ([`App::flush_draft`]): why what was typed may not be in
+    /// the database — a write of theirs refused, one still waiting, or the store failing to
+    /// write. `None` when everything handed in was written.
+    pub fn unsaved(&mut self) -> Option<StoreError> {
+        let mut refused = None;
+        self.later.retain(|later| match later.pending.try_take() {
+            None => true,
+            Some(Ok(_)) => false,
+            Some(Err(e)) => {
+                refused = Some(e);
+                false
+            }
+        });
+        refused.or_else(|| self.store.write_trouble()).or_else(|| {
+            (!self.later.is_empty())
+                .then(|| StoreError::WriteFailed("still waiting for the database".into()))
+        })
     }
 
     /// What is typed and not yet saved in any screen is kept as a draft, to resume next
@@ -872,6 +928,9 @@ impl App {
     }
 }
 
+/// How often a store that cannot write is asked whether it can again.
+const WRITES_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How often a write's answer is looked for while one is awaited: short enough that a
 /// mark's confirmation shows at once, long enough to leave the processor alone.
 pub(super) const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(15);
@@ -892,5 +951,51 @@ mod tests {
     fn an_app_can_move_to_another_thread() {
         fn is_send<T: Send>() {}
         is_send::<App>();
+    }
+
+    /// Everyone is told in their language when the disk fails the store's writes and when
+    /// it takes them again; an App that ends meanwhile knows its text may not be saved.
+    #[test]
+    fn the_status_line_tells_when_writes_fail_and_when_they_work_again() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let recovery = crate::store::Recovery {
+            first_wait: Duration::from_millis(20),
+            longest_wait: Duration::from_millis(100),
+            give_up_after: Duration::from_secs(60),
+        };
+        let (store, switch) = crate::store::testkit::sample_on_failing_disk(dir.path(), recovery);
+        let mut app = App::new(store.clone(), Options::new(Lang::Vi, Clock::vietnam()));
+        assert!(app.unsaved().is_none());
+
+        switch.fail(true);
+        let failed = store.write(|w| w.new_meeting_id());
+        assert!(failed.is_err());
+        // The writer is told by the failed commit and reopens at once for reading.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while store.write_trouble().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            app.update(Msg::Tick(Instant::now()))
+                .contains(&Effect::Redraw)
+        );
+        let status = app.status().unwrap();
+        assert!(status.error);
+        assert!(status.text.contains("vẫn được giữ"), "{}", status.text);
+        assert!(app.wake_at().is_some(), "looks again until writes work");
+        assert!(app.unsaved().is_some());
+
+        switch.fail(false);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while store.write_trouble().is_some() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        app.update(Msg::Tick(Instant::now()));
+        let status = app.status().unwrap();
+        assert!(!status.error);
+        assert_eq!(status.text, Text::WritesResumed.get(Lang::Vi));
+        assert!(app.flush_within(Duration::from_secs(5)));
+        assert!(app.unsaved().is_none());
     }
 }

@@ -104,6 +104,7 @@ pub enum Text {
     Guests,
     BranchesByStatus,
     Classifications,
+    WritesResumed,
 }
 
 impl Text {
@@ -217,9 +218,45 @@ impl Text {
             Text::Guests => ("Cấp trên dự", "Guests from above"),
             Text::BranchesByStatus => ("Chi bộ theo tình trạng", "Branches by status"),
             Text::Classifications => ("Xếp loại chất lượng", "Yearly classification"),
+            Text::WritesResumed => (
+                "Cơ sở dữ liệu đã ghi được trở lại.",
+                "The database takes writes again.",
+            ),
         };
         lang.pick(vi, en)
     }
+}
+
+/// What an App that ends says when what was typed may not be in the database: the disk
+/// failed (in its own words), or a write of it was refused (`error`'s words).
+pub fn unsaved_on_exit(lang: Lang, error: &crate::store::StoreError) -> String {
+    use crate::store::StoreError as E;
+    match error {
+        E::WriteFailed(detail)
+        | E::Storage(detail)
+        | E::WritesStopped { detail, .. } => lang.pick(
+            format!(
+                "không ghi được vào cơ sở dữ liệu ({detail}): những gì gõ sau lần lưu cuối có thể chưa được lưu"
+            ),
+            format!(
+                "the database could not be written ({detail}): what was typed since the last save may not be saved"
+            ),
+        ),
+        other => lang.pick(
+            format!("những gì gõ sau lần lưu cuối chưa được lưu: {}", other.message(lang)),
+            format!("what was typed since the last save is not saved: {}", other.message(lang)),
+        ),
+    }
+}
+
+/// Said on the terminal while an App that ended waits (at most `limit`) for the store to
+/// write what it handed in.
+pub fn waiting_for_writes(lang: Lang, limit: std::time::Duration) -> String {
+    let secs = limit.as_secs();
+    lang.pick(
+        format!("chibo: đang chờ cơ sở dữ liệu ghi được những gì vừa gõ (tối đa {secs} giây)…"),
+        format!("chibo: waiting for the database to take what was typed last (up to {secs} s)…"),
+    )
 }
 
 /// The kind of an organisation; `short` for the tree's narrow column.

@@ -215,8 +215,31 @@ pub fn run_local_from(
     start(&mut app);
     let outcome = run(&mut terminal, &mut app, &mut CrosstermInput);
     drop(terminal);
+    let kept = keep_what_was_typed(&mut app, lang);
     tracing::info!(?outcome, "chibo ends");
-    outcome.map_err(|e| e.to_string())
+    outcome.map_err(|e| e.to_string())?;
+    kept
+}
+
+/// How long an App that ended waits, beyond the first second, for the store to write
+/// what it handed in while the disk fails writes: the store may reopen the database
+/// meanwhile.
+const LAST_WRITES: Duration = Duration::from_secs(15);
+
+/// Hands what is typed to the store and waits for it to be written. Never ends quietly
+/// when it was not: the error, for the command line to print and exit non-zero with.
+fn keep_what_was_typed(app: &mut App, lang: Lang) -> Result<(), String> {
+    if !app.flush_within(Duration::from_secs(1)) {
+        eprintln!("{}", i18n::waiting_for_writes(lang, LAST_WRITES));
+        app.flush_within(LAST_WRITES);
+    }
+    match app.unsaved() {
+        None => Ok(()),
+        Some(error) => {
+            tracing::error!(error = %error.message(Lang::En), "chibo ends with what was typed last not saved");
+            Err(i18n::unsaved_on_exit(lang, &error))
+        }
+    }
 }
 
 /// The keys file at `path` applied to the defaults, and what the status line should say
