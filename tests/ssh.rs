@@ -726,6 +726,10 @@ fn a_reader_writes_nothing_and_the_next_holder_resumes_the_lost_holders_text() {
         hoa.keys(&[key]);
     }
     hoa.wait_for("lan đang soạn biên bản này");
+    // Hoa leaves the record: whoever is on it when Lan's hold lapses takes the minutes
+    // next, and that is to be Tâm.
+    hoa.keys(&["Escape"]);
+    hoa.wait_for("Lịch họp — Chi bộ khu 2");
 
     // Lan's connection dies; what she typed reaches the database as her draft.
     kill_ssh_client(&lan);

@@ -401,6 +401,9 @@ fn write_document(
     cx.files.export(name, &bytes).map_err(|e| e.message(lang))
 }
 
+/// How often a record shown read-only asks again whether the minutes are free.
+const LEASE_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What the screen handed to the store and waits to hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
@@ -653,15 +656,15 @@ impl Screen for MeetingRecord {
         self.read_answers(cx)
     }
 
-    /// The autosave's time, or shortly while an answer is awaited.
+    /// The autosave's time; shortly while an answer is awaited; and every second while
+    /// someone else holds the minutes, so the record becomes editable (and their draft is
+    /// offered) as soon as they let go, without waiting for a key.
     fn due_at(&self) -> Option<Instant> {
-        let answer = (!self.sent.is_empty()).then(|| Instant::now() + ANSWER_POLL);
-        self.editor
-            .autosave
-            .due_at()
-            .into_iter()
-            .chain(answer)
-            .min()
+        let now = Instant::now();
+        let answer = (!self.sent.is_empty()).then(|| now + ANSWER_POLL);
+        let lease = self.held_by.is_some().then(|| now + LEASE_RECHECK);
+        let autosave = self.editor.autosave.due_at();
+        autosave.into_iter().chain(answer).chain(lease).min()
     }
 
     /// The store's answers are read; the draft is written when it is due.
