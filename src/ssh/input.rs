@@ -18,6 +18,10 @@ pub const ESC_WAIT: Duration = Duration::from_millis(40);
 /// How often a session looks for changes made by others.
 pub const WATCH_EVERY: Duration = Duration::from_millis(500);
 
+/// How long the database file must be left alone by another process before its change is
+/// read.
+const STILL: Duration = Duration::from_secs(1);
+
 /// What the connection hands to its session.
 #[derive(Debug)]
 pub enum Input {
@@ -86,6 +90,9 @@ pub struct SessionInput {
     queue: VecDeque<Event>,
     store: Store,
     mark: (u64, Option<std::time::SystemTime>),
+    /// When the file was last seen changed by another process, while that change has not
+    /// been read yet.
+    moving: Option<std::time::Instant>,
     /// Set when the server asked the session to stop.
     pub shutdown: bool,
     /// The client's terminal size, as its pty request and window changes said.
@@ -101,6 +108,7 @@ impl SessionInput {
             queue: VecDeque::new(),
             store,
             mark,
+            moving: None,
             shutdown: false,
             size,
         }
@@ -158,11 +166,28 @@ impl InputSource for SessionInput {
         Some(WATCH_EVERY)
     }
 
+    /// A commit of this process is read at once. A change by another process is read once
+    /// the file has been still for [`STILL`]: a long import writes the file for seconds and
+    /// then syncs its commit, and a read begun meanwhile waits for that sync — the session's
+    /// keys would wait behind it.
     fn changed_elsewhere(&mut self) -> bool {
-        let mark = self.store.change_mark();
-        let changed = mark != self.mark;
-        self.mark = mark;
-        changed
+        let (generation, modified) = self.store.change_mark();
+        let ours = generation != self.mark.0;
+        let theirs = modified != self.mark.1;
+        self.mark = (generation, modified);
+        if ours {
+            self.moving = None;
+            return true;
+        }
+        if theirs {
+            self.moving = Some(std::time::Instant::now());
+            return false;
+        }
+        let settled = self.moving.is_some_and(|since| since.elapsed() >= STILL);
+        if settled {
+            self.moving = None;
+        }
+        settled
     }
 
     fn size(&self) -> Option<(u16, u16)> {
@@ -260,5 +285,29 @@ mod tests {
         );
         tx.send(Input::End).unwrap();
         assert_eq!(input.next_event(None).unwrap(), None);
+    }
+
+    /// Another process's change is read once the file has been still for a while; one of
+    /// this process's commits at once.
+    #[test]
+    fn another_process_is_read_once_the_file_is_still() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.redb");
+        let store = Store::open(&path).unwrap();
+        let (_tx, rx) = std::sync::mpsc::channel();
+        let mut input = SessionInput::new(rx, store.clone(), (80, 24));
+        assert!(!input.changed_elsewhere());
+        // The file written by someone else: not yet.
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        let later = std::time::SystemTime::now() + Duration::from_secs(5);
+        file.set_modified(later).unwrap();
+        assert!(!input.changed_elsewhere(), "still being written");
+        assert!(!input.changed_elsewhere());
+        std::thread::sleep(STILL);
+        assert!(input.changed_elsewhere(), "still for long enough");
+        assert!(!input.changed_elsewhere(), "read once");
+        // A commit of this process: at once.
+        store.write(|w| w.new_meeting_id()).unwrap();
+        assert!(input.changed_elsewhere());
     }
 }

@@ -132,8 +132,12 @@ impl Store {
         drop(held);
         let me = Holder::of(holder);
         let before = before.map(|(m, _)| m);
-        // Only read: a session shown read-only asks again with every key.
+        // A renewal reads nothing: the writer refuses it should someone else have taken
+        // the minutes, and a read begun while another process syncs a long commit would
+        // make this key wait. Otherwise only read: a session shown read-only asks again
+        // with every key.
         let taken = match meeting {
+            Some(wanted) if before == Some(wanted) => None,
             Some(wanted) => self.other_holder(me, wanted).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "minutes lease not read");
                 None
@@ -409,8 +413,9 @@ mod tests {
         let written = expiry(&store);
         std::thread::sleep(Duration::from_millis(20));
         for _ in 0..100 {
-            assert_eq!(hold(&store, a, m), Ok(()));
+            assert_eq!(store.hold_minutes(a, m), Ok(()));
         }
+        store.settle();
         assert_eq!(expiry(&store), written, "no commit per key");
         // Once a renewal is due, the next key writes it.
         if let Ok(mut held) = store.leases.0.lock() {
