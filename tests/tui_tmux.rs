@@ -379,9 +379,6 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
     let session = Session::start(&session_name("locked"), &command);
     session.wait_for("Tỉnh ủy Quảng Ninh");
     open_quarter_2_record(&session);
-    session.keys(&["Tab"]);
-    session.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
-    session.keys(&["Enter"]);
 
     // Another process takes the write lock and keeps it.
     let db = dir.path().join("demo.redb");
@@ -397,6 +394,13 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
         assert!(Instant::now() < deadline, "the lock was never taken");
         std::thread::sleep(Duration::from_millis(20));
     }
+
+    // Marks show at once, though none can be written yet.
+    session.keys(&["p", "p", "a"]);
+    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    session.keys(&["Tab"]);
+    session.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
+    session.keys(&["Enter"]);
 
     // Typed in pieces, each waited for on screen: the echo, timed.
     let pieces = [
@@ -449,6 +453,19 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
         .filter_map(|m| reader.draft(m.id).unwrap())
         .map(|d| d.text)
         .collect();
+    // The marks, made more than two seconds before the kill, are there too.
+    let today = chibo::domain::date::parse_iso("2026-11-23").unwrap();
+    let minuted = reader.meeting_to_minute(branch, today).unwrap().unwrap();
+    let absent = minuted
+        .attendance
+        .iter()
+        .filter(|(_, mark)| *mark == chibo::domain::Mark::Absent)
+        .count();
+    assert_eq!(
+        (minuted.present_marks(), absent),
+        (2, 1),
+        "two present and one absent"
+    );
     for (text, at, _) in &echoed {
         if killed_at.duration_since(*at) >= Duration::from_secs(2) {
             assert!(

@@ -31,9 +31,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::RollChange;
 use super::query::Writer;
 use super::{Store, StoreError};
 use crate::domain::{Draft, MeetingId};
@@ -70,6 +71,33 @@ impl Store {
         self.journal.settle(meeting, login);
     }
 
+    /// Keeps the changes to `meeting`'s roll that `login` made and the database's writer has
+    /// not yet committed, all of them, oldest first; none settles them. Like
+    /// [`Store::journal_minutes`], never waits.
+    pub fn journal_roll(
+        &self,
+        meeting: MeetingId,
+        login: &str,
+        steps: &[RollStep],
+        at: NaiveDateTime,
+    ) {
+        let key = Key::roll(meeting, login);
+        if steps.is_empty() {
+            self.journal.settle_key(key);
+            return;
+        }
+        let Ok(text) = serde_json::to_string(steps) else {
+            return;
+        };
+        let by = login.to_string();
+        let draft = Draft {
+            text,
+            saved_at: at,
+            by,
+        };
+        self.journal.record_key(key, &draft);
+    }
+
     /// Writes and syncs what the journal holds now, without waiting for its thread: for a
     /// server shutting down, and tests. Waits on the disk.
     pub fn journal_flush(&self) {
@@ -86,6 +114,9 @@ struct Key {
     /// from the log of a process that is gone, kept apart so that nothing typed here
     /// replaces it and no `journal_settled` clears it.
     carried: u64,
+    /// The roll's changes not yet committed (a JSON list of [`RollStep`]), rather than the
+    /// minutes' text.
+    roll: bool,
 }
 
 impl Key {
@@ -94,8 +125,25 @@ impl Key {
             meeting: meeting.0,
             login: login.to_string(),
             carried: 0,
+            roll: false,
         }
     }
+
+    fn roll(meeting: MeetingId, login: &str) -> Key {
+        Key {
+            roll: true,
+            ..Key::typed(meeting, login)
+        }
+    }
+}
+
+/// A change to a roll handed to the database's writer and not yet committed: kept in the
+/// journal, as typed text is, so a mark shown on screen outlives a crash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollStep {
+    pub change: RollChange,
+    /// The day the change was made on: the day the roll's rules judge it by.
+    pub today: NaiveDate,
 }
 
 /// One line of a log.
@@ -108,6 +156,8 @@ enum Record {
         l: String,
         #[serde(default, skip_serializing_if = "is_zero")]
         c: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        o: bool,
         at: NaiveDateTime,
         by: String,
         text: String,
@@ -120,6 +170,8 @@ enum Record {
         l: String,
         #[serde(default, skip_serializing_if = "is_zero")]
         c: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        o: bool,
         at: NaiveDateTime,
         front: usize,
         back: usize,
@@ -133,11 +185,17 @@ enum Record {
         l: String,
         #[serde(default, skip_serializing_if = "is_zero")]
         c: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        o: bool,
     },
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Record {
@@ -146,6 +204,7 @@ impl Record {
             m: key.meeting,
             l: key.login.clone(),
             c: key.carried,
+            o: key.roll,
             at: draft.saved_at,
             by: draft.by.clone(),
             text: draft.text.clone(),
@@ -163,6 +222,7 @@ impl Record {
             m: key.meeting,
             l: key.login.clone(),
             c: key.carried,
+            o: key.roll,
             at: now.saved_at,
             front,
             back,
@@ -176,17 +236,19 @@ impl Record {
             m: key.meeting,
             l: key.login.clone(),
             c: key.carried,
+            o: key.roll,
         }
     }
 
     fn key(&self) -> Key {
-        let (Record::Full { m, l, c, .. }
-        | Record::Diff { m, l, c, .. }
-        | Record::Done { m, l, c }) = self;
+        let (Record::Full { m, l, c, o, .. }
+        | Record::Diff { m, l, c, o, .. }
+        | Record::Done { m, l, c, o }) = self;
         Key {
             meeting: *m,
             login: l.clone(),
             carried: *c,
+            roll: *o,
         }
     }
 
@@ -429,7 +491,10 @@ impl Journal {
     }
 
     fn record(&self, meeting: MeetingId, login: &str, draft: &Draft) {
-        let key = Key::typed(meeting, login);
+        self.record_key(Key::typed(meeting, login), draft);
+    }
+
+    fn record_key(&self, key: Key, draft: &Draft) {
         let mut state = lock(&self.shared.state);
         // A key that moved the cursor only: nothing to write.
         let same = |kept: &Arc<Draft>| kept.text == draft.text && kept.by == draft.by;
@@ -443,7 +508,10 @@ impl Journal {
     }
 
     fn settle(&self, meeting: MeetingId, login: &str) {
-        let key = Key::typed(meeting, login);
+        self.settle_key(Key::typed(meeting, login));
+    }
+
+    fn settle_key(&self, key: Key) {
         let mut state = lock(&self.shared.state);
         if let Some(kept) = state.entries.remove(&key) {
             state.settled.insert(key.clone(), kept);
@@ -467,6 +535,7 @@ impl Journal {
             meeting,
             login: login.to_string(),
             carried: state.carried,
+            roll: false,
         };
         state.entries.insert(key.clone(), Arc::new(draft));
         self.changed(state, key);
@@ -917,6 +986,10 @@ pub(super) fn replay(store: &Store) {
                 tracing::info!(meeting, login, "draft restored from the journal");
             }
             Verdict::AlreadyThere => {}
+            // Marks on a meeting this file does not hold can never be written.
+            Verdict::Kept(why) if key.roll => {
+                tracing::warn!(meeting, login, why, "journaled marks left out");
+            }
             Verdict::Kept(why) => {
                 tracing::warn!(
                     meeting,
@@ -943,6 +1016,9 @@ pub(super) fn replay(store: &Store) {
 /// — another person's, or this person's own typed on elsewhere after the crash — and is
 /// never overwritten by older text.
 fn restore(w: &mut Writer<'_>, key: &Key, draft: &Draft) -> Result<Verdict, StoreError> {
+    if key.roll {
+        return restore_roll(w, key, draft);
+    }
     let id = MeetingId(key.meeting);
     let Some(meeting) = w.meeting(id)? else {
         return Ok(Verdict::Kept("no such meeting in this database"));
@@ -966,6 +1042,45 @@ fn restore(w: &mut Writer<'_>, key: &Key, draft: &Draft) -> Result<Verdict, Stor
         format!(
             "restored the draft of meeting {} typed by {} at {}",
             id.0, key.login, draft.saved_at
+        ),
+        Some(meeting.org),
+    );
+    Ok(Verdict::Restored)
+}
+
+/// Makes again the roll changes a process that is gone had shown and not committed. A
+/// change the roll's rules refuse now (the member left, the minutes were approved since) is
+/// left out with a warning: it could never be written.
+fn restore_roll(w: &mut Writer<'_>, key: &Key, kept: &Draft) -> Result<Verdict, StoreError> {
+    let id = MeetingId(key.meeting);
+    let steps: Vec<RollStep> = match serde_json::from_str(&kept.text) {
+        Ok(steps) => steps,
+        Err(e) => {
+            tracing::warn!(meeting = id.0, error = %e, "journaled roll changes unreadable");
+            return Ok(Verdict::AlreadyThere);
+        }
+    };
+    let Some(meeting) = w.meeting(id)? else {
+        return Ok(Verdict::Kept("no such meeting in this database"));
+    };
+    let mut made = 0;
+    for step in steps {
+        match w.change_roll(id, step.change, step.today) {
+            Ok(done) => made += done.changed,
+            Err(StoreError::Minutes(e)) => {
+                tracing::warn!(meeting = id.0, error = %e.message(crate::domain::Lang::En), "a journaled mark the roll refuses now is left out");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if made == 0 {
+        return Ok(Verdict::AlreadyThere);
+    }
+    w.note(
+        "journal",
+        format!(
+            "restored {made} marks of meeting {} made by {} before {}",
+            id.0, key.login, kept.saved_at
         ),
         Some(meeting.org),
     );

@@ -17,7 +17,7 @@ use crate::domain::{
 };
 
 /// A change to a meeting's roll, as a screen or a form asks for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RollChange {
     /// `member` marked `mark`; the reason is kept for an absence with permission.
     Mark {

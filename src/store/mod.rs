@@ -44,6 +44,7 @@ pub use committer::Pending;
 pub use error::StoreError;
 pub use handle::{GIVE_UP_VARIABLE, Recovery};
 pub use holders::{Holder, holders_of};
+pub use journal::RollStep;
 pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;

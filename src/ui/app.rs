@@ -262,11 +262,22 @@ impl App {
         redraw_if(answered || asked)
     }
 
+    /// The closed records whose last roll change is answered: their marks need the
+    /// journal no more.
+    fn settle_rolls(&self, meetings: Vec<MeetingId>) {
+        let login = self.store.access().login.clone();
+        for meeting in meetings {
+            self.store
+                .journal_roll(meeting, &login, &[], self.clock.now());
+        }
+    }
+
     /// Answers to writes of closed screens: a refusal is said in the status line. Whether
     /// one came.
     fn take_later_answers(&mut self) -> bool {
         let mut came = false;
         let mut refusals = Vec::new();
+        let mut settled = Vec::new();
         self.later.retain(|later| match later.pending.try_take() {
             None => true,
             Some(answer) => {
@@ -275,9 +286,11 @@ impl App {
                     tracing::warn!(error = %e, "a write of a closed screen was refused");
                     refusals.push((later.refused)(self.lang, &e));
                 }
+                settled.extend(later.settles_roll);
                 false
             }
         });
+        self.settle_rolls(settled);
         if let Some(refusal) = refusals.pop() {
             self.split().1.refuse(refusal);
         }
@@ -869,6 +882,7 @@ impl App {
         self.leave_all();
         self.store.journal_flush();
         self.store.settle();
+        self.take_later_answers();
     }
 
     /// [`App::flush_draft`], waiting at most `limit` for the store: false when something
@@ -884,14 +898,18 @@ impl App {
     /// write. `None` when everything handed in was written.
     pub fn unsaved(&mut self) -> Option<StoreError> {
         let mut refused = None;
+        let mut settled = Vec::new();
         self.later.retain(|later| match later.pending.try_take() {
             None => true,
-            Some(Ok(_)) => false,
-            Some(Err(e)) => {
-                refused = Some(e);
+            Some(answer) => {
+                settled.extend(later.settles_roll);
+                if let Err(e) = answer {
+                    refused = Some(e);
+                }
                 false
             }
         });
+        self.settle_rolls(settled);
         refused.or_else(|| self.store.write_trouble()).or_else(|| {
             (!self.later.is_empty())
                 .then(|| StoreError::WriteFailed("still waiting for the database".into()))

@@ -53,6 +53,9 @@ pub struct Cx<'a> {
 pub struct Later {
     pub pending: crate::store::Pending,
     pub refused: fn(Lang, &StoreError) -> String,
+    /// The meeting whose roll changes the journal keeps until this is answered: the last
+    /// roll change the screen sent.
+    pub settles_roll: Option<MeetingId>,
 }
 
 impl Cx<'_> {

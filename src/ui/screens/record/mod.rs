@@ -67,6 +67,11 @@ pub struct MeetingRecord {
     pub saved_at: Option<NaiveDateTime>,
     /// A draft to offer once this App holds the minutes: never to one who only reads.
     pub(super) offer: Option<Draft>,
+    /// The roll changes sent and not answered, by their number: kept in the journal too,
+    /// so a mark shown on screen outlives a crash.
+    pub(super) roll_steps: Vec<(u64, crate::store::RollStep)>,
+    /// The number of the next roll change sent.
+    pub(super) next_step: u64,
     body: Rect,
 }
 
@@ -104,6 +109,8 @@ impl MeetingRecord {
             sent: Vec::new(),
             saved_at: None,
             offer: None,
+            roll_steps: Vec::new(),
+            next_step: 0,
             body,
         };
         record.keep_cursor_in_view();

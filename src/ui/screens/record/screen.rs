@@ -207,7 +207,7 @@ impl MeetingRecord {
         }
         // The roll is read again once no mark is waiting, so a mark shown at once is not
         // taken away by a read from before it was written.
-        let marking = self.sent.iter().any(|(s, _)| s.is_roll());
+        let marking = self.sent.iter().any(|(s, _)| s.roll_step().is_some());
         if came && !marking {
             cx.read(|r| self.reload(r).map(drop));
         }
@@ -216,20 +216,27 @@ impl MeetingRecord {
 
     /// The record closes: the answers not yet come are the App's to read.
     fn hand_over(&mut self, cx: &mut Cx<'_>) {
-        for (_, pending) in self.sent.drain(..) {
+        let last_roll = self.sent.iter().rposition(|(s, _)| s.roll_step().is_some());
+        for (at, (_, pending)) in self.sent.drain(..).enumerate() {
             cx.later.push(Later {
                 pending,
                 refused: not_saved,
+                settles_roll: (Some(at) == last_roll).then_some(self.meeting.id),
             });
         }
+        self.roll_steps.clear();
     }
 
     /// What the store answered to `sent`.
     fn answered(&mut self, sent: Sent, answer: Result<store::Done, StoreError>, cx: &mut Cx<'_>) {
         let lang = cx.lang;
+        if let Some(step) = sent.roll_step() {
+            self.roll_steps.retain(|(n, _)| *n != step);
+            self.journal_roll(cx);
+        }
         match (sent, answer) {
-            (Sent::Mark, Ok(_)) => {}
-            (Sent::RestPresent, Ok(done)) => {
+            (Sent::Mark(_), Ok(_)) => {}
+            (Sent::RestPresent(_), Ok(done)) => {
                 let changed = done.into_roll().map_or(0, |d| d.changed);
                 cx.say(words::rest_present(lang, changed));
             }
@@ -283,14 +290,31 @@ impl MeetingRecord {
         self.send_roll(RollChange::RestPresent, Sent::RestPresent, cx);
     }
 
-    /// Hands `change` to the store; the roll is read again when it answers.
-    fn send_roll(&mut self, change: RollChange, sent: Sent, cx: &mut Cx<'_>) {
+    /// Hands `change` to the store and keeps it in the journal until it is answered; the
+    /// roll is read again when it is.
+    fn send_roll(&mut self, change: RollChange, sent: fn(u64) -> Sent, cx: &mut Cx<'_>) {
+        let number = self.next_step;
+        self.next_step += 1;
+        let step = store::RollStep {
+            change: change.clone(),
+            today: cx.today,
+        };
+        self.roll_steps.push((number, step));
+        self.journal_roll(cx);
         let pending = cx.store.submit(Command::ChangeRoll {
             meeting: self.meeting.id,
             change,
             today: cx.today,
         });
-        self.sent.push((sent, pending));
+        self.sent.push((sent(number), pending));
+    }
+
+    /// The roll changes not yet answered, into the journal beside the database.
+    fn journal_roll(&self, cx: &Cx<'_>) {
+        let steps: Vec<store::RollStep> = self.roll_steps.iter().map(|(_, s)| s.clone()).collect();
+        let login = cx.store.access().login.clone();
+        cx.store
+            .journal_roll(self.meeting.id, &login, &steps, cx.now());
     }
 
     /// `e`: asks the reason, then marks the member excused.
@@ -407,10 +431,10 @@ const LEASE_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
 /// What the screen handed to the store and waits to hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
-    /// A mark given or taken away.
-    Mark,
-    /// "The rest present".
-    RestPresent,
+    /// A mark given or taken away, by the number of its roll change.
+    Mark(u64),
+    /// "The rest present", by the number of its roll change.
+    RestPresent(u64),
     /// The draft, as typed at that moment.
     Draft(NaiveDateTime),
     /// The minutes, as typed at that moment.
@@ -420,8 +444,12 @@ pub enum Sent {
 }
 
 impl Sent {
-    fn is_roll(self) -> bool {
-        matches!(self, Sent::Mark | Sent::RestPresent)
+    /// The number of the roll change this is, if it is one.
+    fn roll_step(self) -> Option<u64> {
+        match self {
+            Sent::Mark(n) | Sent::RestPresent(n) => Some(n),
+            _ => None,
+        }
     }
 }
 
