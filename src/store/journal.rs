@@ -722,7 +722,7 @@ impl Disk {
             self.rewrite = false;
             return Ok(());
         }
-        fs::create_dir_all(dir)?;
+        make_private_dir(dir)?;
         let (path, tmp, mut file) = match &self.log {
             Some(log) => {
                 let tmp = log.path.with_extension("tmp");
@@ -870,6 +870,21 @@ fn remove_orphan(tmp: &Path) {
     };
     if old && file.try_lock().is_ok() {
         let _ = fs::remove_file(tmp);
+    }
+}
+
+/// The journal's directory, readable by chibo's user alone: it holds minutes not yet
+/// approved, as private as the database.
+fn make_private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -436,6 +436,9 @@ fn a_settled_journal_leaves_no_log_and_an_unsettled_one_is_replayed() {
     drop(store);
     let journal_dir = dir_of(&db);
     assert_eq!(names(&journal_dir).len(), 1, "kept: one entry is unsettled");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(&journal_dir).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "minutes not yet approved are private");
 
     let store = Store::open(&db).unwrap();
     let reader = store.read().unwrap();
@@ -650,4 +653,43 @@ fn the_log_of_a_process_still_running_is_left_alone() {
     drop(running);
     let store = Store::open(&db).unwrap();
     assert_eq!(store.read().unwrap().draft(id).unwrap(), Some(typed));
+}
+
+/// Roll changes sent and not committed come back, made again, after a crash; settled ones
+/// do not.
+#[test]
+fn marks_not_yet_committed_are_made_again_after_a_crash() {
+    use crate::domain::Mark;
+    use crate::store::{RollChange, RollStep};
+    let dir = tempfile::tempdir().unwrap();
+    let store = sample(dir.path());
+    let db = store.path().to_path_buf();
+    let meeting = meeting_with(&store, None);
+    let member = crate::domain::MemberId(1);
+    let day = crate::domain::date::parse_iso("2026-11-07").unwrap();
+    let steps = [RollStep {
+        change: RollChange::Mark {
+            member,
+            mark: Mark::Present,
+            reason: None,
+        },
+        today: day,
+    }];
+    store.journal_roll(meeting, "lan", &steps, at("2026-11-07 20:00:00"));
+    store.journal_flush();
+    // The process dies here: its log stays, unsettled.
+    drop(store);
+    let store = Store::open(&db).unwrap();
+    let stored = store.read().unwrap().meeting(meeting).unwrap().unwrap();
+    assert!(
+        stored.attendance.contains(&(member, Mark::Present)),
+        "{:?}",
+        stored.attendance
+    );
+    assert!(names(&dir_of(&db)).is_empty(), "replayed and removed");
+    let trail = store.audit_trail().unwrap();
+    assert!(
+        trail.iter().any(|e| e.what.contains("restored 1 marks")),
+        "{trail:?}"
+    );
 }
