@@ -691,6 +691,8 @@ struct Kept {
     lost_for: Duration,
     /// Marks the screen had shown that the database does not hold.
     marks_lost: usize,
+    /// How long before the kill the earliest of those was sent.
+    marks_lost_for: Duration,
 }
 
 /// Opens the database again and compares, for every session, the characters it sent
@@ -736,6 +738,7 @@ fn after_the_kill(
 
         let roll = reader.roll_of(&meeting).map_err(|e| e.to_string())?;
         let mut marks_lost = 0;
+        let mut marks_lost_for = Duration::ZERO;
         for (place, name) in branch.roll.iter().enumerate() {
             let stored = roll
                 .entries
@@ -754,6 +757,7 @@ fn after_the_kill(
                     .any(|k| k.mark.map(|(_, m)| m) == stored)
             {
                 marks_lost += 1;
+                marks_lost_for = marks_lost_for.max(killed - sent[seen].at);
             }
         }
         kept.push(Kept {
@@ -761,6 +765,7 @@ fn after_the_kill(
             lost: chars.len() - saved,
             lost_for,
             marks_lost,
+            marks_lost_for,
         });
     }
     Ok(kept)
@@ -1023,13 +1028,18 @@ impl Report<'_> {
         lost_for.sort();
         let over_promise = lost_for.iter().filter(|d| **d > LOSS_PROMISE).count();
         let marks_lost: usize = self.kept.iter().map(|k| k.marks_lost).sum();
+        let marks_lost_for = self.kept.iter().map(|k| k.marks_lost_for).max();
         println!(
             "lost to kill -9: {lost} of {typed} characters typed; per session, seconds of \
              typing lost p50 {} / max {}; sessions losing more than 2 s: {over_promise} of {}; \
-             marks shown but not stored: {marks_lost}",
+             marks shown but not stored: {marks_lost}, the earliest sent {} before the kill",
             secs(percentile(&lost_for, 50.0)),
             secs(lost_for.last().copied().unwrap_or_default()),
-            self.kept.len()
+            self.kept.len(),
+            marks_lost_for.map_or_else(
+                || "—".to_string(),
+                |d| format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+            ),
         );
         println!(
             "server memory: VmRSS peak {:.1} MB (sampled every 100 ms), VmHWM {:.1} MB",

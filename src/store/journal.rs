@@ -496,9 +496,11 @@ impl Journal {
 
     fn record_key(&self, key: Key, draft: &Draft) {
         let mut state = lock(&self.shared.state);
-        // A key that moved the cursor only: nothing to write.
+        // A key that moved the cursor only: nothing to write. Marks are events, not text:
+        // the same mark sent again after one like it was settled is a new change to keep.
         let same = |kept: &Arc<Draft>| kept.text == draft.text && kept.by == draft.by;
-        let last = state.entries.get(&key).or_else(|| state.settled.get(&key));
+        let settled = (!key.roll).then(|| state.settled.get(&key)).flatten();
+        let last = state.entries.get(&key).or(settled);
         if last.is_some_and(same) {
             return;
         }

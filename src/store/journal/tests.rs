@@ -693,3 +693,38 @@ fn marks_not_yet_committed_are_made_again_after_a_crash() {
         "{trail:?}"
     );
 }
+
+/// The same mark sent again after one like it reached the database is kept again: the
+/// roll may have changed between the two.
+#[test]
+fn a_mark_like_one_settled_before_is_kept_again() {
+    use crate::domain::Mark;
+    use crate::store::{RollChange, RollStep};
+    let dir = tempfile::tempdir().unwrap();
+    let store = sample(dir.path());
+    let db = store.path().to_path_buf();
+    let meeting = meeting_with(&store, None);
+    let member = crate::domain::MemberId(1);
+    let day = crate::domain::date::parse_iso("2026-11-07").unwrap();
+    let present = [RollStep {
+        change: RollChange::Mark {
+            member,
+            mark: Mark::Present,
+            reason: None,
+        },
+        today: day,
+    }];
+    let when = at("2026-11-07 20:00:00");
+    store.journal_roll(meeting, "lan", &present, when);
+    store.journal_flush();
+    store.journal_roll(meeting, "lan", &[], when);
+    store.journal_flush();
+    // Meanwhile someone took the mark away; the same mark is sent again, and the process
+    // dies before it is committed.
+    store.journal_roll(meeting, "lan", &present, when);
+    store.journal_flush();
+    drop(store);
+    let store = Store::open(&db).unwrap();
+    let stored = store.read().unwrap().meeting(meeting).unwrap().unwrap();
+    assert!(stored.attendance.contains(&(member, Mark::Present)));
+}
