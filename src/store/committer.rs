@@ -9,7 +9,9 @@
 //! whoever sent it, so scope, role and lease are checked per sender and the audit trail
 //! names each. A command refused (scope, lease, a rule) fails alone: redb cannot roll back
 //! part of a transaction in multi-writer mode, so the batch is begun again without it —
-//! the commands are plain data and run the same way twice.
+//! the commands are plain data and run the same way twice. Two commits start at least
+//! [`GATHER`] apart: what arrives meanwhile joins the next, so the durable commits a second
+//! stay bounded however many sessions write.
 //!
 //! When the disk fails a batch (full, or failing), every command in it is answered
 //! [`StoreError::WriteFailed`] and the writer reopens the database ([`super::handle`]):
@@ -17,9 +19,10 @@
 //! with a growing wait. What is still waiting in the queue meanwhile stays there and is
 //! committed after the reopen — except a command whose caller waits for it
 //! ([`Pending::wait`]: a form, the command line): that caller is told at once instead of
-//! being held, and its command is withdrawn, never to run. Past [`Recovery::give_up_after`] without a write it stops
-//! trying: every command is then answered [`StoreError::WritesStopped`], and a server
-//! exits so that its service manager starts it again.
+//! being held, and its command is withdrawn, never to run. Past
+//! [`Recovery::give_up_after`] without a write it stops trying: every command is then
+//! answered [`StoreError::WritesStopped`], and a server exits so that its service manager
+//! starts it again.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
