@@ -145,7 +145,7 @@ fn no_to_discarding_resumes_the_draft() {
     let mut app = reopen(&dir);
     open_record(&mut app, 0);
     let asked = screen_text(&app, 80, 24);
-    assert!(asked.contains("Discard the draft"), "{asked}");
+    assert!(asked.contains("Answer no to discard it"), "{asked}");
     press(&mut app, "esc esc");
     assert!(app.store().read().unwrap().draft(id).unwrap().is_some());
     let text = app.record().unwrap().editor.text().to_text();
@@ -478,8 +478,8 @@ fn the_footer_dims_what_the_record_cannot_do_now() {
     press(&mut app, "esc tab");
     assert_eq!(enabled(&app, Action::Amend), Some(true));
     assert_eq!(enabled(&app, Action::Undo), Some(false));
-    // Saving answers whatever the state (saved, or nothing to save): never dimmed.
-    assert_eq!(enabled(&app, Action::Save), Some(true));
+    // Approved minutes have nothing to save, nor minutes someone else holds: dimmed.
+    assert_eq!(enabled(&app, Action::Save), Some(false));
 }
 
 #[test]
@@ -512,10 +512,21 @@ fn the_header_says_what_is_being_written_and_when_it_was() {
     // Ctrl-s hands the minutes in; until the answer is read the header says so.
     app.update(Msg::Key(chibo::ui::KeyChord::parse("C-s").unwrap().event()));
     let waiting = screen_text(&app, 100, 30);
-    assert!(waiting.contains("writing 1…"), "{waiting}");
+    assert!(waiting.contains("saving…"), "{waiting}");
     app.settle();
     let written = screen_text(&app, 100, 30);
-    assert!(!written.contains("writing"), "{written}");
-    assert!(written.contains("written "), "{written}");
+    assert!(!written.contains("saving"), "{written}");
+    assert!(written.contains("(saved "), "{written}");
     assert!(written.contains("Minutes saved"), "{written}");
+}
+
+/// A holder who types nothing for a while still renews the minutes: the record asks to be
+/// woken every second while it holds them, so the lease never lapses under an idle secretary.
+#[test]
+fn an_idle_holder_is_woken_to_keep_the_minutes() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    open_record(&mut app, 0);
+    assert!(!app.record().unwrap().editor.is_read_only());
+    let wake = app.wake_at().expect("woken while holding the minutes");
+    assert!(wake <= Instant::now() + Duration::from_secs(1), "{wake:?}");
 }

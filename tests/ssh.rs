@@ -552,7 +552,10 @@ fn killing_the_ssh_client_while_typing_keeps_what_was_typed() {
             .unwrap()
             .success()
     );
-    tmux.wait_for("ssh-exit=137");
+    // The shell's words may wrap where chibo left the cursor.
+    tmux.wait_until("ssh killed", |screen| {
+        screen.replace('\n', "").contains("ssh-exit=137")
+    });
 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -686,7 +689,10 @@ fn kill_ssh_client(tmux: &Tmux) {
             .unwrap()
             .success()
     );
-    tmux.wait_for("ssh-exit=137");
+    // The shell's words may wrap where chibo left the cursor.
+    tmux.wait_until("ssh killed", |screen| {
+        screen.replace('\n', "").contains("ssh-exit=137")
+    });
 }
 
 /// Read-only means read-only, and a holder's text outlives her connection: Lan types, Hoa

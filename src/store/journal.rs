@@ -971,10 +971,25 @@ enum Verdict {
 /// the first `Store::open` of the file in this process). Never fails: what cannot be
 /// written is kept and a warning says why.
 pub(super) fn replay(store: &Store) {
-    let journal = &store.journal;
-    if journal.replayed.swap(true, Ordering::AcqRel) {
+    if store.journal.replayed.swap(true, Ordering::AcqRel) {
         return;
     }
+    replay_dead(store);
+}
+
+impl Store {
+    /// Replays now the journals of processes that have gone since this one opened the
+    /// file: before someone takes over minutes whose holder vanished, so the draft offered
+    /// holds what the holder typed up to their last quarter of a second — and so a draft
+    /// discarded next is not brought back by a replay at a later start.
+    pub fn replay_journal(&self) {
+        replay_dead(self);
+    }
+}
+
+/// Replays the logs of processes that are gone, whenever asked.
+fn replay_dead(store: &Store) {
+    let journal = &store.journal;
     let dead = journal.shared.dead_logs();
     if dead.is_empty() {
         return;

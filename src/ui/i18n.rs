@@ -1120,14 +1120,32 @@ pub mod record {
     }
 
     /// Writes handed to the store and not yet answered.
-    pub fn writing(lang: Lang, count: usize) -> String {
-        lang.pick(format!("đang ghi {count}…"), format!("writing {count}…"))
+    pub fn saving(lang: Lang) -> &'static str {
+        lang.pick("đang lưu…", "saving…")
     }
 
-    /// When what is typed last reached the database.
+    /// When the minutes were last saved from this screen.
     pub fn saved_at(lang: Lang, at: NaiveDateTime) -> String {
         let clock = at.format("%H:%M:%S");
-        lang.pick(format!("đã ghi {clock}"), format!("written {clock}"))
+        lang.pick(format!("đã lưu {clock}"), format!("saved {clock}"))
+    }
+
+    /// When what is typed and not yet saved was last kept as a draft.
+    pub fn draft_kept_at(lang: Lang, at: NaiveDateTime) -> String {
+        let clock = at.format("%H:%M:%S");
+        lang.pick(
+            format!("nháp giữ lúc {clock}"),
+            format!("draft kept {clock}"),
+        )
+    }
+
+    /// The record while someone else holds its minutes.
+    pub fn read_only_by(lang: Lang, login: &str) -> String {
+        let login = crate::domain::text::sanitize(login);
+        lang.pick(
+            format!("chỉ xem: {login} đang soạn"),
+            format!("read only: {login} is editing"),
+        )
     }
 
     pub fn signatures(lang: Lang, chair: Option<&str>, secretary: Option<&str>) -> String {
@@ -1174,9 +1192,9 @@ pub mod record {
                 ),
             ),
             lang.pick(
-                "Tiếp tục soạn từ bản nháp? Chọn không là để Bỏ bản nháp — sẽ hỏi lại trước khi bỏ."
+                "Tiếp tục soạn từ bản nháp? Chọn «không» để bỏ bản nháp (sẽ hỏi lại trước khi bỏ)."
                     .to_string(),
-                "Resume from the draft? No means Discard the draft — you will be asked again first."
+                "Resume from the draft? Answer no to discard it (you will be asked again first)."
                     .to_string(),
             ),
         ]

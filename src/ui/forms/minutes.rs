@@ -326,7 +326,14 @@ pub struct ResumeDraft {
     /// Asked second, once the first answer was no.
     discard: Vec<String>,
     discarding: bool,
+    /// The last key of a burst of typing the question came in the middle of: the question
+    /// takes no key until the typing pauses, so letters meant for the minutes never answer
+    /// it ("n", then "y", would discard).
+    typing: Option<std::time::Instant>,
 }
+
+/// How long typing must pause before the question takes a key.
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
 
 impl ResumeDraft {
     pub fn new(lang: Lang, at: NaiveDateTime, by: &str) -> ResumeDraft {
@@ -334,6 +341,15 @@ impl ResumeDraft {
             question: crate::ui::i18n::record::resume_question(lang, at, by),
             discard: crate::ui::i18n::record::discard_question(lang, at, by),
             discarding: false,
+            typing: None,
+        }
+    }
+
+    /// The question appears while the user may be typing: `last_typed` was their last key.
+    pub fn amid_typing(self, last_typed: Option<std::time::Instant>) -> ResumeDraft {
+        ResumeDraft {
+            typing: last_typed.filter(|at| at.elapsed() < TYPING_PAUSE),
+            ..self
         }
     }
 }
@@ -343,7 +359,19 @@ impl Overlay for ResumeDraft {
         Context::Confirm
     }
 
-    fn on_key(&mut self, _key: &KeyEvent, action: Option<Action>, _env: &mut Env<'_>) -> Outcome {
+    fn on_key(&mut self, key: &KeyEvent, action: Option<Action>, _env: &mut Env<'_>) -> Outcome {
+        if let Some(last) = self.typing {
+            if last.elapsed() < TYPING_PAUSE {
+                self.typing = Some(std::time::Instant::now());
+                return Outcome::Ignored;
+            }
+            self.typing = None;
+        }
+        // Discarding is said with `y` itself, never with Enter pressed out of habit.
+        let enter = key.code == crossterm::event::KeyCode::Enter;
+        if self.discarding && enter {
+            return Outcome::Ignored;
+        }
         let resume = Outcome::CloseAndSend(Msg::ToScreen(ScreenMsg::ResumeDraft(true)));
         match (Pending::answer(action), self.discarding) {
             (Answer::Yes, false) | (Answer::No, true) => resume,

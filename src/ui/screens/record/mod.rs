@@ -63,8 +63,10 @@ pub struct MeetingRecord {
     /// Writes handed to the store and not answered yet, oldest first: the screen never
     /// waits for them (see `screen.rs`).
     pub(super) sent: Vec<(screen::Sent, Pending)>,
-    /// When what is typed here last reached the database, as a draft or as the minutes.
+    /// When the minutes were last saved from this screen.
     pub saved_at: Option<NaiveDateTime>,
+    /// When what is typed and not yet saved was last kept as a draft.
+    pub draft_at: Option<NaiveDateTime>,
     /// A draft to offer once this App holds the minutes: never to one who only reads.
     pub(super) offer: Option<Draft>,
     /// The roll changes sent and not answered, by their number: kept in the journal too,
@@ -72,6 +74,8 @@ pub struct MeetingRecord {
     pub(super) roll_steps: Vec<(u64, crate::store::RollStep)>,
     /// The number of the next roll change sent.
     pub(super) next_step: u64,
+    /// When a key was last typed into the minutes, taken or refused.
+    pub(super) last_typed: Option<std::time::Instant>,
     body: Rect,
 }
 
@@ -108,9 +112,11 @@ impl MeetingRecord {
             held_by: None,
             sent: Vec::new(),
             saved_at: None,
+            draft_at: None,
             offer: None,
             roll_steps: Vec::new(),
             next_step: 0,
+            last_typed: None,
             body,
         };
         record.keep_cursor_in_view();

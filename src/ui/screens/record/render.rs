@@ -90,11 +90,13 @@ fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
         Some(a) => words::approved(ui.lang, a.at, a.by.as_deref()),
         None => {
             let mut notes = Vec::new();
-            if record.editor.changed {
+            if let Some(login) = &record.held_by {
+                notes.push(words::read_only_by(ui.lang, login));
+            } else if !record.sent.is_empty() {
+                notes.push(words::saving(ui.lang).to_string());
+            } else if record.editor.changed {
                 notes.push(words::unsaved(ui.lang).to_string());
-            }
-            if !record.sent.is_empty() {
-                notes.push(words::writing(ui.lang, record.sent.len()));
+                notes.extend(record.draft_at.map(|at| words::draft_kept_at(ui.lang, at)));
             } else if let Some(at) = record.saved_at {
                 notes.push(words::saved_at(ui.lang, at));
             }

@@ -45,6 +45,9 @@ pub fn open(id: MeetingId, cx: &mut Cx<'_>) -> Step {
     let body = cx.body();
     let writes = cx.store.access().role.writes_meetings();
     let held_elsewhere = cx.store.minutes_held_elsewhere(id);
+    if writes && held_elsewhere.is_none() {
+        cx.store.replay_journal();
+    }
     let opened = cx.read(|r| {
         let Some(mut record) = MeetingRecord::open(r, id, body)? else {
             return Ok(None);
@@ -241,7 +244,7 @@ impl MeetingRecord {
                 cx.say(words::rest_present(lang, changed));
             }
             (Sent::Draft(at), Ok(_)) => {
-                self.saved_at = Some(at);
+                self.draft_at = Some(at);
                 self.journal_settled(cx);
             }
             (Sent::Minutes(at), Ok(done)) => {
@@ -249,6 +252,7 @@ impl MeetingRecord {
                     self.meeting = meeting;
                 }
                 self.saved_at = Some(at);
+                self.draft_at = None;
                 self.journal_settled(cx);
                 cx.say(words::saved(lang).to_string());
             }
@@ -502,7 +506,8 @@ impl Screen for MeetingRecord {
             | Action::Vote
             | Action::Undo
             | Action::Redo
-            | Action::Paste => editable,
+            | Action::Paste
+            | Action::Save => editable,
             Action::Approve => editable && !approved,
             Action::Amend => approved,
             _ => true,
@@ -511,13 +516,11 @@ impl Screen for MeetingRecord {
 
     /// Someone else holds the minutes, the role only reads, or they are approved.
     fn why_not(&self, action: Action, cx: &Cx<'_>) -> Option<String> {
-        if action == Action::Amend {
+        let reader = self.held_by.is_some() || !cx.store.access().role.writes_meetings();
+        if action == Action::Amend && !reader {
             return Some(MinutesError::NotApproved.message(cx.lang));
         }
-        let known = self.held_by.is_some()
-            || !cx.store.access().role.writes_meetings()
-            || self.meeting.is_approved();
-        known.then(|| self.refusal(&MinutesError::Approved, cx))
+        (reader || self.meeting.is_approved()).then(|| self.refusal(&MinutesError::Approved, cx))
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
@@ -609,6 +612,7 @@ impl Screen for MeetingRecord {
         let Some(section) = self.section() else {
             return false;
         };
+        self.last_typed = Some(Instant::now());
         if let Err(e) = self.editor.key(section, key, Instant::now()) {
             let refusal = self.refusal(&e, cx);
             cx.refuse(refusal);
@@ -621,6 +625,7 @@ impl Screen for MeetingRecord {
         let Some(section) = self.section() else {
             return false;
         };
+        self.last_typed = Some(Instant::now());
         if let Err(e) = self.editor.paste(section, text, Instant::now()) {
             let refusal = self.refusal(&e, cx);
             cx.refuse(refusal);
@@ -684,13 +689,15 @@ impl Screen for MeetingRecord {
         self.read_answers(cx)
     }
 
-    /// The autosave's time; shortly while an answer is awaited; and every second while
-    /// someone else holds the minutes, so the record becomes editable (and their draft is
-    /// offered) as soon as they let go, without waiting for a key.
+    /// The autosave's time; shortly while an answer is awaited; and every second while the
+    /// minutes are held or wanted: a holder who types nothing for a while keeps renewing
+    /// them, and a reader's record becomes editable (and the holder's draft is offered) as
+    /// soon as the holder lets go, without waiting for a key.
     fn due_at(&self) -> Option<Instant> {
         let now = Instant::now();
         let answer = (!self.sent.is_empty()).then(|| now + ANSWER_POLL);
-        let lease = self.held_by.is_some().then(|| now + LEASE_RECHECK);
+        let holding = !self.editor.is_read_only() && !self.meeting.is_approved();
+        let lease = (holding || self.held_by.is_some()).then(|| now + LEASE_RECHECK);
         let autosave = self.editor.autosave.due_at();
         autosave.into_iter().chain(answer).chain(lease).min()
     }
@@ -724,6 +731,7 @@ impl Screen for MeetingRecord {
         match held {
             Err(held) => cx.say(words::held_by(cx.lang, &held.login)),
             Ok(()) if writes && !approved => {
+                cx.store.replay_journal();
                 cx.read(|r| self.take_over(r).map(drop));
                 cx.say(words::lease_free(cx.lang).to_string());
             }
