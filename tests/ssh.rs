@@ -534,28 +534,7 @@ fn killing_the_ssh_client_while_typing_keeps_what_was_typed() {
         std::thread::sleep(Duration::from_millis(100));
     }
     // Then the client dies without a word.
-    let pane = Command::new("tmux")
-        .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let pane = String::from_utf8(pane.stdout).unwrap().trim().to_string();
-    let ssh = Command::new("pgrep")
-        .args(["-P", &pane, "-x", "ssh"])
-        .output()
-        .unwrap();
-    let ssh = String::from_utf8(ssh.stdout).unwrap().trim().to_string();
-    assert!(!ssh.is_empty(), "no ssh under the tmux pane {pane}");
-    assert!(
-        Command::new("kill")
-            .args(["-KILL", &ssh])
-            .status()
-            .unwrap()
-            .success()
-    );
-    // The shell's words may wrap where chibo left the cursor.
-    tmux.wait_until("ssh killed", |screen| {
-        screen.replace('\n', "").contains("ssh-exit=137")
-    });
+    kill_ssh_client(&tmux);
 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -669,7 +648,7 @@ fn a_secretary_uploads_attaches_from_her_inbox_exports_with_f6_and_downloads() {
     );
 }
 
-/// The holder's ssh client under `tmux`'s pane, killed without a word.
+/// The ssh client under `tmux`'s pane, killed without a word.
 fn kill_ssh_client(tmux: &Tmux) {
     let pane = Command::new("tmux")
         .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])

@@ -121,6 +121,29 @@ fn chibo_demo(dir: &Path, env: &str) -> String {
     )
 }
 
+/// [`chibo_demo`] with chibo's pid written to `pid` in `dir`, for [`kill_9`]: `exec`
+/// keeps the shell's pid for chibo, so the file names chibo itself.
+fn chibo_demo_with_pid(dir: &Path) -> String {
+    let d = dir.display();
+    let bin = env!("CARGO_BIN_EXE_chibo");
+    format!(
+        "sh -c 'echo $$ > {d}/pid; exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} \
+         --db {d}/demo.redb --today 2026-11-23 demo'; echo chibo-exit=$?; sleep 60"
+    )
+}
+
+/// Kills the chibo started by [`chibo_demo_with_pid`] outright — no chance to save — and
+/// waits for its shell to say so.
+fn kill_9(dir: &Path, session: &Session) {
+    let pid = std::fs::read_to_string(dir.join("pid")).unwrap();
+    let killed = Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    session.wait_for("chibo-exit=137");
+}
+
 fn session_name(test: &str) -> String {
     format!("chibo-{test}-{}", std::process::id())
 }
@@ -259,12 +282,7 @@ fn minutes_typed_survive_a_kill_minus_9() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display();
     let bin = env!("CARGO_BIN_EXE_chibo");
-    // `exec` keeps the shell's pid for chibo, so the pid file names chibo itself.
-    let first = format!(
-        "sh -c 'echo $$ > {d}/pid; exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} \
-         --db {d}/demo.redb --today 2026-11-23 demo'; echo chibo-exit=$?; sleep 60"
-    );
-    let session = Session::start(&session_name("kill"), &first);
+    let session = Session::start(&session_name("kill"), &chibo_demo_with_pid(dir.path()));
     session.wait_for("Tỉnh ủy Quảng Ninh");
     open_quarter_2_record(&session);
 
@@ -290,13 +308,7 @@ fn minutes_typed_survive_a_kill_minus_9() {
 
     // 2.5 s after the last key, the process is killed outright: no chance to save.
     std::thread::sleep(Duration::from_millis(2500));
-    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
-    let killed = Command::new("kill")
-        .args(["-9", pid.trim()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    session.wait_for("chibo-exit=137");
+    kill_9(dir.path(), &session);
 
     // Started again on the same file, in a fresh terminal.
     let again = format!(
@@ -370,13 +382,7 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display();
-    let bin = env!("CARGO_BIN_EXE_chibo");
-    let command = format!(
-        "sh -c 'echo $$ > {d}/pid; exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} \
-         --db {d}/demo.redb --today 2026-11-23 demo'; echo chibo-exit=$?; sleep 60"
-    );
-    let session = Session::start(&session_name("locked"), &command);
+    let session = Session::start(&session_name("locked"), &chibo_demo_with_pid(dir.path()));
     session.wait_for("Tỉnh ủy Quảng Ninh");
     open_quarter_2_record(&session);
 
@@ -429,16 +435,8 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
 
     // Killed at a random moment within 1.5 s of the last piece.
     std::thread::sleep(Duration::from_millis(random_below(1500)));
-    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
     let killed_at = Instant::now();
-    assert!(
-        Command::new("kill")
-            .args(["-9", pid.trim()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    session.wait_for("chibo-exit=137");
+    kill_9(dir.path(), &session);
     holder.kill().unwrap();
     holder.wait().unwrap();
 

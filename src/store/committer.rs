@@ -677,42 +677,9 @@ fn run_job(job: &Job, txn: &WriteTransaction) -> Result<Outcome, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::{Draft, Meeting, MeetingId, MeetingKind, MeetingState, OrgId};
-    use crate::store::{Command, Store, StoreError, testkit};
-
-    fn held_meetings(store: &Store, count: u64) -> Vec<MeetingId> {
-        let day = crate::domain::date::parse_iso("2026-11-01").unwrap();
-        store
-            .write(|w| {
-                (0..count)
-                    .map(|n| {
-                        let id = w.new_meeting_id()?;
-                        let date = day + chrono::Days::new(n);
-                        let meeting = Meeting::new(
-                            id,
-                            OrgId(3),
-                            MeetingKind::Regular,
-                            date,
-                            MeetingState::Held,
-                        );
-                        w.put_meeting(&meeting)?;
-                        Ok(id)
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()
-            })
-            .unwrap()
-    }
-
-    fn save_draft(store: &Store, meeting: MeetingId, text: &str) -> Command {
-        Command::SaveDraft {
-            meeting,
-            draft: Draft {
-                text: text.into(),
-                saved_at: store.clock().now(),
-                by: "bt".into(),
-            },
-        }
-    }
+    use crate::domain::{MeetingId, OrgId};
+    use crate::store::StoreError;
+    use crate::store::testkit::{self, held_meetings, save_draft};
 
     /// Commands handed in together are committed together: far fewer durable commits than
     /// commands, every one of them answered and written.

@@ -293,9 +293,9 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::Recovery;
-    use crate::domain::{Draft, Meeting, MeetingId, MeetingKind, MeetingState, OrgId};
-    use crate::store::testkit::{DiskSwitch, sample_on_failing_disk};
-    use crate::store::{Command, Store, StoreError, check};
+    use crate::domain::{MeetingId, OrgId};
+    use crate::store::testkit::{DiskSwitch, held_meetings, sample_on_failing_disk, save_draft};
+    use crate::store::{Store, StoreError, check};
 
     /// Short waits, so a test sees several attempts in a fraction of a second.
     fn quick(give_up_after: Duration) -> Recovery {
@@ -308,33 +308,8 @@ mod tests {
 
     fn failing(dir: &std::path::Path) -> (Store, DiskSwitch, MeetingId) {
         let (store, switch) = sample_on_failing_disk(dir, quick(Duration::from_secs(60)));
-        let meeting = held(&store);
+        let meeting = held_meetings(&store, 1)[0];
         (store, switch, meeting)
-    }
-
-    /// A meeting held in the sample's branch, to keep drafts of.
-    fn held(store: &Store) -> MeetingId {
-        let day = crate::domain::date::parse_iso("2026-11-05").unwrap();
-        store
-            .write(|w| {
-                let id = w.new_meeting_id()?;
-                let held =
-                    Meeting::new(id, OrgId(3), MeetingKind::Regular, day, MeetingState::Held);
-                w.put_meeting(&held)?;
-                Ok::<_, StoreError>(id)
-            })
-            .unwrap()
-    }
-
-    fn draft(store: &Store, meeting: MeetingId, text: &str) -> Command {
-        Command::SaveDraft {
-            meeting,
-            draft: Draft {
-                text: text.into(),
-                saved_at: store.clock().now(),
-                by: "bt".into(),
-            },
-        }
     }
 
     fn saved(store: &Store, meeting: MeetingId) -> Option<String> {
@@ -365,10 +340,10 @@ mod tests {
     fn a_failed_write_is_told_reads_go_on_and_writing_resumes() {
         let dir = tempfile::tempdir().unwrap();
         let (store, switch, meeting) = failing(dir.path());
-        store.run(draft(&store, meeting, "trước")).unwrap();
+        store.run(save_draft(&store, meeting, "trước")).unwrap();
 
         switch.fail(true);
-        let answer = store.run(draft(&store, meeting, "lúc đĩa đầy"));
+        let answer = store.run(save_draft(&store, meeting, "lúc đĩa đầy"));
         assert!(
             matches!(answer, Err(StoreError::WriteFailed(_))),
             "{answer:?}"
@@ -393,7 +368,7 @@ mod tests {
 
         switch.fail(false);
         until_writing(&store);
-        store.run(draft(&store, meeting, "sau")).unwrap();
+        store.run(save_draft(&store, meeting, "sau")).unwrap();
         assert_eq!(saved(&store, meeting).as_deref(), Some("sau"));
         store.write(|w| w.new_meeting_id()).unwrap();
         let problems = check::run(&store.read().unwrap()).unwrap();
@@ -411,14 +386,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, switch, meeting) = failing(dir.path());
         switch.fail(true);
-        let first = store.run(draft(&store, meeting, "mất"));
+        let first = store.run(save_draft(&store, meeting, "mất"));
         assert!(
             matches!(first, Err(StoreError::WriteFailed(_))),
             "{first:?}"
         );
         let waiting: Vec<_> = ["một", "hai", "ba"]
             .into_iter()
-            .map(|text| store.submit(draft(&store, meeting, text)))
+            .map(|text| store.submit(save_draft(&store, meeting, text)))
             .collect();
         std::thread::sleep(Duration::from_millis(200));
         assert!(
@@ -444,12 +419,12 @@ mod tests {
     fn a_caller_that_waits_is_told_at_once_and_its_command_withdrawn() {
         let dir = tempfile::tempdir().unwrap();
         let (store, switch, meeting) = failing(dir.path());
-        store.run(draft(&store, meeting, "trước")).unwrap();
+        store.run(save_draft(&store, meeting, "trước")).unwrap();
         switch.fail(true);
-        let _ = store.run(draft(&store, meeting, "mất"));
-        let queued = store.submit(draft(&store, meeting, "chờ"));
+        let _ = store.run(save_draft(&store, meeting, "mất"));
+        let queued = store.submit(save_draft(&store, meeting, "chờ"));
         let asked = Instant::now();
-        let answer = store.run(draft(&store, meeting, "rút lại"));
+        let answer = store.run(save_draft(&store, meeting, "rút lại"));
         assert!(
             matches!(answer, Err(StoreError::WriteFailed(_))),
             "{answer:?}"
@@ -470,10 +445,10 @@ mod tests {
     fn a_reopen_that_keeps_failing_gives_up_after_the_bound() {
         let dir = tempfile::tempdir().unwrap();
         let (store, switch) = sample_on_failing_disk(dir.path(), quick(Duration::from_millis(300)));
-        let meeting = held(&store);
+        let meeting = held_meetings(&store, 1)[0];
         switch.fail(true);
         let started = Instant::now();
-        let answer = store.run(draft(&store, meeting, "mất"));
+        let answer = store.run(save_draft(&store, meeting, "mất"));
         assert!(
             matches!(answer, Err(StoreError::WriteFailed(_))),
             "{answer:?}"
@@ -484,7 +459,7 @@ mod tests {
         }
         assert!(store.writes_stopped());
         assert!(started.elapsed() >= Duration::from_millis(300));
-        let later = store.run(draft(&store, meeting, "vẫn mất"));
+        let later = store.run(save_draft(&store, meeting, "vẫn mất"));
         assert!(
             matches!(later, Err(StoreError::WritesStopped { .. })),
             "{later:?}"
@@ -506,8 +481,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, switch, meeting) = failing(dir.path());
         switch.fail(true);
-        let _ = store.run(draft(&store, meeting, "mất"));
-        let waiting = store.submit(draft(&store, meeting, "chờ"));
+        let _ = store.run(save_draft(&store, meeting, "mất"));
+        let waiting = store.submit(save_draft(&store, meeting, "chờ"));
         let closing = Instant::now();
         drop(store);
         assert!(closing.elapsed() < Duration::from_secs(2));

@@ -453,14 +453,13 @@ mod tests {
     /// not its draft, not its roll; the holder's own handle and a command line can.
     #[test]
     fn the_store_refuses_changes_to_minutes_another_app_holds() {
-        use crate::domain::{Draft, Meeting, MeetingKind, MeetingState, OrgId};
+        use crate::domain::Draft;
+        use crate::store::testkit::{held_meetings, sample};
         use crate::store::{Command, RollChange};
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::testkit::sample(dir.path());
-        let day = crate::domain::date::parse_iso("2026-11-05").unwrap();
-        let m = MeetingId(1);
-        let meeting = Meeting::new(m, OrgId(3), MeetingKind::Regular, day, MeetingState::Held);
-        store.write(|w| w.put_meeting(&meeting)).unwrap();
+        let store = sample(dir.path());
+        let day = crate::domain::date::parse_iso("2026-11-01").unwrap();
+        let m = held_meetings(&store, 1)[0];
         let (a, b) = (new_holder(), new_holder());
         assert_eq!(hold(&store, a, Some(m)), Ok(()));
         let draft = |by: &str| Command::SaveDraft {

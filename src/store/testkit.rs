@@ -9,9 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use redb::BackendError;
 use redb::backends::FileBackend;
 
-use super::{Recovery, Store, StoreError};
+use super::{Command, Recovery, Store, StoreError};
 use crate::domain::date::parse_iso;
-use crate::domain::{Member, MemberId, OrgId, OrgKind, OrgUnit};
+use crate::domain::{
+    Draft, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId, OrgKind, OrgUnit,
+};
 
 pub fn org(id: u64, code: &str, kind: OrgKind, parent: Option<u64>) -> OrgUnit {
     OrgUnit::new(
@@ -44,6 +46,38 @@ pub fn member(id: u64, card: &str, name: &str, branch: u64) -> Member {
 /// Orgs 1 `QN` → 2 `QN.HG` → 3 `QN.HG.K2`; member 1 "Phạm Ngọc Đường" in the branch.
 pub fn sample(dir: &Path) -> Store {
     fill(Store::open(&dir.join("sample.redb")).unwrap())
+}
+
+/// `count` regular meetings held in the sample's branch on consecutive days from
+/// 1 November 2026, to keep drafts and marks of.
+pub fn held_meetings(store: &Store, count: u64) -> Vec<MeetingId> {
+    let first = parse_iso("2026-11-01").unwrap();
+    store
+        .write(|w| {
+            (0..count)
+                .map(|n| {
+                    let id = w.new_meeting_id()?;
+                    let day = first + chrono::Days::new(n);
+                    let held =
+                        Meeting::new(id, OrgId(3), MeetingKind::Regular, day, MeetingState::Held);
+                    w.put_meeting(&held)?;
+                    Ok(id)
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .unwrap()
+}
+
+/// The command that keeps `text` as `meeting`'s draft, typed by "bt" now.
+pub fn save_draft(store: &Store, meeting: MeetingId, text: &str) -> Command {
+    Command::SaveDraft {
+        meeting,
+        draft: Draft {
+            text: text.into(),
+            saved_at: store.clock().now(),
+            by: "bt".into(),
+        },
+    }
 }
 
 /// [`sample`] on a disk whose writes fail while its switch is on; the store tries to

@@ -2,7 +2,9 @@ use std::sync::mpsc;
 
 use super::*;
 use crate::domain::{Approval, Meeting, MeetingKind, MeetingState, OrgId};
+use crate::domain::{Mark, MemberId};
 use crate::store::testkit::sample;
+use crate::store::{RollChange, RollStep};
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
@@ -655,26 +657,28 @@ fn the_log_of_a_process_still_running_is_left_alone() {
     assert_eq!(store.read().unwrap().draft(id).unwrap(), Some(typed));
 }
 
-/// Roll changes sent and not committed come back, made again, after a crash; settled ones
-/// do not.
-#[test]
-fn marks_not_yet_committed_are_made_again_after_a_crash() {
-    use crate::domain::Mark;
-    use crate::store::{RollChange, RollStep};
-    let dir = tempfile::tempdir().unwrap();
-    let store = sample(dir.path());
-    let db = store.path().to_path_buf();
-    let meeting = meeting_with(&store, None);
-    let member = crate::domain::MemberId(1);
-    let day = crate::domain::date::parse_iso("2026-11-07").unwrap();
-    let steps = [RollStep {
+/// The sample's member `member` marked present on the day of `meeting_with`'s meetings.
+fn present(member: MemberId) -> RollStep {
+    RollStep {
         change: RollChange::Mark {
             member,
             mark: Mark::Present,
             reason: None,
         },
-        today: day,
-    }];
+        today: crate::domain::date::parse_iso("2026-11-07").unwrap(),
+    }
+}
+
+/// Roll changes sent and not committed come back, made again, after a crash; settled ones
+/// do not.
+#[test]
+fn marks_not_yet_committed_are_made_again_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sample(dir.path());
+    let db = store.path().to_path_buf();
+    let meeting = meeting_with(&store, None);
+    let member = MemberId(1);
+    let steps = [present(member)];
     store.journal_roll(meeting, "lan", &steps, at("2026-11-07 20:00:00"));
     store.journal_flush();
     // The process dies here: its log stays, unsettled.
@@ -698,22 +702,12 @@ fn marks_not_yet_committed_are_made_again_after_a_crash() {
 /// roll may have changed between the two.
 #[test]
 fn a_mark_like_one_settled_before_is_kept_again() {
-    use crate::domain::Mark;
-    use crate::store::{RollChange, RollStep};
     let dir = tempfile::tempdir().unwrap();
     let store = sample(dir.path());
     let db = store.path().to_path_buf();
     let meeting = meeting_with(&store, None);
-    let member = crate::domain::MemberId(1);
-    let day = crate::domain::date::parse_iso("2026-11-07").unwrap();
-    let present = [RollStep {
-        change: RollChange::Mark {
-            member,
-            mark: Mark::Present,
-            reason: None,
-        },
-        today: day,
-    }];
+    let member = MemberId(1);
+    let present = [present(member)];
     let when = at("2026-11-07 20:00:00");
     store.journal_roll(meeting, "lan", &present, when);
     store.journal_flush();
