@@ -1332,17 +1332,40 @@ pub mod dashboard {
         )
     }
 
-    /// The marks other than present, and the visits from above.
-    pub fn marks(lang: Lang, excused: u32, absent: u32, exempt: u32, guests: u32) -> [String; 4] {
-        [
+    /// The marks other than present, the meetings held without a roll-call (only when
+    /// there are some: their members are in no count above), and the visits from above.
+    pub fn marks(lang: Lang, stats: &MonthStats) -> Vec<String> {
+        let (excused, absent, exempt) = (stats.excused, stats.absent, stats.exempt);
+        let mut marks = vec![
             lang.pick(format!("có lý do {excused}"), format!("excused {excused}")),
             lang.pick(format!("vắng {absent}"), format!("absent {absent}")),
             lang.pick(format!("miễn {exempt}"), format!("exempt {exempt}")),
-            lang.pick(
-                format!("cấp trên dự {guests} lượt"),
-                format!("visits from above {guests}"),
-            ),
-        ]
+        ];
+        let unrolled = stats.meetings_without_roll;
+        if unrolled > 0 {
+            marks.push(lang.pick(
+                format!("chưa điểm danh {unrolled}"),
+                format!("no roll-call {unrolled}"),
+            ));
+        }
+        let guests = stats.guest_visits;
+        marks.push(lang.pick(
+            format!("cấp trên dự {guests} lượt"),
+            format!("visits from above {guests}"),
+        ));
+        marks
+    }
+
+    /// After a unit's attendance rate: some meeting of it was held without a roll-call, so
+    /// the rate leaves that meeting out.
+    pub const UNROLLED: &str = "?";
+
+    /// What `UNROLLED` means, for the help's legend.
+    pub fn unrolled_note(lang: Lang) -> &'static str {
+        lang.pick(
+            "sau tỉ lệ dự họp: có cuộc họp đã họp mà chưa điểm danh, tỉ lệ không tính cuộc đó",
+            "after an attendance rate: a meeting was held without a roll-call and the rate leaves it out",
+        )
     }
 
     /// "kế hoạch gửi đúng hạn 75% (9/12)", then the plans and documents late or missing on
@@ -1476,9 +1499,26 @@ pub mod dashboard {
 
     pub fn heat_note(lang: Lang) -> &'static str {
         lang.pick(
-            "Mỗi ô một tháng: tỉ lệ thấp hơn trong hai tỉ lệ dự họp và đúng hạn; · không có gì để xét",
-            "A cell a month: the lower of the attendance and in-time shares; · nothing to judge",
+            "Mỗi ô một tháng: tỉ lệ thấp hơn trong hai tỉ lệ dự họp và đúng hạn; · không có gì để xét; ? sau tỉ lệ: có cuộc họp chưa điểm danh",
+            "A cell a month: the lower of the attendance and in-time shares; · nothing to judge; ? after a rate: a meeting without a roll-call",
         )
+    }
+
+    /// The heat map's symbols and what each means, for the help.
+    pub fn heat_symbols(lang: Lang) -> [(&'static str, &'static str); 5] {
+        [
+            (
+                "█",
+                lang.pick(
+                    "dự họp và đúng hạn từ 90%",
+                    "attendance and in time 90% or more",
+                ),
+            ),
+            ("▓", lang.pick("từ 75%", "75% or more")),
+            ("▒", lang.pick("từ 50%", "50% or more")),
+            ("░", lang.pick("dưới 50%", "under 50%")),
+            ("·", lang.pick("không có gì để xét", "nothing to judge")),
+        ]
     }
 
     /// Column headings of the list of units: name, rate, on time, heat map; and for a wide

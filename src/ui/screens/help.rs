@@ -78,6 +78,21 @@ impl Help {
                 });
             }
         }
+        if self.screen == Context::Dashboard {
+            entries.push(Entry::Heading(Text::Legend.get(lang)));
+            let symbols = i18n::dashboard::heat_symbols(lang);
+            let unrolled = (
+                i18n::dashboard::UNROLLED,
+                i18n::dashboard::unrolled_note(lang),
+            );
+            for (keys, what) in symbols.into_iter().chain([unrolled]) {
+                entries.push(Entry::Key {
+                    keys: keys.to_string(),
+                    what,
+                    enabled: true,
+                });
+            }
+        }
         if self.screen == Context::Tree {
             entries.push(Entry::Heading(Text::KindsLegend.get(lang)));
             for kind in OrgKind::ALL {

@@ -59,10 +59,16 @@ fn render_numbers(frame: &mut Frame<'_>, area: Rect, view: &DashboardView, ui: &
     let cols = usize::from(inner.width);
     let wide = cols >= 50;
     let bar_height = if inner.height >= 40 { 4 } else { 1 };
-    let trend = trend_lines(view, cols, bar_height, wide, ui);
+    let mut trend = trend_lines(view, cols, bar_height, wide, ui);
+    let numbers = number_lines(view, cols, wide, ui);
+    // On a short pane the numbers go before the trend's heading (its twelve months are
+    // the twelve before the one in the title).
+    if numbers.len() + trend.len() > usize::from(inner.height) && !trend.is_empty() {
+        trend.remove(0);
+    }
     let [top, bottom] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(trend.len() as u16)]).areas(inner);
-    frame.render_widget(Paragraph::new(number_lines(view, cols, wide, ui)), top);
+    frame.render_widget(Paragraph::new(numbers), top);
     frame.render_widget(Paragraph::new(trend), bottom);
 }
 
@@ -123,13 +129,7 @@ fn month_lines(
         ui.theme.title(),
         cols,
     ));
-    let marks = words::marks(
-        lang,
-        stats.excused,
-        stats.absent,
-        stats.exempt,
-        stats.guest_visits,
-    );
+    let marks = words::marks(lang, stats);
     lines.extend(flow(
         marks.into_iter().map(|m| vec![Span::raw(m)]).collect(),
         cols,
@@ -516,7 +516,8 @@ fn short_name(name: &str) -> &str {
 }
 
 const NAME: usize = 44;
-const RATE: usize = 5;
+/// Wide enough for "100%?" and a space before it.
+const RATE: usize = 6;
 const IN_TIME: usize = 6;
 const DUE: usize = 9;
 const OVERDUE: usize = 8;
@@ -600,7 +601,7 @@ impl UnitColumns {
             )));
         }
         spans.push(Span::styled(
-            pad_left(&words::percent(unit.shares.rate), RATE),
+            pad_left(&rate_cell(unit.shares.rate, stats), RATE),
             band_style(band, ui),
         ));
         spans.push(Span::styled(
@@ -628,6 +629,16 @@ impl UnitColumns {
         spans.push(Span::raw(format!(" {heat}")));
         Line::from(spans)
     }
+}
+
+/// An attendance rate, "?" after it when a meeting it leaves out was held without a
+/// roll-call: "91%?", "—?".
+fn rate_cell(rate: Option<f64>, stats: &MonthStats) -> String {
+    let mut cell = words::percent(rate);
+    if stats.meetings_without_roll > 0 {
+        cell.push_str(words::UNROLLED);
+    }
+    cell
 }
 
 /// A band's style: colour only repeats what the symbol and the number say.
@@ -692,7 +703,7 @@ impl MonthColumns {
             style,
         ));
         spans.push(Span::raw(pad_left(
-            &words::percent(stats.attendance_rate()),
+            &rate_cell(stats.attendance_rate(), stats),
             RATE,
         )));
         spans.push(Span::raw(pad_left(
