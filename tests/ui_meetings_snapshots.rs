@@ -69,6 +69,35 @@ fn branch_status_list_of_hong_gai_in_november() {
 }
 
 #[test]
+fn a_branchs_flags_are_told_whole_on_a_terminal_of_120_columns() {
+    // Quarter 2 met without a roll-call and has members absent three months: both flags
+    // are spelled out under the list, not cut.
+    for (lang, tag) in LANGS {
+        let mut app = app(lang, 120, 30);
+        meetings_of(&mut app, "QN.HL.HG", 0);
+        press(&mut app, "j j j");
+        let screen = screen_text(&app, 120, 30);
+        // The two rows above the pane's bottom border, as one text.
+        let rows: Vec<&str> = screen.lines().collect();
+        let told: Vec<&str> = rows[rows.len() - 5..rows.len() - 3]
+            .iter()
+            .map(|row| row.rsplit('┃').nth(1).unwrap_or_default().trim())
+            .collect();
+        let told = told.join(" ").replace('\u{a0}', " ");
+        let absent = lang.pick(
+            "3 đảng viên vắng không phép từ 3 tháng",
+            "3 absent without leave 3+ months",
+        );
+        let unrolled = lang.pick("⚑ chưa điểm danh", "⚑ no roll-call");
+        assert!(
+            told.contains(absent) && told.contains(unrolled),
+            "{told}\n{screen}"
+        );
+        insta::assert_snapshot!(format!("branches_hong_gai_2026_11_{tag}_120x30"), screen);
+    }
+}
+
+#[test]
 fn the_plan_form_warns_of_the_day_the_branches_meet() {
     // December: the ward's committee offered the 5th, the day its branches meet.
     in_both_languages("plan_clash_hong_gai", |app| {

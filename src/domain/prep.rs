@@ -251,6 +251,9 @@ pub enum Flag {
     ShortMeeting(super::duration::ShortMeeting),
     /// The month's regular meeting was held without its quorum.
     NoQuorum { present: u32, counted: u32 },
+    /// The month's regular meeting is marked held but nobody was marked at it: who came is
+    /// not known, so its attendance counts nowhere.
+    NoRollCall,
     /// Members with 3 or more months of unexcused absence this year so far.
     Absentees(u32),
 }
@@ -268,6 +271,7 @@ impl Flag {
                 format!("không đủ số lượng ({present}/{counted})"),
                 format!("no quorum ({present}/{counted})"),
             ),
+            Flag::NoRollCall => lang.pick("chưa điểm danh", "no roll-call").into(),
             Flag::Absentees(n) => lang.pick(
                 format!("{n} đảng viên vắng không phép từ 3 tháng"),
                 format!("{n} absent without leave 3+ months"),

@@ -167,7 +167,8 @@ queries! {
         };
         let short = held.as_ref().and_then(|m| duration::short_meeting(m, &meetings, config));
         let absentees = self.month_stats(branch.id, month)?.absentees;
-        let flags = flags_of(kept, quorum, short, absentees, today);
+        let unrolled = held.as_ref().is_some_and(Meeting::is_held_without_roll);
+        let flags = flags_of(kept, quorum, unrolled, short, absentees, today);
         Ok(BranchStatus { branch: branch.clone(), plan, deadlines, kept, held, quorum, short, absentees, flags })
     }
 
@@ -197,6 +198,7 @@ queries! {
 fn flags_of(
     kept: Option<PlanMonth>,
     quorum: Option<Quorum>,
+    unrolled: bool,
     short: Option<ShortMeeting>,
     absentees: u32,
     today: NaiveDate,
@@ -222,6 +224,9 @@ fn flags_of(
             present: q.present,
             counted: q.counted,
         });
+    }
+    if unrolled {
+        flags.push(Flag::NoRollCall);
     }
     if absentees > 0 {
         flags.push(Flag::Absentees(absentees));

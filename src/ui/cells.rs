@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use ratatui::text::Span;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 
 use crate::domain::text::sanitize;
 
@@ -77,6 +78,38 @@ pub fn pad_left(text: &str, cols: usize) -> String {
     let fitted = fit(text, cols);
     let fill = cols.saturating_sub(width(&fitted));
     format!("{}{fitted}", " ".repeat(fill))
+}
+
+/// Items laid out left to right, `gap` spaces apart, wrapping to a new line when the next
+/// does not fit; an item wider than a line is cut.
+pub fn flow(items: Vec<Vec<Span<'static>>>, cols: usize, gap: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let item_width: usize = item.iter().map(|s| width(&s.content)).sum();
+        if used > 0 && used + gap + item_width > cols {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(Span::raw(" ".repeat(gap)));
+            used += gap;
+        }
+        if item_width > cols {
+            let text: String = item.iter().map(|s| s.content.as_ref()).collect();
+            let style = item.first().map_or(Style::new(), |s| s.style);
+            current.push(Span::styled(fit(&text, cols).into_owned(), style));
+            used += cols;
+        } else {
+            used += item_width;
+            current.extend(item);
+        }
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }
 
 #[cfg(test)]

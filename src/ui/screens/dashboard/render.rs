@@ -12,7 +12,7 @@ use ratatui::widgets::{Padding, Paragraph};
 use super::DashboardView;
 use super::data::{Band, Below, Ranked, RowDetail, Shares, graded_year};
 use crate::domain::{ClassificationConfig, Compliance, MemberStatus, MonthStats, YearMonth};
-use crate::ui::cells::{fit, pad, pad_left, safe, width};
+use crate::ui::cells::{fit, flow, pad, pad_left, safe, width};
 use crate::ui::i18n::{self, dashboard as words};
 use crate::ui::screens::calendar::{DayMark, status_symbol};
 use crate::ui::screens::{Ui, pane, position, selectable};
@@ -405,38 +405,6 @@ fn bar(value: Option<f64>, covered: bool, row: usize, height: usize) -> &'static
     let total = if v > 0.0 { total.max(1) } else { total };
     let below = (height - 1 - row) * 8;
     EIGHTHS[total.saturating_sub(below).min(8)]
-}
-
-/// Items laid out left to right, `gap` spaces apart, wrapping to a new line when the next
-/// does not fit; an item wider than a line is cut.
-fn flow(items: Vec<Vec<Span<'static>>>, cols: usize, gap: usize) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let mut current: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for item in items {
-        let item_width: usize = item.iter().map(|s| width(&s.content)).sum();
-        if used > 0 && used + gap + item_width > cols {
-            lines.push(Line::from(std::mem::take(&mut current)));
-            used = 0;
-        }
-        if used > 0 {
-            current.push(Span::raw(" ".repeat(gap)));
-            used += gap;
-        }
-        if item_width > cols {
-            let text: String = item.iter().map(|s| s.content.as_ref()).collect();
-            let style = item.first().map_or(Style::new(), |s| s.style);
-            current.push(Span::styled(fit(&text, cols).into_owned(), style));
-            used += cols;
-        } else {
-            used += item_width;
-            current.extend(item);
-        }
-    }
-    if !current.is_empty() {
-        lines.push(Line::from(current));
-    }
-    lines
 }
 
 /// Words laid out as a sentence: one space apart, wrapping between words.

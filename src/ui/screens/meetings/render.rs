@@ -13,7 +13,7 @@ use super::MeetingsView;
 use super::month::{MeetingLine, Standing, StatusCounts, Unit};
 use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic, YearMonth};
 use crate::store::{BranchStatus, ComplianceRow};
-use crate::ui::cells::{fit, pad, safe, width};
+use crate::ui::cells::{fit, flow, pad, safe, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::screens::calendar::{self, DayMark, status_symbol};
 use crate::ui::screens::prep::PlanMark;
@@ -78,11 +78,21 @@ impl Areas {
     /// room for a few units besides — the line that tells the plan and flags of the unit
     /// under the cursor.
     pub(super) fn unit_rows(&self) -> usize {
-        usize::from(self.below.height.saturating_sub(2)) - usize::from(self.has_unit_line())
+        usize::from(self.below.height.saturating_sub(2)) - self.unit_line_rows()
     }
 
-    fn has_unit_line(&self) -> bool {
-        self.below.height >= 2 + 1 + MIN_UNIT_ROWS
+    /// Rows of the words under the units: two when the pane can spare them (a branch's
+    /// flags in words run past one row of a narrow pane), one when it has room for a few
+    /// units besides, else none.
+    fn unit_line_rows(&self) -> usize {
+        let height = self.below.height;
+        if height >= 2 + 2 + 2 * MIN_UNIT_ROWS {
+            2
+        } else if height > 2 + MIN_UNIT_ROWS {
+            1
+        } else {
+            0
+        }
     }
 }
 
@@ -222,8 +232,9 @@ fn plan_and_flags(prep: &BranchStatus, month: YearMonth, ui: &Ui<'_>) -> Line<'s
         .collect();
     if !others.is_empty() {
         spans.push(Span::styled(
+            // A no-break space: the flag never ends a row apart from its words.
             format!(
-                "  {} {}",
+                "  {}\u{a0}{}",
                 i18n::prep::FLAG,
                 safe(&i18n::prep::flags(ui.lang, &others))
             ),
@@ -653,30 +664,64 @@ fn prep_marks(prep: Option<&BranchStatus>, ui: &Ui<'_>) -> Vec<Span<'static>> {
     ]
 }
 
-/// Under the list: the plan and flags of the branch under the cursor, in words.
-fn selected_unit_line(view: &MeetingsView, cols: usize, ui: &Ui<'_>) -> Line<'static> {
+/// Under the list, in at most `rows` rows: the plan and flags of the branch under the
+/// cursor, in words. The branch's name leads when everything fits with it; the cursor's
+/// row names it already, so the name goes first when room is short.
+fn selected_unit_lines(
+    view: &MeetingsView,
+    cols: usize,
+    rows: usize,
+    ui: &Ui<'_>,
+) -> Vec<Line<'static>> {
     let Some(unit) = view.selected_unit_full() else {
-        return Line::default();
+        return Vec::new();
     };
     let Some(prep) = &unit.prep else {
-        return Line::default();
+        return Vec::new();
     };
-    let mut line = plan_and_flags(prep, view.data.month, ui);
-    line.spans.insert(
-        0,
-        Span::styled(format!("{}  ", safe(&unit.org.name)), ui.theme.title()),
-    );
-    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-    if width(&text) > cols {
-        // Too long for the pane: its words, cut, in the flags' colour when there are any.
-        let style = if prep.flags.is_empty() {
-            ui.theme.label()
-        } else {
-            ui.theme.bad()
-        };
-        return Line::styled(fit(&text, cols).into_owned(), style);
+    let line = plan_and_flags(prep, view.data.month, ui);
+    let name = format!("{}  ", safe(&unit.org.name));
+    let named =
+        std::iter::once(Span::styled(name, ui.theme.title())).chain(line.spans.iter().cloned());
+    let lines = flow(words_of(named), cols, 1);
+    if lines.len() <= rows {
+        return lines;
     }
-    line
+    let mut lines = flow(words_of(line.spans.into_iter()), cols, 1);
+    if lines.len() > rows && rows > 0 {
+        // The last row takes the rest, cut with "…", in the flags' colour.
+        let rest: Vec<String> = lines
+            .drain(rows - 1..)
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        lines.push(Line::styled(
+            fit(&rest.join(" "), cols).into_owned(),
+            ui.theme.bad(),
+        ));
+    }
+    lines
+}
+
+/// Spans broken into their words, each keeping its span's style, to be flowed into rows.
+/// Two spaces that set a span apart stay two: an empty word stands for the second.
+fn words_of(spans: impl Iterator<Item = Span<'static>>) -> Vec<Vec<Span<'static>>> {
+    let mut words = Vec::new();
+    for span in spans {
+        let style = span.style;
+        if span.content.starts_with("  ") {
+            words.push(Vec::new());
+        }
+        words.extend(
+            span.content
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| vec![Span::styled(w.to_string(), style)]),
+        );
+        if span.content.ends_with("  ") {
+            words.push(Vec::new());
+        }
+    }
+    words
 }
 
 fn thematic_style(thematic: Thematic, ui: &Ui<'_>) -> Style {
@@ -726,9 +771,10 @@ fn render_units(
         ));
     }
     let areas = view.areas();
-    if areas.has_unit_line() {
+    let line_rows = areas.unit_line_rows();
+    if line_rows > 0 {
         lines.resize(2 + areas.unit_rows(), Line::default());
-        lines.push(selected_unit_line(view, cols, ui));
+        lines.extend(selected_unit_lines(view, cols, line_rows, ui));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
