@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::domain::YearMonth;
 use crate::domain::date::{DateParseError, parse_iso};
 use crate::domain::text::{quoted, sanitize};
-use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MonthDelta, MonthStats, OrgUnit};
+use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
 use crate::io::report::Format;
 use crate::io::{ImportError, ImportSummary};
@@ -855,7 +855,10 @@ fn write_report(
         }
         ReportRequest::Attendance(code, period, true) => {
             let root = org_named(reader, code, lang)?;
-            let rows = branch_figures(reader, &root, period).map_err(store_error)?;
+            let (first, last) = period.bounds();
+            let rows = reader
+                .attendance_by_branch(root.id, first, last)
+                .map_err(store_error)?;
             report::attendance_by_branch(&root, period, &rows, today, format, lang, out)
         }
         ReportRequest::Attendance(code, period, false) => {
@@ -904,39 +907,6 @@ fn write_report(
             report::oversight(year, &rows, today, format, lang, out)
         }
     })
-}
-
-/// Each branch of the subtree of `root` (by code, as `report compliance` lists them) with
-/// its own figures over `period`, summed over the months of a year: the branch's stored
-/// roll-ups, one range scan each, never its meetings; a month not covered (no meeting
-/// recorded anywhere) counted from the branch's records, as the subtree's total is. A branch
-/// is listed when it existed in the period or held a meeting in it, so the rows add up to
-/// the subtree's figures.
-fn branch_figures(
-    reader: &Reader,
-    root: &OrgUnit,
-    period: crate::io::report::Period,
-) -> Result<Vec<(OrgUnit, MonthStats)>, StoreError> {
-    let months = period.months();
-    let (first, last) = (months[0], months[months.len() - 1]);
-    let mut rows = Vec::new();
-    for branch in reader.branches_under(root.id)? {
-        let mut sum = MonthDelta::default();
-        let mut listed = false;
-        for (month, stored) in reader.stored_months(branch.id, first, last)? {
-            let stats = match stored {
-                Some(stats) => stats,
-                None => reader.count_month(branch.id, month)?,
-            };
-            let held = stats.meetings_held + stats.thematic_held + stats.guest_visits > 0;
-            listed |= branch.exists_in_month(month) || held || stats.branches_due() > 0;
-            sum.add(&stats);
-        }
-        if listed {
-            rows.push((branch, sum.applied_to(&MonthStats::default())));
-        }
-    }
-    Ok(rows)
 }
 
 fn export_ics(

@@ -525,7 +525,7 @@ fn a_month_by_branch_as_worked_out_by_hand() {
 
     let table = by_branch(&db, "T", ["--month", "2026-10"], "table", &[]);
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 2 + 1 + 4, "{table}");
+    assert_eq!(lines.len(), 2 + 1 + 4 + 1, "{table}");
     assert!(
         lines[0].starts_with("Sinh hoạt chi bộ và dự họp theo chi bộ — Tỉnh ủy Thái Bình (T)"),
         "{table}"
@@ -538,6 +538,12 @@ fn a_month_by_branch_as_worked_out_by_hand() {
         "{table}"
     );
     assert!(words(lines[5]).ends_with("0 0 0 0 0 — 0"), "{table}");
+    // The last line is the province's month, as `report attendance --org T` gives it.
+    assert_eq!(
+        words(lines[7]),
+        "T Tổng cộng 10/2026 4 1 1 0 1 0 1 4 1 0 13 10 1 2 3 76.9% 3",
+        "{table}"
+    );
 }
 
 /// 2026 of the ward, branch by branch: each branch's twelve months summed, as of 21
@@ -562,7 +568,13 @@ fn a_year_by_branch_sums_each_branchs_months() {
     assert_eq!(rows[0]["late_within_grace"], 1);
     let table = by_branch(&db, "T.X", ["--year", "2026"], "table", &["--lang", "en"]);
     assert!(table.contains("Months due"), "{table}");
-    assert_eq!(table.lines().count(), 2 + 1 + 3, "{table}");
+    assert_eq!(table.lines().count(), 2 + 1 + 3 + 1, "{table}");
+    let last = table.lines().last().unwrap().split_whitespace();
+    assert_eq!(
+        last.collect::<Vec<_>>().join(" "),
+        "T.X Total 2026 36 1 0 1 1 26 7 4 1 0 15 12 1 2 4 80.0% 2",
+        "{table}"
+    );
 }
 
 #[test]
@@ -590,7 +602,7 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
     assert!(written.status.success(), "{}", text(&written.stderr));
     let csv = programs::xlsx_to_csv(&soffice, &path, dir.path());
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 3 + 4, "{csv}");
+    assert_eq!(lines.len(), 3 + 4 + 1, "{csv}");
     assert!(
         lines[2].starts_with(r#""Mã","Tên chi bộ","Tháng","Chi bộ phải họp","Đúng ngày""#),
         "{csv}"
@@ -602,6 +614,11 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
     );
     assert!(
         lines[5].ends_with(",1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,,0"),
+        "{csv}"
+    );
+    assert_eq!(
+        lines[7],
+        r#""T","Tổng cộng","10/2026",4,1,1,0,1,0,1,4,1,0,13,10,1,2,3,76.9%,3"#,
         "{csv}"
     );
 }

@@ -17,8 +17,8 @@ use super::grid::{Column, Grid};
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
 use crate::domain::{
-    ClassificationConfig, Compliance, Grade, GradeCounts, Lang, MemberStatus, MonthStats, OrgUnit,
-    YearMonth,
+    ClassificationConfig, Compliance, Grade, GradeCounts, Lang, MemberStatus, MonthDelta,
+    MonthStats, OrgUnit, YearMonth,
 };
 use crate::store::{Absentee, ClassificationReport, ComplianceRow, QuotaRow};
 use words::{
@@ -348,6 +348,14 @@ impl Period {
             Period::Year(y) => YearMonth::in_year(y).collect(),
         }
     }
+
+    /// The first and the last month of the period.
+    pub fn bounds(self) -> (YearMonth, YearMonth) {
+        match self {
+            Period::Month(m) => (m, m),
+            Period::Year(y) => (YearMonth::january(y), YearMonth::december(y)),
+        }
+    }
 }
 
 /// `chibo report attendance`: the subtree of `root` in each month of `period` (`months`
@@ -380,7 +388,9 @@ pub fn attendance(
 
 /// `chibo report attendance --by branch`: one row per branch of the subtree of `root`,
 /// with its figures over `period` (`rows` holds each branch and its month, or the sum of the
-/// year's months, in the order to write), judged on `today`. JSON is a list in every case.
+/// year's months, in the order to write), judged on `today`. JSON and CSV are a list of
+/// branches in every case, for a program or a spreadsheet to sum; the table and the
+/// workbook, which people read and send upward, end with the subtree's total.
 pub fn attendance_by_branch(
     root: &OrgUnit,
     period: Period,
@@ -394,7 +404,7 @@ pub fn attendance_by_branch(
         Period::Month(m) => month_cell(m, for_people(format, lang), lang),
         Period::Year(y) => json!(y),
     };
-    let grid = Grid {
+    let mut grid = Grid {
         columns: by_branch_columns(period),
         rows: rows
             .iter()
@@ -405,6 +415,14 @@ pub fn attendance_by_branch(
             })
             .collect(),
     };
+    if matches!(format, Format::Table | Format::Xlsx) && !rows.is_empty() {
+        let mut sum = MonthDelta::default();
+        rows.iter().for_each(|(_, s)| sum.add(s));
+        let total = sum.applied_to(&MonthStats::default());
+        let mut cells = vec![json!(root.code), json!(words::total(lang)), when];
+        cells.extend(attendance_figures(&total, today));
+        grid.rows.push(cells);
+    }
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
     let title = words::attendance_title(&name, &code, period, today, true, lang);
     let sheet = words::sheet(Sheet::ByBranch, lang);

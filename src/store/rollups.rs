@@ -219,6 +219,32 @@ queries! {
         Ok(members)
     }
 
+    /// Each branch of the subtree of `root` (itself when it is one) with its figures summed
+    /// over `first..=last`, in the order of `branches_under` — one range scan of roll-ups a
+    /// branch, counting from the records only a month no roll-up covers. A branch is listed
+    /// when it existed on some day of the months, held a meeting or was due in them, so the
+    /// rows add up to the subtree's figures.
+    pub fn attendance_by_branch(&self, root: OrgId, first: YearMonth, last: YearMonth) -> Result<Vec<(OrgUnit, MonthStats)>, StoreError> {
+        let mut rows = Vec::new();
+        for branch in self.branches_under(root)? {
+            let mut sum = MonthDelta::default();
+            let mut listed = false;
+            for (month, stored) in self.stored_months(branch.id, first, last)? {
+                let stats = match stored {
+                    Some(stats) => stats,
+                    None => self.count_month(branch.id, month)?,
+                };
+                let held = stats.meetings_held + stats.thematic_held + stats.guest_visits > 0;
+                listed |= branch.exists_in_month(month) || held || stats.branches_due() > 0;
+                sum.add(&stats);
+            }
+            if listed {
+                rows.push((branch, sum.applied_to(&MonthStats::default())));
+            }
+        }
+        Ok(rows)
+    }
+
     /// `month` of the subtree of `root` counted from the records.
     pub fn count_month(&self, root: OrgId, month: YearMonth) -> Result<MonthStats, StoreError> {
         let subtree = self.subtree(root)?;

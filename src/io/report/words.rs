@@ -274,3 +274,8 @@ pub(super) fn absentees_title(name: &str, code: &str, year: i32, lang: Lang) -> 
         ),
     )
 }
+
+/// The name of the last row of a table by branch: the subtree's total.
+pub(super) fn total(lang: Lang) -> &'static str {
+    lang.pick("Tổng cộng", "Total")
+}
