@@ -617,8 +617,7 @@ fn libreoffice_reads_the_branch_workbook_with_the_same_numbers() {
         "{csv}"
     );
     assert_eq!(
-        lines[7],
-        r#""T","Tổng cộng","10/2026",4,1,1,0,1,0,1,4,1,0,13,10,1,2,3,76.9%,3"#,
+        lines[7], r#""T","Tổng cộng","10/2026",4,1,1,0,1,0,1,4,1,0,13,10,1,2,3,76.9%,3"#,
         "{csv}"
     );
 }

@@ -249,3 +249,40 @@ fn help_lists_the_dashboards_keys() {
         press(app, "?");
     });
 }
+
+#[test]
+fn f6_puts_the_months_table_by_branch_in_the_users_exports() {
+    // Over SSH the workbook goes to the secretary's exports, nowhere on the server's disk;
+    // LibreOffice reads one row per branch of Hồng Gai and their total, which is the
+    // dashboard's own month.
+    let (dir, mut app, space) = app_on_copy_over_ssh(Lang::Vi, 80, 24);
+    dashboard_of(&mut app, "QN.HL.HG");
+    press(&mut app, "f6");
+    let name = "QN.HL.HG-2026-11-attendance-by-branch.xlsx";
+    let status = app.status().unwrap().text.clone();
+    assert_eq!(status, format!("Đã xuất bảng theo chi bộ: exports/{name}"));
+    let bytes = space.read(chibo::io::space::Area::Exports, name).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+    assert!(!dir.path().join(name).exists());
+    let Some(soffice) = programs::required("soffice", "libreoffice-calc") else {
+        return;
+    };
+    let path = dir.path().join("read.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let csv = programs::xlsx_to_csv(&soffice, &path, dir.path());
+    let lines: Vec<&str> = csv.lines().collect();
+    // Title, blank, headings, 14 branches, the total.
+    assert_eq!(lines.len(), 3 + 14 + 1, "{csv}");
+    let reader = app.store().read().unwrap();
+    let id = reader.org_id("QN.HL.HG").unwrap().unwrap();
+    let stats = reader.month_stats(id, ym(2026, 11)).unwrap();
+    let total = format!(
+        r#""QN.HL.HG","Tổng cộng","11/2026",{},"#,
+        stats.branches_due()
+    );
+    assert!(lines[17].starts_with(&total), "{csv}");
+    assert!(
+        lines[17].contains(&format!(",{},{},", stats.expected(), stats.present)),
+        "{csv}"
+    );
+}

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::domain::prep::{MAX_DOCUMENT_BYTES, PrepError, check_document_size};
-use crate::domain::text::quoted;
+use crate::domain::text::{fold, quoted};
 use crate::domain::{DocumentBody, Lang};
 use crate::io::space::{Area, FileEntry, SpaceError, UserSpace};
 
@@ -344,6 +344,36 @@ fn unreadable(lang: Lang, path: &str, why: &str) -> String {
         format!("Không đọc được tệp {path}: {why}"),
         format!("Cannot read {path}: {why}"),
     )
+}
+
+/// An organisation code made safe for a file name on Windows, macOS and Linux alike: ASCII
+/// letters and digits, `-`, `_` and `.` are kept, Vietnamese letters lose their marks
+/// (`Đ` → `D`), anything else (`/`, `:`, spaces …) becomes `_`; no leading dot (a hidden file
+/// on Unix) and no more than 80 characters.
+pub fn safe_file_part(code: &str) -> String {
+    let mut out: String = code
+        .chars()
+        .take(80)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                return c;
+            }
+            match fold(&c.to_string()).chars().next() {
+                Some(base) if base.is_ascii_alphanumeric() && c.is_uppercase() => {
+                    base.to_ascii_uppercase()
+                }
+                Some(base) if base.is_ascii_alphanumeric() => base,
+                _ => '_',
+            }
+        })
+        .collect();
+    if out.starts_with('.') {
+        out.replace_range(..1, "_");
+    }
+    if out.is_empty() {
+        out.push_str("org");
+    }
+    out
 }
 
 #[cfg(test)]

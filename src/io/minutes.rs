@@ -128,41 +128,11 @@ pub fn export_minutes(
 pub fn file_name(org: &OrgUnit, meeting: &Meeting, format: MinutesFormat) -> String {
     format!(
         "{}-{}-{}.{}",
-        safe_file_part(&org.code),
+        super::files::safe_file_part(&org.code),
         meeting.date.format("%Y-%m-%d"),
         meeting.kind.as_str(),
         format.extension()
     )
-}
-
-/// An organisation code made safe for a file name on Windows, macOS and Linux alike: ASCII
-/// letters and digits, `-`, `_` and `.` are kept, Vietnamese letters lose their marks
-/// (`Đ` → `D`), anything else (`/`, `:`, spaces …) becomes `_`; no leading dot (a hidden file
-/// on Unix) and no more than 80 characters.
-fn safe_file_part(code: &str) -> String {
-    let mut out: String = code
-        .chars()
-        .take(80)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                return c;
-            }
-            match fold(&c.to_string()).chars().next() {
-                Some(base) if base.is_ascii_alphanumeric() && c.is_uppercase() => {
-                    base.to_ascii_uppercase()
-                }
-                Some(base) if base.is_ascii_alphanumeric() => base,
-                _ => '_',
-            }
-        })
-        .collect();
-    if out.starts_with('.') {
-        out.replace_range(..1, "_");
-    }
-    if out.is_empty() {
-        out.push_str("org");
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -429,6 +429,16 @@ pub fn attendance_by_branch(
     write_grid(&grid, (sheet, &title), false, format, lang, out)
 }
 
+/// The name of the workbook of `org`'s `month` by branch, as the dashboard exports it:
+/// `QN.HL.HG-2026-11-attendance-by-branch.xlsx`.
+pub fn by_branch_file_name(org: &OrgUnit, month: YearMonth) -> String {
+    format!(
+        "{}-{}-attendance-by-branch.xlsx",
+        super::files::safe_file_part(&org.code),
+        month
+    )
+}
+
 /// `chibo report members`: the members of the subtree of `root` by their status at the end
 /// of `month`, and how many of them are on the roll.
 pub fn members(

@@ -850,6 +850,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "thêm đính chính vào biên bản đã duyệt",
             "add an amendment to approved minutes",
         ),
+        (C::Dashboard, A::Export) => (
+            "xuất bảng theo chi bộ của tháng ra tệp .xlsx",
+            "export the month's table by branch to an .xlsx file",
+        ),
         (_, A::Export) => (
             "xuất biên bản ra tệp .docx và .md",
             "export the minutes to .docx and .md files",
@@ -1495,6 +1499,14 @@ pub mod dashboard {
             "░<50%",
             lang.pick("·không xét", "·n/a"),
         ]
+    }
+
+    /// The status line after F6: where the workbook went.
+    pub fn exported(lang: Lang, path: &str) -> String {
+        lang.pick(
+            format!("Đã xuất bảng theo chi bộ: {path}"),
+            format!("Table by branch exported: {path}"),
+        )
     }
 
     pub fn heat_note(lang: Lang) -> &'static str {

@@ -405,6 +405,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     ),
     (Context::Dashboard, Action::Back, &["esc"]),
     (Context::Dashboard, Action::Quotas, &["v"]),
+    (Context::Dashboard, Action::Export, &["f6", "x"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character

@@ -24,7 +24,9 @@ use self::render::Areas;
 pub use self::render::render;
 use super::{MonthScreen, Ui, branch_of_cell, path_of, scroll_to, step};
 use crate::domain::{OrgId, OrgUnit, YearMonth};
+use crate::io::report::{self, Format, Period};
 use crate::store::{Reader, StoreError};
+use crate::ui::i18n::dashboard as words;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::Regions;
 use crate::ui::screen::{CommandInfo, Cx, Screen, Selection, Step};
@@ -252,6 +254,44 @@ impl DashboardView {
     }
 }
 
+impl DashboardView {
+    /// F6: the month shown, one row per branch of the node and their total, as the workbook
+    /// `chibo report attendance --by branch --format xlsx` writes, where this user's exports
+    /// go; the status line names the file.
+    fn export_by_branch(&self, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        let month = self.month();
+        let written = cx
+            .store
+            .read()
+            .and_then(|r| r.attendance_by_branch(self.node.id, month, month))
+            .map_err(|e| e.message(lang))
+            .and_then(|rows| {
+                let mut bytes = Vec::new();
+                let period = Period::Month(month);
+                report::attendance_by_branch(
+                    &self.node,
+                    period,
+                    &rows,
+                    self.today,
+                    Format::Xlsx,
+                    lang,
+                    &mut bytes,
+                )
+                .map_err(|e| e.to_string())?;
+                let name = report::by_branch_file_name(&self.node, month);
+                cx.files.export(&name, &bytes).map_err(|e| e.message(lang))
+            });
+        match written {
+            Ok(at) => cx.say(words::exported(lang, &at)),
+            Err(message) => {
+                tracing::warn!(%message, "dashboard export failed");
+                cx.refuse(message);
+            }
+        }
+    }
+}
+
 const COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::PrevMonth, Action::NextMonth]),
     CommandInfo::new(&[Action::Down, Action::Up]),
@@ -261,6 +301,7 @@ const COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Help]),
     CommandInfo::new(&[Action::ThisMonth]),
     CommandInfo::new(&[Action::Quotas]),
+    CommandInfo::new(&[Action::Export]),
     CommandInfo::new(&[Action::Quit]),
 ];
 
@@ -276,6 +317,10 @@ impl Screen for DashboardView {
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
         if action == Action::Quotas {
             return super::home::open_quotas(Some(self.node.clone()), cx);
+        }
+        if action == Action::Export {
+            self.export_by_branch(cx);
+            return Step::Changed;
         }
         let page = self.page();
         let before = (self.node.id, self.month(), self.cursor());
