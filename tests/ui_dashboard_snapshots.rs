@@ -286,3 +286,46 @@ fn f6_puts_the_months_table_by_branch_in_the_users_exports() {
         "{csv}"
     );
 }
+
+#[test]
+fn the_classification_of_a_ward() {
+    // Hồng Gai's 2025: its fourteen branches good or better against 85%, its members by
+    // grade, and each branch's grade and score — from the tree with X.
+    in_every_size("grades_hong_gai", |app| {
+        app.update(Msg::JumpTo(org("QN.HL.HG")));
+        press(app, "X");
+    });
+}
+
+#[test]
+fn the_classification_screen_says_what_the_report_says() {
+    // From the dashboard, X shows the same organisations and share as `chibo report
+    // classification`; `[` goes a year back and `]` never past the year graded last.
+    let mut app = app(Lang::En, 120, 40);
+    dashboard_of(&mut app, "QN.HL.HG");
+    press(&mut app, "X");
+    let screen = screen_text(&app, 120, 40);
+    let reader = DEMO.1.read().unwrap();
+    let id = reader.org_id("QN.HL.HG").unwrap().unwrap();
+    let report = reader.classification_report(id, 2025).unwrap();
+    let tally = report.tally.unwrap().counts;
+    let share = format!(
+        "Branches good or better: {}/{}",
+        tally.good_or_better(),
+        tally.graded()
+    );
+    assert!(
+        screen.contains("Classification 2025 — Đảng ủy phường Hồng Gai"),
+        "{screen}"
+    );
+    assert!(screen.contains(&share), "{share}\n{screen}");
+    for (org, _) in &report.rows {
+        assert!(screen.contains(&org.code), "{}\n{screen}", org.code);
+    }
+    press(&mut app, "]");
+    assert!(screen_text(&app, 120, 40).contains("Classification 2025"));
+    press(&mut app, "[");
+    assert!(screen_text(&app, 120, 40).contains("Classification 2024"));
+    press(&mut app, "esc");
+    assert!(!screen_text(&app, 120, 40).contains("Classification"));
+}

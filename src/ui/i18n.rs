@@ -601,6 +601,41 @@ pub fn quotas_title(lang: Lang, year: i32, committee: &str) -> String {
     )
 }
 
+/// Words of the classification of a year.
+pub mod grades {
+    use crate::domain::Lang;
+
+    pub fn title(lang: Lang, year: i32, org: &str) -> String {
+        lang.pick(
+            format!("Xếp loại năm {year} — {org}"),
+            format!("Classification {year} — {org}"),
+        )
+    }
+
+    pub fn members(lang: Lang) -> &'static str {
+        lang.pick("Đảng viên:", "Members:")
+    }
+
+    pub fn ungraded(lang: Lang) -> &'static str {
+        lang.pick("chưa xếp loại", "not graded")
+    }
+
+    pub fn nobody(lang: Lang) -> &'static str {
+        lang.pick(
+            "Không có tổ chức nào được xếp loại năm này.",
+            "No organisation is graded that year.",
+        )
+    }
+
+    /// Code, name, grade, score.
+    pub fn headings(lang: Lang) -> [&'static str; 4] {
+        match lang {
+            Lang::Vi => ["Mã", "Tên tổ chức", "Xếp loại", "Điểm"],
+            Lang::En => ["Code", "Organisation", "Grade", "Score"],
+        }
+    }
+}
+
 /// "9/12 tháng": months with a visit, out of the months asked for.
 pub fn months_count(lang: Lang, made: u32, of: Option<u32>) -> String {
     let made = match of {
@@ -633,6 +668,7 @@ pub fn context_title(lang: Lang, context: Context) -> &'static str {
         Context::Meetings => ("Lịch họp", "Meetings"),
         Context::Checklist => ("Chọn người", "Choosing people"),
         Context::Quotas => ("Định mức dự sinh hoạt", "Visiting quotas"),
+        Context::Grades => ("Xếp loại", "Classification"),
         Context::Roll => ("Điểm danh", "Roll-call"),
         Context::Minutes => ("Biên bản", "Minutes"),
         Context::Dashboard => ("Bảng tổng hợp", "Dashboard"),
@@ -655,8 +691,8 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Reload) => ("đọc lại dữ liệu mới nhất", "reload the latest data"),
         (C::Tree, A::SwitchPane) => ("sang danh sách đảng viên", "go to the member list"),
         (_, A::SwitchPane) => ("về cây tổ chức", "back to the tree"),
-        (C::Detail | C::Help | C::Quotas, A::Up) => ("cuộn lên", "scroll up"),
-        (C::Detail | C::Help | C::Quotas, A::Down) => ("cuộn xuống", "scroll down"),
+        (C::Detail | C::Help | C::Quotas | C::Grades, A::Up) => ("cuộn lên", "scroll up"),
+        (C::Detail | C::Help | C::Quotas | C::Grades, A::Down) => ("cuộn xuống", "scroll down"),
         (_, A::Up) => ("lên một dòng", "move up"),
         (_, A::Down) => ("xuống một dòng", "move down"),
         (_, A::PageUp) => ("lên một trang", "page up"),
@@ -720,6 +756,7 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         (C::Form | C::Picker, A::ClearQuery) => ("xóa cả ô", "clear the field"),
         (_, A::ClearQuery) => ("xóa cả ô tìm kiếm", "clear the search"),
         (C::Quotas, A::Close) => ("đóng bảng định mức", "close the quotas"),
+        (C::Grades, A::Close) => ("đóng bảng xếp loại", "close the classification"),
         (_, A::Close) => ("đóng bảng này", "close this help"),
         (C::Tree, A::Add) => (
             "thêm tổ chức trực thuộc tổ chức đang chọn",
@@ -779,6 +816,12 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "định mức dự sinh hoạt của cấp ủy viên",
             "committee members' visits against their quotas",
         ),
+        (_, A::Grades) => (
+            "xếp loại năm: tổ chức, đơn vị và đảng viên bên dưới",
+            "the year's grades: the organisation, units and members",
+        ),
+        (_, A::PrevYear) => ("năm trước", "previous year"),
+        (_, A::NextYear) => ("năm sau", "next year"),
         (_, A::PrevMonth) => ("tháng trước", "previous month"),
         (_, A::NextMonth) => ("tháng sau", "next month"),
         (_, A::ThisMonth) => ("về tháng này", "back to this month"),
@@ -909,6 +952,8 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Reload) => ("đọc lại", "reload"),
         (_, A::Calendar) => ("lịch họp", "meetings"),
         (_, A::Quotas) => ("định mức", "quotas"),
+        (_, A::Grades) => ("xếp loại", "grades"),
+        (_, A::PrevYear | A::NextYear) => ("năm", "year"),
         (_, A::PrevMonth | A::NextMonth) => ("tháng", "month"),
         (_, A::ThisMonth) => ("tháng này", "this month"),
         (_, A::Plan) => ("lên lịch", "plan"),

@@ -42,6 +42,8 @@ pub enum Context {
     Checklist,
     /// Committee members' visits to branches against their quotas.
     Quotas,
+    /// A subtree's classification for a year: units and members by grade.
+    Grades,
     /// The roll-call of one meeting: a mark per member.
     Roll,
     /// A section of a meeting's minutes, in a text editor: printable keys are text.
@@ -66,6 +68,7 @@ impl Context {
         Context::Meetings,
         Context::Checklist,
         Context::Quotas,
+        Context::Grades,
         Context::Roll,
         Context::Minutes,
         Context::Dashboard,
@@ -87,6 +90,7 @@ impl Context {
             Context::Meetings => "meetings",
             Context::Checklist => "checklist",
             Context::Quotas => "quotas",
+            Context::Grades => "grades",
             Context::Roll => "roll",
             Context::Minutes => "minutes",
             Context::Dashboard => "dashboard",
@@ -191,6 +195,9 @@ actions! {
     RemoveDocument => "remove_document",
     WriteDocument => "write_document",
     Grade => "grade",
+    Grades => "grades",
+    PrevYear => "prev_year",
+    NextYear => "next_year",
 }
 
 /// The default keys, in the order the help overlay lists them.
@@ -217,6 +224,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Tree, Action::Quotas, &["v"]),
     (Context::Tree, Action::Dashboard, &["b", "f3"]),
     (Context::Tree, Action::Grade, &["x"]),
+    (Context::Tree, Action::Grades, &["X"]),
     (Context::Members, Action::Up, &["k", "up"]),
     (Context::Members, Action::Down, &["j", "down"]),
     (Context::Members, Action::Open, &["enter", "l", "right"]),
@@ -233,6 +241,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Members, Action::Quotas, &["v"]),
     (Context::Members, Action::Dashboard, &["b", "f3"]),
     (Context::Members, Action::Grade, &["x"]),
+    (Context::Members, Action::Grades, &["X"]),
     (
         Context::Detail,
         Action::Back,
@@ -345,6 +354,19 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     ),
     (Context::Quotas, Action::Top, &["g", "home"]),
     (Context::Quotas, Action::Bottom, &["G", "end"]),
+    (Context::Grades, Action::Close, &["esc", "X", "q", "enter"]),
+    (Context::Grades, Action::Up, &["k", "up"]),
+    (Context::Grades, Action::Down, &["j", "down"]),
+    (Context::Grades, Action::PageUp, &["pageup", "ctrl-b"]),
+    (
+        Context::Grades,
+        Action::PageDown,
+        &["pagedown", "ctrl-f", "space"],
+    ),
+    (Context::Grades, Action::Top, &["g", "home"]),
+    (Context::Grades, Action::Bottom, &["G", "end"]),
+    (Context::Grades, Action::PrevYear, &["["]),
+    (Context::Grades, Action::NextYear, &["]"]),
     (Context::Roll, Action::Up, &["k", "up"]),
     (Context::Roll, Action::Down, &["j", "down"]),
     (Context::Roll, Action::MarkPresent, &["p", "space"]),
@@ -406,6 +428,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Dashboard, Action::Back, &["esc"]),
     (Context::Dashboard, Action::Quotas, &["v"]),
     (Context::Dashboard, Action::Export, &["f6", "x"]),
+    (Context::Dashboard, Action::Grades, &["X"]),
 ];
 
 /// One key with its modifiers, as the keymap compares them. Shift is part of the character

@@ -66,6 +66,7 @@ const TREE_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Quotas]),
     CommandInfo::new(&[Action::Dashboard]),
     CommandInfo::new(&[Action::Grade]),
+    CommandInfo::new(&[Action::Grades]),
 ];
 
 const MEMBERS_COMMANDS: &[CommandInfo] = &[
@@ -82,6 +83,7 @@ const MEMBERS_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Quotas]),
     CommandInfo::new(&[Action::Dashboard]),
     CommandInfo::new(&[Action::Grade]),
+    CommandInfo::new(&[Action::Grades]),
 ];
 
 impl Home {
@@ -329,6 +331,7 @@ impl Screen for Home {
         match action {
             Action::Calendar => return open_meetings(self.org(), cx),
             Action::Quotas => return open_quotas(self.org(), cx),
+            Action::Grades => return super::grades::open(self.org(), cx),
             Action::Dashboard => {
                 let month = YearMonth::of(cx.today);
                 return open_dashboard(self.org(), month, cx);

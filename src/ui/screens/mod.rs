@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod chrome;
 pub mod dashboard;
+pub mod grades;
 pub mod help;
 pub mod home;
 pub mod meetings;

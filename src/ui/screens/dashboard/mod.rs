@@ -302,6 +302,7 @@ const COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::ThisMonth]),
     CommandInfo::new(&[Action::Quotas]),
     CommandInfo::new(&[Action::Export]),
+    CommandInfo::new(&[Action::Grades]),
     CommandInfo::new(&[Action::Quit]),
 ];
 
@@ -317,6 +318,9 @@ impl Screen for DashboardView {
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> Step {
         if action == Action::Quotas {
             return super::home::open_quotas(Some(self.node.clone()), cx);
+        }
+        if action == Action::Grades {
+            return super::grades::open(Some(self.node.clone()), cx);
         }
         if action == Action::Export {
             self.export_by_branch(cx);
