@@ -214,3 +214,38 @@ fn a_file_of_the_previous_schema_is_counted_again_when_it_opens() {
     let out = chibo(db).arg("check").output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+#[test]
+fn a_member_who_moved_on_still_counts_among_the_exempt_of_the_branch_they_left() {
+    // 605, exempt since 2015, moves from H.K2 to H.K3 on 1 May 2026: H.K2's February to
+    // April meetings still had him among their exempt (2, 3, 3), before and after the
+    // move, in the roll-ups, the report and `chibo check`, and when a file of schema 10,
+    // which had no index of former members, is opened and counted again.
+    let k3 = r#"{"type":"org","code":"H.K3","name":"Chi bộ khu 3","kind":"branch","parent":"H"}"#;
+    let setup = imported(&format!("{DATA}{k3}\n"));
+    let db = &setup.db;
+    let months = |db: &Path| [2, 3, 4].map(|m| stored(db, "H.K2", ym(2026, m)).exempt);
+    assert_eq!(months(db), [2, 3, 3]);
+    let store = Store::open(db).unwrap();
+    store
+        .write(|w| {
+            let id = w.member_id("605")?.unwrap();
+            let k3 = w.org_id("H.K3")?.unwrap();
+            let mut duc = w.member(id)?.unwrap();
+            duc.transfer(k3, None, parse_iso("2026-05-01").unwrap())
+                .unwrap();
+            w.put_member(&duc)
+        })
+        .unwrap();
+    drop(store);
+    assert_eq!(months(db), [2, 3, 3]);
+    let reported =
+        ["2026-02", "2026-03", "2026-04"].map(|m| report(db, "H.K2", m)["exempt"].clone());
+    assert_eq!(reported, [2, 3, 3].map(serde_json::Value::from));
+    assert_eq!(problems(db), Vec::<String>::new());
+
+    set_schema_version(db, 10);
+    assert_eq!(months(db), [2, 3, 3]);
+    assert_eq!(schema_version(db), SCHEMA_VERSION);
+    assert_eq!(problems(db), Vec::<String>::new());
+}

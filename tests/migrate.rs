@@ -83,7 +83,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 10);
+    assert_eq!(SCHEMA_VERSION, 11);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 

@@ -20,15 +20,11 @@ pub fn sat_in(member: &Member, branch: OrgId, day: NaiveDate) -> bool {
 /// The one rule for who counts among the exempt of `meeting` (data-format.md: "`exempt` =
 /// the branch's exempt and temporarily exempt members on the meeting date"): a member who
 /// sat in the meeting's branch that day and was exempt or temporarily exempt, whether or not
-/// the meeting lists them. Whom to look at: the branch's present roster, and whoever the
-/// meeting marks (a member since moved away is found by their mark). The roll-ups, their
+/// the meeting lists them. Whom to look at: the branch's present roster, the members who
+/// sat in it before and moved on, and whoever the meeting marks. The roll-ups, their
 /// recount, the roll the minutes print and every report count the exempt with it.
 pub fn counts_exempt_at(member: &Member, meeting: &Meeting) -> bool {
-    let candidate =
-        member.org == meeting.org || meeting.attendance.iter().any(|(id, _)| *id == member.id);
-    candidate
-        && sat_in(member, meeting.org, meeting.date)
-        && member.status_on(meeting.date).is_exempt()
+    sat_in(member, meeting.org, meeting.date) && member.status_on(meeting.date).is_exempt()
 }
 
 /// How many of `members` count among the exempt of `meeting` (`counts_exempt_at`). Give

@@ -142,8 +142,10 @@ fn check_members(
     let mut expected_cards = BTreeSet::new();
     let mut expected_roster = BTreeSet::new();
     let mut expected_folded = BTreeSet::new();
+    let mut expected_former = BTreeSet::new();
     for m in members.values() {
         expected_cards.insert((m.card.clone(), m.id.0));
+        expected_former.extend(m.former_orgs.iter().map(|f| (f.org.0, m.id.0)));
         let key = person_key(&m.name);
         for org in std::iter::once(m.org).chain(m.cell) {
             expected_roster.insert((org.0, key.clone(), m.id.0));
@@ -214,6 +216,11 @@ fn check_members(
         stored.insert((org, sort.to_vec(), id));
     }
     compare_index("org_members", stored, expected_roster, problems);
+    let mut stored = BTreeSet::new();
+    for row in reader.org_former_members.iter()? {
+        stored.insert(row?.0.value());
+    }
+    compare_index("org_former_members", stored, expected_former, problems);
     let mut stored = BTreeSet::new();
     for row in reader.member_by_folded.iter()? {
         let (key, _) = row?;

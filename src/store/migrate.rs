@@ -24,7 +24,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     mark_exempt_attendance,
     count_exempt_from_statuses,
     count_meetings_without_roll,
+    count_exempt_who_moved_on,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -510,6 +511,22 @@ fn count_meetings_without_roll(txn: &WriteTransaction) -> Result<(), StoreError>
     recount_rollups(txn, &records)
 }
 
+/// 10 → 11: a branch's exempt on a past day counts the members exempt in it then who have
+/// moved to another branch since, found through the new `org_former_members` index. The
+/// index is built from every member's former branches, and every roll-up row counted again;
+/// an older chibo would leave the index behind its writes, so it must refuse the file.
+fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let mut index = txn.open_table(ORG_FORMER_MEMBERS)?;
+    for member in records.1.values() {
+        for former in &member.former_orgs {
+            index.insert((former.org.0, member.id.0), ())?;
+        }
+    }
+    drop(index);
+    recount_rollups(txn, &records)
+}
+
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
 /// batch at a time, so a national database is not held in memory whole.
 fn reencode<Old, New>(
@@ -638,6 +655,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, MEMBERS)?;
     touch(txn, MEMBER_BY_CARD)?;
     touch(txn, ORG_MEMBERS)?;
+    touch(txn, ORG_FORMER_MEMBERS)?;
     touch(txn, MEMBER_BY_FOLDED)?;
     touch(txn, ROLES)?;
     touch(txn, ROLES_BY_MEMBER)?;

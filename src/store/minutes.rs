@@ -51,8 +51,9 @@ queries! {
     }
 
     /// The roll of `meeting`: every member of its organisation on the roll that day, the
-    /// expected ones first, each group in name order. One range scan of the roster; a
-    /// member who came to the branch after that day is not on it. Its exempt are those
+    /// expected ones first, each group in name order. One range scan of the roster and one
+    /// of those who sat in the branch before and moved on; a member who came to the branch
+    /// after that day is not on it, one who left after it is. Its exempt are those
     /// `attendance::counts_exempt_at` counts, as the roll-ups do.
     /// A committee meeting's roll is its committee's (`committee_roll_of`).
     pub fn roll_of(&self, meeting: &Meeting) -> Result<Roll, StoreError> {
@@ -60,7 +61,8 @@ queries! {
             return self.committee_roll_of(meeting);
         }
         self.guard_read(meeting.org)?;
-        let members = self.members_of(meeting.org, 0, usize::MAX)?;
+        let mut members = self.members_of(meeting.org, 0, usize::MAX)?;
+        members.extend(self.former_members_of(meeting.org)?);
         Ok(Roll::new(
             members
                 .iter()

@@ -1,7 +1,7 @@
 //! Reading and writing chibo's tables. `Reader` (a snapshot) and `Writer` (inside one write
 //! transaction) answer the same queries, written once below; only `Writer` can change rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use redb::{
@@ -34,6 +34,7 @@ pub struct Reader {
     pub(super) members: ReadOnlyTable<u64, Bytes>,
     pub(super) member_by_card: ReadOnlyTable<&'static str, u64>,
     pub(super) org_members: ReadOnlyTable<(u64, Bytes, u64), ()>,
+    pub(super) org_former_members: ReadOnlyTable<(u64, u64), ()>,
     pub(super) member_by_folded: ReadOnlyTable<(&'static str, u64), ()>,
     pub(super) roles: ReadOnlyTable<(u64, u64, i32), Bytes>,
     pub(super) roles_by_member: ReadOnlyTable<(u64, u64, i32), ()>,
@@ -63,6 +64,7 @@ pub struct Writer<'t> {
     pub(super) members: Table<'t, u64, Bytes>,
     pub(super) member_by_card: Table<'t, &'static str, u64>,
     pub(super) org_members: Table<'t, (u64, Bytes, u64), ()>,
+    pub(super) org_former_members: Table<'t, (u64, u64), ()>,
     pub(super) member_by_folded: Table<'t, (&'static str, u64), ()>,
     pub(super) roles: Table<'t, (u64, u64, i32), Bytes>,
     pub(super) roles_by_member: Table<'t, (u64, u64, i32), ()>,
@@ -109,6 +111,7 @@ macro_rules! open_tables {
             members: $txn.open_table(MEMBERS)?,
             member_by_card: $txn.open_table(MEMBER_BY_CARD)?,
             org_members: $txn.open_table(ORG_MEMBERS)?,
+            org_former_members: $txn.open_table(ORG_FORMER_MEMBERS)?,
             member_by_folded: $txn.open_table(MEMBER_BY_FOLDED)?,
             roles: $txn.open_table(ROLES)?,
             roles_by_member: $txn.open_table(ROLES_BY_MEMBER)?,
@@ -1011,6 +1014,7 @@ impl Writer<'_> {
             .transpose()?;
         self.retotal_member(old.as_ref(), Some(member))?;
         self.rollups_member_changed(old.as_ref(), member)?;
+        self.index_former_branches(old.as_ref(), member)?;
         if let Some(old) = old {
             self.member_by_card.remove(old.card.as_str())?;
             self.unindex_member(&old)?;
@@ -1066,6 +1070,9 @@ impl Writer<'_> {
                 self.org_members.insert((*org, key.as_slice(), *id), ())?;
             }
             drop(roster);
+            for member in members.iter().filter(|m| !m.former_orgs.is_empty()) {
+                self.index_former_branches(None, member)?;
+            }
             let folded = folded.join().expect("folded names never panic");
             for (suffix, id) in folded.iter() {
                 self.member_by_folded.insert((suffix, id), ())?;
@@ -1095,6 +1102,28 @@ impl Writer<'_> {
                     member.id.0
                 )));
             }
+        }
+        Ok(())
+    }
+
+    /// The `org_former_members` rows of `new` in place of `old`'s.
+    fn index_former_branches(
+        &mut self,
+        old: Option<&Member>,
+        new: &Member,
+    ) -> Result<(), StoreError> {
+        let branches = |m: &Member| {
+            m.former_orgs
+                .iter()
+                .map(|f| f.org.0)
+                .collect::<BTreeSet<u64>>()
+        };
+        let (before, after) = (old.map(branches).unwrap_or_default(), branches(new));
+        for org in before.difference(&after) {
+            self.org_former_members.remove((*org, new.id.0))?;
+        }
+        for org in after.difference(&before) {
+            self.org_former_members.insert((*org, new.id.0), ())?;
         }
         Ok(())
     }

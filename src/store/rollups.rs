@@ -203,16 +203,32 @@ queries! {
     }
 
     /// Whom to look at for the exempt of `org`'s `meetings` (`attendance::exempt_at`): its
-    /// present roster and whoever the meetings mark, each once. Nobody when none of them is
-    /// a held regular meeting of `org`, so such a month reads no roster.
+    /// present roster, those who sat in it before and moved on (`org_former_members`), and
+    /// whoever the meetings mark, each once. Nobody when none of them is a held regular
+    /// meeting of `org`, so such a month reads no roster.
     fn exempt_candidates(&self, org: OrgId, meetings: &[&Meeting]) -> Result<Vec<Member>, StoreError> {
         if !counts_exempt(org, meetings.iter().copied()) {
             return Ok(Vec::new());
         }
         let mut members = self.members_of(org, 0, usize::MAX)?;
+        members.extend(self.former_members_of(org)?);
         let mut seen: HashSet<MemberId> = members.iter().map(|m| m.id).collect();
         for (id, _) in meetings.iter().flat_map(|m| &m.attendance) {
             if seen.insert(*id) && let Some(member) = self.member_any(*id)? {
+                members.push(member);
+            }
+        }
+        Ok(members)
+    }
+
+    /// The members who sat in branch `org` before and have moved on to another
+    /// (`org_former_members`), in no particular order. A member who came back is on its
+    /// roster instead, and not here.
+    pub(super) fn former_members_of(&self, org: OrgId) -> Result<Vec<Member>, StoreError> {
+        let mut members = Vec::new();
+        for row in self.org_former_members.range((org.0, 0)..=(org.0, u64::MAX))? {
+            let id = MemberId(row?.0.value().1);
+            if let Some(member) = self.member_any(id)?.filter(|m| m.org != org) {
                 members.push(member);
             }
         }
@@ -833,8 +849,12 @@ pub fn recount_months(
     };
     let none = Vec::new();
     let mut rosters: HashMap<u64, Vec<&Member>> = HashMap::new();
+    let mut moved_on: HashMap<u64, Vec<&Member>> = HashMap::new();
     for member in members.values() {
         rosters.entry(member.org.0).or_default().push(member);
+        for former in &member.former_orgs {
+            moved_on.entry(former.org.0).or_default().push(member);
+        }
     }
     for org in orgs.values().filter(|o| o.kind.is_branch()) {
         let chain = chain_of(org.id.0);
@@ -844,6 +864,11 @@ pub fn recount_months(
         if counts_exempt(org.id, own) {
             candidates = rosters.get(&org.id.0).cloned().unwrap_or_default();
             let mut seen: HashSet<MemberId> = candidates.iter().map(|m| m.id).collect();
+            for member in moved_on.get(&org.id.0).into_iter().flatten() {
+                if seen.insert(member.id) {
+                    candidates.push(member);
+                }
+            }
             for (id, _) in own.iter().flat_map(|m| &m.attendance) {
                 if seen.insert(*id)
                     && let Some(member) = members.get(&id.0)

@@ -56,6 +56,12 @@ pub const MEMBER_BY_CARD: TableDefinition<&str, u64> = TableDefinition::new("mem
 /// name, family name, middle names).
 pub const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
 
+/// `org_former_members`: (branch id, member id) → () for every branch a member sat in before
+/// their present one (`Member::former_orgs`): a branch's exempt on a day long past counts
+/// the members exempt in it then, who may have moved on since. Schema 11.
+pub const ORG_FORMER_MEMBERS: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("org_former_members");
+
 /// `member_by_folded`: (folded word-start suffix of the name, member id) → (). Three rows for
 /// "nguyen van an": "nguyen van an", "van an", "an"; a prefix scan finds any part of a name.
 pub const MEMBER_BY_FOLDED: TableDefinition<(&str, u64), ()> =
