@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 
+use chibo::domain::Lang;
 use chibo::ui::{App, Msg};
 
 /// Both languages at the smallest and a large terminal, named `<what>_<lang>_<w>x<h>`.
@@ -94,6 +95,32 @@ fn a_branchs_flags_are_told_whole_on_a_terminal_of_120_columns() {
             "{told}\n{screen}"
         );
         insta::assert_snapshot!(format!("branches_hong_gai_2026_11_{tag}_120x30"), screen);
+    }
+}
+
+#[test]
+fn a_branch_planned_past_its_grace_is_not_shown_as_on_course() {
+    // Quarter 8's December meeting moved to the 10th, three days past its grace (5th + 2):
+    // the month is still upcoming, but its row says the plan misses it.
+    let (_dir, store) = demo_copy();
+    store
+        .write(|w| {
+            let k8 = w.org_id("QN.HL.HG.K8")?.unwrap();
+            let december = chibo::domain::YearMonth::new(2026, 12).unwrap();
+            let mut planned = w.meetings_in_month(k8, december)?.remove(0);
+            planned.date = chibo::domain::date::parse_iso("2026-12-10").unwrap();
+            w.put_meeting(&planned)
+        })
+        .unwrap();
+    for (lang, words) in [(Lang::Vi, "· lịch muộn"), (Lang::En, "· late plan")] {
+        let mut app = app_on(&store, lang, 80, 24);
+        meetings_of(&mut app, "QN.HL.HG", 0);
+        press(&mut app, "]");
+        let screen = screen_text(&app, 80, 24);
+        let row = screen.lines().find(|l| l.contains("khu 8")).unwrap();
+        assert!(row.contains(words), "{screen}");
+        let others = screen.lines().filter(|l| l.contains(words)).count();
+        assert_eq!(others, 1, "{screen}");
     }
 }
 

@@ -79,6 +79,12 @@ pub fn held_status(due: NaiveDate, grace: u8, held: NaiveDate) -> Compliance {
     }
 }
 
+/// Whether a regular meeting due on `due` and planned for `planned` would be held after its
+/// grace, out of rule: the month is still upcoming, but the plan already misses it.
+pub fn planned_past_grace(due: NaiveDate, grace: u8, planned: NaiveDate) -> bool {
+    planned > last_day_of_grace(due, grace)
+}
+
 /// The status of a month without a regular meeting: overdue once `today` is past the last
 /// day of grace, upcoming until then.
 pub fn pending_status(last_day_of_grace: NaiveDate, today: NaiveDate) -> Compliance {

@@ -495,6 +495,15 @@ pub fn compliance(lang: Lang, status: Compliance, short: bool) -> &'static str {
     lang.pick(vi, en)
 }
 
+/// An upcoming month whose regular meeting is planned past its grace (it would be held out
+/// of rule); `short` for a narrow list.
+pub fn planned_past_grace(lang: Lang, short: bool) -> &'static str {
+    match short {
+        true => lang.pick("lịch muộn", "late plan"),
+        false => lang.pick("sắp tới, lịch họp sau hạn", "upcoming, planned past grace"),
+    }
+}
+
 /// A kind of meeting; `short` for lists: "thường kỳ", "cấp ủy".
 pub fn meeting_kind(lang: Lang, kind: MeetingKind, short: bool) -> &'static str {
     if !short {

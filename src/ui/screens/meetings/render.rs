@@ -11,6 +11,7 @@ use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::MeetingsView;
 use super::month::{MeetingLine, Standing, StatusCounts, Unit};
+use crate::domain::compliance::planned_past_grace;
 use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic, YearMonth};
 use crate::store::{BranchStatus, ComplianceRow};
 use crate::ui::cells::{fit, flow, pad, safe, width};
@@ -605,6 +606,14 @@ impl UnitColumns {
                     .due
                     .map(|d| i18n::day_month(ui.lang, d))
                     .unwrap_or_default();
+                // Still upcoming, but planned for a day past its grace: said, in the
+                // colour of a month missed, not left to read as on course.
+                let late_plan = row.held.is_none()
+                    && row.status == Compliance::Upcoming
+                    && row
+                        .due
+                        .zip(unit.planned_day())
+                        .is_some_and(|(due, day)| planned_past_grace(due, row.grace, day));
                 let (held, held_style) = match (row.held, unit.planned_day()) {
                     (Some(day), _) => (i18n::day_month(ui.lang, day), Style::new()),
                     (None, Some(day)) => (
@@ -613,15 +622,24 @@ impl UnitColumns {
                             DayMark::Planned.symbol(),
                             i18n::day_month(ui.lang, day)
                         ),
-                        DayMark::Planned.style(ui.theme),
+                        match late_plan {
+                            true => ui.theme.bad(),
+                            false => DayMark::Planned.style(ui.theme),
+                        },
                     ),
                     (None, None) => (String::new(), Style::new()),
                 };
                 spans.push(Span::raw(format!(" {}", pad(&due, DAY))));
                 spans.push(Span::styled(format!(" {}", pad(&held, DAY)), held_style));
-                let words = i18n::compliance(ui.lang, row.status, !self.thematic);
+                let words = match late_plan {
+                    true => i18n::planned_past_grace(ui.lang, !self.thematic),
+                    false => i18n::compliance(ui.lang, row.status, !self.thematic),
+                };
                 let status = format!(" {} {}", status_symbol(row.status), words);
-                let style = status_style(row.status, ui);
+                let style = match late_plan {
+                    true => ui.theme.bad(),
+                    false => status_style(row.status, ui),
+                };
                 if self.thematic {
                     spans.push(Span::styled(pad(&status, STATUS_LONG + 4), style));
                     spans.push(Span::styled(
