@@ -56,6 +56,18 @@ impl OrgTotals {
         }
     }
 
+    /// These totals with the members on the roll and the exempt of a month's figures, at
+    /// its end.
+    pub fn with_members_of(self, stats: &MonthStats) -> OrgTotals {
+        let on_roll = MemberStatus::ALL.iter().filter(|s| s.on_roll());
+        OrgTotals {
+            members: on_roll.map(|s| stats.members_with(*s)).sum(),
+            exempt: stats.members_with(MemberStatus::Exempt)
+                + stats.members_with(MemberStatus::TemporarilyExempt),
+            ..self
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         *self == OrgTotals::default()
     }

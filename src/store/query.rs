@@ -395,6 +395,19 @@ queries! {
         self.stored_totals(id.0)
     }
 
+    /// The counts of `id`'s subtree shown beside it: its branches (`org_totals`), and its
+    /// members on the roll and exempt at the end of `month` from that month's roll-up, the
+    /// numbers the dashboard and `report members` give — `org_totals` counts a member by
+    /// their latest status, which a temporary exemption outlives. A month no roll-up covers
+    /// keeps `org_totals`' counts rather than counting the records.
+    pub fn counts_in(&self, id: OrgId, month: YearMonth) -> Result<OrgTotals, StoreError> {
+        let totals = self.org_totals(id)?;
+        Ok(match self.stored_month_stats(id, month)? {
+            Some(stats) => totals.with_members_of(&stats),
+            None => totals,
+        })
+    }
+
     fn stored_totals(&self, id: u64) -> Result<OrgTotals, StoreError> {
         match self.org_totals.get(id)? {
             Some(g) => decode(g.value()),

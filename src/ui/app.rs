@@ -221,7 +221,8 @@ impl App {
             writes: None,
         };
         let (_, mut cx) = app.split();
-        if let Some(home) = cx.read(|r| Home::read(r, regions)) {
+        let today = cx.today;
+        if let Some(home) = cx.read(|r| Home::read(r, regions, today)) {
             app.home = home;
         }
         app

@@ -2,6 +2,7 @@
 //! the left and, on the right, the roster of the branch or cell selected or what the
 //! committee selected is. Tab moves the keys between the two panes.
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -87,11 +88,12 @@ const MEMBERS_COMMANDS: &[CommandInfo] = &[
 ];
 
 impl Home {
-    /// The top of the tree, its first organisation shown on the right.
-    pub fn read(reader: &Reader, regions: Regions) -> Result<Home, StoreError> {
+    /// The top of the tree, its first organisation shown on the right; members counted as
+    /// they stand in `today`'s month.
+    pub fn read(reader: &Reader, regions: Regions, today: NaiveDate) -> Result<Home, StoreError> {
         let rows = rows_of(regions);
         let mut home = Home {
-            tree: TreeState::read(reader, rows.0)?,
+            tree: TreeState::read(reader, rows.0, YearMonth::of(today))?,
             right: RightPane::Nothing,
             pane: Pane::Tree,
             rows,

@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Ui, pane, position, scroll_to, step};
-use crate::domain::{OrgId, OrgKind, OrgTotals, OrgUnit};
+use crate::domain::{OrgId, OrgKind, OrgTotals, OrgUnit, YearMonth};
 use crate::store::{Reader, StoreError};
 use crate::ui::cells::{pad, pad_left, safe, width};
 use crate::ui::i18n::{self, Text};
@@ -32,15 +32,16 @@ pub struct Node {
     pub has_children: bool,
 }
 
-/// The one place the tree gets a node's counts from: the subtree totals the store keeps
-/// for every organisation (one read, however large the subtree).
-pub fn counts(reader: &Reader, org: OrgId) -> Result<OrgTotals, StoreError> {
-    reader.org_totals(org)
+/// The one place the tree, the member list and the organisation's details get a node's
+/// counts from: its branches, and its members and exempt at the end of `month` as the
+/// dashboard counts them (`Reader::counts_in`: a few reads, however large the subtree).
+pub fn counts(reader: &Reader, org: OrgId, month: YearMonth) -> Result<OrgTotals, StoreError> {
+    reader.counts_in(org, month)
 }
 
 impl Node {
-    pub fn read(reader: &Reader, org: OrgUnit) -> Result<Node, StoreError> {
-        let totals = counts(reader, org.id)?;
+    pub fn read(reader: &Reader, org: OrgUnit, month: YearMonth) -> Result<Node, StoreError> {
+        let totals = counts(reader, org.id, month)?;
         let has_children = !reader.children(Some(org.id), 0, 1)?.is_empty();
         Ok(Node {
             org,
@@ -54,15 +55,18 @@ impl Node {
 #[derive(Debug)]
 struct Level {
     parent: Option<OrgId>,
+    /// The month whose members the counts are of: this one.
+    month: YearMonth,
     children: Paged<Node>,
     /// Expanded children, by their position among their siblings.
     open: BTreeMap<usize, Level>,
 }
 
 impl Level {
-    fn read(reader: &Reader, parent: Option<OrgId>) -> Result<Level, StoreError> {
+    fn read(reader: &Reader, parent: Option<OrgId>, month: YearMonth) -> Result<Level, StoreError> {
         Ok(Level {
             parent,
+            month,
             children: Paged::new(reader.child_count(parent)?),
             open: BTreeMap::new(),
         })
@@ -113,12 +117,12 @@ impl Level {
     }
 
     fn ensure(&mut self, reader: &Reader, rows: Range<usize>) -> Result<(), StoreError> {
-        let parent = self.parent;
+        let (parent, month) = (self.parent, self.month);
         self.children.ensure(rows, |skip, limit| {
             reader
                 .children(parent, skip, limit)?
                 .into_iter()
-                .map(|org| Node::read(reader, org))
+                .map(|org| Node::read(reader, org, month))
                 .collect()
         })
     }
@@ -255,6 +259,7 @@ impl TreeState {
         TreeState {
             root: Level {
                 parent: None,
+                month: YearMonth::MIN,
                 children: Paged::new(0),
                 open: BTreeMap::new(),
             },
@@ -266,9 +271,10 @@ impl TreeState {
         }
     }
 
-    pub fn read(reader: &Reader, height: usize) -> Result<TreeState, StoreError> {
+    /// The roots of the tree, counted as they stand in `month`.
+    pub fn read(reader: &Reader, height: usize, month: YearMonth) -> Result<TreeState, StoreError> {
         let mut tree = TreeState {
-            root: Level::read(reader, None)?,
+            root: Level::read(reader, None, month)?,
             cursor: 0,
             offset: 0,
             height: height.max(1),
@@ -354,11 +360,12 @@ impl TreeState {
         };
         let path = self.cursor_path();
         let (&at, parent_path) = path.split_last().expect("a selected row has a path");
+        let month = self.root.month;
         let level = self.root.level_mut(parent_path).expect("path from locate");
         match level.open.entry(at) {
             Entry::Occupied(_) => self.cursor += 1,
             Entry::Vacant(slot) if node.has_children => {
-                slot.insert(Level::read(reader, Some(node.org.id))?);
+                slot.insert(Level::read(reader, Some(node.org.id), month)?);
             }
             Entry::Vacant(_) => {}
         }
@@ -419,6 +426,7 @@ impl TreeState {
         chain.reverse();
         chain.push(org);
         let mut path = Vec::with_capacity(chain.len());
+        let month = self.root.month;
         let mut level = &mut self.root;
         for (depth, org) in chain.iter().enumerate() {
             let Some(at) = child_index(reader, level.parent, org.id)? else {
@@ -431,7 +439,7 @@ impl TreeState {
             }
             level = match level.open.entry(at) {
                 Entry::Occupied(slot) => slot.into_mut(),
-                Entry::Vacant(slot) => slot.insert(Level::read(reader, Some(org.id))?),
+                Entry::Vacant(slot) => slot.insert(Level::read(reader, Some(org.id), month)?),
             };
         }
         Ok(Some(path))
@@ -444,7 +452,7 @@ impl TreeState {
         let selected = self.selected().map(|n| n.org.clone());
         let mut open = Vec::new();
         self.root.open_ids(&mut open);
-        self.root = Level::read(reader, None)?;
+        self.root = Level::read(reader, None, self.root.month)?;
         for id in open {
             self.open_path(reader, id, true)?;
         }
