@@ -135,11 +135,11 @@ fn a_year_is_twelve_rows_covered_or_counted_from_the_records() {
     assert_eq!(lines[1], "T.X.1,01/2026,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,,0");
     assert_eq!(
         lines[9],
-        "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,0,4,4,0,0,1,1.0,0"
+        "T.X.1,09/2026,1,0,0,1,0,0,0,1,0,0,4,4,0,0,1,\"100,0%\",0"
     );
     assert_eq!(
         lines[10],
-        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,0,8,6,1,1,2,0.75,1"
+        "T.X.1,10/2026,1,1,0,0,0,0,0,2,1,0,8,6,1,1,2,\"75,0%\",1"
     );
     assert_eq!(lines[12], "T.X.1,12/2026,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,,0");
     let json = stdout(run(
@@ -237,7 +237,7 @@ fn the_table_speaks_the_users_language() {
     assert!(vi.starts_with(
         "Sinh hoạt chi bộ và dự họp — Đảng ủy phường Kỳ Bá (T.X), tháng 10/2026, tính đến ngày 21/10/2026\n"
     ));
-    assert!(vi.contains("\nTỉ lệ dự họp         72.7%\n"), "{vi}");
+    assert!(vi.contains("\nTỉ lệ dự họp         72,7%\n"), "{vi}");
     let en = stdout(run(
         &db,
         "2026-10-21",
@@ -534,14 +534,14 @@ fn a_month_by_branch_as_worked_out_by_hand() {
     assert!(words(lines[2]).starts_with("Mã Tên chi bộ Tháng Chi bộ phải họp Đúng ngày"));
     assert!(
         words(lines[4]).starts_with("T.X.2 Chi bộ tổ dân phố 2")
-            && words(lines[4]).ends_with("3 2 0 1 1 66.7% 1"),
+            && words(lines[4]).ends_with("3 2 0 1 1 66,7% 1"),
         "{table}"
     );
     assert!(words(lines[5]).ends_with("0 0 0 0 0 — 0"), "{table}");
     // The last line is the province's month, as `report attendance --org T` gives it.
     assert_eq!(
         words(lines[7]),
-        "T Tổng cộng 10/2026 4 1 1 0 1 0 1 4 1 0 13 10 1 2 3 76.9% 3",
+        "T Tổng cộng 10/2026 4 1 1 0 1 0 1 4 1 0 13 10 1 2 3 76,9% 3",
         "{table}"
     );
 }

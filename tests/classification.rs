@@ -166,10 +166,11 @@ P.A.3  Chi bộ tổ dân phố 3   chưa xếp loại        —
 Mã                             P.A
 Năm                            2025
 Đơn vị được xếp loại           2
+Đơn vị chưa xếp loại           1
 Tốt trở lên                    1
-Tỉ lệ tốt trở lên              50.0%
-Chỉ tiêu                       85.0%
-Đạt chỉ tiêu                   không
+Tỉ lệ tốt trở lên              50,0%
+Chỉ tiêu                       85,0%
+Đạt chỉ tiêu                   —
 Đảng viên hoàn thành xuất sắc  1
 Đảng viên hoàn thành tốt       1
 Đảng viên hoàn thành           1
@@ -208,10 +209,10 @@ P.C,Chi bộ Bệnh viện Nhi,hoàn thành tốt,88
 P.K,Đảng ủy Khối các cơ quan tỉnh,hoàn thành tốt,80
 P.K.1,Chi bộ Sở Tài chính,hoàn thành xuất sắc,95
 
-Mã,Năm,Đơn vị được xếp loại,Tốt trở lên,Tỉ lệ tốt trở lên,Chỉ tiêu,Đạt chỉ tiêu,\
-Đảng viên hoàn thành xuất sắc,Đảng viên hoàn thành tốt,Đảng viên hoàn thành,\
+Mã,Năm,Đơn vị được xếp loại,Đơn vị chưa xếp loại,Tốt trở lên,Tỉ lệ tốt trở lên,Chỉ tiêu,\
+Đạt chỉ tiêu,Đảng viên hoàn thành xuất sắc,Đảng viên hoàn thành tốt,Đảng viên hoàn thành,\
 Đảng viên không hoàn thành,Đảng viên chưa xếp loại
-P,2025,4,3,0.75,0.85,không,2,2,1,1,2
+P,2025,4,0,3,\"75,0%\",\"85,0%\",không,2,2,1,1,2
 "
     );
     let en = stdout(report(&db, "en", &args).output().unwrap());
@@ -223,10 +224,10 @@ P,2025,4,3,0.75,0.85,không,2,2,1,1,2
     assert_eq!(lines[10], "");
     assert_eq!(
         lines[11],
-        "org,year,units,good_or_better,share,target,meets_target,members_excellent,\
-         members_good,members_completed,members_not_completed,members_ungraded"
+        "org,year,units,units_ungraded,good_or_better,share,target,meets_target,\
+         members_excellent,members_good,members_completed,members_not_completed,members_ungraded"
     );
-    assert_eq!(lines[12], "P,2025,4,3,0.75,0.85,false,2,2,1,1,2");
+    assert_eq!(lines[12], "P,2025,4,0,3,0.75,0.85,false,2,2,1,1,2");
 }
 
 #[test]
@@ -297,11 +298,13 @@ fn libreoffice_reads_the_workbook_with_the_same_grades_and_numbers() {
     );
     assert_eq!(lines[12], "", "{csv}");
     assert!(
-        lines[13].starts_with(r#""Mã","Năm","Đơn vị được xếp loại","Tốt trở lên","#),
+        lines[13].starts_with(
+            r#""Mã","Năm","Đơn vị được xếp loại","Đơn vị chưa xếp loại","Tốt trở lên","#
+        ),
         "{csv}"
     );
     assert_eq!(
-        lines[14], r#""P",2025,4,3,75.0%,85.0%,"không",2,2,1,1,2"#,
+        lines[14], r#""P",2025,4,0,3,75.0%,85.0%,"không",2,2,1,1,2"#,
         "{csv}"
     );
 }

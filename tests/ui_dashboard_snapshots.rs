@@ -300,7 +300,8 @@ fn the_classification_of_a_ward() {
 #[test]
 fn the_classification_screen_says_what_the_report_says() {
     // From the dashboard, X shows the same organisations and share as `chibo report
-    // classification`; `[` goes a year back and `]` never past the year graded last.
+    // classification`; `[` goes a year back and `]` up to this year, which may be graded
+    // before it ends, and no further.
     let mut app = app(Lang::En, 120, 40);
     dashboard_of(&mut app, "QN.HL.HG");
     press(&mut app, "X");
@@ -322,10 +323,31 @@ fn the_classification_screen_says_what_the_report_says() {
     for (org, _) in &report.rows {
         assert!(screen.contains(&org.code), "{}\n{screen}", org.code);
     }
-    press(&mut app, "]");
-    assert!(screen_text(&app, 120, 40).contains("Classification 2025"));
-    press(&mut app, "[");
+    press(&mut app, "] ]");
+    assert!(screen_text(&app, 120, 40).contains("Classification 2026"));
+    press(&mut app, "[ [");
     assert!(screen_text(&app, 120, 40).contains("Classification 2024"));
     press(&mut app, "esc");
     assert!(!screen_text(&app, 120, 40).contains("Classification"));
+}
+
+#[test]
+fn the_tree_counts_members_and_exempt_as_the_dashboard_does() {
+    // Hồng Gai's members at the end of November by their status then: a temporary
+    // exemption that ended in March and a member transferred out are not exempt, though
+    // their latest recorded status still says so.
+    let mut app = app(Lang::Vi, 120, 40);
+    app.update(Msg::JumpTo(org("QN.HL.HG")));
+    let screen = screen_text(&app, 120, 40);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Đảng ủy phường Hồng Gai") && l.contains('▸'))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let reader = DEMO.1.read().unwrap();
+    let id = reader.org_id("QN.HL.HG").unwrap().unwrap();
+    let stats = reader.month_stats(id, ym(2026, 11)).unwrap();
+    let exempt = stats.members_with(chibo::domain::MemberStatus::Exempt)
+        + stats.members_with(chibo::domain::MemberStatus::TemporarilyExempt);
+    assert_eq!(exempt, 62);
+    assert!(row.contains(" 505 ") && row.contains(" 62┃"), "{row}");
 }

@@ -181,11 +181,12 @@ impl GradeCounts {
         (graded > 0).then(|| f64::from(self.good_or_better()) / f64::from(graded))
     }
 
-    /// Whether the share reaches `config`'s target; `None` when nothing was graded.
+    /// Whether the share reaches `config`'s target; `None` when nothing was graded, or while
+    /// some unit still has no grade: a share of the few graded says nothing of the year.
     pub fn meets(&self, config: &ClassificationConfig) -> Option<bool> {
         let graded = self.graded();
         // Compared in whole numbers: 85% of 20 is exactly 17, with no rounding in between.
-        (graded > 0)
+        (graded > 0 && self.ungraded == 0)
             .then(|| self.good_or_better() * 100 >= u32::from(config.target_percent) * graded)
     }
 }
@@ -221,13 +222,16 @@ mod tests {
         for _ in 0..3 {
             counts.add(Some(Grade::Completed));
         }
-        counts.add(None);
         assert_eq!((counts.graded(), counts.good_or_better()), (20, 17));
         assert_eq!(counts.share(), Some(0.85));
         let config = ClassificationConfig::default();
         assert_eq!(counts.meets(&config), Some(true));
         counts.add(Some(Grade::NotCompleted));
         assert_eq!(counts.meets(&config), Some(false));
+        // A unit not graded yet leaves the share as it is, and the target undecided.
+        counts.add(None);
+        assert_eq!(counts.share(), Some(17.0 / 21.0));
+        assert_eq!(counts.meets(&config), None);
         assert_eq!(GradeCounts::default().meets(&config), None);
     }
 

@@ -9,6 +9,7 @@ use icu_collator::{CollatorBorrowed, CollatorPreferences};
 use icu_locale_core::locale;
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 
+use super::lang::Lang;
 use super::member::name_parts;
 
 static VIETNAMESE: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
@@ -139,6 +140,15 @@ pub fn quoted(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// `value` with `places` decimals in `lang`'s way: "91,3" in Vietnamese, "91.3" in English.
+pub fn decimal(lang: Lang, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
+    }
 }
 
 #[cfg(test)]

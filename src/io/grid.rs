@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::Lang;
-use crate::domain::text::sanitize;
+use crate::domain::text::{decimal, sanitize};
 
 /// One column: the field name in JSON and CSV, the heading for people.
 #[derive(Debug, Clone, Copy)]
@@ -79,10 +79,15 @@ impl Grid {
             Lang::En => csv.write_record(self.columns.iter().map(|c| c.field))?,
         }
         for row in &self.rows {
-            let cells: Vec<Cow<str>> = row
+            // In Vietnamese a share is written as the table shows it: a Vietnamese
+            // spreadsheet reads "0.964" as 964 (the dot groups thousands there).
+            let cells: Vec<Cow<str>> = self
+                .columns
                 .iter()
-                .map(|value| match (lang, value) {
+                .zip(row)
+                .map(|(column, value)| match (lang, value) {
                     (Lang::Vi, Value::Bool(yes)) => Cow::Borrowed(yes_no(*yes, lang)),
+                    (Lang::Vi, Value::Number(n)) if column.share => Cow::Owned(percent(n, lang)),
                     _ => csv_cell(value),
                 })
                 .collect();
@@ -237,12 +242,16 @@ fn yes_no(yes: bool, lang: Lang) -> &'static str {
 
 /// A value as people read it: a share as a percentage, yes/no in their language, untrusted
 /// text sanitised, null as a dash.
+/// A share as people read it: "96,4%" in Vietnamese (the decimal comma a Vietnamese
+/// spreadsheet reads), "96.4%" in English.
+fn percent(share: &serde_json::Number, lang: Lang) -> String {
+    decimal(lang, share.as_f64().unwrap_or(0.0) * 100.0, 1) + "%"
+}
+
 fn person_text(column: &Column, value: &Value, lang: Lang) -> String {
     match value {
         Value::Null => "—".to_string(),
-        Value::Number(n) if column.share => {
-            format!("{:.1}%", n.as_f64().unwrap_or(0.0) * 100.0)
-        }
+        Value::Number(n) if column.share => percent(n, lang),
         Value::Bool(yes) => yes_no(*yes, lang).to_string(),
         Value::String(s) => sanitize(s).into_owned(),
         other => other.to_string(),
@@ -319,7 +328,7 @@ mod tests {
         grid().write_csv(Lang::Vi, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "Mã,Có mặt,Tỉ lệ,Chậm\nP.W,290,0.935,có\nP.Q,0,,không\n"
+            "Mã,Có mặt,Tỉ lệ,Chậm\nP.W,290,\"93,5%\",có\nP.Q,0,,không\n"
         );
     }
 
@@ -329,7 +338,7 @@ mod tests {
         grid().write_table(Lang::Vi, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "Mã   Có mặt  Tỉ lệ  Chậm\nP.W  290     93.5%  có\nP.Q  0       —      không\n"
+            "Mã   Có mặt  Tỉ lệ  Chậm\nP.W  290     93,5%  có\nP.Q  0       —      không\n"
         );
     }
 

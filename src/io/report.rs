@@ -680,6 +680,7 @@ pub fn classification(
             json!(root.code),
             json!(year),
             json!(counts.graded()),
+            json!(counts.ungraded),
             json!(counts.good_or_better()),
             rounded_share(counts.share()),
             json!(target),

@@ -878,10 +878,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
         ),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => (
-            "vắng có lý do (hỏi lý do)",
+            "vắng có phép (hỏi lý do)",
             "absent with permission (asks the reason)",
         ),
-        (_, A::MarkAbsent) => ("vắng không lý do", "absent without permission"),
+        (_, A::MarkAbsent) => ("vắng không phép", "absent without permission"),
         (_, A::Unmark) => ("bỏ điểm danh", "clear the mark"),
         (_, A::RestPresent) => (
             "mọi người chưa điểm danh: có mặt",
@@ -978,7 +978,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::RemoveDocument) => ("gỡ tài liệu", "remove document"),
         (_, A::WriteDocument) => ("soạn tài liệu", "write document"),
         (_, A::MarkPresent) => ("có mặt", "present"),
-        (_, A::MarkExcused) => ("có lý do", "excused"),
+        (_, A::MarkExcused) => ("có phép", "excused"),
         (_, A::MarkAbsent) => ("vắng", "absent"),
         (_, A::Unmark) => ("bỏ", "clear"),
         (_, A::RestPresent) => ("còn lại có mặt", "rest present"),
@@ -1100,14 +1100,14 @@ pub mod record {
         )
     }
 
-    /// "Có mặt 15 · Có lý do 2 · Vắng 1 · Chưa 2 / Dự kiến 20 · Miễn 5 · Tỉ lệ 75%"
+    /// "Có mặt 15 · Có phép 2 · Vắng 1 · Chưa 2 / Dự kiến 20 · Miễn 5 · Tỉ lệ 75%"
     pub fn counts(lang: Lang, c: &RollCounts) -> String {
         let rate = c
             .rate()
             .map_or("—".to_string(), |r| format!("{:.0}%", r * 100.0));
         lang.pick(
             format!(
-                "Phải dự {} · Có mặt {} · Có lý do {} · Vắng {} · Chưa {} · Miễn {} · Tỉ lệ {rate}",
+                "Phải dự {} · Có mặt {} · Có phép {} · Vắng {} · Chưa {} · Miễn {} · Tỉ lệ {rate}",
                 c.expected, c.present, c.excused, c.absent, c.unmarked, c.exempt
             ),
             format!(
@@ -1120,8 +1120,8 @@ pub mod record {
     pub fn mark(lang: Lang, mark: Option<Mark>) -> &'static str {
         match mark {
             Some(Mark::Present | Mark::ExemptPresent) => lang.pick("có mặt", "present"),
-            Some(Mark::Excused) => lang.pick("vắng có lý do", "excused"),
-            Some(Mark::Absent) => lang.pick("vắng không lý do", "absent"),
+            Some(Mark::Excused) => lang.pick("vắng có phép", "excused"),
+            Some(Mark::Absent) => lang.pick("vắng không phép", "absent"),
             Some(Mark::Exempt) => lang.pick("miễn", "exempt"),
             None => lang.pick("chưa điểm danh", "not marked"),
         }
@@ -1326,9 +1326,11 @@ pub mod dashboard {
     }
 
     /// "90.9%", as the attendance report rounds it (three decimals of the fraction).
-    pub fn percent_tenths(share: Option<f64>) -> String {
+    /// "91,3%" in Vietnamese, "91.3%" in English: a tenth of a percent, never rounded up
+    /// to a target it misses.
+    pub fn percent_tenths(lang: Lang, share: Option<f64>) -> String {
         share.map_or("—".to_string(), |s| {
-            format!("{:.1}%", (s * 1000.0).round() / 10.0)
+            crate::domain::text::decimal(lang, (s * 1000.0).round() / 10.0, 1) + "%"
         })
     }
 
@@ -1383,6 +1385,12 @@ pub mod dashboard {
         )
     }
 
+    /// The attendance line of a month whose only regular meetings had no roll-call: nobody
+    /// is known to have been expected or present, which "0/0" would not say.
+    pub fn attendance_unrolled(lang: Lang) -> &'static str {
+        lang.pick("Dự họp — (chưa điểm danh)", "Attendance — (no roll-call)")
+    }
+
     pub fn attendance(lang: Lang, rate: &str, present: u32, expected: u32) -> String {
         lang.pick(
             format!("Dự họp {rate} ({present}/{expected} phải dự)"),
@@ -1395,8 +1403,8 @@ pub mod dashboard {
     pub fn marks(lang: Lang, stats: &MonthStats) -> Vec<String> {
         let (excused, absent, exempt) = (stats.excused, stats.absent, stats.exempt);
         let mut marks = vec![
-            lang.pick(format!("có lý do {excused}"), format!("excused {excused}")),
-            lang.pick(format!("vắng {absent}"), format!("absent {absent}")),
+            lang.pick(format!("có phép {excused}"), format!("excused {excused}")),
+            lang.pick(format!("không phép {absent}"), format!("absent {absent}")),
             lang.pick(format!("miễn {exempt}"), format!("exempt {exempt}")),
         ];
         let unrolled = stats.meetings_without_roll;
@@ -1421,13 +1429,13 @@ pub mod dashboard {
     /// What `UNROLLED` means, for the help's legend.
     pub fn unrolled_note(lang: Lang) -> &'static str {
         lang.pick(
-            "sau tỉ lệ dự họp: có cuộc họp đã họp mà chưa điểm danh, tỉ lệ không tính cuộc đó",
-            "after an attendance rate: a meeting was held without a roll-call and the rate leaves it out",
+            "sau tỉ lệ: có cuộc họp chưa điểm danh, tỉ lệ không tính cuộc đó",
+            "after a rate: a meeting had no roll-call, left out of the rate",
         )
     }
 
     /// "kế hoạch gửi đúng hạn 75% (9/12)", then the plans and documents late or missing on
-    /// `today` (only those there are), then "vắng không lý do ≥ 3 tháng: 2".
+    /// `today` (only those there are), then "vắng không phép ≥ 3 tháng: 2".
     pub fn preparation(lang: Lang, stats: &MonthStats, today: NaiveDate) -> Vec<String> {
         let share = percent(stats.plan_on_time_share());
         let (on_time, due) = (stats.plans_on_time, stats.plans_due());
@@ -1449,7 +1457,7 @@ pub mod dashboard {
             items.push(lang.pick(format!("{vi} {n}"), format!("{en} {n}")));
         }
         items.push(lang.pick(
-            format!("vắng không lý do ≥ 3 tháng: {}", stats.absentees),
+            format!("vắng không phép ≥ 3 tháng: {}", stats.absentees),
             format!("absent without leave 3+ months: {}", stats.absentees),
         ));
         items

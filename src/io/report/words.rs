@@ -126,6 +126,7 @@ pub(super) const CLASSIFICATION_TOTALS: &[Column] = &[
     column("org", "Mã", "Code"),
     column("year", "Năm", "Year"),
     column("units", "Đơn vị được xếp loại", "Units graded"),
+    column("units_ungraded", "Đơn vị chưa xếp loại", "Units not graded"),
     column("good_or_better", "Tốt trở lên", "Good or better"),
     share("share", "Tỉ lệ tốt trở lên", "Share good or better"),
     share("target", "Chỉ tiêu", "Target"),

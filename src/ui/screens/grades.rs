@@ -6,7 +6,7 @@
 //! It is read once when it opens and once a year changed (`Reader::classification_report`,
 //! one walk of the subtree); scrolling reads nothing.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -71,9 +71,10 @@ impl Grades {
             .collect()
     }
 
-    /// The year `delta` from the one shown, read anew; never past the year graded last.
+    /// The year `delta` from the one shown, read anew; never past this year.
     fn change_year(&mut self, delta: i32, env: &Env<'_>) -> Outcome {
-        let year = (self.year + delta).min(graded_year(env.today));
+        // This year may be graded already, ahead of the year's end; a coming one may not.
+        let year = (self.year + delta).min(env.today.year());
         if year == self.year {
             return Outcome::Ignored;
         }
@@ -114,7 +115,7 @@ impl Grades {
         let mut items: Vec<Vec<Span<'static>>> = Vec::new();
         if let Some(tally) = &self.report.tally {
             let counts = &tally.counts;
-            let pct = words::percent_tenths(counts.share());
+            let pct = words::percent_tenths(lang, counts.share());
             let share = words::share(
                 lang,
                 tally.units,

@@ -123,12 +123,12 @@ fn month_lines(
         Style::new(),
         cols,
     ));
-    let rate = words::percent_tenths(stats.attendance_rate());
-    lines.extend(wrap(
-        &words::attendance(lang, &rate, stats.present, stats.expected()),
-        ui.theme.title(),
-        cols,
-    ));
+    let rate = words::percent_tenths(lang, stats.attendance_rate());
+    let attendance = match stats.expected() == 0 && stats.meetings_without_roll > 0 {
+        true => words::attendance_unrolled(lang).to_string(),
+        false => words::attendance(lang, &rate, stats.present, stats.expected()),
+    };
+    lines.extend(wrap(&attendance, ui.theme.title(), cols));
     let marks = words::marks(lang, stats);
     lines.extend(flow(
         marks.into_iter().map(|m| vec![Span::raw(m)]).collect(),
@@ -198,7 +198,7 @@ fn grade_lines(view: &DashboardView, cols: usize, ui: &Ui<'_>) -> Vec<Line<'stat
     let counts = &tally.counts;
     let config = ClassificationConfig::default();
     // Tenths: 11 of 13 is 84.6%, below an 85% target, and must not read as 85%.
-    let pct = words::percent_tenths(counts.share());
+    let pct = words::percent_tenths(ui.lang, counts.share());
     let share = words::share(
         ui.lang,
         tally.units,
