@@ -13,6 +13,7 @@ use crate::domain::date::{DateParseError, parse_iso};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MonthDelta, MonthStats, OrgUnit};
 use crate::io::minutes::MinutesFormat;
+use crate::io::output::Output;
 use crate::io::report::Format;
 use crate::io::{ImportError, ImportSummary};
 use crate::store::{Reader, Store, StoreError};
@@ -80,6 +81,10 @@ pub enum Command {
         /// Export only the subtree rooted at this organisation code
         #[arg(long)]
         org: Option<String>,
+        /// Write to this file instead of standard output; it appears only once the
+        /// export is complete
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(subcommand)]
         format: Option<ExportFormat>,
     },
@@ -415,7 +420,11 @@ impl From<ReportFormat> for Format {
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let lang = Lang::from(cli.lang);
-    match dispatch(&cli, lang) {
+    // A damaged file can make redb panic in any read (see `store::guarded`): the user is
+    // told the database is damaged, with exit status 1, whatever the command.
+    let outcome =
+        crate::store::guarded(|| dispatch(&cli, lang)).unwrap_or_else(|e| Err(e.message(lang)));
+    match outcome {
         Ok(code) => code,
         Err(message) => {
             eprintln!("chibo: {message}");
@@ -430,21 +439,28 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
     // A command that runs once judges everything on the day it started; the app and the
     // server ask the clock again as they go.
     let today = clock.today();
+    // Only `import`, `demo` and `user add` make a database where there is none: every
+    // other command is refused a path with no file, so a mistyped --db is not an empty
+    // database that passes every check.
     let open = |db: Option<&Path>, file_name: &str, lang: Lang| {
-        open(db, file_name, lang).map(|store| store.with_clock(clock.clone()))
+        open(db, file_name, lang, false).map(|store| store.with_clock(clock.clone()))
+    };
+    let create = |lang: Lang| {
+        self::open(cli.db.as_deref(), "chibo.redb", lang, true)
+            .map(|store| store.with_clock(clock.clone()))
     };
     match &cli.command {
         None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, &clock, lang),
         Some(Command::Demo) => demo(cli.db.as_deref(), &clock, lang),
-        Some(Command::Import { file, org }) => import(
+        Some(Command::Import { file, org }) => import(&create(lang)?, file, org.as_deref(), lang),
+        Some(Command::Export {
+            org,
+            output,
+            format: None,
+        }) => export(
             &open(cli.db.as_deref(), "chibo.redb", lang)?,
-            file,
             org.as_deref(),
-            lang,
-        ),
-        Some(Command::Export { org, format: None }) => export(
-            &open(cli.db.as_deref(), "chibo.redb", lang)?,
-            org.as_deref(),
+            output.as_deref(),
             lang,
         ),
         Some(Command::Export {
@@ -561,6 +577,9 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
             super::cli_users::audit(&store, org.as_deref(), since, user.as_deref(), lang)
         }
+        Some(Command::User {
+            action: action @ UserAction::Add { .. },
+        }) => super::cli_users::run(&create(lang)?, action, lang),
         Some(Command::User { action }) => {
             super::cli_users::run(&open(cli.db.as_deref(), "chibo.redb", lang)?, action, lang)
         }
@@ -578,8 +597,14 @@ pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
     }
 }
 
-fn open(db: Option<&Path>, file_name: &str, lang: Lang) -> Result<Store, String> {
-    Store::open(&database_path(db, file_name)).map_err(|e| e.message(lang))
+fn open(db: Option<&Path>, file_name: &str, lang: Lang, create: bool) -> Result<Store, String> {
+    let path = database_path(db, file_name);
+    let opened = if create {
+        Store::open(&path)
+    } else {
+        Store::open_existing(&path)
+    };
+    opened.map_err(|e| e.message(lang))
 }
 
 /// Megabytes as the limits count them (MiB, as file managers show sizes).
@@ -641,12 +666,16 @@ fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
+fn export(
+    store: &Store,
+    org: Option<&str>,
+    output: Option<&Path>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
-    let stdout = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::new(stdout);
+    let mut out = output_to(output, lang)?;
     let written = crate::io::jsonl::export(&reader, org, &mut out, lang)
-        .and_then(|()| out.flush().map_err(ImportError::Io));
+        .and_then(|()| out.finish().map_err(ImportError::Io));
     match written {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // A reader that stopped early (`chibo export | head`) got what it wanted.
@@ -655,6 +684,21 @@ fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, Stri
         }
         Err(e) => Err(import_failure(e, lang)),
     }
+}
+
+/// Standard output, or the file at `path`, which appears only once all of it is written.
+fn output_to(path: Option<&Path>, lang: Lang) -> Result<Output, String> {
+    match path {
+        None => Ok(Output::stdout()),
+        Some(path) => Output::file(path).map_err(|e| cannot_write(path, &e, lang)),
+    }
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
+    lang.pick(
+        format!("không ghi được {}: {e}", path.display()),
+        format!("cannot write {}: {e}", path.display()),
+    )
 }
 
 /// A month given on the command line; `None` after saying what is wrong with it.
@@ -733,28 +777,15 @@ fn year_arg(text: &str, lang: Lang) -> Option<i32> {
 
 /// Where a report goes: `--output FILE`, else standard output. A workbook is not written
 /// to a terminal, where it would only be noise.
-fn report_output(
-    output: Option<&Path>,
-    format: Format,
-    lang: Lang,
-) -> Result<Box<dyn Write>, String> {
+fn report_output(output: Option<&Path>, format: Format, lang: Lang) -> Result<Output, String> {
     use std::io::IsTerminal;
-    match output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                lang.pick(
-                    format!("không ghi được {}: {e}", path.display()),
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?;
-            Ok(Box::new(std::io::BufWriter::new(file)))
-        }
-        None if format == Format::Xlsx && std::io::stdout().is_terminal() => Err(lang.pick(
+    if output.is_none() && format == Format::Xlsx && std::io::stdout().is_terminal() {
+        return Err(lang.pick(
             "tệp xlsx cần --output TỆP (hoặc chuyển hướng đầu ra)".to_string(),
             "an xlsx workbook needs --output FILE (or redirected output)".to_string(),
-        )),
-        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
+        ));
     }
+    output_to(output, lang)
 }
 
 /// Runs one `chibo report …`: checks its arguments, opens the database, writes the report.
@@ -775,11 +806,11 @@ fn report_command(
     let Some(request) = report_request(report, today, lang) else {
         return Ok(ExitCode::from(2));
     };
-    let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+    let store = open(cli.db.as_deref(), "chibo.redb", lang, false)?;
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let mut out = report_output(output.as_deref(), format, lang)?;
     let written = write_report(&reader, request, today, format, lang, &mut out)?;
-    quiet_on_broken_pipe(written.and_then(|()| out.flush()))
+    quiet_on_broken_pipe(written.and_then(|()| out.finish()))
 }
 
 /// A report with its arguments checked.
@@ -1026,19 +1057,12 @@ fn export_minutes(
     let mut bytes = Vec::new();
     crate::io::minutes::export_minutes(&reader, id, format, lang, &mut bytes)
         .map_err(|e| e.message(lang))?;
-    match output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-            lang.pick(
-                format!("không ghi được {}: {e}", path.display()),
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            return quiet_on_broken_pipe(out.write_all(&bytes).and_then(|()| out.flush()));
-        }
+    let mut out = output_to(output, lang)?;
+    let written = out.write_all(&bytes).and_then(|()| out.finish());
+    match (written, output) {
+        (Err(e), Some(path)) => Err(cannot_write(path, &e, lang)),
+        (written, _) => quiet_on_broken_pipe(written),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The meeting of `kind` that `org` held (or planned, or cancelled) on `day`, or a message

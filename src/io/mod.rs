@@ -8,6 +8,7 @@ mod grid;
 pub mod ics;
 pub mod jsonl;
 pub mod minutes;
+pub mod output;
 mod problem;
 pub mod report;
 pub mod space;
