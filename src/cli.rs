@@ -66,13 +66,17 @@ fn parse_today(s: &str) -> Result<NaiveDate, DateParseError> {
 pub enum Command {
     /// Create (if absent) and open the demo database [default: demo.redb in the data directory]
     Demo,
-    /// Import a JSON Lines file (.jsonl) or a member list (.csv): all of it or nothing
+    /// Import a JSON Lines file (.jsonl) or a member list (.csv, .xlsx, .xls, .ods): all
+    /// of it or nothing
     Import {
         /// The file to import
         file: PathBuf,
-        /// Branch code for CSV rows that name no branch
+        /// Branch code for member list rows that name no branch
         #[arg(long)]
         org: Option<String>,
+        /// The sheet of a spreadsheet holding the member list [default: the first]
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Write the database (or one subtree) as JSON Lines to standard output; with `ics` the
     /// meetings of a subtree as an iCalendar file, with `minutes` a meeting's minutes
@@ -452,7 +456,25 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
     match &cli.command {
         None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, &clock, lang),
         Some(Command::Demo) => demo(cli.db.as_deref(), &clock, lang),
-        Some(Command::Import { file, org }) => import(&create(lang)?, file, org.as_deref(), lang),
+        Some(Command::Import { file, org, sheet }) => {
+            let kind = InputKind::of(file);
+            if sheet.is_some() && kind != InputKind::Spreadsheet {
+                return Err(lang.pick(
+                    "--sheet chỉ dùng cho bảng tính (.xlsx, .xls, .ods)".to_string(),
+                    "--sheet is for spreadsheets (.xlsx, .xls, .ods)".to_string(),
+                ));
+            }
+            let store = create(lang)?;
+            let (org, sheet) = (org.as_deref(), sheet.as_deref());
+            let outcome = match kind {
+                InputKind::Csv => crate::io::csv_members::import_file(&store, file, org, lang),
+                InputKind::Spreadsheet => {
+                    crate::io::sheet_members::import_file(&store, file, org, sheet, lang)
+                }
+                InputKind::Jsonl => crate::io::jsonl::import_file(&store, file, lang),
+            };
+            imported(outcome, lang)
+        }
         Some(Command::Export {
             org,
             output,
@@ -652,16 +674,32 @@ fn describe_import(s: &ImportSummary, lang: Lang) -> String {
     counts + &documents
 }
 
-fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
-    let is_csv = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let outcome = if is_csv {
-        crate::io::csv_members::import_file(store, file, org, lang)
-    } else {
-        crate::io::jsonl::import_file(store, file, lang)
-    };
+/// What `chibo import` reads a file as, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InputKind {
+    Jsonl,
+    Csv,
+    Spreadsheet,
+}
+
+impl InputKind {
+    fn of(file: &Path) -> InputKind {
+        let extension = file
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv") => InputKind::Csv,
+            Some("xlsx" | "xlsm" | "xls" | "ods") => InputKind::Spreadsheet,
+            _ => InputKind::Jsonl,
+        }
+    }
+}
+
+fn imported(outcome: Result<ImportSummary, ImportError>, lang: Lang) -> Result<ExitCode, String> {
     let summary = outcome.map_err(|e| import_failure(e, lang))?;
+    for note in &summary.notes {
+        eprintln!("{note}");
+    }
     eprintln!("{}", describe_import(&summary, lang));
     Ok(ExitCode::SUCCESS)
 }
