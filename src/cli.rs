@@ -15,7 +15,7 @@ use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, MonthDelta, MonthStat
 use crate::io::minutes::MinutesFormat;
 use crate::io::output::Output;
 use crate::io::report::Format;
-use crate::io::{ImportError, ImportSummary};
+use crate::io::{ImportError, ImportSummary, PROBLEM_CAP};
 use crate::store::{Reader, Store, StoreError};
 
 #[derive(Debug, Parser)]
@@ -464,6 +464,10 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                     "--sheet is for spreadsheets (.xlsx, .xls, .ods)".to_string(),
                 ));
             }
+            // Said before a database is made for it.
+            if let Err(e) = std::fs::File::open(file) {
+                return Err(unreadable(file, &e, lang));
+            }
             let store = create(lang)?;
             let (org, sheet) = (org.as_deref(), sheet.as_deref());
             let outcome = match kind {
@@ -641,14 +645,32 @@ fn store_message(e: StoreError, lang: Lang) -> String {
 /// Prints what an import error says, one problem a line, and returns the one-line verdict.
 fn import_failure(e: ImportError, lang: Lang) -> String {
     match e {
-        ImportError::Lines(lines) => {
+        ImportError::Lines(mut lines) => {
+            // Past the cap the list ends with a note that checking stopped: said up front
+            // instead, and the count is not claimed.
+            let capped = lines.len() > PROBLEM_CAP;
+            if capped {
+                lines.truncate(PROBLEM_CAP);
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        format!("có ít nhất {PROBLEM_CAP} lỗi; {PROBLEM_CAP} lỗi đầu tiên:"),
+                        format!("at least {PROBLEM_CAP} problems; the first {PROBLEM_CAP}:"),
+                    )
+                );
+            }
             for line in &lines {
                 eprintln!("{line}");
             }
-            lang.pick(
-                format!("{} lỗi; không có gì được nhập", lines.len()),
-                format!("{} error(s); nothing was imported", lines.len()),
-            )
+            match capped {
+                true => lang
+                    .pick("không có gì được nhập", "nothing was imported")
+                    .to_string(),
+                false => lang.pick(
+                    format!("{} lỗi; không có gì được nhập", lines.len()),
+                    format!("{} error(s); nothing was imported", lines.len()),
+                ),
+            }
         }
         ImportError::Store(e) => store_message(e, lang),
         ImportError::Io(e) => e.to_string(),
@@ -692,6 +714,21 @@ impl InputKind {
             Some("xlsx" | "xlsm" | "xls" | "ods") => InputKind::Spreadsheet,
             _ => InputKind::Jsonl,
         }
+    }
+}
+
+/// An input file that cannot be opened, named.
+fn unreadable(file: &Path, e: &std::io::Error, lang: Lang) -> String {
+    let name = quoted(&file.display().to_string());
+    match e.kind() {
+        std::io::ErrorKind::NotFound => lang.pick(
+            format!("không có tệp {name} để nhập"),
+            format!("no file {name} to import"),
+        ),
+        _ => lang.pick(
+            format!("không đọc được tệp {name}: {e}"),
+            format!("cannot read {name}: {e}"),
+        ),
     }
 }
 

@@ -320,3 +320,58 @@ fn csv_finds_its_header_below_title_rows() {
         "{export}"
     );
 }
+
+#[test]
+fn a_missing_file_is_named_and_no_database_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chibo.redb");
+    let file = dir.path().join("danh-sach.xlsx");
+    let output = chibo(&db)
+        .args(["--lang", "en", "import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("no file \"{}\" to import", file.display())),
+        "{stderr}"
+    );
+    assert!(!db.exists());
+    let output = chibo(&db).arg("import").arg(&file).output().unwrap();
+    assert!(text(&output.stderr).contains("không có tệp"));
+}
+
+#[test]
+fn stopping_at_a_hundred_problems_says_at_least() {
+    let db = imported(FIXTURE);
+    let mut content = String::from("card,name,born\n");
+    for i in 0..300 {
+        content.push_str(&format!("4813{i:04},Tên {i},x\n"));
+    }
+    for (lang, heading, verdict) in [
+        (
+            "en",
+            "at least 100 problems; the first 100:",
+            "nothing was imported",
+        ),
+        (
+            "vi",
+            "có ít nhất 100 lỗi; 100 lỗi đầu tiên:",
+            "không có gì được nhập",
+        ),
+    ] {
+        let output = csv_import(&db.db, db.dir.path(), "many.csv", &content, lang);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines[0], heading, "{stderr}");
+        assert_eq!(lines.len(), 102, "{stderr}");
+        assert!(lines[100].contains("many.csv:101:"), "{}", lines[100]);
+        assert_eq!(lines[101], format!("chibo: {verdict}"));
+        assert!(
+            !stderr.contains("error(s)"),
+            "no count is claimed: {stderr}"
+        );
+    }
+}

@@ -15,6 +15,8 @@ pub mod report;
 pub mod sheet_members;
 pub mod space;
 
+pub use problem::PROBLEM_CAP;
+
 use std::fmt;
 
 /// One problem found in an input file, at a line.
