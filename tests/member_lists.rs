@@ -230,6 +230,47 @@ fn a_sheet_without_a_header_says_so() {
     );
 }
 
+/// Two cells at the far corners of a sheet span 17 billion cells: read as a grid, that is
+/// hundreds of gigabytes. The sheet is refused, quickly, for what it is.
+#[test]
+fn a_sheet_spread_to_its_far_corner_is_refused_not_laid_out() {
+    let db = imported(FIXTURE);
+    let file = db.dir.path().join("corners.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    texts(sheet, 0, 0, &["Số thẻ", "Họ và tên"]);
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&file).unwrap();
+    let started = std::time::Instant::now();
+    let output = import(&db.db, &file, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is too large for a member list"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+
+    // Far down but in a column a list has: a row like any other, placed where it is.
+    let file = db.dir.path().join("far-down.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    texts(sheet, 0, 0, &["Số thẻ", "Họ và tên"]);
+    texts(sheet, 1, 0, &["48127001", "Hà Văn Sơn"]);
+    sheet.write_string(1_048_575, 1, "Lạc").unwrap();
+    book.save(&file).unwrap();
+    let output = import(&db.db, &file, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:1048576: required field \"card\"",
+            file.display()
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_file_that_is_not_a_workbook_is_refused_with_its_name() {
     let db = imported(FIXTURE);

@@ -6,6 +6,7 @@
 //! the first sheet, `FILE:SHEET!ROW` on another.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{Data, Reader, Sheets};
@@ -57,9 +58,21 @@ pub fn import_file(
             .cloned()
             .ok_or_else(|| no_sheet(&label, wanted, &names, lang))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unreadable(e.to_string()))?;
+    let cells = read_cells(&mut workbook, &name).map_err(|e| match e {
+        Unread::Calamine(e) => unreadable(e.to_string()),
+        Unread::TooLarge => unreadable(
+            lang.pick(
+                format!(
+                    "trang {} quá lớn cho một danh sách đảng viên (quá {MAX_COLUMNS} cột hoặc {MAX_CELLS} ô có dữ liệu)",
+                    quoted(&name)
+                ),
+                format!(
+                    "sheet {} is too large for a member list (over {MAX_COLUMNS} columns or {MAX_CELLS} filled cells)",
+                    quoted(&name)
+                ),
+            ),
+        ),
+    })?;
     let first = names.first() == Some(&name);
     let mut problems = match first {
         true => Problems::new(&label, lang),
@@ -67,19 +80,84 @@ pub fn import_file(
     };
     let mut batch = Batch::default();
     let mut list = MemberList::new(org);
-    // The range starts at its first cell that holds anything: rows and columns before it
-    // are empty, and the rows are numbered as the spreadsheet shows them.
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let pad = vec![Cell::Empty; left as usize];
-    for (i, row) in range.rows().enumerate() {
-        let line = top as usize + i + 1;
-        let cells: Vec<Cell<'_>> = pad.iter().cloned().chain(row.iter().map(cell)).collect();
-        if !list.row(&cells, line, &mut batch, &mut problems) {
+    // Rows are numbered as the spreadsheet shows them; the rows with nothing in them are
+    // blank rows to the list, and need not be seen.
+    for (row, filled) in &cells {
+        let width = filled
+            .iter()
+            .map(|(col, _)| *col as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut cells = vec![Cell::Empty; width];
+        for (col, data) in filled {
+            cells[*col as usize] = cell(data);
+        }
+        if !list.row(&cells, *row as usize + 1, &mut batch, &mut problems) {
             break;
         }
     }
     list.finish(&mut problems);
     resolve::import_batch(store, batch, problems)
+}
+
+/// The most columns a member list's sheet may use, and the most filled cells it may hold:
+/// far past any real list, and far below what would exhaust memory.
+const MAX_COLUMNS: u32 = 1024;
+const MAX_CELLS: usize = 1_000_000;
+
+/// A sheet's filled cells by row, then column.
+type Filled = BTreeMap<u32, Vec<(u32, Data)>>;
+
+enum Unread {
+    Calamine(calamine::Error),
+    TooLarge,
+}
+
+impl<E: Into<calamine::Error>> From<E> for Unread {
+    fn from(e: E) -> Unread {
+        Unread::Calamine(e.into())
+    }
+}
+
+/// The filled cells of sheet `name`. An .xlsx is read cell by cell: a grid as large as
+/// two far-apart cells claim (A1 and XFD1048576 are 17 billion cells apart) is never
+/// made, and a sheet past the limits is refused as soon as it passes them.
+fn read_cells(
+    workbook: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    name: &str,
+) -> Result<Filled, Unread> {
+    let mut filled = Filled::new();
+    let mut count = 0;
+    let mut add = |(row, col): (u32, u32), data: Data| {
+        if data == Data::Empty {
+            return Ok(());
+        }
+        count += 1;
+        if col >= MAX_COLUMNS || count > MAX_CELLS {
+            return Err(Unread::TooLarge);
+        }
+        filled.entry(row).or_default().push((col, data));
+        Ok(())
+    };
+    match workbook {
+        Sheets::Xlsx(xlsx) => {
+            let mut cells = xlsx.worksheet_cells_reader(name)?;
+            while let Some(cell) = cells.next_cell()? {
+                add(cell.get_position(), Data::from(cell.get_value().clone()))?;
+            }
+        }
+        other => {
+            let range = other.worksheet_range(name)?;
+            for (row, col, data) in range.used_cells() {
+                let (top, left) = range.start().unwrap_or((0, 0));
+                add((top + row as u32, left + col as u32), data.clone())?;
+            }
+        }
+    }
+    for row in filled.values_mut() {
+        row.sort_by_key(|(col, _)| *col);
+    }
+    Ok(filled)
 }
 
 /// The workbook, by the file's extension whatever its case.
