@@ -26,7 +26,7 @@ impl Seeded {
 
 /// redb's header and region headers live in the first page: damage starts after it.
 const HEADER: u64 = 4096;
-const TRIALS: usize = 100;
+const TRIALS: usize = 60;
 const BYTES_PER_TRIAL: usize = 4;
 
 /// What the commands that read said on one damaged copy.
@@ -61,10 +61,12 @@ fn a_damaged_file_is_an_error_never_a_crash_nor_half_an_export() {
             let at = HEADER + random.below(size - HEADER);
             bytes[at as usize] = random.below(256) as u8;
         }
-        let runs: [&[&str]; 5] = [
+        let runs: [&[&str]; 7] = [
             &["check"],
             &["export"],
             &["report", "attendance", "--org", "T", "--month", "2026-10"],
+            &["audit"],
+            &["user", "list"],
             // The app's start without a terminal: the database's summary.
             &[],
             &["export", "--output"],

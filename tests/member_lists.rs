@@ -363,6 +363,17 @@ fn csv_finds_its_header_below_title_rows() {
 }
 
 #[test]
+fn sheet_is_for_spreadsheets_only() {
+    let db = imported(FIXTURE);
+    let file = db.dir.path().join("list.csv");
+    std::fs::write(&file, "card,name\n48120021,An\n").unwrap();
+    let output = import(&db.db, &file, &["--sheet", "Danh sách"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--sheet is for spreadsheets"), "{stderr}");
+}
+
+#[test]
 fn a_missing_file_is_named_and_no_database_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("chibo.redb");
