@@ -229,7 +229,7 @@ impl Store {
 
     /// A consistent snapshot to read from. Reads go on while the disk fails writes.
     pub fn read(&self) -> Result<Reader, StoreError> {
-        Reader::open(self.db.begin_read()?, self.access.clone())
+        guarded_store(|| Reader::open(self.db.begin_read()?, self.access.clone()))
     }
 
     /// What goes wrong with writing now, if anything: [`StoreError::WriteFailed`] while
