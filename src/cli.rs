@@ -13,8 +13,9 @@ use crate::domain::date::{DateParseError, parse_iso};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
+use crate::io::output::Output;
 use crate::io::report::Format;
-use crate::io::{ImportError, ImportSummary};
+use crate::io::{ImportError, ImportSummary, PROBLEM_CAP};
 use crate::store::{Reader, Store, StoreError};
 
 #[derive(Debug, Parser)]
@@ -65,13 +66,17 @@ fn parse_today(s: &str) -> Result<NaiveDate, DateParseError> {
 pub enum Command {
     /// Create (if absent) and open the demo database [default: demo.redb in the data directory]
     Demo,
-    /// Import a JSON Lines file (.jsonl) or a member list (.csv): all of it or nothing
+    /// Import a JSON Lines file (.jsonl) or a member list (.csv, .xlsx, .xls, .ods): all
+    /// of it or nothing
     Import {
         /// The file to import
         file: PathBuf,
-        /// Branch code for CSV rows that name no branch
+        /// Branch code for member list rows that name no branch
         #[arg(long)]
         org: Option<String>,
+        /// The sheet of a spreadsheet holding the member list [default: the first]
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Write the database (or one subtree) as JSON Lines to standard output; with `ics` the
     /// meetings of a subtree as an iCalendar file, with `minutes` a meeting's minutes
@@ -80,6 +85,10 @@ pub enum Command {
         /// Export only the subtree rooted at this organisation code
         #[arg(long)]
         org: Option<String>,
+        /// Write to this file instead of standard output; it appears only once the
+        /// export is complete
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(subcommand)]
         format: Option<ExportFormat>,
     },
@@ -415,7 +424,11 @@ impl From<ReportFormat> for Format {
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let lang = Lang::from(cli.lang);
-    match dispatch(&cli, lang) {
+    // A damaged file can make redb panic in any read (see `store::guarded`): the user is
+    // told the database is damaged, with exit status 1, whatever the command.
+    let outcome =
+        crate::store::guarded(|| dispatch(&cli, lang)).unwrap_or_else(|e| Err(e.message(lang)));
+    match outcome {
         Ok(code) => code,
         Err(message) => {
             eprintln!("chibo: {message}");
@@ -430,21 +443,50 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
     // A command that runs once judges everything on the day it started; the app and the
     // server ask the clock again as they go.
     let today = clock.today();
+    // Only `import`, `demo` and `user add` make a database where there is none: every
+    // other command is refused a path with no file, so a mistyped --db is not an empty
+    // database that passes every check.
     let open = |db: Option<&Path>, file_name: &str, lang: Lang| {
-        open(db, file_name, lang).map(|store| store.with_clock(clock.clone()))
+        open(db, file_name, lang, false).map(|store| store.with_clock(clock.clone()))
+    };
+    let create = |lang: Lang| {
+        self::open(cli.db.as_deref(), "chibo.redb", lang, true)
+            .map(|store| store.with_clock(clock.clone()))
     };
     match &cli.command {
         None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, &clock, lang),
         Some(Command::Demo) => demo(cli.db.as_deref(), &clock, lang),
-        Some(Command::Import { file, org }) => import(
+        Some(Command::Import { file, org, sheet }) => {
+            let kind = InputKind::of(file);
+            if sheet.is_some() && kind != InputKind::Spreadsheet {
+                return Err(lang.pick(
+                    "--sheet chỉ dùng cho bảng tính (.xlsx, .xls, .ods)".to_string(),
+                    "--sheet is for spreadsheets (.xlsx, .xls, .ods)".to_string(),
+                ));
+            }
+            // Said before a database is made for it.
+            if let Err(e) = std::fs::File::open(file) {
+                return Err(unreadable(file, &e, lang));
+            }
+            let store = create(lang)?;
+            let (org, sheet) = (org.as_deref(), sheet.as_deref());
+            let outcome = match kind {
+                InputKind::Csv => crate::io::csv_members::import_file(&store, file, org, lang),
+                InputKind::Spreadsheet => {
+                    crate::io::sheet_members::import_file(&store, file, org, sheet, lang)
+                }
+                InputKind::Jsonl => crate::io::jsonl::import_file(&store, file, lang),
+            };
+            imported(outcome, lang)
+        }
+        Some(Command::Export {
+            org,
+            output,
+            format: None,
+        }) => export(
             &open(cli.db.as_deref(), "chibo.redb", lang)?,
-            file,
             org.as_deref(),
-            lang,
-        ),
-        Some(Command::Export { org, format: None }) => export(
-            &open(cli.db.as_deref(), "chibo.redb", lang)?,
-            org.as_deref(),
+            output.as_deref(),
             lang,
         ),
         Some(Command::Export {
@@ -561,6 +603,9 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
             super::cli_users::audit(&store, org.as_deref(), since, user.as_deref(), lang)
         }
+        Some(Command::User {
+            action: action @ UserAction::Add { .. },
+        }) => super::cli_users::run(&create(lang)?, action, lang),
         Some(Command::User { action }) => {
             super::cli_users::run(&open(cli.db.as_deref(), "chibo.redb", lang)?, action, lang)
         }
@@ -578,8 +623,14 @@ pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
     }
 }
 
-fn open(db: Option<&Path>, file_name: &str, lang: Lang) -> Result<Store, String> {
-    Store::open(&database_path(db, file_name)).map_err(|e| e.message(lang))
+fn open(db: Option<&Path>, file_name: &str, lang: Lang, create: bool) -> Result<Store, String> {
+    let path = database_path(db, file_name);
+    let opened = if create {
+        Store::open(&path)
+    } else {
+        Store::open_existing(&path)
+    };
+    opened.map_err(|e| e.message(lang))
 }
 
 /// Megabytes as the limits count them (MiB, as file managers show sizes).
@@ -594,14 +645,32 @@ fn store_message(e: StoreError, lang: Lang) -> String {
 /// Prints what an import error says, one problem a line, and returns the one-line verdict.
 fn import_failure(e: ImportError, lang: Lang) -> String {
     match e {
-        ImportError::Lines(lines) => {
+        ImportError::Lines(mut lines) => {
+            // Past the cap the list ends with a note that checking stopped: said up front
+            // instead, and the count is not claimed.
+            let capped = lines.len() > PROBLEM_CAP;
+            if capped {
+                lines.truncate(PROBLEM_CAP);
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        format!("có ít nhất {PROBLEM_CAP} lỗi; {PROBLEM_CAP} lỗi đầu tiên:"),
+                        format!("at least {PROBLEM_CAP} problems; the first {PROBLEM_CAP}:"),
+                    )
+                );
+            }
             for line in &lines {
                 eprintln!("{line}");
             }
-            lang.pick(
-                format!("{} lỗi; không có gì được nhập", lines.len()),
-                format!("{} error(s); nothing was imported", lines.len()),
-            )
+            match capped {
+                true => lang
+                    .pick("không có gì được nhập", "nothing was imported")
+                    .to_string(),
+                false => lang.pick(
+                    format!("{} lỗi; không có gì được nhập", lines.len()),
+                    format!("{} error(s); nothing was imported", lines.len()),
+                ),
+            }
         }
         ImportError::Store(e) => store_message(e, lang),
         ImportError::Io(e) => e.to_string(),
@@ -627,26 +696,61 @@ fn describe_import(s: &ImportSummary, lang: Lang) -> String {
     counts + &documents
 }
 
-fn import(store: &Store, file: &Path, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
-    let is_csv = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let outcome = if is_csv {
-        crate::io::csv_members::import_file(store, file, org, lang)
-    } else {
-        crate::io::jsonl::import_file(store, file, lang)
-    };
+/// What `chibo import` reads a file as, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InputKind {
+    Jsonl,
+    Csv,
+    Spreadsheet,
+}
+
+impl InputKind {
+    fn of(file: &Path) -> InputKind {
+        let extension = file
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv") => InputKind::Csv,
+            Some("xlsx" | "xlsm" | "xls" | "ods") => InputKind::Spreadsheet,
+            _ => InputKind::Jsonl,
+        }
+    }
+}
+
+/// An input file that cannot be opened, named.
+fn unreadable(file: &Path, e: &std::io::Error, lang: Lang) -> String {
+    let name = quoted(&file.display().to_string());
+    match e.kind() {
+        std::io::ErrorKind::NotFound => lang.pick(
+            format!("không có tệp {name} để nhập"),
+            format!("no file {name} to import"),
+        ),
+        _ => lang.pick(
+            format!("không đọc được tệp {name}: {e}"),
+            format!("cannot read {name}: {e}"),
+        ),
+    }
+}
+
+fn imported(outcome: Result<ImportSummary, ImportError>, lang: Lang) -> Result<ExitCode, String> {
     let summary = outcome.map_err(|e| import_failure(e, lang))?;
+    for note in &summary.notes {
+        eprintln!("{note}");
+    }
     eprintln!("{}", describe_import(&summary, lang));
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, String> {
+fn export(
+    store: &Store,
+    org: Option<&str>,
+    output: Option<&Path>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
-    let stdout = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::new(stdout);
+    let mut out = output_to(output, lang)?;
     let written = crate::io::jsonl::export(&reader, org, &mut out, lang)
-        .and_then(|()| out.flush().map_err(ImportError::Io));
+        .and_then(|()| out.finish().map_err(ImportError::Io));
     match written {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // A reader that stopped early (`chibo export | head`) got what it wanted.
@@ -655,6 +759,21 @@ fn export(store: &Store, org: Option<&str>, lang: Lang) -> Result<ExitCode, Stri
         }
         Err(e) => Err(import_failure(e, lang)),
     }
+}
+
+/// Standard output, or the file at `path`, which appears only once all of it is written.
+fn output_to(path: Option<&Path>, lang: Lang) -> Result<Output, String> {
+    match path {
+        None => Ok(Output::stdout()),
+        Some(path) => Output::file(path).map_err(|e| cannot_write(path, &e, lang)),
+    }
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
+    lang.pick(
+        format!("không ghi được {}: {e}", path.display()),
+        format!("cannot write {}: {e}", path.display()),
+    )
 }
 
 /// A month given on the command line; `None` after saying what is wrong with it.
@@ -733,28 +852,15 @@ fn year_arg(text: &str, lang: Lang) -> Option<i32> {
 
 /// Where a report goes: `--output FILE`, else standard output. A workbook is not written
 /// to a terminal, where it would only be noise.
-fn report_output(
-    output: Option<&Path>,
-    format: Format,
-    lang: Lang,
-) -> Result<Box<dyn Write>, String> {
+fn report_output(output: Option<&Path>, format: Format, lang: Lang) -> Result<Output, String> {
     use std::io::IsTerminal;
-    match output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                lang.pick(
-                    format!("không ghi được {}: {e}", path.display()),
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?;
-            Ok(Box::new(std::io::BufWriter::new(file)))
-        }
-        None if format == Format::Xlsx && std::io::stdout().is_terminal() => Err(lang.pick(
+    if output.is_none() && format == Format::Xlsx && std::io::stdout().is_terminal() {
+        return Err(lang.pick(
             "tệp xlsx cần --output TỆP (hoặc chuyển hướng đầu ra)".to_string(),
             "an xlsx workbook needs --output FILE (or redirected output)".to_string(),
-        )),
-        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
+        ));
     }
+    output_to(output, lang)
 }
 
 /// Runs one `chibo report …`: checks its arguments, opens the database, writes the report.
@@ -775,11 +881,11 @@ fn report_command(
     let Some(request) = report_request(report, today, lang) else {
         return Ok(ExitCode::from(2));
     };
-    let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
+    let store = open(cli.db.as_deref(), "chibo.redb", lang, false)?;
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let mut out = report_output(output.as_deref(), format, lang)?;
     let written = write_report(&reader, request, today, format, lang, &mut out)?;
-    quiet_on_broken_pipe(written.and_then(|()| out.flush()))
+    quiet_on_broken_pipe(written.and_then(|()| out.finish()))
 }
 
 /// A report with its arguments checked.
@@ -996,19 +1102,12 @@ fn export_minutes(
     let mut bytes = Vec::new();
     crate::io::minutes::export_minutes(&reader, id, format, lang, &mut bytes)
         .map_err(|e| e.message(lang))?;
-    match output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-            lang.pick(
-                format!("không ghi được {}: {e}", path.display()),
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            return quiet_on_broken_pipe(out.write_all(&bytes).and_then(|()| out.flush()));
-        }
+    let mut out = output_to(output, lang)?;
+    let written = out.write_all(&bytes).and_then(|()| out.finish());
+    match (written, output) {
+        (Err(e), Some(path)) => Err(cannot_write(path, &e, lang)),
+        (written, _) => quiet_on_broken_pipe(written),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The meeting of `kind` that `org` held (or planned, or cancelled) on `day`, or a message

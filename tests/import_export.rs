@@ -121,7 +121,8 @@ fn every_record_type_round_trips_byte_for_byte() {
             oversight: 1,
             meetings: 3,
             documents: 0,
-            classifications: 4
+            classifications: 4,
+            notes: Vec::new(),
         }
     );
     let exported = export(&first, None);

@@ -1,15 +1,18 @@
 //! Member lists in CSV with Vietnamese or English headers, as branches keep them in
-//! spreadsheets. Each row becomes the same member record a JSON line does, and goes through
-//! the same checks and the same single write transaction.
+//! spreadsheets. Each row goes through the member list's reading (`member_list.rs`) and
+//! the same single write transaction as a JSON line.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
-use super::exchange::{Batch, DateForms, Fields, RawMember, add_member, resolve};
+use super::exchange::{Batch, resolve};
+use super::member_list::{Cell, MemberList};
 use super::problem::{Problem, Problems};
 use super::{ImportError, ImportSummary};
-use crate::domain::text::fold;
-use crate::domain::{Lang, Sex};
+use crate::domain::Lang;
 use crate::store::Store;
 
 /// Imports a member list from CSV in one write transaction (all rows or none). `org` is the
@@ -34,45 +37,52 @@ pub fn import(
 ) -> Result<ImportSummary, ImportError> {
     let mut input = BufReader::new(input);
     let delimiter = sniff_delimiter(input.fill_buf()?);
+    let lines = Lines::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(input);
+        .from_reader(lines.counting(input));
     let mut problems = Problems::new(label, lang);
     let mut batch = Batch::default();
+    let mut list = MemberList::new(org);
     let mut row = csv::ByteRecord::new();
-    let mut columns = None;
-    while !problems.is_full() && read_row(&mut reader, &mut row, &mut problems)? {
-        let line = row.position().map_or(0, |p| p.line() as usize);
-        match &columns {
-            None => {
-                columns = Some(Columns::from_header(&row, line, org, &mut problems));
-                // Rows read with the wrong columns would only repeat the header's problem.
-                if !problems.is_empty() {
-                    break;
-                }
-            }
-            Some(columns) => columns.add_row(&row, line, org, &mut batch, &mut problems),
+    while let Some(at) = read_row(&mut reader, &mut row, &lines, &mut problems)? {
+        let line = lines.of(at);
+        let Ok(cells) = row
+            .iter()
+            .map(|c| std::str::from_utf8(c).map(|t| Cell::Text(Cow::Borrowed(t))))
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            let detail = "not UTF-8 text (save the sheet as CSV UTF-8)".to_string();
+            problems.add(line, Problem::CsvSyntax { detail });
+            continue;
+        };
+        if !list.row(&cells, line, &mut batch, &mut problems) {
+            break;
         }
     }
-    if columns.is_none() {
-        problems.add(1, Problem::MissingColumn { column: "card" });
-    }
+    list.finish(&mut problems);
     resolve::import_batch(store, batch, problems)
 }
 
-/// Reads the next row; a syntax problem is reported at its line and reading goes on.
+/// Reads the next row and says at which byte it starts; a syntax problem is reported at
+/// its line and reading goes on.
 fn read_row<R: Read>(
     reader: &mut csv::Reader<R>,
     row: &mut csv::ByteRecord,
+    lines: &Lines,
     problems: &mut Problems,
-) -> Result<bool, ImportError> {
+) -> Result<Option<u64>, ImportError> {
     loop {
+        if problems.is_full() {
+            return Ok(None);
+        }
         match reader.read_byte_record(row) {
-            Ok(more) => return Ok(more),
+            Ok(true) => return Ok(Some(row.position().map_or(0, |p| p.byte()))),
+            Ok(false) => return Ok(None),
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = lines.of(e.position().map_or(0, |p| p.byte()));
                 let detail = e.to_string();
                 match e.into_kind() {
                     csv::ErrorKind::Io(io) => return Err(ImportError::Io(io)),
@@ -80,6 +90,70 @@ fn read_row<R: Read>(
                 }
             }
         }
+    }
+}
+
+/// Where the file's lines end, as it is read. The CSV reader places a record where it
+/// stopped after the one before, which is before the line ends and blank lines it skipped
+/// (`\r\n` from Windows among them): a record's line is that of its first byte that ends
+/// no line, counted by `\n`.
+#[derive(Default, Clone)]
+struct Lines {
+    ends: Rc<RefCell<LineEnds>>,
+}
+
+#[derive(Default)]
+struct LineEnds {
+    /// The offset of every `\r` and `\n` read so far.
+    breaks: Vec<u64>,
+    /// The offset of every `\n` read so far.
+    newlines: Vec<u64>,
+}
+
+impl Lines {
+    fn counting<R: Read>(&self, inner: R) -> Counting<R> {
+        Counting {
+            inner,
+            read: 0,
+            lines: self.clone(),
+        }
+    }
+
+    /// The line (from 1) of the first byte from offset `byte` on that ends no line.
+    fn of(&self, byte: u64) -> usize {
+        let ends = self.ends.borrow();
+        let mut at = byte;
+        let mut next = ends.breaks.partition_point(|&b| b < at);
+        while ends.breaks.get(next) == Some(&at) {
+            at += 1;
+            next += 1;
+        }
+        ends.newlines.partition_point(|&n| n < at) + 1
+    }
+}
+
+/// Passes the file through, noting where each line ends.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+    lines: Lines,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.lines.ends.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            let at = self.read + i as u64;
+            if matches!(b, b'\r' | b'\n') {
+                ends.breaks.push(at);
+            }
+            if *b == b'\n' {
+                ends.newlines.push(at);
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
     }
 }
 
@@ -92,179 +166,6 @@ fn sniff_delimiter(start: &[u8]) -> u8 {
         .into_iter()
         .max_by_key(|d| (count(*d), *d == b','))
         .unwrap_or(b',')
-}
-
-/// The member fields a column can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Card,
-    Name,
-    Sex,
-    Born,
-    Admitted,
-    FullMember,
-    Org,
-    Cell,
-    Phone,
-    Residence,
-}
-
-const FIELD_COUNT: usize = 10;
-
-/// Header words, folded (no diacritics, lower case, `_` as a space), for each field.
-const HEADERS: &[(&str, Field)] = &[
-    ("so the", Field::Card),
-    ("so the dang", Field::Card),
-    ("so the dang vien", Field::Card),
-    ("card", Field::Card),
-    ("ho va ten", Field::Name),
-    ("ho ten", Field::Name),
-    ("name", Field::Name),
-    ("gioi tinh", Field::Sex),
-    ("sex", Field::Sex),
-    ("ngay sinh", Field::Born),
-    ("born", Field::Born),
-    ("ngay vao dang", Field::Admitted),
-    ("ngay ket nap", Field::Admitted),
-    ("admitted", Field::Admitted),
-    ("ngay chinh thuc", Field::FullMember),
-    ("full member", Field::FullMember),
-    ("chi bo", Field::Org),
-    ("org", Field::Org),
-    ("to dang", Field::Cell),
-    ("cell", Field::Cell),
-    ("dien thoai", Field::Phone),
-    ("so dien thoai", Field::Phone),
-    ("phone", Field::Phone),
-    ("noi cu tru", Field::Residence),
-    ("residence", Field::Residence),
-];
-
-/// Columns read and dropped: the row number spreadsheets start with.
-const IGNORED: &[&str] = &["stt", "no"];
-
-const ACCEPTED: &str = "Số thẻ/card, Họ và tên/name, Giới tính/sex, Ngày sinh/born, \
-    Ngày vào Đảng/admitted, Ngày chính thức/full_member, Chi bộ/org, Tổ đảng/cell, \
-    Điện thoại/phone, Nơi cư trú/residence, STT";
-
-/// Which column holds which field.
-struct Columns {
-    at: [Option<usize>; FIELD_COUNT],
-    width: usize,
-}
-
-impl Columns {
-    fn from_header(
-        row: &csv::ByteRecord,
-        line: usize,
-        default_org: Option<&str>,
-        problems: &mut Problems,
-    ) -> Columns {
-        let mut at = [None; FIELD_COUNT];
-        for (index, raw) in row.iter().enumerate() {
-            let header = String::from_utf8_lossy(raw);
-            let key = fold(header.trim()).replace('_', " ");
-            if key.is_empty() || IGNORED.contains(&key.as_str()) {
-                continue;
-            }
-            let Some(&(_, field)) = HEADERS.iter().find(|(word, _)| *word == key) else {
-                let header = header.trim().to_string();
-                problems.add(
-                    line,
-                    Problem::UnknownColumn {
-                        header,
-                        accepted: ACCEPTED,
-                    },
-                );
-                continue;
-            };
-            let slot = &mut at[field as usize];
-            if slot.is_some() {
-                let header = header.trim().to_string();
-                problems.add(line, Problem::DuplicateColumn { header });
-            }
-            *slot = Some(index);
-        }
-        let required = [
-            (Field::Card, "card"),
-            (Field::Name, "name"),
-            (Field::Org, "org"),
-        ];
-        for (field, column) in required {
-            let supplied = field == Field::Org && default_org.is_some();
-            if at[field as usize].is_none() && !supplied {
-                problems.add(line, Problem::MissingColumn { column });
-            }
-        }
-        Columns {
-            at,
-            width: row.len(),
-        }
-    }
-
-    fn add_row(
-        &self,
-        row: &csv::ByteRecord,
-        line: usize,
-        default_org: Option<&str>,
-        batch: &mut Batch,
-        problems: &mut Problems,
-    ) {
-        if row.iter().all(|cell| cell.trim_ascii().is_empty()) {
-            return;
-        }
-        let extra = row
-            .iter()
-            .skip(self.width)
-            .any(|c| !c.trim_ascii().is_empty());
-        if extra {
-            let problem = Problem::RowLength {
-                found: row.len(),
-                expected: self.width,
-            };
-            return problems.add(line, problem);
-        }
-        let Ok(cells) = row
-            .iter()
-            .map(std::str::from_utf8)
-            .collect::<Result<Vec<_>, _>>()
-        else {
-            let detail = "not UTF-8 text (save the sheet as CSV UTF-8)".to_string();
-            return problems.add(line, Problem::CsvSyntax { detail });
-        };
-        let cell = |field: Field| {
-            self.at[field as usize]
-                .and_then(|i| cells.get(i).copied())
-                .filter(|c| !c.trim().is_empty())
-        };
-        let raw = RawMember {
-            card: cell(Field::Card),
-            name: cell(Field::Name),
-            sex: cell(Field::Sex),
-            born: cell(Field::Born),
-            admitted: cell(Field::Admitted),
-            full_member: cell(Field::FullMember),
-            org: cell(Field::Org).or(default_org),
-            cell: cell(Field::Cell),
-            phone: cell(Field::Phone),
-            residence: cell(Field::Residence),
-        };
-        let mut fields = Fields::new(problems, line, DateForms::IsoOrDayFirst);
-        add_member(&raw, line, &mut fields, batch, parse_sex, sex_words);
-    }
-}
-
-/// "Nam"/"Nữ" as Vietnamese sheets write it, or the exchange format's words.
-fn parse_sex(word: &str) -> Option<Sex> {
-    match fold(word).as_str() {
-        "nam" | "male" => Some(Sex::Male),
-        "nu" | "female" => Some(Sex::Female),
-        _ => None,
-    }
-}
-
-fn sex_words() -> String {
-    "Nam | Nữ | male | female".into()
 }
 
 #[cfg(test)]
@@ -283,10 +184,17 @@ mod tests {
     }
 
     #[test]
-    fn sex_reads_vietnamese_and_english() {
-        assert_eq!(parse_sex("Nữ"), Some(Sex::Female));
-        assert_eq!(parse_sex("NAM"), Some(Sex::Male));
-        assert_eq!(parse_sex("female"), Some(Sex::Female));
-        assert_eq!(parse_sex("x"), None);
+    fn lines_are_physical_whatever_ends_them() {
+        let lines = Lines::default();
+        let mut read = String::new();
+        lines
+            .counting("a\r\n\r\nb\r\nc\n".as_bytes())
+            .read_to_string(&mut read)
+            .unwrap();
+        assert_eq!(lines.of(0), 1);
+        // Where the reader stops after "a": before its "\r\n" and the blank line.
+        assert_eq!(lines.of(1), 3);
+        assert_eq!(lines.of(5), 3);
+        assert_eq!(lines.of(8), 4);
     }
 }

@@ -7,10 +7,15 @@ pub mod files;
 mod grid;
 pub mod ics;
 pub mod jsonl;
+mod member_list;
 pub mod minutes;
+pub mod output;
 mod problem;
 pub mod report;
+pub mod sheet_members;
 pub mod space;
+
+pub use problem::PROBLEM_CAP;
 
 use std::fmt;
 
@@ -18,13 +23,25 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
     pub file: String,
+    /// The sheet of a spreadsheet other than its first, shown as `FILE:SHEET!ROW`.
+    pub sheet: Option<String>,
     pub line: usize,
     pub message: String,
 }
 
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        match &self.sheet {
+            Some(sheet) => write!(
+                f,
+                "{}:{}!{}: {}",
+                self.file,
+                crate::domain::text::sanitize(sheet),
+                self.line,
+                self.message
+            ),
+            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+        }
     }
 }
 
@@ -72,9 +89,12 @@ impl From<std::io::Error> for ImportError {
     }
 }
 
-/// What an import wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What an import wrote, and what it asks the reader to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Not refusals: values read in a way the reader should check (a phone number whose
+    /// leading 0 was restored), each at its line.
+    pub notes: Vec<LineError>,
     pub orgs: usize,
     pub members: usize,
     pub statuses: usize,

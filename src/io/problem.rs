@@ -245,6 +245,20 @@ pub enum Problem {
     MissingColumn {
         column: &'static str,
     },
+    /// None of the first rows of a member list names its columns.
+    NoHeader {
+        rows: usize,
+    },
+    /// A note, not a refusal: a phone number that had lost its leading 0 (a spreadsheet
+    /// kept it as a number) was read with it.
+    PhoneZeroRestored {
+        found: String,
+        restored: String,
+    },
+    /// A note, not a refusal: a phone number kept as a number, read as its digits.
+    PhoneAsNumber {
+        found: String,
+    },
     RowLength {
         found: usize,
         expected: usize,
@@ -542,6 +556,18 @@ impl Problem {
                 format!("thiếu cột bắt buộc \"{column}\""),
                 format!("required column \"{column}\" is missing"),
             ),
+            NoHeader { rows } => lang.pick(
+                format!("không tìm thấy dòng tiêu đề: {rows} dòng đầu không có dòng nào ghi tên cột; các cột hợp lệ: {ACCEPTED_COLUMNS}"),
+                format!("no header row: none of the first {rows} rows names the columns; accepted columns: {ACCEPTED_COLUMNS}"),
+            ),
+            PhoneZeroRestored { found, restored } => lang.pick(
+                format!("số điện thoại {} đã mất số 0 ở đầu (bảng tính lưu thành số): đọc là {}; hãy kiểm tra", quoted(found), quoted(restored)),
+                format!("phone number {} had lost its leading 0 (the sheet kept it as a number): read as {}; check it", quoted(found), quoted(restored)),
+            ),
+            PhoneAsNumber { found } => lang.pick(
+                format!("số điện thoại {} được lưu thành số: có thể đã mất số 0 ở đầu; hãy kiểm tra", quoted(found)),
+                format!("phone number {} was kept as a number and may have lost a leading 0; check it", quoted(found)),
+            ),
             RowLength { found, expected } => lang.pick(
                 format!("dòng có {found} ô, dòng tiêu đề có {expected}"),
                 format!("row has {found} cells, the header has {expected}"),
@@ -564,20 +590,63 @@ fn earlier_place(first_line: Option<usize>) -> (String, String) {
     }
 }
 
+/// The columns a member list may have, as its problems name them.
+pub const ACCEPTED_COLUMNS: &str = "Số thẻ/card, Họ và tên/name, Giới tính/sex, Ngày sinh/born, \
+    Ngày vào Đảng/admitted, Ngày chính thức/full_member, Chi bộ/org, Tổ đảng/cell, \
+    Điện thoại/phone, Nơi cư trú/residence, STT";
+
 /// Every problem of one import, rendered in the user's language as it is found.
 pub struct Problems {
     file: String,
+    /// The spreadsheet's sheet, when it is not the first: named in every place.
+    sheet: Option<String>,
     lang: Lang,
     found: Vec<LineError>,
+    /// What the reader should check though nothing was refused.
+    notes: Vec<LineError>,
 }
 
 impl Problems {
     pub fn new(file: &str, lang: Lang) -> Problems {
         Problems {
             file: file.to_string(),
+            sheet: None,
             lang,
             found: Vec::new(),
+            notes: Vec::new(),
         }
+    }
+
+    /// Problems of a sheet of a spreadsheet, placed as `FILE:SHEET!ROW`.
+    pub fn in_sheet(file: &str, sheet: &str, lang: Lang) -> Problems {
+        Problems {
+            sheet: Some(sheet.to_string()),
+            ..Problems::new(file, lang)
+        }
+    }
+
+    fn place(&self, line: usize, problem: &Problem) -> LineError {
+        LineError {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            line,
+            message: problem.message(self.lang),
+        }
+    }
+
+    /// Records a note at `line`: said with the outcome, refusing nothing.
+    pub fn note(&mut self, line: usize, problem: Problem) {
+        if self.notes.len() < PROBLEM_CAP {
+            let note = self.place(line, &problem);
+            self.notes.push(note);
+        }
+    }
+
+    /// The notes recorded, in line order, taken out.
+    pub fn take_notes(&mut self) -> Vec<LineError> {
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.sort_by_key(|n| n.line);
+        notes
     }
 
     /// Records a problem at `line`; past the cap, records one last note and ignores the rest.
@@ -590,11 +659,8 @@ impl Problems {
         } else {
             problem
         };
-        self.found.push(LineError {
-            file: self.file.clone(),
-            line,
-            message: problem.message(self.lang),
-        });
+        let found = self.place(line, &problem);
+        self.found.push(found);
     }
 
     /// Whether looking further is pointless: the cap is passed (and said so).

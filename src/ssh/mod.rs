@@ -781,7 +781,12 @@ fn spawn_session(
     std::thread::spawn(move || {
         let sessions = start.sessions.clone();
         let id = start.id;
-        run_session(start, size, rx, out);
+        // A damaged database can make redb panic in any read: the session ends and the
+        // server goes on serving the others.
+        let login = start.login.clone();
+        if let Err(e) = crate::store::guarded(|| run_session(start, size, rx, out)) {
+            tracing::error!(%login, error = %e, "session ended");
+        }
         if let Ok(mut sessions) = sessions.lock() {
             sessions.remove(&id);
         }

@@ -29,8 +29,18 @@ pub enum StoreError {
     },
     #[error("{}", self.message(Lang::En))]
     Locked { path: PathBuf, holders: Vec<Holder> },
+    /// The file is damaged: redb found a broken page (or panicked on one, see
+    /// `damage.rs`), or a record no longer decodes or points nowhere.
     #[error("{}", self.message(Lang::En))]
     Corrupt(String),
+    /// A command that only reads was pointed at a file that does not exist: a mistyped
+    /// path must not become an empty database.
+    #[error("{}", self.message(Lang::En))]
+    NoDatabase(PathBuf),
+    /// The file (or its directory) is read-only: chibo opened it for reading, and every
+    /// change is refused.
+    #[error("{}", self.message(Lang::En))]
+    ReadOnly(PathBuf),
     #[error("{}", self.message(Lang::En))]
     Database(String),
     /// The disk failed redb (an I/O error, or redb's "previous I/O error" once one has
@@ -173,8 +183,30 @@ impl StoreError {
                 )
             }
             StoreError::Corrupt(detail) => lang.pick(
-                format!("dữ liệu hỏng: {detail}"),
-                format!("corrupt data: {detail}"),
+                format!(
+                    "cơ sở dữ liệu bị hỏng: {detail}; hãy khôi phục bản sao lưu gần nhất"
+                ),
+                format!("the database is damaged: {detail}; restore the last backup"),
+            ),
+            StoreError::NoDatabase(path) => lang.pick(
+                format!(
+                    "không có cơ sở dữ liệu nào tại {}; hãy tạo bằng `chibo import` hoặc `chibo demo`",
+                    path.display()
+                ),
+                format!(
+                    "no database at {}; create one with `chibo import` or `chibo demo`",
+                    path.display()
+                ),
+            ),
+            StoreError::ReadOnly(path) => lang.pick(
+                format!(
+                    "{} chỉ được phép đọc: chibo mở để xem, không ghi được thay đổi nào",
+                    path.display()
+                ),
+                format!(
+                    "{} is read-only: chibo opened it for reading and cannot save changes",
+                    path.display()
+                ),
             ),
             StoreError::Database(detail) => {
                 lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
@@ -314,6 +346,9 @@ fn disk_failed(e: &redb::StorageError) -> bool {
 
 impl From<redb::StorageError> for StoreError {
     fn from(e: redb::StorageError) -> Self {
+        if let redb::StorageError::Corrupted(detail) = e {
+            return StoreError::Corrupt(format!("redb: {detail}"));
+        }
         if disk_failed(&e) {
             StoreError::Storage(e.to_string())
         } else {
@@ -344,6 +379,7 @@ impl From<redb::Error> for StoreError {
             redb::Error::Io(_) | redb::Error::PreviousIo | redb::Error::DatabaseClosed => {
                 StoreError::Storage(e.to_string())
             }
+            redb::Error::Corrupted(detail) => StoreError::Corrupt(format!("redb: {detail}")),
             other => StoreError::Database(other.to_string()),
         }
     }

@@ -80,16 +80,23 @@ fn builder() -> redb::Builder {
     builder
 }
 
-/// A database file opened by its path.
-pub(super) struct FileOpener(pub std::path::PathBuf);
+/// A database file opened by its path; made when absent only if `create` says so.
+pub(super) struct FileOpener {
+    pub path: std::path::PathBuf,
+    pub create: bool,
+}
 
 impl Opener for FileOpener {
     fn writer(&self) -> Result<Database, DatabaseError> {
-        builder().create(&self.0)
+        if self.create {
+            builder().create(&self.path)
+        } else {
+            builder().open(&self.path)
+        }
     }
 
     fn reader(&self) -> Result<ReadOnlyDatabase, DatabaseError> {
-        builder().open_read_only(&self.0)
+        builder().open_read_only(&self.path)
     }
 }
 
@@ -146,17 +153,39 @@ pub(super) struct Handle {
     failed: AtomicU64,
     /// Wakes the writer to reopen: set once the writer has started.
     waker: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// The file, when it could only be opened for reading (read-only file or directory):
+    /// every write is refused naming it.
+    read_only: Option<std::path::PathBuf>,
 }
 
 impl Handle {
     pub(super) fn new(db: Database, opener: Box<dyn Opener>, recovery: Recovery) -> Handle {
+        Handle::with(Opened::Writes(db), opener, recovery, None)
+    }
+
+    /// A handle on a file the process may not write: it reads, and refuses every write.
+    pub(super) fn read_only(
+        db: ReadOnlyDatabase,
+        opener: Box<dyn Opener>,
+        path: std::path::PathBuf,
+    ) -> Handle {
+        Handle::with(Opened::Reads(db), opener, Recovery::default(), Some(path))
+    }
+
+    fn with(
+        opened: Opened,
+        opener: Box<dyn Opener>,
+        recovery: Recovery,
+        read_only: Option<std::path::PathBuf>,
+    ) -> Handle {
         Handle {
-            current: RwLock::new((Arc::new(Opened::Writes(db)), 1)),
+            current: RwLock::new((Arc::new(opened), 1)),
             opener,
             recovery,
             health: Mutex::new(Health::Fine),
             failed: AtomicU64::new(0),
             waker: OnceLock::new(),
+            read_only,
         }
     }
 
@@ -269,14 +298,20 @@ impl Handle {
 
     /// What goes wrong with writing now, if anything.
     pub(super) fn trouble(&self) -> Option<StoreError> {
+        if self.read_only.is_some() {
+            return Some(self.refusal());
+        }
         match self.health() {
             Health::Fine => None,
             _ => Some(self.refusal()),
         }
     }
 
-    /// What a write is told while writing fails or has stopped.
+    /// What a write is told while writing fails or has stopped, or on a read-only file.
     pub(super) fn refusal(&self) -> StoreError {
+        if let Some(path) = &self.read_only {
+            return StoreError::ReadOnly(path.clone());
+        }
         match self.health() {
             Health::Stopped { error, after } => StoreError::WritesStopped {
                 detail: error,
@@ -473,6 +508,39 @@ mod tests {
         let closing = Instant::now();
         drop(store);
         assert!(closing.elapsed() < Duration::from_secs(2));
+    }
+
+    /// A file the process may not write opens for reading: everything reads as before,
+    /// every write is refused naming the file, and not a byte of it changes.
+    #[test]
+    fn a_file_that_may_not_be_written_opens_for_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sample.redb");
+        drop(crate::store::testkit::sample(dir.path()));
+        let before = std::fs::read(&path).unwrap();
+        let file = path.clone();
+        let store = Store::open_with_backend(
+            &path,
+            move || crate::store::testkit::read_only_disk(&file),
+            quick(Duration::from_secs(60)),
+        )
+        .unwrap();
+        assert!(store.read().unwrap().org(OrgId(3)).unwrap().is_some());
+        let problems = check::run(&store.read().unwrap()).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let refused = store.write(|w| w.new_meeting_id());
+        assert!(
+            matches!(refused, Err(StoreError::ReadOnly(_))),
+            "{refused:?}"
+        );
+        let told = refused.unwrap_err();
+        assert!(told.message(crate::domain::Lang::En).contains("read-only"));
+        assert!(
+            told.message(crate::domain::Lang::Vi)
+                .contains("chỉ được phép đọc")
+        );
+        drop(store);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file unchanged");
     }
 
     /// Closing the store while it still tries answers what waits, instead of hanging.

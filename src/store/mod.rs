@@ -10,6 +10,7 @@ mod classifications;
 mod codec;
 mod command;
 mod committer;
+mod damage;
 mod error;
 mod files;
 mod handle;
@@ -41,6 +42,7 @@ pub use calendar::{MeetingDraft, MeetingWrite};
 pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, GradedUnits};
 pub use command::{Command, Done};
 pub use committer::Pending;
+pub use damage::{guarded, guarded_store};
 pub use error::StoreError;
 pub use handle::{GIVE_UP_VARIABLE, Recovery};
 pub use holders::{Holder, holders_of};
@@ -82,7 +84,9 @@ pub struct Store {
 impl Store {
     /// Opens the database at `path`, creating it when the file is absent or empty, and runs
     /// pending migrations. Opened in redb's multi-writer mode, so several chibo processes
-    /// can read and write one file.
+    /// can read and write one file. A file chibo may not write is opened for reading only
+    /// (every write is then refused with [`StoreError::ReadOnly`]); a damaged one is
+    /// [`StoreError::Corrupt`], never a crash.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
@@ -90,8 +94,21 @@ impl Store {
                 source,
             })?;
         }
-        let opener = handle::FileOpener(path.to_path_buf());
-        Store::start(path, Box::new(opener), Recovery::from_env())
+        Store::open_file(path, true)
+    }
+
+    /// [`Store::open`] for what only reads, or changes a database that must already be
+    /// there: a file that does not exist is [`StoreError::NoDatabase`], and nothing is made.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Store::open_file(path, false)
+    }
+
+    fn open_file(path: &Path, create: bool) -> Result<Store, StoreError> {
+        let opener = handle::FileOpener {
+            path: path.to_path_buf(),
+            create,
+        };
+        guarded_store(|| Store::start(path, Box::new(opener), Recovery::from_env()))
     }
 
     /// [`Store::open`] on a storage backend of the caller's, made afresh by `backend` each
@@ -115,8 +132,16 @@ impl Store {
         opener: Box<dyn handle::Opener>,
         recovery: Recovery,
     ) -> Result<Store, StoreError> {
-        let db = opener.writer().map_err(|e| open_error(path, e))?;
-        let db = Arc::new(handle::Handle::new(db, opener, recovery));
+        let db = match opener.writer() {
+            Ok(db) => handle::Handle::new(db, opener, recovery),
+            Err(e) if not_found(&e) => return Err(StoreError::NoDatabase(path.to_path_buf())),
+            Err(e) if may_not_write(&e) => {
+                let reader = opener.reader().map_err(|e| open_error(path, e))?;
+                handle::Handle::read_only(reader, opener, path.to_path_buf())
+            }
+            Err(e) => return Err(open_error(path, e)),
+        };
+        let db = Arc::new(db);
         let generation = Arc::new(AtomicU64::new(0));
         let bump = generation.clone();
         let committer = committer::Committer::start(db.clone(), move || {
@@ -137,8 +162,11 @@ impl Store {
         } else {
             migrate::upgrade(&store)?;
         }
-        // What processes that are gone had typed, before anyone reads the drafts.
-        journal::replay(&store);
+        // What processes that are gone had typed, before anyone reads the drafts; a file
+        // that cannot be written keeps them in their logs.
+        if !store.db.reads_only() {
+            journal::replay(&store);
+        }
         Ok(store)
     }
 
@@ -201,7 +229,7 @@ impl Store {
 
     /// A consistent snapshot to read from. Reads go on while the disk fails writes.
     pub fn read(&self) -> Result<Reader, StoreError> {
-        Reader::open(self.db.begin_read()?, self.access.clone())
+        guarded_store(|| Reader::open(self.db.begin_read()?, self.access.clone()))
     }
 
     /// What goes wrong with writing now, if anything: [`StoreError::WriteFailed`] while
@@ -274,6 +302,25 @@ impl Store {
     }
 }
 
+fn io_kind(e: &redb::DatabaseError) -> Option<std::io::ErrorKind> {
+    match e {
+        redb::DatabaseError::Storage(redb::StorageError::Io(source)) => Some(source.kind()),
+        _ => None,
+    }
+}
+
+fn not_found(e: &redb::DatabaseError) -> bool {
+    io_kind(e) == Some(std::io::ErrorKind::NotFound)
+}
+
+/// The file or its file system refuses writing: it can still be read.
+fn may_not_write(e: &redb::DatabaseError) -> bool {
+    matches!(
+        io_kind(e),
+        Some(std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
+    )
+}
+
 fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked {
@@ -294,10 +341,7 @@ fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
             source,
         },
         redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
-            StoreError::NotChibo {
-                path: path.to_path_buf(),
-                detail,
-            }
+            StoreError::Corrupt(format!("{}: redb: {detail}", path.display()))
         }
         other => StoreError::NotChibo {
             path: path.to_path_buf(),

@@ -135,8 +135,25 @@ impl DiskSwitch {
         Ok(FailingDisk {
             inner: FileBackend::new(file).map_err(std::io::Error::other)?,
             failing: self.0.clone(),
+            errno: libc::ENOSPC,
         })
     }
+}
+
+/// `path` as on a file the process may only read: every write, sync and resize is refused
+/// with "permission denied", whatever user the tests run as.
+pub fn read_only_disk(path: &Path) -> std::io::Result<FailingDisk> {
+    // Opened for writing all the same: redb's write locks need it, and the writes are
+    // refused above the file.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?;
+    Ok(FailingDisk {
+        inner: FileBackend::new(file).map_err(std::io::Error::other)?,
+        failing: Arc::new(AtomicBool::new(true)),
+        errno: libc::EACCES,
+    })
 }
 
 /// A database file whose writes, syncs and resizes fail on demand, the way a disk that
@@ -146,12 +163,14 @@ impl DiskSwitch {
 pub struct FailingDisk {
     inner: FileBackend,
     failing: Arc<AtomicBool>,
+    /// What a failing write answers.
+    errno: i32,
 }
 
 impl FailingDisk {
     fn check(&self) -> std::io::Result<()> {
         if self.failing.load(Ordering::SeqCst) {
-            Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+            Err(std::io::Error::from_raw_os_error(self.errno))
         } else {
             Ok(())
         }

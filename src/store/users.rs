@@ -27,13 +27,16 @@ impl Store {
 
     /// The user signing in as `login`, if registered.
     pub fn user(&self, login: &str) -> Result<Option<User>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let table = match txn.open_table(USERS) {
-            Ok(table) => table,
-            Err(TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        table.get(login)?.map(|g| decode(g.value())).transpose()
+        // Asked at every sign-in, outside any session: a damaged page is an error here.
+        super::guarded_store(|| {
+            let txn = self.db.begin_read()?;
+            let table = match txn.open_table(USERS) {
+                Ok(table) => table,
+                Err(TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            table.get(login)?.map(|g| decode(g.value())).transpose()
+        })
     }
 
     /// Adds or replaces a user (managing users is an admin's work; the CLI runs as one).

@@ -54,24 +54,40 @@ pub fn xlsx_to_csv(
     xlsx: &std::path::Path,
     dir: &std::path::Path,
 ) -> String {
+    let csv = convert(
+        soffice,
+        xlsx,
+        dir,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1",
+    );
+    std::fs::read_to_string(csv).unwrap()
+}
+
+/// Converts `input` with LibreOffice (`soffice`) to `target` (an extension, with a filter
+/// after a colon if need be), in a profile of its own under `dir`, where the new file is
+/// written; returns its path.
+pub fn convert(
+    soffice: &std::path::Path,
+    input: &std::path::Path,
+    dir: &std::path::Path,
+    target: &str,
+) -> PathBuf {
     let profile = dir.join("lo-profile");
     let out = run(Command::new(soffice)
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1",
-        ])
+        .args(["--headless", "--convert-to", target])
         .arg("--outdir")
         .arg(dir)
-        .arg(xlsx));
+        .arg(input));
     assert!(
         out.status.success(),
         "soffice: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    std::fs::read_to_string(xlsx.with_extension("csv")).unwrap()
+    let extension = target.split(':').next().unwrap();
+    let name = input.with_extension(extension);
+    dir.join(name.file_name().unwrap())
 }

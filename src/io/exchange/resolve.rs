@@ -29,13 +29,16 @@ pub fn import_batch(
     if problems.is_full() {
         return Err(problems.into_error());
     }
-    store.write(move |w| {
+    let notes = problems.take_notes();
+    let mut summary = store.write(move |w| {
         let refs = resolve(w, &batch, &mut problems)?;
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
         Ok(write(w, batch, &refs)?)
-    })
+    })?;
+    summary.notes = notes;
+    Ok(summary)
 }
 
 /// What an organisation code names.
@@ -934,6 +937,7 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
         meetings: batch.meetings.len(),
         documents: document_count,
         classifications: batch.classifications.len(),
+        notes: Vec::new(),
     })
 }
 

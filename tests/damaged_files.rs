@@ -1,0 +1,257 @@
+//! Database files that are damaged, missing or read-only, met by the real binary: a
+//! damaged file is an error with exit status 1 (never a crash, never half an export that
+//! looks whole), a missing one is never made by a command that only reads, and a
+//! read-only one is read.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{chibo, imported, text};
+
+const FIXTURE: &str = include_str!("fixtures/attendance.jsonl");
+
+/// The same damage at every run: a small xorshift generator with a fixed seed.
+struct Seeded(u64);
+
+impl Seeded {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// redb's header and region headers live in the first page: damage starts after it.
+const HEADER: u64 = 4096;
+const TRIALS: usize = 60;
+const BYTES_PER_TRIAL: usize = 4;
+
+/// What the commands that read said on one damaged copy.
+fn no_crash(output: &Output, what: &str) {
+    let stderr = text(&output.stderr);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{what}: exit {:?}\n{stderr}",
+        output.status
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
+        "{what}: a panic reached the user\n{stderr}"
+    );
+}
+
+fn says_damaged(output: &Output) -> bool {
+    text(&output.stderr).contains("the database is damaged")
+}
+
+#[test]
+fn a_damaged_file_is_an_error_never_a_crash_nor_half_an_export() {
+    let source = imported(FIXTURE);
+    let original = std::fs::read(&source.db).unwrap();
+    let size = original.len() as u64;
+    let mut random = Seeded(0x9E37_79B9_7F4A_7C15);
+    let work = tempfile::tempdir().unwrap();
+    let mut damaged_told = 0;
+    for trial in 0..TRIALS {
+        let mut bytes = original.clone();
+        for _ in 0..BYTES_PER_TRIAL {
+            let at = HEADER + random.below(size - HEADER);
+            bytes[at as usize] = random.below(256) as u8;
+        }
+        let runs: [&[&str]; 7] = [
+            &["check"],
+            &["export"],
+            &["report", "attendance", "--org", "T", "--month", "2026-10"],
+            &["audit"],
+            &["user", "list"],
+            // The app's start without a terminal: the database's summary.
+            &[],
+            &["export", "--output"],
+        ];
+        let mut told = false;
+        for args in runs {
+            let dir = work.path().join(format!("t{trial}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let db = dir.join("copy.redb");
+            std::fs::write(&db, &bytes).unwrap();
+            let target = dir.join("export.jsonl");
+            let mut command = chibo(&db);
+            command.args(["--lang", "en"]).args(args);
+            if args.last() == Some(&"--output") {
+                command.arg(&target);
+            }
+            let output = command.output().unwrap();
+            let what = format!("trial {trial}: chibo {}", args.join(" "));
+            no_crash(&output, &what);
+            told |= says_damaged(&output);
+            if says_damaged(&output) {
+                assert!(
+                    text(&output.stderr).contains("restore the last backup"),
+                    "{what}: {}",
+                    text(&output.stderr)
+                );
+            }
+            if args.last() == Some(&"--output") {
+                let left: Vec<_> = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != "copy.redb")
+                    .collect();
+                if output.status.success() {
+                    assert_eq!(left, ["export.jsonl"], "{what}");
+                } else {
+                    assert!(left.is_empty(), "{what}: a failed export left {left:?}");
+                }
+            }
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        damaged_told += usize::from(told);
+    }
+    // The seed is fixed: some copies are damaged where the commands read.
+    assert!(
+        damaged_told > 0,
+        "no trial met damage: the test tests nothing"
+    );
+    eprintln!("{damaged_told} of {TRIALS} damaged copies were reported as damaged");
+}
+
+#[test]
+fn damage_is_told_in_vietnamese_too() {
+    let source = imported(FIXTURE);
+    let mut bytes = std::fs::read(&source.db).unwrap();
+    let size = bytes.len() as u64;
+    let mut random = Seeded(0x9E37_79B9_7F4A_7C15);
+    // Damage every copy a little more until check meets it.
+    for _ in 0..200 {
+        let at = HEADER + random.below(size - HEADER);
+        bytes[at as usize] = random.below(256) as u8;
+        std::fs::write(&source.db, &bytes).unwrap();
+        let output = chibo(&source.db).arg("check").output().unwrap();
+        no_crash(&output, "check");
+        let stderr = text(&output.stderr);
+        if stderr.contains("cơ sở dữ liệu bị hỏng") {
+            assert!(
+                stderr.contains("hãy khôi phục bản sao lưu gần nhất"),
+                "{stderr}"
+            );
+            assert_eq!(output.status.code(), Some(1));
+            return;
+        }
+    }
+    panic!("200 damaged bytes and check never said the database is damaged");
+}
+
+/// `args` run on a path where no database is: refused, exit 1, nothing made.
+fn refused_without_a_database(dir: &Path, args: &[&str]) {
+    let db = dir.join("typo").join("chibo.redb");
+    let output = chibo(&db)
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "chibo {args:?}: {stderr}");
+    assert!(
+        stderr.contains(&format!("no database at {}", db.display()))
+            && stderr.contains("create one with `chibo import` or `chibo demo`"),
+        "chibo {args:?}: {stderr}"
+    );
+    assert!(!db.exists(), "chibo {args:?} made {}", db.display());
+    assert!(
+        !db.parent().unwrap().exists(),
+        "chibo {args:?} made its folder"
+    );
+}
+
+#[test]
+fn commands_that_read_do_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["check"][..],
+        &["export"],
+        &["export", "--output", "out.jsonl"],
+        &["report", "attendance", "--org", "T", "--month", "2026-10"],
+        &["audit"],
+        &["user", "list"],
+        &["user", "remove", "an"],
+        &["serve", "--listen", "127.0.0.1:0"],
+        &["minutes", "--org", "T"],
+        &[],
+    ] {
+        refused_without_a_database(dir.path(), args);
+    }
+    let db = dir.path().join("typo").join("chibo.redb");
+    let output = chibo(&db).arg("check").output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("không có cơ sở dữ liệu nào tại")
+            && stderr.contains("`chibo import` hoặc `chibo demo`"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out.jsonl").exists());
+}
+
+#[test]
+fn import_still_creates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new").join("chibo.redb");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, FIXTURE).unwrap();
+    let output = chibo(&db).arg("import").arg(&input).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(db.exists());
+}
+
+/// Whether this process can write a file whose mode says it cannot (it runs as root).
+fn permissions_bind_us(file: &Path) -> bool {
+    let bound = std::fs::OpenOptions::new().write(true).open(file).is_err();
+    if !bound {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs as root: file modes do not stop it writing, this test tests nothing"
+        );
+        eprintln!("skipped: running as root, a read-only file mode does not stop writing");
+    }
+    bound
+}
+
+/// check, export and report on `db`, which the process may not write: they work, and the
+/// file is not changed by a byte.
+fn reads_without_writing(db: &Path, exported: &str) {
+    let before = std::fs::read(db).unwrap();
+    let check = chibo(db).args(["--lang", "en", "check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    let export = chibo(db).arg("export").output().unwrap();
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    assert_eq!(text(&export.stdout), exported);
+    let report = chibo(db)
+        .args(["report", "attendance", "--org", "T", "--month", "2026-10"])
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    assert_eq!(std::fs::read(db).unwrap(), before, "file unchanged");
+}
+
+#[test]
+fn a_read_only_database_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let source = imported(FIXTURE);
+    let exported = text(&chibo(&source.db).arg("export").output().unwrap().stdout);
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(&source.db, 0o444);
+    if !permissions_bind_us(&source.db) {
+        return;
+    }
+    reads_without_writing(&source.db, &exported);
+    // A read-only folder as well: nothing can be made beside the file.
+    let folder = source.dir.path();
+    mode(folder, 0o555);
+    reads_without_writing(&source.db, &exported);
+    mode(folder, 0o755);
+    mode(&source.db, 0o644);
+}
