@@ -205,29 +205,58 @@ fn import_still_creates_the_database() {
     assert!(db.exists());
 }
 
-/// Whether this process can write a file whose mode says it cannot (it runs as root).
-fn permissions_bind_us(file: &Path) -> bool {
-    let bound = std::fs::OpenOptions::new().write(true).open(file).is_err();
-    if !bound {
+/// How to run chibo so that file modes bind it: as we are, or — as root, whom a mode does
+/// not stop — as the unprivileged user `nobody` (`setpriv`, util-linux), from a copy of the
+/// binary in `dir` so that nobody may run it wherever the build lies, with a home of its
+/// own for the log. `None` when neither is possible (then the test says it skipped, and
+/// fails under CI).
+fn bound_runner(dir: &Path) -> Option<Box<dyn Fn(&Path) -> std::process::Command>> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some(Box::new(|db: &Path| chibo(db)));
+    }
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(setpriv) = setpriv else {
         assert!(
             std::env::var_os("CI").is_none(),
-            "CI runs as root: file modes do not stop it writing, this test tests nothing"
+            "CI runs as root without setpriv (Debian package util-linux): file modes do not stop root"
         );
-        eprintln!("skipped: running as root, a read-only file mode does not stop writing");
+        eprintln!("skipped: running as root without setpriv, a file mode does not stop writing");
+        return None;
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let binary = dir.join("chibo-bin");
+    std::fs::copy(env!("CARGO_BIN_EXE_chibo"), &binary).unwrap();
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    for (path, mode) in [(&binary, 0o755), (&home, 0o777)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
     }
-    bound
+    Some(Box::new(move |db: &Path| {
+        let mut command = std::process::Command::new(setpriv);
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .arg("--db")
+            .arg(db)
+            .env("HOME", &home)
+            .env_remove("XDG_STATE_HOME");
+        command
+    }))
 }
 
 /// check, export and report on `db`, which the process may not write: they work, and the
 /// file is not changed by a byte.
-fn reads_without_writing(db: &Path, exported: &str) {
+fn reads_without_writing(run: &dyn Fn(&Path) -> std::process::Command, db: &Path, exported: &str) {
     let before = std::fs::read(db).unwrap();
-    let check = chibo(db).args(["--lang", "en", "check"]).output().unwrap();
+    let check = run(db).args(["--lang", "en", "check"]).output().unwrap();
     assert!(check.status.success(), "{}", text(&check.stderr));
-    let export = chibo(db).arg("export").output().unwrap();
+    let export = run(db).arg("export").output().unwrap();
     assert!(export.status.success(), "{}", text(&export.stderr));
     assert_eq!(text(&export.stdout), exported);
-    let report = chibo(db)
+    let report = run(db)
         .args(["report", "attendance", "--org", "T", "--month", "2026-10"])
         .output()
         .unwrap();
@@ -243,15 +272,37 @@ fn a_read_only_database_is_read() {
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    mode(&source.db, 0o444);
-    if !permissions_bind_us(&source.db) {
-        return;
-    }
-    reads_without_writing(&source.db, &exported);
-    // A read-only folder as well: nothing can be made beside the file.
     let folder = source.dir.path();
+    let runs = tempfile::tempdir().unwrap();
+    mode(runs.path(), 0o755);
+    let Some(run) = bound_runner(runs.path()) else {
+        return;
+    };
+    // Whoever runs chibo may enter the folder and read the file, and write neither.
+    mode(folder, 0o755);
+    mode(&source.db, 0o444);
+    let one_org = runs.path().join("one.jsonl");
+    std::fs::write(
+        &one_org,
+        "{\"type\":\"org\",\"code\":\"Z\",\"name\":\"Z\",\"kind\":\"provincial_committee\"}\n",
+    )
+    .unwrap();
+    mode(&one_org, 0o644);
+    let refused = run(&source.db)
+        .arg("import")
+        .arg(&one_org)
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "a write to a read-only file: {}",
+        text(&refused.stderr)
+    );
+    reads_without_writing(&*run, &source.db, &exported);
+    // A read-only folder as well: nothing can be made beside the file.
     mode(folder, 0o555);
-    reads_without_writing(&source.db, &exported);
+    reads_without_writing(&*run, &source.db, &exported);
     mode(folder, 0o755);
     mode(&source.db, 0o644);
 }
