@@ -205,12 +205,15 @@ fn import_still_creates_the_database() {
     assert!(db.exists());
 }
 
+/// Makes the command that runs chibo on a database.
+type Runner = Box<dyn Fn(&Path) -> std::process::Command>;
+
 /// How to run chibo so that file modes bind it: as we are, or — as root, whom a mode does
 /// not stop — as the unprivileged user `nobody` (`setpriv`, util-linux), from a copy of the
 /// binary in `dir` so that nobody may run it wherever the build lies, with a home of its
 /// own for the log. `None` when neither is possible (then the test says it skipped, and
 /// fails under CI).
-fn bound_runner(dir: &Path) -> Option<Box<dyn Fn(&Path) -> std::process::Command>> {
+fn bound_runner(dir: &Path) -> Option<Runner> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         return Some(Box::new(|db: &Path| chibo(db)));
