@@ -151,3 +151,20 @@ fn quotas_of_the_province() {
         press(app, "v");
     });
 }
+
+#[test]
+fn the_help_of_the_meetings_screen_tells_the_plan_column_and_the_flag() {
+    // The plan column's ✓ ! ✗ mean other things than the calendar's: its own legend, and ⚑.
+    for (lang, heading, late) in [
+        (Lang::Vi, "Cột KH", "gửi muộn"),
+        (Lang::En, "The Plan column", "sent late"),
+    ] {
+        let mut app = app(lang, 100, 90);
+        meetings_of(&mut app, "QN.HL.HG", 0);
+        press(&mut app, "?");
+        let screen = screen_text(&app, 100, 90);
+        assert!(screen.contains(heading), "{screen}");
+        let flag = screen.lines().any(|l| l.contains("⚑  "));
+        assert!(flag && screen.contains(late), "{screen}");
+    }
+}

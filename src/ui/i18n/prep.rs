@@ -91,6 +91,38 @@ pub fn flags(lang: Lang, flags: &[Flag]) -> String {
 /// The symbol before a branch's flags.
 pub const FLAG: &str = "⚑";
 
+/// The heading of the plan column's marks in the meetings screen's help.
+pub fn plan_legend_heading(lang: Lang) -> &'static str {
+    lang.pick(
+        "Cột KH (kế hoạch sinh hoạt của tháng)",
+        "The Plan column (the month's meeting plan)",
+    )
+}
+
+/// Each mark of the plan column, and the flag after it.
+pub fn plan_legend(lang: Lang) -> [(&'static str, &'static str); 6] {
+    [
+        ("✓", lang.pick("đã gửi đúng hạn", "sent on time")),
+        ("!", lang.pick("gửi muộn", "sent late")),
+        (
+            "✗",
+            lang.pick("chưa gửi, đã quá hạn gửi", "not sent, past its deadline"),
+        ),
+        ("○", lang.pick("đã lập, chưa gửi", "drafted, not sent")),
+        (
+            "·",
+            lang.pick("chưa lập, chưa đến hạn", "not planned yet, not due yet"),
+        ),
+        (
+            FLAG,
+            lang.pick(
+                "cảnh báo; các dòng cuối khung nói lý do",
+                "flagged; the pane's last lines say why",
+            ),
+        ),
+    ]
+}
+
 /// The heading of the plan column of the branch-status list.
 pub fn plan_column(lang: Lang) -> &'static str {
     lang.pick("KH", "Plan")

@@ -77,6 +77,16 @@ impl Help {
                     enabled: true,
                 });
             }
+            // The plan column's marks mean other things than the calendar's same symbols.
+            entries.push(Entry::Blank);
+            entries.push(Entry::Heading(i18n::prep::plan_legend_heading(lang)));
+            for (keys, what) in i18n::prep::plan_legend(lang) {
+                entries.push(Entry::Key {
+                    keys: keys.to_string(),
+                    what,
+                    enabled: true,
+                });
+            }
         }
         if self.screen == Context::Dashboard {
             entries.push(Entry::Heading(Text::Legend.get(lang)));
