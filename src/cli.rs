@@ -295,9 +295,10 @@ pub enum ReportKind {
         /// The month, YYYY-MM
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -323,9 +324,10 @@ pub enum ReportKind {
         /// totals with --year)
         #[arg(long, value_enum, value_name = "branch")]
         by: Option<AttendanceBy>,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -339,9 +341,10 @@ pub enum ReportKind {
         /// The month, YYYY-MM [default: the month of today]
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -355,9 +358,10 @@ pub enum ReportKind {
         /// The year, YYYY
         #[arg(long, value_name = "YYYY")]
         year: String,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -371,9 +375,10 @@ pub enum ReportKind {
         /// The year, YYYY
         #[arg(long, value_name = "YYYY")]
         year: String,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -386,9 +391,10 @@ pub enum ReportKind {
         /// Only the roles held in the subtree of this organisation [default: every tree]
         #[arg(long)]
         org: Option<String>,
-        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook)
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// table (for people, in --lang), json or csv (for programs), xlsx (a workbook);
+        /// without it, what --output's extension names, else table
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -850,6 +856,25 @@ fn year_arg(text: &str, lang: Lang) -> Option<i32> {
     year
 }
 
+/// The format asked for, else the one `--output`'s extension names (`.xlsx`, `.csv`,
+/// `.json`), else a table: `--output bao-cao.xlsx` alone writes a workbook, not a table in a
+/// file named like one.
+fn report_format(format: Option<ReportFormat>, output: Option<&Path>) -> Format {
+    if let Some(format) = format {
+        return format.into();
+    }
+    let extension = output
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("xlsx") => Format::Xlsx,
+        Some("csv") => Format::Csv,
+        Some("json") => Format::Json,
+        _ => Format::Table,
+    }
+}
+
 /// Where a report goes: `--output FILE`, else standard output. A workbook is not written
 /// to a terminal, where it would only be noise.
 fn report_output(output: Option<&Path>, format: Format, lang: Lang) -> Result<Output, String> {
@@ -876,7 +901,9 @@ fn report_command(
         | ReportKind::Members { format, output, .. }
         | ReportKind::Absentees { format, output, .. }
         | ReportKind::Classification { format, output, .. }
-        | ReportKind::Oversight { format, output, .. } => (Format::from(*format), output),
+        | ReportKind::Oversight { format, output, .. } => {
+            (report_format(*format, output.as_deref()), output)
+        }
     };
     let Some(request) = report_request(report, today, lang) else {
         return Ok(ExitCode::from(2));

@@ -736,3 +736,36 @@ fn reports_speak_the_users_language_and_json_keeps_the_codes() {
     let json = report("vi", &[&compliance[..], &["--format", "json"]].concat());
     assert!(json.contains(r#""due":"2026-10-10","held":"2026-10-11","status":"held_out_of_rule""#));
 }
+
+#[test]
+fn an_output_named_xlsx_or_csv_is_written_as_one() {
+    // `--output bao-cao.xlsx` alone writes a workbook, not a table in a file named like one.
+    let (dir, db) = database("attendance.jsonl");
+    for (name, starts) in [
+        ("a.xlsx", &b"PK"[..]),
+        ("a.csv", &b"M\xc3\xa3,"[..]),
+        ("a.json", &b"{"[..]),
+    ] {
+        let path = dir.path().join(name);
+        let out = chibo(&db)
+            .args([
+                "--today",
+                "2026-10-21",
+                "report",
+                "attendance",
+                "--org",
+                "T",
+            ])
+            .args(["--month", "2026-10", "--output"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(starts),
+            "{name}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+}

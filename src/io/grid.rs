@@ -152,7 +152,6 @@ pub fn xlsx_of(
     let percent = CellFormat::new().set_num_format("0.0%");
     let ws = book.add_worksheet();
     ws.set_name(sheet)?;
-    ws.write_string_with_format(0, 0, sanitize(title), &bold)?;
     let mut heading_row = 2u32;
     for grid in grids {
         for (col, c) in grid.columns.iter().enumerate() {
@@ -178,7 +177,12 @@ pub fn xlsx_of(
         }
         heading_row += grid.rows.len() as u32 + 2;
     }
+    // The columns fit their headings and cells; the title, written after, runs across
+    // them instead of widening the first column to its length.
     ws.autofit();
+    ws.write_string_with_format(0, 0, sanitize(title), &bold)?;
+    // The headings of the first grid stay in view while the rows scroll.
+    ws.set_freeze_panes(3, 0)?;
     book.save_to_buffer()
 }
 

@@ -548,11 +548,16 @@ impl UnitColumns {
     ) -> Line<'static> {
         let name = detail.map_or("…".to_string(), |d| {
             let name = safe(&d.org.name).into_owned();
-            if self.wide {
-                name
-            } else {
-                short_name(&name).to_string()
+            let mut name = match self.wide {
+                true => name,
+                false => short_name(&name).to_string(),
+            };
+            // A unit dissolved since still answers for its months before, and says so.
+            if d.org.dissolved.is_some() {
+                name.push(' ');
+                name.push_str(ui.t(i18n::Text::Dissolved));
             }
+            name
         });
         let band = Band::of(Some(&unit.stats), today);
         let stats = &unit.stats;
