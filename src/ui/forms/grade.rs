@@ -25,6 +25,9 @@ struct RecordGrade {
     who: Graded,
     name: String,
     this_year: i32,
+    /// The year whose recorded grade and score the form opened with, if it had one: they
+    /// stay in the fields when another year is typed, and must not go unnoticed.
+    prefilled: Option<i32>,
 }
 
 /// The form on the organisation selected in the tree.
@@ -76,6 +79,7 @@ fn open(subject: &Subject<'_>, reader: &Reader, who: Graded, name: &str, shown: 
         who,
         name: name.to_string(),
         this_year: subject.today.year(),
+        prefilled: existing.map(|_| year),
     };
     let form = Form::new(words::grade_title(lang, name), fields, edit).focused_on(at::GRADE);
     Ok(Box::new(form.warned(reader, lang)))
@@ -135,15 +139,22 @@ impl Edit for RecordGrade {
         Ok(Plan::run(command, reply))
     }
 
-    /// The grade already recorded for the year typed: saving replaces it.
+    /// The grade already recorded for the year typed: saving replaces it. For a year not
+    /// graded, the grade and score still showing are another year's: said, so that they are
+    /// not saved as this one's unseen.
     fn warning(&mut self, fields: &Fields, reader: &Reader, lang: Lang) -> Option<String> {
         let year = RecordGrade::year(fields, lang).ok()?;
-        let existing = graded(reader, self.who, year).ok()??;
-        Some(words::grade_replaces(
-            lang,
-            year,
-            &grade_words(lang, &existing),
-        ))
+        match graded(reader, self.who, year).ok()? {
+            Some(existing) => Some(words::grade_replaces(
+                lang,
+                year,
+                &grade_words(lang, &existing),
+            )),
+            None => self
+                .prefilled
+                .filter(|from| *from != year)
+                .map(|from| words::grade_of_another_year(lang, year, from)),
+        }
     }
 }
 
@@ -235,6 +246,27 @@ mod tests {
         s.press("backtab ctrl-u");
         s.type_text(year);
         s.press("tab");
+    }
+
+    #[test]
+    fn another_year_typed_says_the_grade_shown_is_the_year_before() {
+        // The form opens on 2025's grade; 2026 has none, and the grade still shown is
+        // 2025's: the form says so instead of letting it pass as 2026's.
+        let mut s = scene(Lang::Vi);
+        s.go_to_org("QN.HL.HG.K2");
+        s.press("x");
+        year(&mut s, "2026");
+        let screen = s.screen();
+        assert!(
+            screen.contains("Năm 2026 chưa xếp loại; xếp loại và điểm đang là của năm 2025"),
+            "{screen}"
+        );
+        year(&mut s, "2025");
+        assert!(
+            s.screen().contains("Năm 2025 đã xếp loại"),
+            "{}",
+            s.screen()
+        );
     }
 
     #[test]

@@ -236,6 +236,14 @@ pub fn grade_replaces(lang: Lang, year: i32, grade: &str) -> String {
     )
 }
 
+/// A year not graded yet, the fields still holding the grade of `from`.
+pub fn grade_of_another_year(lang: Lang, year: i32, from: i32) -> String {
+    lang.pick(
+        format!("Năm {year} chưa xếp loại; xếp loại và điểm đang là của năm {from}: hãy chọn lại."),
+        format!("{year} is not graded; the grade and score shown are {from}'s: choose them again."),
+    )
+}
+
 pub fn grade_recorded(lang: Lang, name: &str, year: i32, grade: &str) -> String {
     lang.pick(
         format!("Đã ghi xếp loại năm {year} của {name}: {grade}."),
