@@ -116,6 +116,11 @@ pub fn commands_of(context: Context) -> Vec<CommandInfo> {
     let commands: &[CommandInfo] = match context {
         Context::Search | Context::Picker => &[MOVE, ACCEPT, CANCEL],
         Context::Help | Context::Quotas => &[MOVE, CommandInfo::new(&[Action::Close])],
+        Context::Grades => &[
+            CommandInfo::new(&[Action::PrevYear, Action::NextYear]),
+            MOVE,
+            CommandInfo::new(&[Action::Close]),
+        ],
         Context::Form => &[
             CommandInfo::new(&[Action::NextField, Action::PrevField]),
             ACCEPT,

@@ -15,7 +15,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::chrome::Status;
 use super::dashboard::graded_year;
-use super::{Ui, pane};
+use super::{Ui, pane, position};
 use crate::domain::{ClassificationConfig, Grade, GradeCounts, OrgUnit};
 use crate::store::{ClassificationReport, Reader, StoreError};
 use crate::ui::app::Msg;
@@ -178,7 +178,10 @@ impl Overlay for Grades {
         frame.render_widget(Clear, area);
         let title = i18n::grades::title(ui.lang, self.year, &safe(&self.org.name));
         let title = fit(&title, usize::from(area.width.saturating_sub(4))).into_owned();
-        let block = pane(format!(" {title} "), true, ui);
+        // Where the list is scrolled to, out of how many organisations.
+        let shown = self.scroll.min(self.report.rows.len().saturating_sub(rows));
+        let block = pane(format!(" {title} "), true, ui)
+            .title_bottom(position(shown, self.report.rows.len(), ui));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let cols = usize::from(inner.width);
