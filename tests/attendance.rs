@@ -255,7 +255,9 @@ fn the_table_speaks_the_users_language() {
         en.contains("Branches due") && en.contains("Attendance rate"),
         "{en}"
     );
-    assert_eq!(en.lines().count(), 2 + 1 + 12);
+    // Twelve months, then the year: 36 months due over three branches.
+    assert_eq!(en.lines().count(), 2 + 1 + 12 + 1, "{en}");
+    assert!(en.lines().last().unwrap().starts_with("T.X   Year 2026  36"), "{en}");
 }
 
 #[test]
@@ -407,7 +409,7 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     std::fs::write(&path, bytes).unwrap();
     let csv = programs::xlsx_to_csv(&soffice, &path, dir.path());
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 3 + 12, "{csv}");
+    assert_eq!(lines.len(), 3 + 12 + 1, "{csv}");
     assert!(
         lines[2].starts_with(r#""Code","Month","Branches due","On time""#),
         "{csv}"
@@ -419,6 +421,11 @@ fn libreoffice_reads_the_workbook_with_the_same_numbers() {
     assert_eq!(
         lines[12],
         r#""T.X.1","2026-10",1,1,0,0,0,0,0,2,1,0,8,6,1,1,2,75.0%,1"#
+    );
+    // The year, worked out by hand in tests/fixtures/attendance.md ("By branch").
+    assert_eq!(
+        lines[15],
+        r#""T.X.1","Year 2026",12,1,0,1,0,8,2,3,1,0,12,10,1,1,3,83.3%,1"#
     );
 }
 

@@ -369,7 +369,7 @@ pub fn attendance(
     lang: Lang,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let grid = Grid {
+    let mut grid = Grid {
         columns: attendance_columns(),
         rows: months
             .iter()
@@ -379,6 +379,17 @@ pub fn attendance(
             })
             .collect(),
     };
+    // A year's table and workbook, read and sent upward, end with the year: each count the
+    // sum of its months, as `--by branch` sums a branch's.
+    if let Period::Year(year) = period
+        && matches!(format, Format::Table | Format::Xlsx)
+    {
+        let mut sum = MonthDelta::default();
+        months.iter().for_each(|(_, s)| sum.add(s));
+        let total = sum.applied_to(&MonthStats::default());
+        let label = json!(words::whole_year(lang, year));
+        grid.rows.push(attendance_cells(&root.code, label, &total, today));
+    }
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
     let title = words::attendance_title(&name, &code, period, today, false, lang);
     let sheet = words::sheet(Sheet::Attendance, lang);

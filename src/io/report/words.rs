@@ -280,3 +280,8 @@ pub(super) fn absentees_title(name: &str, code: &str, year: i32, lang: Lang) -> 
 pub(super) fn total(lang: Lang) -> &'static str {
     lang.pick("Tổng cộng", "Total")
 }
+
+/// The last row of a year's table: the whole year.
+pub(super) fn whole_year(lang: Lang, year: i32) -> String {
+    lang.pick(format!("Cả năm {year}"), format!("Year {year}"))
+}
