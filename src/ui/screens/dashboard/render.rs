@@ -393,16 +393,20 @@ fn series_lines(
 }
 
 /// The symbol of one row of a bar `height` rows tall for a share: eighths of a block, the
-/// bottom row never empty for a share above zero; "·" for a month with nothing to judge,
-/// blank for one without records.
+/// bottom row never empty for a share above zero and "_" for a share of zero; "·" for a
+/// month with nothing to judge, blank for one without records.
 fn bar(value: Option<f64>, covered: bool, row: usize, height: usize) -> &'static str {
     const EIGHTHS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
     let bottom = row + 1 == height;
     let Some(v) = value else {
         return if bottom && covered { "·" } else { " " };
     };
+    // A share of nothing is a floor, never a blank: blank is a month without records.
+    if v <= 0.0 {
+        return if bottom { "_" } else { " " };
+    }
     let total = (v.clamp(0.0, 1.0) * (height * 8) as f64).round() as usize;
-    let total = if v > 0.0 { total.max(1) } else { total };
+    let total = total.max(1);
     let below = (height - 1 - row) * 8;
     EIGHTHS[total.saturating_sub(below).min(8)]
 }
@@ -705,7 +709,9 @@ mod tests {
         assert_eq!(bar(Some(1.0), true, 0, 1), "█");
         assert_eq!(bar(Some(0.5), true, 0, 1), "▄");
         assert_eq!(bar(Some(0.01), true, 0, 1), "▁");
-        assert_eq!(bar(Some(0.0), true, 0, 1), " ");
+        assert_eq!(bar(Some(0.0), true, 0, 1), "_");
+        assert_eq!(bar(Some(0.0), true, 0, 2), " ");
+        assert_eq!(bar(Some(0.0), true, 1, 2), "_");
         assert_eq!(bar(None, true, 0, 1), "·");
         assert_eq!(bar(None, false, 0, 1), " ");
         // Two rows: half fills the bottom one.
