@@ -308,9 +308,9 @@ fn one_sessions_marks_reach_another_and_sigterm_saves_every_draft() {
 
     // Marks made in one session show in the other, which typed nothing, within a second.
     writer.keys(&["p", "p", "a"]);
-    writer.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    writer.wait_for("Có mặt 2 · Có phép 0 · Vắng 1");
     let seen = Instant::now();
-    watcher.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    watcher.wait_for("Có mặt 2 · Có phép 0 · Vắng 1");
     assert!(
         seen.elapsed() < Duration::from_millis(1500),
         "{:?}",
@@ -700,7 +700,7 @@ fn a_reader_writes_nothing_and_the_next_holder_resumes_the_lost_holders_text() {
     hoa.wait_for("Đã xuất biên bản");
     let screen = hoa.wait_for("Phải dự 70");
     assert!(
-        screen.contains("Có mặt 0 · Có lý do 0 · Vắng 0"),
+        screen.contains("Có mặt 0 · Có phép 0 · Vắng 0"),
         "{screen}"
     );
     // In the minutes: text, a paste, undo, save.

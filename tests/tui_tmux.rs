@@ -288,7 +288,7 @@ fn minutes_typed_survive_a_kill_minus_9() {
 
     // The roll: two present, one absent — each mark written at once.
     session.keys(&["p", "p", "a"]);
-    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    session.wait_for("Có mặt 2 · Có phép 0 · Vắng 1");
 
     // Two sections typed into. The second has marks typed after their letters, as some
     // input methods send them: they are composed as they arrive.
@@ -325,7 +325,7 @@ fn minutes_typed_survive_a_kill_minus_9() {
     session.wait_for("Có bản nháp biên bản chưa lưu");
     session.keys(&["y"]);
     session.wait_for("Đã mở lại bản nháp");
-    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    session.wait_for("Có mặt 2 · Có phép 0 · Vắng 1");
     session.keys(&["Tab"]);
     session.wait_for(opening);
     session.keys(&["Tab"]);
@@ -403,7 +403,7 @@ fn typing_while_another_process_holds_the_write_lock_echoes_and_survives_kill_9(
 
     // Marks show at once, though none can be written yet.
     session.keys(&["p", "p", "a"]);
-    session.wait_for("Có mặt 2 · Có lý do 0 · Vắng 1");
+    session.wait_for("Có mặt 2 · Có phép 0 · Vắng 1");
     session.keys(&["Tab"]);
     session.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");
     session.keys(&["Enter"]);
