@@ -624,7 +624,7 @@ fn attendance_only_of_the_branch_own_members() {
             "\n",
             r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","attendance":{"48123456":"present","48120001":"present","9":"absent"},"excuses":{"48123457":"ốm"}}"#,
             "\n",
-            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-12-09","attendance":{"48123456":"present","48123456":"absent"}}"#,
+            r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-20","attendance":{"48123456":"present","48123456":"absent"}}"#,
         ),
         &[
             (2, "member \"48120001\" is not a member of \"QN.HL.HG.K2\""),

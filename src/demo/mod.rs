@@ -21,9 +21,11 @@ pub mod rng;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 
+use crate::clock::Clock;
 use crate::domain::Lang;
+use crate::domain::date::{FIRST_DAY, FIRST_YEAR, LAST_DAY};
 use crate::io::{ImportError, ImportSummary};
 use crate::store::{Store, StoreError};
 
@@ -33,6 +35,34 @@ const SEED: u64 = 0x6368_6962_6f5f_3031;
 /// The month (counted from the first of the demo year) in which the Tứ Kỳ garment firm's
 /// branch is founded: its first months show as "not due".
 const FIRM_FOUNDED_IN_MONTH: usize = 7;
+
+/// The earliest `today` the demo can be made for: its oldest members are born up to a
+/// hundred years before it, and no date may come before `domain::date::FIRST_DAY`.
+pub fn earliest_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(FIRST_YEAR + 100, 1, 1).unwrap_or(FIRST_DAY)
+}
+
+/// The latest `today` the demo can be made for: it plans the next month and the deadlines
+/// that follow, and no date may come after `domain::date::LAST_DAY`.
+pub fn latest_today() -> NaiveDate {
+    LAST_DAY
+        .checked_sub_months(Months::new(2))
+        .unwrap_or(LAST_DAY)
+}
+
+/// Why the demo cannot be made for `today`, when it cannot: the whole demo year must lie
+/// in the dates chibo accepts.
+pub fn refusal_for(today: NaiveDate, lang: Lang) -> Option<String> {
+    let (first, last) = (earliest_today(), latest_today());
+    if (first..=last).contains(&today) {
+        return None;
+    }
+    let (day, first, last) = (lang.date(today), lang.date(first), lang.date(last));
+    Some(lang.pick(
+        format!("không thể tạo dữ liệu mẫu cho ngày {day}: hôm nay phải từ {first} đến {last}"),
+        format!("cannot make the demo for {day}: today must be from {first} to {last}"),
+    ))
+}
 
 /// Opens the demo database at `path`, creating and filling it first when it is absent.
 /// `today` decides which meetings are held and which are planned.
@@ -45,7 +75,8 @@ pub fn ensure(
         return Ok((Store::open(path)?, None));
     }
     let text = jsonl(today);
-    let store = Store::open(path)?;
+    // The demo's meetings are held up to `today`: the import judges them on that day.
+    let store = Store::open(path)?.with_clock(Clock::on(today));
     match crate::io::jsonl::import(&store, "demo.jsonl", text.as_bytes(), Lang::default()) {
         Ok(summary) => Ok((store, Some(summary))),
         Err(e) => {

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::Lang;
+use crate::domain::date::out_of_range_words;
 use crate::domain::edit::{Dated, Since};
 use crate::domain::text::quoted;
 
@@ -49,6 +50,11 @@ pub enum Problem {
         found: String,
         forms: &'static str,
     },
+    /// A real day outside the range chibo accepts (`domain::date`).
+    DateOutOfRange {
+        field: &'static str,
+        found: String,
+    },
     UnsafeText {
         field: &'static str,
         found: String,
@@ -89,6 +95,15 @@ pub enum Problem {
     /// "approval" or "amendments" on minutes that are not approved.
     NotApproved {
         field: &'static str,
+    },
+    /// A meeting recorded as held on a day after the day of the import.
+    HeldAfterToday {
+        today: NaiveDate,
+    },
+    /// A meeting of an organisation on or after the day it was dissolved.
+    AfterDissolution {
+        org: String,
+        dissolved: NaiveDate,
     },
     DuplicateCode {
         code: String,
@@ -314,6 +329,13 @@ impl Problem {
                 format!("trường \"{field}\": {} không phải là một ngày có thật dạng {forms}", quoted(found)),
                 format!("field \"{field}\": {} is not a real date in the form {forms}", quoted(found)),
             ),
+            DateOutOfRange { field, found } => {
+                let why = out_of_range_words(lang);
+                lang.pick(
+                    format!("trường \"{field}\": {} {why}", quoted(found)),
+                    format!("field \"{field}\": {} {why}", quoted(found)),
+                )
+            }
             UnsafeText { field, found } => lang.pick(
                 format!("trường \"{field}\" chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản: {}", quoted(found)),
                 format!("field \"{field}\" contains a control character or a bidirectional override: {}", quoted(found)),
@@ -365,6 +387,22 @@ impl Problem {
             NotApproved { field } => lang.pick(
                 format!("có \"{field}\" nhưng biên bản chưa được duyệt (\"approved\": true)"),
                 format!("\"{field}\" is given but the minutes are not approved (\"approved\": true)"),
+            ),
+            HeldAfterToday { today } => lang.pick(
+                format!("cuộc họp đã họp không thể sau hôm nay ({})", lang.date(*today)),
+                format!("a meeting held cannot be after today ({})", lang.date(*today)),
+            ),
+            AfterDissolution { org, dissolved } => lang.pick(
+                format!(
+                    "tổ chức {} đã giải thể ngày {}: cuộc họp phải trước ngày đó",
+                    quoted(org),
+                    lang.date(*dissolved)
+                ),
+                format!(
+                    "organisation {} was dissolved on {}: the meeting must come before that day",
+                    quoted(org),
+                    lang.date(*dissolved)
+                ),
             ),
             DuplicateCode { code, first_line } => lang.pick(
                 format!("mã tổ chức {} bị trùng: đã khai báo ở dòng {first_line}", quoted(code)),

@@ -11,8 +11,8 @@ use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, Meet
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
 use crate::domain::{
-    DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
-    Oversight, Role,
+    DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId,
+    OrgKind, OrgUnit, Oversight, Role,
 };
 use crate::io::problem::{Problem, Problems};
 use crate::io::{ImportError, ImportSummary};
@@ -30,8 +30,9 @@ pub fn import_batch(
         return Err(problems.into_error());
     }
     let notes = problems.take_notes();
+    let today = store.clock().today();
     let mut summary = store.write(move |w| {
-        let refs = resolve(w, &batch, &mut problems)?;
+        let refs = resolve(w, &batch, &mut problems, today)?;
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
@@ -114,7 +115,12 @@ struct Refs {
     documents: Vec<Option<MeetingAt>>,
 }
 
-fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Refs, StoreError> {
+fn resolve(
+    w: &Writer<'_>,
+    batch: &Batch,
+    problems: &mut Problems,
+    today: NaiveDate,
+) -> Result<Refs, StoreError> {
     let orgs = resolve_codes(w, batch, problems)?;
     let StoredCards {
         members,
@@ -134,6 +140,7 @@ fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Ref
         batch,
         refs: &refs,
         problems,
+        today,
     };
     check.org_parents();
     check.parent_cycles();
@@ -308,6 +315,8 @@ struct Check<'a, 'p> {
     batch: &'a Batch,
     refs: &'a Refs,
     problems: &'p mut Problems,
+    /// The day the import is judged on: no meeting is held after it.
+    today: NaiveDate,
 }
 
 impl Check<'_, '_> {
@@ -687,9 +696,11 @@ impl Check<'_, '_> {
         let mut seen: KeyMap<(OrgKey, NaiveDate, MeetingKind), usize> = KeyMap::default();
         let mut found = MeetingKeys::default();
         for (i, meeting) in self.batch.meetings.iter().enumerate() {
-            let org = self
-                .org_ref(meeting.line, "org", meeting.org)
-                .and_then(Self::key_of);
+            let at = self.org_ref(meeting.line, "org", meeting.org);
+            if let Some(at) = at {
+                self.meeting_day(w, meeting, at)?;
+            }
+            let org = at.and_then(Self::key_of);
             if let Some(org) = org {
                 let first_line = match seen.entry((org, meeting.date, meeting.kind)) {
                     Entry::Occupied(first) => Some(Some(*first.get())),
@@ -722,6 +733,32 @@ impl Check<'_, '_> {
             }
         }
         Ok(found)
+    }
+
+    /// A held meeting is not after today, and no meeting of a dissolved organisation falls on
+    /// or after its dissolution.
+    fn meeting_day(
+        &mut self,
+        w: &Writer<'_>,
+        meeting: &MeetingRec,
+        at: OrgAt,
+    ) -> Result<(), StoreError> {
+        if meeting.state == MeetingState::Held && meeting.date > self.today {
+            let today = self.today;
+            self.problems
+                .add(meeting.line, Problem::HeldAfterToday { today });
+        }
+        let dissolved = match at {
+            OrgAt::File(i) => self.batch.orgs[i].dissolved,
+            OrgAt::Db { id, .. } => w.org(id)?.and_then(|o| o.dissolved),
+            OrgAt::Unknown | OrgAt::Broken => None,
+        };
+        if let Some(dissolved) = dissolved.filter(|d| meeting.date >= *d) {
+            let org = self.batch.code_text(meeting.org).to_string();
+            self.problems
+                .add(meeting.line, Problem::AfterDissolution { org, dissolved });
+        }
+        Ok(())
     }
 
     /// Every document names a meeting of the file or of the database.

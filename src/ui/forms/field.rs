@@ -10,7 +10,7 @@ use ratatui::text::Span;
 use super::Refusal;
 use super::words;
 use crate::domain::Lang;
-use crate::domain::date::parse_iso;
+use crate::domain::date::{DateParseError, in_range, parse_iso};
 use crate::domain::edit::{EditError, clean_text};
 use crate::domain::text::nfc;
 use crate::ui::cells::{safe, width};
@@ -390,9 +390,15 @@ impl Fields {
         if text.is_empty() {
             return Ok(None);
         }
-        parse_date(text)
-            .map(Some)
-            .ok_or_else(|| Refusal::at(index, words::bad_date(lang, &self.get(index).label, text)))
+        let label = &self.get(index).label;
+        match parse_date(text) {
+            Some(date) if in_range(date) => Ok(Some(date)),
+            Some(_) => Err(Refusal::at(
+                index,
+                words::date_out_of_range(lang, label, text),
+            )),
+            None => Err(Refusal::at(index, words::bad_date(lang, label, text))),
+        }
     }
 
     /// A date that must be given.
@@ -424,11 +430,16 @@ impl Fields {
 
 /// A date as people type it: `2026-11-07` (ISO), or day first the Vietnamese way,
 /// `07/11/2026`, `7/11/2026`, `07.11.2026`, `07-11-2026`, always with the whole year.
-/// `None` for anything else, an impossible day (`31/02/2026`) included.
+/// `None` for anything else, an impossible day (`31/02/2026`) included. A real day outside
+/// the range chibo accepts is read: the caller refuses it saying so.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    if let Ok(date) = parse_iso(text) {
-        return Some(date);
+    match parse_iso(text) {
+        Ok(date) => return Some(date),
+        Err(DateParseError::OutOfRange { .. }) => {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        }
+        Err(_) => {}
     }
     let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
     let [day, month, year] = parts.as_slice() else {

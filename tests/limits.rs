@@ -1,0 +1,161 @@
+//! The limits every input is held to (`domain::date`, `domain::text`, `domain::org`), driven
+//! through the real binary: a date outside 1900..2199, a text over its length or with an
+//! invisible character, a tree deeper than its limit are refused with FILE:LINE — never a
+//! panic (exit 101), never a silent success — and nothing is written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{chibo, text};
+use tempfile::TempDir;
+
+const TREE: &str = concat!(
+    r#"{"type":"org","code":"A","name":"Tỉnh ủy A","kind":"provincial_committee","meeting_rule":{"day":5}}"#,
+    "\n",
+    r#"{"type":"org","code":"A.B","name":"Chi bộ B","kind":"grassroots_branch","parent":"A"}"#,
+    "\n",
+);
+
+/// A database path in a directory of its own, and a place for the files imported into it.
+struct Scene {
+    dir: TempDir,
+    db: PathBuf,
+}
+
+impl Scene {
+    fn new() -> Scene {
+        let dir = TempDir::new().unwrap();
+        let db = dir.path().join("chibo.redb");
+        Scene { dir, db }
+    }
+
+    fn file(&self, name: &str, body: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        chibo(&self.db).args(args).output().unwrap()
+    }
+
+    fn import(&self, lang: &str, file: &Path) -> Output {
+        chibo(&self.db)
+            .args(["--lang", lang, "--today", "2026-12-07", "import"])
+            .arg(file)
+            .output()
+            .unwrap()
+    }
+}
+
+/// The refusal's message, after checking it is an error (exit 1), not a panic.
+fn refused(output: &Output) -> String {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_meeting_of_year_0_is_refused_at_its_line() {
+    let s = Scene::new();
+    let body = format!(
+        "{TREE}{}\n",
+        r#"{"type":"meeting","org":"A.B","kind":"regular","date":"0000-01-05"}"#
+    );
+    let file = s.file("year0.jsonl", &body);
+    let en = refused(&s.import("en", &file));
+    assert!(
+        en.contains(
+            "year0.jsonl:3: field \"date\": \"0000-01-05\" is outside the dates chibo accepts \
+             (1900-01-01 to 2199-12-31)"
+        ),
+        "{en}"
+    );
+    assert!(en.contains("nothing was imported"), "{en}");
+    let vi = refused(&s.import("vi", &file));
+    assert!(
+        vi.contains("year0.jsonl:3: trường \"date\": \"0000-01-05\" nằm ngoài khoảng ngày"),
+        "{vi}"
+    );
+}
+
+#[test]
+fn today_outside_the_accepted_dates_is_refused_in_the_chosen_language() {
+    let s = Scene::new();
+    // A wrong command line: exit 2, as for any other option (docs/user-guide.md, exit codes).
+    let wrong_command_line = |output: &Output| {
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        stderr
+    };
+    let en = wrong_command_line(&s.run(&["--lang", "en", "--today", "0000-01-01", "check"]));
+    assert_eq!(
+        en,
+        "chibo: --today \"0000-01-01\" is outside the dates chibo accepts (1900-01-01 to \
+         2199-12-31)\n"
+    );
+    let vi = wrong_command_line(&s.run(&["--today", "0000-01-01", "check"]));
+    assert!(vi.contains("nằm ngoài khoảng ngày chibo nhận"), "{vi}");
+    assert!(
+        !s.db.exists(),
+        "nothing is opened for a refused command line"
+    );
+}
+
+#[test]
+fn the_demo_is_refused_for_a_today_it_cannot_fill() {
+    let s = Scene::new();
+    let en = text(
+        &s.run(&["--lang", "en", "--today", "9999-12-31", "demo"])
+            .stderr,
+    );
+    assert!(en.contains("outside the dates chibo accepts"), "{en}");
+    let en = refused(&s.run(&["--lang", "en", "--today", "2199-12-31", "demo"]));
+    assert!(
+        en.contains(
+            "cannot make the demo for 2199-12-31: today must be from 2000-01-01 to 2199-10-31"
+        ),
+        "{en}"
+    );
+    assert!(!s.db.exists(), "no half-made demo is left");
+}
+
+#[test]
+fn a_meeting_held_after_today_or_after_its_branch_was_dissolved_is_refused() {
+    let s = Scene::new();
+    let body = concat!(
+        r#"{"type":"org","code":"A","name":"Tỉnh ủy A","kind":"provincial_committee","meeting_rule":{"day":5}}"#,
+        "\n",
+        r#"{"type":"org","code":"A.B","name":"Chi bộ B","kind":"grassroots_branch","parent":"A","dissolved":"2021-07-01"}"#,
+        "\n",
+        r#"{"type":"org","code":"A.C","name":"Chi bộ C","kind":"grassroots_branch","parent":"A"}"#,
+        "\n",
+        r#"{"type":"meeting","org":"A.C","kind":"regular","date":"2099-01-05"}"#,
+        "\n",
+        r#"{"type":"meeting","org":"A.B","kind":"regular","date":"2026-01-05"}"#,
+        "\n",
+        r#"{"type":"meeting","org":"A.B","kind":"regular","date":"2021-06-05"}"#,
+        "\n",
+    );
+    let file = s.file("later.jsonl", body);
+    let en = refused(&s.import("en", &file));
+    assert!(
+        en.contains("later.jsonl:4: a meeting held cannot be after today (2026-12-07)"),
+        "{en}"
+    );
+    assert!(
+        en.contains(
+            "later.jsonl:5: organisation \"A.B\" was dissolved on 2021-07-01: the meeting must \
+             come before that day"
+        ),
+        "{en}"
+    );
+    assert!(
+        !en.contains("later.jsonl:6"),
+        "a meeting before it is fine: {en}"
+    );
+    assert!(en.contains("2 error(s)"), "{en}");
+}
