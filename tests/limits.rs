@@ -159,3 +159,75 @@ fn a_meeting_held_after_today_or_after_its_branch_was_dissolved_is_refused() {
     );
     assert!(en.contains("2 error(s)"), "{en}");
 }
+
+#[test]
+fn a_name_over_its_limit_or_with_a_zero_width_character_is_refused_at_its_line() {
+    let s = Scene::new();
+    let long = "A ".repeat(20_000);
+    let body = format!(
+        "{TREE}{}\n{}\n{}\n",
+        format_args!(
+            r#"{{"type":"member","card":"48000001","name":"{}","org":"A.B"}}"#,
+            long.trim_end()
+        ),
+        r#"{"type":"member","card":"48000002","name":"Nguyễn\u200bVăn An","org":"A.B"}"#,
+        format_args!(
+            r#"{{"type":"org","code":"{}","name":"Chi bộ C","kind":"grassroots_branch","parent":"A"}}"#,
+            "C".repeat(33)
+        ),
+    );
+    let file = s.file("long.jsonl", &body);
+    let en = refused(&s.import("en", &file));
+    assert!(
+        en.contains("long.jsonl:3: field \"name\" is longer than 100 characters (39999 given)"),
+        "{en}"
+    );
+    assert!(
+        en.contains(
+            "long.jsonl:4: field \"name\" holds the invisible or private-use character U+200B"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("long.jsonl:5: field \"code\" is longer than 32 characters (33 given)"),
+        "{en}"
+    );
+    let vi = refused(&s.import("vi", &file));
+    assert!(
+        vi.contains("long.jsonl:3: trường \"name\" dài quá 100 ký tự (có 39999)"),
+        "{vi}"
+    );
+    // Nothing was written: the file stays small.
+    let size = std::fs::metadata(&s.db).map_or(0, |m| m.len());
+    assert!(size < 2_000_000, "{size} bytes");
+}
+
+#[test]
+fn full_width_card_digits_are_stored_as_ascii_and_prose_loses_invisible_characters() {
+    let s = Scene::new();
+    let body = format!(
+        "{TREE}{}\n{}\n",
+        r#"{"type":"member","card":"４８１２３４５６","name":"Phạm Ngọc Đường","org":"A.B"}"#,
+        r#"{"type":"meeting","org":"A.B","kind":"regular","date":"2026-11-05","place":"Hội trường\u200b khu 2","topic":"Tổng kết\ue000 năm","attendance":{"４８１２３４５６":"present"},"minutes":"Khai mạc\ufeff lúc 19:30"}"#,
+    );
+    let file = s.file("wide.jsonl", &body);
+    let stderr = text(&s.import("en", &file).stderr);
+    assert!(stderr.contains("imported"), "{stderr}");
+    let export = chibo(&s.db).arg("export").output().unwrap();
+    let out = text(&export.stdout);
+    assert!(out.contains(r#""card":"48123456""#), "{out}");
+    assert!(out.contains(r#""48123456":"present""#), "{out}");
+    assert!(out.contains("Hội trường khu 2"), "{out}");
+    assert!(out.contains("Tổng kết năm"), "{out}");
+    assert!(out.contains("Khai mạc lúc 19:30"), "{out}");
+    let bad = s.file(
+        "letters.jsonl",
+        r#"{"type":"member","card":"48-12","name":"Lê Văn Tám","org":"A.B"}
+"#,
+    );
+    let en = refused(&s.import("en", &bad));
+    assert!(
+        en.contains("letters.jsonl:1: field \"card\" must be digits 0-9 only"),
+        "{en}"
+    );
+}

@@ -1,10 +1,15 @@
 //! The rules an edit must follow before it reaches the store: what a form checks and says,
 //! in the user's language.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::classification::Grade;
+use super::date::{in_range, out_of_range_words};
 use super::lang::Lang;
+use super::limits::{TextKind, TextLimitError, check_stored, limited};
+use super::meeting::Meeting;
 use super::member::{Member, MemberStatus, StatusChange};
 use super::org::{OrgKind, OrgUnit};
 use super::text::{has_unsafe_chars, nfc};
@@ -14,6 +19,10 @@ use super::text::{has_unsafe_chars, nfc};
 pub enum EditError {
     Empty(&'static str),
     UnsafeText(&'static str),
+    /// A text over its limit or with a character its kind may not hold (`domain::limits`).
+    TextLimit(&'static str, TextLimitError),
+    /// A date outside the range chibo accepts (`domain::date`).
+    DateOutOfRange(&'static str),
     CannotSitUnder {
         kind: OrgKind,
         parent: OrgKind,
@@ -95,6 +104,17 @@ impl EditError {
                 format!("{} chứa ký tự điều khiển", field_vi(field)),
                 format!("{field} contains control characters"),
             ),
+            EditError::TextLimit(field, why) => lang.pick(
+                format!("{} {}", field_vi(field), why.message(lang)),
+                format!("{field} {}", why.message(lang)),
+            ),
+            EditError::DateOutOfRange(field) => {
+                let why = out_of_range_words(lang);
+                lang.pick(
+                    format!("{} {why}", field_vi(field)),
+                    format!("{field} {why}"),
+                )
+            }
             EditError::CannotSitUnder { kind, parent } => {
                 let (kind, parent) = (kind.label(lang, false), parent.label(lang, false));
                 lang.pick(
@@ -205,8 +225,10 @@ fn field_vi(field: &str) -> &str {
     }
 }
 
-/// A name or code as it will be stored: NFC, trimmed, non-empty, free of control characters.
-pub fn clean_text(field: &'static str, text: &str) -> Result<String, EditError> {
+/// A text as it will be stored: NFC, trimmed, non-empty, free of control characters, and
+/// held to the limits of its `kind` (a card's full-width digits made ASCII, prose without
+/// invisible characters).
+pub fn clean_text(field: &'static str, kind: TextKind, text: &str) -> Result<String, EditError> {
     let text = nfc(text.trim()).into_owned();
     if text.is_empty() {
         return Err(EditError::Empty(field));
@@ -214,7 +236,83 @@ pub fn clean_text(field: &'static str, text: &str) -> Result<String, EditError> 
     if has_unsafe_chars(&text) {
         return Err(EditError::UnsafeText(field));
     }
-    Ok(text)
+    match limited(kind, &text) {
+        Ok(Cow::Borrowed(_)) => Ok(text),
+        Ok(Cow::Owned(changed)) => Ok(changed),
+        Err(why) => Err(EditError::TextLimit(field, why)),
+    }
+}
+
+/// An organisation as the store writes it: its code and name within their limits, its
+/// dates in the accepted range. Every write of an organisation passes here.
+pub fn check_org_record(org: &OrgUnit) -> Result<(), EditError> {
+    check_stored_text("code", TextKind::Code, &org.code)?;
+    check_stored_text("name", TextKind::OrgName, &org.name)?;
+    check_dates([("founded", org.founded), ("dissolved", org.dissolved)])
+}
+
+/// A member as the store writes it, held like [`check_org_record`]: card, name, phone,
+/// residence, dates and the reasons and days of the status history.
+pub fn check_member_record(member: &Member) -> Result<(), EditError> {
+    check_stored_text("card", TextKind::Card, &member.card)?;
+    check_stored_text("name", TextKind::PersonName, &member.name)?;
+    for (field, text) in [("phone", &member.phone), ("residence", &member.residence)] {
+        if let Some(text) = text {
+            check_stored_text(field, TextKind::Line, text)?;
+        }
+    }
+    check_dates([
+        ("born", member.born),
+        ("admitted", member.admitted),
+        ("full_member", member.full_member),
+    ])?;
+    for change in &member.history {
+        if let Some(reason) = &change.reason {
+            check_stored_text("reason", TextKind::Reason, reason)?;
+        }
+        check_dates([("from", Some(change.from)), ("until", change.until)])?;
+    }
+    Ok(())
+}
+
+/// A meeting as the store writes it: its day and the first planned one in range, its place,
+/// topic, agenda items, excuses and minutes within their limits.
+pub fn check_meeting_record(meeting: &Meeting) -> Result<(), EditError> {
+    check_dates([("date", Some(meeting.date)), ("planned", meeting.planned)])?;
+    let texts = [
+        ("place", TextKind::Place, meeting.place.as_deref()),
+        ("topic", TextKind::Topic, meeting.topic.as_deref()),
+        ("minutes", TextKind::Minutes, meeting.minutes.as_deref()),
+    ];
+    for (field, kind, text) in texts {
+        if let Some(text) = text {
+            check_stored_text(field, kind, text)?;
+        }
+    }
+    for item in &meeting.agenda {
+        check_stored_text("agenda", TextKind::AgendaItem, item)?;
+    }
+    for (_, reason) in &meeting.excuses {
+        check_stored_text("excuses", TextKind::Reason, reason)?;
+    }
+    Ok(())
+}
+
+fn check_dates<const N: usize>(
+    dates: [(&'static str, Option<NaiveDate>); N],
+) -> Result<(), EditError> {
+    match dates
+        .into_iter()
+        .find(|(_, d)| d.is_some_and(|d| !in_range(d)))
+    {
+        Some((field, _)) => Err(EditError::DateOutOfRange(field)),
+        None => Ok(()),
+    }
+}
+
+/// What the store's commands hold a text to before writing it (`limits::check_stored`).
+pub fn check_stored_text(field: &'static str, kind: TextKind, text: &str) -> Result<(), EditError> {
+    check_stored(kind, text).map_err(|why| EditError::TextLimit(field, why))
 }
 
 /// An organisation of `kind` may be placed under `parent` (or be a root when `None`).
@@ -355,12 +453,15 @@ mod tests {
     #[test]
     fn text_is_trimmed_composed_and_refused_when_empty_or_unsafe() {
         assert_eq!(
-            clean_text("name", "  Nguye\u{302}\u{303}n ").unwrap(),
+            clean_text("name", TextKind::PersonName, "  Nguye\u{302}\u{303}n ").unwrap(),
             "Nguyễn"
         );
-        assert_eq!(clean_text("name", "   "), Err(EditError::Empty("name")));
         assert_eq!(
-            clean_text("name", "a\u{1b}[2Jb"),
+            clean_text("name", TextKind::PersonName, "   "),
+            Err(EditError::Empty("name"))
+        );
+        assert_eq!(
+            clean_text("name", TextKind::PersonName, "a\u{1b}[2Jb"),
             Err(EditError::UnsafeText("name"))
         );
     }

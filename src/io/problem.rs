@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::domain::Lang;
 use crate::domain::date::out_of_range_words;
 use crate::domain::edit::{Dated, Since};
+use crate::domain::limits::TextLimitError;
 use crate::domain::text::quoted;
 
 use super::{ImportError, LineError};
@@ -49,6 +50,12 @@ pub enum Problem {
         field: &'static str,
         found: String,
         forms: &'static str,
+    },
+    /// A text over its length limit, or with a character its kind may not hold
+    /// (`domain::limits`).
+    TextLimit {
+        field: &'static str,
+        why: TextLimitError,
     },
     /// A real day outside the range chibo accepts (`domain::date`).
     DateOutOfRange {
@@ -328,6 +335,10 @@ impl Problem {
             BadDate { field, found, forms } => lang.pick(
                 format!("trường \"{field}\": {} không phải là một ngày có thật dạng {forms}", quoted(found)),
                 format!("field \"{field}\": {} is not a real date in the form {forms}", quoted(found)),
+            ),
+            TextLimit { field, why } => lang.pick(
+                format!("trường \"{field}\" {}", why.message(lang)),
+                format!("field \"{field}\" {}", why.message(lang)),
             ),
             DateOutOfRange { field, found } => {
                 let why = out_of_range_words(lang);

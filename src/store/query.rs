@@ -13,6 +13,7 @@ use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::tables::*;
 use crate::domain::date::day_number;
+use crate::domain::edit::{check_meeting_record, check_member_record, check_org_record};
 use crate::domain::schedule::{self, ScheduleRule};
 use crate::domain::stats::TotalsDelta;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
@@ -867,6 +868,7 @@ impl Writer<'_> {
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
+        check_org_record(org)?;
         self.require_writable_org(org.id, org.parent)?;
         self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
@@ -1009,6 +1011,7 @@ impl Writer<'_> {
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
+        check_member_record(member)?;
         self.require_scope(member.org)?;
         if let Some(old) = self.member(member.id)? {
             self.require_scope(old.org)?;
@@ -1190,6 +1193,7 @@ impl Writer<'_> {
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_meetings())?;
+        check_meeting_record(meeting)?;
         self.require_scope(meeting.org)?;
         if let Some(old) = self.meeting(meeting.id)? {
             self.require_scope(old.org)?;

@@ -7,6 +7,7 @@ use super::batch::{Batch, ClassificationRec, GradedRef};
 use super::fields::Fields;
 use super::json::Text;
 use crate::domain::classification::Thresholds;
+use crate::domain::limits::TextKind;
 use crate::domain::{Classification, Grade};
 use crate::io::problem::Problem;
 
@@ -52,8 +53,8 @@ impl<'a> ClassificationLine<'a> {
     /// The grade may be left out when the score is given: it is then the one the score
     /// earns by the default thresholds (Regulation 366-QĐ/TW).
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let org = f.optional("org", self.org.as_deref());
-        let card = f.optional("card", self.card.as_deref());
+        let org = f.optional("org", TextKind::Code, self.org.as_deref());
+        let card = f.optional("card", TextKind::Card, self.card.as_deref());
         let year = match self.year {
             None => f.refuse(Problem::Missing { field: "year" }),
             Some(y) if (1930..=9999).contains(&y) => Some(y as i32),

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::date::{DateParseError, in_range, parse_clock, parse_moment};
+use crate::domain::limits::{TextKind, limited};
 use crate::domain::text::{has_unsafe_chars, nfc};
 use crate::io::problem::{Problem, Problems};
 
@@ -92,22 +93,24 @@ impl<'p> Fields<'p> {
     }
 
     /// A required one-line text (a code, a card, a name): trimmed, without control
-    /// characters or bidi overrides, NFC.
+    /// characters or bidi overrides, NFC, held to the limits of its `kind`.
     pub fn required<'v>(
         &mut self,
         field: &'static str,
+        kind: TextKind,
         value: Option<&'v str>,
     ) -> Option<Cow<'v, str>> {
         if is_blank(value) {
             self.report(Problem::Missing { field });
         }
-        self.optional(field, value)
+        self.optional(field, kind, value)
     }
 
     /// An optional one-line text, checked like [`Fields::required`]; empty reads as absent.
     pub fn optional<'v>(
         &mut self,
         field: &'static str,
+        kind: TextKind,
         value: Option<&'v str>,
     ) -> Option<Cow<'v, str>> {
         let text = value?.trim();
@@ -121,12 +124,33 @@ impl<'p> Fields<'p> {
             });
             return None;
         }
-        Some(normalised(text))
+        self.limited(field, kind, normalised(text))
+    }
+
+    /// `text` held to the limits of `kind` (`domain::limits`), reported at this line when it
+    /// breaks one.
+    fn limited<'v>(
+        &mut self,
+        field: &'static str,
+        kind: TextKind,
+        text: Cow<'v, str>,
+    ) -> Option<Cow<'v, str>> {
+        match limited(kind, &text) {
+            Ok(Cow::Borrowed(_)) => Some(text),
+            Ok(Cow::Owned(changed)) => Some(Cow::Owned(changed)),
+            Err(why) => self.refuse(Problem::TextLimit { field, why }),
+        }
     }
 
     /// Optional free text (minutes, a topic): line breaks and tabs are allowed, other
-    /// control characters are not. Kept as written apart from NFC; empty reads as absent.
-    pub fn free_text(&mut self, field: &'static str, value: Option<&str>) -> Option<String> {
+    /// control characters are not. Kept as written apart from NFC and the limits of `kind`;
+    /// empty reads as absent.
+    pub fn free_text(
+        &mut self,
+        field: &'static str,
+        kind: TextKind,
+        value: Option<&str>,
+    ) -> Option<String> {
         let text = value?;
         if text.trim().is_empty() {
             return None;
@@ -139,7 +163,8 @@ impl<'p> Fields<'p> {
             });
             return None;
         }
-        Some(normalised(text).into_owned())
+        self.limited(field, kind, normalised(text))
+            .map(Cow::into_owned)
     }
 
     /// A required word of a closed vocabulary.

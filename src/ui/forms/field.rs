@@ -12,6 +12,7 @@ use super::words;
 use crate::domain::Lang;
 use crate::domain::date::{DateParseError, in_range, parse_iso};
 use crate::domain::edit::{EditError, clean_text};
+use crate::domain::limits::TextKind;
 use crate::domain::text::nfc;
 use crate::ui::cells::{safe, width};
 use crate::ui::keymap::Action;
@@ -362,23 +363,35 @@ impl Fields {
         }
     }
 
-    /// Text that must be given: trimmed, NFC, without control characters.
-    pub fn required_text(&self, index: usize, lang: Lang) -> Result<String, Refusal> {
-        clean_text("", self.text(index)).map_err(|e| self.text_refusal(index, &e, lang))
+    /// Text that must be given: trimmed, NFC, without control characters, held to the
+    /// limits of its `kind`.
+    pub fn required_text(
+        &self,
+        index: usize,
+        kind: TextKind,
+        lang: Lang,
+    ) -> Result<String, Refusal> {
+        clean_text("", kind, self.text(index)).map_err(|e| self.text_refusal(index, &e, lang))
     }
 
     /// Text that may be left empty (then `None`), otherwise held to the same rules.
-    pub fn optional_text(&self, index: usize, lang: Lang) -> Result<Option<String>, Refusal> {
+    pub fn optional_text(
+        &self,
+        index: usize,
+        kind: TextKind,
+        lang: Lang,
+    ) -> Result<Option<String>, Refusal> {
         if self.text(index).trim().is_empty() {
             return Ok(None);
         }
-        self.required_text(index, lang).map(Some)
+        self.required_text(index, kind, lang).map(Some)
     }
 
     fn text_refusal(&self, index: usize, error: &EditError, lang: Lang) -> Refusal {
         let label = &self.get(index).label;
         let message = match error {
             EditError::Empty(_) => words::empty(lang, label),
+            EditError::TextLimit(_, why) => format!("{label} {}", why.message(lang)),
             _ => words::unsafe_text(lang, label),
         };
         Refusal::at(index, message)

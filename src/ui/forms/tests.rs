@@ -488,6 +488,40 @@ fn a_status_that_takes_a_member_off_the_roll_is_confirmed_first() {
 }
 
 #[test]
+fn a_name_too_long_or_with_an_invisible_character_is_refused_at_its_field() {
+    let mut s = scene(Lang::En);
+    let count = s.member_count();
+    s.go_to_org("QN.HL.HG.K2");
+    s.press("tab a");
+    s.type_text("４８９９９００３");
+    s.press("tab");
+    s.type_text(&"Lê Văn Tám ".repeat(10));
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Form);
+    assert!(s.status_is_error());
+    assert_eq!(
+        s.status(),
+        "Full name is longer than 100 characters (109 given)"
+    );
+    s.press("ctrl-u");
+    s.type_text("Lê Văn\u{200B} Tám");
+    s.press("enter");
+    assert_eq!(
+        s.status(),
+        "Full name holds the invisible or private-use character U+200B"
+    );
+    assert_eq!(s.member_count(), count, "nothing written");
+    s.press("ctrl-u");
+    s.type_text("Lê Văn Tám");
+    s.press("enter");
+    assert_eq!(s.status(), "Added Lê Văn Tám to Chi bộ khu 2.");
+    assert_eq!(s.member_count(), count + 1);
+    let r = s.store.read().unwrap();
+    let added = r.member_by_card("48999003").unwrap();
+    assert!(added.is_some(), "full-width digits are stored as ASCII");
+}
+
+#[test]
 fn an_invalid_date_or_a_control_character_is_refused_and_nothing_written() {
     let mut s = scene(Lang::Vi);
     let count = s.member_count();
