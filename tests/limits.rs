@@ -231,3 +231,68 @@ fn full_width_card_digits_are_stored_as_ascii_and_prose_loses_invisible_characte
         "{en}"
     );
 }
+
+/// A chain of `levels` organisations, each under the one before, one per line.
+fn chain(levels: usize) -> String {
+    let mut body = String::from(
+        r#"{"type":"org","code":"C1","name":"Tỉnh ủy C","kind":"provincial_committee"}"#,
+    );
+    body.push('\n');
+    for n in 2..=levels {
+        body.push_str(&format!(
+            r#"{{"type":"org","code":"C{n}","name":"Đảng ủy {n}","kind":"bloc_committee","parent":"C{}"}}"#,
+            n - 1
+        ));
+        body.push('\n');
+    }
+    body
+}
+
+#[test]
+fn a_chain_deeper_than_twelve_levels_is_refused_at_the_first_level_past_it() {
+    let s = Scene::new();
+    let file = s.file("chain.jsonl", &chain(20));
+    let en = refused(&s.import("en", &file));
+    assert!(
+        en.ends_with(
+            "chain.jsonl:13: organisation \"C13\" would be at level 13: the tree has at most 12 \
+             levels\nchibo: 1 error(s); nothing was imported\n"
+        ),
+        "{en}"
+    );
+    let vi = refused(&s.import("vi", &file));
+    assert!(
+        vi.contains(
+            "chain.jsonl:13: tổ chức \"C13\" nằm ở cấp thứ 13: cây tổ chức có tối đa 12 cấp"
+        ),
+        "{vi}"
+    );
+    // Twelve levels fit; a thirteenth under them, in a later file, is refused at its line too.
+    let fits = s.file("twelve.jsonl", &chain(12));
+    let stderr = text(&s.import("en", &fits).stderr);
+    assert!(stderr.contains("imported 12 organisations"), "{stderr}");
+    let more = s.file(
+        "more.jsonl",
+        "{\"type\":\"org\",\"code\":\"C13\",\"name\":\"Đảng ủy 13\",\"kind\":\"bloc_committee\",\"parent\":\"C12\"}\n",
+    );
+    let en = refused(&s.import("en", &more));
+    assert!(
+        en.contains("more.jsonl:1: organisation \"C13\" would be at level 13"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_ten_thousand_level_chain_fails_fast_at_its_line() {
+    let s = Scene::new();
+    let file = s.file("deep.jsonl", &chain(10_000));
+    let started = std::time::Instant::now();
+    let en = refused(&s.import("en", &file));
+    let took = started.elapsed();
+    assert!(
+        en.contains("deep.jsonl:13: organisation \"C13\" would be at level 13"),
+        "{en}"
+    );
+    assert!(en.contains("1 error(s)"), "{en}");
+    assert!(took.as_secs() < 10, "linear, not quadratic: {took:?}");
+}

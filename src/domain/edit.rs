@@ -11,7 +11,7 @@ use super::lang::Lang;
 use super::limits::{TextKind, TextLimitError, check_stored, limited};
 use super::meeting::Meeting;
 use super::member::{Member, MemberStatus, StatusChange};
-use super::org::{OrgKind, OrgUnit};
+use super::org::{MAX_DEPTH, OrgKind, OrgUnit};
 use super::text::{has_unsafe_chars, nfc};
 
 /// Why an edit was refused, worded for the status line.
@@ -23,6 +23,10 @@ pub enum EditError {
     TextLimit(&'static str, TextLimitError),
     /// A date outside the range chibo accepts (`domain::date`).
     DateOutOfRange(&'static str),
+    /// The change would put an organisation at level `deepest`, past [`MAX_DEPTH`].
+    TooDeep {
+        deepest: usize,
+    },
     CannotSitUnder {
         kind: OrgKind,
         parent: OrgKind,
@@ -115,6 +119,14 @@ impl EditError {
                     format!("{field} {why}"),
                 )
             }
+            EditError::TooDeep { deepest } => lang.pick(
+                format!(
+                    "cây tổ chức có tối đa {MAX_DEPTH} cấp: thay đổi này tạo ra cấp thứ {deepest}"
+                ),
+                format!(
+                    "the tree has at most {MAX_DEPTH} levels: this would make a level {deepest}"
+                ),
+            ),
             EditError::CannotSitUnder { kind, parent } => {
                 let (kind, parent) = (kind.label(lang, false), parent.label(lang, false));
                 lang.pick(
@@ -340,6 +352,16 @@ pub fn check_move(
     check_placement(org.kind, Some(target))
 }
 
+/// An organisation whose deepest part would sit at level `deepest` (the root is level 1):
+/// refused past [`MAX_DEPTH`]. Adding under a parent at level n makes level n + 1; moving a
+/// subtree `height` levels high under a target at level n makes level n + height.
+pub fn check_depth(deepest: usize) -> Result<(), EditError> {
+    if deepest > MAX_DEPTH {
+        return Err(EditError::TooDeep { deepest });
+    }
+    Ok(())
+}
+
 /// Marks `org` dissolved on `date`; its history stays.
 pub fn dissolve(org: &OrgUnit, date: NaiveDate) -> Result<OrgUnit, EditError> {
     if let Some(already) = org.dissolved {
@@ -448,6 +470,19 @@ mod tests {
             founded: parse_iso("2000-01-01").ok(),
             ..OrgUnit::new(OrgId(id), format!("C{id}"), name, kind, parent.map(OrgId))
         }
+    }
+
+    #[test]
+    fn the_tree_is_at_most_twelve_levels_deep() {
+        assert_eq!(check_depth(MAX_DEPTH), Ok(()));
+        assert_eq!(
+            check_depth(MAX_DEPTH + 1),
+            Err(EditError::TooDeep { deepest: 13 })
+        );
+        assert_eq!(
+            EditError::TooDeep { deepest: 13 }.message(Lang::En),
+            "the tree has at most 12 levels: this would make a level 13"
+        );
     }
 
     #[test]

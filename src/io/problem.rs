@@ -7,6 +7,7 @@ use crate::domain::Lang;
 use crate::domain::date::out_of_range_words;
 use crate::domain::edit::{Dated, Since};
 use crate::domain::limits::TextLimitError;
+use crate::domain::org::MAX_DEPTH;
 use crate::domain::text::quoted;
 
 use super::{ImportError, LineError};
@@ -141,6 +142,11 @@ pub enum Problem {
     },
     ParentCycle {
         codes: Vec<String>,
+    },
+    /// An organisation past the tree's depth limit (`domain::org::MAX_DEPTH`).
+    TooDeep {
+        code: String,
+        level: usize,
     },
     MemberOrgNotBranch {
         code: String,
@@ -442,6 +448,16 @@ impl Problem {
             Placement { kind, parent, parent_kind } => lang.pick(
                 format!("tổ chức loại {kind} không thể nằm dưới {} (loại {parent_kind})", quoted(parent)),
                 format!("an organisation of kind {kind} cannot sit under {} (kind {parent_kind})", quoted(parent)),
+            ),
+            TooDeep { code, level } => lang.pick(
+                format!(
+                    "tổ chức {} nằm ở cấp thứ {level}: cây tổ chức có tối đa {MAX_DEPTH} cấp",
+                    quoted(code)
+                ),
+                format!(
+                    "organisation {} would be at level {level}: the tree has at most {MAX_DEPTH} levels",
+                    quoted(code)
+                ),
             ),
             ParentCycle { codes } => {
                 let chain = codes.iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" → ");

@@ -443,9 +443,10 @@ queries! {
     /// rules), never shown as such.
     pub(super) fn ancestors_all(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
         let mut out: Vec<OrgUnit> = Vec::new();
+        let mut seen = std::collections::HashSet::from([id]);
         let mut next = self.org_any(id)?.and_then(|o| o.parent);
         while let Some(parent) = next {
-            if out.iter().any(|o| o.id == parent) || parent == id {
+            if !seen.insert(parent) {
                 return Err(StoreError::Corrupt(format!("parent cycle through org {}", parent.0)));
             }
             let org = self.org_any(parent)?.ok_or_else(|| missing("org", parent.0))?;
@@ -453,6 +454,35 @@ queries! {
             out.push(org);
         }
         Ok(out)
+    }
+
+    /// The level of `id` in the whole tree, its root being level 1 (`domain::org::MAX_DEPTH`):
+    /// a number, so the scope does not hide it.
+    pub fn level_of(&self, id: OrgId) -> Result<usize, StoreError> {
+        Ok(self.ancestors_all(id)?.len() + 1)
+    }
+
+    /// How many levels the subtree of `id` spans, `id` itself being 1: one range scan per
+    /// organisation in it, whatever the scope (a move takes the whole subtree along).
+    pub fn height_of(&self, id: OrgId) -> Result<usize, StoreError> {
+        let mut seen = std::collections::HashSet::from([id]);
+        let mut level = vec![id.0];
+        let mut height = 0;
+        while !level.is_empty() {
+            height += 1;
+            let mut below = Vec::new();
+            for parent in level {
+                for row in self.org_children.range((parent, NO_BYTES, 0)..(parent + 1, NO_BYTES, 0))? {
+                    let child = row?.0.value().2;
+                    if !seen.insert(OrgId(child)) {
+                        return Err(StoreError::Corrupt(format!("org {child} is listed twice under the tree")));
+                    }
+                    below.push(child);
+                }
+            }
+            level = below;
+        }
+        Ok(height)
     }
 
     /// The meeting rule and grace days of `id` as last decided (every recorded change

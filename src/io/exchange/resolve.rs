@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
+use crate::domain::org::{MAX_DEPTH, levels};
 use crate::domain::{
     DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId,
     OrgKind, OrgUnit, Oversight, Role,
@@ -144,6 +145,7 @@ fn resolve(
     };
     check.org_parents();
     check.parent_cycles();
+    check.depths(w)?;
     check.members();
     check.statuses();
     check.spans(w, Span::Role)?;
@@ -473,6 +475,42 @@ impl Check<'_, '_> {
                 visit[i] = Visit::Done;
             }
         }
+    }
+
+    /// No organisation of the file sits deeper than the tree may (`domain::org::MAX_DEPTH`),
+    /// counting the levels above it in the database too. Reported once per branch of the
+    /// tree that goes too deep, at the first organisation past the limit; one walk for the
+    /// whole file, so a chain of any length is checked in linear time.
+    fn depths(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
+        let orgs = &self.batch.orgs;
+        let refs = self.refs;
+        let parent_of = |key: OrgKey| -> Result<Option<OrgKey>, StoreError> {
+            Ok(match key {
+                OrgKey::File(i) => orgs[i]
+                    .parent
+                    .and_then(|p| Self::key_of(refs.orgs[p.0 as usize])),
+                OrgKey::Db(id) => w.org(id)?.and_then(|o| o.parent).map(OrgKey::Db),
+            })
+        };
+        let defined: Vec<usize> = (0..orgs.len()).filter(|&i| self.defines_org(i)).collect();
+        let levels = levels(defined.iter().map(|&i| OrgKey::File(i)), parent_of)?;
+        for i in defined {
+            let Some(level) = levels[&OrgKey::File(i)].filter(|&l| l > MAX_DEPTH) else {
+                continue;
+            };
+            // The first past the limit: its parent is within it, or lies in the database.
+            let parent = parent_of(OrgKey::File(i))?;
+            let first_past = match parent {
+                Some(OrgKey::File(p)) => levels[&OrgKey::File(p)].is_some_and(|l| l <= MAX_DEPTH),
+                _ => true,
+            };
+            if first_past {
+                let code = self.batch.code_text(orgs[i].code).to_string();
+                self.problems
+                    .add(orgs[i].line, Problem::TooDeep { code, level });
+            }
+        }
+        Ok(())
     }
 
     /// Reports a cycle once, at its first line, as "A → B → … → A".
