@@ -1382,7 +1382,7 @@ fn demo(db: Option<&Path>, clock: &Clock, lang: Lang) -> Result<ExitCode, String
         return Err(refusal);
     }
     let (store, created) =
-        crate::demo::ensure(&path, clock.today()).map_err(|e| import_failure(e, lang))?;
+        crate::demo::ensure_in(&path, clock.today(), lang).map_err(|e| import_failure(e, lang))?;
     let store = store.with_clock(clock.clone());
     if let Some(created) = created {
         eprintln!(

@@ -296,3 +296,18 @@ fn a_ten_thousand_level_chain_fails_fast_at_its_line() {
     assert!(en.contains("1 error(s)"), "{en}");
     assert!(took.as_secs() < 10, "linear, not quadratic: {took:?}");
 }
+
+#[test]
+fn the_import_file_s_name_is_escaped_when_echoed() {
+    let s = Scene::new();
+    let file = s.file(
+        "in\u{1b}[2J\u{202E}.jsonl",
+        r#"{"type":"meeting","org":"A.B","kind":"regular","date":"0000-01-05"}"#,
+    );
+    let en = refused(&s.import("en", &file));
+    assert!(!en.contains('\u{1b}') && !en.contains('\u{202E}'), "{en:?}");
+    assert!(
+        en.contains("in\\u{1b}[2J\\u{202e}.jsonl:1: field \"date\""),
+        "{en}"
+    );
+}

@@ -70,6 +70,15 @@ pub fn ensure(
     path: &Path,
     today: NaiveDate,
 ) -> Result<(Store, Option<ImportSummary>), ImportError> {
+    ensure_in(path, today, Lang::default())
+}
+
+/// [`ensure`], with any problem of the import worded in `lang`.
+pub fn ensure_in(
+    path: &Path,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<(Store, Option<ImportSummary>), ImportError> {
     let holds_data = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
     if holds_data {
         return Ok((Store::open(path)?, None));
@@ -77,7 +86,7 @@ pub fn ensure(
     let text = jsonl(today);
     // The demo's meetings are held up to `today`: the import judges them on that day.
     let store = Store::open(path)?.with_clock(Clock::on(today));
-    match crate::io::jsonl::import(&store, "demo.jsonl", text.as_bytes(), Lang::default()) {
+    match crate::io::jsonl::import(&store, "demo.jsonl", text.as_bytes(), lang) {
         Ok(summary) => Ok((store, Some(summary))),
         Err(e) => {
             // Leave no half-made demo behind: the next run starts afresh.

@@ -139,15 +139,30 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
+    push_escaped(text, &['"', '\\'], &mut out);
+    out.push('"');
+    out
+}
+
+/// Text for a message where quotes would be in the way (a file's name before `:LINE:`): an
+/// unsafe character shows as its escape (`\u{1b}`), as in [`quoted`], the rest as it is.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    if !has_unsafe_chars(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(text, &[], &mut out);
+    Cow::Owned(out)
+}
+
+fn push_escaped(text: &str, also: &[char], out: &mut String) {
     for c in text.chars() {
-        if is_unsafe(c) || c == '"' || c == '\\' {
+        if is_unsafe(c) || also.contains(&c) {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
         }
     }
-    out.push('"');
-    out
 }
 
 /// `value` with `places` decimals in `lang`'s way: "91,3" in Vietnamese, "91.3" in English.
@@ -254,5 +269,7 @@ mod tests {
         assert_eq!(sanitize("x\u{202E}y"), "x\u{FFFD}y");
         assert!(matches!(sanitize("Hồng Gai"), Cow::Borrowed(_)));
         assert_eq!(quoted("a\u{1b}b"), "\"a\\u{1b}b\"");
+        assert_eq!(escaped("in\u{1b}[2J.jsonl"), "in\\u{1b}[2J.jsonl");
+        assert!(matches!(escaped("Hồng Gai.jsonl"), Cow::Borrowed(_)));
     }
 }

@@ -275,9 +275,15 @@ pub fn type_char(area: &mut TextArea<'static>, c: char) {
     }
 }
 
-/// A text area holding `text`, wrapping at words, the cursor at the end.
+/// A text area holding `text`, wrapping at words, the cursor at the end. Minutes stored
+/// before prose lost its invisible and private-use characters lose them here: the editor
+/// draws every character at the width the terminal gives it.
 pub fn area_for(text: &str) -> TextArea<'static> {
-    let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
+    let lines = text
+        .split('\n')
+        .map(|line| line.chars().filter(|&c| !is_invisible(c)).collect())
+        .collect();
+    let mut area = TextArea::new(lines);
     area.set_wrap_mode(WrapMode::WordOrGlyph);
     area.set_cursor_line_style(Style::default());
     area.move_cursor(CursorMove::Bottom);
@@ -345,6 +351,10 @@ mod tests {
             .paste(Section::News, " d\u{F8FF}e\u{202E}f\u{FEFF}", now)
             .unwrap();
         assert_eq!(editor.text().section(Section::News), "abc def");
+        let mut stored = MinutesText::default();
+        stored.set(Section::News, "x\u{E000}y\n\u{F0000}z");
+        let editor = Editor::new(&stored, false);
+        assert_eq!(editor.text().section(Section::News), "xy\nz");
     }
 
     #[test]
