@@ -727,7 +727,7 @@ fn classifications_grade_one_org_or_member_once_a_year() {
             (4, "\"QN.HL.HG.K2.T1\" is a cell: cells are not classified"),
             (5, "exactly one of \"org\""),
             (6, "exactly one of \"org\""),
-            (7, "\"year\" must be a year from 1930 to 9999, found 1900"),
+            (7, "\"year\" must be a year from 1930 to 2199, found 1900"),
             (7, "\"score\" must be 0..100, found 101"),
             (7, "unknown value \"best\""),
             (8, "required field \"grade\""),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::Lang;
-use crate::domain::date::out_of_range_words;
+use crate::domain::date::{LAST_YEAR, out_of_range_words};
 use crate::domain::edit::{Dated, Since};
 use crate::domain::limits::TextLimitError;
 use crate::domain::org::MAX_DEPTH;
@@ -579,8 +579,8 @@ impl Problem {
                 "a classification needs exactly one of \"org\" (an organisation) or \"card\" (a member)".into(),
             ),
             YearRange { found } => lang.pick(
-                format!("\"year\" phải là một năm từ 1930 đến 9999, gặp {found}"),
-                format!("\"year\" must be a year from 1930 to 9999, found {found}"),
+                format!("\"year\" phải là một năm từ 1930 đến {LAST_YEAR}, gặp {found}"),
+                format!("\"year\" must be a year from 1930 to {LAST_YEAR}, found {found}"),
             ),
             ScoreRange { found } => lang.pick(
                 format!("\"score\" phải từ 0 đến 100, gặp {found}"),
