@@ -255,71 +255,128 @@ pub fn clean_text(field: &'static str, kind: TextKind, text: &str) -> Result<Str
     }
 }
 
-/// An organisation as the store writes it: its code and name within their limits, its
-/// dates in the accepted range. Every write of an organisation passes here.
-pub fn check_org_record(org: &OrgUnit) -> Result<(), EditError> {
-    check_stored_text("code", TextKind::Code, &org.code)?;
-    check_stored_text("name", TextKind::OrgName, &org.name)?;
-    check_dates([("founded", org.founded), ("dissolved", org.dissolved)])
+/// An organisation as the store writes it over `old` (the stored one, if any): its code and
+/// name within their limits, its dates in the accepted range. Every write of an organisation
+/// passes here. Only what the write changes is held to the limits: a record stored before
+/// they held can still be renamed, moved or dissolved.
+pub fn check_org_record(org: &OrgUnit, old: Option<&OrgUnit>) -> Result<(), EditError> {
+    let was = |f: fn(&OrgUnit) -> &str| old.map(f);
+    check_new_text("code", TextKind::Code, &org.code, was(|o| &o.code))?;
+    check_new_text("name", TextKind::OrgName, &org.name, was(|o| &o.name))?;
+    check_new_dates(
+        [("founded", org.founded), ("dissolved", org.dissolved)],
+        old.map(|o| [o.founded, o.dissolved]),
+    )
 }
 
-/// A member as the store writes it, held like [`check_org_record`]: card, name, phone,
-/// residence, dates and the reasons and days of the status history.
-pub fn check_member_record(member: &Member) -> Result<(), EditError> {
-    check_stored_text("card", TextKind::Card, &member.card)?;
-    check_stored_text("name", TextKind::PersonName, &member.name)?;
-    for (field, text) in [("phone", &member.phone), ("residence", &member.residence)] {
-        if let Some(text) = text {
-            check_stored_text(field, TextKind::Line, text)?;
-        }
+/// A member as the store writes it over `old`, held like [`check_org_record`]: card, name,
+/// phone, residence, dates and the reasons and days of the status history.
+pub fn check_member_record(member: &Member, old: Option<&Member>) -> Result<(), EditError> {
+    let was = |f: fn(&Member) -> Option<&str>| old.and_then(f);
+    check_new_text("card", TextKind::Card, &member.card, was(|m| Some(&m.card)))?;
+    check_new_text(
+        "name",
+        TextKind::PersonName,
+        &member.name,
+        was(|m| Some(&m.name)),
+    )?;
+    if let Some(phone) = &member.phone {
+        check_new_text("phone", TextKind::Line, phone, was(|m| m.phone.as_deref()))?;
     }
-    check_dates([
-        ("born", member.born),
-        ("admitted", member.admitted),
-        ("full_member", member.full_member),
-    ])?;
-    for change in &member.history {
+    if let Some(residence) = &member.residence {
+        let before = was(|m| m.residence.as_deref());
+        check_new_text("residence", TextKind::Line, residence, before)?;
+    }
+    check_new_dates(
+        [
+            ("born", member.born),
+            ("admitted", member.admitted),
+            ("full_member", member.full_member),
+        ],
+        old.map(|m| [m.born, m.admitted, m.full_member]),
+    )?;
+    let old_history = old.map_or(&[][..], |m| &m.history[..]);
+    for change in member.history.iter().filter(|c| !old_history.contains(c)) {
         if let Some(reason) = &change.reason {
             check_stored_text("reason", TextKind::Reason, reason)?;
         }
-        check_dates([("from", Some(change.from)), ("until", change.until)])?;
+        check_new_dates([("from", Some(change.from)), ("until", change.until)], None)?;
     }
     Ok(())
 }
 
-/// A meeting as the store writes it: its day and the first planned one in range, its place,
-/// topic, agenda items, excuses and minutes within their limits.
-pub fn check_meeting_record(meeting: &Meeting) -> Result<(), EditError> {
-    check_dates([("date", Some(meeting.date)), ("planned", meeting.planned)])?;
+/// A meeting as the store writes it over `old`: its day and the first planned one in range,
+/// its place, topic, agenda items, excuses and minutes within their limits — what the write
+/// changes, as for [`check_org_record`], so a draft of minutes is never refused for a place
+/// stored before the limits held.
+pub fn check_meeting_record(meeting: &Meeting, old: Option<&Meeting>) -> Result<(), EditError> {
+    check_new_dates(
+        [("date", Some(meeting.date)), ("planned", meeting.planned)],
+        old.map(|m| [Some(m.date), m.planned]),
+    )?;
+    let was = |f: fn(&Meeting) -> Option<&str>| old.and_then(f);
     let texts = [
-        ("place", TextKind::Place, meeting.place.as_deref()),
-        ("topic", TextKind::Topic, meeting.topic.as_deref()),
-        ("minutes", TextKind::Minutes, meeting.minutes.as_deref()),
+        (
+            "place",
+            TextKind::Place,
+            meeting.place.as_deref(),
+            was(|m| m.place.as_deref()),
+        ),
+        (
+            "topic",
+            TextKind::Topic,
+            meeting.topic.as_deref(),
+            was(|m| m.topic.as_deref()),
+        ),
+        (
+            "minutes",
+            TextKind::Minutes,
+            meeting.minutes.as_deref(),
+            was(|m| m.minutes.as_deref()),
+        ),
     ];
-    for (field, kind, text) in texts {
+    for (field, kind, text, before) in texts {
         if let Some(text) = text {
-            check_stored_text(field, kind, text)?;
+            check_new_text(field, kind, text, before)?;
         }
     }
-    for item in &meeting.agenda {
+    let old_agenda = old.map_or(&[][..], |m| &m.agenda[..]);
+    for item in meeting.agenda.iter().filter(|i| !old_agenda.contains(i)) {
         check_stored_text("agenda", TextKind::AgendaItem, item)?;
     }
-    for (_, reason) in &meeting.excuses {
+    let old_excuses = old.map_or(&[][..], |m| &m.excuses[..]);
+    for (_, reason) in meeting.excuses.iter().filter(|e| !old_excuses.contains(e)) {
         check_stored_text("excuses", TextKind::Reason, reason)?;
     }
     Ok(())
 }
 
-fn check_dates<const N: usize>(
-    dates: [(&'static str, Option<NaiveDate>); N],
+/// `text` held to `kind` unless it is what was stored before.
+fn check_new_text(
+    field: &'static str,
+    kind: TextKind,
+    text: &str,
+    before: Option<&str>,
 ) -> Result<(), EditError> {
-    match dates
-        .into_iter()
-        .find(|(_, d)| d.is_some_and(|d| !in_range(d)))
-    {
-        Some((field, _)) => Err(EditError::DateOutOfRange(field)),
-        None => Ok(()),
+    if before == Some(text) {
+        return Ok(());
     }
+    check_stored_text(field, kind, text)
+}
+
+/// Each date in the accepted range unless it is the one stored before (`before`, in the same
+/// order).
+fn check_new_dates<const N: usize>(
+    dates: [(&'static str, Option<NaiveDate>); N],
+    before: Option<[Option<NaiveDate>; N]>,
+) -> Result<(), EditError> {
+    for (n, (field, date)) in dates.into_iter().enumerate() {
+        let Some(date) = date else { continue };
+        if !in_range(date) && before.is_none_or(|b| b[n] != Some(date)) {
+            return Err(EditError::DateOutOfRange(field));
+        }
+    }
+    Ok(())
 }
 
 /// What the store's commands hold a text to before writing it (`limits::check_stored`).
@@ -470,6 +527,40 @@ mod tests {
             founded: parse_iso("2000-01-01").ok(),
             ..OrgUnit::new(OrgId(id), format!("C{id}"), name, kind, parent.map(OrgId))
         }
+    }
+
+    #[test]
+    fn the_store_holds_what_a_write_changes_to_the_limits_and_keeps_what_was_stored() {
+        use crate::domain::{MeetingId, MeetingKind, MeetingState};
+        let day = parse_iso("2026-11-05").unwrap();
+        let mut legacy = Meeting::new(
+            MeetingId(1),
+            OrgId(3),
+            MeetingKind::Regular,
+            day,
+            MeetingState::Held,
+        );
+        legacy.place = Some("x".repeat(400));
+        assert_eq!(
+            check_meeting_record(&legacy, None),
+            Err(EditError::TextLimit(
+                "place",
+                TextLimitError::TooLong {
+                    max: 300,
+                    found: 400
+                }
+            ))
+        );
+        // A draft of minutes saved over a place stored before the limits held.
+        let mut drafted = legacy.clone();
+        drafted.minutes = Some("Khai mạc".into());
+        assert_eq!(check_meeting_record(&drafted, Some(&legacy)), Ok(()));
+        let mut moved = legacy.clone();
+        moved.date = NaiveDate::from_ymd_opt(1899, 12, 31).unwrap();
+        assert_eq!(
+            check_meeting_record(&moved, Some(&legacy)),
+            Err(EditError::DateOutOfRange("date"))
+        );
     }
 
     #[test]

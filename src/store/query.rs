@@ -898,7 +898,7 @@ impl Writer<'_> {
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
-        check_org_record(org)?;
+        check_org_record(org, self.org_any(org.id)?.as_ref())?;
         self.require_writable_org(org.id, org.parent)?;
         self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
@@ -1041,11 +1041,12 @@ impl Writer<'_> {
     /// Inserts or replaces a member and keeps the roster and name indexes true.
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
-        check_member_record(member)?;
         self.require_scope(member.org)?;
-        if let Some(old) = self.member(member.id)? {
+        let stored = self.member(member.id)?;
+        if let Some(old) = &stored {
             self.require_scope(old.org)?;
         }
+        check_member_record(member, stored.as_ref())?;
         self.note("member", member.card.clone(), Some(member.org));
         if self
             .member_id(&member.card)?
@@ -1223,11 +1224,12 @@ impl Writer<'_> {
     /// Inserts or replaces a meeting and keeps the per-org date index true.
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_meetings())?;
-        check_meeting_record(meeting)?;
         self.require_scope(meeting.org)?;
-        if let Some(old) = self.meeting(meeting.id)? {
+        let stored = self.meeting(meeting.id)?;
+        if let Some(old) = &stored {
             self.require_scope(old.org)?;
         }
+        check_meeting_record(meeting, stored.as_ref())?;
         self.note(
             "meeting",
             format!("{} {}", meeting.id.0, meeting.date),
