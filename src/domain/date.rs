@@ -150,7 +150,12 @@ pub fn parse_moment(text: &str) -> Result<NaiveDateTime, DateParseError> {
         found: text.to_string(),
     };
     let (date, time) = text.split_once('T').ok_or_else(bad)?;
-    let date = parse_iso(date).map_err(|_| bad())?;
+    let date = parse_iso(date).map_err(|e| match e {
+        DateParseError::OutOfRange { .. } => DateParseError::OutOfRange {
+            found: text.to_string(),
+        },
+        _ => bad(),
+    })?;
     let time = parse_clock(time).map_err(|_| bad())?;
     Ok(date.and_time(time))
 }
@@ -286,8 +291,11 @@ mod tests {
         assert!(in_range(FIRST_DAY) && in_range(LAST_DAY));
         assert!(!in_range(FIRST_DAY.pred_opt().unwrap()));
         assert!(!in_range(LAST_DAY.succ_opt().unwrap()));
-        assert!(
-            parse_moment("0000-01-05T10:00").is_err(),
+        assert_eq!(
+            parse_moment("0000-01-05T10:00"),
+            Err(DateParseError::OutOfRange {
+                found: "0000-01-05T10:00".into()
+            }),
             "a moment's day too"
         );
     }

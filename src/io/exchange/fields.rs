@@ -276,15 +276,15 @@ pub fn readable_key(value: Option<&str>) -> Option<Cow<'_, str>> {
 impl Fields<'_> {
     /// An optional moment, strictly `YYYY-MM-DDTHH:MM`; blank reads as absent.
     pub fn moment(&mut self, field: &'static str, value: Option<&str>) -> Option<NaiveDateTime> {
-        self.strict(value, parse_moment, |found| Problem::BadMoment {
-            field,
-            found,
+        self.strict(value, parse_moment, |found, error| match error {
+            DateParseError::OutOfRange { .. } => Problem::DateOutOfRange { field, found },
+            _ => Problem::BadMoment { field, found },
         })
     }
 
     /// An optional time of day, strictly `HH:MM`.
     pub fn clock(&mut self, field: &'static str, value: Option<&str>) -> Option<NaiveTime> {
-        self.strict(value, parse_clock, |found| Problem::BadTime {
+        self.strict(value, parse_clock, |found, _| Problem::BadTime {
             field,
             found,
         })
@@ -295,15 +295,16 @@ impl Fields<'_> {
         &mut self,
         value: Option<&str>,
         parse: fn(&str) -> Result<T, DateParseError>,
-        problem: impl FnOnce(String) -> Problem,
+        problem: impl FnOnce(String, DateParseError) -> Problem,
     ) -> Option<T> {
         let text = value?.trim();
         if text.is_empty() {
             return None;
         }
-        parse(text)
-            .ok()
-            .or_else(|| self.refuse(problem(text.to_string())))
+        match parse(text) {
+            Ok(value) => Some(value),
+            Err(error) => self.refuse(problem(text.to_string(), error)),
+        }
     }
 
     /// Reports `problem` and gives no value.
