@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::domain::YearMonth;
-use crate::domain::date::{DateParseError, parse_iso};
+use crate::domain::date::{DateParseError, out_of_range_words, parse_iso};
 use crate::domain::text::{quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
@@ -32,8 +32,8 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "vi", value_parser = clap::value_parser!(LangArg))]
     pub lang: LangArg,
     /// Take this date (YYYY-MM-DD) as today, for anything that depends on the date
-    #[arg(long, global = true, value_parser = parse_today)]
-    pub today: Option<NaiveDate>,
+    #[arg(long, global = true)]
+    pub today: Option<String>,
     /// The offset from UTC that dates and times are read at [default: +07:00, Vietnam]
     #[arg(long, global = true, env = "CHIBO_UTC_OFFSET", value_name = "+HH:MM",
           value_parser = crate::clock::parse_offset)]
@@ -58,8 +58,24 @@ impl From<LangArg> for Lang {
     }
 }
 
-fn parse_today(s: &str) -> Result<NaiveDate, DateParseError> {
-    parse_iso(s)
+/// A day given to `option` on the command line, or why it is not one in the user's language.
+/// `--today` is read here rather than by clap so that its refusal speaks the chosen language.
+fn parse_day(option: &str, text: &str, lang: Lang) -> Result<NaiveDate, String> {
+    parse_iso(text).map_err(|e| match e {
+        DateParseError::OutOfRange { .. } => {
+            format!("{option} {} {}", quoted(text), out_of_range_words(lang))
+        }
+        _ => lang.pick(
+            format!(
+                "{option} {}: không phải là một ngày có thật dạng YYYY-MM-DD (ví dụ 2026-11-07)",
+                quoted(text)
+            ),
+            format!(
+                "{option} {}: not a real date in the form YYYY-MM-DD (for example 2026-11-07)",
+                quoted(text)
+            ),
+        ),
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -445,7 +461,13 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
     let offset = cli.utc_offset.unwrap_or_else(crate::clock::vietnam_offset);
-    let clock = Clock::configured(cli.today, offset);
+    // A wrong `--today` is a wrong command line: exit 2, as for every other option.
+    let today = match cli.today.as_deref().map(|t| parse_day("--today", t, lang)) {
+        Some(Err(refusal)) => return Ok(usage_error(refusal)),
+        Some(Ok(day)) => Some(day),
+        None => None,
+    };
+    let clock = Clock::configured(today, offset);
     // A command that runs once judges everything on the day it started; the app and the
     // server ask the clock again as they go.
     let today = clock.today();
@@ -1073,20 +1095,7 @@ enum WhichMeeting<'a> {
 
 /// A day given on the command line; `None` after saying what is wrong with it.
 pub(crate) fn date_arg(option: &str, text: &str, lang: Lang) -> Option<NaiveDate> {
-    let day = parse_iso(text).ok();
-    if day.is_none() {
-        usage_error(lang.pick(
-            format!(
-                "{option} {}: không phải là một ngày có thật dạng YYYY-MM-DD (ví dụ 2026-11-07)",
-                quoted(text)
-            ),
-            format!(
-                "{option} {}: not a real date in the form YYYY-MM-DD (for example 2026-11-07)",
-                quoted(text)
-            ),
-        ));
-    }
-    day
+    parse_day(option, text, lang).map_err(usage_error).ok()
 }
 
 /// Whether a .docx file was about to be written on a terminal, where it would only be
@@ -1369,8 +1378,11 @@ fn seconds(elapsed: std::time::Duration, lang: Lang) -> String {
 
 fn demo(db: Option<&Path>, clock: &Clock, lang: Lang) -> Result<ExitCode, String> {
     let path = database_path(db, "demo.redb");
+    if let Some(refusal) = crate::demo::refusal_for(clock.today(), lang) {
+        return Err(refusal);
+    }
     let (store, created) =
-        crate::demo::ensure(&path, clock.today()).map_err(|e| import_failure(e, lang))?;
+        crate::demo::ensure_in(&path, clock.today(), lang).map_err(|e| import_failure(e, lang))?;
     let store = store.with_clock(clock.clone());
     if let Some(created) = created {
         eprintln!(

@@ -23,8 +23,12 @@ fn fixture() -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
+/// A new database judged on the last day of 2026: the meetings of these files are held by then.
 fn open(dir: &TempDir, name: &str) -> Store {
-    Store::open(&dir.path().join(name)).unwrap()
+    let end_of_2026 = chibo::domain::date::parse_iso("2026-12-31").unwrap();
+    Store::open(&dir.path().join(name))
+        .unwrap()
+        .with_clock(chibo::clock::Clock::on(end_of_2026))
 }
 
 fn import(store: &Store, text: &str) -> Result<ImportSummary, ImportError> {

@@ -21,9 +21,11 @@ pub mod rng;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 
+use crate::clock::Clock;
 use crate::domain::Lang;
+use crate::domain::date::{FIRST_DAY, FIRST_YEAR, LAST_DAY};
 use crate::io::{ImportError, ImportSummary};
 use crate::store::{Store, StoreError};
 
@@ -34,19 +36,57 @@ const SEED: u64 = 0x6368_6962_6f5f_3031;
 /// branch is founded: its first months show as "not due".
 const FIRM_FOUNDED_IN_MONTH: usize = 7;
 
+/// The earliest `today` the demo can be made for: its oldest members are born up to a
+/// hundred years before it, and no date may come before `domain::date::FIRST_DAY`.
+pub fn earliest_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(FIRST_YEAR + 100, 1, 1).unwrap_or(FIRST_DAY)
+}
+
+/// The latest `today` the demo can be made for: it plans the next month and the deadlines
+/// that follow, and no date may come after `domain::date::LAST_DAY`.
+pub fn latest_today() -> NaiveDate {
+    LAST_DAY
+        .checked_sub_months(Months::new(2))
+        .unwrap_or(LAST_DAY)
+}
+
+/// Why the demo cannot be made for `today`, when it cannot: the whole demo year must lie
+/// in the dates chibo accepts.
+pub fn refusal_for(today: NaiveDate, lang: Lang) -> Option<String> {
+    let (first, last) = (earliest_today(), latest_today());
+    if (first..=last).contains(&today) {
+        return None;
+    }
+    let (day, first, last) = (lang.date(today), lang.date(first), lang.date(last));
+    Some(lang.pick(
+        format!("không thể tạo dữ liệu mẫu cho ngày {day}: hôm nay phải từ {first} đến {last}"),
+        format!("cannot make the demo for {day}: today must be from {first} to {last}"),
+    ))
+}
+
 /// Opens the demo database at `path`, creating and filling it first when it is absent.
 /// `today` decides which meetings are held and which are planned.
 pub fn ensure(
     path: &Path,
     today: NaiveDate,
 ) -> Result<(Store, Option<ImportSummary>), ImportError> {
+    ensure_in(path, today, Lang::default())
+}
+
+/// [`ensure`], with any problem of the import worded in `lang`.
+pub fn ensure_in(
+    path: &Path,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<(Store, Option<ImportSummary>), ImportError> {
     let holds_data = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
     if holds_data {
         return Ok((Store::open(path)?, None));
     }
     let text = jsonl(today);
-    let store = Store::open(path)?;
-    match crate::io::jsonl::import(&store, "demo.jsonl", text.as_bytes(), Lang::default()) {
+    // The demo's meetings are held up to `today`: the import judges them on that day.
+    let store = Store::open(path)?.with_clock(Clock::on(today));
+    match crate::io::jsonl::import(&store, "demo.jsonl", text.as_bytes(), lang) {
         Ok(summary) => Ok((store, Some(summary))),
         Err(e) => {
             // Leave no half-made demo behind: the next run starts afresh.

@@ -5,6 +5,35 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serializer};
 
+/// The first year of a date chibo accepts anywhere: no member, meeting or organisation of
+/// the Party (founded 1930) comes before it, and a member born in 1900 is the oldest kept.
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year of a date chibo accepts anywhere: plans and terms reach a few years ahead,
+/// never two centuries.
+pub const LAST_YEAR: i32 = 2199;
+
+/// The first day chibo accepts: 1 January of [`FIRST_YEAR`].
+pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).expect("a real day");
+/// The last day chibo accepts: 31 December of [`LAST_YEAR`].
+pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).expect("a real day");
+
+/// Whether `date` lies in the range chibo accepts, [`FIRST_DAY`] to [`LAST_DAY`]. Every date
+/// that comes in — a file, a form, `--today`, the demo — is held to it, so no month count or
+/// day number computed from a stored date can overflow.
+pub fn in_range(date: NaiveDate) -> bool {
+    (FIRST_DAY..=LAST_DAY).contains(&date)
+}
+
+/// Why a date outside [`FIRST_DAY`] ..= [`LAST_DAY`] is refused, for a file's problem, a
+/// form's field and the command line alike: "nằm ngoài … (01/01/1900 đến 31/12/2199)".
+pub fn out_of_range_words(lang: super::Lang) -> String {
+    let (first, last) = (lang.date(FIRST_DAY), lang.date(LAST_DAY));
+    lang.pick(
+        format!("nằm ngoài khoảng ngày chibo nhận ({first} đến {last})"),
+        format!("is outside the dates chibo accepts ({first} to {last})"),
+    )
+}
+
 /// The day number used in store keys: days since 1 Jan of year 1 (CE), so keys sort by date.
 pub fn day_number(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
@@ -24,6 +53,8 @@ pub enum DateParseError {
     NotIsoDate { found: String },
     /// Well formed, but no such day (`2026-02-30`).
     NoSuchDate { found: String },
+    /// A real day outside [`FIRST_DAY`] ..= [`LAST_DAY`] (`0000-01-05`).
+    OutOfRange { found: String },
     /// Not `HH:MM` from 00:00 to 23:59.
     NotClock { found: String },
     /// Not `YYYY-MM-DDTHH:MM`.
@@ -38,6 +69,12 @@ impl std::fmt::Display for DateParseError {
             }
             DateParseError::NoSuchDate { found } => {
                 write!(f, "{found:?} is not a real calendar date")
+            }
+            DateParseError::OutOfRange { found } => {
+                write!(
+                    f,
+                    "{found:?} is outside the dates chibo accepts ({FIRST_DAY} to {LAST_DAY})"
+                )
             }
             DateParseError::NotClock { found } => {
                 write!(
@@ -68,8 +105,12 @@ pub fn parse_iso(text: &str) -> Result<NaiveDate, DateParseError> {
     if !well_formed {
         return Err(DateParseError::NotIsoDate { found: found() });
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| DateParseError::NoSuchDate { found: found() })
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| DateParseError::NoSuchDate { found: found() })?;
+    if !in_range(date) {
+        return Err(DateParseError::OutOfRange { found: found() });
+    }
+    Ok(date)
 }
 
 /// The two numbers of a fixed form such as `2026-07` or `19:30`: ASCII digits on either
@@ -109,7 +150,12 @@ pub fn parse_moment(text: &str) -> Result<NaiveDateTime, DateParseError> {
         found: text.to_string(),
     };
     let (date, time) = text.split_once('T').ok_or_else(bad)?;
-    let date = parse_iso(date).map_err(|_| bad())?;
+    let date = parse_iso(date).map_err(|e| match e {
+        DateParseError::OutOfRange { .. } => DateParseError::OutOfRange {
+            found: text.to_string(),
+        },
+        _ => bad(),
+    })?;
     let time = parse_clock(time).map_err(|_| bad())?;
     Ok(date.and_time(time))
 }
@@ -226,6 +272,31 @@ mod tests {
         assert_eq!(
             parse_iso("2024-02-29").unwrap(),
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+    }
+
+    #[test]
+    fn dates_outside_the_range_are_refused_not_wrapped() {
+        for text in ["0000-01-05", "1899-12-31", "2200-01-01", "9999-12-31"] {
+            assert_eq!(
+                parse_iso(text),
+                Err(DateParseError::OutOfRange {
+                    found: text.to_string()
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_iso("1900-01-01"), Ok(FIRST_DAY));
+        assert_eq!(parse_iso("2199-12-31"), Ok(LAST_DAY));
+        assert!(in_range(FIRST_DAY) && in_range(LAST_DAY));
+        assert!(!in_range(FIRST_DAY.pred_opt().unwrap()));
+        assert!(!in_range(LAST_DAY.succ_opt().unwrap()));
+        assert_eq!(
+            parse_moment("0000-01-05T10:00"),
+            Err(DateParseError::OutOfRange {
+                found: "0000-01-05T10:00".into()
+            }),
+            "a moment's day too"
         );
     }
 

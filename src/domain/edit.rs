@@ -1,12 +1,17 @@
 //! The rules an edit must follow before it reaches the store: what a form checks and says,
 //! in the user's language.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::classification::Grade;
+use super::date::{in_range, out_of_range_words};
 use super::lang::Lang;
+use super::limits::{TextKind, TextLimitError, check_stored, limited};
+use super::meeting::Meeting;
 use super::member::{Member, MemberStatus, StatusChange};
-use super::org::{OrgKind, OrgUnit};
+use super::org::{MAX_DEPTH, OrgKind, OrgUnit};
 use super::text::{has_unsafe_chars, nfc};
 
 /// Why an edit was refused, worded for the status line.
@@ -14,6 +19,14 @@ use super::text::{has_unsafe_chars, nfc};
 pub enum EditError {
     Empty(&'static str),
     UnsafeText(&'static str),
+    /// A text over its limit or with a character its kind may not hold (`domain::limits`).
+    TextLimit(&'static str, TextLimitError),
+    /// A date outside the range chibo accepts (`domain::date`).
+    DateOutOfRange(&'static str),
+    /// The change would put an organisation at level `deepest`, past [`MAX_DEPTH`].
+    TooDeep {
+        deepest: usize,
+    },
     CannotSitUnder {
         kind: OrgKind,
         parent: OrgKind,
@@ -94,6 +107,25 @@ impl EditError {
             EditError::UnsafeText(field) => lang.pick(
                 format!("{} chứa ký tự điều khiển", field_vi(field)),
                 format!("{field} contains control characters"),
+            ),
+            EditError::TextLimit(field, why) => lang.pick(
+                format!("{} {}", field_vi(field), why.message(lang)),
+                format!("{field} {}", why.message(lang)),
+            ),
+            EditError::DateOutOfRange(field) => {
+                let why = out_of_range_words(lang);
+                lang.pick(
+                    format!("{} {why}", field_vi(field)),
+                    format!("{field} {why}"),
+                )
+            }
+            EditError::TooDeep { deepest } => lang.pick(
+                format!(
+                    "cây tổ chức có tối đa {MAX_DEPTH} cấp: thay đổi này tạo ra cấp thứ {deepest}"
+                ),
+                format!(
+                    "the tree has at most {MAX_DEPTH} levels: this would make a level {deepest}"
+                ),
             ),
             EditError::CannotSitUnder { kind, parent } => {
                 let (kind, parent) = (kind.label(lang, false), parent.label(lang, false));
@@ -205,8 +237,10 @@ fn field_vi(field: &str) -> &str {
     }
 }
 
-/// A name or code as it will be stored: NFC, trimmed, non-empty, free of control characters.
-pub fn clean_text(field: &'static str, text: &str) -> Result<String, EditError> {
+/// A text as it will be stored: NFC, trimmed, non-empty, free of control characters, and
+/// held to the limits of its `kind` (a card's full-width digits made ASCII, prose without
+/// invisible characters).
+pub fn clean_text(field: &'static str, kind: TextKind, text: &str) -> Result<String, EditError> {
     let text = nfc(text.trim()).into_owned();
     if text.is_empty() {
         return Err(EditError::Empty(field));
@@ -214,7 +248,140 @@ pub fn clean_text(field: &'static str, text: &str) -> Result<String, EditError> 
     if has_unsafe_chars(&text) {
         return Err(EditError::UnsafeText(field));
     }
-    Ok(text)
+    match limited(kind, &text) {
+        Ok(Cow::Borrowed(_)) => Ok(text),
+        Ok(Cow::Owned(changed)) => Ok(changed),
+        Err(why) => Err(EditError::TextLimit(field, why)),
+    }
+}
+
+/// An organisation as the store writes it over `old` (the stored one, if any): its code and
+/// name within their limits, its dates in the accepted range. Every write of an organisation
+/// passes here. Only what the write changes is held to the limits: a record stored before
+/// they held can still be renamed, moved or dissolved.
+pub fn check_org_record(org: &OrgUnit, old: Option<&OrgUnit>) -> Result<(), EditError> {
+    let was = |f: fn(&OrgUnit) -> &str| old.map(f);
+    check_new_text("code", TextKind::Code, &org.code, was(|o| &o.code))?;
+    check_new_text("name", TextKind::OrgName, &org.name, was(|o| &o.name))?;
+    check_new_dates(
+        [("founded", org.founded), ("dissolved", org.dissolved)],
+        old.map(|o| [o.founded, o.dissolved]),
+    )
+}
+
+/// A member as the store writes it over `old`, held like [`check_org_record`]: card, name,
+/// phone, residence, dates and the reasons and days of the status history.
+pub fn check_member_record(member: &Member, old: Option<&Member>) -> Result<(), EditError> {
+    let was = |f: fn(&Member) -> Option<&str>| old.and_then(f);
+    check_new_text("card", TextKind::Card, &member.card, was(|m| Some(&m.card)))?;
+    check_new_text(
+        "name",
+        TextKind::PersonName,
+        &member.name,
+        was(|m| Some(&m.name)),
+    )?;
+    if let Some(phone) = &member.phone {
+        check_new_text("phone", TextKind::Line, phone, was(|m| m.phone.as_deref()))?;
+    }
+    if let Some(residence) = &member.residence {
+        let before = was(|m| m.residence.as_deref());
+        check_new_text("residence", TextKind::Line, residence, before)?;
+    }
+    check_new_dates(
+        [
+            ("born", member.born),
+            ("admitted", member.admitted),
+            ("full_member", member.full_member),
+        ],
+        old.map(|m| [m.born, m.admitted, m.full_member]),
+    )?;
+    let old_history = old.map_or(&[][..], |m| &m.history[..]);
+    for change in member.history.iter().filter(|c| !old_history.contains(c)) {
+        if let Some(reason) = &change.reason {
+            check_stored_text("reason", TextKind::Reason, reason)?;
+        }
+        check_new_dates([("from", Some(change.from)), ("until", change.until)], None)?;
+    }
+    Ok(())
+}
+
+/// A meeting as the store writes it over `old`: its day and the first planned one in range,
+/// its place, topic, agenda items, excuses and minutes within their limits — what the write
+/// changes, as for [`check_org_record`], so a draft of minutes is never refused for a place
+/// stored before the limits held.
+pub fn check_meeting_record(meeting: &Meeting, old: Option<&Meeting>) -> Result<(), EditError> {
+    check_new_dates(
+        [("date", Some(meeting.date)), ("planned", meeting.planned)],
+        old.map(|m| [Some(m.date), m.planned]),
+    )?;
+    let was = |f: fn(&Meeting) -> Option<&str>| old.and_then(f);
+    let texts = [
+        (
+            "place",
+            TextKind::Place,
+            meeting.place.as_deref(),
+            was(|m| m.place.as_deref()),
+        ),
+        (
+            "topic",
+            TextKind::Topic,
+            meeting.topic.as_deref(),
+            was(|m| m.topic.as_deref()),
+        ),
+        (
+            "minutes",
+            TextKind::Minutes,
+            meeting.minutes.as_deref(),
+            was(|m| m.minutes.as_deref()),
+        ),
+    ];
+    for (field, kind, text, before) in texts {
+        if let Some(text) = text {
+            check_new_text(field, kind, text, before)?;
+        }
+    }
+    let old_agenda = old.map_or(&[][..], |m| &m.agenda[..]);
+    for item in meeting.agenda.iter().filter(|i| !old_agenda.contains(i)) {
+        check_stored_text("agenda", TextKind::AgendaItem, item)?;
+    }
+    let old_excuses = old.map_or(&[][..], |m| &m.excuses[..]);
+    for (_, reason) in meeting.excuses.iter().filter(|e| !old_excuses.contains(e)) {
+        check_stored_text("excuses", TextKind::Reason, reason)?;
+    }
+    Ok(())
+}
+
+/// `text` held to `kind` unless it is what was stored before.
+fn check_new_text(
+    field: &'static str,
+    kind: TextKind,
+    text: &str,
+    before: Option<&str>,
+) -> Result<(), EditError> {
+    if before == Some(text) {
+        return Ok(());
+    }
+    check_stored_text(field, kind, text)
+}
+
+/// Each date in the accepted range unless it is the one stored before (`before`, in the same
+/// order).
+fn check_new_dates<const N: usize>(
+    dates: [(&'static str, Option<NaiveDate>); N],
+    before: Option<[Option<NaiveDate>; N]>,
+) -> Result<(), EditError> {
+    for (n, (field, date)) in dates.into_iter().enumerate() {
+        let Some(date) = date else { continue };
+        if !in_range(date) && before.is_none_or(|b| b[n] != Some(date)) {
+            return Err(EditError::DateOutOfRange(field));
+        }
+    }
+    Ok(())
+}
+
+/// What the store's commands hold a text to before writing it (`limits::check_stored`).
+pub fn check_stored_text(field: &'static str, kind: TextKind, text: &str) -> Result<(), EditError> {
+    check_stored(kind, text).map_err(|why| EditError::TextLimit(field, why))
 }
 
 /// An organisation of `kind` may be placed under `parent` (or be a root when `None`).
@@ -240,6 +407,16 @@ pub fn check_move(
         return Err(EditError::IntoOwnSubtree);
     }
     check_placement(org.kind, Some(target))
+}
+
+/// An organisation whose deepest part would sit at level `deepest` (the root is level 1):
+/// refused past [`MAX_DEPTH`]. Adding under a parent at level n makes level n + 1; moving a
+/// subtree `height` levels high under a target at level n makes level n + height.
+pub fn check_depth(deepest: usize) -> Result<(), EditError> {
+    if deepest > MAX_DEPTH {
+        return Err(EditError::TooDeep { deepest });
+    }
+    Ok(())
 }
 
 /// Marks `org` dissolved on `date`; its history stays.
@@ -353,14 +530,64 @@ mod tests {
     }
 
     #[test]
+    fn the_store_holds_what_a_write_changes_to_the_limits_and_keeps_what_was_stored() {
+        use crate::domain::{MeetingId, MeetingKind, MeetingState};
+        let day = parse_iso("2026-11-05").unwrap();
+        let mut legacy = Meeting::new(
+            MeetingId(1),
+            OrgId(3),
+            MeetingKind::Regular,
+            day,
+            MeetingState::Held,
+        );
+        legacy.place = Some("x".repeat(400));
+        assert_eq!(
+            check_meeting_record(&legacy, None),
+            Err(EditError::TextLimit(
+                "place",
+                TextLimitError::TooLong {
+                    max: 300,
+                    found: 400
+                }
+            ))
+        );
+        // A draft of minutes saved over a place stored before the limits held.
+        let mut drafted = legacy.clone();
+        drafted.minutes = Some("Khai mạc".into());
+        assert_eq!(check_meeting_record(&drafted, Some(&legacy)), Ok(()));
+        let mut moved = legacy.clone();
+        moved.date = NaiveDate::from_ymd_opt(1899, 12, 31).unwrap();
+        assert_eq!(
+            check_meeting_record(&moved, Some(&legacy)),
+            Err(EditError::DateOutOfRange("date"))
+        );
+    }
+
+    #[test]
+    fn the_tree_is_at_most_twelve_levels_deep() {
+        assert_eq!(check_depth(MAX_DEPTH), Ok(()));
+        assert_eq!(
+            check_depth(MAX_DEPTH + 1),
+            Err(EditError::TooDeep { deepest: 13 })
+        );
+        assert_eq!(
+            EditError::TooDeep { deepest: 13 }.message(Lang::En),
+            "the tree has at most 12 levels: this would make a level 13"
+        );
+    }
+
+    #[test]
     fn text_is_trimmed_composed_and_refused_when_empty_or_unsafe() {
         assert_eq!(
-            clean_text("name", "  Nguye\u{302}\u{303}n ").unwrap(),
+            clean_text("name", TextKind::PersonName, "  Nguye\u{302}\u{303}n ").unwrap(),
             "Nguyễn"
         );
-        assert_eq!(clean_text("name", "   "), Err(EditError::Empty("name")));
         assert_eq!(
-            clean_text("name", "a\u{1b}[2Jb"),
+            clean_text("name", TextKind::PersonName, "   "),
+            Err(EditError::Empty("name"))
+        );
+        assert_eq!(
+            clean_text("name", TextKind::PersonName, "a\u{1b}[2Jb"),
             Err(EditError::UnsafeText("name"))
         );
     }

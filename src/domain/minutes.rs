@@ -296,6 +296,8 @@ pub enum MinutesError {
     NotExempt,
     /// The member is not on this meeting's roll (no longer in the branch, say).
     NotOnRoll,
+    /// A section holds the most characters a section may (`domain::limits`).
+    SectionFull(usize),
 }
 
 impl MinutesError {
@@ -337,6 +339,12 @@ impl MinutesError {
                     "this member is not on the meeting's roll",
                 )
                 .to_string(),
+            MinutesError::SectionFull(max) => lang.pick(
+                format!("mỗi mục của biên bản dài tối đa {max} ký tự: mục này đã đủ"),
+                format!(
+                    "a section of the minutes holds at most {max} characters: this one is full"
+                ),
+            ),
             MinutesError::NotYet(day) => lang.pick(
                 format!(
                     "chưa đến ngày họp ({}): chưa điểm danh được",

@@ -8,6 +8,7 @@ pub mod date;
 pub mod duration;
 pub mod edit;
 pub mod lang;
+pub mod limits;
 pub mod meeting;
 pub mod member;
 pub mod minutes;

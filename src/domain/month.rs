@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::date::two_numbers;
+use super::date::{FIRST_YEAR, LAST_YEAR, two_numbers};
 
 /// A month of a year, ordered by time. Any date's month is one; stepping with
 /// [`next`](Self::next) and [`previous`](Self::previous) crosses year ends.
@@ -143,7 +143,8 @@ impl fmt::Display for YearMonth {
 pub enum MonthParseError {
     /// Not four digits, a hyphen and two digits.
     NotYyyyMm { found: String },
-    /// Well formed, but the month is not 01 to 12.
+    /// Well formed, but the month is not 01 to 12, or its year is outside the dates chibo
+    /// accepts (`domain::date`).
     NoSuchMonth { found: String },
 }
 
@@ -164,7 +165,12 @@ impl FromStr for YearMonth {
         let found = || text.to_string();
         let (year, month) = two_numbers(text, 7, 4, b'-')
             .ok_or_else(|| MonthParseError::NotYyyyMm { found: found() })?;
-        YearMonth::new(year as i32, month)
+        // A month of a year outside the dates chibo accepts names no month either.
+        let year = year as i32;
+        (FIRST_YEAR..=LAST_YEAR)
+            .contains(&year)
+            .then(|| YearMonth::new(year, month))
+            .flatten()
             .ok_or_else(|| MonthParseError::NoSuchMonth { found: found() })
     }
 }
@@ -268,6 +274,14 @@ mod tests {
                 found: "2026-13".into()
             })
         );
+        for outside in ["0000-01", "1899-12", "2200-01"] {
+            assert_eq!(
+                outside.parse::<YearMonth>(),
+                Err(MonthParseError::NoSuchMonth {
+                    found: outside.into()
+                })
+            );
+        }
         assert_eq!(
             "2026-7".parse::<YearMonth>(),
             Err(MonthParseError::NotYyyyMm {

@@ -1,4 +1,7 @@
-//! Organisations: every level of the party tree, any depth.
+//! Organisations: every level of the party tree, down to [`MAX_DEPTH`] levels.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,48 @@ use super::schedule::{
     OwnSettings, RuleChange, ScheduleRule, change_takes_effect, own_plan_deadline_up_to,
     own_settings_up_to,
 };
+
+/// The most levels the tree may have, its root being level 1. The deepest real tree is a
+/// province, at most two committees below it (a district — abolished in 2025 but kept for
+/// history — and a commune or bloc committee), a branch and a cell: five levels. Twelve leaves
+/// room for every rearrangement while keeping each walk up the tree short.
+pub const MAX_DEPTH: usize = 12;
+
+/// The level of every organisation reached from `starts` (a root is level 1), each walk up
+/// the tree done once for all the organisations on it, so a whole tree costs one step per
+/// organisation. `parent_of` names an organisation's parent (`None` for a root, or for a
+/// parent that is not there, which the caller reports itself). An organisation on a cycle of
+/// parents, or below one, has no level.
+pub fn levels<K: Copy + Eq + Hash, E>(
+    starts: impl IntoIterator<Item = K>,
+    mut parent_of: impl FnMut(K) -> Result<Option<K>, E>,
+) -> Result<HashMap<K, Option<usize>>, E> {
+    let mut level: HashMap<K, Option<usize>> = HashMap::new();
+    let mut on_path = HashSet::new();
+    for start in starts {
+        let mut path = Vec::new();
+        let mut next = Some(start);
+        let mut above = Some(0);
+        while let Some(k) = next {
+            if let Some(&known) = level.get(&k) {
+                above = known;
+                break;
+            }
+            if !on_path.insert(k) {
+                above = None;
+                break;
+            }
+            path.push(k);
+            next = parent_of(k)?;
+        }
+        for k in path.into_iter().rev() {
+            above = above.map(|l| l + 1);
+            level.insert(k, above);
+            on_path.remove(&k);
+        }
+    }
+    Ok(level)
+}
 
 /// The store's identifier of an organisation. Never shown to users: they see the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -264,6 +309,48 @@ impl OrgUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_walk_each_organisation_once_and_find_cycles() {
+        // 0 ← 1 ← 2 ← 3, 4 ← 5 ← 4 (a cycle), 6 ← 7 under 9, which is not there.
+        let parents: HashMap<u32, Option<u32>> = [
+            (0, None),
+            (1, Some(0)),
+            (2, Some(1)),
+            (3, Some(2)),
+            (4, Some(5)),
+            (5, Some(4)),
+            (6, Some(9)),
+            (7, Some(6)),
+        ]
+        .into();
+        let mut asked = 0;
+        let found = levels([3, 2, 1, 0, 5, 4, 7, 6], |k| {
+            asked += 1;
+            Ok::<_, ()>(
+                parents
+                    .get(&k)
+                    .copied()
+                    .flatten()
+                    .filter(|p| parents.contains_key(p)),
+            )
+        })
+        .unwrap();
+        assert_eq!(found[&0], Some(1));
+        assert_eq!(found[&3], Some(4));
+        assert_eq!((found[&4], found[&5]), (None, None));
+        assert_eq!((found[&6], found[&7]), (Some(1), Some(2)));
+        assert_eq!(asked, 8, "each organisation's parent asked once");
+
+        let chain = levels(std::iter::once(99_999u32), |k| {
+            Ok::<_, ()>(k.checked_sub(1))
+        });
+        assert_eq!(
+            chain.unwrap()[&99_999],
+            Some(100_000),
+            "long chains are linear"
+        );
+    }
 
     fn ym(year: i32, month: u32) -> YearMonth {
         YearMonth::new(year, month).unwrap()

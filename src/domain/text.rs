@@ -10,6 +10,7 @@ use icu_locale_core::locale;
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 
 use super::lang::Lang;
+use super::limits::TextKind;
 use super::member::name_parts;
 
 static VIETNAMESE: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
@@ -63,13 +64,20 @@ fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}')
 }
 
+/// The most word starts of one name the search index holds: every word of a name within its
+/// limit (`domain::limits`: the longest, an organisation's name, has at most this many words),
+/// and never more, so a name's rows grow with its length, not with its length squared.
+pub const MAX_INDEXED_WORDS: usize = TextKind::OrgName.max_chars() / 2;
+
 /// Every word-start suffix of a folded name: `nguyen van an` → [`nguyen van an`,
-/// `van an`, `an`]. Indexing these lets a prefix scan find any part of a name.
+/// `van an`, `an`]. Indexing these lets a prefix scan find any part of a name. At most
+/// [`MAX_INDEXED_WORDS`] of them, from the first word on.
 pub fn folded_suffixes(folded: &str) -> Vec<&str> {
     std::iter::once(0)
         .chain(folded.match_indices(' ').map(|(i, _)| i + 1))
         .map(|start| &folded[start..])
         .filter(|s| !s.is_empty())
+        .take(MAX_INDEXED_WORDS)
         .collect()
 }
 
@@ -131,15 +139,30 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
+    push_escaped(text, &['"', '\\'], &mut out);
+    out.push('"');
+    out
+}
+
+/// Text for a message where quotes would be in the way (a file's name before `:LINE:`): an
+/// unsafe character shows as its escape (`\u{1b}`), as in [`quoted`], the rest as it is.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    if !has_unsafe_chars(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(text, &[], &mut out);
+    Cow::Owned(out)
+}
+
+fn push_escaped(text: &str, also: &[char], out: &mut String) {
     for c in text.chars() {
-        if is_unsafe(c) || c == '"' || c == '\\' {
+        if is_unsafe(c) || also.contains(&c) {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
         }
     }
-    out.push('"');
-    out
 }
 
 /// `value` with `places` decimals in `lang`'s way: "91,3" in Vietnamese, "91.3" in English.
@@ -175,6 +198,19 @@ mod tests {
         assert_eq!(fold("  Nguyễn   Văn  Ánh "), "nguyen van anh");
         assert_eq!(fold("Hồng Gai"), "hong gai");
         assert_eq!(fold("ĐẢNG BỘ"), "dang bo");
+    }
+
+    #[test]
+    fn a_name_has_a_bounded_number_of_index_rows() {
+        let longest = "a ".repeat(TextKind::OrgName.max_chars() / 2);
+        let rows = folded_suffixes(longest.trim_end());
+        assert_eq!(
+            rows.len(),
+            MAX_INDEXED_WORDS,
+            "every word of a name within its limit"
+        );
+        let hostile = "a ".repeat(20_000);
+        assert_eq!(folded_suffixes(hostile.trim_end()).len(), MAX_INDEXED_WORDS);
     }
 
     #[test]
@@ -233,5 +269,7 @@ mod tests {
         assert_eq!(sanitize("x\u{202E}y"), "x\u{FFFD}y");
         assert!(matches!(sanitize("Hồng Gai"), Cow::Borrowed(_)));
         assert_eq!(quoted("a\u{1b}b"), "\"a\\u{1b}b\"");
+        assert_eq!(escaped("in\u{1b}[2J.jsonl"), "in\\u{1b}[2J.jsonl");
+        assert!(matches!(escaped("Hồng Gai.jsonl"), Cow::Borrowed(_)));
     }
 }

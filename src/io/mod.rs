@@ -30,17 +30,19 @@ pub struct LineError {
 }
 
 impl fmt::Display for LineError {
+    /// `FILE:LINE: message`, the file's name escaped like any text from outside: a name
+    /// holding an escape sequence shows it as `\u{1b}`, never acting on the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = crate::domain::text::escaped(&self.file);
         match &self.sheet {
             Some(sheet) => write!(
                 f,
-                "{}:{}!{}: {}",
-                self.file,
+                "{file}:{}!{}: {}",
                 crate::domain::text::sanitize(sheet),
                 self.line,
                 self.message
             ),
-            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+            None => write!(f, "{file}:{}: {}", self.line, self.message),
         }
     }
 }

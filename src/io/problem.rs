@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 
 use crate::domain::Lang;
+use crate::domain::date::{LAST_YEAR, out_of_range_words};
 use crate::domain::edit::{Dated, Since};
+use crate::domain::limits::TextLimitError;
+use crate::domain::org::MAX_DEPTH;
 use crate::domain::text::quoted;
 
 use super::{ImportError, LineError};
@@ -49,6 +52,17 @@ pub enum Problem {
         found: String,
         forms: &'static str,
     },
+    /// A text over its length limit, or with a character its kind may not hold
+    /// (`domain::limits`).
+    TextLimit {
+        field: &'static str,
+        why: TextLimitError,
+    },
+    /// A real day outside the range chibo accepts (`domain::date`).
+    DateOutOfRange {
+        field: &'static str,
+        found: String,
+    },
     UnsafeText {
         field: &'static str,
         found: String,
@@ -90,6 +104,15 @@ pub enum Problem {
     NotApproved {
         field: &'static str,
     },
+    /// A meeting recorded as held on a day after the day of the import.
+    HeldAfterToday {
+        today: NaiveDate,
+    },
+    /// A meeting of an organisation on or after the day it was dissolved.
+    AfterDissolution {
+        org: String,
+        dissolved: NaiveDate,
+    },
     DuplicateCode {
         code: String,
         first_line: usize,
@@ -119,6 +142,11 @@ pub enum Problem {
     },
     ParentCycle {
         codes: Vec<String>,
+    },
+    /// An organisation past the tree's depth limit (`domain::org::MAX_DEPTH`).
+    TooDeep {
+        code: String,
+        level: usize,
     },
     MemberOrgNotBranch {
         code: String,
@@ -314,6 +342,17 @@ impl Problem {
                 format!("trường \"{field}\": {} không phải là một ngày có thật dạng {forms}", quoted(found)),
                 format!("field \"{field}\": {} is not a real date in the form {forms}", quoted(found)),
             ),
+            TextLimit { field, why } => lang.pick(
+                format!("trường \"{field}\" {}", why.message(lang)),
+                format!("field \"{field}\" {}", why.message(lang)),
+            ),
+            DateOutOfRange { field, found } => {
+                let why = out_of_range_words(lang);
+                lang.pick(
+                    format!("trường \"{field}\": {} {why}", quoted(found)),
+                    format!("field \"{field}\": {} {why}", quoted(found)),
+                )
+            }
             UnsafeText { field, found } => lang.pick(
                 format!("trường \"{field}\" chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản: {}", quoted(found)),
                 format!("field \"{field}\" contains a control character or a bidirectional override: {}", quoted(found)),
@@ -366,6 +405,22 @@ impl Problem {
                 format!("có \"{field}\" nhưng biên bản chưa được duyệt (\"approved\": true)"),
                 format!("\"{field}\" is given but the minutes are not approved (\"approved\": true)"),
             ),
+            HeldAfterToday { today } => lang.pick(
+                format!("cuộc họp đã họp không thể sau hôm nay ({})", lang.date(*today)),
+                format!("a meeting held cannot be after today ({})", lang.date(*today)),
+            ),
+            AfterDissolution { org, dissolved } => lang.pick(
+                format!(
+                    "tổ chức {} đã giải thể ngày {}: cuộc họp phải trước ngày đó",
+                    quoted(org),
+                    lang.date(*dissolved)
+                ),
+                format!(
+                    "organisation {} was dissolved on {}: the meeting must come before that day",
+                    quoted(org),
+                    lang.date(*dissolved)
+                ),
+            ),
             DuplicateCode { code, first_line } => lang.pick(
                 format!("mã tổ chức {} bị trùng: đã khai báo ở dòng {first_line}", quoted(code)),
                 format!("duplicate organisation code {}: first defined on line {first_line}", quoted(code)),
@@ -393,6 +448,16 @@ impl Problem {
             Placement { kind, parent, parent_kind } => lang.pick(
                 format!("tổ chức loại {kind} không thể nằm dưới {} (loại {parent_kind})", quoted(parent)),
                 format!("an organisation of kind {kind} cannot sit under {} (kind {parent_kind})", quoted(parent)),
+            ),
+            TooDeep { code, level } => lang.pick(
+                format!(
+                    "tổ chức {} nằm ở cấp thứ {level}: cây tổ chức có tối đa {MAX_DEPTH} cấp",
+                    quoted(code)
+                ),
+                format!(
+                    "organisation {} would be at level {level}: the tree has at most {MAX_DEPTH} levels",
+                    quoted(code)
+                ),
             ),
             ParentCycle { codes } => {
                 let chain = codes.iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" → ");
@@ -514,8 +579,8 @@ impl Problem {
                 "a classification needs exactly one of \"org\" (an organisation) or \"card\" (a member)".into(),
             ),
             YearRange { found } => lang.pick(
-                format!("\"year\" phải là một năm từ 1930 đến 9999, gặp {found}"),
-                format!("\"year\" must be a year from 1930 to 9999, found {found}"),
+                format!("\"year\" phải là một năm từ 1930 đến {LAST_YEAR}, gặp {found}"),
+                format!("\"year\" must be a year from 1930 to {LAST_YEAR}, found {found}"),
             ),
             ScoreRange { found } => lang.pick(
                 format!("\"score\" phải từ 0 đến 100, gặp {found}"),

@@ -773,7 +773,8 @@ mod tests {
                             &format!("Phạm Ngọc Đường {i}"),
                             3,
                         );
-                        m.phone = Some("0".repeat(2000));
+                        m.residence = Some("0".repeat(300));
+                        m.phone = Some("0".repeat(300));
                         w.put_member(&m)
                     })
                     .unwrap();

@@ -12,6 +12,7 @@ use super::{Reader, StoreError};
 use crate::domain::YearMonth;
 use crate::domain::date::day_number;
 use crate::domain::edit::{Dated, EditError, Since, check_member_history};
+use crate::domain::org::{MAX_DEPTH, levels};
 use crate::domain::stats::recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
@@ -63,10 +64,17 @@ fn check_orgs(
         }
         orgs.insert(id.value(), org);
     }
+    // Every organisation's level in one walk of the tree, so a deep chain costs no more
+    // than a wide tree.
+    let parent_of = |id: u64| {
+        let parent = orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
+        Ok::<_, StoreError>(parent.filter(|p| orgs.contains_key(p)))
+    };
+    let levels = levels(orgs.keys().copied(), parent_of)?;
     let mut expected_codes = BTreeSet::new();
     let mut expected_children = BTreeSet::new();
     let mut expected_folded = BTreeSet::new();
-    for org in orgs.values() {
+    for (&key, org) in &orgs {
         for suffix in folded_suffixes(&fold(&org.name)) {
             expected_folded.insert((suffix.to_string(), org.id.0));
         }
@@ -81,8 +89,22 @@ fn check_orgs(
             )),
             _ => {}
         }
-        if has_cycle(org, &orgs) {
-            problems.push(format!("org {} is its own ancestor", org.code));
+        // By the row's key: a damaged row may hold another id than its key.
+        match levels.get(&key).copied().flatten() {
+            None => problems.push(format!("org {} is its own ancestor", org.code)),
+            // Reported once per branch of the tree, at the first organisation past the limit.
+            Some(level)
+                if level > MAX_DEPTH
+                    && org
+                        .parent
+                        .is_some_and(|p| levels.get(&p.0) == Some(&Some(MAX_DEPTH))) =>
+            {
+                problems.push(format!(
+                    "org {} is at level {level}: the tree may be at most {MAX_DEPTH} levels deep",
+                    org.code
+                ));
+            }
+            _ => {}
         }
         check_rule_changes(org, problems);
     }
@@ -107,18 +129,6 @@ fn check_orgs(
     }
     compare_index("org_by_folded", stored_folded, expected_folded, problems);
     Ok(orgs)
-}
-
-fn has_cycle(org: &OrgUnit, orgs: &HashMap<u64, OrgUnit>) -> bool {
-    let mut next = org.parent;
-    for _ in 0..=orgs.len() {
-        match next {
-            None => return false,
-            Some(p) if p == org.id => return true,
-            Some(p) => next = orgs.get(&p.0).and_then(|o| o.parent),
-        }
-    }
-    true
 }
 
 fn check_members(
@@ -590,7 +600,7 @@ fn check_classifications(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::MemberId;
+    use crate::domain::{MemberId, OrgId};
     use crate::store::tables::ORG_MEMBERS;
     use crate::store::testkit::sample;
 
@@ -599,6 +609,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = sample(dir.path());
         assert_eq!(run(&store.read().unwrap()).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_tree_deeper_than_the_limit_is_reported_once_at_its_first_level_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        // Written as a file from before the limit holds it: record by record, under the
+        // province (org 1), sixteen levels deep.
+        store
+            .write(|w| {
+                let mut parent = OrgId(1);
+                for n in 2..=16 {
+                    let id = w.new_org_id()?;
+                    let code = format!("DEEP{n}");
+                    let org = crate::store::testkit::org(
+                        id.0,
+                        &code,
+                        OrgKind::BlocCommittee,
+                        Some(parent.0),
+                    );
+                    w.put_org(&org)?;
+                    parent = id;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let problems = run(&store.read().unwrap()).unwrap();
+        assert_eq!(
+            problems,
+            vec!["org DEEP13 is at level 13: the tree may be at most 12 levels deep".to_string()]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::StoreError;
 use super::query::Writer;
-use crate::domain::edit::{check_move, check_placement, dissolve};
+use crate::domain::edit::{check_depth, check_move, check_placement, dissolve};
 use crate::domain::{OrgId, OrgUnit};
 
 impl Writer<'_> {
@@ -24,6 +24,9 @@ impl Writer<'_> {
             None => None,
         };
         check_placement(draft.kind, parent.as_ref())?;
+        if let Some(parent) = &parent {
+            check_depth(self.level_of(parent.id)? + 1)?;
+        }
         let org = OrgUnit {
             id: self.new_org_id()?,
             ..draft
@@ -49,7 +52,7 @@ impl Writer<'_> {
 
     /// Moves `id` under `target`, both as they are now: refused when it is there already,
     /// or the move breaks a rule of the tree (into its own subtree, under a kind it may not
-    /// sit under). One `put_org` carries the subtree's totals along; members and meetings
+    /// sit under, deeper than the tree may be). One `put_org` carries the subtree's totals along; members and meetings
     /// point at the organisation, so they move with it. Answers the organisation and its
     /// new parent.
     pub fn move_org(&mut self, id: OrgId, target: OrgId) -> Result<(OrgUnit, OrgUnit), StoreError> {
@@ -59,6 +62,7 @@ impl Writer<'_> {
             return Err(StoreError::AlreadyUnder(target.name));
         }
         check_move(&org, &target, &self.ancestors(target.id)?)?;
+        check_depth(self.level_of(target.id)? + self.height_of(org.id)?)?;
         org.parent = Some(target.id);
         self.put_org(&org)?;
         Ok((org, target))

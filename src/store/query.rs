@@ -13,6 +13,7 @@ use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::tables::*;
 use crate::domain::date::day_number;
+use crate::domain::edit::{check_meeting_record, check_member_record, check_org_record};
 use crate::domain::schedule::{self, ScheduleRule};
 use crate::domain::stats::TotalsDelta;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
@@ -442,9 +443,10 @@ queries! {
     /// rules), never shown as such.
     pub(super) fn ancestors_all(&self, id: OrgId) -> Result<Vec<OrgUnit>, StoreError> {
         let mut out: Vec<OrgUnit> = Vec::new();
+        let mut seen = std::collections::HashSet::from([id]);
         let mut next = self.org_any(id)?.and_then(|o| o.parent);
         while let Some(parent) = next {
-            if out.iter().any(|o| o.id == parent) || parent == id {
+            if !seen.insert(parent) {
                 return Err(StoreError::Corrupt(format!("parent cycle through org {}", parent.0)));
             }
             let org = self.org_any(parent)?.ok_or_else(|| missing("org", parent.0))?;
@@ -452,6 +454,35 @@ queries! {
             out.push(org);
         }
         Ok(out)
+    }
+
+    /// The level of `id` in the whole tree, its root being level 1 (`domain::org::MAX_DEPTH`):
+    /// a number, so the scope does not hide it.
+    pub fn level_of(&self, id: OrgId) -> Result<usize, StoreError> {
+        Ok(self.ancestors_all(id)?.len() + 1)
+    }
+
+    /// How many levels the subtree of `id` spans, `id` itself being 1: one range scan per
+    /// organisation in it, whatever the scope (a move takes the whole subtree along).
+    pub fn height_of(&self, id: OrgId) -> Result<usize, StoreError> {
+        let mut seen = std::collections::HashSet::from([id]);
+        let mut level = vec![id.0];
+        let mut height = 0;
+        while !level.is_empty() {
+            height += 1;
+            let mut below = Vec::new();
+            for parent in level {
+                for row in self.org_children.range((parent, NO_BYTES, 0)..(parent + 1, NO_BYTES, 0))? {
+                    let child = row?.0.value().2;
+                    if !seen.insert(OrgId(child)) {
+                        return Err(StoreError::Corrupt(format!("org {child} is listed twice under the tree")));
+                    }
+                    below.push(child);
+                }
+            }
+            level = below;
+        }
+        Ok(height)
     }
 
     /// The meeting rule and grace days of `id` as last decided (every recorded change
@@ -867,6 +898,7 @@ impl Writer<'_> {
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
+        check_org_record(org, self.org_any(org.id)?.as_ref())?;
         self.require_writable_org(org.id, org.parent)?;
         self.note("org", org.code.clone(), Some(org.id));
         if self.org_id(&org.code)?.is_some_and(|id| id != org.id) {
@@ -1010,9 +1042,11 @@ impl Writer<'_> {
     pub fn put_member(&mut self, member: &Member) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
         self.require_scope(member.org)?;
-        if let Some(old) = self.member(member.id)? {
+        let stored = self.member(member.id)?;
+        if let Some(old) = &stored {
             self.require_scope(old.org)?;
         }
+        check_member_record(member, stored.as_ref())?;
         self.note("member", member.card.clone(), Some(member.org));
         if self
             .member_id(&member.card)?
@@ -1191,9 +1225,11 @@ impl Writer<'_> {
     pub fn put_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_meetings())?;
         self.require_scope(meeting.org)?;
-        if let Some(old) = self.meeting(meeting.id)? {
+        let stored = self.meeting(meeting.id)?;
+        if let Some(old) = &stored {
             self.require_scope(old.org)?;
         }
+        check_meeting_record(meeting, stored.as_ref())?;
         self.note(
             "meeting",
             format!("{} {}", meeting.id.0, meeting.date),

@@ -353,24 +353,22 @@ fn a_change_written_elsewhere_shows_after_reload_with_the_selection_kept() {
 #[test]
 fn control_characters_in_names_never_reach_the_screen() {
     let (_dir, store) = province(1);
-    store
-        .write(|w| {
+    let add = |code: &str, name: &str| {
+        store.write(|w| {
             let id = w.new_org_id()?;
             let province = w.org_id("P")?;
-            w.put_org(&org(
-                id,
-                "X",
-                "Xã\u{1b}[2J Độc\u{202E}hại",
-                OrgKind::GrassrootsCommittee,
-                province,
-            ))
+            w.put_org(&org(id, code, name, OrgKind::GrassrootsCommittee, province))
         })
-        .unwrap();
+    };
+    // A bidi override is refused in a name by the store itself (`domain::limits`); an escape
+    // written before the import checked names still reaches the screen only as U+FFFD.
+    assert!(add("Y", "Độc\u{202E}hại").is_err());
+    add("X", "Xã\u{1b}[2J Độc hại").unwrap();
     let mut app = app_on(&store, Lang::Vi, 80, 24);
     press(&mut app, "l j j");
     let text = screen(&app, 80, 24);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
-    assert!(text.contains("Xã\u{FFFD}[2J Độc\u{FFFD}hại"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+    assert!(text.contains("Xã\u{FFFD}[2J Độc hại"), "{text}");
 }
 
 #[test]

@@ -7,6 +7,8 @@ use super::batch::{Batch, ClassificationRec, GradedRef};
 use super::fields::Fields;
 use super::json::Text;
 use crate::domain::classification::Thresholds;
+use crate::domain::date::LAST_YEAR;
+use crate::domain::limits::TextKind;
 use crate::domain::{Classification, Grade};
 use crate::io::problem::Problem;
 
@@ -52,11 +54,11 @@ impl<'a> ClassificationLine<'a> {
     /// The grade may be left out when the score is given: it is then the one the score
     /// earns by the default thresholds (Regulation 366-QĐ/TW).
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let org = f.optional("org", self.org.as_deref());
-        let card = f.optional("card", self.card.as_deref());
+        let org = f.optional("org", TextKind::Code, self.org.as_deref());
+        let card = f.optional("card", TextKind::Card, self.card.as_deref());
         let year = match self.year {
             None => f.refuse(Problem::Missing { field: "year" }),
-            Some(y) if (1930..=9999).contains(&y) => Some(y as i32),
+            Some(y) if (1930..=i64::from(LAST_YEAR)).contains(&y) => Some(y as i32),
             Some(found) => f.refuse(Problem::YearRange { found }),
         };
         let score = match self.score {

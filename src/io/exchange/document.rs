@@ -7,6 +7,7 @@ use super::batch::{Batch, DocumentRec};
 use super::fields::Fields;
 use super::json::Text;
 use crate::domain::date::format_moment;
+use crate::domain::limits::TextKind;
 use crate::domain::prep::MAX_DOCUMENT_BYTES;
 use crate::domain::{DocumentBody, DocumentInfo, Meeting, MeetingKind};
 use crate::io::problem::Problem;
@@ -64,7 +65,7 @@ impl<'a> DocumentLine<'a> {
     }
 
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let org = f.required("org", self.org.as_deref());
+        let org = f.required("org", TextKind::Code, self.org.as_deref());
         let kind = f.word(
             "kind",
             self.kind.as_deref(),
@@ -72,10 +73,10 @@ impl<'a> DocumentLine<'a> {
             MeetingKind::words,
         );
         let date = f.date("date", self.date.as_deref());
-        let name = f.required("name", self.name.as_deref());
-        let media_type = f.optional("media_type", self.media_type.as_deref());
+        let name = f.required("name", TextKind::Line, self.name.as_deref());
+        let media_type = f.optional("media_type", TextKind::Line, self.media_type.as_deref());
         let added = f
-            .required("added", self.added.as_deref())
+            .required("added", TextKind::Line, self.added.as_deref())
             .and_then(|text| f.moment("added", Some(&text)));
         let media_type = media_type.map(|m| m.into_owned());
         let body = body(self.text.as_deref(), self.data.as_deref(), media_type, f);
@@ -118,7 +119,7 @@ fn body(
             let body = if text.trim().is_empty() {
                 String::new()
             } else {
-                f.free_text("text", Some(text))?
+                f.free_text("text", TextKind::Document, Some(text))?
             };
             Some(DocumentBody::Markdown(body))
         }

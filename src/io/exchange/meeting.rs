@@ -9,6 +9,7 @@ use super::batch::{Batch, CardRef, MeetingRec};
 use super::fields::Fields;
 use super::json::{Pairs, Text, Texts, non_empty};
 use crate::domain::date::{format_clock, format_moment};
+use crate::domain::limits::TextKind;
 use crate::domain::{Amendment, Approval, Mark, Meeting, MeetingKind, MeetingState, Vote};
 use crate::io::problem::Problem;
 
@@ -164,7 +165,7 @@ impl<'a> MeetingLine<'a> {
     }
 
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let org = f.required("org", self.org.as_deref());
+        let org = f.required("org", TextKind::Code, self.org.as_deref());
         let kind = f.word(
             "kind",
             self.kind.as_deref(),
@@ -192,7 +193,7 @@ impl<'a> MeetingLine<'a> {
                 strict: true,
             });
         }
-        let place = f.optional("place", self.place.as_deref());
+        let place = f.optional("place", TextKind::Place, self.place.as_deref());
         let marked = self.attendance.as_ref().is_some_and(|a| !a.0.is_empty());
         if marked && state != MeetingState::Held {
             f.report(Problem::AttendanceNotHeld {
@@ -202,13 +203,13 @@ impl<'a> MeetingLine<'a> {
         let attendance = attendance(self.attendance.as_ref(), f, batch);
         let excuses = excuses(self.excuses.as_ref(), f, batch);
         let guests = guests(self.guests.as_ref(), f, batch);
-        let topic = f.optional("topic", self.topic.as_deref());
+        let topic = f.optional("topic", TextKind::Topic, self.topic.as_deref());
         let agenda = agenda(self.agenda.as_ref(), f);
-        let drafter = f.optional("drafter", self.drafter.as_deref());
+        let drafter = f.optional("drafter", TextKind::Card, self.drafter.as_deref());
         let drafter = drafter.map(|card| batch.card(&card));
         let sent_at = f.moment("sent", self.sent.as_deref());
-        let minutes = f.free_text("minutes", self.minutes.as_deref());
-        let decisions = f.free_text("decisions", self.decisions.as_deref());
+        let minutes = f.free_text("minutes", TextKind::Minutes, self.minutes.as_deref());
+        let decisions = f.free_text("decisions", TextKind::Section, self.decisions.as_deref());
         if let (Some(kind), true) = (kind, decisions.is_some())
             && kind != MeetingKind::Committee
         {
@@ -257,7 +258,7 @@ fn agenda(items: Option<&Texts<'_>>, f: &mut Fields<'_>) -> Vec<String> {
     };
     items
         .iter()
-        .filter_map(|item| f.optional("agenda", Some(item)))
+        .filter_map(|item| f.optional("agenda", TextKind::AgendaItem, Some(item)))
         .map(Cow::into_owned)
         .collect()
 }
@@ -331,7 +332,8 @@ fn approval(
         return f.refuse(Problem::NotApproved { field: "approval" });
     }
     let owned = |field, value: Option<Text<'_>>, f: &mut Fields<'_>| {
-        f.optional(field, value.as_deref()).map(Cow::into_owned)
+        f.optional(field, TextKind::PersonName, value.as_deref())
+            .map(Cow::into_owned)
     };
     Some(Approval {
         at: f.moment("approval.at", line.at.as_deref()),
@@ -361,11 +363,11 @@ fn amendments(lines: Vec<AmendmentLine<'_>>, approved: bool, f: &mut Fields<'_>)
     let mut amendments = Vec::with_capacity(lines.len());
     for line in lines {
         let at = f
-            .required("amendments.at", line.at.as_deref())
+            .required("amendments.at", TextKind::Line, line.at.as_deref())
             .map(Cow::into_owned);
         let at = f.moment("amendments.at", at.as_deref());
-        let by = f.required("amendments.by", line.by.as_deref());
-        let text = f.free_text("amendments.text", line.text.as_deref());
+        let by = f.required("amendments.by", TextKind::PersonName, line.by.as_deref());
+        let text = f.free_text("amendments.text", TextKind::Section, line.text.as_deref());
         if text.is_none() {
             f.report(Problem::Missing {
                 field: "amendments.text",
@@ -392,7 +394,7 @@ fn attendance(
     };
     let mut marks = Vec::with_capacity(pairs.len());
     for (card, mark) in pairs {
-        let card = f.required("attendance", Some(card));
+        let card = f.required("attendance", TextKind::Card, Some(card));
         let mark = f.word("attendance", Some(mark), Mark::parse, Mark::words);
         if let (Some(card), Some(mark)) = (card, mark) {
             marks.push((batch.card(&card), mark));
@@ -411,8 +413,8 @@ fn excuses(
     };
     let mut excuses = Vec::with_capacity(pairs.len());
     for (card, reason) in pairs {
-        let card = f.required("excuses", Some(card));
-        let reason = f.required("excuses", Some(reason));
+        let card = f.required("excuses", TextKind::Card, Some(card));
+        let reason = f.required("excuses", TextKind::Reason, Some(reason));
         if let (Some(card), Some(reason)) = (card, reason) {
             excuses.push((batch.card(&card), reason.into_owned()));
         }
@@ -425,7 +427,7 @@ fn guests(list: Option<&Texts<'_>>, f: &mut Fields<'_>, batch: &mut Batch) -> Ve
         return Vec::new();
     };
     list.iter()
-        .filter_map(|card| f.required("guests", Some(card)))
+        .filter_map(|card| f.required("guests", TextKind::Card, Some(card)))
         .map(|card| batch.card(&card))
         .collect()
 }

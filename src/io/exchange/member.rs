@@ -10,6 +10,7 @@ use super::batch::{Batch, CodeRef, MemberRec, StatusRec};
 use super::fields::{Fields, readable_key};
 use super::json::{Text, non_empty};
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
+use crate::domain::limits::TextKind;
 use crate::domain::{Member, MemberStatus, Sex, StatusChange};
 use crate::io::problem::Problem;
 
@@ -142,7 +143,7 @@ impl<'a> MemberLine<'a> {
 fn former_orgs(lines: &[FormerLine<'_>], f: &mut Fields<'_>) -> Vec<(String, NaiveDate)> {
     let mut former = Vec::with_capacity(lines.len());
     for line in lines {
-        let org = f.required("former_orgs.org", line.org.as_deref());
+        let org = f.required("former_orgs.org", TextKind::Code, line.org.as_deref());
         let until = f.date("former_orgs.until", line.until.as_deref());
         if let (Some(org), Some(until)) = (org, until) {
             former.push((org.into_owned(), until));
@@ -168,7 +169,7 @@ impl<'a> StatusLine<'a> {
     }
 
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let card = f.required("card", self.card.as_deref());
+        let card = f.required("card", TextKind::Card, self.card.as_deref());
         let status = f.word(
             "status",
             self.status.as_deref(),
@@ -177,7 +178,7 @@ impl<'a> StatusLine<'a> {
         );
         let from = f.date("from", self.from.as_deref());
         let until = f.opt_date("until", self.until.as_deref());
-        let reason = f.optional("reason", self.reason.as_deref());
+        let reason = f.optional("reason", TextKind::Reason, self.reason.as_deref());
         f.in_order(("from", from), ("until", until), true);
         let until_written = self.until.as_deref().is_some_and(|u| !u.trim().is_empty());
         if let Some(status) = status
@@ -230,17 +231,17 @@ pub fn add_member(
     parse_sex: fn(&str) -> Option<Sex>,
     sex_words: fn() -> String,
 ) {
-    let card = fields.required("card", raw.card);
-    let name = fields.required("name", raw.name);
+    let card = fields.required("card", TextKind::Card, raw.card);
+    let name = fields.required("name", TextKind::PersonName, raw.name);
     let sex = fields.opt_word("sex", raw.sex, parse_sex, sex_words);
     let born = fields.opt_date("born", raw.born);
     let admitted = fields.opt_date("admitted", raw.admitted);
     let full_member = fields.opt_date("full_member", raw.full_member);
     fields.in_order(("admitted", admitted), ("full_member", full_member), false);
-    let org = fields.required("org", raw.org);
-    let cell = fields.optional("cell", raw.cell);
-    let phone = fields.optional("phone", raw.phone);
-    let residence = fields.optional("residence", raw.residence);
+    let org = fields.required("org", TextKind::Code, raw.org);
+    let cell = fields.optional("cell", TextKind::Code, raw.cell);
+    let phone = fields.optional("phone", TextKind::Line, raw.phone);
+    let residence = fields.optional("residence", TextKind::Line, raw.residence);
     let (Some(card), Some(name), Some(org), true) = (card, name, org, fields.ok) else {
         if let Some(card) = readable_key(raw.card) {
             let card = batch.card(&card);

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::batch::{Batch, OrgRec};
 use super::fields::{Fields, readable_key};
 use super::json::{Text, non_empty};
+use crate::domain::limits::TextKind;
 use crate::domain::schedule::{parse_weekday, validate_deadline_day, weekday_word};
 use crate::domain::{BranchType, OrgKind, OrgUnit, RuleChange, ScheduleRule, YearMonth};
 use crate::io::problem::Problem;
@@ -118,10 +119,10 @@ impl<'a> OrgLine<'a> {
     }
 
     pub fn check(self, line: usize, f: &mut Fields<'_>, batch: &mut Batch) {
-        let code = f.required("code", self.code.as_deref());
-        let name = f.required("name", self.name.as_deref());
+        let code = f.required("code", TextKind::Code, self.code.as_deref());
+        let name = f.required("name", TextKind::OrgName, self.name.as_deref());
         let kind = f.word("kind", self.kind.as_deref(), OrgKind::parse, OrgKind::words);
-        let parent = f.optional("parent", self.parent.as_deref());
+        let parent = f.optional("parent", TextKind::Code, self.parent.as_deref());
         let branch_type = f.opt_word(
             "branch_type",
             self.branch_type.as_deref(),

@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
+use crate::domain::org::{MAX_DEPTH, levels};
 use crate::domain::{
-    DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, OrgUnit,
-    Oversight, Role,
+    DocumentInfo, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, OrgId,
+    OrgKind, OrgUnit, Oversight, Role,
 };
 use crate::io::problem::{Problem, Problems};
 use crate::io::{ImportError, ImportSummary};
@@ -30,8 +31,9 @@ pub fn import_batch(
         return Err(problems.into_error());
     }
     let notes = problems.take_notes();
+    let today = store.clock().today();
     let mut summary = store.write(move |w| {
-        let refs = resolve(w, &batch, &mut problems)?;
+        let refs = resolve(w, &batch, &mut problems, today)?;
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
@@ -114,7 +116,12 @@ struct Refs {
     documents: Vec<Option<MeetingAt>>,
 }
 
-fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Refs, StoreError> {
+fn resolve(
+    w: &Writer<'_>,
+    batch: &Batch,
+    problems: &mut Problems,
+    today: NaiveDate,
+) -> Result<Refs, StoreError> {
     let orgs = resolve_codes(w, batch, problems)?;
     let StoredCards {
         members,
@@ -134,9 +141,11 @@ fn resolve(w: &Writer<'_>, batch: &Batch, problems: &mut Problems) -> Result<Ref
         batch,
         refs: &refs,
         problems,
+        today,
     };
     check.org_parents();
     check.parent_cycles();
+    check.depths(w)?;
     check.members();
     check.statuses();
     check.spans(w, Span::Role)?;
@@ -308,6 +317,8 @@ struct Check<'a, 'p> {
     batch: &'a Batch,
     refs: &'a Refs,
     problems: &'p mut Problems,
+    /// The day the import is judged on: no meeting is held after it.
+    today: NaiveDate,
 }
 
 impl Check<'_, '_> {
@@ -464,6 +475,42 @@ impl Check<'_, '_> {
                 visit[i] = Visit::Done;
             }
         }
+    }
+
+    /// No organisation of the file sits deeper than the tree may (`domain::org::MAX_DEPTH`),
+    /// counting the levels above it in the database too. Reported once per branch of the
+    /// tree that goes too deep, at the first organisation past the limit; one walk for the
+    /// whole file, so a chain of any length is checked in linear time.
+    fn depths(&mut self, w: &Writer<'_>) -> Result<(), StoreError> {
+        let orgs = &self.batch.orgs;
+        let refs = self.refs;
+        let parent_of = |key: OrgKey| -> Result<Option<OrgKey>, StoreError> {
+            Ok(match key {
+                OrgKey::File(i) => orgs[i]
+                    .parent
+                    .and_then(|p| Self::key_of(refs.orgs[p.0 as usize])),
+                OrgKey::Db(id) => w.org(id)?.and_then(|o| o.parent).map(OrgKey::Db),
+            })
+        };
+        let defined: Vec<usize> = (0..orgs.len()).filter(|&i| self.defines_org(i)).collect();
+        let levels = levels(defined.iter().map(|&i| OrgKey::File(i)), parent_of)?;
+        for i in defined {
+            let Some(level) = levels[&OrgKey::File(i)].filter(|&l| l > MAX_DEPTH) else {
+                continue;
+            };
+            // The first past the limit: its parent is within it, or lies in the database.
+            let parent = parent_of(OrgKey::File(i))?;
+            let first_past = match parent {
+                Some(OrgKey::File(p)) => levels[&OrgKey::File(p)].is_some_and(|l| l <= MAX_DEPTH),
+                _ => true,
+            };
+            if first_past {
+                let code = self.batch.code_text(orgs[i].code).to_string();
+                self.problems
+                    .add(orgs[i].line, Problem::TooDeep { code, level });
+            }
+        }
+        Ok(())
     }
 
     /// Reports a cycle once, at its first line, as "A → B → … → A".
@@ -687,9 +734,11 @@ impl Check<'_, '_> {
         let mut seen: KeyMap<(OrgKey, NaiveDate, MeetingKind), usize> = KeyMap::default();
         let mut found = MeetingKeys::default();
         for (i, meeting) in self.batch.meetings.iter().enumerate() {
-            let org = self
-                .org_ref(meeting.line, "org", meeting.org)
-                .and_then(Self::key_of);
+            let at = self.org_ref(meeting.line, "org", meeting.org);
+            if let Some(at) = at {
+                self.meeting_day(w, meeting, at)?;
+            }
+            let org = at.and_then(Self::key_of);
             if let Some(org) = org {
                 let first_line = match seen.entry((org, meeting.date, meeting.kind)) {
                     Entry::Occupied(first) => Some(Some(*first.get())),
@@ -722,6 +771,32 @@ impl Check<'_, '_> {
             }
         }
         Ok(found)
+    }
+
+    /// A held meeting is not after today, and no meeting of a dissolved organisation falls on
+    /// or after its dissolution.
+    fn meeting_day(
+        &mut self,
+        w: &Writer<'_>,
+        meeting: &MeetingRec,
+        at: OrgAt,
+    ) -> Result<(), StoreError> {
+        if meeting.state == MeetingState::Held && meeting.date > self.today {
+            let today = self.today;
+            self.problems
+                .add(meeting.line, Problem::HeldAfterToday { today });
+        }
+        let dissolved = match at {
+            OrgAt::File(i) => self.batch.orgs[i].dissolved,
+            OrgAt::Db { id, .. } => w.org(id)?.and_then(|o| o.dissolved),
+            OrgAt::Unknown | OrgAt::Broken => None,
+        };
+        if let Some(dissolved) = dissolved.filter(|d| meeting.date >= *d) {
+            let org = self.batch.code_text(meeting.org).to_string();
+            self.problems
+                .add(meeting.line, Problem::AfterDissolution { org, dissolved });
+        }
+        Ok(())
     }
 
     /// Every document names a meeting of the file or of the database.

@@ -9,6 +9,7 @@ use super::batch::{Batch, SpanRec};
 use super::fields::Fields;
 use super::json::Text;
 use crate::domain::RoleKind;
+use crate::domain::limits::TextKind;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,8 +127,8 @@ fn check_span(
     f: &mut Fields<'_>,
     batch: &mut Batch,
 ) -> Option<SpanRec> {
-    let card = f.required("card", card);
-    let org = f.required("org", org);
+    let card = f.required("card", TextKind::Card, card);
+    let org = f.required("org", TextKind::Code, org);
     let from = f.date("from", from);
     let until = f.opt_date("until", until);
     f.in_order(("from", from), ("until", until), true);

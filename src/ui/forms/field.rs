@@ -10,8 +10,9 @@ use ratatui::text::Span;
 use super::Refusal;
 use super::words;
 use crate::domain::Lang;
-use crate::domain::date::parse_iso;
+use crate::domain::date::{DateParseError, in_range, parse_iso};
 use crate::domain::edit::{EditError, clean_text};
+use crate::domain::limits::TextKind;
 use crate::domain::text::nfc;
 use crate::ui::cells::{safe, width};
 use crate::ui::keymap::Action;
@@ -362,23 +363,35 @@ impl Fields {
         }
     }
 
-    /// Text that must be given: trimmed, NFC, without control characters.
-    pub fn required_text(&self, index: usize, lang: Lang) -> Result<String, Refusal> {
-        clean_text("", self.text(index)).map_err(|e| self.text_refusal(index, &e, lang))
+    /// Text that must be given: trimmed, NFC, without control characters, held to the
+    /// limits of its `kind`.
+    pub fn required_text(
+        &self,
+        index: usize,
+        kind: TextKind,
+        lang: Lang,
+    ) -> Result<String, Refusal> {
+        clean_text("", kind, self.text(index)).map_err(|e| self.text_refusal(index, &e, lang))
     }
 
     /// Text that may be left empty (then `None`), otherwise held to the same rules.
-    pub fn optional_text(&self, index: usize, lang: Lang) -> Result<Option<String>, Refusal> {
+    pub fn optional_text(
+        &self,
+        index: usize,
+        kind: TextKind,
+        lang: Lang,
+    ) -> Result<Option<String>, Refusal> {
         if self.text(index).trim().is_empty() {
             return Ok(None);
         }
-        self.required_text(index, lang).map(Some)
+        self.required_text(index, kind, lang).map(Some)
     }
 
     fn text_refusal(&self, index: usize, error: &EditError, lang: Lang) -> Refusal {
         let label = &self.get(index).label;
         let message = match error {
             EditError::Empty(_) => words::empty(lang, label),
+            EditError::TextLimit(_, why) => format!("{label} {}", why.message(lang)),
             _ => words::unsafe_text(lang, label),
         };
         Refusal::at(index, message)
@@ -390,9 +403,15 @@ impl Fields {
         if text.is_empty() {
             return Ok(None);
         }
-        parse_date(text)
-            .map(Some)
-            .ok_or_else(|| Refusal::at(index, words::bad_date(lang, &self.get(index).label, text)))
+        let label = &self.get(index).label;
+        match parse_date(text) {
+            Some(date) if in_range(date) => Ok(Some(date)),
+            Some(_) => Err(Refusal::at(
+                index,
+                words::date_out_of_range(lang, label, text),
+            )),
+            None => Err(Refusal::at(index, words::bad_date(lang, label, text))),
+        }
     }
 
     /// A date that must be given.
@@ -424,11 +443,16 @@ impl Fields {
 
 /// A date as people type it: `2026-11-07` (ISO), or day first the Vietnamese way,
 /// `07/11/2026`, `7/11/2026`, `07.11.2026`, `07-11-2026`, always with the whole year.
-/// `None` for anything else, an impossible day (`31/02/2026`) included.
+/// `None` for anything else, an impossible day (`31/02/2026`) included. A real day outside
+/// the range chibo accepts is read: the caller refuses it saying so.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    if let Ok(date) = parse_iso(text) {
-        return Some(date);
+    match parse_iso(text) {
+        Ok(date) => return Some(date),
+        Err(DateParseError::OutOfRange { .. }) => {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        }
+        Err(_) => {}
     }
     let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
     let [day, month, year] = parts.as_slice() else {

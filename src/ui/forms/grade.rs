@@ -11,6 +11,7 @@ use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::classification::{Thresholds, classify};
 use crate::domain::edit::EditError;
+use crate::domain::limits::TextKind;
 use crate::domain::{Classification, ClassificationConfig, Grade, Lang};
 use crate::store::{self, Command, Graded, Reader, StoreError};
 
@@ -109,7 +110,7 @@ fn thresholds() -> Thresholds {
 
 impl RecordGrade {
     fn year(fields: &Fields, lang: Lang) -> Result<i32, Refusal> {
-        let text = fields.required_text(at::YEAR, lang)?;
+        let text = fields.required_text(at::YEAR, TextKind::Line, lang)?;
         text.parse::<i32>()
             .map_err(|_| Refusal::at(at::YEAR, words::bad_year(lang, &text)))
     }

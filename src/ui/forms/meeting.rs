@@ -17,6 +17,7 @@ use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
 };
 use crate::domain::date::parse_clock;
+use crate::domain::limits::TextKind;
 use crate::domain::{
     Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit, YearMonth,
 };
@@ -350,8 +351,8 @@ impl MeetingForm {
             date: fields.required_date(at::DATE, lang)?,
             time: optional_time(fields, at::START, lang)?,
             end_time: optional_time(fields, at::END, lang)?,
-            place: fields.optional_text(at::PLACE, lang)?,
-            topic: fields.optional_text(at::TOPIC, lang)?,
+            place: fields.optional_text(at::PLACE, TextKind::Place, lang)?,
+            topic: fields.optional_text(at::TOPIC, TextKind::Topic, lang)?,
         };
         if let (Some(start), Some(end)) = (draft.time, draft.end_time)
             && end <= start

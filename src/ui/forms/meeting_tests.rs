@@ -237,6 +237,35 @@ fn a_planned_meeting_is_recorded_as_held_and_judged_against_its_due_day() {
 }
 
 #[test]
+fn a_held_day_outside_the_accepted_dates_is_refused_at_the_field() {
+    let mut s = scene(Lang::En);
+    s.open_meetings("QN.HL.HG.K8");
+    s.press("d");
+    for typed in ["05/01/0000", "0000-01-05", "31/12/1899"] {
+        s.press("ctrl-u");
+        s.type_text(typed);
+        s.press("enter");
+        assert_eq!(s.app.context(), Context::Form, "{typed}: the form stays");
+        assert!(
+            s.status().contains("outside the dates chibo accepts"),
+            "{typed}: {}",
+            s.status()
+        );
+    }
+    s.press("ctrl-u");
+    s.type_text("01/01/2200");
+    s.press("enter");
+    assert!(s.status().contains("outside the dates"), "{}", s.status());
+    s.press("esc");
+    assert!(
+        s.meetings_of("QN.HL.HG.K8", ym(2026, 11))
+            .iter()
+            .all(|m| m.kind != MeetingKind::Regular || m.state != MeetingState::Held)
+    );
+    s.assert_sound();
+}
+
+#[test]
 fn a_meeting_held_without_being_planned_is_recorded_new() {
     let mut s = scene(Lang::Vi);
     s.open_meetings("QN.HL.HG.K8");

@@ -9,6 +9,7 @@ use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, Since, check_member_dates, check_member_history};
+use crate::domain::limits::TextKind;
 use crate::domain::{Lang, Member, MemberId, OrgId, OrgKind, OrgUnit, Sex};
 use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::Target;
@@ -197,16 +198,16 @@ impl MemberForm {
             .map(|c| c.id);
         Ok(Member {
             id: self.id.unwrap_or(MemberId(0)),
-            card: fields.required_text(at::CARD, lang)?,
-            name: fields.required_text(at::NAME, lang)?,
+            card: fields.required_text(at::CARD, TextKind::Card, lang)?,
+            name: fields.required_text(at::NAME, TextKind::PersonName, lang)?,
             sex,
             born: fields.optional_date(at::BORN, lang)?,
             admitted: fields.optional_date(at::ADMITTED, lang)?,
             full_member: fields.optional_date(at::FULL_MEMBER, lang)?,
             org: self.branch.id,
             cell,
-            phone: fields.optional_text(at::PHONE, lang)?,
-            residence: fields.optional_text(at::RESIDENCE, lang)?,
+            phone: fields.optional_text(at::PHONE, TextKind::Line, lang)?,
+            residence: fields.optional_text(at::RESIDENCE, TextKind::Line, lang)?,
             former_orgs: Vec::new(),
             history: Vec::new(),
         })

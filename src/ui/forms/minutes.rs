@@ -13,6 +13,7 @@ use super::confirm::{Answer, Pending, render_question};
 use super::field::{Field, Fields};
 use super::words::Word;
 use super::{Done, Edit, Form, Plan, Refusal};
+use crate::domain::limits::TextKind;
 use crate::domain::minutes::chair_and_secretary;
 use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
 use crate::store::{Command, Reader, RollChange};
@@ -70,7 +71,7 @@ pub fn excuse(
 
 impl Edit for Excuse {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
-        let reason = fields.optional_text(1, lang)?;
+        let reason = fields.optional_text(1, TextKind::Reason, lang)?;
         let command = Command::ChangeRoll {
             meeting: self.meeting,
             change: RollChange::Mark {
@@ -128,8 +129,8 @@ pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp)
 
 impl Edit for Approve {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
-        let chair = fields.required_text(CHAIR, lang)?;
-        let secretary = fields.required_text(SECRETARY, lang)?;
+        let chair = fields.required_text(CHAIR, TextKind::PersonName, lang)?;
+        let secretary = fields.required_text(SECRETARY, TextKind::PersonName, lang)?;
         let approval = Approval {
             at: Some(self.stamp.at),
             by: Some(self.stamp.by.clone()),
@@ -173,7 +174,7 @@ impl Edit for Amend {
         let amendment = Amendment {
             at: self.stamp.at,
             by: self.stamp.by.clone(),
-            text: fields.required_text(0, lang)?,
+            text: fields.required_text(0, TextKind::Section, lang)?,
         };
         let command = Command::AmendMinutes {
             meeting: self.meeting,
@@ -303,7 +304,7 @@ pub fn decisions(lang: Lang, meeting: &crate::domain::Meeting) -> Form {
 
 impl Edit for Decisions {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
-        let text = fields.optional_text(0, lang)?;
+        let text = fields.optional_text(0, TextKind::Section, lang)?;
         let command = Command::RecordDecisions {
             meeting: self.meeting,
             text,

@@ -6,6 +6,7 @@ use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, check_placement, dissolve as dissolved};
+use crate::domain::limits::TextKind;
 use crate::domain::schedule::WEEKDAYS;
 use crate::domain::{BranchType, Lang, OrgId, OrgKind, OrgUnit, ScheduleRule};
 use crate::store::{self, Command, Reader, StoreError};
@@ -161,8 +162,8 @@ impl AddOrg {
         };
         Ok(OrgUnit {
             id: OrgId(0),
-            code: fields.required_text(add_at::CODE, lang)?,
-            name: fields.required_text(add_at::NAME, lang)?,
+            code: fields.required_text(add_at::CODE, TextKind::Code, lang)?,
+            name: fields.required_text(add_at::NAME, TextKind::OrgName, lang)?,
             kind,
             parent: self.parent.as_ref().map(|p| p.id),
             branch_type,
@@ -247,7 +248,7 @@ pub fn rename(subject: &Subject<'_>, _reader: &Reader) -> Opened {
 
 impl Edit for Rename {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
-        let name = fields.required_text(RENAME_NAME, lang)?;
+        let name = fields.required_text(RENAME_NAME, TextKind::OrgName, lang)?;
         if name == self.old {
             return Err(Refusal::at(RENAME_NAME, Word::SameName.get(lang).into()));
         }

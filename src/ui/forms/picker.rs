@@ -14,7 +14,7 @@ use super::confirm::{Answer, Pending};
 use super::field::Field;
 use super::words::{self, Word};
 use super::{Done, Opened, Refusal, Reply, Subject, Write, commit, read_failed};
-use crate::domain::edit::check_move;
+use crate::domain::edit::{check_depth, check_move};
 use crate::domain::{Lang, OrgUnit};
 use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::app::{Msg, Target};
@@ -125,9 +125,11 @@ impl MovePicker {
             return Ok(Some(already.message(lang)));
         }
         let ancestors = reader.ancestors(target.id)?;
-        Ok(check_move(&self.org, target, &ancestors)
-            .err()
-            .map(|e| e.message(lang)))
+        if let Err(e) = check_move(&self.org, target, &ancestors) {
+            return Ok(Some(e.message(lang)));
+        }
+        let deepest = reader.level_of(target.id)? + reader.height_of(self.org.id)?;
+        Ok(check_depth(deepest).err().map(|e| e.message(lang)))
     }
 
     fn query_text(&self) -> &str {

@@ -13,6 +13,7 @@ use super::words::Word;
 use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
 };
+use crate::domain::limits::TextKind;
 use crate::domain::{Lang, Meeting, MeetingId, MemberId, OrgUnit, PlanDetails, YearMonth};
 use crate::io::files::{Files, shown_name};
 use crate::store::{self, Command, Reader};
@@ -151,11 +152,14 @@ impl Edit for PrepForm {
             date: Some(date),
             time,
             end_time,
-            place: fields.optional_text(at::PLACE, lang)?,
-            topic: fields.optional_text(at::TOPIC, lang)?,
+            place: fields.optional_text(at::PLACE, TextKind::Place, lang)?,
+            topic: fields.optional_text(at::TOPIC, TextKind::Topic, lang)?,
             agenda: (at::AGENDA..at::DRAFTER)
-                .map(|i| fields.text(i).to_string())
-                .collect(),
+                .map(|i| {
+                    let item = fields.optional_text(i, TextKind::AgendaItem, lang)?;
+                    Ok(item.unwrap_or_default())
+                })
+                .collect::<Result<_, Refusal>>()?,
             drafter: fields
                 .choice(at::DRAFTER)
                 .checked_sub(1)
@@ -298,10 +302,12 @@ impl Edit for AttachForm {
                 let name = &names[fields.choice(1).min(names.len() - 1)];
                 self.files.read_inbox(name)
             }
-            None => self.files.read_path(&fields.required_text(1, lang)?),
+            None => self
+                .files
+                .read_path(&fields.required_text(1, TextKind::Line, lang)?),
         }
         .map_err(|e| Refusal::at(1, e.message(lang)))?;
-        let name = shown_name(fields.optional_text(2, lang)?, &picked.name);
+        let name = shown_name(fields.optional_text(2, TextKind::Line, lang)?, &picked.name);
         let command = Command::AttachDocument {
             meeting: self.plan,
             name,

@@ -11,6 +11,7 @@ use super::field::{Field, Fields};
 use super::words::{self, Word};
 use super::{Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, read_failed};
 use crate::domain::edit::{EditError, check_status_change};
+use crate::domain::limits::TextKind;
 use crate::domain::{Lang, MemberId, MemberStatus, StatusChange};
 use crate::store::{self, Command, Reader, StoreError};
 use crate::ui::i18n;
@@ -107,7 +108,7 @@ impl ChangeStatus {
             status,
             from: fields.required_date(at::FROM, lang)?,
             until,
-            reason: fields.optional_text(at::REASON, lang)?,
+            reason: fields.optional_text(at::REASON, TextKind::Reason, lang)?,
         })
     }
 }

@@ -3,10 +3,11 @@
 
 use chrono::{NaiveDate, Weekday};
 
+use crate::domain::edit::EditError;
 use crate::domain::{
-    BranchType, Lang, Member, MemberStatus, OrgKind, OrgTotals, OrgUnit, ScheduleRule, Sex,
+    BranchType, Lang, Member, MemberStatus, OrgId, OrgKind, OrgTotals, OrgUnit, ScheduleRule, Sex,
 };
-use crate::store::{Store, check};
+use crate::store::{Store, StoreError, check};
 use crate::ui::app::{App, Focus, Msg, Options, Target};
 use crate::ui::keymap::Context;
 use crate::ui::testkit;
@@ -293,6 +294,79 @@ fn a_move_the_rules_forbid_says_why_and_writes_nothing() {
 }
 
 #[test]
+fn a_move_that_would_make_the_tree_too_deep_is_refused() {
+    let mut s = scene(Lang::En);
+    // Bloc committees B1 … B9 in a chain under the province: B8 at level 9, B9 at level 10.
+    let mut parent = s.org("QN").id;
+    for n in 1..=9 {
+        let code = format!("B{n}");
+        let draft = OrgUnit::new(
+            OrgId(0),
+            &code,
+            format!("Khối {n}"),
+            OrgKind::BlocCommittee,
+            Some(parent),
+        );
+        parent = s.store.write(|w| w.add_org(draft)).unwrap().id;
+    }
+    // Hồng Gai, its branches and their cells span three levels: under B9 its cells would be
+    // at level 13.
+    let before = s.org("QN.HL.HG").parent;
+    s.go_to_org("QN.HL.HG");
+    s.press("m");
+    s.type_text("B9");
+    s.press("enter");
+    assert_eq!(
+        s.status(),
+        "the tree has at most 12 levels: this would make a level 13"
+    );
+    assert_eq!(s.app.context(), Context::Picker);
+    s.press("esc");
+    assert_eq!(s.org("QN.HL.HG").parent, before);
+    // Under B8 they reach level 12 exactly.
+    s.go_to_org("QN.HL.HG");
+    s.press("m");
+    s.type_text("B8");
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Confirm, "{}", s.status());
+    s.press("y");
+    assert_eq!(
+        s.org("QN.HL.HG").parent,
+        Some(s.org("B8").id),
+        "{}",
+        s.status()
+    );
+    // And the store refuses a tenth level of bloc committees under B9 for the same reason.
+    let draft = OrgUnit::new(
+        OrgId(0),
+        "B10",
+        "Khối 10".to_string(),
+        OrgKind::BlocCommittee,
+        Some(s.org("B9").id),
+    );
+    let deeper = s.store.write(|w| w.add_org(draft.clone()));
+    assert!(deeper.is_ok(), "level 11 fits");
+    let mut below = draft;
+    below.code = "B11".into();
+    below.parent = Some(s.org("B10").id);
+    assert!(
+        s.store.write(|w| w.add_org(below.clone())).is_ok(),
+        "level 12 fits"
+    );
+    below.code = "B12".into();
+    below.parent = Some(s.org("B11").id);
+    let refused = s.store.write(|w| w.add_org(below));
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Rule(EditError::TooDeep { deepest: 13 }))
+        ),
+        "{refused:?}"
+    );
+    s.assert_sound();
+}
+
+#[test]
 fn dissolving_is_confirmed_first_and_no_leaves_everything_as_it_was() {
     let mut s = scene(Lang::Vi);
     s.go_to_org("QN.HL.HG.K2");
@@ -485,6 +559,40 @@ fn a_status_that_takes_a_member_off_the_roll_is_confirmed_first() {
     );
     assert_eq!(s.totals("QN.HL.HG.K2").members, members_before - 1);
     s.assert_sound();
+}
+
+#[test]
+fn a_name_too_long_or_with_an_invisible_character_is_refused_at_its_field() {
+    let mut s = scene(Lang::En);
+    let count = s.member_count();
+    s.go_to_org("QN.HL.HG.K2");
+    s.press("tab a");
+    s.type_text("４８９９９００３");
+    s.press("tab");
+    s.type_text(&"Lê Văn Tám ".repeat(10));
+    s.press("enter");
+    assert_eq!(s.app.context(), Context::Form);
+    assert!(s.status_is_error());
+    assert_eq!(
+        s.status(),
+        "Full name is longer than 100 characters (109 given)"
+    );
+    s.press("ctrl-u");
+    s.type_text("Lê Văn\u{200B} Tám");
+    s.press("enter");
+    assert_eq!(
+        s.status(),
+        "Full name holds the invisible or private-use character U+200B"
+    );
+    assert_eq!(s.member_count(), count, "nothing written");
+    s.press("ctrl-u");
+    s.type_text("Lê Văn Tám");
+    s.press("enter");
+    assert_eq!(s.status(), "Added Lê Văn Tám to Chi bộ khu 2.");
+    assert_eq!(s.member_count(), count + 1);
+    let r = s.store.read().unwrap();
+    let added = r.member_by_card("48999003").unwrap();
+    assert!(added.is_some(), "full-width digits are stored as ASCII");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
 
+use crate::domain::date::out_of_range_words;
 use crate::domain::text::quoted;
 use crate::domain::{Lang, OrgKind};
 use crate::ui::i18n;
@@ -331,6 +332,10 @@ pub fn bad_date(lang: Lang, label: &str, text: &str) -> String {
         format!("{label}: {text} không phải là ngày hợp lệ — nhập dd/mm/yyyy hoặc yyyy-mm-dd"),
         format!("{label}: {text} is not a date — type YYYY-MM-DD or DD/MM/YYYY"),
     )
+}
+
+pub fn date_out_of_range(lang: Lang, label: &str, text: &str) -> String {
+    format!("{label}: {} {}", quoted(text), out_of_range_words(lang))
 }
 
 pub fn bad_number(lang: Lang, label: &str, text: &str, range: RangeInclusive<u8>) -> String {

@@ -12,6 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use crate::domain::limits::{TextKind, is_invisible};
 use crate::domain::text::{compose_pair, nfc};
 use crate::domain::{MinutesError, MinutesText, Section};
 
@@ -136,6 +137,11 @@ impl Editor {
                 Err(MinutesError::Approved)
             };
         }
+        let adds = matches!(key.code, KeyCode::Char(_) | KeyCode::Enter | KeyCode::Tab)
+            && !key.modifiers.intersects(ctrl_or_alt());
+        if adds && self.room(section) == 0 {
+            return Err(MinutesError::SectionFull(TextKind::Section.max_chars()));
+        }
         let area = &mut self.areas[section.index()];
         let changed = match key.code {
             KeyCode::Char(c) if !key.modifiers.intersects(ctrl_or_alt()) => {
@@ -162,6 +168,9 @@ impl Editor {
             return Err(MinutesError::Approved);
         }
         let clean = clean_paste(text);
+        if clean.chars().count() > self.room(section) {
+            return Err(MinutesError::SectionFull(TextKind::Section.max_chars()));
+        }
         let changed = self.areas[section.index()].insert_str(clean);
         if changed {
             self.touched(now);
@@ -189,6 +198,13 @@ impl Editor {
             self.touched(now);
         }
         Ok(changed)
+    }
+
+    /// How many more characters `section` takes before it holds the most a section may.
+    fn room(&self, section: Section) -> usize {
+        let lines = self.areas[section.index()].lines();
+        let held = lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len() - 1;
+        TextKind::Section.max_chars().saturating_sub(held)
     }
 
     fn touched(&mut self, now: Instant) {
@@ -231,17 +247,22 @@ fn moves_only(key: &KeyEvent) -> bool {
 }
 
 /// Pasted text as it goes into a text area: NFC, line breaks kept (as `\n`), other control
-/// characters dropped, so no escape sequence reaches the terminal.
+/// characters dropped, so no escape sequence reaches the terminal, and invisible and
+/// private-use characters dropped as from all prose (`domain::limits`): the terminal would
+/// draw them at a width the editor cannot know, pushing its border off.
 pub fn clean_paste(text: &str) -> String {
     nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
         .chars()
-        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .filter(|c| *c == '\n' || *c == '\t' || !(c.is_control() || is_invisible(*c)))
         .collect()
 }
 
 /// Types `c`, composing a combining mark with the letter before the cursor when Unicode
 /// has one character for the pair.
 pub fn type_char(area: &mut TextArea<'static>, c: char) {
+    if is_invisible(c) {
+        return;
+    }
     let ratatui_textarea::DataCursor(row, col) = area.cursor();
     let before = (col > 0)
         .then(|| area.lines()[row].chars().nth(col - 1))
@@ -254,9 +275,15 @@ pub fn type_char(area: &mut TextArea<'static>, c: char) {
     }
 }
 
-/// A text area holding `text`, wrapping at words, the cursor at the end.
+/// A text area holding `text`, wrapping at words, the cursor at the end. Minutes stored
+/// before prose lost its invisible and private-use characters lose them here: the editor
+/// draws every character at the width the terminal gives it.
 pub fn area_for(text: &str) -> TextArea<'static> {
-    let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
+    let lines = text
+        .split('\n')
+        .map(|line| line.chars().filter(|&c| !is_invisible(c)).collect())
+        .collect();
+    let mut area = TextArea::new(lines);
     area.set_wrap_mode(WrapMode::WordOrGlyph);
     area.set_cursor_line_style(Style::default());
     area.move_cursor(CursorMove::Bottom);
@@ -311,6 +338,47 @@ mod tests {
             .paste(Section::Tasks, "Ho\u{0302}\u{0300}ng\r\nx\u{1b}[2Jy", now)
             .unwrap();
         assert_eq!(editor.text().section(Section::Tasks), "Hồng\nx[2Jy");
+    }
+
+    #[test]
+    fn invisible_and_private_use_characters_never_enter_the_minutes() {
+        let mut editor = Editor::new(&MinutesText::default(), false);
+        let now = Instant::now();
+        for c in "a\u{E000}b\u{200B}c\u{FFFF}".chars() {
+            editor.key(Section::News, &key(c), now).unwrap();
+        }
+        editor
+            .paste(Section::News, " d\u{F8FF}e\u{202E}f\u{FEFF}", now)
+            .unwrap();
+        assert_eq!(editor.text().section(Section::News), "abc def");
+        let mut stored = MinutesText::default();
+        stored.set(Section::News, "x\u{E000}y\n\u{F0000}z");
+        let editor = Editor::new(&stored, false);
+        assert_eq!(editor.text().section(Section::News), "xy\nz");
+    }
+
+    #[test]
+    fn a_full_section_takes_no_more_text() {
+        let max = TextKind::Section.max_chars();
+        let mut text = MinutesText::default();
+        text.set(Section::Review, "x".repeat(max - 1));
+        let mut editor = Editor::new(&text, false);
+        let now = Instant::now();
+        assert_eq!(
+            editor.paste(Section::Review, "ab", now),
+            Err(MinutesError::SectionFull(max))
+        );
+        assert_eq!(editor.key(Section::Review, &key('y'), now), Ok(true));
+        assert_eq!(
+            editor.key(Section::Review, &key('z'), now),
+            Err(MinutesError::SectionFull(max))
+        );
+        assert_eq!(editor.text().section(Section::Review).chars().count(), max);
+        assert_eq!(
+            editor.key(Section::News, &key('z'), now),
+            Ok(true),
+            "another section has room"
+        );
     }
 
     #[test]
