@@ -257,7 +257,13 @@ fn the_table_speaks_the_users_language() {
     );
     // Twelve months, then the year: 36 months due over three branches.
     assert_eq!(en.lines().count(), 2 + 1 + 12 + 1, "{en}");
-    assert!(en.lines().last().unwrap().starts_with("T.X   Year 2026  36"), "{en}");
+    assert!(
+        en.lines()
+            .last()
+            .unwrap()
+            .starts_with("T.X   Year 2026  36"),
+        "{en}"
+    );
 }
 
 #[test]

@@ -699,10 +699,7 @@ fn a_reader_writes_nothing_and_the_next_holder_resumes_the_lost_holders_text() {
     // The last key, F6, a reader may press: the minutes exported as they stand.
     hoa.wait_for("Đã xuất biên bản");
     let screen = hoa.wait_for("Phải dự 70");
-    assert!(
-        screen.contains("Có mặt 0 · Có phép 0 · Vắng 0"),
-        "{screen}"
-    );
+    assert!(screen.contains("Có mặt 0 · Có phép 0 · Vắng 0"), "{screen}");
     // In the minutes: text, a paste, undo, save.
     hoa.keys(&["Tab"]);
     hoa.wait_for("I. Thời gian, địa điểm, chủ trì, thư ký");

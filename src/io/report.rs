@@ -388,7 +388,8 @@ pub fn attendance(
         months.iter().for_each(|(_, s)| sum.add(s));
         let total = sum.applied_to(&MonthStats::default());
         let label = json!(words::whole_year(lang, year));
-        grid.rows.push(attendance_cells(&root.code, label, &total, today));
+        grid.rows
+            .push(attendance_cells(&root.code, label, &total, today));
     }
     let (name, code) = (sanitize(&root.name), sanitize(&root.code));
     let title = words::attendance_title(&name, &code, period, today, false, lang);

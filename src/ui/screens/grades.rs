@@ -180,8 +180,11 @@ impl Overlay for Grades {
         let title = fit(&title, usize::from(area.width.saturating_sub(4))).into_owned();
         // Where the list is scrolled to, out of how many organisations.
         let shown = self.scroll.min(self.report.rows.len().saturating_sub(rows));
-        let block = pane(format!(" {title} "), true, ui)
-            .title_bottom(position(shown, self.report.rows.len(), ui));
+        let block = pane(format!(" {title} "), true, ui).title_bottom(position(
+            shown,
+            self.report.rows.len(),
+            ui,
+        ));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let cols = usize::from(inner.width);
