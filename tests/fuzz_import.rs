@@ -7,8 +7,8 @@
 //! for byte).
 //!
 //! `cargo test` runs a few seconds of cases. A longer run is one command (docs/benchmarks.md,
-//! "Fuzzing the importers"): `CHIBO_FUZZ_CASES=200000 cargo test --release --test
-//! fuzz_import`.
+//! "Fuzzing the importers"): `CHIBO_FUZZ_SECONDS=3600 cargo test --release --test fuzz_import
+//! -- --test-threads 3 --nocapture`.
 
 use std::path::Path;
 
@@ -318,51 +318,74 @@ fn cases() -> u32 {
         .unwrap_or(48)
 }
 
+/// Runs `strategy` through `test` `cases()` times — or, with `CHIBO_FUZZ_SECONDS`, batch
+/// after batch of fresh random cases until that long has passed — and says how many ran.
+fn fuzz<S: Strategy>(
+    what: &str,
+    cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let seconds: Option<u64> = std::env::var("CHIBO_FUZZ_SECONDS")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let started = std::time::Instant::now();
+    let mut ran = 0u64;
+    loop {
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner.run(&strategy, &test).unwrap();
+        ran += u64::from(cases);
+        let done = seconds.is_none_or(|s| started.elapsed().as_secs() >= s);
+        if done {
+            break;
+        }
+    }
+    eprintln!(
+        "{what}: {ran} cases in {:.0?}, no failure",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn no_json_lines_file_panics_the_import_or_half_writes_it() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let strategy = (0..SEEDS.len(), prop::collection::vec(mutation(), 1..6));
-    runner
-        .run(&strategy, |(seed, mutations)| {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("fuzz.redb");
-            // Half the cases on top of the seed itself: duplicates and clashes with
-            // records already stored.
-            if seed % 2 == 0 {
-                let store = Store::open(&path).unwrap();
-                chibo::io::jsonl::import(&store, "seed", SEEDS[seed].as_bytes(), Lang::En).unwrap();
-            }
-            import_checked(
-                &path,
-                Kind::JsonLines,
-                &apply(SEEDS[seed], &mutations, false),
-            )
-        })
-        .unwrap();
+    fuzz("JSON Lines", cases(), strategy, |(seed, mutations)| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzz.redb");
+        // Half the cases on top of the seed itself: duplicates and clashes with records
+        // already stored.
+        if seed % 2 == 0 {
+            let store = Store::open(&path).unwrap();
+            chibo::io::jsonl::import(&store, "seed", SEEDS[seed].as_bytes(), Lang::En).unwrap();
+        }
+        import_checked(
+            &path,
+            Kind::JsonLines,
+            &apply(SEEDS[seed], &mutations, false),
+        )
+    });
 }
 
 #[test]
 fn no_csv_member_list_panics_the_import_or_half_writes_it() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let strategy = prop::collection::vec(mutation(), 1..6);
-    runner
-        .run(&strategy, |mutations| {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("fuzz.redb");
-            let store = Store::open(&path).unwrap();
-            chibo::io::jsonl::import(&store, "orgs", CSV_ORGS.as_bytes(), Lang::En).unwrap();
-            drop(store);
-            import_checked(&path, Kind::Csv, &apply(CSV_SEED, &mutations, true))
-        })
-        .unwrap();
+    fuzz("CSV", cases(), strategy, |mutations| {
+        let path = with_orgs();
+        import_checked(&path.1, Kind::Csv, &apply(CSV_SEED, &mutations, true))
+    });
+}
+
+/// A database holding the branch a member list is imported under, in a folder of its own.
+fn with_orgs() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fuzz.redb");
+    let store = Store::open(&path).unwrap();
+    chibo::io::jsonl::import(&store, "orgs", CSV_ORGS.as_bytes(), Lang::En).unwrap();
+    (dir, path)
 }
 
 /// The mutated member list as a workbook: a cell that reads as a number is written as one,
@@ -387,27 +410,16 @@ fn workbook_of(text: &[u8]) -> Vec<u8> {
 
 #[test]
 fn no_workbook_panics_the_import_or_half_writes_it() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases() / 2,
-        failure_persistence: None,
-        ..Config::default()
-    });
     // Its cells mutated as a CSV's are, then, in some cases, bytes of the file itself.
     let flips = prop::collection::vec((0..1_000_000usize, 1..=255u8), 0..3);
     let strategy = (prop::collection::vec(mutation(), 1..6), flips);
-    runner
-        .run(&strategy, |(mutations, flips)| {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("fuzz.redb");
-            let store = Store::open(&path).unwrap();
-            chibo::io::jsonl::import(&store, "orgs", CSV_ORGS.as_bytes(), Lang::En).unwrap();
-            drop(store);
-            let mut bytes = workbook_of(&apply(CSV_SEED, &mutations, true));
-            for (at, with) in flips {
-                let at = at % bytes.len();
-                bytes[at] ^= with;
-            }
-            import_checked(&path, Kind::Workbook, &bytes)
-        })
-        .unwrap();
+    fuzz("workbooks", cases() / 2, strategy, |(mutations, flips)| {
+        let path = with_orgs();
+        let mut bytes = workbook_of(&apply(CSV_SEED, &mutations, true));
+        for (at, with) in flips {
+            let at = at % bytes.len();
+            bytes[at] ^= with;
+        }
+        import_checked(&path.1, Kind::Workbook, &bytes)
+    });
 }
