@@ -427,3 +427,32 @@ fn stopping_at_a_hundred_problems_says_at_least() {
         );
     }
 }
+
+#[test]
+fn hostile_workbooks_are_refused_as_unreadable_never_a_crash() {
+    // Made by hand to break spreadsheet readers: a shared-string table announcing four
+    // billion strings (a 100 GB reservation), a row numbered 2^32, a column ZZZZZZZZ, and
+    // two .xls files whose records point past their ends. Each is refused, exit 1, naming
+    // the file; nothing is written.
+    let setup = imported(include_str!("fixtures/attendance.jsonl"));
+    let before = exported_members(&setup.db);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    for name in [
+        "shared-strings-4-billion.xlsx",
+        "row-2-to-the-32.xlsx",
+        "column-zzzzzzzz.xlsx",
+        "record-past-its-end.xls",
+        "length-underflow.xls",
+    ] {
+        let file = dir.join(name);
+        let out = import(&setup.db, &file, &[]);
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {said}");
+        assert!(
+            said.contains("cannot read") && said.contains(name),
+            "{name}: {said}"
+        );
+        assert!(!said.contains("panicked"), "{name}: {said}");
+    }
+    assert_eq!(exported_members(&setup.db), before);
+}

@@ -40,7 +40,19 @@ pub fn import_file(
             format!("cannot read {} as a spreadsheet: {detail}", quoted(&label)),
         ))
     };
-    let mut workbook = open(path).map_err(|e| unreadable(e.to_string()))?;
+    // calamine panics on some hostile workbooks; such a file is unreadable, not a crash.
+    let unreadable_panic = |said: String| unreadable(said);
+    if let Some(claimed) = shared_strings_overclaimed(path) {
+        return Err(unreadable(lang.pick(
+            format!("bảng chuỗi dùng chung khai {claimed} chuỗi (tối đa {MAX_SHARED_STRINGS})"),
+            format!(
+                "its shared-string table claims {claimed} strings (at most {MAX_SHARED_STRINGS})"
+            ),
+        )));
+    }
+    let mut workbook = crate::store::contained(|| open(path))
+        .map_err(unreadable_panic)?
+        .map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
     let name = match sheet {
         None => names
@@ -58,7 +70,9 @@ pub fn import_file(
             .cloned()
             .ok_or_else(|| no_sheet(&label, wanted, &names, lang))?,
     };
-    let cells = read_cells(&mut workbook, &name).map_err(|e| match e {
+    let cells = crate::store::contained(|| read_cells(&mut workbook, &name))
+        .map_err(unreadable_panic)?
+        .map_err(|e| match e {
         Unread::Calamine(e) => unreadable(e.to_string()),
         Unread::TooLarge => unreadable(
             lang.pick(
@@ -158,6 +172,31 @@ fn read_cells(
         row.sort_by_key(|(col, _)| *col);
     }
     Ok(filled)
+}
+
+/// The most strings an .xlsx's shared-string table may announce: far past any member list.
+const MAX_SHARED_STRINGS: u64 = 4_000_000;
+
+/// Why an .xlsx's shared-string table cannot be believed, if it cannot: calamine 0.38.0
+/// reserves room for as many strings as the table's `uniqueCount` announces before reading
+/// one, so a file of 2 KB announcing four billion asks for 100 GB and the process aborts —
+/// no panic to catch. The announcement is read here first, from the start of the entry.
+fn shared_strings_overclaimed(path: &Path) -> Option<String> {
+    // How many it claims, as written: past u64 too.
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let mut zip = zip::ZipArchive::new(file).ok()?;
+    let mut entry = zip.by_name("xl/sharedStrings.xml").ok()?;
+    let mut head = vec![0u8; 4096];
+    let read = entry.read(&mut head).ok()?;
+    let head = String::from_utf8_lossy(&head[..read]);
+    let at = head.find("uniqueCount=\"")? + "uniqueCount=\"".len();
+    let digits: String = head[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let claimed: u64 = digits.parse().unwrap_or(u64::MAX);
+    (claimed > MAX_SHARED_STRINGS).then_some(digits)
 }
 
 /// The workbook, by the file's extension whatever its case.

@@ -11,6 +11,11 @@
 //!
 //! While a guarded call runs, the panic hook stays quiet about a panic in redb (no
 //! message, no backtrace on the user's terminal) and writes it to the log instead.
+//!
+//! The spreadsheet reader, calamine 0.38.0, panics the same way on some hostile workbooks
+//! (an overflow on a row number of 2^32, an index past a record's end in an .xls): the
+//! import reads through [`contained`], which answers such a panic as the file being
+//! unreadable.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -21,8 +26,9 @@ use super::StoreError;
 thread_local! {
     /// How many guarded calls this thread is inside.
     static GUARDED: Cell<u32> = const { Cell::new(0) };
-    /// What the last panic raised in redb on this thread said, for the guard to report.
-    static REDB_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// What the last panic raised in redb or calamine on this thread said, for the guard to
+    /// report.
+    static READER_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Runs `f`; a panic raised inside redb while it runs is returned as the database being
@@ -34,7 +40,7 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
     GUARDED.with(|g| g.set(g.get() - 1));
     match outcome {
         Ok(value) => Ok(value),
-        Err(payload) => match REDB_PANIC.with(|p| p.borrow_mut().take()) {
+        Err(payload) => match READER_PANIC.with(|p| p.borrow_mut().take()) {
             Some(detail) => Err(StoreError::Corrupt(detail)),
             None => panic::resume_unwind(payload),
         },
@@ -51,6 +57,27 @@ fn in_redb(file: &str) -> bool {
     file.contains("/redb-") || file.contains("\\redb-")
 }
 
+/// Whether a panic at `file` was raised in the spreadsheet reader's own source.
+fn in_calamine(file: &str) -> bool {
+    file.contains("/calamine-") || file.contains("\\calamine-")
+}
+
+/// Runs `f`, which reads a file through calamine; a panic raised inside calamine while it
+/// runs is returned as what it said. A panic anywhere else goes on unwinding.
+pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_hook();
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(g.get() - 1));
+    match outcome {
+        Ok(value) => Ok(value),
+        Err(payload) => match READER_PANIC.with(|p| p.borrow_mut().take()) {
+            Some(detail) => Err(detail),
+            None => panic::resume_unwind(payload),
+        },
+    }
+}
+
 /// Wraps the panic hook in place (the default one, or the test harness's) once per
 /// process: a panic in redb inside a guarded call is logged and remembered; every other
 /// panic is shown by the hook as before.
@@ -62,7 +89,8 @@ fn install_hook() {
             let guarded = GUARDED.with(|g| g.get()) > 0;
             let location = info.location();
             let from_redb = location.is_some_and(|l| in_redb(l.file()));
-            if !(guarded && from_redb) {
+            let from_calamine = location.is_some_and(|l| in_calamine(l.file()));
+            if !(guarded && (from_redb || from_calamine)) {
                 return previous(info);
             }
             let said = info
@@ -75,9 +103,10 @@ fn install_hook() {
                 let file = l.file().rsplit("/src/").next().unwrap_or(l.file());
                 format!("{file}:{}", l.line())
             });
-            tracing::error!(%said, %place, "redb panicked on a damaged database");
-            let detail = format!("redb: {said} ({place})");
-            REDB_PANIC.with(|p| *p.borrow_mut() = Some(detail));
+            tracing::error!(%said, %place, "a file reader panicked on a damaged file");
+            let reader = if from_redb { "redb" } else { "calamine" };
+            let detail = format!("{reader}: {said} ({place})");
+            READER_PANIC.with(|p| *p.borrow_mut() = Some(detail));
         }));
     });
 }

@@ -42,7 +42,7 @@ pub use calendar::{MeetingDraft, MeetingWrite};
 pub use classifications::{ClassificationReport, Classified, GradeTally, Graded, GradedUnits};
 pub use command::{Command, Done};
 pub use committer::Pending;
-pub use damage::{guarded, guarded_store};
+pub use damage::{contained, guarded, guarded_store};
 pub use error::StoreError;
 pub use handle::{GIVE_UP_VARIABLE, Recovery};
 pub use holders::{Holder, holders_of};
