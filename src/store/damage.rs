@@ -34,6 +34,12 @@ thread_local! {
 /// Runs `f`; a panic raised inside redb while it runs is returned as the database being
 /// damaged. Calls may nest.
 pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
+    caught(f).map_err(StoreError::Corrupt)
+}
+
+/// Runs `f` with the hook quiet about the readers' panics: what a panic raised in redb or
+/// calamine said, as an error; a panic anywhere else goes on unwinding.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     GUARDED.with(|g| g.set(g.get() + 1));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
@@ -41,7 +47,7 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
     match outcome {
         Ok(value) => Ok(value),
         Err(payload) => match READER_PANIC.with(|p| p.borrow_mut().take()) {
-            Some(detail) => Err(StoreError::Corrupt(detail)),
+            Some(detail) => Err(detail),
             None => panic::resume_unwind(payload),
         },
     }
@@ -65,17 +71,7 @@ fn in_calamine(file: &str) -> bool {
 /// Runs `f`, which reads a file through calamine; a panic raised inside calamine while it
 /// runs is returned as what it said. A panic anywhere else goes on unwinding.
 pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    install_hook();
-    GUARDED.with(|g| g.set(g.get() + 1));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(g.get() - 1));
-    match outcome {
-        Ok(value) => Ok(value),
-        Err(payload) => match READER_PANIC.with(|p| p.borrow_mut().take()) {
-            Some(detail) => Err(detail),
-            None => panic::resume_unwind(payload),
-        },
-    }
+    caught(f)
 }
 
 /// Wraps the panic hook in place (the default one, or the test harness's) once per
