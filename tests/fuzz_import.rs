@@ -76,6 +76,25 @@ const TRAPS: &[&str] = &[
     r#"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"#,
 ];
 
+/// Dates at and past the edges of what chibo accepts, and ones that are no day at all.
+const DATES: &[&str] = &[
+    "0000-01-05",
+    "0001-01-01",
+    "1899-12-31",
+    "1900-01-01",
+    "2199-12-31",
+    "2200-01-01",
+    "9999-12-31",
+    "2026-02-29",
+    "2024-02-29",
+    "2026-13-01",
+    "2026-00-10",
+    "+10000-01-01",
+    "-0001-01-01",
+    "00/01/0000",
+    "31/12/9999",
+];
+
 /// One change made to a file.
 #[derive(Debug, Clone)]
 enum Mutation {
@@ -84,6 +103,13 @@ enum Mutation {
         line: usize,
         field: usize,
         trap: usize,
+    },
+    /// The `nth` date (`YYYY-MM-DD`, or `dd/mm/yyyy` in a list) of line `line` becomes
+    /// `DATES[date]`: dates are where year 0 once panicked an import.
+    Date {
+        line: usize,
+        nth: usize,
+        date: usize,
     },
     /// A long value: `len` copies of a character, a name that explodes an index.
     Long {
@@ -119,6 +145,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         4 => (index.clone(), 0..12usize, 0..TRAPS.len())
             .prop_map(|(line, field, trap)| Mutation::Trap { line, field, trap }),
+        3 => (index.clone(), 0..4usize, 0..DATES.len())
+            .prop_map(|(line, nth, date)| Mutation::Date { line, nth, date }),
         1 => (index.clone(), 0..12usize, prop_oneof![Just(300usize), Just(5_000), Just(40_000)])
             .prop_map(|(line, field, len)| Mutation::Long { line, field, len }),
         2 => (0..100_000usize, 1..=255u8).prop_map(|(at, with)| Mutation::Flip { at, with }),
@@ -198,6 +226,24 @@ fn replace_value(line: &mut String, field: usize, value: &str, csv: bool) {
     line.replace_range(start..end, value);
 }
 
+/// The `nth` (wrapping) date-like run of a line — ten characters of digits and `-` or `/` —
+/// becomes `date`.
+fn replace_date(line: &mut String, nth: usize, date: &str) {
+    let bytes = line.as_bytes();
+    let looks_like_date = |w: &[u8]| {
+        w.iter()
+            .all(|b| b.is_ascii_digit() || *b == b'-' || *b == b'/')
+            && w.iter().filter(|b| b.is_ascii_digit()).count() == 8
+    };
+    let starts: Vec<usize> = (0..bytes.len().saturating_sub(9))
+        .filter(|&i| looks_like_date(&bytes[i..i + 10]))
+        .filter(|&i| i == 0 || !bytes[i - 1].is_ascii_digit())
+        .collect();
+    if let Some(&at) = starts.get(nth % starts.len().max(1)) {
+        line.replace_range(at..at + 10, date);
+    }
+}
+
 fn apply(text: &str, mutations: &[Mutation], csv: bool) -> Vec<u8> {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let mut crlf = false;
@@ -208,6 +254,11 @@ fn apply(text: &str, mutations: &[Mutation], csv: bool) -> Vec<u8> {
             Mutation::Trap { line, field, trap } => {
                 if let Some(l) = lines.get_mut(line % n) {
                     replace_value(l, *field, TRAPS[*trap], csv);
+                }
+            }
+            Mutation::Date { line, nth, date } => {
+                if let Some(l) = lines.get_mut(line % n) {
+                    replace_date(l, *nth, DATES[*date]);
                 }
             }
             Mutation::Long { line, field, len } => {
@@ -422,4 +473,29 @@ fn no_workbook_panics_the_import_or_half_writes_it() {
         }
         import_checked(&path.1, Kind::Workbook, &bytes)
     });
+}
+
+#[test]
+fn the_date_mutation_reaches_a_meetings_date() {
+    // The mutation that would have found year 0: a meeting's date replaced in place.
+    let meeting = SEEDS[1]
+        .lines()
+        .position(|l| l.contains(r#""type":"meeting""#))
+        .unwrap();
+    let mutated = apply(
+        SEEDS[1],
+        &[Mutation::Date {
+            line: meeting,
+            nth: 0,
+            date: 0,
+        }],
+        false,
+    );
+    let line = String::from_utf8(mutated)
+        .unwrap()
+        .lines()
+        .nth(meeting)
+        .unwrap()
+        .to_string();
+    assert!(line.contains(r#""date":"0000-01-05""#), "{line}");
 }
