@@ -58,19 +58,6 @@ impl Grades {
         })
     }
 
-    pub fn year(&self) -> i32 {
-        self.year
-    }
-
-    /// Codes of the organisations listed, in order, for tests.
-    pub fn codes(&self) -> Vec<&str> {
-        self.report
-            .rows
-            .iter()
-            .map(|(o, _)| o.code.as_str())
-            .collect()
-    }
-
     /// The year `delta` from the one shown, read anew; never past this year.
     fn change_year(&mut self, delta: i32, env: &Env<'_>) -> Outcome {
         // This year may be graded already, ahead of the year's end; a coming one may not.
