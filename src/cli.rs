@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::clock::Clock;
 use crate::domain::YearMonth;
 use crate::domain::date::{DateParseError, out_of_range_words, parse_iso};
-use crate::domain::text::{quoted, sanitize};
+use crate::domain::text::{path_shown, quoted, sanitize};
 use crate::domain::{Lang, Meeting, MeetingId, MeetingKind, OrgUnit};
 use crate::io::minutes::MinutesFormat;
 use crate::io::output::Output;
@@ -799,8 +799,8 @@ fn output_to(path: Option<&Path>, lang: Lang) -> Result<Output, String> {
 
 fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
     lang.pick(
-        format!("không ghi được {}: {e}", path.display()),
-        format!("cannot write {}: {e}", path.display()),
+        format!("không ghi được {}: {e}", path_shown(path)),
+        format!("cannot write {}: {e}", path_shown(path)),
     )
 }
 
@@ -1274,13 +1274,13 @@ fn backup(store: &Store, dest: &Path, lang: Lang) -> Result<ExitCode, String> {
     let line = lang.pick(
         format!(
             "đã sao lưu {} vào {}: {size}, {tables} bảng, {rows} dòng, trong {time}",
-            store.path().display(),
-            dest.display()
+            path_shown(store.path()),
+            path_shown(dest)
         ),
         format!(
             "backed up {} to {}: {size}, {tables} tables, {rows} rows, in {time}",
-            store.path().display(),
-            dest.display()
+            path_shown(store.path()),
+            path_shown(dest)
         ),
     );
     if done.problems.is_empty() {
@@ -1321,22 +1321,22 @@ fn compact(path: &Path, lang: Lang) -> Result<ExitCode, String> {
         lang.pick(
             format!(
                 "đã thu gọn {}: {before} → {after}, trả lại {freed}, trong {time}",
-                path.display()
+                path_shown(path)
             ),
             format!(
                 "compacted {}: {before} → {after}, {freed} given back, in {time}",
-                path.display()
+                path_shown(path)
             ),
         )
     } else {
         lang.pick(
             format!(
                 "{} không còn chỗ trống để trả lại: {before} → {after}, trong {time}",
-                path.display()
+                path_shown(path)
             ),
             format!(
                 "{} had no free space to give back: {before} → {after}, in {time}",
-                path.display()
+                path_shown(path)
             ),
         )
     };
@@ -1388,7 +1388,7 @@ fn demo(db: Option<&Path>, clock: &Clock, lang: Lang) -> Result<ExitCode, String
         eprintln!(
             "{} {}: {}",
             lang.pick("đã tạo cơ sở dữ liệu mẫu", "created the demo database"),
-            path.display(),
+            path_shown(&path),
             describe_import(&created, lang)
         );
     }
@@ -1458,14 +1458,14 @@ fn summary(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     let heading = lang.pick(
         format!(
             "{}: {} tổ chức, {} đảng viên, {} cuộc họp",
-            store.path().display(),
+            path_shown(store.path()),
             totals.orgs,
             totals.members,
             totals.meetings
         ),
         format!(
             "{}: {} organisations, {} members, {} meetings",
-            store.path().display(),
+            path_shown(store.path()),
             totals.orgs,
             totals.members,
             totals.meetings

@@ -309,3 +309,15 @@ fn a_read_only_database_is_read() {
     mode(folder, 0o755);
     mode(&source.db, 0o644);
 }
+
+#[test]
+fn a_path_with_an_escape_sequence_is_shown_escaped() {
+    // A path is typed, or comes from a script: its escape sequence must not reach the
+    // terminal in the message that names it.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x\u{1b}[31m.redb");
+    let out = chibo(&db).args(["--lang", "en", "check"]).output().unwrap();
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains(r"x\u{1b}[31m.redb") && !said.contains('\u{1b}'), "{said}");
+}

@@ -144,6 +144,13 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
+/// A file's path for a message, its unsafe characters shown as escapes (as [`escaped`]):
+/// a path is typed by whoever runs chibo, or comes from a file, and an escape sequence in it
+/// must not reach the terminal.
+pub fn path_shown(path: &std::path::Path) -> String {
+    escaped(&path.to_string_lossy()).into_owned()
+}
+
 /// Text for a message where quotes would be in the way (a file's name before `:LINE:`): an
 /// unsafe character shows as its escape (`\u{1b}`), as in [`quoted`], the rest as it is.
 pub fn escaped(text: &str) -> Cow<'_, str> {

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::domain::Lang;
 use crate::domain::prep::MAX_DOCUMENT_BYTES;
-use crate::domain::text::quoted;
+use crate::domain::text::{path_shown, quoted};
 use crate::domain::user::valid_login;
 
 const MIB: u64 = 1024 * 1024;
@@ -353,7 +353,7 @@ fn real_dir(path: &Path) -> Result<(), SpaceError> {
 fn not_a_directory(path: &Path) -> SpaceError {
     SpaceError::Io(io::Error::other(format!(
         "{} is not a directory",
-        path.display()
+        path_shown(path)
     )))
 }
 

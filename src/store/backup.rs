@@ -22,6 +22,7 @@ use super::tables::{
 };
 use super::{Access, MAGIC, Reader, Store, StoreError, local_user};
 use crate::domain::Lang;
+use crate::domain::text::path_shown;
 
 /// Every table of chibo, the one list a backup copies. redb opens a table only with the key
 /// and value types it was made with, so there is no copying "whatever the file holds": a
@@ -197,24 +198,24 @@ impl BackupError {
             BackupError::DestExists(path) => lang.pick(
                 format!(
                     "{} đã có: chibo không ghi đè lên tệp có sẵn; hãy chọn tên khác hoặc xóa tệp đó trước",
-                    path.display()
+                    path_shown(path)
                 ),
                 format!(
                     "{} already exists: chibo does not write over a file; choose another name or remove it first",
-                    path.display()
+                    path_shown(path)
                 ),
             ),
             BackupError::NoDatabase(path) => lang.pick(
-                format!("không có cơ sở dữ liệu nào ở {}", path.display()),
-                format!("there is no database at {}", path.display()),
+                format!("không có cơ sở dữ liệu nào ở {}", path_shown(path)),
+                format!("there is no database at {}", path_shown(path)),
             ),
             BackupError::Write { path, source } => lang.pick(
-                format!("không ghi được {}: {source}", path.display()),
-                format!("cannot write {}: {source}", path.display()),
+                format!("không ghi được {}: {source}", path_shown(path)),
+                format!("cannot write {}: {source}", path_shown(path)),
             ),
             BackupError::Copy { path, detail } => lang.pick(
-                format!("không ghi được bản sao {}: {detail}", path.display()),
-                format!("cannot write the copy {}: {detail}", path.display()),
+                format!("không ghi được bản sao {}: {detail}", path_shown(path)),
+                format!("cannot write the copy {}: {detail}", path_shown(path)),
             ),
             BackupError::UnknownTable(name) => lang.pick(
                 format!(
@@ -253,11 +254,11 @@ impl BackupError {
                 lang.pick(
                     format!(
                         "không thu gọn được {} khi {who} đang mở nó: hãy dừng tiến trình đó trước (ví dụ systemctl stop chibo)",
-                        path.display()
+                        path_shown(path)
                     ),
                     format!(
                         "cannot compact {} while {who} has it open: stop it first (for example systemctl stop chibo)",
-                        path.display()
+                        path_shown(path)
                     ),
                 )
             }

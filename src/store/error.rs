@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::edit::EditError;
-use crate::domain::text::quoted;
+use crate::domain::text::{path_shown, quoted};
 use crate::domain::{
     Lang, MeetingId, MeetingKind, MemberId, MinutesError, OrgId, PrepError, UserRole,
 };
@@ -148,21 +148,21 @@ impl StoreError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             StoreError::Io { path, source } => lang.pick(
-                format!("không mở được {}: {source}", path.display()),
-                format!("cannot open {}: {source}", path.display()),
+                format!("không mở được {}: {source}", path_shown(path)),
+                format!("cannot open {}: {source}", path_shown(path)),
             ),
             StoreError::NotChibo { path, detail } => lang.pick(
-                format!("{} không phải là cơ sở dữ liệu chibo ({detail})", path.display()),
-                format!("{} is not a chibo database ({detail})", path.display()),
+                format!("{} không phải là cơ sở dữ liệu chibo ({detail})", path_shown(path)),
+                format!("{} is not a chibo database ({detail})", path_shown(path)),
             ),
             StoreError::TooNew { path, found, supported } => lang.pick(
                 format!(
                     "{} có lược đồ phiên bản {found}, chibo này chỉ đọc đến {supported}: hãy cập nhật chibo",
-                    path.display()
+                    path_shown(path)
                 ),
                 format!(
                     "{} has schema version {found}; this chibo reads up to {supported}: upgrade chibo",
-                    path.display()
+                    path_shown(path)
                 ),
             ),
             StoreError::Locked { path, holders } => {
@@ -174,11 +174,11 @@ impl StoreError {
                 lang.pick(
                     format!(
                         "{} đang bị khóa bởi {who}; hãy đóng tiến trình đó, hoặc kết nối tới máy chủ `chibo serve` qua ssh",
-                        path.display()
+                        path_shown(path)
                     ),
                     format!(
                         "{} is locked by {who}; close it, or connect to its `chibo serve` over ssh",
-                        path.display()
+                        path_shown(path)
                     ),
                 )
             }
@@ -191,21 +191,21 @@ impl StoreError {
             StoreError::NoDatabase(path) => lang.pick(
                 format!(
                     "không có cơ sở dữ liệu nào tại {}; hãy tạo bằng `chibo import` hoặc `chibo demo`",
-                    path.display()
+                    path_shown(path)
                 ),
                 format!(
                     "no database at {}; create one with `chibo import` or `chibo demo`",
-                    path.display()
+                    path_shown(path)
                 ),
             ),
             StoreError::ReadOnly(path) => lang.pick(
                 format!(
                     "{} chỉ được phép đọc: chibo mở để xem, không ghi được thay đổi nào",
-                    path.display()
+                    path_shown(path)
                 ),
                 format!(
                     "{} is read-only: chibo opened it for reading and cannot save changes",
-                    path.display()
+                    path_shown(path)
                 ),
             ),
             StoreError::Database(detail) => {
