@@ -129,12 +129,19 @@ impl TextLimitError {
 
 /// Whether `c` shows nothing or nothing standard: a format character (zero-width space and
 /// joiners, direction marks and embeddings, soft hyphen, word joiner, byte-order mark, tags),
-/// a noncharacter, or a private-use character.
+/// a filler that draws as blank (the Hangul fillers, the combining grapheme joiner), the line
+/// and paragraph separators (a line break no one-line field may hold), a noncharacter, or a
+/// private-use character.
 pub fn is_invisible(c: char) -> bool {
     let n = u32::from(c);
     matches!(
         n,
         0x00AD
+            | 0x034F
+            | 0x115F..=0x1160
+            | 0x2028..=0x2029
+            | 0x3164
+            | 0xFFA0
             | 0x0600..=0x0605
             | 0x061C
             | 0x06DD
@@ -316,6 +323,9 @@ mod tests {
     fn the_store_checks_lengths_and_keys_but_keeps_prose_as_typed() {
         assert_eq!(check_stored(TextKind::Minutes, "a\u{E000}b"), Ok(()));
         assert!(check_stored(TextKind::PersonName, "a\u{200B}b").is_err());
+        // A blank-drawing filler and a line separator are no more a name's than a zero width.
+        assert!(check_stored(TextKind::PersonName, "An\u{3164}").is_err());
+        assert!(check_stored(TextKind::PersonName, "Nguyễn\u{2028}An").is_err());
         assert!(check_stored(TextKind::Place, &"x".repeat(301)).is_err());
     }
 
