@@ -319,5 +319,8 @@ fn a_path_with_an_escape_sequence_is_shown_escaped() {
     let out = chibo(&db).args(["--lang", "en", "check"]).output().unwrap();
     let said = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains(r"x\u{1b}[31m.redb") && !said.contains('\u{1b}'), "{said}");
+    assert!(
+        said.contains(r"x\u{1b}[31m.redb") && !said.contains('\u{1b}'),
+        "{said}"
+    );
 }

@@ -456,3 +456,19 @@ fn hostile_workbooks_are_refused_as_unreadable_never_a_crash() {
     }
     assert_eq!(exported_members(&setup.db), before);
 }
+
+#[test]
+fn a_formula_error_is_no_value() {
+    // A name computed by a lookup that failed: the sheet keeps `#N/A` where the name was.
+    let setup = imported(include_str!("fixtures/attendance.jsonl"));
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/name-is-na.xlsx");
+    let out = import(&setup.db, &file, &[]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(
+            r##"name-is-na.xlsx:2: field "name" holds the formula error "#N/A", not a value"##
+        ),
+        "{said}"
+    );
+}

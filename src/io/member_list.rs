@@ -24,6 +24,8 @@ pub enum Cell<'a> {
     Text(Cow<'a, str>),
     Number(f64),
     Date(NaiveDate),
+    /// A formula's error (`#N/A`, `#DIV/0!`): no value at all.
+    Error(String),
 }
 
 impl Cell<'_> {
@@ -31,7 +33,7 @@ impl Cell<'_> {
         match self {
             Cell::Empty => true,
             Cell::Text(text) => text.trim().is_empty(),
-            Cell::Number(_) | Cell::Date(_) => false,
+            Cell::Number(_) | Cell::Date(_) | Cell::Error(_) => false,
         }
     }
 
@@ -49,6 +51,7 @@ impl Cell<'_> {
             Cell::Text(text) => text.trim().to_string(),
             Cell::Number(n) => number_text(*n),
             Cell::Date(day) => day.to_string(),
+            Cell::Error(error) => error.clone(),
         }
     }
 }
@@ -88,6 +91,20 @@ enum Field {
 }
 
 const FIELD_COUNT: usize = 10;
+
+/// Each field's name in the exchange format, in `Field` order: how a problem names it.
+const FIELD_NAMES: [&str; FIELD_COUNT] = [
+    "card",
+    "name",
+    "sex",
+    "born",
+    "admitted",
+    "full_member",
+    "org",
+    "cell",
+    "phone",
+    "residence",
+];
 
 /// Header words, folded (no diacritics, lower case, `_` as a space), for each field.
 const HEADERS: &[(&str, Field)] = &[
@@ -284,6 +301,17 @@ impl Columns {
                 expected: self.width,
             };
             return problems.add(line, problem);
+        }
+        // A formula that failed is no value, whatever the field: refused, never stored as
+        // the text "#N/A".
+        for (field, at) in FIELD_NAMES.iter().zip(self.at) {
+            if let Some(Cell::Error(error)) = at.and_then(|i| row.get(i)) {
+                let problem = Problem::SpreadsheetError {
+                    field,
+                    error: error.clone(),
+                };
+                return problems.add(line, problem);
+            }
         }
         let mut texts: [Option<String>; FIELD_COUNT] = Default::default();
         for (slot, at) in texts.iter_mut().zip(self.at) {

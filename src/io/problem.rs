@@ -283,6 +283,11 @@ pub enum Problem {
         found: String,
         restored: String,
     },
+    /// A spreadsheet cell holding a formula's error instead of a value.
+    SpreadsheetError {
+        field: &'static str,
+        error: String,
+    },
     /// A note, not a refusal: a phone number kept as a number, read as its digits.
     PhoneAsNumber {
         found: String,
@@ -628,6 +633,10 @@ impl Problem {
             PhoneZeroRestored { found, restored } => lang.pick(
                 format!("số điện thoại {} đã mất số 0 ở đầu (bảng tính lưu thành số): đọc là {}; hãy kiểm tra", quoted(found), quoted(restored)),
                 format!("phone number {} had lost its leading 0 (the sheet kept it as a number): read as {}; check it", quoted(found), quoted(restored)),
+            ),
+            SpreadsheetError { field, error } => lang.pick(
+                format!("trường \"{field}\" là lỗi công thức {}, không phải một giá trị", quoted(error)),
+                format!("field \"{field}\" holds the formula error {}, not a value", quoted(error)),
             ),
             PhoneAsNumber { found } => lang.pick(
                 format!("số điện thoại {} được lưu thành số: có thể đã mất số 0 ở đầu; hãy kiểm tra", quoted(found)),

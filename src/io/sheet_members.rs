@@ -250,6 +250,6 @@ fn cell(data: &Data) -> Cell<'_> {
             Cell::Text(Cow::Borrowed(text.split('T').next().unwrap_or(text)))
         }
         Data::DurationIso(text) => Cell::Text(Cow::Borrowed(text)),
-        Data::Error(e) => Cell::Text(Cow::Owned(format!("{e}"))),
+        Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }
