@@ -694,10 +694,14 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
                 true => lang
                     .pick("không có gì được nhập", "nothing was imported")
                     .to_string(),
-                false => lang.pick(
-                    format!("{} lỗi; không có gì được nhập", lines.len()),
-                    format!("{} error(s); nothing was imported", lines.len()),
-                ),
+                false => {
+                    let n = lines.len();
+                    let errors = if n == 1 { "error" } else { "errors" };
+                    lang.pick(
+                        format!("{n} lỗi; không có gì được nhập"),
+                        format!("{n} {errors}; nothing was imported"),
+                    )
+                }
             }
         }
         ImportError::Store(e) => store_message(e, lang),
