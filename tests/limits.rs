@@ -204,10 +204,11 @@ fn a_name_over_its_limit_or_with_a_zero_width_character_is_refused_at_its_line()
 
 #[test]
 fn full_width_card_digits_are_stored_as_ascii_and_prose_loses_invisible_characters() {
+    // …and a name's no-break space becomes an ordinary one.
     let s = Scene::new();
     let body = format!(
         "{TREE}{}\n{}\n",
-        r#"{"type":"member","card":"４８１２３４５６","name":"Phạm Ngọc Đường","org":"A.B"}"#,
+        r#"{"type":"member","card":"４８１２３４５６","name":"Phạm\u00a0Ngọc Đường","org":"A.B"}"#,
         r#"{"type":"meeting","org":"A.B","kind":"regular","date":"2026-11-05","place":"Hội trường\u200b khu 2","topic":"Tổng kết\ue000 năm","attendance":{"４８１２３４５６":"present"},"minutes":"Khai mạc\ufeff lúc 19:30"}"#,
     );
     let file = s.file("wide.jsonl", &body);
@@ -216,6 +217,8 @@ fn full_width_card_digits_are_stored_as_ascii_and_prose_loses_invisible_characte
     let export = chibo(&s.db).arg("export").output().unwrap();
     let out = text(&export.stdout);
     assert!(out.contains(r#""card":"48123456""#), "{out}");
+    // A no-break space copied from a document is an ordinary one in a name.
+    assert!(out.contains(r#""name":"Phạm Ngọc Đường""#), "{out}");
     assert!(out.contains(r#""48123456":"present""#), "{out}");
     assert!(out.contains("Hội trường khu 2"), "{out}");
     assert!(out.contains("Tổng kết năm"), "{out}");

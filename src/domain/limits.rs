@@ -101,6 +101,9 @@ pub enum TextLimitError {
     Invisible(char),
     /// A card number that is not all digits.
     NotDigits,
+    /// A name or code holding a space other than the ordinary one (a no-break space): the
+    /// import and the forms make it ordinary, so only a store command meets it.
+    UnusualSpace(char),
 }
 
 impl TextLimitError {
@@ -123,6 +126,13 @@ impl TextLimitError {
                 "chỉ được gồm chữ số 0–9".to_string(),
                 "must be digits 0-9 only".to_string(),
             ),
+            TextLimitError::UnusualSpace(c) => {
+                let code = format!("U+{:04X}", u32::from(c));
+                lang.pick(
+                    format!("có khoảng trắng đặc biệt {code}; hãy dùng dấu cách thường"),
+                    format!("holds the unusual space {code}; use an ordinary space"),
+                )
+            }
         }
     }
 }
@@ -179,6 +189,13 @@ pub fn limited(kind: TextKind, text: &str) -> Result<Cow<'_, str>, TextLimitErro
         _ if kind.is_prose() => without_invisible(text),
         _ => match text.chars().find(|&c| is_invisible(c)) {
             Some(c) => return Err(TextLimitError::Invisible(c)),
+            // "Nguyễn Văn An" with a no-break space copied from a document is the same name
+            // as with an ordinary one, and must be stored so to be found and sorted as one.
+            None if text.chars().any(is_unusual_space) => Cow::Owned(
+                text.chars()
+                    .map(|c| if is_unusual_space(c) { ' ' } else { c })
+                    .collect(),
+            ),
             None => Cow::Borrowed(text),
         },
     };
@@ -196,8 +213,21 @@ pub fn check_stored(kind: TextKind, text: &str) -> Result<(), TextLimitError> {
     }
     match limited(kind, text)? {
         Cow::Borrowed(_) => Ok(()),
-        Cow::Owned(_) => Err(TextLimitError::NotDigits),
+        Cow::Owned(_) if kind == TextKind::Card => Err(TextLimitError::NotDigits),
+        Cow::Owned(_) => {
+            let space = text.chars().find(|&c| is_unusual_space(c)).unwrap_or(' ');
+            Err(TextLimitError::UnusualSpace(space))
+        }
     }
+}
+
+/// A space that is not the ordinary one: the no-break spaces, the typographic spaces of
+/// U+2000–U+200A, the ideographic space.
+fn is_unusual_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 fn within(kind: TextKind, text: &str) -> Result<(), TextLimitError> {
@@ -326,6 +356,15 @@ mod tests {
         // A blank-drawing filler and a line separator are no more a name's than a zero width.
         assert!(check_stored(TextKind::PersonName, "An\u{3164}").is_err());
         assert!(check_stored(TextKind::PersonName, "Nguyễn\u{2028}An").is_err());
+        // A no-break space is made ordinary on the way in, and refused at the store.
+        assert_eq!(
+            limited(TextKind::PersonName, "Nguyễn\u{A0}An").unwrap(),
+            "Nguyễn An"
+        );
+        assert_eq!(
+            check_stored(TextKind::PersonName, "Nguyễn\u{A0}An"),
+            Err(TextLimitError::UnusualSpace('\u{A0}'))
+        );
         assert!(check_stored(TextKind::Place, &"x".repeat(301)).is_err());
     }
 
