@@ -760,20 +760,17 @@ fn an_output_named_xlsx_or_csv_is_written_as_one() {
         ("a.json", &b"{"[..]),
     ] {
         let path = dir.path().join(name);
-        let out = chibo(&db)
-            .args([
-                "--today",
-                "2026-10-21",
-                "report",
-                "attendance",
-                "--org",
-                "T",
-            ])
-            .args(["--month", "2026-10", "--output"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        let output = path.to_str().unwrap();
+        let args = [
+            "attendance",
+            "--org",
+            "T",
+            "--month",
+            "2026-10",
+            "--output",
+            output,
+        ];
+        stdout(run(&db, "2026-10-21", &args));
         let bytes = std::fs::read(&path).unwrap();
         assert!(
             bytes.starts_with(starts),
