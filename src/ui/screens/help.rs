@@ -68,56 +68,53 @@ impl Help {
             }
             entries.push(Entry::Blank);
         }
-        if self.screen == Context::Meetings {
-            entries.push(Entry::Heading(Text::Legend.get(lang)));
-            for mark in DayMark::ALL {
-                entries.push(Entry::Key {
-                    keys: mark.symbol().to_string(),
-                    what: mark.words(lang),
-                    enabled: true,
-                });
+        let legend = Text::Legend.get(lang);
+        match self.screen {
+            Context::Meetings => {
+                let marks = DayMark::ALL.iter().map(|m| (m.symbol(), m.words(lang)));
+                push_legend(&mut entries, legend, marks);
+                // The plan column's marks mean other things than the calendar's same symbols.
+                entries.push(Entry::Blank);
+                let plan = i18n::prep::plan_legend(lang);
+                push_legend(&mut entries, i18n::prep::plan_legend_heading(lang), plan);
             }
-            // The plan column's marks mean other things than the calendar's same symbols.
-            entries.push(Entry::Blank);
-            entries.push(Entry::Heading(i18n::prep::plan_legend_heading(lang)));
-            for (keys, what) in i18n::prep::plan_legend(lang) {
-                entries.push(Entry::Key {
-                    keys: keys.to_string(),
-                    what,
-                    enabled: true,
-                });
+            Context::Dashboard => {
+                let unrolled = (
+                    i18n::dashboard::UNROLLED,
+                    i18n::dashboard::unrolled_note(lang),
+                );
+                let symbols = i18n::dashboard::heat_symbols(lang).into_iter();
+                push_legend(&mut entries, legend, symbols.chain([unrolled]));
             }
-        }
-        if self.screen == Context::Dashboard {
-            entries.push(Entry::Heading(Text::Legend.get(lang)));
-            let symbols = i18n::dashboard::heat_symbols(lang);
-            let unrolled = (
-                i18n::dashboard::UNROLLED,
-                i18n::dashboard::unrolled_note(lang),
-            );
-            for (keys, what) in symbols.into_iter().chain([unrolled]) {
-                entries.push(Entry::Key {
-                    keys: keys.to_string(),
-                    what,
-                    enabled: true,
-                });
+            Context::Tree => {
+                let kinds = OrgKind::ALL
+                    .iter()
+                    .map(|k| (i18n::kind(lang, *k, true), i18n::kind(lang, *k, false)));
+                push_legend(&mut entries, Text::KindsLegend.get(lang), kinds);
             }
-        }
-        if self.screen == Context::Tree {
-            entries.push(Entry::Heading(Text::KindsLegend.get(lang)));
-            for kind in OrgKind::ALL {
-                entries.push(Entry::Key {
-                    keys: i18n::kind(lang, *kind, true).to_string(),
-                    what: i18n::kind(lang, *kind, false),
-                    enabled: true,
-                });
-            }
+            _ => {}
         }
         entries
     }
 
     fn box_in(area: Rect) -> Rect {
         centered(area, 90, area.height)
+    }
+}
+
+/// A legend under the keys: its heading, then each symbol and what it means.
+fn push_legend<'a>(
+    entries: &mut Vec<Entry>,
+    heading: &'static str,
+    items: impl IntoIterator<Item = (&'a str, &'static str)>,
+) {
+    entries.push(Entry::Heading(heading));
+    for (symbol, what) in items {
+        entries.push(Entry::Key {
+            keys: symbol.to_string(),
+            what,
+            enabled: true,
+        });
     }
 }
 
