@@ -80,6 +80,13 @@ pub fn pad_left(text: &str, cols: usize) -> String {
     format!("{}{fitted}", " ".repeat(fill))
 }
 
+/// The words of `text`, each an item for [`flow`] in `style`.
+pub fn styled_words(text: &str, style: Style) -> impl Iterator<Item = Vec<Span<'static>>> + '_ {
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(move |w| vec![Span::styled(w.to_string(), style)])
+}
+
 /// Items laid out left to right, `gap` spaces apart, wrapping to a new line when the next
 /// does not fit; an item wider than a line is cut.
 pub fn flow(items: Vec<Vec<Span<'static>>>, cols: usize, gap: usize) -> Vec<Line<'static>> {

@@ -12,7 +12,7 @@ use ratatui::widgets::{Padding, Paragraph};
 use super::DashboardView;
 use super::data::{Band, Below, Ranked, RowDetail, Shares, graded_year};
 use crate::domain::{ClassificationConfig, Compliance, MemberStatus, MonthStats, YearMonth};
-use crate::ui::cells::{fit, flow, pad, pad_left, safe, width};
+use crate::ui::cells::{fit, flow, pad, pad_left, safe, styled_words, width};
 use crate::ui::i18n::{self, dashboard as words};
 use crate::ui::screens::calendar::{DayMark, status_symbol};
 use crate::ui::screens::{Ui, pane, position, selectable};
@@ -206,10 +206,7 @@ fn grade_lines(view: &DashboardView, cols: usize, ui: &Ui<'_>) -> Vec<Line<'stat
         counts.graded(),
         &pct,
     );
-    let mut items: Vec<Vec<Span<'static>>> = share
-        .split(' ')
-        .map(|w| vec![Span::raw(w.to_string())])
-        .collect();
+    let mut items: Vec<Vec<Span<'static>>> = styled_words(&share, Style::new()).collect();
     if let Some(met) = counts.meets(&config) {
         let style = if met { ui.theme.good() } else { ui.theme.bad() };
         items.push(vec![Span::styled(
@@ -418,12 +415,7 @@ fn flow_words(items: Vec<Vec<Span<'static>>>, cols: usize) -> Vec<Line<'static>>
 
 /// A sentence in `style`, wrapped between its words.
 fn wrap(text: &str, style: Style, cols: usize) -> Vec<Line<'static>> {
-    let words = text
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(|w| vec![Span::styled(w.to_string(), style)])
-        .collect();
-    flow_words(words, cols)
+    flow_words(styled_words(text, style).collect(), cols)
 }
 
 fn render_list(

@@ -14,7 +14,7 @@ use super::month::{MeetingLine, Standing, StatusCounts, Unit};
 use crate::domain::compliance::planned_past_grace;
 use crate::domain::{Compliance, Flag, Meeting, MeetingKind, MeetingState, Thematic, YearMonth};
 use crate::store::{BranchStatus, ComplianceRow};
-use crate::ui::cells::{fit, flow, pad, safe, width};
+use crate::ui::cells::{fit, flow, pad, safe, styled_words, width};
 use crate::ui::i18n::{self, Text};
 use crate::ui::screens::calendar::{self, DayMark, status_symbol};
 use crate::ui::screens::prep::PlanMark;
@@ -729,12 +729,7 @@ fn words_of(spans: impl Iterator<Item = Span<'static>>) -> Vec<Vec<Span<'static>
         if span.content.starts_with("  ") {
             words.push(Vec::new());
         }
-        words.extend(
-            span.content
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(|w| vec![Span::styled(w.to_string(), style)]),
-        );
+        words.extend(styled_words(&span.content, style));
         if span.content.ends_with("  ") {
             words.push(Vec::new());
         }
