@@ -228,6 +228,13 @@ fn split(histogram: &[(i32, u32)], today: NaiveDate) -> (u32, u32) {
 }
 
 impl MonthStats {
+    /// Several months (or units) added up: each count the sum of theirs.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a MonthStats>) -> MonthStats {
+        let mut sum = MonthDelta::default();
+        parts.into_iter().for_each(|s| sum.add(s));
+        sum.applied_to(&MonthStats::default())
+    }
+
     fn counters(&self) -> [u32; COUNTERS] {
         let mut c = [0; COUNTERS];
         c[..11].copy_from_slice(&[

@@ -17,8 +17,8 @@ use super::grid::{Column, Grid};
 use crate::domain::oversight::Quota;
 use crate::domain::text::sanitize;
 use crate::domain::{
-    ClassificationConfig, Compliance, Grade, GradeCounts, Lang, MemberStatus, MonthDelta,
-    MonthStats, OrgUnit, YearMonth,
+    ClassificationConfig, Compliance, Grade, GradeCounts, Lang, MemberStatus, MonthStats, OrgUnit,
+    YearMonth,
 };
 use crate::store::{Absentee, ClassificationReport, ComplianceRow, QuotaRow};
 use words::{
@@ -384,9 +384,7 @@ pub fn attendance(
     if let Period::Year(year) = period
         && matches!(format, Format::Table | Format::Xlsx)
     {
-        let mut sum = MonthDelta::default();
-        months.iter().for_each(|(_, s)| sum.add(s));
-        let total = sum.applied_to(&MonthStats::default());
+        let total = MonthStats::sum(months.iter().map(|(_, s)| s));
         let label = json!(words::whole_year(lang, year));
         grid.rows
             .push(attendance_cells(&root.code, label, &total, today));
@@ -428,9 +426,7 @@ pub fn attendance_by_branch(
             .collect(),
     };
     if matches!(format, Format::Table | Format::Xlsx) && !rows.is_empty() {
-        let mut sum = MonthDelta::default();
-        rows.iter().for_each(|(_, s)| sum.add(s));
-        let total = sum.applied_to(&MonthStats::default());
+        let total = MonthStats::sum(rows.iter().map(|(_, s)| s));
         let mut cells = vec![json!(root.code), json!(words::total(lang)), when];
         cells.extend(attendance_figures(&total, today));
         grid.rows.push(cells);
