@@ -40,8 +40,6 @@ pub fn import_file(
             format!("cannot read {} as a spreadsheet: {detail}", quoted(&label)),
         ))
     };
-    // calamine panics on some hostile workbooks; such a file is unreadable, not a crash.
-    let unreadable_panic = |said: String| unreadable(said);
     if let Some(claimed) = shared_strings_overclaimed(path) {
         return Err(unreadable(lang.pick(
             format!("bảng chuỗi dùng chung khai {claimed} chuỗi (tối đa {MAX_SHARED_STRINGS})"),
@@ -50,8 +48,9 @@ pub fn import_file(
             ),
         )));
     }
+    // calamine panics on some hostile workbooks; such a file is unreadable, not a crash.
     let mut workbook = crate::store::contained(|| open(path))
-        .map_err(unreadable_panic)?
+        .map_err(&unreadable)?
         .map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
     let name = match sheet {
@@ -71,7 +70,7 @@ pub fn import_file(
             .ok_or_else(|| no_sheet(&label, wanted, &names, lang))?,
     };
     let cells = crate::store::contained(|| read_cells(&mut workbook, &name))
-        .map_err(unreadable_panic)?
+        .map_err(&unreadable)?
         .map_err(|e| match e {
         Unread::Calamine(e) => unreadable(e.to_string()),
         Unread::TooLarge => unreadable(

@@ -34,12 +34,13 @@ thread_local! {
 /// Runs `f`; a panic raised inside redb while it runs is returned as the database being
 /// damaged. Calls may nest.
 pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
-    caught(f).map_err(StoreError::Corrupt)
+    contained(f).map_err(StoreError::Corrupt)
 }
 
 /// Runs `f` with the hook quiet about the readers' panics: what a panic raised in redb or
-/// calamine said, as an error; a panic anywhere else goes on unwinding.
-fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// calamine said, as an error; a panic anywhere else goes on unwinding. The spreadsheet
+/// import reads through it.
+pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     GUARDED.with(|g| g.set(g.get() + 1));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
@@ -66,12 +67,6 @@ fn in_redb(file: &str) -> bool {
 /// Whether a panic at `file` was raised in the spreadsheet reader's own source.
 fn in_calamine(file: &str) -> bool {
     file.contains("/calamine-") || file.contains("\\calamine-")
-}
-
-/// Runs `f`, which reads a file through calamine; a panic raised inside calamine while it
-/// runs is returned as what it said. A panic anywhere else goes on unwinding.
-pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    caught(f)
 }
 
 /// Wraps the panic hook in place (the default one, or the test harness's) once per
