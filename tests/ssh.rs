@@ -742,3 +742,47 @@ fn a_reader_writes_nothing_and_the_next_holder_resumes_the_lost_holders_text() {
         "Lan's draft is in the trail: {by_lan}"
     );
 }
+
+#[test]
+fn two_officers_export_the_wards_table_by_branch_each_into_their_own_exports() {
+    // Two officers of Hồng Gai at the same time: F6 on the ward's dashboard puts the
+    // month's table by branch in each one's exports, fetched with sftp; neither reaches the
+    // other's, and nothing lands on the server's disk.
+    if !tools_present(true) || !present("sftp", "-h") {
+        return;
+    }
+    let server = Server::start();
+    let name = "QN.HL.HG-2026-11-attendance-by-branch.xlsx";
+    let mut officers = Vec::new();
+    for login in ["tam", "minh"] {
+        let key = server.key(login);
+        server.add_user(login, &key, "officer", Some("QN.HL.HG"));
+        let tmux = ssh_in_tmux(&server, &format!("f6-{login}"), &key, login);
+        tmux.wait_for("Đảng ủy phường Hồng Gai");
+        officers.push((login, key, tmux));
+    }
+    for (_, _, tmux) in &officers {
+        tmux.keys(&["b"]);
+        tmux.wait_for("Tổng hợp · Tháng 11/2026");
+        tmux.keys(&["F6"]);
+    }
+    for (login, key, tmux) in &officers {
+        tmux.wait_for(&format!("exports/{name}"));
+        let local = server.path().join(format!("{login}-laptop"));
+        std::fs::create_dir(&local).unwrap();
+        let got = server.sftp(key, login, &local, &format!("get exports/{name}\n"));
+        assert!(got.status.success(), "{got:?}");
+        let bytes = std::fs::read(local.join(name)).unwrap();
+        assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+        // The other officer's exports are not a path this one can name.
+        let other = if *login == "tam" { "minh" } else { "tam" };
+        let peek = server.sftp(
+            key,
+            login,
+            &local,
+            &format!("get ../{other}/exports/{name} x\n"),
+        );
+        assert!(!local.join("x").exists(), "{peek:?}");
+    }
+    assert!(!server.path().join(name).exists());
+}
