@@ -94,6 +94,13 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
     },
+    /// Read a workbook's cells for `import`, in a process of their own (not for users)
+    #[command(name = "read-sheet", hide = true)]
+    ReadSheet {
+        file: PathBuf,
+        #[arg(long)]
+        sheet: Option<String>,
+    },
     /// Write the database (or one subtree) as JSON Lines to standard output; with `ics` the
     /// meetings of a subtree as an iCalendar file, with `minutes` a meeting's minutes
     #[command(args_conflicts_with_subcommands = true)]
@@ -443,6 +450,19 @@ impl From<ReportFormat> for Format {
     }
 }
 
+/// Workbooks are read by this very binary in a child process under limits (see
+/// `io/sheet_read.rs`).
+fn workbook_reading(lang: Lang) -> Result<crate::io::sheet_read::Reading, String> {
+    std::env::current_exe()
+        .map(crate::io::sheet_read::Reading::Child)
+        .map_err(|e| {
+            lang.pick(
+                format!("không tìm thấy chương trình chibo để đọc bảng tính: {e}"),
+                format!("cannot find the chibo program to read the spreadsheet with: {e}"),
+            )
+        })
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let lang = Lang::from(cli.lang);
@@ -501,11 +521,17 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             let outcome = match kind {
                 InputKind::Csv => crate::io::csv_members::import_file(&store, file, org, lang),
                 InputKind::Spreadsheet => {
-                    crate::io::sheet_members::import_file(&store, file, org, sheet, lang)
+                    let reading = workbook_reading(lang)?;
+                    crate::io::sheet_members::import_file(&store, file, org, sheet, &reading, lang)
                 }
                 InputKind::Jsonl => crate::io::jsonl::import_file(&store, file, lang),
             };
             imported(outcome, lang)
+        }
+        Some(Command::ReadSheet { file, sheet }) => {
+            crate::io::sheet_read::answer_reading(file, sheet.as_deref(), &mut std::io::stdout())
+                .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {
             org,

@@ -455,6 +455,27 @@ fn hostile_workbooks_are_refused_as_unreadable_never_a_crash() {
 }
 
 #[test]
+fn workbooks_that_would_eat_the_memory_are_refused_as_too_large() {
+    // Two small files that make a spreadsheet reader take gigabytes: an .ods row of a
+    // thousand cells repeated 90,000 times (11 GB read in the same process), and an .xls
+    // whose stream announces 4 GB and whose sector chain loops back on itself (4 GB).
+    // They are read in a child process held to 1 GB: refused, exit 1, nothing written.
+    let setup = imported(include_str!("fixtures/attendance.jsonl"));
+    let before = exported_members(&setup.db);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    for name in ["ods-rows-repeated.ods", "xls-stream-loops.xls"] {
+        let out = import(&setup.db, &dir.join(name), &[]);
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {said}");
+        assert!(
+            said.contains(name) && said.contains("needs over 1024 MB of memory"),
+            "{name}: {said}"
+        );
+    }
+    assert_eq!(exported_members(&setup.db), before);
+}
+
+#[test]
 fn a_formula_error_is_no_value() {
     // A name computed by a lookup that failed: the sheet keeps `#N/A` where the name was.
     let setup = imported(include_str!("fixtures/attendance.jsonl"));

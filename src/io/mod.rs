@@ -13,6 +13,7 @@ pub mod output;
 mod problem;
 pub mod report;
 pub mod sheet_members;
+pub mod sheet_read;
 pub mod space;
 
 pub use problem::PROBLEM_CAP;
