@@ -261,12 +261,12 @@ fn values_of_the_wrong_type_and_repeated_fields_are_reported() {
             r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","approved":"yes"}"#,
         ),
         &[
-            (
-                1,
-                "value of the wrong type (column 22): invalid type: integer `5`",
-            ),
+            (1, "field \"code\" (column 22): invalid type: integer `5`"),
             (2, "field \"code\" appears twice"),
-            (3, "invalid type: string \"yes\", expected a boolean"),
+            (
+                3,
+                "field \"approved\" (column 91): invalid type: string \"yes\", expected a boolean",
+            ),
         ],
     );
 }

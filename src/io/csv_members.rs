@@ -49,13 +49,14 @@ pub fn import(
     let mut row = csv::ByteRecord::new();
     while let Some(at) = read_row(&mut reader, &mut row, &lines, &mut problems)? {
         let line = lines.of(at);
-        let Ok(cells) = row
+        let cells = row
             .iter()
             .map(|c| std::str::from_utf8(c).map(|t| Cell::Text(Cow::Borrowed(t))))
-            .collect::<Result<Vec<_>, _>>()
-        else {
-            let detail = "not UTF-8 text (save the sheet as CSV UTF-8)".to_string();
-            problems.add(line, Problem::CsvSyntax { detail });
+            .collect::<Result<Vec<_>, _>>();
+        let Ok(cells) = cells else {
+            let cell = row.iter().position(|c| std::str::from_utf8(c).is_err());
+            let cell = cell.unwrap_or(0) + 1;
+            problems.add(line, Problem::CsvNotUtf8 { cell });
             continue;
         };
         if !list.row(&cells, line, &mut batch, &mut problems) {

@@ -10,6 +10,7 @@ use crate::domain::limits::TextLimitError;
 use crate::domain::org::MAX_DEPTH;
 use crate::domain::text::quoted;
 
+use super::exchange::serde_words;
 use super::{ImportError, LineError};
 
 /// More problems than this and the import stops looking: the file is clearly the wrong one.
@@ -37,6 +38,8 @@ pub enum Problem {
     },
     WrongType {
         column: usize,
+        /// The field whose value it is, when the column falls in one.
+        field: Option<String>,
         detail: String,
     },
     Missing {
@@ -224,8 +227,9 @@ pub enum Problem {
     },
     /// A document with both "text" and "data", or neither.
     DocumentBody,
+    /// `data` is not base64, from the `at`th character (from 1) when known.
     BadBase64 {
-        detail: String,
+        at: Option<usize>,
     },
     DocumentTooLarge {
         name: String,
@@ -262,6 +266,10 @@ pub enum Problem {
     },
     CsvSyntax {
         detail: String,
+    },
+    /// The `cell`th cell (from 1) of the row is not UTF-8 text.
+    CsvNotUtf8 {
+        cell: usize,
     },
     UnknownColumn {
         header: String,
@@ -308,7 +316,7 @@ impl Problem {
         use Problem::*;
         match self {
             MalformedJson { column, detail } => lang.pick(
-                format!("JSON không hợp lệ (cột {column}): {detail}"),
+                format!("JSON không hợp lệ (cột {column}): {}", serde_words::vietnamese(detail)),
                 format!("malformed JSON (column {column}): {detail}"),
             ),
             NotAnObject => lang.pick(
@@ -331,8 +339,27 @@ impl Problem {
                 format!("trường {} xuất hiện hai lần", quoted(field)),
                 format!("field {} appears twice", quoted(field)),
             ),
-            WrongType { column, detail } => lang.pick(
-                format!("giá trị sai kiểu (cột {column}): {detail}"),
+            WrongType {
+                column,
+                field: Some(field),
+                detail,
+            } => lang.pick(
+                format!(
+                    "trường {} (cột {column}): {}",
+                    quoted(field),
+                    serde_words::vietnamese(detail)
+                ),
+                format!("field {} (column {column}): {detail}", quoted(field)),
+            ),
+            WrongType {
+                column,
+                field: None,
+                detail,
+            } => lang.pick(
+                format!(
+                    "giá trị sai kiểu (cột {column}): {}",
+                    serde_words::vietnamese(detail)
+                ),
                 format!("value of the wrong type (column {column}): {detail}"),
             ),
             Missing { field } => lang.pick(
@@ -562,9 +589,13 @@ impl Problem {
                 "tài liệu cần đúng một trong hai trường \"text\" (Markdown) hoặc \"data\" (base64)".into(),
                 "a document needs exactly one of \"text\" (Markdown) and \"data\" (base64)".into(),
             ),
-            BadBase64 { detail } => lang.pick(
-                format!("\"data\" không phải base64 hợp lệ: {detail}"),
-                format!("\"data\" is not valid base64: {detail}"),
+            BadBase64 { at: Some(at) } => lang.pick(
+                format!("\"data\" không phải base64 hợp lệ (từ ký tự thứ {at})"),
+                format!("\"data\" is not valid base64 (from character {at})"),
+            ),
+            BadBase64 { at: None } => lang.pick(
+                "\"data\" không phải base64 hợp lệ (độ dài hoặc phần đệm sai)".into(),
+                "\"data\" is not valid base64 (wrong length or padding)".into(),
             ),
             DocumentTooLarge { name, size } => {
                 crate::domain::PrepError::TooLarge { name: name.clone(), size: *size }.message(lang)
@@ -609,6 +640,12 @@ impl Problem {
             UnknownRoot { code } => lang.pick(
                 format!("không có tổ chức mã {}", quoted(code)),
                 format!("no organisation with code {}", quoted(code)),
+            ),
+            CsvNotUtf8 { cell } => lang.pick(
+                format!(
+                    "ô thứ {cell} không phải văn bản UTF-8; hãy lưu lại tệp dạng \"CSV UTF-8\""
+                ),
+                format!("cell {cell} is not UTF-8 text; save the file again as \"CSV UTF-8\""),
             ),
             CsvSyntax { detail } => lang.pick(
                 format!("CSV không hợp lệ: {detail}"),

@@ -95,7 +95,15 @@ impl Unread {
         };
         let megabytes = MEMORY_LIMIT >> 20;
         match self {
-            Unread::Unreadable(detail) => unreadable(sanitize(detail).into_owned()),
+            // The reader's words are English: in Vietnamese they are kept, as a detail,
+            // after what they mean for the user.
+            Unread::Unreadable(detail) => unreadable(lang.pick(
+                format!(
+                    "tệp hỏng hoặc không đúng định dạng của nó (chi tiết từ trình đọc: {})",
+                    sanitize(detail)
+                ),
+                sanitize(detail).into_owned(),
+            )),
             Unread::Overclaimed(claimed) => unreadable(lang.pick(
                 format!("bảng chuỗi dùng chung khai {claimed} chuỗi (tối đa {MAX_SHARED_STRINGS})"),
                 format!(

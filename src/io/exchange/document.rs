@@ -112,7 +112,7 @@ fn body(
     media_type: Option<String>,
     f: &mut Fields<'_>,
 ) -> Option<DocumentBody> {
-    use base64::Engine;
+    use base64::{DecodeError, Engine};
     match (text, data) {
         (Some(text), None) => {
             // An empty text is still a document; only control characters are refused.
@@ -126,7 +126,12 @@ fn body(
         (None, Some(data)) => match base64::engine::general_purpose::STANDARD.decode(data.trim()) {
             Ok(bytes) => Some(DocumentBody::File { media_type, bytes }),
             Err(e) => f.refuse(Problem::BadBase64 {
-                detail: e.to_string(),
+                at: match e {
+                    DecodeError::InvalidByte(at, _) | DecodeError::InvalidLastSymbol(at, _) => {
+                        Some(at + 1)
+                    }
+                    DecodeError::InvalidLength(_) | DecodeError::InvalidPadding => None,
+                },
             }),
         },
         _ => f.refuse(Problem::DocumentBody),

@@ -198,9 +198,9 @@ pub fn record_type(bytes: &[u8]) -> Result<Option<Cow<'_, str>>, serde_json::Err
     }))
 }
 
-/// A serde_json error as a problem of the line: an unknown field named, a wrong type, or
-/// broken JSON, with the column (the line is ours to give).
-pub fn json_problem(e: &serde_json::Error) -> Problem {
+/// A serde_json error on `line` as a problem of the line: an unknown field named, a wrong
+/// type in a named field, or broken JSON, with the column (the line is ours to give).
+pub fn json_problem(e: &serde_json::Error, line: &[u8]) -> Problem {
     let text = e.to_string();
     let detail = match text.rsplit_once(" at line ") {
         Some((detail, _)) => detail.to_string(),
@@ -210,10 +210,47 @@ pub fn json_problem(e: &serde_json::Error) -> Problem {
     match e.classify() {
         Category::Data => match unknown_field(&detail) {
             Some(problem) => problem,
-            None => Problem::WrongType { column, detail },
+            None => Problem::WrongType {
+                column,
+                field: field_at(line, column),
+                detail,
+            },
         },
         _ => Problem::MalformedJson { column, detail },
     }
+}
+
+/// The name of the record's field whose value holds byte `column` (1-based, as serde_json
+/// counts) of `line`, if the column falls in one: serde_json says what was wrong with a
+/// value but not whose it was.
+fn field_at(line: &[u8], column: usize) -> Option<String> {
+    let end = column.min(line.len());
+    let mut depth = 0u32;
+    let mut field = None;
+    let mut at = 0;
+    while at < end {
+        match line[at] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = at + 1;
+                at = start;
+                while at < line.len() && line[at] != b'"' {
+                    at += if line[at] == b'\\' { 2 } else { 1 };
+                }
+                let next = line[(at + 1).min(line.len())..]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace());
+                if depth == 1 && next == Some(&b':') {
+                    let name = line.get(start..at.min(line.len())).unwrap_or_default();
+                    field = Some(String::from_utf8_lossy(name).into_owned());
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    field
 }
 
 /// serde says "unknown field `x`, expected one of `a`, `b`": the field and the accepted ones;
@@ -259,6 +296,27 @@ mod tests {
                 field: "code".into()
             })
         );
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Line {
+            card: String,
+            name: String,
+        }
+        let line = br#"{"name":"An","card":48123456}"#;
+        let e = serde_json::from_slice::<Line>(line).unwrap_err();
+        let Problem::WrongType { field, .. } = json_problem(&e, line) else {
+            panic!("not a wrong type");
+        };
+        assert_eq!(field.as_deref(), Some("card"));
+        assert_eq!(
+            field_at(br#"{"a":"x\"y","b":[1,{"c":2}]}"#, 24).as_deref(),
+            Some("b")
+        );
+        assert_eq!(field_at(b"", 5), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod meeting;
 mod member;
 mod org;
 pub mod resolve;
+pub mod serde_words;
 mod span;
 
 use serde::Deserialize;
@@ -41,7 +42,7 @@ pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Pr
     if bytes[0] != b'{' {
         let problem = match serde_json::from_slice::<IgnoredAny>(bytes) {
             Ok(_) => Problem::NotAnObject,
-            Err(e) => json::json_problem(&e),
+            Err(e) => json::json_problem(&e, bytes),
         };
         problems.add(line, problem);
         return;
@@ -49,7 +50,7 @@ pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Pr
     let kind = match json::record_type(bytes) {
         Ok(Some(kind)) => kind,
         Ok(None) => return problems.add(line, Problem::MissingType),
-        Err(e) => return problems.add(line, json::json_problem(&e)),
+        Err(e) => return problems.add(line, json::json_problem(&e, bytes)),
     };
     let mut fields = Fields::new(problems, line, DateForms::Iso);
     let f = &mut fields;
@@ -70,7 +71,7 @@ pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Pr
         }
     };
     if let Err(e) = outcome {
-        f.report(json::json_problem(&e));
+        f.report(json::json_problem(&e, bytes));
     }
 }
 
