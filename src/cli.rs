@@ -501,6 +501,15 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         self::open(cli.db.as_deref(), "chibo.redb", lang, true)
             .map(|store| store.with_clock(clock.clone()))
     };
+    // What writes the file (import) or keeps what it reads of it (export, backup, check)
+    // first verifies every page (see `Store::verify_file`).
+    let verified = |lang: Lang| {
+        let path = database_path(cli.db.as_deref(), "chibo.redb");
+        match path.exists() {
+            true => Store::verify_file(&path).map_err(|e| e.message(lang)),
+            false => Ok(()),
+        }
+    };
     match &cli.command {
         None => open_app(open(cli.db.as_deref(), "chibo.redb", lang)?, &clock, lang),
         Some(Command::Demo) => demo(cli.db.as_deref(), &clock, lang),
@@ -516,6 +525,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             if let Err(e) = std::fs::File::open(file) {
                 return Err(unreadable(file, &e, lang));
             }
+            verified(lang)?;
             let store = create(lang)?;
             let (org, sheet) = (org.as_deref(), sheet.as_deref());
             let outcome = match kind {
@@ -538,7 +548,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             output,
             format: None,
         }) => export(
-            &open(cli.db.as_deref(), "chibo.redb", lang)?,
+            &verified(lang).and_then(|()| open(cli.db.as_deref(), "chibo.redb", lang))?,
             org.as_deref(),
             output.as_deref(),
             lang,
@@ -587,7 +597,10 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             export_minutes(&store, which, (*format).into(), output.as_deref(), lang)
         }
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
-        Some(Command::Check) => check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang),
+        Some(Command::Check) => {
+            verified(lang)?;
+            check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang)
+        }
         Some(Command::Backup { dest }) => {
             let path = database_path(cli.db.as_deref(), "chibo.redb");
             // A mistyped --db would otherwise be made, empty, only to be copied.
@@ -595,6 +608,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 let missing = crate::store::BackupError::NoDatabase(path);
                 return Err(missing.message(lang));
             }
+            verified(lang)?;
             backup(&open(cli.db.as_deref(), "chibo.redb", lang)?, dest, lang)
         }
         Some(Command::Compact) => compact(&database_path(cli.db.as_deref(), "chibo.redb"), lang),

@@ -55,14 +55,22 @@ fn a_damaged_file_is_an_error_never_a_crash_nor_half_an_export() {
     let mut random = Seeded(0x9E37_79B9_7F4A_7C15);
     let work = tempfile::tempdir().unwrap();
     let mut damaged_told = 0;
+    let one_org = work.path().join("one.jsonl");
+    std::fs::write(
+        &one_org,
+        r#"{"type":"org","code":"Z","name":"Chi bộ Z","kind":"branch","parent":"T.X"}"#,
+    )
+    .unwrap();
     for trial in 0..TRIALS {
         let mut bytes = original.clone();
         for _ in 0..BYTES_PER_TRIAL {
             let at = HEADER + random.below(size - HEADER);
             bytes[at as usize] = random.below(256) as u8;
         }
-        let runs: [&[&str]; 7] = [
+        let runs: [&[&str]; 8] = [
             &["check"],
+            // A small import: it writes only a page or two, wherever the damage is.
+            &["import"],
             &["export"],
             &["report", "attendance", "--org", "T", "--month", "2026-10"],
             &["audit"],
@@ -72,6 +80,7 @@ fn a_damaged_file_is_an_error_never_a_crash_nor_half_an_export() {
             &["export", "--output"],
         ];
         let mut told = false;
+        let mut check_told = false;
         for args in runs {
             let dir = work.path().join(format!("t{trial}"));
             std::fs::create_dir_all(&dir).unwrap();
@@ -83,10 +92,19 @@ fn a_damaged_file_is_an_error_never_a_crash_nor_half_an_export() {
             if args.last() == Some(&"--output") {
                 command.arg(&target);
             }
+            if args == ["import"] {
+                command.arg(&one_org);
+            }
             let output = command.output().unwrap();
             let what = format!("trial {trial}: chibo {}", args.join(" "));
             no_crash(&output, &what);
             told |= says_damaged(&output);
+            check_told |= args == ["check"] && says_damaged(&output);
+            // What check calls damaged is never written to nor exported as if whole.
+            let keeps = matches!(args.first(), Some(&"import" | &"export"));
+            if check_told && keeps {
+                assert!(says_damaged(&output), "{what}: {}", text(&output.stderr));
+            }
             if says_damaged(&output) {
                 assert!(
                     text(&output.stderr).contains("restore the last backup"),

@@ -103,6 +103,30 @@ impl Store {
         Store::open_file(path, false)
     }
 
+    /// Verifies the checksum of every page of the database at `path` before trusting it:
+    /// redb checks them only after a crash, so a file damaged on the disk or by a copy reads
+    /// as if whole, its changed bytes exported and its bad pages written on top of. The
+    /// commands that write the file or keep what they read of it (import, export, backup,
+    /// check) verify it first; reading it all costs about as long as exporting it.
+    ///
+    /// A file chibo may not write is not verified: redb verifies by the open that would
+    /// repair the file, which needs to write it.
+    pub fn verify_file(path: &Path) -> Result<(), StoreError> {
+        let verified = guarded(|| {
+            let mut builder = redb::Database::builder();
+            builder
+                .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+                .set_check_integrity_on_open(true);
+            builder.open(path).map(drop)
+        })?;
+        match verified {
+            Ok(()) => Ok(()),
+            Err(e) if may_not_write(&e) => Ok(()),
+            Err(e) if not_found(&e) => Err(StoreError::NoDatabase(path.to_path_buf())),
+            Err(e) => Err(open_error(path, e)),
+        }
+    }
+
     fn open_file(path: &Path, create: bool) -> Result<Store, StoreError> {
         let opener = handle::FileOpener {
             path: path.to_path_buf(),
