@@ -125,30 +125,54 @@ pub fn recount<'a>(
     orgs: &HashMap<u64, OrgUnit>,
     members: impl IntoIterator<Item = &'a Member>,
 ) -> HashMap<u64, OrgTotals> {
-    let mut deltas: HashMap<u64, TotalsDelta> = HashMap::new();
-    let mut add_along = |start: u64, t: OrgTotals| {
+    let mut totals = Recount::new(orgs);
+    for member in members {
+        totals.member(member);
+    }
+    totals.finish()
+}
+
+/// [`recount`] a member at a time, for `chibo check`, which reads members one by one.
+pub struct Recount<'o> {
+    orgs: &'o HashMap<u64, OrgUnit>,
+    deltas: HashMap<u64, TotalsDelta>,
+}
+
+impl<'o> Recount<'o> {
+    /// The count of the organisations themselves, members still to add.
+    pub fn new(orgs: &'o HashMap<u64, OrgUnit>) -> Recount<'o> {
+        let mut recount = Recount {
+            orgs,
+            deltas: HashMap::new(),
+        };
+        for org in orgs.values() {
+            recount.add_along(org.id.0, OrgTotals::of_org(org));
+        }
+        recount
+    }
+
+    pub fn member(&mut self, member: &Member) {
+        let anchor = member.cell.unwrap_or(member.org).0;
+        self.add_along(anchor, OrgTotals::of_member(member));
+    }
+
+    pub fn finish(self) -> HashMap<u64, OrgTotals> {
+        self.deltas
+            .into_iter()
+            .map(|(id, d)| (id, d.applied_to(OrgTotals::default())))
+            .filter(|(_, t)| !t.is_zero())
+            .collect()
+    }
+
+    fn add_along(&mut self, start: u64, t: OrgTotals) {
         let mut next = Some(start);
         // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
-        for _ in 0..=orgs.len() {
+        for _ in 0..=self.orgs.len() {
             let Some(id) = next else { break };
-            deltas.entry(id).or_default().add(t);
-            next = orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
+            self.deltas.entry(id).or_default().add(t);
+            next = self.orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
         }
-    };
-    for org in orgs.values() {
-        add_along(org.id.0, OrgTotals::of_org(org));
     }
-    for member in members {
-        add_along(
-            member.cell.unwrap_or(member.org).0,
-            OrgTotals::of_member(member),
-        );
-    }
-    deltas
-        .into_iter()
-        .map(|(id, d)| (id, d.applied_to(OrgTotals::default())))
-        .filter(|(_, t)| !t.is_zero())
-        .collect()
 }
 
 /// One organisation's month, summed over the branches and members of its subtree: the unit

@@ -924,16 +924,3 @@ pub fn recount_absences(meetings: &HashMap<u64, Vec<Meeting>>) -> BTreeMap<(u64,
     }
     counts
 }
-
-impl Reader {
-    /// Every stored roll-up row, keyed as stored: (org id, `yyyymm`) (for `chibo check`,
-    /// which reports a row of no real month rather than stop at it).
-    pub(super) fn all_rollups(&self) -> Result<HashMap<(u64, u32), MonthStats>, StoreError> {
-        let mut rows = HashMap::new();
-        for row in self.rollups.iter()? {
-            let (key, bytes) = row?;
-            rows.insert(key.value(), decode(bytes.value())?);
-        }
-        Ok(rows)
-    }
-}
