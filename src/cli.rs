@@ -450,6 +450,42 @@ impl From<ReportFormat> for Format {
     }
 }
 
+/// What an import made to have a database where there was none: undone when nothing was
+/// imported, so a refused file leaves no empty database (nor its folder) behind.
+struct NewDatabase {
+    /// The file, when it was not there.
+    file: Option<PathBuf>,
+    /// The folders made for it, deepest first.
+    folders: Vec<PathBuf>,
+}
+
+impl NewDatabase {
+    fn before(path: &Path) -> NewDatabase {
+        let folders = path
+            .ancestors()
+            .skip(1)
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .take_while(|dir| !dir.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        NewDatabase {
+            file: (!path.exists()).then(|| path.to_path_buf()),
+            folders,
+        }
+    }
+
+    fn undo(self) {
+        let Some(file) = self.file else { return };
+        let _ = std::fs::remove_file(&file);
+        let mut journal = file.into_os_string();
+        journal.push(".journal");
+        let _ = std::fs::remove_dir_all(PathBuf::from(journal));
+        for dir in self.folders {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
 /// Workbooks are read by this very binary in a child process under limits (see
 /// `io/sheet_read.rs`).
 fn workbook_reading(lang: Lang) -> Result<crate::io::sheet_read::Reading, String> {
@@ -526,6 +562,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 return Err(unreadable(file, &e, lang));
             }
             verified(lang)?;
+            let made = NewDatabase::before(&database_path(cli.db.as_deref(), "chibo.redb"));
             let store = create(lang)?;
             let (org, sheet) = (org.as_deref(), sheet.as_deref());
             let outcome = match kind {
@@ -536,6 +573,10 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 }
                 InputKind::Jsonl => crate::io::jsonl::import_file(&store, file, lang),
             };
+            if outcome.is_err() {
+                drop(store);
+                made.undo();
+            }
             imported(outcome, lang)
         }
         Some(Command::ReadSheet { file, sheet }) => {

@@ -392,6 +392,45 @@ fn a_missing_file_is_named_and_no_database_is_made() {
 }
 
 #[test]
+fn a_refused_list_leaves_no_database_where_there_was_none() {
+    // The folder and the database are made for the import; nothing imported, both go.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new/chibo.redb");
+    let file = dir.path().join("no-header.csv");
+    std::fs::write(&file, "1,2,3\n").unwrap();
+    let output = import(&db, &file, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(!dir.path().join("new").exists());
+}
+
+#[test]
+fn a_line_without_end_is_refused_without_reading_it_all() {
+    // A file with no line ends (a wrong file, or `/dev/zero`) is not read into memory
+    // without end: past 1 MB a CSV line is refused at its line, and reading stops.
+    let setup = imported(FIXTURE);
+    let file = setup.dir.path().join("endless.csv");
+    let mut content = String::from("card,name\n48123499,");
+    content.push_str(&"a".repeat(2 << 20));
+    std::fs::write(&file, content).unwrap();
+    let output = import(&setup.db, &file, &[]);
+    let said = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("endless.csv:2: a line longer than 1 MB; the file is read no further"),
+        "{said}"
+    );
+    // A JSON Lines line may hold a document of 10 MB in base64: the limit is 16 MB.
+    let file = setup.dir.path().join("endless.jsonl");
+    std::fs::write(&file, " ".repeat(17 << 20)).unwrap();
+    let output = import(&setup.db, &file, &[]);
+    let said = text(&output.stderr);
+    assert!(
+        said.contains("endless.jsonl:1: a line longer than 16 MB; the file is read no further"),
+        "{said}"
+    );
+}
+
+#[test]
 fn stopping_at_a_hundred_problems_says_at_least() {
     let db = imported(FIXTURE);
     let mut content = String::from("card,name,born\n");

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use super::exchange::{Batch, resolve};
-use super::member_list::{Cell, MemberList};
+use super::member_list::{Cell, MAX_CELLS, MAX_COLUMNS, MAX_CSV_LINE, MemberList};
 use super::problem::{Problem, Problems};
 use super::{ImportError, ImportSummary};
 use crate::domain::Lang;
@@ -47,8 +47,14 @@ pub fn import(
     let mut batch = Batch::default();
     let mut list = MemberList::new(org);
     let mut row = csv::ByteRecord::new();
+    let mut filled = 0;
     while let Some(at) = read_row(&mut reader, &mut row, &lines, &mut problems)? {
         let line = lines.of(at);
+        filled += row.iter().filter(|c| !c.is_empty()).count();
+        if filled > MAX_CELLS || row.len() > MAX_COLUMNS as usize {
+            problems.add(line, Problem::ListTooLarge);
+            break;
+        }
         let cells = row
             .iter()
             .map(|c| std::str::from_utf8(c).map(|t| Cell::Text(Cow::Borrowed(t))))
@@ -86,12 +92,26 @@ fn read_row<R: Read>(
                 let line = lines.of(e.position().map_or(0, |p| p.byte()));
                 let detail = e.to_string();
                 match e.into_kind() {
+                    csv::ErrorKind::Io(io) if is_line_too_long(&io) => {
+                        let line = lines.ends.borrow().newlines.len() + 1;
+                        problems.add(
+                            line,
+                            Problem::LineTooLong {
+                                limit: MAX_CSV_LINE,
+                            },
+                        );
+                        return Ok(None);
+                    }
                     csv::ErrorKind::Io(io) => return Err(ImportError::Io(io)),
                     _ => problems.add(line, Problem::CsvSyntax { detail }),
                 }
             }
         }
     }
+}
+
+fn is_line_too_long(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<LineTooLong>())
 }
 
 /// Where the file's lines end, as it is read. The CSV reader places a record where it
@@ -154,9 +174,29 @@ impl<R: Read> Read for Counting<R> {
             }
         }
         self.read += n as u64;
+        let line_start = ends.newlines.last().map_or(0, |n| n + 1);
+        if self.read - line_start > MAX_CSV_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                LineTooLong,
+            ));
+        }
         Ok(n)
     }
 }
+
+/// What [`Counting`] says when a line passes [`MAX_CSV_LINE`], so that the reader does not
+/// keep growing a field without end.
+#[derive(Debug)]
+struct LineTooLong;
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a line longer than {MAX_CSV_LINE} bytes")
+    }
+}
+
+impl std::error::Error for LineTooLong {}
 
 /// Comma unless the header line clearly uses semicolons or tabs (spreadsheets set to a
 /// Vietnamese locale save with semicolons).

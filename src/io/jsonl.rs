@@ -1,10 +1,10 @@
 //! The JSON Lines exchange format of docs/data-format.md.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use super::exchange::{self, Batch, resolve};
-use super::problem::Problems;
+use super::problem::{Problem, Problems};
 use super::{ImportError, ImportSummary};
 use crate::domain::Lang;
 use crate::store::{Reader, Store};
@@ -24,10 +24,18 @@ pub fn import(
     let mut line = 0;
     while !problems.is_full() {
         buffer.clear();
-        if input.read_until(b'\n', &mut buffer)? == 0 {
+        if (&mut input)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut buffer)?
+            == 0
+        {
             break;
         }
         line += 1;
+        if buffer.len() as u64 > MAX_LINE {
+            problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
+            break;
+        }
         let bytes = if line == 1 {
             buffer.strip_prefix(UTF8_BOM).unwrap_or(&buffer)
         } else {
@@ -37,6 +45,11 @@ pub fn import(
     }
     resolve::import_batch(store, batch, problems)
 }
+
+/// The longest line read: a document's largest file in base64, and room for its fields.
+/// Past it the file is refused without reading on, so a file with no line ends (or
+/// `/dev/zero`) is not read into memory without end.
+const MAX_LINE: u64 = 16 << 20;
 
 /// Some editors start UTF-8 files with a byte order mark; it is not part of the first record.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

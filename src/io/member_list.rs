@@ -16,6 +16,14 @@ use crate::domain::text::fold;
 /// row, the branch's name, a date, blank rows); past these, the header is missing.
 pub const TITLE_ROWS: usize = 10;
 
+/// The most columns a member list may use, and the most filled cells it may hold, in
+/// any file: far past any real list, and far below what would exhaust memory.
+pub const MAX_COLUMNS: u32 = 1024;
+pub const MAX_CELLS: usize = 1_000_000;
+
+/// The longest line of a CSV member list: a member's row is well under a kilobyte.
+pub const MAX_CSV_LINE: u64 = 1 << 20;
+
 /// One cell as the file holds it: spreadsheets keep numbers and dates as such, CSV only
 /// text.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +161,9 @@ pub struct MemberList<'o> {
     /// Rows seen before the header, and the first of them that was not blank.
     before_header: usize,
     first_line: Option<usize>,
+    /// The header's line, and the rows with anything in them below it.
+    header_line: usize,
+    member_rows: usize,
 }
 
 impl<'o> MemberList<'o> {
@@ -163,6 +174,8 @@ impl<'o> MemberList<'o> {
             columns: None,
             before_header: 0,
             first_line: None,
+            header_line: 0,
+            member_rows: 0,
         }
     }
 
@@ -176,6 +189,7 @@ impl<'o> MemberList<'o> {
         problems: &mut Problems,
     ) -> bool {
         if let Some(columns) = &self.columns {
+            self.member_rows += usize::from(!cells.iter().all(Cell::is_blank));
             columns.add_row(cells, line, self.default_org, batch, problems);
             return !problems.is_full();
         }
@@ -184,6 +198,7 @@ impl<'o> MemberList<'o> {
             self.first_line = Some(line);
         }
         if !blank && is_header(cells) {
+            self.header_line = line;
             self.columns = Some(Columns::from_header(
                 cells,
                 line,
@@ -201,9 +216,16 @@ impl<'o> MemberList<'o> {
         true
     }
 
-    /// Says so when no header row was found.
+    /// Says so when no header row was found, or no member below it: an import that would
+    /// import nothing is refused, never told as a success.
     pub fn finish(&mut self, problems: &mut Problems) {
-        if self.columns.is_some() || !problems.is_empty() {
+        if !problems.is_empty() {
+            return;
+        }
+        if self.columns.is_some() {
+            if self.member_rows == 0 {
+                problems.add(self.header_line, Problem::NoMemberRows);
+            }
             return;
         }
         // A list with nothing in it, or whose first row names no known column.

@@ -267,6 +267,15 @@ pub enum Problem {
     CsvSyntax {
         detail: String,
     },
+    /// A member list with a header and no member under it.
+    NoMemberRows,
+    /// A line longer than `limit` bytes: reading stops there.
+    LineTooLong {
+        limit: u64,
+    },
+    /// A member list past its limits of columns and filled cells (`member_list.rs`):
+    /// reading stops there.
+    ListTooLarge,
     /// The `cell`th cell (from 1) of the row is not UTF-8 text.
     CsvNotUtf8 {
         cell: usize,
@@ -641,6 +650,28 @@ impl Problem {
                 format!("không có tổ chức mã {}", quoted(code)),
                 format!("no organisation with code {}", quoted(code)),
             ),
+            NoMemberRows => lang.pick(
+                "không có đảng viên nào dưới dòng tiêu đề; không có gì để nhập".into(),
+                "no member below the header row; there is nothing to import".into(),
+            ),
+            LineTooLong { limit } => {
+                let mb = limit >> 20;
+                lang.pick(
+                    format!("dòng dài hơn {mb} MB; tệp không được đọc tiếp"),
+                    format!("a line longer than {mb} MB; the file is read no further"),
+                )
+            }
+            ListTooLarge => {
+                use super::member_list::{MAX_CELLS, MAX_COLUMNS};
+                lang.pick(
+                    format!(
+                        "quá {MAX_COLUMNS} cột hoặc {MAX_CELLS} ô có dữ liệu, quá lớn cho một danh sách đảng viên; hãy chia nhỏ tệp"
+                    ),
+                    format!(
+                        "over {MAX_COLUMNS} columns or {MAX_CELLS} filled cells, too large for a member list; split the file"
+                    ),
+                )
+            }
             CsvNotUtf8 { cell } => lang.pick(
                 format!(
                     "ô thứ {cell} không phải văn bản UTF-8; hãy lưu lại tệp dạng \"CSV UTF-8\""

@@ -15,6 +15,7 @@ use calamine::{Data, Reader, Sheets};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::member_list::{MAX_CELLS, MAX_COLUMNS};
 use crate::domain::Lang;
 use crate::domain::text::{quoted, sanitize};
 
@@ -24,11 +25,6 @@ pub const MEMORY_LIMIT: u64 = 1 << 30;
 
 /// The processor time a workbook's reading may use.
 pub const CPU_SECONDS: u64 = 60;
-
-/// The most columns a member list's sheet may use, and the most filled cells it may hold:
-/// far past any real list, and far below what would exhaust memory.
-const MAX_COLUMNS: u32 = 1024;
-const MAX_CELLS: usize = 1_000_000;
 
 /// The most strings an .xlsx's shared-string table may announce: far past any member list.
 const MAX_SHARED_STRINGS: u64 = 4_000_000;
