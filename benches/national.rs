@@ -12,6 +12,7 @@
 //! cargo bench --bench national                                  # the whole country
 //! CHIBO_BENCH_SCALE=0.01 cargo bench --bench national           # quick: ~1% of the communes
 //! cargo bench --bench national -- --skip-check --skip-sqlite    # leave the long parts out
+//! cargo bench --bench national -- --jsonl   # also import, check, compact as chibo processes
 //! ```
 //!
 //! Databases go to a fresh directory under `$CHIBO_BENCH_DIR` (default: `/tmp/chibo-bench`)
@@ -260,6 +261,11 @@ fn main() {
     );
     report.flush();
 
+    // --- The national file through the real binaries, as an operator runs them.
+    if options.jsonl {
+        processes(&store, &plan, dir.path(), &mut report);
+    }
+
     // --- compact().
     drop(store);
     if options.compact {
@@ -438,6 +444,7 @@ struct Settings {
     keep: bool,
     build_only: bool,
     jsonl_all: bool,
+    jsonl: bool,
     per_write: usize,
 }
 
@@ -445,7 +452,9 @@ impl Settings {
     /// `CHIBO_BENCH_SCALE` (0 < s ≤ 1), `CHIBO_BENCH_DIR`, `CHIBO_ADMIN_UNITS`, and the flags
     /// `--skip-check`, `--skip-compact`, `--skip-sqlite`, `--keep`, `--build-only` (stop
     /// after writing: for profiling the build) and `--jsonl-all` (every province through
-    /// the JSON Lines import, not one), and `--provinces-per-write N` (default 1); anything
+    /// the JSON Lines import, not one), `--jsonl` (the whole database exported to one
+    /// file, then `chibo import`, `chibo check` and `chibo compact` run on it as processes
+    /// of their own), and `--provinces-per-write N` (default 1); anything
     /// else cargo passes (such as `--bench`) is ignored.
     fn from_env() -> Result<Settings, String> {
         let scale = match std::env::var("CHIBO_BENCH_SCALE") {
@@ -485,6 +494,7 @@ impl Settings {
             keep: has("--keep"),
             build_only: has("--build-only"),
             jsonl_all: has("--jsonl-all"),
+            jsonl: has("--jsonl"),
             per_write,
         })
     }
@@ -1674,6 +1684,109 @@ fn sqlite_whole_month(conn: &rusqlite::Connection, month: YearMonth) -> Duration
 // Memory and printing
 
 /// The peak resident set since the last reset (`VmHWM`), in bytes.
+/// The whole national database exported to one JSON Lines file, then imported into a fresh
+/// database by the real `chibo import`, which `chibo check` and `chibo compact` then run
+/// on: each a process of its own, with its wall time and its own peak memory, as an
+/// operator would run them (issue: bounded memory for check and import).
+fn processes(store: &Store, plan: &Plan, dir: &Path, report: &mut Report) {
+    report.section("the national file through the chibo binary, each command a process");
+    let file = dir.join("national.jsonl");
+    let started = Instant::now();
+    {
+        let out = std::io::BufWriter::new(std::fs::File::create(&file).expect("the file"));
+        let reader = store.read().expect("a read transaction");
+        chibo::io::jsonl::export(&reader, None, out, Lang::En).expect("the export");
+    }
+    let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+    report.row(
+        "export the whole database (jsonl::export)",
+        seconds(started.elapsed()),
+        format!("{} MB of JSON Lines", size / 1_000_000),
+    );
+    report.flush();
+    let db = dir.join("imported.redb");
+    let members = plan.members.max(1);
+    let steps: [(&str, Vec<&std::ffi::OsStr>); 3] = [
+        (
+            "chibo import national.jsonl",
+            vec!["import".as_ref(), file.as_os_str()],
+        ),
+        ("chibo check", vec!["check".as_ref()]),
+        ("chibo compact", vec!["compact".as_ref()]),
+    ];
+    for (what, args) in steps {
+        let before = std::fs::metadata(&db).map_or(0, |m| m.len());
+        let run = measured(&db, &args);
+        let note = match what {
+            "chibo import national.jsonl" => format!(
+                "{} members/s, peak {}",
+                thousands(rate(members, run.took)),
+                mb(run.peak)
+            ),
+            _ => format!("peak {}", mb(run.peak)),
+        };
+        report.row(what, seconds(run.took), note);
+        if !run.success {
+            report.row("  failed", run.said.trim().to_string(), String::new());
+        }
+        let after = std::fs::metadata(&db).map_or(0, |m| m.len());
+        if what != "chibo check" {
+            report.row(
+                "  database file",
+                format!("{} MB → {} MB", before / 1_000_000, after / 1_000_000),
+                format!("{} bytes/member", after / members as u64),
+            );
+        }
+        report.flush();
+    }
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&db);
+}
+
+/// What one run of the chibo binary took.
+struct Run {
+    took: Duration,
+    /// Its own peak resident memory, in bytes.
+    peak: u64,
+    success: bool,
+    said: String,
+}
+
+/// Runs the chibo binary on `db` with `args`, waiting for it with `wait4` to read its own
+/// resource use.
+fn measured(db: &Path, args: &[&std::ffi::OsStr]) -> Run {
+    let said = db.with_extension("stderr");
+    let started = Instant::now();
+    // Reaped below by wait4, which std's `wait` cannot replace: it gives no usage.
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
+        .arg("--db")
+        .arg(db)
+        .args(["--lang", "en"])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&said).expect("a file for standard error"))
+        .spawn()
+        .expect("the chibo binary runs");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 writes the status and usage given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: waits for our own child, writing into the locals given.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let took = started.elapsed();
+    assert_eq!(waited, pid, "waited for the chibo process");
+    let text = std::fs::read_to_string(&said).unwrap_or_default();
+    let _ = std::fs::remove_file(&said);
+    Run {
+        took,
+        peak: usage.ru_maxrss as u64 * 1024,
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        said: text,
+    }
+}
+
 fn peak_memory() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status

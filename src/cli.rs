@@ -537,6 +537,9 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         self::open(cli.db.as_deref(), "chibo.redb", lang, true)
             .map(|store| store.with_clock(clock.clone()))
     };
+    let scan = |lang: Lang| {
+        open_to_scan(cli.db.as_deref(), lang).map(|store| store.with_clock(clock.clone()))
+    };
     // What writes the file (import) or keeps what it reads of it (export, backup, check)
     // first verifies every page (see `Store::verify_file`).
     let verified = |lang: Lang| {
@@ -589,7 +592,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             output,
             format: None,
         }) => export(
-            &verified(lang).and_then(|()| open(cli.db.as_deref(), "chibo.redb", lang))?,
+            &verified(lang).and_then(|()| scan(lang))?,
             org.as_deref(),
             output.as_deref(),
             lang,
@@ -640,7 +643,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         Some(Command::Report { report }) => report_command(cli, report, today, lang),
         Some(Command::Check) => {
             verified(lang)?;
-            check(&open(cli.db.as_deref(), "chibo.redb", lang)?, lang)
+            check(&scan(lang)?, lang)
         }
         Some(Command::Backup { dest }) => {
             let path = database_path(cli.db.as_deref(), "chibo.redb");
@@ -650,7 +653,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 return Err(missing.message(lang));
             }
             verified(lang)?;
-            backup(&open(cli.db.as_deref(), "chibo.redb", lang)?, dest, lang)
+            backup(&scan(lang)?, dest, lang)
         }
         Some(Command::Compact) => compact(&database_path(cli.db.as_deref(), "chibo.redb"), lang),
         Some(Command::Serve {
@@ -730,6 +733,11 @@ pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
             .join("chibo")
             .join(file_name),
     }
+}
+
+/// The database for a command that reads it through once (`check`, `export`, `backup`).
+fn open_to_scan(db: Option<&Path>, lang: Lang) -> Result<Store, String> {
+    Store::open_to_scan(&database_path(db, "chibo.redb")).map_err(|e| e.message(lang))
 }
 
 fn open(db: Option<&Path>, file_name: &str, lang: Lang, create: bool) -> Result<Store, String> {

@@ -80,23 +80,41 @@ fn builder() -> redb::Builder {
     builder
 }
 
-/// A database file opened by its path; made when absent only if `create` says so.
+/// redb's own default: what the screens and the server read again and again stays in
+/// memory.
+pub(super) const CACHE_BYTES: usize = 1 << 30;
+
+/// For a command that reads the file through once (`check`, `export`, `backup`): nothing is
+/// read twice that a larger cache would spare, and the process stays small.
+pub(super) const SCAN_CACHE_BYTES: usize = 64 << 20;
+
+/// A database file opened by its path; made when absent only if `create` says so, with
+/// `cache` bytes of redb's page cache.
 pub(super) struct FileOpener {
     pub path: std::path::PathBuf,
     pub create: bool,
+    pub cache: usize,
+}
+
+impl FileOpener {
+    fn builder(&self) -> redb::Builder {
+        let mut builder = builder();
+        builder.set_cache_size(self.cache);
+        builder
+    }
 }
 
 impl Opener for FileOpener {
     fn writer(&self) -> Result<Database, DatabaseError> {
         if self.create {
-            builder().create(&self.path)
+            self.builder().create(&self.path)
         } else {
-            builder().open(&self.path)
+            self.builder().open(&self.path)
         }
     }
 
     fn reader(&self) -> Result<ReadOnlyDatabase, DatabaseError> {
-        builder().open_read_only(&self.path)
+        self.builder().open_read_only(&self.path)
     }
 }
 

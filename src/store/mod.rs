@@ -94,13 +94,19 @@ impl Store {
                 source,
             })?;
         }
-        Store::open_file(path, true)
+        Store::open_file(path, true, handle::CACHE_BYTES)
     }
 
     /// [`Store::open`] for what only reads, or changes a database that must already be
     /// there: a file that does not exist is [`StoreError::NoDatabase`], and nothing is made.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
-        Store::open_file(path, false)
+        Store::open_file(path, false, handle::CACHE_BYTES)
+    }
+
+    /// [`Store::open_existing`] for a command that reads the file through once (`check`,
+    /// `export`, `backup`), with a small page cache: its memory does not grow with the file.
+    pub fn open_to_scan(path: &Path) -> Result<Store, StoreError> {
+        Store::open_file(path, false, handle::SCAN_CACHE_BYTES)
     }
 
     /// Verifies the checksum of every page of the database at `path` before trusting it:
@@ -116,6 +122,7 @@ impl Store {
             let mut builder = redb::Database::builder();
             builder
                 .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+                .set_cache_size(handle::SCAN_CACHE_BYTES)
                 .set_check_integrity_on_open(true);
             builder.open(path).map(drop)
         })?;
@@ -127,10 +134,11 @@ impl Store {
         }
     }
 
-    fn open_file(path: &Path, create: bool) -> Result<Store, StoreError> {
+    fn open_file(path: &Path, create: bool, cache: usize) -> Result<Store, StoreError> {
         let opener = handle::FileOpener {
             path: path.to_path_buf(),
             create,
+            cache,
         };
         guarded_store(|| Store::start(path, Box::new(opener), Recovery::from_env()))
     }
