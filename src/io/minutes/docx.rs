@@ -66,14 +66,14 @@ pub(super) fn write(doc: &Document) -> std::io::Result<Vec<u8>> {
         docx = docx.add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Right)
-                .add_run(Run::new().add_text(DRAFT).bold()),
+                .add_run(run(DRAFT).bold()),
         );
     }
     docx = docx.add_table(header(doc));
     docx = docx.add_paragraph(Paragraph::new());
-    docx = docx.add_paragraph(centred(Run::new().add_text(&doc.title).bold().size(TITLE)));
+    docx = docx.add_paragraph(centred(run(&doc.title).bold().size(TITLE)));
     for line in &doc.subtitle {
-        docx = docx.add_paragraph(centred(Run::new().add_text(line).bold()));
+        docx = docx.add_paragraph(centred(run(line).bold()));
     }
     for part in doc.sections.iter().chain(&doc.amendments) {
         for paragraph in self::part(part) {
@@ -87,6 +87,23 @@ pub(super) fn write(doc: &Document) -> std::io::Result<Vec<u8>> {
         .pack(&mut bytes)
         .map_err(std::io::Error::other)?;
     Ok(bytes.into_inner())
+}
+
+/// A run of `text` with what XML 1.0 cannot carry left out (control characters other than
+/// tab and line ends, U+FFFE, U+FFFF): one such character in old minutes would make a
+/// document no word processor opens.
+fn run(text: impl AsRef<str>) -> Run {
+    Run::new().add_text(xml_text(text.as_ref()))
+}
+
+fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+    };
+    match text.chars().all(allowed) {
+        true => std::borrow::Cow::Borrowed(text),
+        false => std::borrow::Cow::Owned(text.chars().filter(|c| allowed(*c)).collect()),
+    }
 }
 
 fn centred(run: Run) -> Paragraph {
@@ -120,12 +137,10 @@ fn header(doc: &Document) -> Table {
     let mut left: Vec<Paragraph> = h
         .above
         .iter()
-        .map(|above| centred(Run::new().add_text(above).size(ORGANISATIONS)))
+        .map(|above| centred(run(above).size(ORGANISATIONS)))
         .collect();
-    left.push(centred(
-        Run::new().add_text(&h.issuer).bold().size(ORGANISATIONS),
-    ));
-    left.push(centred(Run::new().add_text("*")));
+    left.push(centred(run(&h.issuer).bold().size(ORGANISATIONS)));
+    left.push(centred(run("*")));
     let right = vec![
         centred(
             Run::new()
@@ -134,7 +149,7 @@ fn header(doc: &Document) -> Table {
                 .size(PARTY_SIZE)
                 .underline("single"),
         ),
-        centred(Run::new().add_text(&h.place_date).italic()),
+        centred(run(&h.place_date).italic()),
     ];
     two_columns(TEXT_WIDTH / 2, [left, right])
 }
@@ -143,16 +158,16 @@ fn part(part: &Part) -> Vec<Paragraph> {
     let heading = Paragraph::new()
         .keep_next(true)
         .line_spacing(LineSpacing::new().before(120).after(60))
-        .add_run(Run::new().add_text(&part.heading).bold());
+        .add_run(run(&part.heading).bold());
     let body = part.blocks.iter().map(|block| match block {
         Block::Line(line) => Paragraph::new()
             .align(AlignmentType::Both)
             .indent(None, Some(SpecialIndentType::FirstLine(INDENT)), None, None)
-            .add_run(Run::new().add_text(line)),
+            .add_run(run(line)),
         Block::Label(label) => Paragraph::new()
             .keep_next(true)
             .indent(None, Some(SpecialIndentType::FirstLine(INDENT)), None, None)
-            .add_run(Run::new().add_text(label).bold()),
+            .add_run(run(label).bold()),
         Block::Item(item) => Paragraph::new()
             .align(AlignmentType::Both)
             .indent(
@@ -161,7 +176,7 @@ fn part(part: &Part) -> Vec<Paragraph> {
                 None,
                 None,
             )
-            .add_run(Run::new().add_text(format!("–\u{00A0}{item}"))),
+            .add_run(run(format!("–\u{00A0}{item}"))),
     });
     std::iter::once(heading).chain(body).collect()
 }
@@ -171,12 +186,12 @@ fn part(part: &Part) -> Vec<Paragraph> {
 fn signatures(signatures: &[Signature; 2]) -> Table {
     let block = |s: &Signature| {
         let name = match &s.name {
-            Some(name) => Run::new().add_text(name).bold(),
-            None => Run::new().add_text(BLANK.repeat(2)),
+            Some(name) => run(name).bold(),
+            None => run(BLANK.repeat(2)),
         };
         let mut paragraphs = vec![
-            centred(Run::new().add_text(s.role).bold()),
-            centred(Run::new().add_text(SIGN_HERE).italic()),
+            centred(run(s.role).bold()),
+            centred(run(SIGN_HERE).italic()),
         ];
         paragraphs.extend((0..3).map(|_| Paragraph::new()));
         paragraphs.push(centred(name));
@@ -186,4 +201,18 @@ fn signatures(signatures: &[Signature; 2]) -> Table {
         TEXT_WIDTH / 2,
         [block(&signatures[0]), block(&signatures[1])],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_xml_cannot_carry_is_left_out() {
+        assert_eq!(
+            xml_text("Biên\u{FFFE} bản\u{1}\u{FFFF}\ttháng"),
+            "Biên bản\ttháng"
+        );
+        assert!(matches!(xml_text("Chi bộ"), std::borrow::Cow::Borrowed(_)));
+    }
 }
