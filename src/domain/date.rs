@@ -143,6 +143,58 @@ pub fn parse_clock(text: &str) -> Result<NaiveTime, DateParseError> {
         })
 }
 
+/// A time of day as people type it in a form, in Vietnamese or as digits: `19:30`, `19h30`,
+/// `19h`, `19g30`, `19.30`, `19 giờ 30`, `19 giờ 30 phút`, `7h30 tối`, `2 giờ chiều`,
+/// `12 giờ trưa`, `9 giờ sáng` (diacritics optional). The exchange format keeps the strict
+/// `HH:MM` of [`parse_clock`].
+pub fn parse_spoken_clock(text: &str) -> Result<NaiveTime, DateParseError> {
+    let bad = || DateParseError::NotClock {
+        found: text.to_string(),
+    };
+    let folded = super::text::fold(text);
+    let (rest, period) = ["sang", "trua", "chieu", "toi", "dem"]
+        .into_iter()
+        .find_map(|p| {
+            folded
+                .strip_suffix(p)
+                .map(|rest| (rest.trim_end(), Some(p)))
+        })
+        .unwrap_or((folded.as_str(), None));
+    let (hour, rest) = leading_number(rest).ok_or_else(bad)?;
+    let rest = rest.trim_start();
+    let rest = ["gio", "h", "g", ":", "."]
+        .into_iter()
+        .find_map(|sep| rest.strip_prefix(sep))
+        .map(str::trim_start);
+    let minute = match rest {
+        None | Some("") => 0,
+        Some(rest) => {
+            let (minute, after) = leading_number(rest).ok_or_else(bad)?;
+            match after.trim() {
+                "" | "phut" | "p" | "'" => minute,
+                _ => return Err(bad()),
+            }
+        }
+    };
+    // The word after says which half of the day a 12-hour time is in.
+    let hour = match (period, hour) {
+        (Some("chieu" | "toi"), 1..=11) => hour + 12,
+        (Some("trua"), 1..=5) => hour + 12,
+        (Some("dem" | "sang"), 12) => 0,
+        _ => hour,
+    };
+    NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(bad)
+}
+
+/// The number of one or two digits at the start of `text`, and what follows it.
+fn leading_number(text: &str) -> Option<(u32, &str)> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    Some((text[..digits].parse().ok()?, &text[digits..]))
+}
+
 /// Parses a strict `YYYY-MM-DDTHH:MM` moment (`2026-11-07T21:30`), local time, the only
 /// form chibo accepts for when something was done.
 pub fn parse_moment(text: &str) -> Result<NaiveDateTime, DateParseError> {
@@ -262,6 +314,43 @@ pub mod opt_clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_read_as_people_type_them() {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        for (typed, time) in [
+            ("19:30", at(19, 30)),
+            ("19h30", at(19, 30)),
+            ("19H30", at(19, 30)),
+            ("19h", at(19, 0)),
+            ("19g30", at(19, 30)),
+            ("19.30", at(19, 30)),
+            ("19 giờ 30", at(19, 30)),
+            ("19 gio 30 phut", at(19, 30)),
+            ("7h30 tối", at(19, 30)),
+            ("7 giờ 30 phút tối", at(19, 30)),
+            ("2 giờ chiều", at(14, 0)),
+            ("12 giờ trưa", at(12, 0)),
+            ("1h trưa", at(13, 0)),
+            ("9 giờ sáng", at(9, 0)),
+            ("12 giờ đêm", at(0, 0)),
+            ("8:05", at(8, 5)),
+        ] {
+            assert_eq!(parse_spoken_clock(typed), Ok(time), "{typed}");
+        }
+        for typed in [
+            "",
+            "giờ",
+            "25h",
+            "19h60",
+            "19h30x",
+            "abc",
+            "123:00",
+            "7h30 toi nay",
+        ] {
+            assert!(parse_spoken_clock(typed).is_err(), "{typed}");
+        }
+    }
 
     #[test]
     fn parse_iso_rejects_impossible_and_loose_dates() {

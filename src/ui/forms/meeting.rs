@@ -16,7 +16,7 @@ use super::words::{self, Word};
 use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
 };
-use crate::domain::date::parse_clock;
+use crate::domain::date::parse_spoken_clock;
 use crate::domain::limits::TextKind;
 use crate::domain::{
     Lang, Meeting, MeetingId, MeetingKind, MeetingState, OrgId, OrgUnit, YearMonth,
@@ -334,7 +334,7 @@ pub(super) fn optional_time(
     if text.is_empty() {
         return Ok(None);
     }
-    parse_clock(text)
+    parse_spoken_clock(text)
         .map(Some)
         .map_err(|_| Refusal::at(index, words::bad_time(lang, &fields.get(index).label, text)))
 }

@@ -54,14 +54,15 @@ impl Scene {
     }
 
     /// Plans the usual meeting of the organisation shown, two months on (January), at
-    /// 14:00 in a place: the form's own date, the due day.
+    /// 14:00 in a place: the form's own date, the due day. The times are typed as people
+    /// say them, "2 giờ chiều" to "16h".
     fn plan_in_january(&mut self) -> Meeting {
         self.press("] ] p");
         assert_eq!(self.app.context(), Context::Form, "{}", self.status());
         self.press("tab");
-        self.type_text("14:00");
+        self.type_text("2 giờ chiều");
         self.press("tab");
-        self.type_text("16:00");
+        self.type_text("16h");
         self.press("tab");
         self.type_text("Nhà văn hóa khu 2");
         self.press("enter");

@@ -155,8 +155,8 @@ impl Word {
             Word::Place => ("Địa điểm", "Place"),
             Word::Topic => ("Nội dung", "Topic"),
             Word::TimeHint => (
-                "Giờ dạng 14:00 (24 giờ); để trống nếu chưa biết.",
-                "A time as 14:00 (24-hour clock); empty when not known.",
+                "Giờ như 19:30, 19h30 hoặc 7 giờ 30 tối; để trống nếu chưa biết.",
+                "A time such as 19:30, 19h30 or 7h30 tối; empty when not known.",
             ),
             Word::TimePlaceholder => ("hh:mm", "hh:mm"),
             Word::PickPlanned => (
@@ -544,8 +544,10 @@ pub fn time_placeholder(lang: Lang) -> &'static str {
 pub fn bad_time(lang: Lang, label: &str, text: &str) -> String {
     let text = quoted(text);
     lang.pick(
-        format!("{label}: {text} không phải là giờ hợp lệ — nhập dạng 14:00"),
-        format!("{label}: {text} is not a time — type it as 14:00"),
+        format!(
+            "{label}: {text} không phải là giờ hợp lệ — nhập dạng 19:30, 19h30 hoặc 7 giờ 30 tối"
+        ),
+        format!("{label}: {text} is not a time — type it as 19:30, 19h30 or 7h30 tối"),
     )
 }
 
