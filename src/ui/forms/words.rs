@@ -554,7 +554,7 @@ pub fn bad_time(lang: Lang, label: &str, text: &str) -> String {
 pub fn held_in_future(lang: Lang, today: NaiveDate) -> String {
     let today = i18n::date(lang, today);
     lang.pick(
-        format!("Cuộc họp chưa thể đã họp sau hôm nay ({today})"),
+        format!("Không thể ghi là đã họp vào một ngày sau hôm nay ({today})"),
         format!("A meeting cannot have been held after today ({today})"),
     )
 }
