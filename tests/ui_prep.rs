@@ -231,6 +231,11 @@ fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
         body,
         chibo::domain::DocumentBody::Markdown(format!("{written}3. Phát triển đảng viên mới."))
     );
+    // Ctrl-U clears the name to type another, as in any field.
+    press(&mut app, "w tab ctrl-u");
+    type_text(&mut app, "Nghị quyết chi bộ");
+    press(&mut app, "ctrl-s");
+    assert_eq!(document(&app).0.name, "Nghị quyết chi bộ.md");
     // Unchanged, one Esc closes.
     press(&mut app, "w esc");
     assert_eq!(app.context(), chibo::ui::keymap::Context::Meetings);

@@ -405,6 +405,7 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Document, Action::PrevField, &["backtab"]),
     (Context::Document, Action::Cancel, &["esc"]),
     (Context::Document, Action::Undo, &["ctrl-z"]),
+    (Context::Document, Action::ClearQuery, &["ctrl-u"]),
     (Context::Document, Action::Redo, &["ctrl-y"]),
     (Context::Dashboard, Action::PrevMonth, &["["]),
     (Context::Dashboard, Action::NextMonth, &["]"]),

@@ -207,7 +207,14 @@ impl Overlay for DocumentEditor {
             Some(Action::Save) => self.save(env),
             Some(Action::Cancel) => self.close(env.lang),
             Some(Action::NextField | Action::PrevField) => self.switch_focus(),
-            Some(Action::Undo) => {
+            // Ctrl-U clears the name, as in every field of a form; in the text it undoes,
+            // as in the minutes.
+            Some(Action::ClearQuery) if self.focus == Focus::Name => {
+                self.name.select_all();
+                let changed = self.name.cut();
+                self.edited(changed)
+            }
+            Some(Action::Undo | Action::ClearQuery) => {
                 let changed = self.focused().undo();
                 self.edited(changed)
             }
