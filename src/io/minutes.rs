@@ -549,11 +549,24 @@ fn amendments(meeting: &Meeting) -> Option<Part> {
     })
 }
 
+/// A name as it goes beneath a signature: the role is the block's heading already, so
+/// "đồng chí Phạm Ngọc Đường, Bí thư Chi bộ" (as a chair is named in the minutes' text) is
+/// signed "Phạm Ngọc Đường". A name holds no comma; what follows one is a title.
+fn bare_name(text: &str) -> String {
+    let name = text.split(',').next().unwrap_or(text).trim();
+    let lower = name.to_lowercase();
+    let name = ["đồng chí ", "đ/c ", "đ/c. ", "đc "]
+        .into_iter()
+        .find(|p| lower.starts_with(p))
+        .map_or(name, |p| name[p.len()..].trim_start());
+    name.to_string()
+}
+
 /// The secretary left and the chair right, named once the minutes are approved.
 fn signatures(meeting: &Meeting) -> [Signature; 2] {
     let approval = meeting.approval.as_ref();
     let name = |name: Option<&String>| {
-        name.map(|n| clean(n.trim()))
+        name.map(|n| bare_name(&clean(n.trim())))
             .filter(|n| !n.trim().is_empty())
     };
     [

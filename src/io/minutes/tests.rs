@@ -203,7 +203,7 @@ fn the_signatures_wait_for_the_approval_and_amendments_follow_it() {
     m.approval = Some(Approval {
         at: Some(at),
         by: Some("lan".into()),
-        chair: Some("Phạm Ngọc Đường".into()),
+        chair: Some("đồng chí Phạm Ngọc Đường, Bí thư Chi bộ".into()),
         secretary: Some(" Ngô Thị Lan ".into()),
     });
     m.amendments.push(Amendment {
@@ -213,6 +213,7 @@ fn the_signatures_wait_for_the_approval_and_amendments_follow_it() {
     });
     let [secretary, chair] = signatures(&m);
     assert_eq!(secretary.name.as_deref(), Some("Ngô Thị Lan"));
+    // The role heads the block: beneath the signature goes the bare name.
     assert_eq!(chair.name.as_deref(), Some("Phạm Ngọc Đường"));
     assert_eq!(
         amendments(&m).unwrap().blocks,
