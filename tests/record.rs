@@ -480,6 +480,30 @@ fn the_footer_dims_what_the_record_cannot_do_now() {
     assert_eq!(enabled(&app, Action::Undo), Some(false));
     // Approved minutes have nothing to save, nor minutes someone else holds: dimmed.
     assert_eq!(enabled(&app, Action::Save), Some(false));
+    // In the minutes `q` is text: the help offers only Ctrl-c to quit.
+    press(&mut app, "f1");
+    let quit = help_row(&app, "quit chibo");
+    assert!(quit.contains("Ctrl-c") && !quit.contains("q "), "{quit}");
+    press(&mut app, "esc esc");
+    press(&mut app, "f1");
+    let quit = help_row(&app, "quit chibo");
+    assert!(quit.contains("q ") && quit.contains("Ctrl-c"), "{quit}");
+}
+
+/// The row of the help that ends with `what`.
+fn help_row(app: &App, what: &str) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 60)).unwrap();
+    terminal.draw(|frame| app.view(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let row_text = |y: u16| {
+        (0..100)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    };
+    (0..60)
+        .map(row_text)
+        .find(|row| row.contains(what))
+        .unwrap_or_else(|| panic!("no help row {what:?}"))
 }
 
 #[test]

@@ -570,8 +570,12 @@ impl App {
             }
             Action::Help if context != Context::Help => {
                 let unavailable = self.unavailable(context);
-                self.overlays
-                    .push(Box::new(Help::new(context, unavailable)));
+                let typing = match self.overlays.last() {
+                    Some(overlay) => overlay.takes_text(),
+                    None => self.top().typing(),
+                };
+                let help = Help::new(context, unavailable, typing);
+                self.overlays.push(Box::new(help));
                 true
             }
             Action::Search if self.overlays.is_empty() => {

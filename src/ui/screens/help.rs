@@ -13,7 +13,7 @@ use super::{Ui, pane};
 use crate::domain::{Lang, OrgKind};
 use crate::ui::cells::{pad, safe, width};
 use crate::ui::i18n::{self, Text};
-use crate::ui::keymap::{Action, Context, Keymap};
+use crate::ui::keymap::{Action, Context, KeyChord, Keymap, is_text};
 use crate::ui::layout::{centered, text_rows};
 use crate::ui::overlay::{Env, Outcome, Overlay, scroll_or_close};
 
@@ -22,6 +22,8 @@ pub struct Help {
     screen: Context,
     /// Actions of that screen that can do nothing now: their keys are dimmed.
     unavailable: Vec<Action>,
+    /// Whether the screen takes printable keys as text.
+    typing: bool,
     scroll: usize,
 }
 
@@ -37,10 +39,13 @@ enum Entry {
 }
 
 impl Help {
-    pub fn new(screen: Context, unavailable: Vec<Action>) -> Help {
+    /// The keys of `screen`, those of `unavailable` dimmed; when the screen takes `typing`,
+    /// the global keys a text field takes as a character (`q`) are not offered.
+    pub fn new(screen: Context, unavailable: Vec<Action>, typing: bool) -> Help {
         Help {
             screen,
             unavailable,
+            typing,
             scroll: 0,
         }
     }
@@ -57,8 +62,17 @@ impl Help {
         }
         for context in contexts {
             entries.push(Entry::Heading(i18n::context_title(lang, context)));
-            for binding in keymap.bindings(context).filter(|b| !b.keys.is_empty()) {
-                let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+            for binding in keymap.bindings(context) {
+                let typed = |k: &&KeyChord| {
+                    self.typing && context == Context::Global && is_text(&k.event())
+                };
+                let keys: Vec<String> = (binding.keys.iter())
+                    .filter(|k| !typed(k))
+                    .map(ToString::to_string)
+                    .collect();
+                if keys.is_empty() {
+                    continue;
+                }
                 entries.push(Entry::Key {
                     // A keys file may name any character, a control one included.
                     keys: safe(&keys.join("  ")).into_owned(),
