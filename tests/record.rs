@@ -163,6 +163,18 @@ fn approval_locks_the_minutes_and_the_roll() {
     // The chair is offered from the opening; the minutes secretary is typed.
     press(&mut app, "tab");
     type_text(&mut app, "Nguyễn Văn Nghĩa");
+    // It cannot be undone: Enter alone does not approve; the word is typed.
+    press(&mut app, "enter");
+    assert_eq!(app.context(), Context::Form);
+    assert!(stored(&app, id).approval.is_none());
+    assert!(
+        app.status()
+            .unwrap()
+            .text
+            .contains("Type “approve” to confirm")
+    );
+    // The refusal put the cursor in the field to type it in.
+    type_text(&mut app, "approve");
     press(&mut app, "enter");
     let meeting = stored(&app, id);
     let approval = meeting.approval.clone().expect("approved");

@@ -15,6 +15,7 @@ use super::words::Word;
 use super::{Done, Edit, Form, Plan, Refusal};
 use crate::domain::limits::TextKind;
 use crate::domain::minutes::chair_and_secretary;
+use crate::domain::text::fold;
 use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
 use crate::store::{Command, Reader, RollChange};
 use crate::ui::app::Msg;
@@ -93,6 +94,11 @@ impl Edit for Excuse {
 /// The fields of the approval form, by position.
 const CHAIR: usize = 0;
 const SECRETARY: usize = 1;
+const CONFIRM: usize = 2;
+
+/// What is typed to approve, folded: one word in either language, so that approving, which
+/// cannot be undone, is never one Enter too many.
+const CONFIRM_WORDS: [&str; 2] = ["duyet", "approve"];
 
 /// Approving the minutes: who chaired, who kept the minutes. The names are offered from
 /// the opening section when it names them.
@@ -113,12 +119,14 @@ pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp)
             &words(lang, "Thư ký", "Secretary"),
             secretary.as_deref().unwrap_or(""),
         )
-        .required()
-        .with_hint(words(
-            lang,
-            "Sau khi duyệt, biên bản và điểm danh không sửa được nữa; chỉ thêm đính chính.",
-            "Once approved, the minutes and the roll are locked; only amendments can follow.",
-        )),
+        .required(),
+        Field::text(&words(lang, "Xác nhận", "Confirm"), "")
+            .required()
+            .with_hint(words(
+                lang,
+                "Sau khi duyệt, biên bản và điểm danh không sửa được nữa; chỉ thêm đính chính. Gõ “duyệt” để xác nhận.",
+                "Once approved, the minutes and the roll are locked; only amendments can follow. Type “approve” to confirm.",
+            )),
     ];
     Form::new(
         words(lang, "Duyệt biên bản", "Approve the minutes"),
@@ -131,6 +139,14 @@ impl Edit for Approve {
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let chair = fields.required_text(CHAIR, TextKind::PersonName, lang)?;
         let secretary = fields.required_text(SECRETARY, TextKind::PersonName, lang)?;
+        if !CONFIRM_WORDS.contains(&fold(fields.text(CONFIRM).trim()).as_str()) {
+            let said = words(
+                lang,
+                "Gõ “duyệt” để xác nhận: sau khi duyệt, biên bản không sửa được nữa",
+                "Type “approve” to confirm: once approved, the minutes cannot be changed",
+            );
+            return Err(Refusal::at(CONFIRM, said));
+        }
         let approval = Approval {
             at: Some(self.stamp.at),
             by: Some(self.stamp.by.clone()),
