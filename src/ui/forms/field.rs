@@ -14,7 +14,7 @@ use crate::domain::date::{DateParseError, in_range, parse_iso};
 use crate::domain::edit::{EditError, clean_text};
 use crate::domain::limits::TextKind;
 use crate::domain::text::nfc;
-use crate::ui::cells::{safe, width};
+use crate::ui::cells::{fit, safe, width};
 use crate::ui::keymap::Action;
 use crate::ui::screens::Ui;
 
@@ -304,9 +304,14 @@ impl Field {
                 let placeholder = self.placeholder.clone().unwrap_or_default();
                 (vec![Span::styled(placeholder, ui.theme.dim())], None)
             }
+            // Away from the cursor a text reads from its start, as it will be read back.
+            Input::Text(input) if !focused => {
+                let shown = fit(&safe(input.text()), cols).into_owned();
+                (vec![Span::raw(shown)], None)
+            }
             Input::Text(input) => {
                 let (shown, cursor) = input.window(cols);
-                (vec![Span::raw(shown)], focused.then_some(cursor))
+                (vec![Span::raw(shown)], Some(cursor))
             }
             Input::Choice(choice) if focused => {
                 let label = safe(choice.label()).into_owned();
