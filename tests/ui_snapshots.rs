@@ -98,6 +98,19 @@ fn search_for_a_place_with_two_words() {
     insta::assert_snapshot!(screen_text(&app, 80, 24));
 }
 
+/// Nine branches of the demo are "Chi bộ khu 2": the ward's name after it picks Hồng Gai's,
+/// and a member is found by name and branch.
+#[test]
+fn search_narrows_by_the_names_above() {
+    for (query, lang) in [("khu 2 hong gai", Lang::Vi), ("duong khu 2", Lang::En)] {
+        let mut app = app(lang, 80, 24);
+        press(&mut app, "/");
+        type_text(&mut app, query);
+        let tag = query.replace(' ', "_");
+        insta::assert_snapshot!(format!("search_{tag}"), screen_text(&app, 80, 24));
+    }
+}
+
 #[test]
 fn help_overlay() {
     in_every_size("help_tree", |app| {

@@ -201,6 +201,46 @@ fn missing(what: &str, id: u64) -> StoreError {
 
 /// Distinct ids (in index order, at most `limit`) of the rows of a folded-name index whose
 /// text starts with the folded `query`: one range scan from the prefix.
+/// A query's words cut in two: a run of them looked up in the names' index, and the rest,
+/// to be found in the names of the organisations above.
+struct Split {
+    in_name: String,
+    above: Vec<String>,
+}
+
+/// How many rows of a run are read to narrow them by the names above: enough for any
+/// ward's or commune's branches of one name, bounded for a query typed a key at a time.
+const NARROWED_SCAN: usize = 1000;
+
+impl Split {
+    /// Every word in the name first; then ever shorter runs of the words, each with the
+    /// words around it left for the names above.
+    fn all(query: &str) -> Vec<Split> {
+        let folded = fold(query);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let n = words.len();
+        let mut splits = Vec::new();
+        for len in (1..=n).rev() {
+            for start in 0..=n - len {
+                let above = words[..start].iter().chain(&words[start + len..]);
+                splits.push(Split {
+                    in_name: words[start..start + len].join(" "),
+                    above: above.map(|w| w.to_string()).collect(),
+                });
+            }
+        }
+        splits
+    }
+
+    fn scan_limit(&self, scoped: bool, limit: usize) -> usize {
+        match (self.above.is_empty(), scoped) {
+            (true, false) => limit,
+            (true, true) => usize::MAX,
+            (false, _) => NARROWED_SCAN,
+        }
+    }
+}
+
 fn prefix_ids(
     index: &impl ReadableTable<(&'static str, u64), ()>,
     query: &str,
@@ -599,33 +639,82 @@ queries! {
 
     /// Members whose name has a word starting with `query`, diacritics ignored
     /// (`nguyen van` finds "Nguyễn Văn An"), up to `limit`, from the folded-name index.
+    /// Words not in the name may be in the names of the member's branch and the
+    /// organisations above it (`duong khu 2`): such members come after those whose name
+    /// holds every word, nearest first.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        // Out-of-scope rows are skipped before the limit is applied: the scan reads on
-        // until it has `limit` rows the user may see (or the index runs out).
-        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
-        let mut out = Vec::new();
-        for id in prefix_ids(&self.member_by_folded, query, wanted)? {
-            let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
-            if !self.hidden(member.org)? {
-                out.push(member);
+        let mut out: Vec<Member> = Vec::new();
+        for split in Split::all(query) {
+            // Out-of-scope rows are skipped before the limit is applied: the scan reads on
+            // until it has `limit` rows the user may see (or the index runs out).
+            let wanted = split.scan_limit(self.read_scope().is_some(), limit);
+            let mut found = Vec::new();
+            for id in prefix_ids(&self.member_by_folded, &split.in_name, wanted)? {
+                if out.iter().any(|m| m.id.0 == id) {
+                    continue;
+                }
+                let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+                if self.hidden(member.org)? {
+                    continue;
+                }
+                if let Some(levels) = self.words_above(Some(member.org), &split.above)? {
+                    found.push((levels, member));
+                }
             }
-            if out.len() == limit { break; }
+            found.sort_by_key(|(levels, _)| *levels);
+            out.extend(found.into_iter().map(|(_, m)| m));
+            if out.len() >= limit {
+                out.truncate(limit);
+                break;
+            }
         }
         Ok(out)
     }
 
     /// Organisations whose name has a word starting with `query`, diacritics ignored
-    /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`.
+    /// (`hong gai` finds "Đảng ủy phường Hồng Gai"), up to `limit`. Words not in the name
+    /// may be in the names above it (`khu 2 hong gai`, `quang phuc thon 1`): those come
+    /// after the organisations whose name holds every word, nearest first.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        let wanted = if self.read_scope().is_some() { usize::MAX } else { limit };
-        let mut out = Vec::new();
-        for id in prefix_ids(&self.org_by_folded, query, wanted)? {
-            if !self.hidden(OrgId(id))? {
-                out.push(self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?);
+        let mut out: Vec<OrgUnit> = Vec::new();
+        for split in Split::all(query) {
+            let wanted = split.scan_limit(self.read_scope().is_some(), limit);
+            let mut found = Vec::new();
+            for id in prefix_ids(&self.org_by_folded, &split.in_name, wanted)? {
+                if out.iter().any(|o| o.id.0 == id) || self.hidden(OrgId(id))? {
+                    continue;
+                }
+                let org = self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?;
+                if let Some(levels) = self.words_above(org.parent, &split.above)? {
+                    found.push((levels, org));
+                }
             }
-            if out.len() == limit { break; }
+            found.sort_by_key(|(levels, _)| *levels);
+            out.extend(found.into_iter().map(|(_, o)| o));
+            if out.len() >= limit {
+                out.truncate(limit);
+                break;
+            }
         }
         Ok(out)
+    }
+
+    /// How many organisations up from `start` (itself the first) must be read before each
+    /// of `words` starts a word of one of their names; `None` when the root is reached first.
+    fn words_above(&self, start: Option<OrgId>, words: &[String]) -> Result<Option<usize>, StoreError> {
+        let mut left: Vec<&str> = words.iter().map(String::as_str).collect();
+        let (mut next, mut levels) = (start, 0);
+        while !left.is_empty() {
+            let Some(org) = next.map(|id| self.org_any(id)).transpose()?.flatten() else {
+                return Ok(None);
+            };
+            levels += 1;
+            let name = fold(&org.name);
+            left.retain(|word| !name.split(' ').any(|w| w.starts_with(word)));
+            // A damaged file's cycle ends at the tree's depth.
+            next = org.parent.filter(|_| levels <= crate::domain::org::MAX_DEPTH * 2);
+        }
+        Ok(Some(levels))
     }
 
     /// Roles held in `org`, by member id and start date.
@@ -1316,6 +1405,16 @@ mod tests {
             names(r.search_orgs("anh duong", 5).unwrap()),
             ["Chi bộ Ánh Dương"]
         );
+        // Words of the ward above narrow the branches of one name, before or after it.
+        assert_eq!(
+            names(r.search_orgs("anh duong cam pha", 5).unwrap()),
+            ["Chi bộ Ánh Dương"]
+        );
+        assert_eq!(
+            names(r.search_orgs("cam pha anh", 5).unwrap()),
+            ["Chi bộ Ánh Dương"]
+        );
+        assert!(r.search_orgs("anh duong hong gai", 5).unwrap().is_empty());
         assert!(r.search_orgs("qn.hg.k2", 5).unwrap().is_empty());
         assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
     }
@@ -1388,6 +1487,12 @@ mod tests {
         assert_eq!(found("dang thi"), ["3"]);
         assert_eq!(found("duong"), ["48123456"]);
         assert!(found("xyz").is_empty());
+        // Words not in a name are looked for in the branch's name and those above it.
+        assert_eq!(found("van qn.hg.k2"), ["2", "4"]);
+        assert_eq!(found("qn.hg dung"), ["4"]);
+        assert!(found("van qn.hg.k3").is_empty());
+        // Every word in the name comes first: "van" alone is in both names, "an" in An's.
+        assert_eq!(found("van an"), ["2"]);
     }
 
     #[test]
