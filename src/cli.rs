@@ -171,6 +171,10 @@ pub enum Command {
         /// The day, YYYY-MM-DD [default: today]
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
+        /// When the month has no meeting, record the branch's regular meeting as held on
+        /// the day without asking (at a terminal chibo asks)
+        #[arg(long)]
+        record: bool,
     },
     /// The audit trail: who changed what, when, in which organisation
     Audit {
@@ -693,7 +697,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Minutes { org, date }) => {
+        Some(Command::Minutes { org, date, record }) => {
             let day = match date {
                 Some(text) => match date_arg("--date", text, lang) {
                     Some(day) => day,
@@ -702,7 +706,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 None => today,
             };
             let store = open(cli.db.as_deref(), "chibo.redb", lang)?;
-            minutes_home(store, org, day, &clock, lang)
+            minutes_home(store, (org, day, *record), &clock, lang)
         }
         Some(Command::Audit { org, since, user }) => {
             let since = match since {
@@ -1500,36 +1504,30 @@ fn open_app(store: Store, clock: &Clock, lang: Lang) -> Result<ExitCode, String>
 }
 
 /// `chibo minutes`: the app opened on the record of `org`'s meeting for `day`; without a
-/// terminal, the meeting it would open.
+/// terminal, the meeting it would open. A month with no meeting gets its regular meeting
+/// recorded as held on `day` — with `record`, or when the person at the terminal says so.
 fn minutes_home(
     store: Store,
-    code: &str,
-    day: NaiveDate,
+    (code, day, record): (&str, NaiveDate, bool),
     clock: &Clock,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
+    let at_terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let org = org_named(&reader, code, lang)?;
-    let meeting = reader
+    let found = reader
         .meeting_to_minute(org.id, day)
-        .map_err(|e| store_message(e, lang))?
-        .ok_or_else(|| {
-            lang.pick(
-                format!(
-                    "{} không có cuộc họp nào trong tháng {}",
-                    org_in_message(&org),
-                    YearMonth::of(day)
-                ),
-                format!(
-                    "{} has no meeting in {}",
-                    org_in_message(&org),
-                    YearMonth::of(day)
-                ),
-            )
-        })?;
+        .map_err(|e| store_message(e, lang))?;
     drop(reader);
-    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+    let meeting = match found {
+        Some(meeting) => meeting,
+        None if record || (at_terminal && asked_to_record(&org, day, lang)?) => {
+            record_held(&store, &org, day, lang)?
+        }
+        None => return Err(no_meeting_in_month(&org, day, at_terminal, lang)),
+    };
+    if at_terminal {
         crate::ui::terminal::run_local_from(store, lang, clock.clone(), |app| {
             app.open_minutes(meeting.id)
         })?;
@@ -1542,6 +1540,82 @@ fn minutes_home(
         kind_in_message(meeting.kind, lang)
     )])?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn no_meeting_in_month(org: &OrgUnit, day: NaiveDate, asked: bool, lang: Lang) -> String {
+    let month = month_words(lang, day);
+    let (vi_hint, en_hint) = match asked {
+        true => ("", ""),
+        false => (
+            "; thêm --record để ghi cuộc họp thường kỳ đã họp ngày đó",
+            "; add --record to record its regular meeting as held that day",
+        ),
+    };
+    lang.pick(
+        format!(
+            "{} không có cuộc họp nào trong {month}{vi_hint}",
+            org_in_message(org)
+        ),
+        format!("{} has no meeting in {month}{en_hint}", org_in_message(org)),
+    )
+}
+
+/// The month of `day` as a sentence names it: "tháng 6/2025", "June 2025".
+fn month_words(lang: Lang, day: NaiveDate) -> String {
+    let month = crate::ui::i18n::month(lang, YearMonth::of(day));
+    match lang {
+        Lang::Vi => month.to_lowercase(),
+        Lang::En => month,
+    }
+}
+
+/// Asks at the terminal whether to record the month's regular meeting as held on `day`.
+fn asked_to_record(org: &OrgUnit, day: NaiveDate, lang: Lang) -> Result<bool, String> {
+    let date = crate::ui::i18n::date(lang, day);
+    let month = month_words(lang, day);
+    eprint!(
+        "{}",
+        lang.pick(
+            format!(
+                "{} chưa có cuộc họp nào trong {month}. Ghi cuộc họp thường kỳ đã họp ngày {date} và mở biên bản? [c/K] ",
+                org_in_message(org)
+            ),
+            format!(
+                "{} has no meeting in {month}. Record its regular meeting as held on {date} and open the minutes? [y/N] ",
+                org_in_message(org)
+            ),
+        )
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let answer = crate::domain::text::fold(answer.trim());
+    Ok(matches!(answer.as_str(), "c" | "co" | "y" | "yes"))
+}
+
+/// The regular meeting of `org` recorded as held on `day`, as the meetings screen records
+/// one.
+fn record_held(
+    store: &Store,
+    org: &OrgUnit,
+    day: NaiveDate,
+    lang: Lang,
+) -> Result<Meeting, String> {
+    let command = crate::store::Command::WriteMeeting {
+        write: crate::store::MeetingWrite::Record(org.id),
+        draft: crate::store::MeetingDraft {
+            kind: MeetingKind::Regular,
+            date: day,
+            time: None,
+            end_time: None,
+            place: None,
+            topic: None,
+        },
+    };
+    let done = store.run(command).map_err(|e| store_message(e, lang))?;
+    let (meeting, _) = done.into_meeting_of().map_err(|e| store_message(e, lang))?;
+    Ok(meeting)
 }
 
 /// What the database holds, printed when there is no terminal to show the app in.

@@ -391,6 +391,17 @@ fn chibo_minutes_finds_the_meeting_to_minute() {
         String::from_utf8_lossy(&none.stderr).contains("không có cuộc họp nào"),
         "{none:?}"
     );
+    assert!(String::from_utf8_lossy(&none.stderr).contains("--record"));
+    // With --record the month's regular meeting is recorded as held that day, and found.
+    let args = ["minutes", "--org", "QN.HL.HG.K2", "--date", "1990-01-01"];
+    let recorded = chibo(dir.path(), &[&args[..], &["--record"]].concat());
+    assert!(recorded.status.success(), "{recorded:?}");
+    let found = chibo(dir.path(), &args);
+    let said = String::from_utf8(found.stdout).unwrap();
+    assert_eq!(
+        said.trim(),
+        "Chi bộ khu 2 (QN.HL.HG.K2) 1990-01-01 sinh hoạt thường kỳ"
+    );
 }
 
 /// A tmux session running ssh as `login`, and the line it prints when ssh ends.
