@@ -13,7 +13,7 @@ use crate::domain::Lang;
 use crate::domain::date::{DateParseError, in_range, parse_iso};
 use crate::domain::edit::{EditError, clean_text};
 use crate::domain::limits::TextKind;
-use crate::domain::text::nfc;
+use crate::domain::text::{fold, nfc};
 use crate::ui::cells::{fit, safe, width};
 use crate::ui::keymap::Action;
 use crate::ui::screens::Ui;
@@ -145,12 +145,19 @@ impl TextInput {
 pub struct Choice {
     labels: Vec<String>,
     at: usize,
+    /// What has been typed to find an option, folded: the options it starts a word of are
+    /// the ones `←`/`→` go through.
+    filter: String,
 }
 
 impl Choice {
     pub fn new(labels: Vec<String>, at: usize) -> Choice {
         let at = at.min(labels.len().saturating_sub(1));
-        Choice { labels, at }
+        Choice {
+            labels,
+            at,
+            filter: String::new(),
+        }
     }
 
     pub fn at(&self) -> usize {
@@ -161,14 +168,67 @@ impl Choice {
         self.labels.get(self.at).map_or("", String::as_str)
     }
 
-    /// The next option (or the previous one for `step` −1), wrapping round.
+    /// What has been typed to find an option.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// The next option (or the previous one for `step` −1) among those the filter finds
+    /// (all of them when it finds none), wrapping round.
     pub fn cycle(&mut self, step: isize) -> bool {
-        let n = self.labels.len();
-        if n < 2 {
+        let n = self.labels.len() as isize;
+        let found_any = (0..self.labels.len()).any(|at| self.matches(at));
+        for k in 1..n {
+            let at = (self.at as isize + step * k).rem_euclid(n) as usize;
+            if !found_any || self.matches(at) {
+                self.at = at;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A character typed to find an option: the first option from the top whose name has a
+    /// word starting with all that was typed, diacritics optional (`ngu` finds "Nguyễn Văn
+    /// An"). Nothing found keeps the option shown.
+    pub fn find(&mut self, c: char) -> bool {
+        self.filter.push_str(&fold(&c.to_string()));
+        if c == ' ' {
+            return true;
+        }
+        self.refind()
+    }
+
+    /// The last character typed to find an option taken back.
+    pub fn unfind(&mut self) -> bool {
+        if self.filter.pop().is_none() {
             return false;
         }
-        self.at = (self.at as isize + step).rem_euclid(n as isize) as usize;
+        self.refind();
         true
+    }
+
+    pub fn clear_filter(&mut self) -> bool {
+        !std::mem::take(&mut self.filter).is_empty()
+    }
+
+    fn refind(&mut self) -> bool {
+        match (0..self.labels.len()).find(|&at| self.matches(at)) {
+            Some(at) => {
+                self.at = at;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn matches(&self, at: usize) -> bool {
+        let wanted = self.filter.trim_start();
+        if wanted.is_empty() {
+            return true;
+        }
+        let label = fold(&self.labels[at]);
+        label.starts_with(wanted) || label.contains(&format!(" {wanted}"))
     }
 }
 
@@ -271,6 +331,8 @@ impl Field {
             Input::Choice(choice) => match action {
                 Action::CursorLeft => choice.cycle(-1),
                 Action::CursorRight => choice.cycle(1),
+                Action::DeleteBack => choice.unfind(),
+                Action::ClearQuery => choice.clear_filter(),
                 _ => false,
             },
             Input::Fixed(_) => false,
@@ -286,7 +348,9 @@ impl Field {
                 input.insert(c);
                 true
             }
-            Input::Choice(choice) if c == ' ' => choice.cycle(1),
+            // Space goes to the next option until something is typed to find one.
+            Input::Choice(choice) if c == ' ' && choice.filter().is_empty() => choice.cycle(1),
+            Input::Choice(choice) => choice.find(c),
             _ => false,
         }
     }
@@ -315,11 +379,15 @@ impl Field {
             }
             Input::Choice(choice) if focused => {
                 let label = safe(choice.label()).into_owned();
-                let spans = vec![
+                let mut spans = vec![
                     Span::styled("◂ ", ui.theme.key()),
                     Span::styled(label, ui.theme.selected(true)),
                     Span::styled(" ▸", ui.theme.key()),
                 ];
+                if !choice.filter().is_empty() {
+                    let typed = format!("  ⌕ {}", safe(choice.filter()));
+                    spans.push(Span::styled(typed, ui.theme.dim()));
+                }
                 (spans, None)
             }
             Input::Choice(choice) => (vec![Span::raw(safe(choice.label()).into_owned())], None),
@@ -475,6 +543,37 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typing_finds_an_option_by_the_start_of_a_word() {
+        let names = [
+            "—",
+            "Nguyễn Văn An",
+            "Lê Văn Dũng",
+            "Phạm Ngọc Đường",
+            "Đặng Thị Hồng",
+        ];
+        let mut choice = Choice::new(names.map(String::from).to_vec(), 0);
+        assert!(choice.find('d'));
+        assert_eq!(choice.label(), "Lê Văn Dũng");
+        assert!(choice.find('u'));
+        assert_eq!(choice.label(), "Lê Văn Dũng");
+        // → goes through what was found: Đường, then round to Dũng.
+        assert!(choice.cycle(1));
+        assert_eq!(choice.label(), "Phạm Ngọc Đường");
+        assert!(choice.cycle(1));
+        assert_eq!(choice.label(), "Lê Văn Dũng");
+        // Nothing found keeps the option shown.
+        assert!(!choice.find('x'));
+        assert_eq!(choice.label(), "Lê Văn Dũng");
+        assert!(choice.unfind() && choice.unfind());
+        assert_eq!(choice.filter(), "d");
+        assert!(choice.find('a'));
+        assert_eq!(choice.label(), "Đặng Thị Hồng");
+        assert!(choice.clear_filter());
+        assert!(choice.cycle(1));
+        assert_eq!(choice.label(), "—");
+    }
 
     fn typed(text: &str) -> TextInput {
         let mut input = TextInput::default();

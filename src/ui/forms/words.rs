@@ -299,8 +299,8 @@ pub fn date_hint(lang: Lang) -> &'static str {
 /// Under a choice field: the keys that change it.
 pub fn choice_hint(lang: Lang, keys: &str) -> String {
     lang.pick(
-        format!("{keys} hoặc Space để đổi."),
-        format!("{keys} or Space to change."),
+        format!("{keys} hoặc Space để đổi; gõ vài chữ đầu của tên để tìm."),
+        format!("{keys} or Space to change; type the start of a name to find it."),
     )
 }
 
