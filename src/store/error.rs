@@ -183,8 +183,10 @@ impl StoreError {
                 )
             }
             StoreError::Corrupt(detail) => lang.pick(
+                // The detail is redb's or the decoder's own English: given for whoever
+                // restores the file, after what it means.
                 format!(
-                    "cơ sở dữ liệu bị hỏng: {detail}; hãy khôi phục bản sao lưu gần nhất"
+                    "cơ sở dữ liệu bị hỏng; hãy khôi phục bản sao lưu gần nhất (chi tiết kỹ thuật: {detail})"
                 ),
                 format!("the database is damaged: {detail}; restore the last backup"),
             ),
@@ -209,7 +211,7 @@ impl StoreError {
                 ),
             ),
             StoreError::Database(detail) => {
-                lang.pick(format!("lỗi cơ sở dữ liệu: {detail}"), format!("database error: {detail}"))
+                lang.pick(format!("lỗi cơ sở dữ liệu (chi tiết kỹ thuật: {detail})"), format!("database error: {detail}"))
             }
             StoreError::Storage(detail) => lang.pick(
                 format!("Đĩa báo lỗi khi dùng cơ sở dữ liệu; chibo đang mở lại, hãy thử lại sau giây lát ({detail})"),
