@@ -95,7 +95,7 @@ impl Unread {
             // after what they mean for the user.
             Unread::Unreadable(detail) => unreadable(lang.pick(
                 format!(
-                    "tệp hỏng hoặc không đúng định dạng của nó (chi tiết từ trình đọc: {})",
+                    "tệp hỏng hoặc không đúng định dạng của nó (chi tiết kỹ thuật: {})",
                     sanitize(detail)
                 ),
                 sanitize(detail).into_owned(),
