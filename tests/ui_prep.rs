@@ -231,14 +231,26 @@ fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
         body,
         chibo::domain::DocumentBody::Markdown(format!("{written}3. Phát triển đảng viên mới."))
     );
-    // Ctrl-U clears the name to type another, as in any field.
-    press(&mut app, "w tab ctrl-u");
-    type_text(&mut app, "Nghị quyết chi bộ");
-    press(&mut app, "ctrl-s");
-    assert_eq!(document(&app).0.name, "Nghị quyết chi bộ.md");
     // Unchanged, one Esc closes.
     press(&mut app, "w esc");
     assert_eq!(app.context(), chibo::ui::keymap::Context::Meetings);
+    // Ctrl-U clears the name to type another, as in any field; under another name it is
+    // another document, and the one opened stays as it was.
+    press(&mut app, "w tab ctrl-u");
+    type_text(&mut app, "Nghị quyết chi bộ");
+    press(&mut app, "ctrl-s");
+    let names: Vec<String> = december_plan(&app)
+        .documents
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Dự thảo nghị quyết tháng 12-2026.md",
+            "Nghị quyết chi bộ.md"
+        ]
+    );
 }
 
 /// On a branch whose plan already carries a Markdown draft (the demo's Quarter 3), `w` opens

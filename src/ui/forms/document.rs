@@ -1,7 +1,8 @@
 //! Writing a Markdown document for the plan of a branch's coming meeting, in chibo itself
 //! (`w` on the meetings screen): the draft resolution, the report to be discussed. It opens
 //! on the plan's first Markdown document to go on with it, or on a new one headed for the
-//! month; `Ctrl-S` saves it into the plan (a document edited is posted again, at the time
+//! month; saved under another name, it is a new document beside the one opened. `Ctrl-S`
+//! saves it into the plan (a document edited is posted again, at the time
 //! of saving, which is when the members get the new text) and closes. `Esc` closes; with
 //! unsaved text it asks for a second `Esc` first, so nothing typed is lost by one key.
 
@@ -40,8 +41,8 @@ pub struct DocumentEditor {
     branch: String,
     plan: MeetingId,
     day: NaiveDate,
-    /// The document being edited, replaced on saving; `None` for a new one.
-    replaces: Option<u32>,
+    /// The document being edited, replaced on saving, and its name; `None` for a new one.
+    replaces: Option<(u32, String)>,
     name: TextArea<'static>,
     text: TextArea<'static>,
     focus: Focus,
@@ -68,7 +69,8 @@ pub fn write(subject: &Subject<'_>, reader: &crate::store::Reader) -> Opened {
                 return Err(say::document_gone(lang).to_string());
             };
             // Whatever a file brought in, no control character reaches the terminal.
-            (Some(info.no), info.name.clone(), clean_paste(&text))
+            let opened = (info.no, info.name.clone());
+            (Some(opened), info.name.clone(), clean_paste(&text))
         }
         None => (
             None,
@@ -167,9 +169,16 @@ impl DocumentEditor {
             name.push_str(".md");
         }
         let body = DocumentBody::Markdown(self.text_typed());
+        // Under another name it is another document: the one opened stays as it was, so
+        // a rename never takes the place of a report someone attached.
+        let replaces = self
+            .replaces
+            .as_ref()
+            .filter(|(_, opened)| *opened == name)
+            .map(|(no, _)| *no);
         let command = Command::SaveWrittenDocument {
             meeting: self.plan,
-            replaces: self.replaces,
+            replaces,
             name,
             body,
             at: env.now,
