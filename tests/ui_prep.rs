@@ -49,6 +49,22 @@ fn fill_in_the_plan(app: &mut App) {
     press(app, "right");
 }
 
+/// The agenda is as long as it needs: each item typed opens the next row.
+#[test]
+fn an_agenda_of_seven_items_is_kept_whole() {
+    let (_dir, mut app) = app_on_copy(Lang::En, 100, 40);
+    prepare_quarter_2(&mut app);
+    // From the start time: end, place, topic, then the agenda.
+    press(&mut app, "tab tab tab");
+    let items: Vec<String> = (1..=7).map(|n| format!("Nội dung {n}")).collect();
+    for item in &items {
+        press(&mut app, "tab ctrl-u");
+        type_text(&mut app, item);
+    }
+    press(&mut app, "enter");
+    assert_eq!(december_plan(&app).agenda, items);
+}
+
 fn december_plan(app: &App) -> chibo::domain::Meeting {
     let reader = app.store().read().unwrap();
     let branch = reader.org_id("QN.HL.HG.K2").unwrap().unwrap();

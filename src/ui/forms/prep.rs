@@ -20,8 +20,9 @@ use crate::store::{self, Command, Reader};
 use crate::ui::app::Target;
 use crate::ui::i18n::prep as say;
 
-/// Agenda items the form offers; a longer agenda is written in the minutes.
-const AGENDA_ITEMS: usize = 5;
+/// Agenda items the form offers beyond those the plan has: only those up to the first
+/// empty one show, so the agenda grows a row at a time as it is typed.
+const MORE_AGENDA_ITEMS: usize = 10;
 
 /// The fields, by position.
 mod at {
@@ -31,7 +32,6 @@ mod at {
     pub const PLACE: usize = 5;
     pub const TOPIC: usize = 6;
     pub const AGENDA: usize = 7;
-    pub const DRAFTER: usize = AGENDA + super::AGENDA_ITEMS;
 }
 
 /// The branch a preparation is for: the branch shown, or the branch under the cursor.
@@ -58,6 +58,14 @@ struct PrepForm {
     plan: Option<crate::domain::MeetingId>,
     /// The branch's members offered as the drafter, in the choice's order after "nobody".
     members: Vec<MemberId>,
+    /// The agenda's fields, from `at::AGENDA`; the drafter's follows them.
+    agenda_items: usize,
+}
+
+impl PrepForm {
+    fn drafter_at(&self) -> usize {
+        at::AGENDA + self.agenda_items
+    }
 }
 
 /// `n`: the plan of the branch's coming meeting.
@@ -110,7 +118,8 @@ pub fn prepare(subject: &Subject<'_>, reader: &Reader) -> Opened {
             &plan.as_ref().map(|p| text(&p.topic)).unwrap_or_default(),
         ),
     ];
-    for i in 0..AGENDA_ITEMS {
+    let agenda_items = plan.as_ref().map_or(0, |p| p.agenda.len()) + MORE_AGENDA_ITEMS;
+    for i in 0..agenda_items {
         let item = plan
             .as_ref()
             .and_then(|p| p.agenda.get(i))
@@ -123,6 +132,7 @@ pub fn prepare(subject: &Subject<'_>, reader: &Reader) -> Opened {
         org: org.clone(),
         plan: plan.as_ref().map(|p| p.id),
         members: members.iter().map(|m| m.id).collect(),
+        agenda_items,
     };
     let title = say::prepare_title(lang, &org.name, month);
     Ok(Box::new(
@@ -133,7 +143,7 @@ pub fn prepare(subject: &Subject<'_>, reader: &Reader) -> Opened {
 impl Edit for PrepForm {
     /// Agenda items show up to the first empty one, so a short agenda takes few rows.
     fn shown(&self, fields: &Fields, index: usize) -> bool {
-        if !(at::AGENDA + 1..at::DRAFTER).contains(&index) {
+        if !(at::AGENDA + 1..self.drafter_at()).contains(&index) {
             return true;
         }
         !fields.text(index - 1).trim().is_empty() || !fields.text(index).trim().is_empty()
@@ -154,14 +164,14 @@ impl Edit for PrepForm {
             end_time,
             place: fields.optional_text(at::PLACE, TextKind::Place, lang)?,
             topic: fields.optional_text(at::TOPIC, TextKind::Topic, lang)?,
-            agenda: (at::AGENDA..at::DRAFTER)
+            agenda: (at::AGENDA..self.drafter_at())
                 .map(|i| {
                     let item = fields.optional_text(i, TextKind::AgendaItem, lang)?;
                     Ok(item.unwrap_or_default())
                 })
                 .collect::<Result<_, Refusal>>()?,
             drafter: fields
-                .choice(at::DRAFTER)
+                .choice(self.drafter_at())
                 .checked_sub(1)
                 .and_then(|i| self.members.get(i).copied()),
         };
