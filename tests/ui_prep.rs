@@ -267,6 +267,25 @@ fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
             "Nghị quyết chi bộ.md"
         ]
     );
+    // F2 goes through the plan's documents, then a new one; unsaved text is asked about.
+    press(&mut app, "w");
+    assert!(screen_text(&app, 100, 30).contains("(1/3)"));
+    press(&mut app, "f2");
+    let shown = screen_text(&app, 100, 30);
+    assert!(
+        shown.contains("(2/3)") && shown.contains("Nghị quyết chi bộ.md"),
+        "{shown}"
+    );
+    press(&mut app, "f2");
+    assert!(screen_text(&app, 100, 30).contains("(3/3)"));
+    type_text(&mut app, "x");
+    press(&mut app, "f2");
+    assert!(screen_text(&app, 100, 30).contains("(3/3)"));
+    assert!(screen_text(&app, 100, 30).contains("Tài liệu chưa lưu"));
+    press(&mut app, "f2");
+    assert!(screen_text(&app, 100, 30).contains("(1/3)"));
+    press(&mut app, "esc");
+    assert_eq!(december_plan(&app).documents.len(), 2);
 }
 
 /// On a branch whose plan already carries a Markdown draft (the demo's Quarter 3), `w` opens

@@ -860,6 +860,10 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "soạn tài liệu Markdown cho kế hoạch (dự thảo nghị quyết)",
             "write a Markdown document for the plan (the draft resolution)",
         ),
+        (_, A::NextDocument) => (
+            "tài liệu Markdown khác của kế hoạch, rồi một tài liệu mới",
+            "the plan's next Markdown document, then a new one",
+        ),
         (_, A::Attach) => (
             "đính kèm tài liệu (tối đa 10 MB) vào kế hoạch",
             "attach a document (10 MB at most) to the plan",
@@ -977,6 +981,7 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Vote) => ("biểu quyết", "vote"),
         (_, A::RemoveDocument) => ("gỡ tài liệu", "remove document"),
         (_, A::WriteDocument) => ("soạn tài liệu", "write document"),
+        (_, A::NextDocument) => ("tài liệu khác", "other document"),
         (_, A::MarkPresent) => ("có mặt", "present"),
         (_, A::MarkExcused) => ("có phép", "excused"),
         (_, A::MarkAbsent) => ("vắng", "absent"),

@@ -133,6 +133,7 @@ pub fn commands_of(context: Context) -> Vec<CommandInfo> {
             CommandInfo::new(&[Action::NextField]),
             CANCEL,
             CommandInfo::new(&[Action::Undo]),
+            CommandInfo::new(&[Action::NextDocument]),
         ],
         _ => &[],
     };

@@ -43,6 +43,10 @@ pub struct DocumentEditor {
     day: NaiveDate,
     /// The document being edited, replaced on saving, and its name; `None` for a new one.
     replaces: Option<(u32, String)>,
+    /// The plan's Markdown documents (number, name) that `F2` goes through, then a new one.
+    documents: Vec<(u32, String)>,
+    /// `F2` was pressed once over unsaved text: the next one goes on.
+    switching: bool,
     name: TextArea<'static>,
     text: TextArea<'static>,
     focus: Focus,
@@ -53,47 +57,96 @@ pub struct DocumentEditor {
 
 /// `w`: the editor, on the plan's first Markdown document or a new one.
 pub fn write(subject: &Subject<'_>, reader: &crate::store::Reader) -> Opened {
-    let lang = subject.lang;
     let (org, plan) = stored_plan(subject, reader)?;
-    let markdown = plan
-        .documents
-        .iter()
-        .find(|d| d.kind == DocumentKind::Markdown);
-    let (replaces, name, text) = match markdown {
-        Some(info) => {
-            let body = reader
-                .document(plan.id, info.no)
-                .map_err(read_failed(lang))?
-                .map(|(_, body)| body);
-            let Some(DocumentBody::Markdown(text)) = body else {
-                return Err(say::document_gone(lang).to_string());
-            };
-            // Whatever a file brought in, no control character reaches the terminal.
-            let opened = (info.no, info.name.clone());
-            (Some(opened), info.name.clone(), clean_paste(&text))
-        }
-        None => (
-            None,
-            say::new_document_name(lang, plan.date),
-            say::new_document_heading(lang, &org.name, plan.date),
-        ),
-    };
+    let documents: Vec<(u32, String)> = (plan.documents.iter())
+        .filter(|d| d.kind == DocumentKind::Markdown)
+        .map(|d| (d.no, d.name.clone()))
+        .collect();
     let mut editor = DocumentEditor {
         branch: org.name.clone(),
         plan: plan.id,
         day: plan.date,
-        replaces,
-        name: area_for(&clean_paste(&name).replace('\n', " ")),
-        text: area_for(&text),
+        replaces: None,
+        documents,
+        switching: false,
+        name: area_for(""),
+        text: area_for(""),
         focus: Focus::Text,
         changed: false,
         leaving: false,
     };
-    editor.show_focus();
+    let first = editor.documents.first().cloned();
+    editor.load(first, reader, subject.lang)?;
     Ok(Box::new(editor))
 }
 
 impl DocumentEditor {
+    /// Opens `document` (its number and name) of the plan, or a new one headed for the
+    /// branch and month.
+    fn load(
+        &mut self,
+        document: Option<(u32, String)>,
+        reader: &crate::store::Reader,
+        lang: Lang,
+    ) -> Result<(), String> {
+        let (name, text) = match &document {
+            Some((no, name)) => {
+                let body = reader
+                    .document(self.plan, *no)
+                    .map_err(read_failed(lang))?
+                    .map(|(_, body)| body);
+                let Some(DocumentBody::Markdown(text)) = body else {
+                    return Err(say::document_gone(lang).to_string());
+                };
+                // Whatever a file brought in, no control character reaches the terminal.
+                (name.clone(), clean_paste(&text))
+            }
+            None => (
+                say::new_document_name(lang, self.day),
+                say::new_document_heading(lang, &self.branch, self.day),
+            ),
+        };
+        self.replaces = document;
+        self.name = area_for(&clean_paste(&name).replace('\n', " "));
+        self.text = area_for(&text);
+        self.focus = Focus::Text;
+        self.changed = false;
+        self.leaving = false;
+        self.switching = false;
+        self.show_focus();
+        Ok(())
+    }
+
+    /// `F2`: the plan's next Markdown document, then a new one, round again; over unsaved
+    /// text the first press only warns.
+    fn next_document(&mut self, env: &Env<'_>) -> Outcome {
+        let lang = env.lang;
+        if self.changed && !self.switching {
+            self.switching = true;
+            return Outcome::Send(Msg::Status(Status {
+                text: say::document_unsaved_switch(lang).to_string(),
+                error: true,
+            }));
+        }
+        let open = self
+            .replaces
+            .as_ref()
+            .and_then(|(no, _)| self.documents.iter().position(|(n, _)| n == no));
+        let next = match open {
+            Some(at) => self.documents.get(at + 1).cloned(),
+            None => self.documents.first().cloned(),
+        };
+        let loaded = env
+            .store
+            .read()
+            .map_err(read_failed(lang))
+            .and_then(|reader| self.load(next, &reader, lang));
+        match loaded {
+            Ok(()) => Outcome::Keep,
+            Err(text) => Outcome::Send(Msg::Status(Status { text, error: true })),
+        }
+    }
+
     fn focused(&mut self) -> &mut TextArea<'static> {
         match self.focus {
             Focus::Name => &mut self.name,
@@ -146,6 +199,7 @@ impl DocumentEditor {
         }
         self.changed = true;
         self.leaving = false;
+        self.switching = false;
         Outcome::Keep
     }
 
@@ -216,6 +270,7 @@ impl Overlay for DocumentEditor {
             Some(Action::Save) => self.save(env),
             Some(Action::Cancel) => self.close(env.lang),
             Some(Action::NextField | Action::PrevField) => self.switch_focus(),
+            Some(Action::NextDocument) => self.next_document(env),
             // Ctrl-U clears the name, as in every field of a form; in the text it undoes,
             // as in the minutes.
             Some(Action::ClearQuery) if self.focus == Focus::Name => {
@@ -252,7 +307,14 @@ impl Overlay for DocumentEditor {
             area.height.saturating_sub(2),
         );
         frame.render_widget(Clear, outer);
-        let title = say::document_title(ui.lang, &self.branch, self.day);
+        let mut title = say::document_title(ui.lang, &self.branch, self.day);
+        if !self.documents.is_empty() {
+            // Which of the plan's documents, the last place being a new one.
+            let open = (self.replaces.as_ref())
+                .and_then(|(no, _)| self.documents.iter().position(|(n, _)| n == no))
+                .unwrap_or(self.documents.len());
+            title.push_str(&format!(" ({}/{})", open + 1, self.documents.len() + 1));
+        }
         let cols = usize::from(outer.width.saturating_sub(4));
         let block = pane(format!(" {} ", fit(&safe(&title), cols)), true, ui);
         let inner = block.inner(outer);

@@ -403,6 +403,13 @@ pub fn document_gone(lang: Lang) -> &'static str {
     )
 }
 
+pub fn document_unsaved_switch(lang: Lang) -> &'static str {
+    lang.pick(
+        "Tài liệu chưa lưu: Ctrl-S để lưu, F2 lần nữa để bỏ và mở tài liệu khác.",
+        "The document is not saved: Ctrl-S saves it, F2 again throws it away and opens another.",
+    )
+}
+
 pub fn document_unsaved(lang: Lang) -> &'static str {
     lang.pick(
         "Tài liệu chưa lưu: Ctrl-S để lưu, Esc lần nữa để bỏ.",
