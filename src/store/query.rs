@@ -643,32 +643,14 @@ queries! {
     /// organisations above it (`duong khu 2`): such members come after those whose name
     /// holds every word, nearest first.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        let mut out: Vec<Member> = Vec::new();
-        for split in Split::all(query) {
-            // Out-of-scope rows are skipped before the limit is applied: the scan reads on
-            // until it has `limit` rows the user may see (or the index runs out).
-            let wanted = split.scan_limit(self.read_scope().is_some(), limit);
-            let mut found = Vec::new();
-            for id in prefix_ids(&self.member_by_folded, &split.in_name, wanted)? {
-                if out.iter().any(|m| m.id.0 == id) {
-                    continue;
-                }
-                let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
-                if self.hidden(member.org)? {
-                    continue;
-                }
-                if let Some(levels) = self.words_above(Some(member.org), &split.above)? {
-                    found.push((levels, member));
-                }
+        let index = &self.member_by_folded;
+        self.search_ranked(query, limit, index, |m: &Member| m.id.0, |id, above| {
+            let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
+            if self.hidden(member.org)? {
+                return Ok(None);
             }
-            found.sort_by_key(|(levels, _)| *levels);
-            out.extend(found.into_iter().map(|(_, m)| m));
-            if out.len() >= limit {
-                out.truncate(limit);
-                break;
-            }
-        }
-        Ok(out)
+            Ok(self.words_above(Some(member.org), above)?.map(|levels| (levels, member)))
+        })
     }
 
     /// Organisations whose name has a word starting with `query`, diacritics ignored
@@ -676,21 +658,41 @@ queries! {
     /// may be in the names above it (`khu 2 hong gai`, `quang phuc thon 1`): those come
     /// after the organisations whose name holds every word, nearest first.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        let mut out: Vec<OrgUnit> = Vec::new();
+        let index = &self.org_by_folded;
+        self.search_ranked(query, limit, index, |o: &OrgUnit| o.id.0, |id, above| {
+            if self.hidden(OrgId(id))? {
+                return Ok(None);
+            }
+            let org = self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?;
+            Ok(self.words_above(org.parent, above)?.map(|levels| (levels, org)))
+        })
+    }
+
+    /// Up to `limit` rows of a folded-name `index` for `query`, split by [`Split::all`]:
+    /// `found` says, for a row's id and the words left for the names above, what it is and
+    /// how many organisations up those words were found, or `None` to leave it out. Rows
+    /// the scope hides are left out before the limit is applied: the scan reads on until
+    /// it has `limit` rows the user may see (or the index runs out).
+    fn search_ranked<T>(
+        &self,
+        query: &str,
+        limit: usize,
+        index: &impl ReadableTable<(&'static str, u64), ()>,
+        id_of: impl Fn(&T) -> u64,
+        found: impl Fn(u64, &[String]) -> Result<Option<(usize, T)>, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut out: Vec<T> = Vec::new();
         for split in Split::all(query) {
             let wanted = split.scan_limit(self.read_scope().is_some(), limit);
-            let mut found = Vec::new();
-            for id in prefix_ids(&self.org_by_folded, &split.in_name, wanted)? {
-                if out.iter().any(|o| o.id.0 == id) || self.hidden(OrgId(id))? {
+            let mut ranked = Vec::new();
+            for id in prefix_ids(index, &split.in_name, wanted)? {
+                if out.iter().any(|t| id_of(t) == id) {
                     continue;
                 }
-                let org = self.org(OrgId(id))?.ok_or_else(|| missing("org", id))?;
-                if let Some(levels) = self.words_above(org.parent, &split.above)? {
-                    found.push((levels, org));
-                }
+                ranked.extend(found(id, &split.above)?);
             }
-            found.sort_by_key(|(levels, _)| *levels);
-            out.extend(found.into_iter().map(|(_, o)| o));
+            ranked.sort_by_key(|(levels, _)| *levels);
+            out.extend(ranked.into_iter().map(|(_, t)| t));
             if out.len() >= limit {
                 out.truncate(limit);
                 break;

@@ -819,6 +819,21 @@ impl Writer<'_> {
 
 /// Every roll-up row counted from the records, for the `months` given: what `chibo check`
 /// compares with, and what a migration writes. Rows that are all zero are left out.
+/// `id` and its ancestors in `orgs`, nearest first; bounded by the number of orgs, so a
+/// corrupt parent cycle cannot loop forever.
+pub(super) fn chain_of(orgs: &HashMap<u64, OrgUnit>, id: u64) -> Vec<&OrgUnit> {
+    let mut chain = Vec::new();
+    let mut next = orgs.get(&id);
+    while let Some(org) = next {
+        if chain.len() > orgs.len() {
+            break;
+        }
+        chain.push(org);
+        next = org.parent.and_then(|p| orgs.get(&p.0));
+    }
+    chain
+}
+
 pub fn recount_months(
     orgs: &HashMap<u64, OrgUnit>,
     members: &HashMap<u64, Member>,
@@ -826,19 +841,7 @@ pub fn recount_months(
     months: &BTreeSet<YearMonth>,
 ) -> HashMap<(u64, YearMonth), MonthStats> {
     let mut sums: HashMap<(u64, YearMonth), MonthDelta> = HashMap::new();
-    // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
-    let chain_of = |start: u64| {
-        let mut chain: Vec<&OrgUnit> = Vec::new();
-        let mut next = orgs.get(&start);
-        while let Some(org) = next {
-            if chain.len() > orgs.len() {
-                break;
-            }
-            chain.push(org);
-            next = org.parent.and_then(|p| orgs.get(&p.0));
-        }
-        chain
-    };
+    let chain_of = |start: u64| chain_of(orgs, start);
     let mut add_along = |chain: &[&OrgUnit], month: YearMonth, stats: &MonthStats| {
         if stats.is_zero() {
             return;

@@ -16,6 +16,7 @@ use crate::domain::text::person_key;
 use crate::domain::{
     Meeting, MeetingKind, MeetingState, Member, MemberId, MonthStats, OrgKind, OrgUnit, YearMonth,
 };
+use crate::store::rollups::chain_of;
 use crate::store::{Reader, StoreError};
 
 /// A month's sums of one organisation's subtree.
@@ -423,19 +424,4 @@ fn meetings_of(reader: &Reader, org: u64) -> Result<Vec<Meeting>, StoreError> {
         meetings.extend(meeting_at(reader, id)?.filter(|m| m.org.0 == org));
     }
     Ok(meetings)
-}
-
-/// `id` and its ancestors, nearest first; bounded by the number of organisations, so a
-/// cycle cannot loop forever.
-fn chain_of(orgs: &HashMap<u64, OrgUnit>, id: u64) -> Vec<&OrgUnit> {
-    let mut chain = Vec::new();
-    let mut next = orgs.get(&id);
-    while let Some(org) = next {
-        if chain.len() > orgs.len() {
-            break;
-        }
-        chain.push(org);
-        next = org.parent.and_then(|p| orgs.get(&p.0));
-    }
-    chain
 }
