@@ -340,80 +340,85 @@ fn rows_of_member<K>(
     Ok(member_at(reader, id)?.map_or_else(Vec::new, |m| pick(MemberRows::of(&m))))
 }
 
-fn member_by_card(reader: &Reader) -> OwnedIndex<'_, (String, u64)> {
-    let pick = |rows: MemberRows| rows.cards;
+/// Which of a member's rows an index holds, and whose a row is.
+type MemberRowsOf<K> = (fn(MemberRows) -> Vec<K>, fn(&K) -> u64);
+
+/// An index of rows the members imply, `pick` choosing which, `owner` naming the member a
+/// row belongs to.
+fn member_index<'r, K: 'r>(
+    reader: &'r Reader,
+    name: &'static str,
+    (pick, owner): MemberRowsOf<K>,
+    stored: ReadRows<'r, K>,
+    holds: Holds<'r, K>,
+) -> OwnedIndex<'r, K> {
     OwnedIndex {
-        name: "member_by_card",
-        stored: Box::new(|| {
-            let rows = reader.member_by_card.iter()?;
-            Ok(Box::new(rows.map(|row| {
-                let (card, id) = row?;
-                Ok((card.value().to_string(), id.value()))
-            })))
-        }),
-        holds: Box::new(|(card, id)| {
-            Ok(reader.member_by_card.get(card.as_str())?.map(|v| v.value()) == Some(*id))
-        }),
-        owners_rows: Box::new(move |(_, id)| rows_of_member(reader, *id, pick)),
+        name,
+        stored,
+        holds,
+        owners_rows: Box::new(move |row| rows_of_member(reader, owner(row), pick)),
         implied: Box::new(move || implied_by_members(reader, pick)),
     }
+}
+
+fn member_by_card(reader: &Reader) -> OwnedIndex<'_, (String, u64)> {
+    let stored: ReadRows<'_, (String, u64)> = Box::new(|| {
+        let rows = reader.member_by_card.iter()?;
+        Ok(Box::new(rows.map(|row| {
+            let (card, id) = row?;
+            Ok((card.value().to_string(), id.value()))
+        })))
+    });
+    let holds: Holds<'_, (String, u64)> = Box::new(|(card, id)| {
+        Ok(reader.member_by_card.get(card.as_str())?.map(|v| v.value()) == Some(*id))
+    });
+    let rows: MemberRowsOf<_> = (|r: MemberRows| r.cards, |row: &(String, u64)| row.1);
+    member_index(reader, "member_by_card", rows, stored, holds)
 }
 
 fn org_members(reader: &Reader) -> OwnedIndex<'_, (u64, Vec<u8>, u64)> {
-    let pick = |rows: MemberRows| rows.roster;
-    OwnedIndex {
-        name: "org_members",
-        stored: Box::new(|| {
-            let rows = reader.org_members.iter()?;
-            Ok(Box::new(rows.map(|row| {
-                let (key, _) = row?;
-                let (org, sort, id) = key.value();
-                Ok((org, sort.to_vec(), id))
-            })))
-        }),
-        holds: Box::new(|(org, sort, id)| {
-            Ok(reader
-                .org_members
-                .get((*org, sort.as_slice(), *id))?
-                .is_some())
-        }),
-        owners_rows: Box::new(move |(_, _, id)| rows_of_member(reader, *id, pick)),
-        implied: Box::new(move || implied_by_members(reader, pick)),
-    }
+    let stored: ReadRows<'_, (u64, Vec<u8>, u64)> = Box::new(|| {
+        let rows = reader.org_members.iter()?;
+        Ok(Box::new(rows.map(|row| {
+            let (key, _) = row?;
+            let (org, sort, id) = key.value();
+            Ok((org, sort.to_vec(), id))
+        })))
+    });
+    let holds: Holds<'_, (u64, Vec<u8>, u64)> = Box::new(|(org, sort, id)| {
+        Ok(reader
+            .org_members
+            .get((*org, sort.as_slice(), *id))?
+            .is_some())
+    });
+    let rows: MemberRowsOf<_> = (|r: MemberRows| r.roster, |row: &(u64, Vec<u8>, u64)| row.2);
+    member_index(reader, "org_members", rows, stored, holds)
 }
 
 fn org_former_members(reader: &Reader) -> OwnedIndex<'_, (u64, u64)> {
-    let pick = |rows: MemberRows| rows.former;
-    OwnedIndex {
-        name: "org_former_members",
-        stored: Box::new(|| {
-            let rows = reader.org_former_members.iter()?;
-            Ok(Box::new(rows.map(|row| Ok(row?.0.value()))))
-        }),
-        holds: Box::new(|row| Ok(reader.org_former_members.get(*row)?.is_some())),
-        owners_rows: Box::new(move |(_, id)| rows_of_member(reader, *id, pick)),
-        implied: Box::new(move || implied_by_members(reader, pick)),
-    }
+    let stored: ReadRows<'_, (u64, u64)> = Box::new(|| {
+        let rows = reader.org_former_members.iter()?;
+        Ok(Box::new(rows.map(|row| Ok(row?.0.value()))))
+    });
+    let holds: Holds<'_, (u64, u64)> =
+        Box::new(|row| Ok(reader.org_former_members.get(*row)?.is_some()));
+    let rows: MemberRowsOf<_> = (|r: MemberRows| r.former, |row: &(u64, u64)| row.1);
+    member_index(reader, "org_former_members", rows, stored, holds)
 }
 
 fn member_by_folded(reader: &Reader) -> OwnedIndex<'_, (String, u64)> {
-    let pick = |rows: MemberRows| rows.folded;
-    OwnedIndex {
-        name: "member_by_folded",
-        stored: Box::new(|| {
-            let rows = reader.member_by_folded.iter()?;
-            Ok(Box::new(rows.map(|row| {
-                let (key, _) = row?;
-                let (text, id) = key.value();
-                Ok((text.to_string(), id))
-            })))
-        }),
-        holds: Box::new(|(text, id)| {
-            Ok(reader.member_by_folded.get((text.as_str(), *id))?.is_some())
-        }),
-        owners_rows: Box::new(move |(_, id)| rows_of_member(reader, *id, pick)),
-        implied: Box::new(move || implied_by_members(reader, pick)),
-    }
+    let stored: ReadRows<'_, (String, u64)> = Box::new(|| {
+        let rows = reader.member_by_folded.iter()?;
+        Ok(Box::new(rows.map(|row| {
+            let (key, _) = row?;
+            let (text, id) = key.value();
+            Ok((text.to_string(), id))
+        })))
+    });
+    let holds: Holds<'_, (String, u64)> =
+        Box::new(|(text, id)| Ok(reader.member_by_folded.get((text.as_str(), *id))?.is_some()));
+    let rows: MemberRowsOf<_> = (|r: MemberRows| r.folded, |row: &(String, u64)| row.1);
+    member_index(reader, "member_by_folded", rows, stored, holds)
 }
 
 /// The totals kept for every organisation equal a recount from the records.
