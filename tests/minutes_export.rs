@@ -332,12 +332,13 @@ fn libreoffice_opens_the_docx_and_shows_the_whole_form_on_a4() {
         return;
     };
     let setup = setup();
-    // October's draft carries control characters: were any to reach the file's XML, the
-    // office program could not open it at all.
+    // October's draft carries control characters and noncharacters (as minutes saved
+    // before they were refused may): were any to reach the file's XML, the office program
+    // could not open it at all.
     save_october_minutes(
         &setup.db,
         "## II. Thông tin thời sự, văn bản chỉ đạo của cấp trên\n\
-         Nghị quyết \u{1b}[31mtháng 10\u{7} & <w:t>\n",
+         Nghị quyết \u{1b}[31mtháng 10\u{7} & <w:t>\u{FFFE}\u{FFFF}\n",
     );
     let dir = setup.dir.path();
     let approved = dir.join("k2-2026-11-07.docx");
