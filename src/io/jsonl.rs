@@ -32,7 +32,8 @@ pub fn import(
             break;
         }
         line += 1;
-        if buffer.len() as u64 > MAX_LINE {
+        let content = buffer.len() - usize::from(buffer.last() == Some(&b'\n'));
+        if content as u64 > MAX_LINE {
             problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
             break;
         }
