@@ -39,7 +39,7 @@ impl fmt::Display for LineError {
             Some(sheet) => write!(
                 f,
                 "{file}:{}!{}: {}",
-                crate::domain::text::sanitize(sheet),
+                crate::domain::text::escaped(sheet),
                 self.line,
                 self.message
             ),
