@@ -169,6 +169,40 @@ fn an_excel_list_with_a_title_numbers_and_dates_is_imported() {
     assert!(check.status.success(), "{}", text(&check.stderr));
 }
 
+/// Cards kept as numbers, one of them shorter than the rest: it may have lost its leading
+/// 0, which chibo cannot know, so it says so and imports the card as the sheet has it.
+#[test]
+fn a_short_card_kept_as_a_number_is_pointed_out() {
+    let db = imported(FIXTURE);
+    let file = db.dir.path().join("the-so.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    texts(sheet, 0, 0, &["card", "name"]);
+    for (row, (card, name)) in [
+        (48123490.0, "Đỗ Văn Nam"),
+        (8123491.0, "Vũ Thị Lan"),
+        (48123492.0, "Lê Văn Hùng"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        sheet.write_number(row as u32 + 1, 0, card).unwrap();
+        sheet.write_string(row as u32 + 1, 1, name).unwrap();
+    }
+    book.save(&file).unwrap();
+    let output = import(&db.db, &file, &[]);
+    let said = text(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}:3: card number \"8123491\" was kept as a number and is shorter than the others (8 digits)",
+            file.display()
+        )),
+        "{said}"
+    );
+    assert_eq!(said.matches("card number").count(), 1, "{said}");
+}
+
 fn second_sheet(sheet: &mut Worksheet) {
     texts(sheet, 0, 0, &["card", "name", "born"]);
     texts(sheet, 1, 0, &["48129001", "Đỗ Văn Nam", "1975-04-30"]);

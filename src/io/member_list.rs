@@ -164,6 +164,11 @@ pub struct MemberList<'o> {
     /// The header's line, and the rows with anything in them below it.
     header_line: usize,
     member_rows: usize,
+    /// How many cards of each length the list holds, and the cards a spreadsheet kept as
+    /// numbers (with their lines): one shorter than the list's usual length may have lost
+    /// a leading 0.
+    card_lengths: std::collections::BTreeMap<usize, usize>,
+    numeric_cards: Vec<(usize, String)>,
 }
 
 impl<'o> MemberList<'o> {
@@ -176,6 +181,8 @@ impl<'o> MemberList<'o> {
             first_line: None,
             header_line: 0,
             member_rows: 0,
+            card_lengths: Default::default(),
+            numeric_cards: Vec::new(),
         }
     }
 
@@ -190,6 +197,13 @@ impl<'o> MemberList<'o> {
     ) -> bool {
         if let Some(columns) = &self.columns {
             self.member_rows += usize::from(!cells.iter().all(Cell::is_blank));
+            if let Some(card) = columns.cell(cells, Field::Card).filter(|c| !c.is_blank()) {
+                let shown = card.shown();
+                *self.card_lengths.entry(shown.chars().count()).or_default() += 1;
+                if matches!(card, Cell::Number(_)) {
+                    self.numeric_cards.push((line, shown));
+                }
+            }
             columns.add_row(cells, line, self.default_org, batch, problems);
             return !problems.is_full();
         }
@@ -226,6 +240,7 @@ impl<'o> MemberList<'o> {
             if self.member_rows == 0 {
                 problems.add(self.header_line, Problem::NoMemberRows);
             }
+            self.note_short_numeric_cards(problems);
             return;
         }
         // A list with nothing in it, or whose first row names no known column.
@@ -235,6 +250,25 @@ impl<'o> MemberList<'o> {
             Some(_) => problems.add(line, Problem::NoHeader { rows: TITLE_ROWS }),
         }
         self.columns = Some(Columns::empty());
+    }
+}
+
+impl MemberList<'_> {
+    /// A card the sheet kept as a number, shorter than most of the list's cards, may have
+    /// lost a leading 0 as phone numbers do; there is no fixed length to put it back by,
+    /// so the user is asked to check it.
+    fn note_short_numeric_cards(&mut self, problems: &mut Problems) {
+        let usual = self
+            .card_lengths
+            .iter()
+            .max_by_key(|(len, count)| (**count, **len))
+            .map(|(len, _)| *len);
+        let Some(usual) = usual else { return };
+        for (line, found) in std::mem::take(&mut self.numeric_cards) {
+            if found.chars().count() < usual {
+                problems.note(line, Problem::CardAsNumber { found, usual });
+            }
+        }
     }
 }
 

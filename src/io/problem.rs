@@ -306,6 +306,11 @@ pub enum Problem {
         error: String,
     },
     /// A note, not a refusal: a phone number kept as a number, read as its digits.
+    /// A card kept as a number by the sheet, shorter than the list's `usual` length.
+    CardAsNumber {
+        found: String,
+        usual: usize,
+    },
     PhoneAsNumber {
         found: String,
     },
@@ -705,6 +710,10 @@ impl Problem {
             SpreadsheetError { field, error } => lang.pick(
                 format!("trường \"{field}\" là lỗi công thức {}, không phải một giá trị", quoted(error)),
                 format!("field \"{field}\" holds the formula error {}, not a value", quoted(error)),
+            ),
+            CardAsNumber { found, usual } => lang.pick(
+                format!("số thẻ {} được lưu thành số và ngắn hơn các số thẻ khác ({usual} chữ số): có thể đã mất số 0 ở đầu; hãy kiểm tra", quoted(found)),
+                format!("card number {} was kept as a number and is shorter than the others ({usual} digits): it may have lost a leading 0; check it", quoted(found)),
             ),
             PhoneAsNumber { found } => lang.pick(
                 format!("số điện thoại {} được lưu thành số: có thể đã mất số 0 ở đầu; hãy kiểm tra", quoted(found)),
