@@ -145,7 +145,7 @@ fn no_to_discarding_resumes_the_draft() {
     let mut app = reopen(&dir);
     open_record(&mut app, 0);
     let asked = screen_text(&app, 80, 24);
-    assert!(asked.contains("Answer no to discard it"), "{asked}");
+    assert!(asked.contains("Press n to discard it"), "{asked}");
     press(&mut app, "esc esc");
     assert!(app.store().read().unwrap().draft(id).unwrap().is_some());
     let text = app.record().unwrap().editor.text().to_text();

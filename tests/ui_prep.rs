@@ -277,7 +277,13 @@ fn a_draft_resolution_is_written_in_chibo_and_saved_into_the_plan() {
         "{shown}"
     );
     press(&mut app, "f2");
-    assert!(screen_text(&app, 100, 30).contains("(3/3)"));
+    let shown = screen_text(&app, 100, 30);
+    assert!(shown.contains("(3/3)"), "{shown}");
+    // A new document is never named as one the plan has.
+    assert!(
+        shown.contains("Dự thảo nghị quyết tháng 12-2026 (2).md"),
+        "{shown}"
+    );
     type_text(&mut app, "x");
     press(&mut app, "f2");
     assert!(screen_text(&app, 100, 30).contains("(3/3)"));

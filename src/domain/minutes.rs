@@ -229,8 +229,9 @@ pub fn chair_and_secretary(minutes: &MinutesText) -> (Option<String>, Option<Str
             .section(Section::Opening)
             .lines()
             .find_map(|line| line.trim().strip_prefix(label))
-            .map(|rest| rest.trim().trim_end_matches('.').trim().to_string())
-            .filter(|name| !name.is_empty() && name != "...")
+            // The template's dots to write on are no part of a name, before or after it.
+            .map(|rest| rest.trim().trim_matches(['.', '…']).trim().to_string())
+            .filter(|name| !name.is_empty())
     };
     (value("Chủ trì:"), value("Thư ký:"))
 }

@@ -1255,9 +1255,9 @@ pub mod record {
                 ),
             ),
             lang.pick(
-                "Tiếp tục soạn từ bản nháp? Chọn «không» để bỏ bản nháp (sẽ hỏi lại trước khi bỏ)."
+                "Tiếp tục soạn từ bản nháp? Nhấn n để bỏ bản nháp (sẽ hỏi lại trước khi bỏ)."
                     .to_string(),
-                "Resume from the draft? Answer no to discard it (you will be asked again first)."
+                "Resume from the draft? Press n to discard it (you will be asked again first)."
                     .to_string(),
             ),
         ]

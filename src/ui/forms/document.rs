@@ -102,7 +102,7 @@ impl DocumentEditor {
                 (name.clone(), clean_paste(&text))
             }
             None => (
-                say::new_document_name(lang, self.day),
+                self.unused_name(say::new_document_name(lang, self.day)),
                 say::new_document_heading(lang, &self.branch, self.day),
             ),
         };
@@ -115,6 +115,20 @@ impl DocumentEditor {
         self.switching = false;
         self.show_focus();
         Ok(())
+    }
+
+    /// `name`, or with " (2)", " (3)" … before its extension when a document of the plan
+    /// has it already: a new document never looks like one there.
+    fn unused_name(&self, name: String) -> String {
+        let taken = |n: &str| self.documents.iter().any(|(_, d)| d == n);
+        let (stem, extension) = name.rsplit_once('.').unwrap_or((&name, ""));
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while taken(&candidate) {
+            candidate = format!("{stem} ({n}).{extension}");
+            n += 1;
+        }
+        candidate
     }
 
     /// `F2`: the plan's next Markdown document, then a new one, round again; over unsaved

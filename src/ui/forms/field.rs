@@ -192,10 +192,12 @@ impl Choice {
     /// word starting with all that was typed, diacritics optional (`ngu` finds "Nguyễn Văn
     /// An"). Nothing found keeps the option shown.
     pub fn find(&mut self, c: char) -> bool {
-        self.filter.push_str(&fold(&c.to_string()));
-        if c == ' ' {
+        if c.is_whitespace() {
+            // Folding alone would drop it: words are found one after the other.
+            self.filter.push(' ');
             return true;
         }
+        self.filter.push_str(&fold(&c.to_string()));
         self.refind()
     }
 
@@ -226,6 +228,10 @@ impl Choice {
         let wanted = self.filter.trim_start();
         if wanted.is_empty() {
             return true;
+        }
+        // "(chưa phân công)" and the like stand for no one: never found by a name.
+        if self.labels[at].starts_with('(') {
+            return false;
         }
         let label = fold(&self.labels[at]);
         label.starts_with(wanted) || label.contains(&format!(" {wanted}"))
@@ -573,6 +579,16 @@ mod tests {
         assert!(choice.clear_filter());
         assert!(choice.cycle(1));
         assert_eq!(choice.label(), "—");
+        // Words one after the other; a placeholder in brackets is never found.
+        let names = ["(chưa phân công)", "Trần Quang Cường", "Trần Hồng Hùng"];
+        let mut choice = Choice::new(names.map(String::from).to_vec(), 0);
+        for c in "tran h".chars() {
+            choice.find(c);
+        }
+        assert_eq!(choice.label(), "Trần Hồng Hùng");
+        assert!(choice.clear_filter());
+        assert!(choice.find('c'));
+        assert_eq!(choice.label(), "Trần Quang Cường");
     }
 
     fn typed(text: &str) -> TextInput {

@@ -120,12 +120,12 @@ pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp)
             secretary.as_deref().unwrap_or(""),
         )
         .required(),
-        Field::text(&words(lang, "Xác nhận", "Confirm"), "")
+        Field::text(&words(lang, "Gõ “duyệt”", "Type “approve”"), "")
             .required()
             .with_hint(words(
                 lang,
-                "Sau khi duyệt, biên bản và điểm danh không sửa được nữa; chỉ thêm đính chính. Gõ “duyệt” để xác nhận.",
-                "Once approved, the minutes and the roll are locked; only amendments can follow. Type “approve” to confirm.",
+                "Gõ “duyệt” để xác nhận: sau đó biên bản và điểm danh bị khóa, chỉ thêm đính chính.",
+                "Type “approve” to confirm: the minutes and roll are then locked; only amendments follow.",
             )),
     ];
     Form::new(
