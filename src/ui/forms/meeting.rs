@@ -325,6 +325,28 @@ fn existing_fields(
     ]
 }
 
+/// The start and end typed in fields `start` and `end`. An end before the start read on
+/// a 12-hour clock is the evening's ("9 giờ" after "7h30 tối" ends at 21:00); one that is
+/// still not after the start is refused at the end's field.
+pub(super) fn time_span(
+    fields: &Fields,
+    (start, end): (usize, usize),
+    lang: Lang,
+) -> Result<(Option<NaiveTime>, Option<NaiveTime>), Refusal> {
+    let starts = optional_time(fields, start, lang)?;
+    let mut ends = optional_time(fields, end, lang)?;
+    if let (Some(from), Some(until)) = (starts, ends)
+        && until <= from
+    {
+        let evening = until.overflowing_add_signed(chrono::TimeDelta::hours(12)).0;
+        if chrono::Timelike::hour(&until) >= 12 || evening <= from {
+            return Err(Refusal::at(end, Word::EndsBeforeStart.get(lang).into()));
+        }
+        ends = Some(evening);
+    }
+    Ok((starts, ends))
+}
+
 pub(super) fn optional_time(
     fields: &Fields,
     index: usize,
@@ -346,19 +368,16 @@ impl MeetingForm {
     }
 
     fn draft(&self, fields: &Fields, lang: Lang) -> Result<MeetingDraft, Refusal> {
+        let date = fields.required_date(at::DATE, lang)?;
+        let (time, end_time) = time_span(fields, (at::START, at::END), lang)?;
         let draft = MeetingDraft {
             kind: self.kind(fields),
-            date: fields.required_date(at::DATE, lang)?,
-            time: optional_time(fields, at::START, lang)?,
-            end_time: optional_time(fields, at::END, lang)?,
+            date,
+            time,
+            end_time,
             place: fields.optional_text(at::PLACE, TextKind::Place, lang)?,
             topic: fields.optional_text(at::TOPIC, TextKind::Topic, lang)?,
         };
-        if let (Some(start), Some(end)) = (draft.time, draft.end_time)
-            && end <= start
-        {
-            return Err(Refusal::at(at::END, Word::EndsBeforeStart.get(lang).into()));
-        }
         if self.mode.held() && draft.date > self.today {
             return Err(Refusal::at(
                 at::DATE,

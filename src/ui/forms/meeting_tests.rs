@@ -156,6 +156,21 @@ fn a_meeting_is_planned_for_the_due_day_and_selected() {
     assert_eq!(s.meetings_of("QN.HL.HG.K2", ym(2027, 1)), [planned]);
 }
 
+/// "9 giờ" after "7h30 tối" is nine in the evening, as anyone would read it.
+#[test]
+fn an_end_on_a_twelve_hour_clock_is_read_after_the_start() {
+    let mut s = scene(Lang::Vi);
+    s.open_meetings("QN.HL.HG.K2");
+    s.press("] ] p tab");
+    s.type_text("7h30 tối");
+    s.press("tab");
+    s.type_text("9 giờ");
+    s.press("enter");
+    let planned = s.selected_meeting().expect("planned");
+    assert_eq!(planned.time, chrono::NaiveTime::from_hms_opt(19, 30, 0));
+    assert_eq!(planned.end_time, chrono::NaiveTime::from_hms_opt(21, 0, 0));
+}
+
 #[test]
 fn a_day_already_past_is_not_planned_and_an_end_before_the_start_is_refused() {
     let mut s = scene(Lang::En);

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::confirm::Ask;
 use super::field::{Field, Fields};
-use super::meeting::{offered_day, optional_time, time_field};
+use super::meeting::{offered_day, time_field, time_span};
 use super::words::Word;
 use super::{
     CalendarSubject, Done, Edit, Form, Opened, Plan, Refusal, Reply, Subject, Write, read_failed,
@@ -151,13 +151,7 @@ impl Edit for PrepForm {
 
     fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
         let date = fields.required_date(at::DATE, lang)?;
-        let time = optional_time(fields, at::START, lang)?;
-        let end_time = optional_time(fields, at::END, lang)?;
-        if let (Some(start), Some(end)) = (time, end_time)
-            && end <= start
-        {
-            return Err(Refusal::at(at::END, Word::EndsBeforeStart.get(lang).into()));
-        }
+        let (time, end_time) = time_span(fields, (at::START, at::END), lang)?;
         let details = PlanDetails {
             date: Some(date),
             time,
