@@ -481,9 +481,7 @@ impl NewDatabase {
     fn undo(self) {
         let Some(file) = self.file else { return };
         let _ = std::fs::remove_file(&file);
-        let mut journal = file.into_os_string();
-        journal.push(".journal");
-        let _ = std::fs::remove_dir_all(PathBuf::from(journal));
+        let _ = std::fs::remove_dir_all(crate::store::journal_dir(&file));
         for dir in self.folders {
             let _ = std::fs::remove_dir(dir);
         }

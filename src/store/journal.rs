@@ -449,7 +449,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// The journal directory of the database at `db`: `<file name>.journal` beside it.
-fn dir_of(db: &Path) -> PathBuf {
+pub fn dir_of(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or(db.as_os_str()).to_os_string();
     name.push(".journal");
     db.with_file_name(name)

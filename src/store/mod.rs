@@ -46,7 +46,7 @@ pub use damage::{contained, guarded, guarded_store};
 pub use error::StoreError;
 pub use handle::{GIVE_UP_VARIABLE, Recovery};
 pub use holders::{Holder, holders_of};
-pub use journal::RollStep;
+pub use journal::{RollStep, dir_of as journal_dir};
 pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;

@@ -785,7 +785,7 @@ queries! {
     }
 
     /// A meeting by id, wherever it is: for rows of an organisation already let through.
-    fn meeting_any(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+    pub(super) fn meeting_any(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
         self.meetings.get(id.0)?.map(|g| decode(g.value())).transpose()
     }
 

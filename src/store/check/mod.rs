@@ -28,7 +28,8 @@ use crate::domain::org::{MAX_DEPTH, levels};
 use crate::domain::stats::Recount;
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{
-    Classification, Meeting, MeetingState, Member, OrgKind, OrgTotals, OrgUnit, Oversight, Role,
+    Classification, Meeting, MeetingId, MeetingState, Member, MemberId, OrgKind, OrgTotals,
+    OrgUnit, Oversight, Role,
 };
 
 /// Every broken invariant found, one line each; empty when the store is sound.
@@ -304,15 +305,6 @@ fn check_member(m: &Member, orgs: &HashMap<u64, OrgUnit>, problems: &mut Vec<Str
     }
 }
 
-/// The member stored under `id`, if any.
-fn member_at(reader: &Reader, id: u64) -> Result<Option<Member>, StoreError> {
-    reader
-        .members
-        .get(id)?
-        .map(|bytes| decode(bytes.value()))
-        .transpose()
-}
-
 /// Every row of one kind every member implies, by a second pass over the members.
 fn implied_by_members<'r, K: 'r>(
     reader: &'r Reader,
@@ -337,7 +329,9 @@ fn rows_of_member<K>(
     id: u64,
     pick: fn(MemberRows) -> Vec<K>,
 ) -> Result<Vec<K>, StoreError> {
-    Ok(member_at(reader, id)?.map_or_else(Vec::new, |m| pick(MemberRows::of(&m))))
+    Ok(reader
+        .member_any(MemberId(id))?
+        .map_or_else(Vec::new, |m| pick(MemberRows::of(&m))))
 }
 
 /// Which of a member's rows an index holds, and whose a row is.
@@ -660,15 +654,6 @@ fn check_meeting(
     Ok(())
 }
 
-/// The meeting stored under `id`, if any.
-fn meeting_at(reader: &Reader, id: u64) -> Result<Option<Meeting>, StoreError> {
-    reader
-        .meetings
-        .get(id)?
-        .map(|bytes| decode(bytes.value()))
-        .transpose()
-}
-
 /// Every row of `rows_of` every meeting implies, by a second pass over the meetings.
 fn implied_by_meetings<'r, K: 'r>(
     reader: &'r Reader,
@@ -700,7 +685,9 @@ fn org_meetings(reader: &Reader) -> OwnedIndex<'_, (u64, i32, u64)> {
         }),
         holds: Box::new(|row| Ok(reader.org_meetings.get(*row)?.is_some())),
         owners_rows: Box::new(|&(_, _, id)| {
-            Ok(meeting_at(reader, id)?.map_or_else(Vec::new, |m| meeting_index_row(id, &m)))
+            Ok(reader
+                .meeting_any(MeetingId(id))?
+                .map_or_else(Vec::new, |m| meeting_index_row(id, &m)))
         }),
         implied: Box::new(|| implied_by_meetings(reader, meeting_index_row)),
     }
@@ -730,7 +717,9 @@ fn documents_index(reader: &Reader) -> OwnedIndex<'_, (u64, u32, u64)> {
             Ok(stored.is_some_and(|bytes| bytes.value().len() as u64 == size))
         }),
         owners_rows: Box::new(|&(meeting, _, _)| {
-            Ok(meeting_at(reader, meeting)?.map_or_else(Vec::new, |m| document_rows(&m)))
+            Ok(reader
+                .meeting_any(MeetingId(meeting))?
+                .map_or_else(Vec::new, |m| document_rows(&m)))
         }),
         implied: Box::new(|| implied_by_meetings(reader, |_, m| document_rows(m))),
     }

@@ -8,13 +8,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use redb::{ReadableTable, ReadableTableMetadata};
 
-use super::{meeting_at, member_at};
 use crate::domain::absence;
 use crate::domain::schedule::settings_for_month;
 use crate::domain::stats::MonthDelta;
 use crate::domain::text::person_key;
 use crate::domain::{
-    Meeting, MeetingKind, MeetingState, Member, MemberId, MonthStats, OrgKind, OrgUnit, YearMonth,
+    Meeting, MeetingId, MeetingKind, MeetingState, Member, MemberId, MonthStats, OrgKind, OrgUnit,
+    YearMonth,
 };
 use crate::store::rollups::chain_of;
 use crate::store::{Reader, StoreError};
@@ -145,7 +145,7 @@ impl Walk<'_, '_> {
         let mut former = Vec::new();
         for row in self.reader.org_former_members.range((id, 0)..(id + 1, 0))? {
             let (_, member) = row?.0.value();
-            if let Some(m) = member_at(self.reader, member)?
+            if let Some(m) = self.reader.member_any(MemberId(member))?
                 && m.former_orgs.iter().any(|f| f.org.0 == id)
             {
                 former.push(m);
@@ -177,7 +177,7 @@ impl Walk<'_, '_> {
         let end: (u64, &[u8], u64) = (org + 1, &[], 0);
         for row in self.reader.org_members.range(start..end)? {
             let (_, _, id) = row?.0.value();
-            members.extend(member_at(self.reader, id)?);
+            members.extend(self.reader.member_any(MemberId(id))?);
         }
         Ok(members)
     }
@@ -228,7 +228,7 @@ impl Walk<'_, '_> {
             }
             for (id, _) in branch.meetings.iter().flat_map(|m| &m.attendance) {
                 if seen.insert(*id)
-                    && let Some(member) = member_at(self.reader, id.0)?
+                    && let Some(member) = self.reader.member_any(*id)?
                 {
                     marked.push(member);
                 }
@@ -399,7 +399,7 @@ impl Walk<'_, '_> {
     /// Whether the walk counted member `id`: it exists, and the roster of the visited
     /// organisation it is counted in lists it.
     fn was_counted(&self, id: u64) -> Result<bool, StoreError> {
-        let Some(m) = member_at(self.reader, id)? else {
+        let Some(m) = self.reader.member_any(MemberId(id))? else {
             return Ok(false);
         };
         let anchor = m.cell.unwrap_or(m.org).0;
@@ -421,7 +421,11 @@ fn meetings_of(reader: &Reader, org: u64) -> Result<Vec<Meeting>, StoreError> {
         .range((org, i32::MIN, 0)..(org + 1, i32::MIN, 0))?
     {
         let (_, _, id) = row?.0.value();
-        meetings.extend(meeting_at(reader, id)?.filter(|m| m.org.0 == org));
+        meetings.extend(
+            reader
+                .meeting_any(MeetingId(id))?
+                .filter(|m| m.org.0 == org),
+        );
     }
     Ok(meetings)
 }
