@@ -208,6 +208,19 @@ struct Split {
     above: Vec<String>,
 }
 
+/// `name` from its first word that starts like the first of the folded `words`: what the
+/// folded-name index matched (the whole name when none does).
+fn matched_from<'a>(name: &'a str, words: &str) -> &'a str {
+    let first = words.split(' ').next().unwrap_or("");
+    let starts = name
+        .char_indices()
+        .filter(|&(i, _)| i == 0 || name[..i].ends_with(char::is_whitespace));
+    starts
+        .map(|(i, _)| &name[i..])
+        .find(|rest| fold(rest).starts_with(first))
+        .unwrap_or(name)
+}
+
 /// How many rows of a run are read to narrow them by the names above: enough for any
 /// ward's or commune's branches of one name, bounded for a query typed a key at a time.
 const NARROWED_SCAN: usize = 1000;
@@ -644,7 +657,10 @@ queries! {
     /// holds every word, nearest first.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
         let index = &self.member_by_folded;
-        self.search_ranked(query, limit, index, |m: &Member| m.id.0, |id, above| {
+        fn named(m: &Member) -> (u64, &str) {
+            (m.id.0, &m.name)
+        }
+        self.search_ranked(query, limit, index, named, |id, above| {
             let member = self.member_any(MemberId(id))?.ok_or_else(|| missing("member", id))?;
             if self.hidden(member.org)? {
                 return Ok(None);
@@ -659,7 +675,10 @@ queries! {
     /// after the organisations whose name holds every word, nearest first.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
         let index = &self.org_by_folded;
-        self.search_ranked(query, limit, index, |o: &OrgUnit| o.id.0, |id, above| {
+        fn named(o: &OrgUnit) -> (u64, &str) {
+            (o.id.0, &o.name)
+        }
+        self.search_ranked(query, limit, index, named, |id, above| {
             if self.hidden(OrgId(id))? {
                 return Ok(None);
             }
@@ -669,8 +688,10 @@ queries! {
     }
 
     /// Up to `limit` rows of a folded-name `index` for `query`, split by [`Split::all`]:
-    /// `found` says, for a row's id and the words left for the names above, what it is and
-    /// how many organisations up those words were found, or `None` to leave it out. Rows
+    /// `found` says, for a row's id and the words left for the names above, what it is, how
+    /// many organisations up those words were found, or `None` to leave it out. Rows as
+    /// near are listed in Vietnamese order of the name from the word matched on, so those
+    /// the folded index holds alike are told apart by their marks: Dương before Đường. Rows
     /// the scope hides are left out before the limit is applied: the scan reads on until
     /// it has `limit` rows the user may see (or the index runs out).
     fn search_ranked<T>(
@@ -678,7 +699,7 @@ queries! {
         query: &str,
         limit: usize,
         index: &impl ReadableTable<(&'static str, u64), ()>,
-        id_of: impl Fn(&T) -> u64,
+        named: impl Fn(&T) -> (u64, &str),
         found: impl Fn(u64, &[String]) -> Result<Option<(usize, T)>, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
         let mut out: Vec<T> = Vec::new();
@@ -686,12 +707,15 @@ queries! {
             let wanted = split.scan_limit(self.read_scope().is_some(), limit);
             let mut ranked = Vec::new();
             for id in prefix_ids(index, &split.in_name, wanted)? {
-                if out.iter().any(|t| id_of(t) == id) {
+                if out.iter().any(|t| named(t).0 == id) {
                     continue;
                 }
-                ranked.extend(found(id, &split.above)?);
+                if let Some((levels, t)) = found(id, &split.above)? {
+                    let tie = collation_key(matched_from(named(&t).1, &split.in_name));
+                    ranked.push(((levels, tie), t));
+                }
             }
-            ranked.sort_by_key(|(levels, _)| *levels);
+            ranked.sort_by(|(a, _), (b, _)| a.cmp(b));
             out.extend(ranked.into_iter().map(|(_, t)| t));
             if out.len() >= limit {
                 out.truncate(limit);
@@ -1495,6 +1519,27 @@ mod tests {
         assert!(found("van qn.hg.k3").is_empty());
         // Every word in the name comes first: "van" alone is in both names, "an" in An's.
         assert_eq!(found("van an"), ["2"]);
+    }
+
+    #[test]
+    fn names_found_alike_are_listed_in_vietnamese_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        store
+            .write(|w| {
+                let id = w.new_member_id()?;
+                w.put_member(&member(id.0, "5", "Trần Văn Dương", 3))
+            })
+            .unwrap();
+        let r = store.read().unwrap();
+        let found: Vec<String> = r
+            .search_members("duong", 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        // The index holds both as "duong", Đường first (the older id); D comes before Đ.
+        assert_eq!(found, ["Trần Văn Dương", "Phạm Ngọc Đường"]);
     }
 
     #[test]
