@@ -21,7 +21,7 @@ const FILE: &str = r#"{"type":"org","code":"QN","name":"Tỉnh ủy Quảng Ninh
 {"type":"org","code":"QN.HG.K2","name":"Chi bộ khu 2","kind":"branch","parent":"QN.HG"}
 {"type":"member","card":"1","name":"Lê Lợi","org":"QN.HG.K2"}
 {"type":"meeting","org":"QN.HG","kind":"committee","date":"2026-11-04","state":"planned","time":"08:00","end_time":"10:00","place":"Hội trường phường"}
-{"type":"meeting","org":"QN.HG.K2","kind":"regular","date":"2026-10-09","planned":"2026-10-07","time":"19:30","end_time":"21:30","place":"Nhà văn hóa khu 2","attendance":{"1":"present"}}
+{"type":"meeting","org":"QN.HG.K2","kind":"regular","date":"2026-10-09","planned":"2026-10-07","time":"19:30","end_time":"21:30","place":"Nhà văn hóa khu 2","attendance":{"1":"present"},"chair":"Lê Lợi","secretary":"Lê Lợi","assignments":[{"who":"Lê Lợi","task":"thu đảng phí","due":"2026-10-31"},{"who":"Lê Lợi","task":"dọn vệ sinh"}]}
 {"type":"meeting","org":"QN.HG.K2","kind":"regular","date":"2026-11-09","planned":"2026-11-07","state":"planned","time":"19:30","topic":"Nghị quyết tháng 11"}
 {"type":"meeting","org":"QN.HG.K2","kind":"thematic","date":"2026-11-20","state":"cancelled"}
 "#;
@@ -148,6 +148,7 @@ fn mistakes_in_the_new_fields_are_reported_at_their_lines_and_nothing_is_written
         r#"{"type":"meeting","org":"K2","kind":"regular","date":"2026-11-10","time":"19:30","end_time":"19:30"}"#,
         r#"{"type":"meeting","org":"K2","kind":"regular","date":"2026-11-11","state":"planned","attendance":{"1":"present"}}"#,
         r#"{"type":"meeting","org":"K2","kind":"regular","date":"2026-11-12","state":"cancelled","attendance":{"1":"absent"}}"#,
+        r#"{"type":"meeting","org":"K2","kind":"regular","date":"2026-11-13","assignments":[{"task":"thu đảng phí","due":"2026-11-31"}]}"#,
     ];
     let text = format!("{head}{}\n", lines.join("\n"));
     let expected = [
@@ -174,6 +175,8 @@ fn mistakes_in_the_new_fields_are_reported_at_their_lines_and_nothing_is_written
             "a planned meeting has not taken place, so it has no \"attendance\"",
         ),
         (14, "a cancelled meeting has not taken place"),
+        (15, "required field \"assignments.who\" is missing"),
+        (15, "\"assignments.due\": \"2026-11-31\""),
     ];
     let dir = TempDir::new().unwrap();
     let store = open(&dir, "db.redb");

@@ -83,7 +83,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 11);
+    assert_eq!(SCHEMA_VERSION, 12);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -285,6 +285,73 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
         (stats.expected(), stats.present, stats.absent, stats.exempt),
         (2, 1, 1, 1)
     );
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+    drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+}
+
+#[test]
+fn version_12_takes_the_chair_and_secretary_out_of_the_minutes_text() {
+    // A version 11 meeting named its chair and secretary only in its minutes (and, once
+    // approved, in its approval): write two so, and mark the file 11.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v11.redb");
+    let text = concat!(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+        "\n",
+        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
+        "\n",
+    );
+    let store = Store::open(&path).unwrap();
+    chibo::io::jsonl::import(
+        &store,
+        "v11.jsonl",
+        text.as_bytes(),
+        chibo::domain::Lang::En,
+    )
+    .unwrap();
+    let opening = "## I. Thời gian, địa điểm, chủ trì, thư ký\nThời gian: 19:30, ngày 05/10/2026\n\
+                   Chủ trì: đồng chí Lê Văn Ba, Bí thư Chi bộ\nThư ký: đồng chí Trần Thị Tư.";
+    store
+        .write(|w| {
+            let org = w.org_id("T")?.unwrap();
+            for (month, approval) in [(9, None), (10, Some("Ngô Văn Năm"))] {
+                let day = chrono::NaiveDate::from_ymd_opt(2026, month, 5).unwrap();
+                let id = w.new_meeting_id()?;
+                let mut meeting =
+                    Meeting::new(id, org, MeetingKind::Regular, day, MeetingState::Held);
+                meeting.minutes = Some(opening.to_string());
+                meeting.approval = approval.map(|chair| Approval {
+                    chair: Some(chair.to_string()),
+                    ..Approval::default()
+                });
+                w.put_meeting(&meeting)?;
+            }
+            Ok::<_, chibo::store::StoreError>(())
+        })
+        .unwrap();
+    drop(store);
+    set_schema_version(&path, 11);
+
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    let org = reader.org_id("T").unwrap().unwrap();
+    let meetings = reader.all_meetings_of(org).unwrap();
+    let signers: Vec<(Option<&str>, Option<&str>)> = meetings
+        .iter()
+        .map(|m| (m.chair.as_deref(), m.secretary.as_deref()))
+        .collect();
+    assert_eq!(
+        signers,
+        [
+            (Some("Lê Văn Ba"), Some("Trần Thị Tư")),
+            // The approval names who signed: it outranks the text.
+            (Some("Ngô Văn Năm"), Some("Trần Thị Tư")),
+        ]
+    );
+    assert_eq!(meetings[0].minutes.as_deref(), Some(opening), "text kept");
+    assert!(meetings.iter().all(|m| m.assignments.is_empty()));
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);

@@ -183,12 +183,19 @@ fn minutes_not_yet_approved_are_a_draft_with_lines_to_sign_on() {
         md.starts_with("**DỰ THẢO**\n\n| ĐẢNG BỘ PHƯỜNG HỒNG GAI |"),
         "{md}"
     );
-    // Nothing written in the opening: the meeting's own time and place stand there.
-    assert!(md.contains(
-        "## I. Thời gian, địa điểm, chủ trì, thư ký\n\n\
-         Thời gian: 19:30, ngày 07/10/2026\n\n\
-         Địa điểm: Nhà văn hóa khu 2\n\n"
-    ));
+    // The meeting's own time and place stand there; what is not recorded is a line of dots
+    // to fill in by hand on the draft.
+    assert!(
+        md.contains(
+            "## I. Thời gian, địa điểm, chủ trì, thư ký\n\n\
+             Thời gian: bắt đầu lúc 19 giờ 30, ngày 07/10/2026.\n\n\
+             Địa điểm: Nhà văn hóa khu 2.\n\n\
+             Chủ trì: ……………\n\n\
+             Thư ký: ……………\n\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("\nCuộc họp kết thúc lúc ……………"), "{md}");
     assert!(md.contains("\nNghị quyết tháng 10.\n"));
     assert!(md.contains("- Có mặt: 5/5, đạt 100%\n"));
     assert!(md.ends_with("| ………………………… | ………………………… |\n\n"), "{md}");

@@ -160,8 +160,9 @@ fn approval_locks_the_minutes_and_the_roll() {
     type_text(&mut app, "x");
     press(&mut app, "f9");
     assert_eq!(app.context(), Context::Form);
-    // The chair is offered from the opening; the minutes secretary is typed.
-    press(&mut app, "tab");
+    // The chair and secretary recorded with the facts are offered; another secretary is
+    // typed over the one offered.
+    press(&mut app, "tab ctrl-u");
     type_text(&mut app, "Nguyễn Văn Nghĩa");
     // It cannot be undone: Enter alone does not approve; the word is typed.
     press(&mut app, "enter");
@@ -460,8 +461,16 @@ fn dimmed_in_footer(app: &App) -> String {
     dimmed_on_row(app, None)
 }
 
+/// The footer's text, the last row of an 80×24 screen.
+fn footer(app: &App) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| app.view(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..80).map(|x| buffer[(x, 23)].symbol()).collect()
+}
+
 #[test]
-fn the_footer_dims_what_the_record_cannot_do_now() {
+fn the_footer_offers_only_what_the_record_can_do_now() {
     use chibo::ui::Action;
     let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
     let enabled = |app: &App, action: Action| {
@@ -482,7 +491,14 @@ fn the_footer_dims_what_the_record_cannot_do_now() {
     assert!(app.record().unwrap().meeting.is_approved());
     assert_eq!(enabled(&app, Action::MarkPresent), Some(false));
     assert_eq!(enabled(&app, Action::Approve), Some(false));
-    assert!(!dimmed_in_footer(&app).trim().is_empty());
+    // The footer no longer offers them: nothing there would be refused.
+    assert_eq!(dimmed_in_footer(&app).trim(), "");
+    let offered = footer(&app);
+    assert!(
+        !offered.contains("F9") && !offered.contains("present"),
+        "{offered}"
+    );
+    assert!(offered.contains("F7"), "{offered}");
     // The help dims every key of the roll refused now, not only the footer's.
     press(&mut app, "?");
     assert!(dimmed_on_row(&app, Some("clear the mark")).contains('u'));

@@ -180,6 +180,24 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         "minutes",
         meeting.minutes.clone().map(Value::from),
     );
+    put(
+        &mut map,
+        "chair",
+        meeting.facts.chair.clone().map(Value::from),
+    );
+    put(
+        &mut map,
+        "secretary",
+        meeting.facts.secretary.clone().map(Value::from),
+    );
+    if !meeting.facts.assignments.is_empty() {
+        let rows = meeting
+            .facts
+            .assignments
+            .iter()
+            .map(|(who, task, due)| json!({"who": who, "task": task, "due": day(*due)}));
+        map.insert("assignments".into(), Value::Array(rows.collect()));
+    }
     if held && meeting.approved {
         map.insert("approved".into(), true.into());
     }

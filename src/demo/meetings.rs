@@ -4,6 +4,7 @@
 //! guests from the committee above and short minutes in the form the Party prescribes. The
 //! current month is held up to `today`; what lies ahead, and the next month, is planned.
 
+use crate::domain::minutes::READ_BACK;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -40,6 +41,18 @@ pub(super) struct MeetingRecord {
     pub place: Option<String>,
     /// What the branch prepared for a regular meeting and sent, when it did.
     pub plan: Option<Plan>,
+    /// The chair, minutes secretary and assignments the minutes record.
+    pub facts: Facts,
+}
+
+/// The facts a held meeting's minutes record as fields: who chaired, who kept the
+/// minutes, who does what by when.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Facts {
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    /// Who, what, by when.
+    pub assignments: Vec<(String, String, NaiveDate)>,
 }
 
 /// The first days of the twelve months before `today`'s month, oldest first.
@@ -104,6 +117,7 @@ fn leave_unrecorded(meetings: &mut [MeetingRecord]) {
         meeting.excuses.clear();
         meeting.guests.clear();
         meeting.minutes = None;
+        meeting.facts = Facts::default();
         meeting.approved = false;
     }
 }
@@ -147,6 +161,7 @@ fn committee_meetings(orgs: &[Org], first: NaiveDate) -> Vec<MeetingRecord> {
                 state: MeetingState::Planned,
                 time: Some((8 * 60, 10 * 60)),
                 place: Some(format!("Hội trường Đảng ủy {}", plan.place_word)),
+                facts: Facts::default(),
                 plan: None,
             }
         })
@@ -352,7 +367,7 @@ impl<'a> BranchYear<'a> {
         let hours = self.hours(rng, combined);
         let regular = held_on.map(|date| {
             let held = self.hold(rng, date);
-            let minutes = self.regular_minutes(rng, book, &held, date, first, &hours);
+            let (minutes, facts) = self.regular_minutes(rng, book, &held, first, &hours);
             MeetingRecord {
                 org: self.org.code.clone(),
                 kind: MeetingKind::Regular,
@@ -365,9 +380,10 @@ impl<'a> BranchYear<'a> {
                 minutes: Some(minutes),
                 approved: true,
                 state: MeetingState::Held,
-                time: None,
-                place: None,
+                time: Some((hours.from, hours.until)),
+                place: Some(capitalised(self.venue())),
                 plan: None,
+                facts,
             }
         });
         let mut out = Vec::new();
@@ -442,6 +458,7 @@ impl<'a> BranchYear<'a> {
             state: MeetingState::Planned,
             time: Some((start, start + 120)),
             place: Some(capitalised(self.venue())),
+            facts: Facts::default(),
             plan: None,
         })
     }
@@ -592,7 +609,7 @@ impl<'a> BranchYear<'a> {
                 (day, self.hold(rng, day), self.hours(rng, false))
             }
         };
-        let minutes = self.thematic_minutes(rng, book, &held, date, topic, &hours);
+        let (minutes, facts) = self.thematic_minutes(rng, book, &held, topic, &hours);
         MeetingRecord {
             org: self.org.code.clone(),
             kind: MeetingKind::Thematic,
@@ -605,22 +622,20 @@ impl<'a> BranchYear<'a> {
             minutes: Some(minutes),
             approved: true,
             state: MeetingState::Held,
-            time: None,
-            place: None,
+            time: Some((hours.from, hours.until)),
+            place: Some(capitalised(self.venue())),
             plan: None,
+            facts,
         }
     }
 
-    /// "đồng chí Phạm Ngọc Đường, Bí thư Chi bộ": who chairs.
-    fn chair(&self, book: &Book) -> String {
-        match self.secretary {
-            Some(card) => format!("đồng chí {}, Bí thư Chi bộ", book.name(card)),
-            None => "đồng chí Bí thư Chi bộ".to_string(),
-        }
+    /// Who chairs: the branch's secretary, when it has one.
+    fn chair(&self, book: &Book) -> Option<String> {
+        self.secretary.map(|card| book.name(card).to_string())
     }
 
     /// The minutes clerk: the deputy when present, otherwise any member present.
-    fn clerk(&self, rng: &mut Rng, book: &Book, held: &Held) -> String {
+    fn clerk(&self, rng: &mut Rng, book: &Book, held: &Held) -> Option<String> {
         let present: Vec<&str> = held
             .marks
             .iter()
@@ -631,10 +646,7 @@ impl<'a> BranchYear<'a> {
             .deputy
             .filter(|d| present.contains(d))
             .or_else(|| (!present.is_empty()).then(|| *rng.pick(&present)));
-        match clerk {
-            Some(card) => format!("đồng chí {}", book.name(card)),
-            None => "đồng chí Bí thư Chi bộ".to_string(),
-        }
+        clerk.map(|card| book.name(card).to_string())
     }
 
     fn regular_minutes(
@@ -642,10 +654,9 @@ impl<'a> BranchYear<'a> {
         rng: &mut Rng,
         book: &Book,
         held: &Held,
-        date: NaiveDate,
         first: NaiveDate,
-        Session { start, end, .. }: &Session,
-    ) -> String {
+        session: &Session,
+    ) -> (String, Facts) {
         let previous = first - Months::new(1);
         let mut tasks = vec![seasonal_task(self.kind, first.month())];
         tasks.push(*rng.pick(routine_tasks(self.kind)));
@@ -662,38 +673,22 @@ impl<'a> BranchYear<'a> {
             .filter(|(_, m)| *m == Mark::Present)
             .count();
         let chair = self.chair(book);
-        let opening = [
-            format!(
-                "Thời gian: từ {start} đến {end}, ngày {}. Địa điểm: {}.",
-                date.format("%d/%m/%Y"),
-                self.venue()
-            ),
-            format!("Chủ trì: {chair}."),
-            format!("Thư ký: {}.", self.clerk(rng, book, held)),
-            held.roll_line(book),
-            guests_line(book, &held.guests),
-        ];
-        let deadline = YearMonth::of(first).last_day();
-        let assignments: Vec<String> = tasks
-            .iter()
-            .map(|task| {
-                format!(
-                    "- Ai: {} — Việc: {task} — Hạn: {}",
-                    chair.split(',').next().unwrap_or(&chair),
-                    deadline.format("%d/%m/%Y")
-                )
-            })
-            .collect();
-        let mut minutes = MinutesText::default();
-        let lines = |lines: &[String]| {
-            lines
-                .iter()
-                .filter(|line| !line.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("\n")
+        let facts = Facts {
+            secretary: self.clerk(rng, book, held),
+            assignments: match &chair {
+                Some(who) => {
+                    let deadline = YearMonth::of(first).last_day();
+                    let rows = tasks
+                        .iter()
+                        .map(|task| (who.clone(), task.to_string(), deadline));
+                    rows.collect()
+                }
+                None => Vec::new(),
+            },
+            chair,
         };
-        minutes.set(Section::Opening, lines(&opening));
+        let mut minutes = MinutesText::default();
+        minutes.set(Section::Opening, opening_notes(session, book, &held.guests));
         minutes.set(
             Section::News,
             "Thông tin thời sự; quán triệt văn bản chỉ đạo của cấp trên.",
@@ -724,15 +719,8 @@ impl<'a> BranchYear<'a> {
             Section::Resolution,
             format!("Nghị quyết được thông qua với {votes}/{votes} đồng chí có mặt tán thành."),
         );
-        minutes.set(Section::Assignments, assignments.join("\n"));
-        minutes.set(
-            Section::Closing,
-            format!(
-                "Cuộc họp kết thúc lúc {end} cùng ngày. Biên bản đã được đọc lại cho chi bộ \
-                 nghe và nhất trí thông qua."
-            ),
-        );
-        minutes.to_text()
+        minutes.set(Section::Closing, READ_BACK);
+        (minutes.to_text(), facts)
     }
 
     fn thematic_minutes(
@@ -740,15 +728,9 @@ impl<'a> BranchYear<'a> {
         rng: &mut Rng,
         book: &Book,
         held: &Held,
-        date: NaiveDate,
         (topic, conclusion): (&str, &str),
         session: &Session,
-    ) -> String {
-        let Session {
-            start,
-            end,
-            combined,
-        } = session;
+    ) -> (String, Facts) {
         // The deputy presents the theme when present, else the secretary.
         let speaker = self
             .deputy
@@ -757,25 +739,20 @@ impl<'a> BranchYear<'a> {
             .map_or("đồng chí Bí thư Chi bộ".to_string(), |c| {
                 format!("đồng chí {}", book.name(c))
             });
-        let together = if *combined {
+        let together = if session.combined {
             " (kết hợp với sinh hoạt thường kỳ)"
         } else {
             ""
         };
-        [
+        let facts = Facts {
+            chair: self.chair(book),
+            secretary: self.clerk(rng, book, held),
+            assignments: Vec::new(),
+        };
+        let text = [
             format!("Sinh hoạt chuyên đề{together}: {topic}."),
-            format!(
-                "Thời gian: từ {start} đến {end}, ngày {}. Địa điểm: {}.",
-                date.format("%d/%m/%Y"),
-                self.venue()
-            ),
-            format!(
-                "Chủ trì: {}. Thư ký: {}. Trình bày chuyên đề: {speaker}.",
-                self.chair(book),
-                self.clerk(rng, book, held)
-            ),
-            held.roll_line(book),
             guests_line(book, &held.guests),
+            format!("Trình bày chuyên đề: {speaker}."),
             format!(
                 "Thảo luận: {} ý kiến, liên hệ với thực tế của {}.",
                 rng.between(3, 9),
@@ -786,7 +763,8 @@ impl<'a> BranchYear<'a> {
         .into_iter()
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+        (text, facts)
     }
 
     /// Start and end as the minutes write them. At least 90 minutes, 120 when a thematic
@@ -800,8 +778,8 @@ impl<'a> BranchYear<'a> {
             minimum + 5 * rng.between(0, 6)
         };
         Session {
-            start: clock(start),
-            end: clock(start + length),
+            from: start,
+            until: start + length,
             combined,
         }
     }
@@ -857,21 +835,26 @@ pub(super) fn capitalised(text: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-fn clock(minutes: i64) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    if m == 0 {
-        format!("{h} giờ")
-    } else {
-        format!("{h} giờ {m:02}")
-    }
+/// What a regular meeting's opening says beyond its facts and roll: that the quarter's
+/// theme was held with it, and the titles of the guests from above.
+fn opening_notes(session: &Session, book: &Book, guests: &[String]) -> String {
+    let together = session
+        .combined
+        .then(|| "Sinh hoạt thường kỳ kết hợp sinh hoạt chuyên đề.".to_string());
+    let lines = together.into_iter().chain([guests_line(book, guests)]);
+    lines
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// When a meeting started and ended, as its minutes write them, and whether the regular and
 /// the thematic meeting were held together.
 #[derive(Debug, Clone)]
 struct Session {
-    start: String,
-    end: String,
+    /// Start and end, in minutes after midnight.
+    from: i64,
+    until: i64,
     combined: bool,
 }
 
@@ -930,43 +913,6 @@ impl Held {
 
     fn count(&self, mark: Mark) -> usize {
         self.marks.iter().filter(|(_, m)| *m == mark).count()
-    }
-
-    /// The roll as the chair reports it: on the roll, exempt, expected, present, and who is
-    /// absent and why.
-    fn roll_line(&self, book: &Book) -> String {
-        let present = self.count(Mark::Present) - self.exempt_present;
-        let exempt = self.exempt + self.exempt_present;
-        let expected = self.on_roll - exempt;
-        let excused: Vec<String> = self
-            .excuses
-            .iter()
-            .map(|(card, why)| format!("{} ({why})", book.name(card)))
-            .collect();
-        let absent: Vec<&str> = self
-            .marks
-            .iter()
-            .filter(|(_, m)| *m == Mark::Absent)
-            .map(|(card, _)| book.name(card))
-            .collect();
-        let mut line = format!(
-            "Đảng viên: tổng số {} (chính thức {}, dự bị {}); miễn sinh hoạt {exempt}; phải dự {expected}; có mặt {present}",
-            self.on_roll,
-            self.on_roll - self.probationary,
-            self.probationary,
-        );
-        if self.exempt_present > 0 {
-            line += &format!("; đảng viên miễn sinh hoạt đến dự {}", self.exempt_present);
-        }
-        line += &format!("; vắng có lý do {}", excused.len());
-        if !excused.is_empty() {
-            line += &format!(": {}", excused.join(", "));
-        }
-        line += &format!("; vắng không có lý do {}", absent.len());
-        if !absent.is_empty() {
-            line += &format!(": {}", absent.join(", "));
-        }
-        line + "."
     }
 }
 
@@ -1176,12 +1122,5 @@ mod tests {
         assert_eq!(months.len(), 12);
         assert_eq!(months[0], NaiveDate::from_ymd_opt(2025, 11, 1).unwrap());
         assert_eq!(months[11], NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
-    }
-
-    #[test]
-    fn clock_reads_like_minutes() {
-        assert_eq!(clock(19 * 60 + 30), "19 giờ 30");
-        assert_eq!(clock(14 * 60), "14 giờ");
-        assert_eq!(clock(21 * 60 + 5), "21 giờ 05");
     }
 }

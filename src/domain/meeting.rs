@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::attendance::Roll;
 use super::date::{days, opt_clock, opt_days};
 use super::member::MemberId;
-use super::minutes::{Amendment, Approval, MinutesError};
+use super::minutes::{Amendment, Approval, Assignment, MinutesError};
 use super::org::{OrgId, vocabulary};
 use super::prep::DocumentInfo;
 use super::quorum::Vote;
@@ -156,6 +156,12 @@ pub struct Meeting {
     pub vote: Option<Vote>,
     /// What a committee meeting decided for the agenda of the branch meeting it prepares.
     pub decisions: Option<String>,
+    /// Who chaired (chủ trì), as the minutes name them. Schema 12.
+    pub chair: Option<String>,
+    /// Who kept the minutes (thư ký). Schema 12.
+    pub secretary: Option<String>,
+    /// Section VIII of the minutes as a table: who does what, by when. Schema 12.
+    pub assignments: Vec<Assignment>,
 }
 
 /// Head counts of one meeting's marks.
@@ -218,6 +224,9 @@ impl Meeting {
             sent_at: None,
             vote: None,
             decisions: None,
+            chair: None,
+            secretary: None,
+            assignments: Vec::new(),
         }
     }
 

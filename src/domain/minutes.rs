@@ -9,11 +9,12 @@
 //! character. Text written before the first heading (minutes imported from elsewhere)
 //! belongs to the first section.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-use super::date::format_clock;
+use super::date::opt_days;
 use super::lang::Lang;
+use super::meeting::Meeting;
 use super::month::YearMonth;
 
 /// A section of the official minutes form, in the order the form has them.
@@ -150,12 +151,13 @@ impl MinutesText {
         self.sections.iter().all(|s| s.trim().is_empty())
     }
 
-    /// The form a new meeting's minutes start from: the opening filled from the meeting,
-    /// last month's assignments under the review (they are what is reviewed), and a prompt
-    /// line in the sections whose shape the form fixes.
+    /// The form a new meeting's minutes start from: last month's assignments under the
+    /// review (they are what is reviewed) and a lead-in line where the form fixes one. The
+    /// facts — time, place, chair, secretary, the roll, the vote, the assignments, the
+    /// closing time — are fields of the meeting, printed from them (see [`fact_lines`]), so
+    /// the text holds no dots to type over.
     pub fn template(facts: &TemplateFacts<'_>) -> MinutesText {
         let mut minutes = MinutesText::default();
-        minutes.set(Section::Opening, opening_lines(facts));
         let previous = YearMonth::of(facts.date).previous();
         let mut review = format!(
             "Kiểm điểm việc thực hiện nghị quyết tháng {:02}/{}:",
@@ -176,49 +178,195 @@ impl MinutesText {
             ),
         );
         minutes.set(Section::Opinions, "Phản ánh, góp ý với cấp trên:");
-        minutes.set(
-            Section::Resolution,
-            "Biểu quyết: ... tán thành, ... không tán thành, ... không biểu quyết.",
-        );
-        minutes.set(Section::Assignments, "- Ai: ... — Việc: ... — Hạn: ...");
-        minutes.set(
-            Section::Closing,
-            "Cuộc họp kết thúc lúc ... giờ ... cùng ngày. Biên bản đã được đọc lại cho \
-             chi bộ nghe và nhất trí thông qua.",
-        );
+        minutes.set(Section::Closing, READ_BACK);
         minutes
     }
+}
+
+/// The closing sentence every minutes book writes: the minutes were read back and adopted.
+pub const READ_BACK: &str = "Biên bản đã được đọc lại cho chi bộ nghe và nhất trí thông qua.";
+
+/// Lines the template of earlier versions left to type over. Minutes saved with one still
+/// in them print without it: the fields say the same, filled in.
+const OLD_PLACEHOLDERS: [&str; 6] = [
+    "Biểu quyết: ... tán thành, ... không tán thành, ... không biểu quyết.",
+    "- Ai: ... — Việc: ... — Hạn: ...",
+    "Cuộc họp kết thúc lúc ... giờ ... cùng ngày. Biên bản đã được đọc lại cho chi bộ nghe và nhất trí thông qua.",
+    "Địa điểm: ...",
+    "Chủ trì: ...",
+    "Thư ký: ...",
+];
+
+/// Whether `line` is a placeholder an earlier template wrote and nobody filled in.
+pub fn is_old_placeholder(line: &str) -> bool {
+    OLD_PLACEHOLDERS.contains(&line.trim())
+}
+
+/// Whether the opening was written as text, as minutes were before their facts became
+/// fields: such minutes print their own opening, not the fields' as well.
+pub fn opening_written_as_text(minutes: &MinutesText) -> bool {
+    minutes
+        .section(Section::Opening)
+        .lines()
+        .any(|line| line.trim_start().starts_with("Thời gian:"))
 }
 
 /// What the template is filled from.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateFacts<'a> {
     pub date: NaiveDate,
-    pub time: Option<NaiveTime>,
-    pub place: Option<&'a str>,
-    pub chair: Option<&'a str>,
-    pub secretary: Option<&'a str>,
-    /// The assignments section of the organisation's previous regular meeting.
+    /// Last month's assignments, a printed line each.
     pub previous_assignments: Option<&'a str>,
 }
 
-fn opening_lines(facts: &TemplateFacts<'_>) -> String {
-    let when = match facts.time {
-        Some(time) => format!(
-            "{}, ngày {}",
-            format_clock(time),
-            facts.date.format("%d/%m/%Y")
-        ),
-        None => format!("ngày {}", facts.date.format("%d/%m/%Y")),
+/// "19 giờ 30", as the minutes write a time of day.
+pub fn spoken_clock(time: NaiveTime) -> String {
+    format!("{} giờ {:02}", time.hour(), time.minute())
+}
+
+/// The facts of section I as the minutes print them, from the meeting's fields. A fact
+/// not recorded is `blank`, to fill in by hand, while the minutes are a draft, and is left
+/// out once they are approved.
+pub fn fact_lines(meeting: &Meeting, blank: &str) -> Vec<String> {
+    let draft = !meeting.is_approved();
+    let mut lines = Vec::new();
+    let mut line = |label: &str, value: Option<String>| match value {
+        Some(value) => lines.push(format!("{label}: {value}.")),
+        None if draft => lines.push(format!("{label}: {blank}")),
+        None => {}
     };
-    let or_blank = |value: Option<&str>| value.unwrap_or("...").to_string();
-    [
-        format!("Thời gian: {when}"),
-        format!("Địa điểm: {}", or_blank(facts.place)),
-        format!("Chủ trì: {}", or_blank(facts.chair)),
-        format!("Thư ký: {}", or_blank(facts.secretary)),
-    ]
-    .join("\n")
+    let day = meeting.date.format("%d/%m/%Y");
+    let when = match meeting.time {
+        Some(time) => format!("bắt đầu lúc {}, ngày {day}", spoken_clock(time)),
+        None => format!("ngày {day}"),
+    };
+    line("Thời gian", Some(when));
+    line("Địa điểm", meeting.place.clone());
+    let comrade = |name: &Option<String>| name.as_deref().map(|n| format!("đồng chí {n}"));
+    line("Chủ trì", comrade(&meeting.chair));
+    line("Thư ký", comrade(&meeting.secretary));
+    lines
+}
+
+/// "Cuộc họp kết thúc lúc 21 giờ 00 cùng ngày.", from the end time: `blank` to fill in by
+/// hand on a draft without one, nothing on approved minutes without one.
+pub fn closing_line(meeting: &Meeting, blank: &str) -> Option<String> {
+    let at = match meeting.end_time {
+        Some(end) => spoken_clock(end),
+        None if !meeting.is_approved() => blank.to_string(),
+        None => return None,
+    };
+    Some(format!("Cuộc họp kết thúc lúc {at} cùng ngày."))
+}
+
+/// One line of section VIII: who does what, by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// A member's name, as picked from the branch.
+    pub who: String,
+    pub task: String,
+    #[serde(with = "opt_days")]
+    pub due: Option<NaiveDate>,
+}
+
+impl Assignment {
+    /// As the minutes word it: "Giao đồng chí Ngô Thị Dung: thu đảng phí quý IV; thời hạn
+    /// hoàn thành: 30/12/2026."
+    pub fn printed(&self) -> String {
+        let task = self.task.trim().trim_end_matches(['.', ';']);
+        let who = self.who.trim();
+        match self.due {
+            Some(due) => format!(
+                "Giao đồng chí {who}: {task}; thời hạn hoàn thành: {}.",
+                due.format("%d/%m/%Y")
+            ),
+            None => format!("Giao đồng chí {who}: {task}."),
+        }
+    }
+}
+
+/// A meeting's facts as the minutes' first section states them: when it started and
+/// ended, where, who chaired and who kept the minutes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetingFacts {
+    pub time: Option<NaiveTime>,
+    pub end_time: Option<NaiveTime>,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+}
+
+impl Meeting {
+    pub fn facts(&self) -> MeetingFacts {
+        MeetingFacts {
+            time: self.time,
+            end_time: self.end_time,
+            place: self.place.clone(),
+            chair: self.chair.clone(),
+            secretary: self.secretary.clone(),
+        }
+    }
+
+    /// Records the facts of section I; approved minutes lock them with the text.
+    pub fn set_facts(&mut self, facts: MeetingFacts) -> Result<(), MinutesError> {
+        if self.is_approved() {
+            return Err(MinutesError::Approved);
+        }
+        if let (Some(start), Some(end)) = (facts.time, facts.end_time)
+            && end <= start
+        {
+            return Err(MinutesError::EndsBeforeStart);
+        }
+        let named = |name: Option<String>| name.map(|n| bare_name(&n)).filter(|n| !n.is_empty());
+        self.time = facts.time;
+        self.end_time = facts.end_time;
+        self.place = facts.place.filter(|p| !p.trim().is_empty());
+        self.chair = named(facts.chair);
+        self.secretary = named(facts.secretary);
+        Ok(())
+    }
+
+    /// Replaces the assignments of section VIII, leaving out rows with no task.
+    pub fn set_assignments(&mut self, rows: Vec<Assignment>) -> Result<(), MinutesError> {
+        if self.is_approved() {
+            return Err(MinutesError::Approved);
+        }
+        let unassigned = |r: &Assignment| !r.task.trim().is_empty() && r.who.trim().is_empty();
+        if rows.iter().any(unassigned) {
+            return Err(MinutesError::NobodyAssigned);
+        }
+        self.assignments = rows
+            .into_iter()
+            .filter(|r| !r.task.trim().is_empty())
+            .collect();
+        Ok(())
+    }
+
+    /// The chair and the minutes secretary to offer at approval: the fields, or for
+    /// minutes written before they were fields, the names the opening's text gives.
+    pub fn signers(&self) -> (Option<String>, Option<String>) {
+        let (chair, secretary) = match &self.minutes {
+            Some(text) => chair_and_secretary(&MinutesText::parse(text)),
+            None => (None, None),
+        };
+        (
+            self.chair.clone().or(chair.map(|c| bare_name(&c))),
+            self.secretary.clone().or(secretary.map(|s| bare_name(&s))),
+        )
+    }
+}
+
+/// A name as it goes beneath a signature or into a field: the role is said elsewhere, so
+/// "đồng chí Phạm Ngọc Đường, Bí thư Chi bộ" (as older minutes name a chair) is "Phạm Ngọc
+/// Đường". A name holds no comma; what follows one is a title.
+pub fn bare_name(text: &str) -> String {
+    let name = text.split(',').next().unwrap_or(text).trim();
+    let lower = name.to_lowercase();
+    let name = ["đồng chí ", "đ/c ", "đ/c. ", "đc "]
+        .into_iter()
+        .find(|p| lower.starts_with(p))
+        .map_or(name, |p| name[p.len()..].trim_start());
+    name.trim_end_matches(['.', '…']).trim().to_string()
 }
 
 /// The names written after "Chủ trì:" and "Thư ký:" in the opening, to offer when the
@@ -299,6 +447,10 @@ pub enum MinutesError {
     NotOnRoll,
     /// A section holds the most characters a section may (`domain::limits`).
     SectionFull(usize),
+    /// The meeting's end time is not after its start.
+    EndsBeforeStart,
+    /// An assignment names a task and nobody to do it.
+    NobodyAssigned,
 }
 
 impl MinutesError {
@@ -359,6 +511,18 @@ impl MinutesError {
             MinutesError::Blank => lang
                 .pick("không được để trống", "cannot be empty")
                 .to_string(),
+            MinutesError::EndsBeforeStart => lang
+                .pick(
+                    "giờ kết thúc phải sau giờ bắt đầu",
+                    "the end time must be after the start",
+                )
+                .to_string(),
+            MinutesError::NobodyAssigned => lang
+                .pick(
+                    "mỗi việc được phân công cần có người thực hiện",
+                    "each task assigned needs someone to do it",
+                )
+                .to_string(),
         }
     }
 }
@@ -405,32 +569,117 @@ mod tests {
     }
 
     #[test]
-    fn the_template_carries_the_meeting_and_last_months_assignments() {
+    fn the_template_has_no_dots_to_type_over_and_carries_last_months_assignments() {
         let facts = TemplateFacts {
             date: day(2026, 1, 7),
-            time: NaiveTime::from_hms_opt(19, 30, 0),
-            place: Some("Nhà văn hóa khu 2"),
-            chair: Some("đồng chí Phạm Ngọc Đường"),
-            secretary: None,
-            previous_assignments: Some("- Ai: Lan — Việc: thu đảng phí — Hạn: 30/12\n"),
+            previous_assignments: Some(
+                "- Giao đồng chí Lan: thu đảng phí; thời hạn hoàn thành: 30/12/2025.\n",
+            ),
         };
         let minutes = MinutesText::template(&facts);
-        assert_eq!(
-            minutes.section(Section::Opening),
-            "Thời gian: 19:30, ngày 07/01/2026\nĐịa điểm: Nhà văn hóa khu 2\n\
-             Chủ trì: đồng chí Phạm Ngọc Đường\nThư ký: ..."
-        );
+        assert_eq!(minutes.section(Section::Opening), "");
         assert_eq!(
             minutes.section(Section::Review),
             "Kiểm điểm việc thực hiện nghị quyết tháng 12/2025:\nViệc đã phân công tháng trước:\n\
-             - Ai: Lan — Việc: thu đảng phí — Hạn: 30/12"
+             - Giao đồng chí Lan: thu đảng phí; thời hạn hoàn thành: 30/12/2025."
         );
         assert!(minutes.section(Section::Tasks).contains("01/2026"));
+        assert!(!minutes.to_text().contains("..."));
         assert!(!minutes.is_blank());
+    }
+
+    fn meeting() -> Meeting {
+        use crate::domain::{MeetingId, MeetingKind, MeetingState, OrgId};
+        Meeting::new(
+            MeetingId(1),
+            OrgId(1),
+            MeetingKind::Regular,
+            day(2026, 11, 5),
+            MeetingState::Held,
+        )
+    }
+
+    #[test]
+    fn facts_print_from_fields_and_a_draft_leaves_a_line_for_what_is_missing() {
+        let mut m = meeting();
+        m.set_facts(MeetingFacts {
+            time: NaiveTime::from_hms_opt(19, 30, 0),
+            end_time: NaiveTime::from_hms_opt(21, 0, 0),
+            place: Some("Nhà văn hóa khu 2".into()),
+            chair: Some("đồng chí Phạm Ngọc Đường, Bí thư Chi bộ".into()),
+            secretary: None,
+        })
+        .unwrap();
+        assert_eq!(m.chair.as_deref(), Some("Phạm Ngọc Đường"));
         assert_eq!(
-            chair_and_secretary(&minutes),
-            (Some("đồng chí Phạm Ngọc Đường".to_string()), None)
+            fact_lines(&m, "……"),
+            [
+                "Thời gian: bắt đầu lúc 19 giờ 30, ngày 05/11/2026.",
+                "Địa điểm: Nhà văn hóa khu 2.",
+                "Chủ trì: đồng chí Phạm Ngọc Đường.",
+                "Thư ký: ……",
+            ]
         );
+        assert_eq!(
+            closing_line(&m, "……").as_deref(),
+            Some("Cuộc họp kết thúc lúc 21 giờ 00 cùng ngày.")
+        );
+        m.approval = Some(Approval::default());
+        assert_eq!(fact_lines(&m, "……").len(), 3, "approved: no line to fill");
+        let late = MeetingFacts {
+            time: NaiveTime::from_hms_opt(19, 30, 0),
+            end_time: NaiveTime::from_hms_opt(19, 0, 0),
+            ..MeetingFacts::default()
+        };
+        assert_eq!(m.set_facts(late.clone()), Err(MinutesError::Approved));
+        m.approval = None;
+        assert_eq!(m.set_facts(late), Err(MinutesError::EndsBeforeStart));
+    }
+
+    #[test]
+    fn assignments_print_in_the_official_wording_and_need_someone() {
+        let mut m = meeting();
+        let row = |who: &str, task: &str, due| Assignment {
+            who: who.into(),
+            task: task.into(),
+            due,
+        };
+        assert_eq!(
+            m.set_assignments(vec![row("", "thu đảng phí", None)]),
+            Err(MinutesError::NobodyAssigned)
+        );
+        m.set_assignments(vec![
+            row(
+                "Ngô Thị Dung",
+                "thu đảng phí quý IV.",
+                Some(day(2026, 12, 30)),
+            ),
+            row("Lan", "  ", None),
+            row("Lê Văn Hùng", "dọn vệ sinh nhà văn hóa", None),
+        ])
+        .unwrap();
+        let printed: Vec<String> = m.assignments.iter().map(Assignment::printed).collect();
+        assert_eq!(
+            printed,
+            [
+                "Giao đồng chí Ngô Thị Dung: thu đảng phí quý IV; thời hạn hoàn thành: 30/12/2026.",
+                "Giao đồng chí Lê Văn Hùng: dọn vệ sinh nhà văn hóa.",
+            ]
+        );
+    }
+
+    #[test]
+    fn signers_come_from_the_fields_or_else_from_older_minutes_text() {
+        let mut m = meeting();
+        m.minutes = Some("Chủ trì: đồng chí Phạm Ngọc Đường, Bí thư Chi bộ\nThư ký: ...".into());
+        assert_eq!(m.signers(), (Some("Phạm Ngọc Đường".into()), None));
+        m.secretary = Some("Ngô Thị Dung".into());
+        assert_eq!(
+            m.signers(),
+            (Some("Phạm Ngọc Đường".into()), Some("Ngô Thị Dung".into()))
+        );
+        assert!(is_old_placeholder("  - Ai: ... — Việc: ... — Hạn: ..."));
+        assert!(!is_old_placeholder("- Ai: Lan — Việc: thu đảng phí"));
     }
 
     #[test]

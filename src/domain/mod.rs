@@ -29,7 +29,9 @@ pub use compliance::{Clash, Compliance, Quarter, Thematic};
 pub use lang::Lang;
 pub use meeting::{Mark, MarkCounts, Meeting, MeetingId, MeetingKind, MeetingState};
 pub use member::{FormerOrg, Member, MemberId, MemberStatus, Sex, StatusChange};
-pub use minutes::{Amendment, Approval, Draft, MinutesError, MinutesText, Section};
+pub use minutes::{
+    Amendment, Approval, Assignment, Draft, MeetingFacts, MinutesError, MinutesText, Section,
+};
 pub use month::YearMonth;
 pub use org::{BranchType, OrgId, OrgKind, OrgUnit};
 pub use prep::{DocumentBody, DocumentInfo, DocumentKind, Flag, PlanDetails, PrepError};

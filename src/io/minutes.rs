@@ -23,7 +23,9 @@ use std::fmt;
 
 use chrono::Datelike;
 
-use crate::domain::minutes::TemplateFacts;
+use crate::domain::minutes::{
+    bare_name, closing_line, fact_lines, is_old_placeholder, opening_written_as_text,
+};
 use crate::domain::text::{fold, sanitize};
 use crate::domain::{
     Lang, Mark, Meeting, MeetingId, MeetingKind, MeetingState, MinutesText, OrgKind, OrgUnit,
@@ -238,11 +240,12 @@ fn clean(text: &str) -> String {
     sanitize(text.trim_end_matches('\r')).trim_end().to_string()
 }
 
-/// Written text as lines, each made safe; blank lines only separate, so they are dropped.
+/// Written text as lines, each made safe; blank lines only separate, so they are dropped,
+/// and so is a placeholder an earlier template left unfilled.
 fn lines(text: &str) -> Vec<Block> {
     text.split('\n')
         .map(clean)
-        .filter(|line| !line.trim().is_empty())
+        .filter(|line| !line.trim().is_empty() && !is_old_placeholder(line))
         .map(Block::Line)
         .collect()
 }
@@ -400,25 +403,47 @@ fn subtitle(meeting: &Meeting) -> Vec<String> {
     out
 }
 
-/// Every section of the form under its heading. The opening is what was written there, or
-/// when nothing was, the meeting's own time, place, chair and secretary; the roll follows it.
+/// Every section of the form under its heading: what was written there, with the facts
+/// the meeting's fields hold where the form puts them — time, place, chair and secretary
+/// then the roll in the opening, the vote under the resolution, the assignments, the
+/// closing time. Minutes written when those were lines of text print their own.
 fn sections(meeting: &Meeting, roll: &Roll, guests: &[String]) -> Vec<Part> {
     let minutes = MinutesText::parse(meeting.minutes.as_deref().unwrap_or(""));
+    let facts_as_text = opening_written_as_text(&minutes);
     Section::ALL
         .into_iter()
         .map(|section| {
-            let mut blocks = lines(minutes.section(section));
-            if section == Section::Resolution
-                && let Some(vote) = meeting.vote
-            {
-                blocks.push(Block::Line(vote.verdict(&Quorum::of(roll), Lang::Vi)));
-            }
-            if section == Section::Opening {
-                if blocks.is_empty() {
-                    blocks = lines(opening_facts(meeting).section(Section::Opening));
+            let written = lines(minutes.section(section));
+            let mut blocks = Vec::new();
+            match section {
+                Section::Opening => {
+                    if !facts_as_text {
+                        let facts = fact_lines(meeting, BLANK).into_iter();
+                        blocks.extend(facts.map(|line| Block::Line(clean(&line))));
+                    }
+                    blocks.extend(written);
+                    blocks.push(Block::Label(ROLL.to_string()));
+                    blocks.extend(roll_items(roll, guests).into_iter().map(Block::Item));
                 }
-                blocks.push(Block::Label(ROLL.to_string()));
-                blocks.extend(roll_items(roll, guests).into_iter().map(Block::Item));
+                Section::Resolution => {
+                    blocks.extend(written);
+                    if let Some(vote) = meeting.vote {
+                        blocks.push(Block::Line(vote.verdict(&Quorum::of(roll), Lang::Vi)));
+                    }
+                }
+                Section::Assignments => {
+                    let rows = meeting.assignments.iter();
+                    blocks.extend(rows.map(|row| Block::Item(clean(&row.printed()))));
+                    blocks.extend(written);
+                }
+                Section::Closing => {
+                    let ended_in_text = minutes.section(section).contains("kết thúc lúc");
+                    if !ended_in_text && let Some(line) = closing_line(meeting, BLANK) {
+                        blocks.push(Block::Line(clean(&line)));
+                    }
+                    blocks.extend(written);
+                }
+                _ => blocks.extend(written),
             }
             Part {
                 heading: section.heading().to_string(),
@@ -426,19 +451,6 @@ fn sections(meeting: &Meeting, roll: &Roll, guests: &[String]) -> Vec<Part> {
             }
         })
         .collect()
-}
-
-/// The template's opening, filled from the meeting record.
-fn opening_facts(meeting: &Meeting) -> MinutesText {
-    let approval = meeting.approval.as_ref();
-    MinutesText::template(&TemplateFacts {
-        date: meeting.date,
-        time: meeting.time,
-        place: meeting.place.as_deref(),
-        chair: approval.and_then(|a| a.chair.as_deref()),
-        secretary: approval.and_then(|a| a.secretary.as_deref()),
-        previous_assignments: None,
-    })
 }
 
 /// "Vắng có lý do: 1 (Ngô Thị Dung — ốm)": a count, and who when there is anyone.
@@ -549,34 +561,31 @@ fn amendments(meeting: &Meeting) -> Option<Part> {
     })
 }
 
-/// A name as it goes beneath a signature: the role is the block's heading already, so
-/// "đồng chí Phạm Ngọc Đường, Bí thư Chi bộ" (as a chair is named in the minutes' text) is
-/// signed "Phạm Ngọc Đường". A name holds no comma; what follows one is a title.
-fn bare_name(text: &str) -> String {
-    let name = text.split(',').next().unwrap_or(text).trim();
-    let lower = name.to_lowercase();
-    let name = ["đồng chí ", "đ/c ", "đ/c. ", "đc "]
-        .into_iter()
-        .find(|p| lower.starts_with(p))
-        .map_or(name, |p| name[p.len()..].trim_start());
-    name.to_string()
-}
-
-/// The secretary left and the chair right, named once the minutes are approved.
+/// The secretary left and the chair right, named once the minutes are approved: as the
+/// approval names them, else as the meeting's facts do.
 fn signatures(meeting: &Meeting) -> [Signature; 2] {
     let approval = meeting.approval.as_ref();
-    let name = |name: Option<&String>| {
-        name.map(|n| bare_name(&clean(n.trim())))
+    let name = |named: Option<&String>, fact: Option<&String>| {
+        approval?;
+        named
+            .or(fact)
+            .map(|n| bare_name(&clean(n.trim())))
             .filter(|n| !n.trim().is_empty())
     };
     [
         Signature {
             role: "THƯ KÝ",
-            name: name(approval.and_then(|a| a.secretary.as_ref())),
+            name: name(
+                approval.and_then(|a| a.secretary.as_ref()),
+                meeting.secretary.as_ref(),
+            ),
         },
         Signature {
             role: "CHỦ TRÌ",
-            name: name(approval.and_then(|a| a.chair.as_ref())),
+            name: name(
+                approval.and_then(|a| a.chair.as_ref()),
+                meeting.chair.as_ref(),
+            ),
         },
     ]
 }

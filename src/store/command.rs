@@ -12,8 +12,9 @@ use super::{
     Classified, Graded, MeetingDraft, MeetingWrite, RollChange, RollChanged, Store, StoreError,
 };
 use crate::domain::{
-    Amendment, Approval, ClassificationConfig, DocumentBody, DocumentInfo, Draft, Grade, Meeting,
-    MeetingId, Member, MemberId, OrgId, OrgUnit, PlanDetails, StatusChange, Vote,
+    Amendment, Approval, Assignment, ClassificationConfig, DocumentBody, DocumentInfo, Draft,
+    Grade, Meeting, MeetingFacts, MeetingId, Member, MemberId, OrgId, OrgUnit, PlanDetails,
+    StatusChange, Vote,
 };
 
 /// One change, named for what it does; each runs the `Writer` function of the same name.
@@ -85,6 +86,16 @@ pub enum Command {
     RecordVote {
         meeting: MeetingId,
         vote: Option<Vote>,
+    },
+    /// `record_facts`: the facts of the minutes' first section.
+    RecordFacts {
+        meeting: MeetingId,
+        facts: MeetingFacts,
+    },
+    /// `record_assignments`: who does what by when, section VIII.
+    RecordAssignments {
+        meeting: MeetingId,
+        rows: Vec<Assignment>,
     },
     /// `record_decisions`: what a committee meeting decided for the agenda.
     RecordDecisions {
@@ -301,6 +312,12 @@ impl Command {
             }
             Command::RecordVote { meeting, vote } => {
                 w.record_vote(meeting, vote).map(Done::Meeting)
+            }
+            Command::RecordFacts { meeting, facts } => {
+                w.record_facts(meeting, facts).map(Done::Meeting)
+            }
+            Command::RecordAssignments { meeting, rows } => {
+                w.record_assignments(meeting, rows).map(Done::Meeting)
             }
             Command::RecordDecisions { meeting, text } => {
                 w.record_decisions(meeting, text).map(Done::Meeting)

@@ -16,15 +16,17 @@ use super::tables::*;
 use super::{MAGIC, Store, StoreError};
 use crate::domain::YearMonth;
 use crate::domain::date::{days, opt_clock, opt_days};
+use crate::domain::minutes::bare_name;
+use crate::domain::prep::DocumentInfo;
 use crate::domain::stats::recount;
 use crate::domain::text::{fold, folded_suffixes};
 use crate::domain::{
     Amendment, Approval, BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member,
-    MemberId, OrgId, OrgKind, OrgUnit, RuleChange, ScheduleRule, Sex, StatusChange,
+    MemberId, OrgId, OrgKind, OrgUnit, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -41,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     count_exempt_from_statuses,
     count_meetings_without_roll,
     count_exempt_who_moved_on,
+    record_minutes_facts,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -246,9 +249,9 @@ struct MeetingV5 {
     place: Option<String>,
 }
 
-impl From<MeetingV5> for Meeting {
-    fn from(old: MeetingV5) -> Meeting {
-        Meeting {
+impl From<MeetingV5> for MeetingV11 {
+    fn from(old: MeetingV5) -> MeetingV11 {
+        MeetingV11 {
             id: old.id,
             org: old.org,
             kind: old.kind,
@@ -272,6 +275,116 @@ impl From<MeetingV5> for Meeting {
             sent_at: None,
             vote: None,
             decisions: None,
+        }
+    }
+}
+
+impl From<MeetingV5> for Meeting {
+    fn from(old: MeetingV5) -> Meeting {
+        Meeting::from(MeetingV11::from(old))
+    }
+}
+
+/// A meeting as schemas 6 to 11 stored it: before the minutes' facts were fields.
+#[derive(Serialize, Deserialize)]
+struct MeetingV11 {
+    id: MeetingId,
+    org: OrgId,
+    kind: MeetingKind,
+    #[serde(with = "days")]
+    date: NaiveDate,
+    #[serde(with = "opt_days")]
+    planned: Option<NaiveDate>,
+    attendance: Vec<(MemberId, Mark)>,
+    excuses: Vec<(MemberId, String)>,
+    guests: Vec<MemberId>,
+    topic: Option<String>,
+    minutes: Option<String>,
+    minutes_saved_at: Option<chrono::NaiveDateTime>,
+    approval: Option<Approval>,
+    amendments: Vec<Amendment>,
+    state: MeetingState,
+    #[serde(with = "opt_clock")]
+    time: Option<NaiveTime>,
+    #[serde(with = "opt_clock")]
+    end_time: Option<NaiveTime>,
+    place: Option<String>,
+    agenda: Vec<String>,
+    drafter: Option<MemberId>,
+    documents: Vec<DocumentInfo>,
+    sent_at: Option<chrono::NaiveDateTime>,
+    vote: Option<Vote>,
+    decisions: Option<String>,
+}
+
+/// The chair and minutes secretary of a meeting stored before they were fields: those
+/// named at approval, else those its opening names.
+impl From<MeetingV11> for Meeting {
+    fn from(old: MeetingV11) -> Meeting {
+        let mut meeting = Meeting {
+            id: old.id,
+            org: old.org,
+            kind: old.kind,
+            date: old.date,
+            planned: old.planned,
+            attendance: old.attendance,
+            excuses: old.excuses,
+            guests: old.guests,
+            topic: old.topic,
+            minutes: old.minutes,
+            minutes_saved_at: old.minutes_saved_at,
+            approval: old.approval,
+            amendments: old.amendments,
+            state: old.state,
+            time: old.time,
+            end_time: old.end_time,
+            place: old.place,
+            agenda: old.agenda,
+            drafter: old.drafter,
+            documents: old.documents,
+            sent_at: old.sent_at,
+            vote: old.vote,
+            decisions: old.decisions,
+            chair: None,
+            secretary: None,
+            assignments: Vec::new(),
+        };
+        let approved = meeting.approval.clone().unwrap_or_default();
+        let (chair, secretary) = meeting.signers();
+        meeting.chair = approved.chair.map(|n| bare_name(&n)).or(chair);
+        meeting.secretary = approved.secretary.map(|n| bare_name(&n)).or(secretary);
+        meeting
+    }
+}
+
+/// Steps 6 to 11 write meetings back in the layout of their own schema: what later
+/// schemas added is not there yet.
+impl From<Meeting> for MeetingV11 {
+    fn from(new: Meeting) -> MeetingV11 {
+        MeetingV11 {
+            id: new.id,
+            org: new.org,
+            kind: new.kind,
+            date: new.date,
+            planned: new.planned,
+            attendance: new.attendance,
+            excuses: new.excuses,
+            guests: new.guests,
+            topic: new.topic,
+            minutes: new.minutes,
+            minutes_saved_at: new.minutes_saved_at,
+            approval: new.approval,
+            amendments: new.amendments,
+            state: new.state,
+            time: new.time,
+            end_time: new.end_time,
+            place: new.place,
+            agenda: new.agenda,
+            drafter: new.drafter,
+            documents: new.documents,
+            sent_at: new.sent_at,
+            vote: new.vote,
+            decisions: new.decisions,
         }
     }
 }
@@ -435,9 +548,9 @@ fn build_rollups(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// gain the plans, documents and absentees of every month, are counted again.
 fn prepare_plans_and_absences(txn: &WriteTransaction) -> Result<(), StoreError> {
     reencode::<OrgUnitV5, OrgUnit>(txn, ORGS)?;
-    reencode::<MeetingV5, Meeting>(txn, MEETINGS)?;
+    reencode::<MeetingV5, MeetingV11>(txn, MEETINGS)?;
     reencode::<MemberV5, Member>(txn, MEMBERS)?;
-    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let records = read_records::<OrgUnit, Member, MeetingV11>(txn)?;
     let mut absences = txn.open_table(MEMBER_ABSENCES)?;
     for ((member, month), count) in recount_absences(&records.2) {
         absences.insert((member, month.key()), count)?;
@@ -469,7 +582,7 @@ fn add_classification_tables(_txn: &WriteTransaction) -> Result<(), StoreError> 
 /// becomes one, and the roll-ups are counted again from the records. The mark is new in
 /// the stored layout, so an older chibo must refuse the file rather than misread it.
 fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
-    let (orgs, members, mut meetings) = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let (orgs, members, mut meetings) = read_records::<OrgUnit, Member, MeetingV11>(txn)?;
     let exempt_on = |id: MemberId, day: NaiveDate| {
         members
             .get(&id.0)
@@ -485,7 +598,8 @@ fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
             }
         }
         if changed {
-            table.insert(meeting.id.0, encode(meeting).as_slice())?;
+            let stored = MeetingV11::from(meeting.clone());
+            table.insert(meeting.id.0, encode(&stored).as_slice())?;
         }
     }
     drop(table);
@@ -498,7 +612,7 @@ fn mark_exempt_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// roll-up row is counted again with `attendance::counts_exempt_at`. An older chibo would
 /// write the old count into the new rows, so it must refuse the file.
 fn count_exempt_from_statuses(txn: &WriteTransaction) -> Result<(), StoreError> {
-    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let records = read_records::<OrgUnit, Member, MeetingV11>(txn)?;
     recount_rollups(txn, &records)
 }
 
@@ -507,7 +621,7 @@ fn count_exempt_from_statuses(txn: &WriteTransaction) -> Result<(), StoreError> 
 /// roll-up row, so every row is thrown away and counted again from the records, which do not
 /// change; an older chibo cannot read the new rows, so it must refuse the file.
 fn count_meetings_without_roll(txn: &WriteTransaction) -> Result<(), StoreError> {
-    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let records = read_records::<OrgUnit, Member, MeetingV11>(txn)?;
     recount_rollups(txn, &records)
 }
 
@@ -516,7 +630,7 @@ fn count_meetings_without_roll(txn: &WriteTransaction) -> Result<(), StoreError>
 /// index is built from every member's former branches, and every roll-up row counted again;
 /// an older chibo would leave the index behind its writes, so it must refuse the file.
 fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
-    let records = read_records::<OrgUnit, Member, Meeting>(txn)?;
+    let records = read_records::<OrgUnit, Member, MeetingV11>(txn)?;
     let mut index = txn.open_table(ORG_FORMER_MEMBERS)?;
     for member in records.1.values() {
         for former in &member.former_orgs {
@@ -525,6 +639,13 @@ fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
     }
     drop(index);
     recount_rollups(txn, &records)
+}
+
+/// 11 → 12: a meeting's chair, minutes secretary and assignments are fields of its own,
+/// no longer only lines of its minutes. Every meeting is re-encoded with those named at
+/// approval, else in the opening's text; the minutes' text is kept as it was.
+fn record_minutes_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
+    reencode::<MeetingV11, Meeting>(txn, MEETINGS)
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A

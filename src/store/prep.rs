@@ -16,8 +16,9 @@ use crate::domain::prep::{self, Lateness, PlanMonth};
 use crate::domain::schedule::settings_for_month;
 use crate::domain::text::person_key;
 use crate::domain::{
-    DocumentBody, DocumentInfo, Flag, Meeting, MeetingId, MeetingKind, MeetingState, Member,
-    MinutesError, OrgId, OrgUnit, PlanDetails, Quorum, Roll, RollEntry, Vote, YearMonth,
+    Assignment, DocumentBody, DocumentInfo, Flag, Meeting, MeetingFacts, MeetingId, MeetingKind,
+    MeetingState, Member, MinutesError, OrgId, OrgUnit, PlanDetails, Quorum, Roll, RollEntry, Vote,
+    YearMonth,
 };
 
 /// The deadlines of one branch's plan for a month.
@@ -322,6 +323,32 @@ impl Writer<'_> {
             return Err(MinutesError::Approved.into());
         }
         meeting.set_vote(vote)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Records the facts of section I of meeting `id`'s minutes: its times, place, chair
+    /// and minutes secretary; approved minutes lock them.
+    pub fn record_facts(
+        &mut self,
+        id: MeetingId,
+        facts: MeetingFacts,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.meeting_to_change(id)?;
+        meeting.set_facts(facts)?;
+        self.put_meeting(&meeting)?;
+        Ok(meeting)
+    }
+
+    /// Replaces the assignments of section VIII of meeting `id`'s minutes; approved minutes
+    /// lock them.
+    pub fn record_assignments(
+        &mut self,
+        id: MeetingId,
+        rows: Vec<Assignment>,
+    ) -> Result<Meeting, StoreError> {
+        let mut meeting = self.meeting_to_change(id)?;
+        meeting.set_assignments(rows)?;
         self.put_meeting(&meeting)?;
         Ok(meeting)
     }

@@ -876,6 +876,14 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "gỡ một tài liệu khỏi kế hoạch (hỏi trước)",
             "remove a document from the plan (asks first)",
         ),
+        (_, A::Facts) => (
+            "giờ bắt đầu, kết thúc, địa điểm, chủ trì, thư ký: in vào mục I và IX",
+            "start, end, place, chair, minutes secretary: printed in sections I and IX",
+        ),
+        (_, A::AssignTasks) => (
+            "phân công: ai, việc gì, hạn nào (chọn người bằng cách gõ tên); in vào mục VIII",
+            "assignments: who, what, by when (type a name to pick); printed in section VIII",
+        ),
         (_, A::Vote) => (
             "biểu quyết nghị quyết (họp chi ủy: quyết định nội dung sinh hoạt)",
             "the vote on the resolution (a committee meeting: what it decided for the agenda)",
@@ -979,6 +987,8 @@ pub fn hint(lang: Lang, context: Context, action: Action) -> &'static str {
         (_, A::Attach) => ("đính kèm", "attach"),
         (_, A::SendPlan) => ("gửi kế hoạch", "send plan"),
         (_, A::Vote) => ("biểu quyết", "vote"),
+        (_, A::Facts) => ("giờ, chủ trì", "times, chair"),
+        (_, A::AssignTasks) => ("phân công", "assignments"),
         (_, A::RemoveDocument) => ("gỡ tài liệu", "remove document"),
         (_, A::WriteDocument) => ("soạn tài liệu", "write document"),
         (_, A::NextDocument) => ("tài liệu khác", "other document"),
@@ -1172,6 +1182,94 @@ pub mod record {
             (Some(when), None) => lang.pick(format!("Đã duyệt {when}"), format!("Approved {when}")),
             _ => lang.pick("Đã duyệt", "Approved").to_string(),
         }
+    }
+
+    /// Section I's facts as the record shows them above the text.
+    pub fn opening_facts(lang: Lang, m: &crate::domain::Meeting) -> Vec<String> {
+        let none = lang.pick("(chưa ghi)", "(not recorded)");
+        let clock = |t: Option<chrono::NaiveTime>| t.map_or(none.to_string(), format_clock);
+        let text = |t: &Option<String>| t.clone().unwrap_or_else(|| none.to_string());
+        vec![
+            lang.pick(
+                format!(
+                    "Bắt đầu: {} · Kết thúc: {}",
+                    clock(m.time),
+                    clock(m.end_time)
+                ),
+                format!("Starts: {} · Ends: {}", clock(m.time), clock(m.end_time)),
+            ),
+            lang.pick(
+                format!("Địa điểm: {}", text(&m.place)),
+                format!("Place: {}", text(&m.place)),
+            ),
+            lang.pick(
+                format!(
+                    "Chủ trì: {} · Thư ký: {}",
+                    text(&m.chair),
+                    text(&m.secretary)
+                ),
+                format!(
+                    "Chair: {} · Minutes secretary: {}",
+                    text(&m.chair),
+                    text(&m.secretary)
+                ),
+            ),
+        ]
+    }
+
+    pub fn vote_fact(lang: Lang, verdict: Option<String>) -> String {
+        verdict.unwrap_or_else(|| {
+            lang.pick("Biểu quyết: (chưa ghi)", "Vote: (not recorded)")
+                .to_string()
+        })
+    }
+
+    /// Section VIII's rows: "Ngô Thị Dung — thu đảng phí — 30/12/2026".
+    pub fn assignment_facts(lang: Lang, rows: &[crate::domain::Assignment]) -> Vec<String> {
+        if rows.is_empty() {
+            return vec![
+                lang.pick("Chưa phân công việc nào", "No task assigned yet")
+                    .to_string(),
+            ];
+        }
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let due = row.due.map(|d| format!(" — {}", lang.date(d)));
+                format!(
+                    "{}. {} — {}{}",
+                    i + 1,
+                    row.who,
+                    row.task,
+                    due.unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    pub fn closing_fact(lang: Lang, end: Option<chrono::NaiveTime>) -> String {
+        match end {
+            Some(end) => lang.pick(
+                format!("Kết thúc lúc {}", format_clock(end)),
+                format!("Ended at {}", format_clock(end)),
+            ),
+            None => lang
+                .pick("Giờ kết thúc: (chưa ghi)", "End time: (not recorded)")
+                .to_string(),
+        }
+    }
+
+    /// Under the facts, what changes them.
+    pub fn facts_key(lang: Lang, key: &str) -> String {
+        lang.pick(
+            format!("{key}: sửa các mục trên · phần dưới: ghi thêm"),
+            format!("{key}: change the above · below: notes"),
+        )
+    }
+
+    /// Under the facts of minutes that cannot change.
+    pub fn facts_below(lang: Lang) -> &'static str {
+        lang.pick("─── ghi thêm ───", "─── notes ───")
     }
 
     pub fn not_approved(lang: Lang) -> &'static str {

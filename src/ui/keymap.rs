@@ -192,6 +192,8 @@ actions! {
     SendPlan => "send_plan",
     Attach => "attach",
     Vote => "vote",
+    Facts => "facts",
+    AssignTasks => "assign_tasks",
     RemoveDocument => "remove_document",
     WriteDocument => "write_document",
     NextDocument => "next_document",
@@ -387,6 +389,8 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Roll, Action::Approve, &["f9"]),
     (Context::Roll, Action::Amend, &["f7"]),
     (Context::Roll, Action::Vote, &["f8"]),
+    (Context::Roll, Action::Facts, &["f3"]),
+    (Context::Roll, Action::AssignTasks, &["f4"]),
     (Context::Roll, Action::Export, &["f6"]),
     // Letters, digits and Space are text in the minutes, so only other keys are bound here;
     // arrows, Backspace, Enter and the rest of the editing keys belong to the editor.
@@ -400,6 +404,8 @@ pub const DEFAULTS: &[(Context, Action, &[&str])] = &[
     (Context::Minutes, Action::Approve, &["f9"]),
     (Context::Minutes, Action::Amend, &["f7"]),
     (Context::Minutes, Action::Vote, &["f8"]),
+    (Context::Minutes, Action::Facts, &["f3"]),
+    (Context::Minutes, Action::AssignTasks, &["f4"]),
     (Context::Minutes, Action::Export, &["f6"]),
     (Context::Document, Action::Save, &["ctrl-s"]),
     (Context::Document, Action::NextField, &["tab"]),

@@ -8,8 +8,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::{
-    Amendment, Approval, BranchType, Classification, DocumentBody, Mark, MeetingKind, MeetingState,
-    OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
+    Amendment, Approval, Assignment, BranchType, Classification, DocumentBody, Mark, MeetingKind,
+    MeetingState, OrgKind, RoleKind, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
 };
 
 /// A fast hash for the import's own keys (codes, cards, ids). The input is the user's own
@@ -197,6 +197,9 @@ pub struct MeetingRec {
     pub sent_at: Option<NaiveDateTime>,
     pub vote: Option<Vote>,
     pub decisions: Option<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    pub assignments: Vec<Assignment>,
 }
 
 /// A document of a meeting, named by the meeting's organisation, day and kind.

@@ -10,7 +10,9 @@ use super::fields::Fields;
 use super::json::{Pairs, Text, Texts, non_empty};
 use crate::domain::date::{format_clock, format_moment};
 use crate::domain::limits::TextKind;
-use crate::domain::{Amendment, Approval, Mark, Meeting, MeetingKind, MeetingState, Vote};
+use crate::domain::{
+    Amendment, Approval, Assignment, Mark, Meeting, MeetingKind, MeetingState, Vote,
+};
 use crate::io::problem::Problem;
 
 #[derive(Serialize, Deserialize)]
@@ -55,6 +57,12 @@ pub struct MeetingLine<'a> {
     decisions: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vote: Option<VoteLine>,
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    chair: Option<Text<'a>>,
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    secretary: Option<Text<'a>>,
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    assignments: Option<Vec<AssignmentLine<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approved: Option<bool>,
     /// Only when the approval says more than that it happened.
@@ -87,6 +95,18 @@ pub struct ApprovalLine<'a> {
     chair: Option<Text<'a>>,
     #[serde(borrow, skip_serializing_if = "Option::is_none")]
     secretary: Option<Text<'a>>,
+}
+
+/// `{"who":"Ngô Thị Dung","task":"thu đảng phí quý IV","due":"2026-12-30"}`
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentLine<'a> {
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    who: Option<Text<'a>>,
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    task: Option<Text<'a>>,
+    #[serde(borrow, skip_serializing_if = "Option::is_none")]
+    due: Option<Text<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -152,6 +172,15 @@ impl<'a> MeetingLine<'a> {
             minutes: meeting.minutes.as_deref().map(Text::from),
             decisions: meeting.decisions.as_deref().map(Text::from),
             vote: meeting.vote.map(VoteLine::written),
+            chair: meeting.chair.as_deref().map(Text::from),
+            secretary: meeting.secretary.as_deref().map(Text::from),
+            assignments: non_empty(
+                meeting
+                    .assignments
+                    .iter()
+                    .map(AssignmentLine::written)
+                    .collect(),
+            ),
             approved: meeting.is_approved().then_some(true),
             approval: meeting.approval.as_ref().and_then(ApprovalLine::written),
             amendments: non_empty(
@@ -218,6 +247,9 @@ impl<'a> MeetingLine<'a> {
             });
         }
         let vote = self.vote.and_then(|v| v.check(state, &attendance, f));
+        let chair = f.optional("chair", TextKind::PersonName, self.chair.as_deref());
+        let secretary = f.optional("secretary", TextKind::PersonName, self.secretary.as_deref());
+        let assignments = assignments(self.assignments.unwrap_or_default(), f);
         let approved = self.approved.unwrap_or(false);
         let approval = approval(self.approval, approved, f);
         let amendments = amendments(self.amendments.unwrap_or_default(), approved, f);
@@ -246,6 +278,9 @@ impl<'a> MeetingLine<'a> {
             sent_at,
             vote,
             decisions,
+            chair: chair.map(Cow::into_owned),
+            secretary: secretary.map(Cow::into_owned),
+            assignments,
         };
         batch.meetings.push(record);
     }
@@ -351,6 +386,38 @@ impl<'a> AmendmentLine<'a> {
             text: Some(Text::from(amendment.text.as_str())),
         }
     }
+}
+
+impl<'a> AssignmentLine<'a> {
+    fn written(row: &'a Assignment) -> Self {
+        AssignmentLine {
+            who: Some(Text::from(row.who.as_str())),
+            task: Some(Text::from(row.task.as_str())),
+            due: row.due.map(Text::day),
+        }
+    }
+}
+
+/// Section VIII's table: each row names who and what, and may say by when.
+fn assignments(lines: Vec<AssignmentLine<'_>>, f: &mut Fields<'_>) -> Vec<Assignment> {
+    let mut rows = Vec::with_capacity(lines.len());
+    for line in lines {
+        let who = f.required("assignments.who", TextKind::PersonName, line.who.as_deref());
+        let task = f.required(
+            "assignments.task",
+            TextKind::AgendaItem,
+            line.task.as_deref(),
+        );
+        let due = f.opt_date("assignments.due", line.due.as_deref());
+        if let (Some(who), Some(task)) = (who, task) {
+            rows.push(Assignment {
+                who: who.into_owned(),
+                task: task.into_owned(),
+                due,
+            });
+        }
+    }
+    rows
 }
 
 fn amendments(lines: Vec<AmendmentLine<'_>>, approved: bool, f: &mut Fields<'_>) -> Vec<Amendment> {

@@ -1363,6 +1363,9 @@ fn write_meeting(
         sent_at: record.sent_at,
         vote: record.vote,
         decisions: record.decisions.take(),
+        chair: record.chair.take(),
+        secretary: record.secretary.take(),
+        assignments: std::mem::take(&mut record.assignments),
     };
     for (info, doc) in meeting.documents.iter().zip(&docs) {
         w.put_document_bytes(meeting.id, info.no, doc.body.bytes())?;

@@ -159,12 +159,12 @@ fn written_text_is_laid_out_safe_and_every_section_is_there() {
     for (part, section) in doc_sections.iter().zip(Section::ALL) {
         assert_eq!(part.heading, section.heading());
     }
-    // Nothing written in the opening: the meeting's own facts, then the roll.
+    // The meeting's own facts, then the roll.
     assert_eq!(
         doc_sections[0].blocks[..2],
         [
-            Block::Line("Thời gian: 19:30, ngày 07/11/2026".into()),
-            Block::Line("Địa điểm: Nhà văn hóa\u{FFFD}[31m khu 2".into()),
+            Block::Line("Thời gian: bắt đầu lúc 19 giờ 30, ngày 07/11/2026.".into()),
+            Block::Line("Địa điểm: Nhà văn hóa\u{FFFD}[31m khu 2.".into()),
         ]
     );
     assert!(doc_sections[0].blocks.contains(&Block::Label(ROLL.into())));
@@ -279,5 +279,69 @@ fn the_roll_counts_and_names_who_was_away_and_why() {
             format!("Vắng không có lý do: {BLANK}"),
             "Đại biểu cấp trên dự: không có".to_string(),
         ]
+    );
+}
+
+#[test]
+fn minutes_written_before_the_facts_were_fields_print_their_own_opening_and_no_placeholder() {
+    let mut m = meeting(MeetingKind::Regular);
+    m.time = chrono::NaiveTime::from_hms_opt(19, 30, 0);
+    let mut text = MinutesText::default();
+    text.set(
+        Section::Opening,
+        "Thời gian: 19:30, ngày 07/11/2026\nĐịa điểm: ...\nChủ trì: đồng chí Lan",
+    );
+    text.set(
+        Section::Resolution,
+        "Biểu quyết: ... tán thành, ... không tán thành, ... không biểu quyết.",
+    );
+    text.set(Section::Assignments, "- Ai: ... — Việc: ... — Hạn: ...");
+    text.set(
+        Section::Closing,
+        "Cuộc họp kết thúc lúc 21 giờ cùng ngày. Biên bản đã được đọc lại.",
+    );
+    m.minutes = Some(text.to_text());
+    let parts = sections(&m, &Roll::default(), &[]);
+    let opening: Vec<&Block> = parts[0].blocks.iter().take(3).collect();
+    assert_eq!(
+        opening,
+        [
+            &Block::Line("Thời gian: 19:30, ngày 07/11/2026".into()),
+            &Block::Line("Chủ trì: đồng chí Lan".into()),
+            &Block::Label(ROLL.into()),
+        ]
+    );
+    assert!(parts[Section::Resolution.index()].blocks.is_empty());
+    assert!(parts[Section::Assignments.index()].blocks.is_empty());
+    assert_eq!(
+        parts[Section::Closing.index()].blocks,
+        [Block::Line(
+            "Cuộc họp kết thúc lúc 21 giờ cùng ngày. Biên bản đã được đọc lại.".into()
+        )]
+    );
+}
+
+#[test]
+fn the_vote_assignments_and_end_time_print_from_their_fields() {
+    let mut m = meeting(MeetingKind::Regular);
+    m.end_time = chrono::NaiveTime::from_hms_opt(21, 15, 0);
+    m.assignments = vec![crate::domain::Assignment {
+        who: "Ngô Thị Dung".into(),
+        task: "thu đảng phí".into(),
+        due: Some(day(2026, 11, 30)),
+    }];
+    m.minutes = Some(MinutesText::default().to_text());
+    let parts = sections(&m, &Roll::default(), &[]);
+    assert_eq!(
+        parts[Section::Assignments.index()].blocks,
+        [Block::Item(
+            "Giao đồng chí Ngô Thị Dung: thu đảng phí; thời hạn hoàn thành: 30/11/2026.".into()
+        )]
+    );
+    assert_eq!(
+        parts[Section::Closing.index()].blocks,
+        [Block::Line(
+            "Cuộc họp kết thúc lúc 21 giờ 15 cùng ngày.".into()
+        )]
     );
 }

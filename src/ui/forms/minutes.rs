@@ -14,9 +14,8 @@ use super::field::{Field, Fields};
 use super::words::Word;
 use super::{Done, Edit, Form, Plan, Refusal};
 use crate::domain::limits::TextKind;
-use crate::domain::minutes::chair_and_secretary;
 use crate::domain::text::fold;
-use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId, MinutesText};
+use crate::domain::{Amendment, Approval, Lang, Mark, MeetingId, MemberId};
 use crate::store::{Command, Reader, RollChange};
 use crate::ui::app::Msg;
 use crate::ui::keymap::{Action, Context};
@@ -100,19 +99,26 @@ const CONFIRM: usize = 2;
 /// cannot be undone, is never one Enter too many.
 const CONFIRM_WORDS: [&str; 2] = ["duyet", "approve"];
 
-/// Approving the minutes: who chaired, who kept the minutes. The names are offered from
-/// the opening section when it names them.
+/// Approving the minutes: who chaired, who kept the minutes. The names offered are those
+/// the facts record (or older minutes' opening names), the chair else the branch's
+/// secretary.
 struct Approve {
     meeting: MeetingId,
     stamp: Stamp,
 }
 
-pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp) -> Form {
-    let (chair, secretary) = chair_and_secretary(text);
+pub fn approve(
+    lang: Lang,
+    meeting: &crate::domain::Meeting,
+    usual_chair: Option<&str>,
+    stamp: Stamp,
+) -> Form {
+    let (chair, secretary) = meeting.signers();
+    let chair = chair.as_deref().or(usual_chair);
     let fields = vec![
         Field::text(
             &words(lang, "Chủ trì", "Chair"),
-            chair.as_deref().unwrap_or(""),
+            chair.unwrap_or(""),
         )
         .required(),
         Field::text(
@@ -131,7 +137,10 @@ pub fn approve(lang: Lang, meeting: MeetingId, text: &MinutesText, stamp: Stamp)
     Form::new(
         words(lang, "Duyệt biên bản", "Approve the minutes"),
         fields,
-        Approve { meeting, stamp },
+        Approve {
+            meeting: meeting.id,
+            stamp,
+        },
     )
 }
 
@@ -410,5 +419,222 @@ impl Overlay for ResumeDraft {
             &self.question
         };
         render_question(frame, area, question, ui);
+    }
+}
+
+/// The fields of the facts form, by position.
+mod facts_at {
+    pub const START: usize = 0;
+    pub const END: usize = 1;
+    pub const PLACE: usize = 2;
+    pub const CHAIR: usize = 3;
+    pub const SECRETARY: usize = 4;
+}
+
+/// The people a meeting's record may name: the members on its roll and the guests from
+/// above, each once, after "nobody named yet".
+fn people(lang: Lang, roll: &[String], guests: &[String], named: &[Option<&str>]) -> Vec<String> {
+    let mut names = vec![words(lang, "(chưa ghi)", "(not recorded)")];
+    let stored = named.iter().flatten().map(|n| n.to_string());
+    for name in roll.iter().chain(guests).cloned().chain(stored) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The option of `names` that is `name`; the first ("not recorded") when none.
+fn named_at(names: &[String], name: Option<&str>) -> usize {
+    name.and_then(|n| names.iter().skip(1).position(|o| o == n))
+        .map_or(0, |i| i + 1)
+}
+
+/// `names[at]`, or nobody for the first option.
+fn picked(names: &[String], at: usize) -> Option<String> {
+    (at > 0).then(|| names.get(at).cloned()).flatten()
+}
+
+/// The facts of section I, F3 on the record: times as people say them ("19h30", "7 giờ
+/// tối"), the place, and the chair and minutes secretary picked by typing a name.
+struct FactsForm {
+    meeting: MeetingId,
+    names: Vec<String>,
+}
+
+/// Who the record may name, for its facts and assignments.
+pub struct People<'a> {
+    /// The members on the roll, in the roll's order.
+    pub roll: &'a [String],
+    /// The guests from above recorded at the meeting.
+    pub guests: &'a [String],
+}
+
+pub fn facts(
+    lang: Lang,
+    meeting: &crate::domain::Meeting,
+    people_here: People<'_>,
+    usual_chair: Option<&str>,
+) -> Form {
+    use super::meeting::time_field;
+    use super::words::Word as W;
+    let chair = meeting.chair.as_deref().or(usual_chair);
+    let secretary = meeting.secretary.as_deref();
+    let names = people(
+        lang,
+        people_here.roll,
+        people_here.guests,
+        &[chair, secretary],
+    );
+    let pick_hint = words(
+        lang,
+        "gõ vài chữ của tên để chọn, ←/→ người khác",
+        "type part of the name to pick, ←/→ for another",
+    );
+    let fields = vec![
+        time_field(W::Start, meeting.time, lang),
+        time_field(W::End, meeting.end_time, lang),
+        Field::text(W::Place.get(lang), meeting.place.as_deref().unwrap_or("")),
+        Field::choice(
+            &words(lang, "Chủ trì", "Chair"),
+            names.clone(),
+            named_at(&names, chair),
+        )
+        .with_hint(pick_hint.clone()),
+        Field::choice(
+            &words(lang, "Thư ký", "Minutes secretary"),
+            names.clone(),
+            named_at(&names, secretary),
+        )
+        .with_hint(pick_hint),
+    ];
+    let title = words(
+        lang,
+        "Thời gian, địa điểm, chủ trì, thư ký",
+        "Time, place, chair, secretary",
+    );
+    let edit = FactsForm {
+        meeting: meeting.id,
+        names,
+    };
+    Form::new(title, fields, edit)
+}
+
+impl Edit for FactsForm {
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        use super::meeting::time_span;
+        let (time, end_time) = time_span(fields, (facts_at::START, facts_at::END), lang)?;
+        let facts = crate::domain::MeetingFacts {
+            time,
+            end_time,
+            place: fields.optional_text(facts_at::PLACE, TextKind::Place, lang)?,
+            chair: picked(&self.names, fields.choice(facts_at::CHAIR)),
+            secretary: picked(&self.names, fields.choice(facts_at::SECRETARY)),
+        };
+        let command = Command::RecordFacts {
+            meeting: self.meeting,
+            facts,
+        };
+        let recorded = words(lang, "Đã ghi thông tin cuộc họp", "Meeting facts recorded");
+        Ok(Plan::run(command, Done::new(recorded)))
+    }
+}
+
+/// Empty rows the assignments form offers beyond those recorded: a row shows once the one
+/// above it has a task, so the table grows as it is filled.
+const MORE_ASSIGNMENTS: usize = 10;
+
+/// Fields per row of the assignments: who, what, by when.
+const ROW: usize = 3;
+
+/// Section VIII as a table, F4 on the record: who (picked by typing a name), what, by
+/// when. A row with no task is left out.
+struct AssignmentsForm {
+    meeting: MeetingId,
+    names: Vec<String>,
+    rows: usize,
+}
+
+pub fn assignments(lang: Lang, meeting: &crate::domain::Meeting, people_here: People<'_>) -> Form {
+    let stored: Vec<Option<&str>> = meeting
+        .assignments
+        .iter()
+        .map(|a| Some(a.who.as_str()))
+        .collect();
+    let names = people(lang, people_here.roll, people_here.guests, &stored);
+    let rows = meeting.assignments.len() + MORE_ASSIGNMENTS;
+    let mut fields = Vec::with_capacity(rows * ROW);
+    for row in 0..rows {
+        let given = meeting.assignments.get(row);
+        let n = row + 1;
+        let who = given.map(|a| a.who.as_str());
+        fields.push(
+            Field::choice(
+                &lang.pick(format!("Ai ({n})"), format!("Who ({n})")),
+                names.clone(),
+                named_at(&names, who),
+            )
+            .with_hint(words(
+                lang,
+                "gõ vài chữ của tên để chọn, ←/→ người khác",
+                "type part of the name to pick, ←/→ for another",
+            )),
+        );
+        fields.push(Field::text(
+            &lang.pick(format!("Việc ({n})"), format!("Task ({n})")),
+            given.map_or("", |a| a.task.as_str()),
+        ));
+        fields.push(Field::date(
+            &lang.pick(format!("Hạn ({n})"), format!("Due ({n})")),
+            given.and_then(|a| a.due),
+            lang,
+        ));
+    }
+    let title = words(lang, "Phân công thực hiện", "Assignments");
+    let edit = AssignmentsForm {
+        meeting: meeting.id,
+        names,
+        rows,
+    };
+    Form::new(title, fields, edit)
+}
+
+impl Edit for AssignmentsForm {
+    /// A row shows when the one above it has a task, or when it has something itself.
+    fn shown(&self, fields: &Fields, index: usize) -> bool {
+        let row = index / ROW;
+        let filled = |row: usize| {
+            let at = row * ROW;
+            fields.choice(at) > 0 || !fields.text(at + 1).trim().is_empty()
+        };
+        row == 0 || filled(row) || !fields.text((row - 1) * ROW + 1).trim().is_empty()
+    }
+
+    fn plan(&self, fields: &Fields, _reader: &Reader, lang: Lang) -> Result<Plan, Refusal> {
+        let mut rows = Vec::new();
+        for row in 0..self.rows {
+            let at = row * ROW;
+            let task = fields.optional_text(at + 1, TextKind::AgendaItem, lang)?;
+            let who = picked(&self.names, fields.choice(at));
+            let due = fields.optional_date(at + 2, lang)?;
+            match (task, who) {
+                (Some(task), Some(who)) => rows.push(crate::domain::Assignment { who, task, due }),
+                (Some(_), None) => {
+                    let nobody = crate::domain::MinutesError::NobodyAssigned.message(lang);
+                    return Err(Refusal::at(at, nobody));
+                }
+                (None, _) => {}
+            }
+        }
+        let count = rows.len();
+        let command = Command::RecordAssignments {
+            meeting: self.meeting,
+            rows,
+        };
+        let recorded = lang.pick(
+            format!("Đã ghi {count} việc phân công"),
+            format!("{count} assignments recorded"),
+        );
+        Ok(Plan::run(command, Done::new(recorded)))
     }
 }

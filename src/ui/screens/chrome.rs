@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -94,9 +93,10 @@ pub fn status(frame: &mut Frame<'_>, area: Rect, status: Option<&Status>, ui: &U
     frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
 
-/// The keys of what has the keys (in `context`, `typing` when letters are text there),
-/// in the order it offers them, those that can run now first; keys of one command share a word ("j/k move"). What does not fit the width is
-/// left out from the end.
+/// The keys of what has the keys (in `context`, `typing` when letters are text there)
+/// that can run now, in the order it offers them; keys of one command share a word ("j/k
+/// move"). What would be refused is not offered (the help lists it, dimmed), and what does
+/// not fit the width is left out from the end.
 pub fn footer(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -106,10 +106,7 @@ pub fn footer(
 ) {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    // What can run comes first: a dimmed hint never pushes a live one off a narrow line.
-    let (live, dimmed): (Vec<&CommandInfo>, Vec<&CommandInfo>) =
-        commands.iter().partition(|c| c.enabled);
-    for command in live.into_iter().chain(dimmed) {
+    for command in commands.iter().filter(|c| c.enabled) {
         let group = command.actions;
         let keys: Option<Vec<String>> = group
             .iter()
@@ -130,13 +127,8 @@ pub fn footer(
             break;
         }
         used += cost;
-        // What cannot run now is still shown where it always is, dimmed.
-        let (key_style, word_style) = match command.enabled {
-            true => (ui.theme.key(), Style::default()),
-            false => (ui.theme.unavailable(), ui.theme.unavailable()),
-        };
-        spans.push(Span::styled(keys, key_style));
-        spans.push(Span::styled(format!(" {word}  "), word_style));
+        spans.push(Span::styled(keys, ui.theme.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 pub use self::render::render;
 pub use self::screen::open;
 use super::{scroll_to, step};
-use crate::domain::minutes::TemplateFacts;
+use crate::domain::minutes::{TemplateFacts, is_old_placeholder};
 use crate::domain::{
     Draft, Meeting, MeetingId, MemberId, MinutesText, OrgUnit, RoleKind, Roll, Section,
 };
@@ -233,28 +233,36 @@ impl MeetingRecord {
     }
 }
 
-/// The minutes a meeting starts from: its day, time and place, the branch secretary in the
-/// chair, and the assignments of the last regular meeting with minutes under the review.
+/// The minutes a meeting starts from: its facts are fields, so only the assignments of
+/// the last regular meeting with minutes go under the review, from its table or, for
+/// minutes older than the table, its section VIII.
 fn template(reader: &Reader, meeting: &Meeting) -> Result<MinutesText, StoreError> {
-    let chair = secretary_on(reader, meeting, meeting.date)?;
     let previous = reader.previous_minutes(meeting.org, meeting.date)?;
-    let assignments = previous
-        .as_ref()
-        .and_then(|m| m.minutes.as_deref())
-        .map(|text| {
-            MinutesText::parse(text)
-                .section(Section::Assignments)
-                .to_string()
-        });
-    let chair = chair.map(|name| format!("đồng chí {name}, Bí thư Chi bộ"));
+    let assignments = previous.as_ref().map(|m| {
+        if m.assignments.is_empty() {
+            let text = m.minutes.as_deref().unwrap_or("");
+            let section = MinutesText::parse(text);
+            let lines = section.section(Section::Assignments).lines();
+            let filled = lines.filter(|line| !is_old_placeholder(line));
+            filled.collect::<Vec<_>>().join("\n")
+        } else {
+            let rows = m
+                .assignments
+                .iter()
+                .map(|row| format!("- {}", row.printed()));
+            rows.collect::<Vec<_>>().join("\n")
+        }
+    });
     Ok(MinutesText::template(&TemplateFacts {
         date: meeting.date,
-        time: meeting.time,
-        place: meeting.place.as_deref(),
-        chair: chair.as_deref(),
-        secretary: None,
         previous_assignments: assignments.as_deref(),
     }))
+}
+
+/// The chair a meeting's facts offer when none is recorded: the branch's secretary on
+/// its day, as the statute has them chair.
+pub fn usual_chair(reader: &Reader, meeting: &Meeting) -> Result<Option<String>, StoreError> {
+    secretary_on(reader, meeting, meeting.date)
 }
 
 /// The name of the organisation's secretary on `day`, if one is recorded.

@@ -9,9 +9,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{MeetingRecord, Tab};
 use crate::domain::date::format_clock;
 use crate::domain::quorum::Quorum;
-use crate::domain::{Mark, RollEntry, Standing};
+use crate::domain::{Mark, MeetingKind, RollEntry, Section, Standing};
 use crate::ui::cells::{fit, pad, safe, width};
 use crate::ui::i18n::record as words;
+use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Ui, pane, position};
 
 /// Lines above the panes: what the meeting is, and the roll's counts.
@@ -67,10 +68,49 @@ pub fn render(
             let block = pane(fit(&title, room).into_owned(), focused, ui);
             let inner = block.inner(areas.content);
             frame.render_widget(block, areas.content);
-            frame.render_widget(record.editor.area(section), inner);
+            let facts = fact_panel(record, section, ui);
+            let height = (facts.len() as u16).min(inner.height / 2);
+            let [panel, text] =
+                Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
+            frame.render_widget(Paragraph::new(facts), panel);
+            frame.render_widget(record.editor.area(section), text);
         }
         Tab::Amendments => render_amendments(frame, areas.content, record, focused, ui),
     }
+}
+
+/// What the meeting's fields put into `section` as the minutes print it — the facts in
+/// section I, the vote in VII, the assignments in VIII, the end time in IX — with the key
+/// that changes them, above the text written under it. Empty for the other sections.
+fn fact_panel(record: &MeetingRecord, section: Section, ui: &Ui<'_>) -> Vec<Line<'static>> {
+    let (lang, m) = (ui.lang, &record.meeting);
+    let key = |action: Action| {
+        let keys = ui.keymap.keys(Context::Minutes, action);
+        keys.first().map(ToString::to_string).unwrap_or_default()
+    };
+    let (facts, action) = match section {
+        Section::Opening => (words::opening_facts(lang, m), Action::Facts),
+        Section::Resolution if m.kind != MeetingKind::Committee => {
+            let vote = m.vote.map(|v| v.verdict(&Quorum::of(&record.roll), lang));
+            (vec![words::vote_fact(lang, vote)], Action::Vote)
+        }
+        Section::Assignments => (
+            words::assignment_facts(lang, &m.assignments),
+            Action::AssignTasks,
+        ),
+        Section::Closing => (vec![words::closing_fact(lang, m.end_time)], Action::Facts),
+        _ => return Vec::new(),
+    };
+    let mut lines: Vec<Line<'static>> = facts
+        .into_iter()
+        .map(|fact| Line::styled(safe(&fact).into_owned(), ui.theme.label()))
+        .collect();
+    let change = match m.is_approved() || record.editor.is_read_only() {
+        true => words::facts_below(lang).to_string(),
+        false => words::facts_key(lang, &key(action)),
+    };
+    lines.push(Line::styled(change, ui.theme.dim()));
+    lines
 }
 
 fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {

@@ -79,6 +79,7 @@ const ROLL_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Approve]),
     CommandInfo::new(&[Action::Help]),
     CommandInfo::new(&[Action::Amend]),
+    CommandInfo::new(&[Action::Facts]),
 ];
 
 const MINUTES_COMMANDS: &[CommandInfo] = &[
@@ -87,6 +88,8 @@ const MINUTES_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Back]),
     CommandInfo::new(&[Action::Undo]),
     CommandInfo::new(&[Action::Approve]),
+    CommandInfo::new(&[Action::Facts]),
+    CommandInfo::new(&[Action::AssignTasks]),
     CommandInfo::new(&[Action::Amend]),
     CommandInfo::new(&[Action::Export]),
     CommandInfo::new(&[Action::Help]),
@@ -363,7 +366,8 @@ impl MeetingRecord {
             cx.refuse(refusal.message(cx.lang));
             return Step::Changed;
         }
-        let form = minutes_forms::approve(cx.lang, self.meeting.id, &self.editor.text(), stamp(cx));
+        let usual = cx.read(|r| super::usual_chair(r, &self.meeting)).flatten();
+        let form = minutes_forms::approve(cx.lang, &self.meeting, usual.as_deref(), stamp(cx));
         Step::Open(Box::new(form))
     }
 
@@ -390,6 +394,46 @@ impl MeetingRecord {
             minutes_forms::vote(cx.lang, &self.meeting)
         };
         Step::Open(Box::new(form))
+    }
+
+    /// F3: the facts of section I — times, place, chair, minutes secretary; approved
+    /// minutes lock them.
+    fn ask_facts(&mut self, cx: &mut Cx<'_>) -> Step {
+        if self.meeting.is_approved() {
+            cx.refuse(MinutesError::Approved.message(cx.lang));
+            return Step::Changed;
+        }
+        let usual = cx.read(|r| super::usual_chair(r, &self.meeting)).flatten();
+        let names = self.roll_names();
+        let people = minutes_forms::People {
+            roll: &names,
+            guests: &self.guests,
+        };
+        let form = minutes_forms::facts(cx.lang, &self.meeting, people, usual.as_deref());
+        Step::Open(Box::new(form))
+    }
+
+    /// F4: who does what by when, section VIII; approved minutes lock it.
+    fn ask_assignments(&mut self, cx: &mut Cx<'_>) -> Step {
+        if self.meeting.is_approved() {
+            cx.refuse(MinutesError::Approved.message(cx.lang));
+            return Step::Changed;
+        }
+        let names = self.roll_names();
+        let people = minutes_forms::People {
+            roll: &names,
+            guests: &self.guests,
+        };
+        Step::Open(Box::new(minutes_forms::assignments(
+            cx.lang,
+            &self.meeting,
+            people,
+        )))
+    }
+
+    /// The names on the roll, in its order: whom the facts and assignments may name.
+    fn roll_names(&self) -> Vec<String> {
+        self.roll.entries.iter().map(|e| e.name.clone()).collect()
     }
 
     /// F6: the minutes saved, then written as an A4 .docx and as Markdown where this
@@ -504,6 +548,8 @@ impl Screen for MeetingRecord {
             | Action::RestPresent
             | Action::Guests
             | Action::Vote
+            | Action::Facts
+            | Action::AssignTasks
             | Action::Undo
             | Action::Redo
             | Action::Paste
@@ -570,6 +616,8 @@ impl Screen for MeetingRecord {
             Action::Approve => return self.ask_approval(cx),
             Action::Amend => return self.ask_amendment(cx),
             Action::Vote => return self.ask_vote(cx),
+            Action::Facts => return self.ask_facts(cx),
+            Action::AssignTasks => return self.ask_assignments(cx),
             Action::Export => self.export_minutes(cx),
             Action::Undo => self.edit_command(EditCommand::Undo, cx),
             Action::Redo => self.edit_command(EditCommand::Redo, cx),
