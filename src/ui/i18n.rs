@@ -922,8 +922,11 @@ pub fn describe(lang: Lang, context: Context, action: Action) -> &'static str {
             "xuất biên bản ra tệp .docx và .md",
             "export the minutes to .docx and .md files",
         ),
-        (_, A::Undo) => ("hoàn tác", "undo"),
-        (_, A::Redo) => ("làm lại", "redo"),
+        (_, A::Undo) => (
+            "hoàn tác từ vừa gõ hoặc thao tác vừa làm",
+            "undo the last word typed or the last edit",
+        ),
+        (_, A::Redo) => ("làm lại điều vừa hoàn tác", "redo what was undone"),
         (_, A::Paste) => ("dán đoạn vừa cắt", "paste what was cut"),
         (_, A::Dashboard) => (
             "bảng tổng hợp: số liệu, xu hướng, đơn vị yếu trước",

@@ -7,6 +7,7 @@
 //! - [`keymap`]: key bindings as data, defaults and the user's keys file;
 //! - [`i18n`]: every word on screen, in Vietnamese and English;
 //! - [`screens`]: each screen's state and rendering;
+//! - [`edit_area`]: the text area of the minutes and of written documents, undone by word;
 //! - [`overlay`]: search, help and forms drawn over the screens;
 //! - [`forms`]: the editing forms, their fields and the confirmation before destructive
 //!   changes;
@@ -14,6 +15,7 @@
 
 pub mod app;
 pub mod cells;
+pub mod edit_area;
 pub mod forms;
 pub mod i18n;
 pub mod keymap;

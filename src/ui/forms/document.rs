@@ -7,27 +7,25 @@
 //! unsaved text it asks for a second `Esc` first, so nothing typed is lost by one key.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
-use ratatui_textarea::TextArea;
 
 use super::prep::{DocumentAttached, stored_plan};
 use super::{Opened, Refusal, Subject, Write, commit, read_failed};
-use crate::domain::text::nfc;
 use crate::domain::{DocumentBody, DocumentKind, Lang, MeetingId};
 use crate::store::Command;
 use crate::ui::app::Msg;
 use crate::ui::cells::{fit, safe};
+use crate::ui::edit_area::{EditArea, clean_paste};
 use crate::ui::i18n::prep as say;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::layout::centered;
 use crate::ui::overlay::{Env, Outcome, Overlay};
 use crate::ui::screens::chrome::Status;
-use crate::ui::screens::record::editor::{area_for, clean_paste, type_char};
 use crate::ui::screens::{Ui, pane};
 
 /// Which box the keys go to.
@@ -47,8 +45,8 @@ pub struct DocumentEditor {
     documents: Vec<(u32, String)>,
     /// `F2` was pressed once over unsaved text: the next one goes on.
     switching: bool,
-    name: TextArea<'static>,
-    text: TextArea<'static>,
+    name: EditArea,
+    text: EditArea,
     focus: Focus,
     changed: bool,
     /// `Esc` was pressed once over unsaved text: the next one closes.
@@ -69,8 +67,8 @@ pub fn write(subject: &Subject<'_>, reader: &crate::store::Reader) -> Opened {
         replaces: None,
         documents,
         switching: false,
-        name: area_for(""),
-        text: area_for(""),
+        name: EditArea::new(""),
+        text: EditArea::new(""),
         focus: Focus::Text,
         changed: false,
         leaving: false,
@@ -107,8 +105,8 @@ impl DocumentEditor {
             ),
         };
         self.replaces = document;
-        self.name = area_for(&clean_paste(&name).replace('\n', " "));
-        self.text = area_for(&text);
+        self.name = EditArea::new(&clean_paste(&name).replace('\n', " "));
+        self.text = EditArea::new(&text);
         self.focus = Focus::Text;
         self.changed = false;
         self.leaving = false;
@@ -161,7 +159,7 @@ impl DocumentEditor {
         }
     }
 
-    fn focused(&mut self) -> &mut TextArea<'static> {
+    fn focused(&mut self) -> &mut EditArea {
         match self.focus {
             Focus::Name => &mut self.name,
             Focus::Text => &mut self.text,
@@ -192,18 +190,7 @@ impl DocumentEditor {
         if self.focus == Focus::Name && key.code == KeyCode::Enter {
             return self.switch_focus();
         }
-        let area = self.focused();
-        let changed = match key.code {
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                type_char(area, c);
-                true
-            }
-            _ => area.input(*key),
-        };
+        let changed = self.focused().key(key);
         self.edited(changed)
     }
 
@@ -218,11 +205,11 @@ impl DocumentEditor {
     }
 
     fn name_typed(&self) -> String {
-        nfc(self.name.lines().join(" ").trim()).into_owned()
+        self.name.text().replace('\n', " ").trim().to_string()
     }
 
     fn text_typed(&self) -> String {
-        nfc(&self.text.lines().join("\n")).into_owned()
+        self.text.text()
     }
 
     fn save(&mut self, env: &Env<'_>) -> Outcome {
@@ -288,8 +275,7 @@ impl Overlay for DocumentEditor {
             // Ctrl-U clears the name, as in every field of a form; in the text it undoes,
             // as in the minutes.
             Some(Action::ClearQuery) if self.focus == Focus::Name => {
-                self.name.select_all();
-                let changed = self.name.cut();
+                let changed = self.name.clear();
                 self.edited(changed)
             }
             Some(Action::Undo | Action::ClearQuery) => {
@@ -309,7 +295,7 @@ impl Overlay for DocumentEditor {
         if self.focus == Focus::Name {
             clean = clean.replace('\n', " ");
         }
-        let changed = self.focused().insert_str(clean);
+        let changed = self.focused().insert_str(&clean);
         self.edited(changed);
         changed
     }
@@ -344,7 +330,7 @@ impl Overlay for DocumentEditor {
             Paragraph::new(Line::styled(label, ui.theme.label())),
             label_at,
         );
-        frame.render_widget(&self.name, name_at);
+        frame.render_widget(self.name.area(), name_at);
         let text_block = pane(
             format!(" {} ", say::document_text_label(ui.lang)),
             self.focus == Focus::Text,
@@ -352,6 +338,6 @@ impl Overlay for DocumentEditor {
         );
         let text_inner = text_block.inner(text_area);
         frame.render_widget(text_block, text_area);
-        frame.render_widget(&self.text, text_inner);
+        frame.render_widget(self.text.area(), text_inner);
     }
 }

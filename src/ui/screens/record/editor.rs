@@ -1,20 +1,15 @@
-//! The minutes editor: one ratatui-textarea per section of the official form, and the
-//! timing of autosave.
-//!
-//! Text arrives as keys (typed, or sent by an input method one character at a time) and as
-//! pastes. A combining mark typed after a letter is composed with it at once, so what the
-//! screen shows and what is saved is NFC (`e` + `◌̂` + `◌̃` becomes `ễ`); whatever cannot
-//! be composed is normalised again when the text is read out.
+//! The minutes editor: one text area per section of the official form ([`EditArea`]: undo
+//! by word and by edit, text typed and pasted kept NFC), and the timing of autosave.
 
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::style::Style;
-use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 
-use crate::domain::limits::{TextKind, is_invisible};
-use crate::domain::text::{compose_pair, nfc};
+use crate::domain::limits::TextKind;
+use crate::domain::text::nfc;
 use crate::domain::{MinutesError, MinutesText, Section};
+use crate::ui::edit_area::{EditArea, clean_paste};
 
 /// How long typing must pause before the draft is saved.
 pub const QUIET: Duration = Duration::from_millis(1000);
@@ -60,7 +55,7 @@ impl Autosave {
 
 /// The sections being edited.
 pub struct Editor {
-    areas: Vec<TextArea<'static>>,
+    areas: Vec<EditArea>,
     read_only: bool,
     /// Changed since the minutes were last saved into the meeting.
     pub changed: bool,
@@ -80,7 +75,7 @@ impl Editor {
     pub fn new(text: &MinutesText, read_only: bool) -> Editor {
         let areas = Section::ALL
             .into_iter()
-            .map(|section| area_for(text.section(section)))
+            .map(|section| EditArea::new(text.section(section)))
             .collect();
         Editor {
             areas,
@@ -99,7 +94,7 @@ impl Editor {
     }
 
     pub fn area(&self, section: Section) -> &TextArea<'static> {
-        &self.areas[section.index()]
+        self.areas[section.index()].area()
     }
 
     /// The minutes as typed, NFC.
@@ -131,7 +126,7 @@ impl Editor {
     ) -> Result<bool, MinutesError> {
         if self.read_only {
             return if moves_only(key) {
-                self.areas[section.index()].input(*key);
+                self.areas[section.index()].key(key);
                 Ok(false)
             } else {
                 Err(MinutesError::Approved)
@@ -142,14 +137,7 @@ impl Editor {
         if adds && self.room(section) == 0 {
             return Err(MinutesError::SectionFull(TextKind::Section.max_chars()));
         }
-        let area = &mut self.areas[section.index()];
-        let changed = match key.code {
-            KeyCode::Char(c) if !key.modifiers.intersects(ctrl_or_alt()) => {
-                type_char(area, c);
-                true
-            }
-            _ => area.input(*key),
-        };
+        let changed = self.areas[section.index()].key(key);
         if changed {
             self.touched(now);
         }
@@ -157,7 +145,7 @@ impl Editor {
     }
 
     /// Pasted text (bracketed paste): NFC, line breaks kept, other control characters
-    /// dropped.
+    /// dropped ([`clean_paste`]).
     pub fn paste(
         &mut self,
         section: Section,
@@ -171,14 +159,15 @@ impl Editor {
         if clean.chars().count() > self.room(section) {
             return Err(MinutesError::SectionFull(TextKind::Section.max_chars()));
         }
-        let changed = self.areas[section.index()].insert_str(clean);
+        let changed = self.areas[section.index()].insert_str(&clean);
         if changed {
             self.touched(now);
         }
         Ok(changed)
     }
 
-    /// Undo, redo, or paste what was cut, in `section`.
+    /// Undo (the last word typed or the last other edit), redo, or paste what was cut, in
+    /// `section`.
     pub fn command(
         &mut self,
         section: Section,
@@ -244,51 +233,6 @@ fn moves_only(key: &KeyEvent) -> bool {
             | KeyCode::PageUp
             | KeyCode::PageDown
     )
-}
-
-/// Pasted text as it goes into a text area: NFC, line breaks kept (as `\n`), other control
-/// characters dropped, so no escape sequence reaches the terminal, and invisible and
-/// private-use characters dropped as from all prose (`domain::limits`): the terminal would
-/// draw them at a width the editor cannot know, pushing its border off.
-pub fn clean_paste(text: &str) -> String {
-    nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
-        .chars()
-        .filter(|c| *c == '\n' || *c == '\t' || !(c.is_control() || is_invisible(*c)))
-        .collect()
-}
-
-/// Types `c`, composing a combining mark with the letter before the cursor when Unicode
-/// has one character for the pair.
-pub fn type_char(area: &mut TextArea<'static>, c: char) {
-    if is_invisible(c) {
-        return;
-    }
-    let ratatui_textarea::DataCursor(row, col) = area.cursor();
-    let before = (col > 0)
-        .then(|| area.lines()[row].chars().nth(col - 1))
-        .flatten();
-    if let Some(composed) = before.and_then(|b| compose_pair(b, c)) {
-        area.delete_char();
-        area.insert_char(composed);
-    } else {
-        area.insert_char(c);
-    }
-}
-
-/// A text area holding `text`, wrapping at words, the cursor at the end. Minutes stored
-/// before prose lost its invisible and private-use characters lose them here: the editor
-/// draws every character at the width the terminal gives it.
-pub fn area_for(text: &str) -> TextArea<'static> {
-    let lines = text
-        .split('\n')
-        .map(|line| line.chars().filter(|&c| !is_invisible(c)).collect())
-        .collect();
-    let mut area = TextArea::new(lines);
-    area.set_wrap_mode(WrapMode::WordOrGlyph);
-    area.set_cursor_line_style(Style::default());
-    area.move_cursor(CursorMove::Bottom);
-    area.move_cursor(CursorMove::End);
-    area
 }
 
 #[cfg(test)]
@@ -402,15 +346,24 @@ mod tests {
     }
 
     #[test]
-    fn undo_takes_back_what_was_typed() {
+    fn undo_takes_back_a_word_at_a_time_and_redo_does_it_again() {
         let mut editor = Editor::new(&MinutesText::default(), false);
         let now = Instant::now();
-        for c in "ab".chars() {
+        for c in "Chi bộ họp".chars() {
             editor.key(Section::News, &key(c), now).unwrap();
         }
-        editor.command(Section::News, Command::Undo, now).unwrap();
-        assert_ne!(editor.text().section(Section::News), "ab");
-        editor.command(Section::News, Command::Redo, now).unwrap();
-        assert_eq!(editor.text().section(Section::News), "ab");
+        let undo = |editor: &mut Editor, command| {
+            assert_eq!(editor.command(Section::News, command, now), Ok(true));
+            editor.text().section(Section::News).to_string()
+        };
+        assert_eq!(undo(&mut editor, Command::Undo), "Chi bộ ");
+        assert_eq!(undo(&mut editor, Command::Undo), "Chi ");
+        assert_eq!(undo(&mut editor, Command::Redo), "Chi bộ ");
+        editor.paste(Section::News, "họp tháng 11", now).unwrap();
+        assert_eq!(
+            undo(&mut editor, Command::Undo),
+            "Chi bộ ",
+            "a paste is one step"
+        );
     }
 }
