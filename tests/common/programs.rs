@@ -30,21 +30,42 @@ pub fn required(name: &str, package: &str) -> Option<PathBuf> {
 /// Runs a command to its end, killing it if it takes longer than two minutes (an office
 /// program waiting on something it will never get must not hang the test run).
 pub fn run(command: &mut Command) -> Output {
+    run_within(command, Duration::from_secs(120))
+}
+
+/// [`run`] with a deadline of `limit`, for a command given a batch of files. Its output is
+/// read as it comes, so a program that says much never waits on a full pipe.
+pub fn run_within(command: &mut Command, limit: Duration) -> Output {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while child.try_wait().unwrap().is_none() {
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if Instant::now() > deadline {
             child.kill().unwrap();
-            panic!("{command:?} took longer than two minutes");
+            panic!("{command:?} took longer than {} seconds", limit.as_secs());
         }
         std::thread::sleep(Duration::from_millis(100));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap().unwrap(),
+        stderr: stderr.join().unwrap().unwrap(),
     }
-    child.wait_with_output().unwrap()
 }
 
 /// Converts an .xlsx file to UTF-8 CSV with LibreOffice (`soffice`), in a profile of its own
