@@ -58,6 +58,43 @@ fn export(store: &Store, org: Option<&str>) -> String {
 }
 
 /// A database holding the fixture.
+/// Minutes go into a .docx, whose XML cannot carry a control character other than a tab or a
+/// line break, nor U+FFFE or U+FFFF: the first are refused at their line and field, the
+/// noncharacters (invisible, like every one prose loses on the way in) never reach the store.
+#[test]
+fn minutes_text_that_xml_cannot_carry_never_reaches_the_store() {
+    let dir = TempDir::new().unwrap();
+    let store = populated(&dir);
+    for lang in [Lang::En, Lang::Vi] {
+        let found = problems(import_in(
+            &store,
+            concat!(
+                r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-09","minutes":"Khai mạc\tđúng giờ.\nBế mạc."}"#,
+                "\n",
+                r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-10","minutes":"Khai mạc\u0007 19h30.\u000b"}"#,
+            ),
+            lang,
+        ));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].line, 2);
+        let field = match lang {
+            Lang::En => "field \"minutes\" contains a control character",
+            Lang::Vi => "trường \"minutes\" chứa ký tự điều khiển",
+        };
+        assert!(found[0].message.contains(field), "{}", found[0].message);
+    }
+    import(
+        &store,
+        r#"{"type":"meeting","org":"QN.HL.HG.K2","kind":"regular","date":"2026-11-11","minutes":"Khai mạc\uFFFE 19h30\uFFFF.\n\tBế mạc."}"#,
+    )
+    .unwrap();
+    let exported = export(&store, None);
+    assert!(
+        exported.contains(r#""minutes":"Khai mạc 19h30.\n\tBế mạc.""#),
+        "{exported}"
+    );
+}
+
 fn populated(dir: &TempDir) -> Store {
     let store = open(dir, "populated.redb");
     import(&store, FIXTURE).expect("the fixture imports");
