@@ -190,6 +190,12 @@ fn meeting_line(meeting: &MeetingRecord) -> Value {
         "secretary",
         meeting.facts.secretary.clone().map(Value::from),
     );
+    if held && let Some(votes) = meeting.facts.votes_for {
+        map.insert(
+            "vote".into(),
+            json!({"for": votes, "against": 0, "abstain": 0}),
+        );
+    }
     if !meeting.facts.assignments.is_empty() {
         let rows = meeting
             .facts

@@ -53,6 +53,8 @@ pub(super) struct Facts {
     pub secretary: Option<String>,
     /// Who, what, by when.
     pub assignments: Vec<(String, String, NaiveDate)>,
+    /// The members who voted for the resolution: everyone present.
+    pub votes_for: Option<usize>,
 }
 
 /// The first days of the twelve months before `today`'s month, oldest first.
@@ -686,6 +688,7 @@ impl<'a> BranchYear<'a> {
                 None => Vec::new(),
             },
             chair,
+            votes_for: Some(votes),
         };
         let mut minutes = MinutesText::default();
         minutes.set(Section::Opening, opening_notes(session, book, &held.guests));
@@ -717,7 +720,11 @@ impl<'a> BranchYear<'a> {
         minutes.set(Section::Criticism, criticism);
         minutes.set(
             Section::Resolution,
-            format!("Nghị quyết được thông qua với {votes}/{votes} đồng chí có mặt tán thành."),
+            format!(
+                "Chi bộ thống nhất thông qua nghị quyết tháng {}/{}.",
+                first.month(),
+                first.year()
+            ),
         );
         minutes.set(Section::Closing, READ_BACK);
         (minutes.to_text(), facts)
@@ -748,6 +755,7 @@ impl<'a> BranchYear<'a> {
             chair: self.chair(book),
             secretary: self.clerk(rng, book, held),
             assignments: Vec::new(),
+            votes_for: None,
         };
         let text = [
             format!("Sinh hoạt chuyên đề{together}: {topic}."),
