@@ -209,6 +209,20 @@ pub enum UserAction {
         /// The code of the organisation whose subtree the user is held to (none: all)
         #[arg(long, value_name = "ORGCODE")]
         scope: Option<String>,
+        /// The person's full name, named with the login on what they approve and amend
+        /// (an existing user's is kept when not given)
+        #[arg(long, value_name = "FULL NAME")]
+        name: Option<String>,
+    },
+    /// Set or change a user's full name (or take it away with --clear)
+    Name {
+        login: String,
+        /// The full name: "Phạm Ngọc Đường"
+        #[arg(value_name = "FULL NAME", required_unless_present = "clear")]
+        name: Option<String>,
+        /// Take the full name away: the login alone is named
+        #[arg(long, conflicts_with = "name")]
+        clear: bool,
     },
     /// List the users
     List,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::{KeyAction, UserAction};
 use crate::domain::text::{quoted, sanitize};
-use crate::domain::user::valid_login;
+use crate::domain::user::{clean_full_name, valid_login};
 use crate::domain::{Lang, OrgId, PublicKey, User, UserRole};
 use crate::store::Store;
 
@@ -16,7 +16,24 @@ pub fn run(store: &Store, action: &UserAction, lang: Lang) -> Result<ExitCode, S
             key,
             role,
             scope,
-        } => add(store, login, key, role, scope.as_deref(), lang),
+            name,
+        } => {
+            let name = name.as_deref().map(|n| full_name(n, lang)).transpose()?;
+            add(store, login, key, (role, scope.as_deref(), name), lang)
+        }
+        UserAction::Name { login, name, clear } => {
+            let name = match (name, clear) {
+                (Some(name), false) => Some(full_name(name, lang)?),
+                _ => None,
+            };
+            let mut user = store
+                .user(login)
+                .map_err(|e| e.message(lang))?
+                .ok_or_else(|| no_user(login, lang))?;
+            user.name = name;
+            store.put_user(&user).map_err(|e| e.message(lang))?;
+            Ok(ExitCode::SUCCESS)
+        }
         UserAction::List => list(store, lang),
         UserAction::Remove { login } => {
             if store.remove_user(login).map_err(|e| e.message(lang))? {
@@ -49,6 +66,16 @@ fn no_user(login: &str, lang: Lang) -> String {
     )
 }
 
+/// A full name given on the command line, as it will be kept, or why not.
+fn full_name(text: &str, lang: Lang) -> Result<String, String> {
+    clean_full_name(text).map_err(|e| {
+        lang.pick(
+            format!("họ và tên {}: {}", quoted(text), e.message(lang)),
+            format!("full name {}: {}", quoted(text), e.message(lang)),
+        )
+    })
+}
+
 fn read_key(path: &Path, lang: Lang) -> Result<PublicKey, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let line = text
@@ -70,8 +97,7 @@ fn add(
     store: &Store,
     login: &str,
     key: &Path,
-    role: &str,
-    scope: Option<&str>,
+    (role, scope, name): (&str, Option<&str>, Option<String>),
     lang: Lang,
 ) -> Result<ExitCode, String> {
     if !valid_login(login) {
@@ -122,9 +148,13 @@ fn add(
             role,
             scope,
             keys: Vec::new(),
+            name: None,
         });
     user.role = role;
     user.scope = scope;
+    if name.is_some() {
+        user.name = name;
+    }
     if !user.has_key(&key) {
         user.keys.push(key);
     }
@@ -143,12 +173,13 @@ fn list(store: &Store, lang: Lang) -> Result<ExitCode, String> {
             None => lang.pick("toàn bộ", "everything").to_string(),
         };
         println!(
-            "{}\t{}\t{}\t{} {}",
+            "{}\t{}\t{}\t{} {}\t{}",
             sanitize(&user.login),
             user.role,
             scope,
             user.keys.len(),
-            lang.pick("khóa", if user.keys.len() == 1 { "key" } else { "keys" })
+            lang.pick("khóa", if user.keys.len() == 1 { "key" } else { "keys" }),
+            user.name.as_deref().map(sanitize).unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -83,7 +83,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 12);
+    assert_eq!(SCHEMA_VERSION, 13);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -354,6 +354,64 @@ fn version_12_takes_the_chair_and_secretary_out_of_the_minutes_text() {
     assert!(meetings.iter().all(|m| m.assignments.is_empty()));
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+}
+
+#[test]
+fn version_13_gives_every_user_a_full_name_to_fill_in() {
+    // A version 12 file stored a user as login, role, scope and keys: write one so, behind
+    // the store's back, and mark the file 12.
+    #[derive(serde::Serialize)]
+    struct UserV12 {
+        login: String,
+        role: chibo::domain::UserRole,
+        scope: Option<chibo::domain::OrgId>,
+        keys: Vec<chibo::domain::PublicKey>,
+    }
+    let key = chibo::domain::PublicKey::parse("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd3d3d3 lan")
+        .unwrap();
+    let old = UserV12 {
+        login: "bt.khu2".into(),
+        role: chibo::domain::UserRole::Secretary,
+        scope: Some(chibo::domain::OrgId(3)),
+        keys: vec![key.clone()],
+    };
+    let mut bytes = vec![1u8];
+    bytes.extend(postcard::to_allocvec(&old).unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v12.redb");
+    drop(Store::open(&path).unwrap());
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        let users: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+        txn.open_table(users)
+            .unwrap()
+            .insert("bt.khu2", bytes.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    set_schema_version(&path, 12);
+
+    let store = Store::open(&path).unwrap();
+    let user = store.user("bt.khu2").unwrap().expect("the user kept");
+    assert_eq!(user.role, chibo::domain::UserRole::Secretary);
+    assert_eq!(user.scope, Some(chibo::domain::OrgId(3)));
+    assert_eq!(user.keys, [key]);
+    assert_eq!(user.name, None, "no full name known yet");
+    assert_eq!(user.signature(), "bt.khu2");
+    // The name can be given now, and is kept.
+    let named = chibo::domain::User {
+        name: Some("Phạm Ngọc Đường".into()),
+        ..user
+    };
+    store.put_user(&named).unwrap();
+    assert_eq!(
+        store.user("bt.khu2").unwrap().unwrap().signature(),
+        "Phạm Ngọc Đường (bt.khu2)"
+    );
     drop(store);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }

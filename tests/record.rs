@@ -276,6 +276,7 @@ fn viewer_beside(app: &App) -> App {
         role: chibo::domain::UserRole::Viewer,
         scope: app.store().read().unwrap().org_id("QN.HL.HG").unwrap(),
         keys: vec![],
+        name: None,
     };
     let mut viewer_app = App::new(
         app.store().as_user(&viewer),

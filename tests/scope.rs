@@ -294,6 +294,7 @@ impl Fixture {
             role,
             scope,
             keys: Vec::new(),
+            name: None,
         })
     }
 

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::edit::{EditError, clean_text};
 use super::lang::Lang;
+use super::limits::TextKind;
 use super::org::{OrgId, vocabulary};
 
 vocabulary! {
@@ -108,6 +110,9 @@ pub struct User {
     /// The root of the subtree the user is held to; `None` is the whole tree (admins).
     pub scope: Option<OrgId>,
     pub keys: Vec<PublicKey>,
+    /// The person's full name (`Phạm Ngọc Đường`), as [`clean_full_name`] keeps it; named
+    /// with the login on what they approve and amend. Schema 12.
+    pub name: Option<String>,
 }
 
 impl User {
@@ -115,6 +120,35 @@ impl User {
     pub fn has_key(&self, key: &PublicKey) -> bool {
         self.keys.iter().any(|k| k.same_key(key))
     }
+
+    /// Who signed, as approvals and amendments name them: `Phạm Ngọc Đường (bt.khu2)`,
+    /// or the login alone when no full name is known.
+    pub fn signature(&self) -> String {
+        signature(&self.login, self.name.as_deref())
+    }
+}
+
+/// `Full Name (login)`, or the login alone without a name. Held to the limit of a person's
+/// name, as an approval's signer is read back from a meeting file: a name too long to carry
+/// the login as well is given alone.
+pub fn signature(login: &str, name: Option<&str>) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        None => login.to_string(),
+        Some(name) => {
+            let both = format!("{name} ({login})");
+            if both.chars().count() <= TextKind::PersonName.max_chars() {
+                both
+            } else {
+                name.to_string()
+            }
+        }
+    }
+}
+
+/// A user's full name as it is kept: NFC, trimmed, not blank, no control or invisible
+/// characters, at most as long as a member's name (`TextKind::PersonName`).
+pub fn clean_full_name(text: &str) -> Result<String, EditError> {
+    clean_text("name", TextKind::PersonName, text)
 }
 
 /// Logins are short, lower-case, safe in a terminal and a file name: `lan`, `bt.khu2`.
@@ -154,6 +188,43 @@ mod tests {
         assert!(!valid_login("-x"));
         assert!(!valid_login("lan\u{1b}"));
         assert!(!valid_login(&"a".repeat(33)));
+    }
+
+    #[test]
+    fn a_signature_names_the_person_and_the_login() {
+        let mut user = User {
+            login: "bt.khu2".into(),
+            role: UserRole::Secretary,
+            scope: None,
+            keys: vec![],
+            name: None,
+        };
+        assert_eq!(user.signature(), "bt.khu2");
+        user.name = Some("Phạm Ngọc Đường".into());
+        assert_eq!(user.signature(), "Phạm Ngọc Đường (bt.khu2)");
+        let long = "Â".repeat(95);
+        assert_eq!(signature("bt.khu2", Some(&long)), long, "too long for both");
+        assert_eq!(signature("lan", Some("  ")), "lan");
+    }
+
+    #[test]
+    fn full_names_are_kept_clean() {
+        assert_eq!(
+            clean_full_name("  Phạm Ngọc Đường ").unwrap(),
+            "Phạm Ngọc Đường"
+        );
+        assert!(matches!(clean_full_name("   "), Err(EditError::Empty(_))));
+        assert!(matches!(
+            clean_full_name("Lan\u{1b}[2J"),
+            Err(EditError::UnsafeText(_))
+        ));
+        assert!(matches!(
+            clean_full_name(&"a".repeat(101)),
+            Err(EditError::TextLimit(..))
+        ));
+        let refused = clean_full_name("").unwrap_err();
+        assert!(refused.message(Lang::Vi).contains("không được để trống"));
+        assert!(refused.message(Lang::En).contains("must not be empty"));
     }
 
     #[test]

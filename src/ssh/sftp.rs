@@ -940,6 +940,7 @@ mod tests {
             role: UserRole::Secretary,
             scope: None,
             keys: Vec::new(),
+            name: None,
         };
         let limits = SpaceLimits {
             file_bytes: 10,

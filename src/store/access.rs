@@ -132,6 +132,7 @@ mod tests {
             role,
             scope: scope.map(OrgId),
             keys: vec![],
+            name: None,
         }
     }
 

@@ -406,6 +406,7 @@ mod tests {
             role,
             scope: Some(OrgId(scope)),
             keys: vec![],
+            name: None,
         }
     }
 

@@ -377,6 +377,7 @@ mod tests {
             role,
             scope: Some(OrgId(scope)),
             keys: vec![],
+            name: None,
         }
     }
 

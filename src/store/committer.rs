@@ -738,6 +738,7 @@ mod tests {
             role: crate::domain::UserRole::Secretary,
             scope: Some(OrgId(3)),
             keys: vec![],
+            name: None,
         });
         let first = store.submit(save_draft(&store, meetings[0], "một"));
         let second = secretary.submit(save_draft(&store, meetings[0], "hai"));

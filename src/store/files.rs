@@ -30,6 +30,7 @@ mod tests {
             role: UserRole::Viewer,
             scope: None,
             keys: Vec::new(),
+            name: None,
         };
         store
             .as_user(&lan)

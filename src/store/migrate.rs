@@ -26,7 +26,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     count_meetings_without_roll,
     count_exempt_who_moved_on,
     record_minutes_facts,
+    name_users,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -646,6 +647,44 @@ fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// approval, else in the opening's text; the minutes' text is kept as it was.
 fn record_minutes_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
     reencode::<MeetingV11, Meeting>(txn, MEETINGS)
+}
+
+/// A user as schemas up to 12 stored them: a login without the person's full name.
+#[derive(Deserialize)]
+struct UserV12 {
+    login: String,
+    role: crate::domain::UserRole,
+    scope: Option<OrgId>,
+    keys: Vec<crate::domain::PublicKey>,
+}
+
+impl From<UserV12> for crate::domain::User {
+    fn from(old: UserV12) -> crate::domain::User {
+        crate::domain::User {
+            login: old.login,
+            role: old.role,
+            scope: old.scope,
+            keys: old.keys,
+            name: None,
+        }
+    }
+}
+
+/// 12 → 13: users gain their full name (none known yet), named with the login on what they
+/// approve and amend; every user is re-encoded. An older chibo could not read the new
+/// layout, so it must refuse the file. The users are few: read whole, then written back.
+fn name_users(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut table = txn.open_table(USERS)?;
+    let mut users = Vec::new();
+    for row in table.iter()? {
+        let (login, bytes) = row?;
+        let user = crate::domain::User::from(decode::<UserV12>(bytes.value())?);
+        users.push((login.value().to_string(), user));
+    }
+    for (login, user) in users {
+        table.insert(login.as_str(), encode(&user).as_slice())?;
+    }
+    Ok(())
 }
 
 /// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A

@@ -99,6 +99,7 @@ mod tests {
             keys: vec![
                 PublicKey::parse("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd3d3d3 lan").unwrap(),
             ],
+            name: Some("Nguyễn Thị Lan".into()),
         };
         store.put_user(&user).unwrap();
         assert_eq!(store.user("lan").unwrap(), Some(user));

@@ -554,6 +554,7 @@ fn passing_midnight_moves_the_screens_and_the_audit_trail_to_the_new_day() {
         role: crate::domain::UserRole::Secretary,
         scope: None,
         keys: Vec::new(),
+        name: None,
     };
     store.put_user(&user).unwrap();
     let last = store.audit_trail().unwrap().pop().unwrap();
