@@ -583,3 +583,46 @@ fn an_idle_holder_is_woken_to_keep_the_minutes() {
     let wake = app.wake_at().expect("woken while holding the minutes");
     assert!(wake <= Instant::now() + Duration::from_secs(1), "{wake:?}");
 }
+
+/// `lan` registered as a chibo user with her full name, and a new App of hers on the file.
+fn named_lan(dir: &tempfile::TempDir, app: App) -> App {
+    let lan = chibo::domain::User {
+        login: "lan".into(),
+        role: chibo::domain::UserRole::Secretary,
+        scope: None,
+        keys: vec![],
+        name: Some("Nguyễn Thị Lan".into()),
+    };
+    app.store().put_user(&lan).unwrap();
+    drop(app);
+    reopen(dir)
+}
+
+#[test]
+fn approvals_and_amendments_name_the_chibo_user_with_the_login() {
+    let (dir, app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let mut app = named_lan(&dir, app);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "P tab tab");
+    type_text(&mut app, "x");
+    press(&mut app, "f9 tab");
+    type_text(&mut app, "Nguyễn Văn Nghĩa");
+    press(&mut app, "enter");
+    type_text(&mut app, "approve");
+    press(&mut app, "enter");
+    let approval = stored(&app, id).approval.expect("approved");
+    assert_eq!(approval.by.as_deref(), Some("Nguyễn Thị Lan (lan)"));
+    let shown = screen_text(&app, 140, 24);
+    assert!(shown.contains("by Nguyễn Thị Lan (lan)"), "{shown}");
+    press(&mut app, "esc");
+
+    let id = open_record(&mut app, 1);
+    press(&mut app, "f7");
+    type_text(&mut app, "Section IV: dues by 30/10");
+    press(&mut app, "enter");
+    let amendment = stored(&app, id).amendments.pop().expect("amended");
+    assert_eq!(amendment.by, "Nguyễn Thị Lan (lan)");
+    press(&mut app, "backtab");
+    let shown = screen_text(&app, 80, 24);
+    assert!(shown.contains("Nguyễn Thị Lan (lan)"), "{shown}");
+}

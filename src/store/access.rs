@@ -46,13 +46,50 @@ impl Access {
     }
 }
 
-/// The login of the person running chibo on this machine: who a local handle acts for.
+/// The login of the person running chibo on this machine: who a local handle acts for, and
+/// who a local App names on what it approves. `USER`, else `LOGNAME`, else the name the
+/// system gives the process's user; "local" only when none of them is known.
 pub fn local_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|name| !name.trim().is_empty())
+    let from_env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    from_env("USER")
+        .or_else(|| from_env("LOGNAME"))
+        .or_else(system_login)
         .unwrap_or_else(|| "local".to_string())
+}
+
+/// The login of the process's effective user in the system's user database.
+#[cfg(unix)]
+fn system_login() -> Option<String> {
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    let mut buffer = vec![0 as libc::c_char; 4096];
+    // SAFETY: getpwuid_r writes only into `entry` and `buffer`, whose sizes it is given, and
+    // sets `found` to `&entry` or null; the name is read before either goes away.
+    unsafe {
+        let status = libc::getpwuid_r(
+            libc::geteuid(),
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        );
+        if status != 0 || found.is_null() || entry.pw_name.is_null() {
+            return None;
+        }
+        let name = std::ffi::CStr::from_ptr(entry.pw_name).to_string_lossy();
+        let name = name.trim();
+        (!name.is_empty()).then(|| name.to_string())
+    }
+}
+
+#[cfg(not(unix))]
+fn system_login() -> Option<String> {
+    None
 }
 
 /// Whether each org id seen in one transaction lies inside the scope: a walk up the
@@ -225,6 +262,15 @@ mod tests {
             ..outside
         };
         store.write(|w| w.put_meeting(&inside)).unwrap();
+    }
+
+    #[test]
+    fn the_system_names_the_local_user() {
+        // A container may run as a user the system has no name for: then nothing is said.
+        if let Some(login) = system_login() {
+            assert!(!login.trim().is_empty());
+        }
+        assert!(!local_user().trim().is_empty());
     }
 
     #[test]

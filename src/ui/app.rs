@@ -114,7 +114,8 @@ pub struct Options {
     pub theme: Theme,
     /// A message for the status line at start (a problem with the keys file, say).
     pub notice: Option<Status>,
-    /// Who is at the keys: named on drafts, approvals and amendments.
+    /// The login of who is at the keys: named on drafts, approvals and amendments — with
+    /// the full name of the chibo user of that login, when there is one.
     pub actor: String,
     /// Where documents to attach come from and exports go: paths and the folder chibo was
     /// started in at the local terminal, the user's own space over SSH.
@@ -151,6 +152,8 @@ pub struct App {
     /// The screens opened over it, the last on top: going back takes the top one off.
     above: Vec<Box<dyn Screen>>,
     files: Files,
+    /// Who is at the keys, as named on drafts, approvals and amendments: `Phạm Ngọc Đường
+    /// (bt.khu2)`, or the login alone.
     actor: String,
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
@@ -201,6 +204,12 @@ impl App {
         let size = Rect::new(0, 0, super::layout::MIN_WIDTH, super::layout::MIN_HEIGHT);
         let regions = Regions::at_least(size);
         let lease_holder = crate::store::new_holder();
+        // A chibo user of the actor's login — the SSH user, or the person at the local
+        // terminal when registered — is named in full.
+        let actor = match store.user(&options.actor) {
+            Ok(Some(user)) => user.signature(),
+            _ => options.actor,
+        };
         let mut app = App {
             // Every change goes out as this App, so the minutes another App holds refuse it.
             store: store.for_holder(lease_holder),
@@ -213,7 +222,7 @@ impl App {
             home: Home::empty(regions),
             above: Vec::new(),
             files: options.files,
-            actor: options.actor,
+            actor,
             overlays: Vec::new(),
             status: options.notice,
             lease_holder,

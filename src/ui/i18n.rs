@@ -1178,10 +1178,13 @@ pub mod record {
     pub fn approved(lang: Lang, at: Option<NaiveDateTime>, by: Option<&str>) -> String {
         let when = at.map(|at| moment(lang, at));
         match (when, by) {
-            (Some(when), Some(by)) => lang.pick(
-                format!("Đã duyệt {when} ({by})"),
-                format!("Approved {when} ({by})"),
-            ),
+            (Some(when), Some(by)) => {
+                let by = crate::domain::text::sanitize(by);
+                lang.pick(
+                    format!("Đã duyệt {when} bởi {by}"),
+                    format!("Approved {when} by {by}"),
+                )
+            }
             (Some(when), None) => lang.pick(format!("Đã duyệt {when}"), format!("Approved {when}")),
             _ => lang.pick("Đã duyệt", "Approved").to_string(),
         }
