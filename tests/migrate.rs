@@ -360,8 +360,8 @@ fn version_12_takes_the_chair_and_secretary_out_of_the_minutes_text() {
 
 #[test]
 fn version_13_gives_every_user_a_full_name_to_fill_in() {
-    // A version 12 file stored a user as login, role, scope and keys: write one so, behind
-    // the store's back, and mark the file 12.
+    // A version 12 file stored a user as login, role, scope and keys, and had no `places`:
+    // write one so, behind the store's back, and mark the file 12.
     #[derive(serde::Serialize)]
     struct UserV12 {
         login: String,
@@ -386,6 +386,8 @@ fn version_13_gives_every_user_a_full_name_to_fill_in() {
     {
         let db = redb::Database::create(&path).unwrap();
         let txn = db.begin_write().unwrap();
+        let places: TableDefinition<&str, &[u8]> = TableDefinition::new("places");
+        assert!(txn.delete_table(places).unwrap(), "places was there");
         let users: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
         txn.open_table(users)
             .unwrap()
@@ -412,6 +414,8 @@ fn version_13_gives_every_user_a_full_name_to_fill_in() {
         store.user("bt.khu2").unwrap().unwrap().signature(),
         "Phạm Ngọc Đường (bt.khu2)"
     );
+    // The table of places is laid out with the rest: nobody has one yet.
+    assert_eq!(store.place().unwrap(), None);
     drop(store);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }

@@ -372,6 +372,28 @@ fn a_secretary_of_one_branch_lands_on_its_meetings() {
 }
 
 #[test]
+fn a_second_session_of_the_same_user_opens_where_the_first_left() {
+    if !tools_present(true) {
+        return;
+    }
+    let server = Server::start();
+    let key = server.key("hg");
+    server.add_user("hg", &key, "officer", Some("QN.HL.HG"));
+    let first = ssh_in_tmux(&server, "first", &key, "hg");
+    first.wait_for("Đảng ủy phường Hồng Gai");
+    first.keys(&["b"]);
+    first.wait_for("Tổng hợp · Tháng 11/2026");
+    first.keys(&["q"]);
+    first.wait_for("ssh-exit=0");
+
+    let second = ssh_in_tmux(&server, "second", &key, "hg");
+    second.wait_for("Tổng hợp · Tháng 11/2026");
+    // Back from the dashboard: the tree, on the ward.
+    second.keys(&["Escape"]);
+    second.wait_until("the tree", |s| !s.contains("Tổng hợp · Tháng"));
+}
+
+#[test]
 fn chibo_minutes_finds_the_meeting_to_minute() {
     let dir = tempfile::tempdir().unwrap();
     assert!(chibo(dir.path(), &["demo"]).status.success());

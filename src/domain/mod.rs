@@ -39,4 +39,4 @@ pub use quorum::{Quorum, Vote};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
 pub use stats::{MonthDelta, MonthStats, OrgTotals};
-pub use user::{PublicKey, User, UserRole};
+pub use user::{Place, PlaceScreen, PublicKey, User, UserRole};

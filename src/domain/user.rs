@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::edit::{EditError, clean_text};
 use super::lang::Lang;
 use super::limits::TextKind;
+use super::meeting::MeetingId;
 use super::org::{OrgId, vocabulary};
 
 vocabulary! {
@@ -149,6 +150,27 @@ pub fn signature(login: &str, name: Option<&str>) -> String {
 /// characters, at most as long as a member's name (`TextKind::PersonName`).
 pub fn clean_full_name(text: &str) -> Result<String, EditError> {
     clean_text("name", TextKind::PersonName, text)
+}
+
+/// Where a user last was in the app, to open there again: the organisation selected and the
+/// screen over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub org: OrgId,
+    pub screen: PlaceScreen,
+}
+
+/// Which screen a [`Place`] is: the top-level ones a person comes back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlaceScreen {
+    /// The tree, the organisation selected in it.
+    Tree,
+    /// The organisation's meetings.
+    Meetings,
+    /// The organisation's dashboard.
+    Dashboard,
+    /// One meeting's record: roll-call and minutes.
+    Record(MeetingId),
 }
 
 /// Logins are short, lower-case, safe in a terminal and a file name: `lan`, `bt.khu2`.

@@ -860,9 +860,13 @@ fn run_session(
 /// server gives its sessions to leave.
 const LAST_WRITES: Duration = Duration::from_secs(3);
 
-/// A user held to one branch lands on its meetings, this month's selected: where minutes
-/// are kept. Anyone else starts on the tree, at the top of their scope.
+/// A user lands where they last were, in any session of theirs (see `App::reopen`). The
+/// first time, a user held to one branch lands on its meetings, this month's selected:
+/// where minutes are kept. Anyone else starts on the tree, at the top of their scope.
 fn go_home(app: &mut App, store: &Store, today: NaiveDate) {
+    if app.reopen() {
+        return;
+    }
     let Some(scope) = store.access().scope else {
         return;
     };

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::domain::{
     Amendment, Approval, Assignment, ClassificationConfig, DocumentBody, DocumentInfo, Draft,
-    Grade, Meeting, MeetingFacts, MeetingId, Member, MemberId, OrgId, OrgUnit, PlanDetails,
+    Grade, Meeting, MeetingFacts, MeetingId, Member, MemberId, OrgId, OrgUnit, Place, PlanDetails,
     StatusChange, Vote,
 };
 
@@ -141,6 +141,8 @@ pub enum Command {
         grade: Option<Grade>,
         score: Option<u8>,
     },
+    /// `remember_place`: where the acting user is in the app, to open there next time.
+    RememberPlace(Place),
 }
 
 /// What a command wrote, as its use-case function answers it.
@@ -175,6 +177,8 @@ pub enum Done {
     Document(DocumentInfo),
     /// `RecordClassification`: the classification recorded and the one it replaced.
     Classified(Classified),
+    /// `RememberPlace`: the place kept.
+    Place(Place),
 }
 
 /// The accessors of `Done`: the shape a command gives, or — only when a caller asked for
@@ -205,6 +209,7 @@ shapes! {
     into_roll: Done::Roll(roll) => roll, RollChanged;
     into_document: Done::Document(info) => info, DocumentInfo;
     into_classified: Done::Classified(c) => c, Classified;
+    into_place: Done::Place(place) => place, Place;
 }
 
 impl Done {
@@ -220,6 +225,7 @@ impl Done {
             Done::Roll(_) => "a roll",
             Done::Document(_) => "a document",
             Done::Classified(_) => "a classification",
+            Done::Place(_) => "a place",
         };
         StoreError::Database(format!(
             "a command answered {shape}, not what was asked for"
@@ -359,6 +365,7 @@ impl Command {
                 w.record_classification(who, year, (grade, score), &thresholds, this_year)
                     .map(Done::Classified)
             }
+            Command::RememberPlace(place) => w.remember_place(place).map(Done::Place),
         }
     }
 }

@@ -831,5 +831,6 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     touch(txn, MEMBER_CLASSIFICATIONS)?;
     touch(txn, USERS)?;
     touch(txn, LEASES)?;
+    touch(txn, PLACES)?;
     Ok(())
 }

@@ -22,6 +22,7 @@ mod members;
 mod migrate;
 mod minutes;
 mod orgs;
+mod places;
 mod prep;
 mod query;
 mod rollups;

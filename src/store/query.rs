@@ -84,6 +84,8 @@ pub struct Writer<'t> {
     /// Who holds which meeting's minutes: a change to a meeting another App holds is
     /// refused (`Writer::require_lease`).
     pub(super) leases: Table<'t, u64, Bytes>,
+    /// Where each login last was in the app (`places.rs`).
+    pub(super) places: Table<'t, &'static str, Bytes>,
     pub(super) access: std::sync::Arc<Access>,
     pub(super) scope_cache: ScopeCache,
     /// Id counters read from `meta` once per transaction and written back by `finish`, so
@@ -164,6 +166,7 @@ impl<'t> Writer<'t> {
     ) -> Result<Writer<'t>, StoreError> {
         Ok(open_tables!(Writer {
             leases: txn.open_table(super::tables::LEASES)?,
+            places: txn.open_table(super::tables::PLACES)?,
             access: access,
             scope_cache: ScopeCache::default(),
             counters: Vec::new(),

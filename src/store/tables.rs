@@ -154,3 +154,10 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// Laid out with the other tables, or by the first lease taken on an older file, so older
 /// files need no migration.
 pub const LEASES: TableDefinition<u64, &[u8]> = TableDefinition::new("leases");
+
+/// `places`: login → `Place` (the organisation selected and the screen over it): where
+/// each person last was in the app, to open there again. One row per login, written when
+/// an App ends. Not data: nothing exports or checks it, and a row naming an organisation
+/// gone or out of the user's scope is ignored. Laid out with the other tables, or by the
+/// first place kept on an older file, so older files need no migration.
+pub const PLACES: TableDefinition<&str, &[u8]> = TableDefinition::new("places");

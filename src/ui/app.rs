@@ -34,9 +34,9 @@ use super::screens::search::Search;
 use super::screens::tree::TreeState;
 use super::theme::Theme;
 use crate::clock::Clock;
-use crate::domain::{Lang, MeetingId, Member, OrgUnit};
+use crate::domain::{Lang, MeetingId, Member, OrgUnit, Place, PlaceScreen};
 use crate::io::files::Files;
-use crate::store::{Store, StoreError};
+use crate::store::{Command, Store, StoreError};
 
 /// Everything that can change the App.
 pub enum Msg {
@@ -155,6 +155,9 @@ pub struct App {
     /// Who is at the keys, as named on drafts, approvals and amendments: `Phạm Ngọc Đường
     /// (bt.khu2)`, or the login alone.
     actor: String,
+    /// The place last read or kept for the acting user (see [`App::reopen`]): kept again
+    /// only when it has changed.
+    kept_place: Option<Place>,
     /// Search, help, forms: the last one is on top and takes the keys.
     overlays: Vec<Box<dyn Overlay>>,
     status: Option<Status>,
@@ -223,6 +226,7 @@ impl App {
             above: Vec::new(),
             files: options.files,
             actor,
+            kept_place: None,
             overlays: Vec::new(),
             status: options.notice,
             lease_holder,
@@ -797,6 +801,73 @@ impl App {
         }
     }
 
+    /// Opens where the acting user last was when an App of theirs ended (see
+    /// [`Store::place`]): the organisation selected in the tree, and over it the screen they
+    /// were on — its meetings, its dashboard, or a meeting's record. False, and nothing
+    /// changed, when no place was kept or it can no longer be shown (the organisation is
+    /// gone or outside the user's scope): the App starts as it would have.
+    pub fn reopen(&mut self) -> bool {
+        let Ok(Some(place)) = self.store.place() else {
+            return false;
+        };
+        self.kept_place = Some(place);
+        let status = self.status.take();
+        self.jump(Target::Org(place.org));
+        if self.selected_org().map(|o| o.id) != Some(place.org) {
+            self.close_above(0);
+            self.status = status;
+            return false;
+        }
+        self.status = status;
+        match place.screen {
+            PlaceScreen::Tree => {}
+            PlaceScreen::Meetings => self.open_over_tree(Action::Calendar),
+            PlaceScreen::Dashboard => self.open_over_tree(Action::Dashboard),
+            PlaceScreen::Record(id) => self.open_minutes(id),
+        }
+        true
+    }
+
+    /// The screen `action` opens from the tree, when it can open there now.
+    fn open_over_tree(&mut self, action: Action) {
+        if self.above.is_empty() && self.top().can(action) {
+            let status = self.status.take();
+            self.screen_action(action);
+            self.status = status.or(self.status.take());
+        }
+    }
+
+    /// Where the person at the keys is now, as [`App::reopen`] opens it again.
+    pub fn place(&self) -> Option<Place> {
+        if let Some(record) = self.record() {
+            return Some(Place {
+                org: record.org.id,
+                screen: PlaceScreen::Record(record.meeting.id),
+            });
+        }
+        let org = self.selected_org()?.id;
+        let screen = match self.focus() {
+            Focus::Meetings => PlaceScreen::Meetings,
+            Focus::Dashboard => PlaceScreen::Dashboard,
+            _ => PlaceScreen::Tree,
+        };
+        Some(Place { org, screen })
+    }
+
+    /// Keeps where the person is, for the next App of theirs: one small write when it has
+    /// changed, its answer not awaited. A file that cannot be written keeps nothing, and
+    /// says nothing: it is a convenience.
+    fn keep_place(&mut self) {
+        let Some(place) = self.place() else {
+            return;
+        };
+        if self.kept_place == Some(place) || self.store.write_trouble().is_some() {
+            return;
+        }
+        self.kept_place = Some(place);
+        drop(self.store.submit(Command::RememberPlace(place)));
+    }
+
     /// Starts on a meeting's record, its month on the meetings screen behind it: the
     /// quick way in for whoever keeps one branch's minutes.
     pub fn open_minutes(&mut self, id: MeetingId) {
@@ -933,6 +1004,7 @@ impl App {
     /// What is typed and not yet saved in any screen is kept as a draft, to resume next
     /// time.
     fn leave_all(&mut self) {
+        self.keep_place();
         let (mut stack, mut cx) = self.split();
         for screen in stack.all() {
             screen.leave(&mut cx);

@@ -176,9 +176,12 @@ pub fn run<B: Backend>(
 
 /// The full-screen app on this process's terminal: raw mode and the alternate screen for as
 /// long as it runs, the terminal given back as it was on the way out — also when something
-/// panics — and log lines written to a file, never to the screen.
+/// panics — and log lines written to a file, never to the screen. It opens where the
+/// person at the terminal last was (see [`App::reopen`]).
 pub fn run_local(store: Store, lang: Lang, clock: Clock) -> Result<(), String> {
-    run_local_from(store, lang, clock, |_| {})
+    run_local_from(store, lang, clock, |app| {
+        app.reopen();
+    })
 }
 
 /// [`run_local`], with `start` putting the App on its first screen once it knows its size.

@@ -672,3 +672,123 @@ fn a_branch_past_its_day_but_inside_its_grace_has_one_word_in_the_list_and_the_l
     assert!(legend.contains("· sắp tới"), "{shown}");
     assert!(!shown.contains("đến ngày, chưa họp"), "{shown}");
 }
+
+/// An App of `login` on `store`, a secretary held to `scope`, or the local admin without one.
+fn app_of(store: &Store, login: &str, scope: Option<OrgId>) -> App {
+    let store = match scope {
+        Some(scope) => store.as_user(&crate::domain::User {
+            login: login.into(),
+            role: crate::domain::UserRole::Secretary,
+            scope: Some(scope),
+            keys: Vec::new(),
+            name: None,
+        }),
+        None => store.clone(),
+    };
+    let mut options = options(Lang::Vi, temp_files());
+    options.actor = login.into();
+    let mut app = App::new(store, options);
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    app
+}
+
+/// Quits as `q` does, and waits for what that hands the store.
+fn quit(app: &mut App) {
+    assert!(press(app, "q").contains(&Effect::Quit));
+    app.settle();
+}
+
+#[test]
+fn a_new_app_of_the_same_person_reopens_where_they_left() {
+    let (_dir, store) = super::testkit::demo_copy();
+    let k2 = org_id(&store, "QN.HL.HG.K2");
+
+    // Nothing kept yet: the App starts as it always has.
+    let mut first = app_of(&store, "lan", None);
+    assert!(!first.reopen());
+    first.update(Msg::JumpTo(Target::Org(k2)));
+    press(&mut first, "c");
+    assert_eq!(first.focus(), Focus::Meetings);
+    quit(&mut first);
+    drop(first);
+
+    let mut second = app_of(&store, "lan", None);
+    assert!(second.reopen());
+    assert_eq!(second.focus(), Focus::Meetings);
+    assert_eq!(second.selected_org().unwrap().id, k2);
+    assert_eq!(second.meetings().unwrap().month(), ym(2026, 11));
+    // Back from the meetings: the branch is selected in the tree.
+    press(&mut second, "esc");
+    assert_eq!(second.focus(), Focus::Tree);
+    assert_eq!(selected_name(&second), "Chi bộ khu 2");
+
+    // This month's record, left open: the next App opens on it.
+    press(&mut second, "c enter");
+    let meeting = second.record().expect("the record is open").meeting.id;
+    quit(&mut second);
+    drop(second);
+    let mut third = app_of(&store, "lan", None);
+    assert!(third.reopen());
+    assert_eq!(third.focus(), Focus::Record);
+    assert_eq!(third.record().unwrap().meeting.id, meeting);
+    // The dashboard, from the tree.
+    press(&mut third, "esc esc b");
+    assert_eq!(third.focus(), Focus::Dashboard);
+    quit(&mut third);
+    drop(third);
+    let mut fourth = app_of(&store, "lan", None);
+    assert!(fourth.reopen());
+    assert_eq!(fourth.focus(), Focus::Dashboard);
+    assert_eq!(fourth.selected_org().unwrap().id, k2);
+    assert!(fourth.status().is_none(), "nothing to say about it");
+
+    // Someone else has a place of their own; none yet.
+    let ward = org_id(&store, "QN.HL.HG");
+    let mut other = app_of(&store, "xem", Some(ward));
+    assert!(!other.reopen());
+    assert_eq!(other.focus(), Focus::Tree);
+}
+
+#[test]
+fn a_place_outside_the_scope_now_starts_as_before_and_a_viewer_keeps_one_too() {
+    let (_dir, store) = super::testkit::demo_copy();
+    let k2 = org_id(&store, "QN.HL.HG.K2");
+    let ward = org_id(&store, "QN.HL.HG");
+    let mut wide = app_of(&store, "bt", Some(ward));
+    wide.update(Msg::JumpTo(Target::Org(k2)));
+    quit(&mut wide);
+    drop(wide);
+    assert!(app_of(&store, "bt", Some(ward)).reopen());
+
+    // The same login held to another branch since: the place kept is out of reach.
+    let other = store
+        .read()
+        .unwrap()
+        .children(Some(ward), 0, 10)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id != k2 && o.kind.is_branch())
+        .expect("another branch of the ward")
+        .id;
+    let mut narrow = app_of(&store, "bt", Some(other));
+    assert!(!narrow.reopen());
+    assert!(narrow.status().is_none(), "nothing said about it");
+
+    // A viewer, who writes nothing else, keeps a place like anyone.
+    let viewer = store.as_user(&crate::domain::User {
+        login: "xem".into(),
+        role: crate::domain::UserRole::Viewer,
+        scope: Some(ward),
+        keys: Vec::new(),
+        name: None,
+    });
+    let mut options = options(Lang::Vi, temp_files());
+    options.actor = "xem".into();
+    let mut app = App::new(viewer.clone(), options);
+    app.update(Msg::JumpTo(Target::Org(k2)));
+    quit(&mut app);
+    assert_eq!(viewer.place().unwrap().map(|p| p.org), Some(k2));
+}
