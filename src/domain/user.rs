@@ -112,7 +112,7 @@ pub struct User {
     pub scope: Option<OrgId>,
     pub keys: Vec<PublicKey>,
     /// The person's full name (`Phạm Ngọc Đường`), as [`clean_full_name`] keeps it; named
-    /// with the login on what they approve and amend. Schema 12.
+    /// with the login on what they approve and amend. Schema 13.
     pub name: Option<String>,
 }
 

@@ -139,7 +139,7 @@ pub const MEMBER_CLASSIFICATIONS: TableDefinition<(u64, i32), &[u8]> =
     TableDefinition::new("member_classifications");
 
 /// `users`: login → `User` (role, scope, public keys, full name). chibo's own accounts for
-/// `chibo serve`; created on open when absent. Schema 12 added the full name, re-encoding
+/// `chibo serve`; created on open when absent. Schema 13 added the full name, re-encoding
 /// every user.
 pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 
