@@ -18,7 +18,7 @@ use super::tables::{
     AUDIT, DOCUMENTS, DRAFTS, LEASES, MEETINGS, MEMBER_ABSENCES, MEMBER_BY_CARD, MEMBER_BY_FOLDED,
     MEMBER_CLASSIFICATIONS, MEMBERS, META, ORG_BY_CODE, ORG_BY_FOLDED, ORG_CHILDREN,
     ORG_CLASSIFICATIONS, ORG_FORMER_MEMBERS, ORG_MEETINGS, ORG_MEMBERS, ORG_TOTALS, ORGS,
-    OVERSIGHT, OVERSIGHT_BY_MEMBER, ROLES, ROLES_BY_MEMBER, ROLLUP_MONTHS, ROLLUPS, USERS,
+    OVERSIGHT, OVERSIGHT_BY_MEMBER, PLACES, ROLES, ROLES_BY_MEMBER, ROLLUP_MONTHS, ROLLUPS, USERS,
 };
 use super::{Access, MAGIC, Reader, Store, StoreError, local_user};
 use crate::domain::Lang;
@@ -57,6 +57,7 @@ static EVERY_TABLE: &[&dyn Copied] = &[
     &USERS,
     &AUDIT,
     &LEASES,
+    &PLACES,
 ];
 
 /// A table as a backup handles it, whatever its key and value types: a `TableDefinition`
@@ -64,7 +65,7 @@ static EVERY_TABLE: &[&dyn Copied] = &[
 trait Copied: Sync {
     fn table_name(&self) -> &str;
     /// Copies every row of the table as `from` sees it into `to`; `None` when `from` has no
-    /// such table (`audit` appears with the first write; an older file may lack `leases`).
+    /// such table (`audit` appears with the first write; an older file may lack `leases` or `places`).
     fn copy(&self, from: &ReadTransaction, to: &WriteTransaction) -> Result<Option<u64>, Fault>;
     /// The table's rows as `txn` sees them; `None` when it has no such table.
     fn rows(&self, txn: &ReadTransaction) -> Result<Option<u64>, StoreError>;
