@@ -174,23 +174,28 @@ impl Choice {
     }
 
     /// The next option (or the previous one for `step` −1) among those the filter finds
-    /// (all of them when it finds none), wrapping round.
+    /// (all of them when it finds none), in the order [`Choice::found`] gives, wrapping round.
     pub fn cycle(&mut self, step: isize) -> bool {
-        let n = self.labels.len() as isize;
-        let found_any = (0..self.labels.len()).any(|at| self.matches(at));
-        for k in 1..n {
-            let at = (self.at as isize + step * k).rem_euclid(n) as usize;
-            if !found_any || self.matches(at) {
-                self.at = at;
-                return true;
-            }
+        let mut order = self.found();
+        if order.is_empty() {
+            order = (0..self.labels.len()).collect();
         }
-        false
+        if order.len() < 2 && order.first() == Some(&self.at) {
+            return false;
+        }
+        let here = order.iter().position(|&at| at == self.at);
+        let next = match here {
+            Some(i) => (i as isize + step).rem_euclid(order.len() as isize) as usize,
+            None if step >= 0 => 0,
+            None => order.len() - 1,
+        };
+        self.at = order[next];
+        true
     }
 
-    /// A character typed to find an option: the first option from the top whose name has a
-    /// word starting with all that was typed, diacritics optional (`ngu` finds "Nguyễn Văn
-    /// An"). Nothing found keeps the option shown.
+    /// A character typed to find an option: the first option [`Choice::found`] gives for all
+    /// that was typed, diacritics optional (`ngu` finds "Nguyễn Văn An"). Nothing found keeps
+    /// the option shown.
     pub fn find(&mut self, c: char) -> bool {
         if c.is_whitespace() {
             // Folding alone would drop it: words are found one after the other.
@@ -215,8 +220,8 @@ impl Choice {
     }
 
     fn refind(&mut self) -> bool {
-        match (0..self.labels.len()).find(|&at| self.matches(at)) {
-            Some(at) => {
+        match self.found().first() {
+            Some(&at) => {
                 self.at = at;
                 true
             }
@@ -224,17 +229,44 @@ impl Choice {
         }
     }
 
-    fn matches(&self, at: usize) -> bool {
-        let wanted = self.filter.trim_start();
+    /// The options whose name has, for each word typed, a word starting with it, in the
+    /// order typed (`t hau` finds Trần Thị Hậu): first those whose last word starts with the
+    /// last word typed — a Vietnamese is called by the given name, so `van` finds Nguyễn Thu
+    /// Vân before every Văn in the middle of a name — then the others, each in list order.
+    /// Nothing when nothing was typed.
+    fn found(&self) -> Vec<usize> {
+        let wanted: Vec<&str> = self.filter.split(' ').filter(|w| !w.is_empty()).collect();
         if wanted.is_empty() {
-            return true;
+            return Vec::new();
         }
+        let mut found: Vec<(bool, usize)> = (0..self.labels.len())
+            .filter_map(|at| self.words_found(at, &wanted).map(|given| (!given, at)))
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|(_, at)| at).collect()
+    }
+
+    /// Whether option `at` has the words `wanted` start, in order, and if so whether the
+    /// last of them starts its last word.
+    fn words_found(&self, at: usize, wanted: &[&str]) -> Option<bool> {
         // "(chưa phân công)" and the like stand for no one: never found by a name.
         if self.labels[at].starts_with('(') {
-            return false;
+            return None;
         }
         let label = fold(&self.labels[at]);
-        label.starts_with(wanted) || label.contains(&format!(" {wanted}"))
+        let words: Vec<&str> = label.split(' ').collect();
+        let (last, before) = wanted.split_last()?;
+        // The earliest place each word typed but the last can be found at, in order …
+        let mut next = 0;
+        for typed in before {
+            next += words[next..].iter().position(|w| w.starts_with(typed))? + 1;
+        }
+        // … then the last one: at the given name if it can be, else anywhere after.
+        let rest = &words[next..];
+        match rest.last() {
+            Some(given) if given.starts_with(last) => Some(true),
+            _ => rest.iter().any(|w| w.starts_with(last)).then_some(false),
+        }
     }
 }
 
