@@ -416,7 +416,7 @@ fn f8_records_the_vote_and_says_whether_the_resolution_is_valid() {
             (for_votes, 1, 0)
         );
         let status = &app.status().expect("the status line says it").text;
-        assert_eq!(status.contains("nghị quyết hợp lệ"), valid, "{status}");
+        assert_eq!(status.contains("Nghị quyết hợp lệ"), valid, "{status}");
         assert_eq!(status.contains("không hợp lệ"), !valid, "{status}");
     }
 }
@@ -625,4 +625,49 @@ fn approvals_and_amendments_name_the_chibo_user_with_the_login() {
     press(&mut app, "backtab");
     let shown = screen_text(&app, 80, 24);
     assert!(shown.contains("Nguyễn Thị Lan (lan)"), "{shown}");
+}
+
+#[test]
+fn a_reason_typed_while_an_earlier_mark_is_answered_still_moves_the_cursor_on() {
+    use chibo::ui::KeyChord;
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 80, 24);
+    let id = open_record(&mut app, 0);
+    let first_expected = app
+        .record()
+        .unwrap()
+        .roll
+        .entries
+        .iter()
+        .position(|e| e.is_expected())
+        .unwrap();
+    for _ in 0..first_expected {
+        press(&mut app, "j");
+    }
+    // `p` and at once `e`: the answer to the mark comes while the reason is asked.
+    app.update(Msg::Key(KeyChord::parse("p").unwrap().event()));
+    press(&mut app, "e");
+    assert_eq!(app.context(), Context::Form);
+    type_text(&mut app, "ốm");
+    press(&mut app, "enter");
+    let record = app.record().unwrap();
+    let excused = record.roll_cursor() - 1;
+    assert_eq!(record.roll.entries[excused].mark, Some(Mark::Excused));
+    // The next key marks the next member, not the one just excused.
+    press(&mut app, "a");
+    let meeting = stored(&app, id);
+    let member = app.record().unwrap().roll.entries[excused].member;
+    assert!(meeting.attendance.contains(&(member, Mark::Excused)));
+}
+
+#[test]
+fn coming_back_to_a_name_the_letters_typed_start_a_new_search() {
+    let (_dir, mut app) = app_on_copy(chibo::domain::Lang::En, 100, 30);
+    let id = open_record(&mut app, 0);
+    press(&mut app, "f3 tab tab tab");
+    type_text(&mut app, "b hau");
+    press(&mut app, "tab backtab");
+    type_text(&mut app, "tran thi hau");
+    press(&mut app, "enter");
+    assert_eq!(app.context(), Context::Roll, "{:?}", app.status());
+    assert_eq!(stored(&app, id).chair.as_deref(), Some("Trần Thị Hậu"));
 }

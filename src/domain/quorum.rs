@@ -140,22 +140,24 @@ impl Vote {
         if self.adopted(quorum) {
             lang.pick(
                 format!(
-                    "Biểu quyết: {f} tán thành, {a} không tán thành, {n} không biểu quyết — \
-                     nghị quyết hợp lệ (trên một nửa của {counted})"
+                    "Biểu quyết: {f} tán thành, {a} không tán thành, {n} không biểu quyết. \
+                     Nghị quyết hợp lệ: {f}/{counted} đảng viên được tính tán thành, quá một nửa."
                 ),
                 format!(
-                    "Vote: {f} for, {a} against, {n} abstaining — resolution valid (more than half of {counted})"
+                    "Vote: {f} for, {a} against, {n} abstaining. The resolution is valid: \
+                     {f} of {counted} counted members for it, more than half."
                 ),
             )
         } else {
             lang.pick(
                 format!(
-                    "Biểu quyết: {f} tán thành, {a} không tán thành, {n} không biểu quyết — \
-                     nghị quyết không hợp lệ (cần ít nhất {} tán thành)",
+                    "Biểu quyết: {f} tán thành, {a} không tán thành, {n} không biểu quyết. \
+                     Nghị quyết không hợp lệ: cần ít nhất {} đảng viên tán thành.",
                     quorum.needed()
                 ),
                 format!(
-                    "Vote: {f} for, {a} against, {n} abstaining — resolution not valid (at least {} for needed)",
+                    "Vote: {f} for, {a} against, {n} abstaining. The resolution is not valid: \
+                     at least {} members for it are needed.",
                     quorum.needed()
                 ),
             )
@@ -279,12 +281,13 @@ mod tests {
         assert_eq!(vote(11, 3, 1).total(), 15);
         assert_eq!(
             vote(11, 3, 1).verdict(&q, Lang::Vi),
-            "Biểu quyết: 11 tán thành, 3 không tán thành, 1 không biểu quyết — nghị quyết \
-             hợp lệ (trên một nửa của 20)"
+            "Biểu quyết: 11 tán thành, 3 không tán thành, 1 không biểu quyết. Nghị quyết \
+             hợp lệ: 11/20 đảng viên được tính tán thành, quá một nửa."
         );
         assert_eq!(
             vote(10, 3, 2).verdict(&q, Lang::En),
-            "Vote: 10 for, 3 against, 2 abstaining — resolution not valid (at least 11 for needed)"
+            "Vote: 10 for, 3 against, 2 abstaining. The resolution is not valid: at least 11 \
+             members for it are needed."
         );
         // An exempt member who came and voted raises the count: 11 of 21 still passes.
         let q = Quorum::of(&roll(20, 15, 5, 1));

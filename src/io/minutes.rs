@@ -403,10 +403,10 @@ fn subtitle(meeting: &Meeting) -> Vec<String> {
     out
 }
 
-/// Every section of the form under its heading: what was written there, with the facts
-/// the meeting's fields hold where the form puts them — time, place, chair and secretary
-/// then the roll in the opening, the vote under the resolution, the assignments, the
-/// closing time. Minutes written when those were lines of text print their own.
+/// Every section of the form under its heading: the facts the meeting's fields hold where
+/// the form puts them, then what was written there — time, place, chair and secretary
+/// (the roll after the text) in the opening, the vote in the resolution, the assignments,
+/// the closing time. Minutes written when those were lines of text print their own.
 fn sections(meeting: &Meeting, roll: &Roll, guests: &[String]) -> Vec<Part> {
     let minutes = MinutesText::parse(meeting.minutes.as_deref().unwrap_or(""));
     let facts_as_text = opening_written_as_text(&minutes);
@@ -426,10 +426,10 @@ fn sections(meeting: &Meeting, roll: &Roll, guests: &[String]) -> Vec<Part> {
                     blocks.extend(roll_items(roll, guests).into_iter().map(Block::Item));
                 }
                 Section::Resolution => {
-                    blocks.extend(written);
                     if let Some(vote) = meeting.vote {
                         blocks.push(Block::Line(vote.verdict(&Quorum::of(roll), Lang::Vi)));
                     }
+                    blocks.extend(written);
                 }
                 Section::Assignments => {
                     let rows = meeting.assignments.iter();

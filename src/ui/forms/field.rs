@@ -215,6 +215,11 @@ impl Choice {
         true
     }
 
+    /// Something was typed and no option has it.
+    pub fn finds_nothing(&self) -> bool {
+        !self.filter.trim().is_empty() && self.found().is_empty()
+    }
+
     pub fn clear_filter(&mut self) -> bool {
         !std::mem::take(&mut self.filter).is_empty()
     }
@@ -426,6 +431,10 @@ impl Field {
                     let typed = format!("  ⌕ {}", safe(choice.filter()));
                     spans.push(Span::styled(typed, ui.theme.dim()));
                 }
+                if choice.finds_nothing() {
+                    let none = ui.lang.pick(" — không tìm thấy", " — nothing found");
+                    spans.push(Span::styled(none, ui.theme.bad()));
+                }
                 (spans, None)
             }
             Input::Choice(choice) => (vec![Span::raw(safe(choice.label()).into_owned())], None),
@@ -621,6 +630,34 @@ mod tests {
         assert!(choice.clear_filter());
         assert!(choice.find('c'));
         assert_eq!(choice.label(), "Trần Quang Cường");
+    }
+
+    #[test]
+    fn a_given_name_is_found_first_and_words_are_found_in_the_order_typed() {
+        let names = [
+            "(không ai)",
+            "Trần Văn Bình",
+            "Nguyễn Thu Vân",
+            "Trần Thị Hậu",
+            "Bùi Thị Hậu",
+        ];
+        let mut choice = Choice::new(names.map(String::from).to_vec(), 0);
+        let find = |choice: &mut Choice, text: &str| {
+            choice.clear_filter();
+            text.chars().for_each(|c| drop(choice.find(c)));
+            choice.label().to_string()
+        };
+        // Văn is a middle name above; Vân the given name below comes first.
+        assert_eq!(find(&mut choice, "van"), "Nguyễn Thu Vân");
+        assert!(choice.cycle(1));
+        assert_eq!(choice.label(), "Trần Văn Bình");
+        // Words in order, not side by side: Trần … Hậu, not Bùi Thị Hậu.
+        assert_eq!(find(&mut choice, "t hau"), "Trần Thị Hậu");
+        assert_eq!(find(&mut choice, "b hau"), "Bùi Thị Hậu");
+        assert!(!choice.finds_nothing());
+        // Letters no name has keep the option shown, and say so.
+        assert_eq!(find(&mut choice, "xyz"), "Bùi Thị Hậu");
+        assert!(choice.finds_nothing());
     }
 
     fn typed(text: &str) -> TextInput {

@@ -620,7 +620,11 @@ impl Edit for AssignmentsForm {
             match (task, who) {
                 (Some(task), Some(who)) => rows.push(crate::domain::Assignment { who, task, due }),
                 (Some(_), None) => {
-                    let nobody = crate::domain::MinutesError::NobodyAssigned.message(lang);
+                    let n = row + 1;
+                    let nobody = lang.pick(
+                        format!("Việc ({n}) chưa có người thực hiện: chọn ở ô Ai ({n})"),
+                        format!("Task ({n}) has nobody to do it: pick someone in Who ({n})"),
+                    );
                     return Err(Refusal::at(at, nobody));
                 }
                 (None, _) => {}

@@ -419,6 +419,11 @@ impl Form {
             return Outcome::Ignored;
         };
         let next = (at as isize + step).rem_euclid(stops.len() as isize) as usize;
+        // What was typed to find an option is forgotten on leaving it: coming back, the
+        // next letters start a new search.
+        if let Input::Choice(choice) = &mut self.fields.get_mut(self.focus).input {
+            choice.clear_filter();
+        }
         self.focus = stops[next];
         Outcome::Keep
     }

@@ -286,12 +286,12 @@ pub fn status_title(lang: Lang, name: &str) -> String {
 }
 
 pub fn date_placeholder(lang: Lang) -> &'static str {
-    lang.pick("dd/mm/yyyy", "yyyy-mm-dd")
+    lang.pick("ngày/tháng/năm", "yyyy-mm-dd")
 }
 
 pub fn date_hint(lang: Lang) -> &'static str {
     lang.pick(
-        "Ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd; Ctrl-u xóa.",
+        "Nhập ngày/tháng/năm, như 30/11/2026 (hoặc 2026-11-30); Ctrl-u xóa.",
         "A date as YYYY-MM-DD or DD/MM/YYYY; Ctrl-u clears.",
     )
 }
@@ -329,7 +329,7 @@ pub fn unsafe_text(lang: Lang, label: &str) -> String {
 pub fn bad_date(lang: Lang, label: &str, text: &str) -> String {
     let text = quoted(text);
     lang.pick(
-        format!("{label}: {text} không phải là ngày hợp lệ — nhập dd/mm/yyyy hoặc yyyy-mm-dd"),
+        format!("{label}: {text} không phải là ngày hợp lệ — nhập ngày/tháng/năm, như 30/11/2026"),
         format!("{label}: {text} is not a date — type YYYY-MM-DD or DD/MM/YYYY"),
     )
 }

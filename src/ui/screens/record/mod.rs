@@ -165,12 +165,18 @@ impl MeetingRecord {
         self.roll_cursor = self
             .roll_cursor
             .min(self.roll.entries.len().saturating_sub(1));
-        if let Some(member) = self.excuse_for.take() {
-            let excused = self.roll.entries.get(self.roll_cursor).is_some_and(|e| {
-                e.member == member && e.mark == Some(crate::domain::Mark::Excused)
-            });
-            if excused {
-                self.roll_cursor = step(self.roll_cursor, 1, self.roll.entries.len());
+        // The cursor moves on from the member asked for a reason once the roll read shows
+        // them excused; a roll read before that (the answer to an earlier mark, while the
+        // reason is still being typed) leaves it waiting.
+        if let Some(member) = self.excuse_for {
+            let here = self.roll.entries.get(self.roll_cursor);
+            match here {
+                Some(e) if e.member == member && e.mark == Some(crate::domain::Mark::Excused) => {
+                    self.excuse_for = None;
+                    self.roll_cursor = step(self.roll_cursor, 1, self.roll.entries.len());
+                }
+                Some(e) if e.member == member => {}
+                _ => self.excuse_for = None,
             }
         }
         self.keep_cursor_in_view();

@@ -69,10 +69,14 @@ pub fn render(
             let inner = block.inner(areas.content);
             frame.render_widget(block, areas.content);
             let facts = fact_panel(record, section, ui);
-            let height = (facts.len() as u16).min(inner.height / 2);
+            // A long assignment wraps rather than being cut; the text keeps half the pane.
+            let width = usize::from(inner.width.max(1));
+            let rows: usize = facts.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+            let height = (rows as u16).min(inner.height / 2);
             let [panel, text] =
                 Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
-            frame.render_widget(Paragraph::new(facts), panel);
+            let panel_text = Paragraph::new(facts).wrap(Wrap { trim: false });
+            frame.render_widget(panel_text, panel);
             frame.render_widget(record.editor.area(section), text);
         }
         Tab::Amendments => render_amendments(frame, areas.content, record, focused, ui),
@@ -113,18 +117,21 @@ fn fact_panel(record: &MeetingRecord, section: Section, ui: &Ui<'_>) -> Vec<Line
     lines
 }
 
+/// What the meeting is and whether its minutes are approved, then its times and place:
+/// on a narrow screen the end of the line is cut, never who approved.
 fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
     let m = &record.meeting;
-    let mut parts = vec![m.kind.label(ui.lang).to_string(), ui.lang.date(m.date)];
+    let what = [m.kind.label(ui.lang).to_string(), ui.lang.date(m.date)];
+    let mut facts = Vec::new();
     match (m.time, m.end_time) {
         (Some(start), Some(end)) => {
-            parts.push(format!("{}–{}", format_clock(start), format_clock(end)))
+            facts.push(format!("{}–{}", format_clock(start), format_clock(end)))
         }
-        (Some(start), None) => parts.push(format_clock(start)),
+        (Some(start), None) => facts.push(format_clock(start)),
         _ => {}
     }
     if let Some(place) = &m.place {
-        parts.push(safe(place).into_owned());
+        facts.push(safe(place).into_owned());
     }
     let state = match &m.approval {
         Some(a) => words::approved(ui.lang, a.at, a.by.as_deref()),
@@ -151,10 +158,17 @@ fn summary(record: &MeetingRecord, ui: &Ui<'_>) -> Vec<Line<'static>> {
     } else {
         ui.theme.fair()
     };
-    let first = Line::from(vec![
-        Span::styled(format!(" {} · ", parts.join(" · ")), ui.theme.title()),
+    let mut first = vec![
+        Span::styled(format!(" {} · ", what.join(" · ")), ui.theme.title()),
         Span::styled(state, state_style),
-    ]);
+    ];
+    if !facts.is_empty() {
+        first.push(Span::styled(
+            format!(" · {}", facts.join(" · ")),
+            ui.theme.title(),
+        ));
+    }
+    let first = Line::from(first);
     let counts = Line::styled(
         format!(" {}", words::counts(ui.lang, &record.roll.counts())),
         ui.theme.label(),

@@ -24,7 +24,7 @@ use ratatui::layout::Rect;
 
 use super::editor::Command as EditCommand;
 use super::{MeetingRecord, Tab, render};
-use crate::domain::{Draft, Mark, MeetingId, MinutesError, MinutesText, OrgUnit};
+use crate::domain::{Draft, Mark, MeetingId, MinutesError, MinutesText, OrgUnit, Section};
 use crate::io::minutes::{MinutesFormat, export_minutes, file_name};
 use crate::store::{self, Command, HeldBy, Pending, Reader, RollChange, StoreError};
 use crate::ui::app::ANSWER_POLL;
@@ -79,6 +79,7 @@ const ROLL_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Approve]),
     CommandInfo::new(&[Action::Help]),
     CommandInfo::new(&[Action::Amend]),
+    CommandInfo::new(&[Action::Export]),
     CommandInfo::new(&[Action::Facts]),
 ];
 
@@ -90,6 +91,7 @@ const MINUTES_COMMANDS: &[CommandInfo] = &[
     CommandInfo::new(&[Action::Approve]),
     CommandInfo::new(&[Action::Facts]),
     CommandInfo::new(&[Action::AssignTasks]),
+    CommandInfo::new(&[Action::Vote]),
     CommandInfo::new(&[Action::Amend]),
     CommandInfo::new(&[Action::Export]),
     CommandInfo::new(&[Action::Help]),
@@ -404,7 +406,13 @@ impl MeetingRecord {
             return Step::Changed;
         }
         let usual = cx.read(|r| super::usual_chair(r, &self.meeting)).flatten();
-        let names = self.roll_names();
+        // Who chairs and who keeps the minutes came: those marked present are offered first.
+        let mut names = self.roll_names();
+        let came = |name: &String| {
+            let entry = self.roll.entries.iter().find(|e| &e.name == name);
+            entry.is_some_and(|e| e.mark.is_some_and(Mark::came))
+        };
+        names.sort_by_key(|name| !came(name));
         let people = minutes_forms::People {
             roll: &names,
             guests: &self.guests,
@@ -527,12 +535,27 @@ impl Screen for MeetingRecord {
         }
     }
 
+    /// On a section whose facts are fields, the key that changes them comes right after
+    /// approving: F3 on I and IX, F8 on VII, F4 on VIII.
     fn commands(&self) -> Vec<CommandInfo> {
-        let commands = match self.tab() {
-            Tab::Roll => ROLL_COMMANDS,
-            _ => MINUTES_COMMANDS,
+        let mut commands = match self.tab() {
+            Tab::Roll => ROLL_COMMANDS.to_vec(),
+            _ => MINUTES_COMMANDS.to_vec(),
         };
-        offered(commands, |action| self.can(action))
+        let own = match self.section() {
+            Some(Section::Opening | Section::Closing) => Some(Action::Facts),
+            Some(Section::Resolution) => Some(Action::Vote),
+            Some(Section::Assignments) => Some(Action::AssignTasks),
+            _ => None,
+        };
+        let at =
+            |commands: &[CommandInfo], action| commands.iter().position(|c| c.actions == [action]);
+        if let Some(own) = own.and_then(|a| at(&commands, a)) {
+            let command = commands.remove(own);
+            let after = at(&commands, Action::Approve).map_or(0, |i| i + 1);
+            commands.insert(after, command);
+        }
+        offered(&commands, |action| self.can(action))
     }
 
     /// Marks, votes and edits need minutes not approved that this session holds; an
