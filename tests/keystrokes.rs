@@ -47,6 +47,10 @@ struct Job {
 
 const BRANCH: &str = "QN.HL.HG.K2";
 
+fn stored(app: &App, id: chibo::domain::MeetingId) -> chibo::domain::Meeting {
+    app.store().read().unwrap().meeting(id).unwrap().unwrap()
+}
+
 /// What section I and the closing time say, written by hand in the minutes book.
 const FACTS_BY_HAND: &str = "Thời gian: 19 giờ 30, ngày 05/11/2026. Địa điểm: Nhà văn hóa khu 2. \
      Chủ trì: đồng chí Phạm Ngọc Đường. Thư ký: đồng chí Đinh Thị Ngọc Loan. \
@@ -96,14 +100,7 @@ fn the_common_jobs_take_fewer_keys_than_their_targets() {
     user.press("tab tab tab");
     user.type_text("loan");
     user.press("right enter");
-    let meeting = user
-        .app
-        .store()
-        .read()
-        .unwrap()
-        .meeting(id)
-        .unwrap()
-        .unwrap();
+    let meeting = stored(user.app, id);
     assert_eq!(meeting.chair.as_deref(), Some("Phạm Ngọc Đường"));
     assert_eq!(meeting.secretary.as_deref(), Some("Đinh Thị Ngọc Loan"));
     assert_eq!(
@@ -167,14 +164,7 @@ fn the_common_jobs_take_fewer_keys_than_their_targets() {
     user.type_text("duyệt");
     user.press("enter");
     assert_eq!(user.app.context(), Context::Minutes);
-    let approved = user
-        .app
-        .store()
-        .read()
-        .unwrap()
-        .meeting(id)
-        .unwrap()
-        .unwrap();
+    let approved = stored(user.app, id);
     assert!(approved.is_approved());
     jobs.push(Job {
         what: "Duyệt biên bản (approve)",
