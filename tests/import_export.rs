@@ -57,7 +57,6 @@ fn export(store: &Store, org: Option<&str>) -> String {
     String::from_utf8(out).expect("export is UTF-8")
 }
 
-/// A database holding the fixture.
 /// Minutes go into a .docx, whose XML cannot carry a control character other than a tab or a
 /// line break, nor U+FFFE or U+FFFF: the first are refused at their line and field, the
 /// noncharacters (invisible, like every one prose loses on the way in) never reach the store.
@@ -95,6 +94,7 @@ fn minutes_text_that_xml_cannot_carry_never_reaches_the_store() {
     );
 }
 
+/// A database holding the fixture.
 fn populated(dir: &TempDir) -> Store {
     let store = open(dir, "populated.redb");
     import(&store, FIXTURE).expect("the fixture imports");
