@@ -143,6 +143,8 @@ pub struct OrgRec {
     pub rule_changes: Vec<RuleChange>,
 }
 
+/// A member as the file gives them; what fewer members have (a phone, a residence,
+/// branches sat in before) lies behind one pointer, as a meeting's extras do.
 pub struct MemberRec {
     pub line: usize,
     pub card: CardRef,
@@ -153,10 +155,23 @@ pub struct MemberRec {
     pub full_member: Option<NaiveDate>,
     pub org: CodeRef,
     pub cell: Option<CodeRef>,
+    pub more: Option<Box<MemberMore>>,
+}
+
+/// What fewer members of a file have (see [`MemberRec`]).
+#[derive(Default)]
+pub struct MemberMore {
     pub phone: Option<String>,
     pub residence: Option<String>,
     /// The branches sat in before `org`, each until the day the member left it.
     pub former_orgs: Vec<(CodeRef, NaiveDate)>,
+}
+
+impl MemberRec {
+    /// The branches sat in before `org`, each until the day the member left it.
+    pub fn former_orgs(&self) -> &[(CodeRef, NaiveDate)] {
+        self.more.as_ref().map_or(&[], |m| &m.former_orgs)
+    }
 }
 
 pub struct StatusRec {
@@ -175,20 +190,33 @@ pub struct SpanRec {
     pub until: Option<NaiveDate>,
 }
 
+/// A meeting as the file gives it. What every meeting has is kept inline; what fewer say
+/// (a topic, a plan, a vote, the facts of the minutes) lies behind one pointer, so the
+/// millions of meetings of a national file, which mostly say no more than their roll, cost
+/// a fraction of the memory they would hold field by field.
 pub struct MeetingRec {
     pub line: usize,
     pub org: CodeRef,
     pub kind: MeetingKind,
+    pub state: MeetingState,
     pub date: NaiveDate,
     pub planned: Option<NaiveDate>,
     pub attendance: Vec<(CardRef, Mark)>,
     pub excuses: Vec<(CardRef, String)>,
     pub guests: Vec<CardRef>,
-    pub topic: Option<String>,
     pub minutes: Option<String>,
+    /// Approved with nothing more said; an approval that names who or when is in `more`.
+    pub approved: bool,
+    pub more: Option<Box<MeetingMore>>,
+}
+
+/// What fewer meetings of a file say (see [`MeetingRec`]).
+#[derive(Default)]
+pub struct MeetingMore {
+    pub topic: Option<String>,
+    /// An approval that says more than that it happened.
     pub approval: Option<Approval>,
     pub amendments: Vec<Amendment>,
-    pub state: MeetingState,
     pub time: Option<NaiveTime>,
     pub end_time: Option<NaiveTime>,
     pub place: Option<String>,
@@ -200,6 +228,38 @@ pub struct MeetingRec {
     pub chair: Option<String>,
     pub secretary: Option<String>,
     pub assignments: Vec<Assignment>,
+}
+
+impl MeetingMore {
+    /// Nothing said: such a meeting needs no `MeetingMore`.
+    fn is_empty(&self) -> bool {
+        self.topic.is_none()
+            && self.approval.is_none()
+            && self.amendments.is_empty()
+            && self.time.is_none()
+            && self.end_time.is_none()
+            && self.place.is_none()
+            && self.agenda.is_empty()
+            && self.drafter.is_none()
+            && self.sent_at.is_none()
+            && self.vote.is_none()
+            && self.decisions.is_none()
+            && self.chair.is_none()
+            && self.secretary.is_none()
+            && self.assignments.is_empty()
+    }
+
+    /// Behind a pointer when anything was said, else nothing.
+    pub fn boxed(self) -> Option<Box<MeetingMore>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+impl MeetingRec {
+    /// The drafter the plan names, if any.
+    pub fn drafter(&self) -> Option<CardRef> {
+        self.more.as_ref().and_then(|m| m.drafter)
+    }
 }
 
 /// A document of a meeting, named by the meeting's organisation, day and kind.

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{Batch, CardRef, MeetingRec};
+use super::batch::{Batch, CardRef, MeetingMore, MeetingRec};
 use super::fields::Fields;
 use super::json::{Pairs, Text, Texts, non_empty};
 use crate::domain::date::{format_clock, format_moment};
@@ -256,20 +256,13 @@ impl<'a> MeetingLine<'a> {
         let (Some(org), Some(kind), Some(date), true) = (org, kind, date, f.ok) else {
             return;
         };
-        let record = MeetingRec {
-            line,
-            org: batch.code(&org),
-            kind,
-            date,
-            planned,
-            attendance,
-            excuses,
-            guests,
+        // An approval that says nothing but that it happened is the flag alone.
+        let approved = approval.is_some();
+        let approval = approval.filter(|a| a != &Approval::default());
+        let more = MeetingMore {
             topic: topic.map(Cow::into_owned),
-            minutes,
             approval,
             amendments,
-            state,
             time,
             end_time,
             place: place.map(Cow::into_owned),
@@ -281,6 +274,20 @@ impl<'a> MeetingLine<'a> {
             chair: chair.map(Cow::into_owned),
             secretary: secretary.map(Cow::into_owned),
             assignments,
+        };
+        let record = MeetingRec {
+            line,
+            org: batch.code(&org),
+            kind,
+            state,
+            date,
+            planned,
+            attendance,
+            excuses,
+            guests,
+            minutes,
+            approved,
+            more: more.boxed(),
         };
         batch.meetings.push(record);
     }

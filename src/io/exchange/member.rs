@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::batch::{Batch, CodeRef, MemberRec, StatusRec};
+use super::batch::{Batch, CodeRef, MemberMore, MemberRec, StatusRec};
 use super::fields::{Fields, readable_key};
 use super::json::{Text, non_empty};
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
@@ -131,10 +131,11 @@ impl<'a> MemberLine<'a> {
                     });
                 }
             }
-            record.former_orgs = former
+            let former = former
                 .into_iter()
-                .map(|(code, until)| (CodeRef(batch.codes.intern(&code)), until))
-                .collect();
+                .map(|(code, until)| (CodeRef(batch.codes.intern(&code)), until));
+            let more = record.more.get_or_insert_with(Box::default);
+            more.former_orgs = former.collect();
         }
     }
 }
@@ -259,9 +260,13 @@ pub fn add_member(
         full_member,
         org: batch.code(&org),
         cell: cell.map(|c| batch.code(&c)),
-        phone: phone.map(Cow::into_owned),
-        residence: residence.map(Cow::into_owned),
-        former_orgs: Vec::new(),
+        more: (phone.is_some() || residence.is_some()).then(|| {
+            Box::new(MemberMore {
+                phone: phone.map(Cow::into_owned),
+                residence: residence.map(Cow::into_owned),
+                former_orgs: Vec::new(),
+            })
+        }),
     };
     batch.members.push(record);
 }

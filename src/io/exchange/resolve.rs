@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 
 use chrono::NaiveDate;
 
-use super::batch::{Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingRec, SpanRec};
+use super::batch::{
+    Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingMore, MeetingRec, MemberMore,
+    SpanRec,
+};
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
 use crate::domain::org::{MAX_DEPTH, levels};
@@ -362,7 +365,7 @@ impl Check<'_, '_> {
             MemberAt::File(i) => {
                 let record = &self.batch.members[i];
                 let code = record
-                    .former_orgs
+                    .former_orgs()
                     .iter()
                     .find(|(_, until)| day < *until)
                     .map_or(record.org, |(code, _)| *code);
@@ -533,7 +536,7 @@ impl Check<'_, '_> {
     /// sat in before exist and are branches.
     fn members(&mut self) {
         for member in &self.batch.members {
-            for (code, _) in &member.former_orgs {
+            for (code, _) in member.former_orgs() {
                 let Some(at) = self.org_ref(member.line, "former_orgs.org", *code) else {
                     continue;
                 };
@@ -766,7 +769,7 @@ impl Check<'_, '_> {
                 self.card_ref(meeting.line, "guests", *guest);
             }
             self.listed_twice(meeting.line, "guests", meeting.guests.clone());
-            if let Some(drafter) = meeting.drafter {
+            if let Some(drafter) = meeting.drafter() {
                 self.card_ref(meeting.line, "drafter", drafter);
             }
         }
@@ -1139,7 +1142,7 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
     let org = ids.org(batch.members[i].org);
     let cell = batch.members[i].cell.map(|c| ids.org(c));
     let former_orgs = batch.members[i]
-        .former_orgs
+        .former_orgs()
         .iter()
         .map(|(code, until)| FormerOrg {
             org: ids.org(*code),
@@ -1147,6 +1150,7 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
         })
         .collect();
     let record = &mut batch.members[i];
+    let more = record.more.take().map_or_else(MemberMore::default, |m| *m);
     Member {
         id,
         card,
@@ -1157,8 +1161,8 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
         full_member: record.full_member,
         org,
         cell,
-        phone: record.phone.take(),
-        residence: record.residence.take(),
+        phone: more.phone,
+        residence: more.residence,
         former_orgs,
         history: Vec::new(),
     }
@@ -1339,6 +1343,11 @@ fn write_meeting(
     excuses.sort_unstable_by_key(|(id, _)| *id);
     let mut guests: Vec<_> = record.guests.iter().map(|card| ids.member(*card)).collect();
     guests.sort_unstable();
+    let more = record.more.take().map_or_else(MeetingMore::default, |m| *m);
+    let approval = match (record.approved, more.approval) {
+        (false, _) => None,
+        (true, said) => Some(said.unwrap_or_default()),
+    };
     let meeting = Meeting {
         id: w.new_meeting_id()?,
         org: ids.org(record.org),
@@ -1348,24 +1357,24 @@ fn write_meeting(
         attendance,
         excuses,
         guests,
-        topic: record.topic.take(),
+        topic: more.topic,
         minutes: record.minutes.take(),
         minutes_saved_at: None,
-        approval: record.approval.take(),
-        amendments: std::mem::take(&mut record.amendments),
+        approval,
+        amendments: more.amendments,
         state: record.state,
-        time: record.time,
-        end_time: record.end_time,
-        place: record.place.take(),
-        agenda: std::mem::take(&mut record.agenda),
-        drafter: record.drafter.map(|card| ids.member(card)),
+        time: more.time,
+        end_time: more.end_time,
+        place: more.place,
+        agenda: more.agenda,
+        drafter: more.drafter.map(|card| ids.member(card)),
         documents: document_infos(&docs, 1),
-        sent_at: record.sent_at,
-        vote: record.vote,
-        decisions: record.decisions.take(),
-        chair: record.chair.take(),
-        secretary: record.secretary.take(),
-        assignments: std::mem::take(&mut record.assignments),
+        sent_at: more.sent_at,
+        vote: more.vote,
+        decisions: more.decisions,
+        chair: more.chair,
+        secretary: more.secretary,
+        assignments: more.assignments,
     };
     for (info, doc) in meeting.documents.iter().zip(&docs) {
         w.put_document_bytes(meeting.id, info.no, doc.body.bytes())?;
