@@ -318,11 +318,11 @@ struct MeetingV11 {
     decisions: Option<String>,
 }
 
-/// The chair and minutes secretary of a meeting stored before they were fields: those
-/// named at approval, else those its opening names.
+/// A meeting of schemas 6 to 11 as today's type, for the counts of the steps up to 11:
+/// no chair, secretary or assignments yet (step 11 → 12 takes them from the text).
 impl From<MeetingV11> for Meeting {
     fn from(old: MeetingV11) -> Meeting {
-        let mut meeting = Meeting {
+        Meeting {
             id: old.id,
             org: old.org,
             kind: old.kind,
@@ -349,12 +349,24 @@ impl From<MeetingV11> for Meeting {
             chair: None,
             secretary: None,
             assignments: Vec::new(),
-        };
+        }
+    }
+}
+
+/// A meeting of schema 11 brought to 12: its chair and minutes secretary those named at
+/// approval, else those its opening names. Encoded as the meeting itself.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct WithSigners(Meeting);
+
+impl From<MeetingV11> for WithSigners {
+    fn from(old: MeetingV11) -> WithSigners {
+        let mut meeting = Meeting::from(old);
         let approved = meeting.approval.clone().unwrap_or_default();
         let (chair, secretary) = meeting.signers();
         meeting.chair = approved.chair.map(|n| bare_name(&n)).or(chair);
         meeting.secretary = approved.secretary.map(|n| bare_name(&n)).or(secretary);
-        meeting
+        WithSigners(meeting)
     }
 }
 
@@ -646,7 +658,7 @@ fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// no longer only lines of its minutes. Every meeting is re-encoded with those named at
 /// approval, else in the opening's text; the minutes' text is kept as it was.
 fn record_minutes_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
-    reencode::<MeetingV11, Meeting>(txn, MEETINGS)
+    reencode::<MeetingV11, WithSigners>(txn, MEETINGS)
 }
 
 /// A user as schemas up to 12 stored them: a login without the person's full name.
