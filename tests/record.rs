@@ -184,9 +184,14 @@ fn approval_locks_the_minutes_and_the_roll() {
     assert!(approval.chair.unwrap().contains("Phạm Ngọc Đường"));
     assert_eq!(approval.at.unwrap().date(), today());
 
-    // Typing into approved minutes is refused and changes nothing.
+    // Typing into approved minutes is refused and changes nothing; so are their facts.
     type_text(&mut app, "y");
     assert!(app.status().unwrap().text.contains("approved"));
+    for key in ["f3", "f4"] {
+        press(&mut app, key);
+        assert_eq!(app.context(), Context::Minutes, "{key}");
+        assert!(app.status().unwrap().text.contains("approved"), "{key}");
+    }
     assert_eq!(stored(&app, id).minutes, meeting.minutes);
     // Nor can the roll change.
     press(&mut app, "backtab backtab");

@@ -297,16 +297,6 @@ pub struct MeetingFacts {
 }
 
 impl Meeting {
-    pub fn facts(&self) -> MeetingFacts {
-        MeetingFacts {
-            time: self.time,
-            end_time: self.end_time,
-            place: self.place.clone(),
-            chair: self.chair.clone(),
-            secretary: self.secretary.clone(),
-        }
-    }
-
     /// Records the facts of section I; approved minutes lock them with the text.
     pub fn set_facts(&mut self, facts: MeetingFacts) -> Result<(), MinutesError> {
         if self.is_approved() {

@@ -431,19 +431,6 @@ mod facts_at {
     pub const SECRETARY: usize = 4;
 }
 
-/// The people a meeting's record may name: the members on its roll and the guests from
-/// above, each once, after "nobody named yet".
-fn people(lang: Lang, roll: &[String], guests: &[String], named: &[Option<&str>]) -> Vec<String> {
-    let mut names = vec![words(lang, "(chưa ghi)", "(not recorded)")];
-    let stored = named.iter().flatten().map(|n| n.to_string());
-    for name in roll.iter().chain(guests).cloned().chain(stored) {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
-}
-
 /// The option of `names` that is `name`; the first ("not recorded") when none.
 fn named_at(names: &[String], name: Option<&str>) -> usize {
     name.and_then(|n| names.iter().skip(1).position(|o| o == n))
@@ -464,10 +451,25 @@ struct FactsForm {
 
 /// Who the record may name, for its facts and assignments.
 pub struct People<'a> {
-    /// The members on the roll, in the roll's order.
-    pub roll: &'a [String],
+    /// The members on the roll, in the order to offer them.
+    pub roll: Vec<String>,
     /// The guests from above recorded at the meeting.
     pub guests: &'a [String],
+}
+
+impl People<'_> {
+    /// The options of a choice of them: "nobody named yet", then the roll and the guests,
+    /// and any name `named` already that is neither, each once.
+    fn names(&self, lang: Lang, named: &[Option<&str>]) -> Vec<String> {
+        let mut names = vec![words(lang, "(chưa ghi)", "(not recorded)")];
+        let stored = named.iter().flatten().map(|n| n.to_string());
+        for name in self.roll.iter().chain(self.guests).cloned().chain(stored) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
 }
 
 pub fn facts(
@@ -480,17 +482,7 @@ pub fn facts(
     use super::words::Word as W;
     let chair = meeting.chair.as_deref().or(usual_chair);
     let secretary = meeting.secretary.as_deref();
-    let names = people(
-        lang,
-        people_here.roll,
-        people_here.guests,
-        &[chair, secretary],
-    );
-    let pick_hint = words(
-        lang,
-        "gõ vài chữ của tên để chọn, ←/→ người khác",
-        "type part of the name to pick, ←/→ for another",
-    );
+    let names = people_here.names(lang, &[chair, secretary]);
     let fields = vec![
         time_field(W::Start, meeting.time, lang),
         time_field(W::End, meeting.end_time, lang),
@@ -499,14 +491,12 @@ pub fn facts(
             &words(lang, "Chủ trì", "Chair"),
             names.clone(),
             named_at(&names, chair),
-        )
-        .with_hint(pick_hint.clone()),
+        ),
         Field::choice(
             &words(lang, "Thư ký", "Minutes secretary"),
             names.clone(),
             named_at(&names, secretary),
-        )
-        .with_hint(pick_hint),
+        ),
     ];
     let title = words(
         lang,
@@ -561,25 +551,18 @@ pub fn assignments(lang: Lang, meeting: &crate::domain::Meeting, people_here: Pe
         .iter()
         .map(|a| Some(a.who.as_str()))
         .collect();
-    let names = people(lang, people_here.roll, people_here.guests, &stored);
+    let names = people_here.names(lang, &stored);
     let rows = meeting.assignments.len() + MORE_ASSIGNMENTS;
     let mut fields = Vec::with_capacity(rows * ROW);
     for row in 0..rows {
         let given = meeting.assignments.get(row);
         let n = row + 1;
         let who = given.map(|a| a.who.as_str());
-        fields.push(
-            Field::choice(
-                &lang.pick(format!("Ai ({n})"), format!("Who ({n})")),
-                names.clone(),
-                named_at(&names, who),
-            )
-            .with_hint(words(
-                lang,
-                "gõ vài chữ của tên để chọn, ←/→ người khác",
-                "type part of the name to pick, ←/→ for another",
-            )),
-        );
+        fields.push(Field::choice(
+            &lang.pick(format!("Ai ({n})"), format!("Who ({n})")),
+            names.clone(),
+            named_at(&names, who),
+        ));
         fields.push(Field::text(
             &lang.pick(format!("Việc ({n})"), format!("Task ({n})")),
             given.map_or("", |a| a.task.as_str()),

@@ -10,7 +10,7 @@ pub mod editor;
 mod render;
 mod screen;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use ratatui::layout::Rect;
 
 pub use self::render::render;
@@ -265,18 +265,10 @@ fn template(reader: &Reader, meeting: &Meeting) -> Result<MinutesText, StoreErro
     }))
 }
 
-/// The chair a meeting's facts offer when none is recorded: the branch's secretary on
-/// its day, as the statute has them chair.
+/// The chair a meeting's facts and approval offer when none is recorded: the branch's
+/// secretary on the meeting's day, as the statute has them chair.
 pub fn usual_chair(reader: &Reader, meeting: &Meeting) -> Result<Option<String>, StoreError> {
-    secretary_on(reader, meeting, meeting.date)
-}
-
-/// The name of the organisation's secretary on `day`, if one is recorded.
-fn secretary_on(
-    reader: &Reader,
-    meeting: &Meeting,
-    day: NaiveDate,
-) -> Result<Option<String>, StoreError> {
+    let day = meeting.date;
     let roles = reader.roles_of_org(meeting.org)?;
     let holder = roles.into_iter().find(|r| {
         r.role == RoleKind::Secretary && r.from <= day && r.until.is_none_or(|u| day < u)

@@ -398,50 +398,33 @@ impl MeetingRecord {
         Step::Open(Box::new(form))
     }
 
-    /// F3: the facts of section I — times, place, chair, minutes secretary; approved
-    /// minutes lock them.
+    /// F3: the facts of section I — times, place, chair, minutes secretary. (Approved
+    /// minutes never get here: `can` refuses the key.)
     fn ask_facts(&mut self, cx: &mut Cx<'_>) -> Step {
-        if self.meeting.is_approved() {
-            cx.refuse(MinutesError::Approved.message(cx.lang));
-            return Step::Changed;
-        }
         let usual = cx.read(|r| super::usual_chair(r, &self.meeting)).flatten();
         // Who chairs and who keeps the minutes came: those marked present are offered first.
-        let mut names = self.roll_names();
-        let came = |name: &String| {
-            let entry = self.roll.entries.iter().find(|e| &e.name == name);
-            entry.is_some_and(|e| e.mark.is_some_and(Mark::came))
-        };
-        names.sort_by_key(|name| !came(name));
-        let people = minutes_forms::People {
-            roll: &names,
-            guests: &self.guests,
-        };
+        let people = self.people(true);
         let form = minutes_forms::facts(cx.lang, &self.meeting, people, usual.as_deref());
         Step::Open(Box::new(form))
     }
 
-    /// F4: who does what by when, section VIII; approved minutes lock it.
+    /// F4: who does what by when, section VIII.
     fn ask_assignments(&mut self, cx: &mut Cx<'_>) -> Step {
-        if self.meeting.is_approved() {
-            cx.refuse(MinutesError::Approved.message(cx.lang));
-            return Step::Changed;
-        }
-        let names = self.roll_names();
-        let people = minutes_forms::People {
-            roll: &names,
-            guests: &self.guests,
-        };
-        Step::Open(Box::new(minutes_forms::assignments(
-            cx.lang,
-            &self.meeting,
-            people,
-        )))
+        let form = minutes_forms::assignments(cx.lang, &self.meeting, self.people(false));
+        Step::Open(Box::new(form))
     }
 
-    /// The names on the roll, in its order: whom the facts and assignments may name.
-    fn roll_names(&self) -> Vec<String> {
-        self.roll.entries.iter().map(|e| e.name.clone()).collect()
+    /// Whom the facts and assignments may name: the roll in its order (those who came
+    /// first, when `came_first`), then the guests from above.
+    fn people(&self, came_first: bool) -> minutes_forms::People<'_> {
+        let mut entries: Vec<_> = self.roll.entries.iter().collect();
+        if came_first {
+            entries.sort_by_key(|e| !e.mark.is_some_and(Mark::came));
+        }
+        minutes_forms::People {
+            roll: entries.into_iter().map(|e| e.name.clone()).collect(),
+            guests: &self.guests,
+        }
     }
 
     /// F6: the minutes saved, then written as an A4 .docx and as Markdown where this
