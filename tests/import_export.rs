@@ -2,6 +2,7 @@
 //! byte for byte, every kind of bad input is reported at its line with nothing written,
 //! imports into a populated database, subtree exports, CSV member lists, and the binary.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -1104,6 +1105,33 @@ fn the_binary_reports_file_and_line_and_imports_nothing() {
 
     // Nothing imported into a database that was not there: none is left behind.
     assert!(!db.exists(), "the failed import left a database");
+}
+
+#[test]
+fn a_file_piped_in_is_imported_whole() {
+    // A pipe cannot be read twice as a file is: it is read into memory first.
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("pipe.redb");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chibo"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "/dev/stdin"])
+        .env_remove("CHIBO_DB")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the chibo binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(FIXTURE.as_bytes()).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let export = chibo(&db, &["export"]);
+    assert_eq!(String::from_utf8(export.stdout).unwrap(), FIXTURE);
 }
 
 #[test]

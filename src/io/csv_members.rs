@@ -70,7 +70,7 @@ pub fn import(
         }
     }
     list.finish(&mut problems);
-    resolve::import_batch(store, batch, problems)
+    resolve::import_batch(store, batch, problems, &mut resolve::NoMeetings)
 }
 
 /// Reads the next row and says at which byte it starts; a syntax problem is reported at

@@ -3,7 +3,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
-use super::exchange::{self, Batch, resolve};
+use super::exchange::{self, Batch, MeetingRec, MeetingStub, resolve};
 use super::problem::{Problem, Problems};
 use super::{ImportError, ImportSummary};
 use crate::domain::Lang;
@@ -14,37 +14,143 @@ use crate::store::{Reader, Store};
 pub fn import(
     store: &Store,
     label: &str,
-    mut input: impl BufRead,
+    input: &[u8],
+    lang: Lang,
+) -> Result<ImportSummary, ImportError> {
+    import_from(store, label, &input, lang)
+}
+
+/// Imports the JSON Lines file at `path`, reading it twice (see [`Source`]). What cannot be
+/// read twice, a pipe, is read into memory first.
+pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSummary, ImportError> {
+    let label = path.display().to_string();
+    if std::fs::metadata(path)?.is_file() {
+        return import_from(store, &label, &path, lang);
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
+    import_from(store, &label, &bytes.as_slice(), lang)
+}
+
+/// Where an import's lines come from. It reads them twice: once to check every line and keep
+/// what the checks across records need, once more for each meeting as it is written. So the
+/// memory an import needs does not grow with a file's meetings and their marks.
+trait Source {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>>;
+}
+
+impl Source for &[u8] {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+        Ok(Box::new(*self))
+    }
+}
+
+impl Source for &Path {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+        let file = std::fs::File::open(self)?;
+        Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
+    }
+}
+
+fn import_from(
+    store: &Store,
+    label: &str,
+    source: &dyn Source,
     lang: Lang,
 ) -> Result<ImportSummary, ImportError> {
     let mut problems = Problems::new(label, lang);
     let mut batch = Batch::default();
-    // One buffer for every line: reading a line allocates nothing.
-    let mut buffer = Vec::with_capacity(4096);
-    let mut line = 0;
+    let mut lines = Lines::new(source.open()?);
     while !problems.is_full() {
-        buffer.clear();
-        if (&mut input)
-            .take(MAX_LINE + 1)
-            .read_until(b'\n', &mut buffer)?
-            == 0
-        {
-            break;
+        match lines.next()? {
+            Next::End => break,
+            Next::TooLong(line) => {
+                problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
+                break;
+            }
+            Next::Line(line, bytes) => exchange::read_line(bytes, line, &mut batch, &mut problems),
         }
-        line += 1;
-        let content = buffer.len() - usize::from(buffer.last() == Some(&b'\n'));
-        if content as u64 > MAX_LINE {
-            problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
-            break;
-        }
-        let bytes = if line == 1 {
-            buffer.strip_prefix(UTF8_BOM).unwrap_or(&buffer)
-        } else {
-            &buffer
-        };
-        exchange::read_line(bytes, line, &mut batch, &mut problems);
     }
-    resolve::import_batch(store, batch, problems)
+    let mut again = ReadMeetings {
+        lines: Lines::new(source.open()?),
+        // What the first reading reported is not reported twice.
+        unheard: Problems::new(label, lang),
+    };
+    resolve::import_batch(store, batch, problems, &mut again)
+}
+
+/// The lines of an input, numbered from 1, read into one buffer: reading a line allocates
+/// nothing.
+struct Lines<R> {
+    input: R,
+    buffer: Vec<u8>,
+    number: usize,
+}
+
+enum Next<'b> {
+    End,
+    /// The line of this number is longer than [`MAX_LINE`]: reading stops there.
+    TooLong(usize),
+    Line(usize, &'b [u8]),
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(input: R) -> Self {
+        Lines {
+            input,
+            buffer: Vec::with_capacity(4096),
+            number: 0,
+        }
+    }
+
+    fn next(&mut self) -> std::io::Result<Next<'_>> {
+        self.buffer.clear();
+        let read = (&mut self.input)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut self.buffer)?;
+        if read == 0 {
+            return Ok(Next::End);
+        }
+        self.number += 1;
+        let content = self.buffer.len() - usize::from(self.buffer.last() == Some(&b'\n'));
+        if content as u64 > MAX_LINE {
+            return Ok(Next::TooLong(self.number));
+        }
+        let bytes = if self.number == 1 {
+            self.buffer.strip_prefix(UTF8_BOM).unwrap_or(&self.buffer)
+        } else {
+            &self.buffer
+        };
+        Ok(Next::Line(self.number, bytes))
+    }
+}
+
+/// The second reading: on to each meeting's line, read whole this time.
+struct ReadMeetings<R> {
+    lines: Lines<R>,
+    unheard: Problems,
+}
+
+impl<R: BufRead> resolve::ReadAgain for ReadMeetings<R> {
+    fn read(
+        &mut self,
+        stub: &MeetingStub,
+        batch: &mut Batch,
+    ) -> Result<Option<MeetingRec>, ImportError> {
+        loop {
+            match self.lines.next()? {
+                Next::End | Next::TooLong(_) => return Ok(None),
+                Next::Line(line, _) if line < stub.line => {}
+                Next::Line(line, _) if line > stub.line => return Ok(None),
+                Next::Line(line, bytes) => {
+                    batch.rereading = true;
+                    exchange::read_line(bytes, line, batch, &mut self.unheard);
+                    batch.rereading = false;
+                    return Ok(batch.reread.take());
+                }
+            }
+        }
+    }
 }
 
 /// The longest line read: a document's largest file in base64, and room for its fields.
@@ -55,17 +161,6 @@ const MAX_LINE: u64 = 16 << 20;
 /// Some editors start UTF-8 files with a byte order mark; it is not part of the first record.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Imports the JSON Lines file at `path`.
-pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSummary, ImportError> {
-    let file = std::fs::File::open(path)?;
-    import(
-        store,
-        &path.display().to_string(),
-        std::io::BufReader::new(file),
-        lang,
-    )
-}
-
 /// Writes the whole database, or the subtree rooted at `org` (a code), as JSON Lines,
 /// deterministically: the same data always gives the same bytes.
 pub fn export(
@@ -75,4 +170,126 @@ pub fn export(
     lang: Lang,
 ) -> Result<(), ImportError> {
     exchange::export::export(reader, org, out, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A file that reads otherwise the second time it is opened.
+    struct Changing {
+        first: String,
+        then: String,
+        opened: Cell<usize>,
+    }
+
+    impl Source for Changing {
+        fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+            let n = self.opened.replace(self.opened.get() + 1);
+            let text = if n == 0 { &self.first } else { &self.then };
+            Ok(Box::new(text.as_bytes()))
+        }
+    }
+
+    const BRANCH: &str = concat!(
+        r#"{"type":"org","code":"K2","name":"Chi bộ khu 2","kind":"branch"}"#,
+        "\n",
+        r#"{"type":"member","card":"1","name":"An","org":"K2"}"#,
+        "\n",
+        r#"{"type":"member","card":"2","name":"Bình","org":"K2"}"#,
+        "\n",
+    );
+
+    fn meeting(day: &str, card: &str) -> String {
+        format!(
+            r#"{{"type":"meeting","org":"K2","kind":"regular","date":"{day}","attendance":{{"{card}":"present"}}}}"#
+        )
+    }
+
+    fn import_changing(then: &str) -> (Result<ImportSummary, ImportError>, Store) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(&dir.path().join("t.redb")).unwrap();
+        let changing = Changing {
+            first: format!(
+                "{BRANCH}{}\n{}\n",
+                meeting("2026-10-05", "1"),
+                meeting("2026-11-05", "1")
+            ),
+            then: format!("{BRANCH}{then}"),
+            opened: Cell::new(0),
+        };
+        (import_from(&store, "f.jsonl", &changing, Lang::En), store)
+    }
+
+    fn nothing_written(store: &Store) -> bool {
+        let totals = store.read().unwrap().totals().unwrap();
+        totals.orgs == 0 && totals.members == 0
+    }
+
+    #[test]
+    fn a_file_changed_between_its_readings_writes_nothing() {
+        let cases = [
+            // The second meeting is another day now.
+            (
+                format!(
+                    "{}\n{}\n",
+                    meeting("2026-10-05", "1"),
+                    meeting("2026-11-06", "1")
+                ),
+                5,
+            ),
+            // It names a card the first reading never saw.
+            (
+                format!(
+                    "{}\n{}\n",
+                    meeting("2026-10-05", "1"),
+                    meeting("2026-11-05", "9")
+                ),
+                5,
+            ),
+            // The file was cut short.
+            (format!("{}\n", meeting("2026-10-05", "1")), 5),
+        ];
+        for (then, line) in cases {
+            let (outcome, store) = import_changing(&then);
+            let message = outcome.unwrap_err().to_string();
+            assert_eq!(
+                message,
+                format!(
+                    "f.jsonl:{line}: the file changed while it was being imported; import it again once nothing writes to it"
+                )
+            );
+            assert!(nothing_written(&store), "{then}");
+        }
+    }
+
+    #[test]
+    fn a_member_of_the_file_marked_at_a_meeting_is_checked_on_the_second_reading() {
+        let same = format!(
+            "{}\n{}\n",
+            meeting("2026-10-05", "1"),
+            meeting("2026-11-05", "1")
+        );
+        let (outcome, _) = import_changing(&same);
+        assert_eq!(outcome.unwrap().meetings, 2);
+        // A card marked that is no member: found when the meeting is read again, and
+        // reported at its line though everything before it was written.
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(&dir.path().join("t.redb")).unwrap();
+        let text = format!(
+            "{BRANCH}{}\n{}\n",
+            meeting("2026-10-05", "1"),
+            meeting("2026-11-05", "7")
+        );
+        let error = import(&store, "f.jsonl", text.as_bytes(), Lang::En).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("f.jsonl:5: field \"attendance\""),
+            "{error}"
+        );
+        assert!(nothing_written(&store));
+    }
 }

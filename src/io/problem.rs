@@ -273,6 +273,9 @@ pub enum Problem {
     LineTooLong {
         limit: u64,
     },
+    /// The meeting of this line was not there, or not the same, when the file was read the
+    /// second time to write it.
+    ChangedWhileRead,
     /// A member list past its limits of columns and filled cells (`member_list.rs`):
     /// reading stops there.
     ListTooLarge,
@@ -666,6 +669,10 @@ impl Problem {
                     format!("a line longer than {mb} MB; the file is read no further"),
                 )
             }
+            ChangedWhileRead => lang.pick(
+                "tệp đã bị thay đổi trong khi đang nhập; hãy nhập lại khi tệp không còn bị ghi".into(),
+                "the file changed while it was being imported; import it again once nothing writes to it".into(),
+            ),
             ListTooLarge => {
                 use super::member_list::{MAX_CELLS, MAX_COLUMNS};
                 lang.pick(

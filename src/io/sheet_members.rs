@@ -54,7 +54,7 @@ pub fn import_file(
         }
     }
     list.finish(&mut problems);
-    resolve::import_batch(store, batch, problems)
+    resolve::import_batch(store, batch, problems, &mut resolve::NoMeetings)
 }
 
 /// A spreadsheet cell as the member list reads it.

@@ -262,6 +262,43 @@ impl MeetingRec {
     }
 }
 
+/// What the checks across records need of a meeting before its second reading: which
+/// organisation, day and kind it is (one meeting per such key), in which state and where.
+/// The whole record is read again when it is written, so a national file's millions of
+/// meetings and their marks are never held at once.
+#[derive(Debug, Clone, Copy)]
+pub struct MeetingStub {
+    pub line: usize,
+    pub org: CodeRef,
+    pub kind: MeetingKind,
+    pub state: MeetingState,
+    pub date: NaiveDate,
+}
+
+impl MeetingStub {
+    pub fn of(record: &MeetingRec) -> MeetingStub {
+        MeetingStub {
+            line: record.line,
+            org: record.org,
+            kind: record.kind,
+            state: record.state,
+            date: record.date,
+        }
+    }
+
+    /// Whether `record` is the meeting this stub was taken from.
+    pub fn names(&self, record: &MeetingRec) -> bool {
+        (self.line, self.org, self.kind, self.state, self.date)
+            == (
+                record.line,
+                record.org,
+                record.kind,
+                record.state,
+                record.date,
+            )
+    }
+}
+
 /// A document of a meeting, named by the meeting's organisation, day and kind.
 pub struct DocumentRec {
     pub line: usize,
@@ -296,7 +333,13 @@ pub struct Batch {
     pub statuses: Vec<StatusRec>,
     pub roles: Vec<SpanRec>,
     pub oversight: Vec<SpanRec>,
-    pub meetings: Vec<MeetingRec>,
+    /// Every meeting of the file, in file order, as a stub: its record is read again when
+    /// it is written (see [`MeetingStub`]).
+    pub meetings: Vec<MeetingStub>,
+    /// On the second reading, the meeting record just read.
+    pub reread: Option<MeetingRec>,
+    /// Whether the file is being read the second time: meetings are kept whole, one at a time.
+    pub rereading: bool,
     pub documents: Vec<DocumentRec>,
     pub classifications: Vec<ClassificationRec>,
     /// Codes of org records that had errors: references to them are not reported again.
@@ -312,6 +355,16 @@ impl Batch {
 
     pub fn card(&mut self, text: &str) -> CardRef {
         CardRef(self.cards.intern(text))
+    }
+
+    /// A meeting checked field by field: its stub on the first reading, the whole record on
+    /// the second.
+    pub fn add_meeting(&mut self, record: MeetingRec) {
+        if self.rereading {
+            self.reread = Some(record);
+        } else {
+            self.meetings.push(MeetingStub::of(&record));
+        }
     }
 
     pub fn code_text(&self, code: CodeRef) -> &str {

@@ -289,7 +289,7 @@ impl<'a> MeetingLine<'a> {
             approved,
             more: more.boxed(),
         };
-        batch.meetings.push(record);
+        batch.add_meeting(record);
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 use chrono::NaiveDate;
 
 use super::batch::{
-    Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingMore, MeetingRec, MemberMore,
+    Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingMore, MeetingRec, MeetingStub,
     SpanRec,
 };
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
@@ -24,11 +24,15 @@ use crate::store::{Store, StoreError, Writer};
 
 /// Resolves, checks and writes `batch` in one write transaction. `problems` may already hold
 /// what the reader found; then the batch is still checked (to report everything at once)
-/// but nothing is written.
+/// but nothing is written. The file's meetings are only stubs in `batch`: each is read again
+/// from `meetings`, checked against the members it names and written, one at a time, so a
+/// whole file's marks are never held at once. A problem found then still writes nothing: the
+/// transaction is dropped.
 pub fn import_batch(
     store: &Store,
-    batch: Batch,
+    mut batch: Batch,
     mut problems: Problems,
+    meetings: &mut dyn ReadAgain,
 ) -> Result<ImportSummary, ImportError> {
     if problems.is_full() {
         return Err(problems.into_error());
@@ -36,14 +40,87 @@ pub fn import_batch(
     let notes = problems.take_notes();
     let today = store.clock().today();
     let mut summary = store.write(move |w| {
+        let summary = counts(&batch);
         let refs = resolve(w, &batch, &mut problems, today)?;
+        let mut writing = match problems.is_empty() {
+            true => Some(write(w, &mut batch, &refs)?),
+            false => None,
+        };
+        for i in 0..batch.meetings.len() {
+            if problems.is_full() {
+                break;
+            }
+            let stub = batch.meetings[i];
+            let Some(mut record) = read_again(meetings, &stub, &mut batch, &refs)? else {
+                problems.add(stub.line, Problem::ChangedWhileRead);
+                break;
+            };
+            let mut check = Check {
+                batch: &batch,
+                refs: &refs,
+                problems: &mut problems,
+                today,
+            };
+            check.meeting_refs(&record);
+            if let Some(writing) = writing.as_mut().filter(|_| problems.is_empty()) {
+                writing.meeting(w, i, &mut record)?;
+            }
+        }
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
-        Ok(write(w, batch, &refs)?)
+        Ok(summary)
     })?;
     summary.notes = notes;
     Ok(summary)
+}
+
+/// The second reading of a file's meetings, in file order.
+pub trait ReadAgain {
+    /// The whole record `stub` was taken from, its codes and cards interned into `batch`
+    /// again; `None` when the file no longer holds it where it did.
+    fn read(
+        &mut self,
+        stub: &MeetingStub,
+        batch: &mut Batch,
+    ) -> Result<Option<MeetingRec>, ImportError>;
+}
+
+/// A file of no meetings (a member list): nothing is read again.
+pub struct NoMeetings;
+
+impl ReadAgain for NoMeetings {
+    fn read(&mut self, _: &MeetingStub, _: &mut Batch) -> Result<Option<MeetingRec>, ImportError> {
+        Ok(None)
+    }
+}
+
+/// The meeting of `stub` read again, if it is the same meeting and names no code or card the
+/// first reading did not (a file changed between the readings).
+fn read_again(
+    meetings: &mut dyn ReadAgain,
+    stub: &MeetingStub,
+    batch: &mut Batch,
+    refs: &Refs,
+) -> Result<Option<MeetingRec>, ImportError> {
+    let record = meetings.read(stub, batch)?;
+    let unchanged = batch.codes.len() == refs.orgs.len() && batch.cards.len() == refs.members.len();
+    Ok(record.filter(|r| unchanged && stub.names(r)))
+}
+
+/// What an import of `batch` writes, counted by kind.
+fn counts(batch: &Batch) -> ImportSummary {
+    ImportSummary {
+        orgs: batch.orgs.len(),
+        members: batch.members.len(),
+        statuses: batch.statuses.len(),
+        roles: batch.roles.len(),
+        oversight: batch.oversight.len(),
+        meetings: batch.meetings.len(),
+        documents: batch.documents.len(),
+        classifications: batch.classifications.len(),
+        notes: Vec::new(),
+    }
 }
 
 /// What an organisation code names.
@@ -730,50 +807,55 @@ impl Check<'_, '_> {
         Self::key_of(at).map(GradedKey::Org)
     }
 
-    /// Meetings: one per (org, date, kind); attendance only of the branch's own members,
-    /// each once; excuses only for members in the attendance; guests and the drafter
-    /// exist. Returns where each meeting of the file is, by (org, date, kind).
+    /// Meetings: one per (org, date, kind), held no later than today and not after their
+    /// organisation's dissolution. Returns where each meeting of the file is, by (org, date,
+    /// kind): the index of the first with that key.
     fn meetings(&mut self, w: &Writer<'_>) -> Result<MeetingKeys, StoreError> {
-        let mut seen: KeyMap<(OrgKey, NaiveDate, MeetingKind), usize> = KeyMap::default();
         let mut found = MeetingKeys::default();
         for (i, meeting) in self.batch.meetings.iter().enumerate() {
             let at = self.org_ref(meeting.line, "org", meeting.org);
             if let Some(at) = at {
                 self.meeting_day(w, meeting, at)?;
             }
-            let org = at.and_then(Self::key_of);
-            if let Some(org) = org {
-                let first_line = match seen.entry((org, meeting.date, meeting.kind)) {
-                    Entry::Occupied(first) => Some(Some(*first.get())),
-                    Entry::Vacant(slot) => {
-                        slot.insert(meeting.line);
-                        found.insert((org, meeting.date, meeting.kind), i);
-                        stored_meeting(w, org, meeting.date, meeting.kind)?
-                            .is_some()
-                            .then_some(None)
-                    }
-                };
-                if let Some(first_line) = first_line {
-                    let problem = Problem::DuplicateMeeting {
-                        org: self.batch.code_text(meeting.org).to_string(),
-                        date: meeting.date.format("%Y-%m-%d").to_string(),
-                        kind: meeting.kind.as_str(),
-                        first_line,
-                    };
-                    self.problems.add(meeting.line, problem);
+            let Some(org) = at.and_then(Self::key_of) else {
+                continue;
+            };
+            let first_line = match found.entry((org, meeting.date, meeting.kind)) {
+                Entry::Occupied(first) => Some(Some(self.batch.meetings[*first.get()].line)),
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                    stored_meeting(w, org, meeting.date, meeting.kind)?
+                        .is_some()
+                        .then_some(None)
                 }
-            }
-            self.attendance(meeting, org);
-            self.excuses(meeting);
-            for guest in &meeting.guests {
-                self.card_ref(meeting.line, "guests", *guest);
-            }
-            self.listed_twice(meeting.line, "guests", meeting.guests.clone());
-            if let Some(drafter) = meeting.drafter() {
-                self.card_ref(meeting.line, "drafter", drafter);
+            };
+            if let Some(first_line) = first_line {
+                let problem = Problem::DuplicateMeeting {
+                    org: self.batch.code_text(meeting.org).to_string(),
+                    date: meeting.date.format("%Y-%m-%d").to_string(),
+                    kind: meeting.kind.as_str(),
+                    first_line,
+                };
+                self.problems.add(meeting.line, problem);
             }
         }
         Ok(found)
+    }
+
+    /// The members a meeting names, once its record is read again: attendance only of the
+    /// branch's own members, each once; excuses only for members in the attendance; guests
+    /// and the drafter exist. An unknown organisation was reported with the stub.
+    fn meeting_refs(&mut self, meeting: &MeetingRec) {
+        let org = Self::key_of(self.org_at(meeting.org));
+        self.attendance(meeting, org);
+        self.excuses(meeting);
+        for guest in &meeting.guests {
+            self.card_ref(meeting.line, "guests", *guest);
+        }
+        self.listed_twice(meeting.line, "guests", meeting.guests.clone());
+        if let Some(drafter) = meeting.drafter() {
+            self.card_ref(meeting.line, "drafter", drafter);
+        }
     }
 
     /// A held meeting is not after today, and no meeting of a dissolved organisation falls on
@@ -781,7 +863,7 @@ impl Check<'_, '_> {
     fn meeting_day(
         &mut self,
         w: &Writer<'_>,
-        meeting: &MeetingRec,
+        meeting: &MeetingStub,
         at: OrgAt,
     ) -> Result<(), StoreError> {
         if meeting.state == MeetingState::Held && meeting.date > self.today {
@@ -960,15 +1042,21 @@ impl Ids<'_> {
     }
 }
 
-fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSummary, StoreError> {
+/// Writes everything of the file but its meetings, which follow one by one through the
+/// returned [`MeetingWriting`].
+fn write<'r>(
+    w: &mut Writer<'_>,
+    batch: &mut Batch,
+    refs: &'r Refs,
+) -> Result<MeetingWriting<'r>, StoreError> {
     let mut ids = Ids {
         refs,
         orgs: Vec::new(),
         members: Vec::new(),
     };
-    write_orgs(w, &mut batch, &mut ids)?;
-    write_members(w, &mut batch, &mut ids)?;
-    write_stored_members_statuses(w, &batch, refs)?;
+    write_orgs(w, batch, &mut ids)?;
+    write_members(w, batch, &mut ids)?;
+    write_stored_members_statuses(w, batch, refs)?;
     for record in &batch.roles {
         w.put_role(&Role {
             member: ids.member(record.card),
@@ -986,13 +1074,7 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
             until: record.until,
         })?;
     }
-    let document_count = batch.documents.len();
-    let mut documents = documents_by_meeting(&mut batch, refs);
-    let exempted = Exempted::read(w, &batch, &ids)?;
-    for (i, record) in batch.meetings.iter_mut().enumerate() {
-        let docs = documents.file.remove(&i).unwrap_or_default();
-        write_meeting(w, record, docs, &ids, &exempted)?;
-    }
+    let documents = documents_by_meeting(batch, refs);
     for (id, docs) in documents.stored {
         add_stored_documents(w, id, docs)?;
     }
@@ -1006,17 +1088,34 @@ fn write(w: &mut Writer<'_>, mut batch: Batch, refs: &Refs) -> Result<ImportSumm
             }
         }
     }
-    Ok(ImportSummary {
-        orgs: batch.orgs.len(),
-        members: batch.members.len(),
-        statuses: batch.statuses.len(),
-        roles: batch.roles.len(),
-        oversight: batch.oversight.len(),
-        meetings: batch.meetings.len(),
-        documents: document_count,
-        classifications: batch.classifications.len(),
-        notes: Vec::new(),
+    let exempted = Exempted::read(w, batch, &ids)?;
+    Ok(MeetingWriting {
+        ids,
+        documents: documents.file,
+        exempted,
     })
+}
+
+/// What writing the file's meetings needs once the rest is written: the store ids of the
+/// file's records, the documents of each meeting, and who was ever exempt.
+struct MeetingWriting<'r> {
+    ids: Ids<'r>,
+    /// By the meeting's index in the file.
+    documents: BTreeMap<usize, Vec<DocumentRec>>,
+    exempted: Exempted,
+}
+
+impl MeetingWriting<'_> {
+    /// Writes the file's `i`th meeting, read again as `record`.
+    fn meeting(
+        &mut self,
+        w: &mut Writer<'_>,
+        i: usize,
+        record: &mut MeetingRec,
+    ) -> Result<(), StoreError> {
+        let docs = self.documents.remove(&i).unwrap_or_default();
+        write_meeting(w, record, docs, &self.ids, &self.exempted)
+    }
 }
 
 /// Orgs parents first (the store checks each parent chain as it goes), then by code, so
@@ -1150,7 +1249,11 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
         })
         .collect();
     let record = &mut batch.members[i];
-    let more = record.more.take().map_or_else(MemberMore::default, |m| *m);
+    // The former branches stay: the meetings, checked after, ask where the member sat.
+    let (phone, residence) = match record.more.as_deref_mut() {
+        Some(more) => (more.phone.take(), more.residence.take()),
+        None => (None, None),
+    };
     Member {
         id,
         card,
@@ -1161,8 +1264,8 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
         full_member: record.full_member,
         org,
         cell,
-        phone: more.phone,
-        residence: more.residence,
+        phone,
+        residence,
         former_orgs,
         history: Vec::new(),
     }
