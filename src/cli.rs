@@ -553,6 +553,11 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
         self::open(cli.db.as_deref(), "chibo.redb", lang, true)
             .map(|store| store.with_clock(clock.clone()))
     };
+    let load = |lang: Lang| {
+        Store::open_to_load(&database_path(cli.db.as_deref(), "chibo.redb"))
+            .map(|store| store.with_clock(clock.clone()))
+            .map_err(|e| e.message(lang))
+    };
     let scan = |lang: Lang| {
         open_to_scan(cli.db.as_deref(), lang).map(|store| store.with_clock(clock.clone()))
     };
@@ -582,7 +587,7 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
             }
             verified(lang)?;
             let made = NewDatabase::before(&database_path(cli.db.as_deref(), "chibo.redb"));
-            let store = create(lang)?;
+            let store = load(lang)?;
             let (org, sheet) = (org.as_deref(), sheet.as_deref());
             let outcome = match kind {
                 InputKind::Csv => crate::io::csv_members::import_file(&store, file, org, lang),

@@ -44,7 +44,7 @@ pub fn import(
         .delimiter(delimiter)
         .from_reader(lines.counting(input));
     let mut problems = Problems::new(label, lang);
-    let mut batch = Batch::default();
+    let mut batch = Batch::keeping_members();
     let mut list = MemberList::new(org);
     let mut row = csv::ByteRecord::new();
     let mut filled = 0;
@@ -70,7 +70,8 @@ pub fn import(
         }
     }
     list.finish(&mut problems);
-    resolve::import_batch(store, batch, problems, &mut resolve::NoMeetings)
+    let mut kept = resolve::Kept::members_of(&mut batch);
+    resolve::import_batch(store, batch, problems, &mut kept)
 }
 
 /// Reads the next row and says at which byte it starts; a syntax problem is reported at

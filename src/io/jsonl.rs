@@ -3,7 +3,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
-use super::exchange::{self, Batch, MeetingRec, MeetingStub, resolve};
+use super::exchange::{self, Batch, MeetingRec, MemberRec, resolve};
 use super::problem::{Problem, Problems};
 use super::{ImportError, ImportSummary};
 use crate::domain::Lang;
@@ -71,8 +71,10 @@ fn import_from(
             Next::Line(line, bytes) => exchange::read_line(bytes, line, &mut batch, &mut problems),
         }
     }
-    let mut again = ReadMeetings {
-        lines: Lines::new(source.open()?),
+    let mut again = ReadAgain {
+        source,
+        members: None,
+        meetings: None,
         // What the first reading reported is not reported twice.
         unheard: Problems::new(label, lang),
     };
@@ -125,31 +127,72 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-/// The second reading: on to each meeting's line, read whole this time.
-struct ReadMeetings<R> {
-    lines: Lines<R>,
+/// The second reading: on to each member's line, then to each meeting's, each read whole
+/// this time. Members and meetings may come in any order in a file, so each has its own
+/// reading.
+struct ReadAgain<'s> {
+    source: &'s dyn Source,
+    members: Option<Lines<Box<dyn BufRead + 's>>>,
+    meetings: Option<Lines<Box<dyn BufRead + 's>>>,
     unheard: Problems,
 }
 
-impl<R: BufRead> resolve::ReadAgain for ReadMeetings<R> {
+impl<'s> ReadAgain<'s> {
+    /// Reads on in `lines` (opened at its first use) to `line` and checks it into `batch`.
     fn read(
-        &mut self,
-        stub: &MeetingStub,
+        source: &'s dyn Source,
+        lines: &mut Option<Lines<Box<dyn BufRead + 's>>>,
+        line: usize,
         batch: &mut Batch,
-    ) -> Result<Option<MeetingRec>, ImportError> {
+        unheard: &mut Problems,
+    ) -> std::io::Result<()> {
+        if lines.is_none() {
+            *lines = Some(Lines::new(source.open()?));
+        }
+        let Some(lines) = lines.as_mut() else {
+            return Ok(());
+        };
         loop {
-            match self.lines.next()? {
-                Next::End | Next::TooLong(_) => return Ok(None),
-                Next::Line(line, _) if line < stub.line => {}
-                Next::Line(line, _) if line > stub.line => return Ok(None),
-                Next::Line(line, bytes) => {
+            match lines.next()? {
+                Next::End | Next::TooLong(_) => return Ok(()),
+                Next::Line(at, _) if at < line => {}
+                Next::Line(at, _) if at > line => return Ok(()),
+                Next::Line(at, bytes) => {
                     batch.rereading = true;
-                    exchange::read_line(bytes, line, batch, &mut self.unheard);
+                    exchange::read_line(bytes, at, batch, unheard);
                     batch.rereading = false;
-                    return Ok(batch.reread.take());
+                    return Ok(());
                 }
             }
         }
+    }
+}
+
+impl resolve::ReadAgain for ReadAgain<'_> {
+    fn member(&mut self, line: usize, batch: &mut Batch) -> Result<Option<MemberRec>, ImportError> {
+        Self::read(
+            self.source,
+            &mut self.members,
+            line,
+            batch,
+            &mut self.unheard,
+        )?;
+        Ok(batch.reread_member.take())
+    }
+
+    fn meeting(
+        &mut self,
+        line: usize,
+        batch: &mut Batch,
+    ) -> Result<Option<MeetingRec>, ImportError> {
+        Self::read(
+            self.source,
+            &mut self.meetings,
+            line,
+            batch,
+            &mut self.unheard,
+        )?;
+        Ok(batch.reread.take())
     }
 }
 
@@ -217,7 +260,7 @@ mod tests {
                 meeting("2026-10-05", "1"),
                 meeting("2026-11-05", "1")
             ),
-            then: format!("{BRANCH}{then}"),
+            then: then.to_string(),
             opened: Cell::new(0),
         };
         (import_from(&store, "f.jsonl", &changing, Lang::En), store)
@@ -230,11 +273,22 @@ mod tests {
 
     #[test]
     fn a_file_changed_between_its_readings_writes_nothing() {
+        let meetings = format!(
+            "{}\n{}\n",
+            meeting("2026-10-05", "1"),
+            meeting("2026-11-05", "1")
+        );
+        let moved = BRANCH.replace(
+            r#""card":"2","name":"Bình","org":"K2""#,
+            r#""card":"2","name":"Bình","org":"K3""#,
+        );
         let cases = [
+            // The second member sits elsewhere now.
+            (format!("{moved}{meetings}"), 3),
             // The second meeting is another day now.
             (
                 format!(
-                    "{}\n{}\n",
+                    "{BRANCH}{}\n{}\n",
                     meeting("2026-10-05", "1"),
                     meeting("2026-11-06", "1")
                 ),
@@ -243,14 +297,14 @@ mod tests {
             // It names a card the first reading never saw.
             (
                 format!(
-                    "{}\n{}\n",
+                    "{BRANCH}{}\n{}\n",
                     meeting("2026-10-05", "1"),
                     meeting("2026-11-05", "9")
                 ),
                 5,
             ),
             // The file was cut short.
-            (format!("{}\n", meeting("2026-10-05", "1")), 5),
+            (format!("{BRANCH}{}\n", meeting("2026-10-05", "1")), 5),
         ];
         for (then, line) in cases {
             let (outcome, store) = import_changing(&then);
@@ -268,7 +322,7 @@ mod tests {
     #[test]
     fn a_member_of_the_file_marked_at_a_meeting_is_checked_on_the_second_reading() {
         let same = format!(
-            "{}\n{}\n",
+            "{BRANCH}{}\n{}\n",
             meeting("2026-10-05", "1"),
             meeting("2026-11-05", "1")
         );

@@ -35,7 +35,7 @@ pub fn import_file(
         true => Problems::new(&label, lang),
         false => Problems::in_sheet(&label, &sheet.name, lang),
     };
-    let mut batch = Batch::default();
+    let mut batch = Batch::keeping_members();
     let mut list = MemberList::new(org);
     // Rows are numbered as the spreadsheet shows them; the rows with nothing in them are
     // blank rows to the list, and need not be seen.
@@ -54,7 +54,8 @@ pub fn import_file(
         }
     }
     list.finish(&mut problems);
-    resolve::import_batch(store, batch, problems, &mut resolve::NoMeetings)
+    let mut kept = resolve::Kept::members_of(&mut batch);
+    resolve::import_batch(store, batch, problems, &mut kept)
 }
 
 /// A spreadsheet cell as the member list reads it.

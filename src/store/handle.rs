@@ -84,6 +84,10 @@ fn builder() -> redb::Builder {
 /// memory.
 pub(super) const CACHE_BYTES: usize = 1 << 30;
 
+/// For an import: the pages it writes stay in the operating system's cache, and what it
+/// reads back (the index pages it adds to) fits in a quarter of redb's default.
+pub(super) const LOAD_CACHE_BYTES: usize = 256 << 20;
+
 /// For a command that reads the file through once (`check`, `export`, `backup`): nothing is
 /// read twice that a larger cache would spare, and the process stays small.
 pub(super) const SCAN_CACHE_BYTES: usize = 64 << 20;

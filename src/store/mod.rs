@@ -89,19 +89,32 @@ impl Store {
     /// (every write is then refused with [`StoreError::ReadOnly`]); a damaged one is
     /// [`StoreError::Corrupt`], never a crash.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_or_create(path, handle::CACHE_BYTES)
+    }
+
+    /// The file at `path`, made with its directory when absent, with `cache` bytes of
+    /// redb's page cache.
+    fn open_or_create(path: &Path, cache: usize) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
-        Store::open_file(path, true, handle::CACHE_BYTES)
+        Store::open_file(path, true, cache)
     }
 
     /// [`Store::open`] for what only reads, or changes a database that must already be
     /// there: a file that does not exist is [`StoreError::NoDatabase`], and nothing is made.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
         Store::open_file(path, false, handle::CACHE_BYTES)
+    }
+
+    /// [`Store::open`] for an import from a file: what it writes, it does not read again and
+    /// again, so a smaller page cache serves it as well and the process stays within an
+    /// ordinary server's memory at national scale.
+    pub fn open_to_load(path: &Path) -> Result<Store, StoreError> {
+        Store::open_or_create(path, handle::LOAD_CACHE_BYTES)
     }
 
     /// [`Store::open_existing`] for a command that reads the file through once (`check`,

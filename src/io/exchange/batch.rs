@@ -174,6 +174,47 @@ impl MemberRec {
     }
 }
 
+/// What the checks across records need of a member before its second reading (see
+/// [`MeetingStub`]): where the member sits and sat, and since when the member existed. The
+/// name, phone and residence, most of a member's bytes, are read again when it is written.
+pub struct MemberStub {
+    pub line: usize,
+    pub card: CardRef,
+    pub org: CodeRef,
+    pub cell: Option<CodeRef>,
+    pub born: Option<NaiveDate>,
+    pub admitted: Option<NaiveDate>,
+    former_orgs: Option<Box<[(CodeRef, NaiveDate)]>>,
+}
+
+impl MemberStub {
+    pub fn of(record: &MemberRec) -> MemberStub {
+        let former = record.former_orgs();
+        MemberStub {
+            line: record.line,
+            card: record.card,
+            org: record.org,
+            cell: record.cell,
+            born: record.born,
+            admitted: record.admitted,
+            former_orgs: (!former.is_empty()).then(|| former.into()),
+        }
+    }
+
+    /// The branches sat in before `org`, each until the day the member left it.
+    pub fn former_orgs(&self) -> &[(CodeRef, NaiveDate)] {
+        self.former_orgs.as_deref().unwrap_or_default()
+    }
+
+    /// Whether `record` is the member this stub was taken from.
+    pub fn names(&self, record: &MemberRec) -> bool {
+        (self.line, self.card, self.org, self.cell)
+            == (record.line, record.card, record.org, record.cell)
+            && (self.born, self.admitted) == (record.born, record.admitted)
+            && self.former_orgs() == record.former_orgs()
+    }
+}
+
 pub struct StatusRec {
     pub line: usize,
     pub card: CardRef,
@@ -329,7 +370,15 @@ pub struct Batch {
     pub codes: Interner,
     pub cards: Interner,
     pub orgs: Vec<OrgRec>,
-    pub members: Vec<MemberRec>,
+    /// Every member of the file, in file order, as a stub: the record is read again when it
+    /// is written (see [`MemberStub`]).
+    pub members: Vec<MemberStub>,
+    /// The whole records too, for a file that cannot be read again (a member list): see
+    /// [`Batch::keeping_members`].
+    pub whole_members: Vec<MemberRec>,
+    keep_members: bool,
+    /// On the second reading, the member record just read.
+    pub reread_member: Option<MemberRec>,
     pub statuses: Vec<StatusRec>,
     pub roles: Vec<SpanRec>,
     pub oversight: Vec<SpanRec>,
@@ -338,7 +387,7 @@ pub struct Batch {
     pub meetings: Vec<MeetingStub>,
     /// On the second reading, the meeting record just read.
     pub reread: Option<MeetingRec>,
-    /// Whether the file is being read the second time: meetings are kept whole, one at a time.
+    /// Whether the file is being read the second time: records are kept whole, one at a time.
     pub rereading: bool,
     pub documents: Vec<DocumentRec>,
     pub classifications: Vec<ClassificationRec>,
@@ -355,6 +404,28 @@ impl Batch {
 
     pub fn card(&mut self, text: &str) -> CardRef {
         CardRef(self.cards.intern(text))
+    }
+
+    /// A batch that keeps each member's whole record beside its stub: for a member list,
+    /// which is read once.
+    pub fn keeping_members() -> Batch {
+        Batch {
+            keep_members: true,
+            ..Batch::default()
+        }
+    }
+
+    /// A member checked field by field: its stub on the first reading, the whole record on
+    /// the second.
+    pub fn add_member(&mut self, record: MemberRec) {
+        if self.rereading {
+            self.reread_member = Some(record);
+            return;
+        }
+        self.members.push(MemberStub::of(&record));
+        if self.keep_members {
+            self.whole_members.push(record);
+        }
     }
 
     /// A meeting checked field by field: its stub on the first reading, the whole record on

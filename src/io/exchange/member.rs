@@ -113,11 +113,7 @@ impl<'a> MemberLine<'a> {
             residence: self.residence.as_deref(),
         };
         let former = former_orgs(self.former_orgs.as_deref().unwrap_or_default(), f);
-        let before = batch.members.len();
-        add_member(&raw, line, f, batch, Sex::parse, Sex::words);
-        if batch.members.len() > before
-            && let Some(record) = batch.members.last_mut()
-        {
+        if let Some(mut record) = member_record(&raw, line, f, batch, Sex::parse, Sex::words) {
             for (_, until) in &former {
                 let rule =
                     check_not_before_member(record.born, record.admitted, Dated::Transfer, *until);
@@ -134,8 +130,11 @@ impl<'a> MemberLine<'a> {
             let former = former
                 .into_iter()
                 .map(|(code, until)| (CodeRef(batch.codes.intern(&code)), until));
-            let more = record.more.get_or_insert_with(Box::default);
-            more.former_orgs = former.collect();
+            let former: Vec<_> = former.collect();
+            if !former.is_empty() {
+                record.more.get_or_insert_with(Box::default).former_orgs = former;
+            }
+            batch.add_member(record);
         }
     }
 }
@@ -232,6 +231,20 @@ pub fn add_member(
     parse_sex: fn(&str) -> Option<Sex>,
     sex_words: fn() -> String,
 ) {
+    if let Some(record) = member_record(raw, line, fields, batch, parse_sex, sex_words) {
+        batch.add_member(record);
+    }
+}
+
+/// A member's fields checked into its record, unless they have a problem.
+fn member_record(
+    raw: &RawMember<'_>,
+    line: usize,
+    fields: &mut Fields<'_>,
+    batch: &mut Batch,
+    parse_sex: fn(&str) -> Option<Sex>,
+    sex_words: fn() -> String,
+) -> Option<MemberRec> {
     let card = fields.required("card", TextKind::Card, raw.card);
     let name = fields.required("name", TextKind::PersonName, raw.name);
     let sex = fields.opt_word("sex", raw.sex, parse_sex, sex_words);
@@ -248,9 +261,9 @@ pub fn add_member(
             let card = batch.card(&card);
             batch.broken_cards.push(card);
         }
-        return;
+        return None;
     };
-    let record = MemberRec {
+    Some(MemberRec {
         line,
         card: batch.card(&card),
         name: name.into_owned(),
@@ -267,6 +280,5 @@ pub fn add_member(
                 former_orgs: Vec::new(),
             })
         }),
-    };
-    batch.members.push(record);
+    })
 }

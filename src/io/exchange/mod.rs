@@ -27,7 +27,7 @@ mod span;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-pub use batch::{Batch, MeetingRec, MeetingStub};
+pub use batch::{Batch, MeetingRec, MemberRec};
 pub use fields::{DateForms, Fields};
 pub use member::{RawMember, add_member};
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::batch::{
     Batch, CardRef, CodeRef, DocumentRec, GradedRef, KeyMap, MeetingMore, MeetingRec, MeetingStub,
-    SpanRec,
+    MemberMore, MemberRec, SpanRec,
 };
 use crate::domain::edit::{Dated, EditError, check_not_before_member};
 use crate::domain::member::{FormerOrg, StatusChange, status_in};
@@ -24,15 +24,15 @@ use crate::store::{Store, StoreError, Writer};
 
 /// Resolves, checks and writes `batch` in one write transaction. `problems` may already hold
 /// what the reader found; then the batch is still checked (to report everything at once)
-/// but nothing is written. The file's meetings are only stubs in `batch`: each is read again
-/// from `meetings`, checked against the members it names and written, one at a time, so a
-/// whole file's marks are never held at once. A problem found then still writes nothing: the
-/// transaction is dropped.
+/// but nothing is written. The file's members and meetings are only stubs in `batch`: each is
+/// read again from `again` as it is written (a meeting checked first against the members it
+/// names), so a whole file's names and marks are never held at once. A problem found then
+/// still writes nothing: the transaction is dropped.
 pub fn import_batch(
     store: &Store,
     mut batch: Batch,
     mut problems: Problems,
-    meetings: &mut dyn ReadAgain,
+    again: &mut dyn ReadAgain,
 ) -> Result<ImportSummary, ImportError> {
     if problems.is_full() {
         return Err(problems.into_error());
@@ -43,7 +43,13 @@ pub fn import_batch(
         let summary = counts(&batch);
         let refs = resolve(w, &batch, &mut problems, today)?;
         let mut writing = match problems.is_empty() {
-            true => Some(write(w, &mut batch, &refs)?),
+            true => match write(w, &mut batch, &refs, again)? {
+                Ok(writing) => Some(writing),
+                Err(line) => {
+                    problems.add(line, Problem::ChangedWhileRead);
+                    return Err(problems.into_error());
+                }
+            },
             false => None,
         };
         for i in 0..batch.meetings.len() {
@@ -51,7 +57,7 @@ pub fn import_batch(
                 break;
             }
             let stub = batch.meetings[i];
-            let Some(mut record) = read_again(meetings, &stub, &mut batch, &refs)? else {
+            let Some(mut record) = meeting_again(again, &stub, &mut batch, &refs)? else {
                 problems.add(stub.line, Problem::ChangedWhileRead);
                 break;
             };
@@ -75,37 +81,55 @@ pub fn import_batch(
     Ok(summary)
 }
 
-/// The second reading of a file's meetings, in file order.
+/// The second reading of a file: its members, then its meetings, each in file order.
 pub trait ReadAgain {
-    /// The whole record `stub` was taken from, its codes and cards interned into `batch`
-    /// again; `None` when the file no longer holds it where it did.
-    fn read(
+    /// The whole record of the member at `line`, its codes and cards interned into `batch`
+    /// again; `None` when the file no longer holds one there.
+    fn member(&mut self, line: usize, batch: &mut Batch) -> Result<Option<MemberRec>, ImportError>;
+
+    /// Likewise for a meeting.
+    fn meeting(
         &mut self,
-        stub: &MeetingStub,
+        line: usize,
         batch: &mut Batch,
     ) -> Result<Option<MeetingRec>, ImportError>;
 }
 
-/// A file of no meetings (a member list): nothing is read again.
-pub struct NoMeetings;
+/// A member list, read once: its members' whole records were kept
+/// ([`Batch::keeping_members`]), and it has no meetings.
+pub struct Kept(std::vec::IntoIter<MemberRec>);
 
-impl ReadAgain for NoMeetings {
-    fn read(&mut self, _: &MeetingStub, _: &mut Batch) -> Result<Option<MeetingRec>, ImportError> {
+impl Kept {
+    pub fn members_of(batch: &mut Batch) -> Kept {
+        Kept(std::mem::take(&mut batch.whole_members).into_iter())
+    }
+}
+
+impl ReadAgain for Kept {
+    fn member(&mut self, _: usize, _: &mut Batch) -> Result<Option<MemberRec>, ImportError> {
+        Ok(self.0.next())
+    }
+
+    fn meeting(&mut self, _: usize, _: &mut Batch) -> Result<Option<MeetingRec>, ImportError> {
         Ok(None)
     }
 }
 
-/// The meeting of `stub` read again, if it is the same meeting and names no code or card the
-/// first reading did not (a file changed between the readings).
-fn read_again(
-    meetings: &mut dyn ReadAgain,
+/// Whether a record read again names no code or card the first reading did not (a file
+/// changed between the readings).
+fn same_names(batch: &Batch, refs: &Refs) -> bool {
+    batch.codes.len() == refs.orgs.len() && batch.cards.len() == refs.members.len()
+}
+
+/// The meeting of `stub` read again, if it is the same meeting.
+fn meeting_again(
+    again: &mut dyn ReadAgain,
     stub: &MeetingStub,
     batch: &mut Batch,
     refs: &Refs,
 ) -> Result<Option<MeetingRec>, ImportError> {
-    let record = meetings.read(stub, batch)?;
-    let unchanged = batch.codes.len() == refs.orgs.len() && batch.cards.len() == refs.members.len();
-    Ok(record.filter(|r| unchanged && stub.names(r)))
+    let record = again.meeting(stub.line, batch)?;
+    Ok(record.filter(|r| same_names(batch, refs) && stub.names(r)))
 }
 
 /// What an import of `batch` writes, counted by kind.
@@ -1043,19 +1067,22 @@ impl Ids<'_> {
 }
 
 /// Writes everything of the file but its meetings, which follow one by one through the
-/// returned [`MeetingWriting`].
+/// returned [`MeetingWriting`]; or the line of a member the file no longer holds as it did.
 fn write<'r>(
     w: &mut Writer<'_>,
     batch: &mut Batch,
     refs: &'r Refs,
-) -> Result<MeetingWriting<'r>, StoreError> {
+    again: &mut dyn ReadAgain,
+) -> Result<Result<MeetingWriting<'r>, usize>, ImportError> {
     let mut ids = Ids {
         refs,
         orgs: Vec::new(),
         members: Vec::new(),
     };
     write_orgs(w, batch, &mut ids)?;
-    write_members(w, batch, &mut ids)?;
+    if let Err(line) = write_members(w, batch, &mut ids, again)? {
+        return Ok(Err(line));
+    }
     write_stored_members_statuses(w, batch, refs)?;
     for record in &batch.roles {
         w.put_role(&Role {
@@ -1089,11 +1116,11 @@ fn write<'r>(
         }
     }
     let exempted = Exempted::read(w, batch, &ids)?;
-    Ok(MeetingWriting {
+    Ok(Ok(MeetingWriting {
         ids,
         documents: documents.file,
         exempted,
-    })
+    }))
 }
 
 /// What writing the file's meetings needs once the rest is written: the store ids of the
@@ -1179,30 +1206,41 @@ fn file_depths(batch: &Batch, refs: &Refs) -> Vec<usize> {
     depth.into_iter().map(|d| d.unwrap_or(0)).collect()
 }
 
-/// Members by card (so ids and the card index grow in the same order), each with its
-/// status history from the file, written in bulk: they are all new to the store.
+/// Members numbered by card (so ids and the card index grow in the same order), each with
+/// its status history from the file, written in bulk: they are all new to the store. Each is
+/// read again, in file order, for a bulk write at a time; or the line of one the file no
+/// longer holds as it did.
 fn write_members(
     w: &mut Writer<'_>,
     batch: &mut Batch,
     ids: &mut Ids<'_>,
-) -> Result<(), StoreError> {
-    let order = members_by_card(batch);
-    let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
+    again: &mut dyn ReadAgain,
+) -> Result<Result<(), usize>, ImportError> {
     ids.members = vec![MemberId(0); batch.members.len()];
-    for chunk in order.chunks(MEMBERS_PER_BULK_WRITE) {
-        let mut members = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let id = w.new_member_id()?;
-            ids.members[i] = id;
-            let mut member = new_member(batch, i, id, ids);
-            for &s in &grouped[starts[i]..starts[i + 1]] {
-                member.record_status(batch.statuses[s].change.clone());
-            }
-            members.push(member);
-        }
-        w.put_new_members(&members)?;
+    for i in members_by_card(batch) {
+        ids.members[i] = w.new_member_id()?;
     }
-    Ok(())
+    let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
+    let mut members = Vec::with_capacity(batch.members.len().min(MEMBERS_PER_BULK_WRITE));
+    for i in 0..batch.members.len() {
+        let record = again.member(batch.members[i].line, batch)?;
+        let Some(record) =
+            record.filter(|r| same_names(batch, ids.refs) && batch.members[i].names(r))
+        else {
+            return Ok(Err(batch.members[i].line));
+        };
+        let mut member = new_member(batch, record, ids.members[i], ids);
+        for &s in &grouped[starts[i]..starts[i + 1]] {
+            member.record_status(batch.statuses[s].change.clone());
+        }
+        members.push(member);
+        if members.len() == MEMBERS_PER_BULK_WRITE || i + 1 == batch.members.len() {
+            members.sort_unstable_by_key(|m| m.id);
+            w.put_new_members(&members)?;
+            members.clear();
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Indexes of the file's members in card order. Sorted on the first eight bytes of the card
@@ -1235,12 +1273,9 @@ fn sort_prefix(text: &str) -> u64 {
 /// memory stays bounded for a national file.
 const MEMBERS_PER_BULK_WRITE: usize = 1 << 20;
 
-/// The store's member for `batch.members[i]`, its text moved out of the batch.
-fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Member {
-    let card = batch.card_text(batch.members[i].card).to_string();
-    let org = ids.org(batch.members[i].org);
-    let cell = batch.members[i].cell.map(|c| ids.org(c));
-    let former_orgs = batch.members[i]
+/// The store's member for `record`, read again.
+fn new_member(batch: &Batch, record: MemberRec, id: MemberId, ids: &Ids<'_>) -> Member {
+    let former_orgs = record
         .former_orgs()
         .iter()
         .map(|(code, until)| FormerOrg {
@@ -1248,24 +1283,19 @@ fn new_member(batch: &mut Batch, i: usize, id: MemberId, ids: &Ids<'_>) -> Membe
             until: *until,
         })
         .collect();
-    let record = &mut batch.members[i];
-    // The former branches stay: the meetings, checked after, ask where the member sat.
-    let (phone, residence) = match record.more.as_deref_mut() {
-        Some(more) => (more.phone.take(), more.residence.take()),
-        None => (None, None),
-    };
+    let more = record.more.map_or_else(MemberMore::default, |m| *m);
     Member {
         id,
-        card,
-        name: std::mem::take(&mut record.name),
+        card: batch.card_text(record.card).to_string(),
+        name: record.name,
         sex: record.sex,
         born: record.born,
         admitted: record.admitted,
         full_member: record.full_member,
-        org,
-        cell,
-        phone,
-        residence,
+        org: ids.org(record.org),
+        cell: record.cell.map(|c| ids.org(c)),
+        phone: more.phone,
+        residence: more.residence,
         former_orgs,
         history: Vec::new(),
     }
