@@ -36,25 +36,61 @@ pub(super) struct Note {
 /// org, with a count, so the trail does not outgrow the data.
 const ROWS_PER_TRANSACTION: usize = 20;
 
+/// The changes a `Writer` noted in its transaction: each one while they are few, and only
+/// counted by kind and organisation once they are more (an import), as the trail will write
+/// them; so an import of millions of meetings holds a count per branch, not a note each.
+#[derive(Debug, Default)]
+pub(super) struct Notes {
+    each: Vec<Note>,
+    counted: BTreeMap<(&'static str, Option<u64>), usize>,
+}
+
+impl Notes {
+    pub fn push(&mut self, note: Note) {
+        if self.counted.is_empty() && self.each.len() < ROWS_PER_TRANSACTION {
+            self.each.push(note);
+            return;
+        }
+        for note in self.each.drain(..).chain([note]) {
+            *self
+                .counted
+                .entry((note.kind, note.org.map(|o| o.0)))
+                .or_default() += note.count;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.each.is_empty() && self.counted.is_empty()
+    }
+}
+
+impl From<Note> for Notes {
+    fn from(note: Note) -> Notes {
+        let mut notes = Notes::default();
+        notes.push(note);
+        notes
+    }
+}
+
 /// Appends `notes` by `who` to the trail, in `txn`.
 pub(super) fn append(
     txn: &WriteTransaction,
     who: &str,
     at: NaiveDateTime,
-    notes: Vec<Note>,
+    notes: Notes,
 ) -> Result<(), StoreError> {
     if notes.is_empty() {
         return Ok(());
     }
-    let single = notes.len() <= ROWS_PER_TRANSACTION && notes.iter().all(|n| n.count == 1);
+    let Notes { each, counted } = notes;
+    let single = counted.is_empty() && each.iter().all(|n| n.count == 1);
     let lines: Vec<(String, Option<OrgId>)> = if single {
-        notes
-            .into_iter()
+        each.into_iter()
             .map(|n| (format!("{} {}", n.kind, n.subject), n.org))
             .collect()
     } else {
-        let mut groups: BTreeMap<(&'static str, Option<u64>), usize> = BTreeMap::new();
-        for note in notes {
+        let mut groups = counted;
+        for note in each {
             *groups
                 .entry((note.kind, note.org.map(|o| o.0)))
                 .or_default() += note.count;
@@ -92,5 +128,45 @@ impl Store {
             out.push(decode(row?.1.value())?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(kind: &'static str, org: u64, count: usize) -> Note {
+        Note {
+            kind,
+            subject: format!("{kind} of {org}"),
+            org: Some(OrgId(org)),
+            count,
+        }
+    }
+
+    #[test]
+    fn a_few_notes_are_kept_each_and_many_only_counted() {
+        let mut few = Notes::default();
+        for _ in 0..ROWS_PER_TRANSACTION {
+            few.push(note("meeting", 3, 1));
+        }
+        assert_eq!(few.each.len(), ROWS_PER_TRANSACTION);
+        assert!(few.counted.is_empty());
+
+        let mut many = Notes::default();
+        for i in 0..100_000 {
+            many.push(note("meeting", 3 + i % 2, 1));
+        }
+        many.push(note("member", 3, 250));
+        assert!(many.each.is_empty());
+        let counted: Vec<_> = many.counted.into_iter().collect();
+        assert_eq!(
+            counted,
+            [
+                (("meeting", Some(3)), 50_000),
+                (("meeting", Some(4)), 50_000),
+                (("member", Some(3)), 250)
+            ]
+        );
     }
 }

@@ -99,7 +99,7 @@ pub struct Writer<'t> {
     /// The roll-up changes of this transaction, applied by `finish` (see `rollups.rs`).
     pub(super) rollup_work: super::rollups::RollupWork,
     /// What this transaction changed, for the audit trail.
-    pub(super) notes: Vec<super::audit::Note>,
+    pub(super) notes: super::audit::Notes,
 }
 
 /// Opens every table of a transaction into the struct named, field by field.
@@ -173,7 +173,7 @@ impl<'t> Writer<'t> {
             totals_delta: HashMap::new(),
             parents: HashMap::new(),
             rollup_work: Default::default(),
-            notes: Vec::new(),
+            notes: super::audit::Notes::default(),
         } from txn))
     }
 

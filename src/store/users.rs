@@ -50,12 +50,13 @@ impl Store {
             &txn,
             &self.access().login,
             self.clock().now(),
-            vec![super::audit::Note {
+            super::audit::Note {
                 kind: "user",
                 subject: note,
                 org: user.scope,
                 count: 1,
-            }],
+            }
+            .into(),
         )?;
         self.db.commit(txn)?;
         self.changed();
@@ -74,7 +75,7 @@ impl Store {
                 org: None,
                 count: 1,
             };
-            super::audit::append(&txn, &self.access().login, self.clock().now(), vec![note])?;
+            super::audit::append(&txn, &self.access().login, self.clock().now(), note.into())?;
         }
         self.db.commit(txn)?;
         self.changed();
