@@ -347,8 +347,11 @@ impl Writer<'_> {
             .into_iter()
             .chain([(new.org, new.date)])
         {
-            if self.is_branch(org.0)? {
-                self.rollup_work.dirty.insert((org.0, YearMonth::of(date)));
+            let month = YearMonth::of(date);
+            // A month joining the covered ones is recounted for every branch at the end
+            // (`cover_new_months`): an import's meetings need no entry each.
+            if !self.rollup_work.new_months.contains(&month) && self.is_branch(org.0)? {
+                self.rollup_work.dirty.insert((org.0, month));
             }
         }
         Ok(())
