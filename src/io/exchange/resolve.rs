@@ -163,7 +163,7 @@ enum OrgAt {
 }
 
 /// One organisation wherever it lives, comparable across the file and the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum OrgKey {
     File(usize),
     Db(OrgId),
@@ -833,37 +833,44 @@ impl Check<'_, '_> {
 
     /// Meetings: one per (org, date, kind), held no later than today and not after their
     /// organisation's dissolution. Returns where each meeting of the file is, by (org, date,
-    /// kind): the index of the first with that key.
+    /// kind). Sorted, not hashed: a national file's millions of keys cost 32 bytes each.
     fn meetings(&mut self, w: &Writer<'_>) -> Result<MeetingKeys, StoreError> {
-        let mut found = MeetingKeys::default();
-        for (i, meeting) in self.batch.meetings.iter().enumerate() {
+        let stubs = &self.batch.meetings;
+        let mut keys = Vec::with_capacity(stubs.len());
+        for (i, meeting) in stubs.iter().enumerate() {
             let at = self.org_ref(meeting.line, "org", meeting.org);
             if let Some(at) = at {
                 self.meeting_day(w, meeting, at)?;
             }
-            let Some(org) = at.and_then(Self::key_of) else {
-                continue;
-            };
-            let first_line = match found.entry((org, meeting.date, meeting.kind)) {
-                Entry::Occupied(first) => Some(Some(self.batch.meetings[*first.get()].line)),
-                Entry::Vacant(slot) => {
-                    slot.insert(i);
-                    stored_meeting(w, org, meeting.date, meeting.kind)?
-                        .is_some()
-                        .then_some(None)
-                }
-            };
-            if let Some(first_line) = first_line {
-                let problem = Problem::DuplicateMeeting {
-                    org: self.batch.code_text(meeting.org).to_string(),
-                    date: meeting.date.format("%Y-%m-%d").to_string(),
-                    kind: meeting.kind.as_str(),
-                    first_line,
-                };
-                self.problems.add(meeting.line, problem);
+            if let Some(org) = at.and_then(Self::key_of) {
+                keys.push(((org, meeting.date, meeting.kind), i as u32));
             }
         }
-        Ok(found)
+        // By key, then file order: the first of a key is the one the others repeat.
+        keys.sort_unstable();
+        for same in keys.chunk_by(|a, b| a.0 == b.0) {
+            let ((org, date, kind), first) = same[0];
+            if stored_meeting(w, org, date, kind)?.is_some() {
+                self.duplicate_meeting(first, None);
+            }
+            for &(_, again) in &same[1..] {
+                self.duplicate_meeting(again, Some(stubs[first as usize].line));
+            }
+        }
+        keys.dedup_by_key(|(key, _)| *key);
+        Ok(MeetingKeys(keys))
+    }
+
+    /// The file's `i`th meeting repeats the one at `first_line`, or one stored if `None`.
+    fn duplicate_meeting(&mut self, i: u32, first_line: Option<usize>) {
+        let meeting = &self.batch.meetings[i as usize];
+        let problem = Problem::DuplicateMeeting {
+            org: self.batch.code_text(meeting.org).to_string(),
+            date: meeting.date.format("%Y-%m-%d").to_string(),
+            kind: meeting.kind.as_str(),
+            first_line,
+        };
+        self.problems.add(meeting.line, problem);
     }
 
     /// The members a meeting names, once its record is read again: attendance only of the
@@ -924,7 +931,7 @@ impl Check<'_, '_> {
                 continue;
             };
             let found = match meetings.get(&(org, doc.date, doc.kind)) {
-                Some(&i) => Some(MeetingAt::File(i)),
+                Some(i) => Some(MeetingAt::File(i)),
                 None => stored_meeting(w, org, doc.date, doc.kind)?.map(MeetingAt::Db),
             };
             if found.is_none() {
@@ -1008,8 +1015,15 @@ fn stored_spans(
     })
 }
 
-/// The file's meetings by (org, date, kind): the index of the first with that key.
-type MeetingKeys = KeyMap<(OrgKey, NaiveDate, MeetingKind), usize>;
+/// The file's meetings by (org, date, kind): the index of the first with that key, sorted.
+struct MeetingKeys(Vec<((OrgKey, NaiveDate, MeetingKind), u32)>);
+
+impl MeetingKeys {
+    fn get(&self, key: &(OrgKey, NaiveDate, MeetingKind)) -> Option<usize> {
+        let at = self.0.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        Some(self.0[at].1 as usize)
+    }
+}
 
 /// The meeting the database holds for an org, day and kind, if any.
 fn stored_meeting(
@@ -1270,8 +1284,8 @@ fn sort_prefix(text: &str) -> u64 {
 }
 
 /// Members are written in bulk this many at a time: index rows are sorted per bulk, and
-/// memory stays bounded for a national file.
-const MEMBERS_PER_BULK_WRITE: usize = 1 << 20;
+/// memory stays bounded for a national file (a bulk's records and rows are some 100 MB).
+const MEMBERS_PER_BULK_WRITE: usize = 1 << 18;
 
 /// The store's member for `record`, read again.
 fn new_member(batch: &Batch, record: MemberRec, id: MemberId, ids: &Ids<'_>) -> Member {
