@@ -503,6 +503,7 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
             e => BackupError::Store(super::open_error(path, e)),
         })?;
     refuse_unless_chibo(&db, path)?;
+    refill_scattered_indexes(&db)?;
     // Each call moves what it can; redb says when nothing more is to be gained.
     while db
         .compact()
@@ -514,6 +515,55 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
         after: file_size(path)?,
         elapsed: started.elapsed(),
     })
+}
+
+/// The tables whose rows are written all over their key space — every word of a name, a
+/// roster by branch while members come by card, roll-up rows summed again and again, the
+/// months members were absent — copied out and back in key order. A page filled in order is
+/// full; these fill in any order and are left with pages half empty, which redb's compaction
+/// moves but does not fill. The pages they leave are then given back with the rest.
+fn refill_scattered_indexes(db: &Database) -> Result<(), StoreError> {
+    let txn = db.begin_write()?;
+    refill(&txn, MEMBER_BY_FOLDED)?;
+    refill(&txn, MEMBER_BY_CARD)?;
+    refill(&txn, ORG_MEMBERS)?;
+    refill(&txn, ROLLUPS)?;
+    refill(&txn, MEMBER_ABSENCES)?;
+    txn.commit()?;
+    Ok(())
+}
+
+/// `table` copied into a scratch table and back, each time in key order, in `txn`; the
+/// scratch table is gone again when `txn` commits.
+fn refill<K: Key + 'static, V: Value + 'static>(
+    txn: &WriteTransaction,
+    table: TableDefinition<K, V>,
+) -> Result<(), StoreError> {
+    let name = format!("{}_refilled", table.name());
+    let scratch = TableDefinition::<K, V>::new(&name);
+    copy_within(txn, table, scratch)?;
+    txn.delete_table(table)?;
+    copy_within(txn, scratch, table)?;
+    txn.delete_table(scratch)?;
+    Ok(())
+}
+
+fn copy_within<K: Key + 'static, V: Value + 'static>(
+    txn: &WriteTransaction,
+    from: TableDefinition<K, V>,
+    to: TableDefinition<K, V>,
+) -> Result<(), StoreError> {
+    let source = match txn.open_table(from) {
+        Ok(table) => table,
+        Err(TableError::TableDoesNotExist(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut target = txn.open_table(to)?;
+    for row in source.iter()? {
+        let (key, value) = row?;
+        target.insert(key.value(), value.value())?;
+    }
+    Ok(())
 }
 
 fn file_size(path: &Path) -> Result<u64, BackupError> {
@@ -786,10 +836,23 @@ mod tests {
         let done = compact(&path).unwrap();
         assert!(done.after < done.before, "{done:?}");
         assert_eq!(done.after, std::fs::metadata(&path).unwrap().len());
+        // The refilled indexes answer as before, and their scratch copies are gone.
+        let tables: Vec<String> = Database::open(&path)
+            .unwrap()
+            .begin_read()
+            .unwrap()
+            .list_tables()
+            .unwrap()
+            .map(|t| t.name().to_string())
+            .collect();
+        assert!(tables.iter().all(|t| !t.ends_with("_refilled")), "{tables:?}");
         let store = Store::open(&path).unwrap();
         let reader = store.read().unwrap();
         assert!(crate::store::check::run(&reader).unwrap().is_empty());
         assert_eq!(reader.totals().unwrap().members, 1);
+        let found = reader.search_members("duong 49", 10).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(reader.member_id("48123456").unwrap(), Some(found[0].id));
     }
 
     #[test]
