@@ -845,7 +845,10 @@ mod tests {
             .unwrap()
             .map(|t| t.name().to_string())
             .collect();
-        assert!(tables.iter().all(|t| !t.ends_with("_refilled")), "{tables:?}");
+        assert!(
+            tables.iter().all(|t| !t.ends_with("_refilled")),
+            "{tables:?}"
+        );
         let store = Store::open(&path).unwrap();
         let reader = store.read().unwrap();
         assert!(crate::store::check::run(&reader).unwrap().is_empty());

@@ -58,15 +58,15 @@ pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 pub struct Interner {
     /// Every text, one after the other.
     block: String,
-    /// Where text `n` lies in `block`.
-    spans: Vec<(usize, usize)>,
+    /// Where text `n` ends in `block`; it starts where text `n - 1` ends.
+    ends: Vec<usize>,
     /// Open addressing: the high half is the text's hash, the low half `n + 1` (0: empty).
     slots: Vec<u64>,
 }
 
 impl Interner {
     pub fn intern(&mut self, text: &str) -> u32 {
-        if (self.spans.len() + 1) * 2 > self.slots.len() {
+        if (self.ends.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let hash = text_hash(text);
@@ -75,9 +75,9 @@ impl Interner {
         loop {
             let slot = self.slots[at];
             if slot == 0 {
-                let n = u32::try_from(self.spans.len()).expect("fewer than 4 billion keys");
-                self.spans.push((self.block.len(), text.len()));
+                let n = u32::try_from(self.ends.len()).expect("fewer than 4 billion keys");
                 self.block.push_str(text);
+                self.ends.push(self.block.len());
                 self.slots[at] = (u64::from(hash) << 32) | u64::from(n + 1);
                 return n;
             }
@@ -104,12 +104,13 @@ impl Interner {
     }
 
     pub fn text(&self, n: u32) -> &str {
-        let (start, len) = self.spans[n as usize];
-        &self.block[start..start + len]
+        let n = n as usize;
+        let start = n.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.block[start..self.ends[n]]
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 }
 
