@@ -20,8 +20,8 @@ pub fn import(
     import_from(store, label, &input, lang)
 }
 
-/// Imports the JSON Lines file at `path`, reading it twice (see [`Source`]). What cannot be
-/// read twice, a pipe, is read into memory first.
+/// Imports the JSON Lines file at `path`, reading it more than once (see [`Source`]). What
+/// cannot be read again, a pipe, is read into memory first.
 pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSummary, ImportError> {
     let label = path.display().to_string();
     if std::fs::metadata(path)?.is_file() {
@@ -32,9 +32,10 @@ pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSumma
     import_from(store, &label, &bytes.as_slice(), lang)
 }
 
-/// Where an import's lines come from. It reads them twice: once to check every line and keep
-/// what the checks across records need, once more for each meeting as it is written. So the
-/// memory an import needs does not grow with a file's meetings and their marks.
+/// Where an import's lines come from. It reads them more than once: first to check every
+/// line and keep what the checks across records need, then again for each member and each
+/// meeting as it is written. So the memory an import needs does not grow with a file's
+/// names and marks.
 trait Source {
     fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>>;
 }

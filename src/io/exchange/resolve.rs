@@ -42,36 +42,23 @@ pub fn import_batch(
     let mut summary = store.write(move |w| {
         let summary = counts(&batch);
         let refs = resolve(w, &batch, &mut problems, today)?;
-        let mut writing = match problems.is_empty() {
-            true => match write(w, &mut batch, &refs, again)? {
-                Ok(writing) => Some(writing),
+        let mut writing = None;
+        if problems.is_empty() {
+            match write(w, &mut batch, &refs, again)? {
+                Ok(ready) => writing = Some(ready),
                 Err(line) => {
                     problems.add(line, Problem::ChangedWhileRead);
                     return Err(problems.into_error());
                 }
-            },
-            false => None,
-        };
-        for i in 0..batch.meetings.len() {
-            if problems.is_full() {
-                break;
-            }
-            let stub = batch.meetings[i];
-            let Some(mut record) = meeting_again(again, &stub, &mut batch, &refs)? else {
-                problems.add(stub.line, Problem::ChangedWhileRead);
-                break;
-            };
-            let mut check = Check {
-                batch: &batch,
-                refs: &refs,
-                problems: &mut problems,
-                today,
-            };
-            check.meeting_refs(&record);
-            if let Some(writing) = writing.as_mut().filter(|_| problems.is_empty()) {
-                writing.meeting(w, i, &mut record)?;
             }
         }
+        let mut meetings = Meetings {
+            batch: &mut batch,
+            refs: &refs,
+            problems: &mut problems,
+            today,
+        };
+        meetings.check_and_write(w, again, writing.as_mut())?;
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
@@ -79,6 +66,47 @@ pub fn import_batch(
     })?;
     summary.notes = notes;
     Ok(summary)
+}
+
+/// The file's meetings on their second reading, one at a time.
+struct Meetings<'a, 'p> {
+    batch: &'a mut Batch,
+    refs: &'a Refs,
+    problems: &'p mut Problems,
+    today: NaiveDate,
+}
+
+impl Meetings<'_, '_> {
+    /// Reads each meeting again and checks the members it names; writes it while nothing is
+    /// wrong and `writing` says the rest is written.
+    fn check_and_write(
+        &mut self,
+        w: &mut Writer<'_>,
+        again: &mut dyn ReadAgain,
+        mut writing: Option<&mut MeetingWriting<'_>>,
+    ) -> Result<(), ImportError> {
+        for i in 0..self.batch.meetings.len() {
+            if self.problems.is_full() {
+                break;
+            }
+            let stub = self.batch.meetings[i];
+            let Some(mut record) = meeting_again(again, &stub, self.batch, self.refs)? else {
+                self.problems.add(stub.line, Problem::ChangedWhileRead);
+                break;
+            };
+            let mut check = Check {
+                batch: self.batch,
+                refs: self.refs,
+                problems: self.problems,
+                today: self.today,
+            };
+            check.meeting_refs(&record);
+            if let Some(writing) = writing.as_deref_mut().filter(|_| self.problems.is_empty()) {
+                writing.meeting(w, i, &mut record)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The second reading of a file: its members, then its meetings, each in file order.
