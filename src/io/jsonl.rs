@@ -38,11 +38,18 @@ pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSumma
 /// names and marks.
 trait Source {
     fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>>;
+
+    /// How many bytes it holds now.
+    fn len(&self) -> std::io::Result<u64>;
 }
 
 impl Source for &[u8] {
     fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
         Ok(Box::new(*self))
+    }
+
+    fn len(&self) -> std::io::Result<u64> {
+        Ok(<[u8]>::len(self) as u64)
     }
 }
 
@@ -50,6 +57,10 @@ impl Source for &Path {
     fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
         let file = std::fs::File::open(self)?;
         Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
+    }
+
+    fn len(&self) -> std::io::Result<u64> {
+        Ok(std::fs::metadata(self)?.len())
     }
 }
 
@@ -62,9 +73,13 @@ fn import_from(
     let mut problems = Problems::new(label, lang);
     let mut batch = Batch::default();
     let mut lines = Lines::new(source.open()?);
+    let mut read_whole = false;
     while !problems.is_full() {
         match lines.next()? {
-            Next::End => break,
+            Next::End => {
+                read_whole = true;
+                break;
+            }
             Next::TooLong(line) => {
                 problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
                 break;
@@ -74,6 +89,7 @@ fn import_from(
     }
     let mut again = ReadAgain {
         source,
+        first: read_whole.then_some((lines.bytes, lines.number)),
         members: None,
         meetings: None,
         // What the first reading reported is not reported twice.
@@ -88,6 +104,8 @@ struct Lines<R> {
     input: R,
     buffer: Vec<u8>,
     number: usize,
+    /// Bytes read so far.
+    bytes: u64,
 }
 
 enum Next<'b> {
@@ -103,6 +121,7 @@ impl<R: BufRead> Lines<R> {
             input,
             buffer: Vec::with_capacity(4096),
             number: 0,
+            bytes: 0,
         }
     }
 
@@ -114,6 +133,7 @@ impl<R: BufRead> Lines<R> {
         if read == 0 {
             return Ok(Next::End);
         }
+        self.bytes += read as u64;
         self.number += 1;
         let content = self.buffer.len() - usize::from(self.buffer.last() == Some(&b'\n'));
         if content as u64 > MAX_LINE {
@@ -133,6 +153,8 @@ impl<R: BufRead> Lines<R> {
 /// reading.
 struct ReadAgain<'s> {
     source: &'s dyn Source,
+    /// The bytes and lines the first reading found, when it read to the end.
+    first: Option<(u64, usize)>,
     members: Option<Lines<Box<dyn BufRead + 's>>>,
     meetings: Option<Lines<Box<dyn BufRead + 's>>>,
     unheard: Problems,
@@ -170,6 +192,15 @@ impl<'s> ReadAgain<'s> {
 }
 
 impl resolve::ReadAgain for ReadAgain<'_> {
+    /// The file is the length the first reading found, else the line where that reading
+    /// ended: lines added since (a file still being written) would otherwise be left out.
+    fn changed_since(&mut self) -> Result<Option<usize>, ImportError> {
+        let Some((bytes, lines)) = self.first else {
+            return Ok(None);
+        };
+        Ok((self.source.len()? != bytes).then_some(lines.max(1)))
+    }
+
     fn member(&mut self, line: usize, batch: &mut Batch) -> Result<Option<MemberRec>, ImportError> {
         Self::read(
             self.source,
@@ -234,6 +265,15 @@ mod tests {
             let n = self.opened.replace(self.opened.get() + 1);
             let text = if n == 0 { &self.first } else { &self.then };
             Ok(Box::new(text.as_bytes()))
+        }
+
+        fn len(&self) -> std::io::Result<u64> {
+            let now = if self.opened.get() == 0 {
+                &self.first
+            } else {
+                &self.then
+            };
+            Ok(now.len() as u64)
         }
     }
 
@@ -301,6 +341,16 @@ mod tests {
                     "{BRANCH}{}\n{}\n",
                     meeting("2026-10-05", "1"),
                     meeting("2026-11-05", "9")
+                ),
+                5,
+            ),
+            // Lines were added after the first reading: a file still being written.
+            (
+                format!(
+                    "{BRANCH}{}\n{}\n{}\n",
+                    meeting("2026-10-05", "1"),
+                    meeting("2026-11-05", "1"),
+                    meeting("2026-09-05", "2")
                 ),
                 5,
             ),

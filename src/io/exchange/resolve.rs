@@ -58,7 +58,10 @@ pub fn import_batch(
             problems: &mut problems,
             today,
         };
-        meetings.check_and_write(w, again, writing.as_mut())?;
+        let unchanged = meetings.check_and_write(w, again, writing.as_mut())?;
+        if unchanged && let Some(line) = again.changed_since()? {
+            problems.add(line, Problem::ChangedWhileRead);
+        }
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
@@ -78,13 +81,14 @@ struct Meetings<'a, 'p> {
 
 impl Meetings<'_, '_> {
     /// Reads each meeting again and checks the members it names; writes it while nothing is
-    /// wrong and `writing` says the rest is written.
+    /// wrong and `writing` says the rest is written. False when a meeting was not found again
+    /// as it was first read (reported).
     fn check_and_write(
         &mut self,
         w: &mut Writer<'_>,
         again: &mut dyn ReadAgain,
         mut writing: Option<&mut MeetingWriting<'_>>,
-    ) -> Result<(), ImportError> {
+    ) -> Result<bool, ImportError> {
         for i in 0..self.batch.meetings.len() {
             if self.problems.is_full() {
                 break;
@@ -92,7 +96,7 @@ impl Meetings<'_, '_> {
             let stub = self.batch.meetings[i];
             let Some(mut record) = meeting_again(again, &stub, self.batch, self.refs)? else {
                 self.problems.add(stub.line, Problem::ChangedWhileRead);
-                break;
+                return Ok(false);
             };
             let mut check = Check {
                 batch: self.batch,
@@ -105,12 +109,16 @@ impl Meetings<'_, '_> {
                 writing.meeting(w, i, &mut record)?;
             }
         }
-        Ok(())
+        Ok(true)
     }
 }
 
 /// The second reading of a file: its members, then its meetings, each in file order.
 pub trait ReadAgain {
+    /// The line to report when the file has changed since its first reading, else `None`:
+    /// asked last, before anything is committed.
+    fn changed_since(&mut self) -> Result<Option<usize>, ImportError>;
+
     /// The whole record of the member at `line`, its codes and cards interned into `batch`
     /// again; `None` when the file no longer holds one there.
     fn member(&mut self, line: usize, batch: &mut Batch) -> Result<Option<MemberRec>, ImportError>;
@@ -134,6 +142,10 @@ impl Kept {
 }
 
 impl ReadAgain for Kept {
+    fn changed_since(&mut self) -> Result<Option<usize>, ImportError> {
+        Ok(None)
+    }
+
     fn member(&mut self, _: usize, _: &mut Batch) -> Result<Option<MemberRec>, ImportError> {
         Ok(self.0.next())
     }
