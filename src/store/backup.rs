@@ -534,11 +534,15 @@ fn refill_scattered_indexes(db: &Database) -> Result<(), StoreError> {
 }
 
 /// `table` copied into a scratch table and back, each time in key order, in `txn`; the
-/// scratch table is gone again when `txn` commits.
+/// scratch table is gone again when `txn` commits. A file of an older schema without the
+/// table is not given one.
 fn refill<K: Key + 'static, V: Value + 'static>(
     txn: &WriteTransaction,
     table: TableDefinition<K, V>,
 ) -> Result<(), StoreError> {
+    if !txn.list_tables()?.any(|t| t.name() == table.name()) {
+        return Ok(());
+    }
     let name = format!("{}_refilled", table.name());
     let scratch = TableDefinition::<K, V>::new(&name);
     copy_within(txn, table, scratch)?;
@@ -553,11 +557,7 @@ fn copy_within<K: Key + 'static, V: Value + 'static>(
     from: TableDefinition<K, V>,
     to: TableDefinition<K, V>,
 ) -> Result<(), StoreError> {
-    let source = match txn.open_table(from) {
-        Ok(table) => table,
-        Err(TableError::TableDoesNotExist(_)) => return Ok(()),
-        Err(e) => return Err(e.into()),
-    };
+    let source = txn.open_table(from)?;
     let mut target = txn.open_table(to)?;
     for row in source.iter()? {
         let (key, value) = row?;
