@@ -493,6 +493,8 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
     }
     let mut db = Database::builder()
         .set_concurrency_mode(ConcurrencyMode::ExclusiveWriter)
+        // Like an import, it writes pages it does not read again and again.
+        .set_cache_size(super::handle::LOAD_CACHE_BYTES)
         .open(path)
         .map_err(|e| match e {
             // Opened between the look at /proc and the open, or by this very process.

@@ -84,7 +84,7 @@ fn builder() -> redb::Builder {
 /// memory.
 pub(super) const CACHE_BYTES: usize = 1 << 30;
 
-/// For an import: the pages it writes stay in the operating system's cache, and what it
+/// For an import or a compaction: the pages it writes stay in the operating system's cache, and what it
 /// reads back (the index pages it adds to) fits in a quarter of redb's default.
 pub(super) const LOAD_CACHE_BYTES: usize = 256 << 20;
 
