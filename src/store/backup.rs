@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use redb::{
     ConcurrencyMode, Database, Key, MultimapTableHandle, ReadTransaction, ReadableDatabase,
-    ReadableTable, ReadableTableMetadata, TableDefinition, TableError, TableHandle, Value,
+    ReadableTable, ReadableTableMetadata, Table, TableDefinition, TableError, TableHandle, Value,
     WriteTransaction,
 };
 
@@ -87,22 +87,13 @@ where
     }
 
     fn copy(&self, from: &ReadTransaction, to: &WriteTransaction) -> Result<Option<u64>, Fault> {
-        let read = |e: StoreError| Fault::Read(e);
         let source = match from.open_table(*self) {
             Ok(table) => table,
             Err(TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(read(e.into())),
+            Err(e) => return Err(Fault::Read(e.into())),
         };
         let mut target = to.open_table(*self).map_err(|e| Fault::Write(e.into()))?;
-        let mut rows = 0;
-        for row in source.iter().map_err(|e| read(e.into()))? {
-            let (key, value) = row.map_err(|e| read(e.into()))?;
-            target
-                .insert(key.value(), value.value())
-                .map_err(|e| Fault::Write(e.into()))?;
-            rows += 1;
-        }
-        Ok(Some(rows))
+        copy_rows(&source, &mut target).map(Some)
     }
 
     fn rows(&self, txn: &ReadTransaction) -> Result<Option<u64>, StoreError> {
@@ -112,6 +103,23 @@ where
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Every row of `source` inserted into `target`, in key order; how many.
+fn copy_rows<K: Key + 'static, V: Value + 'static>(
+    source: &impl ReadableTable<K, V>,
+    target: &mut Table<'_, K, V>,
+) -> Result<u64, Fault> {
+    let read = |e: redb::StorageError| Fault::Read(e.into());
+    let mut rows = 0;
+    for row in source.iter().map_err(read)? {
+        let (key, value) = row.map_err(read)?;
+        target
+            .insert(key.value(), value.value())
+            .map_err(|e| Fault::Write(e.into()))?;
+        rows += 1;
+    }
+    Ok(rows)
 }
 
 /// What a backup wrote.
@@ -561,11 +569,10 @@ fn copy_within<K: Key + 'static, V: Value + 'static>(
 ) -> Result<(), StoreError> {
     let source = txn.open_table(from)?;
     let mut target = txn.open_table(to)?;
-    for row in source.iter()? {
-        let (key, value) = row?;
-        target.insert(key.value(), value.value())?;
+    match copy_rows(&source, &mut target) {
+        Ok(_) => Ok(()),
+        Err(Fault::Read(e) | Fault::Write(e)) => Err(e),
     }
-    Ok(())
 }
 
 fn file_size(path: &Path) -> Result<u64, BackupError> {
