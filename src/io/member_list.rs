@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::exchange::{Batch, DateForms, Fields, RawMember, add_member};
+use super::exchange::{Batch, DateForms, Fields, RawMember, member_record};
 use super::problem::{ACCEPTED_COLUMNS, Problem, Problems};
 use crate::domain::Sex;
 use crate::domain::text::fold;
@@ -411,7 +411,9 @@ impl Columns {
             residence: text(Field::Residence),
         };
         let mut fields = Fields::new(problems, line, DateForms::IsoOrDayFirst);
-        add_member(&raw, line, &mut fields, batch, parse_sex, sex_words);
+        if let Some(record) = member_record(&raw, line, &mut fields, batch, parse_sex, sex_words) {
+            batch.add_member(record);
+        }
     }
 
     fn cell<'r, 'c>(&self, row: &'r [Cell<'c>], field: Field) -> Option<&'r Cell<'c>> {

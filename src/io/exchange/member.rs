@@ -221,23 +221,9 @@ pub struct RawMember<'a> {
     pub residence: Option<&'a str>,
 }
 
-/// Checks a member's fields and adds the record to `batch`; `parse_sex` reads the sex
-/// column in the words of the source.
-pub fn add_member(
-    raw: &RawMember<'_>,
-    line: usize,
-    fields: &mut Fields<'_>,
-    batch: &mut Batch,
-    parse_sex: fn(&str) -> Option<Sex>,
-    sex_words: fn() -> String,
-) {
-    if let Some(record) = member_record(raw, line, fields, batch, parse_sex, sex_words) {
-        batch.add_member(record);
-    }
-}
-
-/// A member's fields checked into its record, unless they have a problem.
-fn member_record(
+/// A member's fields checked into its record, unless they have a problem; `parse_sex` reads
+/// the sex column in the words of the source. The caller adds it with [`Batch::add_member`].
+pub fn member_record(
     raw: &RawMember<'_>,
     line: usize,
     fields: &mut Fields<'_>,

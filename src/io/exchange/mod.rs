@@ -29,7 +29,7 @@ use serde::de::IgnoredAny;
 
 pub use batch::{Batch, MeetingRec, MemberRec};
 pub use fields::{DateForms, Fields};
-pub use member::{RawMember, add_member};
+pub use member::{RawMember, member_record};
 
 use crate::io::problem::{Problem, Problems};
 
