@@ -161,6 +161,17 @@ fn same_names(batch: &Batch, refs: &Refs) -> bool {
     batch.codes.len() == refs.orgs.len() && batch.cards.len() == refs.members.len()
 }
 
+/// The file's `i`th member read again, if it is the same member.
+fn member_again(
+    again: &mut dyn ReadAgain,
+    i: usize,
+    batch: &mut Batch,
+    refs: &Refs,
+) -> Result<Option<MemberRec>, ImportError> {
+    let record = again.member(batch.members[i].line, batch)?;
+    Ok(record.filter(|r| same_names(batch, refs) && batch.members[i].names(r)))
+}
+
 /// The meeting of `stub` read again, if it is the same meeting.
 fn meeting_again(
     again: &mut dyn ReadAgain,
@@ -1277,10 +1288,7 @@ fn write_members(
     let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
     let mut members = Vec::with_capacity(batch.members.len().min(MEMBERS_PER_BULK_WRITE));
     for i in 0..batch.members.len() {
-        let record = again.member(batch.members[i].line, batch)?;
-        let Some(record) =
-            record.filter(|r| same_names(batch, ids.refs) && batch.members[i].names(r))
-        else {
+        let Some(record) = member_again(again, i, batch, ids.refs)? else {
             return Ok(Err(batch.members[i].line));
         };
         let mut member = new_member(batch, record, ids.members[i], ids);
