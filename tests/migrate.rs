@@ -83,7 +83,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 13);
+    assert_eq!(SCHEMA_VERSION, 14);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -418,4 +418,73 @@ fn version_13_gives_every_user_a_full_name_to_fill_in() {
     assert_eq!(store.place().unwrap(), None);
     drop(store);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
+}
+
+#[test]
+fn version_14_packs_every_meetings_marks_and_keeps_them() {
+    // A version 13 file stored each mark as the member's id and the mark: write a branch's
+    // meetings, lay them out so, and mark the file 13.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v13.redb");
+    let mut text = String::from(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+    );
+    text.push('\n');
+    for card in 1..=30 {
+        text.push_str(&format!(
+            r#"{{"type":"member","card":"{card}","name":"Lê Văn Số {card}","org":"T"}}"#
+        ));
+        text.push('\n');
+    }
+    let marks = ["present", "absent", "excused"];
+    for month in 1..=3 {
+        let roll: Vec<String> = (1..=30)
+            .map(|card| format!(r#""{card}":"{}""#, marks[(card + month) % 3]))
+            .collect();
+        text.push_str(&format!(
+            r#"{{"type":"meeting","org":"T","kind":"regular","date":"2026-0{month}-05","attendance":{{{}}}}}"#,
+            roll.join(",")
+        ));
+        text.push('\n');
+    }
+    let store = Store::open(&path).unwrap();
+    chibo::io::jsonl::import(
+        &store,
+        "v13.jsonl",
+        text.as_bytes(),
+        chibo::domain::Lang::En,
+    )
+    .unwrap();
+    let org = store.read().unwrap().org_id("T").unwrap().unwrap();
+    let before = store.read().unwrap().all_meetings_of(org).unwrap();
+    let stats_before = store.read().unwrap().month_stats(org, ym(2026, 2)).unwrap();
+    drop(store);
+    let packed_bytes = meeting_bytes(&path);
+    set_schema_version(&path, 13);
+    let plain_bytes = meeting_bytes(&path);
+    // Ids under 128 took a byte in schema 13, and the mark another: packed, one for both.
+    assert_eq!(plain_bytes - packed_bytes, 3 * 30, "a byte saved a mark");
+
+    let store = Store::open(&path).unwrap();
+    let reader = store.read().unwrap();
+    assert_eq!(reader.all_meetings_of(org).unwrap(), before);
+    assert_eq!(before[0].attendance.len(), 30);
+    assert_eq!(reader.month_stats(org, ym(2026, 2)).unwrap(), stats_before);
+    assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
+    drop(reader);
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    assert_eq!(meeting_bytes(&path), packed_bytes);
+}
+
+/// The bytes of every stored meeting record, summed.
+fn meeting_bytes(path: &Path) -> usize {
+    let db = redb::Database::create(path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let meetings: TableDefinition<u64, &[u8]> = TableDefinition::new("meetings");
+    let table = txn.open_table(meetings).unwrap();
+    redb::ReadableTable::iter(&table)
+        .unwrap()
+        .map(|row| row.unwrap().1.value().len())
+        .sum()
 }

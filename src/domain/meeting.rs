@@ -120,7 +120,8 @@ pub struct Meeting {
     /// day, or a planned meeting rescheduled).
     #[serde(with = "opt_days")]
     pub planned: Option<NaiveDate>,
-    /// Every expected member's mark, ordered by member id.
+    /// Every expected member's mark, ordered by member id; packed in the store.
+    #[serde(with = "super::packed_marks")]
     pub attendance: Vec<(MemberId, Mark)>,
     /// Reasons given by excused members.
     pub excuses: Vec<(MemberId, String)>,

@@ -15,6 +15,7 @@ pub mod minutes;
 pub mod month;
 pub mod org;
 pub mod oversight;
+pub mod packed_marks;
 pub mod prep;
 pub mod quorum;
 pub mod role;

@@ -16,14 +16,28 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    postcard::from_bytes(body(bytes)?).map_err(undecodable)
+}
+
+/// A record's leading fields in the layout `T`, and the bytes of the fields after them: a
+/// migration that changes one early field re-encodes the front and keeps the rest as is.
+pub fn decode_front<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, &[u8]), StoreError> {
+    postcard::take_from_bytes(body(bytes)?).map_err(undecodable)
+}
+
+/// The postcard bytes behind the version byte, when this chibo reads that version.
+fn body(bytes: &[u8]) -> Result<&[u8], StoreError> {
     match bytes.split_first() {
-        Some((&RECORD_VERSION, body)) => postcard::from_bytes(body)
-            .map_err(|e| StoreError::Corrupt(format!("undecodable record: {e}"))),
+        Some((&RECORD_VERSION, body)) => Ok(body),
         Some((version, _)) => Err(StoreError::Corrupt(format!(
             "record written in encoding version {version}, this chibo reads {RECORD_VERSION}"
         ))),
         None => Err(StoreError::Corrupt("empty record".into())),
     }
+}
+
+fn undecodable(e: postcard::Error) -> StoreError {
+    StoreError::Corrupt(format!("undecodable record: {e}"))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::codec::{decode, encode};
+use super::codec::{decode, decode_front, encode};
 use super::rollups::{recount_absences, recount_months};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
@@ -26,7 +26,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     count_exempt_who_moved_on,
     record_minutes_facts,
     name_users,
+    pack_attendance,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -658,7 +659,9 @@ fn count_exempt_who_moved_on(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// no longer only lines of its minutes. Every meeting is re-encoded with those named at
 /// approval, else in the opening's text; the minutes' text is kept as it was.
 fn record_minutes_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
-    reencode::<MeetingV11, WithSigners>(txn, MEETINGS)
+    reencode::<MeetingV11, WithSigners>(txn, MEETINGS)?;
+    // Today's type packs the marks; schemas 12 and 13 did not, and step 13 → 14 packs them.
+    relayout_meetings::<PackedMarks, Vec<(MemberId, Mark)>>(txn)
 }
 
 /// A user as schemas up to 12 stored them: a login without the person's full name.
@@ -696,6 +699,101 @@ fn name_users(txn: &WriteTransaction) -> Result<(), StoreError> {
     for (login, user) in users {
         table.insert(login.as_str(), encode(&user).as_slice())?;
     }
+    Ok(())
+}
+
+/// 13 → 14: a meeting's marks are packed, each a varint of the step from the previous
+/// member's id and the mark (`domain::packed_marks`), about a byte a member instead of four
+/// or five: the largest part of a national file's meetings. Only the attendance changes, so
+/// only the front of each record is re-encoded. An older chibo cannot read the new layout,
+/// so it must refuse the file.
+fn pack_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
+    relayout_meetings::<Vec<(MemberId, Mark)>, PackedMarks>(txn)
+}
+
+/// A meeting's attendance as today's records lay it out.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+struct PackedMarks(#[serde(with = "crate::domain::packed_marks")] Vec<(MemberId, Mark)>);
+
+impl From<Vec<(MemberId, Mark)>> for PackedMarks {
+    fn from(marks: Vec<(MemberId, Mark)>) -> PackedMarks {
+        PackedMarks(marks)
+    }
+}
+
+impl From<PackedMarks> for Vec<(MemberId, Mark)> {
+    fn from(marks: PackedMarks) -> Vec<(MemberId, Mark)> {
+        marks.0
+    }
+}
+
+/// The fields of a meeting up to its attendance, which every schema lays out alike but for
+/// the attendance `A`; the fields after it follow unchanged.
+#[derive(Serialize, Deserialize)]
+struct MeetingFront<A> {
+    id: MeetingId,
+    org: OrgId,
+    kind: MeetingKind,
+    #[serde(with = "days")]
+    date: NaiveDate,
+    #[serde(with = "opt_days")]
+    planned: Option<NaiveDate>,
+    attendance: A,
+}
+
+/// Rewrites every meeting's attendance from layout `Old` to layout `New`, a batch at a time.
+fn relayout_meetings<Old, New>(txn: &WriteTransaction) -> Result<(), StoreError>
+where
+    Old: serde::de::DeserializeOwned,
+    New: From<Old> + Serialize,
+{
+    const BATCH: usize = 4096;
+    let mut table = txn.open_table(MEETINGS)?;
+    let mut next = Some(0u64);
+    while let Some(start) = next {
+        let mut rows = Vec::with_capacity(BATCH);
+        for row in table.range(start..)?.take(BATCH) {
+            let (id, bytes) = row?;
+            rows.push((id.value(), relayout_meeting::<Old, New>(bytes.value())?));
+        }
+        next = match rows.last() {
+            Some((last, _)) if rows.len() == BATCH => last.checked_add(1),
+            _ => None,
+        };
+        for (id, bytes) in rows {
+            table.insert(id, bytes.as_slice())?;
+        }
+    }
+    Ok(())
+}
+
+fn relayout_meeting<Old, New>(bytes: &[u8]) -> Result<Vec<u8>, StoreError>
+where
+    Old: serde::de::DeserializeOwned,
+    New: From<Old> + Serialize,
+{
+    let (front, rest) = decode_front::<MeetingFront<Old>>(bytes)?;
+    let mut out = encode(&MeetingFront {
+        id: front.id,
+        org: front.org,
+        kind: front.kind,
+        date: front.date,
+        planned: front.planned,
+        attendance: New::from(front.attendance),
+    });
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+/// Lays every meeting of the file at `path` out as schema 13 did, its marks unpacked: what
+/// the tests of the steps before 14 need to make a file of today look like an older one.
+#[doc(hidden)]
+pub fn unpack_meetings_as_schema_13(path: &Path) -> Result<(), StoreError> {
+    let db = redb::Database::open(path)?;
+    let txn = db.begin_write()?;
+    relayout_meetings::<PackedMarks, Vec<(MemberId, Mark)>>(&txn)?;
+    txn.commit()?;
     Ok(())
 }
 

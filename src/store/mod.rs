@@ -51,6 +51,8 @@ pub use journal::{RollStep, dir_of as journal_dir};
 pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
+#[doc(hidden)]
+pub use migrate::unpack_meetings_as_schema_13;
 pub use minutes::{RollChange, RollChanged};
 pub use prep::{Absentee, BranchStatus, PlanDeadlines};
 pub use query::{Reader, Writer};
