@@ -421,9 +421,9 @@ fn version_13_gives_every_user_a_full_name_to_fill_in() {
 }
 
 #[test]
-fn version_14_packs_every_meetings_marks_and_keeps_them() {
-    // A version 13 file stored each mark as the member's id and the mark: write a branch's
-    // meetings, lay them out so, and mark the file 13.
+fn version_14_packs_every_meetings_marks_and_shortens_the_roster_keys() {
+    // A version 13 file stored each mark as the member's id and the mark, and roster keys
+    // with the case: write a branch's meetings, lay them out so, and mark the file 13.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v13.redb");
     let mut text = String::from(
@@ -460,6 +460,8 @@ fn version_14_packs_every_meetings_marks_and_keeps_them() {
     let stats_before = store.read().unwrap().month_stats(org, ym(2026, 2)).unwrap();
     drop(store);
     let packed_bytes = meeting_bytes(&path);
+    let roster_before = roster_rows(&path);
+    lengthen_roster_keys(&path);
     set_schema_version(&path, 13);
     let plain_bytes = meeting_bytes(&path);
     // Ids under 128 took a byte in schema 13, and the mark another: packed, one for both.
@@ -475,6 +477,43 @@ fn version_14_packs_every_meetings_marks_and_keeps_them() {
     drop(store);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
     assert_eq!(meeting_bytes(&path), packed_bytes);
+    assert_eq!(
+        roster_rows(&path),
+        roster_before,
+        "every roster row with today's key"
+    );
+}
+
+const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
+
+/// Every `org_members` row, in key order.
+fn roster_rows(path: &Path) -> Vec<(u64, Vec<u8>, u64)> {
+    let db = redb::Database::create(path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let table = txn.open_table(ORG_MEMBERS).unwrap();
+    redb::ReadableTable::iter(&table)
+        .unwrap()
+        .map(|row| {
+            let (key, _) = row.unwrap();
+            let (org, name, id) = key.value();
+            (org, name.to_vec(), id)
+        })
+        .collect()
+}
+
+/// Gives every roster row a longer key, as schema 13's keys (with the case) were.
+fn lengthen_roster_keys(path: &Path) {
+    let rows = roster_rows(path);
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_write().unwrap();
+    let mut table = txn.open_table(ORG_MEMBERS).unwrap();
+    for (org, key, id) in rows {
+        table.remove((org, key.as_slice(), id)).unwrap();
+        let longer = [key.as_slice(), &[1, 5, 5, 5]].concat();
+        table.insert((org, longer.as_slice(), id), ()).unwrap();
+    }
+    drop(table);
+    txn.commit().unwrap();
 }
 
 /// The bytes of every stored meeting record, summed.

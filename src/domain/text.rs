@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use icu_collator::options::CollatorOptions;
+use icu_collator::options::{CollatorOptions, Strength};
 use icu_collator::{CollatorBorrowed, CollatorPreferences};
 use icu_locale_core::locale;
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
@@ -13,11 +13,23 @@ use super::lang::Lang;
 use super::limits::TextKind;
 use super::member::name_parts;
 
-static VIETNAMESE: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
-    let prefs: CollatorPreferences = locale!("vi").into();
-    CollatorBorrowed::try_new(prefs, CollatorOptions::default())
-        .expect("the Vietnamese collation is compiled into icu_collator")
+static VIETNAMESE: LazyLock<CollatorBorrowed<'static>> =
+    LazyLock::new(|| vietnamese(CollatorOptions::default()));
+
+/// The collation of roster keys: letters and tones (primary and secondary differences), not
+/// case (tertiary), which names written alike never differ by. A third shorter than the
+/// full key, on a row for every member; members named alike follow in id order.
+static VIETNAMESE_NAMES: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
+    let mut options = CollatorOptions::default();
+    options.strength = Some(Strength::Secondary);
+    vietnamese(options)
 });
+
+fn vietnamese(options: CollatorOptions) -> CollatorBorrowed<'static> {
+    let prefs: CollatorPreferences = locale!("vi").into();
+    CollatorBorrowed::try_new(prefs, options)
+        .expect("the Vietnamese collation is compiled into icu_collator")
+}
 
 /// Separates the parts of a compound sort key. ICU4X sort keys never contain 0x00
 /// (their level separator is 0x01), so 0x00 sorts a shorter part before a longer one.
@@ -102,7 +114,7 @@ pub fn person_key(full_name: &str) -> Vec<u8> {
         if i > 0 {
             key.push(PART_SEPARATOR);
         }
-        append_collation_key(part, &mut key);
+        let Ok(()) = VIETNAMESE_NAMES.write_sort_key_to(part, &mut key);
     }
     key
 }

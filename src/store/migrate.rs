@@ -19,7 +19,7 @@ use crate::domain::date::{days, opt_clock, opt_days};
 use crate::domain::minutes::bare_name;
 use crate::domain::prep::DocumentInfo;
 use crate::domain::stats::recount;
-use crate::domain::text::{fold, folded_suffixes};
+use crate::domain::text::{fold, folded_suffixes, person_key};
 use crate::domain::{
     Amendment, Approval, BranchType, Mark, Meeting, MeetingId, MeetingKind, MeetingState, Member,
     MemberId, OrgId, OrgKind, OrgUnit, RuleChange, ScheduleRule, Sex, StatusChange, Vote,
@@ -45,7 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     count_exempt_who_moved_on,
     record_minutes_facts,
     name_users,
-    pack_attendance,
+    pack_marks_and_roster_keys,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -705,10 +705,46 @@ fn name_users(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// 13 → 14: a meeting's marks are packed, each a varint of the step from the previous
 /// member's id and the mark (`domain::packed_marks`), about a byte a member instead of four
 /// or five: the largest part of a national file's meetings. Only the attendance changes, so
-/// only the front of each record is re-encoded. An older chibo cannot read the new layout,
-/// so it must refuse the file.
-fn pack_attendance(txn: &WriteTransaction) -> Result<(), StoreError> {
-    relayout_meetings::<Vec<(MemberId, Mark)>, PackedMarks>(txn)
+/// only the front of each record is re-encoded. And the roster keys of `org_members` leave
+/// out the case (`text::person_key`), a third shorter: the table is laid out again from the
+/// members. An older chibo cannot read the marks and would write rows with the longer
+/// keys, so it must refuse the file.
+fn pack_marks_and_roster_keys(txn: &WriteTransaction) -> Result<(), StoreError> {
+    relayout_meetings::<Vec<(MemberId, Mark)>, PackedMarks>(txn)?;
+    rebuild_rosters(txn)
+}
+
+/// The fields of a member up to its cell, which schemas 6 to 14 lay out alike.
+#[derive(Deserialize)]
+struct MemberFront {
+    id: MemberId,
+    _card: String,
+    name: String,
+    _sex: Option<Sex>,
+    #[serde(with = "opt_days")]
+    _born: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    _admitted: Option<NaiveDate>,
+    #[serde(with = "opt_days")]
+    _full_member: Option<NaiveDate>,
+    org: OrgId,
+    cell: Option<OrgId>,
+}
+
+/// Every `org_members` row written again from the members, with today's roster keys.
+fn rebuild_rosters(txn: &WriteTransaction) -> Result<(), StoreError> {
+    txn.delete_table(ORG_MEMBERS)?;
+    let members = txn.open_table(MEMBERS)?;
+    let mut roster = txn.open_table(ORG_MEMBERS)?;
+    for row in members.iter()? {
+        let (_, bytes) = row?;
+        let (member, _) = decode_front::<MemberFront>(bytes.value())?;
+        let key = person_key(&member.name);
+        for org in std::iter::once(member.org).chain(member.cell) {
+            roster.insert((org.0, key.as_slice(), member.id.0), ())?;
+        }
+    }
+    Ok(())
 }
 
 /// A meeting's attendance as today's records lay it out.
