@@ -36,15 +36,15 @@ pub fn import_file(store: &Store, path: &Path, lang: Lang) -> Result<ImportSumma
 /// line and keep what the checks across records need, then again for each member and each
 /// meeting as it is written. So the memory an import needs does not grow with a file's
 /// names and marks.
-trait Source {
-    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>>;
+trait Source: Sync {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + Send + '_>>;
 
     /// How many bytes it holds now.
     fn len(&self) -> std::io::Result<u64>;
 }
 
 impl Source for &[u8] {
-    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
         Ok(Box::new(*self))
     }
 
@@ -54,7 +54,7 @@ impl Source for &[u8] {
 }
 
 impl Source for &Path {
-    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
         let file = std::fs::File::open(self)?;
         Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
     }
@@ -155,8 +155,8 @@ struct ReadAgain<'s> {
     source: &'s dyn Source,
     /// The bytes and lines the first reading found, when it read to the end.
     first: Option<(u64, usize)>,
-    members: Option<Lines<Box<dyn BufRead + 's>>>,
-    meetings: Option<Lines<Box<dyn BufRead + 's>>>,
+    members: Option<Lines<Box<dyn BufRead + Send + 's>>>,
+    meetings: Option<Lines<Box<dyn BufRead + Send + 's>>>,
     unheard: Problems,
 }
 
@@ -164,7 +164,7 @@ impl<'s> ReadAgain<'s> {
     /// Reads on in `lines` (opened at its first use) to `line` and checks it into `batch`.
     fn read(
         source: &'s dyn Source,
-        lines: &mut Option<Lines<Box<dyn BufRead + 's>>>,
+        lines: &mut Option<Lines<Box<dyn BufRead + Send + 's>>>,
         line: usize,
         batch: &mut Batch,
         unheard: &mut Problems,
@@ -249,7 +249,7 @@ pub fn export(
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
 
@@ -257,18 +257,18 @@ mod tests {
     struct Changing {
         first: String,
         then: String,
-        opened: Cell<usize>,
+        opened: AtomicUsize,
     }
 
     impl Source for Changing {
-        fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
-            let n = self.opened.replace(self.opened.get() + 1);
+        fn open(&self) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
+            let n = self.opened.fetch_add(1, Ordering::SeqCst);
             let text = if n == 0 { &self.first } else { &self.then };
             Ok(Box::new(text.as_bytes()))
         }
 
         fn len(&self) -> std::io::Result<u64> {
-            let now = if self.opened.get() == 0 {
+            let now = if self.opened.load(Ordering::SeqCst) == 0 {
                 &self.first
             } else {
                 &self.then
@@ -302,7 +302,7 @@ mod tests {
                 meeting("2026-11-05", "1")
             ),
             then: then.to_string(),
-            opened: Cell::new(0),
+            opened: AtomicUsize::new(0),
         };
         (import_from(&store, "f.jsonl", &changing, Lang::En), store)
     }

@@ -79,24 +79,70 @@ struct Meetings<'a, 'p> {
     today: NaiveDate,
 }
 
+/// Meetings are read again and checked this many at a time, the next ones while these are
+/// written.
+const MEETINGS_PER_READING: usize = 4096;
+
+/// Meetings read again and checked, by their index in the file, and whether nothing was
+/// wrong with any record so far; or the line of one the file no longer holds as it did.
+type CheckedMeetings = Result<(Vec<(usize, MeetingRec)>, bool), usize>;
+
 impl Meetings<'_, '_> {
-    /// Reads each meeting again and checks the members it names; writes it while nothing is
-    /// wrong and `writing` says the rest is written. False when a meeting was not found again
-    /// as it was first read (reported).
+    /// Reads each meeting again and checks the members it names; writes them while nothing
+    /// is wrong and `writing` says the rest is written. False when a meeting was not found
+    /// again as it was first read (reported).
     fn check_and_write(
         &mut self,
         w: &mut Writer<'_>,
         again: &mut dyn ReadAgain,
         mut writing: Option<&mut MeetingWriting<'_>>,
     ) -> Result<bool, ImportError> {
-        for i in 0..self.batch.meetings.len() {
+        let total = self.batch.meetings.len();
+        let chunk = |from: usize| from..total.min(from + MEETINGS_PER_READING);
+        let mut ready = self.read_and_check(again, chunk(0))?;
+        let mut from = 0;
+        loop {
+            let (mut records, clean) = match ready {
+                Ok(checked) => checked,
+                Err(line) => {
+                    self.problems.add(line, Problem::ChangedWhileRead);
+                    return Ok(false);
+                }
+            };
+            let Some(&(last, _)) = records.last() else {
+                return Ok(true);
+            };
+            from = from.max(last + 1);
+            let writing = writing.as_deref_mut().filter(|_| clean);
+            let (written, read) = std::thread::scope(|scope| {
+                let reading = scope.spawn(|| self.read_and_check(again, chunk(from)));
+                let written = match writing {
+                    Some(writing) => records
+                        .iter_mut()
+                        .try_for_each(|(i, record)| writing.meeting(w, *i, record)),
+                    None => Ok(()),
+                };
+                (written, reading.join())
+            });
+            written?;
+            ready = read.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        }
+    }
+
+    /// The meetings of `range` read again, each checked against the members it names.
+    fn read_and_check(
+        &mut self,
+        again: &mut dyn ReadAgain,
+        range: std::ops::Range<usize>,
+    ) -> Result<CheckedMeetings, ImportError> {
+        let mut records = Vec::with_capacity(range.len());
+        for i in range {
             if self.problems.is_full() {
                 break;
             }
             let stub = self.batch.meetings[i];
-            let Some(mut record) = meeting_again(again, &stub, self.batch, self.refs)? else {
-                self.problems.add(stub.line, Problem::ChangedWhileRead);
-                return Ok(false);
+            let Some(record) = meeting_again(again, &stub, self.batch, self.refs)? else {
+                return Ok(Err(stub.line));
             };
             let mut check = Check {
                 batch: self.batch,
@@ -105,16 +151,15 @@ impl Meetings<'_, '_> {
                 today: self.today,
             };
             check.meeting_refs(&record);
-            if let Some(writing) = writing.as_deref_mut().filter(|_| self.problems.is_empty()) {
-                writing.meeting(w, i, &mut record)?;
-            }
+            records.push((i, record));
         }
-        Ok(true)
+        Ok(Ok((records, self.problems.is_empty())))
     }
 }
 
-/// The second reading of a file: its members, then its meetings, each in file order.
-pub trait ReadAgain {
+/// The second reading of a file: its members, then its meetings, each in file order. It
+/// reads on another thread while the writing thread writes what it read before.
+pub trait ReadAgain: Send {
     /// The line to report when the file has changed since its first reading, else `None`:
     /// asked last, before anything is committed.
     fn changed_since(&mut self) -> Result<Option<usize>, ImportError>;
@@ -1273,8 +1318,9 @@ fn file_depths(batch: &Batch, refs: &Refs) -> Vec<usize> {
 
 /// Members numbered by card (so ids and the card index grow in the same order), each with
 /// its status history from the file, written in bulk: they are all new to the store. Each is
-/// read again, in file order, for a bulk write at a time; or the line of one the file no
-/// longer holds as it did.
+/// read again, in file order, a bulk at a time, the next bulk read while this one is written
+/// (the reading is mostly parsing, so the two take both cores); or the line of one the file
+/// no longer holds as it did.
 fn write_members(
     w: &mut Writer<'_>,
     batch: &mut Batch,
@@ -1285,9 +1331,39 @@ fn write_members(
     for i in members_by_card(batch) {
         ids.members[i] = w.new_member_id()?;
     }
-    let (starts, grouped) = statuses_by_file_member(batch, ids.refs);
-    let mut members = Vec::with_capacity(batch.members.len().min(MEMBERS_PER_BULK_WRITE));
-    for i in 0..batch.members.len() {
+    let ids = &*ids;
+    let statuses = statuses_by_file_member(batch, ids.refs);
+    let total = batch.members.len();
+    let bulk = |from: usize| from..total.min(from + MEMBERS_PER_BULK_WRITE);
+    let mut ready = members_again(batch, ids, again, &statuses, bulk(0))?;
+    let mut from = 0;
+    while from < total {
+        let members = match ready {
+            Ok(members) => members,
+            Err(line) => return Ok(Err(line)),
+        };
+        from += members.len();
+        let (written, read) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| members_again(batch, ids, again, &statuses, bulk(from)));
+            (w.put_new_members(&members), reading.join())
+        });
+        written?;
+        ready = read.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    }
+    Ok(Ok(()))
+}
+
+/// The file's members `range` read again, with their statuses, in id order for a bulk
+/// write; or the line of one the file no longer holds as it did.
+fn members_again(
+    batch: &mut Batch,
+    ids: &Ids<'_>,
+    again: &mut dyn ReadAgain,
+    (starts, grouped): &(Vec<usize>, Vec<usize>),
+    range: std::ops::Range<usize>,
+) -> Result<Result<Vec<Member>, usize>, ImportError> {
+    let mut members = Vec::with_capacity(range.len());
+    for i in range {
         let Some(record) = member_again(again, i, batch, ids.refs)? else {
             return Ok(Err(batch.members[i].line));
         };
@@ -1296,13 +1372,9 @@ fn write_members(
             member.record_status(batch.statuses[s].change.clone());
         }
         members.push(member);
-        if members.len() == MEMBERS_PER_BULK_WRITE || i + 1 == batch.members.len() {
-            members.sort_unstable_by_key(|m| m.id);
-            w.put_new_members(&members)?;
-            members.clear();
-        }
     }
-    Ok(Ok(()))
+    members.sort_unstable_by_key(|m| m.id);
+    Ok(Ok(members))
 }
 
 /// Indexes of the file's members in card order. Sorted on the first eight bytes of the card
