@@ -408,6 +408,18 @@ fn a_tiny_file_is_not_a_chibo_database() {
 }
 
 #[test]
+fn an_empty_file_is_one_being_made_and_is_not_read_as_a_database() {
+    // Another process that has just made the file leaves it empty for a moment: verifying
+    // it then finds nothing to verify, and a command that only reads it is refused plainly.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.redb");
+    std::fs::write(&path, b"").unwrap();
+    assert!(Store::verify_file(&path).is_ok());
+    assert_not_chibo_error(&run_chibo(&path, &["--lang", "en", "check"]), &path);
+    assert_eq!(std::fs::read(&path).unwrap(), b"", "left empty");
+}
+
+#[test]
 fn a_redb_file_of_another_program_is_not_a_chibo_database() {
     const NOTES: TableDefinition<&str, &str> = TableDefinition::new("notes");
     let dir = tempfile::tempdir().unwrap();

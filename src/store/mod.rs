@@ -134,6 +134,11 @@ impl Store {
     /// A file chibo may not write is not verified: redb verifies by the open that would
     /// repair the file, which needs to write it.
     pub fn verify_file(path: &Path) -> Result<(), StoreError> {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            // Another process has just made the file and is laying it out: there is nothing
+            // to verify yet, and opening it to read would refuse an empty file.
+            return Ok(());
+        }
         let verified = guarded(|| {
             let mut builder = redb::Database::builder();
             builder
