@@ -120,6 +120,40 @@ fn anchor(member: &Member) -> u64 {
     member.cell.unwrap_or(member.org).0
 }
 
+/// The members with an exempt status anywhere in their history, by every branch they sat
+/// in (present and former), from a reading of every member. Only they can count among a
+/// branch's exempt (`attendance::counts_exempt_at`), so they are all of a branch's exempt
+/// candidates that matter: recomputing every branch then reads a few members each instead
+/// of its whole roster, and a national import's end reads every member once, not twice.
+#[derive(Default)]
+struct EverExempt(HashMap<u64, Vec<MemberId>>);
+
+impl EverExempt {
+    fn add(&mut self, member: &Member) {
+        if !member
+            .history
+            .iter()
+            .any(|change| change.status.is_exempt())
+        {
+            return;
+        }
+        let branches = std::iter::once(member.org).chain(member.former_orgs.iter().map(|f| f.org));
+        for branch in branches.collect::<BTreeSet<OrgId>>() {
+            self.0.entry(branch.0).or_default().push(member.id);
+        }
+    }
+
+    /// Those of them who sat in `branch`, read again.
+    fn candidates(&self, reader: &Writer<'_>, branch: OrgId) -> Result<Vec<Member>, StoreError> {
+        let ids = self.0.get(&branch.0).map(Vec::as_slice).unwrap_or_default();
+        let mut members = Vec::with_capacity(ids.len());
+        for &id in ids {
+            members.extend(reader.member_any(id)?);
+        }
+        Ok(members)
+    }
+}
+
 queries! {
     /// The months (ascending) in which `member` was marked absent without
     /// permission at a held regular meeting, of any branch.
@@ -695,8 +729,9 @@ impl Writer<'_> {
             .into_iter()
             .collect();
         let mut todo: BTreeMap<u64, BTreeSet<YearMonth>> = BTreeMap::new();
+        let mut ever_exempt = None;
         if !new_months.is_empty() {
-            self.cover_new_months(&new_months, &mut todo)?;
+            ever_exempt = Some(self.cover_new_months(&new_months, &mut todo)?);
         }
         for id in std::mem::take(&mut self.rollup_work.dirty_all) {
             todo.entry(id).or_default().extend(covered.iter().copied());
@@ -705,7 +740,7 @@ impl Writer<'_> {
             todo.entry(id).or_default().insert(month);
         }
         for (id, months) in todo {
-            self.recompute_branch(id, &months)?;
+            self.recompute_branch(id, &months, ever_exempt.as_ref())?;
         }
         self.write_rollup_rows()?;
         for month in new_months {
@@ -716,12 +751,14 @@ impl Writer<'_> {
     }
 
     /// Months joining the covered ones: every member's month is added now, and every
-    /// branch's is queued for recomputation.
+    /// branch's is queued for recomputation. Having read every member, it gives back who
+    /// was ever exempt, by each branch they sat in.
     fn cover_new_months(
         &mut self,
         months: &[YearMonth],
         todo: &mut BTreeMap<u64, BTreeSet<YearMonth>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<EverExempt, StoreError> {
+        let mut ever_exempt = EverExempt::default();
         let mut branches = Vec::new();
         for row in self.orgs.iter()? {
             let org: OrgUnit = decode(row?.1.value())?;
@@ -749,8 +786,9 @@ impl Writer<'_> {
                 _ => HashMap::new(),
             };
             self.add_member_months(members.iter(), &absences, months)?;
+            members.iter().for_each(|m| ever_exempt.add(m));
         }
-        Ok(())
+        Ok(ever_exempt)
     }
 
     /// Sets the own months of org `id` (a branch, or one that was) to what its records say
@@ -759,6 +797,7 @@ impl Writer<'_> {
         &mut self,
         id: u64,
         months: &BTreeSet<YearMonth>,
+        ever_exempt: Option<&EverExempt>,
     ) -> Result<(), StoreError> {
         let Some(org) = self.org(OrgId(id))? else {
             return Ok(());
@@ -787,7 +826,10 @@ impl Writer<'_> {
             .filter_map(|m| meetings.get(m))
             .flatten()
             .collect();
-        let members = self.exempt_candidates(org.id, &all)?;
+        let members = match ever_exempt {
+            Some(ever) => ever.candidates(self, org.id)?,
+            None => self.exempt_candidates(org.id, &all)?,
+        };
         let members: Vec<&Member> = members.iter().collect();
         for &month in months {
             let new = if org.kind.is_branch() {
