@@ -1,10 +1,12 @@
 //! `#[serde(with = "packed_marks")]` for a meeting's attendance, `Vec<(MemberId, Mark)>`.
 //!
-//! A meeting's marks are most of its stored record, and a branch's members have
-//! neighbouring ids, so compact encodings write each mark as one unsigned varint: the
-//! difference from the previous member's id (zigzag, so an unordered list still round
-//! trips) shifted past the mark's three bits. A branch's roll then costs about a byte a
-//! member instead of the four or five that an id and a mark cost on their own.
+//! A meeting's marks are most of its stored record, and its members are listed in id
+//! order, so compact encodings write each mark as one unsigned varint: the difference from
+//! the previous member's id (zigzag, so an unordered list still round trips) shifted past
+//! the mark's three bits. A mark then costs one byte where a branch's members have
+//! neighbouring ids, and two or three where their ids lie apart (ids follow the cards, which
+//! a branch's members got in different years), against the four or five an id and a mark
+//! cost on their own.
 //! Human-readable encodings keep the plain list of pairs.
 
 use serde::de::{self, Deserializer, Visitor};

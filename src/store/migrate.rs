@@ -703,8 +703,8 @@ fn name_users(txn: &WriteTransaction) -> Result<(), StoreError> {
 }
 
 /// 13 → 14: a meeting's marks are packed, each a varint of the step from the previous
-/// member's id and the mark (`domain::packed_marks`), about a byte a member instead of four
-/// or five: the largest part of a national file's meetings. Only the attendance changes, so
+/// member's id and the mark (`domain::packed_marks`), one to three bytes instead of four or
+/// five: the largest part of a national file's meetings. Only the attendance changes, so
 /// only the front of each record is re-encoded. And the roster keys of `org_members` leave
 /// out the case (`text::person_key`), a third shorter: the table is laid out again from the
 /// members. An older chibo cannot read the marks and would write rows with the longer
