@@ -84,9 +84,10 @@ fn builder() -> redb::Builder {
 /// memory.
 pub(super) const CACHE_BYTES: usize = 1 << 30;
 
-/// For an import or a compaction: the pages it writes stay in the operating system's cache, and what it
-/// reads back (the index pages it adds to) fits in a quarter of redb's default.
-pub(super) const LOAD_CACHE_BYTES: usize = 256 << 20;
+/// For an import or a compaction: the pages it writes stay in the operating system's cache,
+/// and what it reads back (the index pages it adds to) mostly fits in under a fifth of
+/// redb's default (docs/benchmarks.md: a national import stays under 1.5 GB with it).
+pub(super) const LOAD_CACHE_BYTES: usize = 192 << 20;
 
 /// For a command that reads the file through once (`check`, `export`, `backup`): nothing is
 /// read twice that a larger cache would spare, and the process stays small.
