@@ -17,7 +17,7 @@ static VIETNAMESE: LazyLock<CollatorBorrowed<'static>> =
     LazyLock::new(|| vietnamese(CollatorOptions::default()));
 
 /// The collation of roster keys: letters and tones (primary and secondary differences), not
-/// case (tertiary), which names written alike never differ by. A third shorter than the
+/// case (tertiary), which names written alike never differ by. About a quarter shorter than the
 /// full key, on a row for every member; members named alike follow in id order.
 static VIETNAMESE_NAMES: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
     let mut options = CollatorOptions::default();

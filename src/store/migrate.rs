@@ -706,7 +706,7 @@ fn name_users(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// member's id and the mark (`domain::packed_marks`), one to three bytes instead of four or
 /// five: the largest part of a national file's meetings. Only the attendance changes, so
 /// only the front of each record is re-encoded. And the roster keys of `org_members` leave
-/// out the case (`text::person_key`), a third shorter: the table is laid out again from the
+/// out the case (`text::person_key`), about a quarter shorter: the table is laid out again from the
 /// members. An older chibo cannot read the marks and would write rows with the longer
 /// keys, so it must refuse the file.
 fn pack_marks_and_roster_keys(txn: &WriteTransaction) -> Result<(), StoreError> {
