@@ -778,30 +778,13 @@ struct MeetingFront<A> {
     attendance: A,
 }
 
-/// Rewrites every meeting's attendance from layout `Old` to layout `New`, a batch at a time.
+/// Rewrites every meeting's attendance from layout `Old` to layout `New`.
 fn relayout_meetings<Old, New>(txn: &WriteTransaction) -> Result<(), StoreError>
 where
     Old: serde::de::DeserializeOwned,
     New: From<Old> + Serialize,
 {
-    const BATCH: usize = 4096;
-    let mut table = txn.open_table(MEETINGS)?;
-    let mut next = Some(0u64);
-    while let Some(start) = next {
-        let mut rows = Vec::with_capacity(BATCH);
-        for row in table.range(start..)?.take(BATCH) {
-            let (id, bytes) = row?;
-            rows.push((id.value(), relayout_meeting::<Old, New>(bytes.value())?));
-        }
-        next = match rows.last() {
-            Some((last, _)) if rows.len() == BATCH => last.checked_add(1),
-            _ => None,
-        };
-        for (id, bytes) in rows {
-            table.insert(id, bytes.as_slice())?;
-        }
-    }
-    Ok(())
+    rewrite_rows(txn, MEETINGS, relayout_meeting::<Old, New>)
 }
 
 fn relayout_meeting<Old, New>(bytes: &[u8]) -> Result<Vec<u8>, StoreError>
@@ -833,8 +816,7 @@ pub fn unpack_meetings_as_schema_13(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys. A
-/// batch at a time, so a national database is not held in memory whole.
+/// Rewrites every record of `table` from layout `Old` to layout `New`, keeping the keys.
 fn reencode<Old, New>(
     txn: &WriteTransaction,
     table: TableDefinition<u64, &[u8]>,
@@ -843,6 +825,18 @@ where
     Old: serde::de::DeserializeOwned,
     New: From<Old> + serde::Serialize,
 {
+    rewrite_rows(txn, table, |bytes| {
+        Ok(encode(&New::from(decode::<Old>(bytes)?)))
+    })
+}
+
+/// Replaces every value of `table` by what `rewrite` makes of it, keeping the keys. A batch
+/// at a time, so a national database is not held in memory whole.
+fn rewrite_rows(
+    txn: &WriteTransaction,
+    table: TableDefinition<u64, &[u8]>,
+    rewrite: impl Fn(&[u8]) -> Result<Vec<u8>, StoreError>,
+) -> Result<(), StoreError> {
     const BATCH: usize = 4096;
     let mut table = txn.open_table(table)?;
     let mut next = Some(0u64);
@@ -850,14 +844,14 @@ where
         let mut rows = Vec::with_capacity(BATCH);
         for row in table.range(start..)?.take(BATCH) {
             let (id, bytes) = row?;
-            rows.push((id.value(), New::from(decode::<Old>(bytes.value())?)));
+            rows.push((id.value(), rewrite(bytes.value())?));
         }
         next = match rows.last() {
             Some((last, _)) if rows.len() == BATCH => last.checked_add(1),
             _ => None,
         };
-        for (id, record) in rows {
-            table.insert(id, encode(&record).as_slice())?;
+        for (id, bytes) in rows {
+            table.insert(id, bytes.as_slice())?;
         }
     }
     Ok(())
