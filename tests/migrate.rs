@@ -484,6 +484,45 @@ fn version_14_packs_every_meetings_marks_and_shortens_the_roster_keys() {
     );
 }
 
+#[test]
+fn compacting_a_file_of_schema_13_upgrades_it_first() {
+    // Compacting the old layout would keep pages the first open then rewrites, and leave
+    // the file twice its size after it: the compaction brings the file up to date first.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v13.redb");
+    let text = concat!(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+        "\n",
+        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
+        "\n",
+        r#"{"type":"member","card":"2","name":"Trần Thị Tư","org":"T"}"#,
+        "\n",
+        r#"{"type":"meeting","org":"T","kind":"regular","date":"2026-03-05","attendance":{"1":"present","2":"absent"}}"#,
+        "\n",
+    );
+    let store = Store::open(&path).unwrap();
+    chibo::io::jsonl::import(
+        &store,
+        "v13.jsonl",
+        text.as_bytes(),
+        chibo::domain::Lang::En,
+    )
+    .unwrap();
+    drop(store);
+    let packed_bytes = meeting_bytes(&path);
+    set_schema_version(&path, 13);
+    assert!(meeting_bytes(&path) > packed_bytes);
+
+    chibo::store::compact(&path).unwrap();
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    assert_eq!(meeting_bytes(&path), packed_bytes);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        check::run(&store.read().unwrap()).unwrap(),
+        Vec::<String>::new()
+    );
+}
+
 const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
 
 /// Every `org_members` row, in key order.

@@ -513,6 +513,7 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
             e => BackupError::Store(super::open_error(path, e)),
         })?;
     refuse_unless_chibo(&db, path)?;
+    super::migrate::upgrade_database(&db, path)?;
     refill_scattered_indexes(&db)?;
     // Each call moves what it can; redb says when nothing more is to be gained.
     while db

@@ -880,19 +880,43 @@ pub(super) fn initialise(store: &Store) -> Result<(), StoreError> {
 /// Checks that the file is a chibo database this binary can read, and migrates it forward.
 pub(super) fn upgrade(store: &Store) -> Result<(), StoreError> {
     let found = stored_version(store)?;
+    refuse_newer(found, store.path())?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    migrate_forward(store.begin_raw_write()?, store.path())
+}
+
+/// Brings a database opened without a store (by `chibo compact`) to the current schema, so
+/// it compacts what it will keep rather than layouts the next open rewrites. The version is
+/// read inside the write transaction, which a compaction holds alone.
+pub(super) fn upgrade_database(db: &redb::Database, path: &Path) -> Result<(), StoreError> {
+    let txn = db.begin_write()?;
+    let found = version_in(&txn.open_table(META)?, path)?;
+    refuse_newer(found, path)?;
+    if found == SCHEMA_VERSION {
+        txn.abort()?;
+        return Ok(());
+    }
+    migrate_forward(txn, path)
+}
+
+/// A file of a schema newer than this chibo's is refused: it would misread it.
+fn refuse_newer(found: u32, path: &Path) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
-            path: store.path().to_path_buf(),
+            path: path.to_path_buf(),
             found,
             supported: SCHEMA_VERSION,
         });
     }
-    if found == SCHEMA_VERSION {
-        return Ok(());
-    }
-    let txn = store.begin_raw_write()?;
+    Ok(())
+}
+
+/// Runs every step from the version `txn` finds to the current one, and commits.
+fn migrate_forward(txn: WriteTransaction, path: &Path) -> Result<(), StoreError> {
     // Another process may have migrated between our read and this write.
-    let mut version = version_in(&txn.open_table(META)?, store.path())?;
+    let mut version = version_in(&txn.open_table(META)?, path)?;
     while version < SCHEMA_VERSION {
         MIGRATIONS[(version - 1) as usize](&txn)?;
         version += 1;
