@@ -114,18 +114,17 @@ impl Meetings<'_, '_> {
             };
             from = from.max(last + 1);
             let writing = writing.as_deref_mut().filter(|_| clean);
-            let (written, read) = std::thread::scope(|scope| {
-                let reading = scope.spawn(|| self.read_and_check(again, chunk(from)));
-                let written = match writing {
+            let (written, read) = while_reading(
+                || self.read_and_check(again, chunk(from)),
+                || match writing {
                     Some(writing) => records
                         .iter_mut()
                         .try_for_each(|(i, record)| writing.meeting(w, *i, record)),
                     None => Ok(()),
-                };
-                (written, reading.join())
-            });
+                },
+            );
             written?;
-            ready = read.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            ready = read?;
         }
     }
 
@@ -155,6 +154,20 @@ impl Meetings<'_, '_> {
         }
         Ok(Ok((records, self.problems.is_empty())))
     }
+}
+
+/// `write` on this thread while `read` runs on another: the later readings of a file are
+/// mostly parsing, and the writes wait on the store. Both outcomes, `write`'s first; a panic
+/// while reading goes on here.
+fn while_reading<R: Send, W>(read: impl FnOnce() -> R + Send, write: impl FnOnce() -> W) -> (W, R) {
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(read);
+        let written = write();
+        let read = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read)
+    })
 }
 
 /// The second reading of a file: its members, then its meetings, each in file order. It
@@ -1343,12 +1356,12 @@ fn write_members(
             Err(line) => return Ok(Err(line)),
         };
         from += members.len();
-        let (written, read) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| members_again(batch, ids, again, &statuses, bulk(from)));
-            (w.put_new_members(&members), reading.join())
-        });
+        let (written, read) = while_reading(
+            || members_again(batch, ids, again, &statuses, bulk(from)),
+            || w.put_new_members(&members),
+        );
         written?;
-        ready = read.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        ready = read?;
     }
     Ok(Ok(()))
 }
