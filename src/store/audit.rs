@@ -47,11 +47,15 @@ pub(super) struct Notes {
 
 impl Notes {
     pub fn push(&mut self, note: Note) {
-        if self.counted.is_empty() && self.each.len() < ROWS_PER_TRANSACTION {
-            self.each.push(note);
-            return;
+        self.each.push(note);
+        if !self.counted.is_empty() || self.each.len() > ROWS_PER_TRANSACTION {
+            self.count_each();
         }
-        for note in self.each.drain(..).chain([note]) {
+    }
+
+    /// The notes kept each, added to the counts by kind and organisation.
+    fn count_each(&mut self) {
+        for note in self.each.drain(..) {
             *self
                 .counted
                 .entry((note.kind, note.org.map(|o| o.0)))
@@ -77,25 +81,22 @@ pub(super) fn append(
     txn: &WriteTransaction,
     who: &str,
     at: NaiveDateTime,
-    notes: Notes,
+    mut notes: Notes,
 ) -> Result<(), StoreError> {
     if notes.is_empty() {
         return Ok(());
     }
-    let Notes { each, counted } = notes;
-    let single = counted.is_empty() && each.iter().all(|n| n.count == 1);
+    let single = notes.counted.is_empty() && notes.each.iter().all(|n| n.count == 1);
     let lines: Vec<(String, Option<OrgId>)> = if single {
-        each.into_iter()
+        notes
+            .each
+            .into_iter()
             .map(|n| (format!("{} {}", n.kind, n.subject), n.org))
             .collect()
     } else {
-        let mut groups = counted;
-        for note in each {
-            *groups
-                .entry((note.kind, note.org.map(|o| o.0)))
-                .or_default() += note.count;
-        }
-        groups
+        notes.count_each();
+        notes
+            .counted
             .into_iter()
             .map(|((kind, org), n)| (format!("{kind} ×{n}"), org.map(OrgId)))
             .collect()
