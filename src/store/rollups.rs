@@ -821,14 +821,16 @@ impl Writer<'_> {
             }
             some
         };
-        let all: Vec<&Meeting> = months
-            .iter()
-            .filter_map(|m| meetings.get(m))
-            .flatten()
-            .collect();
         let members = match ever_exempt {
             Some(ever) => ever.candidates(self, org.id)?,
-            None => self.exempt_candidates(org.id, &all)?,
+            None => {
+                let all: Vec<&Meeting> = months
+                    .iter()
+                    .filter_map(|m| meetings.get(m))
+                    .flatten()
+                    .collect();
+                self.exempt_candidates(org.id, &all)?
+            }
         };
         let members: Vec<&Member> = members.iter().collect();
         for &month in months {
