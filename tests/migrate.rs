@@ -239,8 +239,7 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
         r#"{"type":"member_status","card":"3","status":"exempt","from":"2020-01-01","reason":"tuổi cao"}"#,
         "\n",
     );
-    let store = Store::open(&path).unwrap();
-    chibo::io::jsonl::import(&store, "v7.jsonl", text.as_bytes(), chibo::domain::Lang::En).unwrap();
+    let store = imported(&path, text);
     store
         .write(|w| {
             let org = w.org_id("T")?.unwrap();
@@ -303,14 +302,7 @@ fn version_12_takes_the_chair_and_secretary_out_of_the_minutes_text() {
         r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
         "\n",
     );
-    let store = Store::open(&path).unwrap();
-    chibo::io::jsonl::import(
-        &store,
-        "v11.jsonl",
-        text.as_bytes(),
-        chibo::domain::Lang::En,
-    )
-    .unwrap();
+    let store = imported(&path, text);
     let opening = "## I. Thời gian, địa điểm, chủ trì, thư ký\nThời gian: 19:30, ngày 05/10/2026\n\
                    Chủ trì: đồng chí Lê Văn Ba, Bí thư Chi bộ\nThư ký: đồng chí Trần Thị Tư.";
     store
@@ -447,14 +439,7 @@ fn version_14_packs_every_meetings_marks_and_shortens_the_roster_keys() {
         ));
         text.push('\n');
     }
-    let store = Store::open(&path).unwrap();
-    chibo::io::jsonl::import(
-        &store,
-        "v13.jsonl",
-        text.as_bytes(),
-        chibo::domain::Lang::En,
-    )
-    .unwrap();
+    let store = imported(&path, &text);
     let org = store.read().unwrap().org_id("T").unwrap().unwrap();
     let before = store.read().unwrap().all_meetings_of(org).unwrap();
     let stats_before = store.read().unwrap().month_stats(org, ym(2026, 2)).unwrap();
@@ -500,15 +485,7 @@ fn compacting_a_file_of_schema_13_upgrades_it_first() {
         r#"{"type":"meeting","org":"T","kind":"regular","date":"2026-03-05","attendance":{"1":"present","2":"absent"}}"#,
         "\n",
     );
-    let store = Store::open(&path).unwrap();
-    chibo::io::jsonl::import(
-        &store,
-        "v13.jsonl",
-        text.as_bytes(),
-        chibo::domain::Lang::En,
-    )
-    .unwrap();
-    drop(store);
+    drop(imported(&path, text));
     let packed_bytes = meeting_bytes(&path);
     set_schema_version(&path, 13);
     assert!(meeting_bytes(&path) > packed_bytes);
@@ -524,6 +501,19 @@ fn compacting_a_file_of_schema_13_upgrades_it_first() {
 }
 
 const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
+
+/// A new database at `path` holding the records of the JSON Lines `text`.
+fn imported(path: &Path, text: &str) -> Store {
+    let store = Store::open(path).unwrap();
+    chibo::io::jsonl::import(
+        &store,
+        "records.jsonl",
+        text.as_bytes(),
+        chibo::domain::Lang::En,
+    )
+    .unwrap();
+    store
+}
 
 /// Every `org_members` row, in key order.
 fn roster_rows(path: &Path) -> Vec<(u64, Vec<u8>, u64)> {

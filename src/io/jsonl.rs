@@ -260,20 +260,21 @@ mod tests {
         opened: AtomicUsize,
     }
 
+    impl Changing {
+        /// What it holds once opened `times` times.
+        fn after(&self, times: usize) -> &str {
+            if times == 0 { &self.first } else { &self.then }
+        }
+    }
+
     impl Source for Changing {
         fn open(&self) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
-            let n = self.opened.fetch_add(1, Ordering::SeqCst);
-            let text = if n == 0 { &self.first } else { &self.then };
-            Ok(Box::new(text.as_bytes()))
+            let times = self.opened.fetch_add(1, Ordering::SeqCst);
+            Ok(Box::new(self.after(times).as_bytes()))
         }
 
         fn len(&self) -> std::io::Result<u64> {
-            let now = if self.opened.load(Ordering::SeqCst) == 0 {
-                &self.first
-            } else {
-                &self.then
-            };
-            Ok(now.len() as u64)
+            Ok(self.after(self.opened.load(Ordering::SeqCst)).len() as u64)
         }
     }
 
