@@ -23,6 +23,7 @@ pub mod schedule;
 pub mod stats;
 pub mod text;
 pub mod user;
+pub mod varint;
 
 pub use attendance::{Roll, RollCounts, RollEntry, Standing};
 pub use classification::{Classification, ClassificationConfig, Grade, GradeCounts};

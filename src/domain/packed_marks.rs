@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::meeting::Mark;
 use super::member::MemberId;
+use super::varint::{self, VarintError};
 
 /// The bits of a packed value that hold the mark.
 const MARK_BITS: u32 = 3;
@@ -54,7 +55,7 @@ pub fn pack(marks: &[(MemberId, Mark)]) -> Vec<u8> {
     let mut previous = 0u64;
     for &(MemberId(id), mark) in marks {
         let step = zigzag(id.wrapping_sub(previous) as i64);
-        write_varint(
+        varint::write(
             &mut out,
             (u128::from(step) << MARK_BITS) | u128::from(mark_code(mark)),
         );
@@ -108,25 +109,11 @@ fn unzigzag(n: u64) -> i64 {
     ((n >> 1) as i64) ^ -((n & 1) as i64)
 }
 
-fn write_varint(out: &mut Vec<u8>, mut value: u128) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
 fn read_varint(bytes: &mut &[u8]) -> Result<u128, &'static str> {
-    let mut value = 0u128;
-    for shift in (0..128).step_by(7) {
-        let (&byte, rest) = bytes.split_first().ok_or("attendance cut short")?;
-        *bytes = rest;
-        value |= u128::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok(value);
-        }
-    }
-    Err("attendance varint too long")
+    varint::read(bytes).map_err(|e| match e {
+        VarintError::CutShort => "attendance cut short",
+        VarintError::TooLong => "attendance varint too long",
+    })
 }
 
 #[cfg(test)]
