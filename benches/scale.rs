@@ -14,6 +14,7 @@ use chibo::demo::rng::Rng;
 use chibo::domain::text::{fold, folded_suffixes, person_key};
 use chibo::domain::{Lang, Member, MemberId, OrgId, Sex};
 use chibo::store::Store;
+use chibo::store::folded_ids::{block_of, pack};
 use chibo::store::tables::{MEMBER_BY_CARD, MEMBER_BY_FOLDED, MEMBERS, ORG_MEMBERS};
 use national_lines::{PROVINCES, SEED, generate, province_code};
 
@@ -302,6 +303,16 @@ fn redb_floor(path: &std::path::Path, people: &[(String, String, u64)]) -> Floor
         })
         .collect();
     folded.sort_unstable();
+    // The index lists each suffix's ids packed, a row per suffix and block of ids.
+    let folded: Vec<((&str, u64), Vec<u64>)> = folded
+        .chunk_by(|a, b| a.0 == b.0 && block_of(a.1) == block_of(b.1))
+        .map(|run| {
+            (
+                (run[0].0, block_of(run[0].1)),
+                run.iter().map(|r| r.1).collect(),
+            )
+        })
+        .collect();
 
     let db = redb::Database::create(path).expect("a scratch database");
     let started = Instant::now();
@@ -333,8 +344,10 @@ fn redb_floor(path: &std::path::Path, people: &[(String, String, u64)]) -> Floor
         }
         step("org_members");
         let mut table = txn.open_table(MEMBER_BY_FOLDED).expect("names");
-        for (suffix, id) in &folded {
-            table.insert((*suffix, *id), ()).expect("insert");
+        for ((suffix, block), ids) in &folded {
+            table
+                .insert((*suffix, *block), pack(*block, ids).as_slice())
+                .expect("insert");
         }
         step("member_by_folded");
     }

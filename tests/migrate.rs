@@ -14,7 +14,7 @@ fn ym(year: i32, month: u32) -> YearMonth {
 
 mod meta;
 
-use meta::{META, schema_version, set_schema_version};
+use meta::{schema_version, set_schema_version};
 
 /// A private copy of a fixture, so the committed file is never changed.
 fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
@@ -83,7 +83,7 @@ fn a_version_1_database_opens_migrated_and_intact() {
     assert_eq!(check::run(&reader).unwrap(), Vec::<String>::new());
     drop(reader);
     drop(store);
-    assert_eq!(SCHEMA_VERSION, 14);
+    assert_eq!(SCHEMA_VERSION, 15);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
 }
 
@@ -203,12 +203,9 @@ fn a_version_6_database_gains_the_classification_tables() {
             let table: TableDefinition<(u64, i32), &[u8]> = TableDefinition::new(name);
             assert!(txn.delete_table(table).unwrap(), "{name} was there");
         }
-        txn.open_table(META)
-            .unwrap()
-            .insert("schema_version", 6u32.to_le_bytes().as_slice())
-            .unwrap();
         txn.commit().unwrap();
     }
+    set_schema_version(&path, 6);
     assert_eq!(schema_version(&path), 6);
     let store = Store::open(&path).unwrap();
     let reader = store.read().unwrap();
@@ -470,6 +467,66 @@ fn version_14_packs_every_meetings_marks_and_shortens_the_roster_keys() {
 }
 
 #[test]
+fn version_15_packs_the_folded_name_index() {
+    // Schema 14 kept a row per word-start suffix and member; 15 a row per suffix and block
+    // of ids, the ids packed inside.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.redb");
+    let mut text = String::from(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+    );
+    text.push('\n');
+    let names = [
+        "Nguyễn Văn An",
+        "Trần Văn An",
+        "Nguyễn Thị Anh",
+        "Lê Văn Bình",
+    ];
+    for card in 1..=40 {
+        let name = names[card % names.len()];
+        text.push_str(&format!(
+            r#"{{"type":"member","card":"{card}","name":"{name}","org":"T"}}"#
+        ));
+        text.push('\n');
+    }
+    let store = imported(&path, &text);
+    let queries = ["an", "van an", "nguyen", "anh", "le van binh", "tran van a"];
+    let found = |store: &Store| -> Vec<Vec<String>> {
+        let reader = store.read().unwrap();
+        queries
+            .iter()
+            .map(|q| {
+                let members = reader.search_members(q, 100).unwrap();
+                members.into_iter().map(|m| m.card).collect()
+            })
+            .collect()
+    };
+    let before = found(&store);
+    assert_eq!(
+        before[0].len(),
+        30,
+        "all but the Bìnhs have a word starting with \"an\""
+    );
+    drop(store);
+    let packed_rows = folded_rows::<&[u8]>(&path);
+    set_schema_version(&path, 14);
+    // 40 members, three words each, in rows of their own.
+    assert_eq!(folded_rows::<()>(&path), 120);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(found(&store), before);
+    assert_eq!(
+        check::run(&store.read().unwrap()).unwrap(),
+        Vec::<String>::new()
+    );
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    // One row per different suffix: "nguyen van an", "van an", "an", "tran van an", ...
+    assert_eq!(folded_rows::<&[u8]>(&path), packed_rows);
+    assert_eq!(packed_rows, 10);
+}
+
+#[test]
 fn compacting_a_file_of_schema_13_upgrades_it_first() {
     // Compacting the old layout would keep pages the first open then rewrites, and leave
     // the file twice its size after it: the compaction brings the file up to date first.
@@ -555,4 +612,13 @@ fn meeting_bytes(path: &Path) -> usize {
         .unwrap()
         .map(|row| row.unwrap().1.value().len())
         .sum()
+}
+
+/// How many rows `member_by_folded` has, read with the value type `V` of one of its layouts.
+fn folded_rows<V: redb::Value + 'static>(path: &Path) -> u64 {
+    let db = redb::Database::create(path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let folded: TableDefinition<(&str, u64), V> = TableDefinition::new("member_by_folded");
+    let table = txn.open_table(folded).unwrap();
+    redb::ReadableTableMetadata::len(&table).unwrap()
 }

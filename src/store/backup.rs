@@ -563,7 +563,7 @@ fn refill<K: Key + 'static, V: Value + 'static>(
     Ok(())
 }
 
-fn copy_within<K: Key + 'static, V: Value + 'static>(
+pub(super) fn copy_within<K: Key + 'static, V: Value + 'static>(
     txn: &WriteTransaction,
     from: TableDefinition<K, V>,
     to: TableDefinition<K, V>,

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::backup::copy_within;
 use super::codec::{decode, decode_front, encode};
+use super::folded_ids;
 use super::rollups::{recount_absences, recount_months};
 use super::tables::*;
 use super::{MAGIC, Store, StoreError};
@@ -26,7 +28,7 @@ use crate::domain::{
 };
 
 /// The schema this chibo writes.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// One step from version `from` to `from + 1`.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
@@ -46,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
     record_minutes_facts,
     name_users,
     pack_marks_and_roster_keys,
+    pack_folded_ids,
 ];
 
 /// An organisation as schemas 1 and 2 stored it: before rule changes.
@@ -805,14 +808,75 @@ where
     Ok(out)
 }
 
-/// Lays every meeting of the file at `path` out as schema 13 did, its marks unpacked: what
-/// the tests of the steps before 14 need to make a file of today look like an older one.
+/// `member_by_folded` as schemas 2 to 14 laid it out: a row per suffix and member.
+const MEMBER_BY_FOLDED_ROWS: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("member_by_folded");
+
+/// Where one layout of `member_by_folded` is built while the other still holds the name.
+const MEMBER_BY_FOLDED_RELAID: &str = "member_by_folded_relaid";
+
+/// 14 → 15: `member_by_folded` lists each suffix's members packed, a row per suffix and
+/// block of ids, instead of a row per suffix and member (`folded_ids`). Read in key order,
+/// the old rows come grouped as the new ones want them.
+fn pack_folded_ids(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let packed = TableDefinition::<(&str, u64), &[u8]>::new(MEMBER_BY_FOLDED_RELAID);
+    {
+        let rows = txn.open_table(MEMBER_BY_FOLDED_ROWS)?;
+        let mut target = txn.open_table(packed)?;
+        let mut failure = None;
+        let pairs = rows.iter()?.map_while(|row| match row {
+            Ok((key, _)) => {
+                let (suffix, id) = key.value();
+                Some((suffix.to_string(), id))
+            }
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        });
+        folded_ids::add_sorted(&mut target, pairs)?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+    }
+    txn.delete_table(MEMBER_BY_FOLDED_ROWS)?;
+    copy_within(txn, packed, MEMBER_BY_FOLDED)?;
+    txn.delete_table(packed)?;
+    Ok(())
+}
+
+/// Lays the file at `path`, written by this chibo, out as schema `version` did where a
+/// later step changed a table's layout: what the tests of the older steps need to make a
+/// file of today look like an older one.
 #[doc(hidden)]
-pub fn unpack_meetings_as_schema_13(path: &Path) -> Result<(), StoreError> {
+pub fn lay_out_as_schema(path: &Path, version: u32) -> Result<(), StoreError> {
     let db = redb::Database::open(path)?;
     let txn = db.begin_write()?;
-    relayout_meetings::<PackedMarks, Vec<(MemberId, Mark)>>(&txn)?;
+    let now = version_in(&txn.open_table(META)?, path)?;
+    if version < 15 && now >= 15 {
+        unpack_folded_ids(&txn)?;
+    }
+    if version < 14 && now >= 14 {
+        relayout_meetings::<PackedMarks, Vec<(MemberId, Mark)>>(&txn)?;
+    }
     txn.commit()?;
+    Ok(())
+}
+
+/// `member_by_folded` back to a row per suffix and member, as before schema 15.
+fn unpack_folded_ids(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let rows = TableDefinition::<(&str, u64), ()>::new(MEMBER_BY_FOLDED_RELAID);
+    {
+        let packed = txn.open_table(MEMBER_BY_FOLDED)?;
+        let mut target = txn.open_table(rows)?;
+        for pair in folded_ids::pairs(&packed)? {
+            let (suffix, id) = pair?;
+            target.insert((suffix.as_str(), id), ())?;
+        }
+    }
+    txn.delete_table(MEMBER_BY_FOLDED)?;
+    copy_within(txn, rows, MEMBER_BY_FOLDED_ROWS)?;
+    txn.delete_table(rows)?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@ mod committer;
 mod damage;
 mod error;
 mod files;
+#[doc(hidden)]
+pub mod folded_ids;
 mod handle;
 mod holders;
 mod journal;
@@ -52,7 +54,7 @@ pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 #[doc(hidden)]
-pub use migrate::unpack_meetings_as_schema_13;
+pub use migrate::lay_out_as_schema;
 pub use minutes::{RollChange, RollChanged};
 pub use prep::{Absentee, BranchStatus, PlanDeadlines};
 pub use query::{Reader, Writer};

@@ -11,6 +11,7 @@ use redb::{
 use super::StoreError;
 use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
+use super::folded_ids::{self, FoldedIds};
 use super::tables::*;
 use crate::domain::date::day_number;
 use crate::domain::edit::{check_meeting_record, check_member_record, check_org_record};
@@ -36,7 +37,7 @@ pub struct Reader {
     pub(super) member_by_card: ReadOnlyTable<&'static str, u64>,
     pub(super) org_members: ReadOnlyTable<(u64, Bytes, u64), ()>,
     pub(super) org_former_members: ReadOnlyTable<(u64, u64), ()>,
-    pub(super) member_by_folded: ReadOnlyTable<(&'static str, u64), ()>,
+    pub(super) member_by_folded: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
     pub(super) roles: ReadOnlyTable<(u64, u64, i32), Bytes>,
     pub(super) roles_by_member: ReadOnlyTable<(u64, u64, i32), ()>,
     pub(super) oversight: ReadOnlyTable<(u64, u64, i32), Bytes>,
@@ -66,7 +67,7 @@ pub struct Writer<'t> {
     pub(super) member_by_card: Table<'t, &'static str, u64>,
     pub(super) org_members: Table<'t, (u64, Bytes, u64), ()>,
     pub(super) org_former_members: Table<'t, (u64, u64), ()>,
-    pub(super) member_by_folded: Table<'t, (&'static str, u64), ()>,
+    pub(super) member_by_folded: FoldedIds<'t>,
     pub(super) roles: Table<'t, (u64, u64, i32), Bytes>,
     pub(super) roles_by_member: Table<'t, (u64, u64, i32), ()>,
     pub(super) oversight: Table<'t, (u64, u64, i32), Bytes>,
@@ -202,8 +203,6 @@ fn missing(what: &str, id: u64) -> StoreError {
     StoreError::Corrupt(format!("index points to missing {what} {id}"))
 }
 
-/// Distinct ids (in index order, at most `limit`) of the rows of a folded-name index whose
-/// text starts with the folded `query`: one range scan from the prefix.
 /// A query's words cut in two: a run of them looked up in the names' index, and the rest,
 /// to be found in the names of the organisations above.
 struct Split {
@@ -257,20 +256,18 @@ impl Split {
     }
 }
 
+/// Up to `limit` different ids of a row-a-pair folded-name index (`org_by_folded`) listed
+/// under a suffix starting with `folded`, in key order.
 fn prefix_ids(
     index: &impl ReadableTable<(&'static str, u64), ()>,
-    query: &str,
+    folded: &str,
     limit: usize,
 ) -> Result<Vec<u64>, StoreError> {
-    let folded = fold(query);
     let mut ids: Vec<u64> = Vec::new();
-    if folded.is_empty() {
-        return Ok(ids);
-    }
-    for row in index.range((folded.as_str(), 0)..)? {
+    for row in index.range((folded, 0)..)? {
         let (key, _) = row?;
         let (text, id) = key.value();
-        if !text.starts_with(folded.as_str()) || ids.len() == limit {
+        if !text.starts_with(folded) || ids.len() == limit {
             break;
         }
         if !ids.contains(&id) {
@@ -659,7 +656,7 @@ queries! {
     /// organisations above it (`duong khu 2`): such members come after those whose name
     /// holds every word, nearest first.
     pub fn search_members(&self, query: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        let index = &self.member_by_folded;
+        let index = |folded: &str, n| folded_ids::prefix_ids(&self.member_by_folded, folded, n);
         fn named(m: &Member) -> (u64, &str) {
             (m.id.0, &m.name)
         }
@@ -677,7 +674,7 @@ queries! {
     /// may be in the names above it (`khu 2 hong gai`, `quang phuc thon 1`): those come
     /// after the organisations whose name holds every word, nearest first.
     pub fn search_orgs(&self, query: &str, limit: usize) -> Result<Vec<OrgUnit>, StoreError> {
-        let index = &self.org_by_folded;
+        let index = |folded: &str, n| prefix_ids(&self.org_by_folded, folded, n);
         fn named(o: &OrgUnit) -> (u64, &str) {
             (o.id.0, &o.name)
         }
@@ -690,7 +687,9 @@ queries! {
         })
     }
 
-    /// Up to `limit` rows of a folded-name `index` for `query`, split by [`Split::all`]:
+    /// Up to `limit` rows of a folded-name index for `query`, split by [`Split::all`]:
+    /// `index` gives, for folded words and a number, up to that many different ids listed
+    /// under a suffix starting with the words, in index order.
     /// `found` says, for a row's id and the words left for the names above, what it is, how
     /// many organisations up those words were found, or `None` to leave it out. Rows as
     /// near are listed in Vietnamese order of the name from the word matched on, so those
@@ -701,7 +700,7 @@ queries! {
         &self,
         query: &str,
         limit: usize,
-        index: &impl ReadableTable<(&'static str, u64), ()>,
+        index: impl Fn(&str, usize) -> Result<Vec<u64>, StoreError>,
         named: impl Fn(&T) -> (u64, &str),
         found: impl Fn(u64, &[String]) -> Result<Option<(usize, T)>, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
@@ -709,7 +708,7 @@ queries! {
         for split in Split::all(query) {
             let wanted = split.scan_limit(self.read_scope().is_some(), limit);
             let mut ranked = Vec::new();
-            for id in prefix_ids(index, &split.in_name, wanted)? {
+            for id in index(&split.in_name, wanted)? {
                 if out.iter().any(|t| named(t).0 == id) {
                     continue;
                 }
@@ -1180,9 +1179,13 @@ impl Writer<'_> {
         self.retotal_member(old.as_ref(), Some(member))?;
         self.rollups_member_changed(old.as_ref(), member)?;
         self.index_former_branches(old.as_ref(), member)?;
+        // A block of the folded-name index is rewritten whole: left alone unless the name's
+        // words change, so updating many members (an import again) stays cheap.
+        let folded = fold(&member.name);
+        let renamed = old.as_ref().is_none_or(|old| fold(&old.name) != folded);
         if let Some(old) = old {
             self.member_by_card.remove(old.card.as_str())?;
-            self.unindex_member(&old)?;
+            self.unlist_member(&old, renamed)?;
         }
         self.member_by_card
             .insert(member.card.as_str(), member.id.0)?;
@@ -1191,9 +1194,10 @@ impl Writer<'_> {
             self.org_members
                 .insert((org.0, key.as_slice(), member.id.0), ())?;
         }
-        let folded = fold(&member.name);
-        for suffix in folded_suffixes(&folded) {
-            self.member_by_folded.insert((suffix, member.id.0), ())?;
+        if renamed {
+            for suffix in folded_suffixes(&folded) {
+                folded_ids::add(&mut self.member_by_folded, suffix, member.id.0)?;
+            }
         }
         Ok(())
     }
@@ -1239,10 +1243,7 @@ impl Writer<'_> {
                 self.index_former_branches(None, member)?;
             }
             let folded = folded.join().expect("folded names never panic");
-            for (suffix, id) in folded.iter() {
-                self.member_by_folded.insert((suffix, id), ())?;
-            }
-            Ok(())
+            folded_ids::add_sorted(&mut self.member_by_folded, folded.iter())
         })
     }
 
@@ -1293,14 +1294,16 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn unindex_member(&mut self, old: &Member) -> Result<(), StoreError> {
+    /// Takes `old`'s roster rows away, and its folded-name listings when it is `renamed`.
+    fn unlist_member(&mut self, old: &Member, renamed: bool) -> Result<(), StoreError> {
         let key = person_key(&old.name);
         for org in std::iter::once(old.org).chain(old.cell) {
             self.org_members.remove((org.0, key.as_slice(), old.id.0))?;
         }
-        let folded = fold(&old.name);
-        for suffix in folded_suffixes(&folded) {
-            self.member_by_folded.remove((suffix, old.id.0))?;
+        if renamed {
+            for suffix in folded_suffixes(&fold(&old.name)) {
+                folded_ids::remove(&mut self.member_by_folded, suffix, old.id.0)?;
+            }
         }
         Ok(())
     }

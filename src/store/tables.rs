@@ -62,9 +62,11 @@ pub const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition:
 pub const ORG_FORMER_MEMBERS: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("org_former_members");
 
-/// `member_by_folded`: (folded word-start suffix of the name, member id) → (). Three rows for
-/// "nguyen van an": "nguyen van an", "van an", "an"; a prefix scan finds any part of a name.
-pub const MEMBER_BY_FOLDED: TableDefinition<(&str, u64), ()> =
+/// `member_by_folded`: (folded word-start suffix of a name, block of member ids) → the ids of
+/// the block's members whose name has that suffix, packed (`folded_ids`). "nguyen van an"
+/// is listed under "nguyen van an", "van an" and "an"; a prefix scan finds any part of a
+/// name. Packed since schema 15; before, a row per suffix and member, with no value.
+pub const MEMBER_BY_FOLDED: TableDefinition<(&str, u64), &[u8]> =
     TableDefinition::new("member_by_folded");
 
 /// `roles`: (org id, member id, from day) → `Role`.

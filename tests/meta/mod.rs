@@ -15,11 +15,12 @@ pub fn schema_version(path: &Path) -> u32 {
     u32::from_le_bytes(bytes.value().try_into().unwrap())
 }
 
-/// Marks `path` as written by schema `version`. A file of schema 14 or later marked older
-/// gets its meetings laid out as schema 13 did (marks unpacked), as every earlier step reads them.
+/// Marks `path` as written by schema `version`, its tables laid out as that schema did
+/// where a later one changed them (marks unpacked before 14, a row per folded suffix and
+/// member before 15), as every earlier step reads them.
 pub fn set_schema_version(path: &Path, version: u32) {
-    if version < 14 && schema_version(path) >= 14 {
-        chibo::store::unpack_meetings_as_schema_13(path).unwrap();
+    if version < chibo::store::SCHEMA_VERSION {
+        chibo::store::lay_out_as_schema(path, version).unwrap();
     }
     let db = redb::Database::create(path).unwrap();
     let txn = db.begin_write().unwrap();

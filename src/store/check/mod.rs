@@ -20,6 +20,7 @@ use redb::ReadableTable;
 
 use self::rows::Fingerprint;
 use super::codec::decode;
+use super::folded_ids;
 use super::{Reader, StoreError};
 use crate::domain::YearMonth;
 use crate::domain::date::day_number;
@@ -401,16 +402,10 @@ fn org_former_members(reader: &Reader) -> OwnedIndex<'_, (u64, u64)> {
 }
 
 fn member_by_folded(reader: &Reader) -> OwnedIndex<'_, (String, u64)> {
-    let stored: ReadRows<'_, (String, u64)> = Box::new(|| {
-        let rows = reader.member_by_folded.iter()?;
-        Ok(Box::new(rows.map(|row| {
-            let (key, _) = row?;
-            let (text, id) = key.value();
-            Ok((text.to_string(), id))
-        })))
-    });
+    let stored: ReadRows<'_, (String, u64)> =
+        Box::new(|| Ok(Box::new(folded_ids::pairs(&reader.member_by_folded)?)));
     let holds: Holds<'_, (String, u64)> =
-        Box::new(|(text, id)| Ok(reader.member_by_folded.get((text.as_str(), *id))?.is_some()));
+        Box::new(|(text, id)| folded_ids::holds(&reader.member_by_folded, text, *id));
     let rows: MemberRowsOf<_> = (|r: MemberRows| r.folded, |row: &(String, u64)| row.1);
     member_index(reader, "member_by_folded", rows, stored, holds)
 }
@@ -869,7 +864,7 @@ mod tests {
         use crate::store::codec::encode;
         use crate::store::tables::*;
         type Damage = fn(&redb::WriteTransaction);
-        let cases: [(&str, Damage); 14] = [
+        let cases: [(&str, Damage); 15] = [
             ("member_by_card: stray row (\"99\", 1)", |t| {
                 t.open_table(MEMBER_BY_CARD)
                     .unwrap()
@@ -884,8 +879,15 @@ mod tests {
             }),
             ("member_by_folded: stray row (\"zz\", 1)", |t| {
                 let mut table = t.open_table(MEMBER_BY_FOLDED).unwrap();
-                table.insert(("zz", 1), ()).unwrap();
+                table.insert(("zz", 0), &[1u8][..]).unwrap();
             }),
+            (
+                "member_by_folded: stray row (\"zz [ids cut short]\", 0)",
+                |t| {
+                    let mut table = t.open_table(MEMBER_BY_FOLDED).unwrap();
+                    table.insert(("zz", 0), &[0x80u8][..]).unwrap();
+                },
+            ),
             ("org_former_members: stray row (3, 1)", |t| {
                 let mut table = t.open_table(ORG_FORMER_MEMBERS).unwrap();
                 table.insert((3, 1), ()).unwrap();
