@@ -415,16 +415,7 @@ fn version_14_packs_every_meetings_marks_and_shortens_the_roster_keys() {
     // with the case: write a branch's meetings, lay them out so, and mark the file 13.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v13.redb");
-    let mut text = String::from(
-        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
-    );
-    text.push('\n');
-    for card in 1..=30 {
-        text.push_str(&format!(
-            r#"{{"type":"member","card":"{card}","name":"Lê Văn Số {card}","org":"T"}}"#
-        ));
-        text.push('\n');
-    }
+    let mut text = branch_of(30, |card| format!("Lê Văn Số {card}"));
     let marks = ["present", "absent", "excused"];
     for month in 1..=3 {
         let roll: Vec<String> = (1..=30)
@@ -472,23 +463,13 @@ fn version_15_packs_the_folded_name_index() {
     // of ids, the ids packed inside.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v14.redb");
-    let mut text = String::from(
-        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
-    );
-    text.push('\n');
     let names = [
         "Nguyễn Văn An",
         "Trần Văn An",
         "Nguyễn Thị Anh",
         "Lê Văn Bình",
     ];
-    for card in 1..=40 {
-        let name = names[card % names.len()];
-        text.push_str(&format!(
-            r#"{{"type":"member","card":"{card}","name":"{name}","org":"T"}}"#
-        ));
-        text.push('\n');
-    }
+    let text = branch_of(40, |card| names[card % names.len()].to_string());
     let store = imported(&path, &text);
     let queries = ["an", "van an", "nguyen", "anh", "le van binh", "tran van a"];
     let found = |store: &Store| -> Vec<Vec<String>> {
@@ -558,6 +539,22 @@ fn compacting_a_file_of_schema_13_upgrades_it_first() {
 }
 
 const ORG_MEMBERS: TableDefinition<(u64, &[u8], u64), ()> = TableDefinition::new("org_members");
+
+/// JSON Lines of the branch `T` and its members, cards 1 to `count`, named by `name`.
+fn branch_of(count: usize, name: impl Fn(usize) -> String) -> String {
+    let mut text = String::from(
+        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
+    );
+    text.push('\n');
+    for card in 1..=count {
+        let name = name(card);
+        text.push_str(&format!(
+            r#"{{"type":"member","card":"{card}","name":"{name}","org":"T"}}"#
+        ));
+        text.push('\n');
+    }
+    text
+}
 
 /// A new database at `path` holding the records of the JSON Lines `text`.
 fn imported(path: &Path, text: &str) -> Store {
