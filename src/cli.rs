@@ -821,21 +821,34 @@ fn import_failure(e: ImportError, lang: Lang) -> String {
 }
 
 fn describe_import(s: &ImportSummary, lang: Lang) -> String {
-    let documents = match s.documents {
-        0 => String::new(),
-        n => lang.pick(format!(", {n} tài liệu"), format!(", {n} documents")),
-    };
-    let counts = lang.pick(
-        format!(
-            "đã nhập {} tổ chức, {} đảng viên, {} thay đổi tình trạng, {} chức vụ, {} phân công theo dõi, {} cuộc họp, {} xếp loại",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
+    let mut counts = vec![
+        lang.count(s.orgs, "tổ chức", "organisation", "organisations"),
+        lang.count(s.members, "đảng viên", "member", "members"),
+        lang.count(
+            s.statuses,
+            "thay đổi tình trạng",
+            "status change",
+            "status changes",
         ),
-        format!(
-            "imported {} organisations, {} members, {} status changes, {} roles, {} oversight assignments, {} meetings, {} classifications",
-            s.orgs, s.members, s.statuses, s.roles, s.oversight, s.meetings, s.classifications
+        lang.count(s.roles, "chức vụ", "role", "roles"),
+        lang.count(
+            s.oversight,
+            "phân công theo dõi",
+            "oversight assignment",
+            "oversight assignments",
         ),
-    );
-    counts + &documents
+        lang.count(s.meetings, "cuộc họp", "meeting", "meetings"),
+        lang.count(
+            s.classifications,
+            "xếp loại",
+            "classification",
+            "classifications",
+        ),
+    ];
+    if s.documents > 0 {
+        counts.push(lang.count(s.documents, "tài liệu", "document", "documents"));
+    }
+    format!("{} {}", lang.pick("đã nhập", "imported"), counts.join(", "))
 }
 
 /// What `chibo import` reads a file as, by its extension.
@@ -1639,21 +1652,12 @@ fn record_held(
 fn summary(store: &Store, lang: Lang) -> Result<ExitCode, String> {
     let reader = store.read().map_err(|e| store_message(e, lang))?;
     let totals = reader.totals().map_err(|e| store_message(e, lang))?;
-    let heading = lang.pick(
-        format!(
-            "{}: {} tổ chức, {} đảng viên, {} cuộc họp",
-            path_shown(store.path()),
-            totals.orgs,
-            totals.members,
-            totals.meetings
-        ),
-        format!(
-            "{}: {} organisations, {} members, {} meetings",
-            path_shown(store.path()),
-            totals.orgs,
-            totals.members,
-            totals.meetings
-        ),
+    let heading = format!(
+        "{}: {}, {}, {}",
+        path_shown(store.path()),
+        lang.count(totals.orgs, "tổ chức", "organisation", "organisations"),
+        lang.count(totals.members, "đảng viên", "member", "members"),
+        lang.count(totals.meetings, "cuộc họp", "meeting", "meetings"),
     );
     let roots = reader
         .children(None, 0, 50)

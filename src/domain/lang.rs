@@ -28,6 +28,19 @@ impl Lang {
         }
     }
 
+    /// `n` with its noun: a Vietnamese noun stays as it is, an English one takes its plural
+    /// form `many` for any number but one ("1 meeting", "2 meetings", "0 meetings").
+    pub fn count<N>(self, n: N, vi: &str, one: &str, many: &str) -> String
+    where
+        N: std::fmt::Display + PartialEq + From<u8>,
+    {
+        match self {
+            Lang::Vi => format!("{n} {vi}"),
+            Lang::En if n == N::from(1) => format!("{n} {one}"),
+            Lang::En => format!("{n} {many}"),
+        }
+    }
+
     /// A month the way each language writes it: 11/2026 and 2026-11.
     pub fn month(self, month: super::YearMonth) -> String {
         match self {
@@ -46,5 +59,24 @@ impl FromStr for Lang {
             "en" => Ok(Lang::En),
             other => Err(format!("unknown language {other:?}: use vi or en")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_nouns_take_the_plural_but_for_one() {
+        let meetings = |lang: Lang, n: usize| lang.count(n, "cuộc họp", "meeting", "meetings");
+        assert_eq!(meetings(Lang::En, 1), "1 meeting");
+        assert_eq!(meetings(Lang::En, 0), "0 meetings");
+        assert_eq!(meetings(Lang::En, 2), "2 meetings");
+        assert_eq!(meetings(Lang::Vi, 1), "1 cuộc họp");
+        assert_eq!(meetings(Lang::Vi, 2), "2 cuộc họp");
+        assert_eq!(
+            Lang::En.count(1u64, "đảng viên", "member", "members"),
+            "1 member"
+        );
     }
 }
