@@ -41,6 +41,13 @@ pub enum StoreError {
     /// change is refused.
     #[error("{}", self.message(Lang::En))]
     ReadOnly(PathBuf),
+    /// A file of an older schema that this chibo may not write, so cannot bring up to date.
+    #[error("{}", self.message(Lang::En))]
+    OlderReadOnly {
+        path: PathBuf,
+        found: u32,
+        current: u32,
+    },
     #[error("{}", self.message(Lang::En))]
     Database(String),
     /// The disk failed redb (an I/O error, or redb's "previous I/O error" once one has
@@ -207,6 +214,16 @@ impl StoreError {
                 ),
                 format!(
                     "{} is read-only: chibo opened it for reading and cannot save changes",
+                    path_shown(path)
+                ),
+            ),
+            StoreError::OlderReadOnly { path, found, current } => lang.pick(
+                format!(
+                    "{} do một chibo cũ hơn ghi (lược đồ phiên bản {found}, chibo này dùng {current}) và phải được nâng cấp một lần, việc cần quyền ghi tệp: hãy chạy chibo một lần bằng tài khoản được ghi tệp, hoặc mở một bản sao ghi được",
+                    path_shown(path)
+                ),
+                format!(
+                    "{} was written by an older chibo (schema version {found}; this chibo uses {current}) and must be brought up to date once, which needs write access to it: run chibo once as a user who may write the file, or open a writable copy",
                     path_shown(path)
                 ),
             ),

@@ -566,6 +566,47 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), before, "file unchanged");
     }
 
+    /// A file of an older schema that may not be written is refused with what it needs:
+    /// the upgrade, and so write access or a copy. Nothing of it changes.
+    #[test]
+    fn an_older_file_that_may_not_be_written_says_it_needs_upgrading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sample.redb");
+        drop(crate::store::testkit::sample(dir.path()));
+        crate::store::lay_out_as_schema(&path, 14).unwrap();
+        {
+            let db = redb::Database::open(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(crate::store::tables::META)
+                .unwrap()
+                .insert("schema_version", 14u32.to_le_bytes().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let file = path.clone();
+        let refused = Store::open_with_backend(
+            &path,
+            move || crate::store::testkit::read_only_disk(&file),
+            quick(Duration::from_millis(200)),
+        );
+        let Err(told) = refused else {
+            panic!("an older file that may not be written was opened");
+        };
+        assert!(
+            matches!(told, StoreError::OlderReadOnly { found: 14, .. }),
+            "{told:?}"
+        );
+        let en = told.message(crate::domain::Lang::En);
+        assert!(
+            en.contains("older chibo") && en.contains("writable copy"),
+            "{en}"
+        );
+        let vi = told.message(crate::domain::Lang::Vi);
+        assert!(vi.contains("cũ hơn") && vi.contains("bản sao"), "{vi}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file unchanged");
+    }
+
     /// Closing the store while it still tries answers what waits, instead of hanging.
     #[test]
     fn closing_while_the_disk_fails_answers_what_waits() {

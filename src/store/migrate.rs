@@ -948,7 +948,17 @@ pub(super) fn upgrade(store: &Store) -> Result<(), StoreError> {
     if found == SCHEMA_VERSION {
         return Ok(());
     }
-    migrate_forward(store.begin_raw_write()?, store.path())
+    let migrated = store
+        .begin_raw_write()
+        .and_then(|txn| migrate_forward(txn, store.path()));
+    migrated.map_err(|e| match e {
+        StoreError::ReadOnly(path) => StoreError::OlderReadOnly {
+            path,
+            found,
+            current: SCHEMA_VERSION,
+        },
+        e => e,
+    })
 }
 
 /// Brings a database opened without a store (by `chibo compact`) to the current schema, so
