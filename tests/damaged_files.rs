@@ -329,6 +329,49 @@ fn a_read_only_database_is_read() {
 }
 
 #[test]
+fn a_file_marked_read_only_is_only_read_whoever_runs_chibo() {
+    // Root may write any file: the mode, not the open, says the file is to be left as it is.
+    use std::os::unix::fs::PermissionsExt;
+    let source = imported(FIXTURE);
+    let exported = text(&chibo(&source.db).arg("export").output().unwrap().stdout);
+    std::fs::set_permissions(&source.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&source.db).unwrap();
+    let one_org = source.dir.path().join("one.jsonl");
+    std::fs::write(
+        &one_org,
+        "{\"type\":\"org\",\"code\":\"Z\",\"name\":\"Z\",\"kind\":\"provincial_committee\"}\n",
+    )
+    .unwrap();
+    for args in [&["import", one_org.to_str().unwrap()][..], &["compact"]] {
+        let refused = chibo(&source.db)
+            .args(["--lang", "en"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            refused.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&refused.stderr)
+        );
+        assert!(
+            text(&refused.stderr).contains("read-only"),
+            "{}",
+            text(&refused.stderr)
+        );
+        let unchanged = std::fs::read(&source.db).unwrap() == before;
+        assert!(unchanged, "{args:?} changed the file");
+    }
+    let check = chibo(&source.db).arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    let again = chibo(&source.db).arg("export").output().unwrap();
+    assert_eq!(text(&again.stdout), exported);
+    let unchanged = std::fs::read(&source.db).unwrap() == before;
+    assert!(unchanged, "check or export changed the file");
+    std::fs::set_permissions(&source.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[test]
 fn a_path_with_an_escape_sequence_is_shown_escaped() {
     // A path is typed, or comes from a script: its escape sequence must not reach the
     // terminal in the message that names it.

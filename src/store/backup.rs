@@ -492,6 +492,9 @@ impl Drop for Partial {
 pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
     let started = Instant::now();
     let before = file_size(path)?;
+    if super::handle::marked_read_only(path) {
+        return Err(StoreError::ReadOnly(path.to_path_buf()).into());
+    }
     let holders = holders_of(path);
     if !holders.is_empty() {
         return Err(BackupError::InUse {

@@ -111,6 +111,13 @@ impl FileOpener {
 
 impl Opener for FileOpener {
     fn writer(&self) -> Result<Database, DatabaseError> {
+        if marked_read_only(&self.path) {
+            let refused = std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file's mode lets nobody write it",
+            );
+            return Err(DatabaseError::Storage(redb::StorageError::Io(refused)));
+        }
         if self.create {
             self.builder().create(&self.path)
         } else {
@@ -121,6 +128,13 @@ impl Opener for FileOpener {
     fn reader(&self) -> Result<ReadOnlyDatabase, DatabaseError> {
         self.builder().open_read_only(&self.path)
     }
+}
+
+/// Whether the file at `path` has a mode that lets nobody write it (0444): then it is only
+/// read, whoever opens it. The open for writing alone does not tell, since root's always
+/// succeeds, and a backup marked read-only must stay as it was written.
+pub(super) fn marked_read_only(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().readonly())
 }
 
 /// A database on a storage backend of the caller's, made afresh for every opening.

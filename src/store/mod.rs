@@ -141,6 +141,11 @@ impl Store {
             // to verify yet, and opening it to read would refuse an empty file.
             return Ok(());
         }
+        if handle::marked_read_only(path) {
+            // Not to be written, so nothing is to be opened for writing: the reading that
+            // follows finds any damage as it reads.
+            return Ok(());
+        }
         let verified = guarded(|| {
             let mut builder = redb::Database::builder();
             builder
