@@ -371,6 +371,67 @@ fn a_file_marked_read_only_is_only_read_whoever_runs_chibo() {
     std::fs::set_permissions(&source.db, std::fs::Permissions::from_mode(0o644)).unwrap();
 }
 
+/// Set to a database path, [`holder`] opens it and waits to be killed.
+const HOLD: &str = "CHIBO_TEST_HOLD";
+
+/// Not a test of its own: run by [`a_read_only_file_left_open_says_it_needs_repair`] as a
+/// process that holds the database open until it is killed, as a chibo that stops does.
+#[test]
+fn holder() {
+    let Some(db) = std::env::var_os(HOLD) else {
+        return;
+    };
+    let store = chibo::store::Store::open(Path::new(&db)).unwrap();
+    std::fs::write(Path::new(&db).with_extension("held"), "").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(120));
+    drop(store);
+}
+
+#[test]
+fn a_read_only_file_left_open_says_it_needs_repair() {
+    use std::os::unix::fs::PermissionsExt;
+    let source = imported(FIXTURE);
+    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["holder", "--exact", "--test-threads=1"])
+        .env(HOLD, &source.db)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let held = source.db.with_extension("held");
+    let started = std::time::Instant::now();
+    while !held.exists() {
+        assert!(holder.try_wait().unwrap().is_none(), "the holder ended");
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the holder never opened the file"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    std::fs::set_permissions(&source.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&source.db).unwrap();
+    for lang in ["en", "vi"] {
+        let out = chibo(&source.db)
+            .args(["--lang", lang, "check"])
+            .output()
+            .unwrap();
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        let needs_repair = match lang {
+            "en" => said.contains("not closed cleanly") && said.contains("writable copy"),
+            _ => said.contains("chưa được đóng đúng cách") && said.contains("bản sao"),
+        };
+        assert!(needs_repair, "{said}");
+    }
+    let unchanged = std::fs::read(&source.db).unwrap() == before;
+    assert!(unchanged, "the file changed");
+    // Writable again, the next chibo repairs it and finds it whole.
+    std::fs::set_permissions(&source.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let check = chibo(&source.db).arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stderr));
+}
+
 #[test]
 fn a_path_with_an_escape_sequence_is_shown_escaped() {
     // A path is typed, or comes from a script: its escape sequence must not reach the

@@ -41,6 +41,10 @@ pub enum StoreError {
     /// change is refused.
     #[error("{}", self.message(Lang::En))]
     ReadOnly(PathBuf),
+    /// A file left open by a chibo that stopped (killed, or the machine went down) needs
+    /// redb's repair before it is read, and this chibo may not write it.
+    #[error("{}", self.message(Lang::En))]
+    UncleanReadOnly(PathBuf),
     /// A file of an older schema that this chibo may not write, so cannot bring up to date.
     #[error("{}", self.message(Lang::En))]
     OlderReadOnly {
@@ -144,6 +148,10 @@ impl From<MinutesError> for StoreError {
     }
 }
 
+/// What to do with a file that must be written once before it can be read.
+const WRITABLE_ONCE_EN: &str = "let chibo write it for one run (as a user who may, and `chmod u+w` if its mode is 0444), or open a writable copy";
+const WRITABLE_ONCE_VI: &str = "hãy để chibo ghi tệp trong một lần chạy (bằng tài khoản được ghi, và `chmod u+w` nếu quyền của tệp là 0444), hoặc mở một bản sao ghi được";
+
 impl StoreError {
     /// Whether the disk failed (not a rule, not a refusal): what makes the store reopen
     /// the database, and a batch of commands fail as a whole.
@@ -219,12 +227,26 @@ impl StoreError {
             ),
             StoreError::OlderReadOnly { path, found, current } => lang.pick(
                 format!(
-                    "{} do một chibo cũ hơn ghi (lược đồ phiên bản {found}, chibo này dùng {current}) và phải được nâng cấp một lần, việc cần quyền ghi tệp: hãy chạy chibo một lần bằng tài khoản được ghi tệp, hoặc mở một bản sao ghi được",
-                    path_shown(path)
+                    "{} do một chibo cũ hơn ghi (lược đồ phiên bản {found}, chibo này dùng {current}) và phải được nâng cấp một lần, việc cần quyền ghi tệp: {}",
+                    path_shown(path),
+                    WRITABLE_ONCE_VI
                 ),
                 format!(
-                    "{} was written by an older chibo (schema version {found}; this chibo uses {current}) and must be brought up to date once, which needs write access to it: run chibo once as a user who may write the file, or open a writable copy",
-                    path_shown(path)
+                    "{} was written by an older chibo (schema version {found}; this chibo uses {current}) and must be brought up to date once, which needs write access to it: {}",
+                    path_shown(path),
+                    WRITABLE_ONCE_EN
+                ),
+            ),
+            StoreError::UncleanReadOnly(path) => lang.pick(
+                format!(
+                    "{} chưa được đóng đúng cách (một chibo đã dừng khi đang mở tệp) và phải được sửa trước khi đọc, việc cần quyền ghi tệp: {}",
+                    path_shown(path),
+                    WRITABLE_ONCE_VI
+                ),
+                format!(
+                    "{} was not closed cleanly (a chibo stopped while it had the file open) and must be repaired before it is read, which needs write access to it: {}",
+                    path_shown(path),
+                    WRITABLE_ONCE_EN
                 ),
             ),
             StoreError::Database(detail) => {

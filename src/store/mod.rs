@@ -403,6 +403,8 @@ fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
         redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
             StoreError::Corrupt(format!("{}: redb: {detail}", path.display()))
         }
+        // Only an open for reading gives up a repair: one for writing makes it.
+        redb::DatabaseError::RepairAborted => StoreError::UncleanReadOnly(path.to_path_buf()),
         other => StoreError::NotChibo {
             path: path.to_path_buf(),
             detail: other.to_string(),
