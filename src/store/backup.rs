@@ -533,7 +533,8 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
 
 /// The tables whose rows are written all over their key space — every word of a name, a
 /// roster by branch while members come by card, roll-up rows summed again and again, the
-/// months members were absent — copied out and back in key order. A page filled in order is
+/// months members were absent, organisations by code, name and parent while they come
+/// parents first — copied out and back in key order. A page filled in order is
 /// full; these fill in any order and are left with pages half empty, which redb's compaction
 /// moves but does not fill. The pages they leave are then given back with the rest.
 fn refill_scattered_indexes(db: &Database) -> Result<(), StoreError> {
@@ -543,6 +544,9 @@ fn refill_scattered_indexes(db: &Database) -> Result<(), StoreError> {
     refill(&txn, ORG_MEMBERS)?;
     refill(&txn, ROLLUPS)?;
     refill(&txn, MEMBER_ABSENCES)?;
+    refill(&txn, ORG_BY_FOLDED)?;
+    refill(&txn, ORG_CHILDREN)?;
+    refill(&txn, ORG_BY_CODE)?;
     txn.commit()?;
     Ok(())
 }
