@@ -546,21 +546,22 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
     // Only `import`, `demo` and `user add` make a database where there is none: every
     // other command is refused a path with no file, so a mistyped --db is not an empty
     // database that passes every check.
+    let ready = |store: Store, lang: Lang| {
+        tell_upgrade(&store, lang);
+        store.with_clock(clock.clone())
+    };
     let open = |db: Option<&Path>, file_name: &str, lang: Lang| {
-        open(db, file_name, lang, false).map(|store| store.with_clock(clock.clone()))
+        open(db, file_name, lang, false).map(|store| ready(store, lang))
     };
     let create = |lang: Lang| {
-        self::open(cli.db.as_deref(), "chibo.redb", lang, true)
-            .map(|store| store.with_clock(clock.clone()))
+        self::open(cli.db.as_deref(), "chibo.redb", lang, true).map(|store| ready(store, lang))
     };
     let load = |lang: Lang| {
         Store::open_to_load(&database_path(cli.db.as_deref(), "chibo.redb"))
-            .map(|store| store.with_clock(clock.clone()))
+            .map(|store| ready(store, lang))
             .map_err(|e| e.message(lang))
     };
-    let scan = |lang: Lang| {
-        open_to_scan(cli.db.as_deref(), lang).map(|store| store.with_clock(clock.clone()))
-    };
+    let scan = |lang: Lang| open_to_scan(cli.db.as_deref(), lang).map(|store| ready(store, lang));
     // What writes the file (import) or keeps what it reads of it (export, backup, check)
     // first verifies every page (see `Store::verify_file`).
     let verified = |lang: Lang| {
@@ -754,6 +755,28 @@ pub fn database_path(db: Option<&Path>, file_name: &str) -> PathBuf {
             .join("chibo")
             .join(file_name),
     }
+}
+
+/// Says, on standard error, that opening the file brought it up to date, and what is left
+/// to do: the upgrade rewrote tables beside their old pages, and only `compact` gives the
+/// space they took back.
+fn tell_upgrade(store: &Store, lang: Lang) {
+    let Some(from) = store.upgraded_from() else {
+        return;
+    };
+    let to = crate::store::SCHEMA_VERSION;
+    let path = path_shown(store.path());
+    eprintln!(
+        "{}",
+        lang.pick(
+            format!(
+                "đã nâng cấp {path} (lược đồ {from} → {to}); `chibo compact` (khi không chibo nào khác đang mở tệp) trả lại dung lượng mà việc nâng cấp để lại"
+            ),
+            format!(
+                "brought {path} up to date (schema {from} → {to}); `chibo compact` (with no other chibo using the file) gives back the space the upgrade left"
+            ),
+        )
+    );
 }
 
 /// The database for a command that reads it through once (`check`, `export`, `backup`).

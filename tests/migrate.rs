@@ -508,6 +508,37 @@ fn version_15_packs_the_folded_name_index() {
 }
 
 #[test]
+fn the_command_that_upgrades_a_file_says_so_and_the_next_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.redb");
+    drop(imported(
+        &path,
+        &branch_of(3, |card| format!("Lê Văn Số {card}")),
+    ));
+    set_schema_version(&path, 14);
+    let check = |lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
+            .arg("--db")
+            .arg(&path)
+            .args(["--lang", lang, "check"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let said = check("en");
+    let told = format!("(schema 14 → {SCHEMA_VERSION}); `chibo compact`");
+    assert!(said.contains("brought") && said.contains(&told), "{said}");
+    assert_eq!(
+        check("en"),
+        "",
+        "told once, by the command that upgraded it"
+    );
+    set_schema_version(&path, 14);
+    assert!(check("vi").contains("đã nâng cấp"));
+}
+
+#[test]
 fn compacting_a_file_of_schema_13_upgrades_it_first() {
     // Compacting the old layout would keep pages the first open then rewrites, and leave
     // the file twice its size after it: the compaction brings the file up to date first.

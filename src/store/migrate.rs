@@ -923,8 +923,9 @@ fn rewrite_rows(
 
 /// Lays out a new, empty database at the current version. Two processes may create the
 /// same file at once: the second finds the marker inside its write transaction and then
-/// defers to `upgrade`, which checks the version the first one wrote.
-pub(super) fn initialise(store: &Store) -> Result<(), StoreError> {
+/// defers to `upgrade`, which checks the version the first one wrote (and says, like it,
+/// the version it upgraded from, if it did).
+pub(super) fn initialise(store: &Store) -> Result<Option<u32>, StoreError> {
     let txn = store.begin_raw_write()?;
     {
         let mut meta = txn.open_table(META)?;
@@ -938,15 +939,16 @@ pub(super) fn initialise(store: &Store) -> Result<(), StoreError> {
     }
     create_tables(&txn)?;
     txn.commit()?;
-    Ok(())
+    Ok(None)
 }
 
-/// Checks that the file is a chibo database this binary can read, and migrates it forward.
-pub(super) fn upgrade(store: &Store) -> Result<(), StoreError> {
+/// Checks that the file is a chibo database this binary can read, and migrates it forward;
+/// the version it found when it did.
+pub(super) fn upgrade(store: &Store) -> Result<Option<u32>, StoreError> {
     let found = stored_version(store)?;
     refuse_newer(found, store.path())?;
     if found == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(None);
     }
     let migrated = store
         .begin_raw_write()
@@ -972,7 +974,7 @@ pub(super) fn upgrade_database(db: &redb::Database, path: &Path) -> Result<(), S
         txn.abort()?;
         return Ok(());
     }
-    migrate_forward(txn, path)
+    migrate_forward(txn, path).map(drop)
 }
 
 /// A file of a schema newer than this chibo's is refused: it would misread it.
@@ -987,10 +989,12 @@ fn refuse_newer(found: u32, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Runs every step from the version `txn` finds to the current one, and commits.
-fn migrate_forward(txn: WriteTransaction, path: &Path) -> Result<(), StoreError> {
+/// Runs every step from the version `txn` finds to the current one, and commits; the
+/// version it found, when it ran any step.
+fn migrate_forward(txn: WriteTransaction, path: &Path) -> Result<Option<u32>, StoreError> {
     // Another process may have migrated between our read and this write.
     let mut version = version_in(&txn.open_table(META)?, path)?;
+    let found = (version < SCHEMA_VERSION).then_some(version);
     while version < SCHEMA_VERSION {
         MIGRATIONS[(version - 1) as usize](&txn)?;
         version += 1;
@@ -999,7 +1003,7 @@ fn migrate_forward(txn: WriteTransaction, path: &Path) -> Result<(), StoreError>
     txn.open_table(META)?
         .insert("schema_version", version.to_le_bytes().as_slice())?;
     txn.commit()?;
-    Ok(())
+    Ok(found)
 }
 
 fn stored_version(store: &Store) -> Result<u32, StoreError> {

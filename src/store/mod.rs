@@ -84,6 +84,8 @@ pub struct Store {
     /// The one writer of this database in this process: commands wait there and are
     /// committed together (`committer.rs`).
     committer: Arc<committer::Committer>,
+    /// The schema the file had when this open brought it up to date, if it did.
+    upgraded_from: Option<u32>,
 }
 
 impl Store {
@@ -207,7 +209,7 @@ impl Store {
         let committer = committer::Committer::start(db.clone(), move || {
             bump.fetch_add(1, Ordering::AcqRel);
         });
-        let store = Store {
+        let mut store = Store {
             db,
             path: path.to_path_buf(),
             access: Arc::new(Access::local(local_user())),
@@ -216,12 +218,13 @@ impl Store {
             journal: journal::Journal::of(path),
             clock: crate::clock::Clock::vietnam(),
             committer: Arc::new(committer),
+            upgraded_from: None,
         };
-        if store.is_blank()? {
-            migrate::initialise(&store)?;
+        store.upgraded_from = if store.is_blank()? {
+            migrate::initialise(&store)?
         } else {
-            migrate::upgrade(&store)?;
-        }
+            migrate::upgrade(&store)?
+        };
         // What processes that are gone had typed, before anyone reads the drafts; a file
         // that cannot be written keeps them in their logs.
         if !store.db.reads_only() {
@@ -232,6 +235,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The schema the file had when this open brought it up to date to
+    /// [`SCHEMA_VERSION`]; `None` when it was up to date (or new).
+    pub fn upgraded_from(&self) -> Option<u32> {
+        self.upgraded_from
     }
 
     /// The same database seen and changed by `user`: held to their scope and role.
