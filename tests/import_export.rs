@@ -1081,6 +1081,22 @@ fn chibo(db: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
+fn a_file_with_no_record_is_refused_and_makes_no_database() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("new.redb");
+    for (name, text) in [("empty.jsonl", ""), ("blank.jsonl", "\n  \n\n")] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = chibo(&db, &["--lang", "en", "import", file.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {said}");
+        let told = format!("{name}:1: the file holds no record; there is nothing to import");
+        assert!(said.contains(&told), "{name}: {said}");
+        assert!(!db.exists(), "{name}: no database is made for nothing");
+    }
+}
+
+#[test]
 fn the_binary_reports_file_and_line_and_imports_nothing() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("cli.redb");

@@ -87,6 +87,10 @@ fn import_from(
             Next::Line(line, bytes) => exchange::read_line(bytes, line, &mut batch, &mut problems),
         }
     }
+    // An empty file is most likely the wrong one, or one cut off: not a success.
+    if read_whole && problems.is_empty() && batch.holds_no_record() {
+        problems.add(1, Problem::NoRecords);
+    }
     let mut again = ReadAgain {
         source,
         first: read_whole.then_some((lines.bytes, lines.number)),

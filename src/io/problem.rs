@@ -269,6 +269,8 @@ pub enum Problem {
     },
     /// A member list with a header and no member under it.
     NoMemberRows,
+    /// A JSON Lines file with no record at all: empty, or blank lines only.
+    NoRecords,
     /// A line longer than `limit` bytes: reading stops there.
     LineTooLong {
         limit: u64,
@@ -661,6 +663,10 @@ impl Problem {
             NoMemberRows => lang.pick(
                 "không có đảng viên nào dưới dòng tiêu đề; không có gì để nhập".into(),
                 "no member below the header row; there is nothing to import".into(),
+            ),
+            NoRecords => lang.pick(
+                "tệp không có bản ghi nào; không có gì để nhập".into(),
+                "the file holds no record; there is nothing to import".into(),
             ),
             LineTooLong { limit } => {
                 let mb = limit >> 20;

@@ -399,6 +399,18 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Whether the file read held no record of any kind.
+    pub fn holds_no_record(&self) -> bool {
+        self.orgs.is_empty()
+            && self.members.is_empty()
+            && self.statuses.is_empty()
+            && self.roles.is_empty()
+            && self.oversight.is_empty()
+            && self.meetings.is_empty()
+            && self.documents.is_empty()
+            && self.classifications.is_empty()
+    }
+
     pub fn code(&mut self, text: &str) -> CodeRef {
         CodeRef(self.codes.intern(text))
     }
