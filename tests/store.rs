@@ -270,17 +270,26 @@ fn many_rounds_of_small_imports_from_two_processes_all_land() {
 fn many_processes_starting_at_once_on_a_new_file_all_open_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new.redb");
-    // `import` may make the database; commands that only read refuse a missing one.
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "").unwrap();
-    let empty = empty.to_str().unwrap();
+    // `import` may make the database; commands that only read refuse a missing one. Each
+    // imports a branch of its own.
     let children: Vec<Child> = (0..8)
-        .map(|_| spawn_chibo(&db, &["import", empty]))
+        .map(|n| {
+            let file = dir.path().join(format!("branch-{n}.jsonl"));
+            std::fs::write(
+                &file,
+                format!(
+                    r#"{{"type":"org","code":"T{n}","name":"Chi bộ thôn {n}","kind":"branch","meeting_rule":{{"day":5}}}}"#
+                ),
+            )
+            .unwrap();
+            spawn_chibo(&db, &["import", file.to_str().unwrap()])
+        })
         .collect();
     for child in children {
         assert_succeeded(&finish(child), "import on a file being created");
     }
-    assert!(Store::open(&db).is_ok());
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.read().unwrap().totals().unwrap().orgs, 8);
 }
 
 /// The moment between another chibo creating a file and laying out its tables: a redb file
