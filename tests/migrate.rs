@@ -539,6 +539,32 @@ fn the_command_that_upgrades_a_file_says_so_and_the_next_does_not() {
 }
 
 #[test]
+fn compacting_an_older_file_that_may_not_be_written_says_it_needs_upgrading() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.redb");
+    drop(imported(
+        &path,
+        &branch_of(3, |card| format!("Lê Văn Số {card}")),
+    ));
+    set_schema_version(&path, 14);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
+        .arg("--db")
+        .arg(&path)
+        .args(["--lang", "en", "compact"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("older chibo (schema version 14"), "{said}");
+    let unchanged = std::fs::read(&path).unwrap() == before;
+    assert!(unchanged, "the file changed");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[test]
 fn compacting_a_file_of_schema_13_upgrades_it_first() {
     // Compacting the old layout would keep pages the first open then rewrites, and leave
     // the file twice its size after it: the compaction brings the file up to date first.

@@ -493,7 +493,7 @@ pub fn compact(path: &Path) -> Result<Compacted, BackupError> {
     let started = Instant::now();
     let before = file_size(path)?;
     if super::handle::marked_read_only(path) {
-        return Err(StoreError::ReadOnly(path.to_path_buf()).into());
+        return Err(super::migrate::read_only_refusal(path).into());
     }
     let holders = holders_of(path);
     if !holders.is_empty() {

@@ -977,6 +977,27 @@ pub(super) fn upgrade_database(db: &redb::Database, path: &Path) -> Result<(), S
     migrate_forward(txn, path).map(drop)
 }
 
+/// Why a file that may not be written cannot be compacted: it is read-only, and when it is
+/// of an older schema, it needs upgrading as well (which the compaction would do first).
+pub(super) fn read_only_refusal(path: &Path) -> StoreError {
+    let found = redb::Database::builder()
+        .open_read_only(path)
+        .map_err(|e| super::open_error(path, e))
+        .and_then(|db| {
+            let txn = redb::ReadableDatabase::begin_read(&db)?;
+            version_in(&txn.open_table(META)?, path)
+        });
+    match found {
+        Ok(found) if found < SCHEMA_VERSION => StoreError::OlderReadOnly {
+            path: path.to_path_buf(),
+            found,
+            current: SCHEMA_VERSION,
+        },
+        Err(e @ StoreError::UncleanReadOnly(_)) => e,
+        _ => StoreError::ReadOnly(path.to_path_buf()),
+    }
+}
+
 /// A file of a schema newer than this chibo's is refused: it would misread it.
 fn refuse_newer(found: u32, path: &Path) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
