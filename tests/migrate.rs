@@ -224,19 +224,12 @@ fn version_8_tells_the_exempt_members_who_came_apart() {
     // the store's own writer (which keeps the marks it is given), and mark the file 7.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v7.redb");
-    let text = concat!(
-        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
-        "\n",
-        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
-        "\n",
-        r#"{"type":"member","card":"2","name":"Trần Thị Tư","org":"T"}"#,
-        "\n",
-        r#"{"type":"member","card":"3","name":"Ngô Văn Năm","org":"T"}"#,
-        "\n",
+    let mut text = named_branch(3);
+    text.push_str(concat!(
         r#"{"type":"member_status","card":"3","status":"exempt","from":"2020-01-01","reason":"tuổi cao"}"#,
         "\n",
-    );
-    let store = imported(&path, text);
+    ));
+    let store = imported(&path, &text);
     store
         .write(|w| {
             let org = w.org_id("T")?.unwrap();
@@ -293,13 +286,7 @@ fn version_12_takes_the_chair_and_secretary_out_of_the_minutes_text() {
     // approved, in its approval): write two so, and mark the file 11.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v11.redb");
-    let text = concat!(
-        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
-        "\n",
-        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
-        "\n",
-    );
-    let store = imported(&path, text);
+    let store = imported(&path, &named_branch(1));
     let opening = "## I. Thời gian, địa điểm, chủ trì, thư ký\nThời gian: 19:30, ngày 05/10/2026\n\
                    Chủ trì: đồng chí Lê Văn Ba, Bí thư Chi bộ\nThư ký: đồng chí Trần Thị Tư.";
     store
@@ -510,19 +497,9 @@ fn version_15_packs_the_folded_name_index() {
 #[test]
 fn the_command_that_upgrades_a_file_says_so_and_the_next_does_not() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v14.redb");
-    drop(imported(
-        &path,
-        &branch_of(3, |card| format!("Lê Văn Số {card}")),
-    ));
-    set_schema_version(&path, 14);
+    let path = schema_14_file(dir.path());
     let check = |lang: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
-            .arg("--db")
-            .arg(&path)
-            .args(["--lang", lang, "check"])
-            .output()
-            .unwrap();
+        let out = run_chibo(&path, &["--lang", lang, "check"]);
         assert!(out.status.success(), "{out:?}");
         String::from_utf8(out.stderr).unwrap()
     };
@@ -542,20 +519,10 @@ fn the_command_that_upgrades_a_file_says_so_and_the_next_does_not() {
 fn compacting_an_older_file_that_may_not_be_written_says_it_needs_upgrading() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v14.redb");
-    drop(imported(
-        &path,
-        &branch_of(3, |card| format!("Lê Văn Số {card}")),
-    ));
-    set_schema_version(&path, 14);
+    let path = schema_14_file(dir.path());
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&path).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
-        .arg("--db")
-        .arg(&path)
-        .args(["--lang", "en", "compact"])
-        .output()
-        .unwrap();
+    let out = run_chibo(&path, &["--lang", "en", "compact"]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("older chibo (schema version 14"), "{said}");
@@ -570,17 +537,12 @@ fn compacting_a_file_of_schema_13_upgrades_it_first() {
     // the file twice its size after it: the compaction brings the file up to date first.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v13.redb");
-    let text = concat!(
-        r#"{"type":"org","code":"T","name":"Chi bộ thôn Trung","kind":"branch","meeting_rule":{"day":5}}"#,
-        "\n",
-        r#"{"type":"member","card":"1","name":"Lê Văn Ba","org":"T"}"#,
-        "\n",
-        r#"{"type":"member","card":"2","name":"Trần Thị Tư","org":"T"}"#,
-        "\n",
+    let mut text = named_branch(2);
+    text.push_str(concat!(
         r#"{"type":"meeting","org":"T","kind":"regular","date":"2026-03-05","attendance":{"1":"present","2":"absent"}}"#,
         "\n",
-    );
-    drop(imported(&path, text));
+    ));
+    drop(imported(&path, &text));
     let packed_bytes = meeting_bytes(&path);
     set_schema_version(&path, 13);
     assert!(meeting_bytes(&path) > packed_bytes);
@@ -611,6 +573,31 @@ fn branch_of(count: usize, name: impl Fn(usize) -> String) -> String {
         text.push('\n');
     }
     text
+}
+
+/// The branch `T` and its first `count` members (at most three), cards 1 on, by the names
+/// the tests speak of: Lê Văn Ba, Trần Thị Tư, Ngô Văn Năm.
+fn named_branch(count: usize) -> String {
+    const NAMES: [&str; 3] = ["Lê Văn Ba", "Trần Thị Tư", "Ngô Văn Năm"];
+    branch_of(count, |card| NAMES[card - 1].to_string())
+}
+
+/// A file of schema 14 in `dir` holding a branch of three members.
+fn schema_14_file(dir: &Path) -> PathBuf {
+    let path = dir.join("v14.redb");
+    drop(imported(&path, &named_branch(3)));
+    set_schema_version(&path, 14);
+    path
+}
+
+/// The chibo binary run on the database at `path` with `args`.
+fn run_chibo(path: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chibo"))
+        .arg("--db")
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// A new database at `path` holding the records of the JSON Lines `text`.
