@@ -378,6 +378,16 @@ mod tests {
         }
     }
 
+    /// The store of the file at `path` on a disk that refuses every write.
+    fn on_read_only_disk(path: &std::path::Path) -> Result<Store, StoreError> {
+        let file = path.to_path_buf();
+        Store::open_with_backend(
+            path,
+            move || crate::store::testkit::read_only_disk(&file),
+            quick(Duration::from_secs(60)),
+        )
+    }
+
     fn failing(dir: &std::path::Path) -> (Store, DiskSwitch, MeetingId) {
         let (store, switch) = sample_on_failing_disk(dir, quick(Duration::from_secs(60)));
         let meeting = held_meetings(&store, 1)[0];
@@ -555,13 +565,7 @@ mod tests {
         let path = dir.path().join("sample.redb");
         drop(crate::store::testkit::sample(dir.path()));
         let before = std::fs::read(&path).unwrap();
-        let file = path.clone();
-        let store = Store::open_with_backend(
-            &path,
-            move || crate::store::testkit::read_only_disk(&file),
-            quick(Duration::from_secs(60)),
-        )
-        .unwrap();
+        let store = on_read_only_disk(&path).unwrap();
         assert!(store.read().unwrap().org(OrgId(3)).unwrap().is_some());
         let problems = check::run(&store.read().unwrap()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
@@ -587,24 +591,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sample.redb");
         drop(crate::store::testkit::sample(dir.path()));
-        crate::store::lay_out_as_schema(&path, 14).unwrap();
-        {
-            let db = redb::Database::open(&path).unwrap();
-            let txn = db.begin_write().unwrap();
-            txn.open_table(crate::store::tables::META)
-                .unwrap()
-                .insert("schema_version", 14u32.to_le_bytes().as_slice())
-                .unwrap();
-            txn.commit().unwrap();
-        }
+        crate::store::mark_as_schema(&path, 14).unwrap();
         let before = std::fs::read(&path).unwrap();
-        let file = path.clone();
-        let refused = Store::open_with_backend(
-            &path,
-            move || crate::store::testkit::read_only_disk(&file),
-            quick(Duration::from_millis(200)),
-        );
-        let Err(told) = refused else {
+        let Err(told) = on_read_only_disk(&path) else {
             panic!("an older file that may not be written was opened");
         };
         assert!(

@@ -845,11 +845,11 @@ fn pack_folded_ids(txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Lays the file at `path`, written by this chibo, out as schema `version` did where a
-/// later step changed a table's layout: what the tests of the older steps need to make a
-/// file of today look like an older one.
+/// Marks the file at `path`, written by this chibo, as written by schema `version`, its
+/// tables laid out as that schema did where a later step changed them: what the tests of
+/// the older steps (and of a newer file) need to make a file of today look like one.
 #[doc(hidden)]
-pub fn lay_out_as_schema(path: &Path, version: u32) -> Result<(), StoreError> {
+pub fn mark_as_schema(path: &Path, version: u32) -> Result<(), StoreError> {
     let db = redb::Database::open(path)?;
     let txn = db.begin_write()?;
     let now = version_in(&txn.open_table(META)?, path)?;
@@ -859,6 +859,8 @@ pub fn lay_out_as_schema(path: &Path, version: u32) -> Result<(), StoreError> {
     if version < 14 && now >= 14 {
         relayout_meetings::<PackedMarks, Vec<(MemberId, Mark)>>(&txn)?;
     }
+    txn.open_table(META)?
+        .insert("schema_version", version.to_le_bytes().as_slice())?;
     txn.commit()?;
     Ok(())
 }

@@ -54,7 +54,7 @@ pub use leases::{HeldBy, LEASE_TTL, new_holder};
 pub use meetings::{BranchClash, ComplianceRow, QuotaRow};
 pub use migrate::SCHEMA_VERSION;
 #[doc(hidden)]
-pub use migrate::lay_out_as_schema;
+pub use migrate::mark_as_schema;
 pub use minutes::{RollChange, RollChanged};
 pub use prep::{Absentee, BranchStatus, PlanDeadlines};
 pub use query::{Reader, Writer};

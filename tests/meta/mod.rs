@@ -19,14 +19,5 @@ pub fn schema_version(path: &Path) -> u32 {
 /// where a later one changed them (marks unpacked before 14, a row per folded suffix and
 /// member before 15), as every earlier step reads them.
 pub fn set_schema_version(path: &Path, version: u32) {
-    if version < chibo::store::SCHEMA_VERSION {
-        chibo::store::lay_out_as_schema(path, version).unwrap();
-    }
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_write().unwrap();
-    txn.open_table(META)
-        .unwrap()
-        .insert("schema_version", version.to_le_bytes().as_slice())
-        .unwrap();
-    txn.commit().unwrap();
+    chibo::store::mark_as_schema(path, version).unwrap();
 }
