@@ -40,5 +40,5 @@ pub use prep::{DocumentBody, DocumentInfo, DocumentKind, Flag, PlanDetails, Prep
 pub use quorum::{Quorum, Vote};
 pub use role::{Oversight, Role, RoleKind};
 pub use schedule::{DEFAULT_GRACE_DAYS, RuleChange, ScheduleRule};
-pub use stats::{MonthDelta, MonthStats, OrgTotals};
+pub use stats::{MemberMonths, MonthDelta, MonthStats, OrgTotals};
 pub use user::{Place, PlaceScreen, PublicKey, User, UserRole};

@@ -32,8 +32,8 @@ use crate::domain::absence;
 use crate::domain::attendance::exempt_spans;
 use crate::domain::schedule::settings_for_month;
 use crate::domain::{
-    Meeting, MeetingKind, MeetingState, Member, MemberId, MonthDelta, MonthStats, OrgId, OrgKind,
-    OrgUnit, YearMonth,
+    Meeting, MeetingKind, MeetingState, Member, MemberId, MemberMonths, MonthDelta, MonthStats,
+    OrgId, OrgKind, OrgUnit, YearMonth,
 };
 
 /// Summed changes held before they are written to their rows: a few hundred bytes each, so
@@ -151,6 +151,55 @@ impl EverExempt {
             members.extend(reader.member_any(id)?);
         }
         Ok(members)
+    }
+}
+
+/// Members' months counted per place (a cell, or a branch without one): one count for each
+/// of `months`. Forty bytes a place and month, so counting a whole country's members for a
+/// year holds some 170 MB, where the changes they would make to the roll-ups hold ten times
+/// that and must be written out as they come.
+struct CountedMonths {
+    months: Vec<YearMonth>,
+    by_place: BTreeMap<u64, Vec<MemberMonths>>,
+}
+
+impl CountedMonths {
+    fn new(months: Vec<YearMonth>) -> CountedMonths {
+        CountedMonths {
+            months,
+            by_place: BTreeMap::new(),
+        }
+    }
+
+    /// Counts `members`, given the months each was absent (none when missing).
+    fn count<'m>(
+        &mut self,
+        members: impl Iterator<Item = &'m Member>,
+        absences: &HashMap<u64, Vec<YearMonth>>,
+    ) {
+        if self.months.is_empty() {
+            return;
+        }
+        let none = Vec::new();
+        for member in members {
+            let absent = absences.get(&member.id.0).unwrap_or(&none);
+            let counts = self
+                .by_place
+                .entry(anchor(member))
+                .or_insert_with(|| vec![MemberMonths::default(); self.months.len()]);
+            for (count, &month) in counts.iter_mut().zip(&self.months) {
+                count.add(member, month, absent);
+            }
+        }
+    }
+
+    /// The counts of `place` in `month`, taken out: none when there are none, or when they
+    /// were taken already.
+    fn take(&mut self, place: u64, month: YearMonth) -> Option<MonthDelta> {
+        let at = self.months.binary_search(&month).ok()?;
+        let counts = self.by_place.get_mut(&place)?;
+        let delta = std::mem::take(&mut counts[at]).delta();
+        (!delta.is_zero()).then_some(delta)
     }
 }
 
@@ -430,7 +479,9 @@ impl Writer<'_> {
             self.mark_exempt_months(None, member)?;
         }
         let months: Vec<YearMonth> = self.covered_at_start()?.iter().copied().collect();
-        self.add_member_months(members.iter(), &HashMap::new(), &months)
+        let mut counted = CountedMonths::new(months);
+        counted.count(members.iter(), &HashMap::new());
+        self.add_counted(counted)
     }
 
     /// Marks for recomputation the branch months whose exempt members the change of a member
@@ -452,28 +503,12 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Adds the months of `members`, given the months each was absent (none when missing).
-    fn add_member_months<'m>(
-        &mut self,
-        members: impl Iterator<Item = &'m Member>,
-        absences: &HashMap<u64, Vec<YearMonth>>,
-        months: &[YearMonth],
-    ) -> Result<(), StoreError> {
-        if months.is_empty() {
-            return Ok(());
-        }
-        let none = Vec::new();
-        let mut sums: BTreeMap<(u64, YearMonth), MonthDelta> = BTreeMap::new();
-        for member in members {
-            let absent = absences.get(&member.id.0).unwrap_or(&none);
-            for &month in months {
-                sums.entry((anchor(member), month))
-                    .or_default()
-                    .add(&MonthStats::of_member_month(member, month, absent));
+    /// Adds every place's counted months along its chain.
+    fn add_counted(&mut self, counted: CountedMonths) -> Result<(), StoreError> {
+        for (place, counts) in counted.by_place {
+            for (count, &month) in counts.iter().zip(&counted.months) {
+                self.rollup_add_along(place, month, &count.delta())?;
             }
-        }
-        for ((org, month), delta) in sums {
-            self.rollup_add_along(org, month, &delta)?;
         }
         Ok(())
     }
@@ -592,6 +627,15 @@ impl Writer<'_> {
         })
     }
 
+    /// Adds `delta` to month `month` of `id` alone: the caller adds it above.
+    fn rollup_add_at(&mut self, id: u64, month: YearMonth, delta: &MonthDelta) {
+        self.rollup_work
+            .delta
+            .entry((id, month))
+            .or_default()
+            .add_delta(delta);
+    }
+
     /// Adds `delta` to month `month` of `start` and every organisation above it.
     fn rollup_add_along(
         &mut self,
@@ -605,11 +649,7 @@ impl Writer<'_> {
         let mut next = Some(start);
         let mut steps = 0;
         while let Some(id) = next {
-            self.rollup_work
-                .delta
-                .entry((id, month))
-                .or_default()
-                .add_delta(delta);
+            self.rollup_add_at(id, month, delta);
             next = self.parent_of(id)?;
             steps += 1;
             if steps > 10_000 {
@@ -672,6 +712,15 @@ impl Writer<'_> {
             }
             updates.push(((member, month), now));
         }
+        // Only months covered already are flagged anew here: a month joining them is counted
+        // whole at `finish` (`cover_new_months`), with the absences as they are then. An
+        // import into a new database then reads no member back for its meetings' marks.
+        let covered_years: BTreeSet<i32> =
+            self.covered_at_start()?.iter().map(|m| m.year()).collect();
+        turned.retain(|_, years| {
+            years.retain(|year| covered_years.contains(year));
+            !years.is_empty()
+        });
         let mut before = HashMap::new();
         for &member in turned.keys() {
             before.insert(member, self.absent_months(MemberId(member))?);
@@ -730,8 +779,9 @@ impl Writer<'_> {
             .collect();
         let mut todo: BTreeMap<u64, BTreeSet<YearMonth>> = BTreeMap::new();
         let mut ever_exempt = None;
+        let mut counted = CountedMonths::new(new_months.clone());
         if !new_months.is_empty() {
-            ever_exempt = Some(self.cover_new_months(&new_months, &mut todo)?);
+            ever_exempt = Some(self.cover_new_months(&mut counted, &mut todo)?);
         }
         for id in std::mem::take(&mut self.rollup_work.dirty_all) {
             todo.entry(id).or_default().extend(covered.iter().copied());
@@ -740,8 +790,10 @@ impl Writer<'_> {
             todo.entry(id).or_default().insert(month);
         }
         for (id, months) in todo {
-            self.recompute_branch(id, &months, ever_exempt.as_ref())?;
+            self.recompute_branch(id, &months, ever_exempt.as_ref(), &mut counted)?;
         }
+        // Members of a place no branch recomputed took along (none in a sound tree).
+        self.add_counted(counted)?;
         self.write_rollup_rows()?;
         for month in new_months {
             self.rollup_months.insert(month.key(), ())?;
@@ -750,14 +802,16 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Months joining the covered ones: every member's month is added now, and every
-    /// branch's is queued for recomputation. Having read every member, it gives back who
-    /// was ever exempt, by each branch they sat in.
+    /// Months joining the covered ones (`counted`'s): every member's month is counted into
+    /// `counted`, and every branch's is queued for recomputation, which adds the counts of
+    /// its places with its own months. Having read every member, it gives back who was ever
+    /// exempt, by each branch they sat in.
     fn cover_new_months(
         &mut self,
-        months: &[YearMonth],
+        counted: &mut CountedMonths,
         todo: &mut BTreeMap<u64, BTreeSet<YearMonth>>,
     ) -> Result<EverExempt, StoreError> {
+        let months = counted.months.clone();
         let mut ever_exempt = EverExempt::default();
         let mut branches = Vec::new();
         for row in self.orgs.iter()? {
@@ -785,19 +839,21 @@ impl Writer<'_> {
                 (Some(first), Some(last)) => self.absences_between(first.id.0, last.id.0)?,
                 _ => HashMap::new(),
             };
-            self.add_member_months(members.iter(), &absences, months)?;
+            counted.count(members.iter(), &absences);
             members.iter().for_each(|m| ever_exempt.add(m));
         }
         Ok(ever_exempt)
     }
 
     /// Sets the own months of org `id` (a branch, or one that was) to what its records say
-    /// now, adding the difference along its chain.
+    /// now, adding the difference along its chain, with the members' months `counted` for
+    /// it and its cells: each row above is then changed once for all of them.
     fn recompute_branch(
         &mut self,
         id: u64,
         months: &BTreeSet<YearMonth>,
         ever_exempt: Option<&EverExempt>,
+        counted: &mut CountedMonths,
     ) -> Result<(), StoreError> {
         let Some(org) = self.org(OrgId(id))? else {
             return Ok(());
@@ -851,6 +907,13 @@ impl Writer<'_> {
             delta.subtract(&self.pending_month(id, month)?.branch_part());
             for &child in &children {
                 delta.add(&self.pending_month(child, month)?.branch_part());
+                if let Some(members) = counted.take(child, month) {
+                    self.rollup_add_at(child, month, &members);
+                    delta.add_delta(&members);
+                }
+            }
+            if let Some(members) = counted.take(id, month) {
+                delta.add_delta(&members);
             }
             self.rollup_add_along(id, month, &delta)?;
         }
