@@ -533,7 +533,7 @@ impl MonthStats {
 
 /// What many members add to one month of a place (`MonthStats::of_member_month` of each,
 /// summed): how many there are in each status at the month's end, and how many are flagged.
-/// Forty bytes, where the `MonthDelta` each would otherwise be summed into is some three
+/// 32 bytes, where the `MonthDelta` each would otherwise be summed into is some three
 /// hundred: an import's end counts every member in every month this way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemberMonths {
@@ -1056,6 +1056,43 @@ mod tests {
             MonthStats::of_member_month(&m, ym(2026, 11), &months).branch_part(),
             MonthStats::default(),
             "absentees are members' part, not the branch's"
+        );
+    }
+
+    #[test]
+    fn member_months_count_many_members_as_their_own_months_add_up() {
+        let absent = [ym(2026, 2), ym(2026, 9), ym(2026, 11)];
+        let members = [
+            (member(1, 3, None, None), &absent[..]),
+            (member(2, 3, None, Some(MemberStatus::Exempt)), &absent[..]),
+            (
+                member(3, 3, None, Some(MemberStatus::Deceased)),
+                &absent[..],
+            ),
+            (member(4, 3, None, None), &[][..]),
+        ];
+        for month in [ym(2026, 10), ym(2026, 11)] {
+            let mut counted = MemberMonths::default();
+            let mut each = MonthDelta::default();
+            for (m, absent) in &members {
+                counted.add(m, month, absent);
+                each.add(&MonthStats::of_member_month(m, month, absent));
+            }
+            assert_eq!(counted.delta(), each, "{month:?}");
+        }
+        let mut november = MemberMonths::default();
+        members
+            .iter()
+            .for_each(|(m, absent)| november.add(m, ym(2026, 11), absent));
+        let stats = november.stats();
+        assert_eq!(
+            (
+                stats.members_with(MemberStatus::Active),
+                stats.members_with(MemberStatus::Exempt),
+                stats.absentees
+            ),
+            (2, 1, 2),
+            "the deceased member is counted but not flagged"
         );
     }
 

@@ -123,13 +123,19 @@ fn anchor(member: &Member) -> u64 {
 /// The members with an exempt status anywhere in their history, by every branch they sat
 /// in (present and former), from a reading of every member. Only they can count among a
 /// branch's exempt (`attendance::counts_exempt_at`), so they are all of a branch's exempt
-/// candidates that matter: recomputing every branch then reads a few members each instead
+/// candidates that matter: recomputing every branch then looks at a few members each instead
 /// of its whole roster, and a national import's end reads every member once, not twice.
+/// Their records are kept as read, a few hundred bytes each for about one member in eight
+/// in the national benchmark, so that none is read again at random.
 #[derive(Default)]
-struct EverExempt(HashMap<u64, Vec<MemberId>>);
+struct EverExempt {
+    members: Vec<Member>,
+    /// Positions in `members`, by branch.
+    by_branch: HashMap<u64, Vec<usize>>,
+}
 
 impl EverExempt {
-    fn add(&mut self, member: &Member) {
+    fn add(&mut self, member: Member) {
         if !member
             .history
             .iter()
@@ -139,25 +145,28 @@ impl EverExempt {
         }
         let branches = std::iter::once(member.org).chain(member.former_orgs.iter().map(|f| f.org));
         for branch in branches.collect::<BTreeSet<OrgId>>() {
-            self.0.entry(branch.0).or_default().push(member.id);
+            self.by_branch
+                .entry(branch.0)
+                .or_default()
+                .push(self.members.len());
         }
+        self.members.push(member);
     }
 
-    /// Those of them who sat in `branch`, read again.
-    fn candidates(&self, reader: &Writer<'_>, branch: OrgId) -> Result<Vec<Member>, StoreError> {
-        let ids = self.0.get(&branch.0).map(Vec::as_slice).unwrap_or_default();
-        let mut members = Vec::with_capacity(ids.len());
-        for &id in ids {
-            members.extend(reader.member_any(id)?);
-        }
-        Ok(members)
+    /// Those of them who sat in `branch`.
+    fn candidates(&self, branch: OrgId) -> Vec<&Member> {
+        let at = self.by_branch.get(&branch.0).map(Vec::as_slice);
+        at.unwrap_or_default()
+            .iter()
+            .map(|&i| &self.members[i])
+            .collect()
     }
 }
 
 /// Members' months counted per place (a cell, or a branch without one): one count for each
-/// of `months`. Forty bytes a place and month, so counting a whole country's members for a
-/// year holds some 170 MB, where the changes they would make to the roll-ups hold ten times
-/// that and must be written out as they come.
+/// of `months` (ascending). 32 bytes a place and month, so a year of some 300,000 places
+/// holds about 120 MB, where the changes they would make to the roll-ups hold eight times that
+/// and must be written out as they come.
 struct CountedMonths {
     months: Vec<YearMonth>,
     by_place: BTreeMap<u64, Vec<MemberMonths>>,
@@ -840,7 +849,7 @@ impl Writer<'_> {
                 _ => HashMap::new(),
             };
             counted.count(members.iter(), &absences);
-            members.iter().for_each(|m| ever_exempt.add(m));
+            members.into_iter().for_each(|m| ever_exempt.add(m));
         }
         Ok(ever_exempt)
     }
@@ -877,18 +886,19 @@ impl Writer<'_> {
             }
             some
         };
-        let members = match ever_exempt {
-            Some(ever) => ever.candidates(self, org.id)?,
+        let read;
+        let members: Vec<&Member> = match ever_exempt {
+            Some(ever) => ever.candidates(org.id),
             None => {
                 let all: Vec<&Meeting> = months
                     .iter()
                     .filter_map(|m| meetings.get(m))
                     .flatten()
                     .collect();
-                self.exempt_candidates(org.id, &all)?
+                read = self.exempt_candidates(org.id, &all)?;
+                read.iter().collect()
             }
         };
-        let members: Vec<&Member> = members.iter().collect();
         for &month in months {
             let new = if org.kind.is_branch() {
                 let held = meetings.remove(&month).unwrap_or_default();
