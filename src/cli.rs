@@ -583,6 +583,9 @@ fn dispatch(cli: &Cli, lang: Lang) -> Result<ExitCode, String> {
                 ));
             }
             // Said before a database is made for it.
+            if file.is_dir() {
+                return Err(a_folder(file, lang));
+            }
             if let Err(e) = std::fs::File::open(file) {
                 return Err(unreadable(file, &e, lang));
             }
@@ -943,8 +946,18 @@ fn export(
 fn output_to(path: Option<&Path>, lang: Lang) -> Result<Output, String> {
     match path {
         None => Ok(Output::stdout()),
+        Some(path) if path.is_dir() => Err(a_folder(path, lang)),
         Some(path) => Output::file(path).map_err(|e| cannot_write(path, &e, lang)),
     }
+}
+
+/// A folder given where a file is read or written: said before either, with the path (the
+/// system's own error names neither).
+fn a_folder(path: &Path, lang: Lang) -> String {
+    lang.pick(
+        format!("{} là một thư mục; hãy cho tên một tệp", path_shown(path)),
+        format!("{} is a folder; name a file instead", path_shown(path)),
+    )
 }
 
 fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {

@@ -426,6 +426,39 @@ fn a_missing_file_is_named_and_no_database_is_made() {
 }
 
 #[test]
+fn a_folder_given_for_a_file_is_named_and_nothing_is_written() {
+    let db = imported(FIXTURE);
+    let folder = db.dir.path().join("lists");
+    std::fs::create_dir(&folder).unwrap();
+    let new_db = db.dir.path().join("new.redb");
+    for (database, args) in [
+        (&new_db, &["--lang", "en", "import"][..]),
+        (&db.db, &["--lang", "en", "export", "-o"][..]),
+    ] {
+        let output = chibo(database).args(args).arg(&folder).output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        let said = format!("{} is a folder; name a file instead", folder.display());
+        assert!(stderr.contains(&said), "{args:?}: {stderr}");
+    }
+    assert!(!new_db.exists(), "no database is made for a folder");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+    let partial = std::fs::read_dir(db.dir.path()).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".lists")
+    });
+    assert!(!partial, "no part file is left beside the folder");
+    let output = chibo(&db.db)
+        .args(["export", "-o"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(text(&output.stderr).contains("là một thư mục"));
+}
+
+#[test]
 fn a_refused_list_leaves_no_database_where_there_was_none() {
     // The folder and the database are made for the import; nothing imported, both go.
     let dir = tempfile::tempdir().unwrap();
