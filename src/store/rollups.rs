@@ -724,10 +724,9 @@ impl Writer<'_> {
         // Only months covered already are flagged anew here: a month joining them is counted
         // whole at `finish` (`cover_new_months`), with the absences as they are then. An
         // import into a new database then reads no member back for its meetings' marks.
-        let covered_years: BTreeSet<i32> =
-            self.covered_at_start()?.iter().map(|m| m.year()).collect();
+        let covered = self.covered_at_start()?;
         turned.retain(|_, years| {
-            years.retain(|year| covered_years.contains(year));
+            years.retain(|year| covered.iter().any(|m| m.year() == *year));
             !years.is_empty()
         });
         let mut before = HashMap::new();
@@ -820,7 +819,6 @@ impl Writer<'_> {
         counted: &mut CountedMonths,
         todo: &mut BTreeMap<u64, BTreeSet<YearMonth>>,
     ) -> Result<EverExempt, StoreError> {
-        let months = counted.months.clone();
         let mut ever_exempt = EverExempt::default();
         let mut branches = Vec::new();
         for row in self.orgs.iter()? {
@@ -830,7 +828,9 @@ impl Writer<'_> {
             }
         }
         for id in branches {
-            todo.entry(id).or_default().extend(months.iter().copied());
+            todo.entry(id)
+                .or_default()
+                .extend(counted.months.iter().copied());
         }
         // A batch at a time, so a national roll of members is never held in memory whole.
         const BATCH: usize = 65_536;

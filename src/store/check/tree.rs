@@ -330,17 +330,15 @@ impl Walk<'_, '_> {
             .map(|(month, count)| ((member, month.key()), *count))
             .collect();
         let mut stored = BTreeSet::new();
-        let rows = match self.with_absences.may_hold(member) {
-            true => Some(
-                self.reader
-                    .member_absences
-                    .range((member, 0)..(member + 1, 0))?,
-            ),
-            false => None,
-        };
-        for row in rows.into_iter().flatten() {
-            let (key, count) = row?;
-            stored.insert((key.value(), count.value()));
+        if self.with_absences.may_hold(member) {
+            let rows = self
+                .reader
+                .member_absences
+                .range((member, 0)..(member + 1, 0))?;
+            for row in rows {
+                let (key, count) = row?;
+                stored.insert((key.value(), count.value()));
+            }
         }
         self.absence_rows += stored.len() as u64;
         for extra in stored.difference(&expected) {
