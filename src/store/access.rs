@@ -3,8 +3,8 @@
 //! checks ids against that scope, so a session cannot reach outside its subtree whatever
 //! the screen asks for. A handle from `Store::open` acts for the local OS user as admin.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use redb::ReadableTable;
 
@@ -93,9 +93,10 @@ fn system_login() -> Option<String> {
 }
 
 /// Whether each org id seen in one transaction lies inside the scope: a walk up the
-/// parents, remembered so that a screenful of rows costs one walk per distinct org.
+/// parents, remembered so that a screenful of rows costs one walk per distinct org. Behind
+/// a mutex, not a cell, so that one reader may be read from two threads (`chibo check`).
 #[derive(Default)]
-pub(super) struct ScopeCache(RefCell<HashMap<u64, bool>>);
+pub(super) struct ScopeCache(Mutex<HashMap<u64, bool>>);
 
 impl ScopeCache {
     /// Whether `id` is `scope` or below it, reading parents through `orgs`.
@@ -108,8 +109,8 @@ impl ScopeCache {
         let Some(root) = scope else {
             return Ok(true);
         };
-        if let Some(known) = self.0.borrow().get(&id) {
-            return Ok(*known);
+        if let Some(known) = self.known(id) {
+            return Ok(known);
         }
         let mut walked = Vec::new();
         let mut next = Some(id);
@@ -121,8 +122,8 @@ impl ScopeCache {
                 inside = true;
                 break;
             }
-            if let Some(known) = self.0.borrow().get(&at) {
-                inside = *known;
+            if let Some(known) = self.known(at) {
+                inside = known;
                 break;
             }
             walked.push(at);
@@ -131,11 +132,21 @@ impl ScopeCache {
                 None => None,
             };
         }
-        let mut cache = self.0.borrow_mut();
+        let mut cache = self.lock();
         for at in walked {
             cache.insert(at, inside);
         }
         Ok(inside)
+    }
+
+    fn known(&self, id: u64) -> Option<bool> {
+        self.lock().get(&id).copied()
+    }
+
+    /// The map, even if a thread panicked while holding it: each answer in it was right
+    /// when put in, so what it holds stays right.
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, bool>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -34,19 +34,49 @@ use crate::domain::{
 };
 
 /// Every broken invariant found, one line each; empty when the store is sound.
+///
+/// The tree is walked (`tree.rs`) on a second thread while this one checks table by table,
+/// then helps with the walk: both read the same snapshot and nothing of each other's, so on
+/// a server with two cores the country's check takes about half as long as one after the
+/// other. The problems are listed in the same order as if they had.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
     let orgs = check_orgs(reader, &mut problems)?;
-    let members = check_members(reader, &orgs, &mut problems)?;
-    check_totals(reader, &orgs, members.totals, &mut problems)?;
-    check_roles(reader, &orgs, &mut problems)?;
-    check_oversight(reader, &orgs, &mut problems)?;
     let covered = reader.covered_months()?;
-    check_meetings(reader, &orgs, &covered, &mut problems)?;
-    tree::check(reader, &orgs, &covered, &mut problems)?;
-    check_counters(reader, &orgs, members.highest, &mut problems)?;
-    check_classifications(reader, &orgs, &mut problems)?;
+    let tree = tree::TreeCheck::new(reader, &orgs, &covered)?;
+    let by_table = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| tree.help());
+        let by_table = check_tables(reader, &orgs, &covered);
+        tree.help();
+        if let Err(panic) = walker.join() {
+            std::panic::resume_unwind(panic);
+        }
+        by_table
+    });
+    let (before_walk, after_walk) = by_table?;
+    problems.extend(before_walk);
+    tree.finish(&mut problems)?;
+    problems.extend(after_walk);
     Ok(problems)
+}
+
+/// What is found table by table, apart from the walk: the problems listed before the
+/// walk's, and those after.
+fn check_tables(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    covered: &BTreeSet<YearMonth>,
+) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let mut before = Vec::new();
+    let members = check_members(reader, orgs, &mut before)?;
+    check_totals(reader, orgs, members.totals, &mut before)?;
+    check_roles(reader, orgs, &mut before)?;
+    check_oversight(reader, orgs, &mut before)?;
+    check_meetings(reader, orgs, covered, &mut before)?;
+    let mut after = Vec::new();
+    check_counters(reader, orgs, members.highest, &mut after)?;
+    check_classifications(reader, orgs, &mut after)?;
+    Ok((before, after))
 }
 
 /// An index whose rows belong to records of another table: how to read it, and how to
@@ -851,6 +881,72 @@ mod tests {
         assert!(
             problems[0].starts_with("org_members: missing row"),
             "{problems:?}"
+        );
+    }
+
+    /// The tree walked in parts by two threads finds what one walk of the whole tree finds,
+    /// in the same order: damage inside the parts (the roll-ups of branches), at and above
+    /// them (of a commune, a province), and in rows no walk reaches.
+    #[test]
+    fn the_tree_walked_in_parts_finds_what_one_walk_of_it_finds() {
+        use crate::store::codec::encode;
+        use crate::store::tables::{MEMBER_ABSENCES, ORG_BY_CODE, ROLLUPS};
+        let dir = tempfile::tempdir().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let (store, _) = crate::demo::ensure(&dir.path().join("demo.redb"), today).unwrap();
+        let txn = store.begin_raw_write().unwrap();
+        {
+            let province = txn.open_table(ORG_BY_CODE).unwrap();
+            let province = province.get("QN").unwrap().unwrap().value();
+            let mut rollups = txn.open_table(ROLLUPS).unwrap();
+            let mut damaged: Vec<(u64, u32)> = rollups
+                .iter()
+                .unwrap()
+                .map(|row| row.unwrap().0.value())
+                .step_by(211)
+                .collect();
+            damaged.push((province, 202610));
+            let wrong = encode(&MonthStats {
+                on_time: 1_000,
+                ..MonthStats::default()
+            });
+            for key in damaged {
+                rollups.insert(key, wrong.as_slice()).unwrap();
+            }
+            rollups
+                .insert((u64::MAX, 202610), wrong.as_slice())
+                .unwrap();
+            let mut absences = txn.open_table(MEMBER_ABSENCES).unwrap();
+            absences.insert((u64::MAX, 202610), 1).unwrap();
+        }
+        txn.commit().unwrap();
+        let reader = store.read().unwrap();
+        let in_parts = run(&reader).unwrap();
+
+        let mut in_one_walk = Vec::new();
+        let orgs = check_orgs(&reader, &mut in_one_walk).unwrap();
+        let covered = reader.covered_months().unwrap();
+        let (before_walk, after_walk) = check_tables(&reader, &orgs, &covered).unwrap();
+        in_one_walk.extend(before_walk);
+        let tree = tree::TreeCheck::new(&reader, &orgs, &covered).unwrap();
+        assert!(tree.parts_hold_subtrees());
+        tree.in_one_walk().finish(&mut in_one_walk).unwrap();
+        in_one_walk.extend(after_walk);
+
+        assert_eq!(in_parts, in_one_walk);
+        assert!(in_parts.len() >= 8, "{in_parts:#?}");
+        assert!(
+            in_parts
+                .iter()
+                .any(|p| p.starts_with("rollups of QN in 2026-10")),
+            "{in_parts:#?}"
+        );
+        assert!(
+            in_parts
+                .last()
+                .unwrap()
+                .starts_with("member_absences: stray row"),
+            "{in_parts:#?}"
         );
     }
 

@@ -5,6 +5,8 @@
 //! records and, per level of the walk, one organisation's sums by month.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use redb::{ReadableTable, ReadableTableMetadata};
 
@@ -22,53 +24,171 @@ use crate::store::{Reader, StoreError};
 /// A month's sums of one organisation's subtree.
 type Sums = BTreeMap<YearMonth, MonthDelta>;
 
-/// Walks every tree of `orgs` (by their parents) from its leaves up.
-pub fn check(
-    reader: &Reader,
-    orgs: &HashMap<u64, OrgUnit>,
-    covered: &BTreeSet<YearMonth>,
-    problems: &mut Vec<String>,
-) -> Result<(), StoreError> {
-    let mut children: HashMap<u64, Vec<u64>> = HashMap::new();
-    let mut roots = Vec::new();
-    for org in orgs.values() {
-        match org.parent.filter(|p| orgs.contains_key(&p.0)) {
-            Some(parent) => children.entry(parent.0).or_default().push(org.id.0),
-            None => roots.push(org.id.0),
-        }
-    }
-    roots.sort_unstable();
-    children.values_mut().for_each(|c| c.sort_unstable());
-    let mut walk = Walk {
-        reader,
-        orgs,
-        covered,
-        problems,
-        branch: None,
-        visited: HashSet::new(),
-        rollup_rows: 0,
-        absence_rows: 0,
-        with_absences: AbsenceFilter::of(reader)?,
-    };
-    for root in roots {
-        walk.subtree(root, &children)?;
-    }
-    walk.rollups_of_unvisited()?;
-    walk.absences_of_unvisited()
-}
-
-struct Walk<'r, 'p> {
+/// The check of the whole tree, shared by the threads that walk it. The subtrees of one
+/// level (for the country, its communes: see [`parts_of`]) are walked apart, by whichever
+/// thread takes each next; the levels above are walked last, on one thread, taking in each
+/// part's sums and problems where a walk of the whole tree would have reached it. What is
+/// found, and its order, is what one walk of the whole tree finds.
+pub struct TreeCheck<'r> {
     reader: &'r Reader,
     orgs: &'r HashMap<u64, OrgUnit>,
     covered: &'r BTreeSet<YearMonth>,
-    problems: &'p mut Vec<String>,
+    children: HashMap<u64, Vec<u64>>,
+    roots: Vec<u64>,
+    with_absences: AbsenceFilter,
+    /// The roots of the subtrees walked apart, and the index of the next one to take.
+    parts: Vec<u64>,
+    next_part: AtomicUsize,
+    walked: Mutex<Parts>,
+}
+
+/// The subtrees walked apart so far, by their roots.
+type Parts = HashMap<u64, Result<Walked, StoreError>>;
+
+/// What the walk of a subtree gave.
+struct Walked {
+    sums: Sums,
+    problems: Vec<String>,
+    visited: HashSet<u64>,
+    rollup_rows: u64,
+    absence_rows: u64,
+}
+
+impl<'r> TreeCheck<'r> {
+    /// The tree of `orgs` (by their parents), ready to be walked.
+    pub fn new(
+        reader: &'r Reader,
+        orgs: &'r HashMap<u64, OrgUnit>,
+        covered: &'r BTreeSet<YearMonth>,
+    ) -> Result<TreeCheck<'r>, StoreError> {
+        let mut children: HashMap<u64, Vec<u64>> = HashMap::new();
+        let mut roots = Vec::new();
+        for org in orgs.values() {
+            match org.parent.filter(|p| orgs.contains_key(&p.0)) {
+                Some(parent) => children.entry(parent.0).or_default().push(org.id.0),
+                None => roots.push(org.id.0),
+            }
+        }
+        roots.sort_unstable();
+        children.values_mut().for_each(|c| c.sort_unstable());
+        let parts = parts_of(&roots, &children);
+        Ok(TreeCheck {
+            reader,
+            orgs,
+            covered,
+            with_absences: AbsenceFilter::of(reader)?,
+            children,
+            roots,
+            parts,
+            next_part: AtomicUsize::new(0),
+            walked: Mutex::new(Parts::new()),
+        })
+    }
+
+    /// Walks the parts no thread has taken yet, one after another, until none is left.
+    /// Any number of threads may call it at once.
+    pub fn help(&self) {
+        loop {
+            let next = self.next_part.fetch_add(1, Ordering::Relaxed);
+            let Some(&root) = self.parts.get(next) else {
+                return;
+            };
+            let mut walk = self.walk(Parts::new());
+            let walked = walk.subtree(root).map(|sums| walk.into_walked(sums));
+            self.lock_walked().insert(root, walked);
+        }
+    }
+
+    /// The levels above the parts, then the rows of organisations and members no walk
+    /// reached. Walks any part still left itself.
+    pub fn finish(self, problems: &mut Vec<String>) -> Result<(), StoreError> {
+        self.help();
+        let parts = std::mem::take(&mut *self.lock_walked());
+        let mut walk = self.walk(parts);
+        for &root in &self.roots {
+            walk.subtree(root)?;
+        }
+        walk.rollups_of_unvisited()?;
+        walk.absences_of_unvisited()?;
+        problems.append(&mut walk.problems);
+        Ok(())
+    }
+
+    fn walk(&self, walked_apart: Parts) -> Walk<'_> {
+        Walk {
+            reader: self.reader,
+            orgs: self.orgs,
+            covered: self.covered,
+            children: &self.children,
+            with_absences: &self.with_absences,
+            walked_apart,
+            problems: Vec::new(),
+            branch: None,
+            visited: HashSet::new(),
+            rollup_rows: 0,
+            absence_rows: 0,
+        }
+    }
+
+    /// The parts walked so far, even if a thread panicked while holding them: the panic
+    /// is raised again where the threads are joined.
+    fn lock_walked(&self) -> MutexGuard<'_, Parts> {
+        self.walked.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+impl TreeCheck<'_> {
+    /// Whether some part has organisations below it, whose sums the walk above takes in.
+    pub(super) fn parts_hold_subtrees(&self) -> bool {
+        self.parts.iter().any(|p| self.children.contains_key(p))
+    }
+
+    /// The same check as one walk of the whole tree.
+    pub(super) fn in_one_walk(mut self) -> Self {
+        self.parts.clear();
+        self
+    }
+}
+
+/// The roots of the subtrees to walk apart: the organisations of the first level below the
+/// roots that has at least [`PARTS`] of them (or of the last level, in a shallower tree).
+/// An organisation above that level without children is walked with the levels above.
+fn parts_of(roots: &[u64], children: &HashMap<u64, Vec<u64>>) -> Vec<u64> {
+    const PARTS: usize = 64;
+    let below = |level: &[u64]| -> Vec<u64> {
+        level
+            .iter()
+            .filter_map(|id| children.get(id))
+            .flatten()
+            .copied()
+            .collect()
+    };
+    let mut level = below(roots);
+    loop {
+        let next = below(&level);
+        if level.len() >= PARTS || next.is_empty() {
+            return level;
+        }
+        level = next;
+    }
+}
+
+struct Walk<'r> {
+    reader: &'r Reader,
+    orgs: &'r HashMap<u64, OrgUnit>,
+    covered: &'r BTreeSet<YearMonth>,
+    children: &'r HashMap<u64, Vec<u64>>,
+    with_absences: &'r AbsenceFilter,
+    /// Subtrees walked apart, taken in as the walk reaches their roots.
+    walked_apart: Parts,
+    problems: Vec<String>,
     /// The branch whose records were last read, kept for its cells and itself.
     branch: Option<Branch>,
     visited: HashSet<u64>,
     /// The roll-up and absence rows compared so far.
     rollup_rows: u64,
     absence_rows: u64,
-    with_absences: AbsenceFilter,
 }
 
 /// The members with a `member_absences` row, as a filter of fixed size (8 MB whatever the
@@ -118,29 +238,59 @@ struct Branch {
     absences: HashMap<u64, BTreeMap<YearMonth, u32>>,
 }
 
-impl Walk<'_, '_> {
-    /// The organisations under `root`, each after its children, then `root`.
-    fn subtree(&mut self, root: u64, children: &HashMap<u64, Vec<u64>>) -> Result<(), StoreError> {
+impl Walk<'_> {
+    /// The organisations under `root`, each after its children, then `root`; the sums of
+    /// `root`'s subtree.
+    fn subtree(&mut self, root: u64) -> Result<Sums, StoreError> {
+        if let Some(walked) = self.walked_apart.remove(&root) {
+            return self.take_in(walked?);
+        }
+        let children = self.children;
         // (organisation, next child to visit, its sums so far)
         let mut stack: Vec<(u64, usize, Sums)> = vec![(root, 0, Sums::new())];
-        while let Some((id, next, _)) = stack.last_mut() {
+        loop {
+            let (id, next, _) = stack.last_mut().expect("the root is on the stack");
             let kids = children.get(id).map_or(&[][..], Vec::as_slice);
             if let Some(&child) = kids.get(*next) {
                 *next += 1;
-                stack.push((child, 0, Sums::new()));
+                match self.walked_apart.remove(&child) {
+                    Some(walked) => {
+                        let walked = walked?;
+                        let sums = &mut stack.last_mut().expect("the parent is on the stack").2;
+                        add_sums(sums, self.take_in(walked)?);
+                    }
+                    None => stack.push((child, 0, Sums::new())),
+                }
                 continue;
             }
             let (id, _, mut sums) = stack.pop().expect("a frame is on the stack");
             self.visited.insert(id);
             self.own(id, &mut sums)?;
             self.compare_rollups(id, &sums)?;
-            if let Some((_, _, parent)) = stack.last_mut() {
-                for (month, delta) in sums {
-                    parent.entry(month).or_default().add_delta(&delta);
-                }
+            match stack.last_mut() {
+                Some((_, _, parent)) => add_sums(parent, sums),
+                None => return Ok(sums),
             }
         }
-        Ok(())
+    }
+
+    /// What a subtree walked apart found, where this walk reaches it; its sums.
+    fn take_in(&mut self, mut walked: Walked) -> Result<Sums, StoreError> {
+        self.problems.append(&mut walked.problems);
+        self.visited.extend(walked.visited);
+        self.rollup_rows += walked.rollup_rows;
+        self.absence_rows += walked.absence_rows;
+        Ok(walked.sums)
+    }
+
+    fn into_walked(self, sums: Sums) -> Walked {
+        Walked {
+            sums,
+            problems: self.problems,
+            visited: self.visited,
+            rollup_rows: self.rollup_rows,
+            absence_rows: self.absence_rows,
+        }
     }
 
     /// What organisation `id` adds to its own sums: as a branch, its meetings and the
@@ -449,6 +599,13 @@ impl Walk<'_, '_> {
             .get((anchor, key.as_slice(), id))?
             .is_some();
         Ok(listed && self.visited.contains(&anchor))
+    }
+}
+
+/// Adds a subtree's sums to its parent's.
+fn add_sums(parent: &mut Sums, sums: Sums) {
+    for (month, delta) in sums {
+        parent.entry(month).or_default().add_delta(&delta);
     }
 }
 
