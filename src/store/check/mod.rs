@@ -4,11 +4,11 @@
 //!
 //! Its memory does not grow with the members, meetings or marks: it holds the
 //! organisations (the tree: a few hundred bytes each, about 100 MB for the whole country)
-//! and, at any moment, the members and meetings of one branch. Members and meetings are
-//! read in one pass each; their indexes are compared with them by fingerprint (`rows.rs`),
-//! and read again row by row only where the fingerprints differ. Roll-ups, absences and
-//! the marks are recounted branch by branch as the tree is walked from its leaves up
-//! (`tree.rs`).
+//! and, at any moment, the members and meetings of a branch on each of two threads. Members
+//! and meetings are read in one pass each; their indexes are compared with them by
+//! fingerprint (`rows.rs`), and read again row by row only where the fingerprints differ.
+//! Roll-ups, absences and the marks are recounted branch by branch as the tree is walked
+//! from its leaves up (`tree.rs`), beside those passes.
 
 mod rows;
 mod tree;
@@ -41,7 +41,7 @@ use crate::domain::{
 /// other. The problems are listed in the same order as if they had.
 pub fn run(reader: &Reader) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
-    let orgs = check_orgs(reader, &mut problems)?;
+    let orgs = load_orgs(reader, &mut problems)?;
     let covered = reader.covered_months()?;
     let tree = tree::TreeCheck::new(reader, &orgs, &covered)?;
     let by_table = std::thread::scope(|scope| {
@@ -68,6 +68,7 @@ fn check_tables(
     covered: &BTreeSet<YearMonth>,
 ) -> Result<(Vec<String>, Vec<String>), StoreError> {
     let mut before = Vec::new();
+    check_orgs(reader, orgs, &mut before)?;
     let members = check_members(reader, orgs, &mut before)?;
     check_totals(reader, orgs, members.totals, &mut before)?;
     check_roles(reader, orgs, &mut before)?;
@@ -125,7 +126,8 @@ fn compare_index<K: Ord + std::fmt::Debug>(
     }
 }
 
-fn check_orgs(
+/// Every organisation by the key of its row.
+fn load_orgs(
     reader: &Reader,
     problems: &mut Vec<String>,
 ) -> Result<HashMap<u64, OrgUnit>, StoreError> {
@@ -138,6 +140,15 @@ fn check_orgs(
         }
         orgs.insert(id.value(), org);
     }
+    Ok(orgs)
+}
+
+/// The organisations' places in the tree, their rules, and their three indexes.
+fn check_orgs(
+    reader: &Reader,
+    orgs: &HashMap<u64, OrgUnit>,
+    problems: &mut Vec<String>,
+) -> Result<(), StoreError> {
     // Every organisation's level in one walk of the tree, so a deep chain costs no more
     // than a wide tree.
     let parent_of = |id: u64| {
@@ -148,7 +159,7 @@ fn check_orgs(
     let mut expected_codes = BTreeSet::new();
     let mut expected_children = BTreeSet::new();
     let mut expected_folded = BTreeSet::new();
-    for (&key, org) in &orgs {
+    for (&key, org) in orgs {
         for suffix in folded_suffixes(&fold(&org.name)) {
             expected_folded.insert((suffix.to_string(), org.id.0));
         }
@@ -202,7 +213,7 @@ fn check_orgs(
         stored_folded.insert((text.to_string(), id));
     }
     compare_index("org_by_folded", stored_folded, expected_folded, problems);
-    Ok(orgs)
+    Ok(())
 }
 
 /// What the pass over the members leaves for the checks after it.
@@ -924,7 +935,7 @@ mod tests {
         let in_parts = run(&reader).unwrap();
 
         let mut in_one_walk = Vec::new();
-        let orgs = check_orgs(&reader, &mut in_one_walk).unwrap();
+        let orgs = load_orgs(&reader, &mut in_one_walk).unwrap();
         let covered = reader.covered_months().unwrap();
         let (before_walk, after_walk) = check_tables(&reader, &orgs, &covered).unwrap();
         in_one_walk.extend(before_walk);

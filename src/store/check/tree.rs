@@ -2,7 +2,9 @@
 //! of the branch that day, one meeting of a kind a day, every member's count of absences,
 //! and the roll-ups of every organisation and month. They are recounted branch by branch
 //! while the tree is walked from its leaves up: what is held at any moment is one branch's
-//! records and, per level of the walk, one organisation's sums by month.
+//! records and, per level of the walk, one organisation's sums by month, for each thread
+//! walking a part of the tree, and the sums of the parts walked until the walk above takes
+//! them in (a few kilobytes each).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
