@@ -132,10 +132,14 @@ pub fn recount<'a>(
     totals.finish()
 }
 
-/// [`recount`] a member at a time, for `chibo check`, which reads members one by one.
+/// [`recount`] a member at a time, for `chibo check`, which reads members one by one. The
+/// members are summed by the organisation they are counted in, and each sum is added up the
+/// tree once at the end: millions of members, but a few hundred thousand organisations.
 pub struct Recount<'o> {
     orgs: &'o HashMap<u64, OrgUnit>,
     deltas: HashMap<u64, TotalsDelta>,
+    /// The members counted in each organisation, not yet added to those above it.
+    members_in: HashMap<u64, TotalsDelta>,
 }
 
 impl<'o> Recount<'o> {
@@ -144,19 +148,26 @@ impl<'o> Recount<'o> {
         let mut recount = Recount {
             orgs,
             deltas: HashMap::new(),
+            members_in: HashMap::new(),
         };
         for org in orgs.values() {
-            recount.add_along(org.id.0, OrgTotals::of_org(org));
+            let mut own = TotalsDelta::default();
+            own.add(OrgTotals::of_org(org));
+            recount.add_along(org.id.0, own);
         }
         recount
     }
 
     pub fn member(&mut self, member: &Member) {
         let anchor = member.cell.unwrap_or(member.org).0;
-        self.add_along(anchor, OrgTotals::of_member(member));
+        let sum = self.members_in.entry(anchor).or_default();
+        sum.add(OrgTotals::of_member(member));
     }
 
-    pub fn finish(self) -> HashMap<u64, OrgTotals> {
+    pub fn finish(mut self) -> HashMap<u64, OrgTotals> {
+        for (anchor, sum) in std::mem::take(&mut self.members_in) {
+            self.add_along(anchor, sum);
+        }
         self.deltas
             .into_iter()
             .map(|(id, d)| (id, d.applied_to(OrgTotals::default())))
@@ -164,12 +175,13 @@ impl<'o> Recount<'o> {
             .collect()
     }
 
-    fn add_along(&mut self, start: u64, t: OrgTotals) {
+    fn add_along(&mut self, start: u64, delta: TotalsDelta) {
         let mut next = Some(start);
         // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
         for _ in 0..=self.orgs.len() {
             let Some(id) = next else { break };
-            self.deltas.entry(id).or_default().add(t);
+            let sum = self.deltas.entry(id).or_default();
+            *sum = sum.plus(delta);
             next = self.orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
         }
     }
