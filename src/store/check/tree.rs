@@ -245,7 +245,7 @@ impl Walk<'_> {
     /// `root`'s subtree.
     fn subtree(&mut self, root: u64) -> Result<Sums, StoreError> {
         if let Some(walked) = self.walked_apart.remove(&root) {
-            return self.take_in(walked?);
+            return Ok(self.take_in(walked?));
         }
         let children = self.children;
         // (organisation, next child to visit, its sums so far)
@@ -259,7 +259,7 @@ impl Walk<'_> {
                     Some(walked) => {
                         let walked = walked?;
                         let sums = &mut stack.last_mut().expect("the parent is on the stack").2;
-                        add_sums(sums, self.take_in(walked)?);
+                        add_sums(sums, self.take_in(walked));
                     }
                     None => stack.push((child, 0, Sums::new())),
                 }
@@ -277,12 +277,12 @@ impl Walk<'_> {
     }
 
     /// What a subtree walked apart found, where this walk reaches it; its sums.
-    fn take_in(&mut self, mut walked: Walked) -> Result<Sums, StoreError> {
+    fn take_in(&mut self, mut walked: Walked) -> Sums {
         self.problems.append(&mut walked.problems);
         self.visited.extend(walked.visited);
         self.rollup_rows += walked.rollup_rows;
         self.absence_rows += walked.absence_rows;
-        Ok(walked.sums)
+        walked.sums
     }
 
     fn into_walked(self, sums: Sums) -> Walked {
