@@ -132,14 +132,14 @@ pub fn recount<'a>(
     totals.finish()
 }
 
-/// [`recount`] a member at a time, for `chibo check`, which reads members one by one. The
-/// members are summed by the organisation they are counted in, and each sum is added up the
-/// tree once at the end: millions of members, but a few hundred thousand organisations.
+/// [`recount`] a member at a time, for `chibo check`, which reads members one by one. What
+/// each organisation counts itself (itself, and the members counted in it) is summed first,
+/// and each sum is added up the tree once at the end: millions of members, but a few
+/// hundred thousand organisations.
 pub struct Recount<'o> {
     orgs: &'o HashMap<u64, OrgUnit>,
-    deltas: HashMap<u64, TotalsDelta>,
-    /// The members counted in each organisation, not yet added to those above it.
-    members_in: HashMap<u64, TotalsDelta>,
+    /// What each organisation counts itself, not yet added to those above it.
+    own: HashMap<u64, TotalsDelta>,
 }
 
 impl<'o> Recount<'o> {
@@ -147,43 +147,39 @@ impl<'o> Recount<'o> {
     pub fn new(orgs: &'o HashMap<u64, OrgUnit>) -> Recount<'o> {
         let mut recount = Recount {
             orgs,
-            deltas: HashMap::new(),
-            members_in: HashMap::new(),
+            own: HashMap::new(),
         };
         for org in orgs.values() {
-            let mut own = TotalsDelta::default();
-            own.add(OrgTotals::of_org(org));
-            recount.add_along(org.id.0, own);
+            recount.add_own(org.id.0, OrgTotals::of_org(org));
         }
         recount
     }
 
     pub fn member(&mut self, member: &Member) {
         let anchor = member.cell.unwrap_or(member.org).0;
-        let sum = self.members_in.entry(anchor).or_default();
-        sum.add(OrgTotals::of_member(member));
+        self.add_own(anchor, OrgTotals::of_member(member));
     }
 
-    pub fn finish(mut self) -> HashMap<u64, OrgTotals> {
-        for (anchor, sum) in std::mem::take(&mut self.members_in) {
-            self.add_along(anchor, sum);
+    pub fn finish(self) -> HashMap<u64, OrgTotals> {
+        let mut sums: HashMap<u64, TotalsDelta> = HashMap::new();
+        for (start, own) in &self.own {
+            let mut next = Some(*start);
+            // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
+            for _ in 0..=self.orgs.len() {
+                let Some(id) = next else { break };
+                let sum = sums.entry(id).or_default();
+                *sum = sum.plus(*own);
+                next = self.orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
+            }
         }
-        self.deltas
-            .into_iter()
+        sums.into_iter()
             .map(|(id, d)| (id, d.applied_to(OrgTotals::default())))
             .filter(|(_, t)| !t.is_zero())
             .collect()
     }
 
-    fn add_along(&mut self, start: u64, delta: TotalsDelta) {
-        let mut next = Some(start);
-        // Bounded by the number of orgs, so a corrupt parent cycle cannot loop forever.
-        for _ in 0..=self.orgs.len() {
-            let Some(id) = next else { break };
-            let sum = self.deltas.entry(id).or_default();
-            *sum = sum.plus(delta);
-            next = self.orgs.get(&id).and_then(|o| o.parent).map(|p| p.0);
-        }
+    fn add_own(&mut self, id: u64, t: OrgTotals) {
+        self.own.entry(id).or_default().add(t);
     }
 }
 
