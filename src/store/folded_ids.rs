@@ -118,8 +118,7 @@ pub(super) fn remove(index: &mut FoldedIds<'_>, suffix: &str, id: u64) -> Result
     Ok(())
 }
 
-/// Lists many (suffix, id) pairs, given in key order (by suffix, then id): one read and one
-/// write per suffix and block rather than per pair.
+/// Lists many (suffix, id) pairs, given in key order (by suffix, then id).
 pub(super) fn add_sorted<S: AsRef<str>>(
     index: &mut FoldedIds<'_>,
     pairs: impl Iterator<Item = (S, u64)>,
@@ -127,20 +126,36 @@ pub(super) fn add_sorted<S: AsRef<str>>(
     let mut pairs = pairs.peekable();
     let mut ids = Vec::new();
     while let Some((suffix, id)) = pairs.next() {
-        let (suffix, block) = (suffix.as_ref(), block_of(id));
         ids.clear();
         ids.push(id);
-        let same_row = |(s, next): &(S, u64)| s.as_ref() == suffix && block_of(*next) == block;
-        while let Some((_, next)) = pairs.next_if(same_row) {
+        while let Some((_, next)) = pairs.next_if(|(s, _)| s.as_ref() == suffix.as_ref()) {
             ids.push(next);
         }
-        let stored = stored_ids(index, suffix, block)?;
-        if !stored.is_empty() {
-            ids.extend(stored);
-            ids.sort_unstable();
+        add_grouped(index, std::iter::once((suffix.as_ref(), ids.as_slice())))?;
+    }
+    Ok(())
+}
+
+/// Lists each suffix's ids, the suffixes given in order and each one's ids ascending: one
+/// read and one write per suffix and block rather than per id.
+pub(super) fn add_grouped<'g>(
+    index: &mut FoldedIds<'_>,
+    groups: impl Iterator<Item = (&'g str, &'g [u64])>,
+) -> Result<(), StoreError> {
+    for (suffix, ids) in groups {
+        for run in ids.chunk_by(|a, b| block_of(*a) == block_of(*b)) {
+            let block = block_of(run[0]);
+            let stored = stored_ids(index, suffix, block)?;
+            if stored.is_empty() && run.is_sorted_by(|a, b| a < b) {
+                store_ids(index, suffix, block, run)?;
+            } else {
+                let mut merged = stored;
+                merged.extend_from_slice(run);
+                merged.sort_unstable();
+                merged.dedup();
+                store_ids(index, suffix, block, &merged)?;
+            }
         }
-        ids.dedup();
-        store_ids(index, suffix, block, &ids)?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ mod meetings;
 mod members;
 mod migrate;
 mod minutes;
+mod new_member_rows;
 mod orgs;
 mod places;
 mod prep;

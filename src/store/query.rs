@@ -12,6 +12,7 @@ use super::StoreError;
 use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::folded_ids::{self, FoldedIds};
+use super::new_member_rows::{FoldedGroups, RosterRows};
 use super::tables::*;
 use crate::domain::date::day_number;
 use crate::domain::edit::{check_meeting_record, check_member_record, check_org_record};
@@ -287,53 +288,6 @@ fn totals_by_anchor(members: &[Member]) -> HashMap<u64, TotalsDelta> {
             .add(OrgTotals::of_member(member));
     }
     sums
-}
-
-/// The `org_members` rows of new members (one under the branch, one under the cell), sorted.
-fn sorted_roster_rows(members: &[Member]) -> Vec<(u64, Vec<u8>, u64)> {
-    let mut rows = Vec::with_capacity(members.len() + members.len() / 2);
-    for member in members {
-        let key = person_key(&member.name);
-        if let Some(cell) = member.cell {
-            rows.push((cell.0, key.clone(), member.id.0));
-        }
-        rows.push((member.org.0, key, member.id.0));
-    }
-    rows.sort_unstable();
-    rows
-}
-
-/// The `member_by_folded` rows of new members, sorted, without a string per row: each row
-/// is a word-start offset into its member's folded name.
-struct SortedFoldedRows {
-    names: Vec<(String, u64)>,
-    /// (index into `names`, byte offset where the suffix starts)
-    rows: Vec<(u32, u32)>,
-}
-
-impl SortedFoldedRows {
-    fn of(members: &[Member]) -> Self {
-        let names: Vec<(String, u64)> = members.iter().map(|m| (fold(&m.name), m.id.0)).collect();
-        let mut rows = Vec::with_capacity(names.len() * 4);
-        for (at, (folded, _)) in names.iter().enumerate() {
-            for suffix in folded_suffixes(folded) {
-                rows.push((at as u32, (folded.len() - suffix.len()) as u32));
-            }
-        }
-        let row = |&(at, start): &(u32, u32)| {
-            let (name, id) = &names[at as usize];
-            (&name[start as usize..], *id)
-        };
-        rows.sort_unstable_by(|a, b| row(a).cmp(&row(b)));
-        SortedFoldedRows { names, rows }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.rows.iter().map(|&(at, start)| {
-            let (name, id) = &self.names[at as usize];
-            (&name[start as usize..], *id)
-        })
-    }
 }
 
 /// The same read queries on `Reader` and `Writer`: both hold tables that implement
@@ -1225,8 +1179,8 @@ impl Writer<'_> {
             });
         }
         std::thread::scope(|scope| {
-            let roster = scope.spawn(|| sorted_roster_rows(members));
-            let folded = scope.spawn(|| SortedFoldedRows::of(members));
+            let roster = scope.spawn(|| RosterRows::of(members));
+            let folded = scope.spawn(|| FoldedGroups::of(members));
             let counts = scope.spawn(|| totals_by_anchor(members));
             let records = self.insert_member_records(members);
             for (anchor, delta) in counts.join().expect("counting never panics") {
@@ -1235,15 +1189,15 @@ impl Writer<'_> {
             self.rollups_members_added(members)?;
             let roster = roster.join().expect("roster keys never panic");
             records?;
-            for (org, key, id) in &roster {
-                self.org_members.insert((*org, key.as_slice(), *id), ())?;
+            for row in roster.iter() {
+                self.org_members.insert(row, ())?;
             }
             drop(roster);
             for member in members.iter().filter(|m| !m.former_orgs.is_empty()) {
                 self.index_former_branches(None, member)?;
             }
             let folded = folded.join().expect("folded names never panic");
-            folded_ids::add_sorted(&mut self.member_by_folded, folded.iter())
+            folded_ids::add_grouped(&mut self.member_by_folded, folded.iter())
         })
     }
 
