@@ -145,16 +145,22 @@ pub(super) fn add_grouped<'g>(
     for (suffix, ids) in groups {
         for run in ids.chunk_by(|a, b| block_of(*a) == block_of(*b)) {
             let block = block_of(run[0]);
-            let stored = stored_ids(index, suffix, block)?;
-            if stored.is_empty() && run.is_sorted_by(|a, b| a < b) {
-                store_ids(index, suffix, block, run)?;
+            // New ids mostly open a row of their own: written at once, the insert hands
+            // back a row that was there, and only then are the two merged.
+            let stored = if run.is_sorted_by(|a, b| a < b) {
+                let row = index.insert((suffix, block), pack(block, run).as_slice())?;
+                match row {
+                    Some(bytes) => ids_of(suffix, block, bytes.value())?,
+                    None => continue,
+                }
             } else {
-                let mut merged = stored;
-                merged.extend_from_slice(run);
-                merged.sort_unstable();
-                merged.dedup();
-                store_ids(index, suffix, block, &merged)?;
-            }
+                stored_ids(index, suffix, block)?
+            };
+            let mut merged = stored;
+            merged.extend_from_slice(run);
+            merged.sort_unstable();
+            merged.dedup();
+            store_ids(index, suffix, block, &merged)?;
         }
     }
     Ok(())
@@ -292,7 +298,11 @@ mod tests {
                 if *add { expected.insert(pair.clone()); } else { expected.remove(pair); }
             }
             let found = listed(|index| {
-                add_sorted(index, bulk.iter().map(|(s, id)| (s.as_str(), *id))).unwrap();
+                // Two bulks, interleaved: the second one's rows meet the first one's.
+                for half in [0, 1] {
+                    let pairs = bulk.iter().enumerate().filter(|(i, _)| i % 2 == half);
+                    add_sorted(index, pairs.map(|(_, (s, id))| (s.as_str(), *id))).unwrap();
+                }
                 for (add_it, (suffix, id)) in &singles {
                     if *add_it { add(index, suffix, *id).unwrap() } else { remove(index, suffix, *id).unwrap() }
                 }
