@@ -278,6 +278,31 @@ fn prefix_ids(
     Ok(ids)
 }
 
+/// The records and card rows of new members; or a card another member holds, and who.
+/// `insert` hands back what it replaced: a taken card or id shows up there, and the
+/// caller's error rolls everything back.
+fn insert_member_records<'m>(
+    records: &mut Table<'_, u64, Bytes>,
+    by_card: &mut Table<'_, &'static str, u64>,
+    members: &'m [Member],
+) -> Result<Result<(), (&'m str, MemberId)>, StoreError> {
+    for member in members {
+        if let Some(holder) = by_card.insert(member.card.as_str(), member.id.0)? {
+            return Ok(Err((member.card.as_str(), MemberId(holder.value()))));
+        }
+        if records
+            .insert(member.id.0, encode(member).as_slice())?
+            .is_some()
+        {
+            return Err(StoreError::Corrupt(format!(
+                "member id {} is already in use",
+                member.id.0
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// What new members add, summed per cell or branch they sit in.
 fn totals_by_anchor(members: &[Member]) -> HashMap<u64, TotalsDelta> {
     let mut sums: HashMap<u64, TotalsDelta> = HashMap::new();
@@ -1158,8 +1183,9 @@ impl Writer<'_> {
 
     /// Inserts many members that are new to the store (fresh ids, unused cards), much
     /// faster than one `put_member` each. Index rows land all over their tables, so they
-    /// are sorted first and inserted in key order (about three times faster in redb); the
-    /// keys are computed and sorted on other threads while this one writes the records.
+    /// are sorted first and inserted in key order (about three times faster in redb). The
+    /// roster and search rows are built and inserted on other threads while this one
+    /// writes the records and card rows.
     pub fn put_new_members(&mut self, members: &[Member]) -> Result<(), StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
         for member in members {
@@ -1178,50 +1204,42 @@ impl Writer<'_> {
                 count,
             });
         }
-        std::thread::scope(|scope| {
-            let roster = scope.spawn(|| RosterRows::of(members));
+        let (records, indexes, counts) = std::thread::scope(|scope| {
             let folded = scope.spawn(|| FoldedGroups::of(members));
             let counts = scope.spawn(|| totals_by_anchor(members));
-            let records = self.insert_member_records(members);
-            for (anchor, delta) in counts.join().expect("counting never panics") {
-                self.add_along(Some(anchor), delta)?;
-            }
-            self.rollups_members_added(members)?;
-            let roster = roster.join().expect("roster keys never panic");
-            records?;
-            for row in roster.iter() {
-                self.org_members.insert(row, ())?;
-            }
-            drop(roster);
-            for member in members.iter().filter(|m| !m.former_orgs.is_empty()) {
-                self.index_former_branches(None, member)?;
-            }
-            let folded = folded.join().expect("folded names never panic");
-            folded_ids::add_grouped(&mut self.member_by_folded, folded.iter())
-        })
-    }
-
-    /// The records and card rows of new members. `insert` hands back what it replaced: a
-    /// taken card or id shows up there, and the caller's error rolls everything back.
-    fn insert_member_records(&mut self, members: &[Member]) -> Result<(), StoreError> {
-        for member in members {
-            if self
-                .member_by_card
-                .insert(member.card.as_str(), member.id.0)?
-                .is_some()
-            {
-                return Err(self.card_taken(&member.card)?);
-            }
-            if self
-                .members
-                .insert(member.id.0, encode(member).as_slice())?
-                .is_some()
-            {
-                return Err(StoreError::Corrupt(format!(
-                    "member id {} is already in use",
-                    member.id.0
-                )));
-            }
+            // Tables of one write transaction may be written from two threads: the
+            // roster and search rows go in there while the records go in here.
+            let (org_members, member_by_folded) =
+                (&mut self.org_members, &mut self.member_by_folded);
+            let indexes = scope.spawn(move || -> Result<(), StoreError> {
+                for row in RosterRows::of(members).iter() {
+                    org_members.insert(row, ())?;
+                }
+                let folded = folded.join().expect("folded names never panic");
+                folded_ids::add_grouped(member_by_folded, folded.iter())
+            });
+            let records =
+                insert_member_records(&mut self.members, &mut self.member_by_card, members);
+            (
+                records,
+                indexes.join().expect("index rows never panic"),
+                counts.join().expect("counting never panics"),
+            )
+        });
+        if let Err((card, holder)) = records? {
+            let holder = self.member_any(holder)?.map(|m| m.name).unwrap_or_default();
+            return Err(StoreError::CardTaken {
+                card: card.to_string(),
+                holder,
+            });
+        }
+        indexes?;
+        for (anchor, delta) in counts {
+            self.add_along(Some(anchor), delta)?;
+        }
+        self.rollups_members_added(members)?;
+        for member in members.iter().filter(|m| !m.former_orgs.is_empty()) {
+            self.index_former_branches(None, member)?;
         }
         Ok(())
     }
@@ -1516,6 +1534,27 @@ mod tests {
                 if card == "48123456" && holder == "Phạm Ngọc Đường"
         ));
         assert_eq!(store.read().unwrap().totals().unwrap().members, 1);
+    }
+
+    #[test]
+    fn a_card_taken_in_a_bulk_of_new_members_is_refused_naming_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sample(dir.path());
+        let outcome = store.write(|w| {
+            let (a, b) = (w.new_member_id()?, w.new_member_id()?);
+            w.put_new_members(&[
+                member(a.0, "70000001", "Lê Thị Hoa", 3),
+                member(b.0, "48123456", "Trần Văn Bình", 3),
+            ])
+        });
+        assert!(matches!(
+            outcome,
+            Err(StoreError::CardTaken { ref card, ref holder })
+                if card == "48123456" && holder == "Phạm Ngọc Đường"
+        ));
+        let r = store.read().unwrap();
+        assert_eq!(r.totals().unwrap().members, 1);
+        assert!(r.search_members("hoa", 10).unwrap().is_empty());
     }
 
     #[test]
