@@ -1347,7 +1347,7 @@ fn write_members(
     let ids = &*ids;
     let statuses = statuses_by_file_member(batch, ids.refs);
     let total = batch.members.len();
-    let bulk = |from: usize| from..total.min(from + MEMBERS_PER_BULK_WRITE);
+    let bulk = |from: usize| from..total.min(from + bulk_size(from));
     let mut ready = members_again(batch, ids, again, &statuses, bulk(0))?;
     let mut from = 0;
     while from < total {
@@ -1419,6 +1419,15 @@ fn sort_prefix(text: &str) -> u64 {
 /// Members are written in bulk this many at a time: index rows are sorted per bulk, and
 /// memory stays bounded for a national file (a bulk's records and rows are some 100 MB).
 const MEMBERS_PER_BULK_WRITE: usize = 1 << 18;
+
+/// How many members the bulk starting at the file's `from`th member holds. The first is
+/// read with nothing written beside it, so the bulks start small and double: each is read
+/// while the one before, half its size, is written, which takes longer than reading.
+fn bulk_size(from: usize) -> usize {
+    const FIRST: usize = MEMBERS_PER_BULK_WRITE >> 4;
+    // The bulks of FIRST, 2 FIRST, 4 FIRST … begin at (2^k - 1) FIRST.
+    (from + FIRST).min(MEMBERS_PER_BULK_WRITE)
+}
 
 /// The store's member for `record`, read again.
 fn new_member(batch: &Batch, record: MemberRec, id: MemberId, ids: &Ids<'_>) -> Member {
