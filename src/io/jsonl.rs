@@ -73,20 +73,7 @@ fn import_from(
     let mut problems = Problems::new(label, lang);
     let mut batch = Batch::default();
     let mut lines = Lines::new(source.open()?);
-    let mut read_whole = false;
-    while !problems.is_full() {
-        match lines.next()? {
-            Next::End => {
-                read_whole = true;
-                break;
-            }
-            Next::TooLong(line) => {
-                problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
-                break;
-            }
-            Next::Line(line, bytes) => exchange::read_line(bytes, line, &mut batch, &mut problems),
-        }
-    }
+    let read_whole = read_first(&mut lines, &mut batch, &mut problems)?;
     // An empty file is most likely the wrong one, or one cut off: not a success.
     if read_whole && problems.is_empty() && batch.holds_no_record() {
         problems.add(1, Problem::NoRecords);
@@ -100,6 +87,161 @@ fn import_from(
         unheard: Problems::new(label, lang),
     };
     resolve::import_batch(store, batch, problems, &mut again)
+}
+
+/// The first reading: every line checked into `batch`, in order, until the problems are
+/// too many or a line too long. Lines are read and parsed a block ahead, on a second
+/// thread, while this one checks the block before: parsing needs nothing the checks keep.
+/// Whether it read to the end.
+fn read_first<R: BufRead + Send>(
+    lines: &mut Lines<R>,
+    batch: &mut Batch,
+    problems: &mut Problems,
+) -> std::io::Result<bool> {
+    // Two blocks, each read and parsed while the other's lines are checked; the loop is
+    // written out twice because each half parses into the block the other half checks.
+    let mut first = Block::default();
+    let mut second = Block::default();
+    let mut parsed = first.read_and_parse(lines)?;
+    loop {
+        let (done, parsed_second) =
+            check_while_reading(parsed, &mut second, lines, batch, problems);
+        if let Some(read_whole) = done {
+            return Ok(read_whole);
+        }
+        let (done, parsed_first) =
+            check_while_reading(parsed_second?, &mut first, lines, batch, problems);
+        if let Some(read_whole) = done {
+            return Ok(read_whole);
+        }
+        parsed = parsed_first?;
+    }
+}
+
+/// Checks `checked` into `batch` while a second thread reads the next lines into `next`
+/// and parses them. What the checks give ([`check_block`]), and the lines parsed.
+fn check_while_reading<'n, R: BufRead + Send>(
+    checked: ParsedBlock<'_>,
+    next: &'n mut Block,
+    lines: &mut Lines<R>,
+    batch: &mut Batch,
+    problems: &mut Problems,
+) -> (Option<bool>, std::io::Result<ParsedBlock<'n>>) {
+    let reads_on = matches!(checked.end, BlockEnd::More);
+    std::thread::scope(|scope| {
+        let ahead = scope.spawn(move || {
+            next.clear();
+            if reads_on {
+                next.read(lines)?;
+            }
+            Ok(next.parse())
+        });
+        let done = check_block(checked, batch, problems);
+        let parsed = ahead
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (done, parsed)
+    })
+}
+
+/// Lines read one after another, with their numbers, and how the reading of them ended.
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    /// Each line's number and where it lies in `bytes`.
+    lines: Vec<(usize, std::ops::Range<usize>)>,
+    end: BlockEnd,
+}
+
+#[derive(Default, Clone, Copy)]
+enum BlockEnd {
+    /// More lines follow.
+    #[default]
+    More,
+    End,
+    /// The line of this number is longer than [`MAX_LINE`].
+    TooLong(usize),
+}
+
+impl Block {
+    /// About this many bytes of lines are read at a time.
+    const BYTES: usize = 1 << 20;
+
+    /// The next lines of `lines`, in place of those held.
+    fn read<R: BufRead>(&mut self, lines: &mut Lines<R>) -> std::io::Result<()> {
+        self.clear();
+        while self.bytes.len() < Self::BYTES {
+            match lines.next()? {
+                Next::End => self.end = BlockEnd::End,
+                Next::TooLong(line) => self.end = BlockEnd::TooLong(line),
+                Next::Line(line, bytes) => {
+                    let start = self.bytes.len();
+                    self.bytes.extend_from_slice(bytes);
+                    self.lines.push((line, start..self.bytes.len()));
+                    continue;
+                }
+            }
+            break;
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.lines.clear();
+        self.end = BlockEnd::More;
+    }
+
+    fn parse(&self) -> ParsedBlock<'_> {
+        let lines = self.lines.iter().map(|(line, at)| {
+            let parsed = exchange::parse_line(&self.bytes[at.clone()]);
+            (*line, parsed)
+        });
+        ParsedBlock {
+            lines: lines.collect(),
+            end: self.end,
+        }
+    }
+
+    fn read_and_parse<R: BufRead>(
+        &mut self,
+        lines: &mut Lines<R>,
+    ) -> std::io::Result<ParsedBlock<'_>> {
+        self.read(lines)?;
+        Ok(self.parse())
+    }
+}
+
+/// A block's lines parsed, with their numbers, and how the reading of them ended.
+struct ParsedBlock<'a> {
+    lines: Vec<(usize, exchange::ParsedLine<'a>)>,
+    end: BlockEnd,
+}
+
+/// Checks a block's lines into `batch`. `Some` when the reading ends there, with whether
+/// it read to the end.
+fn check_block(
+    parsed: ParsedBlock<'_>,
+    batch: &mut Batch,
+    problems: &mut Problems,
+) -> Option<bool> {
+    for (line, parsed) in parsed.lines {
+        if problems.is_full() {
+            return Some(false);
+        }
+        exchange::check_line(parsed, line, batch, problems);
+    }
+    if problems.is_full() {
+        return Some(false);
+    }
+    match parsed.end {
+        BlockEnd::More => None,
+        BlockEnd::End => Some(true),
+        BlockEnd::TooLong(line) => {
+            problems.add(line, Problem::LineTooLong { limit: MAX_LINE });
+            Some(false)
+        }
+    }
 }
 
 /// The lines of an input, numbered from 1, read into one buffer: reading a line allocates
@@ -317,13 +459,14 @@ mod tests {
         totals.orgs == 0 && totals.members == 0
     }
 
-    /// A long file with a problem on every line, up to a line too long: each problem is
-    /// reported at its line, in order, and nothing after the line too long is read.
+    /// Lines are read and parsed a block ahead of their checks: a file of many blocks is
+    /// still checked line by line, in order across the blocks' edges, up to a line too long,
+    /// and nothing after it is read.
     #[test]
-    fn the_problems_of_a_long_file_come_in_line_order_up_to_a_line_too_long() {
-        // Lines of no known record, every other one padded to a third of a megabyte.
+    fn the_problems_of_a_file_of_many_blocks_come_in_line_order() {
+        // Lines of no known record, every other one padded to a third of a block.
         let wrong = r#"{"type":"nonsense"}"#;
-        let padded = format!("{wrong}{}", " ".repeat(350_000));
+        let padded = format!("{wrong}{}", " ".repeat(Block::BYTES / 3));
         let mut text = String::from(BRANCH);
         for line in 4..=20 {
             text.push_str(if line % 2 == 0 { &padded } else { wrong });

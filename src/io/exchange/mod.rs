@@ -35,43 +35,74 @@ use crate::io::problem::{Problem, Problems};
 
 /// Reads one line (without its line break) into `batch`, reporting its problems at `line`.
 pub fn read_line(bytes: &[u8], line: usize, batch: &mut Batch, problems: &mut Problems) {
+    check_line(parse_line(bytes), line, batch, problems);
+}
+
+/// A line parsed, not yet checked: its record, or what is wrong with it. Parsing needs
+/// nothing but the line, so a reader may parse the next lines while these are checked. A
+/// meeting, the largest record by far, is boxed so that a block of short lines stays small.
+pub enum ParsedLine<'a> {
+    Blank,
+    Org(org::OrgLine<'a>),
+    Member(member::MemberLine<'a>),
+    Status(member::StatusLine<'a>),
+    Role(span::RoleLine<'a>),
+    Oversight(span::OversightLine<'a>),
+    Meeting(Box<meeting::MeetingLine<'a>>),
+    Document(document::DocumentLine<'a>),
+    Classification(classification::ClassificationLine<'a>),
+    Wrong(Problem),
+}
+
+/// One line (without its line break) as JSON: the record its `type` names.
+pub fn parse_line(bytes: &[u8]) -> ParsedLine<'_> {
     let bytes = bytes.trim_ascii();
     if bytes.is_empty() {
-        return;
+        return ParsedLine::Blank;
     }
     if bytes[0] != b'{' {
-        let problem = match serde_json::from_slice::<IgnoredAny>(bytes) {
+        return ParsedLine::Wrong(match serde_json::from_slice::<IgnoredAny>(bytes) {
             Ok(_) => Problem::NotAnObject,
             Err(e) => json::json_problem(&e, bytes),
-        };
-        problems.add(line, problem);
-        return;
+        });
     }
     let kind = match json::record_type(bytes) {
         Ok(Some(kind)) => kind,
-        Ok(None) => return problems.add(line, Problem::MissingType),
-        Err(e) => return problems.add(line, json::json_problem(&e, bytes)),
+        Ok(None) => return ParsedLine::Wrong(Problem::MissingType),
+        Err(e) => return ParsedLine::Wrong(json::json_problem(&e, bytes)),
     };
-    let mut fields = Fields::new(problems, line, DateForms::Iso);
-    let f = &mut fields;
-    let outcome = match &*kind {
-        "org" => parse(bytes).map(|r: org::OrgLine| r.check(line, f, batch)),
-        "member" => parse(bytes).map(|r: member::MemberLine| r.check(line, f, batch)),
-        "member_status" => parse(bytes).map(|r: member::StatusLine| r.check(line, f, batch)),
-        "role" => parse(bytes).map(|r: span::RoleLine| r.check(line, f, batch)),
-        "oversight" => parse(bytes).map(|r: span::OversightLine| r.check(line, f, batch)),
-        "meeting" => parse(bytes).map(|r: meeting::MeetingLine| r.check(line, f, batch)),
-        "document" => parse(bytes).map(|r: document::DocumentLine| r.check(line, f, batch)),
-        "classification" => {
-            parse(bytes).map(|r: classification::ClassificationLine| r.check(line, f, batch))
-        }
+    let parsed = match &*kind {
+        "org" => parse(bytes).map(ParsedLine::Org),
+        "member" => parse(bytes).map(ParsedLine::Member),
+        "member_status" => parse(bytes).map(ParsedLine::Status),
+        "role" => parse(bytes).map(ParsedLine::Role),
+        "oversight" => parse(bytes).map(ParsedLine::Oversight),
+        "meeting" => parse(bytes).map(|r| ParsedLine::Meeting(Box::new(r))),
+        "document" => parse(bytes).map(ParsedLine::Document),
+        "classification" => parse(bytes).map(ParsedLine::Classification),
         other => {
             let found = other.to_string();
-            return f.report(Problem::UnknownType { found });
+            return ParsedLine::Wrong(Problem::UnknownType { found });
         }
     };
-    if let Err(e) = outcome {
-        f.report(json::json_problem(&e, bytes));
+    parsed.unwrap_or_else(|e| ParsedLine::Wrong(json::json_problem(&e, bytes)))
+}
+
+/// Checks a parsed line into `batch`, reporting its problems at `line`.
+pub fn check_line(parsed: ParsedLine<'_>, line: usize, batch: &mut Batch, problems: &mut Problems) {
+    let mut fields = Fields::new(problems, line, DateForms::Iso);
+    let f = &mut fields;
+    match parsed {
+        ParsedLine::Blank => {}
+        ParsedLine::Org(r) => r.check(line, f, batch),
+        ParsedLine::Member(r) => r.check(line, f, batch),
+        ParsedLine::Status(r) => r.check(line, f, batch),
+        ParsedLine::Role(r) => r.check(line, f, batch),
+        ParsedLine::Oversight(r) => r.check(line, f, batch),
+        ParsedLine::Meeting(r) => r.check(line, f, batch),
+        ParsedLine::Document(r) => r.check(line, f, batch),
+        ParsedLine::Classification(r) => r.check(line, f, batch),
+        ParsedLine::Wrong(problem) => f.report(problem),
     }
 }
 
