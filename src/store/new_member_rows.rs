@@ -1,8 +1,8 @@
 //! The index rows of many new members, built apart from the writing thread and handed to it
 //! in key order (see `Writer::put_new_members`).
 //!
-//! Names repeat: a national file of 5.6 million members holds about one distinct full name
-//! for every ten members. So each distinct name is collated, folded and cut into its word
+//! Names repeat: the 563,204 members of the benchmarks' national file at scale 0.1 share
+//! 56,694 full names. So each distinct name is collated, folded and cut into its word
 //! starts once, and each member then only adds its id to what its name gave. What is sorted
 //! is the distinct names and suffixes, and integers, not a string per member and row.
 
