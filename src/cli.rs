@@ -807,7 +807,6 @@ fn store_message(e: StoreError, lang: Lang) -> String {
     e.message(lang)
 }
 
-/// Prints what an import error says, one problem a line, and returns the one-line verdict.
 /// An import writes the store's pages from two threads and reads and parses on others.
 /// glibc gives each thread an arena of its own (up to eight per core), and a page buffer
 /// one thread allocates and another frees stays in the first one's arena; and once a large
@@ -825,6 +824,7 @@ fn bound_allocator_memory() {
     }
 }
 
+/// Prints what an import error says, one problem a line, and returns the one-line verdict.
 fn import_failure(e: ImportError, lang: Lang) -> String {
     match e {
         ImportError::Lines(mut lines) => {

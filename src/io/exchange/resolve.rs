@@ -1416,7 +1416,7 @@ fn sort_prefix(text: &str) -> u64 {
     u64::from_be_bytes(prefix)
 }
 
-/// Members are written in bulk this many at a time: index rows are sorted per bulk, and
+/// Members are written in bulks of at most this many: index rows are sorted per bulk, and
 /// memory stays bounded for a national file (a bulk's records and rows are some 100 MB).
 const MEMBERS_PER_BULK_WRITE: usize = 1 << 18;
 
