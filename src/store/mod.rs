@@ -23,7 +23,7 @@ mod meetings;
 mod members;
 mod migrate;
 mod minutes;
-mod new_member_rows;
+mod new_rows;
 mod orgs;
 mod places;
 mod prep;

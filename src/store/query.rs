@@ -12,7 +12,7 @@ use super::StoreError;
 use super::access::{Access, ScopeCache, require};
 use super::codec::{decode, encode};
 use super::folded_ids::{self, FoldedIds};
-use super::new_member_rows::{FoldedGroups, RosterRows};
+use super::new_rows::{FoldedGroups, OrgRows, RosterRows};
 use super::tables::*;
 use crate::domain::date::day_number;
 use crate::domain::edit::{check_meeting_record, check_member_record, check_org_record};
@@ -993,6 +993,62 @@ impl Writer<'_> {
     /// Inserts or replaces an organisation and keeps its indexes true: a rename re-sorts it
     /// among its siblings, a move re-files it under its new parent.
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
+        let old = self.put_org_record(org)?;
+        if let Some(old) = &old {
+            let old_key = collation_key(&old.name);
+            self.org_children.remove((
+                old.parent.map_or(0, |p| p.0),
+                old_key.as_slice(),
+                old.id.0,
+            ))?;
+            for suffix in folded_suffixes(&fold(&old.name)) {
+                self.org_by_folded.remove((suffix, old.id.0))?;
+            }
+        }
+        for suffix in folded_suffixes(&fold(&org.name)) {
+            self.org_by_folded.insert((suffix, org.id.0), ())?;
+        }
+        let key = collation_key(&org.name);
+        self.org_children.insert(
+            (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
+            (),
+        )?;
+        self.rollups_org_changed(old.as_ref(), org)
+    }
+
+    /// Inserts many organisations new to the store (fresh ids), each after its parent,
+    /// checked and counted as `put_org` does. Their search and sibling-order rows, which
+    /// land all over their tables, are built on another thread meanwhile and inserted
+    /// after, in key order.
+    pub fn put_new_orgs(&mut self, orgs: &[OrgUnit]) -> Result<(), StoreError> {
+        let (written, rows) = std::thread::scope(|scope| {
+            let rows = scope.spawn(|| OrgRows::of(orgs));
+            let written = orgs.iter().try_for_each(|org| self.put_new_org_record(org));
+            (written, rows.join().expect("index rows never panic"))
+        });
+        written?;
+        for row in rows.folded() {
+            self.org_by_folded.insert(row, ())?;
+        }
+        for row in rows.children() {
+            self.org_children.insert(row, ())?;
+        }
+        Ok(())
+    }
+
+    fn put_new_org_record(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
+        if self.put_org_record(org)?.is_some() {
+            return Err(StoreError::Corrupt(format!(
+                "organisation id {} is already in use",
+                org.id.0
+            )));
+        }
+        self.rollups_org_changed(None, org)
+    }
+
+    /// An organisation's record, code and counts, checked as `put_org` writes them, but not
+    /// its search and sibling-order rows; the record it replaced.
+    fn put_org_record(&mut self, org: &OrgUnit) -> Result<Option<OrgUnit>, StoreError> {
         self.refuse_unless(self.access.role.writes_records())?;
         check_org_record(org, self.org_any(org.id)?.as_ref())?;
         self.require_writable_org(org.id, org.parent)?;
@@ -1012,26 +1068,9 @@ impl Writer<'_> {
         self.retotal_org(old.as_ref(), org)?;
         if let Some(old) = &old {
             self.org_by_code.remove(old.code.as_str())?;
-            let old_key = collation_key(&old.name);
-            self.org_children.remove((
-                old.parent.map_or(0, |p| p.0),
-                old_key.as_slice(),
-                old.id.0,
-            ))?;
-            for suffix in folded_suffixes(&fold(&old.name)) {
-                self.org_by_folded.remove((suffix, old.id.0))?;
-            }
         }
         self.org_by_code.insert(org.code.as_str(), org.id.0)?;
-        for suffix in folded_suffixes(&fold(&org.name)) {
-            self.org_by_folded.insert((suffix, org.id.0), ())?;
-        }
-        let key = collation_key(&org.name);
-        self.org_children.insert(
-            (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
-            (),
-        )?;
-        self.rollups_org_changed(old.as_ref(), org)
+        Ok(old)
     }
 
     /// Keeps the totals true when an org is added or changed: a move carries the whole
@@ -1372,6 +1411,7 @@ impl Writer<'_> {
 mod tests {
     use super::*;
     use crate::domain::OrgKind;
+    use crate::store::Store;
     use crate::store::check;
     use crate::store::testkit::{member, org, sample};
 
@@ -1534,6 +1574,84 @@ mod tests {
                 if card == "48123456" && holder == "Phạm Ngọc Đường"
         ));
         assert_eq!(store.read().unwrap().totals().unwrap().members, 1);
+    }
+
+    /// New organisations written in bulk are listed, found and counted as when written one
+    /// by one: their index rows, built apart and inserted sorted, are the same rows.
+    #[test]
+    fn organisations_written_in_bulk_read_as_written_one_by_one() {
+        let named = |id, code, name: &str, kind, parent| OrgUnit {
+            name: name.to_string(),
+            ..org(id, code, kind, parent)
+        };
+        let orgs = [
+            named(
+                1,
+                "P",
+                "Tỉnh ủy Quảng Ninh",
+                OrgKind::ProvincialCommittee,
+                None,
+            ),
+            named(
+                2,
+                "P.B",
+                "Đảng ủy xã Bình Dương",
+                OrgKind::GrassrootsCommittee,
+                Some(1),
+            ),
+            named(
+                3,
+                "P.A",
+                "Đảng ủy phường Đông Triều",
+                OrgKind::GrassrootsCommittee,
+                Some(1),
+            ),
+            named(4, "P.A.1", "Chi bộ Ánh Dương", OrgKind::Branch, Some(3)),
+            named(5, "P.A.2", "Chi bộ Anh Dũng", OrgKind::Branch, Some(3)),
+            named(6, "P.A.3", "Chi bộ Đồng Tâm", OrgKind::Branch, Some(3)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let one_by_one = Store::open(&dir.path().join("a.redb")).unwrap();
+        let in_bulk = Store::open(&dir.path().join("b.redb")).unwrap();
+        // The ids 1 to 6, handed out as an import hands them out.
+        let ids = |w: &mut Writer<'_>| orgs.iter().try_for_each(|_| w.new_org_id().map(drop));
+        one_by_one
+            .write(|w| {
+                ids(w)?;
+                orgs.iter().try_for_each(|o| w.put_org(o))
+            })
+            .unwrap();
+        in_bulk
+            .write(|w| {
+                ids(w)?;
+                w.put_new_orgs(&orgs)
+            })
+            .unwrap();
+        let seen = |store: &Store| {
+            let r = store.read().unwrap();
+            let ids = |orgs: Vec<OrgUnit>| orgs.iter().map(|o| o.id.0).collect::<Vec<_>>();
+            let mut seen = vec![ids(r.children(None, 0, 10).unwrap())];
+            for parent in [1, 3] {
+                seen.push(ids(r.children(Some(OrgId(parent)), 0, 10).unwrap()));
+            }
+            for query in ["dong", "anh", "chi bo", "dang uy", "duong"] {
+                seen.push(ids(r.search_orgs(query, 10).unwrap()));
+            }
+            assert_eq!(check::run(&r).unwrap(), Vec::<String>::new());
+            seen
+        };
+        let seen_in_bulk = seen(&in_bulk);
+        assert_eq!(seen_in_bulk, seen(&one_by_one));
+        assert_eq!(seen_in_bulk[2], [5, 4, 6], "Anh Dũng, Ánh Dương, Đồng Tâm");
+        // An id already in use is refused, and nothing of the bulk is written.
+        let again = in_bulk.write(|w| {
+            w.put_new_orgs(&[
+                named(7, "Q", "Tỉnh ủy Mới", OrgKind::ProvincialCommittee, None),
+                orgs[0].clone(),
+            ])
+        });
+        assert!(matches!(again, Err(StoreError::Corrupt(_))), "{again:?}");
+        assert!(in_bulk.read().unwrap().org_id("Q").unwrap().is_none());
     }
 
     #[test]

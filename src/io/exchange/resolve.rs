@@ -1278,13 +1278,14 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
         key(a).cmp(&key(b))
     });
     ids.orgs = vec![OrgId(0); batch.orgs.len()];
+    let mut orgs = Vec::with_capacity(order.len());
     for i in order {
         let id = w.new_org_id()?;
         ids.orgs[i] = id;
         let parent = batch.orgs[i].parent.map(|p| ids.org(p));
         let code = batch.code_text(batch.orgs[i].code).to_string();
         let record = &mut batch.orgs[i];
-        w.put_org(&OrgUnit {
+        orgs.push(OrgUnit {
             id,
             code,
             name: std::mem::take(&mut record.name),
@@ -1297,9 +1298,9 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
             founded: record.founded,
             dissolved: record.dissolved,
             rule_changes: std::mem::take(&mut record.rule_changes),
-        })?;
+        });
     }
-    Ok(())
+    w.put_new_orgs(&orgs)
 }
 
 /// How many of the file's orgs sit above each of them (the chain ends at a root or at an

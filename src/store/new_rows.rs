@@ -1,5 +1,6 @@
-//! The index rows of many new members, built apart from the writing thread and handed to it
-//! in key order (see `Writer::put_new_members`).
+//! The index rows of many new members or organisations, built apart from the writing thread
+//! and handed to it in key order (see `Writer::put_new_members` and `put_new_orgs`): rows
+//! inserted in key order go into redb about three times faster than rows in any order.
 //!
 //! Names repeat: the 563,204 members of the benchmarks' national file at scale 0.1 share
 //! 56,694 full names. So each distinct name is collated, folded and cut into its word
@@ -8,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use crate::domain::Member;
-use crate::domain::text::{fold, folded_suffixes, person_key};
+use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
+use crate::domain::{Member, OrgUnit};
 
 /// Each member's name as an index into the distinct names, in the order they first come.
 fn distinct_names(members: &[Member]) -> (Vec<&str>, Vec<u32>) {
@@ -138,6 +139,58 @@ impl FoldedGroups {
                 ids.as_slice(),
             )
         })
+    }
+}
+
+/// The `org_by_folded` and `org_children` rows of new organisations, sorted.
+pub(super) struct OrgRows {
+    /// Each organisation's id and folded name.
+    folded: Vec<(u64, String)>,
+    /// (index into `folded`, byte offset where the suffix starts), by suffix, then id.
+    suffixes: Vec<(u32, u32)>,
+    /// (parent or 0 for a root, collation key of the name, id), sorted.
+    children: Vec<(u64, Vec<u8>, u64)>,
+}
+
+impl OrgRows {
+    pub(super) fn of(orgs: &[OrgUnit]) -> Self {
+        let folded: Vec<(u64, String)> = orgs.iter().map(|o| (o.id.0, fold(&o.name))).collect();
+        let mut suffixes = Vec::with_capacity(orgs.len() * 4);
+        for (at, (_, name)) in folded.iter().enumerate() {
+            for suffix in folded_suffixes(name) {
+                suffixes.push((index_u32(at), index_u32(name.len() - suffix.len())));
+            }
+        }
+        let row = |&(at, start): &(u32, u32)| {
+            let (id, name) = &folded[at as usize];
+            (&name[start as usize..], *id)
+        };
+        suffixes.sort_unstable_by(|a, b| row(a).cmp(&row(b)));
+        let mut children: Vec<(u64, Vec<u8>, u64)> = orgs
+            .iter()
+            .map(|o| (o.parent.map_or(0, |p| p.0), collation_key(&o.name), o.id.0))
+            .collect();
+        children.sort_unstable();
+        OrgRows {
+            folded,
+            suffixes,
+            children,
+        }
+    }
+
+    /// (suffix, id), in key order.
+    pub(super) fn folded(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.suffixes.iter().map(|&(at, start)| {
+            let (id, name) = &self.folded[at as usize];
+            (&name[start as usize..], *id)
+        })
+    }
+
+    /// (parent, collation key, id), in key order.
+    pub(super) fn children(&self) -> impl Iterator<Item = (u64, &[u8], u64)> {
+        self.children
+            .iter()
+            .map(|(parent, key, id)| (*parent, key.as_slice(), *id))
     }
 }
 
