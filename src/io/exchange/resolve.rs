@@ -1278,8 +1278,26 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
         key(a).cmp(&key(b))
     });
     ids.orgs = vec![OrgId(0); batch.orgs.len()];
-    let mut orgs = Vec::with_capacity(order.len());
-    for i in order {
+    for bulk in order.chunks(ORGS_PER_BULK_WRITE) {
+        let orgs = new_orgs(w, batch, ids, bulk)?;
+        w.put_new_orgs(&orgs)?;
+    }
+    Ok(())
+}
+
+/// Organisations are written in bulks of at most this many: their index rows are sorted
+/// per bulk, and a national file's 300,000 are not all held at once.
+const ORGS_PER_BULK_WRITE: usize = 1 << 14;
+
+/// The store's organisations for the file's `bulk`, each numbered as it comes.
+fn new_orgs(
+    w: &mut Writer<'_>,
+    batch: &mut Batch,
+    ids: &mut Ids<'_>,
+    bulk: &[usize],
+) -> Result<Vec<OrgUnit>, StoreError> {
+    let mut orgs = Vec::with_capacity(bulk.len());
+    for &i in bulk {
         let id = w.new_org_id()?;
         ids.orgs[i] = id;
         let parent = batch.orgs[i].parent.map(|p| ids.org(p));
@@ -1300,7 +1318,7 @@ fn write_orgs(w: &mut Writer<'_>, batch: &mut Batch, ids: &mut Ids<'_>) -> Resul
             rule_changes: std::mem::take(&mut record.rule_changes),
         });
     }
-    w.put_new_orgs(&orgs)
+    Ok(orgs)
 }
 
 /// How many of the file's orgs sit above each of them (the chain ends at a root or at an
