@@ -6,6 +6,8 @@
 //! 56,694 full names. So each distinct name is collated, folded and cut into its word
 //! starts once, and each member then only adds its id to what its name gave. What is sorted
 //! is the distinct names and suffixes, and integers, not a string per member and row.
+//! Organisations are some twenty times fewer than members: their rows are sorted as they
+//! are.
 
 use std::collections::HashMap;
 
