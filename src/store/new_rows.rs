@@ -6,28 +6,27 @@
 //! 56,694 full names. So each distinct name is collated, folded and cut into its word
 //! starts once, and each member then only adds its id to what its name gave. What is sorted
 //! is the distinct names and suffixes, and integers, not a string per member and row.
-//! Organisations are some twenty times fewer than members: their rows are sorted as they
-//! are.
+//! Organisations' folded names are grouped the same way; their sibling-order rows, one per
+//! organisation and some twenty times fewer than members', are sorted as they are.
 
 use std::collections::HashMap;
 
 use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
 use crate::domain::{Member, OrgUnit};
 
-/// Each member's name as an index into the distinct names, in the order they first come.
-fn distinct_names(members: &[Member]) -> (Vec<&str>, Vec<u32>) {
+/// The distinct names, in the order they first come, and each name's index among them.
+fn distinct_names<'a>(all: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, Vec<u32>) {
     let mut index: HashMap<&str, u32> = HashMap::new();
     let mut names = Vec::new();
-    let of_member = members
-        .iter()
-        .map(|member| {
-            *index.entry(member.name.as_str()).or_insert_with(|| {
-                names.push(member.name.as_str());
+    let of_each = all
+        .map(|name| {
+            *index.entry(name).or_insert_with(|| {
+                names.push(name);
                 index_u32(names.len() - 1)
             })
         })
         .collect();
-    (names, of_member)
+    (names, of_each)
 }
 
 fn index_u32(at: usize) -> u32 {
@@ -46,7 +45,7 @@ pub(super) struct RosterRows {
 
 impl RosterRows {
     pub(super) fn of(members: &[Member]) -> Self {
-        let (names, name_of_member) = distinct_names(members);
+        let (names, name_of_member) = distinct_names(members.iter().map(|m| m.name.as_str()));
         let mut keyed: Vec<(Vec<u8>, u32)> = names
             .iter()
             .enumerate()
@@ -82,8 +81,8 @@ impl RosterRows {
     }
 }
 
-/// The `member_by_folded` rows of new members: each word-start suffix of their folded
-/// names once, in order, with the ids of the members whose name has it, ascending.
+/// The folded-name rows of new members or organisations: each word-start suffix of their
+/// folded names once, in order, with the ids of those whose name has it, ascending.
 pub(super) struct FoldedGroups {
     /// The distinct folded names.
     folded: Vec<String>,
@@ -92,8 +91,10 @@ pub(super) struct FoldedGroups {
 }
 
 impl FoldedGroups {
-    pub(super) fn of(members: &[Member]) -> Self {
-        let (names, name_of_member) = distinct_names(members);
+    /// The rows of these (id, name) pairs.
+    pub(super) fn of<'a>(named: impl IntoIterator<Item = (u64, &'a str)>) -> Self {
+        let named: Vec<(u64, &str)> = named.into_iter().collect();
+        let (names, name_of_each) = distinct_names(named.iter().map(|&(_, name)| name));
         // Different names may fold alike ("Lê" and "Le"): those share their suffixes' groups.
         let folded: Vec<String> = names.iter().map(|name| fold(name)).collect();
         let mut group_of: HashMap<&str, u32> = HashMap::new();
@@ -114,14 +115,14 @@ impl FoldedGroups {
                     .collect()
             })
             .collect();
-        for (member, &name) in members.iter().zip(&name_of_member) {
+        for (&(id, _), &name) in named.iter().zip(&name_of_each) {
             for &group in &groups_of_name[name as usize] {
-                groups[group as usize].2.push(member.id.0);
+                groups[group as usize].2.push(id);
             }
         }
         drop(group_of);
         for (_, _, ids) in &mut groups {
-            // Members usually come in id order; a group then needs no sort.
+            // Records usually come in id order; a group then needs no sort.
             if !ids.is_sorted() {
                 ids.sort_unstable();
             }
@@ -146,46 +147,27 @@ impl FoldedGroups {
 
 /// The `org_by_folded` and `org_children` rows of new organisations, sorted.
 pub(super) struct OrgRows {
-    /// Each organisation's id and folded name.
-    folded: Vec<(u64, String)>,
-    /// (index into `folded`, byte offset where the suffix starts), by suffix, then id.
-    suffixes: Vec<(u32, u32)>,
+    folded: FoldedGroups,
     /// (parent or 0 for a root, collation key of the name, id), sorted.
     children: Vec<(u64, Vec<u8>, u64)>,
 }
 
 impl OrgRows {
     pub(super) fn of(orgs: &[OrgUnit]) -> Self {
-        let folded: Vec<(u64, String)> = orgs.iter().map(|o| (o.id.0, fold(&o.name))).collect();
-        let mut suffixes = Vec::with_capacity(orgs.len() * 4);
-        for (at, (_, name)) in folded.iter().enumerate() {
-            for suffix in folded_suffixes(name) {
-                suffixes.push((index_u32(at), index_u32(name.len() - suffix.len())));
-            }
-        }
-        let row = |&(at, start): &(u32, u32)| {
-            let (id, name) = &folded[at as usize];
-            (&name[start as usize..], *id)
-        };
-        suffixes.sort_unstable_by(|a, b| row(a).cmp(&row(b)));
+        let folded = FoldedGroups::of(orgs.iter().map(|o| (o.id.0, o.name.as_str())));
         let mut children: Vec<(u64, Vec<u8>, u64)> = orgs
             .iter()
             .map(|o| (o.parent.map_or(0, |p| p.0), collation_key(&o.name), o.id.0))
             .collect();
         children.sort_unstable();
-        OrgRows {
-            folded,
-            suffixes,
-            children,
-        }
+        OrgRows { folded, children }
     }
 
     /// (suffix, id), in key order.
     pub(super) fn folded(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.suffixes.iter().map(|&(at, start)| {
-            let (id, name) = &self.folded[at as usize];
-            (&name[start as usize..], *id)
-        })
+        self.folded
+            .iter()
+            .flat_map(|(suffix, ids)| ids.iter().map(move |&id| (suffix, id)))
     }
 
     /// (parent, collation key, id), in key order.
@@ -246,7 +228,7 @@ mod tests {
             .map(|(org, key, id)| (org, key.to_vec(), id))
             .collect();
         assert_eq!(grouped, roster);
-        let groups = FoldedGroups::of(&members);
+        let groups = FoldedGroups::of(members.iter().map(|m| (m.id.0, m.name.as_str())));
         let pairs: Vec<(String, u64)> = groups
             .iter()
             .flat_map(|(suffix, ids)| ids.iter().map(move |&id| (suffix.to_string(), id)))

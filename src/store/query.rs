@@ -1244,7 +1244,8 @@ impl Writer<'_> {
             });
         }
         let (records, indexes, counts) = std::thread::scope(|scope| {
-            let folded = scope.spawn(|| FoldedGroups::of(members));
+            let folded =
+                scope.spawn(|| FoldedGroups::of(members.iter().map(|m| (m.id.0, m.name.as_str()))));
             let counts = scope.spawn(|| totals_by_anchor(members));
             // Tables of one write transaction may be written from two threads: the
             // roster and search rows go in there while the records go in here.
