@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::num::NonZeroU32;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -178,42 +179,33 @@ impl MemberRec {
 /// What the checks across records need of a member before its second reading (see
 /// [`MeetingStub`]): where the member sits and sat, and since when the member existed. The
 /// name, phone and residence, most of a member's bytes, are read again when it is written.
+/// A national file holds millions of stubs until its meetings are written, so each is kept
+/// to 32 bytes: the cell is held as its number plus one, and the few members' branches sat
+/// in before lie in the batch ([`Batch::former_orgs_of`]).
 pub struct MemberStub {
     pub line: usize,
     pub card: CardRef,
     pub org: CodeRef,
-    pub cell: Option<CodeRef>,
+    cell: Option<NonZeroU32>,
     pub born: Option<NaiveDate>,
     pub admitted: Option<NaiveDate>,
-    former_orgs: Option<Box<[(CodeRef, NaiveDate)]>>,
+    /// The index in `Batch::former_orgs` of the branches sat in before, plus one.
+    former_orgs: Option<NonZeroU32>,
 }
 
 impl MemberStub {
-    pub fn of(record: &MemberRec) -> MemberStub {
-        let former = record.former_orgs();
-        MemberStub {
-            line: record.line,
-            card: record.card,
-            org: record.org,
-            cell: record.cell,
-            born: record.born,
-            admitted: record.admitted,
-            former_orgs: (!former.is_empty()).then(|| former.into()),
-        }
+    pub fn cell(&self) -> Option<CodeRef> {
+        self.cell.map(|c| CodeRef(c.get() - 1))
     }
+}
 
-    /// The branches sat in before `org`, each until the day the member left it.
-    pub fn former_orgs(&self) -> &[(CodeRef, NaiveDate)] {
-        self.former_orgs.as_deref().unwrap_or_default()
-    }
-
-    /// Whether `record` is the member this stub was taken from.
-    pub fn names(&self, record: &MemberRec) -> bool {
-        (self.line, self.card, self.org, self.cell)
-            == (record.line, record.card, record.org, record.cell)
-            && (self.born, self.admitted) == (record.born, record.admitted)
-            && self.former_orgs() == record.former_orgs()
-    }
+/// `n + 1`, which is never zero. Codes and the lists of branches sat in before number fewer
+/// than 4 billion, as the interners' texts do.
+fn plus_one(n: usize) -> NonZeroU32 {
+    u32::try_from(n + 1)
+        .ok()
+        .and_then(NonZeroU32::new)
+        .expect("fewer than 4 billion codes")
 }
 
 pub struct StatusRec {
@@ -378,6 +370,9 @@ pub struct Batch {
     /// [`Batch::keeping_members`].
     pub whole_members: Vec<MemberRec>,
     keep_members: bool,
+    /// The branches sat in before, for the few stubs that name them (by
+    /// `MemberStub::former_orgs`).
+    former_orgs: Vec<Box<[(CodeRef, NaiveDate)]>>,
     /// On the second reading, the member record just read.
     pub reread_member: Option<MemberRec>,
     pub statuses: Vec<StatusRec>,
@@ -435,7 +430,8 @@ impl Batch {
             self.reread_member = Some(record);
             return;
         }
-        self.members.push(MemberStub::of(&record));
+        let stub = self.stub_of(&record);
+        self.members.push(stub);
         if self.keep_members {
             self.whole_members.push(record);
         }
@@ -451,6 +447,39 @@ impl Batch {
         }
     }
 
+    fn stub_of(&mut self, record: &MemberRec) -> MemberStub {
+        let former = record.former_orgs();
+        let former_orgs = (!former.is_empty()).then(|| {
+            self.former_orgs.push(former.into());
+            plus_one(self.former_orgs.len() - 1)
+        });
+        MemberStub {
+            line: record.line,
+            card: record.card,
+            org: record.org,
+            cell: record.cell.map(|c| plus_one(c.0 as usize)),
+            born: record.born,
+            admitted: record.admitted,
+            former_orgs,
+        }
+    }
+
+    /// The branches the member of `stub` sat in before its `org`, each until the day the
+    /// member left it.
+    pub fn former_orgs_of(&self, stub: &MemberStub) -> &[(CodeRef, NaiveDate)] {
+        stub.former_orgs
+            .map_or(&[], |n| &self.former_orgs[n.get() as usize - 1])
+    }
+
+    /// Whether `record` is the member the file's `i`th stub was taken from.
+    pub fn is_member_of_stub(&self, i: usize, record: &MemberRec) -> bool {
+        let stub = &self.members[i];
+        (stub.line, stub.card, stub.org, stub.cell())
+            == (record.line, record.card, record.org, record.cell)
+            && (stub.born, stub.admitted) == (record.born, record.admitted)
+            && self.former_orgs_of(stub) == record.former_orgs()
+    }
+
     pub fn code_text(&self, code: CodeRef) -> &str {
         self.codes.text(code.0)
     }
@@ -463,6 +492,50 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_stub_stays_small_and_gives_back_what_it_was_made_of() {
+        assert!(std::mem::size_of::<MemberStub>() <= 32);
+        let day = |d: &str| crate::domain::date::parse_iso(d).ok();
+        let mut batch = Batch::default();
+        let (org, cell, before) = (batch.code("B1"), batch.code("B1.T1"), batch.code("B0"));
+        let mut moved = MemberRec {
+            line: 3,
+            card: batch.card("0001"),
+            name: "Lê Văn An".into(),
+            sex: None,
+            born: day("1980-01-02"),
+            admitted: day("2005-03-04"),
+            full_member: None,
+            org,
+            cell: Some(cell),
+            more: None,
+        };
+        moved.more.get_or_insert_with(Box::default).former_orgs =
+            vec![(before, day("2020-01-01").unwrap())];
+        batch.add_member(moved);
+        let stayed = MemberRec {
+            line: 4,
+            card: batch.card("0002"),
+            name: "Trần Thị Bình".into(),
+            sex: None,
+            born: None,
+            admitted: None,
+            full_member: None,
+            org,
+            cell: None,
+            more: None,
+        };
+        batch.add_member(stayed);
+        let (first, second) = (&batch.members[0], &batch.members[1]);
+        assert_eq!(first.cell(), Some(cell));
+        assert_eq!(
+            batch.former_orgs_of(first),
+            &[(before, day("2020-01-01").unwrap())]
+        );
+        assert_eq!(second.cell(), None);
+        assert!(batch.former_orgs_of(second).is_empty());
+    }
 
     #[test]
     fn interning_gives_one_number_per_distinct_text() {

@@ -227,7 +227,7 @@ fn member_again(
     refs: &Refs,
 ) -> Result<Option<MemberRec>, ImportError> {
     let record = again.member(batch.members[i].line, batch)?;
-    Ok(record.filter(|r| same_names(batch, refs) && batch.members[i].names(r)))
+    Ok(record.filter(|r| same_names(batch, refs) && batch.is_member_of_stub(i, r)))
 }
 
 /// The meeting of `stub` read again, if it is the same meeting.
@@ -574,8 +574,9 @@ impl Check<'_, '_> {
         match at {
             MemberAt::File(i) => {
                 let record = &self.batch.members[i];
-                let code = record
-                    .former_orgs()
+                let code = self
+                    .batch
+                    .former_orgs_of(record)
                     .iter()
                     .find(|(_, until)| day < *until)
                     .map_or(record.org, |(code, _)| *code);
@@ -746,7 +747,7 @@ impl Check<'_, '_> {
     /// sat in before exist and are branches.
     fn members(&mut self) {
         for member in &self.batch.members {
-            for (code, _) in member.former_orgs() {
+            for (code, _) in self.batch.former_orgs_of(member) {
                 let Some(at) = self.org_ref(member.line, "former_orgs.org", *code) else {
                     continue;
                 };
@@ -771,7 +772,7 @@ impl Check<'_, '_> {
                 };
                 self.problems.add(member.line, problem);
             }
-            let Some(cell) = member.cell else { continue };
+            let Some(cell) = member.cell() else { continue };
             let Some(cell_at) = self.org_ref(member.line, "cell", cell) else {
                 continue;
             };
