@@ -298,6 +298,61 @@ enum MemberAt {
     },
 }
 
+/// What each of the file's cards names, in eight bytes a card where a [`MemberAt`] takes 24:
+/// a national file names millions of cards, held until its meetings are written.
+struct MemberAts {
+    /// By card: [`MemberAts::UNKNOWN`], [`MemberAts::BROKEN`], or a number shifted left by
+    /// two with [`MemberAts::FILE`] or [`MemberAts::DB`] in the two bits freed.
+    packed: Vec<u64>,
+    /// The database's members the file names, by the number packed with `DB`.
+    stored: Vec<(MemberId, OrgId)>,
+}
+
+impl MemberAts {
+    const UNKNOWN: u64 = 0;
+    const BROKEN: u64 = 1;
+    const FILE: u64 = 2;
+    const DB: u64 = 3;
+
+    fn unknown(cards: usize) -> MemberAts {
+        MemberAts {
+            packed: vec![Self::UNKNOWN; cards],
+            stored: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    fn get(&self, card: usize) -> MemberAt {
+        let packed = self.packed[card];
+        let n = (packed >> 2) as usize;
+        match packed & 3 {
+            Self::UNKNOWN => MemberAt::Unknown,
+            Self::BROKEN => MemberAt::Broken,
+            Self::FILE => MemberAt::File(n),
+            _ => {
+                let (id, org) = self.stored[n];
+                MemberAt::Db { id, org }
+            }
+        }
+    }
+
+    fn set(&mut self, card: usize, at: MemberAt) {
+        let (n, kind) = match at {
+            MemberAt::Unknown => (0, Self::UNKNOWN),
+            MemberAt::Broken => (0, Self::BROKEN),
+            MemberAt::File(i) => (i, Self::FILE),
+            MemberAt::Db { id, org } => {
+                self.stored.push((id, org));
+                (self.stored.len() - 1, Self::DB)
+            }
+        };
+        self.packed[card] = ((n as u64) << 2) | kind;
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum MemberKey {
     File(usize),
@@ -318,7 +373,7 @@ type FormerOrgs = HashMap<MemberId, Vec<FormerOrg>>;
 /// Every code and card of the file, resolved once, and the meeting of every document.
 struct Refs {
     orgs: Vec<OrgAt>,
-    members: Vec<MemberAt>,
+    members: MemberAts,
     /// The former branches of the database's members the file names, when they have any.
     db_former: FormerOrgs,
     /// The database's members the file names whose stored history has an exemption.
@@ -424,7 +479,7 @@ fn resolve_codes(
 /// Where each card of the file is, and what the import needs to know of the database's
 /// members among them.
 struct StoredCards {
-    members: Vec<MemberAt>,
+    members: MemberAts,
     former: FormerOrgs,
     exempt: HashSet<MemberId>,
     existed: Existed,
@@ -444,13 +499,13 @@ fn resolve_cards(
     let mut former = HashMap::new();
     let mut exempt = HashSet::new();
     let mut existed = HashMap::new();
-    let mut at = vec![MemberAt::Unknown; batch.cards.len()];
+    let mut at = MemberAts::unknown(batch.cards.len());
     for card in &batch.broken_cards {
-        at[card.0 as usize] = MemberAt::Broken;
+        at.set(card.0 as usize, MemberAt::Broken);
     }
     for (i, member) in batch.members.iter().enumerate() {
-        let slot = &mut at[member.card.0 as usize];
-        match *slot {
+        let card = member.card.0 as usize;
+        match at.get(card) {
             MemberAt::File(first) => problems.add(
                 member.line,
                 Problem::DuplicateCard {
@@ -458,7 +513,7 @@ fn resolve_cards(
                     first_line: batch.members[first].line,
                 },
             ),
-            _ => *slot = MemberAt::File(i),
+            _ => at.set(card, MemberAt::File(i)),
         }
     }
     // A fresh database cannot clash: skip a million lookups that would find nothing.
@@ -470,9 +525,9 @@ fn resolve_cards(
             existed,
         });
     }
-    for (n, slot) in at.iter_mut().enumerate() {
+    for n in 0..at.len() {
         let card = batch.cards.text(n as u32);
-        match *slot {
+        match at.get(n) {
             MemberAt::File(i) => {
                 if w.member_id(card)?.is_some() {
                     problems.add(
@@ -485,10 +540,8 @@ fn resolve_cards(
             }
             MemberAt::Unknown => {
                 if let Some(found) = w.member_by_card(card)? {
-                    *slot = MemberAt::Db {
-                        id: found.id,
-                        org: found.org,
-                    };
+                    let (id, org) = (found.id, found.org);
+                    at.set(n, MemberAt::Db { id, org });
                     if found.history.iter().any(|c| c.status.is_exempt()) {
                         exempt.insert(found.id);
                     }
@@ -540,7 +593,7 @@ impl Check<'_, '_> {
     }
 
     fn member_at(&self, card: CardRef) -> MemberAt {
-        self.refs.members[card.0 as usize]
+        self.refs.members.get(card.0 as usize)
     }
 
     fn kind_of(&self, at: OrgAt) -> Option<OrgKind> {
@@ -1180,7 +1233,7 @@ impl Ids<'_> {
     }
 
     fn member(&self, card: CardRef) -> MemberId {
-        match self.refs.members[card.0 as usize] {
+        match self.refs.members.get(card.0 as usize) {
             MemberAt::File(i) => self.members[i],
             MemberAt::Db { id, .. } => id,
             MemberAt::Unknown | MemberAt::Broken => {
@@ -1480,7 +1533,7 @@ fn new_member(batch: &Batch, record: MemberRec, id: MemberId, ids: &Ids<'_>) -> 
 /// The file's status records grouped by the file member they belong to, in file order:
 /// member `i` owns `grouped[starts[i]..starts[i + 1]]`. A counting sort: one pass each way.
 fn statuses_by_file_member(batch: &Batch, refs: &Refs) -> (Vec<usize>, Vec<usize>) {
-    let owner = |s: usize| match refs.members[batch.statuses[s].card.0 as usize] {
+    let owner = |s: usize| match refs.members.get(batch.statuses[s].card.0 as usize) {
         MemberAt::File(i) => Some(i),
         _ => None,
     };
@@ -1512,7 +1565,7 @@ fn write_stored_members_statuses(
 ) -> Result<(), StoreError> {
     let mut by_member: BTreeMap<MemberId, Vec<usize>> = BTreeMap::new();
     for (s, status) in batch.statuses.iter().enumerate() {
-        if let MemberAt::Db { id, .. } = refs.members[status.card.0 as usize] {
+        if let MemberAt::Db { id, .. } = refs.members.get(status.card.0 as usize) {
             by_member.entry(id).or_default().push(s);
         }
     }
@@ -1689,4 +1742,45 @@ fn write_meeting(
         w.put_document_bytes(meeting.id, info.no, doc.body.bytes())?;
     }
     w.put_meeting(&meeting)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_card_names_reads_back_as_it_was_set() {
+        let mut at = MemberAts::unknown(5);
+        at.set(1, MemberAt::Broken);
+        at.set(2, MemberAt::File(7_000_000));
+        at.set(
+            3,
+            MemberAt::Db {
+                id: MemberId(u64::MAX >> 3),
+                org: OrgId(42),
+            },
+        );
+        at.set(
+            4,
+            MemberAt::Db {
+                id: MemberId(9),
+                org: OrgId(1),
+            },
+        );
+        assert!(matches!(at.get(0), MemberAt::Unknown));
+        assert!(matches!(at.get(1), MemberAt::Broken));
+        assert!(matches!(at.get(2), MemberAt::File(7_000_000)));
+        assert!(matches!(
+            at.get(3),
+            MemberAt::Db { id, org } if id == MemberId(u64::MAX >> 3) && org == OrgId(42)
+        ));
+        assert!(matches!(
+            at.get(4),
+            MemberAt::Db { id, org } if id == MemberId(9) && org == OrgId(1)
+        ));
+        assert_eq!(
+            at.packed.len() * 8,
+            std::mem::size_of_val(at.packed.as_slice())
+        );
+    }
 }
