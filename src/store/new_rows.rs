@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 
-use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
+use super::tables::child_row;
+use crate::domain::text::{fold, folded_suffixes, person_key};
 use crate::domain::{Member, OrgUnit};
 
 /// The distinct names, in the order they first come, and each name's index among them.
@@ -155,10 +156,7 @@ pub(super) struct OrgRows {
 impl OrgRows {
     pub(super) fn of(orgs: &[OrgUnit]) -> Self {
         let folded = FoldedGroups::of(orgs.iter().map(|o| (o.id.0, o.name.as_str())));
-        let mut children: Vec<(u64, Vec<u8>, u64)> = orgs
-            .iter()
-            .map(|o| (o.parent.map_or(0, |p| p.0), collation_key(&o.name), o.id.0))
-            .collect();
+        let mut children: Vec<(u64, Vec<u8>, u64)> = orgs.iter().map(child_row).collect();
         children.sort_unstable();
         OrgRows { folded, children }
     }

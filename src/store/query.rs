@@ -995,12 +995,8 @@ impl Writer<'_> {
     pub fn put_org(&mut self, org: &OrgUnit) -> Result<(), StoreError> {
         let old = self.put_org_record(org)?;
         if let Some(old) = &old {
-            let old_key = collation_key(&old.name);
-            self.org_children.remove((
-                old.parent.map_or(0, |p| p.0),
-                old_key.as_slice(),
-                old.id.0,
-            ))?;
+            let (parent, key, id) = child_row(old);
+            self.org_children.remove((parent, key.as_slice(), id))?;
             for suffix in folded_suffixes(&fold(&old.name)) {
                 self.org_by_folded.remove((suffix, old.id.0))?;
             }
@@ -1008,11 +1004,8 @@ impl Writer<'_> {
         for suffix in folded_suffixes(&fold(&org.name)) {
             self.org_by_folded.insert((suffix, org.id.0), ())?;
         }
-        let key = collation_key(&org.name);
-        self.org_children.insert(
-            (org.parent.map_or(0, |p| p.0), key.as_slice(), org.id.0),
-            (),
-        )?;
+        let (parent, key, id) = child_row(org);
+        self.org_children.insert((parent, key.as_slice(), id), ())?;
         self.rollups_org_changed(old.as_ref(), org)
     }
 

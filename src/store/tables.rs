@@ -12,7 +12,8 @@
 use redb::TableDefinition;
 
 use super::StoreError;
-use crate::domain::YearMonth;
+use crate::domain::text::collation_key;
+use crate::domain::{OrgUnit, YearMonth};
 
 /// The month of a `yyyymm` key part as written by [`YearMonth::key`]; a number that names
 /// no month is a damaged file.
@@ -35,6 +36,15 @@ pub const ORG_BY_CODE: TableDefinition<&str, u64> = TableDefinition::new("org_by
 /// The children of one node, in Vietnamese order, are one range scan.
 pub const ORG_CHILDREN: TableDefinition<(u64, &[u8], u64), ()> =
     TableDefinition::new("org_children");
+
+/// The `org_children` row of `org`, its collation key owned.
+pub fn child_row(org: &OrgUnit) -> (u64, Vec<u8>, u64) {
+    (
+        org.parent.map_or(0, |p| p.0),
+        collation_key(&org.name),
+        org.id.0,
+    )
+}
 
 /// `org_by_folded`: (folded word-start suffix of the name, org id) → (). Like
 /// `member_by_folded`, for finding organisations ("hong gai"). Added in schema version 2.

@@ -21,13 +21,14 @@ use redb::ReadableTable;
 use self::rows::Fingerprint;
 use super::codec::decode;
 use super::folded_ids;
+use super::tables::child_row;
 use super::{Reader, StoreError};
 use crate::domain::YearMonth;
 use crate::domain::date::day_number;
 use crate::domain::edit::{Dated, EditError, Since, check_member_history};
 use crate::domain::org::{MAX_DEPTH, levels};
 use crate::domain::stats::Recount;
-use crate::domain::text::{collation_key, fold, folded_suffixes, person_key};
+use crate::domain::text::{fold, folded_suffixes, person_key};
 use crate::domain::{
     Classification, Meeting, MeetingId, MeetingState, Member, MemberId, OrgKind, OrgTotals,
     OrgUnit, Oversight, Role,
@@ -164,8 +165,7 @@ fn check_orgs(
             expected_folded.insert((suffix.to_string(), org.id.0));
         }
         expected_codes.insert((org.code.clone(), org.id.0));
-        let parent = org.parent.map_or(0, |p| p.0);
-        expected_children.insert((parent, collation_key(&org.name), org.id.0));
+        expected_children.insert(child_row(org));
         match org.parent.map(|p| orgs.get(&p.0)) {
             Some(None) => problems.push(format!("org {} has a missing parent", org.code)),
             Some(Some(parent)) if !org.kind.may_sit_under(parent.kind) => problems.push(format!(
